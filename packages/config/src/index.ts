@@ -1,1 +1,3 @@
-export {};
+export { envSchema, configVariableNames, type SwitchboardEnv } from './config-schema.js';
+export { loadConfig, redactConfig, ConfigError, type SwitchboardConfig } from './load-config.js';
+export { createLogger, type Logger } from './logger.js';

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be an integer')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+/** Port 0 turns the listener off (e.g. no TLS certificate configured). */
+const optionalPort = z.coerce
+  .number({ error: 'must be a port number or 0 to disable' })
+  .int('must be an integer')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
+
+const url = (schemes: string[]) =>
+  z.string({ error: 'is required' }).refine(
+    (v) => {
+      try {
+        return schemes.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
+  );
+
+/**
+ * Every environment variable a Switchboard process reads, with its default.
+ * docker/compose.yaml is checked against this list by a test, so the two cannot drift.
+ */
+export const envSchema = z.object({
+  DATABASE_URL: url(['postgres:', 'postgresql:']),
+  REDIS_URL: url(['redis:', 'rediss:']),
+  SWITCHBOARD_DATA_DIR: z.string().min(1, 'must not be empty').default('./.data'),
+  SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWITCHBOARD_SIP_BIND_ADDRESS: ipAddress.default('0.0.0.0'),
+  SWITCHBOARD_SIP_PUBLIC_ADDRESS: z.string().min(1, 'must not be empty').optional(),
+  SWITCHBOARD_SIP_DOMAIN: z.string().min(1, 'must not be empty').optional(),
+  SWITCHBOARD_SIP_UDP_PORT: port.default(5060),
+  SWITCHBOARD_SIP_TCP_PORT: optionalPort.default(5060),
+  SWITCHBOARD_SIP_TLS_PORT: optionalPort.default(0),
+  SWITCHBOARD_SIP_WS_PORT: optionalPort.default(0),
+  SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
+  SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
+  SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  SWITCHBOARD_ADMIN_PORT: port.default(8080),
+});
+
+export type SwitchboardEnv = z.infer<typeof envSchema>;
+
+/** Names of every variable in the schema (used by tooling and the compose drift test). */
+export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);

@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { envSchema, type SwitchboardEnv } from './config-schema.js';
+
+export interface SwitchboardConfig {
+  databaseUrl: string;
+  redisUrl: string;
+  dataDir: string;
+  logLevel: SwitchboardEnv['SWITCHBOARD_LOG_LEVEL'];
+  sip: {
+    bindAddress: string;
+    /** Address put in Via/Contact/Record-Route; the bind address unless it is a wildcard. */
+    publicAddress: string;
+    /** The domain phones register to (digest realm). Defaults to the public address. */
+    domain: string;
+    udpPort: number;
+    /** 0 = listener off. */
+    tcpPort: number;
+    tlsPort: number;
+    wsPort: number;
+  };
+  rtp: { portMin: number; portMax: number };
+  admin: { host: string; port: number };
+}
+
+/** Thrown when the environment is invalid; the message names each variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardConfig {
+  // Empty strings count as unset, as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        return { variable, message: cleaned[variable] === undefined ? 'is required' : issue.message };
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: { variable: string; message: string }[] = [];
+  if (e.SWITCHBOARD_RTP_PORT_MIN > e.SWITCHBOARD_RTP_PORT_MAX) {
+    problems.push({ variable: 'SWITCHBOARD_RTP_PORT_MIN', message: 'must not be above SWITCHBOARD_RTP_PORT_MAX' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicAddress =
+    e.SWITCHBOARD_SIP_PUBLIC_ADDRESS ??
+    (isWildcard(e.SWITCHBOARD_SIP_BIND_ADDRESS) ? '127.0.0.1' : e.SWITCHBOARD_SIP_BIND_ADDRESS);
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.SWITCHBOARD_DATA_DIR),
+    logLevel: e.SWITCHBOARD_LOG_LEVEL,
+    sip: {
+      bindAddress: e.SWITCHBOARD_SIP_BIND_ADDRESS,
+      publicAddress,
+      domain: e.SWITCHBOARD_SIP_DOMAIN ?? publicAddress,
+      udpPort: e.SWITCHBOARD_SIP_UDP_PORT,
+      tcpPort: e.SWITCHBOARD_SIP_TCP_PORT,
+      tlsPort: e.SWITCHBOARD_SIP_TLS_PORT,
+      wsPort: e.SWITCHBOARD_SIP_WS_PORT,
+    },
+    rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
+    admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
+  };
+}
+
+/** Config with secrets (passwords inside URLs) masked, for start-up logs. */
+export function redactConfig(config: SwitchboardConfig): SwitchboardConfig {
+  const mask = (u: string): string => {
+    try {
+      const parsed = new URL(u);
+      if (parsed.password) parsed.password = '***';
+      return parsed.toString();
+    } catch {
+      return '***';
+    }
+  };
+  return { ...config, databaseUrl: mask(config.databaseUrl), redisUrl: mask(config.redisUrl) };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactConfig } from '../src/index.js';
+
+const base = {
+  DATABASE_URL: 'postgresql://postgres:secret@127.0.0.1:5432/switchboard',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): { variable: string; message: string }[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies defaults for everything but the two URLs', () => {
+    const c = loadConfig(base);
+    expect(c.sip).toEqual({
+      bindAddress: '0.0.0.0',
+      publicAddress: '127.0.0.1',
+      domain: '127.0.0.1',
+      udpPort: 5060,
+      tcpPort: 5060,
+      tlsPort: 0,
+      wsPort: 0,
+    });
+    expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('uses the bind address as public address when it is not a wildcard', () => {
+    const c = loadConfig({ ...base, SWITCHBOARD_SIP_BIND_ADDRESS: '192.0.2.10' });
+    expect(c.sip.publicAddress).toBe('192.0.2.10');
+    expect(c.sip.domain).toBe('192.0.2.10');
+  });
+
+  it('coerces numeric strings and honours explicit values', () => {
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_SIP_UDP_PORT: '5070',
+      SWITCHBOARD_SIP_TLS_PORT: '5071',
+      SWITCHBOARD_SIP_DOMAIN: 'pbx.example.com',
+      SWITCHBOARD_LOG_LEVEL: 'debug',
+    });
+    expect(c.sip.udpPort).toBe(5070);
+    expect(c.sip.tlsPort).toBe(5071);
+    expect(c.sip.domain).toBe('pbx.example.com');
+    expect(c.logLevel).toBe('debug');
+  });
+
+  it('names a missing variable', () => {
+    expect(problemsOf({ REDIS_URL: base.REDIS_URL })).toEqual([{ variable: 'DATABASE_URL', message: 'is required' }]);
+  });
+
+  it('names a bad port and says what is wrong', () => {
+    const problems = problemsOf({ ...base, SWITCHBOARD_SIP_UDP_PORT: '70000' });
+    expect(problems).toEqual([{ variable: 'SWITCHBOARD_SIP_UDP_PORT', message: 'must be between 1 and 65535' }]);
+  });
+
+  it('rejects a non-numeric port', () => {
+    const [p] = problemsOf({ ...base, SWITCHBOARD_ADMIN_PORT: 'eighty' });
+    expect(p?.variable).toBe('SWITCHBOARD_ADMIN_PORT');
+    expect(p?.message).toMatch(/port number/);
+  });
+
+  it('rejects a URL with the wrong scheme', () => {
+    const [p] = problemsOf({ ...base, REDIS_URL: 'http://127.0.0.1:6379' });
+    expect(p).toEqual({ variable: 'REDIS_URL', message: 'must be a URL starting with redis:// or rediss://' });
+  });
+
+  it('rejects a bind address that is not an IP address', () => {
+    const [p] = problemsOf({ ...base, SWITCHBOARD_SIP_BIND_ADDRESS: 'localhost' });
+    expect(p).toEqual({ variable: 'SWITCHBOARD_SIP_BIND_ADDRESS', message: 'must be an IPv4 or IPv6 address' });
+  });
+
+  it('rejects an unknown log level', () => {
+    const [p] = problemsOf({ ...base, SWITCHBOARD_LOG_LEVEL: 'loud' });
+    expect(p?.variable).toBe('SWITCHBOARD_LOG_LEVEL');
+  });
+
+  it('rejects an inverted RTP range', () => {
+    expect(problemsOf({ ...base, SWITCHBOARD_RTP_PORT_MIN: '30000', SWITCHBOARD_RTP_PORT_MAX: '20000' })).toEqual([
+      { variable: 'SWITCHBOARD_RTP_PORT_MIN', message: 'must not be above SWITCHBOARD_RTP_PORT_MAX' },
+    ]);
+  });
+
+  it('lists every problem at once in the error message', () => {
+    try {
+      loadConfig({ SWITCHBOARD_SIP_UDP_PORT: '0' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const msg = (err as Error).message;
+      expect(msg).toContain('DATABASE_URL: is required');
+      expect(msg).toContain('REDIS_URL: is required');
+      expect(msg).toContain('SWITCHBOARD_SIP_UDP_PORT: must be between 1 and 65535');
+    }
+  });
+
+  it('masks passwords for logging', () => {
+    const c = redactConfig(loadConfig(base));
+    expect(c.databaseUrl).toBe('postgresql://postgres:***@127.0.0.1:5432/switchboard');
+  });
+});

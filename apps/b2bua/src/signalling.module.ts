@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { ConfigModule } from './config.module.js';
+import { SipListenerService } from './services/sip-listener.service.js';
+
+/** Root module of the signalling process role (SIP transports, registrar, call control). */
+@Module({})
+export class SignallingModule {
+  static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
+    return {
+      module: SignallingModule,
+      imports: [ConfigModule.forRoot(config, logger)],
+      providers: [SipListenerService],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+/** Injection tokens shared by both process roles. */
+export const CONFIG = Symbol('SwitchboardConfig');
+export const LOGGER = Symbol('Logger');

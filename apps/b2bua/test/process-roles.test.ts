@@ -1,0 +1,130 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\` at the repository root`);
+  return value;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+interface Running {
+  child: ChildProcess;
+  lines: string[];
+  waitFor(re: RegExp): Promise<string>;
+}
+
+const started: ChildProcess[] = [];
+
+function start(args: string[], env: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, [main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  const lines: string[] = [];
+  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  const onData = (chunk: Buffer): void => {
+    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
+      lines.push(line);
+      for (const w of waiters.filter((x) => x.re.test(line))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  return {
+    child,
+    lines,
+    waitFor: (re) =>
+      new Promise((resolve, reject) => {
+        const hit = lines.find((l) => re.test(l));
+        if (hit) return resolve(hit);
+        waiters.push({ re, resolve });
+        child.once('exit', (code) => reject(new Error(`exited with ${code} before ${re}: ${lines.join('\n')}`)));
+      }),
+  };
+}
+
+afterEach(() => {
+  for (const c of started.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe('b2bua process roles', () => {
+  it('signalling role binds the SIP UDP port, logs its config and stops cleanly on SIGTERM', async () => {
+    const port = await freeUdpPort();
+    const env = {
+      ...process.env,
+      DATABASE_URL: requiredEnv('DATABASE_URL'),
+      REDIS_URL: requiredEnv('REDIS_URL'),
+      SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
+      SWITCHBOARD_SIP_UDP_PORT: String(port),
+      SWITCHBOARD_LOG_LEVEL: 'info',
+    };
+    const p = start(['signalling'], env);
+    const startLine = JSON.parse(await p.waitFor(/"msg":"starting"/)) as { config: { sip: { udpPort: number } } };
+    expect(startLine.config.sip.udpPort).toBe(port);
+    await p.waitFor(/"msg":"ready"/);
+    // The port is really held by the process: binding it again fails.
+    const probe = dgram.createSocket('udp4');
+    const bindError = new Promise<NodeJS.ErrnoException>((resolve) => probe.once('error', resolve));
+    probe.bind(port, '127.0.0.1');
+    expect((await bindError).code).toBe('EADDRINUSE');
+    probe.close();
+
+    p.child.kill('SIGTERM');
+    const [code] = (await once(p.child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+  });
+
+  it('worker role connects to Redis and stops cleanly on SIGINT', async () => {
+    const env = {
+      ...process.env,
+      DATABASE_URL: requiredEnv('DATABASE_URL'),
+      REDIS_URL: requiredEnv('REDIS_URL'),
+      SWITCHBOARD_LOG_LEVEL: 'info',
+    };
+    const p = start(['worker'], env);
+    expect(await p.waitFor(/connected to Redis/)).toContain('"pong":"PONG"');
+    await p.waitFor(/"msg":"ready"/);
+    p.child.kill('SIGINT');
+    const [code] = (await once(p.child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+
+  it('a bad environment value stops start-up with a message naming the variable', async () => {
+    const env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: 'mysql://localhost/x',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      SWITCHBOARD_SIP_UDP_PORT: '99999',
+    };
+    const p = start(['signalling'], env);
+    const [code] = (await once(p.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    const out = p.lines.join('\n');
+    expect(out).toContain('DATABASE_URL: must be a URL starting with postgres:// or postgresql://');
+    expect(out).toContain('SWITCHBOARD_SIP_UDP_PORT: must be between 1 and 65535');
+  });
+
+  it('an unknown role is refused', async () => {
+    const p = start(['dialplan'], { ...process.env });
+    const [code] = (await once(p.child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(p.lines.join('\n')).toContain('unknown role "dialplan"');
+  });
+});

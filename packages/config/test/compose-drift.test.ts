@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { configVariableNames, loadConfig, type SwitchboardConfig } from '../src/index.js';
+
+// No Docker engine runs in CI, so this test keeps docker/ in step with the config module instead.
+const dockerDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docker');
+
+interface ComposeService {
+  environment?: Record<string, string | number>;
+  expose?: string[];
+  ports?: string[];
+  network_mode?: string;
+  build?: { target?: string };
+}
+
+const compose = parse(fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
+const dockerfile = fs.readFileSync(path.join(dockerDir, 'Dockerfile'), 'utf8');
+const appServices = ['migrate', 'b2bua', 'worker', 'admin'] as const;
+
+/** Resolves `${VAR:?message}` the way compose would once the operator has set VAR. */
+function substitute(value: string | number): string {
+  return String(value).replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_m, name: string) =>
+    name.endsWith('_ADDRESS') ? '192.0.2.10' : `secret-${name.toLowerCase()}`,
+  );
+}
+
+function configOf(service: string): SwitchboardConfig {
+  const env = Object.fromEntries(
+    Object.entries(compose.services[service]?.environment ?? {}).map(([k, v]) => [k, substitute(v)]),
+  );
+  return loadConfig(env);
+}
+
+function exposedIn(stage: string): string[] {
+  const block = dockerfile.split(/^FROM /m).find((s) => s.includes(` AS ${stage}`)) ?? '';
+  return [...block.matchAll(/^EXPOSE (.+)$/gm)].flatMap((m) => (m[1] ?? '').trim().split(/\s+/));
+}
+
+describe('docker/compose.yaml matches the config module', () => {
+  it('names the services of the stack', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['admin', 'b2bua', 'migrate', 'postgres', 'redis', 'worker']);
+  });
+
+  it.each(appServices)('%s only sets variables the config module knows, and the required ones', (name) => {
+    const env = Object.keys(compose.services[name]?.environment ?? {});
+    expect(env.filter((k) => !configVariableNames.includes(k))).toEqual([]);
+    expect(env).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL']));
+    expect(() => configOf(name)).not.toThrow();
+  });
+
+  it('b2bua exposes exactly the SIP and RTP ports its environment configures', () => {
+    const c = configOf('b2bua');
+    const expected = [
+      `${c.sip.udpPort}/udp`,
+      `${c.sip.tcpPort}/tcp`,
+      `${c.sip.tlsPort}/tcp`,
+      `${c.rtp.portMin}-${c.rtp.portMax}/udp`,
+    ];
+    expect(compose.services.b2bua?.expose).toEqual(expected);
+    expect(exposedIn('b2bua')).toEqual(expected);
+    expect(compose.services.b2bua?.network_mode).toBe('host');
+  });
+
+  it('admin listens where the Dockerfile says', () => {
+    const c = configOf('admin');
+    expect(exposedIn('admin')).toEqual([`${c.admin.port}/tcp`]);
+  });
+
+  it('every Dockerfile target used by compose exists', () => {
+    for (const s of Object.values(compose.services)) {
+      if (s.build?.target) expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${s.build.target}$`, 'm'));
+    }
+  });
+
+  it('has no default passwords', () => {
+    const text = fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf8');
+    const passwordKeys = [...text.matchAll(/^\s*([A-Z_]*PASSWORD[A-Z_]*):\s*(.+)$/gm)];
+    expect(passwordKeys.length).toBeGreaterThan(0);
+    for (const m of passwordKeys) expect(m[2]).toMatch(/^\$\{[A-Z_]+:\?/);
+    // --requirepass and URLs take the operator's secret too.
+    expect(text).not.toMatch(/requirepass', '[^$]/);
+  });
+});

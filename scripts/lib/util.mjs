@@ -64,7 +64,7 @@ export function aptInstall(packages, why) {
     aptUpdated = true;
   }
   log(`apt-get install ${packages.join(' ')}`);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  run('apt-get', ['install', '-y', '-qq', ...packages], { env });
 }
 
 /** Asks the kernel for a free TCP port on loopback (also free for UDP in practice on a quiet host). */

@@ -1,0 +1,174 @@
+import http from 'node:http';
+import https from 'node:https';
+import type tls from 'node:tls';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { DEFAULT_TIMERS, type TimerConfig } from '../transaction/timer-config.js';
+import {
+  type Endpoint,
+  type PacketHandler,
+  type Transport,
+  TransportError,
+  endpointKey,
+  normalizeHost,
+} from './transport.js';
+
+/** RFC 7118 §4: the WebSocket subprotocol for SIP. */
+export const SIP_SUBPROTOCOL = 'sip';
+
+export interface WsTransportOptions {
+  host?: string;
+  port?: number;
+  timers?: TimerConfig;
+  /** WSS when set. */
+  tls?: { server: tls.TlsOptions; client?: tls.ConnectionOptions };
+  maxConnections?: number;
+  /** Largest accepted WebSocket message. Default 256 KiB. */
+  maxMessageBytes?: number;
+}
+
+interface WsFlow {
+  readonly id: string;
+  readonly remote: Endpoint;
+  readonly socket: WebSocket;
+}
+
+/** SIP over WebSocket (RFC 7118): one SIP message per WebSocket message, `sip` subprotocol required. */
+export class WsTransport implements Transport {
+  readonly protocol: 'WS' | 'WSS';
+  readonly reliable = true;
+  readonly timers: TimerConfig;
+  private readonly http: http.Server;
+  private readonly wss: WebSocketServer;
+  private readonly handlers: PacketHandler[] = [];
+  private readonly byId = new Map<string, WsFlow>();
+  private readonly byRemote = new Map<string, WsFlow>();
+  private bound: Endpoint | undefined;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(private readonly options: WsTransportOptions = {}) {
+    this.protocol = options.tls ? 'WSS' : 'WS';
+    this.timers = options.timers ?? DEFAULT_TIMERS;
+    this.http = options.tls ? https.createServer(options.tls.server) : http.createServer();
+    this.wss = new WebSocketServer({
+      server: this.http,
+      maxPayload: options.maxMessageBytes ?? 256 * 1024,
+      // RFC 7118 §4.1: refuse handshakes that do not offer the `sip` subprotocol.
+      handleProtocols: (protocols) => (protocols.has(SIP_SUBPROTOCOL) ? SIP_SUBPROTOCOL : false),
+      verifyClient: (info: { req: http.IncomingMessage }) => {
+        const offered = String(info.req.headers['sec-websocket-protocol'] ?? '');
+        return offered.split(',').some((p) => p.trim() === SIP_SUBPROTOCOL) && !this.atLimit();
+      },
+    });
+    this.wss.on('connection', (socket, req) => {
+      const remote = {
+        host: normalizeHost(req.socket.remoteAddress ?? ''),
+        port: req.socket.remotePort ?? 0,
+      };
+      this.register(socket, remote);
+    });
+    this.http.on('error', () => undefined);
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
+        this.http.off('error', reject);
+        const a = this.http.address();
+        if (a === null || typeof a === 'string')
+          return reject(new TransportError('no bound address', 'CLOSED'));
+        this.bound = { host: normalizeHost(a.address), port: a.port };
+        resolve();
+      });
+    });
+  }
+
+  address(): Endpoint {
+    if (!this.bound) throw new TransportError(`${this.protocol} transport is not listening`, 'CLOSED');
+    return this.bound;
+  }
+
+  onPacket(handler: PacketHandler): void {
+    this.handlers.push(handler);
+  }
+
+  async send(target: Endpoint, data: Buffer, flowId?: string): Promise<void> {
+    if (this.closed) throw new TransportError(`${this.protocol} transport closed`, 'CLOSED');
+    const flow =
+      (flowId !== undefined ? this.byId.get(flowId) : undefined) ??
+      this.byRemote.get(endpointKey(target)) ??
+      (await this.connect(target));
+    await new Promise<void>((resolve, reject) => {
+      flow.socket.send(data, (err) =>
+        err ? reject(new TransportError(`WebSocket send failed: ${err.message}`, 'SEND_FAILED')) : resolve(),
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const f of this.byId.values()) f.socket.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+
+  private atLimit(): boolean {
+    return this.byId.size >= (this.options.maxConnections ?? 1000);
+  }
+
+  private connect(target: Endpoint): Promise<WsFlow> {
+    if (this.atLimit()) {
+      return Promise.reject(new TransportError('WebSocket connection limit reached', 'CONNECTION_LIMIT'));
+    }
+    const scheme = this.options.tls ? 'wss' : 'ws';
+    const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+    const socket = new WebSocket(`${scheme}://${host}:${target.port}`, SIP_SUBPROTOCOL, {
+      ...this.options.tls?.client,
+      maxPayload: this.options.maxMessageBytes ?? 256 * 1024,
+    });
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => {
+        if (socket.protocol !== SIP_SUBPROTOCOL) {
+          socket.terminate();
+          reject(new TransportError('peer did not accept the sip subprotocol', 'CONNECT_FAILED'));
+          return;
+        }
+        resolve(this.register(socket, target));
+      });
+      socket.once('error', (err) =>
+        reject(
+          new TransportError(
+            `WebSocket connect to ${endpointKey(target)} failed: ${err.message}`,
+            'CONNECT_FAILED',
+          ),
+        ),
+      );
+    });
+  }
+
+  private register(socket: WebSocket, remote: Endpoint): WsFlow {
+    const flow: WsFlow = { id: `${this.protocol.toLowerCase()}-${this.nextId++}`, remote, socket };
+    this.byId.set(flow.id, flow);
+    this.byRemote.set(endpointKey(remote), flow);
+    socket.on('message', (raw: RawData) => {
+      const data = toBuffer(raw);
+      if (data.length === 0) return;
+      const packet = { data, source: remote, flowId: flow.id, transport: this };
+      for (const h of this.handlers) h(packet);
+    });
+    socket.on('error', () => socket.terminate());
+    socket.on('close', () => {
+      this.byId.delete(flow.id);
+      if (this.byRemote.get(endpointKey(remote)) === flow) this.byRemote.delete(endpointKey(remote));
+    });
+    return flow;
+  }
+}
+
+function toBuffer(raw: RawData): Buffer {
+  if (Buffer.isBuffer(raw)) return raw;
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return Buffer.from(raw);
+}

@@ -40,7 +40,8 @@ function removeOldReports() {
   for (const d of ['apps', 'packages', 'packages/plugins']) {
     const base = path.join(repoRoot, d);
     if (!fs.existsSync(base)) continue;
-    for (const n of fs.readdirSync(base)) fs.rmSync(path.join(base, n, '.vitest-report.json'), { force: true });
+    for (const n of fs.readdirSync(base))
+      fs.rmSync(path.join(base, n, '.vitest-report.json'), { force: true });
   }
 }
 

@@ -61,9 +61,21 @@ export async function startPostgres({ dataDir, port }) {
     chownToPostgres(pgData);
     if (isRoot) run('chown', ['postgres:postgres', pwFile]);
     try {
-      asPostgres(path.join(bin, 'initdb'), [
-        '-D', pgData, '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwFile}`, '-E', 'UTF8', '--no-locale',
-      ], { stdio: ['ignore', 'ignore', 'inherit'] });
+      asPostgres(
+        path.join(bin, 'initdb'),
+        [
+          '-D',
+          pgData,
+          '-U',
+          'postgres',
+          '--auth=scram-sha-256',
+          `--pwfile=${pwFile}`,
+          '-E',
+          'UTF8',
+          '--no-locale',
+        ],
+        { stdio: ['ignore', 'ignore', 'inherit'] },
+      );
     } finally {
       fs.rmSync(pwFile, { force: true });
     }
@@ -71,9 +83,13 @@ export async function startPostgres({ dataDir, port }) {
   // A cluster left running by a run that was killed is stopped first, so the port is ours again.
   const pidFile = path.join(pgData, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {
-    spawnSync(isRoot ? 'runuser' : path.join(bin, 'pg_ctl'),
-      isRoot ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', pgData, '-m', 'fast', 'stop'] : ['-D', pgData, '-m', 'fast', 'stop'],
-      { stdio: 'ignore' });
+    spawnSync(
+      isRoot ? 'runuser' : path.join(bin, 'pg_ctl'),
+      isRoot
+        ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', pgData, '-m', 'fast', 'stop']
+        : ['-D', pgData, '-m', 'fast', 'stop'],
+      { stdio: 'ignore' },
+    );
   }
   const logFile = path.join(dataDir, 'postgres.log');
   if (isRoot && !fs.existsSync(logFile)) {
@@ -81,19 +97,34 @@ export async function startPostgres({ dataDir, port }) {
     run('chown', ['postgres:postgres', logFile]);
   }
   log(`starting PostgreSQL on 127.0.0.1:${port}`);
-  asPostgres(path.join(bin, 'pg_ctl'), [
-    '-D', pgData, '-l', logFile, '-w', '-t', '60',
-    '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
-    'start',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  asPostgres(
+    path.join(bin, 'pg_ctl'),
+    [
+      '-D',
+      pgData,
+      '-l',
+      logFile,
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`,
+      'start',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/switchboard`;
   return {
     url,
     stop: () => {
       log('stopping PostgreSQL');
-      spawnSync(isRoot ? 'runuser' : path.join(bin, 'pg_ctl'),
-        isRoot ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', pgData, '-m', 'fast', '-w', 'stop'] : ['-D', pgData, '-m', 'fast', '-w', 'stop'],
-        { stdio: 'ignore' });
+      spawnSync(
+        isRoot ? 'runuser' : path.join(bin, 'pg_ctl'),
+        isRoot
+          ? ['-u', 'postgres', '--', path.join(bin, 'pg_ctl'), '-D', pgData, '-m', 'fast', '-w', 'stop']
+          : ['-D', pgData, '-m', 'fast', '-w', 'stop'],
+        { stdio: 'ignore' },
+      );
     },
   };
 }
@@ -108,8 +139,15 @@ export async function startRedis({ dataDir, port }) {
   stopByPidFile(pidFile);
   // Config via stdin so the password never shows in `ps`.
   const conf = [
-    `port ${port}`, 'bind 127.0.0.1', 'protected-mode yes', `dir ${dir}`, 'appendonly yes', 'save ""',
-    'daemonize yes', `pidfile ${pidFile}`, `logfile ${path.join(dataDir, 'redis.log')}`,
+    `port ${port}`,
+    'bind 127.0.0.1',
+    'protected-mode yes',
+    `dir ${dir}`,
+    'appendonly yes',
+    'save ""',
+    'daemonize yes',
+    `pidfile ${pidFile}`,
+    `logfile ${path.join(dataDir, 'redis.log')}`,
     `requirepass ${password}`,
   ].join('\n');
   log(`starting Redis on 127.0.0.1:${port} (append-only persistence)`);
@@ -133,7 +171,9 @@ async function waitForRedis(port, password) {
       await sleep(300);
       return;
     }
-    const out = capture(cli, ['-p', String(port), 'ping'], { env: { ...process.env, REDISCLI_AUTH: password } });
+    const out = capture(cli, ['-p', String(port), 'ping'], {
+      env: { ...process.env, REDISCLI_AUTH: password },
+    });
     if (out === 'PONG') return;
     await sleep(100);
   }

@@ -1,6 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, createLogger, loadConfig, redactConfig, type SwitchboardConfig } from '@switchboard/config';
+import {
+  ConfigError,
+  createLogger,
+  loadConfig,
+  redactConfig,
+  type SwitchboardConfig,
+} from '@switchboard/config';
 import { SignallingModule } from './signalling.module.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -31,7 +37,8 @@ async function main(): Promise<void> {
   const logger = createLogger(`b2bua-${role}`, config);
   logger.info({ role, config: redactConfig(config) }, 'starting');
 
-  const root = role === 'signalling' ? SignallingModule.forRoot(config, logger) : WorkerModule.forRoot(config, logger);
+  const root =
+    role === 'signalling' ? SignallingModule.forRoot(config, logger) : WorkerModule.forRoot(config, logger);
   const app = await NestFactory.createApplicationContext(root, { logger: false, abortOnError: false });
 
   let stopping = false;
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`switchboard-b2bua: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `switchboard-b2bua: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -54,7 +54,9 @@ function start(args: string[], env: NodeJS.ProcessEnv): Running {
         const hit = lines.find((l) => re.test(l));
         if (hit) return resolve(hit);
         waiters.push({ re, resolve });
-        child.once('exit', (code) => reject(new Error(`exited with ${code} before ${re}: ${lines.join('\n')}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`exited with ${code} before ${re}: ${lines.join('\n')}`)),
+        );
       }),
   };
 }
@@ -75,7 +77,9 @@ describe('b2bua process roles', () => {
       SWITCHBOARD_LOG_LEVEL: 'info',
     };
     const p = start(['signalling'], env);
-    const startLine = JSON.parse(await p.waitFor(/"msg":"starting"/)) as { config: { sip: { udpPort: number } } };
+    const startLine = JSON.parse(await p.waitFor(/"msg":"starting"/)) as {
+      config: { sip: { udpPort: number } };
+    };
     expect(startLine.config.sip.udpPort).toBe(port);
     await p.waitFor(/"msg":"ready"/);
     // The port is really held by the process: binding it again fails.

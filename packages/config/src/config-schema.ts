@@ -35,7 +35,9 @@ export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']),
   REDIS_URL: url(['redis:', 'rediss:']),
   SWITCHBOARD_DATA_DIR: z.string().min(1, 'must not be empty').default('./.data'),
-  SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWITCHBOARD_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   SWITCHBOARD_SIP_BIND_ADDRESS: ipAddress.default('0.0.0.0'),
   SWITCHBOARD_SIP_PUBLIC_ADDRESS: z.string().min(1, 'must not be empty').optional(),
   SWITCHBOARD_SIP_DOMAIN: z.string().min(1, 'must not be empty').optional(),

@@ -25,9 +25,7 @@ export interface SwitchboardConfig {
 /** Thrown when the environment is invalid; the message names each variable and what is wrong. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -51,7 +49,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
   const e = parsed.data;
   const problems: { variable: string; message: string }[] = [];
   if (e.SWITCHBOARD_RTP_PORT_MIN > e.SWITCHBOARD_RTP_PORT_MAX) {
-    problems.push({ variable: 'SWITCHBOARD_RTP_PORT_MIN', message: 'must not be above SWITCHBOARD_RTP_PORT_MAX' });
+    problems.push({
+      variable: 'SWITCHBOARD_RTP_PORT_MIN',
+      message: 'must not be above SWITCHBOARD_RTP_PORT_MAX',
+    });
   }
   if (problems.length > 0) throw new ConfigError(problems);
 

@@ -43,7 +43,14 @@ function exposedIn(stage: string): string[] {
 
 describe('docker/compose.yaml matches the config module', () => {
   it('names the services of the stack', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['admin', 'b2bua', 'migrate', 'postgres', 'redis', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'admin',
+      'b2bua',
+      'migrate',
+      'postgres',
+      'redis',
+      'worker',
+    ]);
   });
 
   it.each(appServices)('%s only sets variables the config module knows, and the required ones', (name) => {

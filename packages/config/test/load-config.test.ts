@@ -54,12 +54,16 @@ describe('loadConfig', () => {
   });
 
   it('names a missing variable', () => {
-    expect(problemsOf({ REDIS_URL: base.REDIS_URL })).toEqual([{ variable: 'DATABASE_URL', message: 'is required' }]);
+    expect(problemsOf({ REDIS_URL: base.REDIS_URL })).toEqual([
+      { variable: 'DATABASE_URL', message: 'is required' },
+    ]);
   });
 
   it('names a bad port and says what is wrong', () => {
     const problems = problemsOf({ ...base, SWITCHBOARD_SIP_UDP_PORT: '70000' });
-    expect(problems).toEqual([{ variable: 'SWITCHBOARD_SIP_UDP_PORT', message: 'must be between 1 and 65535' }]);
+    expect(problems).toEqual([
+      { variable: 'SWITCHBOARD_SIP_UDP_PORT', message: 'must be between 1 and 65535' },
+    ]);
   });
 
   it('rejects a non-numeric port', () => {
@@ -70,12 +74,18 @@ describe('loadConfig', () => {
 
   it('rejects a URL with the wrong scheme', () => {
     const [p] = problemsOf({ ...base, REDIS_URL: 'http://127.0.0.1:6379' });
-    expect(p).toEqual({ variable: 'REDIS_URL', message: 'must be a URL starting with redis:// or rediss://' });
+    expect(p).toEqual({
+      variable: 'REDIS_URL',
+      message: 'must be a URL starting with redis:// or rediss://',
+    });
   });
 
   it('rejects a bind address that is not an IP address', () => {
     const [p] = problemsOf({ ...base, SWITCHBOARD_SIP_BIND_ADDRESS: 'localhost' });
-    expect(p).toEqual({ variable: 'SWITCHBOARD_SIP_BIND_ADDRESS', message: 'must be an IPv4 or IPv6 address' });
+    expect(p).toEqual({
+      variable: 'SWITCHBOARD_SIP_BIND_ADDRESS',
+      message: 'must be an IPv4 or IPv6 address',
+    });
   });
 
   it('rejects an unknown log level', () => {
@@ -84,7 +94,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects an inverted RTP range', () => {
-    expect(problemsOf({ ...base, SWITCHBOARD_RTP_PORT_MIN: '30000', SWITCHBOARD_RTP_PORT_MAX: '20000' })).toEqual([
+    expect(
+      problemsOf({ ...base, SWITCHBOARD_RTP_PORT_MIN: '30000', SWITCHBOARD_RTP_PORT_MAX: '20000' }),
+    ).toEqual([
       { variable: 'SWITCHBOARD_RTP_PORT_MIN', message: 'must not be above SWITCHBOARD_RTP_PORT_MAX' },
     ]);
   });

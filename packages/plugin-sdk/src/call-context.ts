@@ -1,0 +1,29 @@
+import type { FailureOutcome } from './routing-plan.js';
+
+/** What a plugin knows about a call. Plugins never see SIP messages or sockets. */
+export interface CallContext {
+  /** Stable id of the call inside Switchboard (not the SIP Call-ID of a leg). */
+  readonly callId: string;
+  readonly caller: {
+    readonly uri: string;
+    readonly displayName?: string;
+    /** Set when the caller authenticated as one of our extensions. */
+    readonly extension?: string;
+  };
+  /** The dialled destination: the Request-URI's user part (e.g. "201", "600", "+4930123"). */
+  readonly destination: string;
+  readonly requestUri: string;
+  /** ISO 8601 time the INVITE arrived. */
+  readonly receivedAt: string;
+  /** Earlier plans for this call, when a plan asked to route again. */
+  readonly history: readonly CallAttempt[];
+}
+
+export interface CallAttempt {
+  readonly pluginId: string;
+  readonly destination: string;
+  /** How the attempt ended: the last failure of its last dial step. */
+  readonly outcome: FailureOutcome;
+  /** Targets that rang, in order. */
+  readonly tried: readonly string[];
+}

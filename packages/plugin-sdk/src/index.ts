@@ -1,0 +1,29 @@
+export * from './routing-plan.js';
+export type { CallContext, CallAttempt } from './call-context.js';
+export type { PluginApi, ExtensionInfo, RegisteredContact, PluginLogger, PluginState } from './plugin-api.js';
+export {
+  definePlugin,
+  isPlugin,
+  isPass,
+  PASS,
+  PLUGIN_BRAND,
+  type PluginManifest,
+  type RoutingDecision,
+  type SwitchboardPlugin,
+} from './define-plugin.js';
+export {
+  PluginRegistry,
+  PluginRegistryError,
+  loadPluginModules,
+  type PluginEntry,
+  type RegisteredPlugin,
+  type PluginDescription,
+  type PluginModuleSpec,
+} from './plugin-registry.js';
+export {
+  routeThroughChain,
+  PluginFailureError,
+  type ChainResult,
+  type ChainOptions,
+} from './plugin-chain.js';
+export { firstMove, moveAfterFailure, combineFailures, reasonPhrase, type PlanMove } from './plan-cursor.js';

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { firstMove, moveAfterFailure, parseRoutingPlan, type RoutingPlanInput } from '../src/index.js';
+
+const dial = (ext: string, extra: object = {}) => ({
+  type: 'dial' as const,
+  mode: 'parallel' as const,
+  targets: [{ kind: 'extension' as const, extension: ext }],
+  ringTimeoutSeconds: 15,
+  ...extra,
+});
+
+const plan = (p: RoutingPlanInput) => parseRoutingPlan(p);
+
+describe('plan cursor', () => {
+  it('starts at the first dial step', () => {
+    expect(firstMove(plan({ steps: [dial('201')] }))).toMatchObject({ kind: 'step', index: 0 });
+  });
+
+  it('a terminal first step is the final move', () => {
+    expect(firstMove(plan({ steps: [{ type: 'voicemail', mailbox: '201' }] }))).toEqual({
+      kind: 'voicemail',
+      mailbox: '201',
+    });
+  });
+
+  it('goes to the next step by default, then to a voicemail step', () => {
+    const p = plan({ steps: [dial('201'), dial('202'), { type: 'voicemail', mailbox: '201' }] });
+    expect(moveAfterFailure(p, 0, 'no-answer')).toMatchObject({ kind: 'step', index: 1 });
+    expect(moveAfterFailure(p, 1, 'busy')).toEqual({ kind: 'voicemail', mailbox: '201' });
+  });
+
+  it('follows the action configured for the outcome', () => {
+    const p = plan({
+      steps: [
+        dial('201', {
+          onFailure: {
+            declined: { type: 'voicemail', mailbox: '201' },
+            busy: { type: 'reject', status: 486 },
+          },
+        }),
+        dial('202'),
+      ],
+    });
+    expect(moveAfterFailure(p, 0, 'declined')).toEqual({ kind: 'voicemail', mailbox: '201' });
+    expect(moveAfterFailure(p, 0, 'busy')).toEqual({ kind: 'reject', status: 486, reason: 'Busy Here' });
+    expect(moveAfterFailure(p, 0, 'no-answer')).toMatchObject({ kind: 'step', index: 1 });
+  });
+
+  it('after the last step: `otherwise`, or the status that fits the last failure', () => {
+    expect(moveAfterFailure(plan({ steps: [dial('201')] }), 0, 'busy')).toEqual({
+      kind: 'reject',
+      status: 486,
+      reason: 'Busy Here',
+    });
+    expect(moveAfterFailure(plan({ steps: [dial('201')] }), 0, 'no-answer')).toEqual({
+      kind: 'reject',
+      status: 480,
+      reason: 'Temporarily Unavailable',
+    });
+    expect(moveAfterFailure(plan({ steps: [dial('201')] }), 0, 'declined')).toEqual({
+      kind: 'reject',
+      status: 603,
+      reason: 'Decline',
+    });
+    expect(
+      moveAfterFailure(
+        plan({ steps: [dial('201')], otherwise: { type: 'reroute', destination: '600' } }),
+        0,
+        'busy',
+      ),
+    ).toEqual({ kind: 'reroute', destination: '600' });
+  });
+});

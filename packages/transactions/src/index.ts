@@ -14,3 +14,5 @@ export * from './transport/stream-transport.js';
 export * from './transport/ws-transport.js';
 export * from './resolver/dns-resolver.js';
 export * from './resolver/target-resolver.js';
+export * from './matching/message-info.js';
+export * from './matching/transaction-key.js';

@@ -1,0 +1,155 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  FakeClock,
+  type InboundPacket,
+  StreamTransport,
+  type StreamTransportOptions,
+} from '../../src/index.js';
+import { TestFramer, msg } from './test-framer.js';
+import { selfSignedCert } from './tls-cert.js';
+
+const open: StreamTransport[] = [];
+const sockets: net.Socket[] = [];
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await Promise.all(open.splice(0).map((t) => t.close()));
+});
+
+async function stream(opts: Partial<StreamTransportOptions> = {}): Promise<StreamTransport> {
+  const t = new StreamTransport({ createFramer: () => new TestFramer(), ...opts });
+  open.push(t);
+  await t.listen();
+  return t;
+}
+
+function next(t: StreamTransport): Promise<InboundPacket> {
+  return new Promise((resolve) => t.onPacket(resolve));
+}
+
+function rawClient(t: StreamTransport): Promise<net.Socket> {
+  return new Promise((resolve) => {
+    const s = net.connect(t.address().port, '127.0.0.1', () => resolve(s));
+    sockets.push(s);
+  });
+}
+
+function closed(s: net.Socket): Promise<void> {
+  return new Promise((resolve) => s.once('close', () => resolve()));
+}
+
+function readSome(s: net.Socket): Promise<string> {
+  return new Promise((resolve) => s.once('data', (d: Buffer) => resolve(d.toString())));
+}
+
+describe('StreamTransport (TCP)', () => {
+  it('frames messages split across and packed into TCP segments', async () => {
+    const b = await stream();
+    const got: string[] = [];
+    const done = new Promise<void>((resolve) =>
+      b.onPacket((p) => {
+        got.push(p.data.toString());
+        if (got.length === 3) resolve();
+      }),
+    );
+    const s = await rawClient(b);
+    const all = Buffer.concat([msg(1, 'abc'), msg(2), msg(3, 'xyz')]);
+    s.write(all.subarray(0, 10));
+    s.write(all.subarray(10, 70));
+    s.write(all.subarray(70));
+    await done;
+    expect(got.map((g) => /Call-ID: (\d)/.exec(g)?.[1])).toEqual(['1', '2', '3']);
+    expect(got[0]?.endsWith('abc')).toBe(true);
+  });
+
+  it('reuses one connection both ways: the reply goes back on the flow it came from', async () => {
+    const a = await stream();
+    const b = await stream();
+    const atB = next(b);
+    await a.send(b.address(), msg(1));
+    const p = await atB;
+    expect(p.flowId).toMatch(/^tcp-/);
+    const atA = next(a);
+    await b.send(p.source, msg(2), p.flowId);
+    await a.send(b.address(), msg(3));
+    expect((await atA).data.toString()).toContain('Call-ID: 2');
+    expect(a.connectionCount).toBe(1);
+    expect(b.connectionCount).toBe(1);
+  });
+
+  it('answers a double-CRLF ping with a single CRLF pong (RFC 5626 §4.4.1)', async () => {
+    const b = await stream();
+    const s = await rawClient(b);
+    const reply = readSome(s);
+    s.write('\r\n\r\n');
+    expect(await reply).toBe('\r\n');
+  });
+
+  it('closes connections idle past the timeout', async () => {
+    const clock = new FakeClock();
+    const b = await stream({ clock, idleTimeoutMs: 1000 });
+    const s = await rawClient(b);
+    const gone = closed(s);
+    const atB = next(b);
+    s.write(msg(1));
+    await atB;
+    expect(b.connectionCount).toBe(1);
+    clock.advance(1000);
+    await gone;
+    expect(b.connectionCount).toBe(0);
+  });
+
+  it('refuses connections above the cap', async () => {
+    const b = await stream({ maxConnections: 1 });
+    const first = await rawClient(b);
+    const second = await rawClient(b);
+    await closed(second);
+    expect(first.destroyed).toBe(false);
+    expect(b.connectionCount).toBe(1);
+  });
+
+  it('drops a connection that buffers more than the cap without completing a message', async () => {
+    const b = await stream({ maxBufferedBytes: 200 });
+    const s = await rawClient(b);
+    const gone = closed(s);
+    s.write(`OPTIONS sip:x@y SIP/2.0\r\nX: ${'a'.repeat(500)}`);
+    await gone;
+    expect(b.connectionCount).toBe(0);
+  });
+
+  it('reports a refused connect as a typed transport error', async () => {
+    const a = await stream();
+    const spare = await stream();
+    const port = spare.address().port;
+    await spare.close();
+    await expect(a.send({ host: '127.0.0.1', port }, msg(1))).rejects.toMatchObject({
+      code: 'CONNECT_FAILED',
+    });
+  });
+
+  it('rejects an outbound connection above the cap', async () => {
+    const a = await stream({ maxConnections: 1 });
+    const b = await stream();
+    const c = await stream();
+    await a.send(b.address(), msg(1));
+    await expect(a.send(c.address(), msg(2))).rejects.toMatchObject({ code: 'CONNECTION_LIMIT' });
+  });
+});
+
+describe('StreamTransport (TLS)', () => {
+  it('carries messages over TLS with connection reuse', async () => {
+    const { key, cert } = selfSignedCert();
+    const tls = { server: { key, cert }, client: { ca: [cert] } };
+    const a = await stream({ tls });
+    const b = await stream({ tls });
+    expect(a.protocol).toBe('TLS');
+    const atB = next(b);
+    await a.send(b.address(), msg(7));
+    const p = await atB;
+    expect(p.data.toString()).toContain('Call-ID: 7');
+    const atA = next(a);
+    await b.send(p.source, msg(8), p.flowId);
+    expect((await atA).data.toString()).toContain('Call-ID: 8');
+    expect(a.connectionCount).toBe(1);
+  });
+});

@@ -1,1 +1,25 @@
-export {};
+// @switchboard/db: the Prisma client over PostgreSQL, offline migrations, seed and digest helpers.
+export * from './generated/prisma/client.js';
+export { createPrismaClient, type PrismaClientOptions } from './prisma-client-factory.js';
+export { migrate, planMigrations, type MigrateOptions, type MigrateResult } from './migrations/migrate.js';
+export { ensureDatabase } from './migrations/ensure-database.js';
+export { migrationChecksum, scriptMatchesChecksum } from './migrations/migration-checksum.js';
+export { readMigrations, type MigrationFile } from './migrations/migration-directory.js';
+export { seed, DEFAULT_PLUGIN_CONFIGS, type DefaultPluginConfig, type SeedResult } from './seed.js';
+export {
+  computeDigestCredentials,
+  digestHa1,
+  DigestInputError,
+  type DigestAlgorithm,
+  type DigestCredentials,
+} from './digest-ha1.js';
+export { parseDatabaseUrl, redactDatabaseUrl, withDatabase } from './database-url.js';
+export {
+  DbError,
+  DatabaseUrlError,
+  FailedMigrationError,
+  MigrationApplyError,
+  MigrationChecksumMismatchError,
+  MigrationDirectoryError,
+} from './db-errors.js';
+export { defaultMigrationsDir, defaultPrismaDir, defaultSchemaPath } from './paths.js';

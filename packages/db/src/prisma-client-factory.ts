@@ -1,0 +1,22 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { parseDatabaseUrl } from './database-url.js';
+import { PrismaClient } from './generated/prisma/client.js';
+
+export interface PrismaClientOptions {
+  /** Size of the pg connection pool (pg's default is 10). */
+  readonly maxConnections?: number;
+}
+
+/**
+ * A Prisma client over node-postgres (the `prisma-client` generator has no built-in engine).
+ * Call `$disconnect()` when done so the pool closes.
+ */
+export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
+  const { url } = parseDatabaseUrl(databaseUrl);
+  const adapter = new PrismaPg({
+    connectionString: url,
+    ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
+  });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,58 @@
+import { PASS, definePlugin, type RoutingPlanInput } from '@switchboard/plugin-sdk';
+import { z } from 'zod';
+
+export const configSchema = z.object({
+  /** How long the extension's phones ring before the call counts as unanswered. */
+  ringTimeoutSeconds: z.number().int().min(5).max(300).default(20),
+  /** Send unanswered calls to the extension's mailbox when it has one. */
+  voicemailOnNoAnswer: z.boolean().default(true),
+  /** Send calls to a busy extension (at its concurrent-call limit, or answering 486) to its mailbox. */
+  voicemailOnBusy: z.boolean().default(true),
+});
+
+/**
+ * Dials every registered contact of the dialled extension in parallel (the B2BUA forks to each
+ * binding), then voicemail if the extension has a mailbox, otherwise 480 or 486 (RFC 3261 §21.4).
+ * Destinations that are not an extension pass to the next plugin.
+ */
+export default definePlugin({
+  id: 'extensions',
+  version: '0.1.0',
+  description: 'Ring the registered phones of the dialled extension, then its voicemail',
+  configSchema,
+  async route(call, api): Promise<RoutingPlanInput | typeof PASS> {
+    const ext = await api.extensions.get(call.destination);
+    if (!ext) return PASS;
+    const mailbox = ext.hasVoicemail ? ext.number : undefined;
+    if (!ext.enabled) return { steps: [{ type: 'reject', status: 480, reason: 'Extension Disabled' }] };
+
+    const busy =
+      ext.maxConcurrentCalls > 0 && (await api.calls.activeCount(ext.number)) >= ext.maxConcurrentCalls;
+    if (busy) {
+      return mailbox && api.config.voicemailOnBusy
+        ? { steps: [{ type: 'voicemail', mailbox }] }
+        : { steps: [{ type: 'reject', status: 486, reason: 'Busy Here' }] };
+    }
+    const contacts = await api.registrations.contacts(ext.number);
+    if (contacts.length === 0) {
+      return mailbox && api.config.voicemailOnNoAnswer
+        ? { steps: [{ type: 'voicemail', mailbox }] }
+        : { steps: [{ type: 'reject', status: 480, reason: 'Temporarily Unavailable' }] };
+    }
+    const toMailbox = mailbox ? ({ type: 'voicemail', mailbox } as const) : undefined;
+    return {
+      steps: [
+        {
+          type: 'dial',
+          mode: 'parallel',
+          targets: [{ kind: 'extension', extension: ext.number }],
+          ringTimeoutSeconds: api.config.ringTimeoutSeconds,
+          onFailure: {
+            ...(toMailbox && api.config.voicemailOnNoAnswer ? { 'no-answer': toMailbox } : {}),
+            ...(toMailbox && api.config.voicemailOnBusy ? { busy: toMailbox } : {}),
+          },
+        },
+      ],
+    };
+  },
+});

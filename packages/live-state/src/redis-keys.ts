@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * The Redis keys contract between the B2BUA (writer) and the admin app (reader).
+ * Times are Unix epoch milliseconds. Everything here is soft state: PostgreSQL holds the truth.
+ */
+export const redisKeys = {
+  /** ZSET: member = AOR (e.g. "sip:1001@pbx.example"), score = latest binding expiry. */
+  registrations: 'sb:regs',
+  /** HASH per AOR: field = Contact URI, value = JSON RegistrationBinding. */
+  registration: (aor: string): string => `sb:reg:${aor}`,
+  /** ZSET: member = call id, score = start time. */
+  calls: 'sb:calls',
+  /** HASH per active call, fields as ActiveCall (all strings). */
+  call: (callId: string): string => `sb:call:${callId}`,
+  /** ZSET per extension: member = call id, score = start time; its size is the extension's active calls. */
+  extensionCalls: (extension: string): string => `sb:ext-calls:${extension}`,
+  /** HASH: field = plugin id, value = JSON PluginManifest, written by routing workers at start. */
+  pluginManifests: 'sb:plugins',
+  /** STRING per plugin key: the plugin's own small state (PluginApi.state). */
+  pluginState: (pluginId: string, key: string): string => `sb:plugin-state:${pluginId}:${key}`,
+} as const;
+
+export const registrationBindingSchema = z.object({
+  aor: z.string(),
+  contact: z.string(),
+  expiresAt: z.number(),
+  /** q-value of the binding, RFC 3261 §10.2.1.2. */
+  q: z.number().min(0).max(1).optional(),
+  registeredAt: z.number().optional(),
+  userAgent: z.string().optional(),
+  displayName: z.string().optional(),
+  /** Where the REGISTER really came from ("ip:port"): requests go there (NAT). */
+  sourceAddress: z.string().optional(),
+  transport: z.string().optional(),
+  /** Call-ID and CSeq of the REGISTER that created or refreshed it (RFC 3261 §10.3 step 7). */
+  callId: z.string().optional(),
+  cseq: z.number().optional(),
+  node: z.string().optional(),
+});
+export type RegistrationBinding = z.infer<typeof registrationBindingSchema>;
+
+const epochMs = z.coerce.number().int().nonnegative();
+
+export const activeCallSchema = z.object({
+  id: z.string(),
+  state: z.string(),
+  from: z.string(),
+  fromDisplayName: z.string().optional(),
+  to: z.string(),
+  toDisplayName: z.string().optional(),
+  startedAt: epochMs,
+  answeredAt: epochMs.optional(),
+  callerUserAgent: z.string().optional(),
+  node: z.string().optional(),
+});
+export type ActiveCall = z.infer<typeof activeCallSchema>;
+
+export const pluginManifestSchema = z.object({
+  id: z.string().min(1).max(128),
+  version: z.string().optional(),
+  description: z.string().optional(),
+  enabled: z.boolean().optional(),
+  /** JSON Schema of the configuration (as z.toJSONSchema gives it). */
+  configJsonSchema: z.record(z.string(), z.unknown()).optional(),
+});
+export type PluginManifest = z.infer<typeof pluginManifestSchema>;

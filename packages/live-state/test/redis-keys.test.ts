@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { activeCallSchema, redisKeys, registrationBindingSchema } from '../src/index.js';
+
+describe('live-state contract', () => {
+  it('builds namespaced keys', () => {
+    expect(redisKeys.registration('sip:201@pbx.test')).toBe('sb:reg:sip:201@pbx.test');
+    expect(redisKeys.call('c1')).toBe('sb:call:c1');
+    expect(redisKeys.extensionCalls('201')).toBe('sb:ext-calls:201');
+    expect(redisKeys.pluginState('ring-group', 'last:600')).toBe('sb:plugin-state:ring-group:last:600');
+  });
+
+  it('reads an active call hash (all strings in Redis) into numbers', () => {
+    expect(
+      activeCallSchema.parse({
+        id: 'c1',
+        state: 'ringing',
+        from: 'sip:100@x',
+        to: 'sip:201@x',
+        startedAt: '1700000000000',
+      }),
+    ).toMatchObject({ startedAt: 1_700_000_000_000 });
+  });
+
+  it('refuses a binding without expiry', () => {
+    expect(registrationBindingSchema.safeParse({ aor: 'sip:1@x', contact: 'sip:1@y' }).success).toBe(false);
+  });
+});

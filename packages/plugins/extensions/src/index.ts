@@ -1,13 +1,15 @@
 import { PASS, definePlugin, type RoutingPlanInput } from '@switchboard/plugin-sdk';
 import { z } from 'zod';
 
-export const configSchema = z.object({
+const afterFailure = z.enum(['voicemail', 'reject']);
+
+export const configSchema = z.strictObject({
   /** How long the extension's phones ring before the call counts as unanswered. */
-  ringTimeoutSeconds: z.number().int().min(5).max(300).default(20),
-  /** Send unanswered calls to the extension's mailbox when it has one. */
-  voicemailOnNoAnswer: z.boolean().default(true),
-  /** Send calls to a busy extension (at its concurrent-call limit, or answering 486) to its mailbox. */
-  voicemailOnBusy: z.boolean().default(true),
+  ringSeconds: z.number().int().min(5).max(300).default(20),
+  /** Unanswered calls: the extension's mailbox when it has one, or 480 to the caller. */
+  onNoAnswer: afterFailure.default('voicemail'),
+  /** Busy (at its concurrent-call limit, or a phone answered 486): the mailbox, or 486 to the caller. */
+  onBusy: afterFailure.default('voicemail'),
 });
 
 /**
@@ -29,13 +31,13 @@ export default definePlugin({
     const busy =
       ext.maxConcurrentCalls > 0 && (await api.calls.activeCount(ext.number)) >= ext.maxConcurrentCalls;
     if (busy) {
-      return mailbox && api.config.voicemailOnBusy
+      return mailbox && api.config.onBusy === 'voicemail'
         ? { steps: [{ type: 'voicemail', mailbox }] }
         : { steps: [{ type: 'reject', status: 486, reason: 'Busy Here' }] };
     }
     const contacts = await api.registrations.contacts(ext.number);
     if (contacts.length === 0) {
-      return mailbox && api.config.voicemailOnNoAnswer
+      return mailbox && api.config.onNoAnswer === 'voicemail'
         ? { steps: [{ type: 'voicemail', mailbox }] }
         : { steps: [{ type: 'reject', status: 480, reason: 'Temporarily Unavailable' }] };
     }
@@ -46,10 +48,10 @@ export default definePlugin({
           type: 'dial',
           mode: 'parallel',
           targets: [{ kind: 'extension', extension: ext.number }],
-          ringTimeoutSeconds: api.config.ringTimeoutSeconds,
+          ringTimeoutSeconds: api.config.ringSeconds,
           onFailure: {
-            ...(toMailbox && api.config.voicemailOnNoAnswer ? { 'no-answer': toMailbox } : {}),
-            ...(toMailbox && api.config.voicemailOnBusy ? { busy: toMailbox } : {}),
+            ...(toMailbox && api.config.onNoAnswer === 'voicemail' ? { 'no-answer': toMailbox } : {}),
+            ...(toMailbox && api.config.onBusy === 'voicemail' ? { busy: toMailbox } : {}),
           },
         },
       ],

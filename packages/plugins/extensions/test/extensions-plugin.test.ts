@@ -71,7 +71,7 @@ describe('extensions plugin', () => {
   it('at the concurrent-call limit: busy handling without ringing', async () => {
     const w = world({ activeCalls: { '201': 2 } });
     expect((await planFor('201', w)).steps).toEqual([{ type: 'voicemail', mailbox: '201' }]);
-    expect((await planFor('201', w, { voicemailOnBusy: false })).steps).toEqual([
+    expect((await planFor('201', w, { onBusy: 'reject' })).steps).toEqual([
       { type: 'reject', status: 486, reason: 'Busy Here' },
     ]);
   });
@@ -82,8 +82,14 @@ describe('extensions plugin', () => {
     ]);
   });
 
+  it('refuses unknown config keys, so typos stop start-up instead of being ignored', async () => {
+    await expect(routeCall(plugin, testCall('201'), { config: { ringTimeout: 30 } })).rejects.toThrow(
+      /ringTimeout/,
+    );
+  });
+
   it('honours the configured ring time', async () => {
-    const [step] = (await planFor('202', world(), { ringTimeoutSeconds: 45 })).steps;
+    const [step] = (await planFor('202', world(), { ringSeconds: 45 })).steps;
     expect(step).toMatchObject({ type: 'dial', ringTimeoutSeconds: 45 });
   });
 });

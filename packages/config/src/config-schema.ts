@@ -47,6 +47,37 @@ export const envSchema = z.object({
   SWITCHBOARD_SIP_WS_PORT: optionalPort.default(0),
   SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
   SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
+  /** Routing plugins in chain order: npm package names or absolute paths, comma-separated. */
+  SWITCHBOARD_PLUGINS: z
+    .string()
+    .default('@switchboard/plugin-extensions')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  /** How long the signalling process waits for a routing plan before its fallback (503). */
+  SWITCHBOARD_ROUTING_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100, 'must be at least 100')
+    .max(60_000, 'must be at most 60000')
+    .default(3000),
+  /** Time budget of one plugin's `route` call inside a worker. */
+  SWITCHBOARD_PLUGIN_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10, 'must be at least 10')
+    .max(60_000, 'must be at most 60000')
+    .default(1000),
+  /** Routing jobs one worker process runs at once. */
+  SWITCHBOARD_ROUTING_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(64),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

@@ -19,6 +19,7 @@ export interface SwitchboardConfig {
     wsPort: number;
   };
   rtp: { portMin: number; portMax: number };
+  routing: { plugins: string[]; timeoutMs: number; pluginTimeoutMs: number; concurrency: number };
   admin: { host: string; port: number };
 }
 
@@ -74,6 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       wsPort: e.SWITCHBOARD_SIP_WS_PORT,
     },
     rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
+    routing: {
+      plugins: e.SWITCHBOARD_PLUGINS,
+      timeoutMs: e.SWITCHBOARD_ROUTING_TIMEOUT_MS,
+      pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
+      concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
+    },
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
   };
 }

@@ -31,6 +31,20 @@ describe('loadConfig', () => {
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });
     expect(c.logLevel).toBe('info');
+    expect(c.routing).toEqual({
+      plugins: ['@switchboard/plugin-extensions'],
+      timeoutMs: 3000,
+      pluginTimeoutMs: 1000,
+      concurrency: 64,
+    });
+  });
+
+  it('splits the plugin list', () => {
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_PLUGINS: ' @acme/blocklist , @switchboard/plugin-extensions,',
+    });
+    expect(c.routing.plugins).toEqual(['@acme/blocklist', '@switchboard/plugin-extensions']);
   });
 
   it('uses the bind address as public address when it is not a wildcard', () => {

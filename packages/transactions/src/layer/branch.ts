@@ -1,0 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { MAGIC_COOKIE } from '../matching/transaction-key.js';
+
+/** A fresh RFC 3261 branch: magic cookie plus 64 random bits (§8.1.1.7). */
+export function newBranch(): string {
+  return MAGIC_COOKIE + randomBytes(8).toString('hex');
+}

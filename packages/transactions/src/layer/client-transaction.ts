@@ -1,0 +1,58 @@
+import { type TuNotification } from '../transaction/effects.js';
+import { type TransactionRunner } from '../transaction/transaction-runner.js';
+import { type ClientEvent } from '../transaction/effects.js';
+import { type Transport, type Endpoint } from '../transport/transport.js';
+
+/** Callbacks a TU gives with each request it sends. */
+export interface ClientTransactionHandlers<M> {
+  /** Provisional and final responses (and, for INVITE, 2xx retransmissions while Accepted). */
+  onResponse?(response: M, status: number): void;
+  /** Timer B or F fired: no final response came (§17.1.1.2, §17.1.2.2). */
+  onTimeout?(): void;
+  onTransportError?(error: Error): void;
+  onTerminated?(): void;
+}
+
+/** The TU's handle on a client transaction. */
+export class ClientTransaction<M> {
+  constructor(
+    readonly key: string,
+    readonly branch: string,
+    /** The request as sent, top Via included (needed to build a CANCEL, §9.1). */
+    readonly request: M,
+    readonly method: string,
+    readonly transport: Transport,
+    readonly target: Endpoint,
+    private readonly runner: TransactionRunner<ClientEvent<M>, M, string>,
+  ) {}
+
+  get state(): string {
+    return this.runner.state;
+  }
+
+  /** Feeds a matched response into the state machine (called by the layer). */
+  receive(response: M, status: number): void {
+    this.runner.dispatch({ type: 'response', status, message: response });
+  }
+}
+
+export function deliverClient<M>(
+  handlers: ClientTransactionHandlers<M>,
+  statusOf: (m: M) => number,
+): (n: TuNotification<M>) => void {
+  return (n) => {
+    switch (n.type) {
+      case 'response':
+        handlers.onResponse?.(n.message, statusOf(n.message));
+        break;
+      case 'timeout':
+        handlers.onTimeout?.();
+        break;
+      case 'transportError':
+        handlers.onTransportError?.(n.error);
+        break;
+      case 'request':
+        break;
+    }
+  };
+}

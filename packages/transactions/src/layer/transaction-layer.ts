@@ -1,0 +1,294 @@
+import { isIP } from 'node:net';
+import { type Clock } from '../clock.js';
+import { type MessageInfo } from '../matching/message-info.js';
+import {
+  cancelTargetKey,
+  clientKey,
+  clientKeyOf,
+  mergeKey,
+  rfc2543AckMatches,
+  serverKey,
+} from '../matching/transaction-key.js';
+import { type ResolvedTarget } from '../resolver/target-resolver.js';
+import { type ClientEvent, type ServerEvent, type TuNotification } from '../transaction/effects.js';
+import { InviteClientTransaction } from '../transaction/invite-client-transaction.js';
+import { InviteServerTransaction } from '../transaction/invite-server-transaction.js';
+import { NonInviteClientTransaction } from '../transaction/non-invite-client-transaction.js';
+import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
+import { type TransactionContext } from '../transaction/timer-config.js';
+import { TransactionRunner } from '../transaction/transaction-runner.js';
+import { type InboundPacket, type Transport, type TransportProtocol } from '../transport/transport.js';
+import { newBranch } from './branch.js';
+import { ClientTransaction, type ClientTransactionHandlers, deliverClient } from './client-transaction.js';
+import { receivedParams, responseTarget } from './response-target.js';
+import { type RequestSource, ServerTransaction } from './server-transaction.js';
+import { type SipCodec, type ViaSpec } from './sip-codec.js';
+
+/** The transaction user (UA core, dialog layer, B2BUA) seen from the transaction layer. */
+export interface TransactionUser<M> {
+  /**
+   * A new request with its server transaction (ACK never comes here). For CANCEL,
+   * `cancelTarget` is the INVITE transaction it cancels (§9.2); the TU answers both.
+   */
+  onRequest(request: M, tx: ServerTransaction<M>, extra: { cancelTarget?: ServerTransaction<M> }): void;
+  /** An ACK for a 2xx (it forms its own transaction, §17.1.1.3): the dialog layer's business. */
+  onAck?(ack: M, origin: RequestSource): void;
+  /** A response no client transaction wanted, e.g. a 2xx retransmitted after Timer M. */
+  onStrayResponse?(response: M, origin: RequestSource): void;
+  /** Timer H fired (no ACK), or a transport error while sending a response. */
+  onServerError?(tx: ServerTransaction<M>, error: Error | 'timeout'): void;
+  /** A datagram or stream message that could not be parsed or lacks mandatory headers. */
+  onBadMessage?(error: unknown, packet: InboundPacket): void;
+}
+
+export interface TransactionLayerOptions<M> {
+  readonly codec: SipCodec<M>;
+  readonly clock: Clock;
+  readonly transports: readonly Transport[];
+  /** Send 100 Trying as soon as an INVITE arrives (§17.2.1). Default true. */
+  readonly autoTrying?: boolean;
+  /** §18.1.1: requests larger than this go over TCP when a TCP transport exists. Default 1300. */
+  readonly udpMaxBytes?: number;
+  /** Host written into Via sent-by; default the transport's bound address. */
+  readonly viaHost?: string;
+}
+
+export interface SendOptions {
+  /** Reuse a branch: a CANCEL must carry the INVITE's branch (§9.1). */
+  readonly branch?: string;
+}
+
+/** Wires transports, the four §17 state machines and the TU together. */
+export class TransactionLayer<M> {
+  private readonly codec: SipCodec<M>;
+  private readonly clients = new Map<string, ClientTransaction<M>>();
+  private readonly servers = new Map<string, ServerTransaction<M>>();
+  private readonly merged = new Map<string, string>();
+  private tu: TransactionUser<M> | undefined;
+
+  constructor(private readonly options: TransactionLayerOptions<M>) {
+    this.codec = options.codec;
+    for (const t of options.transports) t.onPacket((p) => this.receive(p));
+  }
+
+  setUser(tu: TransactionUser<M>): void {
+    this.tu = tu;
+  }
+
+  /** Live transactions, for metrics and leak tests. */
+  get size(): { clients: number; servers: number } {
+    return { clients: this.clients.size, servers: this.servers.size };
+  }
+
+  /** Sends a request (not ACK) in a new client transaction; the layer adds the top Via. */
+  sendRequest(
+    request: M,
+    target: ResolvedTarget,
+    handlers: ClientTransactionHandlers<M> = {},
+    opts: SendOptions = {},
+  ): ClientTransaction<M> {
+    const branch = opts.branch ?? newBranch();
+    const { message, bytes, transport } = this.prepare(request, target, branch);
+    const info = this.codec.info(message);
+    if (info.method === 'ACK') throw new TypeError('ACK is not sent in a client transaction; use sendAck()');
+    const key = clientKey(branch, info.cseqMethod);
+    const ctx = this.contextOf(transport);
+    const machine =
+      info.method === 'INVITE'
+        ? new InviteClientTransaction<M>(message, ctx, (res) => this.codec.createAck(message, res))
+        : new NonInviteClientTransaction<M>(message, ctx);
+    const serialize = this.memoSerialize(message, bytes);
+    const runner = new TransactionRunner<ClientEvent<M>, M, string>(machine, this.options.clock, {
+      send: (m) => transport.send(target, serialize(m)),
+      notify: deliverClient(handlers, (m) => this.codec.info(m).status ?? 0),
+      onTerminated: () => {
+        this.clients.delete(key);
+        handlers.onTerminated?.();
+      },
+    });
+    const tx = new ClientTransaction<M>(key, branch, message, info.method ?? '', transport, target, runner);
+    this.clients.set(key, tx);
+    runner.start();
+    return tx;
+  }
+
+  /** Sends an ACK for a 2xx statelessly with a fresh branch (§13.2.2.4, §17.1.1.3). */
+  async sendAck(ack: M, target: ResolvedTarget): Promise<void> {
+    const { bytes, transport } = this.prepare(ack, target, newBranch());
+    await transport.send(target, bytes);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.options.transports.map((t) => t.close()));
+  }
+
+  /** Entry point for every inbound message from any transport. */
+  receive(packet: InboundPacket): void {
+    let message: M;
+    let info: MessageInfo;
+    try {
+      message = this.codec.parse(packet.data);
+      info = this.codec.info(message);
+    } catch (err) {
+      this.tu?.onBadMessage?.(err, packet);
+      return;
+    }
+    const origin: RequestSource = {
+      transport: packet.transport,
+      source: packet.source,
+      flowId: packet.flowId,
+    };
+    if (info.isRequest) this.receiveRequest(message, info, origin);
+    else this.receiveResponse(message, info, origin);
+  }
+
+  private receiveResponse(response: M, info: MessageInfo, origin: RequestSource): void {
+    const key = clientKeyOf(info);
+    const tx = key !== undefined ? this.clients.get(key) : undefined;
+    if (tx) tx.receive(response, info.status ?? 0);
+    else this.tu?.onStrayResponse?.(response, origin);
+  }
+
+  private receiveRequest(raw: M, info: MessageInfo, origin: RequestSource): void {
+    // §18.2.1 / RFC 3581: record where the request really came from.
+    const stamp = receivedParams(info.via, origin.source);
+    const request =
+      stamp.received !== undefined || stamp.rport !== undefined
+        ? this.codec.withReceived(raw, stamp.received, stamp.rport)
+        : raw;
+    const key = serverKey(info);
+    const existing = this.servers.get(key);
+
+    if (info.method === 'ACK') {
+      if (existing && existing.method === 'INVITE' && rfc2543AckMatches(info, existing.toTag)) {
+        existing.receive(request, true);
+      } else {
+        this.tu?.onAck?.(request, origin);
+      }
+      return;
+    }
+    if (existing) {
+      existing.receive(request, false);
+      return;
+    }
+    const mk = mergeKey(info);
+    const sibling = mk !== undefined ? this.merged.get(mk) : undefined;
+    if (sibling !== undefined && sibling !== key && this.servers.has(sibling)) {
+      // §8.2.2.2: the same request reached us by two paths; only the first is processed.
+      this.createServer(request, info, origin, key, undefined).reply(482, 'Loop Detected');
+      return;
+    }
+    if (info.method === 'CANCEL') {
+      const target = this.servers.get(cancelTargetKey(info));
+      const tx = this.createServer(request, info, origin, key, undefined);
+      // §9.2: no matching INVITE transaction means 481.
+      if (!target || target.method !== 'INVITE') tx.reply(481, 'Call/Transaction Does Not Exist');
+      else this.tu?.onRequest(request, tx, { cancelTarget: target });
+      return;
+    }
+    const tx = this.createServer(request, info, origin, key, mk);
+    this.tu?.onRequest(request, tx, {});
+  }
+
+  private createServer(
+    request: M,
+    info: MessageInfo,
+    origin: RequestSource,
+    key: string,
+    mk: string | undefined,
+  ): ServerTransaction<M> {
+    const ctx = this.contextOf(origin.transport);
+    const isInvite = info.method === 'INVITE';
+    const trying =
+      isInvite && (this.options.autoTrying ?? true) ? this.codec.createResponse(request, 100) : undefined;
+    const machine = isInvite
+      ? new InviteServerTransaction<M>(ctx, trying)
+      : new NonInviteServerTransaction<M>(ctx);
+    const via = this.codec.info(request).via;
+    const destination = responseTarget(via, origin.source);
+    const serialize = this.memoSerialize(undefined, undefined);
+    // The runner's callbacks need the handle that wraps the runner itself.
+    const ref: { tx?: ServerTransaction<M> } = {};
+    const runner = new TransactionRunner<ServerEvent<M>, M, string>(machine, this.options.clock, {
+      send: (m) => origin.transport.send(destination, serialize(m), origin.flowId),
+      notify: (n: TuNotification<M>) => {
+        const tx = ref.tx;
+        if (!tx) return;
+        if (n.type === 'request') this.tu?.onAck?.(n.message, origin);
+        else if (n.type === 'timeout') this.tu?.onServerError?.(tx, 'timeout');
+        else if (n.type === 'transportError') this.tu?.onServerError?.(tx, n.error);
+      },
+      onTerminated: () => {
+        if (this.servers.get(key) === ref.tx) this.servers.delete(key);
+        if (mk !== undefined && this.merged.get(mk) === key) this.merged.delete(mk);
+      },
+    });
+    const tx = new ServerTransaction<M>(key, request, info.method ?? '', origin, runner, this.codec);
+    ref.tx = tx;
+    this.servers.set(key, tx);
+    if (mk !== undefined) this.merged.set(mk, key);
+    runner.start();
+    return tx;
+  }
+
+  /** Adds the top Via and applies the §18.1.1 size rule (UDP → TCP above udpMaxBytes). */
+  private prepare(
+    request: M,
+    target: ResolvedTarget,
+    branch: string,
+  ): { message: M; bytes: Buffer; transport: Transport } {
+    let transport = this.transportFor(target.protocol, target.host);
+    let message = this.codec.withVia(request, this.viaSpec(transport, branch));
+    let bytes = this.codec.serialize(message);
+    if (transport.protocol === 'UDP' && bytes.length > (this.options.udpMaxBytes ?? 1300)) {
+      const tcp = this.findTransport('TCP', target.host);
+      if (tcp) {
+        transport = tcp;
+        message = this.codec.withVia(request, this.viaSpec(tcp, branch));
+        bytes = this.codec.serialize(message);
+      }
+    }
+    return { message, bytes, transport };
+  }
+
+  private viaSpec(transport: Transport, branch: string): ViaSpec {
+    const a = transport.address();
+    return {
+      transport: transport.protocol,
+      host: this.options.viaHost ?? a.host,
+      port: a.port,
+      branch,
+      rport: true,
+    };
+  }
+
+  private transportFor(protocol: TransportProtocol, host: string): Transport {
+    const t = this.findTransport(protocol, host);
+    if (!t) throw new TypeError(`no ${protocol} transport configured for ${host}`);
+    return t;
+  }
+
+  /** Prefers a transport bound to the same IP family as the target. */
+  private findTransport(protocol: TransportProtocol, host: string): Transport | undefined {
+    const candidates = this.options.transports.filter((t) => t.protocol === protocol);
+    const v6 = isIP(host) === 6;
+    return candidates.find((t) => (isIP(t.address().host) === 6) === v6) ?? candidates[0];
+  }
+
+  private contextOf(transport: Transport): TransactionContext {
+    return { reliable: transport.reliable, timers: transport.timers };
+  }
+
+  /** Retransmissions re-send the same bytes: serialize each distinct message once. */
+  private memoSerialize(first: M | undefined, firstBytes: Buffer | undefined): (m: M) => Buffer {
+    let last = first;
+    let lastBytes = firstBytes;
+    return (m) => {
+      if (m !== last || lastBytes === undefined) {
+        last = m;
+        lastBytes = this.codec.serialize(m);
+      }
+      return lastBytes;
+    };
+  }
+}

@@ -89,7 +89,8 @@ export function parseSdp(text: string): SessionDescription {
   const finalEol = text.endsWith(eol);
   const body = finalEol ? text.slice(0, text.length - eol.length) : text;
   let lines = body.split(eol);
-  if (eol === '\r\n' && body.includes('\n', nl + 1) && lines.some((l) => l.includes('\n'))) {
+  const mixed = eol === '\r\n' ? lines.some((l) => l.includes('\n')) : lines.some((l) => l.endsWith('\r'));
+  if (mixed) {
     // Mixed terminators: accept them, normalising to the first one (RFC 8866 §5 asks parsers to accept LF).
     lines = body.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   }

@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
+    // Real PostgreSQL and the wasm schema engine: database creation and diffs take seconds, not ms.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

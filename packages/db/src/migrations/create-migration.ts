@@ -12,7 +12,7 @@ import {
   type MigrationFile,
   readMigrations,
 } from './migration-directory.js';
-import { openSchemaEngine } from './schema-engine-wasm.js';
+import { openSchemaEngine, toEngineMigrationList } from './schema-engine-wasm.js';
 
 export interface CreateMigrationOptions {
   /** Any PostgreSQL database URL on a server where we may CREATE DATABASE (for the shadow database). */
@@ -70,13 +70,7 @@ async function diffAgainstShadow(
       // `from: migrations` with an empty list makes the engine describe the shadow database as we
       // left it (our replay runs whole scripts; the engine's own replay splits them on ';').
       const result = await engine.diff({
-        from: {
-          tag: 'migrations',
-          baseDir: path.resolve('.'),
-          lockfile: { path: MIGRATION_LOCK_FILE, content: MIGRATION_LOCK_CONTENT },
-          shadowDbInitScript: '',
-          migrationDirectories: [],
-        },
+        from: { tag: 'migrations', ...toEngineMigrationList(path.resolve('.'), MIGRATION_LOCK_CONTENT, []) },
         to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: schema }] },
         script: true,
         exitCode: null,

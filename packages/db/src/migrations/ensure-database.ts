@@ -19,8 +19,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
       await client.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
       return true;
     } catch (error) {
-      // Someone else created it between our check and our CREATE: that is fine.
+      // Someone else created it between our check and our CREATE: that is fine. A concurrent CREATE
+      // can also surface as a unique violation on pg_database instead of 42P04.
       if (isPgError(error) && error.code === DUPLICATE_DATABASE) return false;
+      const again = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (again.rowCount !== 0) return false;
       throw error;
     }
   } finally {

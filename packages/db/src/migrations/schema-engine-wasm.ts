@@ -5,13 +5,24 @@ import { pathToFileURL } from 'node:url';
 
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
-import type { DiffParams, DiffResult } from '@prisma/schema-engine-wasm';
+import type {
+  ApplyMigrationsInput,
+  ApplyMigrationsOutput,
+  DiagnoseMigrationHistoryInput,
+  DiagnoseMigrationHistoryOutput,
+  DiffParams,
+  DiffResult,
+  MigrationList,
+} from '@prisma/schema-engine-wasm';
 
 import { CharAsTextClient } from './char-as-text-client.js';
 
 /** The part of the wasm SchemaEngine we use. */
 export interface WasmSchemaEngine {
   diff(params: DiffParams): Promise<DiffResult>;
+  /** What `prisma migrate deploy` runs; used by the tests to prove our bookkeeping is compatible. */
+  applyMigrations(input: ApplyMigrationsInput): Promise<ApplyMigrationsOutput>;
+  diagnoseMigrationHistory(input: DiagnoseMigrationHistoryInput): Promise<DiagnoseMigrationHistoryOutput>;
   free(): void;
 }
 
@@ -79,4 +90,21 @@ export async function openSchemaEngine(
     debugLog ?? (() => undefined),
     adapter,
   );
+}
+
+/** Our migration files in the engine's input shape. */
+export function toEngineMigrationList(
+  baseDir: string,
+  lockfileContent: string,
+  migrations: readonly { name: string; script: string }[],
+): MigrationList {
+  return {
+    baseDir,
+    lockfile: { path: 'migration_lock.toml', content: lockfileContent },
+    shadowDbInitScript: '',
+    migrationDirectories: migrations.map((m) => ({
+      path: m.name,
+      migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: m.script } },
+    })),
+  };
 }

@@ -7,4 +7,3 @@ export * from './glare-retry.js';
 export * from './request-target.js';
 export * from './route-value.js';
 export * from './uac-invite-dialogs.js';
-export * from './uas-2xx-retransmitter.js';

@@ -1,0 +1,201 @@
+// Linear scanners over latin1 byte strings (RFC 3261 §25.1). Every function moves forward
+// only, so parsing is O(n) whatever the input; none uses a regular expression.
+import { headerError } from '../sip-parse-error.js';
+import { CHAR_CLASS, TOKEN } from './char-classes.js';
+
+/** Parameters by lower-cased name; a parameter without value maps to null. Values as written. */
+export type Params = ReadonlyMap<string, string | null>;
+
+export const EMPTY_PARAMS: Params = new Map<string, string | null>();
+
+export function skipWs(s: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = s.charCodeAt(pos);
+    if (c !== 32 && c !== 9) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** Index after the run of token characters starting at `pos`. */
+export function scanToken(s: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = s.charCodeAt(pos);
+    if (c > 255 || (CHAR_CLASS[c]! & TOKEN) === 0) break;
+    pos++;
+  }
+  return pos;
+}
+
+/** True when the whole string is a non-empty token. */
+export function isTokenString(s: string): boolean {
+  return s.length > 0 && scanToken(s, 0, s.length) === s.length;
+}
+
+/**
+ * `pos` is at a DQUOTE: returns the index after the closing DQUOTE, or -1 when the string is
+ * unterminated or holds a character that neither qdtext nor quoted-pair allows.
+ */
+export function scanQuoted(s: string, pos: number, end: number): number {
+  let i = pos + 1;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c === 34) return i + 1;
+    if (c === 92) {
+      if (i + 1 >= end) return -1;
+      const n = s.charCodeAt(i + 1);
+      if (n === 10 || n === 13 || n > 127) return -1;
+      i += 2;
+      continue;
+    }
+    if ((c < 32 && c !== 9) || c === 127) return -1;
+    i++;
+  }
+  return -1;
+}
+
+/** Content of a quoted-string (with its quotes) with quoted-pairs resolved. */
+export function unquote(q: string): string {
+  if (q.length < 2 || q.charCodeAt(0) !== 34) return q;
+  const inner = q.slice(1, -1);
+  if (inner.indexOf('\\') === -1) return inner;
+  let out = '';
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner[i];
+    if (c === '\\' && i + 1 < inner.length) {
+      out += inner[i + 1];
+      i++;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Quotes a string as a quoted-string, escaping DQUOTE and backslash. */
+export function quote(s: string): string {
+  let out = '"';
+  for (const c of s) out += c === '"' || c === '\\' ? `\\${c}` : c;
+  return `${out}"`;
+}
+
+/** End (exclusive) of the first comma-separated element, respecting quotes and <>. */
+export function listElementEnd(s: string, pos: number, end: number): number {
+  let inQuote = false;
+  let inAngle = false;
+  for (let i = pos; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (inQuote) {
+      if (c === 92) i++;
+      else if (c === 34) inQuote = false;
+    } else if (c === 34) inQuote = true;
+    else if (c === 60) inAngle = true;
+    else if (c === 62) inAngle = false;
+    else if (c === 44 && !inAngle) return i;
+  }
+  return end;
+}
+
+/** Splits a header value at top-level commas (not inside quotes or <>); elements are trimmed. */
+export function splitList(s: string): string[] {
+  if (s.indexOf(',') === -1) return [s];
+  const out: string[] = [];
+  let pos = 0;
+  for (;;) {
+    const e = listElementEnd(s, pos, s.length);
+    out.push(s.slice(pos, e).trim());
+    if (e >= s.length) return out;
+    pos = e + 1;
+  }
+}
+
+/** Scans an IPv6 reference "[...]" at `pos`; returns the index after "]" or -1. */
+export function scanIpv6Reference(s: string, pos: number, end: number): number {
+  let i = pos + 1;
+  let colons = 0;
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c === 93) return colons >= 2 && i - pos <= 47 ? i + 1 : -1;
+    const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+    if (c === 58) colons++;
+    else if (!hex && c !== 46) return -1;
+    i++;
+  }
+  return -1;
+}
+
+/**
+ * Parses `*( SEMI generic-param )` (RFC 3261 §25.1): generic-param = token [ EQUAL gen-value ],
+ * gen-value = token / host / quoted-string. Returns the index where parameters stop (after
+ * any trailing whitespace); the caller checks what follows.
+ */
+export function parseParams(
+  s: string,
+  pos: number,
+  end: number,
+  header: string,
+  into: Map<string, string | null>,
+): number {
+  for (;;) {
+    pos = skipWs(s, pos, end);
+    if (pos >= end || s.charCodeAt(pos) !== 59) return pos;
+    pos = skipWs(s, pos + 1, end);
+    const nameStart = pos;
+    pos = scanToken(s, pos, end);
+    if (pos === nameStart) throw headerError(header, 'empty parameter');
+    const name = s.slice(nameStart, pos).toLowerCase();
+    const afterName = skipWs(s, pos, end);
+    let value: string | null = null;
+    if (afterName < end && s.charCodeAt(afterName) === 61) {
+      const valueStart = skipWs(s, afterName + 1, end);
+      const valueEnd = scanGenValue(s, valueStart, end, header);
+      value = s.slice(valueStart, valueEnd);
+      pos = valueEnd;
+    }
+    if (!into.has(name)) into.set(name, value);
+  }
+}
+
+function scanGenValue(s: string, pos: number, end: number, header: string): number {
+  const c = s.charCodeAt(pos);
+  let e: number;
+  if (c === 34) e = scanQuoted(s, pos, end);
+  else if (c === 91) e = scanIpv6Reference(s, pos, end);
+  else e = scanToken(s, pos, end);
+  if (e < 0)
+    throw headerError(header, c === 34 ? 'unterminated quoted parameter value' : 'bad IPv6 reference');
+  if (e === pos) throw headerError(header, 'empty parameter value');
+  return e;
+}
+
+/** Parses parameters that must run to the end of the value. */
+export function parseTrailingParams(s: string, pos: number, header: string): Params {
+  const end = s.length;
+  if (skipWs(s, pos, end) === end) return EMPTY_PARAMS;
+  const params = new Map<string, string | null>();
+  const stop = parseParams(s, pos, end, header, params);
+  if (stop !== end) throw headerError(header, `unexpected character '${s[stop]}'`);
+  return params;
+}
+
+/** Parses 1*DIGIT as a number; -1 when empty or not all digits. Values above 2^53 saturate. */
+export function parseDigits(s: string, pos: number, end: number): number {
+  if (pos >= end) return -1;
+  let n = 0;
+  for (let i = pos; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    n = n * 10 + (c - 48);
+  }
+  return n > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : n;
+}
+
+/** Index after a run of digits. */
+export function scanDigits(s: string, pos: number, end: number): number {
+  while (pos < end) {
+    const c = s.charCodeAt(pos);
+    if (c < 48 || c > 57) break;
+    pos++;
+  }
+  return pos;
+}

@@ -1,0 +1,89 @@
+import { headerIdOf } from './header-names.js';
+
+const FOLD = /\r\n[ \t]+/g;
+
+/**
+ * One header line as it appears in the message (name as written, value as a latin1 byte
+ * string). Parsed fields point into the decoded header section and slice lazily; `raw` keeps
+ * the exact original text so unmodified headers re-serialize byte for byte.
+ */
+export class HeaderField {
+  /** Name as written on the wire (may be a compact form such as "v"). */
+  readonly name: string;
+  /** Known-header id from HeaderId, 0 when unknown. */
+  readonly id: number;
+  private _value: string | undefined;
+  private _raw: string | undefined;
+  private readonly src: string;
+  private readonly lineStart: number;
+  private readonly valueStart: number;
+  private readonly lineEnd: number;
+  private readonly folded: boolean;
+
+  private constructor(
+    name: string,
+    id: number,
+    value: string | undefined,
+    src: string,
+    lineStart: number,
+    valueStart: number,
+    lineEnd: number,
+    folded: boolean,
+  ) {
+    this.name = name;
+    this.id = id;
+    this._value = value;
+    this._raw = undefined;
+    this.src = src;
+    this.lineStart = lineStart;
+    this.valueStart = valueStart;
+    this.lineEnd = lineEnd;
+    this.folded = folded;
+  }
+
+  /** A header read from a message: offsets into the decoded header section `src`. */
+  static fromSource(
+    src: string,
+    name: string,
+    id: number,
+    lineStart: number,
+    valueStart: number,
+    lineEnd: number,
+    folded: boolean,
+  ): HeaderField {
+    return new HeaderField(name, id, undefined, src, lineStart, valueStart, lineEnd, folded);
+  }
+
+  /** A new header; `value` is a byte string without CR/LF. */
+  static create(name: string, value: string): HeaderField {
+    return new HeaderField(name, headerIdOf(name), value, '', 0, 0, 0, false);
+  }
+
+  /** The value with line folding replaced by SP (RFC 3261 §7.3.1) and surrounding LWS trimmed. */
+  get value(): string {
+    if (this._value !== undefined) return this._value;
+    let v = this.src.slice(this.valueStart, this.lineEnd);
+    if (this.folded) {
+      v = v.replace(FOLD, ' ').trim();
+    } else {
+      const last = v.charCodeAt(v.length - 1);
+      if (last === 32 || last === 9) v = v.trimEnd();
+    }
+    this._value = v;
+    return v;
+  }
+
+  /** The header exactly as written (without the final CRLF); built as "Name: value" for new headers. */
+  get raw(): string {
+    if (this._raw !== undefined) return this._raw;
+    this._raw =
+      this.src === '' ? `${this.name}: ${this._value ?? ''}` : this.src.slice(this.lineStart, this.lineEnd);
+    return this._raw;
+  }
+
+  /** True when the name is `name` in any case or compact form. */
+  is(name: string): boolean {
+    const id = headerIdOf(name);
+    return id !== 0 ? id === this.id : this.id === 0 && this.name.toLowerCase() === name.toLowerCase();
+  }
+}

@@ -1,0 +1,146 @@
+// Header names are case-insensitive (RFC 3261 §7.3.1) and some have compact forms (§7.3.3,
+// plus RFC 3265, 3515, 3892, 4028, 4474, 3841). Known names map to a small integer id so that
+// lookups compare numbers instead of lower-casing strings.
+
+const NAMES: ReadonlyArray<readonly [string, string?]> = [
+  ['Via', 'v'],
+  ['From', 'f'],
+  ['To', 't'],
+  ['Call-ID', 'i'],
+  ['CSeq'],
+  ['Contact', 'm'],
+  ['Max-Forwards'],
+  ['Content-Length', 'l'],
+  ['Content-Type', 'c'],
+  ['Content-Encoding', 'e'],
+  ['Subject', 's'],
+  ['Supported', 'k'],
+  ['Route'],
+  ['Record-Route'],
+  ['Expires'],
+  ['Authorization'],
+  ['Proxy-Authorization'],
+  ['WWW-Authenticate'],
+  ['Proxy-Authenticate'],
+  ['Allow'],
+  ['Require'],
+  ['Proxy-Require'],
+  ['Unsupported'],
+  ['Event', 'o'],
+  ['Allow-Events', 'u'],
+  ['Subscription-State'],
+  ['Refer-To', 'r'],
+  ['Referred-By', 'b'],
+  ['Replaces'],
+  ['Session-Expires', 'x'],
+  ['Min-SE'],
+  ['RSeq'],
+  ['RAck'],
+  ['Reason'],
+  ['P-Asserted-Identity'],
+  ['P-Preferred-Identity'],
+  ['Date'],
+  ['Retry-After'],
+  ['Warning'],
+  ['Diversion'],
+  ['History-Info'],
+  ['Min-Expires'],
+  ['Timestamp'],
+  ['Accept'],
+  ['User-Agent'],
+  ['Server'],
+  ['Identity', 'y'],
+  ['Identity-Info', 'n'],
+  ['Accept-Contact', 'a'],
+  ['Reject-Contact', 'j'],
+  ['Request-Disposition', 'd'],
+  ['Reply-To'],
+];
+
+/** Numeric ids of the known headers (0 = unknown header). */
+export const HeaderId = {
+  Via: 1,
+  From: 2,
+  To: 3,
+  CallId: 4,
+  CSeq: 5,
+  Contact: 6,
+  MaxForwards: 7,
+  ContentLength: 8,
+  ContentType: 9,
+  ContentEncoding: 10,
+  Subject: 11,
+  Supported: 12,
+  Route: 13,
+  RecordRoute: 14,
+  Expires: 15,
+  Authorization: 16,
+  ProxyAuthorization: 17,
+  WwwAuthenticate: 18,
+  ProxyAuthenticate: 19,
+  Allow: 20,
+  Require: 21,
+  ProxyRequire: 22,
+  Unsupported: 23,
+  Event: 24,
+  AllowEvents: 25,
+  SubscriptionState: 26,
+  ReferTo: 27,
+  ReferredBy: 28,
+  Replaces: 29,
+  SessionExpires: 30,
+  MinSE: 31,
+  RSeq: 32,
+  RAck: 33,
+  Reason: 34,
+  PAssertedIdentity: 35,
+  PPreferredIdentity: 36,
+  Date: 37,
+  RetryAfter: 38,
+  Warning: 39,
+  Diversion: 40,
+  HistoryInfo: 41,
+  MinExpires: 42,
+  Timestamp: 43,
+  Accept: 44,
+  UserAgent: 45,
+  Server: 46,
+  Identity: 47,
+  IdentityInfo: 48,
+  AcceptContact: 49,
+  RejectContact: 50,
+  RequestDisposition: 51,
+  ReplyTo: 52,
+} as const;
+
+const canonical: string[] = [''];
+const byLower = new Map<string, number>();
+NAMES.forEach(([full, compact], i) => {
+  canonical.push(full);
+  byLower.set(full.toLowerCase(), i + 1);
+  if (compact) byLower.set(compact, i + 1);
+});
+
+// Exact spellings seen on the wire -> id; bounded so hostile traffic cannot grow it forever.
+const spellingCache = new Map<string, number>();
+const SPELLING_CACHE_MAX = 2048;
+
+/** Id of a header name in any spelling or compact form; 0 when unknown. */
+export function headerIdOf(name: string): number {
+  const cached = spellingCache.get(name);
+  if (cached !== undefined) return cached;
+  const id = byLower.get(name.toLowerCase()) ?? 0;
+  if (spellingCache.size < SPELLING_CACHE_MAX) spellingCache.set(name, id);
+  return id;
+}
+
+/** Canonical spelling of a known header id ("Call-ID"). */
+export function canonicalHeaderName(id: number): string {
+  return canonical[id] ?? '';
+}
+
+/** Canonical spelling for a name in any form; unknown names are returned unchanged. */
+export function normalizeHeaderName(name: string): string {
+  const id = headerIdOf(name);
+  return id === 0 ? name : canonical[id]!;
+}

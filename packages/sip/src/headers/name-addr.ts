@@ -1,0 +1,181 @@
+// name-addr / addr-spec with header parameters (RFC 3261 §20.10, §20.20, §20.39, §25.1):
+//   ( name-addr / addr-spec ) *( SEMI generic-param )
+//   name-addr = [ display-name ] LAQUOT addr-spec RAQUOT
+import {
+  parseTrailingParams,
+  quote,
+  scanQuoted,
+  scanToken,
+  skipWs,
+  unquote,
+  type Params,
+} from '../grammar/scanner.js';
+import { decodeUtf8, encodeUtf8 } from '../grammar/text.js';
+import { headerError } from '../sip-parse-error.js';
+import { parseDeltaSeconds } from './scalar-headers.js';
+import { formatUri, parseUri, type Uri } from '../uri/uri.js';
+
+export class NameAddr {
+  /** Display name as written (byte string, quotes kept when quoted), undefined when absent. */
+  readonly rawDisplayName: string | undefined;
+  /** The URI text as written. */
+  readonly uriText: string;
+  /** True when the URI was enclosed in <>. */
+  readonly bracketed: boolean;
+  /** Header parameters (names lower-cased, values as written). */
+  readonly params: Params;
+  private readonly header: string;
+  private _uri: Uri | undefined;
+
+  constructor(
+    rawDisplayName: string | undefined,
+    uriText: string,
+    bracketed: boolean,
+    params: Params,
+    header: string,
+  ) {
+    this.rawDisplayName = rawDisplayName;
+    this.uriText = uriText;
+    this.bracketed = bracketed;
+    this.params = params;
+    this.header = header;
+    this._uri = undefined;
+  }
+
+  /** The parsed URI (parsed on first access; throws SipParseError when malformed). */
+  get uri(): Uri {
+    return (this._uri ??= parseUri(this.uriText, 0, this.uriText.length, this.header));
+  }
+
+  /** Display name as text: quotes removed, quoted-pairs resolved, UTF-8 decoded. */
+  get displayName(): string | undefined {
+    return this.rawDisplayName === undefined ? undefined : decodeUtf8(unquote(this.rawDisplayName));
+  }
+
+  get tag(): string | undefined {
+    return this.params.get('tag') ?? undefined;
+  }
+
+  /** Contact "expires" parameter (delta-seconds, clamped to 2^32-1), undefined when absent. */
+  get expires(): number | undefined {
+    const v = this.params.get('expires');
+    if (v === undefined) return undefined;
+    if (v === null) throw headerError(this.header, 'expires parameter without value');
+    return parseDeltaSeconds(v, this.header);
+  }
+
+  /** Contact "q" parameter (qvalue, RFC 3261 §20.10), undefined when absent. */
+  get q(): number | undefined {
+    const v = this.params.get('q');
+    if (v === undefined) return undefined;
+    if (v === null || !isQValue(v)) throw headerError(this.header, 'bad q value');
+    return Number(v);
+  }
+
+  toString(): string {
+    let out =
+      this.rawDisplayName !== undefined ? `${this.rawDisplayName} <${this.uriText}>` : `<${this.uriText}>`;
+    for (const [k, v] of this.params) out += v === null ? `;${k}` : `;${k}=${v}`;
+    return out;
+  }
+}
+
+export interface NameAddrParseOptions {
+  /** Route, Record-Route, P-Asserted-Identity...: the URI must be in <> (name-addr only). */
+  requireBrackets?: boolean;
+  /** P-Asserted-Identity and similar: no header parameters allowed. */
+  noParams?: boolean;
+}
+
+/** Parses `( name-addr / addr-spec ) *( SEMI generic-param )` filling the whole string. */
+export function parseNameAddr(s: string, header: string, options?: NameAddrParseOptions): NameAddr {
+  const end = s.length;
+  let pos = skipWs(s, 0, end);
+  if (pos >= end) throw headerError(header, 'empty value');
+  let display: string | undefined;
+  const c = s.charCodeAt(pos);
+  if (c === 34) {
+    const q = scanQuoted(s, pos, end);
+    if (q < 0) throw headerError(header, 'unterminated or malformed quoted display name');
+    display = s.slice(pos, q);
+    pos = skipWs(s, q, end);
+    if (s.charCodeAt(pos) !== 60) throw headerError(header, "expected '<' after display name");
+  } else if (c !== 60) {
+    const first = scanToken(s, pos, end);
+    if (s.charCodeAt(first) === 58 && first > pos) return parseAddrSpec(s, pos, header, options);
+    const dnEnd = scanDisplayTokens(s, pos, end);
+    const lt = skipWs(s, dnEnd, end);
+    if (dnEnd === pos || s.charCodeAt(lt) !== 60) throw headerError(header, 'invalid display name or URI');
+    // RFC 4475 §3.1.1.6: accept a token display name directly followed by "<".
+    display = s.slice(pos, dnEnd);
+    pos = lt;
+  }
+  const gt = s.indexOf('>', pos + 1);
+  if (gt < 0) throw headerError(header, "missing '>'");
+  const first = s.charCodeAt(pos + 1);
+  const last = s.charCodeAt(gt - 1);
+  if (first === 32 || first === 9 || last === 32 || last === 9)
+    throw headerError(header, 'whitespace inside <>');
+  if (gt === pos + 1) throw headerError(header, 'empty URI');
+  const uriText = s.slice(pos + 1, gt);
+  const params = parseTrailingParams(s, gt + 1, header);
+  if (options?.noParams && params.size > 0) throw headerError(header, 'parameters not allowed');
+  return new NameAddr(display, uriText, true, params, header);
+}
+
+// display-name = *(token LWS): returns the end of the last token.
+function scanDisplayTokens(s: string, pos: number, end: number): number {
+  let last = pos;
+  for (;;) {
+    const t = scanToken(s, pos, end);
+    if (t === pos) return last;
+    last = t;
+    pos = skipWs(s, t, end);
+  }
+}
+
+function parseAddrSpec(s: string, pos: number, header: string, options?: NameAddrParseOptions): NameAddr {
+  if (options?.requireBrackets) throw headerError(header, 'URI must be enclosed in <>');
+  const end = s.length;
+  let e = pos;
+  while (e < end) {
+    const c = s.charCodeAt(e);
+    if (c === 59 || c === 32 || c === 9 || c === 44) break;
+    if (c === 63) throw headerError(header, 'URI with headers must be enclosed in <>');
+    e++;
+  }
+  const uriText = s.slice(pos, e);
+  const params = parseTrailingParams(s, e, header);
+  if (options?.noParams && params.size > 0) throw headerError(header, 'parameters not allowed');
+  return new NameAddr(undefined, uriText, false, params, header);
+}
+
+export interface NameAddrInit {
+  /** Display name as text (UTF-8 encoded and quoted on output). */
+  displayName?: string;
+  uri: Uri | string;
+  params?: Record<string, string | null>;
+}
+
+/** Formats `"Display" <uri>;param=value` for a new header value (byte string). */
+export function formatNameAddr(init: NameAddrInit): string {
+  const uri = typeof init.uri === 'string' ? init.uri : formatUri(init.uri);
+  let out = init.displayName !== undefined ? `${quote(encodeUtf8(init.displayName))} <${uri}>` : `<${uri}>`;
+  for (const [k, v] of Object.entries(init.params ?? {})) out += v === null ? `;${k}` : `;${k}=${v}`;
+  return out;
+}
+
+// qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
+function isQValue(v: string): boolean {
+  const n = v.length;
+  if (n === 0 || n > 5) return false;
+  const lead = v.charCodeAt(0);
+  if (lead !== 48 && lead !== 49) return false;
+  if (n === 1) return true;
+  if (v.charCodeAt(1) !== 46) return false;
+  for (let i = 2; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (lead === 49 ? c !== 48 : c < 48 || c > 57) return false;
+  }
+  return true;
+}

@@ -1,0 +1,132 @@
+// Via (RFC 3261 §20.42, §25.1; rport RFC 3581):
+//   via-parm = sent-protocol LWS sent-by *( SEMI via-params )
+//   sent-protocol = protocol-name SLASH protocol-version SLASH transport
+import { isDigit } from '../grammar/char-classes.js';
+import {
+  EMPTY_PARAMS,
+  parseDigits,
+  parseParams,
+  scanToken,
+  skipWs,
+  type Params,
+} from '../grammar/scanner.js';
+import { headerError } from '../sip-parse-error.js';
+import { scanHost } from '../uri/uri.js';
+
+export interface Via {
+  readonly protocolName: string;
+  readonly protocolVersion: string;
+  /** Transport in upper case ("UDP", "TCP", "TLS", "WSS"...). */
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly params: Params;
+  readonly branch: string | undefined;
+  readonly received: string | undefined;
+  /** rport: a number, null when present without value (RFC 3581), undefined when absent. */
+  readonly rport: number | null | undefined;
+  readonly maddr: string | undefined;
+  readonly ttl: number | undefined;
+}
+
+const H = 'Via';
+
+function expectSlash(s: string, pos: number, end: number): number {
+  pos = skipWs(s, pos, end);
+  if (s.charCodeAt(pos) !== 47) throw headerError(H, "expected '/' in sent-protocol");
+  return skipWs(s, pos + 1, end);
+}
+
+function token(s: string, pos: number, end: number, what: string): number {
+  const e = scanToken(s, pos, end);
+  if (e === pos) throw headerError(H, `missing ${what}`);
+  return e;
+}
+
+/** Parses one via-parm occupying s[start, end). */
+export function parseVia(s: string, start = 0, end = s.length): Via {
+  let pos = skipWs(s, start, end);
+  let e = token(s, pos, end, 'protocol name');
+  const protocolName = s.slice(pos, e);
+  pos = expectSlash(s, e, end);
+  e = token(s, pos, end, 'protocol version');
+  const protocolVersion = s.slice(pos, e);
+  pos = expectSlash(s, e, end);
+  e = token(s, pos, end, 'transport');
+  const transport = s.slice(pos, e).toUpperCase();
+  pos = skipWs(s, e, end);
+  if (pos === e) throw headerError(H, 'expected whitespace before sent-by');
+  const hostEnd = scanHost(s, pos, end, H);
+  const host = s.slice(pos, hostEnd);
+  pos = skipWs(s, hostEnd, end);
+  let port: number | undefined;
+  if (s.charCodeAt(pos) === 58) {
+    const ps = skipWs(s, pos + 1, end);
+    let pe = ps;
+    while (pe < end && isDigit(s.charCodeAt(pe))) pe++;
+    port = pe - ps > 5 ? -1 : parseDigits(s, ps, pe);
+    if (port < 0 || port > 65535) throw headerError(H, 'bad port');
+    pos = pe;
+  }
+  let params = EMPTY_PARAMS;
+  if (pos < end) {
+    const map = new Map<string, string | null>();
+    pos = parseParams(s, pos, end, H, map);
+    if (pos !== end) throw headerError(H, `unexpected character '${s[pos]}'`);
+    params = map;
+  }
+  return viaFrom(protocolName, protocolVersion, transport, host, port, params);
+}
+
+function viaFrom(
+  protocolName: string,
+  protocolVersion: string,
+  transport: string,
+  host: string,
+  port: number | undefined,
+  params: Params,
+): Via {
+  const rportRaw = params.get('rport');
+  let rport: number | null | undefined;
+  if (rportRaw === null) rport = null;
+  else if (rportRaw !== undefined) {
+    rport = parseDigits(rportRaw, 0, rportRaw.length);
+    if (rport < 0 || rport > 65535) throw headerError(H, 'bad rport');
+  }
+  const ttlRaw = params.get('ttl');
+  let ttl: number | undefined;
+  if (ttlRaw !== undefined) {
+    ttl = ttlRaw === null || ttlRaw.length > 3 ? -1 : parseDigits(ttlRaw, 0, ttlRaw.length);
+    if (ttl < 0 || ttl > 255) throw headerError(H, 'bad ttl');
+  }
+  return {
+    protocolName,
+    protocolVersion,
+    transport,
+    host,
+    port,
+    params,
+    branch: params.get('branch') ?? undefined,
+    received: params.get('received') ?? undefined,
+    rport,
+    maddr: params.get('maddr') ?? undefined,
+    ttl,
+  };
+}
+
+export interface ViaInit {
+  transport: string;
+  host: string;
+  port?: number;
+  branch?: string;
+  params?: Record<string, string | null>;
+}
+
+/** Formats "SIP/2.0/UDP host:port;branch=..." for a new Via header. */
+export function formatVia(init: ViaInit): string {
+  let out = `SIP/2.0/${init.transport.toUpperCase()} ${init.host}`;
+  if (init.port !== undefined) out += `:${init.port}`;
+  if (init.branch !== undefined) out += `;branch=${init.branch}`;
+  for (const [k, v] of Object.entries(init.params ?? {})) out += v === null ? `;${k}` : `;${k}=${v}`;
+  return out;
+}

@@ -1,0 +1,134 @@
+// Building new messages (the B2BUA's own legs) and responses to requests (RFC 3261 §8.2.6).
+import { randomBytes } from 'node:crypto';
+import { toByteString } from '../grammar/text.js';
+import { HeaderField } from '../headers/header-field.js';
+import { HeaderId } from '../headers/header-names.js';
+import type { SipParseError } from '../sip-parse-error.js';
+import { formatUri, type Uri } from '../uri/uri.js';
+import { reasonPhrase } from './reason-phrases.js';
+import { EMPTY_BODY, SipRequest, SipResponse } from './sip-message.js';
+
+/** Headers in order: [name, value] pairs, or a record whose array values give several lines. */
+export type HeaderInit =
+  | ReadonlyArray<readonly [string, string | number]>
+  | Record<string, string | number | ReadonlyArray<string | number>>;
+
+export interface RequestInit {
+  method: string;
+  uri: string | Uri;
+  headers?: HeaderInit;
+  body?: Buffer | string;
+}
+
+export interface ResponseInit {
+  status: number;
+  /** Reason phrase text; defaults to the usual phrase for the status. */
+  reason?: string;
+  headers?: HeaderInit;
+  body?: Buffer | string;
+}
+
+function toFields(init: HeaderInit | undefined): HeaderField[] {
+  const out: HeaderField[] = [];
+  if (init === undefined) return out;
+  const pairs: Array<readonly [string, string | number]> = [];
+  if (Array.isArray(init)) pairs.push(...(init as ReadonlyArray<readonly [string, string | number]>));
+  else {
+    for (const [name, v] of Object.entries(
+      init as Record<string, string | number | ReadonlyArray<string | number>>,
+    )) {
+      if (Array.isArray(v)) for (const one of v as ReadonlyArray<string | number>) pairs.push([name, one]);
+      else pairs.push([name, v as string | number]);
+    }
+  }
+  for (const [name, value] of pairs) out.push(HeaderField.create(name, toByteString(String(value))));
+  return out;
+}
+
+function toBody(body: Buffer | string | undefined): Buffer {
+  if (body === undefined) return EMPTY_BODY;
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+}
+
+/** A new request; Content-Length is computed when serialized. */
+export function createRequest(init: RequestInit): SipRequest {
+  const uri = typeof init.uri === 'string' ? init.uri : formatUri(init.uri);
+  return new SipRequest(init.method, uri, toFields(init.headers), toBody(init.body));
+}
+
+/** A new response built from scratch (a B2BUA relaying a response builds its own). */
+export function createResponseMessage(init: ResponseInit): SipResponse {
+  const reason = toByteString(init.reason ?? reasonPhrase(init.status));
+  return new SipResponse(init.status, reason, toFields(init.headers), toBody(init.body));
+}
+
+/** A random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
+export function generateTag(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export interface CreateResponseOptions {
+  reason?: string;
+  /** To tag to add when the request's To has none (generated when omitted). */
+  toTag?: string;
+  headers?: HeaderInit;
+  body?: Buffer | string;
+}
+
+/**
+ * A response to `request` per RFC 3261 §8.2.6: Via (all, in order), From, Call-ID and CSeq are
+ * copied byte for byte; To is copied and gets a tag unless it has one or the status is 100
+ * (§8.2.6.2); a 100 copies Timestamp (§8.2.6.1).
+ */
+export function createResponse(
+  request: SipRequest,
+  status: number,
+  options: CreateResponseOptions = {},
+): SipResponse {
+  const fields: HeaderField[] = [];
+  for (const h of request.headers) {
+    if (
+      h.id === HeaderId.Via ||
+      h.id === HeaderId.From ||
+      h.id === HeaderId.CallId ||
+      h.id === HeaderId.CSeq
+    ) {
+      fields.push(h);
+    } else if (h.id === HeaderId.To) {
+      fields.push(withToTag(h, request.to.tag !== undefined, status, options.toTag));
+    } else if (h.id === HeaderId.Timestamp && status === 100) {
+      fields.push(h);
+    }
+  }
+  fields.push(...toFields(options.headers));
+  const reason = toByteString(options.reason ?? reasonPhrase(status));
+  return new SipResponse(status, reason, fields, toBody(options.body));
+}
+
+function withToTag(to: HeaderField, hasTag: boolean, status: number, toTag: string | undefined): HeaderField {
+  if (hasTag || status === 100) return to;
+  return HeaderField.create(to.name, `${to.value};tag=${toTag ?? generateTag()}`);
+}
+
+/**
+ * The response to send for a request that failed to parse or validate (RFC 3261 §8.2.6 needs
+ * Via, From, To, Call-ID, CSeq), or undefined when it cannot or must not be answered (a
+ * response, an ACK, or the needed headers were unreadable).
+ */
+export function createErrorResponse(
+  error: SipParseError,
+  options: { toTag?: string } = {},
+): SipResponse | undefined {
+  const p = error.partial;
+  if (!p || p.kind !== 'request' || p.method === 'ACK') return undefined;
+  if (p.via.length === 0 || !p.from || !p.to || !p.callId || !p.cseq) return undefined;
+  const fields = p.via.map((v) => HeaderField.create('Via', v));
+  const to = /;\s*tag\s*=/i.test(p.to) ? p.to : `${p.to};tag=${options.toTag ?? generateTag()}`;
+  fields.push(
+    HeaderField.create('From', p.from),
+    HeaderField.create('To', to),
+    HeaderField.create('Call-ID', p.callId),
+    HeaderField.create('CSeq', p.cseq),
+  );
+  return new SipResponse(error.status, error.reason, fields, EMPTY_BODY);
+}

@@ -1,0 +1,218 @@
+// Message framing and header splitting (RFC 3261 §7, §7.3.1, §7.5, §18.3). The header section
+// is decoded once as latin1 (one char per octet) and split with indexOf; structured header
+// values are parsed later, on access (see SipMessageBase) or by validate().
+import { HeaderField } from '../headers/header-field.js';
+import { HeaderId, headerIdOf } from '../headers/header-names.js';
+import { parseContentLength } from '../headers/scalar-headers.js';
+import { SipParseError } from '../sip-parse-error.js';
+import { readPartial } from './partial-reader.js';
+import { SipRequest, SipResponse, type SipMessage } from './sip-message.js';
+
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+
+export interface ParseOptions {
+  /**
+   * Stream transports (TCP/TLS): Content-Length is mandatory (RFC 3261 §18.3) and the
+   * header section must end with an empty line. Datagrams (the default) take the body to
+   * the end of the datagram when Content-Length is absent.
+   */
+  requireContentLength?: boolean;
+  /** Maximum number of header lines; more gives a SipParseError (status 513). */
+  maxHeaders?: number;
+}
+
+/** The start line and split header lines of a message. */
+export interface HeadSection {
+  readonly request: boolean;
+  readonly method: string;
+  readonly requestUri: string;
+  readonly version: string;
+  readonly status: number;
+  readonly reason: string;
+  readonly headers: HeaderField[];
+  /** Declared Content-Length, -1 when absent. */
+  readonly contentLength: number;
+}
+
+/**
+ * Parses one message from a datagram (UDP, or one WebSocket message). Leading CRLFs are
+ * skipped (§7.5); octets after Content-Length are ignored (§18.3). Throws SipParseError.
+ */
+export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessage {
+  let start = 0;
+  while (start + 1 < data.length && data[start] === 13 && data[start + 1] === 10) start += 2;
+  let headEnd = data.indexOf(CRLFCRLF, start);
+  let bodyStart = headEnd + 4;
+  if (headEnd < 0) {
+    // Liberal: a datagram whose last header line ends the datagram without the empty line
+    // (the RFC 4475 archive copy of baddn.dat) is taken as having an empty body.
+    const n = data.length;
+    if (options.requireContentLength || n - start < 2 || data[n - 2] !== 13 || data[n - 1] !== 10) {
+      throw withPartial(
+        new SipParseError('Incomplete message: header section not terminated'),
+        data,
+        start,
+        n,
+      );
+    }
+    headEnd = n - 2;
+    bodyStart = n;
+  }
+  const head = parseHeadSection(data, start, headEnd, options);
+  const cl = head.contentLength;
+  if (cl < 0 && options.requireContentLength) {
+    throw withPartial(
+      new SipParseError('Missing Content-Length header', { header: 'Content-Length' }),
+      data,
+      start,
+      headEnd,
+    );
+  }
+  const available = data.length - bodyStart;
+  if (cl > available) {
+    throw withPartial(
+      new SipParseError('Content-Length larger than the message', { header: 'Content-Length' }),
+      data,
+      start,
+      headEnd,
+    );
+  }
+  return buildMessage(head, data, start, bodyStart, cl < 0 ? data.length : bodyStart + cl);
+}
+
+/** Builds the message object once the full message bytes are known. */
+export function buildMessage(
+  head: HeadSection,
+  data: Buffer,
+  start: number,
+  bodyStart: number,
+  end: number,
+): SipMessage {
+  const body = data.subarray(bodyStart, end);
+  const source = data.subarray(start, end);
+  return head.request
+    ? new SipRequest(head.method, head.requestUri, head.headers, body, head.version, source)
+    : new SipResponse(head.status, head.reason, head.headers, body, head.version, source);
+}
+
+/** Splits the header section data[start, headEnd) (no final CRLF); attaches partial info to errors. */
+export function parseHeadSection(
+  data: Buffer,
+  start: number,
+  headEnd: number,
+  options: ParseOptions = {},
+): HeadSection {
+  const head = data.toString('latin1', start, headEnd);
+  try {
+    return splitHead(head, options.maxHeaders ?? Infinity);
+  } catch (err) {
+    if (err instanceof SipParseError && err.partial === undefined) err.partial = readPartial(head);
+    throw err;
+  }
+}
+
+function withPartial(err: SipParseError, data: Buffer, start: number, end: number): SipParseError {
+  err.partial = readPartial(data.toString('latin1', start, Math.min(end, start + 65536)));
+  return err;
+}
+
+function splitHead(head: string, maxHeaders: number): HeadSection {
+  const n = head.length;
+  let lineEnd = head.indexOf('\r\n');
+  if (lineEnd < 0) lineEnd = n;
+  const line = head.slice(0, lineEnd);
+  const isResponse =
+    line.length > 4 &&
+    (line.charCodeAt(0) | 32) === 115 &&
+    (line.charCodeAt(1) | 32) === 105 &&
+    (line.charCodeAt(2) | 32) === 112 &&
+    line.charCodeAt(3) === 47;
+  const section = isResponse ? statusLine(line) : requestLine(line);
+  section.contentLength = splitHeaders(head, lineEnd + 2, section.headers, maxHeaders);
+  return section;
+}
+
+type MutableHead = HeadSection & { contentLength: number };
+
+// Request-Line = Method SP Request-URI SP SIP-Version; the URI is what lies between the first
+// and the last SP so that stray spaces end up in it and validate() can name the problem.
+function requestLine(line: string): MutableHead {
+  const sp1 = line.indexOf(' ');
+  const sp2 = line.lastIndexOf(' ');
+  if (sp1 <= 0 || sp2 === sp1) throw new SipParseError('Malformed Request-Line');
+  return {
+    request: true,
+    method: line.slice(0, sp1),
+    requestUri: line.slice(sp1 + 1, sp2),
+    version: line.slice(sp2 + 1),
+    status: 0,
+    reason: '',
+    headers: [],
+    contentLength: -1,
+  };
+}
+
+// Status-Line = SIP-Version SP Status-Code SP Reason-Phrase
+function statusLine(line: string): MutableHead {
+  const sp1 = line.indexOf(' ');
+  let sp2 = line.indexOf(' ', sp1 + 1);
+  if (sp2 < 0) sp2 = line.length;
+  let status = 0;
+  for (let i = sp1 + 1; i < sp2; i++) {
+    const c = line.charCodeAt(i);
+    if (c < 48 || c > 57) throw new SipParseError('Malformed Status-Line');
+    status = status * 10 + c - 48;
+  }
+  if (sp1 < 0 || sp2 === sp1 + 1) throw new SipParseError('Malformed Status-Line');
+  return {
+    request: false,
+    method: '',
+    requestUri: '',
+    version: line.slice(0, sp1),
+    status,
+    reason: sp2 < line.length ? line.slice(sp2 + 1) : '',
+    headers: [],
+    contentLength: -1,
+  };
+}
+
+/** Splits header lines (unfolding continuation lines); returns the declared Content-Length or -1. */
+function splitHeaders(head: string, pos: number, out: HeaderField[], maxHeaders: number): number {
+  const n = head.length;
+  let contentLength = -1;
+  if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
+  while (pos < n) {
+    let e = head.indexOf('\r\n', pos);
+    if (e < 0) e = n;
+    let folded = false;
+    while (e < n && isWsp(head.charCodeAt(e + 2))) {
+      folded = true;
+      e = head.indexOf('\r\n', e + 2);
+      if (e < 0) e = n;
+    }
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon > e) throw new SipParseError('Malformed header line (no colon)');
+    let nameEnd = colon;
+    while (nameEnd > pos && isWsp(head.charCodeAt(nameEnd - 1))) nameEnd--;
+    if (nameEnd === pos) throw new SipParseError('Empty header name');
+    let valueStart = colon + 1;
+    while (valueStart < e && isWsp(head.charCodeAt(valueStart))) valueStart++;
+    const name = head.slice(pos, nameEnd);
+    const id = headerIdOf(name);
+    const field = HeaderField.fromSource(head, name, id, pos, valueStart, e, folded);
+    out.push(field);
+    if (out.length > maxHeaders) throw new SipParseError('Too many header fields', { status: 513 });
+    if (id === HeaderId.ContentLength) {
+      if (contentLength >= 0) {
+        throw new SipParseError('Multiple Content-Length headers', { header: 'Content-Length' });
+      }
+      contentLength = parseContentLength(field.value);
+    }
+    pos = e + 2;
+  }
+  return contentLength;
+}
+
+function isWsp(c: number): boolean {
+  return c === 32 || c === 9;
+}

@@ -1,0 +1,612 @@
+// The message model (RFC 3261 §7): start line, ordered header fields, body bytes.
+// Headers are split eagerly by the parser; structured values are parsed on first access and
+// cached until the message is modified.
+import { listElementEnd, splitList } from '../grammar/scanner.js';
+import { decodeUtf8, encodeUtf8, toByteString } from '../grammar/text.js';
+import { type AuthHeader, parseAuthHeader } from '../headers/auth.js';
+import { type CSeq, parseCSeq, parseRAck, parseRSeq, type RAck } from '../headers/cseq.js';
+import { parseDate } from '../headers/date.js';
+import {
+  type EventHeader,
+  parseEvent,
+  parseReplaces,
+  parseSubscriptionState,
+  type Replaces,
+  type SubscriptionState,
+} from '../headers/event.js';
+import { HeaderField } from '../headers/header-field.js';
+import { canonicalHeaderName, HeaderId, headerIdOf } from '../headers/header-names.js';
+import { type MediaType, parseMediaType } from '../headers/media-type.js';
+import { type NameAddr, parseNameAddr } from '../headers/name-addr.js';
+import { parseReason, parseWarning, type ReasonValue, type WarningValue } from '../headers/reason-warning.js';
+import {
+  type DeltaWithParams,
+  parseCallId,
+  parseContentLength,
+  parseDeltaSeconds,
+  parseMaxForwards,
+  parseMinSE,
+  parseRetryAfter,
+  parseSessionExpires,
+  type RetryAfter,
+  type SessionExpires,
+} from '../headers/scalar-headers.js';
+import { parseTokenList } from '../headers/token-list.js';
+import { parseVia, type Via } from '../headers/via.js';
+import { SipParseError } from '../sip-parse-error.js';
+import { parseUri, type Uri } from '../uri/uri.js';
+import { serializeMessage } from './message-serializer.js';
+
+export const EMPTY_BODY: Buffer = Buffer.alloc(0);
+
+/** Header value input: a byte string, or text with characters above U+00FF (UTF-8 encoded). */
+export type HeaderValueInput = string | number;
+
+function missing(name: string): SipParseError {
+  return new SipParseError(`Missing ${name} header`, { header: name });
+}
+
+export abstract class SipMessageBase {
+  protected _headers: HeaderField[];
+  protected _body: Buffer;
+  protected _version: string;
+  protected _source: Buffer | undefined;
+  private _topVia: Via | undefined;
+  private _from: NameAddr | undefined;
+  private _to: NameAddr | undefined;
+  private _cseq: CSeq | undefined;
+  private _callId: string | undefined;
+  private _contacts: readonly NameAddr[] | '*' | undefined;
+  private _cache: Map<string, unknown> | undefined;
+
+  protected constructor(headers: HeaderField[], body: Buffer, version: string, source: Buffer | undefined) {
+    this._headers = headers;
+    this._body = body;
+    this._version = version;
+    this._source = source;
+    this._topVia = undefined;
+    this._from = undefined;
+    this._to = undefined;
+    this._cseq = undefined;
+    this._callId = undefined;
+    this._contacts = undefined;
+    this._cache = undefined;
+  }
+
+  abstract readonly kind: 'request' | 'response';
+  /** The start line without CRLF. */
+  abstract startLine(): string;
+
+  /** "SIP/2.0" as written. */
+  get version(): string {
+    return this._version;
+  }
+
+  /** Header fields in wire order (one entry per header line). Modify through the methods below. */
+  get headers(): readonly HeaderField[] {
+    return this._headers;
+  }
+
+  get body(): Buffer {
+    return this._body;
+  }
+
+  set body(body: Buffer | string) {
+    this._body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    this.modified();
+  }
+
+  /** The original bytes when the message was parsed and has not been modified since. */
+  get source(): Buffer | undefined {
+    return this._source;
+  }
+
+  /** Serializes the message; an unmodified parsed message yields its original bytes. */
+  toBuffer(): Buffer {
+    return this._source ?? serializeMessage(this);
+  }
+
+  /** The message as a latin1 string (octet per char). */
+  toString(): string {
+    return this.toBuffer().toString('latin1');
+  }
+
+  // ---- generic header access ---------------------------------------------------------------
+
+  /** Value of the first header named `name` (any case, compact forms match), or undefined. */
+  getHeader(name: string): string | undefined {
+    const i = this.indexOfHeader(name, 0);
+    return i < 0 ? undefined : this._headers[i]!.value;
+  }
+
+  /** Values of every header line named `name`, in order. */
+  getHeaders(name: string): string[] {
+    const out: string[] = [];
+    for (let i = this.indexOfHeader(name, 0); i >= 0; i = this.indexOfHeader(name, i + 1)) {
+      out.push(this._headers[i]!.value);
+    }
+    return out;
+  }
+
+  /** Comma-separated values of every `name` header, split outside quotes and <>. */
+  getHeaderValues(name: string): string[] {
+    const out: string[] = [];
+    for (const v of this.getHeaders(name)) out.push(...splitList(v));
+    return out;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.indexOfHeader(name, 0) >= 0;
+  }
+
+  /** Number of header lines named `name`. */
+  countHeaders(name: string): number {
+    let n = 0;
+    for (let i = this.indexOfHeader(name, 0); i >= 0; i = this.indexOfHeader(name, i + 1)) n++;
+    return n;
+  }
+
+  /** Replaces every `name` header by one line (at the first one's position, else appended). */
+  setHeader(name: string, value: HeaderValueInput): this {
+    const field = HeaderField.create(name, toByteString(String(value)));
+    const first = this.indexOfHeader(name, 0);
+    this.removeHeader(name);
+    if (first < 0) this._headers.push(field);
+    else this._headers.splice(first, 0, field);
+    this.modified();
+    return this;
+  }
+
+  /** Appends a header line after the last one of the same name (else at the end). */
+  addHeader(name: string, value: HeaderValueInput): this {
+    const field = HeaderField.create(name, toByteString(String(value)));
+    let last = -1;
+    for (let i = this.indexOfHeader(name, 0); i >= 0; i = this.indexOfHeader(name, i + 1)) last = i;
+    if (last < 0) this._headers.push(field);
+    else this._headers.splice(last + 1, 0, field);
+    this.modified();
+    return this;
+  }
+
+  /** Inserts a header line before the first one of the same name (else at the top): Via, Record-Route. */
+  prependHeader(name: string, value: HeaderValueInput): this {
+    const field = HeaderField.create(name, toByteString(String(value)));
+    const first = this.indexOfHeader(name, 0);
+    this._headers.splice(first < 0 ? 0 : first, 0, field);
+    this.modified();
+    return this;
+  }
+
+  /** Removes every `name` header; returns how many lines were removed. */
+  removeHeader(name: string): number {
+    const before = this._headers.length;
+    const id = headerIdOf(name);
+    const lower = name.toLowerCase();
+    this._headers = this._headers.filter((h) => !matches(h, id, lower));
+    const removed = before - this._headers.length;
+    if (removed > 0) this.modified();
+    return removed;
+  }
+
+  /** Removes the first value of the first `name` header, keeping other values of that line (top Via). */
+  removeFirstValue(name: string): boolean {
+    const i = this.indexOfHeader(name, 0);
+    if (i < 0) return false;
+    const field = this._headers[i]!;
+    const v = field.value;
+    const e = listElementEnd(v, 0, v.length);
+    if (e >= v.length) this._headers.splice(i, 1);
+    else this._headers[i] = HeaderField.create(field.name, v.slice(e + 1).trim());
+    this.modified();
+    return true;
+  }
+
+  /** Appends an already-built header field (e.g. copied from another message, bytes kept). */
+  appendField(field: HeaderField): this {
+    this._headers.push(field);
+    this.modified();
+    return this;
+  }
+
+  // ---- typed accessors of the required headers (throw SipParseError if absent/malformed) ----
+
+  /** All Via values, top first. */
+  get via(): readonly Via[] {
+    return this.cached('via', () => this.listOf(HeaderId.Via).map((v) => parseVia(v)));
+  }
+
+  /** The top Via (only its first value is parsed). */
+  get topVia(): Via {
+    if (this._topVia !== undefined) return this._topVia;
+    const field = this.first(HeaderId.Via);
+    if (field === undefined) throw missing('Via');
+    const v = field.value;
+    this._topVia = parseVia(v, 0, listElementEnd(v, 0, v.length));
+    return this._topVia;
+  }
+
+  get from(): NameAddr {
+    return (this._from ??= parseNameAddr(this.required(HeaderId.From), 'From'));
+  }
+
+  get to(): NameAddr {
+    return (this._to ??= parseNameAddr(this.required(HeaderId.To), 'To'));
+  }
+
+  get callId(): string {
+    return (this._callId ??= parseCallId(this.required(HeaderId.CallId)));
+  }
+
+  get cseq(): CSeq {
+    return (this._cseq ??= parseCSeq(this.required(HeaderId.CSeq)));
+  }
+
+  // ---- typed accessors of optional headers (undefined / empty when absent) ----------------
+
+  /** Contact values, or "*" for the REGISTER wildcard (RFC 3261 §10.2.2); [] when absent. */
+  get contacts(): readonly NameAddr[] | '*' {
+    if (this._contacts !== undefined) return this._contacts;
+    const values = this.listOf(HeaderId.Contact);
+    if (values.length === 1 && values[0] === '*') return (this._contacts = '*');
+    if (values.includes('*'))
+      throw new SipParseError('Invalid Contact header: "*" mixed with addresses', { header: 'Contact' });
+    this._contacts = values.map((v) => parseNameAddr(v, 'Contact'));
+    return this._contacts;
+  }
+
+  get maxForwards(): number | undefined {
+    return this.optional('max-forwards', HeaderId.MaxForwards, parseMaxForwards);
+  }
+
+  /** The declared Content-Length (undefined when the header is absent). */
+  get contentLength(): number | undefined {
+    return this.optional('content-length', HeaderId.ContentLength, parseContentLength);
+  }
+
+  get contentType(): MediaType | undefined {
+    return this.optional('content-type', HeaderId.ContentType, (v) => parseMediaType(v));
+  }
+
+  get routes(): readonly NameAddr[] {
+    return this.cached('route', () =>
+      this.listOf(HeaderId.Route).map((v) => parseNameAddr(v, 'Route', { requireBrackets: true })),
+    );
+  }
+
+  get recordRoutes(): readonly NameAddr[] {
+    return this.cached('record-route', () =>
+      this.listOf(HeaderId.RecordRoute).map((v) =>
+        parseNameAddr(v, 'Record-Route', { requireBrackets: true }),
+      ),
+    );
+  }
+
+  get expires(): number | undefined {
+    return this.optional('expires', HeaderId.Expires, (v) => parseDeltaSeconds(v, 'Expires'));
+  }
+
+  get minExpires(): number | undefined {
+    return this.optional('min-expires', HeaderId.MinExpires, (v) => parseDeltaSeconds(v, 'Min-Expires'));
+  }
+
+  get authorization(): readonly AuthHeader[] {
+    return this.auth(HeaderId.Authorization, 'Authorization');
+  }
+
+  get proxyAuthorization(): readonly AuthHeader[] {
+    return this.auth(HeaderId.ProxyAuthorization, 'Proxy-Authorization');
+  }
+
+  get wwwAuthenticate(): readonly AuthHeader[] {
+    return this.auth(HeaderId.WwwAuthenticate, 'WWW-Authenticate');
+  }
+
+  get proxyAuthenticate(): readonly AuthHeader[] {
+    return this.auth(HeaderId.ProxyAuthenticate, 'Proxy-Authenticate');
+  }
+
+  get allow(): readonly string[] {
+    return this.tokens(HeaderId.Allow);
+  }
+
+  get supported(): readonly string[] {
+    return this.tokens(HeaderId.Supported);
+  }
+
+  get require(): readonly string[] {
+    return this.tokens(HeaderId.Require);
+  }
+
+  get proxyRequire(): readonly string[] {
+    return this.tokens(HeaderId.ProxyRequire);
+  }
+
+  get unsupported(): readonly string[] {
+    return this.tokens(HeaderId.Unsupported);
+  }
+
+  get allowEvents(): readonly string[] {
+    return this.tokens(HeaderId.AllowEvents);
+  }
+
+  get event(): EventHeader | undefined {
+    return this.optional('event', HeaderId.Event, parseEvent);
+  }
+
+  get subscriptionState(): SubscriptionState | undefined {
+    return this.optional('subscription-state', HeaderId.SubscriptionState, parseSubscriptionState);
+  }
+
+  get referTo(): NameAddr | undefined {
+    return this.optional('refer-to', HeaderId.ReferTo, (v) => parseNameAddr(v, 'Refer-To'));
+  }
+
+  get referredBy(): NameAddr | undefined {
+    return this.optional('referred-by', HeaderId.ReferredBy, (v) => parseNameAddr(v, 'Referred-By'));
+  }
+
+  get replaces(): Replaces | undefined {
+    return this.optional('replaces', HeaderId.Replaces, parseReplaces);
+  }
+
+  get sessionExpires(): SessionExpires | undefined {
+    return this.optional('session-expires', HeaderId.SessionExpires, parseSessionExpires);
+  }
+
+  get minSE(): DeltaWithParams | undefined {
+    return this.optional('min-se', HeaderId.MinSE, parseMinSE);
+  }
+
+  get rseq(): number | undefined {
+    return this.optional('rseq', HeaderId.RSeq, parseRSeq);
+  }
+
+  get rack(): RAck | undefined {
+    return this.optional('rack', HeaderId.RAck, parseRAck);
+  }
+
+  get reasons(): readonly ReasonValue[] {
+    return this.cached('reason', () => this.getHeaders('Reason').flatMap(parseReason));
+  }
+
+  get warnings(): readonly WarningValue[] {
+    return this.cached('warning', () => this.getHeaders('Warning').flatMap(parseWarning));
+  }
+
+  get pAssertedIdentities(): readonly NameAddr[] {
+    return this.cached('pai', () =>
+      this.listOf(HeaderId.PAssertedIdentity).map((v) =>
+        parseNameAddr(v, 'P-Asserted-Identity', { noParams: true }),
+      ),
+    );
+  }
+
+  get diversions(): readonly NameAddr[] {
+    return this.cached('diversion', () =>
+      this.listOf(HeaderId.Diversion).map((v) => parseNameAddr(v, 'Diversion', { requireBrackets: true })),
+    );
+  }
+
+  get historyInfo(): readonly NameAddr[] {
+    return this.cached('history-info', () =>
+      this.listOf(HeaderId.HistoryInfo).map((v) =>
+        parseNameAddr(v, 'History-Info', { requireBrackets: true }),
+      ),
+    );
+  }
+
+  get date(): Date | undefined {
+    return this.optional('date', HeaderId.Date, parseDate);
+  }
+
+  get retryAfter(): RetryAfter | undefined {
+    return this.optional('retry-after', HeaderId.RetryAfter, parseRetryAfter);
+  }
+
+  /** The body decoded as UTF-8 text. */
+  get bodyText(): string {
+    return this._body.toString('utf8');
+  }
+
+  // ---- internals ----------------------------------------------------------------------------
+
+  /** Index of the next header named `name` at or after `from`, -1 when none. */
+  indexOfHeader(name: string, from: number): number {
+    const id = headerIdOf(name);
+    const lower = id === 0 ? name.toLowerCase() : '';
+    const hs = this._headers;
+    for (let i = from; i < hs.length; i++) if (matches(hs[i]!, id, lower)) return i;
+    return -1;
+  }
+
+  /** First header with a known id. */
+  first(id: number): HeaderField | undefined {
+    const hs = this._headers;
+    for (let i = 0; i < hs.length; i++) if (hs[i]!.id === id) return hs[i];
+    return undefined;
+  }
+
+  /** Comma-split values of every header with a known id. */
+  listOf(id: number): string[] {
+    const out: string[] = [];
+    const hs = this._headers;
+    for (let i = 0; i < hs.length; i++) {
+      if (hs[i]!.id !== id) continue;
+      const v = hs[i]!.value;
+      if (v.indexOf(',') < 0) out.push(v);
+      else out.push(...splitList(v));
+    }
+    return out;
+  }
+
+  private required(id: number): string {
+    const f = this.first(id);
+    if (f === undefined) throw missing(canonicalHeaderName(id));
+    return f.value;
+  }
+
+  private optional<T>(key: string, id: number, parse: (v: string) => T): T | undefined {
+    return this.cached(key, () => {
+      const f = this.first(id);
+      return f === undefined ? undefined : parse(f.value);
+    });
+  }
+
+  private tokens(id: number): readonly string[] {
+    const name = canonicalHeaderName(id);
+    return this.cached(name, () => this.getHeaders(name).flatMap((v) => parseTokenList(v, name, true)));
+  }
+
+  private auth(id: number, name: string): readonly AuthHeader[] {
+    return this.cached(name, () => {
+      const out: AuthHeader[] = [];
+      for (const h of this._headers) if (h.id === id) out.push(parseAuthHeader(h.value, name));
+      return out;
+    });
+  }
+
+  protected cached<T>(key: string, compute: () => T): T {
+    const cache = (this._cache ??= new Map<string, unknown>());
+    if (cache.has(key)) return cache.get(key) as T;
+    const value = compute();
+    cache.set(key, value);
+    return value;
+  }
+
+  /** Drops cached parses and the original bytes after any change. */
+  protected modified(): void {
+    this._source = undefined;
+    this._topVia = undefined;
+    this._from = undefined;
+    this._to = undefined;
+    this._cseq = undefined;
+    this._callId = undefined;
+    this._contacts = undefined;
+    this._cache = undefined;
+  }
+}
+
+function matches(h: HeaderField, id: number, lower: string): boolean {
+  return id !== 0 ? h.id === id : h.id === 0 && h.name.toLowerCase() === lower;
+}
+
+export class SipRequest extends SipMessageBase {
+  readonly kind = 'request' as const;
+  private _method: string;
+  private _requestUri: string;
+  private _uri: Uri | undefined;
+
+  constructor(
+    method: string,
+    requestUri: string,
+    headers: HeaderField[] = [],
+    body: Buffer = EMPTY_BODY,
+    version = 'SIP/2.0',
+    source?: Buffer,
+  ) {
+    super(headers, body, version, source);
+    this._method = method;
+    this._requestUri = requestUri;
+    this._uri = undefined;
+  }
+
+  get method(): string {
+    return this._method;
+  }
+
+  set method(method: string) {
+    this._method = method;
+    this.modified();
+  }
+
+  /** Request-URI as written. */
+  get requestUri(): string {
+    return this._requestUri;
+  }
+
+  set requestUri(uri: string) {
+    this._requestUri = uri;
+    this._uri = undefined;
+    this.modified();
+  }
+
+  /** Parsed Request-URI (throws SipParseError when malformed). */
+  get uri(): Uri {
+    return (this._uri ??= parseUri(this._requestUri, 0, this._requestUri.length, 'Request-URI'));
+  }
+
+  startLine(): string {
+    return `${this._method} ${this._requestUri} ${this._version}`;
+  }
+
+  clone(): SipRequest {
+    return new SipRequest(
+      this._method,
+      this._requestUri,
+      this._headers.slice(),
+      this._body,
+      this._version,
+      this._source,
+    );
+  }
+}
+
+export class SipResponse extends SipMessageBase {
+  readonly kind = 'response' as const;
+  private _status: number;
+  private _rawReason: string;
+
+  constructor(
+    status: number,
+    rawReason: string,
+    headers: HeaderField[] = [],
+    body: Buffer = EMPTY_BODY,
+    version = 'SIP/2.0',
+    source?: Buffer,
+  ) {
+    super(headers, body, version, source);
+    this._status = status;
+    this._rawReason = rawReason;
+  }
+
+  get status(): number {
+    return this._status;
+  }
+
+  set status(status: number) {
+    this._status = status;
+    this.modified();
+  }
+
+  /** Reason phrase as text (UTF-8 decoded). */
+  get reason(): string {
+    return decodeUtf8(this._rawReason);
+  }
+
+  set reason(text: string) {
+    this._rawReason = encodeUtf8(text);
+    this.modified();
+  }
+
+  /** Reason phrase as the byte string on the wire. */
+  get rawReason(): string {
+    return this._rawReason;
+  }
+
+  startLine(): string {
+    return `${this._version} ${this._status} ${this._rawReason}`;
+  }
+
+  clone(): SipResponse {
+    return new SipResponse(
+      this._status,
+      this._rawReason,
+      this._headers.slice(),
+      this._body,
+      this._version,
+      this._source,
+    );
+  }
+}
+
+export type SipMessage = SipRequest | SipResponse;

@@ -28,4 +28,6 @@ export interface SipCodec<M> {
   createResponse(request: M, status: number, reason?: string, toTag?: string): M;
   /** §17.1.1.3: the ACK for a non-2xx final response to `invite`. */
   createAck(invite: M, response: M): M;
+  /** A 400-class answer for an unparseable request (undefined when it cannot be answered). */
+  rejectMalformed?(error: unknown, data: Buffer): M | undefined;
 }

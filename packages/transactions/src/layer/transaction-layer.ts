@@ -131,6 +131,7 @@ export class TransactionLayer<M> {
       info = this.codec.info(message);
     } catch (err) {
       this.tu?.onBadMessage?.(err, packet);
+      this.rejectMalformed(err, packet);
       return;
     }
     const origin: RequestSource = {
@@ -140,6 +141,18 @@ export class TransactionLayer<M> {
     };
     if (info.isRequest) this.receiveRequest(message, info, origin);
     else this.receiveResponse(message, info, origin);
+  }
+
+  /** "Bad input gets a clear answer": a 400 with the parser's reason, sent back statelessly. */
+  private rejectMalformed(err: unknown, packet: InboundPacket): void {
+    let answer: M | undefined;
+    try {
+      answer = this.codec.rejectMalformed?.(err, packet.data);
+    } catch {
+      answer = undefined;
+    }
+    if (answer === undefined) return;
+    packet.transport.send(packet.source, this.codec.serialize(answer), packet.flowId).catch(() => undefined);
   }
 
   private receiveResponse(response: M, info: MessageInfo, origin: RequestSource): void {
@@ -175,18 +188,18 @@ export class TransactionLayer<M> {
     const sibling = mk !== undefined ? this.merged.get(mk) : undefined;
     if (sibling !== undefined && sibling !== key && this.servers.has(sibling)) {
       // §8.2.2.2: the same request reached us by two paths; only the first is processed.
-      this.createServer(request, info, origin, key, undefined).reply(482, 'Loop Detected');
+      this.createServer(request, info, origin, key, undefined, false).reply(482, 'Loop Detected');
       return;
     }
     if (info.method === 'CANCEL') {
       const target = this.servers.get(cancelTargetKey(info));
-      const tx = this.createServer(request, info, origin, key, undefined);
+      const tx = this.createServer(request, info, origin, key, undefined, false);
       // §9.2: no matching INVITE transaction means 481.
       if (!target || target.method !== 'INVITE') tx.reply(481, 'Call/Transaction Does Not Exist');
       else this.tu?.onRequest(request, tx, { cancelTarget: target });
       return;
     }
-    const tx = this.createServer(request, info, origin, key, mk);
+    const tx = this.createServer(request, info, origin, key, mk, this.options.autoTrying ?? true);
     this.tu?.onRequest(request, tx, {});
   }
 
@@ -196,11 +209,11 @@ export class TransactionLayer<M> {
     origin: RequestSource,
     key: string,
     mk: string | undefined,
+    sendTrying: boolean,
   ): ServerTransaction<M> {
     const ctx = this.contextOf(origin.transport);
     const isInvite = info.method === 'INVITE';
-    const trying =
-      isInvite && (this.options.autoTrying ?? true) ? this.codec.createResponse(request, 100) : undefined;
+    const trying = isInvite && sendTrying ? this.codec.createResponse(request, 100) : undefined;
     const machine = isInvite
       ? new InviteServerTransaction<M>(ctx, trying)
       : new NonInviteServerTransaction<M>(ctx);

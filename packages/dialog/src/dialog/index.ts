@@ -6,4 +6,5 @@ export * from './dialog-table.js';
 export * from './glare-retry.js';
 export * from './request-target.js';
 export * from './route-value.js';
+export * from './sip-message-adapter.js';
 export * from './uac-invite-dialogs.js';

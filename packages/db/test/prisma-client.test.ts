@@ -12,6 +12,7 @@ import {
 } from '../src/generated/prisma/client.js';
 import { migrate } from '../src/migrations/migrate.js';
 import { createPrismaClient } from '../src/prisma-client-factory.js';
+import { constraintViolation, isUniqueViolation } from '../src/prisma-errors.js';
 import { dropDatabase, freshDatabaseUrl, requireServerUrl } from './support/test-database.js';
 
 requireServerUrl();
@@ -73,6 +74,28 @@ describe('Extension', () => {
     expect(await prismaCode(newExtension('1002', 'Impostor'))).toBe('P2002');
     const rows = await prisma.extension.findMany({ where: { number: '1002' } });
     expect(rows.map((r) => r.displayName)).toEqual(['Bob']);
+  });
+
+  it('names the violated constraint so callers can answer 409 precisely', async () => {
+    await newExtension('1004');
+    const error = await newExtension('1004').catch((e: unknown) => e);
+    expect(constraintViolation(error)).toEqual({
+      kind: 'unique',
+      model: 'Extension',
+      constraint: 'extensions_number_key',
+    });
+    expect(isUniqueViolation(error, 'extensions_number_key')).toBe(true);
+    expect(isUniqueViolation(error, 'admin_users_username_key')).toBe(false);
+
+    const missing = await prisma.followMeStep
+      .create({ data: { extensionId: '00000000-0000-4000-8000-000000000000', position: 0 } })
+      .catch((e: unknown) => e);
+    expect(constraintViolation(missing)).toEqual({
+      kind: 'foreign-key',
+      model: 'FollowMeStep',
+      constraint: 'follow_me_steps_extension_id_fkey',
+    });
+    expect(constraintViolation(new Error('other'))).toBeUndefined();
   });
 
   it('bumps updatedAt on update and keeps createdAt', async () => {

@@ -1,0 +1,76 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import type { Redis } from 'ioredis';
+import { AuditController } from '../audit/audit.controller.js';
+import { AuditLogService } from '../audit/audit-log.service.js';
+import { AdminUsersService } from '../auth/admin-users.service.js';
+import { AuthController } from '../auth/auth.controller.js';
+import { AuthGuard } from '../auth/auth.guard.js';
+import { AuthService } from '../auth/auth.service.js';
+import { LoginRateLimiter } from '../auth/login-rate-limiter.js';
+import { SessionService } from '../auth/session.service.js';
+import { CallHistoryController } from '../calls/call-history.controller.js';
+import { CallHistoryService } from '../calls/call-history.service.js';
+import type { AdminOptions } from '../common/admin-options.js';
+import type { PrismaClient } from '../common/db.js';
+import { ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
+import { ExtensionsController } from '../extensions/extensions.controller.js';
+import { ExtensionsService } from '../extensions/extensions.service.js';
+import { FollowMeController } from '../follow-me/follow-me.controller.js';
+import { FollowMeService } from '../follow-me/follow-me.service.js';
+import { LiveController } from '../live/live.controller.js';
+import { LiveStateReader } from '../live/live-state.reader.js';
+import { DocsController } from '../openapi/docs.controller.js';
+import { PluginsController } from '../plugins/plugins.controller.js';
+import { PluginsService } from '../plugins/plugins.service.js';
+import { RingGroupsController } from '../ring-groups/ring-groups.controller.js';
+import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
+import { VoicemailController } from '../voicemail/voicemail.controller.js';
+import { VoicemailService } from '../voicemail/voicemail.service.js';
+import { HealthController } from './health.controller.js';
+
+export interface AdminAppDependencies {
+  prisma: PrismaClient;
+  redis: Redis;
+  options: AdminOptions;
+}
+
+@Module({})
+export class AdminAppModule {
+  static forRoot(deps: AdminAppDependencies): DynamicModule {
+    return {
+      module: AdminAppModule,
+      controllers: [
+        HealthController,
+        DocsController,
+        AuthController,
+        ExtensionsController,
+        FollowMeController,
+        RingGroupsController,
+        VoicemailController,
+        CallHistoryController,
+        LiveController,
+        PluginsController,
+        AuditController,
+      ],
+      providers: [
+        { provide: PRISMA, useValue: deps.prisma },
+        { provide: REDIS, useValue: deps.redis },
+        { provide: ADMIN_OPTIONS, useValue: deps.options },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AuditLogService,
+        SessionService,
+        LoginRateLimiter,
+        AuthService,
+        AdminUsersService,
+        ExtensionsService,
+        FollowMeService,
+        RingGroupsService,
+        VoicemailService,
+        CallHistoryService,
+        LiveStateReader,
+        PluginsService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,52 @@
+import { fileURLToPath } from 'node:url';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { Redis } from 'ioredis';
+import { defaultAdminOptions, type AdminOptions } from '../common/admin-options.js';
+import { createPrismaClient } from '../common/db.js';
+import { createAdminApp } from './create-admin-app.js';
+
+export interface RunningAdminServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The built UI beside dist/ (apps/admin/web-dist). */
+export const defaultWebDistDir = fileURLToPath(new URL('../../web-dist', import.meta.url));
+
+export function adminOptionsFrom(
+  config: SwitchboardConfig,
+  overrides: Partial<AdminOptions> = {},
+): AdminOptions {
+  return {
+    ...defaultAdminOptions,
+    sipRealm: config.sip.domain,
+    dataDir: config.dataDir,
+    webDistDir: defaultWebDistDir,
+    secureCookies: process.env.SWITCHBOARD_ADMIN_SECURE_COOKIES === 'true',
+    ...overrides,
+  };
+}
+
+/** Connects to PostgreSQL and Redis from the config and serves the admin app on admin.host:admin.port. */
+export async function startAdminServer(
+  config: SwitchboardConfig,
+  logger?: Logger,
+  overrides: Partial<AdminOptions> = {},
+): Promise<RunningAdminServer> {
+  const prisma = createPrismaClient(config.databaseUrl);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+  await redis.connect();
+  const app = await createAdminApp({ prisma, redis, options: adminOptionsFrom(config, overrides) }, logger);
+  await app.listen(config.admin.port, config.admin.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.admin.port;
+  const host = config.admin.host.includes(':') ? `[${config.admin.host}]` : config.admin.host;
+  return {
+    url: `http://${host}:${port}/`,
+    close: async () => {
+      await app.close();
+      await prisma.$disconnect();
+      redis.disconnect();
+    },
+  };
+}

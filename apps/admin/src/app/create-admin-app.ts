@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Logger } from '@switchboard/config';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { AdminAppModule, type AdminAppDependencies } from './admin-app.module.js';
+import { PinoNestLogger } from './pino-nest-logger.js';
+import { securityHeaders } from './security-headers.js';
+
+const require = createRequire(import.meta.url);
+
+function swaggerUiDir(): string {
+  return path.dirname(require.resolve('swagger-ui-dist/package.json'));
+}
+
+/** index.html for every non-API GET, so the client-side routes survive a reload. */
+function spaFallback(webDistDir: string) {
+  const index = path.join(webDistDir, 'index.html');
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  };
+}
+
+/** Builds the admin HTTP app (not yet listening) around an existing Prisma client and Redis connection. */
+export async function createAdminApp(
+  deps: AdminAppDependencies,
+  logger?: Logger,
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AdminAppModule.forRoot(deps), {
+    logger: logger ? new PinoNestLogger(logger) : false,
+    abortOnError: false,
+  });
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use('/api/docs/assets', express.static(swaggerUiDir(), { index: false }));
+  const web = deps.options.webDistDir;
+  if (web && fs.existsSync(path.join(web, 'index.html'))) {
+    app.use(express.static(web, { index: false }));
+    app.use(spaFallback(web));
+  }
+  return app;
+}

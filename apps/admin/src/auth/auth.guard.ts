@@ -1,0 +1,67 @@
+import { timingSafeEqual } from 'node:crypto';
+import {
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AdminRequest } from '../common/request-context.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
+import { IS_PUBLIC } from './public.decorator.js';
+import { SessionService } from './session.service.js';
+
+export const CSRF_HEADER = 'x-csrf-token';
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+// Reachable while the password must still be changed.
+const allowedBeforePasswordChange = new Set(['/api/auth/session', '/api/auth/password', '/api/auth/logout']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Every route needs a session unless marked @Public(). State-changing methods also need the
+ * session's CSRF token in X-CSRF-Token (synchronizer token pattern; OWASP CSRF cheat sheet).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(SessionService) private readonly sessions: SessionService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
+      return true;
+    const req = context.switchToHttp().getRequest<AdminRequest>();
+    const token = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const principal = token ? await this.sessions.resolve(token) : null;
+    if (!principal) {
+      throw new UnauthorizedException({ statusCode: 401, error: 'Unauthorized', message: 'Log in first' });
+    }
+    if (!safeMethods.has(req.method)) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !sameToken(sent, principal.csrfToken)) {
+        throw new ForbiddenException({
+          statusCode: 403,
+          error: 'Forbidden',
+          message: 'CSRF token missing or invalid (send the X-CSRF-Token header from GET /api/auth/session)',
+        });
+      }
+    }
+    if (principal.mustChangePassword && !allowedBeforePasswordChange.has(req.path)) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'Change the one-time password first (POST /api/auth/password)',
+      });
+    }
+    req.admin = principal;
+    return true;
+  }
+}

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import {
+  createExtensionSchema,
+  dialNumberSchema,
+  sipPasswordSchema,
+} from '../extensions/extension.schemas.js';
+import { ExtensionsService } from '../extensions/extensions.service.js';
+import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
+import { formatTable, safeText } from './table.js';
+
+type Out = (text: string) => void;
+
+function service(ctx: CliContext): ExtensionsService {
+  return new ExtensionsService(ctx.prisma, { sipRealm: ctx.config.sip.domain }, ctx.audit);
+}
+
+async function idOf(ctx: CliContext, number: string): Promise<string> {
+  const ext = await service(ctx).findByNumber(parseOrFail(dialNumberSchema, number));
+  if (!ext) throw new CliError(`no extension ${number}`);
+  return ext.id;
+}
+
+export function registerExtensionCommands(program: Command, ctx: () => CliContext, out: Out): void {
+  const ext = program.command('extension').description('manage extensions (phone lines)');
+
+  ext
+    .command('add <number> <displayName>')
+    .description('create an extension; prints the generated SIP password once')
+    .option('--password <password>', 'use this SIP password instead of a generated one')
+    .option('--max-calls <n>', 'maximum concurrent calls', '2')
+    .option('--disabled', 'create it disabled')
+    .action(
+      async (
+        number: string,
+        displayName: string,
+        opts: { password?: string; maxCalls: string; disabled?: boolean },
+      ) => {
+        const input = parseOrFail(createExtensionSchema, {
+          number,
+          displayName,
+          enabled: !opts.disabled,
+          maxConcurrentCalls: Number(opts.maxCalls),
+          ...(opts.password !== undefined ? { sipPassword: opts.password } : {}),
+        });
+        const { extension, sipPassword } = await service(ctx()).create(cliActor, input);
+        out(`created extension ${extension.number} (${safeText(extension.displayName)})\n`);
+        if (sipPassword) out(`SIP password (shown once): ${sipPassword}\n`);
+      },
+    );
+
+  ext
+    .command('list')
+    .description('list extensions')
+    .option('--search <text>', 'filter by number or name')
+    .option('--json', 'print JSON')
+    .action(async (opts: { search?: string; json?: boolean }) => {
+      const items = await service(ctx()).list(opts.search ? { search: opts.search } : {});
+      if (opts.json) return out(JSON.stringify(items, null, 2) + '\n');
+      if (items.length === 0) return out('no extensions\n');
+      out(
+        formatTable(
+          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD'],
+          items.map((e) => [
+            e.number,
+            safeText(e.displayName),
+            e.enabled ? 'yes' : 'no',
+            String(e.maxConcurrentCalls),
+            e.hasSipPassword ? 'set' : 'none',
+          ]),
+        ),
+      );
+    });
+
+  ext
+    .command('remove <number>')
+    .description('delete an extension')
+    .action(async (number: string) => {
+      await service(ctx()).remove(cliActor, await idOf(ctx(), number));
+      out(`removed extension ${number}\n`);
+    });
+
+  ext
+    .command('set-password <number>')
+    .description('set the SIP password (generated and printed once unless --password is given)')
+    .option('--password <password>', 'the new SIP password')
+    .action(async (number: string, opts: { password?: string }) => {
+      const password =
+        opts.password === undefined ? undefined : parseOrFail(sipPasswordSchema, opts.password);
+      const plain = await service(ctx()).setSipPassword(cliActor, await idOf(ctx(), number), password);
+      out(
+        opts.password === undefined
+          ? `SIP password (shown once): ${plain}\n`
+          : `SIP password of ${number} set\n`,
+      );
+    });
+}

@@ -1,0 +1,21 @@
+import type { Request } from 'express';
+
+/** The logged-in admin, attached to the request by the auth guard. */
+export interface AdminPrincipal {
+  userId: string;
+  username: string;
+  sessionId: string;
+  csrfToken: string;
+  mustChangePassword: boolean;
+}
+
+export type AdminRequest = Request & { admin?: AdminPrincipal };
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+export function principalOf(req: AdminRequest): AdminPrincipal {
+  if (!req.admin) throw new Error('route needs an authenticated admin (auth guard not applied)');
+  return req.admin;
+}

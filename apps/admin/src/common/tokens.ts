@@ -1,0 +1,4 @@
+/** Dependency-injection tokens for the runtime objects the admin app is built around. */
+export const PRISMA = Symbol('PRISMA');
+export const REDIS = Symbol('REDIS');
+export const ADMIN_OPTIONS = Symbol('ADMIN_OPTIONS');

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+// Printable text only: SIP display names end up in headers and in other users' screens.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const noControlChars = (v: string): boolean => !/[\u0000-\u001f\u007f]/.test(v);
+
+export const dialNumberSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .regex(/^[0-9]{2,12}$/, 'must be 2 to 12 digits');
+
+export const displayNameSchema = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'is required')
+  .max(128, 'must be at most 128 characters')
+  .refine(noControlChars, 'must not contain control characters');
+
+export const sipPasswordSchema = z
+  .string()
+  .min(12, 'must be at least 12 characters')
+  .max(128, 'must be at most 128 characters')
+  .refine(noControlChars, 'must not contain control characters');
+
+export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
+
+export const createExtensionSchema = z.object({
+  number: dialNumberSchema,
+  displayName: displayNameSchema,
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  maxConcurrentCalls: z
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(2),
+  /** Omitted: a strong password is generated and returned once in the response. */
+  sipPassword: sipPasswordSchema.optional(),
+  voicemailPin: voicemailPinSchema.optional(),
+});
+export type CreateExtensionInput = z.infer<typeof createExtensionSchema>;
+
+export const updateExtensionSchema = z
+  .object({
+    number: dialNumberSchema,
+    displayName: displayNameSchema,
+    enabled: z.boolean({ error: 'must be true or false' }),
+    maxConcurrentCalls: z
+      .number({ error: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100'),
+    /** null removes the PIN (and so remote voicemail access). */
+    voicemailPin: voicemailPinSchema.nullable(),
+  })
+  .partial();
+export type UpdateExtensionInput = z.infer<typeof updateExtensionSchema>;
+
+export const setSipPasswordSchema = z.object({
+  /** Omitted: generate one. */
+  password: sipPasswordSchema.optional(),
+});
+export type SetSipPasswordInput = z.infer<typeof setSipPasswordSchema>;
+
+export const listExtensionsQuerySchema = z.object({
+  search: z.string().trim().max(128, 'must be at most 128 characters').optional(),
+  enabled: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+});
+export type ListExtensionsQuery = z.infer<typeof listExtensionsQuerySchema>;
+
+export const extensionViewSchema = z.object({
+  id: z.uuid(),
+  number: z.string(),
+  displayName: z.string(),
+  enabled: z.boolean(),
+  maxConcurrentCalls: z.number().int(),
+  hasSipPassword: z.boolean(),
+  hasVoicemailPin: z.boolean(),
+  followMeEnabled: z.boolean(),
+  sipRealm: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type ExtensionView = z.infer<typeof extensionViewSchema>;

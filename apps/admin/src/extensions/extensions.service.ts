@@ -1,0 +1,180 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
+import type { AdminOptions } from '../common/admin-options.js';
+import { conflict, isUniqueViolation, notFound } from '../common/conflict.js';
+import { computeDigestCredentials, type Prisma, type PrismaClient } from '../common/db.js';
+import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
+import { hashPassword } from '../auth/password-hasher.js';
+import { generatePassword } from '../auth/random-secret.js';
+import type {
+  CreateExtensionInput,
+  ExtensionView,
+  ListExtensionsQuery,
+  UpdateExtensionInput,
+} from './extension.schemas.js';
+
+type ExtensionRow = Prisma.ExtensionGetPayload<object>;
+
+export function toExtensionView(row: ExtensionRow): ExtensionView {
+  return {
+    id: row.id,
+    number: row.number,
+    displayName: row.displayName,
+    enabled: row.enabled,
+    maxConcurrentCalls: row.maxConcurrentCalls,
+    hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
+    hasVoicemailPin: row.voicemailPinHash !== null,
+    followMeEnabled: row.followMeEnabled,
+    sipRealm: row.sipRealm,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Extensions (phone lines). SIP passwords are stored only as digest HA1s, so they are shown once. */
+@Injectable()
+export class ExtensionsService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'sipRealm'>,
+    @Inject(AuditLogService) private readonly audit: AuditLogService,
+  ) {}
+
+  async list(query: ListExtensionsQuery): Promise<ExtensionView[]> {
+    const search = query.search;
+    const rows = await this.prisma.extension.findMany({
+      where: {
+        ...(query.enabled ? { enabled: query.enabled === 'true' } : {}),
+        ...(search
+          ? {
+              OR: [
+                { number: { contains: search } },
+                { displayName: { contains: search, mode: 'insensitive' as const } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: { number: 'asc' },
+    });
+    return rows.map(toExtensionView);
+  }
+
+  async get(id: string): Promise<ExtensionView> {
+    return toExtensionView(await this.findRow(id));
+  }
+
+  async findByNumber(number: string): Promise<ExtensionView | null> {
+    const row = await this.prisma.extension.findUnique({ where: { number } });
+    return row ? toExtensionView(row) : null;
+  }
+
+  async create(
+    actor: AuditActor,
+    input: CreateExtensionInput,
+  ): Promise<{ extension: ExtensionView; sipPassword: string | null }> {
+    await this.assertNumberFree(input.number);
+    const generated = input.sipPassword === undefined ? generatePassword(20) : null;
+    const password = input.sipPassword ?? generated ?? '';
+    try {
+      const row = await this.prisma.extension.create({
+        data: {
+          number: input.number,
+          displayName: input.displayName,
+          enabled: input.enabled,
+          maxConcurrentCalls: input.maxConcurrentCalls,
+          ...computeDigestCredentials(input.number, this.options.sipRealm, password),
+          voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
+        },
+      });
+      const extension = toExtensionView(row);
+      await this.audit.record(actor, {
+        action: 'create',
+        entity: 'extension',
+        entityId: row.id,
+        after: extension,
+      });
+      return { extension, sipPassword: generated };
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('number', `number ${input.number} is already in use`);
+      throw error;
+    }
+  }
+
+  async update(actor: AuditActor, id: string, input: UpdateExtensionInput): Promise<ExtensionView> {
+    const before = await this.findRow(id);
+    if (input.number !== undefined && input.number !== before.number) {
+      await this.assertNumberFree(input.number);
+      // The digest username is the number, so old HA1s no longer match: a new password is needed.
+    }
+    const numberChanged = input.number !== undefined && input.number !== before.number;
+    try {
+      const row = await this.prisma.extension.update({
+        where: { id },
+        data: {
+          number: input.number,
+          displayName: input.displayName,
+          enabled: input.enabled,
+          maxConcurrentCalls: input.maxConcurrentCalls,
+          ...(numberChanged ? { ha1Md5: null, ha1Sha256: null } : {}),
+          ...(input.voicemailPin !== undefined
+            ? {
+                voicemailPinHash: input.voicemailPin === null ? null : await hashPassword(input.voicemailPin),
+              }
+            : {}),
+        },
+      });
+      const after = toExtensionView(row);
+      await this.audit.record(actor, {
+        action: 'update',
+        entity: 'extension',
+        entityId: id,
+        before: toExtensionView(before),
+        after,
+      });
+      return after;
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw conflict('number', `number ${input.number ?? ''} is already in use`);
+      throw error;
+    }
+  }
+
+  /** Sets (or generates) the SIP password; the plain password is returned this once only. */
+  async setSipPassword(actor: AuditActor, id: string, password?: string): Promise<string> {
+    const row = await this.findRow(id);
+    const plain = password ?? generatePassword(20);
+    await this.prisma.extension.update({
+      where: { id },
+      data: computeDigestCredentials(row.number, this.options.sipRealm, plain),
+    });
+    await this.audit.record(actor, { action: 'set_sip_password', entity: 'extension', entityId: id });
+    return plain;
+  }
+
+  async remove(actor: AuditActor, id: string): Promise<void> {
+    const before = await this.findRow(id);
+    await this.prisma.extension.delete({ where: { id } });
+    await this.audit.record(actor, {
+      action: 'delete',
+      entity: 'extension',
+      entityId: id,
+      before: toExtensionView(before),
+    });
+  }
+
+  private async findRow(id: string): Promise<ExtensionRow> {
+    const row = await this.prisma.extension.findUnique({ where: { id } });
+    if (!row) throw notFound('extension');
+    return row;
+  }
+
+  /** Extensions and ring groups share one dial plan, so a number may be used by only one of them. */
+  private async assertNumberFree(number: string): Promise<void> {
+    if (await this.prisma.extension.findUnique({ where: { number }, select: { id: true } })) {
+      throw conflict('number', `number ${number} is already in use by an extension`);
+    }
+    if (await this.prisma.ringGroup.findUnique({ where: { number }, select: { id: true } })) {
+      throw conflict('number', `number ${number} is already in use by a ring group`);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS } from '../common/tokens.js';
+import {
+  activeCallSchema,
+  redisKeys,
+  registrationBindingSchema,
+  type ActiveCall,
+  type RegistrationBinding,
+} from './redis-keys.js';
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads live registrations and active calls that the B2BUA keeps in Redis; skips expired or malformed entries. */
+@Injectable()
+export class LiveStateReader {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async registrations(now = Date.now()): Promise<RegistrationBinding[]> {
+    const aors = await this.redis.zrangebyscore(redisKeys.registrations, now, '+inf');
+    if (aors.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const aor of aors) pipeline.hgetall(redisKeys.registration(aor));
+    const results = (await pipeline.exec()) ?? [];
+    const bindings: RegistrationBinding[] = [];
+    results.forEach(([error, hash]) => {
+      if (error || typeof hash !== 'object' || hash === null) return;
+      for (const value of Object.values(hash as Record<string, string>)) {
+        const parsed = registrationBindingSchema.safeParse(parseJson(value));
+        if (parsed.success && parsed.data.expiresAt > now) bindings.push(parsed.data);
+      }
+    });
+    return bindings.sort((a, b) => a.aor.localeCompare(b.aor) || a.contact.localeCompare(b.contact));
+  }
+
+  async activeCalls(): Promise<ActiveCall[]> {
+    const ids = await this.redis.zrange(redisKeys.calls, 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(redisKeys.call(id));
+    const results = (await pipeline.exec()) ?? [];
+    const calls: ActiveCall[] = [];
+    results.forEach(([error, hash], i) => {
+      if (error || typeof hash !== 'object' || hash === null) return;
+      const parsed = activeCallSchema.safeParse({ id: ids[i], ...(hash as Record<string, string>) });
+      if (parsed.success) calls.push(parsed.data);
+    });
+    return calls.sort((a, b) => a.startedAt - b.startedAt);
+  }
+}

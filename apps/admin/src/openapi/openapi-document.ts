@@ -1,0 +1,339 @@
+import { z } from 'zod';
+import { changePasswordSchema, loginSchema } from '../auth/admin-user.schemas.js';
+import { callFilterSchema, callHistoryQuerySchema } from '../calls/call-history.schemas.js';
+import { paginationSchema } from '../common/pagination.js';
+import {
+  createExtensionSchema,
+  extensionViewSchema,
+  listExtensionsQuerySchema,
+  setSipPasswordSchema,
+  updateExtensionSchema,
+} from '../extensions/extension.schemas.js';
+import { followMeSchema } from '../follow-me/follow-me.schemas.js';
+import { updatePluginSchema } from '../plugins/plugins.controller.js';
+import {
+  createRingGroupSchema,
+  ringGroupViewSchema,
+  updateRingGroupSchema,
+} from '../ring-groups/ring-group.schemas.js';
+import { markHeardSchema, voicemailBoxSchema } from '../voicemail/voicemail.schemas.js';
+
+interface Operation {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  tag: string;
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: z.ZodType;
+  status?: number;
+  public?: boolean;
+}
+
+const list = (item: z.ZodType) => z.object({ items: z.array(item) });
+
+const operations: Operation[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    tag: 'system',
+    summary: 'Liveness of the app, PostgreSQL and Redis',
+    public: true,
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    tag: 'auth',
+    summary: 'Log in; sets the session cookie and returns the CSRF token',
+    body: loginSchema,
+    public: true,
+  },
+  { method: 'get', path: '/api/auth/session', tag: 'auth', summary: 'Current user and CSRF token' },
+  { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'End the session', status: 204 },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    tag: 'auth',
+    summary: 'Change own password',
+    body: changePasswordSchema,
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/extensions',
+    tag: 'extensions',
+    summary: 'List and search extensions',
+    query: listExtensionsQuerySchema,
+    response: list(extensionViewSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/extensions',
+    tag: 'extensions',
+    summary:
+      'Create an extension (SIP password generated and returned once unless given); 409 when the number is taken',
+    body: createExtensionSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/extensions/{id}',
+    tag: 'extensions',
+    summary: 'One extension',
+    response: extensionViewSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/extensions/{id}',
+    tag: 'extensions',
+    summary: 'Edit, enable or disable; set or clear the voicemail PIN',
+    body: updateExtensionSchema,
+    response: extensionViewSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/extensions/{id}/sip-password',
+    tag: 'extensions',
+    summary: 'Set or generate the SIP password; the password is returned this once',
+    body: setSipPasswordSchema,
+  },
+  {
+    method: 'delete',
+    path: '/api/extensions/{id}',
+    tag: 'extensions',
+    summary: 'Delete an extension',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/extensions/{id}/follow-me',
+    tag: 'follow-me',
+    summary: 'Follow-me steps of an extension',
+    response: followMeSchema,
+  },
+  {
+    method: 'put',
+    path: '/api/extensions/{id}/follow-me',
+    tag: 'follow-me',
+    summary: 'Replace the follow-me steps',
+    body: followMeSchema,
+    response: followMeSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/ring-groups',
+    tag: 'ring-groups',
+    summary: 'List ring groups with members',
+    response: list(ringGroupViewSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/ring-groups',
+    tag: 'ring-groups',
+    summary: 'Create a ring group; 409 when the number is taken',
+    body: createRingGroupSchema,
+    response: ringGroupViewSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/ring-groups/{id}',
+    tag: 'ring-groups',
+    summary: 'One ring group',
+    response: ringGroupViewSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/ring-groups/{id}',
+    tag: 'ring-groups',
+    summary: 'Edit a ring group (members replace the list)',
+    body: updateRingGroupSchema,
+    response: ringGroupViewSchema,
+  },
+  {
+    method: 'delete',
+    path: '/api/ring-groups/{id}',
+    tag: 'ring-groups',
+    summary: 'Delete a ring group',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/voicemail/boxes',
+    tag: 'voicemail',
+    summary: 'Every extension with its voicemail box and message counts',
+  },
+  {
+    method: 'put',
+    path: '/api/voicemail/boxes/{extensionId}',
+    tag: 'voicemail',
+    summary: 'Create or update the box of an extension',
+    body: voicemailBoxSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/voicemail/boxes/{boxId}/messages',
+    tag: 'voicemail',
+    summary: 'Messages of a box, newest first',
+  },
+  {
+    method: 'patch',
+    path: '/api/voicemail/messages/{id}',
+    tag: 'voicemail',
+    summary: 'Mark heard or unheard',
+    body: markHeardSchema,
+    status: 204,
+  },
+  {
+    method: 'delete',
+    path: '/api/voicemail/messages/{id}',
+    tag: 'voicemail',
+    summary: 'Delete a message and its recording',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/voicemail/messages/{id}/audio',
+    tag: 'voicemail',
+    summary: 'The recording (audio/wav)',
+  },
+  {
+    method: 'get',
+    path: '/api/calls',
+    tag: 'calls',
+    summary: 'Call history, newest first, filtered and paginated',
+    query: callHistoryQuerySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/calls/export.csv',
+    tag: 'calls',
+    summary: 'Call history as CSV (same filters)',
+    query: callFilterSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/live/registrations',
+    tag: 'live',
+    summary: 'Current registrations (from Redis)',
+  },
+  { method: 'get', path: '/api/live/calls', tag: 'live', summary: 'Active calls (from Redis)' },
+  {
+    method: 'get',
+    path: '/api/plugins',
+    tag: 'plugins',
+    summary: 'Installed and configured routing plugins',
+  },
+  {
+    method: 'put',
+    path: '/api/plugins/{id}',
+    tag: 'plugins',
+    summary: "Enable/disable a plugin and save its configuration (checked against the plugin's schema)",
+    body: updatePluginSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/audit-log',
+    tag: 'audit',
+    summary: 'Who changed what, newest first',
+    query: paginationSchema,
+  },
+];
+
+const errorSchema = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    message: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+function operationObject(op: Operation): Record<string, unknown> {
+  const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1],
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: m[1] === 'id' && op.tag === 'plugins' ? undefined : 'uuid' },
+  }));
+  const queryParams = op.query
+    ? Object.entries(op.query.shape).map(([name, s]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: jsonSchema(s as z.ZodType, 'input'),
+      }))
+    : [];
+  const ok = String(op.status ?? 200);
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.public ? { security: [] } : {}),
+    parameters: [...pathParams, ...queryParams],
+    ...(op.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: {
+      [ok]: {
+        description: 'Success',
+        ...(op.response
+          ? { content: { 'application/json': { schema: jsonSchema(op.response, 'output') } } }
+          : {}),
+      },
+      '400': {
+        description: 'Invalid input: one message per field',
+        content: { 'application/json': { schema: errorSchema } },
+      },
+      ...(op.public
+        ? {}
+        : {
+            '401': { description: 'Not logged in' },
+            '403': { description: 'CSRF token missing or invalid' },
+          }),
+      ...(op.method === 'post' || op.method === 'patch'
+        ? {
+            '409': {
+              description: 'Conflict (e.g. number in use)',
+              content: { 'application/json': { schema: errorSchema } },
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
+export function buildOpenApiDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) (paths[op.path] ??= {})[op.method] = operationObject(op);
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchboard admin API',
+      version: '0.1.0',
+      description:
+        'Session cookie auth: POST /api/auth/login, then send the returned csrfToken as X-CSRF-Token on every POST/PUT/PATCH/DELETE.',
+    },
+    components: {
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
+        csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+      },
+    },
+    security: [{ session: [], csrf: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,102 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
+import { notFound } from '../common/conflict.js';
+import type { Prisma, PrismaClient } from '../common/db.js';
+import { PRISMA, REDIS } from '../common/tokens.js';
+import { issuesToFieldErrors, validationError } from '../common/zod-validation.pipe.js';
+import { pluginManifestSchema, pluginManifestsKey, type PluginManifest } from './plugin-manifest.js';
+
+export interface PluginView {
+  id: string;
+  name: string;
+  version: string | null;
+  description: string | null;
+  /** Announced by a running routing worker (else only a stored configuration exists). */
+  installed: boolean;
+  enabled: boolean;
+  config: unknown;
+  configSchema: Record<string, unknown> | null;
+}
+
+function parseManifest(text: string): PluginManifest | null {
+  try {
+    const parsed = pluginManifestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+@Injectable()
+export class PluginsService {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(AuditLogService) private readonly audit: AuditLogService,
+  ) {}
+
+  async list(): Promise<PluginView[]> {
+    const [raw, rows] = await Promise.all([
+      this.redis.hgetall(pluginManifestsKey),
+      this.prisma.pluginConfig.findMany(),
+    ]);
+    const manifests = new Map<string, PluginManifest>();
+    for (const text of Object.values(raw)) {
+      const m = parseManifest(text);
+      if (m) manifests.set(m.id, m);
+    }
+    const configs = new Map(rows.map((r) => [r.pluginId, r]));
+    const ids = [...new Set([...manifests.keys(), ...configs.keys()])].sort();
+    return ids.map((id) => {
+      const m = manifests.get(id);
+      const c = configs.get(id);
+      return {
+        id,
+        name: id,
+        version: m?.version ?? null,
+        description: m?.description ?? null,
+        installed: m !== undefined,
+        enabled: c?.enabled ?? false,
+        config: c?.config ?? {},
+        configSchema:
+          m?.configJsonSchema && Object.keys(m.configJsonSchema).length > 0 ? m.configJsonSchema : null,
+      };
+    });
+  }
+
+  /** Saves enabled + config; config is checked against the plugin's announced JSON Schema. */
+  async update(
+    actor: AuditActor,
+    id: string,
+    enabled: boolean,
+    config: Record<string, unknown>,
+  ): Promise<PluginView> {
+    const plugin = (await this.list()).find((p) => p.id === id);
+    if (!plugin) throw notFound(`plugin "${id}"`);
+    if (plugin.configSchema) {
+      const schema = z.fromJSONSchema(plugin.configSchema);
+      const result = schema.safeParse(config);
+      if (!result.success) {
+        throw validationError(
+          issuesToFieldErrors(result.error.issues).map((e) => ({ ...e, field: `config.${e.field}` })),
+        );
+      }
+    }
+    const json = config as Prisma.InputJsonValue;
+    await this.prisma.pluginConfig.upsert({
+      where: { pluginId: id },
+      create: { pluginId: id, enabled, config: json },
+      update: { enabled, config: json },
+    });
+    await this.audit.record(actor, {
+      action: 'update',
+      entity: 'plugin_config',
+      entityId: id,
+      before: { enabled: plugin.enabled, config: plugin.config },
+      after: { enabled, config },
+    });
+    return { ...plugin, enabled, config };
+  }
+}

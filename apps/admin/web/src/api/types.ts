@@ -1,0 +1,138 @@
+export interface Session {
+  username: string;
+  csrfToken: string;
+  mustChangePassword: boolean;
+}
+
+export interface Extension {
+  id: string;
+  number: string;
+  displayName: string;
+  enabled: boolean;
+  maxConcurrentCalls: number;
+  hasSipPassword: boolean;
+  hasVoicemailPin: boolean;
+  followMeEnabled: boolean;
+  sipRealm: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type RingStrategy = 'ringall' | 'hunt' | 'roundrobin' | 'random' | 'memoryhunt';
+export type FallbackKind = 'none' | 'extension' | 'ring_group' | 'voicemail' | 'external' | 'hangup';
+
+export interface RingGroup {
+  id: string;
+  number: string;
+  name: string;
+  enabled: boolean;
+  strategy: RingStrategy;
+  ringTimeSeconds: number;
+  memberRingSeconds: number;
+  fallbackKind: FallbackKind;
+  fallbackTarget: string | null;
+  callerIdPrefix: string | null;
+  members: {
+    position: number;
+    extensionId: string;
+    number: string;
+    displayName: string;
+    ringSeconds: number | null;
+  }[];
+}
+
+export interface FollowMe {
+  enabled: boolean;
+  steps: { targets: string[]; ringSeconds: number }[];
+}
+
+export interface VoicemailBoxRow {
+  extensionId: string;
+  number: string;
+  displayName: string;
+  hasPin: boolean;
+  box: {
+    id: string;
+    enabled: boolean;
+    maxMessageSeconds: number;
+    maxMessages: number;
+    email: string | null;
+    messages: number;
+    unheard: number;
+  } | null;
+}
+
+export interface VoicemailMessage {
+  id: string;
+  callerNumber: string;
+  callerName: string | null;
+  durationSeconds: number;
+  heard: boolean;
+  createdAt: string;
+}
+
+export interface CallRecord {
+  id: string;
+  callerNumber: string;
+  callerName: string | null;
+  calleeNumber: string;
+  answeredBy: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  disposition: string;
+  hangupCause: string | null;
+  hangupSide: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface Registration {
+  aor: string;
+  contact: string;
+  expiresAt: number;
+  registeredAt?: number;
+  userAgent?: string;
+  displayName?: string;
+  sourceAddress?: string;
+  transport?: string;
+}
+
+export interface ActiveCall {
+  id: string;
+  state: string;
+  from: string;
+  fromDisplayName?: string;
+  to: string;
+  toDisplayName?: string;
+  startedAt: number;
+  answeredAt?: number;
+  callerUserAgent?: string;
+}
+
+export interface Plugin {
+  id: string;
+  name: string;
+  version: string | null;
+  description: string | null;
+  installed: boolean;
+  enabled: boolean;
+  config: unknown;
+  configSchema: Record<string, unknown> | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  ip: string | null;
+  at: string;
+}

@@ -1,0 +1,81 @@
+import { AppShell, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { api } from './api/api-client';
+import type { Session } from './api/types';
+import { useHashRoute } from './components/use-hash-route';
+import { AuditPage } from './pages/audit-page';
+import { CallHistoryPage } from './pages/call-history-page';
+import { ChangePasswordPage } from './pages/change-password-page';
+import { ExtensionsPage } from './pages/extensions-page';
+import { FollowMePage } from './pages/follow-me-page';
+import { LivePage } from './pages/live-page';
+import { PluginsPage } from './pages/plugins-page';
+import { RingGroupsPage } from './pages/ring-groups-page';
+import { VoicemailPage } from './pages/voicemail-page';
+
+const pages = [
+  { route: 'extensions', label: 'Extensions', render: () => <ExtensionsPage /> },
+  { route: 'ring-groups', label: 'Ring groups', render: () => <RingGroupsPage /> },
+  { route: 'follow-me', label: 'Follow-me', render: () => <FollowMePage /> },
+  { route: 'voicemail', label: 'Voicemail', render: () => <VoicemailPage /> },
+  { route: 'calls', label: 'Call history', render: () => <CallHistoryPage /> },
+  { route: 'live', label: 'Live', render: () => <LivePage /> },
+  { route: 'plugins', label: 'Plugins', render: () => <PluginsPage /> },
+  { route: 'audit', label: 'Audit log', render: () => <AuditPage /> },
+] as const;
+
+export function AppLayout({ session, onLogout }: { session: Session; onLogout: () => void }) {
+  const [opened, { toggle, close }] = useDisclosure();
+  const route = useHashRoute('extensions');
+  const page = pages.find((p) => p.route === route);
+  const logout = () => {
+    void api('POST', '/api/auth/logout').finally(onLogout);
+  };
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
+            <Title order={4}>Switchboard</Title>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" c="dimmed" visibleFrom="xs">
+              {session.username}
+            </Text>
+            <Button variant="subtle" size="xs" onClick={logout}>
+              Log out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Main">
+        {pages.map((p) => (
+          <NavLink
+            key={p.route}
+            href={`#/${p.route}`}
+            label={p.label}
+            active={p.route === route}
+            onClick={close}
+          />
+        ))}
+        <NavLink href="#/password" label="Change password" active={route === 'password'} onClick={close} />
+        <NavLink href="/api/docs" label="API docs" target="_blank" />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        {route === 'password' ? (
+          <ChangePasswordPage onChanged={() => (window.location.hash = '#/extensions')} onLogout={onLogout} />
+        ) : page ? (
+          page.render()
+        ) : (
+          <Text>Page not found.</Text>
+        )}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,137 @@
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  NumberInput,
+  PasswordInput,
+  Stack,
+  Switch,
+  TextInput,
+} from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api/api-client';
+import type { Extension } from '../api/types';
+
+interface Props {
+  /** null = create. */
+  editing: Extension | null;
+  opened: boolean;
+  onClose: () => void;
+  /** Called with the saved extension and, on create, the generated SIP password. */
+  onSaved: (extension: Extension, sipPassword: string | null) => void;
+}
+
+export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props) {
+  const [number, setNumber] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [maxCalls, setMaxCalls] = useState<number | string>(2);
+  const [enabled, setEnabled] = useState(true);
+  const [pin, setPin] = useState('');
+  const [clearPin, setClearPin] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!opened) return;
+    setNumber(editing?.number ?? '');
+    setDisplayName(editing?.displayName ?? '');
+    setMaxCalls(editing?.maxConcurrentCalls ?? 2);
+    setEnabled(editing?.enabled ?? true);
+    setPin('');
+    setClearPin(false);
+    setError(null);
+  }, [opened, editing]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const fields = { number, displayName, enabled, maxConcurrentCalls: Number(maxCalls) };
+    const request = editing
+      ? api<Extension>('PATCH', `/api/extensions/${editing.id}`, {
+          ...fields,
+          ...(clearPin ? { voicemailPin: null } : pin ? { voicemailPin: pin } : {}),
+        }).then((ext) => ({ extension: ext, sipPassword: null }))
+      : api<{ extension: Extension; sipPassword: string | null }>('POST', '/api/extensions', {
+          ...fields,
+          ...(pin ? { voicemailPin: pin } : {}),
+        });
+    request
+      .then(
+        ({ extension, sipPassword }) => onSaved(extension, sipPassword),
+        (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
+      )
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={editing ? `Edit extension ${editing.number}` : 'New extension'}
+      centered
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {error ? (
+            <Alert color="red" role="alert">
+              {error.message}
+            </Alert>
+          ) : null}
+          <TextInput
+            label="Number"
+            name="number"
+            required
+            inputMode="numeric"
+            value={number}
+            onChange={(e) => setNumber(e.currentTarget.value)}
+            error={error?.forField('number')}
+          />
+          <TextInput
+            label="Display name"
+            name="displayName"
+            required
+            value={displayName}
+            onChange={(e) => setDisplayName(e.currentTarget.value)}
+            error={error?.forField('displayName')}
+          />
+          <NumberInput
+            label="Max concurrent calls"
+            name="maxConcurrentCalls"
+            min={1}
+            max={100}
+            value={maxCalls}
+            onChange={setMaxCalls}
+            error={error?.forField('maxConcurrentCalls')}
+          />
+          <PasswordInput
+            label={editing ? 'New voicemail PIN (blank keeps the current one)' : 'Voicemail PIN (optional)'}
+            name="voicemailPin"
+            inputMode="numeric"
+            value={pin}
+            disabled={clearPin}
+            onChange={(e) => setPin(e.currentTarget.value)}
+            error={error?.forField('voicemailPin')}
+          />
+          {editing?.hasVoicemailPin ? (
+            <Checkbox
+              label="Remove the voicemail PIN"
+              checked={clearPin}
+              onChange={(e) => setClearPin(e.currentTarget.checked)}
+            />
+          ) : null}
+          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              {editing ? 'Save' : 'Create'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

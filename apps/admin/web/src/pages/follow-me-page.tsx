@@ -1,0 +1,140 @@
+import {
+  Alert,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  TagsInput,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../api/api-client';
+import type { Extension, FollowMe } from '../api/types';
+import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useApiData } from '../components/use-api-data';
+
+function extFromHash(): string | null {
+  return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('ext');
+}
+
+function FollowMeEditor({ extension }: { extension: Extension }) {
+  const { data, error, loading } = useApiData<FollowMe>(`/api/extensions/${extension.id}/follow-me`);
+  const [draft, setDraft] = useState<FollowMe | null>(null);
+  const [saveError, setSaveError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => setDraft(data), [data]);
+  if (loading && !draft) return <LoadingView />;
+  if (error) return <ErrorAlert error={error} />;
+  if (!draft) return null;
+
+  const setStep = (i: number, step: FollowMe['steps'][number]) =>
+    setDraft({ ...draft, steps: draft.steps.map((s, j) => (j === i ? step : s)) });
+  const save = () => {
+    setSaved(false);
+    api<FollowMe>('PUT', `/api/extensions/${extension.id}/follow-me`, draft).then(
+      (r) => {
+        setDraft(r);
+        setSaveError(null);
+        setSaved(true);
+      },
+      (err: unknown) => setSaveError(err instanceof ApiError ? err : new ApiError(0, String(err))),
+    );
+  };
+
+  return (
+    <Stack>
+      <Switch
+        label="Follow-me enabled"
+        checked={draft.enabled}
+        onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
+      />
+      <Text size="sm" c="dimmed">
+        When {extension.number} does not answer, these steps ring one after the other; the targets of a step
+        ring together.
+      </Text>
+      {saveError ? (
+        <Alert color="red" role="alert">
+          {saveError.message}
+        </Alert>
+      ) : null}
+      {saved ? <Alert color="green">Saved.</Alert> : null}
+      {draft.steps.length === 0 ? (
+        <EmptyView title="No follow-me steps">
+          Add a step with an extension, a phone number or a SIP URI.
+        </EmptyView>
+      ) : null}
+      {draft.steps.map((step, i) => (
+        <Paper key={i} withBorder p="sm">
+          <Group align="flex-end" wrap="wrap">
+            <TagsInput
+              label={`Step ${i + 1} targets`}
+              placeholder="Number or sip: URI, Enter to add"
+              value={step.targets}
+              onChange={(targets) => setStep(i, { ...step, targets })}
+              style={{ flex: 1, minWidth: 220 }}
+              error={saveError?.fieldErrors.find((e) => e.field.startsWith(`steps.${i}.targets`))?.message}
+            />
+            <NumberInput
+              label="Ring (s)"
+              min={5}
+              max={300}
+              w={110}
+              value={step.ringSeconds}
+              onChange={(v) => setStep(i, { ...step, ringSeconds: Number(v) })}
+            />
+            <Button
+              variant="subtle"
+              color="red"
+              onClick={() => setDraft({ ...draft, steps: draft.steps.filter((_, j) => j !== i) })}
+            >
+              Remove
+            </Button>
+          </Group>
+        </Paper>
+      ))}
+      <Group>
+        <Button
+          variant="light"
+          onClick={() => setDraft({ ...draft, steps: [...draft.steps, { targets: [], ringSeconds: 20 }] })}
+        >
+          Add step
+        </Button>
+        <Button onClick={save}>Save follow-me</Button>
+      </Group>
+    </Stack>
+  );
+}
+
+export function FollowMePage() {
+  const extensions = useApiData<{ items: Extension[] }>('/api/extensions');
+  const [selected, setSelected] = useState<string | null>(extFromHash());
+  const items = extensions.data?.items ?? [];
+  const extension = items.find((e) => e.id === selected) ?? null;
+
+  return (
+    <Stack>
+      <Title order={2}>Follow-me</Title>
+      <ErrorAlert error={extensions.error} />
+      {extensions.data && items.length === 0 ? (
+        <EmptyView title="No extensions yet">Create an extension first.</EmptyView>
+      ) : null}
+      {items.length > 0 ? (
+        <Select
+          label="Extension"
+          placeholder="Pick an extension"
+          searchable
+          maw={360}
+          value={selected}
+          onChange={setSelected}
+          data={items.map((e) => ({ value: e.id, label: `${e.number} ${e.displayName}` }))}
+        />
+      ) : null}
+      {extension ? <FollowMeEditor key={extension.id} extension={extension} /> : null}
+    </Stack>
+  );
+}

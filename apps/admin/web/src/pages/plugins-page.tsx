@@ -1,0 +1,127 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Group,
+  JsonInput,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import { api, ApiError } from '../api/api-client';
+import type { Plugin } from '../api/types';
+import { JsonSchemaForm } from '../components/json-schema-form';
+import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useApiData } from '../components/use-api-data';
+
+function asObject(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+function PluginCard({ plugin, onSaved }: { plugin: Plugin; onSaved: () => void }) {
+  const [enabled, setEnabled] = useState(plugin.enabled);
+  const [config, setConfig] = useState(asObject(plugin.config));
+  const [rawJson, setRawJson] = useState(JSON.stringify(plugin.config ?? {}, null, 2));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  const save = () => {
+    setSaved(false);
+    let body: Record<string, unknown> = config;
+    if (!plugin.configSchema) {
+      try {
+        body = asObject(JSON.parse(rawJson));
+      } catch {
+        setError(new ApiError(400, 'Configuration is not valid JSON'));
+        return;
+      }
+    }
+    api('PUT', `/api/plugins/${encodeURIComponent(plugin.id)}`, { enabled, config: body }).then(
+      () => {
+        setError(null);
+        setSaved(true);
+        onSaved();
+      },
+      (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
+    );
+  };
+  const fieldErrors = Object.fromEntries((error?.fieldErrors ?? []).map((e) => [e.field, e.message]));
+
+  return (
+    <Card withBorder data-testid="plugin-card">
+      <Stack>
+        <Group justify="space-between">
+          <Group gap="xs">
+            <Text fw={600}>{plugin.name}</Text>
+            {plugin.version ? (
+              <Text size="xs" c="dimmed">
+                {plugin.version}
+              </Text>
+            ) : null}
+          </Group>
+          {plugin.installed ? (
+            <Badge color="green" variant="light">
+              installed
+            </Badge>
+          ) : (
+            <Badge color="gray">not running</Badge>
+          )}
+        </Group>
+        {plugin.description ? <Text size="sm">{plugin.description}</Text> : null}
+        <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+        {plugin.configSchema ? (
+          <JsonSchemaForm
+            schema={plugin.configSchema}
+            value={config}
+            onChange={setConfig}
+            errors={fieldErrors}
+          />
+        ) : (
+          <JsonInput
+            label="Configuration (JSON)"
+            autosize
+            minRows={3}
+            value={rawJson}
+            onChange={setRawJson}
+            description="No running worker announced a schema for this plugin; edit the JSON directly."
+          />
+        )}
+        {error ? (
+          <Alert color="red" role="alert">
+            {error.message}
+          </Alert>
+        ) : null}
+        {saved ? <Alert color="green">Saved.</Alert> : null}
+        <Group justify="flex-end">
+          <Button onClick={save}>Save</Button>
+        </Group>
+      </Stack>
+    </Card>
+  );
+}
+
+export function PluginsPage() {
+  const { data, error, loading, reload } = useApiData<{ items: Plugin[] }>('/api/plugins');
+  const items = data?.items ?? [];
+  return (
+    <Stack>
+      <Title order={2}>Plugins</Title>
+      <ErrorAlert error={error} />
+      {loading && !data ? <LoadingView /> : null}
+      {data && items.length === 0 ? (
+        <EmptyView title="No routing plugins">
+          Plugins appear when a routing worker starts with them installed.
+        </EmptyView>
+      ) : null}
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        {items.map((p) => (
+          <PluginCard key={p.id} plugin={p} onSaved={reload} />
+        ))}
+      </SimpleGrid>
+    </Stack>
+  );
+}

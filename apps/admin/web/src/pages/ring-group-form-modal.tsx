@@ -1,0 +1,193 @@
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  Select,
+  Stack,
+  Switch,
+  TextInput,
+} from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api/api-client';
+import type { Extension, FallbackKind, RingGroup, RingStrategy } from '../api/types';
+
+const strategies: { value: RingStrategy; label: string }[] = [
+  { value: 'ringall', label: 'Ring all at once' },
+  { value: 'hunt', label: 'Hunt (in order)' },
+  { value: 'roundrobin', label: 'Round robin' },
+  { value: 'random', label: 'Random' },
+  { value: 'memoryhunt', label: 'Memory hunt' },
+];
+const fallbacks: { value: FallbackKind; label: string }[] = [
+  { value: 'none', label: 'Reject (unavailable)' },
+  { value: 'extension', label: 'Extension' },
+  { value: 'ring_group', label: 'Ring group' },
+  { value: 'voicemail', label: 'Voicemail of extension' },
+  { value: 'external', label: 'External number / SIP URI' },
+  { value: 'hangup', label: 'Hang up' },
+];
+
+interface Props {
+  editing: RingGroup | null;
+  opened: boolean;
+  extensions: Extension[];
+  onClose: () => void;
+  onSaved: () => void;
+}
+
+export function RingGroupFormModal({ editing, opened, extensions, onClose, onSaved }: Props) {
+  const [number, setNumber] = useState('');
+  const [name, setName] = useState('');
+  const [strategy, setStrategy] = useState<RingStrategy>('ringall');
+  const [ringTime, setRingTime] = useState<number | string>(30);
+  const [memberRing, setMemberRing] = useState<number | string>(15);
+  const [members, setMembers] = useState<string[]>([]);
+  const [fallbackKind, setFallbackKind] = useState<FallbackKind>('none');
+  const [fallbackTarget, setFallbackTarget] = useState('');
+  const [enabled, setEnabled] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!opened) return;
+    setNumber(editing?.number ?? '');
+    setName(editing?.name ?? '');
+    setStrategy(editing?.strategy ?? 'ringall');
+    setRingTime(editing?.ringTimeSeconds ?? 30);
+    setMemberRing(editing?.memberRingSeconds ?? 15);
+    setMembers(editing?.members.map((m) => m.number) ?? []);
+    setFallbackKind(editing?.fallbackKind ?? 'none');
+    setFallbackTarget(editing?.fallbackTarget ?? '');
+    setEnabled(editing?.enabled ?? true);
+    setError(null);
+  }, [opened, editing]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    const body = {
+      number,
+      name,
+      strategy,
+      enabled,
+      ringTimeSeconds: Number(ringTime),
+      memberRingSeconds: Number(memberRing),
+      fallbackKind,
+      fallbackTarget: fallbackTarget.trim() || null,
+      members: members.map((extension) => ({ extension })),
+    };
+    (editing ? api('PATCH', `/api/ring-groups/${editing.id}`, body) : api('POST', '/api/ring-groups', body))
+      .then(onSaved, (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))))
+      .finally(() => setBusy(false));
+  };
+
+  const memberError = error?.fieldErrors.find((e) => e.field.startsWith('members'))?.message;
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={editing ? `Edit ring group ${editing.number}` : 'New ring group'}
+      centered
+      size="lg"
+    >
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {error ? (
+            <Alert color="red" role="alert">
+              {error.message}
+            </Alert>
+          ) : null}
+          <Group grow align="flex-start">
+            <TextInput
+              label="Number"
+              name="number"
+              required
+              inputMode="numeric"
+              value={number}
+              onChange={(e) => setNumber(e.currentTarget.value)}
+              error={error?.forField('number')}
+            />
+            <TextInput
+              label="Name"
+              name="name"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={error?.forField('name')}
+            />
+          </Group>
+          <MultiSelect
+            label="Members (in ring order)"
+            name="members"
+            searchable
+            placeholder="Pick extensions"
+            data={extensions.map((e) => ({ value: e.number, label: `${e.number} ${e.displayName}` }))}
+            value={members}
+            onChange={setMembers}
+            error={memberError}
+            nothingFoundMessage="No extension matches"
+          />
+          <Select
+            label="Strategy"
+            name="strategy"
+            data={strategies}
+            value={strategy}
+            allowDeselect={false}
+            onChange={(v) => v && setStrategy(v)}
+            error={error?.forField('strategy')}
+          />
+          <Group grow align="flex-start">
+            <NumberInput
+              label="Ring time (s)"
+              name="ringTimeSeconds"
+              min={5}
+              max={600}
+              value={ringTime}
+              onChange={setRingTime}
+              error={error?.forField('ringTimeSeconds')}
+            />
+            <NumberInput
+              label="Per member (s)"
+              name="memberRingSeconds"
+              min={5}
+              max={300}
+              value={memberRing}
+              onChange={setMemberRing}
+              error={error?.forField('memberRingSeconds')}
+            />
+          </Group>
+          <Group grow align="flex-start">
+            <Select
+              label="When nobody answers"
+              name="fallbackKind"
+              data={fallbacks}
+              value={fallbackKind}
+              allowDeselect={false}
+              onChange={(v) => v && setFallbackKind(v)}
+            />
+            <TextInput
+              label="Fallback target"
+              name="fallbackTarget"
+              value={fallbackTarget}
+              disabled={fallbackKind === 'none' || fallbackKind === 'hangup'}
+              onChange={(e) => setFallbackTarget(e.currentTarget.value)}
+              error={error?.forField('fallbackTarget')}
+            />
+          </Group>
+          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy}>
+              {editing ? 'Save' : 'Create'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

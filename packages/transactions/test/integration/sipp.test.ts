@@ -1,0 +1,85 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MinimalUac } from './minimal-uac.js';
+import { MinimalUas } from './minimal-uas.js';
+import { freePort, requireSipp, runSipp, waitForListener } from './sipp.js';
+
+const CALLS = 20;
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((c) => c()));
+});
+
+beforeAll(() => requireSipp());
+
+describe.each([
+  { transport: 'UDP', flag: 'u1', lost: [] as string[] },
+  { transport: 'TCP', flag: 't1', lost: [] as string[] },
+  { transport: 'UDP with 10% loss', flag: 'u1', lost: ['-lost', '10'] },
+])('sipp against the layer over $transport', ({ transport, flag, lost }) => {
+  it(`a minimal UAS completes sipp's uac scenario for all ${CALLS} calls`, async () => {
+    const uas = new MinimalUas();
+    await uas.listen();
+    closers.push(() => uas.close());
+    const port = transport.startsWith('TCP') ? uas.tcp.address().port : uas.udp.address().port;
+    const sippPort = await freePort();
+    const r = await runSipp([
+      '-sn',
+      'uac',
+      `127.0.0.1:${port}`,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sippPort),
+      '-t',
+      flag,
+      '-m',
+      String(CALLS),
+      '-r',
+      '20',
+      '-l',
+      '10',
+      ...lost,
+    ]);
+    expect(r.code, r.output).toBe(0);
+    expect(r.successful).toBe(CALLS);
+    expect(r.failed).toBe(0);
+    expect(uas.calls).toBe(CALLS);
+    // With -lost, sipp itself must have retransmitted: the loss really happened.
+    if (lost.length > 0) expect(r.retransmissions).toBeGreaterThan(0);
+  }, 90_000);
+
+  it(`a minimal UAC completes ${CALLS} calls against sipp's uas scenario`, async () => {
+    const uac = new MinimalUac();
+    await uac.listen();
+    closers.push(() => uac.close());
+    const sippPort = await freePort();
+    const sipp = runSipp([
+      '-sn',
+      'uas',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sippPort),
+      '-t',
+      flag,
+      '-m',
+      String(CALLS),
+      ...lost,
+    ]);
+    const protocol = transport.startsWith('TCP') ? ('TCP' as const) : ('UDP' as const);
+    // Over UDP a request sent before sipp is bound is simply retransmitted; TCP needs the listener.
+    if (protocol === 'TCP') await waitForListener(sippPort);
+    const results: boolean[] = [];
+    // Ten calls in flight at a time.
+    for (let i = 0; i < CALLS; i += 10) {
+      const batch = Array.from({ length: 10 }, () =>
+        uac.call({ protocol, host: '127.0.0.1', port: sippPort }),
+      );
+      results.push(...(await Promise.all(batch)));
+    }
+    const r = await sipp;
+    expect(results.filter(Boolean)).toHaveLength(CALLS);
+    expect(r.code, r.output).toBe(0);
+    expect(r.successful).toBe(CALLS);
+  }, 90_000);
+});

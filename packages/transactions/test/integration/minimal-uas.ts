@@ -46,7 +46,7 @@ export class MinimalUas {
             },
             body: SDP,
           });
-          const r = new Uas2xxRetransmitter(tx, ok as SipMessage, clock, () =>
+          const r = new Uas2xxRetransmitter<SipMessage>(tx, ok, clock, () =>
             this.pending2xx.delete(req.callId),
           );
           this.pending2xx.set(req.callId, r);

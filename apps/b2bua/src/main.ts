@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { PluginRegistryError } from '@switchboard/plugin-sdk';
 import {
   ConfigError,
   createLogger,
@@ -64,6 +65,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof PluginRegistryError) {
+    process.stderr.write(`switchboard-b2bua: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(
     `switchboard-b2bua: failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
   );

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { ConfigModule } from './config.module.js';
+import { InfrastructureModule } from './infrastructure.module.js';
+import { CallRecordPublisherService } from './services/call-record.services.js';
+import { RoutingClientService } from './services/routing-client.service.js';
 import { SipListenerService } from './services/sip-listener.service.js';
 
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
@@ -9,8 +12,8 @@ export class SignallingModule {
   static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
     return {
       module: SignallingModule,
-      imports: [ConfigModule.forRoot(config, logger)],
-      providers: [SipListenerService],
+      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule],
+      providers: [SipListenerService, RoutingClientService, CallRecordPublisherService],
     };
   }
 }

@@ -1,7 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import type { Redis } from 'ioredis';
 import { ConfigModule } from './config.module.js';
-import { RedisConnectionService } from './services/redis-connection.service.js';
+import { InfrastructureModule } from './infrastructure.module.js';
+import { ActiveCallRepository } from './repositories/active-call.repository.js';
+import { CallRecordRepository } from './repositories/call-record.repository.js';
+import { ExtensionRepository } from './repositories/extension.repository.js';
+import { PluginConfigRepository } from './repositories/plugin-config.repository.js';
+import { PluginStateRepository } from './repositories/plugin-state.repository.js';
+import { RegistrationRepository } from './repositories/registration.repository.js';
+import { CallRecordWorkerService } from './services/call-record.services.js';
+import { buildPluginRegistry } from './services/plugin-registry.factory.js';
+import { RoutingWorkerService } from './services/routing-worker.service.js';
+import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS } from './tokens.js';
 
 /** Root module of the routing worker process role (BullMQ workers running routing plugins). */
 @Module({})
@@ -9,8 +20,23 @@ export class WorkerModule {
   static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config, logger)],
-      providers: [RedisConnectionService],
+      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule],
+      providers: [
+        ExtensionRepository,
+        RegistrationRepository,
+        ActiveCallRepository,
+        PluginStateRepository,
+        PluginConfigRepository,
+        CallRecordRepository,
+        {
+          provide: PLUGIN_REGISTRY,
+          inject: [CONFIG, PluginConfigRepository, REDIS, LOGGER],
+          useFactory: (c: SwitchboardConfig, stored: PluginConfigRepository, redis: Redis, log: Logger) =>
+            buildPluginRegistry(c, stored, redis, log),
+        },
+        RoutingWorkerService,
+        CallRecordWorkerService,
+      ],
     };
   }
 }

@@ -95,7 +95,7 @@ describe('b2bua process roles', () => {
     expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 
-  it('worker role connects to Redis and stops cleanly on SIGINT', async () => {
+  it('worker role loads the plugin chain, starts the routing worker and stops cleanly on SIGINT', async () => {
     const env = {
       ...process.env,
       DATABASE_URL: requiredEnv('DATABASE_URL'),
@@ -103,7 +103,9 @@ describe('b2bua process roles', () => {
       SWITCHBOARD_LOG_LEVEL: 'info',
     };
     const p = start(['worker'], env);
-    expect(await p.waitFor(/connected to Redis/)).toContain('"pong":"PONG"');
+    const loaded = JSON.parse(await p.waitFor(/routing plugins loaded/)) as { chain: string[] };
+    expect(loaded.chain).toEqual(['extensions@0.1.0']);
+    await p.waitFor(/routing worker ready/);
     await p.waitFor(/"msg":"ready"/);
     p.child.kill('SIGINT');
     const [code] = (await once(p.child, 'exit')) as [number | null];

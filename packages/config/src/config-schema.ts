@@ -47,6 +47,11 @@ export const envSchema = z.object({
   SWITCHBOARD_SIP_WS_PORT: optionalPort.default(0),
   SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
   SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
+  /** Prefix of every BullMQ key, so several installations (or test runs) can share one Redis. */
+  SWITCHBOARD_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Z, a-z, 0-9, _ or -')
+    .default('sb-queue'),
   /** Routing plugins in chain order: npm package names or absolute paths, comma-separated. */
   SWITCHBOARD_PLUGINS: z
     .string()

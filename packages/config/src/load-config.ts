@@ -20,6 +20,8 @@ export interface SwitchboardConfig {
   };
   rtp: { portMin: number; portMax: number };
   routing: { plugins: string[]; timeoutMs: number; pluginTimeoutMs: number; concurrency: number };
+  /** BullMQ key prefix. */
+  queuePrefix: string;
   admin: { host: string; port: number };
 }
 
@@ -81,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
     },
+    queuePrefix: e.SWITCHBOARD_QUEUE_PREFIX,
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
   };
 }

@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('checks the queue prefix', () => {
+    expect(loadConfig(base).queuePrefix).toBe('sb-queue');
+    expect(problemsOf({ ...base, SWITCHBOARD_QUEUE_PREFIX: 'a:b' })).toEqual([
+      { variable: 'SWITCHBOARD_QUEUE_PREFIX', message: 'must be 1-32 characters of A-Z, a-z, 0-9, _ or -' },
+    ]);
+  });
+
   it('splits the plugin list', () => {
     const c = loadConfig({
       ...base,

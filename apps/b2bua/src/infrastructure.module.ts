@@ -1,0 +1,34 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { SwitchboardConfig } from '@switchboard/config';
+import { createPrismaClient, type PrismaClient } from '@switchboard/db';
+import { Redis } from 'ioredis';
+import { CONFIG, PRISMA, REDIS } from './tokens.js';
+
+/** Connections to Redis (soft state, queues) and PostgreSQL (the truth), closed on shutdown. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS,
+      inject: [CONFIG],
+      // maxRetriesPerRequest: null is what BullMQ requires of connections it blocks on.
+      useFactory: (config: SwitchboardConfig) => new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
+    },
+    {
+      provide: PRISMA,
+      inject: [CONFIG],
+      useFactory: (config: SwitchboardConfig) => createPrismaClient(config.databaseUrl),
+    },
+  ],
+  exports: [REDIS, PRISMA],
+})
+export class InfrastructureModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.redis.quit(), this.prisma.$disconnect()]);
+  }
+}

@@ -1,0 +1,52 @@
+import { routingPlanSchema } from '@switchboard/plugin-sdk';
+import { z } from 'zod';
+
+export const ROUTING_QUEUE = 'routing';
+
+const callAttemptSchema = z.object({
+  pluginId: z.string(),
+  destination: z.string(),
+  outcome: z.enum(['no-answer', 'busy', 'declined', 'unavailable']),
+  tried: z.array(z.string()),
+});
+
+/** What the signalling process asks a routing worker: the plugin-facing view of the call. */
+export const routingJobSchema = z.object({
+  call: z.object({
+    callId: z.string().min(1).max(255),
+    caller: z.object({
+      uri: z.string().max(1024),
+      displayName: z.string().max(255).optional(),
+      extension: z.string().max(32).optional(),
+    }),
+    destination: z.string().min(1).max(255),
+    requestUri: z.string().max(1024),
+    receivedAt: z.iso.datetime(),
+    history: z.array(callAttemptSchema).max(16),
+  }),
+  /** 0 for the first plan, then one more per `reroute`. */
+  attempt: z.number().int().min(0).max(16),
+});
+export type RoutingJob = z.infer<typeof routingJobSchema>;
+
+export const routingResultSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('plan'), pluginId: z.string(), plan: routingPlanSchema }),
+  /** Every plugin passed: nobody knows this destination (404). */
+  z.object({ kind: z.literal('no-route') }),
+  /** A plugin threw, timed out or returned an invalid plan: the signalling side uses its fallback. */
+  z.object({
+    kind: z.literal('plugin-failed'),
+    pluginId: z.string(),
+    failure: z.enum(['threw', 'timeout', 'invalid-plan']),
+    message: z.string(),
+  }),
+]);
+export type RoutingResult = z.infer<typeof routingResultSchema>;
+
+/**
+ * BullMQ job id: one per call and attempt, so a retried enqueue is idempotent. BullMQ reserves
+ * ':' in custom ids, and SIP Call-IDs may contain anything, hence the encoding.
+ */
+export function routingJobId(callId: string, attempt: number): string {
+  return `route-${Buffer.from(callId).toString('base64url')}-${attempt}`;
+}

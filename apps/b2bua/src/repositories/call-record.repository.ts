@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '@switchboard/db';
+import type { CallRecordJob } from '../jobs/call-record-job.js';
+import { PRISMA } from '../tokens.js';
+
+@Injectable()
+export class CallRecordRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  /** Idempotent: a job retried after a crash writes the same row again, not a second one. */
+  async save(record: CallRecordJob): Promise<void> {
+    const data = {
+      callerNumber: record.callerNumber,
+      callerName: record.callerName ?? null,
+      calleeNumber: record.calleeNumber,
+      answeredBy: record.answeredBy ?? null,
+      startedAt: new Date(record.startedAt),
+      ringingAt: record.ringingAt ? new Date(record.ringingAt) : null,
+      answeredAt: record.answeredAt ? new Date(record.answeredAt) : null,
+      endedAt: new Date(record.endedAt),
+      disposition: record.disposition,
+      hangupCause: record.hangupCause ?? null,
+      hangupSide: record.hangupSide ?? null,
+      legs: record.legs,
+    };
+    await this.prisma.callRecord.upsert({
+      where: { id: record.id },
+      create: { id: record.id, ...data },
+      update: data,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  CALL_RECORDS_QUEUE,
+  callRecordJobId,
+  callRecordJobSchema,
+  type CallRecordJob,
+} from '../jobs/call-record-job.js';
+import { CallRecordRepository } from '../repositories/call-record.repository.js';
+import { CONFIG, LOGGER } from '../tokens.js';
+
+/** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
+@Injectable()
+export class CallRecordPublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private queue: Queue | undefined;
+
+  constructor(@Inject(CONFIG) private readonly config: SwitchboardConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.queue = new Queue(CALL_RECORDS_QUEUE, {
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.config.queuePrefix,
+      defaultJobOptions: {
+        attempts: 20,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: false,
+      },
+    });
+    await this.queue.waitUntilReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue?.close();
+  }
+
+  async publish(record: CallRecordJob): Promise<void> {
+    if (!this.queue) throw new Error('call record queue not started');
+    await this.queue.add('call-record', callRecordJobSchema.parse(record), {
+      jobId: callRecordJobId(record.id),
+    });
+  }
+}
+
+/** Worker side: writes call records to PostgreSQL. */
+@Injectable()
+export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker: Worker | undefined;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CallRecordRepository) private readonly records: CallRecordRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker = new Worker(CALL_RECORDS_QUEUE, (job) => this.process(job), {
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.config.queuePrefix,
+      concurrency: 8,
+    });
+    this.worker.on('error', (err) => this.logger.error({ err }, 'call record worker error'));
+    await this.worker.waitUntilReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job): Promise<void> {
+    const parsed = callRecordJobSchema.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`invalid call record: ${parsed.error.issues[0]?.message ?? ''}`);
+    await this.records.save(parsed.data);
+  }
+}

@@ -1,0 +1,97 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import {
+  PluginFailureError,
+  routeThroughChain,
+  type PluginApi,
+  type PluginRegistry,
+  type RegisteredPlugin,
+} from '@switchboard/plugin-sdk';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ROUTING_QUEUE, routingJobSchema, type RoutingResult } from '../jobs/routing-job.js';
+import { ActiveCallRepository } from '../repositories/active-call.repository.js';
+import { ExtensionRepository } from '../repositories/extension.repository.js';
+import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
+import { RegistrationRepository } from '../repositories/registration.repository.js';
+import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
+
+/** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
+@Injectable()
+export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker: Worker | undefined;
+  /** Jobs this process finished (for metrics and the scale-out test). */
+  processed = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PLUGIN_REGISTRY) private readonly registry: PluginRegistry,
+    @Inject(ExtensionRepository) private readonly extensions: ExtensionRepository,
+    @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
+    @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
+    @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker = new Worker(ROUTING_QUEUE, (job) => this.process(job), {
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.config.queuePrefix,
+      concurrency: this.config.routing.concurrency,
+    });
+    this.worker.on('error', (err) => this.logger.error({ err }, 'routing worker error'));
+    await this.worker.waitUntilReady();
+    this.logger.info(
+      { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },
+      'routing worker ready',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  async process(job: Job): Promise<RoutingResult> {
+    const parsed = routingJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      // A malformed job will not get better on retry.
+      throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    }
+    const { call } = parsed.data;
+    this.processed += 1;
+    try {
+      const result = await routeThroughChain(this.registry, call, (entry) => this.apiFor(entry), {
+        timeoutMs: this.config.routing.pluginTimeoutMs,
+      });
+      if (!result) return { kind: 'no-route' };
+      return { kind: 'plan', pluginId: result.pluginId, plan: result.plan };
+    } catch (err) {
+      if (err instanceof PluginFailureError) {
+        this.logger.error(
+          { err, callId: call.callId, pluginId: err.pluginId, failure: err.kind },
+          'routing plugin failed',
+        );
+        return { kind: 'plugin-failed', pluginId: err.pluginId, failure: err.kind, message: err.message };
+      }
+      throw err;
+    }
+  }
+
+  private apiFor(entry: RegisteredPlugin): PluginApi<unknown> {
+    const pluginId = entry.plugin.id;
+    const log = this.logger.child({ pluginId });
+    return {
+      config: entry.config,
+      extensions: { get: (n) => this.extensions.findInfo(n) },
+      registrations: { contacts: (key) => this.registrations.contacts(key) },
+      calls: { activeCount: (ext) => this.activeCalls.countFor(ext) },
+      state: this.pluginState.forPlugin(pluginId),
+      log: {
+        info: (msg, fields) => log.info(fields ?? {}, msg),
+        warn: (msg, fields) => log.warn(fields ?? {}, msg),
+        error: (msg, fields) => log.error(fields ?? {}, msg),
+      },
+      now: () => new Date(),
+    };
+  }
+}

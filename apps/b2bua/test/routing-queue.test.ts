@@ -1,0 +1,205 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger, type SwitchboardConfig } from '@switchboard/config';
+import { createPrismaClient, type PrismaClient } from '@switchboard/db';
+import { redisKeys } from '@switchboard/live-state';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RoutingJob } from '../src/jobs/routing-job.js';
+import { CallRecordPublisherService } from '../src/services/call-record.services.js';
+import { RoutingClientService } from '../src/services/routing-client.service.js';
+import { RoutingWorkerService } from '../src/services/routing-worker.service.js';
+import { WorkerModule } from '../src/worker.module.js';
+import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
+
+const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/behaviour-plugin.mjs');
+
+let db: { url: string; drop: () => Promise<void> };
+let prisma: PrismaClient;
+let redis: Redis;
+let config: SwitchboardConfig;
+const workers: INestApplicationContext[] = [];
+let client: RoutingClientService;
+let publisher: CallRecordPublisherService;
+
+function job(destination: string, overrides: Partial<RoutingJob['call']> = {}): RoutingJob {
+  return {
+    attempt: 0,
+    call: {
+      callId: `${crypto.randomUUID()}@caller.test`,
+      caller: { uri: 'sip:100@pbx.test', displayName: 'Alice', extension: '100' },
+      destination,
+      requestUri: `sip:${destination}@pbx.test`,
+      receivedAt: new Date().toISOString(),
+      history: [],
+      ...overrides,
+    },
+  };
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  prisma = createPrismaClient(db.url);
+  redis = new Redis(requiredEnv('REDIS_URL'));
+  config = testConfig(db.url, {
+    SWITCHBOARD_QUEUE_PREFIX: `test-${crypto.randomBytes(4).toString('hex')}`,
+    SWITCHBOARD_PLUGINS: `${fixture},@switchboard/plugin-extensions`,
+    SWITCHBOARD_PLUGIN_TIMEOUT_MS: '5000',
+    SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
+  });
+  await prisma.extension.create({ data: { number: '201', displayName: 'Bob', maxConcurrentCalls: 2 } });
+  await prisma.extension.create({ data: { number: '202', displayName: 'Carol' } });
+  await prisma.pluginConfig.create({
+    data: { pluginId: 'extensions', enabled: true, config: { ringSeconds: 25 } },
+  });
+  const binding = {
+    aor: 'sip:201@pbx.test',
+    contact: 'sip:201@127.0.0.1:5090',
+    expiresAt: Date.now() + 600_000,
+    q: 1,
+  };
+  await redis.hset(redisKeys.registration('sip:201@pbx.test'), binding.contact, JSON.stringify(binding));
+
+  const logger = createLogger('test', config);
+  // Two worker processes' worth of workers sharing one queue (scale-out).
+  for (let i = 0; i < 2; i++) {
+    const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, logger), {
+      logger: false,
+    });
+    await ctx.init();
+    workers.push(ctx);
+  }
+  client = new RoutingClientService(config, logger);
+  await client.onApplicationBootstrap();
+  publisher = new CallRecordPublisherService(config);
+  await publisher.onApplicationBootstrap();
+});
+
+afterAll(async () => {
+  await client?.onApplicationShutdown();
+  await publisher?.onApplicationShutdown();
+  for (const w of workers) await w.close();
+  await redis?.del(redisKeys.registration('sip:201@pbx.test'));
+  redis?.disconnect();
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+describe('routing through the BullMQ queue', () => {
+  it('a registered extension gets the extensions plugin plan, with its stored config', async () => {
+    expect(await client.requestPlan(job('201'))).toEqual({
+      kind: 'plan',
+      pluginId: 'extensions',
+      plan: {
+        steps: [
+          {
+            type: 'dial',
+            mode: 'parallel',
+            targets: [{ kind: 'extension', extension: '201' }],
+            ringTimeoutSeconds: 25,
+            onFailure: {},
+          },
+        ],
+      },
+    });
+  });
+
+  it('an extension that is not registered gets 480', async () => {
+    expect(await client.requestPlan(job('202'))).toMatchObject({
+      kind: 'plan',
+      plan: { steps: [{ type: 'reject', status: 480 }] },
+    });
+  });
+
+  it('an unknown destination passes every plugin: no-route', async () => {
+    expect(await client.requestPlan(job('999'))).toEqual({ kind: 'no-route' });
+  });
+
+  it('a throwing plugin gives plugin-failed (the call gets the fallback, not lost)', async () => {
+    expect(await client.requestPlan(job('7002'))).toEqual({
+      kind: 'plugin-failed',
+      pluginId: 'behaviour',
+      failure: 'threw',
+      message: 'plugin "behaviour" threw: lookup failed',
+    });
+  });
+
+  it('an invalid plan gives plugin-failed(invalid-plan)', async () => {
+    expect(await client.requestPlan(job('7003'))).toMatchObject({
+      kind: 'plugin-failed',
+      failure: 'invalid-plan',
+    });
+  });
+
+  it('a CANCEL while the job runs returns at once and the late plan is discarded', async () => {
+    const abort = new AbortController();
+    const processed = (): number => workers.reduce((n, w) => n + w.get(RoutingWorkerService).processed, 0);
+    const before = processed();
+    const pending = client.requestPlan(job('7001'), abort.signal);
+    // Cancel once a worker runs the job, as a caller's CANCEL would arrive while routing.
+    await expect.poll(processed).toBe(before + 1);
+    const started = Date.now();
+    abort.abort();
+    expect(await pending).toEqual({ kind: 'cancelled' });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('two workers share the queue', async () => {
+    const before = workers.map((w) => w.get(RoutingWorkerService).processed);
+    const results = await Promise.all(Array.from({ length: 40 }, () => client.requestPlan(job('201'))));
+    expect(results.every((r) => r.kind === 'plan')).toBe(true);
+    const done = workers.map((w, i) => w.get(RoutingWorkerService).processed - (before[i] ?? 0));
+    expect(done.reduce((a, b) => a + b, 0)).toBe(40);
+    expect(done.every((n) => n > 0)).toBe(true);
+  });
+
+  it('a call record is written once, however often it is published', async () => {
+    const id = `${crypto.randomUUID()}@caller.test`;
+    const record = {
+      id,
+      callerNumber: '100',
+      calleeNumber: '201',
+      answeredBy: '201',
+      startedAt: '2026-11-26T10:00:00.000Z',
+      ringingAt: '2026-11-26T10:00:00.200Z',
+      answeredAt: '2026-11-26T10:00:03.000Z',
+      endedAt: '2026-11-26T10:01:00.000Z',
+      disposition: 'answered' as const,
+      hangupCause: 'BYE',
+      hangupSide: 'caller' as const,
+      legs: [
+        {
+          target: 'sip:201@127.0.0.1:5090',
+          startedAt: '2026-11-26T10:00:00.100Z',
+          status: 200,
+          answered: true,
+        },
+      ],
+    };
+    await publisher.publish(record);
+    await publisher.publish(record);
+    await expect.poll(() => prisma.callRecord.count({ where: { id } }), { timeout: 10_000 }).toBe(1);
+    const row = await prisma.callRecord.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ calleeNumber: '201', disposition: 'answered', hangupSide: 'caller' });
+    expect(row.answeredAt?.toISOString()).toBe('2026-11-26T10:00:03.000Z');
+  });
+});
+
+describe('routing timeouts', () => {
+  it('the signalling side stops waiting after SWITCHBOARD_ROUTING_TIMEOUT_MS', async () => {
+    const short = testConfig(db.url, {
+      SWITCHBOARD_QUEUE_PREFIX: config.queuePrefix,
+      SWITCHBOARD_ROUTING_TIMEOUT_MS: '300',
+    });
+    const impatient = new RoutingClientService(short, createLogger('test', short));
+    await impatient.onApplicationBootstrap();
+    try {
+      expect(await impatient.requestPlan(job('7001'))).toEqual({ kind: 'timeout' });
+    } finally {
+      await impatient.onApplicationShutdown();
+    }
+  });
+});

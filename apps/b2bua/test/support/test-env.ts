@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import { loadConfig, type SwitchboardConfig } from '@switchboard/config';
+import { createPrismaClient, migrate, withDatabase } from '@switchboard/db';
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\` at the repository root`);
+  return value;
+}
+
+/** A freshly migrated database of its own for one test file, dropped by `drop()`. */
+export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = requiredEnv('DATABASE_URL');
+  const name = `switchboard_b2bua_${crypto.randomBytes(4).toString('hex')}`;
+  const url = withDatabase(base, name);
+  await migrate(url, { log: () => undefined });
+  return {
+    url,
+    drop: async () => {
+      const admin = createPrismaClient(withDatabase(base, 'postgres'));
+      try {
+        await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.$disconnect();
+      }
+    },
+  };
+}
+
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): SwitchboardConfig {
+  return loadConfig({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: requiredEnv('REDIS_URL'),
+    SWITCHBOARD_SIP_DOMAIN: 'pbx.test',
+    SWITCHBOARD_LOG_LEVEL: 'silent',
+    ...env,
+  });
+}

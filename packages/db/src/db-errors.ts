@@ -56,3 +56,10 @@ export class MigrationApplyError extends DbError {
     );
   }
 }
+
+/** The server could not be reached or refused the login. */
+export class DatabaseUnreachableError extends DbError {
+  constructor(redactedUrl: string, cause: string) {
+    super('DATABASE_UNREACHABLE', `cannot connect to ${redactedUrl}: ${cause}`);
+  }
+}

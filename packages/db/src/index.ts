@@ -3,7 +3,7 @@ export * from './generated/prisma/client.js';
 export { createPrismaClient, type PrismaClientOptions } from './prisma-client-factory.js';
 export { constraintViolation, isUniqueViolation, type ConstraintViolation } from './prisma-errors.js';
 export { migrate, planMigrations, type MigrateOptions, type MigrateResult } from './migrations/migrate.js';
-export { ensureDatabase } from './migrations/ensure-database.js';
+export { DatabaseCreateError, ensureDatabase } from './migrations/ensure-database.js';
 export { migrationChecksum, scriptMatchesChecksum } from './migrations/migration-checksum.js';
 export { readMigrations, type MigrationFile } from './migrations/migration-directory.js';
 export { seed, DEFAULT_PLUGIN_CONFIGS, type DefaultPluginConfig, type SeedResult } from './seed.js';
@@ -17,6 +17,7 @@ export {
 export { parseDatabaseUrl, redactDatabaseUrl, withDatabase } from './database-url.js';
 export {
   DbError,
+  DatabaseUnreachableError,
   DatabaseUrlError,
   FailedMigrationError,
   MigrationApplyError,

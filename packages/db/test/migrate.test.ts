@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import {
+  DatabaseUnreachableError,
   FailedMigrationError,
   MigrationApplyError,
   MigrationChecksumMismatchError,
@@ -275,5 +276,46 @@ describe('migrate', () => {
     const dir = await scratchMigrations();
     await addMigration(dir, 'not-a-migration', 'SELECT 1;');
     await expect(migrate(url, { migrationsDir: dir })).rejects.toThrow(/folder name must look like/);
+  });
+});
+
+describe('migrate against an unusable server', () => {
+  it('says which server it cannot reach, without the password', async () => {
+    const error = await migrate('postgresql://someone:secret@127.0.0.1:1/switchboard').catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DatabaseUnreachableError);
+    expect((error as Error).message).toMatch(
+      /^cannot connect to postgresql:\/\/someone:\*\*\*@127\.0\.0\.1:1\/switchboard: /,
+    );
+    expect((error as Error).message).not.toContain('secret');
+  });
+
+  it('uses an existing database without touching the maintenance database', async () => {
+    // A role that may connect only to its own database: no CONNECT on `postgres`.
+    const url = newDatabase();
+    const name = new URL(url).pathname.slice(1);
+    const role = `sb_role_${name.slice(-8)}`;
+    await withClient(requireServerUrl(), async (c) => {
+      await c.query(`CREATE DATABASE "${name}"`);
+      await c.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'`);
+      await c.query(`GRANT ALL ON DATABASE "${name}" TO ${role}`);
+      await c.query(`REVOKE CONNECT ON DATABASE postgres FROM PUBLIC`);
+    });
+    try {
+      await withClient(url, (c) => c.query(`GRANT ALL ON SCHEMA public TO ${role}`));
+      const roleUrl = new URL(url);
+      roleUrl.username = role;
+      roleUrl.password = 'pw';
+      const result = await migrate(roleUrl.href);
+      expect(result.databaseCreated).toBe(false);
+      expect(result.applied.length).toBeGreaterThan(0);
+    } finally {
+      await withClient(requireServerUrl(), async (c) => {
+        await c.query('GRANT CONNECT ON DATABASE postgres TO PUBLIC');
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await c.query(`DROP ROLE IF EXISTS ${role}`);
+      });
+    }
   });
 });

@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 
 import pg from 'pg';
 
-import { parseDatabaseUrl } from '../database-url.js';
-import { FailedMigrationError, MigrationApplyError, MigrationChecksumMismatchError } from '../db-errors.js';
+import { parseDatabaseUrl, redactDatabaseUrl } from '../database-url.js';
+import {
+  DatabaseUnreachableError,
+  FailedMigrationError,
+  MigrationApplyError,
+  MigrationChecksumMismatchError,
+} from '../db-errors.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { ensureDatabase } from './ensure-database.js';
 import { scriptMatchesChecksum } from './migration-checksum.js';
@@ -49,7 +54,12 @@ export async function migrate(databaseUrl: string, options: MigrateOptions = {})
   if (databaseCreated) log(`created database ${parseDatabaseUrl(url).database}`);
 
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  await client.connect().catch((error: unknown) => {
+    throw new DatabaseUnreachableError(
+      redactDatabaseUrl(url),
+      error instanceof Error ? error.message : String(error),
+    );
+  });
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK_KEY]);
     await client.query(CREATE_PRISMA_MIGRATIONS_TABLE);

@@ -1,0 +1,426 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLogService } from '../src/audit/audit-log.service.js';
+import { AdminUsersService } from '../src/auth/admin-users.service.js';
+import { HttpSession } from './support/http-session.js';
+import {
+  createTestServers,
+  startTestApp,
+  type RunningTestApp,
+  type TestServers,
+} from './support/test-environment.js';
+
+let servers: TestServers;
+let server: RunningTestApp;
+let s: HttpSession;
+
+interface Ext {
+  id: string;
+  number: string;
+  displayName: string;
+  enabled: boolean;
+  hasSipPassword: boolean;
+  hasVoicemailPin: boolean;
+}
+
+beforeAll(async () => {
+  servers = await createTestServers(12);
+  server = await startTestApp(servers);
+  await new AdminUsersService(servers.prisma, new AuditLogService(servers.prisma)).create(
+    { id: null, name: 'test' },
+    'ops',
+    'resources test password',
+  );
+  s = new HttpSession(server.baseUrl);
+  expect(await s.login('ops', 'resources test password')).toBe(200);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await servers?.dispose();
+});
+
+async function createExtension(
+  number: string,
+  displayName = `Ext ${number}`,
+): Promise<Ext & { sipPassword: string }> {
+  const res = await s.post('/api/extensions', { number, displayName });
+  expect(res.status).toBe(201);
+  const body = res.body as { extension: Ext; sipPassword: string };
+  return { ...body.extension, sipPassword: body.sipPassword };
+}
+
+describe('extensions', () => {
+  it('creates an extension with a generated SIP password returned once and stored only as HA1', async () => {
+    const ext = await createExtension('1001', 'Alice');
+    expect(ext.sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+    expect(ext.hasSipPassword).toBe(true);
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(row.sipRealm).toBe('pbx.test');
+    expect(row.ha1Md5).toBe(createHash('md5').update(`1001:pbx.test:${ext.sipPassword}`).digest('hex'));
+    expect(row.ha1Sha256).toBe(createHash('sha256').update(`1001:pbx.test:${ext.sipPassword}`).digest('hex'));
+    expect(JSON.stringify(row)).not.toContain(ext.sipPassword);
+    // Reading it back never reveals the password.
+    const again = await s.get(`/api/extensions/${ext.id}`);
+    expect(JSON.stringify(again.body)).not.toContain(ext.sipPassword);
+  });
+
+  it('rejects invalid input with 400 and a message per field', async () => {
+    const res = await s.post('/api/extensions', {
+      number: '12a',
+      displayName: '',
+      maxConcurrentCalls: 0,
+      voicemailPin: '12',
+    });
+    expect(res.status).toBe(400);
+    expect((res.body as { errors: unknown[] }).errors).toEqual(
+      expect.arrayContaining([
+        { field: 'number', message: 'must be 2 to 12 digits' },
+        { field: 'displayName', message: 'is required' },
+        { field: 'maxConcurrentCalls', message: 'must be at least 1' },
+        { field: 'voicemailPin', message: 'must be 4 to 12 digits' },
+      ]),
+    );
+  });
+
+  it('answers 409 for a number already in use', async () => {
+    const res = await s.post('/api/extensions', { number: '1001', displayName: 'Duplicate' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ errors: [{ field: 'number' }] });
+  });
+
+  it('searches, edits, disables, sets a voicemail PIN and generates a new SIP password', async () => {
+    const ext = await createExtension('1002', 'Bob Builder');
+    const search = await s.get('/api/extensions?search=builder');
+    expect((search.body as { items: Ext[] }).items.map((e) => e.number)).toEqual(['1002']);
+    const edited = await s.patch(`/api/extensions/${ext.id}`, {
+      displayName: 'Bob',
+      enabled: false,
+      voicemailPin: '4321',
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ displayName: 'Bob', enabled: false, hasVoicemailPin: true });
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(row.voicemailPinHash).toMatch(/^\$argon2id\$/);
+    const disabled = await s.get('/api/extensions?enabled=false');
+    expect((disabled.body as { items: Ext[] }).items.map((e) => e.number)).toEqual(['1002']);
+    const pw = await s.post(`/api/extensions/${ext.id}/sip-password`, {});
+    const newPassword = (pw.body as { sipPassword: string }).sipPassword;
+    expect(newPassword).not.toBe(ext.sipPassword);
+    const after = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(after.ha1Md5).toBe(createHash('md5').update(`1002:pbx.test:${newPassword}`).digest('hex'));
+  });
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    expect((await s.get('/api/extensions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    const bad = await s.get('/api/extensions/not-a-uuid');
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: [{ field: 'id', message: 'must be a UUID' }] });
+  });
+});
+
+describe('ring groups', () => {
+  it('creates a group with ordered members, lists it, edits and deletes it', async () => {
+    await createExtension('2001');
+    await createExtension('2002');
+    const created = await s.post('/api/ring-groups', {
+      number: '600',
+      name: 'Sales',
+      strategy: 'hunt',
+      members: [{ extension: '2002' }, { extension: '2001', ringSeconds: 10 }],
+      fallbackKind: 'voicemail',
+      fallbackTarget: '2001',
+    });
+    expect(created.status).toBe(201);
+    const group = created.body as {
+      id: string;
+      members: { number: string; position: number; ringSeconds: number | null }[];
+    };
+    expect(group.members).toEqual([
+      expect.objectContaining({ number: '2002', position: 0, ringSeconds: null }),
+      expect.objectContaining({ number: '2001', position: 1, ringSeconds: 10 }),
+    ]);
+    const list = await s.get('/api/ring-groups');
+    expect((list.body as { items: { number: string }[] }).items.map((g) => g.number)).toEqual(['600']);
+    const edited = await s.patch(`/api/ring-groups/${group.id}`, {
+      members: [{ extension: '2001' }],
+      ringTimeSeconds: 45,
+    });
+    expect(edited.body).toMatchObject({ ringTimeSeconds: 45, members: [{ number: '2001', position: 0 }] });
+    expect((await s.delete(`/api/ring-groups/${group.id}`)).status).toBe(204);
+    expect(await servers.prisma.ringGroupMember.count()).toBe(0);
+  });
+
+  it('shares one number space with extensions (409 both ways)', async () => {
+    const clash = await s.post('/api/ring-groups', { number: '1001', name: 'Clash' });
+    expect(clash.status).toBe(409);
+    expect((await s.post('/api/ring-groups', { number: '700', name: 'Support' })).status).toBe(201);
+    expect((await s.post('/api/ring-groups', { number: '700', name: 'Support 2' })).status).toBe(409);
+    expect((await s.post('/api/extensions', { number: '700', displayName: 'X' })).status).toBe(409);
+  });
+
+  it('names the bad member, duplicate members and a missing fallback target', async () => {
+    const res = await s.post('/api/ring-groups', {
+      number: '701',
+      name: 'Bad',
+      members: [{ extension: '2001' }, { extension: '2001' }],
+      fallbackKind: 'extension',
+    });
+    expect(res.status).toBe(400);
+    expect((res.body as { errors: unknown[] }).errors).toEqual([
+      { field: 'members.1.extension', message: 'extension 2001 is listed twice' },
+      { field: 'fallbackTarget', message: 'is required when fallbackKind is extension' },
+    ]);
+    const unknown = await s.post('/api/ring-groups', {
+      number: '702',
+      name: 'Unknown',
+      members: [{ extension: '9999' }],
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      errors: [{ field: 'members.0.extension', message: 'no extension 9999' }],
+    });
+  });
+});
+
+describe('follow-me', () => {
+  it('replaces and reads the ordered steps', async () => {
+    const ext = await createExtension('3001');
+    const put = await s.put(`/api/extensions/${ext.id}/follow-me`, {
+      enabled: true,
+      steps: [
+        { targets: ['3002'], ringSeconds: 15 },
+        { targets: ['+4930123456', 'sip:alice@example.org'], ringSeconds: 25 },
+      ],
+    });
+    expect(put.status).toBe(200);
+    const got = await s.get(`/api/extensions/${ext.id}/follow-me`);
+    expect(got.body).toEqual({
+      enabled: true,
+      steps: [
+        { targets: ['3002'], ringSeconds: 15 },
+        { targets: ['+4930123456', 'sip:alice@example.org'], ringSeconds: 25 },
+      ],
+    });
+    const rows = await servers.prisma.followMeStep.findMany({
+      where: { extensionId: ext.id },
+      orderBy: { position: 'asc' },
+    });
+    expect(rows.map((r) => r.position)).toEqual([0, 1]);
+    const bad = await s.put(`/api/extensions/${ext.id}/follow-me`, {
+      enabled: true,
+      steps: [{ targets: ['<x>'], ringSeconds: 1 }],
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
+      'steps.0.targets.0',
+      'steps.0.ringSeconds',
+    ]);
+  });
+});
+
+describe('voicemail', () => {
+  it('creates a box, lists messages, plays, marks heard and deletes them', async () => {
+    const ext = await createExtension('4001');
+    const box = await s.put(`/api/voicemail/boxes/${ext.id}`, { maxMessages: 10, email: 'a@example.org' });
+    expect(box.status).toBe(200);
+    const boxId = (box.body as { id: string }).id;
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(40)]);
+    mkdirSync(path.join(servers.dataDir, 'voicemail'), { recursive: true });
+    writeFileSync(path.join(servers.dataDir, 'voicemail', 'm1.wav'), wav);
+    const msg = await servers.prisma.voicemailMessage.create({
+      data: {
+        boxId,
+        callerNumber: '1001',
+        callerName: 'Alice',
+        durationSeconds: 7,
+        wavPath: 'voicemail/m1.wav',
+        idempotencyKey: 'job-1',
+      },
+    });
+    const boxes = await s.get('/api/voicemail/boxes');
+    const row = (
+      boxes.body as { items: { number: string; box: { messages: number; unheard: number } | null }[] }
+    ).items.find((b) => b.number === '4001');
+    expect(row?.box).toMatchObject({ messages: 1, unheard: 1 });
+    const list = await s.get(`/api/voicemail/boxes/${boxId}/messages`);
+    expect(list.body).toMatchObject({
+      items: [{ id: msg.id, callerName: 'Alice', heard: false, durationSeconds: 7 }],
+    });
+    const audio = await s.get(`/api/voicemail/messages/${msg.id}/audio`);
+    expect(audio.status).toBe(200);
+    expect(audio.headers.get('content-type')).toBe('audio/wav');
+    expect(audio.headers.get('content-length')).toBe(String(wav.length));
+    expect((await s.patch(`/api/voicemail/messages/${msg.id}`, { heard: true })).status).toBe(204);
+    expect((await servers.prisma.voicemailMessage.findUniqueOrThrow({ where: { id: msg.id } })).heard).toBe(
+      true,
+    );
+    expect((await s.delete(`/api/voicemail/messages/${msg.id}`)).status).toBe(204);
+    expect(existsSync(path.join(servers.dataDir, 'voicemail', 'm1.wav'))).toBe(false);
+    expect(await servers.prisma.voicemailMessage.count({ where: { boxId } })).toBe(0);
+  });
+
+  it('never serves a file outside the data directory', async () => {
+    const ext = await createExtension('4002');
+    const box = await servers.prisma.voicemailBox.create({ data: { extensionId: ext.id } });
+    const msg = await servers.prisma.voicemailMessage.create({
+      data: {
+        boxId: box.id,
+        callerNumber: '1',
+        durationSeconds: 1,
+        wavPath: '../../../etc/passwd',
+        idempotencyKey: 'job-evil',
+      },
+    });
+    expect((await s.get(`/api/voicemail/messages/${msg.id}/audio`)).status).toBe(404);
+  });
+});
+
+describe('call history', () => {
+  beforeAll(async () => {
+    const base = Date.parse('2026-03-01T10:00:00Z');
+    await servers.prisma.callRecord.createMany({
+      data: Array.from({ length: 30 }, (_, i) => ({
+        id: `call-${String(i).padStart(2, '0')}`,
+        callerNumber: i % 2 === 0 ? '1001' : '1002',
+        callerName: i === 0 ? '=HYPERLINK("http://evil")' : null,
+        calleeNumber: '600',
+        startedAt: new Date(base + i * 3_600_000),
+        answeredAt: i % 3 === 0 ? new Date(base + i * 3_600_000 + 5_000) : null,
+        endedAt: new Date(base + i * 3_600_000 + 65_000),
+        disposition: i % 3 === 0 ? ('answered' as const) : ('no_answer' as const),
+      })),
+    });
+  });
+
+  it('paginates newest first', async () => {
+    const p1 = await s.get('/api/calls?pageSize=10');
+    const body = p1.body as { items: { id: string; durationSeconds: number | null }[]; total: number };
+    expect(body.total).toBe(30);
+    expect(body.items.map((c) => c.id).slice(0, 3)).toEqual(['call-29', 'call-28', 'call-27']);
+    const p3 = await s.get('/api/calls?pageSize=10&page=3');
+    expect((p3.body as { items: { id: string }[] }).items.at(-1)?.id).toBe('call-00');
+  });
+
+  it('filters by number, disposition and time range', async () => {
+    const res = await s.get(
+      '/api/calls?number=1002&disposition=answered&from=2026-03-01T12:00:00Z&to=2026-03-01',
+    );
+    const items = (res.body as { items: { id: string; durationSeconds: number | null }[] }).items;
+    // Odd i (1002), i % 3 === 0 (answered), hours 2..13 of March 1st: i = 3, 9.
+    expect(items.map((c) => c.id)).toEqual(['call-09', 'call-03']);
+    expect(items[0]?.durationSeconds).toBe(60);
+    const bad = await s.get('/api/calls?disposition=maybe&page=0');
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual([
+      'disposition',
+      'page',
+    ]);
+  });
+
+  it('exports CSV with the same filters and defuses spreadsheet formulas', async () => {
+    const res = await s.get('/api/calls/export.csv?number=1001');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const lines = res.text.trim().split('\r\n');
+    expect(lines[0]).toBe(
+      'id,started_at,caller_number,caller_name,callee_number,answered_by,answered_at,ended_at,duration_seconds,disposition,hangup_cause,hangup_side',
+    );
+    expect(lines).toHaveLength(16);
+    expect(lines.at(-1)).toContain(`"'=HYPERLINK(""http://evil"")"`);
+  });
+});
+
+describe('live view from Redis', () => {
+  it('lists current registrations and active calls, skipping expired and malformed entries', async () => {
+    const now = Date.now();
+    await servers.redis.zadd('sb:regs', now + 60_000, 'sip:1001@pbx.test', now - 1000, 'sip:gone@pbx.test');
+    await servers.redis.hset('sb:reg:sip:1001@pbx.test', {
+      'sip:1001@10.0.0.5:5060': JSON.stringify({
+        aor: 'sip:1001@pbx.test',
+        contact: 'sip:1001@10.0.0.5:5060',
+        expiresAt: now + 60_000,
+        userAgent: 'Yealink <b>T46</b>',
+        sourceAddress: '10.0.0.5:5060',
+        transport: 'udp',
+      }),
+      'sip:1001@10.0.0.6:5060': JSON.stringify({
+        aor: 'sip:1001@pbx.test',
+        contact: 'old',
+        expiresAt: now - 5,
+      }),
+      junk: 'not json',
+    });
+    await servers.redis.zadd('sb:calls', now - 30_000, 'c1');
+    await servers.redis.hset('sb:call:c1', {
+      state: 'answered',
+      from: 'sip:1001@pbx.test',
+      to: 'sip:600@pbx.test',
+      startedAt: String(now - 30_000),
+    });
+    const regs = await s.get('/api/live/registrations');
+    expect(regs.body).toEqual({
+      items: [
+        expect.objectContaining({ contact: 'sip:1001@10.0.0.5:5060', userAgent: 'Yealink <b>T46</b>' }),
+      ],
+    });
+    const calls = await s.get('/api/live/calls');
+    expect(calls.body).toEqual({
+      items: [expect.objectContaining({ id: 'c1', state: 'answered', startedAt: now - 30_000 })],
+    });
+  });
+});
+
+describe('plugins', () => {
+  it('lists configured and announced plugins and validates config against the announced schema', async () => {
+    await servers.prisma.pluginConfig.create({
+      data: { pluginId: 'extensions', enabled: true, config: { ringSeconds: 30 } },
+    });
+    await servers.redis.hset(
+      'sb:plugins',
+      'extensions',
+      JSON.stringify({
+        id: 'extensions',
+        version: '0.1.0',
+        description: 'Rings the phones of an extension',
+        enabled: true,
+        configJsonSchema: {
+          type: 'object',
+          properties: { ringSeconds: { type: 'integer', minimum: 5, maximum: 300 } },
+          additionalProperties: false,
+        },
+      }),
+    );
+    const list = await s.get('/api/plugins');
+    expect(list.body).toMatchObject({
+      items: [
+        { id: 'extensions', installed: true, enabled: true, version: '0.1.0', config: { ringSeconds: 30 } },
+      ],
+    });
+    const bad = await s.put('/api/plugins/extensions', { enabled: true, config: { ringSeconds: 1 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ errors: [{ field: 'config.ringSeconds' }] });
+    const ok = await s.put('/api/plugins/extensions', { enabled: false, config: { ringSeconds: 20 } });
+    expect(ok.status).toBe(200);
+    const row = await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'extensions' } });
+    expect(row).toMatchObject({ enabled: false, config: { ringSeconds: 20 } });
+    expect((await s.put('/api/plugins/nope', { enabled: true })).status).toBe(404);
+  });
+});
+
+describe('audit log', () => {
+  it('records who changed what, without secrets', async () => {
+    const res = await s.get('/api/audit-log?pageSize=200');
+    const items = (res.body as { items: { actor: string; action: string; entity: string; after: unknown }[] })
+      .items;
+    expect(
+      items.filter((a) => a.actor === 'ops' && a.entity === 'extension' && a.action === 'create').length,
+    ).toBeGreaterThan(3);
+    expect(items.some((a) => a.entity === 'ring_group' && a.action === 'delete')).toBe(true);
+    expect(items.some((a) => a.entity === 'plugin_config')).toBe(true);
+    const rows = await servers.prisma.auditLog.findMany();
+    for (const r of rows) expect(JSON.stringify(r)).not.toMatch(/\$argon2id|"ha1/);
+  });
+});

@@ -5,6 +5,7 @@ import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { ActiveCallRepository } from './repositories/active-call.repository.js';
 import { CallRecordRepository } from './repositories/call-record.repository.js';
+import { DirectoryRepository } from './repositories/directory.repository.js';
 import { ExtensionRepository } from './repositories/extension.repository.js';
 import { PluginConfigRepository } from './repositories/plugin-config.repository.js';
 import { PluginStateRepository } from './repositories/plugin-state.repository.js';
@@ -23,6 +24,7 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config, logger), InfrastructureModule],
       providers: [
         ExtensionRepository,
+        DirectoryRepository,
         RegistrationRepository,
         ActiveCallRepository,
         PluginStateRepository,

@@ -9,6 +9,7 @@ import { redisKeys } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
+import { DirectoryRepository } from '../src/repositories/directory.repository.js';
 import { CallRecordPublisherService } from '../src/services/call-record.services.js';
 import { RoutingClientService } from '../src/services/routing-client.service.js';
 import { RoutingWorkerService } from '../src/services/routing-worker.service.js';
@@ -201,5 +202,56 @@ describe('routing timeouts', () => {
     } finally {
       await impatient.onApplicationShutdown();
     }
+  });
+});
+
+describe('directory for plugins', () => {
+  it('reads ring groups with ordered members and follow-me steps from PostgreSQL', async () => {
+    const ctx = workers[0];
+    if (!ctx) throw new Error('no worker');
+    const directory = ctx.get(DirectoryRepository);
+    const [bob, carol] = await Promise.all([
+      prisma.extension.findUniqueOrThrow({ where: { number: '201' } }),
+      prisma.extension.findUniqueOrThrow({ where: { number: '202' } }),
+    ]);
+    await prisma.ringGroup.create({
+      data: {
+        number: '600',
+        name: 'Sales',
+        strategy: 'hunt',
+        ringTimeSeconds: 40,
+        memberRingSeconds: 10,
+        fallbackKind: 'voicemail',
+        fallbackTarget: '201',
+        callerIdPrefix: 'Sales: ',
+        members: {
+          create: [
+            { extensionId: carol.id, position: 0 },
+            { extensionId: bob.id, position: 1, ringSeconds: 5 },
+          ],
+        },
+      },
+    });
+    await prisma.extension.update({ where: { id: bob.id }, data: { followMeEnabled: true } });
+    await prisma.followMeStep.create({
+      data: { extensionId: bob.id, position: 0, targets: ['201', '+4930123456'], ringSeconds: 15 },
+    });
+    expect(await directory.ringGroup('600')).toEqual({
+      number: '600',
+      name: 'Sales',
+      enabled: true,
+      strategy: 'hunt',
+      ringTimeSeconds: 40,
+      memberRingSeconds: 10,
+      members: [{ extension: '202' }, { extension: '201', ringSeconds: 5 }],
+      fallback: { kind: 'voicemail', target: '201' },
+      callerIdPrefix: 'Sales: ',
+    });
+    expect(await directory.followMe('201')).toEqual({
+      extension: '201',
+      enabled: true,
+      steps: [{ targets: ['201', '+4930123456'], ringSeconds: 15 }],
+    });
+    expect(await directory.ringGroup('601')).toBeUndefined();
   });
 });

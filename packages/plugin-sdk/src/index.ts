@@ -1,6 +1,15 @@
 export * from './routing-plan.js';
 export type { CallContext, CallAttempt } from './call-context.js';
-export type { PluginApi, ExtensionInfo, RegisteredContact, PluginLogger, PluginState } from './plugin-api.js';
+export type {
+  PluginApi,
+  ExtensionInfo,
+  RegisteredContact,
+  PluginLogger,
+  PluginState,
+  RingGroupInfo,
+  RingStrategy,
+  FollowMeInfo,
+} from './plugin-api.js';
 export {
   definePlugin,
   isPlugin,

@@ -17,6 +17,34 @@ export interface RegisteredContact {
   readonly userAgent?: string;
 }
 
+export type RingStrategy = 'ringall' | 'hunt' | 'roundrobin' | 'random' | 'memoryhunt';
+
+/** A ring group as configured in the admin app (PostgreSQL), members in order. */
+export interface RingGroupInfo {
+  readonly number: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly strategy: RingStrategy;
+  /** Total time the group rings before its fallback. */
+  readonly ringTimeSeconds: number;
+  /** Time each member rings in one-at-a-time strategies. */
+  readonly memberRingSeconds: number;
+  readonly members: readonly { readonly extension: string; readonly ringSeconds?: number }[];
+  readonly fallback:
+    | { readonly kind: 'none' | 'hangup' }
+    | { readonly kind: 'extension' | 'ring_group' | 'voicemail' | 'external'; readonly target: string };
+  /** Put in front of the caller's display name, e.g. "Sales: ". */
+  readonly callerIdPrefix?: string;
+}
+
+/** An extension's find-me/follow-me steps: each a set of targets ringing in parallel. */
+export interface FollowMeInfo {
+  readonly extension: string;
+  readonly enabled: boolean;
+  /** Targets are extension numbers, external numbers or SIP URIs. */
+  readonly steps: readonly { readonly targets: readonly string[]; readonly ringSeconds: number }[];
+}
+
 export interface PluginLogger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
@@ -41,6 +69,11 @@ export interface PluginApi<Config> {
   readonly registrations: {
     /** Registered contacts of an extension number or address-of-record, best q first. */
     contacts(extensionOrAor: string): Promise<readonly RegisteredContact[]>;
+  };
+  /** Routing configuration kept in PostgreSQL (edited in the admin app). */
+  readonly directory: {
+    ringGroup(number: string): Promise<RingGroupInfo | undefined>;
+    followMe(extension: string): Promise<FollowMeInfo | undefined>;
   };
   readonly calls: {
     /** Calls the extension is in right now (for busy detection against maxConcurrentCalls). */

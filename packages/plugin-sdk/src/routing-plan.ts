@@ -84,6 +84,11 @@ export const dialStepSchema = z.object({
   callerId: callerIdSchema.optional(),
   /** What follows each kind of failure; a missing entry means `next`. */
   onFailure: z.partialRecord(failureOutcomeSchema, planActionSchema).optional(),
+  /**
+   * When a target answers, the host stores its key (extension number, AOR or URI) in this plugin's
+   * state under this key — e.g. round-robin memory — so plugins learn outcomes without callbacks.
+   */
+  rememberAnswerAs: z.string().min(1).max(200).optional(),
 });
 export type DialStep = z.infer<typeof dialStepSchema>;
 

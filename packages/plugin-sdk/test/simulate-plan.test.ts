@@ -91,4 +91,21 @@ describe('simulatePlan', () => {
     expect(sim.result).toEqual({ kind: 'reject', status: 486, reason: 'Busy Here' });
     expect(sim.elapsedSeconds).toBe(0);
   });
+
+  it('writes the answering target to the plugin state when the step asks to remember it', () => {
+    const plan = parseRoutingPlan({
+      steps: [
+        {
+          type: 'dial',
+          mode: 'sequential',
+          targets: [ext('201'), ext('202')],
+          ringTimeoutSeconds: 10,
+          rememberAnswerAs: 'last:600',
+        },
+      ],
+    });
+    const state = new Map<string, string>();
+    simulatePlan(plan, { '202': 'answer' }, 'no-answer', state);
+    expect(state.get('last:600')).toBe('202');
+  });
 });

@@ -11,6 +11,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { ROUTING_QUEUE, routingJobSchema, type RoutingResult } from '../jobs/routing-job.js';
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
+import { DirectoryRepository } from '../repositories/directory.repository.js';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
@@ -31,6 +32,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
+    @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,6 +86,10 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       config: entry.config,
       extensions: { get: (n) => this.extensions.findInfo(n) },
       registrations: { contacts: (key) => this.registrations.contacts(key) },
+      directory: {
+        ringGroup: (n) => this.directory.ringGroup(n),
+        followMe: (ext) => this.directory.followMe(ext),
+      },
       calls: { activeCount: (ext) => this.activeCalls.countFor(ext) },
       state: this.pluginState.forPlugin(pluginId),
       log: {

@@ -46,6 +46,8 @@ export function simulatePlan(
   plan: RoutingPlan,
   callees: Readonly<Record<string, CalleeBehaviour>>,
   defaultBehaviour: CalleeBehaviour = 'no-answer',
+  /** The plugin's state (TestWorld.state): `rememberAnswerAs` is written here, as the host does. */
+  state?: Map<string, string>,
 ): Simulation {
   const events: SimEvent[] = [];
   const rang: string[] = [];
@@ -61,6 +63,7 @@ export function simulatePlan(
         : runSequential(step, move.index, t, behaviourOf, events, rang);
     t += run.duration;
     if (run.answered !== undefined) {
+      if (step.rememberAnswerAs !== undefined) state?.set(step.rememberAnswerAs, run.answered);
       return {
         result: { kind: 'answered', target: run.answered, step: move.index },
         events,

@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import type { CallContext } from '../call-context.js';
 import type { SwitchboardPlugin } from '../define-plugin.js';
-import type { ExtensionInfo, PluginApi, RegisteredContact } from '../plugin-api.js';
+import type {
+  ExtensionInfo,
+  FollowMeInfo,
+  PluginApi,
+  RegisteredContact,
+  RingGroupInfo,
+} from '../plugin-api.js';
 
 /** A simulated PBX for a plugin's tests: extensions, registrations, busy lines, a fixed clock. */
 export interface TestWorld {
@@ -9,6 +15,8 @@ export interface TestWorld {
   /** Extension number or AOR → contacts (strings are taken as URIs with q=1). */
   registrations?: Readonly<Record<string, readonly (string | RegisteredContact)[]>>;
   activeCalls?: Readonly<Record<string, number>>;
+  ringGroups?: readonly RingGroupInfo[];
+  followMe?: readonly FollowMeInfo[];
   now?: Date;
   /** Shared between calls of one test, like the host's Redis-backed state. */
   state?: Map<string, string>;
@@ -55,6 +63,10 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
             .map((c) => (typeof c === 'string' ? { uri: c, q: 1, expiresIn: 3600 } : c))
             .sort((a, b) => b.q - a.q),
         ),
+    },
+    directory: {
+      ringGroup: (n) => Promise.resolve(world.ringGroups?.find((g) => g.number === n)),
+      followMe: (ext) => Promise.resolve(world.followMe?.find((f) => f.extension === ext)),
     },
     calls: { activeCount: (n) => Promise.resolve(world.activeCalls?.[n] ?? 0) },
     state: {

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '@switchboard/db';
+import type { FollowMeInfo, RingGroupInfo } from '@switchboard/plugin-sdk';
+import { PRISMA } from '../tokens.js';
+
+/** Ring groups and follow-me steps from PostgreSQL, in the plugin SDK's read-only shapes. */
+@Injectable()
+export class DirectoryRepository {
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+
+  async ringGroup(number: string): Promise<RingGroupInfo | undefined> {
+    const g = await this.prisma.ringGroup.findUnique({
+      where: { number },
+      include: {
+        members: { orderBy: { position: 'asc' }, include: { extension: { select: { number: true } } } },
+      },
+    });
+    if (!g) return undefined;
+    const fallback: RingGroupInfo['fallback'] =
+      g.fallbackKind === 'none' || g.fallbackKind === 'hangup' || !g.fallbackTarget
+        ? { kind: g.fallbackKind === 'hangup' ? 'hangup' : 'none' }
+        : { kind: g.fallbackKind, target: g.fallbackTarget };
+    return {
+      number: g.number,
+      name: g.name,
+      enabled: g.enabled,
+      strategy: g.strategy,
+      ringTimeSeconds: g.ringTimeSeconds,
+      memberRingSeconds: g.memberRingSeconds,
+      members: g.members.map((m) =>
+        m.ringSeconds === null
+          ? { extension: m.extension.number }
+          : { extension: m.extension.number, ringSeconds: m.ringSeconds },
+      ),
+      fallback,
+      ...(g.callerIdPrefix ? { callerIdPrefix: g.callerIdPrefix } : {}),
+    };
+  }
+
+  async followMe(extension: string): Promise<FollowMeInfo | undefined> {
+    const ext = await this.prisma.extension.findUnique({
+      where: { number: extension },
+      select: { number: true, followMeEnabled: true, followMeSteps: { orderBy: { position: 'asc' } } },
+    });
+    if (!ext) return undefined;
+    return {
+      extension: ext.number,
+      enabled: ext.followMeEnabled,
+      steps: ext.followMeSteps.map((s) => ({
+        targets: Array.isArray(s.targets) ? s.targets.filter((t): t is string => typeof t === 'string') : [],
+        ringSeconds: s.ringSeconds,
+      })),
+    };
+  }
+}

@@ -19,18 +19,19 @@ import type {
   SsrcAttribute,
   SsrcGroup,
 } from './sdp-types.js';
+import { digitsAt, isTokenAt } from './sdp-validators.js';
 
 const DIGITS = /^\d+$/;
-const TOKEN = /^[!#$%&'*+\-.0-9A-Z^_`a-z{|}~]+$/;
 
 export function isToken(s: string): boolean {
-  return TOKEN.test(s);
+  return isTokenAt(s, 0, s.length);
 }
 
 /** A non-negative integer written in decimal, or undefined. */
 export function parseUint(s: string | undefined): number | undefined {
-  if (s === undefined || s.length === 0 || s.length > 15 || !DIGITS.test(s)) return undefined;
-  return Number(s);
+  if (s === undefined) return undefined;
+  const n = digitsAt(s, 0, s.length);
+  return n < 0 ? undefined : n;
 }
 
 function parsePort(s: string | undefined): number | undefined {

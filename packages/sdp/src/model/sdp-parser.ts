@@ -1,75 +1,35 @@
+import { findAttributeCheck } from './attribute-checks.js';
 import { MediaDescription } from './media-description.js';
 import {
-  isToken,
   isValidKey,
   isValidRepeat,
   isValidTimeZones,
   parseBandwidth,
-  parseCandidate,
   parseConnection,
-  parseCrypto,
-  parseFingerprint,
-  parseFmtp,
-  parseGroup,
   parseMediaLine,
-  parseMilliseconds,
-  parseOrigin,
-  parseRtcp,
-  parseRtcpFb,
-  parseRtpmap,
-  parseSsrc,
-  parseSsrcGroup,
   parseTimingValue,
-  parseUint,
 } from './sdp-fields.js';
 import { SdpParseError } from './sdp-parse-error.js';
+import { digitsAt, isTokenAt } from './sdp-validators.js';
 import { type LineEnding, SessionDescription } from './session-description.js';
 
-/** Fields that may only appear at session level (RFC 8866 §5). */
-const SESSION_ONLY = new Set(['v', 'o', 's', 'u', 'e', 'p', 't', 'r', 'z']);
+/** Bit per type letter (a = bit 0) for the fields that may only appear at session level (RFC 8866 §5). */
+const SESSION_ONLY = bits('vosueptrz');
 
-/** Syntax a known attribute's value must follow, for the error message; checked by ATTRIBUTE_CHECKS. */
-const ATTRIBUTE_SYNTAX: Record<string, string> = {
-  rtpmap: '<payload type> <encoding name>/<clock rate>[/<channels>]',
-  fmtp: '<format> <parameters>',
-  rtcp: '<port> [<nettype> <addrtype> <address>]',
-  'rtcp-fb': '<format|*> <type> [<parameters>]',
-  ptime: '<milliseconds>',
-  maxptime: '<milliseconds>',
-  candidate: '<foundation> <component> <transport> <priority> <address> <port> typ <type> …',
-  fingerprint: '<hash function> <fingerprint>',
-  setup: 'active|passive|actpass|holdconn',
-  crypto: '<tag> <crypto suite> <key params> [<session params>]',
-  group: '<semantics> <mid> …',
-  mid: '<identification tag>',
-  ssrc: '<ssrc> <attribute>[:<value>]',
-  'ssrc-group': '<semantics> <ssrc> …',
-};
-
-const ATTRIBUTE_CHECKS: Record<string, (v: string) => boolean> = {
-  rtpmap: (v) => parseRtpmap(v) !== undefined,
-  fmtp: (v) => parseFmtp(v) !== undefined,
-  rtcp: (v) => parseRtcp(v) !== undefined,
-  'rtcp-fb': (v) => parseRtcpFb(v) !== undefined,
-  ptime: (v) => parseMilliseconds(v) !== undefined,
-  maxptime: (v) => parseMilliseconds(v) !== undefined,
-  candidate: (v) => parseCandidate(v) !== undefined,
-  fingerprint: (v) => parseFingerprint(v) !== undefined,
-  setup: (v) => v === 'active' || v === 'passive' || v === 'actpass' || v === 'holdconn',
-  crypto: (v) => parseCrypto(v) !== undefined,
-  group: (v) => parseGroup(v) !== undefined,
-  mid: (v) => v.length > 0,
-  ssrc: (v) => parseSsrc(v) !== undefined,
-  'ssrc-group': (v) => parseSsrcGroup(v) !== undefined,
-};
+function bits(letters: string): number {
+  let b = 0;
+  for (const c of letters) b |= 1 << (c.charCodeAt(0) - 97);
+  return b;
+}
 
 /** Mutable state of one parse; kept in an object so the per-line checks stay small functions. */
 interface ParseState {
   session: string[];
   media: MediaDescription[];
   current: string[] | undefined;
-  seen: Set<string>;
-  previousType: string;
+  /** Type letters seen at session level, one bit each (a = bit 0). */
+  seen: number;
+  previousType: number;
   /** Line numbers of the m= lines, for the c= check at the end. */
   mediaLineNumbers: number[];
 }
@@ -84,27 +44,41 @@ interface ParseState {
  */
 export function parseSdp(text: string): SessionDescription {
   if (text.length === 0) throw new SdpParseError('empty session description', 0);
-  const nl = text.indexOf('\n');
-  const eol: LineEnding = nl > 0 && text.charCodeAt(nl - 1) === 13 ? '\r\n' : '\n';
-  const finalEol = text.endsWith(eol);
-  const body = finalEol ? text.slice(0, text.length - eol.length) : text;
-  let lines = body.split(eol);
-  const mixed = eol === '\r\n' ? lines.some((l) => l.includes('\n')) : lines.some((l) => l.endsWith('\r'));
-  if (mixed) {
-    // Mixed terminators: accept them, normalising to the first one (RFC 8866 §5 asks parsers to accept LF).
-    lines = body.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  }
+  const { lines, eol, finalEol } = splitLines(text);
   const state: ParseState = {
     session: [],
     media: [],
     current: undefined,
-    seen: new Set(),
-    previousType: '',
+    seen: 0,
+    previousType: 0,
     mediaLineNumbers: [],
   };
   for (let i = 0; i < lines.length; i++) parseLine(state, lines[i] as string, i + 1);
   checkComplete(state, lines);
   return new SessionDescription(state.session, state.media, eol, finalEol);
+}
+
+/**
+ * Splits on CRLF or LF in one pass. The description keeps the first terminator seen; mixed
+ * terminators are accepted and normalised to it (RFC 8866 §5 asks parsers to accept LF).
+ */
+function splitLines(text: string): { lines: string[]; eol: LineEnding; finalEol: boolean } {
+  const lines: string[] = [];
+  let eol: LineEnding | undefined;
+  let start = 0;
+  const n = text.length;
+  while (start < n) {
+    const lf = text.indexOf('\n', start);
+    if (lf < 0) {
+      lines.push(text.slice(start));
+      return { lines, eol: eol ?? '\r\n', finalEol: false };
+    }
+    const cr = lf > start && text.charCodeAt(lf - 1) === 13;
+    eol ??= cr ? '\r\n' : '\n';
+    lines.push(text.slice(start, cr ? lf - 1 : lf));
+    start = lf + 1;
+  }
+  return { lines, eol: eol ?? '\r\n', finalEol: true };
 }
 
 function parseLine(state: ParseState, line: string, n: number): void {
@@ -114,59 +88,67 @@ function parseLine(state: ParseState, line: string, n: number): void {
       line.length === 0 ? 'empty line' : "expected '<type>=<value>' with a lower-case type letter";
     throw new SdpParseError(reason, n, line);
   }
-  const t = line.charAt(0);
-  const value = line.slice(2);
-  if (n === 1) {
-    if (t !== 'v') throw new SdpParseError('the first line must be v=', n, line);
-    if (value !== '0')
-      throw new SdpParseError(`unsupported protocol version ${JSON.stringify(value)}`, n, line);
-  }
-  if (t === 'm') {
-    const m = parseMediaLine(value);
-    if (!m) throw new SdpParseError("m= must be '<media> <port>[/<count>] <proto> <fmt> …'", n, line);
-    if (m.formats.length === 0 && m.port !== 0) throw new SdpParseError('m= lists no format', n, line);
-    if (m.protocol.includes('RTP/')) {
-      for (const f of m.formats) {
-        const pt = parseUint(f);
-        if (pt === undefined || pt > 127)
-          throw new SdpParseError(`RTP format ${f} is not a payload type 0-127`, n, line);
-      }
-    }
-    state.current = [line];
-    state.media.push(new MediaDescription(state.current));
-    state.mediaLineNumbers.push(n);
-    state.previousType = t;
+  if (n === 1) checkVersion(line);
+  if (type === 109 /* m */) {
+    startMedia(state, line, n);
     return;
   }
   if (state.current) {
-    if (SESSION_ONLY.has(t)) throw new SdpParseError(`${t}= is not allowed in a media description`, n, line);
+    if (SESSION_ONLY & (1 << (type - 97))) {
+      throw new SdpParseError(`${line.charAt(0)}= is not allowed in a media description`, n, line);
+    }
     state.current.push(line);
   } else {
-    checkSessionField(state, t, n, line);
+    checkSessionField(state, type, n, line);
     state.session.push(line);
   }
-  checkValue(t, value, n, line);
-  state.previousType = t;
+  if (type === 97 /* a */) checkAttribute(line, n);
+  else checkValue(type, line, n);
+  state.previousType = type;
 }
 
-function checkSessionField(state: ParseState, t: string, n: number, line: string): void {
-  if (t === 'v' || t === 'o' || t === 's') {
-    if (state.seen.has(t)) throw new SdpParseError(`duplicate ${t}= line`, n, line);
-    if (t === 'o' && !state.seen.has('v')) throw new SdpParseError('o= must follow v=', n, line);
+function checkVersion(line: string): void {
+  if (line.charCodeAt(0) !== 118 /* v */) throw new SdpParseError('the first line must be v=', 1, line);
+  if (line !== 'v=0')
+    throw new SdpParseError(`unsupported protocol version ${JSON.stringify(line.slice(2))}`, 1, line);
+}
+
+function startMedia(state: ParseState, line: string, n: number): void {
+  const m = parseMediaLine(line.slice(2));
+  if (!m) throw new SdpParseError("m= must be '<media> <port>[/<count>] <proto> <fmt> …'", n, line);
+  if (m.formats.length === 0 && m.port !== 0) throw new SdpParseError('m= lists no format', n, line);
+  if (m.protocol.includes('RTP/')) {
+    for (const f of m.formats) {
+      const pt = digitsAt(f, 0, f.length);
+      if (pt < 0 || pt > 127) throw new SdpParseError(`RTP format ${f} is not a payload type 0-127`, n, line);
+    }
   }
-  if (t === 'r' && state.previousType !== 't' && state.previousType !== 'r') {
+  state.current = [line];
+  state.media.push(new MediaDescription(state.current));
+  state.mediaLineNumbers.push(n);
+  state.previousType = 109;
+}
+
+const ONCE = bits('vos');
+
+function checkSessionField(state: ParseState, type: number, n: number, line: string): void {
+  const bit = 1 << (type - 97);
+  if (ONCE & bit) {
+    if (state.seen & bit) throw new SdpParseError(`duplicate ${line.charAt(0)}= line`, n, line);
+    if (type === 111 /* o */ && !(state.seen & (1 << 21)))
+      throw new SdpParseError('o= must follow v=', n, line);
+  }
+  if (type === 114 /* r */ && state.previousType !== 116 /* t */ && state.previousType !== 114) {
     throw new SdpParseError('r= must follow a t= line', n, line);
   }
-  state.seen.add(t);
+  state.seen |= bit;
 }
 
-function checkValue(t: string, value: string, n: number, line: string): void {
-  switch (t) {
-    case 'a':
-      checkAttribute(value, n, line);
-      return;
-    case 'o':
-      if (!parseOrigin(value)) {
+function checkValue(type: number, line: string, n: number): void {
+  const value = line.slice(2);
+  switch (type) {
+    case 111 /* o */:
+      if (!isValidOrigin(value)) {
         throw new SdpParseError(
           "o= must be '<username> <sess-id> <sess-version> <nettype> <addrtype> <address>' with numeric id and version",
           n,
@@ -174,25 +156,25 @@ function checkValue(t: string, value: string, n: number, line: string): void {
         );
       }
       return;
-    case 'c':
+    case 99 /* c */:
       if (!parseConnection(value))
         throw new SdpParseError("c= must be '<nettype> <addrtype> <address>'", n, line);
       return;
-    case 'b':
+    case 98 /* b */:
       if (!parseBandwidth(value)) throw new SdpParseError("b= must be '<bwtype>:<bandwidth>'", n, line);
       return;
-    case 't':
+    case 116 /* t */:
       if (!parseTimingValue(value)) throw new SdpParseError("t= must be '<start-time> <stop-time>'", n, line);
       return;
-    case 'r':
+    case 114 /* r */:
       if (!isValidRepeat(value))
         throw new SdpParseError("r= must be '<interval> <duration> <offset> …'", n, line);
       return;
-    case 'z':
+    case 122 /* z */:
       if (!isValidTimeZones(value))
         throw new SdpParseError("z= must be '<adjustment time> <offset> …'", n, line);
       return;
-    case 'k':
+    case 107 /* k */:
       if (!isValidKey(value)) throw new SdpParseError("k= must be '<method>[:<encryption key>]'", n, line);
       return;
     default:
@@ -200,26 +182,30 @@ function checkValue(t: string, value: string, n: number, line: string): void {
   }
 }
 
-function checkAttribute(value: string, n: number, line: string): void {
-  const colon = value.indexOf(':');
-  const name = colon < 0 ? value : value.slice(0, colon);
-  if (!isToken(name)) throw new SdpParseError('attribute name must be a token', n, line);
-  if (colon < 0) {
-    if (name in ATTRIBUTE_CHECKS) {
-      throw new SdpParseError(`a=${name} needs a value: '${ATTRIBUTE_SYNTAX[name] ?? ''}'`, n, line);
-    }
-    return;
-  }
-  const check = ATTRIBUTE_CHECKS[name];
-  if (check && !check(value.slice(colon + 1))) {
-    throw new SdpParseError(`a=${name} must be '${ATTRIBUTE_SYNTAX[name] ?? ''}'`, n, line);
-  }
+/** o= with six fields and decimal session id and version (checked without building the bigint). */
+function isValidOrigin(v: string): boolean {
+  const f = v.split(' ');
+  if (f.length !== 6 || f.some((x) => x.length === 0)) return false;
+  const id = f[1] as string;
+  const version = f[2] as string;
+  return /^\d+$/.test(id) && /^\d+$/.test(version);
+}
+
+function checkAttribute(line: string, n: number): void {
+  const colon = line.indexOf(':', 2);
+  const nameEnd = colon < 0 ? line.length : colon;
+  if (!isTokenAt(line, 2, nameEnd)) throw new SdpParseError('attribute name must be a token', n, line);
+  const check = findAttributeCheck(line, nameEnd);
+  if (!check) return;
+  if (colon < 0) throw new SdpParseError(`a=${check.name} needs a value: '${check.syntax}'`, n, line);
+  if (!check.valid(line.slice(colon + 1)))
+    throw new SdpParseError(`a=${check.name} must be '${check.syntax}'`, n, line);
 }
 
 function checkComplete(state: ParseState, lines: readonly string[]): void {
   const sessionLines = state.session.length;
   for (const required of ['o', 's', 't']) {
-    if (!state.seen.has(required)) {
+    if (!(state.seen & bits(required))) {
       throw new SdpParseError(
         `missing ${required}= line in the session part`,
         sessionLines,
@@ -227,7 +213,7 @@ function checkComplete(state: ParseState, lines: readonly string[]): void {
       );
     }
   }
-  const sessionHasC = state.seen.has('c');
+  const sessionHasC = (state.seen & bits('c')) !== 0;
   for (let i = 0; i < state.media.length; i++) {
     const m = state.media[i] as MediaDescription;
     // RFC 8866 §5.7: c= at session level or in every media description (a rejected stream needs none).

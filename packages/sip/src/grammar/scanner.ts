@@ -2,11 +2,12 @@
 // only, so parsing is O(n) whatever the input; none uses a regular expression.
 import { headerError } from '../sip-parse-error.js';
 import { CHAR_CLASS, TOKEN } from './char-classes.js';
+import { ParamMap } from './param-map.js';
 
 /** Parameters by lower-cased name; a parameter without value maps to null. Values as written. */
 export type Params = ReadonlyMap<string, string | null>;
 
-export const EMPTY_PARAMS: Params = new Map<string, string | null>();
+export const EMPTY_PARAMS: Params = new ParamMap();
 
 export function skipWs(s: string, pos: number, end: number): number {
   while (pos < end) {
@@ -134,16 +135,22 @@ export function parseParams(
   pos: number,
   end: number,
   header: string,
-  into: Map<string, string | null>,
+  into: ParamMap,
 ): number {
   for (;;) {
     pos = skipWs(s, pos, end);
     if (pos >= end || s.charCodeAt(pos) !== 59) return pos;
     pos = skipWs(s, pos + 1, end);
     const nameStart = pos;
-    pos = scanToken(s, pos, end);
+    let upper = false;
+    while (pos < end) {
+      const c = s.charCodeAt(pos);
+      if (c > 255 || (CHAR_CLASS[c]! & TOKEN) === 0) break;
+      if (c >= 65 && c <= 90) upper = true;
+      pos++;
+    }
     if (pos === nameStart) throw headerError(header, 'empty parameter');
-    const name = s.slice(nameStart, pos).toLowerCase();
+    const name = upper ? s.slice(nameStart, pos).toLowerCase() : s.slice(nameStart, pos);
     const afterName = skipWs(s, pos, end);
     let value: string | null = null;
     if (afterName < end && s.charCodeAt(afterName) === 61) {
@@ -152,7 +159,7 @@ export function parseParams(
       value = s.slice(valueStart, valueEnd);
       pos = valueEnd;
     }
-    if (!into.has(name)) into.set(name, value);
+    into.add(name, value);
   }
 }
 
@@ -172,7 +179,7 @@ function scanGenValue(s: string, pos: number, end: number, header: string): numb
 export function parseTrailingParams(s: string, pos: number, header: string): Params {
   const end = s.length;
   if (skipWs(s, pos, end) === end) return EMPTY_PARAMS;
-  const params = new Map<string, string | null>();
+  const params = new ParamMap();
   const stop = parseParams(s, pos, end, header, params);
   if (stop !== end) throw headerError(header, `unexpected character '${s[stop]}'`);
   return params;

@@ -8,8 +8,7 @@ const FOLD = /\r\n[ \t]+/g;
  * the exact original text so unmodified headers re-serialize byte for byte.
  */
 export class HeaderField {
-  /** Name as written on the wire (may be a compact form such as "v"). */
-  readonly name: string;
+  private _name: string | undefined;
   /** Known-header id from HeaderId, 0 when unknown. */
   readonly id: number;
   private _value: string | undefined;
@@ -21,7 +20,7 @@ export class HeaderField {
   private readonly folded: boolean;
 
   private constructor(
-    name: string,
+    name: string | undefined,
     id: number,
     value: string | undefined,
     src: string,
@@ -30,7 +29,7 @@ export class HeaderField {
     lineEnd: number,
     folded: boolean,
   ) {
-    this.name = name;
+    this._name = name;
     this.id = id;
     this._value = value;
     this._raw = undefined;
@@ -44,14 +43,23 @@ export class HeaderField {
   /** A header read from a message: offsets into the decoded header section `src`. */
   static fromSource(
     src: string,
-    name: string,
+    nameEnd: number,
     id: number,
     lineStart: number,
     valueStart: number,
     lineEnd: number,
     folded: boolean,
   ): HeaderField {
-    return new HeaderField(name, id, undefined, src, lineStart, valueStart, lineEnd, folded);
+    const field = new HeaderField(undefined, id, undefined, src, lineStart, valueStart, lineEnd, folded);
+    field.nameEnd = nameEnd;
+    return field;
+  }
+
+  private nameEnd = 0;
+
+  /** Name as written on the wire (may be a compact form such as "v"). */
+  get name(): string {
+    return (this._name ??= this.src.slice(this.lineStart, this.nameEnd));
   }
 
   /** A new header; `value` is a byte string without CR/LF. */

@@ -144,3 +144,35 @@ export function normalizeHeaderName(name: string): string {
   const id = headerIdOf(name);
   return id === 0 ? name : canonical[id]!;
 }
+
+// Known names bucketed by length, first and last letter (lower-cased), so identifying a name
+// inside a larger string needs no slicing and usually one comparison (parser hot path).
+const buckets: Array<Array<readonly [string, number]> | undefined> = new Array<undefined>(1024).fill(undefined);
+
+function bucketKey(len: number, first: number, last: number): number {
+  return (len * 61 + (first | 32) * 7 + (last | 32)) & 1023;
+}
+
+for (const [lower, id] of byLower) {
+  const key = bucketKey(lower.length, lower.charCodeAt(0), lower.charCodeAt(lower.length - 1));
+  (buckets[key] ??= []).push([lower, id]);
+}
+
+/** Id of the header name s[start, end) in any case; 0 when unknown. */
+export function identifyHeader(s: string, start: number, end: number): number {
+  const len = end - start;
+  const candidates = buckets[bucketKey(len, s.charCodeAt(start), s.charCodeAt(end - 1))];
+  if (candidates === undefined) return 0;
+  for (let k = 0; k < candidates.length; k++) {
+    const entry = candidates[k]!;
+    const lower = entry[0];
+    let i = 0;
+    for (; i < len; i++) {
+      const c = s.charCodeAt(start + i);
+      const l = lower.charCodeAt(i);
+      if (c !== l && !(c >= 65 && c <= 90 && c + 32 === l)) break;
+    }
+    if (i === len && lower.length === len) return entry[1];
+  }
+  return 0;
+}

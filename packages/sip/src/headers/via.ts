@@ -2,6 +2,7 @@
 //   via-parm = sent-protocol LWS sent-by *( SEMI via-params )
 //   sent-protocol = protocol-name SLASH protocol-version SLASH transport
 import { isDigit } from '../grammar/char-classes.js';
+import { ParamMap } from '../grammar/param-map.js';
 import {
   EMPTY_PARAMS,
   parseDigits,
@@ -70,7 +71,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
   }
   let params = EMPTY_PARAMS;
   if (pos < end) {
-    const map = new Map<string, string | null>();
+    const map = new ParamMap();
     pos = parseParams(s, pos, end, H, map);
     if (pos !== end) throw headerError(H, `unexpected character '${s[pos]}'`);
     params = map;

@@ -2,7 +2,7 @@
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
 import { HeaderField } from '../headers/header-field.js';
-import { HeaderId, headerIdOf } from '../headers/header-names.js';
+import { HeaderId, identifyHeader } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { readPartial } from './partial-reader.js';
@@ -88,11 +88,10 @@ export function buildMessage(
   bodyStart: number,
   end: number,
 ): SipMessage {
-  const body = data.subarray(bodyStart, end);
-  const source = data.subarray(start, end);
-  return head.request
-    ? new SipRequest(head.method, head.requestUri, head.headers, body, head.version, source)
-    : new SipResponse(head.status, head.reason, head.headers, body, head.version, source);
+  const message = head.request
+    ? new SipRequest(head.method, head.requestUri, head.headers, undefined, head.version)
+    : new SipResponse(head.status, head.reason, head.headers, undefined, head.version);
+  return message.attachWire(data, start, bodyStart, end);
 }
 
 /** Splits the header section data[start, headEnd) (no final CRLF); attaches partial info to errors. */
@@ -176,30 +175,47 @@ function statusLine(line: string): MutableHead {
   };
 }
 
-/** Splits header lines (unfolding continuation lines); returns the declared Content-Length or -1. */
+/**
+ * Splits header lines (continuation lines stay part of their header and are unfolded on
+ * access); returns the declared Content-Length or -1. One forward pass over the characters.
+ */
 function splitHeaders(head: string, pos: number, out: HeaderField[], maxHeaders: number): number {
   const n = head.length;
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
   while (pos < n) {
-    let e = head.indexOf('\r\n', pos);
-    if (e < 0) e = n;
-    let folded = false;
-    while (e < n && isWsp(head.charCodeAt(e + 2))) {
-      folded = true;
-      e = head.indexOf('\r\n', e + 2);
-      if (e < 0) e = n;
+    let i = pos;
+    let c = 0;
+    while (i < n) {
+      c = head.charCodeAt(i);
+      if (c === 58 || c === 13) break;
+      i++;
     }
-    const colon = head.indexOf(':', pos);
-    if (colon < 0 || colon > e) throw new SipParseError('Malformed header line (no colon)');
-    let nameEnd = colon;
+    if (c !== 58) throw new SipParseError('Malformed header line (no colon)');
+    let nameEnd = i;
     while (nameEnd > pos && isWsp(head.charCodeAt(nameEnd - 1))) nameEnd--;
     if (nameEnd === pos) throw new SipParseError('Empty header name');
-    let valueStart = colon + 1;
-    while (valueStart < e && isWsp(head.charCodeAt(valueStart))) valueStart++;
-    const name = head.slice(pos, nameEnd);
-    const id = headerIdOf(name);
-    const field = HeaderField.fromSource(head, name, id, pos, valueStart, e, folded);
+    i++;
+    while (i < n && isWsp(head.charCodeAt(i))) i++;
+    const valueStart = i;
+    let folded = false;
+    let e = n;
+    for (;;) {
+      const cr = head.indexOf('\r', i);
+      if (cr < 0) break;
+      if (head.charCodeAt(cr + 1) === 10 && isWsp(head.charCodeAt(cr + 2))) {
+        folded = true;
+        i = cr + 3;
+        continue;
+      }
+      if (head.charCodeAt(cr + 1) === 10) {
+        e = cr;
+        break;
+      }
+      i = cr + 1; // a lone CR stays in the value; validate() rejects it
+    }
+    const id = identifyHeader(head, pos, nameEnd);
+    const field = HeaderField.fromSource(head, nameEnd, id, pos, valueStart, e, folded);
     out.push(field);
     if (out.length > maxHeaders) throw new SipParseError('Too many header fields', { status: 513 });
     if (id === HeaderId.ContentLength) {

@@ -21,7 +21,6 @@ import { type NameAddr, parseNameAddr } from '../headers/name-addr.js';
 import { parseReason, parseWarning, type ReasonValue, type WarningValue } from '../headers/reason-warning.js';
 import {
   type DeltaWithParams,
-  parseCallId,
   parseContentLength,
   parseDeltaSeconds,
   parseMaxForwards,
@@ -48,9 +47,14 @@ function missing(name: string): SipParseError {
 
 export abstract class SipMessageBase {
   protected _headers: HeaderField[];
-  protected _body: Buffer;
+  protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
+  // Parsed messages slice body and source lazily out of the received bytes.
+  private _wire: Buffer | undefined;
+  private _wireStart: number;
+  private _wireBody: number;
+  private _wireEnd: number;
   private _topVia: Via | undefined;
   private _from: NameAddr | undefined;
   private _to: NameAddr | undefined;
@@ -59,11 +63,20 @@ export abstract class SipMessageBase {
   private _contacts: readonly NameAddr[] | '*' | undefined;
   private _cache: Map<string, unknown> | undefined;
 
-  protected constructor(headers: HeaderField[], body: Buffer, version: string, source: Buffer | undefined) {
+  protected constructor(
+    headers: HeaderField[],
+    body: Buffer | undefined,
+    version: string,
+    source: Buffer | undefined,
+  ) {
     this._headers = headers;
     this._body = body;
     this._version = version;
     this._source = source;
+    this._wire = undefined;
+    this._wireStart = 0;
+    this._wireBody = 0;
+    this._wireEnd = 0;
     this._topVia = undefined;
     this._from = undefined;
     this._to = undefined;
@@ -88,7 +101,7 @@ export abstract class SipMessageBase {
   }
 
   get body(): Buffer {
-    return this._body;
+    return (this._body ??= this._wire ? this._wire.subarray(this._wireBody, this._wireEnd) : EMPTY_BODY);
   }
 
   set body(body: Buffer | string) {
@@ -98,12 +111,28 @@ export abstract class SipMessageBase {
 
   /** The original bytes when the message was parsed and has not been modified since. */
   get source(): Buffer | undefined {
+    if (this._source === undefined && this._wire !== undefined) {
+      this._source = this._wire.subarray(this._wireStart, this._wireEnd);
+    }
     return this._source;
+  }
+
+  /**
+   * @internal Parser use: the message occupies wire[start, end) and its body wire[bodyStart, end).
+   */
+  attachWire(wire: Buffer, start: number, bodyStart: number, end: number): this {
+    this._wire = wire;
+    this._wireStart = start;
+    this._wireBody = bodyStart;
+    this._wireEnd = end;
+    this._body = undefined;
+    this._source = undefined;
+    return this;
   }
 
   /** Serializes the message; an unmodified parsed message yields its original bytes. */
   toBuffer(): Buffer {
-    return this._source ?? serializeMessage(this);
+    return this.source ?? serializeMessage(this);
   }
 
   /** The message as a latin1 string (octet per char). */
@@ -221,7 +250,7 @@ export abstract class SipMessageBase {
     const field = this.first(HeaderId.Via);
     if (field === undefined) throw missing('Via');
     const v = field.value;
-    this._topVia = parseVia(v, 0, listElementEnd(v, 0, v.length));
+    this._topVia = parseVia(v, 0, v.indexOf(',') < 0 ? v.length : listElementEnd(v, 0, v.length));
     return this._topVia;
   }
 
@@ -233,8 +262,12 @@ export abstract class SipMessageBase {
     return (this._to ??= parseNameAddr(this.required(HeaderId.To), 'To'));
   }
 
+  /** The Call-ID value (must be present; its word grammar is checked by validate()). */
   get callId(): string {
-    return (this._callId ??= parseCallId(this.required(HeaderId.CallId)));
+    if (this._callId !== undefined) return this._callId;
+    const v = this.required(HeaderId.CallId);
+    if (v === '') throw new SipParseError('Invalid Call-ID header: empty value', { header: 'Call-ID' });
+    return (this._callId = v);
   }
 
   get cseq(): CSeq {
@@ -405,7 +438,7 @@ export abstract class SipMessageBase {
 
   /** The body decoded as UTF-8 text. */
   get bodyText(): string {
-    return this._body.toString('utf8');
+    return this.body.toString('utf8');
   }
 
   // ---- internals ----------------------------------------------------------------------------
@@ -475,6 +508,8 @@ export abstract class SipMessageBase {
 
   /** Drops cached parses and the original bytes after any change. */
   protected modified(): void {
+    this._body = this.body;
+    this._wire = undefined;
     this._source = undefined;
     this._topVia = undefined;
     this._from = undefined;
@@ -491,7 +526,10 @@ function matches(h: HeaderField, id: number, lower: string): boolean {
 }
 
 export class SipRequest extends SipMessageBase {
-  readonly kind = 'request' as const;
+  get kind(): 'request' {
+    return 'request';
+  }
+
   private _method: string;
   private _requestUri: string;
   private _uri: Uri | undefined;
@@ -500,7 +538,7 @@ export class SipRequest extends SipMessageBase {
     method: string,
     requestUri: string,
     headers: HeaderField[] = [],
-    body: Buffer = EMPTY_BODY,
+    body: Buffer | undefined = EMPTY_BODY,
     version = 'SIP/2.0',
     source?: Buffer,
   ) {
@@ -544,15 +582,18 @@ export class SipRequest extends SipMessageBase {
       this._method,
       this._requestUri,
       this._headers.slice(),
-      this._body,
+      this.body,
       this._version,
-      this._source,
+      this.source,
     );
   }
 }
 
 export class SipResponse extends SipMessageBase {
-  readonly kind = 'response' as const;
+  get kind(): 'response' {
+    return 'response';
+  }
+
   private _status: number;
   private _rawReason: string;
 
@@ -560,7 +601,7 @@ export class SipResponse extends SipMessageBase {
     status: number,
     rawReason: string,
     headers: HeaderField[] = [],
-    body: Buffer = EMPTY_BODY,
+    body: Buffer | undefined = EMPTY_BODY,
     version = 'SIP/2.0',
     source?: Buffer,
   ) {
@@ -602,9 +643,9 @@ export class SipResponse extends SipMessageBase {
       this._status,
       this._rawReason,
       this._headers.slice(),
-      this._body,
+      this.body,
       this._version,
-      this._source,
+      this.source,
     );
   }
 }

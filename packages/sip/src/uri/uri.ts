@@ -11,6 +11,7 @@ import {
   isDigit,
   isHexDigit,
 } from '../grammar/char-classes.js';
+import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, scanIpv6Reference, type Params } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
 
@@ -137,7 +138,7 @@ function parseSipUri(s: string, pos: number, end: number, scheme: 'sip' | 'sips'
   }
   let params: Params = EMPTY_PARAMS;
   if (pos < end && s.charCodeAt(pos) === 59) {
-    const map = new Map<string, string | null>();
+    const map = new ParamMap();
     pos = parseUriParams(s, pos, end, map, context);
     params = map;
   }
@@ -176,7 +177,7 @@ function parseUriParams(
   s: string,
   pos: number,
   end: number,
-  into: Map<string, string | null>,
+  into: ParamMap,
   context: string,
 ): number {
   while (pos < end && s.charCodeAt(pos) === 59) {
@@ -193,7 +194,7 @@ function parseUriParams(
       value = s.slice(pos + 1, valueEnd);
       pos = valueEnd;
     }
-    if (!into.has(name)) into.set(name, value);
+    into.add(name, value);
   }
   return pos;
 }
@@ -231,7 +232,7 @@ function parseTelUri(s: string, pos: number, end: number, context: string): TelU
   const number = s.slice(start, pos);
   let params: Params = EMPTY_PARAMS;
   if (pos < end && s.charCodeAt(pos) === 59) {
-    const map = new Map<string, string | null>();
+    const map = new ParamMap();
     pos = parseUriParams(s, pos, end, map, context);
     params = map;
   }

@@ -1,0 +1,53 @@
+/**
+ * A small read-only map of parameters backed by one flat array: header parameters are few,
+ * so a linear scan beats a hash map and construction is much cheaper (parsing hot path).
+ */
+export class ParamMap implements ReadonlyMap<string, string | null> {
+  private readonly kv: Array<string | null>;
+
+  constructor() {
+    this.kv = [];
+  }
+
+  /** Parser use: adds a parameter unless the name is already present (first one wins). */
+  add(name: string, value: string | null): void {
+    if (!this.has(name)) this.kv.push(name, value);
+  }
+
+  get size(): number {
+    return this.kv.length >> 1;
+  }
+
+  get(name: string): string | null | undefined {
+    const kv = this.kv;
+    for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return kv[i + 1];
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    const kv = this.kv;
+    for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return true;
+    return false;
+  }
+
+  forEach(callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void): void {
+    for (const [k, v] of this.entries()) callback(v, k, this);
+  }
+
+  *entries(): MapIterator<[string, string | null]> {
+    const kv = this.kv;
+    for (let i = 0; i < kv.length; i += 2) yield [kv[i]!, kv[i + 1] ?? null];
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+
+  *values(): MapIterator<string | null> {
+    for (const [, v] of this.entries()) yield v;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string | null]> {
+    return this.entries();
+  }
+}

@@ -69,6 +69,10 @@ function moveToStep(plan: RoutingPlan, index: number, lastOutcome: FailureOutcom
       return { kind: 'redirect', status: step.status, contacts: step.contacts };
     case 'reject':
       return { kind: 'reject', status: step.status, reason: step.reason ?? reasonPhrase(step.status) };
+    case 'reroute':
+      return step.destination === undefined
+        ? { kind: 'reroute' }
+        : { kind: 'reroute', destination: step.destination };
   }
 }
 

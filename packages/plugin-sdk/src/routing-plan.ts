@@ -105,6 +105,11 @@ export const planStepSchema = z.discriminatedUnion('type', [
     status: z.number().int().min(400, 'must be a 4xx-6xx status').max(699, 'must be a 4xx-6xx status'),
     reason: z.string().max(128).optional(),
   }),
+  /**
+   * Ask the plugin chain again (like the `reroute` action), e.g. a ring group whose members are all
+   * offline going straight to its fallback extension or group.
+   */
+  z.object({ type: z.literal('reroute'), destination: extensionNumber.optional() }),
 ]);
 export type PlanStep = z.infer<typeof planStepSchema>;
 

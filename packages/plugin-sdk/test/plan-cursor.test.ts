@@ -23,6 +23,15 @@ describe('plan cursor', () => {
     });
   });
 
+  it('a reroute step asks the chain again, with or without a new destination', () => {
+    expect(firstMove(plan({ steps: [{ type: 'reroute', destination: '201' }] }))).toEqual({
+      kind: 'reroute',
+      destination: '201',
+    });
+    const p = plan({ steps: [dial('201'), { type: 'reroute' }] });
+    expect(moveAfterFailure(p, 0, 'no-answer')).toEqual({ kind: 'reroute' });
+  });
+
   it('goes to the next step by default, then to a voicemail step', () => {
     const p = plan({ steps: [dial('201'), dial('202'), { type: 'voicemail', mailbox: '201' }] });
     expect(moveAfterFailure(p, 0, 'no-answer')).toMatchObject({ kind: 'step', index: 1 });

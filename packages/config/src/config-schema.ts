@@ -83,6 +83,55 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1000, 'must be at most 1000')
     .default(64),
+  /** PEM certificate chain and private key for the SIP TLS listener; without both, TLS stays off. */
+  SWITCHBOARD_SIP_TLS_CERT: z.string().min(1, 'must not be empty').optional(),
+  SWITCHBOARD_SIP_TLS_KEY: z.string().min(1, 'must not be empty').optional(),
+  /**
+   * Digest algorithms offered in challenges, in order of preference (RFC 8760 §2.4: SHA-256
+   * before MD5). Some clients (e.g. sipp 3.6) only read the first challenge: put MD5 first for them.
+   */
+  SWITCHBOARD_SIP_DIGEST_ALGORITHMS: z
+    .string()
+    .default('SHA-256,MD5')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(['SHA-256', 'MD5'], { error: 'must list SHA-256 and/or MD5' }))
+        .min(1, 'must list SHA-256 and/or MD5')
+        .refine((a) => new Set(a).size === a.length, 'must not repeat an algorithm'),
+    ),
+  /** Registrar bounds on Expires (RFC 3261 §10.3 step 7: shorter than the minimum gets 423). */
+  SWITCHBOARD_REGISTER_MIN_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(60),
+  SWITCHBOARD_REGISTER_MAX_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(604_800, 'must be at most 604800')
+    .default(3600),
+  /** Failed digest authentications from one source address (per user) before it is locked out. */
+  SWITCHBOARD_AUTH_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000')
+    .default(10),
+  /** Length of the failure window and of the lockout. */
+  SWITCHBOARD_AUTH_LOCKOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(300),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

@@ -20,6 +20,15 @@ export interface SwitchboardConfig {
   };
   rtp: { portMin: number; portMax: number };
   routing: { plugins: string[]; timeoutMs: number; pluginTimeoutMs: number; concurrency: number };
+  /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
+  tls: { certFile: string; keyFile: string } | undefined;
+  registrar: { minExpires: number; maxExpires: number };
+  auth: {
+    /** Digest algorithms offered, preferred first. */
+    algorithms: ('SHA-256' | 'MD5')[];
+    maxFailures: number;
+    lockoutSeconds: number;
+  };
   /** BullMQ key prefix. */
   queuePrefix: string;
   admin: { host: string; port: number };
@@ -57,6 +66,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       message: 'must not be above SWITCHBOARD_RTP_PORT_MAX',
     });
   }
+  if (e.SWITCHBOARD_REGISTER_MIN_EXPIRES > e.SWITCHBOARD_REGISTER_MAX_EXPIRES) {
+    problems.push({
+      variable: 'SWITCHBOARD_REGISTER_MIN_EXPIRES',
+      message: 'must not be above SWITCHBOARD_REGISTER_MAX_EXPIRES',
+    });
+  }
+  if ((e.SWITCHBOARD_SIP_TLS_CERT === undefined) !== (e.SWITCHBOARD_SIP_TLS_KEY === undefined)) {
+    problems.push({
+      variable:
+        e.SWITCHBOARD_SIP_TLS_CERT === undefined ? 'SWITCHBOARD_SIP_TLS_CERT' : 'SWITCHBOARD_SIP_TLS_KEY',
+      message: 'must be set together with the TLS certificate/key',
+    });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   const publicAddress =
@@ -82,6 +104,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       timeoutMs: e.SWITCHBOARD_ROUTING_TIMEOUT_MS,
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
+    },
+    tls:
+      e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined
+        ? {
+            certFile: path.resolve(e.SWITCHBOARD_SIP_TLS_CERT),
+            keyFile: path.resolve(e.SWITCHBOARD_SIP_TLS_KEY),
+          }
+        : undefined,
+    registrar: {
+      minExpires: e.SWITCHBOARD_REGISTER_MIN_EXPIRES,
+      maxExpires: e.SWITCHBOARD_REGISTER_MAX_EXPIRES,
+    },
+    auth: {
+      algorithms: e.SWITCHBOARD_SIP_DIGEST_ALGORITHMS,
+      maxFailures: e.SWITCHBOARD_AUTH_MAX_FAILURES,
+      lockoutSeconds: e.SWITCHBOARD_AUTH_LOCKOUT_SECONDS,
     },
     queuePrefix: e.SWITCHBOARD_QUEUE_PREFIX,
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },

@@ -39,6 +39,53 @@ describe('loadConfig', () => {
     });
   });
 
+  it('has secure registrar and authentication defaults', () => {
+    const c = loadConfig(base);
+    expect(c.registrar).toEqual({ minExpires: 60, maxExpires: 3600 });
+    expect(c.auth).toEqual({ algorithms: ['SHA-256', 'MD5'], maxFailures: 10, lockoutSeconds: 300 });
+    expect(c.tls).toBeUndefined();
+  });
+
+  it('reads the digest algorithm order, expiry bounds, lockout and TLS files', () => {
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'md5, sha-256',
+      SWITCHBOARD_REGISTER_MIN_EXPIRES: '30',
+      SWITCHBOARD_REGISTER_MAX_EXPIRES: '600',
+      SWITCHBOARD_AUTH_MAX_FAILURES: '3',
+      SWITCHBOARD_AUTH_LOCKOUT_SECONDS: '60',
+      SWITCHBOARD_SIP_TLS_CERT: '/etc/switchboard/cert.pem',
+      SWITCHBOARD_SIP_TLS_KEY: '/etc/switchboard/key.pem',
+    });
+    expect(c.auth).toEqual({ algorithms: ['MD5', 'SHA-256'], maxFailures: 3, lockoutSeconds: 60 });
+    expect(c.registrar).toEqual({ minExpires: 30, maxExpires: 600 });
+    expect(c.tls).toEqual({ certFile: '/etc/switchboard/cert.pem', keyFile: '/etc/switchboard/key.pem' });
+  });
+
+  it('rejects bad digest algorithms, inverted expiry bounds and half a TLS setup', () => {
+    expect(problemsOf({ ...base, SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'SHA-512' })).toEqual([
+      { variable: 'SWITCHBOARD_SIP_DIGEST_ALGORITHMS', message: 'must list SHA-256 and/or MD5' },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,md5' })).toEqual([
+      { variable: 'SWITCHBOARD_SIP_DIGEST_ALGORITHMS', message: 'must not repeat an algorithm' },
+    ]);
+    expect(
+      problemsOf({
+        ...base,
+        SWITCHBOARD_REGISTER_MIN_EXPIRES: '700',
+        SWITCHBOARD_REGISTER_MAX_EXPIRES: '600',
+      }),
+    ).toEqual([
+      {
+        variable: 'SWITCHBOARD_REGISTER_MIN_EXPIRES',
+        message: 'must not be above SWITCHBOARD_REGISTER_MAX_EXPIRES',
+      },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_SIP_TLS_CERT: '/etc/cert.pem' })).toEqual([
+      { variable: 'SWITCHBOARD_SIP_TLS_KEY', message: 'must be set together with the TLS certificate/key' },
+    ]);
+  });
+
   it('checks the queue prefix', () => {
     expect(loadConfig(base).queuePrefix).toBe('sb-queue');
     expect(problemsOf({ ...base, SWITCHBOARD_QUEUE_PREFIX: 'a:b' })).toEqual([

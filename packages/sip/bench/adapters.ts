@@ -17,7 +17,8 @@ export interface Adapter {
   build?: () => unknown;
 }
 
-const SDP = 'v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
+const SDP =
+  'v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\nc=IN IP4 192.0.2.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n';
 
 function ours(): Adapter {
   return {
@@ -29,7 +30,14 @@ function ours(): Adapter {
       const contacts = m.contacts;
       const first = contacts === '*' ? undefined : contacts[0];
       const uri = first?.uri;
-      return [m.from.tag, m.to.tag, m.topVia.branch, m.cseq.seq, m.callId, uri?.kind === 'sip' ? uri.host : undefined];
+      return [
+        m.from.tag,
+        m.to.tag,
+        m.topVia.branch,
+        m.cseq.seq,
+        m.callId,
+        uri?.kind === 'sip' ? uri.host : undefined,
+      ];
     },
     reserialize: (parsed) => {
       const m = parsed as SipMessage;
@@ -43,7 +51,14 @@ function ours(): Adapter {
         headers: [
           ['Via', formatVia({ transport: 'UDP', host: '192.0.2.1', port: 5060, branch: 'z9hG4bK74bf9' })],
           ['Max-Forwards', 70],
-          ['From', formatNameAddr({ displayName: 'Alice', uri: 'sip:1001@pbx.example.com', params: { tag: '9fxced76sl' } })],
+          [
+            'From',
+            formatNameAddr({
+              displayName: 'Alice',
+              uri: 'sip:1001@pbx.example.com',
+              params: { tag: '9fxced76sl' },
+            }),
+          ],
           ['To', formatNameAddr({ uri: 'sip:1002@pbx.example.com' })],
           ['Call-ID', '3848276298220188511@192.0.2.1'],
           ['CSeq', '1 INVITE'],
@@ -80,7 +95,14 @@ function npmSip(): Adapter {
     touch: (input) => {
       const h = sip.parse(input as string).headers;
       const c = h.contact?.[0];
-      return [h.from.params.tag, h.to.params.tag, h.via[0]?.params.branch, h.cseq.seq, h['call-id'], c ? sip.parseUri(c.uri).host : undefined];
+      return [
+        h.from.params.tag,
+        h.to.params.tag,
+        h.via[0]?.params.branch,
+        h.cseq.seq,
+        h['call-id'],
+        c ? sip.parseUri(c.uri).host : undefined,
+      ];
     },
     reserialize: (parsed) => {
       const m = parsed as NpmSipMessage;
@@ -92,7 +114,15 @@ function npmSip(): Adapter {
         method: 'INVITE',
         uri: 'sip:1002@192.0.2.20:5060',
         headers: {
-          via: [{ version: '2.0', protocol: 'UDP', host: '192.0.2.1', port: 5060, params: { branch: 'z9hG4bK74bf9' } }],
+          via: [
+            {
+              version: '2.0',
+              protocol: 'UDP',
+              host: '192.0.2.1',
+              port: 5060,
+              params: { branch: 'z9hG4bK74bf9' },
+            },
+          ],
           'max-forwards': 70,
           from: { name: 'Alice', uri: 'sip:1001@pbx.example.com', params: { tag: '9fxced76sl' } },
           to: { uri: 'sip:1002@pbx.example.com', params: {} },

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   corpus.forEach((c, i) => {
     try {
       const touched = adapter.touch(inputs[i]);
-      if (touched[2] === undefined || touched[3] === undefined || touched[4] === undefined) failures.push(c.name);
+      if (touched[2] === undefined || touched[3] === undefined || touched[4] === undefined)
+        failures.push(c.name);
     } catch {
       failures.push(c.name);
     }

@@ -5,7 +5,8 @@ const CRLF = '\r\n';
 
 function msg(head: string[], body = ''): Buffer {
   const lines = head.slice();
-  if (!lines.some((l) => /^(content-length|l)\s*:/i.test(l))) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  if (!lines.some((l) => /^(content-length|l)\s*:/i.test(l)))
+    lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
   return Buffer.from(lines.join(CRLF) + CRLF + CRLF + body, 'utf8');
 }
 
@@ -105,7 +106,8 @@ const TO_TAGGED = 'To: <sip:1002@pbx.example.com>;tag=a6c85cf';
 const CALL_ID = 'Call-ID: a84b4c76e66710@192.0.2.10';
 const CONTACT = 'Contact: <sip:1001@192.0.2.10:5060;transport=udp>';
 const UA = 'User-Agent: Yealink SIP-T46S 66.86.0.15';
-const ALLOW = 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, UPDATE, INFO, MESSAGE, SUBSCRIBE, PRACK';
+const ALLOW =
+  'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, NOTIFY, REFER, UPDATE, INFO, MESSAGE, SUBSCRIBE, PRACK';
 
 export interface CorpusEntry {
   readonly name: string;
@@ -134,7 +136,10 @@ export function buildCorpus(): CorpusEntry[] {
         AV_SDP,
       ),
     ],
-    ['100 Trying', msg(['SIP/2.0 100 Trying', VIA + ';received=192.0.2.10', FROM, TO, CALL_ID, 'CSeq: 1 INVITE'])],
+    [
+      '100 Trying',
+      msg(['SIP/2.0 100 Trying', VIA + ';received=192.0.2.10', FROM, TO, CALL_ID, 'CSeq: 1 INVITE']),
+    ],
     [
       '180 Ringing',
       msg([

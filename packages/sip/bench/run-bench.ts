@@ -77,12 +77,24 @@ function collect(): { rows: Row[]; corpusBytes: number; corpusMessages: number }
 }
 
 function fmt(n: number, digits = 0): string {
-  return Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  return Number.isNaN(n)
+    ? 'n/a'
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
 function printTable(rows: Row[], corpusBytes: number, corpusMessages: number): void {
   const ours = rows.find((r) => r.library === '@switchboard/sip')!;
-  const header = ['library', 'parse msg/s', 'parse MB/s', 'parse+touch msg/s', 'touch MB/s', 'ours/lib (touch)', 'reserialize msg/s', 'build msg/s', 'failed msgs'];
+  const header = [
+    'library',
+    'parse msg/s',
+    'parse MB/s',
+    'parse+touch msg/s',
+    'touch MB/s',
+    'ours/lib (touch)',
+    'reserialize msg/s',
+    'build msg/s',
+    'failed msgs',
+  ];
   const lines = rows.map((r) => [
     r.library,
     fmt(r.parse),
@@ -95,8 +107,11 @@ function printTable(rows: Row[], corpusBytes: number, corpusMessages: number): v
     r.failures.length === 0 ? '0' : `${r.failures.length} (${r.failures.join('; ')})`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
-  console.log(`corpus: ${corpusMessages} messages, ${corpusBytes} bytes; ${rounds} rounds x ${seconds}s, median; ${wall ? 'wall-clock' : 'per CPU-second'}`);
+  const row = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
+  console.log(
+    `corpus: ${corpusMessages} messages, ${corpusBytes} bytes; ${rounds} rounds x ${seconds}s, median; ${wall ? 'wall-clock' : 'per CPU-second'}`,
+  );
   console.log(row(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const l of lines) console.log(row(l));
@@ -107,7 +122,11 @@ function printTable(rows: Row[], corpusBytes: number, corpusMessages: number): v
 
 const { rows, corpusBytes, corpusMessages } = collect();
 if (json) {
-  const results = rows.map((r) => ({ library: r.library, parseMsgsPerSec: Math.round(r.parse), parseTouchMsgsPerSec: Math.round(r.touch) }));
+  const results = rows.map((r) => ({
+    library: r.library,
+    parseMsgsPerSec: Math.round(r.parse),
+    parseTouchMsgsPerSec: Math.round(r.touch),
+  }));
   process.stdout.write(`${JSON.stringify({ corpusBytes, results })}\n`);
 } else {
   printTable(rows, corpusBytes, corpusMessages);

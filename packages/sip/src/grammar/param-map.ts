@@ -30,7 +30,9 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
     return false;
   }
 
-  forEach(callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void): void {
+  forEach(
+    callback: (value: string | null, key: string, map: ReadonlyMap<string, string | null>) => void,
+  ): void {
     for (const [k, v] of this.entries()) callback(v, k, this);
   }
 

@@ -130,13 +130,7 @@ export function scanIpv6Reference(s: string, pos: number, end: number): number {
  * gen-value = token / host / quoted-string. Returns the index where parameters stop (after
  * any trailing whitespace); the caller checks what follows.
  */
-export function parseParams(
-  s: string,
-  pos: number,
-  end: number,
-  header: string,
-  into: ParamMap,
-): number {
+export function parseParams(s: string, pos: number, end: number, header: string, into: ParamMap): number {
   for (;;) {
     pos = skipWs(s, pos, end);
     if (pos >= end || s.charCodeAt(pos) !== 59) return pos;

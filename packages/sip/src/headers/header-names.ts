@@ -147,7 +147,9 @@ export function normalizeHeaderName(name: string): string {
 
 // Known names bucketed by length, first and last letter (lower-cased), so identifying a name
 // inside a larger string needs no slicing and usually one comparison (parser hot path).
-const buckets: Array<Array<readonly [string, number]> | undefined> = new Array<undefined>(1024).fill(undefined);
+const buckets: Array<Array<readonly [string, number]> | undefined> = new Array<undefined>(1024).fill(
+  undefined,
+);
 
 function bucketKey(len: number, first: number, last: number): number {
   return (len * 61 + (first | 32) * 7 + (last | 32)) & 1023;

@@ -3,20 +3,14 @@ import { decodeUtf8 } from '../grammar/text.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { formatUri, type Uri } from '../uri/uri.js';
 import { parseMessage, type ParseOptions } from './message-parser.js';
-import { assertValid } from './message-validator.js';
+import { assertValid, validate } from './message-validator.js';
 import type { SipMessage } from './sip-message.js';
 
 /** Parses and validates in one step; throws SipParseError from either stage. */
 export function parseValidated(data: Buffer, options?: ParseOptions): SipMessage {
   const message = parseMessage(data, options);
-  try {
-    assertValid(message);
-  } catch (err) {
-    if (err instanceof SipParseError && err.partial === undefined) {
-      err.partial = { kind: message.kind, via: message.getHeaders('Via') };
-    }
-    throw err;
-  }
+  const result = validate(message);
+  if (!result.ok) throw result.error;
   return message;
 }
 

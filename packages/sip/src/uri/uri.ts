@@ -173,13 +173,7 @@ export function scanHost(s: string, pos: number, end: number, context: string): 
   return i;
 }
 
-function parseUriParams(
-  s: string,
-  pos: number,
-  end: number,
-  into: ParamMap,
-  context: string,
-): number {
+function parseUriParams(s: string, pos: number, end: number, into: ParamMap, context: string): number {
   while (pos < end && s.charCodeAt(pos) === 59) {
     const nameStart = pos + 1;
     const nameEnd = scanClass(s, nameStart, end, PARAM_CHARS, context);

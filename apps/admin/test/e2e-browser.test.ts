@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLogService } from '../src/audit/audit-log.service.js';
+import { AdminUsersService } from '../src/auth/admin-users.service.js';
+import { launchChromium, screenshotDir, webDistDir } from './support/browser.js';
+import {
+  createTestServers,
+  startTestApp,
+  type RunningTestApp,
+  type TestServers,
+} from './support/test-environment.js';
+
+let servers: TestServers;
+let server: RunningTestApp;
+let browser: Browser;
+let page: Page;
+let oneTimePassword = '';
+const hostileName = 'Alice <script>window.__xss=1</script>';
+const newPassword = 'browser test password 1';
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+async function openPage(route: string, heading: string): Promise<void> {
+  await page.goto(`${server.baseUrl}/#/${route}`);
+  await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
+}
+
+beforeAll(async () => {
+  servers = await createTestServers(13);
+  server = await startTestApp(servers, { webDistDir });
+  const created = await new AdminUsersService(servers.prisma, new AuditLogService(servers.prisma)).create(
+    { id: null, name: 'test' },
+    'admin',
+  );
+  oneTimePassword = created.oneTimePassword ?? '';
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await servers?.dispose();
+});
+
+describe('admin UI in headless Chromium', () => {
+  it('logs in with the one-time password and must choose a new one', async () => {
+    await page.goto(server.baseUrl);
+    await page.locator('input[name="username"]').fill('admin');
+    await page.locator('input[name="password"]').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Invalid username or password');
+    await shot('login');
+    await page.locator('input[name="password"]').fill(oneTimePassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Change password' }).waitFor();
+    await page.getByLabel('Current password').fill(oneTimePassword);
+    await page.getByLabel(/^New password/).fill(newPassword);
+    await page.getByLabel('Repeat new password').fill(newPassword);
+    await shot('change-password');
+    await page.getByRole('button', { name: 'Save password' }).click();
+    await page.getByRole('heading', { name: 'Extensions', level: 2 }).waitFor();
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No extensions yet');
+    await shot('extensions-empty');
+  });
+
+  it('creates an extension and reveals its SIP password once', async () => {
+    await page.getByRole('button', { name: 'New extension' }).click();
+    await page.locator('input[name="number"]').fill('1001');
+    await page.locator('input[name="displayName"]').fill(hostileName);
+    await page.getByRole('button', { name: 'Create' }).click();
+    const secret = page.getByTestId('revealed-secret');
+    await secret.waitFor();
+    const sipPassword = (await secret.textContent())?.trim() ?? '';
+    expect(sipPassword).toMatch(/^[A-Za-z0-9]{20}$/);
+    await shot('extension-password-revealed');
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } });
+    expect(row.ha1Sha256).toBe(createHash('sha256').update(`1001:pbx.test:${sipPassword}`).digest('hex'));
+    await page.getByRole('button', { name: 'Done' }).click();
+    const table = page.getByTestId('extensions-table');
+    await expect.poll(() => table.textContent()).toContain(hostileName);
+    // The display name is text, not markup: no script ran.
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+  });
+
+  it('shows the server field message when the number is taken (409)', async () => {
+    await page.getByRole('button', { name: 'New extension' }).click();
+    await page.locator('input[name="number"]').fill('1001');
+    await page.locator('input[name="displayName"]').fill('Duplicate');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect
+      .poll(() => page.getByRole('dialog').textContent())
+      .toContain('number 1001 is already in use');
+    await shot('extension-conflict');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('creates a ring group containing the extension and lists both', async () => {
+    await openPage('ring-groups', 'Ring groups');
+    await page.getByRole('button', { name: 'New ring group' }).click();
+    await page.locator('input[name="number"]').fill('600');
+    await page.locator('input[name="name"]').fill('Sales');
+    await page.getByPlaceholder('Pick extensions').click();
+    await page.getByRole('option', { name: /1001/ }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Create' }).click();
+    const table = page.getByTestId('ring-groups-table');
+    await expect.poll(() => table.textContent()).toContain('Sales');
+    expect(await table.textContent()).toContain('1001');
+    await shot('ring-groups');
+    const group = await servers.prisma.ringGroup.findUniqueOrThrow({
+      where: { number: '600' },
+      include: { members: { include: { extension: true } } },
+    });
+    expect(group.members.map((m) => m.extension.number)).toEqual(['1001']);
+    await openPage('extensions', 'Extensions');
+    await expect.poll(() => page.getByTestId('extensions-table').textContent()).toContain('1001');
+    await shot('extensions');
+  });
+
+  it('refuses a CSRF-less request made with the logged-in browser session', async () => {
+    const statuses = await page.evaluate(async () => {
+      const body = JSON.stringify({ number: '1999', displayName: 'Forged' });
+      const forged = await fetch('/api/extensions', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+      const read = await fetch('/api/extensions');
+      return { forged: forged.status, read: read.status };
+    });
+    expect(statuses).toEqual({ forged: 403, read: 200 });
+    expect(await servers.prisma.extension.count({ where: { number: '1999' } })).toBe(0);
+  });
+
+  it('shows live registrations and calls from Redis with SIP strings escaped', async () => {
+    const now = Date.now();
+    await servers.redis.zadd('sb:regs', now + 120_000, 'sip:1001@pbx.test');
+    await servers.redis.hset('sb:reg:sip:1001@pbx.test', {
+      'sip:1001@192.0.2.10:5062': JSON.stringify({
+        aor: 'sip:1001@pbx.test',
+        contact: 'sip:1001@192.0.2.10:5062',
+        expiresAt: now + 120_000,
+        displayName: '<script>window.__xss=2</script>Mallory',
+        userAgent: '<img src=x onerror="window.__xss=3">',
+        sourceAddress: '192.0.2.10:5062',
+        transport: 'udp',
+      }),
+    });
+    await servers.redis.zadd('sb:calls', now - 5000, 'call-1');
+    await servers.redis.hset('sb:call:call-1', {
+      state: 'answered',
+      from: 'sip:1001@pbx.test',
+      fromDisplayName: '<b>Boss</b>',
+      to: 'sip:600@pbx.test',
+      startedAt: String(now - 5000),
+    });
+    await openPage('live', 'Live');
+    const regs = page.getByTestId('registrations-table');
+    await expect.poll(() => regs.textContent()).toContain('<script>window.__xss=2</script>Mallory');
+    expect(await regs.textContent()).toContain('<img src=x onerror="window.__xss=3">');
+    expect(await page.getByTestId('live-calls-table').textContent()).toContain(
+      '<b>Boss</b> <sip:1001@pbx.test>',
+    );
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+    await shot('live');
+  });
+
+  it('renders every other main page (screenshots saved)', async () => {
+    await servers.prisma.callRecord.create({
+      data: {
+        id: 'cdr-1',
+        callerNumber: '1001',
+        callerName: 'Alice',
+        calleeNumber: '600',
+        startedAt: new Date(),
+        disposition: 'answered',
+      },
+    });
+    for (const [route, heading] of [
+      ['follow-me', 'Follow-me'],
+      ['voicemail', 'Voicemail'],
+      ['calls', 'Call history'],
+      ['plugins', 'Plugins'],
+      ['audit', 'Audit log'],
+    ] as const) {
+      await openPage(route, heading);
+      await page.waitForLoadState('networkidle');
+      await shot(route);
+    }
+    await expect.poll(() => page.getByTestId('audit-table').textContent()).toContain('create');
+    await page.goto(`${server.baseUrl}/api/docs`);
+    await page.locator('.swagger-ui .info').waitFor();
+    await shot('api-docs');
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await openPage('extensions', 'Extensions');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot('extensions-phone');
+  });
+});

@@ -1,0 +1,47 @@
+import type { DialStep, DialTarget } from '@switchboard/plugin-sdk';
+
+/** One contact to ring: a dial target expands into one branch per registered contact. */
+export interface BranchSpec {
+  /** The plan's key of the target this branch belongs to (extension number, AOR or URI). */
+  readonly targetKey: string;
+  /** Request-URI of the outgoing INVITE (the registered Contact, or the target URI). */
+  readonly uri: string;
+  /** Where to send it (the REGISTER's real source, for NAT); undefined means resolve the URI. */
+  readonly destination?: { readonly host: string; readonly port: number; readonly protocol: string };
+}
+
+/** Why the B2BUA cancels a branch; `completed-elsewhere` carries the RFC 3326 Reason. */
+export type CancelCause = 'completed-elsewhere' | 'timeout' | 'caller-cancelled' | 'declined-elsewhere';
+
+/** The executor's handle on a running outgoing leg. After `cancel` it reports nothing more. */
+export interface BranchHandle {
+  cancel(cause: CancelCause): void;
+}
+
+/** What an outgoing leg reports; R is the leg's response type (a SIP response, or a script's). */
+export interface BranchListener<R> {
+  provisional(status: number, response: R): void;
+  answered(response: R): void;
+  /** A final 3xx-6xx, or 408 for no response (Timer B) / transport error. `contacts` for 3xx. */
+  failed(status: number, response: R | undefined, contacts?: readonly string[]): void;
+}
+
+/** Starts outgoing legs (the SIP B2BUA leg in production, a scripted leg in tests). */
+export interface BranchLauncher<R> {
+  launch(spec: BranchSpec, step: DialStep, listener: BranchListener<R>): BranchHandle;
+}
+
+/** Expands a plan target into branches (registered contacts of an extension/AOR, or the URI). */
+export interface TargetExpander {
+  expand(target: DialTarget): Promise<readonly BranchSpec[]>;
+}
+
+/** One leg tried, for the call record. Times are on the executor's clock. */
+export interface LegRecord {
+  readonly target: string;
+  readonly uri: string;
+  readonly startedAt: number;
+  endedAt?: number;
+  status?: number;
+  answered: boolean;
+}

@@ -1,0 +1,278 @@
+import type { Clock, TimerHandle } from '@switchboard/transactions';
+import {
+  combineFailures,
+  type DialStep,
+  type DialTarget,
+  type FailureOutcome,
+} from '@switchboard/plugin-sdk';
+import type {
+  BranchHandle,
+  BranchLauncher,
+  BranchSpec,
+  CancelCause,
+  LegRecord,
+  TargetExpander,
+} from './branch-types.js';
+import { betterResponse, outcomeOfStatus } from './response-selection.js';
+
+export function targetKeyOf(t: DialTarget): string {
+  return t.kind === 'extension' ? t.extension : t.kind === 'aor' ? t.aor : t.uri;
+}
+
+/** How a dial step ended. */
+export type StepEnd<R> =
+  | { readonly kind: 'answered'; readonly targetKey: string; readonly response: R; readonly leg: LegRecord }
+  | {
+      readonly kind: 'failed';
+      readonly outcome: FailureOutcome;
+      /** The §16.7 best final status of the step (undefined when nothing answered at all). */
+      readonly bestStatus: number | undefined;
+      /** Contacts of the best response when it is a 3xx that was not followed. */
+      readonly redirectContacts: readonly string[] | undefined;
+    };
+
+export interface StepRunOptions<R> {
+  readonly clock: Clock;
+  readonly launcher: BranchLauncher<R>;
+  readonly expander: TargetExpander;
+  /** Follow a callee's 3xx by ringing its contacts in the same target (§16.5); else it may be relayed. */
+  readonly followRedirects: boolean;
+  /** Limit of 3xx hops per target (loop guard). */
+  readonly maxRedirects: number;
+  readonly legs: LegRecord[];
+  readonly onProvisional: (status: number, response: R, spec: BranchSpec) => void;
+  readonly onEnd: (end: StepEnd<R>) => void;
+}
+
+type BranchState = 'ringing' | 'done';
+
+interface Branch<R> {
+  readonly spec: BranchSpec;
+  readonly leg: LegRecord;
+  state: BranchState;
+  handle?: BranchHandle;
+  readonly group: TargetGroup<R>;
+}
+
+interface TargetGroup<R> {
+  readonly key: string;
+  readonly target: DialTarget;
+  readonly branches: Branch<R>[];
+  readonly triedUris: Set<string>;
+  redirects: number;
+  timer?: TimerHandle;
+  outcome?: FailureOutcome;
+}
+
+/**
+ * One dial step as a state machine: `expanding` (contacts looked up) → `ringing` → `ended`.
+ * Parallel: every target rings at once with the step's ring time (a target's own shorter time caps
+ * it). Sequential: one target at a time with its own ring time. A 2xx wins and cancels the rest,
+ * a 6xx ends the step (§16.7 step 6), a timeout cancels the target's branches as no-answer.
+ */
+export class DialStepRun<R> {
+  private state: 'idle' | 'expanding' | 'ringing' | 'ended' = 'idle';
+  private readonly groups: TargetGroup<R>[] = [];
+  private nextTarget = 0;
+  private bestStatus: number | undefined;
+  private bestContacts: readonly string[] | undefined;
+
+  constructor(
+    private readonly step: DialStep,
+    private readonly options: StepRunOptions<R>,
+  ) {}
+
+  get ended(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Keys of the targets that were rung, in order. */
+  get tried(): string[] {
+    return this.groups.filter((g) => g.branches.length > 0).map((g) => g.key);
+  }
+
+  start(): void {
+    if (this.state !== 'idle') return;
+    if (this.step.mode === 'parallel') {
+      this.state = 'expanding';
+      void this.startTargets(this.step.targets);
+    } else {
+      this.startNextSequential();
+    }
+  }
+
+  /** The caller went away (CANCEL) or the call is torn down: cancel every branch, report nothing. */
+  abort(cause: CancelCause): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.cancelAll(cause);
+  }
+
+  private startNextSequential(): void {
+    const target = this.step.targets[this.nextTarget++];
+    if (target === undefined) {
+      this.finishFailed();
+      return;
+    }
+    this.state = 'expanding';
+    void this.startTargets([target]);
+  }
+
+  private async startTargets(targets: readonly DialTarget[]): Promise<void> {
+    const expanded = await Promise.all(
+      targets.map(async (t) => ({ t, specs: await this.options.expander.expand(t).catch(() => []) })),
+    );
+    if (this.state !== 'expanding') return; // aborted while looking up contacts
+    this.state = 'ringing';
+    for (const { t, specs } of expanded) {
+      const group: TargetGroup<R> = {
+        key: targetKeyOf(t),
+        target: t,
+        branches: [],
+        triedUris: new Set(),
+        redirects: 0,
+      };
+      this.groups.push(group);
+      if (specs.length === 0) {
+        // Not registered: the target fails at once as unavailable (480).
+        group.outcome = 'unavailable';
+        this.noteStatus(480, undefined);
+        continue;
+      }
+      group.timer = this.options.clock.schedule(this.ringMsFor(t), () => this.groupTimedOut(group));
+      for (const spec of specs) this.launch(group, spec);
+    }
+    this.checkDone();
+  }
+
+  private ringMsFor(t: DialTarget): number {
+    const own = t.ringTimeoutSeconds;
+    const seconds =
+      this.step.mode === 'parallel'
+        ? Math.min(this.step.ringTimeoutSeconds, own ?? Infinity)
+        : (own ?? this.step.ringTimeoutSeconds);
+    return seconds * 1000;
+  }
+
+  private launch(group: TargetGroup<R>, spec: BranchSpec): void {
+    if (group.triedUris.has(spec.uri)) return; // §16.5: a location is tried once per target
+    group.triedUris.add(spec.uri);
+    const leg: LegRecord = {
+      target: group.key,
+      uri: spec.uri,
+      startedAt: this.options.clock.now(),
+      answered: false,
+    };
+    this.options.legs.push(leg);
+    const branch: Branch<R> = { spec, leg, state: 'ringing', group };
+    group.branches.push(branch);
+    branch.handle = this.options.launcher.launch(spec, this.step, {
+      provisional: (status, response) => {
+        if (branch.state === 'ringing' && this.state === 'ringing')
+          this.options.onProvisional(status, response, spec);
+      },
+      answered: (response) => this.branchAnswered(branch, response),
+      failed: (status, _response, contacts) => this.branchFailed(branch, status, contacts),
+    });
+  }
+
+  private branchAnswered(branch: Branch<R>, response: R): void {
+    if (branch.state !== 'ringing' || this.state !== 'ringing') return;
+    branch.state = 'done';
+    branch.leg.answered = true;
+    branch.leg.status = 200;
+    this.state = 'ended';
+    for (const g of this.groups) g.timer?.cancel();
+    this.cancelAll('completed-elsewhere');
+    this.options.onEnd({ kind: 'answered', targetKey: branch.group.key, response, leg: branch.leg });
+  }
+
+  private branchFailed(branch: Branch<R>, status: number, contacts: readonly string[] | undefined): void {
+    if (branch.state !== 'ringing' || this.state !== 'ringing') return;
+    branch.state = 'done';
+    branch.leg.status = status;
+    branch.leg.endedAt = this.options.clock.now();
+    const group = branch.group;
+    if (status >= 300 && status < 400 && contacts && contacts.length > 0) {
+      if (this.options.followRedirects && group.redirects < this.options.maxRedirects) {
+        group.redirects += 1;
+        for (const uri of contacts) this.launch(group, { targetKey: group.key, uri });
+        this.checkGroup(group);
+        return;
+      }
+    }
+    this.noteStatus(status, contacts);
+    if (status >= 600) {
+      // §16.7 step 6: a 6xx ends the search (the whole fork in a parallel step, the target in a
+      // sequential one, as the plugin SDK's simulatePlan does).
+      group.outcome = 'declined';
+      group.timer?.cancel();
+      for (const b of group.branches) this.cancelBranch(b, 'declined-elsewhere');
+      if (this.step.mode === 'parallel') this.finishFailed();
+      else this.checkDone();
+      return;
+    }
+    this.checkGroup(group);
+  }
+
+  private noteStatus(status: number, contacts: readonly string[] | undefined): void {
+    if (betterResponse(this.bestStatus, status)) {
+      this.bestStatus = status;
+      this.bestContacts = status >= 300 && status < 400 ? contacts : undefined;
+    }
+  }
+
+  private groupTimedOut(group: TargetGroup<R>): void {
+    if (this.state !== 'ringing' || group.outcome !== undefined) return;
+    group.outcome = 'no-answer';
+    this.noteStatus(408, undefined);
+    for (const b of group.branches) this.cancelBranch(b, 'timeout');
+    this.checkDone();
+  }
+
+  private checkGroup(group: TargetGroup<R>): void {
+    if (group.outcome !== undefined) return;
+    const live = group.branches.filter((b) => b.state === 'ringing');
+    if (live.length > 0) return;
+    group.timer?.cancel();
+    const outcomes = group.branches.map((b) => outcomeOfStatus(b.leg.status ?? 480));
+    group.outcome = combineFailures(outcomes);
+    this.checkDone();
+  }
+
+  private checkDone(): void {
+    if (this.state !== 'ringing') return;
+    if (this.groups.some((g) => g.outcome === undefined)) return;
+    if (this.step.mode === 'sequential') this.startNextSequential();
+    else this.finishFailed();
+  }
+
+  private finishFailed(): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    for (const g of this.groups) g.timer?.cancel();
+    this.cancelAll('declined-elsewhere');
+    const outcomes = this.groups.map((g) => g.outcome ?? 'no-answer');
+    this.options.onEnd({
+      kind: 'failed',
+      outcome: combineFailures(outcomes),
+      bestStatus: this.bestStatus,
+      redirectContacts: this.bestContacts,
+    });
+  }
+
+  private cancelAll(cause: CancelCause): void {
+    for (const g of this.groups) {
+      g.timer?.cancel();
+      for (const b of g.branches) this.cancelBranch(b, cause);
+    }
+  }
+
+  private cancelBranch(branch: Branch<R>, cause: CancelCause): void {
+    if (branch.state !== 'ringing') return;
+    branch.state = 'done';
+    branch.leg.endedAt = this.options.clock.now();
+    branch.leg.status ??= 487;
+    branch.handle?.cancel(cause);
+  }
+}

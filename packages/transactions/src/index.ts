@@ -25,3 +25,4 @@ export * from './layer/transaction-layer.js';
 export * from './layer/uas-2xx-retransmitter.js';
 export * from './sip/switchboard-sip-codec.js';
 export * from './sip/sip-stream-framer.js';
+export * from './layer/failover-sender.js';

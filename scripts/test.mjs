@@ -59,10 +59,12 @@ async function main() {
     stops.length = 0;
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  process.on('SIGINT', () => {
-    cleanup();
-    process.exit(130);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
   try {
     const pg = await startPostgres({ dataDir, port: await freePort() });
     stops.push(pg.stop);

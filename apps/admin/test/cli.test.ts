@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/switchboard-cli.js';
+import { verifyPassword } from '../src/auth/password-hasher.js';
+import { createTestServers, type TestServers } from './support/test-environment.js';
+
+let servers: TestServers;
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    env: {
+      DATABASE_URL: servers.databaseUrl,
+      REDIS_URL: servers.redisUrl,
+      SWITCHBOARD_SIP_DOMAIN: 'pbx.cli',
+      SWITCHBOARD_DATA_DIR: servers.dataDir,
+    },
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  servers = await createTestServers(14);
+});
+
+afterAll(async () => {
+  await servers?.dispose();
+});
+
+describe('switchboard CLI', () => {
+  it('bootstraps the first admin once, with a one-time password', async () => {
+    const first = await cli('admin', 'bootstrap');
+    expect(first.code).toBe(0);
+    const otp = /one-time password: (\S+)/.exec(first.out)?.[1] ?? '';
+    expect(otp).toMatch(/^[A-Za-z0-9]{16}$/);
+    const admin = await servers.prisma.adminUser.findUniqueOrThrow({ where: { username: 'admin' } });
+    expect(admin.mustChangePassword).toBe(true);
+    expect(await verifyPassword(admin.passwordHash, otp)).toBe(true);
+    const second = await cli('admin', 'bootstrap');
+    expect(second.code).toBe(0);
+    expect(second.out).toContain('an admin user exists already');
+    expect(second.out).toContain('switchboard admin reset-password');
+    expect(await servers.prisma.adminUser.count()).toBe(1);
+  });
+
+  it('creates admins and resets passwords', async () => {
+    const created = await cli('admin', 'create', 'operator');
+    expect(created.code).toBe(0);
+    expect(created.out).toMatch(/one-time password: \S{16}/);
+    expect((await cli('admin', 'create', 'operator')).err).toContain('already exists');
+    const reset = await cli('admin', 'reset-password', 'operator');
+    const otp = /: (\S+)\n$/.exec(reset.out)?.[1] ?? '';
+    const row = await servers.prisma.adminUser.findUniqueOrThrow({ where: { username: 'operator' } });
+    expect(await verifyPassword(row.passwordHash, otp)).toBe(true);
+    const missing = await cli('admin', 'reset-password', 'ghost');
+    expect(missing).toMatchObject({ code: 1, err: 'switchboard: admin user "ghost" not found\n' });
+  });
+
+  it('adds, lists, re-keys and removes extensions', async () => {
+    const add = await cli('extension', 'add', '1001', 'Alice');
+    expect(add.code).toBe(0);
+    const password = /SIP password \(shown once\): (\S+)/.exec(add.out)?.[1] ?? '';
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } });
+    expect(row.ha1Md5).toBe(createHash('md5').update(`1001:pbx.cli:${password}`).digest('hex'));
+    expect(
+      (await cli('extension', 'add', '1002', 'Bob', '--password', 'bob-secret-password', '--max-calls', '4'))
+        .code,
+    ).toBe(0);
+    const dup = await cli('extension', 'add', '1001', 'Again');
+    expect(dup).toMatchObject({
+      code: 1,
+      err: 'switchboard: number 1001 is already in use by an extension\n',
+    });
+    const bad = await cli('extension', 'add', 'x1', '');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('number: must be 2 to 12 digits');
+    expect(bad.err).toContain('displayName: is required');
+    const list = await cli('extension', 'list');
+    expect(list.out.split('\n')[0]).toMatch(/^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD$/);
+    expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set/);
+    const json = JSON.parse((await cli('extension', 'list', '--json')).out) as { number: string }[];
+    expect(json.map((e) => e.number)).toEqual(['1001', '1002']);
+    const set = await cli('extension', 'set-password', '1002');
+    const newPassword = /shown once\): (\S+)/.exec(set.out)?.[1] ?? '';
+    const bob = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1002' } });
+    expect(bob.ha1Sha256).toBe(createHash('sha256').update(`1002:pbx.cli:${newPassword}`).digest('hex'));
+    expect((await cli('extension', 'remove', '1002')).out).toBe('removed extension 1002\n');
+    expect((await cli('extension', 'remove', '1002')).err).toBe('switchboard: no extension 1002\n');
+  });
+
+  it('adds and lists ring groups', async () => {
+    await cli('extension', 'add', '1003', 'Carol');
+    const add = await cli(
+      'ring-group',
+      'add',
+      '600',
+      'Sales',
+      '--members',
+      '1003,1001',
+      '--strategy',
+      'hunt',
+    );
+    expect(add.out).toBe('created ring group 600 (Sales) with 2 member(s)\n');
+    const list = await cli('ring-group', 'list');
+    expect(list.out).toMatch(/600\s+Sales\s+hunt\s+30s\s+1003,1001/);
+    const bad = await cli('ring-group', 'add', '601', 'Bad', '--members', '9999');
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.err).toContain('no extension 9999');
+  });
+
+  it('shows registrations and calls from Redis, with control characters neutralised', async () => {
+    expect((await cli('show', 'registrations')).out).toBe('no registrations\n');
+    expect((await cli('show', 'calls')).out).toBe('no active calls\n');
+    const now = Date.now();
+    await servers.redis.zadd('sb:regs', now + 60_000, 'sip:1001@pbx.cli');
+    await servers.redis.hset('sb:reg:sip:1001@pbx.cli', {
+      c: JSON.stringify({
+        aor: 'sip:1001@pbx.cli',
+        contact: 'sip:1001@10.1.1.1',
+        expiresAt: now + 60_000,
+        userAgent: 'Evil\u001b[2JPhone',
+        sourceAddress: '10.1.1.1:5060',
+      }),
+    });
+    await servers.redis.zadd('sb:calls', now, 'x');
+    await servers.redis.hset('sb:call:x', {
+      state: 'ringing',
+      from: 'sip:1001@pbx.cli',
+      to: 'sip:600@pbx.cli',
+      startedAt: String(now),
+    });
+    const regs = await cli('show', 'registrations');
+    expect(regs.out).toContain('Evil\\x1b[2JPhone');
+    expect(regs.out).not.toContain('\u001b');
+    expect((await cli('show', 'calls')).out).toMatch(/sip:1001@pbx.cli\s+sip:600@pbx.cli\s+ringing/);
+  });
+
+  it('explains a missing configuration', async () => {
+    let err = '';
+    const code = await runCli(['extension', 'list'], {
+      out: () => undefined,
+      err: (t) => (err += t),
+      env: {},
+    });
+    expect(code).toBe(1);
+    expect(err).toContain('DATABASE_URL: is required');
+  });
+});

@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestServers, type TestServers } from './support/test-environment.js';
+
+const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+let servers: TestServers;
+
+beforeAll(async () => {
+  servers = await createTestServers(15);
+});
+afterAll(async () => {
+  await servers?.dispose();
+});
+
+describe('node dist/main.js', () => {
+  it('starts from the environment, prints its URL, serves, and stops cleanly on SIGTERM', async () => {
+    expect(existsSync(mainJs), 'build the package first (pnpm build)').toBe(true);
+    const child = spawn(process.execPath, [mainJs], {
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: servers.databaseUrl,
+        REDIS_URL: servers.redisUrl,
+        SWITCHBOARD_ADMIN_HOST: '127.0.0.1',
+        SWITCHBOARD_ADMIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
+        SWITCHBOARD_LOG_LEVEL: 'warn',
+        SWITCHBOARD_DATA_DIR: servers.dataDir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(stdout);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
+    });
+    const health = await fetch(`${url}api/health`);
+    expect(await health.json()).toEqual({ status: 'ok', database: true, redis: true });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  });
+
+  it('exits 1 naming the variable when the configuration is invalid', async () => {
+    const child = spawn(process.execPath, [mainJs], {
+      env: { PATH: process.env.PATH, DATABASE_URL: 'mysql://x/y', REDIS_URL: servers.redisUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('DATABASE_URL');
+  });
+});

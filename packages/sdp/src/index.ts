@@ -7,6 +7,7 @@ export { SessionDescription, type LineEnding } from './model/session-description
 export { parseSdp } from './model/sdp-parser.js';
 export { serializeSdp } from './model/sdp-serializer.js';
 export { staticRtpmap, staticPayloadTypeOf, isDynamicPayloadType } from './model/static-payload-types.js';
+export { parseT38Attributes, formatT38Attributes } from './model/t38-attributes.js';
 export {
   formatCandidate,
   formatConnection,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSdp, SdpParseError } from '../src/index.js';
+import { formatT38Attributes, parseSdp, parseT38Attributes, SdpParseError } from '../src/index.js';
 import { sdp } from './fixtures/example-types.js';
 import { RFC3264_EXAMPLES } from './fixtures/rfc3264-examples.js';
 import { RFC4317_EXAMPLES } from './fixtures/rfc4317-examples.js';
@@ -361,5 +361,15 @@ describe('malformed SDP gives SdpParseError with the line number', () => {
     expect(d.media[0]?.fieldValue('y')).toBe('0123456789');
     expect(d.media[0]?.getAttribute('x-custom')).toBe('');
     expect(d.media[0]?.getAttribute('x-other')).toBe('with: colons');
+  });
+});
+
+describe('T.38 attribute writer', () => {
+  it('writes what the reader reads back', () => {
+    const t = parseSdp(T38_BODY).media[0]?.t38;
+    if (!t) throw new Error('no media');
+    const lines = formatT38Attributes(t).map((a) => `a=${a}`);
+    expect(lines).toEqual(parseSdp(T38_BODY).media[0]?.lines.slice(1));
+    expect(parseT38Attributes(lines)).toEqual(t);
   });
 });

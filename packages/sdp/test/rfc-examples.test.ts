@@ -3,10 +3,12 @@ import {
   answerDirection,
   type AnswerOptions,
   checkAnswer,
+  type CodecCapability,
   createAnswer,
   detectHold,
   isTelephoneEvent,
   type MediaCapability,
+  type MediaDescription,
   parseSdp,
   type SessionDescription,
 } from '../src/index.js';
@@ -18,15 +20,18 @@ const EXCHANGES: [string, Exchange][] = [...RFC3264_EXAMPLES, ...RFC4317_EXAMPLE
   e.exchanges.map((x): [string, Exchange] => [`${e.source} ${e.title}: ${x.label}`, x]),
 );
 
+function mediaAt(sdp: SessionDescription, index: number): MediaDescription {
+  const m = sdp.media[index];
+  if (!m) throw new Error(`no m-line ${index}`);
+  return m;
+}
+
 /**
  * The answerer the RFC describes, reconstructed from its answer: it supports exactly the codecs it
  * accepted, per media type, and its direction intent is whatever differs from the plain complement.
  */
 function answererOf(offer: SessionDescription, answer: SessionDescription): AnswerOptions {
-  const caps = new Map<
-    string,
-    MediaCapability & { protocols: string[]; codecs: MediaCapability['codecs'] & object[] }
-  >();
+  const caps = new Map<string, MediaCapability & { protocols: string[]; codecs: CodecCapability[] }>();
   answer.media.forEach((am, i) => {
     if (am.port === 0) return;
     const cap = caps.get(am.media) ?? { media: am.media, protocols: [], codecs: [] };
@@ -36,7 +41,7 @@ function answererOf(offer: SessionDescription, answer: SessionDescription): Answ
       if (isTelephoneEvent(c.encodingName)) cap.telephoneEvent = true;
       else cap.codecs.push({ encodingName: c.encodingName, clockRate: c.clockRate });
     }
-    const offered = (offer.media[i] as (typeof offer.media)[number]).effectiveDirection(offer);
+    const offered = mediaAt(offer, i).effectiveDirection(offer);
     const answered = am.effectiveDirection(answer);
     if (answered !== answerDirection(offered)) cap.direction = answered;
   });
@@ -96,15 +101,15 @@ describe('RFC 3264 §10 and RFC 4317 offer/answer examples', () => {
   it('detects hold: a=sendonly answer (§3.1), sendonly stream of two (§3.2), c=0.0.0.0 (§5.2, §5.3)', () => {
     const ex = (source: string, n: number) => RFC4317_EXAMPLES.find((e) => e.source === source)?.exchanges[n];
     const a31 = parseSdp(ex('RFC 4317 §3.1', 0)?.answer ?? '');
-    expect(detectHold(a31.media[0] as (typeof a31.media)[number], a31)).toBe('sendonly');
+    expect(detectHold(mediaAt(a31, 0), a31)).toBe('sendonly');
     const o32 = parseSdp(ex('RFC 4317 §3.2', 1)?.offer ?? '');
     expect(o32.media.map((m) => detectHold(m, o32))).toEqual(['sendonly', 'none']);
     const o52 = parseSdp(ex('RFC 4317 §5.2', 0)?.offer ?? '');
-    expect(detectHold(o52.media[0] as (typeof o52.media)[number], o52)).toBe('connection-zero');
+    expect(detectHold(mediaAt(o52, 0), o52)).toBe('connection-zero');
     const a53 = parseSdp(ex('RFC 4317 §5.3', 0)?.answer ?? '');
-    expect(detectHold(a53.media[0] as (typeof a53.media)[number], a53)).toBe('connection-zero');
+    expect(detectHold(mediaAt(a53, 0), a53)).toBe('connection-zero');
     const o51 = parseSdp(ex('RFC 4317 §5.2', 1)?.offer ?? '');
-    expect(detectHold(o51.media[0] as (typeof o51.media)[number], o51)).toBe('none');
+    expect(detectHold(mediaAt(o51, 0), o51)).toBe('none');
   });
 
   it('reports the legacy hold of an offer in the negotiated stream and still answers normally (RFC 4317 §5.2)', () => {

@@ -31,6 +31,7 @@ import type {
   T38Parameters,
 } from './sdp-types.js';
 import { staticRtpmap } from './static-payload-types.js';
+import { parseT38Attributes } from './t38-attributes.js';
 
 /** RFC 8866 §5 order inside a media description: m i c b k a. */
 const MEDIA_ORDER: Record<string, number> = { m: 0, i: 1, c: 2, b: 3, k: 4, a: 5 };
@@ -313,15 +314,7 @@ export class MediaDescription extends SdpSection {
 
   /** T.38 attributes (ITU-T T.38 Annex D). Names are matched case-insensitively as deployed stacks vary. */
   get t38(): T38Parameters {
-    const t: T38Parameters = { fillBitRemoval: false, transcodingMMR: false, transcodingJBIG: false };
-    for (const l of this.lines) {
-      if (l.charCodeAt(0) !== 97) continue;
-      const colon = l.indexOf(':');
-      const name = (colon < 0 ? l.slice(2) : l.slice(2, colon)).toLowerCase();
-      const value = colon < 0 ? '' : l.slice(colon + 1);
-      applyT38Attribute(t, name, value);
-    }
-    return t;
+    return parseT38Attributes(this.lines);
   }
 
   /** True when `line` is one of this section's per-format attributes for `format`. */
@@ -331,41 +324,5 @@ export class MediaDescription extends SdpSection {
       if (v !== undefined) return v.startsWith(format) && v.charAt(format.length) === ' ';
     }
     return false;
-  }
-}
-
-function applyT38Attribute(t: T38Parameters, name: string, value: string): void {
-  // A flag may be written bare or with :1 / :0 (T.38 Annex D vs. common practice).
-  const flag = value !== '0';
-  switch (name) {
-    case 't38faxversion':
-      t.version = parseUint(value);
-      break;
-    case 't38maxbitrate':
-      t.maxBitRate = parseUint(value);
-      break;
-    case 't38faxfillbitremoval':
-      t.fillBitRemoval = flag;
-      break;
-    case 't38faxtranscodingmmr':
-      t.transcodingMMR = flag;
-      break;
-    case 't38faxtranscodingjbig':
-      t.transcodingJBIG = flag;
-      break;
-    case 't38faxratemanagement':
-      t.rateManagement = value;
-      break;
-    case 't38faxmaxbuffer':
-      t.maxBuffer = parseUint(value);
-      break;
-    case 't38faxmaxdatagram':
-      t.maxDatagram = parseUint(value);
-      break;
-    case 't38faxudpec':
-      t.udpEc = value;
-      break;
-    default:
-      break;
   }
 }

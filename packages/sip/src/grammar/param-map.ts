@@ -4,14 +4,20 @@
  */
 export class ParamMap implements ReadonlyMap<string, string | null> {
   private readonly kv: Array<string | null>;
+  // Index built once a map grows past a few entries, so hostile inputs stay linear.
+  private index: Map<string, string | null> | undefined;
 
   constructor() {
     this.kv = [];
+    this.index = undefined;
   }
 
   /** Parser use: adds a parameter unless the name is already present (first one wins). */
   add(name: string, value: string | null): void {
-    if (!this.has(name)) this.kv.push(name, value);
+    if (this.has(name)) return;
+    this.kv.push(name, value);
+    if (this.index !== undefined) this.index.set(name, value);
+    else if (this.kv.length > 32) this.index = new Map(this.entries());
   }
 
   get size(): number {
@@ -19,12 +25,14 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   }
 
   get(name: string): string | null | undefined {
+    if (this.index !== undefined) return this.index.get(name);
     const kv = this.kv;
     for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return kv[i + 1];
     return undefined;
   }
 
   has(name: string): boolean {
+    if (this.index !== undefined) return this.index.has(name);
     const kv = this.kv;
     for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return true;
     return false;

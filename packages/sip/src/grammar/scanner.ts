@@ -130,7 +130,14 @@ export function scanIpv6Reference(s: string, pos: number, end: number): number {
  * gen-value = token / host / quoted-string. Returns the index where parameters stop (after
  * any trailing whitespace); the caller checks what follows.
  */
-export function parseParams(s: string, pos: number, end: number, header: string, into: ParamMap): number {
+export function parseParams(
+  s: string,
+  pos: number,
+  end: number,
+  header: string,
+  into: ParamMap,
+  allowColon = false,
+): number {
   for (;;) {
     pos = skipWs(s, pos, end);
     if (pos >= end || s.charCodeAt(pos) !== 59) return pos;
@@ -149,7 +156,10 @@ export function parseParams(s: string, pos: number, end: number, header: string,
     let value: string | null = null;
     if (afterName < end && s.charCodeAt(afterName) === 61) {
       const valueStart = skipWs(s, afterName + 1, end);
-      const valueEnd = scanGenValue(s, valueStart, end, header);
+      let valueEnd = scanGenValue(s, valueStart, end, header);
+      // Via received/maddr may hold an unbracketed IPv6address (RFC 3261 §20.42).
+      while (allowColon && valueEnd < end && s.charCodeAt(valueEnd) === 58)
+        valueEnd = scanToken(s, valueEnd + 1, end);
       value = s.slice(valueStart, valueEnd);
       pos = valueEnd;
     }

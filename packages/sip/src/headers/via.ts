@@ -72,7 +72,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
   let params = EMPTY_PARAMS;
   if (pos < end) {
     const map = new ParamMap();
-    pos = parseParams(s, pos, end, H, map);
+    pos = parseParams(s, pos, end, H, map, true);
     if (pos !== end) throw headerError(H, `unexpected character '${s[pos]}'`);
     params = map;
   }

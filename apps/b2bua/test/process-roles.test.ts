@@ -104,7 +104,7 @@ describe('b2bua process roles', () => {
     };
     const p = start(['worker'], env);
     const loaded = JSON.parse(await p.waitFor(/routing plugins loaded/)) as { chain: string[] };
-    expect(loaded.chain).toEqual(['extensions@0.1.0']);
+    expect(loaded.chain).toEqual(['ring-group@0.1.0', 'find-me@0.1.0', 'extensions@0.1.0']);
     await p.waitFor(/routing worker ready/);
     await p.waitFor(/"msg":"ready"/);
     p.child.kill('SIGINT');

@@ -52,10 +52,13 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Z, a-z, 0-9, _ or -')
     .default('sb-queue'),
-  /** Routing plugins in chain order: npm package names or absolute paths, comma-separated. */
+  /**
+   * Routing plugins in chain order: npm package names or absolute paths, comma-separated. Ring groups
+   * and follow-me come before plain extensions, which would otherwise take those calls first.
+   */
   SWITCHBOARD_PLUGINS: z
     .string()
-    .default('@switchboard/plugin-extensions')
+    .default('@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions')
     .transform((v) =>
       v
         .split(',')

@@ -32,7 +32,11 @@ describe('loadConfig', () => {
     expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });
     expect(c.logLevel).toBe('info');
     expect(c.routing).toEqual({
-      plugins: ['@switchboard/plugin-extensions'],
+      plugins: [
+        '@switchboard/plugin-ring-group',
+        '@switchboard/plugin-find-me',
+        '@switchboard/plugin-extensions',
+      ],
       timeoutMs: 3000,
       pluginTimeoutMs: 1000,
       concurrency: 64,

@@ -18,8 +18,23 @@ export const DEFAULT_PLUGIN_CONFIGS: readonly DefaultPluginConfig[] = [
     enabled: true,
     config: { ringSeconds: 30, onNoAnswer: 'voicemail', onBusy: 'voicemail' },
   },
-  { pluginId: 'ring-group', enabled: true, config: {} },
-  { pluginId: 'find-me', enabled: true, config: {} },
+  {
+    // Ring groups themselves are rows of their own; this is how the plugin treats them.
+    pluginId: 'ring-group',
+    enabled: true,
+    config: {
+      disabledGroup: 'reject',
+      skipBusyMembers: true,
+      skipUnregisteredMembers: true,
+      externalRingSeconds: 30,
+      externalScheme: 'sip',
+    },
+  },
+  {
+    pluginId: 'find-me',
+    enabled: true,
+    config: { skipBusyExtensions: true, skipUnregisteredExtensions: true, externalScheme: 'sip' },
+  },
 ];
 
 export interface SeedResult {

@@ -18,7 +18,7 @@ const RFC_BODIES = [...RFC3264_EXAMPLES, ...RFC4317_EXAMPLES].flatMap((e) =>
   ]),
 );
 
-function parseError(text: string): SdpParseError {
+function parseError(text: string | Uint8Array): SdpParseError {
   try {
     parseSdp(text);
   } catch (e) {
@@ -371,5 +371,16 @@ describe('T.38 attribute writer', () => {
     const lines = formatT38Attributes(t).map((a) => `a=${a}`);
     expect(lines).toEqual(parseSdp(T38_BODY).media[0]?.lines.slice(1));
     expect(parseT38Attributes(lines)).toEqual(t);
+  });
+});
+
+describe('byte input', () => {
+  it('parses a UTF-8 body from bytes and rejects invalid UTF-8', () => {
+    const text = AUDIO_BODY.replace('s=SIP Call', 's=Café ☕');
+    expect(parseSdp(Buffer.from(text, 'utf8')).toString()).toBe(text);
+    expect(parseSdp(Buffer.from(text, 'utf8')).sessionName).toBe('Café ☕');
+    expect(parseError(Buffer.from([0x76, 0x3d, 0x30, 0x0d, 0x0a, 0xff])).reason).toBe(
+      'the body is not valid UTF-8',
+    );
   });
 });

@@ -35,14 +35,16 @@ interface ParseState {
 }
 
 /**
- * Parses an SDP body (RFC 8866). Accepts CRLF or LF line endings. Throws {@link SdpParseError}
+ * Parses an SDP body (RFC 8866), given as text or as the UTF-8 bytes of a message body (RFC 8866 §5:
+ * UTF-8 is the default charset). Accepts CRLF or LF line endings. Throws {@link SdpParseError}
  * with the 1-based line number for malformed input; never returns a partial description.
  *
  * Strictness: structural fields (v o s c b t r z k m) and the values of common attributes
  * (rtpmap, fmtp, rtcp, candidate, crypto, …) are checked; unknown attributes and unknown line
  * types are kept verbatim.
  */
-export function parseSdp(text: string): SessionDescription {
+export function parseSdp(body: string | Uint8Array): SessionDescription {
+  const text = typeof body === 'string' ? body : decodeUtf8(body);
   if (text.length === 0) throw new SdpParseError('empty session description', 0);
   const { lines, eol, finalEol } = splitLines(text);
   const state: ParseState = {
@@ -56,6 +58,16 @@ export function parseSdp(text: string): SessionDescription {
   for (let i = 0; i < lines.length; i++) parseLine(state, lines[i] as string, i + 1);
   checkComplete(state, lines);
   return new SessionDescription(state.session, state.media, eol, finalEol);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new SdpParseError('the body is not valid UTF-8', 0);
+  }
 }
 
 /**

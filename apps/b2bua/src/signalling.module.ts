@@ -4,7 +4,8 @@ import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { CallRecordPublisherService } from './services/call-record.services.js';
 import { RoutingClientService } from './services/routing-client.service.js';
-import { SipListenerService } from './services/sip-listener.service.js';
+import { RegistrarModule } from './registrar/registrar.module.js';
+import { SipModule } from './sip/sip.module.js';
 
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
@@ -12,8 +13,8 @@ export class SignallingModule {
   static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
     return {
       module: SignallingModule,
-      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule],
-      providers: [SipListenerService, RoutingClientService, CallRecordPublisherService],
+      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule, SipModule, RegistrarModule],
+      providers: [RoutingClientService, CallRecordPublisherService],
     };
   }
 }

@@ -4,3 +4,5 @@ export const LOGGER = Symbol('Logger');
 export const REDIS = Symbol('Redis');
 export const PRISMA = Symbol('PrismaClient');
 export const PLUGIN_REGISTRY = Symbol('PluginRegistry');
+/** The Clock (from @switchboard/transactions) every SIP timer runs on; tests may provide a FakeClock. */
+export const SIP_CLOCK = Symbol('SipClock');

@@ -74,6 +74,8 @@ describe('b2bua process roles', () => {
       REDIS_URL: requiredEnv('REDIS_URL'),
       SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
       SWITCHBOARD_SIP_UDP_PORT: String(port),
+      SWITCHBOARD_SIP_TCP_PORT: String(port),
+      SWITCHBOARD_SIP_DOMAIN: 'pbx.roles.test',
       SWITCHBOARD_LOG_LEVEL: 'info',
     };
     const p = start(['signalling'], env);
@@ -81,6 +83,11 @@ describe('b2bua process roles', () => {
       config: { sip: { udpPort: number } };
     };
     expect(startLine.config.sip.udpPort).toBe(port);
+    // The start-up log tells where phones register.
+    const sipReady = JSON.parse(await p.waitFor(/SIP ready/)) as { msg: string; listen: string[] };
+    expect(sipReady.msg).toContain('phones register as sip:<extension>@pbx.roles.test');
+    expect(sipReady.msg).toContain(`UDP 127.0.0.1:${port}`);
+    expect(sipReady.listen).toEqual([`udp:127.0.0.1:${port}`, `tcp:127.0.0.1:${port}`]);
     await p.waitFor(/"msg":"ready"/);
     // The port is really held by the process: binding it again fails.
     const probe = dgram.createSocket('udp4');

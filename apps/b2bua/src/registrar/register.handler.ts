@@ -1,0 +1,130 @@
+import os from 'node:os';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { createResponse, formatDate, type SipRequest, unescapeUriPart } from '@switchboard/sip';
+import { CONFIG, LOGGER } from '../tokens.js';
+import { SipAuthService } from '../sip/sip-auth.service.js';
+import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
+import { SipStackService } from '../sip/sip-stack.service.js';
+import { contactHeaderValues, planBindings } from './contact-bindings.js';
+import { RegistrationBindingStore } from './registration-binding.store.js';
+
+/** Identifies this signalling process in the bindings it writes. */
+export const NODE_ID = `${os.hostname()}:${process.pid}`;
+
+/**
+ * The registrar (RFC 3261 §10.3), step by step; bindings go to Redis through
+ * RegistrationBindingStore. Step 2 (Require → 420) is done by the SIP stack for every request.
+ */
+@Injectable()
+export class RegisterHandler implements SipRequestHandler, OnModuleInit {
+  private readonly hosts: Set<string>;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SipStackService) private readonly stack: SipStackService,
+    @Inject(SipAuthService) private readonly auth: SipAuthService,
+    @Inject(RegistrationBindingStore) private readonly store: RegistrationBindingStore,
+  ) {
+    const { domain, publicAddress, bindAddress } = config.sip;
+    this.hosts = new Set([domain, publicAddress, bindAddress].map(normalizeHost));
+  }
+
+  onModuleInit(): void {
+    this.stack.registerHandler('REGISTER', this, { local: true });
+  }
+
+  get aorDomain(): string {
+    return this.config.sip.domain;
+  }
+
+  async handle(incoming: IncomingSipRequest): Promise<void> {
+    const { request, tx, origin } = incoming;
+    const reply = (status: number, reason?: string, headers?: Record<string, string>): void => {
+      tx.respond(
+        createResponse(request, status, { ...(reason ? { reason } : {}), ...(headers ? { headers } : {}) }),
+      );
+    };
+
+    // Step 1: the Request-URI names a domain we serve (we do not forward REGISTERs).
+    const target = request.uri;
+    if (target.kind !== 'sip' || !this.hosts.has(normalizeHost(target.host))) {
+      reply(404, 'Domain Not Served Here');
+      return;
+    }
+
+    // Step 3: authenticate (401 challenge, SHA-256 and MD5 offered).
+    const auth = await this.auth.authenticate(incoming, 'www');
+    if (!auth.ok) return;
+
+    // Steps 4 and 5: the To URI is the AOR of the authenticated extension, in our domain.
+    const user = addressOfRecordUser(request, this.hosts);
+    if (user === undefined) {
+      reply(404, 'Unknown Address Of Record');
+      return;
+    }
+    if (user !== auth.username) {
+      reply(403, 'Not Allowed To Register This Address Of Record');
+      return;
+    }
+    const aor = `sip:${user}@${this.aorDomain}`;
+
+    // Steps 6 and 7: Contact processing, then one atomic update with the Call-ID/CSeq rule.
+    const now = Date.now();
+    const plan = planBindings(request, {
+      aor,
+      now,
+      origin,
+      node: NODE_ID,
+      minExpires: this.config.registrar.minExpires,
+      maxExpires: this.config.registrar.maxExpires,
+    });
+    if (plan.kind === 'reject') {
+      reply(plan.status, plan.reason, plan.headers);
+      return;
+    }
+    const seq = { callId: request.callId, cseq: request.cseq.seq };
+    const result =
+      plan.kind === 'query'
+        ? { ok: true as const, bindings: await this.store.current(aor, now) }
+        : await this.store.apply(
+            aor,
+            seq,
+            plan.kind === 'remove-all' ? { wildcard: true } : { wildcard: false, changes: plan.changes },
+            now,
+          );
+    if (!result.ok) {
+      // §10.3 step 7: a REGISTER older than what we stored (same Call-ID, CSeq not higher) fails.
+      reply(500, 'Out Of Order CSeq For This Binding');
+      return;
+    }
+
+    // Step 8: 200 with every current binding and its remaining time, plus Date (§20.17).
+    tx.respond(
+      createResponse(request, 200, {
+        headers: [
+          ...contactHeaderValues(result.bindings, now).map((c) => ['Contact', c] as const),
+          ['Date', formatDate(new Date(now))],
+        ],
+      }),
+    );
+    this.logger.debug(
+      { aor, source: `${origin.protocol} ${origin.host}:${origin.port}`, bindings: result.bindings.length },
+      'REGISTER accepted',
+    );
+  }
+}
+
+/** The extension number in the To URI when its host is ours (§10.3 step 5), else undefined. */
+function addressOfRecordUser(request: SipRequest, hosts: ReadonlySet<string>): string | undefined {
+  const uri = request.to.uri;
+  if (uri.kind !== 'sip' || uri.user === undefined || uri.user === '') return undefined;
+  if (!hosts.has(normalizeHost(uri.host))) return undefined;
+  return unescapeUriPart(uri.user);
+}
+
+function normalizeHost(host: string): string {
+  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return h.toLowerCase();
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { SipModule } from '../sip/sip.module.js';
+import { RegisterHandler } from './register.handler.js';
+import { RegistrationBindingStore } from './registration-binding.store.js';
+import { RegistrationSweeperService } from './registration-sweeper.service.js';
+
+/** REGISTER handling (RFC 3261 §10.3) and the location service's bindings in Redis. */
+@Module({
+  imports: [SipModule],
+  providers: [RegistrationBindingStore, RegisterHandler, RegistrationSweeperService],
+  exports: [RegistrationBindingStore],
+})
+export class RegistrarModule {}

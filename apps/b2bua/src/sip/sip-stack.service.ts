@@ -1,0 +1,299 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
+import {
+  type Clock,
+  type ClientTransaction,
+  type ClientTransactionHandlers,
+  type RequestSource,
+  type ResolvedTarget,
+  type SendOptions,
+  type ServerTransaction,
+  SwitchboardSipCodec,
+  TargetResolver,
+  TransactionLayer,
+  type Transport,
+  type TransportProtocol,
+  endpointKey,
+  systemDnsResolver,
+} from '@switchboard/transactions';
+import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
+import {
+  checkMaxForwards,
+  checkMethod,
+  checkRequire,
+  checkWellFormed,
+  type Rejection,
+} from './request-checks.js';
+import type {
+  IncomingSipRequest,
+  RequestOrigin,
+  SipHandlerOptions,
+  SipRequestHandler,
+} from './sip-request-handler.js';
+import { createSipTransports, listenAll } from './sip-transports.factory.js';
+
+/** One bound listener, e.g. `{ protocol: 'UDP', host: '0.0.0.0', port: 5060 }`. */
+export interface ListeningPoint {
+  readonly protocol: TransportProtocol;
+  readonly host: string;
+  readonly port: number;
+}
+
+interface Registration {
+  readonly handler: SipRequestHandler;
+  readonly local: boolean;
+}
+
+type AckListener = (ack: SipRequest, origin: RequestOrigin) => void;
+type StrayResponseListener = (response: SipResponse, origin: RequestOrigin) => void;
+type ServerErrorListener = (tx: ServerTransaction<SipMessage>, error: Error | 'timeout') => void;
+
+/** Option tags always listed in Supported (RFC 3261 §20.37); handlers may add theirs. */
+const BASE_SUPPORTED: readonly string[] = [];
+
+/**
+ * The SIP stack of the signalling role: transports from config, the RFC 3261 §17 transaction
+ * layer, checks every request must pass, and dispatch by method to the registered handlers.
+ * Call control, the registrar and OPTIONS plug in with `registerHandler` (in `onModuleInit`,
+ * before the listeners open in `onApplicationBootstrap`).
+ */
+@Injectable()
+export class SipStackService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly handlers = new Map<string, Registration>();
+  private readonly supportedTags = new Set<string>(BASE_SUPPORTED);
+  private readonly ackListeners: AckListener[] = [];
+  private readonly strayListeners: StrayResponseListener[] = [];
+  private readonly serverErrorListeners: ServerErrorListener[] = [];
+  private transports: Transport[] = [];
+  private txLayer: TransactionLayer<SipMessage> | undefined;
+  private resolver: TargetResolver | undefined;
+  private badMessages = 0;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(SIP_CLOCK) readonly clock: Clock,
+  ) {}
+
+  /** Routes requests of `method` (upper case, e.g. 'INVITE') to `handler`; one handler per method. */
+  registerHandler(method: string, handler: SipRequestHandler, options: SipHandlerOptions = {}): void {
+    const m = method.toUpperCase();
+    if (m === 'ACK') throw new TypeError('ACK is not dispatched as a request: use onAck()');
+    if (this.handlers.has(m)) throw new TypeError(`a SIP handler for ${m} is already registered`);
+    this.handlers.set(m, { handler, local: options.local ?? false });
+  }
+
+  /** Declares an option tag we implement (listed in Supported, accepted in Require). */
+  addSupported(optionTag: string): void {
+    this.supportedTags.add(optionTag.toLowerCase());
+  }
+
+  /** ACKs for 2xx responses (their own transaction, RFC 3261 §17.1.1.3): dialogs match them. */
+  onAck(listener: AckListener): void {
+    this.ackListeners.push(listener);
+  }
+
+  /** Responses no client transaction matched (e.g. a 2xx retransmitted after the INVITE transaction ended). */
+  onStrayResponse(listener: StrayResponseListener): void {
+    this.strayListeners.push(listener);
+  }
+
+  /** Timer H (no ACK for our final response) or a transport error while answering. */
+  onServerError(listener: ServerErrorListener): void {
+    this.serverErrorListeners.push(listener);
+  }
+
+  /** Methods answered here, for Allow headers (RFC 3261 §20.5). ACK and CANCEL are always accepted. */
+  get allowedMethods(): string[] {
+    return [...new Set(['ACK', 'CANCEL', ...this.handlers.keys()])].sort(methodOrder);
+  }
+
+  get supported(): string[] {
+    return [...this.supportedTags];
+  }
+
+  /** Bound listeners, after start-up. */
+  get listeningPoints(): ListeningPoint[] {
+    return this.transports.map((t) => ({ protocol: t.protocol, ...t.address() }));
+  }
+
+  /** The transaction layer (started); throws before start-up. */
+  get layer(): TransactionLayer<SipMessage> {
+    if (!this.txLayer) throw new Error('the SIP stack is not started');
+    return this.txLayer;
+  }
+
+  /**
+   * Our own SIP URI on a transport, for Contact/Record-Route of the legs we create
+   * (public address, bound port, `transport=` parameter for anything but UDP).
+   */
+  localUri(protocol: TransportProtocol = 'UDP', user?: string): string {
+    const point = this.listeningPoints.find((p) => p.protocol === protocol);
+    if (!point) throw new TypeError(`no ${protocol} listener`);
+    const host = this.config.sip.publicAddress;
+    const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+    const scheme = protocol === 'TLS' || protocol === 'WSS' ? 'sips' : 'sip';
+    const transport = protocol === 'UDP' ? '' : `;transport=${protocol.toLowerCase()}`;
+    return `${scheme}:${user ? `${user}@` : ''}${hostPart}:${point.port}${transport}`;
+  }
+
+  /**
+   * Sends a request as UAC in a new client transaction (not ACK); the layer adds the top Via
+   * (sent-by = public address, rport). A CANCEL passes `{ branch }` of its INVITE (RFC 3261 §9.1).
+   */
+  sendRequest(
+    request: SipRequest,
+    target: ResolvedTarget,
+    handlers: ClientTransactionHandlers<SipMessage> = {},
+    options: SendOptions = {},
+  ): ClientTransaction<SipMessage> {
+    return this.layer.sendRequest(request, target, handlers, options);
+  }
+
+  /** Sends the ACK for a 2xx statelessly (RFC 3261 §13.2.2.4). */
+  sendAck(ack: SipRequest, target: ResolvedTarget): Promise<void> {
+    return this.layer.sendAck(ack, target);
+  }
+
+  /** RFC 3263 server location for a SIP URI's host/port/transport (registered contacts need none: use their source). */
+  resolve(input: {
+    host: string;
+    port?: number;
+    transport?: string;
+    secure?: boolean;
+  }): Promise<ResolvedTarget[]> {
+    if (!this.resolver) throw new Error('the SIP stack is not started');
+    return this.resolver.resolve(input);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const transports = createSipTransports(this.config, this.logger);
+    await listenAll(transports, this.config.sip.bindAddress);
+    this.transports = transports;
+    this.resolver = new TargetResolver(systemDnsResolver(), {
+      supported: [...new Set(transports.map((t) => t.protocol))],
+    });
+    const layer = new TransactionLayer<SipMessage>({
+      codec: new SwitchboardSipCodec(),
+      clock: this.clock,
+      transports,
+      viaHost: this.config.sip.publicAddress,
+    });
+    layer.setUser({
+      onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),
+      onAck: (ack, origin) => {
+        if (ack.kind === 'request') for (const l of this.ackListeners) l(ack, originOf(origin));
+      },
+      onStrayResponse: (response, origin) => {
+        if (response.kind === 'response') for (const l of this.strayListeners) l(response, originOf(origin));
+      },
+      onServerError: (tx, error) => {
+        for (const l of this.serverErrorListeners) l(tx, error);
+      },
+      onBadMessage: (error, packet) => {
+        this.badMessages += 1;
+        this.logger.debug(
+          { from: endpointKey(packet.source), error: (error as Error).message },
+          'unparsable SIP message',
+        );
+      },
+    });
+    this.txLayer = layer;
+    this.logStartup();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const layer = this.txLayer;
+    this.txLayer = undefined;
+    if (layer) await layer.close();
+    else await Promise.allSettled(this.transports.map((t) => t.close()));
+    this.logger.info({ badMessages: this.badMessages }, 'SIP listeners closed');
+  }
+
+  /** The checks of RFC 3261 §8.2 in order, then the method's handler. Never throws. */
+  private dispatch(
+    message: SipMessage,
+    tx: ServerTransaction<SipMessage>,
+    cancelTarget?: ServerTransaction<SipMessage>,
+  ): void {
+    if (message.kind !== 'request') return;
+    try {
+      const registration = this.handlers.get(message.method);
+      const rejection =
+        checkWellFormed(message) ??
+        checkMaxForwards(message, registration?.local ?? false) ??
+        checkRequire(message, this.supportedTags) ??
+        checkMethod(message, this.allowedMethods);
+      if (rejection) {
+        this.reject(tx, message, rejection);
+        return;
+      }
+      const incoming: IncomingSipRequest = {
+        request: message,
+        tx,
+        origin: originOf(tx.origin),
+        ...(cancelTarget ? { cancelTarget } : {}),
+      };
+      if (!registration) {
+        if (message.method === 'CANCEL') this.defaultCancel(incoming);
+        return;
+      }
+      const pending = registration.handler.handle(incoming);
+      if (pending instanceof Promise) pending.catch((err: unknown) => this.handlerFailed(tx, message, err));
+    } catch (err) {
+      this.handlerFailed(tx, message, err);
+    }
+  }
+
+  /** RFC 3261 §9.2 when nobody handles CANCEL: 200 to the CANCEL, 487 to the INVITE if still open. */
+  private defaultCancel({ tx, cancelTarget }: IncomingSipRequest): void {
+    tx.reply(200);
+    if (cancelTarget && cancelTarget.state === 'proceeding') cancelTarget.reply(487, 'Request Terminated');
+  }
+
+  private reject(tx: ServerTransaction<SipMessage>, request: SipRequest, r: Rejection): void {
+    this.logger.debug({ method: request.method, status: r.status, reason: r.reason }, 'SIP request rejected');
+    tx.respond(
+      createResponse(request, r.status, { reason: r.reason, ...(r.headers ? { headers: r.headers } : {}) }),
+    );
+  }
+
+  private handlerFailed(tx: ServerTransaction<SipMessage>, request: SipRequest, err: unknown): void {
+    this.logger.error({ err, method: request.method, callId: request.callId }, 'SIP request handler failed');
+    if (tx.state === 'trying' || tx.state === 'proceeding') {
+      try {
+        tx.reply(500, 'Server Internal Error');
+      } catch {
+        // The transaction may have ended meanwhile; nothing more to answer.
+      }
+    }
+  }
+
+  private logStartup(): void {
+    const { domain, publicAddress } = this.config.sip;
+    const host = publicAddress.includes(':') ? `[${publicAddress}]` : publicAddress;
+    const listen = this.listeningPoints.map((p) => `${p.protocol.toLowerCase()}:${endpointKey(p)}`);
+    const servers = this.listeningPoints.map((p) => `${p.protocol} ${host}:${p.port}`);
+    this.logger.info(
+      { domain, publicAddress, listen, servers, aor: `sip:<extension>@${domain}` },
+      `SIP ready: phones register as sip:<extension>@${domain} (digest user = extension number, realm ${domain}) ` +
+        `to ${servers.join(', ')}`,
+    );
+  }
+}
+
+function originOf(o: RequestSource): RequestOrigin {
+  return { protocol: o.transport.protocol, host: o.source.host, port: o.source.port, flowId: o.flowId };
+}
+
+const METHOD_ORDER = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'REGISTER'];
+
+function methodOrder(a: string, b: string): number {
+  const ia = METHOD_ORDER.indexOf(a);
+  const ib = METHOD_ORDER.indexOf(b);
+  if (ia >= 0 && ib >= 0) return ia - ib;
+  if (ia >= 0) return -1;
+  if (ib >= 0) return 1;
+  return a.localeCompare(b);
+}

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import {
+  StreamTransport,
+  type Transport,
+  UdpTransport,
+  WsTransport,
+  createSipFramer,
+} from '@switchboard/transactions';
+
+/** Thrown when a configured listener cannot be set up (unreadable TLS files, port in use…). */
+export class SipTransportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SipTransportError';
+  }
+}
+
+function readTls(config: SwitchboardConfig): { cert: Buffer; key: Buffer } | undefined {
+  if (!config.tls) return undefined;
+  try {
+    return { cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) };
+  } catch (err) {
+    throw new SipTransportError(
+      `cannot read the SIP TLS certificate/key (SWITCHBOARD_SIP_TLS_CERT/KEY): ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
+ * The listeners the config asks for: UDP always, TCP/TLS/WS when their port is not 0 (RFC 3261
+ * §18: a UA must support UDP and TCP). TLS without a certificate stays off, with a warning.
+ */
+export function createSipTransports(config: SwitchboardConfig, logger: Logger): Transport[] {
+  const { bindAddress: host, udpPort, tcpPort, tlsPort, wsPort } = config.sip;
+  const transports: Transport[] = [new UdpTransport({ host, port: udpPort })];
+  if (tcpPort > 0)
+    transports.push(new StreamTransport({ host, port: tcpPort, createFramer: createSipFramer }));
+  const tls = readTls(config);
+  if (tlsPort > 0 && tls) {
+    transports.push(
+      new StreamTransport({ host, port: tlsPort, createFramer: createSipFramer, tls: { server: tls } }),
+    );
+  } else if (tlsPort > 0) {
+    logger.warn(
+      { tlsPort },
+      'SIP TLS listener off: set SWITCHBOARD_SIP_TLS_CERT and SWITCHBOARD_SIP_TLS_KEY to enable it',
+    );
+  }
+  if (wsPort > 0) transports.push(new WsTransport({ host, port: wsPort }));
+  return transports;
+}
+
+/** Opens every listener; on failure closes the ones already open and names the one that failed. */
+export async function listenAll(transports: readonly Transport[], host: string): Promise<void> {
+  const opened: Transport[] = [];
+  for (const t of transports) {
+    try {
+      await t.listen();
+      opened.push(t);
+    } catch (err) {
+      await Promise.allSettled(opened.map((o) => o.close()));
+      throw new SipTransportError(
+        `cannot listen for SIP over ${t.protocol} on ${host}: ${(err as Error).message}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SipStackService } from '../src/sip/sip-stack.service.js';
+import { startSignalling, type SignallingHarness, UdpSipClient } from './support/sip-test-kit.js';
+
+let h: SignallingHarness;
+let phone: UdpSipClient;
+
+beforeAll(async () => {
+  h = await startSignalling();
+  phone = await new UdpSipClient({ host: '127.0.0.1', port: h.port }).open();
+});
+
+afterAll(async () => {
+  phone?.close();
+  await h?.close();
+});
+
+const us = (): string => `sip:${h.domain}`;
+const from = (): string => `<sip:1001@${h.domain}>`;
+
+describe('SIP stack: checks every request passes (RFC 3261 §8.2)', () => {
+  it('answers 400 naming the problem for a request that fails the grammar check', async () => {
+    const r = await phone.request({
+      method: 'OPTIONS',
+      uri: us(),
+      from: from(),
+      to: `<${us()}>`,
+      maxForwards: 'seventy',
+    });
+    expect(r.status).toBe(400);
+    expect(r.reason).toMatch(/Max-Forwards/);
+  });
+
+  it('answers 400 with the parser reason for a request whose CSeq cannot be read', async () => {
+    const { text, callId } = phone.build({ method: 'OPTIONS', uri: us(), from: from(), to: `<${us()}>` });
+    const broken = text.replace('CSeq: 1 OPTIONS', 'CSeq: one OPTIONS');
+    const answer = await phone.sendRaw(broken, callId);
+    expect(answer.status).toBe(400);
+    expect(answer.reason).toMatch(/CSeq/);
+    expect(answer.getHeader('CSeq')).toBe('one OPTIONS');
+  });
+
+  it('survives garbage and keeps answering', async () => {
+    phone.socket.send(Buffer.from('\x00\x01garbage\r\n\r\n'), h.port, '127.0.0.1');
+    const r = await phone.request({ method: 'OPTIONS', uri: us(), from: from(), to: `<${us()}>` });
+    expect(r.status).toBe(200);
+  });
+
+  it('answers 483 to a request that would be relayed with Max-Forwards: 0', async () => {
+    const r = await phone.request({
+      method: 'INVITE',
+      uri: `sip:1002@${h.domain}`,
+      from: from(),
+      to: `<sip:1002@${h.domain}>`,
+      maxForwards: 0,
+      headers: [['Contact', `<sip:1001@127.0.0.1:${phone.port}>`]],
+    });
+    expect(r.status).toBe(483);
+    expect(r.reason).toBe('Too Many Hops');
+  });
+
+  it('still serves OPTIONS addressed to us with Max-Forwards: 0', async () => {
+    const r = await phone.request({
+      method: 'OPTIONS',
+      uri: us(),
+      from: from(),
+      to: `<${us()}>`,
+      maxForwards: 0,
+    });
+    expect(r.status).toBe(200);
+  });
+
+  it('answers 420 with Unsupported for an option tag we do not implement (§8.2.2.3)', async () => {
+    const r = await phone.request({
+      method: 'OPTIONS',
+      uri: us(),
+      from: from(),
+      to: `<${us()}>`,
+      headers: [['Require', 'foo, bar']],
+    });
+    expect(r.status).toBe(420);
+    expect(r.unsupported).toEqual(['foo', 'bar']);
+  });
+
+  it('answers 405 with Allow for a method nobody handles (§8.2.1)', async () => {
+    const r = await phone.request({ method: 'PUBLISH', uri: us(), from: from(), to: `<${us()}>` });
+    expect(r.status).toBe(405);
+    expect(r.allow).toEqual(expect.arrayContaining(['ACK', 'CANCEL', 'OPTIONS', 'REGISTER']));
+    expect(r.allow).not.toContain('PUBLISH');
+  });
+
+  it('answers OPTIONS with 200, Allow, Accept and Supported (§11.2)', async () => {
+    const r = await phone.request({ method: 'OPTIONS', uri: us(), from: from(), to: `<${us()}>` });
+    expect(r.status).toBe(200);
+    expect(r.allow).toEqual(h.app.get(SipStackService).allowedMethods);
+    expect(r.allow).toEqual(expect.arrayContaining(['OPTIONS', 'REGISTER']));
+    expect(r.getHeader('Accept')).toBe('application/sdp');
+    expect(r.hasHeader('Supported')).toBe(true);
+    expect(r.to.tag).toBeDefined();
+  });
+
+  it('answers a CANCEL for no transaction with 481 (§9.2)', async () => {
+    const r = await phone.request({
+      method: 'CANCEL',
+      uri: `sip:1002@${h.domain}`,
+      from: from(),
+      to: `<sip:1002@${h.domain}>`,
+    });
+    expect(r.status).toBe(481);
+  });
+
+  it('exposes its listening points and a Contact URI for call legs', () => {
+    const stack = h.app.get(SipStackService);
+    expect(stack.listeningPoints).toEqual([{ protocol: 'UDP', host: '127.0.0.1', port: h.port }]);
+    expect(stack.localUri('UDP', 'b2bua')).toBe(`sip:b2bua@127.0.0.1:${h.port}`);
+  });
+});

@@ -1,0 +1,183 @@
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import net from 'node:net';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger, type SwitchboardConfig } from '@switchboard/config';
+import { computeDigestCredentials, createPrismaClient, type PrismaClient } from '@switchboard/db';
+import { parseMessage, type SipResponse } from '@switchboard/sip';
+import { Redis } from 'ioredis';
+import { SignallingModule } from '../../src/signalling.module.js';
+import { createTestDatabase, requiredEnv, testConfig } from './test-env.js';
+
+export async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+export async function freeTcpPort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  return port;
+}
+
+/** A signalling role in-process on random loopback ports, its own database and SIP domain. */
+export interface SignallingHarness {
+  readonly config: SwitchboardConfig;
+  readonly domain: string;
+  readonly port: number;
+  readonly prisma: PrismaClient;
+  readonly redis: Redis;
+  readonly app: INestApplicationContext;
+  addExtension(number: string, password: string, enabled?: boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startSignalling(env: Record<string, string> = {}): Promise<SignallingHarness> {
+  const db = await createTestDatabase();
+  const port = await freeUdpPort();
+  const domain = `t${crypto.randomBytes(4).toString('hex')}.test`;
+  const config = testConfig(db.url, {
+    SWITCHBOARD_SIP_DOMAIN: domain,
+    SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
+    SWITCHBOARD_SIP_UDP_PORT: String(port),
+    SWITCHBOARD_SIP_TCP_PORT: '0',
+    SWITCHBOARD_QUEUE_PREFIX: `test-${crypto.randomBytes(4).toString('hex')}`,
+    ...env,
+  });
+  const prisma = createPrismaClient(db.url);
+  const redis = new Redis(requiredEnv('REDIS_URL'));
+  const app = await NestFactory.createApplicationContext(
+    SignallingModule.forRoot(config, createLogger('test', config)),
+    { logger: false, abortOnError: false },
+  );
+  await app.init();
+  return {
+    config,
+    domain,
+    port,
+    prisma,
+    redis,
+    app,
+    addExtension: async (number, password, enabled = true) => {
+      await prisma.extension.create({
+        data: {
+          number,
+          displayName: `Ext ${number}`,
+          enabled,
+          ...computeDigestCredentials(number, domain, password),
+        },
+      });
+    },
+    close: async () => {
+      await app.close();
+      await prisma.$disconnect();
+      redis.disconnect();
+      await db.drop();
+    },
+  };
+}
+
+export interface RequestSpec {
+  method: string;
+  uri: string;
+  from: string;
+  to: string;
+  callId?: string;
+  cseq?: number;
+  maxForwards?: number | string;
+  headers?: [string, string][];
+  body?: string;
+}
+
+/** A UDP "phone" on loopback that sends hand-written requests and collects the answers. */
+export class UdpSipClient {
+  readonly socket = dgram.createSocket('udp4');
+  private readonly waiting: { match: (r: SipResponse) => boolean; resolve: (r: SipResponse) => void }[] = [];
+  readonly received: SipResponse[] = [];
+  port = 0;
+
+  constructor(private readonly server: { host: string; port: number }) {
+    this.socket.on('message', (data) => {
+      let message;
+      try {
+        message = parseMessage(data);
+      } catch {
+        return;
+      }
+      if (message.kind !== 'response') return;
+      this.received.push(message);
+      const i = this.waiting.findIndex((w) => w.match(message));
+      if (i >= 0) this.waiting.splice(i, 1)[0]?.resolve(message);
+    });
+  }
+
+  async open(): Promise<this> {
+    this.socket.bind(0, '127.0.0.1');
+    await once(this.socket, 'listening');
+    this.port = this.socket.address().port;
+    return this;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  build(spec: RequestSpec): { text: string; callId: string; cseq: number } {
+    const callId = spec.callId ?? `${crypto.randomUUID()}@127.0.0.1`;
+    const cseq = spec.cseq ?? 1;
+    const branch = `z9hG4bK${crypto.randomBytes(8).toString('hex')}`;
+    const body = spec.body ?? '';
+    const lines = [
+      `${spec.method} ${spec.uri} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+      `Max-Forwards: ${spec.maxForwards ?? 70}`,
+      `From: ${spec.from};tag=${crypto.randomBytes(4).toString('hex')}`,
+      `To: ${spec.to}`,
+      `Call-ID: ${callId}`,
+      `CSeq: ${cseq} ${spec.method}`,
+      ...(spec.headers ?? []).map(([n, v]) => `${n}: ${v}`),
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
+    return { text: `${lines.join('\r\n')}\r\n\r\n${body}`, callId, cseq };
+  }
+
+  /**
+   * Sends raw bytes and waits for the final response with this Call-ID (and CSeq number when
+   * given), compared as raw header text so that answers echoing broken headers match too.
+   */
+  async sendRaw(text: string, callId: string, cseq?: number, timeoutMs = 5000): Promise<SipResponse> {
+    const done = new Promise<SipResponse>((resolve, reject) => {
+      const entry = {
+        match: (r: SipResponse) =>
+          r.status >= 200 &&
+          r.getHeader('Call-ID') === callId &&
+          (cseq === undefined || (r.getHeader('CSeq') ?? '').startsWith(`${cseq} `)),
+        resolve,
+      };
+      this.waiting.push(entry);
+      setTimeout(() => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) {
+          this.waiting.splice(i, 1);
+          reject(new Error(`no final response to ${callId} within ${timeoutMs} ms`));
+        }
+      }, timeoutMs).unref();
+    });
+    this.socket.send(Buffer.from(text, 'latin1'), this.server.port, this.server.host);
+    return done;
+  }
+
+  async request(spec: RequestSpec): Promise<SipResponse> {
+    const { text, callId, cseq } = this.build(spec);
+    return this.sendRaw(text, callId, cseq);
+  }
+}

@@ -99,3 +99,11 @@ export {
   type RtpSessionStats,
   type RemoteEndpoint,
 } from './net/rtp-session.js';
+export { resample, type ResampleOptions } from './audio/resample.js';
+export {
+  DEFAULT_PROMPTS,
+  defaultPromptPath,
+  numberPrompts,
+  messageCountPrompts,
+  type PromptId,
+} from './audio/default-prompts.js';

@@ -1,4 +1,5 @@
 import type { DialStep, DialTarget } from '@switchboard/plugin-sdk';
+import type { ResolvedTarget } from '@switchboard/transactions';
 
 /** One contact to ring: a dial target expands into one branch per registered contact. */
 export interface BranchSpec {
@@ -7,7 +8,7 @@ export interface BranchSpec {
   /** Request-URI of the outgoing INVITE (the registered Contact, or the target URI). */
   readonly uri: string;
   /** Where to send it (the REGISTER's real source, for NAT); undefined means resolve the URI. */
-  readonly destination?: { readonly host: string; readonly port: number; readonly protocol: string };
+  readonly destination?: ResolvedTarget;
 }
 
 /** Why the B2BUA cancels a branch; `completed-elsewhere` carries the RFC 3326 Reason. */

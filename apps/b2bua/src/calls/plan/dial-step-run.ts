@@ -76,6 +76,8 @@ export class DialStepRun<R> {
   private nextTarget = 0;
   private bestStatus: number | undefined;
   private bestContacts: readonly string[] | undefined;
+  /** True while branches are being started: a leg failing synchronously must not end its target early. */
+  private launching = false;
 
   constructor(
     private readonly step: DialStep,
@@ -124,7 +126,9 @@ export class DialStepRun<R> {
     );
     if (this.state !== 'expanding') return; // aborted while looking up contacts
     this.state = 'ringing';
+    this.launching = true;
     for (const { t, specs } of expanded) {
+      if (this.state !== 'ringing') break; // a 6xx while starting ended the step
       const group: TargetGroup<R> = {
         key: targetKeyOf(t),
         target: t,
@@ -142,6 +146,8 @@ export class DialStepRun<R> {
       group.timer = this.options.clock.schedule(this.ringMsFor(t), () => this.groupTimedOut(group));
       for (const spec of specs) this.launch(group, spec);
     }
+    this.launching = false;
+    for (const g of this.groups) this.checkGroup(g);
     this.checkDone();
   }
 
@@ -155,7 +161,7 @@ export class DialStepRun<R> {
   }
 
   private launch(group: TargetGroup<R>, spec: BranchSpec): void {
-    if (group.triedUris.has(spec.uri)) return; // §16.5: a location is tried once per target
+    if (this.state !== 'ringing' || group.triedUris.has(spec.uri)) return; // §16.5: a location is tried once per target
     group.triedUris.add(spec.uri);
     const leg: LegRecord = {
       target: group.key,
@@ -231,7 +237,7 @@ export class DialStepRun<R> {
   }
 
   private checkGroup(group: TargetGroup<R>): void {
-    if (group.outcome !== undefined) return;
+    if (group.outcome !== undefined || this.launching || this.state !== 'ringing') return;
     const live = group.branches.filter((b) => b.state === 'ringing');
     if (live.length > 0) return;
     group.timer?.cancel();
@@ -241,7 +247,7 @@ export class DialStepRun<R> {
   }
 
   private checkDone(): void {
-    if (this.state !== 'ringing') return;
+    if (this.state !== 'ringing' || this.launching) return;
     if (this.groups.some((g) => g.outcome === undefined)) return;
     if (this.step.mode === 'sequential') this.startNextSequential();
     else this.finishFailed();

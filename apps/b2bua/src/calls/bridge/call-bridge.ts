@@ -1,0 +1,219 @@
+import {
+  incomingRequestFromSip,
+  incomingResponseFromSip,
+  sipRequestFromOutgoing,
+  type Dialog,
+  type OutgoingRequest,
+} from '@switchboard/dialog';
+import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
+import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
+import type { CallSipPort } from '../call-sip-port.js';
+import { bodyOf } from '../legs/caller-leg.js';
+import { relayBody } from './session-body-relay.js';
+
+export type Side = 'caller' | 'callee';
+
+export interface BridgeSide {
+  readonly dialog: Dialog;
+  readonly destination: ResolvedTarget;
+  readonly contact: string;
+}
+
+export interface BridgeHooks {
+  /** A BYE came from `side`: the other side has been sent BYE. */
+  onHangup(side: Side): void;
+}
+
+/** Methods relayed across the legs of a bridged call (RFC 3261 §14, RFC 3311, RFC 6086). */
+const RELAYED = new Set(['INVITE', 'UPDATE', 'INFO']);
+
+/**
+ * A bridged call: two confirmed dialogs, requests from one relayed on the other with their
+ * responses carried back. Re-INVITE/UPDATE offers (hold/resume, adding or removing video) keep
+ * every m-line; glare is answered 491 by the dialog rules (§14.2); BYE from either side ends both.
+ */
+export class CallBridge {
+  private ended = false;
+  private readonly retransmitters = new Set<Uas2xxRetransmitter<SipMessage>>();
+
+  constructor(
+    private readonly port: CallSipPort,
+    private readonly sides: Record<Side, BridgeSide>,
+    private readonly hooks: BridgeHooks,
+    private readonly allow: string,
+  ) {}
+
+  /** A request inside one of the two dialogs. */
+  handleRequest(from: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    const x = this.sides[from];
+    const y = this.sides[other(from)];
+    const inbound = incomingRequestFromSip(request);
+    const check = x.dialog.receiveRequest(inbound);
+    if (!check.accept) {
+      const headers: Array<readonly [string, string]> =
+        check.retryAfterSeconds === undefined ? [] : [['Retry-After', String(check.retryAfterSeconds)]];
+      tx.respond(createResponse(request, check.status, { reason: check.reason, headers }));
+      return;
+    }
+    if (request.method === 'BYE') {
+      tx.reply(200);
+      x.dialog.responseSent(inbound, 200);
+      this.sendBye(other(from));
+      this.finish();
+      this.hooks.onHangup(from);
+      return;
+    }
+    if (this.ended || !RELAYED.has(request.method)) {
+      tx.reply(this.ended ? 481 : 405);
+      return;
+    }
+    const relay = relayBody(bodyOf(request));
+    if (!relay.ok) {
+      tx.respond(
+        createResponse(request, 488, {
+          reason: 'Not Acceptable Here',
+          headers: [['Warning', `399 switchboard "${relay.reason.replace(/"/g, "'")}"`]],
+        }),
+      );
+      x.dialog.responseSent(inbound, 488);
+      return;
+    }
+    let out: OutgoingRequest;
+    try {
+      out = y.dialog.createRequest(request.method, relay.body ? { body: relay.body } : {});
+    } catch {
+      // Our own INVITE/UPDATE on the other leg is still pending: the same glare answer (§14.2).
+      tx.reply(491, 'Request Pending');
+      x.dialog.responseSent(inbound, 491);
+      return;
+    }
+    this.port.sendRequest(sipRequestFromOutgoing(out), y.destination, {
+      onResponse: (res) => {
+        if (res.kind === 'response' && res.status >= 200) this.relayResponse(from, request, tx, out, res);
+      },
+      onTimeout: () => this.relayFailure(from, request, tx, out, 408),
+      onTransportError: () => this.relayFailure(from, request, tx, out, 503),
+    });
+  }
+
+  /** An ACK for a 2xx we relayed (ours to the other side was sent when its 2xx arrived). */
+  handleAck(from: Side, ack: SipRequest): void {
+    this.sides[from].dialog.receiveRequest(incomingRequestFromSip(ack));
+    for (const r of this.retransmitters) {
+      r.ack();
+      this.retransmitters.delete(r);
+    }
+  }
+
+  /** Ends both dialogs with BYE (the system hangs up, e.g. shutdown). */
+  hangUpBoth(): void {
+    if (this.ended) return;
+    this.sendBye('caller');
+    this.sendBye('callee');
+    this.finish();
+  }
+
+  private relayResponse(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    out: OutgoingRequest,
+    res: SipResponse,
+  ): void {
+    const x = this.sides[from];
+    const y = this.sides[other(from)];
+    y.dialog.responseReceived(out, incomingResponseFromSip(res));
+    if (out.method === 'INVITE' && res.status < 300) {
+      const ack = y.dialog.createAck(out.cseq.seq);
+      void this.port.sendAck(sipRequestFromOutgoing(ack), y.destination).catch(() => undefined);
+    }
+    const body =
+      res.status < 300 ? relayBody(bodyOf(res)) : { ok: true as const, body: undefined, mediaCount: 0 };
+    const headers: Array<readonly [string, string]> = [];
+    if (res.status < 300 && (out.method === 'INVITE' || out.method === 'UPDATE'))
+      headers.push(['Contact', `<${x.contact}>`], ['Allow', this.allow]);
+    const retryAfter = res.getHeader('Retry-After');
+    if (retryAfter !== undefined) headers.push(['Retry-After', retryAfter]);
+    const relayed = body.ok ? body.body : undefined;
+    if (relayed) headers.push(['Content-Type', relayed.contentType]);
+    const response = createResponse(request, res.status, {
+      reason: res.reason,
+      headers,
+      ...(relayed ? { body: relayed.content } : {}),
+    });
+    this.answer(from, request, tx, response);
+  }
+
+  private relayFailure(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    out: OutgoingRequest,
+    status: number,
+  ): void {
+    this.sides[other(from)].dialog.requestFailed(out);
+    this.answer(from, request, tx, createResponse(request, status));
+  }
+
+  private answer(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    response: SipResponse,
+  ): void {
+    const x = this.sides[from];
+    x.dialog.responseSent(incomingRequestFromSip(request), response.status);
+    if (request.method === 'INVITE' && response.status < 300) {
+      // §13.3.1.4: our 2xx to the re-INVITE is ours to retransmit until the ACK.
+      const r: Uas2xxRetransmitter<SipMessage> = new Uas2xxRetransmitter<SipMessage>(
+        tx,
+        response,
+        this.port.clock,
+        () => {
+          this.retransmitters.delete(r);
+        },
+      );
+      this.retransmitters.add(r);
+      r.start();
+      return;
+    }
+    try {
+      tx.respond(response);
+    } catch {
+      // The server transaction ended meanwhile (e.g. Timer on our side); nothing to answer.
+    }
+  }
+
+  private sendBye(side: Side): void {
+    const s = this.sides[side];
+    if (s.dialog.state === 'terminated') return;
+    let bye: OutgoingRequest;
+    try {
+      bye = s.dialog.createRequest('BYE');
+    } catch {
+      s.dialog.terminate('local');
+      return;
+    }
+    try {
+      this.port.sendRequest(sipRequestFromOutgoing(bye), s.destination, {
+        onResponse: (res) => {
+          if (res.kind === 'response') s.dialog.responseReceived(bye, incomingResponseFromSip(res));
+        },
+        onTimeout: () => s.dialog.requestFailed(bye),
+        onTransportError: () => s.dialog.requestFailed(bye),
+      });
+    } catch {
+      s.dialog.terminate('local');
+    }
+  }
+
+  private finish(): void {
+    this.ended = true;
+    for (const r of this.retransmitters) r.ack();
+    this.retransmitters.clear();
+  }
+}
+
+function other(side: Side): Side {
+  return side === 'caller' ? 'callee' : 'caller';
+}

@@ -1,0 +1,28 @@
+import { parseSdp, relaySdp } from '@switchboard/sdp';
+import type { SessionBody } from '../legs/caller-leg.js';
+
+export type BodyRelay =
+  | { readonly ok: true; readonly body: SessionBody | undefined; readonly mediaCount: number }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Checks a session body before it crosses to the other leg. SDP is parsed and relayed with every
+ * m-line kept in place (added video, removed streams with port 0, unknown media types); a body we
+ * cannot read gets 488 (RFC 3261 §21.4.26) instead of being passed on. Other body types go as is.
+ */
+export function relayBody(body: SessionBody | undefined): BodyRelay {
+  if (!body) return { ok: true, body: undefined, mediaCount: 0 };
+  if (!/^application\/sdp\b/i.test(body.contentType)) return { ok: true, body, mediaCount: 0 };
+  try {
+    const parsed = parseSdp(body.content.toString('utf8'));
+    if (parsed.media.length === 0) return { ok: false, reason: 'SDP without media' };
+    const { sdp } = relaySdp(parsed);
+    return {
+      ok: true,
+      body: { contentType: body.contentType, content: Buffer.from(sdp.toString(), 'utf8') },
+      mediaCount: sdp.media.length,
+    };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : 'unreadable SDP' };
+  }
+}

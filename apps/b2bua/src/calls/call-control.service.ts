@@ -1,0 +1,155 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { parseUri, type SipRequest } from '@switchboard/sip';
+import type { Redis } from 'ioredis';
+import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
+import { RegistrationRepository } from '../repositories/registration.repository.js';
+import { CallRecordPublisherService } from '../services/call-record.services.js';
+import { RoutingClientService } from '../services/routing-client.service.js';
+import { SipAuthService } from '../sip/sip-auth.service.js';
+import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
+import { SipStackService } from '../sip/sip-stack.service.js';
+import { CONFIG, LOGGER, REDIS } from '../tokens.js';
+import type { CallDeps } from './call-deps.js';
+import type { CallIdentity } from './call-routing.js';
+import { CallSession } from './call-session.js';
+import { CallTable } from './call-table.js';
+import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
+import { ActiveCallStore } from './records/active-call-store.js';
+
+/** Methods relayed inside a bridged call besides INVITE (re-INVITE) and BYE. */
+const IN_DIALOG = ['BYE', 'UPDATE', 'INFO'] as const;
+
+/**
+ * Call control of the signalling role: INVITE (auth with 407, then a CallSession), CANCEL,
+ * in-dialog requests and ACKs dispatched to their call. Calls live in this process; their live
+ * view is in Redis (`sb:call:*`, `sb:calls`, `sb:ext-calls:*`).
+ */
+@Injectable()
+export class CallControlService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly calls = new CallTable();
+  private deps: CallDeps | undefined;
+
+  constructor(
+    @Inject(SipStackService) private readonly stack: SipStackService,
+    @Inject(SipAuthService) private readonly auth: SipAuthService,
+    @Inject(RoutingClientService) private readonly routing: RoutingClientService,
+    @Inject(CallRecordPublisherService) private readonly records: CallRecordPublisherService,
+    @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
+    @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    this.stack.registerHandler('INVITE', { handle: (i) => this.onInvite(i) });
+    this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
+    for (const m of IN_DIALOG) this.stack.registerHandler(m, { handle: (i) => this.onInDialog(i) });
+    this.stack.onAck((ack) => {
+      const match = this.calls.match(ack);
+      match?.session.handleAck(match.side, ack);
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    const stack = this.stack;
+    this.deps = {
+      port: stack,
+      domain: this.config.sip.domain,
+      allow: stack.allowedMethods.join(', '),
+      logger: this.logger,
+      expander: new RegisteredTargetExpander(this.registrations, stack),
+      requestPlan: (job, signal) => this.routing.requestPlan(job, signal),
+      publishRecord: (record) => this.records.publish(record),
+      liveCalls: new ActiveCallStore(this.redis),
+      rememberAnswer: (pluginId, key, value) => this.pluginState.forPlugin(pluginId).set(key, value),
+      wallNow: () => Date.now(),
+      maxReroutes: 3,
+      retryAfterSeconds: 5,
+    };
+  }
+
+  onApplicationShutdown(): void {
+    for (const session of this.calls.sessions()) session.terminate();
+  }
+
+  private async onInvite(incoming: IncomingSipRequest): Promise<void> {
+    const { request, tx } = incoming;
+    if (request.to.tag !== undefined) {
+      this.onInDialog(incoming);
+      return;
+    }
+    if (this.calls.isOwnLeg(request.callId)) {
+      tx.reply(482, 'Loop Detected'); // one of our own legs came back to us (RFC 3261 §16.3 step 4 spirit)
+      return;
+    }
+    const auth = await this.auth.authenticate(incoming, 'proxy');
+    if (!auth.ok) return;
+    // A CANCEL may have ended the INVITE while the credentials were checked.
+    if (tx.state !== 'proceeding' && tx.state !== 'trying') return;
+    const deps = this.deps;
+    if (!deps) {
+      tx.reply(503, 'Service Unavailable');
+      return;
+    }
+    const identity = identityOf(request, auth.username);
+    if (!identity) {
+      tx.reply(416, 'Unsupported URI Scheme');
+      return;
+    }
+    const table = this.calls;
+    const session: CallSession = new CallSession(deps, identity, request, tx, {
+      legStarted: (callId) => table.addLeg(session, callId),
+      ended: () => table.remove(session),
+    });
+    table.add(session, request.from.tag ?? '');
+    session.start();
+  }
+
+  private onCancel({ tx, cancelTarget }: IncomingSipRequest): void {
+    tx.reply(200);
+    const session = cancelTarget ? this.calls.forCancel(cancelTarget) : undefined;
+    if (session) session.cancelByCaller();
+    else if (cancelTarget && cancelTarget.state === 'proceeding')
+      cancelTarget.reply(487, 'Request Terminated');
+  }
+
+  private onInDialog({ request, tx }: IncomingSipRequest): void {
+    const match = this.calls.match(request);
+    if (!match) {
+      tx.reply(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    match.session.handleRequest(match.side, request, tx);
+  }
+}
+
+/** Caller and destination from the INVITE; undefined for a Request-URI that is not sip:/sips:/tel:. */
+function identityOf(request: SipRequest, username: string): CallIdentity | undefined {
+  let destination: string;
+  try {
+    const uri = parseUri(request.requestUri);
+    if (uri.kind === 'sip') destination = decodeURIComponent(uri.user ?? '');
+    else if (uri.kind === 'tel') destination = uri.number;
+    else return undefined;
+  } catch {
+    return undefined;
+  }
+  const from = request.from;
+  const ua = request.getHeader('User-Agent');
+  return {
+    callerUri: from.uriText,
+    ...(from.displayName ? { callerName: from.displayName } : {}),
+    callerExtension: username,
+    ...(ua ? { callerUserAgent: ua } : {}),
+    destination,
+    requestUri: request.requestUri,
+  };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from '@switchboard/config';
+import type { CallRecordJob } from '../jobs/call-record-job.js';
+import type { RoutingJob } from '../jobs/routing-job.js';
+import type { RoutingOutcome } from '../services/routing-client.service.js';
+import type { CallSipPort } from './call-sip-port.js';
+import type { TargetExpander } from './plan/branch-types.js';
+import type { ActiveCallStore } from './records/active-call-store.js';
+
+/** Everything a call session uses from outside; the service wires the real ones, tests their own. */
+export interface CallDeps {
+  readonly port: CallSipPort;
+  readonly domain: string;
+  readonly allow: string;
+  readonly logger: Logger;
+  readonly expander: TargetExpander;
+  readonly requestPlan: (job: RoutingJob, signal: AbortSignal) => Promise<RoutingOutcome>;
+  readonly publishRecord: (record: CallRecordJob) => Promise<void>;
+  readonly liveCalls: ActiveCallStore;
+  readonly rememberAnswer: (pluginId: string, key: string, value: string) => Promise<void>;
+  /** Unix ms now (records); the call's timers run on `port.clock`. */
+  readonly wallNow: () => number;
+  /** `reroute` asks the plugins again at most this many times per call. */
+  readonly maxReroutes: number;
+  /** Seconds in Retry-After of the 503 when routing fails or times out. */
+  readonly retryAfterSeconds: number;
+  /** Where routing failures go instead of 503 (a dialable URI), when configured. */
+  readonly fallbackUri?: string;
+}
+
+/** What the session tells the call table about the Call-IDs it owns. */
+export interface CallTableHooks {
+  legStarted(callId: string): void;
+  ended(): void;
+}

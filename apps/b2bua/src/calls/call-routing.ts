@@ -1,0 +1,111 @@
+import type { CallAttempt, RoutingPlan } from '@switchboard/plugin-sdk';
+import type { CallDeps } from './call-deps.js';
+import type { Disposition } from './records/call-record-builder.js';
+
+/** Who calls and what they dialled, as the plugins see it. */
+export interface CallIdentity {
+  readonly callerUri: string;
+  readonly callerName?: string;
+  readonly callerExtension?: string;
+  readonly callerUserAgent?: string;
+  /** The Request-URI's user part. */
+  readonly destination: string;
+  readonly requestUri: string;
+}
+
+export interface RouteRequest {
+  readonly callId: string;
+  readonly identity: CallIdentity;
+  readonly receivedAt: string;
+  readonly history: readonly CallAttempt[];
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+}
+
+export type RouteResult =
+  | { readonly kind: 'plan'; readonly pluginId: string; readonly plan: RoutingPlan }
+  | { readonly kind: 'cancelled' }
+  | {
+      readonly kind: 'reject';
+      readonly status: number;
+      readonly reason: string;
+      readonly headers: ReadonlyArray<readonly [string, string]>;
+      readonly disposition: Disposition;
+      readonly cause: string;
+    };
+
+/**
+ * Asks the routing queue for a plan (bounded wait in RoutingClientService) and maps what cannot
+ * be dialled to the caller's answer: nobody knows the destination → 404; a plugin failure, a
+ * timeout or a queue error → the configured fallback, else 503 with Retry-After (never a hung call).
+ */
+export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<RouteResult> {
+  const outcome = await deps
+    .requestPlan(
+      {
+        call: {
+          callId: req.callId,
+          caller: {
+            uri: req.identity.callerUri.slice(0, 1024),
+            ...(req.identity.callerName ? { displayName: req.identity.callerName.slice(0, 255) } : {}),
+            ...(req.identity.callerExtension ? { extension: req.identity.callerExtension } : {}),
+          },
+          destination: req.identity.destination.slice(0, 255) || '(none)',
+          requestUri: req.identity.requestUri.slice(0, 1024),
+          receivedAt: req.receivedAt,
+          history: req.history.slice(-16).map((h) => ({ ...h, tried: [...h.tried] })),
+        },
+        attempt: req.attempt,
+      },
+      req.signal,
+    )
+    .catch((err: unknown) => ({ kind: 'queue-error' as const, message: String(err) }));
+  switch (outcome.kind) {
+    case 'plan':
+      return { kind: 'plan', pluginId: outcome.pluginId, plan: outcome.plan };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'no-route':
+      return {
+        kind: 'reject',
+        status: 404,
+        reason: 'Not Found',
+        headers: [],
+        disposition: 'rejected',
+        cause: 'no route',
+      };
+    case 'plugin-failed':
+      return unavailable(deps, `plugin ${outcome.pluginId} ${outcome.failure}`);
+    case 'timeout':
+      return unavailable(deps, 'routing timeout');
+    case 'queue-error':
+      return unavailable(deps, 'routing queue error');
+  }
+}
+
+function unavailable(deps: CallDeps, cause: string): RouteResult {
+  if (deps.fallbackUri) {
+    return {
+      kind: 'plan',
+      pluginId: 'fallback',
+      plan: {
+        steps: [
+          {
+            type: 'dial',
+            mode: 'parallel',
+            targets: [{ kind: 'uri', uri: deps.fallbackUri }],
+            ringTimeoutSeconds: 30,
+          },
+        ],
+      },
+    };
+  }
+  return {
+    kind: 'reject',
+    status: 503,
+    reason: 'Service Unavailable',
+    headers: [['Retry-After', String(deps.retryAfterSeconds)]],
+    disposition: 'failed',
+    cause,
+  };
+}

@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import type { DialStep, FailureOutcome, CallAttempt } from '@switchboard/plugin-sdk';
+import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import { CallBridge, type Side } from './bridge/call-bridge.js';
+import { relayBody } from './bridge/session-body-relay.js';
+import type { CallDeps, CallTableHooks } from './call-deps.js';
+import { CalleeLeg } from './legs/callee-leg.js';
+import { bodyOf, CallerLeg } from './legs/caller-leg.js';
+import { uriDestination } from './legs/leg-destination.js';
+import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
+import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
+import {
+  buildCallRecord,
+  dispositionOfStatus,
+  type Disposition,
+  type HangupSide,
+} from './records/call-record-builder.js';
+import { routeCall, type CallIdentity } from './call-routing.js';
+
+type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'ended';
+
+/**
+ * One call through the B2BUA, from the caller's INVITE to the call record:
+ * routing (plan from the queue) → dialling (PlanExecutor, CalleeLegs) → answering (2xx sent,
+ * waiting for the caller's ACK) → bridged (CallBridge relays mid-call requests) → ended.
+ * Every path through `end` clears timers, dialogs, live state and publishes one record.
+ */
+export class CallSession implements BranchLauncher<SipResponse> {
+  readonly id = randomUUID();
+  private state: SessionState = 'routing';
+  private readonly caller: CallerLeg;
+  private readonly routingAbort = new AbortController();
+  private executor: PlanExecutor<SipResponse> | undefined;
+  private readonly legs = new Map<string, CalleeLeg>();
+  private readonly finishedLegs: PlanExecutor<SipResponse>['legs'][] = [];
+  private winner: CalleeLeg | undefined;
+  private bridge: CallBridge | undefined;
+  private readonly startedAt: number;
+  private readonly startedWall: number;
+  private ringingAt: number | undefined;
+  private answeredAt: number | undefined;
+  private answeredBy: string | undefined;
+  private readonly extensions = new Set<string>();
+  private history: CallAttempt[] = [];
+  private attempt = 0;
+  private pluginId = '';
+  private destination: string;
+
+  constructor(
+    private readonly deps: CallDeps,
+    private readonly identity: CallIdentity,
+    invite: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    private readonly table: CallTableHooks,
+  ) {
+    const origin = tx.origin;
+    this.caller = new CallerLeg(
+      deps.port,
+      invite,
+      tx,
+      { host: origin.source.host, port: origin.source.port, protocol: origin.transport.protocol },
+      deps.allow,
+    );
+    this.destination = identity.destination;
+    this.startedAt = deps.port.clock.now();
+    this.startedWall = deps.wallNow();
+    if (identity.callerExtension) this.extensions.add(identity.callerExtension);
+  }
+
+  get callerCallId(): string {
+    return this.caller.invite.callId;
+  }
+
+  get inviteTx(): ServerTransaction<SipMessage> {
+    return this.caller.tx;
+  }
+
+  start(): void {
+    this.soft(
+      this.deps.liveCalls.started({
+        id: this.id,
+        from: this.identity.callerUri,
+        ...(this.identity.callerName ? { fromDisplayName: this.identity.callerName } : {}),
+        to: this.identity.destination,
+        startedAt: this.startedWall,
+        ...(this.identity.callerExtension ? { callerExtension: this.identity.callerExtension } : {}),
+      }),
+    );
+    void this.route();
+  }
+
+  /** The caller's CANCEL (RFC 3261 §9.2): 487 to the INVITE; a plan still being computed is discarded. */
+  cancelByCaller(): void {
+    if (this.state !== 'routing' && this.state !== 'dialling') return;
+    this.routingAbort.abort();
+    this.executor?.cancel();
+    this.caller.reject(487, 'Request Terminated');
+    this.end('cancelled', 'caller', 'CANCEL');
+  }
+
+  /** A request inside the caller's dialog or a callee leg's dialog. */
+  handleRequest(side: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    if (!this.bridge || this.state === 'ended') {
+      tx.reply(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    this.bridge.handleRequest(side, request, tx);
+  }
+
+  handleAck(side: Side, ack: SipRequest): void {
+    if (side === 'caller' && ack.cseq.seq === this.caller.invite.cseq.seq) {
+      this.caller.acked();
+      this.caller.dialog?.receiveRequest({
+        method: 'ACK',
+        requestUri: ack.requestUri,
+        callId: ack.callId,
+        cseq: { seq: ack.cseq.seq, method: 'ACK' },
+        from: { uri: ack.from.uriText, ...(ack.from.tag ? { tag: ack.from.tag } : {}) },
+        to: { uri: ack.to.uriText, ...(ack.to.tag ? { tag: ack.to.tag } : {}) },
+        recordRoute: [],
+        hasBody: ack.body.length > 0,
+      });
+      if (this.state === 'answering') {
+        this.state = 'bridged';
+        this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
+      }
+      return;
+    }
+    this.bridge?.handleAck(side, ack);
+  }
+
+  /** Shutdown or an operator hang-up: BYE on both legs of an answered call, 503/487 otherwise. */
+  terminate(): void {
+    if (this.state === 'routing' || this.state === 'dialling') {
+      this.routingAbort.abort();
+      this.executor?.cancel();
+      this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
+      this.end('failed', 'system', 'shutdown');
+    } else if (this.state !== 'ended') {
+      this.bridge?.hangUpBoth();
+      this.end('answered', 'system', 'shutdown');
+    }
+  }
+
+  // --- routing ---------------------------------------------------------------------------------
+
+  private async route(): Promise<void> {
+    const result = await routeCall(this.deps, {
+      callId: this.id,
+      identity: { ...this.identity, destination: this.destination },
+      receivedAt: new Date(this.startedWall).toISOString(),
+      history: this.history,
+      attempt: this.attempt,
+      signal: this.routingAbort.signal,
+    });
+    if (this.state !== 'routing') return; // cancelled meanwhile: the late plan is discarded
+    if (result.kind === 'plan') {
+      this.pluginId = result.pluginId;
+      this.state = 'dialling';
+      this.executor = new PlanExecutor<SipResponse>(
+        result.plan,
+        {
+          clock: this.deps.port.clock,
+          launcher: this,
+          expander: this.deps.expander,
+          pluginId: result.pluginId,
+          destination: this.destination,
+        },
+        {
+          provisional: (status, response) => this.relayProvisional(status, response),
+          answered: (response, targetKey, step) => this.answered(response, targetKey, step),
+          finished: (end) => this.planFinished(end),
+        },
+      );
+      this.executor.start();
+      return;
+    }
+    if (result.kind === 'cancelled') return;
+    this.failTo(result.status, result.reason, result.headers, result.disposition, result.cause);
+  }
+
+  private planFinished(end: PlanEnd): void {
+    if (this.executor) this.finishedLegs.push(this.executor.legs);
+    switch (end.kind) {
+      case 'reject':
+        return this.failTo(
+          end.status,
+          end.reason,
+          [],
+          dispositionOfStatus(end.status),
+          `plan: ${end.status}`,
+        );
+      case 'redirect':
+        return this.failTo(
+          end.status,
+          end.status === 301 ? 'Moved Permanently' : 'Moved Temporarily',
+          end.contacts.map((c) => ['Contact', `<${c}>`] as const),
+          'redirected',
+          'plan: redirect',
+        );
+      case 'voicemail':
+        // The voicemail service arrives with its own issue; until then a clear 480.
+        return this.failTo(
+          480,
+          'Voicemail Not Available',
+          [],
+          'no_answer',
+          `voicemail ${end.mailbox} unavailable`,
+        );
+      case 'reroute':
+        if (this.attempt >= this.deps.maxReroutes) {
+          return this.failTo(480, 'Temporarily Unavailable', [], 'failed', 'too many reroutes');
+        }
+        this.history = [...this.history, end.attempt];
+        this.attempt += 1;
+        if (end.destination) this.destination = end.destination;
+        this.executor = undefined;
+        this.state = 'routing';
+        void this.route();
+        return;
+    }
+  }
+
+  private failTo(
+    status: number,
+    reason: string,
+    headers: ReadonlyArray<readonly [string, string]>,
+    disposition: Disposition,
+    cause: string,
+  ): void {
+    if (this.state === 'ended') return;
+    this.caller.reject(status, reason, [...headers]);
+    this.end(disposition, status >= 500 && disposition === 'failed' ? 'system' : 'callee', cause, status);
+  }
+
+  // --- dialling --------------------------------------------------------------------------------
+
+  launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
+    const invite = this.caller.invite;
+    const destination = spec.destination ?? uriDestination(spec.uri);
+    const display =
+      step.callerId?.displayName ?? `${step.callerId?.prefix ?? ''}${this.identity.callerName ?? ''}`;
+    const leg = new CalleeLeg(
+      this.deps.port,
+      {
+        requestUri: spec.uri,
+        destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
+        from: { uri: this.identity.callerUri, ...(display ? { displayName: display } : {}) },
+        to: {
+          uri: /^[0-9*#+]+$/.test(spec.targetKey) ? `sip:${spec.targetKey}@${this.deps.domain}` : spec.uri,
+        },
+        maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
+        ...(bodyOf(invite) ? { body: bodyOf(invite) } : {}),
+        allow: this.deps.allow,
+        callId: `${randomUUID()}@switchboard`,
+      },
+      listener,
+    );
+    this.legs.set(leg.callId, leg);
+    this.table.legStarted(leg.callId);
+    if (!destination) listener.failed(404, undefined);
+    else leg.start();
+    return leg;
+  }
+
+  private relayProvisional(status: number, response: SipResponse): void {
+    this.ringingAt ??= this.deps.port.clock.now();
+    const relay = relayBody(bodyOf(response));
+    this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined);
+    this.soft(this.deps.liveCalls.state(this.id, 'ringing'));
+  }
+
+  private answered(response: SipResponse, targetKey: string, step: DialStep): void {
+    const leg = this.legs.get(response.callId);
+    if (!leg?.dialog || !this.caller.open) {
+      leg?.hangUp();
+      return;
+    }
+    this.winner = leg;
+    this.state = 'answering';
+    this.answeredAt = this.deps.port.clock.now();
+    this.answeredBy = targetKey;
+    const relay = relayBody(bodyOf(response));
+    const callerDialog = this.caller.answer(relay.ok ? relay.body : bodyOf(response), {}, () => {
+      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+      this.bridge?.hangUpBoth();
+      this.end('failed', 'system', 'no ACK from caller');
+    });
+    this.bridge = new CallBridge(
+      this.deps.port,
+      {
+        caller: {
+          dialog: callerDialog,
+          destination: this.caller.destination,
+          contact: this.deps.port.localUri(this.caller.destination.protocol),
+        },
+        callee: {
+          dialog: leg.dialog,
+          destination: leg.destination,
+          contact: this.deps.port.localUri(leg.destination.protocol),
+        },
+      },
+      { onHangup: (side) => this.end('answered', side, 'BYE') },
+      this.deps.allow,
+    );
+    const answeredWall = this.toEpoch(this.answeredAt);
+    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+    if (/^[0-9*#+]+$/.test(targetKey)) {
+      this.extensions.add(targetKey);
+      this.soft(this.deps.liveCalls.joined(this.id, targetKey, answeredWall));
+    }
+    if (step.rememberAnswerAs)
+      this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
+  }
+
+  // --- teardown --------------------------------------------------------------------------------
+
+  private end(disposition: Disposition, side: HangupSide, cause: string, status?: number): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.routingAbort.abort();
+    this.executor?.cancel();
+    if (this.executor && !this.finishedLegs.includes(this.executor.legs))
+      this.finishedLegs.push(this.executor.legs);
+    for (const leg of this.legs.values()) leg.dispose();
+    this.caller.dispose();
+    this.table.ended();
+    this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
+    const record = buildCallRecord(
+      {
+        id: this.id,
+        callerNumber: this.identity.callerExtension ?? this.identity.callerUri,
+        ...(this.identity.callerName ? { callerName: this.identity.callerName } : {}),
+        calleeNumber: this.identity.destination,
+        ...(this.answeredBy ? { answeredBy: this.answeredBy } : {}),
+        startedAt: this.startedAt,
+        ...(this.ringingAt === undefined ? {} : { ringingAt: this.ringingAt }),
+        ...(this.answeredAt === undefined ? {} : { answeredAt: this.answeredAt }),
+        endedAt: this.deps.port.clock.now(),
+        disposition,
+        hangupCause: status === undefined ? cause : `${status} ${cause}`,
+        hangupSide: side,
+        legs: this.finishedLegs.flat(),
+      },
+      (t) => this.toEpoch(t),
+    );
+    this.soft(this.deps.publishRecord(record));
+    this.deps.logger.info({ call: this.id, disposition, side, cause }, 'call ended');
+  }
+
+  private toEpoch(t: number): number {
+    return Math.round(this.startedWall + (t - this.startedAt));
+  }
+
+  /** Soft-state writes never break a call; their failures are logged. */
+  private soft(p: Promise<unknown>): void {
+    p.catch((err: unknown) => this.deps.logger.warn({ err, call: this.id }, 'call side effect failed'));
+  }
+}
+
+export type { FailureOutcome };

@@ -1,0 +1,62 @@
+import type { SipMessage, SipRequest } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import type { Side } from './bridge/call-bridge.js';
+import type { CallSession } from './call-session.js';
+
+/**
+ * Finds the call a request belongs to: the caller's dialog by Call-ID + the caller's tag, a
+ * callee leg by its own Call-ID (ours, unique per leg), a CANCEL by the INVITE transaction.
+ */
+export class CallTable {
+  private readonly byCaller = new Map<string, CallSession>();
+  private readonly byLeg = new Map<string, CallSession>();
+  private readonly byInvite = new Map<ServerTransaction<SipMessage>, CallSession>();
+  private readonly keysOf = new Map<CallSession, { caller: string; legs: string[] }>();
+
+  get size(): number {
+    return this.keysOf.size;
+  }
+
+  sessions(): CallSession[] {
+    return [...this.keysOf.keys()];
+  }
+
+  add(session: CallSession, callerTag: string): void {
+    const caller = `${session.callerCallId};${callerTag}`;
+    this.byCaller.set(caller, session);
+    this.byInvite.set(session.inviteTx, session);
+    this.keysOf.set(session, { caller, legs: [] });
+  }
+
+  addLeg(session: CallSession, callId: string): void {
+    this.byLeg.set(callId, session);
+    this.keysOf.get(session)?.legs.push(callId);
+  }
+
+  remove(session: CallSession): void {
+    const keys = this.keysOf.get(session);
+    if (!keys) return;
+    this.byCaller.delete(keys.caller);
+    for (const leg of keys.legs) this.byLeg.delete(leg);
+    this.byInvite.delete(session.inviteTx);
+    this.keysOf.delete(session);
+  }
+
+  /** Is this Call-ID one of our own outgoing legs? (An INVITE coming back to us is a loop.) */
+  isOwnLeg(callId: string): boolean {
+    return this.byLeg.has(callId);
+  }
+
+  forCancel(invite: ServerTransaction<SipMessage>): CallSession | undefined {
+    return this.byInvite.get(invite);
+  }
+
+  /** The call and side of an in-dialog request (or ACK). */
+  match(request: SipRequest): { session: CallSession; side: Side } | undefined {
+    const leg = this.byLeg.get(request.callId);
+    if (leg) return { session: leg, side: 'callee' };
+    const tag = request.from.tag;
+    const caller = tag === undefined ? undefined : this.byCaller.get(`${request.callId};${tag}`);
+    return caller ? { session: caller, side: 'caller' } : undefined;
+  }
+}

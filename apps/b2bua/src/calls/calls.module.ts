@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
+import { RegistrationRepository } from '../repositories/registration.repository.js';
+import { CallRecordPublisherService } from '../services/call-record.services.js';
+import { RoutingClientService } from '../services/routing-client.service.js';
+import { SipModule } from '../sip/sip.module.js';
+import { CallControlService } from './call-control.service.js';
+
+/**
+ * Call control of the signalling role. Provides the routing client and the call-record publisher
+ * it uses (the signalling root module need not list them again).
+ */
+@Module({
+  imports: [SipModule],
+  providers: [
+    RoutingClientService,
+    CallRecordPublisherService,
+    RegistrationRepository,
+    PluginStateRepository,
+    CallControlService,
+  ],
+  exports: [CallControlService],
+})
+export class CallsModule {}

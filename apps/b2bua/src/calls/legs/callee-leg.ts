@@ -1,0 +1,205 @@
+import {
+  type Dialog,
+  UacInviteDialogs,
+  incomingResponseFromSip,
+  sipRequestFromOutgoing,
+  type OutgoingRequest,
+} from '@switchboard/dialog';
+import { generateTag, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
+import type { ClientTransaction, ResolvedTarget } from '@switchboard/transactions';
+import type { CallSipPort } from '../call-sip-port.js';
+import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
+import { buildCancel } from './cancel-request.js';
+
+/** What the outgoing INVITE carries from the caller's side. */
+export interface CalleeLegInit {
+  readonly requestUri: string;
+  readonly destination: ResolvedTarget;
+  readonly from: { readonly uri: string; readonly displayName?: string };
+  readonly to: { readonly uri: string };
+  /** The caller's Max-Forwards minus one (RFC 7332 §3 / RFC 3261 §16.6 step 3). */
+  readonly maxForwards: number;
+  readonly body?: { readonly contentType: string; readonly content: Buffer };
+  readonly allow: string;
+  /** Call-ID of this leg; fresh per leg (a B2BUA never reuses the caller's). */
+  readonly callId: string;
+}
+
+export interface CalleeLegHooks {
+  /** A 2xx arrived after we cancelled (or from a second fork branch): it was ACKed and BYE sent. */
+  onLateAnswerHungUp?(): void;
+  /** The leg is finished with (final failure, cancelled and settled, or BYE sent): forget its Call-ID. */
+  onDone?(leg: CalleeLeg): void;
+}
+
+/**
+ * One outgoing INVITE of the B2BUA (the UAC side of a bridged call): its own Call-ID, From tag,
+ * Contact and Via. States: calling → proceeding (1xx) → answered | failed | cancelled. A CANCEL
+ * before any 1xx waits for one (RFC 3261 §9.1); a 2xx after our CANCEL is ACKed and ended with BYE.
+ */
+export class CalleeLeg implements BranchHandle {
+  private state: 'calling' | 'proceeding' | 'answered' | 'failed' | 'cancelled' = 'calling';
+  private provisionalSeen = false;
+  private pendingCancel: CancelCause | undefined;
+  private tx: ClientTransaction<SipMessage> | undefined;
+  private readonly outgoing: OutgoingRequest;
+  private readonly uac: UacInviteDialogs;
+  private sentInvite: SipRequest | undefined;
+  /** The confirmed dialog once answered. */
+  dialog: Dialog | undefined;
+
+  constructor(
+    private readonly port: CallSipPort,
+    readonly init: CalleeLegInit,
+    private readonly listener: BranchListener<SipResponse>,
+    private readonly hooks: CalleeLegHooks = {},
+  ) {
+    const localContact = port.localUri(init.destination.protocol);
+    this.outgoing = {
+      method: 'INVITE',
+      requestUri: init.requestUri,
+      route: [],
+      from: { ...init.from, tag: generateTag() },
+      to: { uri: init.to.uri },
+      callId: init.callId,
+      cseq: { seq: 1, method: 'INVITE' },
+      contact: localContact,
+      maxForwards: init.maxForwards,
+      headers: [{ name: 'Allow', value: init.allow }],
+      ...(init.body ? { body: { contentType: init.body.contentType, content: init.body.content } } : {}),
+    };
+    this.uac = new UacInviteDialogs(this.outgoing, { clock: port.clock, localContact });
+  }
+
+  get destination(): ResolvedTarget {
+    return this.init.destination;
+  }
+
+  get callId(): string {
+    return this.init.callId;
+  }
+
+  start(): void {
+    const request = sipRequestFromOutgoing(this.outgoing);
+    try {
+      this.tx = this.port.sendRequest(request, this.init.destination, {
+        onResponse: (res) => {
+          if (res.kind === 'response') this.onResponse(res);
+        },
+        onTimeout: () => this.onNoResponse(),
+        onTransportError: () => this.onNoResponse(),
+      });
+      this.sentInvite = this.tx.request as SipRequest;
+    } catch {
+      // No transport for this destination: the branch fails like an unreachable one.
+      this.state = 'failed';
+      this.listener.failed(503, undefined);
+      this.hooks.onDone?.(this);
+    }
+  }
+
+  cancel(cause: CancelCause): void {
+    if (this.state !== 'calling' && this.state !== 'proceeding') return;
+    this.state = 'cancelled';
+    if (this.provisionalSeen) this.sendCancel(cause);
+    else this.pendingCancel = cause;
+  }
+
+  /** Ends an answered leg with BYE (teardown). */
+  hangUp(): void {
+    const dialog = this.dialog;
+    if (!dialog || dialog.state === 'terminated') return;
+    this.sendBye(dialog);
+  }
+
+  dispose(): void {
+    this.uac.dispose();
+  }
+
+  private onResponse(res: SipResponse): void {
+    const status = res.status;
+    let outcome;
+    try {
+      outcome = this.uac.receiveResponse(incomingResponseFromSip(res));
+    } catch {
+      return; // a response we cannot read is treated as not received
+    }
+    if (status < 200) {
+      this.provisionalSeen = true;
+      if (this.pendingCancel !== undefined) {
+        this.sendCancel(this.pendingCancel);
+        this.pendingCancel = undefined;
+      }
+      if (this.state === 'calling') this.state = 'proceeding';
+      if (this.state === 'proceeding' && status > 100) this.listener.provisional(status, res);
+      return;
+    }
+    if (outcome.kind === 'success') {
+      void this.port
+        .sendAck(sipRequestFromOutgoing(outcome.ack), this.init.destination)
+        .catch(() => undefined);
+      if (outcome.retransmission) return;
+      if (this.state === 'calling' || this.state === 'proceeding') {
+        if (outcome.first) {
+          this.state = 'answered';
+          this.dialog = outcome.dialog;
+          this.listener.answered(res);
+          return;
+        }
+      }
+      // §13.2.2.4 / fork race: a 2xx we no longer want is ACKed, then ended with BYE.
+      this.sendBye(outcome.dialog);
+      this.hooks.onLateAnswerHungUp?.();
+      return;
+    }
+    if (this.state === 'calling' || this.state === 'proceeding') {
+      this.state = 'failed';
+      const contacts = status >= 300 && status < 400 ? contactsOf(res) : undefined;
+      this.listener.failed(status, res, contacts);
+    }
+    this.hooks.onDone?.(this);
+  }
+
+  private onNoResponse(): void {
+    this.uac.transactionFailed();
+    if (this.state === 'calling' || this.state === 'proceeding') {
+      this.state = 'failed';
+      this.listener.failed(408, undefined);
+    }
+    this.hooks.onDone?.(this);
+  }
+
+  private sendCancel(cause: CancelCause): void {
+    const invite = this.sentInvite;
+    const tx = this.tx;
+    if (!invite || !tx) return;
+    try {
+      this.port.sendRequest(buildCancel(invite, cause), this.init.destination, {}, { branch: tx.branch });
+    } catch {
+      // The transport is gone: Timer B ends the INVITE transaction anyway.
+    }
+  }
+
+  private sendBye(dialog: Dialog): void {
+    const bye = dialog.createRequest('BYE');
+    try {
+      this.port.sendRequest(sipRequestFromOutgoing(bye), this.init.destination, {
+        onResponse: (res) => {
+          if (res.kind === 'response') dialog.responseReceived(bye, incomingResponseFromSip(res));
+        },
+        onTimeout: () => dialog.requestFailed(bye),
+      });
+    } catch {
+      dialog.terminate('local');
+    }
+  }
+}
+
+function contactsOf(res: SipResponse): string[] {
+  try {
+    const contacts = res.contacts;
+    return contacts === '*' ? [] : contacts.map((c) => c.uriText);
+  } catch {
+    return [];
+  }
+}

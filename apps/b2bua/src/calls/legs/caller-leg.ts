@@ -1,0 +1,109 @@
+import { Dialog, incomingRequestFromSip, type DialogHooks } from '@switchboard/dialog';
+import { createResponse, generateTag, type SipMessage, type SipRequest } from '@switchboard/sip';
+import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
+import type { CallSipPort } from '../call-sip-port.js';
+
+export interface SessionBody {
+  readonly contentType: string;
+  readonly content: Buffer;
+}
+
+/** The body of a message as a SessionBody (undefined when empty). */
+export function bodyOf(message: SipMessage): SessionBody | undefined {
+  if (message.body.length === 0) return undefined;
+  return { contentType: message.getHeader('Content-Type') ?? 'application/sdp', content: message.body };
+}
+
+/**
+ * The caller's side of a call (the UAS half of the B2BUA): provisional relay, the final answer,
+ * the 2xx retransmitted until the ACK (RFC 3261 §13.3.1.4), and the dialog for mid-call requests.
+ * States: proceeding → answered (2xx sent, waiting for ACK) → confirmed | rejected.
+ */
+export class CallerLeg {
+  readonly localTag = generateTag();
+  private state: 'proceeding' | 'answered' | 'confirmed' | 'rejected' = 'proceeding';
+  private retransmitter: Uas2xxRetransmitter<SipMessage> | undefined;
+  dialog: Dialog | undefined;
+
+  constructor(
+    private readonly port: CallSipPort,
+    readonly invite: SipRequest,
+    readonly tx: ServerTransaction<SipMessage>,
+    /** Where the caller really is (its request's source): in-dialog requests go there. */
+    readonly destination: ResolvedTarget,
+    private readonly allow: string,
+  ) {}
+
+  get open(): boolean {
+    return this.state === 'proceeding';
+  }
+
+  get confirmed(): boolean {
+    return this.state === 'confirmed';
+  }
+
+  /** Relays a 180/183 (with early-media SDP when the callee sent one). */
+  provisional(status: number, reason: string, body: SessionBody | undefined): void {
+    if (this.state !== 'proceeding') return;
+    const headers: Array<readonly [string, string]> = [['Contact', `<${this.contact}>`]];
+    if (body) headers.push(['Content-Type', body.contentType]);
+    this.tx.respond(
+      createResponse(this.invite, status, {
+        reason,
+        toTag: this.localTag,
+        headers,
+        ...(body ? { body: body.content } : {}),
+      }),
+    );
+  }
+
+  /** A final non-2xx answer; `headers` e.g. Retry-After or the Contacts of a 3xx. */
+  reject(status: number, reason: string, headers: Array<readonly [string, string]> = []): void {
+    if (this.state !== 'proceeding') return;
+    this.state = 'rejected';
+    try {
+      this.tx.respond(createResponse(this.invite, status, { reason, toTag: this.localTag, headers }));
+    } catch {
+      // The INVITE transaction already ended (e.g. its final answer was sent by a CANCEL race).
+    }
+  }
+
+  /** Sends the 2xx with the callee's answer and creates the caller-side dialog. */
+  answer(body: SessionBody | undefined, hooks: DialogHooks, onNoAck: () => void): Dialog {
+    const dialog = Dialog.asUas(incomingRequestFromSip(this.invite), this.localTag, {
+      clock: this.port.clock,
+      localContact: this.contact,
+      hooks,
+    });
+    const headers: Array<readonly [string, string]> = [
+      ['Contact', `<${this.contact}>`],
+      ['Allow', this.allow],
+    ];
+    if (body) headers.push(['Content-Type', body.contentType]);
+    const ok = createResponse(this.invite, 200, {
+      toTag: this.localTag,
+      headers,
+      ...(body ? { body: body.content } : {}),
+    });
+    this.state = 'answered';
+    this.dialog = dialog;
+    dialog.responseSent(incomingRequestFromSip(this.invite), 200);
+    this.retransmitter = new Uas2xxRetransmitter(this.tx, ok, this.port.clock, onNoAck);
+    this.retransmitter.start();
+    return dialog;
+  }
+
+  /** The ACK for our 2xx. */
+  acked(): void {
+    this.retransmitter?.ack();
+    if (this.state === 'answered') this.state = 'confirmed';
+  }
+
+  dispose(): void {
+    this.retransmitter?.ack();
+  }
+
+  private get contact(): string {
+    return this.port.localUri(this.destination.protocol);
+  }
+}

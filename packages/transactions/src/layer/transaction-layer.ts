@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { type Clock } from '../clock.js';
-import { type MessageInfo } from '../matching/message-info.js';
+import { type MessageInfo, type ViaInfo } from '../matching/message-info.js';
 import {
   cancelTargetKey,
   clientKey,
@@ -37,7 +37,7 @@ export interface TransactionUser<M> {
   onStrayResponse?(response: M, origin: RequestSource): void;
   /** Timer H fired (no ACK), or a transport error while sending a response. */
   onServerError?(tx: ServerTransaction<M>, error: Error | 'timeout'): void;
-  /** A datagram or stream message that could not be parsed or lacks mandatory headers. */
+  /** A message that could not be parsed, lacks mandatory headers, or whose handling threw. */
   onBadMessage?(error: unknown, packet: InboundPacket): void;
 }
 
@@ -139,8 +139,13 @@ export class TransactionLayer<M> {
       source: packet.source,
       flowId: packet.flowId,
     };
-    if (info.isRequest) this.receiveRequest(message, info, origin);
-    else this.receiveResponse(message, info, origin);
+    try {
+      if (info.isRequest) this.receiveRequest(message, info, origin);
+      else this.receiveResponse(message, info, origin);
+    } catch (err) {
+      // Never let one message (or a TU callback) throw into the socket's event handler.
+      this.tu?.onBadMessage?.(err, packet);
+    }
   }
 
   /** "Bad input gets a clear answer": a 400 with the parser's reason, sent back statelessly. */
@@ -162,13 +167,7 @@ export class TransactionLayer<M> {
     else this.tu?.onStrayResponse?.(response, origin);
   }
 
-  private receiveRequest(raw: M, info: MessageInfo, origin: RequestSource): void {
-    // §18.2.1 / RFC 3581: record where the request really came from.
-    const stamp = receivedParams(info.via, origin.source);
-    const request =
-      stamp.received !== undefined || stamp.rport !== undefined
-        ? this.codec.withReceived(raw, stamp.received, stamp.rport)
-        : raw;
+  private receiveRequest(request: M, info: MessageInfo, origin: RequestSource): void {
     const key = serverKey(info);
     const existing = this.servers.get(key);
 
@@ -184,27 +183,38 @@ export class TransactionLayer<M> {
       existing.receive(request, false);
       return;
     }
+    const fresh = this.stamp(request, info, origin);
     const mk = mergeKey(info);
     const sibling = mk !== undefined ? this.merged.get(mk) : undefined;
     if (sibling !== undefined && sibling !== key && this.servers.has(sibling)) {
       // §8.2.2.2: the same request reached us by two paths; only the first is processed.
-      this.createServer(request, info, origin, key, undefined, false).reply(482, 'Loop Detected');
+      this.createServer(fresh, info, origin, key, undefined, false).reply(482, 'Loop Detected');
       return;
     }
     if (info.method === 'CANCEL') {
       const target = this.servers.get(cancelTargetKey(info));
-      const tx = this.createServer(request, info, origin, key, undefined, false);
+      const tx = this.createServer(fresh, info, origin, key, undefined, false);
       // §9.2: no matching INVITE transaction means 481.
       if (!target || target.method !== 'INVITE') tx.reply(481, 'Call/Transaction Does Not Exist');
-      else this.tu?.onRequest(request, tx, { cancelTarget: target });
+      else this.tu?.onRequest(fresh.message, tx, { cancelTarget: target });
       return;
     }
-    const tx = this.createServer(request, info, origin, key, mk, this.options.autoTrying ?? true);
-    this.tu?.onRequest(request, tx, {});
+    const tx = this.createServer(fresh, info, origin, key, mk, this.options.autoTrying ?? true);
+    this.tu?.onRequest(fresh.message, tx, {});
+  }
+
+  /** §18.2.1 / RFC 3581: records where a new request really came from in its top Via. */
+  private stamp(request: M, info: MessageInfo, origin: RequestSource): { message: M; via: ViaInfo } {
+    const { received, rport } = receivedParams(info.via, origin.source);
+    if (received === undefined && rport === undefined) return { message: request, via: info.via };
+    return {
+      message: this.codec.withReceived(request, received, rport),
+      via: { ...info.via, received: received ?? info.via.received, rport: rport ?? info.via.rport },
+    };
   }
 
   private createServer(
-    request: M,
+    { message: request, via }: { message: M; via: ViaInfo },
     info: MessageInfo,
     origin: RequestSource,
     key: string,
@@ -217,7 +227,6 @@ export class TransactionLayer<M> {
     const machine = isInvite
       ? new InviteServerTransaction<M>(ctx, trying)
       : new NonInviteServerTransaction<M>(ctx);
-    const via = this.codec.info(request).via;
     const destination = responseTarget(via, origin.source);
     const serialize = this.memoSerialize(undefined, undefined);
     // The runner's callbacks need the handle that wraps the runner itself.

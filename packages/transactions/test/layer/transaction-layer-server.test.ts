@@ -159,4 +159,23 @@ describe('TransactionLayer, server side', () => {
     expect(tcp.sent[0]?.flowId).toBe('tcp-7');
     expect(layer.size.servers).toBe(0);
   });
+
+  it('contains a TU that throws: the error is reported, the socket handler survives', () => {
+    const clock = new FakeClock();
+    const udp = new FakeTransport();
+    const layer = new TransactionLayer<SipMessage>({
+      codec: new SwitchboardSipCodec(),
+      clock,
+      transports: [udp],
+    });
+    const reported: unknown[] = [];
+    layer.setUser({
+      onRequest: () => {
+        throw new Error('TU bug');
+      },
+      onBadMessage: (e) => reported.push(e),
+    });
+    expect(() => udp.inject(invite({ method: 'OPTIONS' }), SRC)).not.toThrow();
+    expect((reported[0] as Error).message).toBe('TU bug');
+  });
 });

@@ -54,7 +54,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
   const protocolVersion = s.slice(pos, e);
   pos = expectSlash(s, e, end);
   e = token(s, pos, end, 'transport');
-  const transport = s.slice(pos, e).toUpperCase();
+  const transport = upper(s.slice(pos, e));
   pos = skipWs(s, e, end);
   if (pos === e) throw headerError(H, 'expected whitespace before sent-by');
   const hostEnd = scanHost(s, pos, end, H);
@@ -76,43 +76,76 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
     if (pos !== end) throw headerError(H, `unexpected character '${s[pos]}'`);
     params = map;
   }
-  return viaFrom(protocolName, protocolVersion, transport, host, port, params);
+  return new ViaValue(protocolName, protocolVersion, transport, host, port, params);
 }
 
-function viaFrom(
-  protocolName: string,
-  protocolVersion: string,
-  transport: string,
-  host: string,
-  port: number | undefined,
-  params: Params,
-): Via {
-  const rportRaw = params.get('rport');
-  let rport: number | null | undefined;
-  if (rportRaw === null) rport = null;
-  else if (rportRaw !== undefined) {
-    rport = parseDigits(rportRaw, 0, rportRaw.length);
+/** A parsed via-parm; the well-known parameters are read from `params` on access. */
+class ViaValue implements Via {
+  readonly protocolName: string;
+  readonly protocolVersion: string;
+  readonly transport: string;
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly params: Params;
+
+  constructor(
+    protocolName: string,
+    protocolVersion: string,
+    transport: string,
+    host: string,
+    port: number | undefined,
+    params: Params,
+  ) {
+    this.protocolName = protocolName;
+    this.protocolVersion = protocolVersion;
+    this.transport = transport;
+    this.host = host;
+    this.port = port;
+    this.params = params;
+  }
+
+  get branch(): string | undefined {
+    return this.params.get('branch') ?? undefined;
+  }
+
+  get received(): string | undefined {
+    return this.params.get('received') ?? undefined;
+  }
+
+  get maddr(): string | undefined {
+    return this.params.get('maddr') ?? undefined;
+  }
+
+  get rport(): number | null | undefined {
+    const raw = this.params.get('rport');
+    if (raw === null || raw === undefined) return raw;
+    const rport = parseDigits(raw, 0, raw.length);
     if (rport < 0 || rport > 65535) throw headerError(H, 'bad rport');
+    return rport;
   }
-  const ttlRaw = params.get('ttl');
-  let ttl: number | undefined;
-  if (ttlRaw !== undefined) {
-    ttl = ttlRaw === null || ttlRaw.length > 3 ? -1 : parseDigits(ttlRaw, 0, ttlRaw.length);
+
+  get ttl(): number | undefined {
+    const raw = this.params.get('ttl');
+    if (raw === undefined) return undefined;
+    const ttl = raw === null || raw.length > 3 ? -1 : parseDigits(raw, 0, raw.length);
     if (ttl < 0 || ttl > 255) throw headerError(H, 'bad ttl');
+    return ttl;
   }
-  return {
-    protocolName,
-    protocolVersion,
-    transport,
-    host,
-    port,
-    params,
-    branch: params.get('branch') ?? undefined,
-    received: params.get('received') ?? undefined,
-    rport,
-    maddr: params.get('maddr') ?? undefined,
-    ttl,
-  };
+
+  toJSON(): Record<string, unknown> {
+    const { protocolName, protocolVersion, transport, host, port, branch, received, rport, maddr, ttl } =
+      this;
+    return { protocolName, protocolVersion, transport, host, port, branch, received, rport, maddr, ttl };
+  }
+}
+
+/** Upper-cases a short ASCII token only when needed (transports are usually upper case). */
+function upper(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 97 && c <= 122) return s.toUpperCase();
+  }
+  return s;
 }
 
 export interface ViaInit {

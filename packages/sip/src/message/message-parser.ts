@@ -8,8 +8,6 @@ import { SipParseError } from '../sip-parse-error.js';
 import { readPartial } from './partial-reader.js';
 import { SipRequest, SipResponse, type SipMessage } from './sip-message.js';
 
-const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
-
 export interface ParseOptions {
   /**
    * Stream transports (TCP/TLS): Content-Length is mandatory (RFC 3261 §18.3) and the
@@ -39,18 +37,26 @@ export interface HeadSection {
  * skipped (§7.5); octets after Content-Length are ignored (§18.3). Throws SipParseError.
  */
 export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessage {
+  // One latin1 decode of the whole datagram (a copy, one char per octet); the header section
+  // is then found and split with string scans.
+  const text = latin1(data, 0, data.length);
+  const n = text.length;
   let start = 0;
-  while (start + 1 < data.length && data[start] === 13 && data[start + 1] === 10) start += 2;
-  let headEnd = data.indexOf(CRLFCRLF, start);
+  while (start + 1 < n && text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
+  let headEnd = text.indexOf('\r\n\r\n', start);
   let bodyStart = headEnd + 4;
   if (headEnd < 0) {
     // Liberal: a datagram whose last header line ends the datagram without the empty line
     // (the RFC 4475 archive copy of baddn.dat) is taken as having an empty body.
-    const n = data.length;
-    if (options.requireContentLength || n - start < 2 || data[n - 2] !== 13 || data[n - 1] !== 10) {
+    if (
+      options.requireContentLength ||
+      n - start < 2 ||
+      text.charCodeAt(n - 2) !== 13 ||
+      text.charCodeAt(n - 1) !== 10
+    ) {
       throw withPartial(
         new SipParseError('Incomplete message: header section not terminated'),
-        data,
+        text,
         start,
         n,
       );
@@ -58,26 +64,31 @@ export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessa
     headEnd = n - 2;
     bodyStart = n;
   }
-  const head = parseHeadSection(data, start, headEnd, options);
+  const head = splitHeadGuarded(text, start, headEnd, options.maxHeaders ?? Infinity);
   const cl = head.contentLength;
   if (cl < 0 && options.requireContentLength) {
     throw withPartial(
       new SipParseError('Missing Content-Length header', { header: 'Content-Length' }),
-      data,
+      text,
       start,
       headEnd,
     );
   }
-  const available = data.length - bodyStart;
-  if (cl > available) {
+  if (cl > n - bodyStart) {
     throw withPartial(
       new SipParseError('Content-Length larger than the message', { header: 'Content-Length' }),
-      data,
+      text,
       start,
       headEnd,
     );
   }
-  return buildMessage(head, data, start, bodyStart, cl < 0 ? data.length : bodyStart + cl);
+  return buildMessage(head, data, start, bodyStart, cl < 0 ? n : bodyStart + cl);
+}
+
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+function latin1(data: Buffer, start: number, end: number): string {
+  return (data as Latin1Buffer).latin1Slice(start, end);
 }
 
 /** Builds the message object once the full message bytes are known. */
@@ -101,25 +112,28 @@ export function parseHeadSection(
   headEnd: number,
   options: ParseOptions = {},
 ): HeadSection {
-  const head = data.toString('latin1', start, headEnd);
+  return splitHeadGuarded(latin1(data, start, headEnd), 0, headEnd - start, options.maxHeaders ?? Infinity);
+}
+
+function splitHeadGuarded(text: string, start: number, end: number, maxHeaders: number): HeadSection {
   try {
-    return splitHead(head, options.maxHeaders ?? Infinity);
+    return splitHead(text, start, end, maxHeaders);
   } catch (err) {
-    if (err instanceof SipParseError && err.partial === undefined) err.partial = readPartial(head);
+    if (err instanceof SipParseError && err.partial === undefined)
+      err.partial = readPartial(text.slice(start, end));
     throw err;
   }
 }
 
-function withPartial(err: SipParseError, data: Buffer, start: number, end: number): SipParseError {
-  err.partial = readPartial(data.toString('latin1', start, Math.min(end, start + 65536)));
+function withPartial(err: SipParseError, text: string, start: number, end: number): SipParseError {
+  err.partial = readPartial(text.slice(start, Math.min(end, start + 65536)));
   return err;
 }
 
-function splitHead(head: string, maxHeaders: number): HeadSection {
-  const n = head.length;
-  let lineEnd = head.indexOf('\r\n');
-  if (lineEnd < 0) lineEnd = n;
-  const line = head.slice(0, lineEnd);
+function splitHead(head: string, start: number, end: number, maxHeaders: number): HeadSection {
+  let lineEnd = head.indexOf('\r\n', start);
+  if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+  const line = head.slice(start, lineEnd);
   const isResponse =
     line.length > 4 &&
     (line.charCodeAt(0) | 32) === 115 &&
@@ -127,7 +141,7 @@ function splitHead(head: string, maxHeaders: number): HeadSection {
     (line.charCodeAt(2) | 32) === 112 &&
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
-  section.contentLength = splitHeaders(head, lineEnd + 2, section.headers, maxHeaders);
+  section.contentLength = splitHeaders(head, lineEnd + 2, end, section.headers, maxHeaders);
   return section;
 }
 
@@ -179,8 +193,7 @@ function statusLine(line: string): MutableHead {
  * Splits header lines (continuation lines stay part of their header and are unfolded on
  * access); returns the declared Content-Length or -1. One forward pass over the characters.
  */
-function splitHeaders(head: string, pos: number, out: HeaderField[], maxHeaders: number): number {
-  const n = head.length;
+function splitHeaders(head: string, pos: number, n: number, out: HeaderField[], maxHeaders: number): number {
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
   while (pos < n) {
@@ -202,7 +215,7 @@ function splitHeaders(head: string, pos: number, out: HeaderField[], maxHeaders:
     let e = n;
     for (;;) {
       const cr = head.indexOf('\r', i);
-      if (cr < 0) break;
+      if (cr < 0 || cr >= n) break;
       if (head.charCodeAt(cr + 1) === 10 && isWsp(head.charCodeAt(cr + 2))) {
         folded = true;
         i = cr + 3;

@@ -168,7 +168,10 @@ function checkKnown(id: number, name: string, v: string): boolean {
     case HeaderId.Via:
       for (const one of splitList(v)) {
         if (one === '') throw headerError(name, 'empty list element');
-        checkReceived(parseVia(one).received);
+        const via = parseVia(one);
+        checkReceived(via.received);
+        void via.rport;
+        void via.ttl;
       }
       return true;
     case HeaderId.From:

@@ -22,6 +22,8 @@ export class SessionService {
   async create(adminUserId: string, ip: string, userAgent: string | undefined): Promise<NewSession> {
     const token = generateToken();
     const csrfToken = generateToken();
+    // Expired rows are otherwise only removed when presented; sweep them on each login.
+    await this.prisma.adminSession.deleteMany({ where: { expiresAt: { lt: new Date() } } });
     await this.prisma.adminSession.create({
       data: {
         id: sha256Hex(token),

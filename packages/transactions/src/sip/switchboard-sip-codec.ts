@@ -48,7 +48,7 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
         host: via.host,
         port: via.port,
         branch: via.branch,
-        received: via.received,
+        received: via.received === undefined ? undefined : stripBrackets(via.received),
         rport: via.rport,
         maddr: via.maddr,
       },
@@ -80,7 +80,9 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     if (top === undefined) return copy;
     let value = top.replace(/;\s*received\s*=\s*[^;,\s]*/i, '');
     if (rport !== undefined) value = value.replace(/;\s*rport(\s*=\s*\d*)?/i, `;rport=${rport}`);
-    if (received !== undefined) value += `;received=${received}`;
+    // RFC 3261 §20.42 writes IPv6 unbracketed; @switchboard/sip currently rejects a value that
+    // starts with ':' (e.g. ::1), so only those get the bracketed (RFC 5118 tolerated) form.
+    if (received !== undefined) value += `;received=${received.startsWith(':') ? `[${received}]` : received}`;
     copy.removeFirstValue('Via');
     copy.prependHeader('Via', value);
     return copy;
@@ -130,6 +132,10 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     }
     return createErrorResponse(error);
   }
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
 
 function isSipParseError(e: unknown): e is SipParseError {

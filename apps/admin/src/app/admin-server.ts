@@ -35,6 +35,8 @@ export async function startAdminServer(
 ): Promise<RunningAdminServer> {
   const prisma = createPrismaClient(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+  // Without a listener ioredis prints every reconnect failure as an unhandled error event.
+  redis.on('error', (err: Error) => logger?.warn({ err: err.message }, 'redis connection error'));
   await redis.connect();
   const app = await createAdminApp({ prisma, redis, options: adminOptionsFrom(config, overrides) }, logger);
   await app.listen(config.admin.port, config.admin.host);

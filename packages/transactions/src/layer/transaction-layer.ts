@@ -161,6 +161,8 @@ export class TransactionLayer<M> {
   }
 
   private receiveResponse(response: M, info: MessageInfo, origin: RequestSource): void {
+    // §18.1.2: a response whose top Via is not one we wrote was misrouted; drop it.
+    if (!this.isOurSentBy(info.via)) return;
     const key = clientKeyOf(info);
     const tx = key !== undefined ? this.clients.get(key) : undefined;
     if (tx) tx.receive(response, info.status ?? 0);
@@ -271,6 +273,14 @@ export class TransactionLayer<M> {
       }
     }
     return { message, bytes, transport };
+  }
+
+  private isOurSentBy(via: ViaInfo): boolean {
+    const host = via.host.replace(/^\[|\]$/g, '').toLowerCase();
+    return this.options.transports.some((t) => {
+      const a = t.address();
+      return (this.options.viaHost ?? a.host).toLowerCase() === host && (via.port ?? 5060) === a.port;
+    });
   }
 
   private viaSpec(transport: Transport, branch: string): ViaSpec {

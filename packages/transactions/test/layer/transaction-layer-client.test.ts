@@ -136,4 +136,19 @@ describe('TransactionLayer, client side', () => {
     const { layer } = setup();
     expect(() => layer.sendRequest(request('ACK'), PEER)).toThrow(/sendAck/);
   });
+
+  it('drops a response whose top Via sent-by is not ours (§18.1.2)', () => {
+    const { layer, udp, stray } = setup();
+    const got: number[] = [];
+    layer.sendRequest(request('OPTIONS'), PEER, { onResponse: (_r, s) => got.push(s) });
+    const foreign = response(udp.sent[0]!.text, 200, 'OK').replace(
+      '127.0.0.1:5060;branch',
+      '10.9.9.9:5060;branch',
+    );
+    udp.inject(foreign, PEER);
+    expect(got).toEqual([]);
+    expect(stray).toEqual([]);
+    udp.inject(response(udp.sent[0]!.text, 200, 'OK'), PEER);
+    expect(got).toEqual([200]);
+  });
 });

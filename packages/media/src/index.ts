@@ -31,6 +31,7 @@ export {
   type JitterPushResult,
 } from './rtp/jitter-buffer.js';
 export { PacedSender, type PacedSenderOptions } from './rtp/paced-sender.js';
+export { RtpReceiver, type RtpReceiverOptions, type ReceiveVerdict } from './rtp/rtp-receiver.js';
 
 export {
   decodeRtcpCompound,

@@ -183,6 +183,29 @@ describe('RtpSession over loopback UDP', () => {
     expect(rx.remote?.port).toBe(good.address().port);
   });
 
+  it('latches again after setRemote (new SDP moved the media)', async () => {
+    const clock = new FakeClock();
+    const rx = await session({ clock, minSequential: 1 });
+    const [oldPeer, newPeer] = [await rawSocket(), await rawSocket()];
+    sockets.push(oldPeer, newPeer);
+    const pkt = (seq: number) =>
+      encodeRtpPacket({
+        payloadType: 0,
+        sequenceNumber: seq,
+        timestamp: seq * 160,
+        ssrc: 1,
+        payload: new Uint8Array(160),
+      });
+    const first = collect(rx, 'latched', 1);
+    await oldPeer.sendTo(pkt(1), rx.ports.rtp);
+    await first;
+    rx.setRemote({ address: '127.0.0.1', port: newPeer.address().port });
+    const relatched = collect<[{ port: number }]>(rx, 'latched', 1);
+    await newPeer.sendTo(pkt(2), rx.ports.rtp);
+    expect((await relatched)[0]?.[0].port).toBe(newPeer.address().port);
+    expect(rx.stats.foreign).toBe(0);
+  });
+
   it('emits timeout when media stops, on the injected clock, and again after it resumes and stops', async () => {
     const clock = new FakeClock();
     const rx = await session({ clock, minSequential: 1, mediaTimeoutMs: 1000 });

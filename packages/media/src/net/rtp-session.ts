@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import type { Clock, TimerHandle } from '../clock.js';
 import { SessionError } from '../errors.js';
 import { decodeRtpPacket, encodeRtpPacket, type RtpPacket, type RtpPacketInit } from '../rtp/rtp-packet.js';
-import { SourceStatistics } from '../rtp/source-statistics.js';
-import { JitterBuffer, type JitterBufferStats } from '../rtp/jitter-buffer.js';
+import type { SourceStatistics } from '../rtp/source-statistics.js';
+import type { JitterBufferStats } from '../rtp/jitter-buffer.js';
 import { PacedSender } from '../rtp/paced-sender.js';
-import { DtmfReceiver, type DtmfDigitEvent } from '../dtmf/dtmf-receiver.js';
+import { RtpReceiver } from '../rtp/rtp-receiver.js';
+import type { DtmfDigitEvent } from '../dtmf/dtmf-receiver.js';
 import type { DtmfDigitOptions } from '../dtmf/dtmf-sender.js';
 import { decodeRtcpCompound, encodeRtcpCompound, SDES_CNAME, type RtcpPacket } from '../rtcp/rtcp-packet.js';
 import { ntpFromUnixMs, ntpMiddle32 } from '../rtcp/ntp-time.js';
@@ -79,8 +80,6 @@ export interface RtpSessionStats {
   jitterBuffer: JitterBufferStats;
 }
 
-type Received = RtpPacket;
-
 function bind(socket: Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
@@ -116,16 +115,13 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   private readonly opts: RtpSessionOptions;
   private readonly clock: Clock;
   private readonly sender: PacedSender;
-  private readonly dtmf = new DtmfReceiver();
-  private readonly jitter: JitterBuffer<Received>;
+  private readonly receiver: RtpReceiver;
   private readonly telephoneEventPt: number;
   private readonly cname: string;
   private remoteRtp: RemoteEndpoint | undefined;
   private remoteRtcp: RemoteEndpoint | undefined;
   private latchedRtp = false;
   private latchedRtcp = false;
-  private source: SourceStatistics | undefined;
-  private jitterTimer: TimerHandle | undefined;
   private timeoutTimer: TimerHandle | undefined;
   private rtcpTimer: TimerHandle | undefined;
   private lastMediaAt: number;
@@ -156,7 +152,16 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     this.ssrc = (options.ssrc ?? randomBytes(4).readUInt32BE(0)) >>> 0;
     this.cname = options.cname ?? `switchboard-${randomBytes(6).toString('hex')}`;
     this.telephoneEventPt = options.telephoneEventPayloadType ?? 101;
-    this.jitter = new JitterBuffer<Received>({ clock: this.clock, ...options.jitterBuffer });
+    this.receiver = new RtpReceiver({
+      clock: this.clock,
+      payloadType: options.payloadType,
+      telephoneEventPayloadType: this.telephoneEventPt,
+      ...(options.clockRate !== undefined ? { clockRate: options.clockRate } : {}),
+      ...(options.minSequential !== undefined ? { minSequential: options.minSequential } : {}),
+      ...(options.jitterBuffer ? { jitterBuffer: options.jitterBuffer } : {}),
+      onAudio: (p) => this.emit('audio', p),
+      onDigit: (d) => this.emit('digit', d),
+    });
     if (options.remote) this.setRemote(options.remote);
     this.sender = new PacedSender({
       clock: this.clock,
@@ -201,10 +206,15 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     throw new SessionError('SESSION_STATE', 'no RTP port pair in the range could be bound');
   }
 
-  /** Sets (or, before latching, replaces) the remote address, e.g. from an SDP answer or re-INVITE. */
+  /**
+   * Sets the remote address from SDP (answer or re-INVITE). It is used until the next valid packet
+   * arrives, which latches again: a new offer may well move the media elsewhere.
+   */
   setRemote(remote: RemoteEndpoint): void {
     this.remoteRtp = { ...remote };
-    if (!this.latchedRtcp) this.remoteRtcp = { address: remote.address, port: remote.port + 1 };
+    this.remoteRtcp = { address: remote.address, port: remote.port + 1 };
+    this.latchedRtp = false;
+    this.latchedRtcp = false;
   }
 
   get remote(): RemoteEndpoint | undefined {
@@ -229,12 +239,12 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
   }
 
   get stats(): RtpSessionStats {
-    return { ...this.counters, sent: this.sender.packetsSent, jitterBuffer: this.jitter.stats };
+    return { ...this.counters, jitterBuffer: this.receiver.jitterBufferStats };
   }
 
   /** Reception statistics of the source currently heard, if any. */
   get sourceStatistics(): SourceStatistics | undefined {
-    return this.source;
+    return this.receiver.source;
   }
 
   /** Flushes pending media, sends RTCP BYE (§6.6), closes the sockets and returns the ports. */
@@ -242,9 +252,9 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
     if (this.closed) return;
     this.closed = true;
     this.sender.stop();
-    for (const t of [this.jitterTimer, this.timeoutTimer, this.rtcpTimer]) t?.cancel();
-    for (const p of this.jitter.flush()) this.dispatch(p);
-    for (const d of this.dtmf.flush()) this.emit('digit', d);
+    for (const t of [this.timeoutTimer, this.rtcpTimer]) t?.cancel();
+    this.receiver.stop();
+    this.receiver.flush();
     await new Promise<void>((resolve) => {
       const bye: RtcpPacket = {
         type: 'bye',
@@ -284,27 +294,14 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       this.counters.invalid++;
       return;
     }
-    const pt = packet.payloadType;
-    if (pt !== this.opts.payloadType && pt !== this.telephoneEventPt) {
-      this.counters.invalid++;
+    // The payload is a view into the socket buffer; copy it so listeners may keep it.
+    const verdict = this.receiver.receive({ ...packet, payload: Uint8Array.from(packet.payload) });
+    if (verdict === 'unexpected-payload-type') this.counters.invalid++;
+    if (verdict !== 'accepted') {
+      if (verdict === 'unvalidated') this.counters.unvalidated++;
       return;
     }
-    if (this.source?.ssrc !== packet.ssrc) {
-      // A new SSRC is a new source (RFC 3550 §8.2): fresh statistics and sequence space.
-      this.source = new SourceStatistics(packet.ssrc, packet.sequenceNumber, {
-        ...(this.opts.minSequential !== undefined ? { minSequential: this.opts.minSequential } : {}),
-        ...(this.opts.clockRate !== undefined ? { clockRate: this.opts.clockRate } : {}),
-      });
-      for (const p of this.jitter.flush()) this.dispatch(p);
-      this.jitter.reset();
-    }
-    const verdict = this.source.update(packet.sequenceNumber);
-    if (!verdict.accepted) {
-      this.counters.unvalidated++;
-      return;
-    }
-    const now = this.clock.now();
-    this.lastMediaAt = now;
+    this.lastMediaAt = this.clock.now();
     if (this.timedOut) {
       this.timedOut = false;
       this.armTimeout(this.opts.mediaTimeoutMs ?? 30000);
@@ -316,32 +313,6 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       this.emit('latched', { ...this.remoteRtp });
     }
     this.emit('packet', packet, { address: rinfo.address, port: rinfo.port });
-    if (pt === this.opts.payloadType) this.source.recordArrival(packet.timestamp, now);
-    // The payload is a view into the socket buffer; copy so consumers may keep it.
-    this.jitter.push(verdict.extendedSequence, { ...packet, payload: Uint8Array.from(packet.payload) });
-    this.drainJitter();
-  }
-
-  private drainJitter(): void {
-    for (const p of this.jitter.release()) this.dispatch(p);
-    const deadline = this.jitter.nextDeadline();
-    if (deadline === undefined || this.jitterTimer) return;
-    this.jitterTimer = this.clock.schedule(Math.max(0, deadline - this.clock.now()), () => {
-      this.jitterTimer = undefined;
-      if (!this.closed) this.drainJitter();
-    });
-  }
-
-  private dispatch(packet: RtpPacket): void {
-    if (packet.payloadType === this.telephoneEventPt) {
-      try {
-        for (const d of this.dtmf.receive(packet.timestamp, packet.payload)) this.emit('digit', d);
-      } catch {
-        this.counters.invalid++;
-      }
-      return;
-    }
-    this.emit('audio', packet);
   }
 
   private armTimeout(timeoutMs: number): void {
@@ -353,7 +324,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       const silent = this.clock.now() - this.lastMediaAt;
       if (silent >= timeoutMs) {
         this.timedOut = true;
-        for (const d of this.dtmf.flush()) this.emit('digit', d);
+        this.receiver.flushDigits();
         this.emit('timeout', silent);
       } else {
         this.armTimeout(timeoutMs);
@@ -375,9 +346,7 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
 
   /** Builds SR (if we sent since the last report) or RR, plus SDES CNAME and any extra packets (§6.1). */
   private sendRtcp(extra: RtcpPacket[], sent?: () => void): boolean {
-    const now = this.clock.now();
-    const src = this.source;
-    const reports = src?.valid ? [src.takeReportBlock(now)] : [];
+    const reports = this.receiver.takeReportBlocks();
     const sentSinceLast = this.sender.packetsSent !== this.lastReportPackets;
     this.lastReportPackets = this.sender.packetsSent;
     const ntp = ntpFromUnixMs((this.opts.wallClockMs ?? Date.now)());
@@ -424,15 +393,13 @@ export class RtpSession extends EventEmitter<RtpSessionEvents> {
       this.latchedRtcp = true;
       this.remoteRtcp = { address: rinfo.address, port: rinfo.port };
     }
-    const now = this.clock.now();
+    const heard = this.receiver.source?.ssrc;
     for (const p of packets) {
-      if (p.type === 'sr' && p.ssrc === this.source?.ssrc) {
-        this.source.recordSenderReport(
-          ntpMiddle32({ seconds: p.sender.ntpSeconds, fraction: p.sender.ntpFraction }),
-          now,
-        );
+      if (p.type === 'sr') {
+        const lsr = ntpMiddle32({ seconds: p.sender.ntpSeconds, fraction: p.sender.ntpFraction });
+        this.receiver.recordSenderReport(p.ssrc, lsr);
       }
-      if (p.type === 'bye' && this.source && p.ssrcs.includes(this.source.ssrc)) this.emit('bye', p.reason);
+      if (p.type === 'bye' && heard !== undefined && p.ssrcs.includes(heard)) this.emit('bye', p.reason);
     }
     this.emit('rtcp', packets);
   }

@@ -80,6 +80,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             </Alert>
           ) : null}
           <TextInput
+            description={
+              editing ? 'The number is the SIP user name: changing it clears the SIP password.' : undefined
+            }
             label="Number"
             name="number"
             required

@@ -47,6 +47,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
   const [members, setMembers] = useState<string[]>([]);
   const [fallbackKind, setFallbackKind] = useState<FallbackKind>('none');
   const [fallbackTarget, setFallbackTarget] = useState('');
+  const [callerIdPrefix, setCallerIdPrefix] = useState('');
   const [enabled, setEnabled] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -61,6 +62,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
     setMembers(editing?.members.map((m) => m.number) ?? []);
     setFallbackKind(editing?.fallbackKind ?? 'none');
     setFallbackTarget(editing?.fallbackTarget ?? '');
+    setCallerIdPrefix(editing?.callerIdPrefix ?? '');
     setEnabled(editing?.enabled ?? true);
     setError(null);
   }, [opened, editing]);
@@ -77,6 +79,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
       memberRingSeconds: Number(memberRing),
       fallbackKind,
       fallbackTarget: fallbackTarget.trim() || null,
+      callerIdPrefix: callerIdPrefix || null,
       members: members.map((extension) => ({ extension })),
     };
     (editing ? api('PATCH', `/api/ring-groups/${editing.id}`, body) : api('POST', '/api/ring-groups', body))
@@ -177,6 +180,14 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
               error={error?.forField('fallbackTarget')}
             />
           </Group>
+          <TextInput
+            label="Caller name prefix (optional)"
+            description={'Shown before the caller name on the members\' phones, e.g. "Sales: "'}
+            name="callerIdPrefix"
+            value={callerIdPrefix}
+            onChange={(e) => setCallerIdPrefix(e.currentTarget.value)}
+            error={error?.forField('callerIdPrefix')}
+          />
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -41,10 +41,19 @@ export interface SignallingHarness {
   close(): Promise<void>;
 }
 
-export async function startSignalling(env: Record<string, string> = {}): Promise<SignallingHarness> {
-  const db = await createTestDatabase();
+/**
+ * Starts a signalling role. With `share`, a second process of the same deployment: same database,
+ * same SIP domain (the first harness owns and drops the database).
+ */
+export async function startSignalling(
+  env: Record<string, string> = {},
+  share?: SignallingHarness,
+): Promise<SignallingHarness> {
+  const db = share
+    ? { url: share.config.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const port = await freeUdpPort();
-  const domain = `t${crypto.randomBytes(4).toString('hex')}.test`;
+  const domain = share?.domain ?? `t${crypto.randomBytes(4).toString('hex')}.test`;
   const config = testConfig(db.url, {
     SWITCHBOARD_SIP_DOMAIN: domain,
     SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',

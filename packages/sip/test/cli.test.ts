@@ -20,7 +20,7 @@ function run(
   return { status: r.status, lines };
 }
 
-describe('sip-parse CLI', () => {
+describe('sip-parse CLI', { timeout: 60_000 }, () => {
   it('prints the fields of valid messages and exits 0', () => {
     const { status, lines } = run([fixture('valid', 'esc01'), fixture('valid', 'noreason')]);
     expect(status).toBe(0);

@@ -112,6 +112,15 @@ describe('parseMessage', () => {
   });
 });
 
+describe('header edits', () => {
+  it('refuse values that would break framing', () => {
+    const m = parseMessage(Buffer.from(INVITE, 'latin1'));
+    expect(() => m.setHeader('Subject', 'a\r\nInjected: yes')).toThrow(TypeError);
+    expect(() => m.addHeader('Bad:Name', 'x')).toThrow(TypeError);
+    expect(m.toBuffer().equals(Buffer.from(INVITE, 'latin1'))).toBe(true);
+  });
+});
+
 describe('builders', () => {
   it('builds a request with Content-Length and a response per RFC 3261 §8.2.6', () => {
     const req = createRequest({

@@ -62,8 +62,11 @@ export class HeaderField {
     return (this._name ??= this.src.slice(this.lineStart, this.nameEnd));
   }
 
-  /** A new header; `value` is a byte string without CR/LF. */
+  /** A new header; `value` is a byte string. CR, LF or a colon-less name would corrupt framing. */
   static create(name: string, value: string): HeaderField {
+    if (/[\r\n:]/.test(name) || name.trim() === '')
+      throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
+    if (/[\r\n]/.test(value)) throw new TypeError(`header value of ${name} must not contain CR or LF`);
     return new HeaderField(name, headerIdOf(name), value, '', 0, 0, 0, false);
   }
 

@@ -47,12 +47,19 @@ function token(s: string, pos: number, end: number, what: string): number {
 /** Parses one via-parm occupying s[start, end). */
 export function parseVia(s: string, start = 0, end = s.length): Via {
   let pos = skipWs(s, start, end);
-  let e = token(s, pos, end, 'protocol name');
-  const protocolName = s.slice(pos, e);
-  pos = expectSlash(s, e, end);
-  e = token(s, pos, end, 'protocol version');
-  const protocolVersion = s.slice(pos, e);
-  pos = expectSlash(s, e, end);
+  let protocolName = 'SIP';
+  let protocolVersion = '2.0';
+  let e: number;
+  if (s.startsWith('SIP/2.0/', pos) && pos + 8 <= end) {
+    pos += 8; // the usual spelling, without whitespace around the slashes
+  } else {
+    e = token(s, pos, end, 'protocol name');
+    protocolName = s.slice(pos, e);
+    pos = expectSlash(s, e, end);
+    e = token(s, pos, end, 'protocol version');
+    protocolVersion = s.slice(pos, e);
+    pos = expectSlash(s, e, end);
+  }
   e = token(s, pos, end, 'transport');
   const transport = upper(s.slice(pos, e));
   pos = skipWs(s, e, end);

@@ -10,12 +10,16 @@ const numberPattern = z
 
 export const configSchema = z.strictObject({
   /** Callers to refuse: exact numbers, or prefixes ending in `*`. */
-  numbers: z.array(numberPattern).max(10_000).default([]),
+  numbers: z
+    .array(numberPattern)
+    .max(10_000)
+    .default([])
+    .describe('Blocked caller numbers, or prefixes ending in *'),
   /** Also refuse callers who hide their number. */
-  blockAnonymous: z.boolean().default(false),
+  blockAnonymous: z.boolean().default(false).describe('Also refuse callers who hide their number'),
   /** The final response a blocked caller gets: 603 Decline by default, 403 or 486 are common too. */
-  status: z.number().int().min(400).max(699).default(603),
-  reason: z.string().max(128).optional(),
+  status: z.number().int().min(400).max(699).default(603).describe('Final status for a blocked caller'),
+  reason: z.string().max(128).optional().describe('Reason phrase; the standard one when empty'),
 });
 
 /**

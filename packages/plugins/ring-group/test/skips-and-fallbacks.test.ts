@@ -1,3 +1,4 @@
+import { PluginRegistry } from '@switchboard/plugin-sdk';
 import { routeCall, simulatePlan, testCall } from '@switchboard/plugin-sdk/testkit';
 import { describe, expect, it } from 'vitest';
 import plugin, { domainOf, externalTarget } from '../src/index.js';
@@ -224,5 +225,22 @@ describe('external targets', () => {
   it('gives undefined for text that is neither a number nor a URI, or without any domain', () => {
     expect(externalTarget('bob', opts)).toBeUndefined();
     expect(externalTarget('0301234', { scheme: 'sip', requestUri: 'tel:600' })).toBeUndefined();
+  });
+});
+
+describe('manifest', () => {
+  it('describes every config field in the JSON Schema the admin plugin page shows', () => {
+    const [d] = PluginRegistry.create([{ plugin }]).describe();
+    const props = (d?.configJsonSchema as { properties: Record<string, { description?: string }> })
+      .properties;
+    expect(Object.keys(props)).toEqual([
+      'disabledGroup',
+      'skipBusyMembers',
+      'skipUnregisteredMembers',
+      'externalRingSeconds',
+      'externalDomain',
+      'externalScheme',
+    ]);
+    expect(Object.values(props).every((p) => typeof p.description === 'string')).toBe(true);
   });
 });

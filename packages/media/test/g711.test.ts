@@ -3,6 +3,20 @@ import fc from 'fast-check';
 import { ulawDecode, ulawDecodeSample, ulawEncode, ulawEncodeSample } from '../src/codec/g711-ulaw.js';
 import { alawDecode, alawDecodeSample, alawEncode, alawEncodeSample } from '../src/codec/g711-alaw.js';
 import { g711Decode, g711Encode, g711LawOfPayloadType } from '../src/codec/g711.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/** Output of an independent implementation (CPython's audioop), see the fixture's `source`. */
+const reference = JSON.parse(
+  readFileSync(new URL('./fixtures/g711-audioop.json', import.meta.url), 'utf8'),
+) as {
+  ulawEncodeFullRangeSha256: string;
+  alawEncodeFullRangeSha256: string;
+  ulawDecode: number[];
+  alawDecode: number[];
+};
+const fullRange = Int16Array.from({ length: 65536 }, (_, i) => i - 32768);
+const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /** Half a quantisation step of µ-law around x (segment s has step 2^(s+3) in 16-bit units), plus input truncation to 14 bits. */
 function ulawBound(x: number): number {
@@ -119,6 +133,18 @@ describe('G.711 A-law', () => {
         expect([...alawDecode(codes)]).toEqual(xs.map((x) => alawDecodeSample(alawEncodeSample(x))));
       }),
     );
+  });
+});
+
+describe('G.711 against an independent implementation', () => {
+  it('decodes every µ-law and A-law code exactly as CPython audioop does', () => {
+    expect([...ulawDecode(Uint8Array.from({ length: 256 }, (_, i) => i))]).toEqual(reference.ulawDecode);
+    expect([...alawDecode(Uint8Array.from({ length: 256 }, (_, i) => i))]).toEqual(reference.alawDecode);
+  });
+
+  it('encodes all 65 536 linear values bit-exactly as CPython audioop does', () => {
+    expect(sha256(ulawEncode(fullRange))).toBe(reference.ulawEncodeFullRangeSha256);
+    expect(sha256(alawEncode(fullRange))).toBe(reference.alawEncodeFullRangeSha256);
   });
 });
 

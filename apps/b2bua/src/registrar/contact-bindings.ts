@@ -1,5 +1,5 @@
 import type { RegistrationBinding } from '@switchboard/live-state';
-import type { SipRequest } from '@switchboard/sip';
+import { SipParseError, type SipRequest } from '@switchboard/sip';
 import { endpointKey } from '@switchboard/transactions';
 import type { RequestOrigin } from '../sip/sip-request-handler.js';
 import type { BindingChange } from './registration-binding.store.js';
@@ -32,7 +32,17 @@ export type BindingPlan =
  * 423 rule for too-brief intervals and the wildcard rule.
  */
 export function planBindings(request: SipRequest, ctx: BindingContext): BindingPlan {
-  const contacts = request.contacts;
+  let contacts: ReturnType<typeof readContacts>;
+  try {
+    contacts = readContacts(request);
+  } catch (err) {
+    // The stack's grammar check normally answers these first; never let them escape as a 500.
+    return {
+      kind: 'reject',
+      status: 400,
+      reason: err instanceof SipParseError ? err.reason : 'Invalid Contact header',
+    };
+  }
   const headerExpires = request.expires;
   if (contacts === '*') {
     // §10.3 step 6: "*" only alone and only with Expires: 0.
@@ -79,6 +89,10 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
     byContact.set(uri, { contact: uri, binding });
   }
   return { kind: 'update', changes: [...byContact.values()] };
+}
+
+function readContacts(request: SipRequest) {
+  return request.contacts;
 }
 
 function userAgentOf(request: SipRequest): { userAgent?: string } {

@@ -2,8 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
-import { CallRecordPublisherService } from './services/call-record.services.js';
-import { RoutingClientService } from './services/routing-client.service.js';
+import { CallsModule } from './calls/calls.module.js';
 import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
 
@@ -13,8 +12,14 @@ export class SignallingModule {
   static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
     return {
       module: SignallingModule,
-      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule, SipModule, RegistrarModule],
-      providers: [RoutingClientService, CallRecordPublisherService],
+      imports: [
+        ConfigModule.forRoot(config, logger),
+        InfrastructureModule,
+        SipModule,
+        RegistrarModule,
+        // Call control; it also provides the routing client and the call-record publisher.
+        CallsModule,
+      ],
     };
   }
 }

@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogger } from '@switchboard/config';
+import { redisKeys } from '@switchboard/live-state';
+import { WorkerModule } from '../../src/worker.module.js';
+import { SIPP, requireSipp, scenarioDir } from './sipp.js';
+import { freeUdpPort, startSignalling, type SignallingHarness } from './sip-test-kit.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const callsPlugin = path.resolve(here, '../fixtures/calls-plugin.mjs');
+
+/** The signalling role and a routing worker, in this process, on a throwaway DB and queue prefix. */
+export interface CallsHarness extends SignallingHarness {
+  worker: INestApplicationContext;
+  /** Binds a contact of `extension` at 127.0.0.1:port in the location service (as the registrar does). */
+  bind(extension: string, port: number): Promise<void>;
+  unbindAll(extension: string): Promise<void>;
+}
+
+export async function startCalls(env: Record<string, string> = {}): Promise<CallsHarness> {
+  const h = await startSignalling({
+    SWITCHBOARD_PLUGINS: `${callsPlugin},@switchboard/plugin-extensions`,
+    SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
+    // sipp answers only the first challenge and only knows MD5 (both are still offered).
+    SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
+    ...env,
+  });
+  const worker = await NestFactory.createApplicationContext(
+    WorkerModule.forRoot(h.config, createLogger('test-worker', h.config)),
+    { logger: false, abortOnError: false },
+  );
+  await worker.init();
+  return {
+    ...h,
+    worker,
+    bind: async (extension, port) => {
+      const aor = `sip:${extension}@${h.domain}`;
+      const contact = `sip:${extension}@127.0.0.1:${port}`;
+      const binding = {
+        aor,
+        contact,
+        expiresAt: Date.now() + 600_000,
+        q: 1,
+        sourceAddress: `127.0.0.1:${port}`,
+        transport: 'UDP',
+      };
+      await h.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
+    },
+    unbindAll: async (extension) => {
+      await h.redis.del(redisKeys.registration(`sip:${extension}@${h.domain}`));
+    },
+    close: async () => {
+      await worker.close();
+      await h.close();
+    },
+  };
+}
+
+export interface SippProcess {
+  port: number;
+  done: Promise<{ code: number | null; output: string }>;
+  kill(): void;
+}
+
+/** Starts sipp with a scenario from test/sipp; UAS (no target) or UAC (`target`). One call, bounded time. */
+export async function startSipp(
+  scenario: string,
+  args: string[],
+  target?: { host: string; port: number },
+  /** Digest uri (sipp's default is remote_ip:remote_port, which is not our Request-URI). */
+  authUri?: string,
+): Promise<SippProcess> {
+  requireSipp();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-call-sipp-'));
+  const scenarioFile = path.join(scenarioDir, scenario);
+  const port = await freeUdpPort();
+  const child: ChildProcess = spawn(
+    SIPP,
+    [
+      ...(target ? [`${target.host}:${target.port}`] : []),
+      '-sf',
+      scenarioFile,
+      '-m',
+      '1',
+      '-nostdin',
+      '-timeout',
+      '15s',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-trace_err',
+      '-trace_msg',
+      '-message_file',
+      path.join(dir, 'messages.log'),
+      '-error_file',
+      path.join(dir, 'errors.log'),
+      ...(authUri ? ['-auth_uri', authUri.replace(/^sip:/, '')] : []),
+      ...args,
+    ],
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  // sipp 3.6 may stay alive after its -timeout with a call still open: a hard guard.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      const errFile = path.join(dir, 'errors.log');
+      const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
+      const msgFile = path.join(dir, 'messages.log');
+      const messages = fs.existsSync(msgFile) ? fs.readFileSync(msgFile, 'utf8').slice(-6000) : '';
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, output: `${scenario}: ${errors}\n${output.slice(-1500)}\n${messages}` });
+    }),
+  );
+  return { port, done, kill: () => child.kill('SIGKILL') };
+}

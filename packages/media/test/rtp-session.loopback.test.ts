@@ -7,7 +7,10 @@ import type { RtcpPacket } from '../src/rtcp/rtcp-packet.js';
 import type { DtmfDigitEvent } from '../src/dtmf/dtmf-receiver.js';
 import { ulawDecode, ulawEncode } from '../src/codec/g711-ulaw.js';
 import { generateTone } from '../src/audio/tone.js';
-import { readWav, wavSamples, writeWav } from '../src/wav/wav-file.js';
+import { readWav, wavDurationMs, wavSamples, writeWav } from '../src/wav/wav-file.js';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeClock } from './support/fake-clock.js';
 import { collect, rawSocket, testAllocator } from './support/loopback.js';
 
@@ -68,10 +71,15 @@ describe('RtpSession over loopback UDP', () => {
     expect(audio.map((p) => p.marker)).toEqual([true, ...Array<boolean>(9).fill(false)]);
     expect(audio.every((p) => p.ssrc === caller.ssrc && p.payloadType === 0)).toBe(true);
 
-    // What the voicemail would store: the received payloads as a µ-law WAV.
+    // What the voicemail stores: the received payloads as a µ-law WAV file on disk.
     const recorded = new Uint8Array(audio.reduce((n, p) => n + p.payload.length, 0));
     audio.reduce((o, p) => (recorded.set(p.payload, o), o + p.payload.length), 0);
-    const wav = readWav(writeWav({ encoding: 'mulaw', sampleRate: 8000, data: recorded }));
+    const dir = await mkdtemp(join(tmpdir(), 'media-loopback-'));
+    const file = join(dir, 'message.wav');
+    await writeFile(file, writeWav({ encoding: 'mulaw', sampleRate: 8000, data: recorded }));
+    const wav = readWav(await readFile(file));
+    await rm(dir, { recursive: true, force: true });
+    expect(wavDurationMs(wav)).toBe(200);
     expect(wav.data.length).toBe(1600);
     expect([...wavSamples(wav)]).toEqual([...ulawDecode(spoken)]);
 

@@ -10,15 +10,16 @@ let h: CallsHarness;
 vi.setConfig({ testTimeout: 40_000 });
 
 beforeAll(async () => {
-  h = await startCalls();
-  await h.addExtension('100', 'pw-100');
-  for (const ext of ['201', '202', '203']) await h.addExtension(ext, `pw-${ext}`);
-  await h.prisma.pluginConfig.create({
-    data: {
-      pluginId: 'extensions',
-      enabled: true,
-      config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject' },
-    },
+  h = await startCalls({}, async (s) => {
+    await s.addExtension('100', 'pw-100');
+    for (const ext of ['201', '202', '203']) await s.addExtension(ext, `pw-${ext}`);
+    await s.prisma.pluginConfig.create({
+      data: {
+        pluginId: 'extensions',
+        enabled: true,
+        config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject' },
+      },
+    });
   });
 }, 60_000);
 
@@ -27,6 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  testStart = new Date();
   await h.prisma.callRecord.deleteMany();
   for (const ext of ['201', '202', '203']) await h.unbindAll(ext);
 });
@@ -55,10 +57,13 @@ async function call(dialled: string, uac: string, uas: string[] = [], ext = dial
   return { caller: callerResult, callees: calleeResults };
 }
 
+let testStart = new Date();
+
+/** The one record of this test's call (records of earlier tests may still be arriving). */
 async function onlyRecord() {
   return vi.waitFor(
     async () => {
-      const rows = await h.prisma.callRecord.findMany();
+      const rows = await h.prisma.callRecord.findMany({ where: { startedAt: { gte: testStart } } });
       if (rows.length !== 1) throw new Error(`expected one call record, found ${rows.length}`);
       return rows[0]!;
     },

@@ -22,7 +22,11 @@ export interface CallsHarness extends SignallingHarness {
   unbindAll(extension: string): Promise<void>;
 }
 
-export async function startCalls(env: Record<string, string> = {}): Promise<CallsHarness> {
+export async function startCalls(
+  env: Record<string, string> = {},
+  /** Rows the routing worker reads at start-up (plugin configuration). */
+  seed: (h: SignallingHarness) => Promise<void> = async () => undefined,
+): Promise<CallsHarness> {
   const h = await startSignalling({
     SWITCHBOARD_PLUGINS: `${callsPlugin},@switchboard/plugin-extensions`,
     SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
@@ -30,6 +34,7 @@ export async function startCalls(env: Record<string, string> = {}): Promise<Call
     SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
     ...env,
   });
+  await seed(h);
   const worker = await NestFactory.createApplicationContext(
     WorkerModule.forRoot(h.config, createLogger('test-worker', h.config)),
     { logger: false, abortOnError: false },

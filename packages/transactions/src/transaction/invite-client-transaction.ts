@@ -64,7 +64,8 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
       case 'response':
         return this.onResponse(event.status, event.message);
       case 'timer':
-        if (event.timer === 'A') {
+        // A stray Timer A on a reliable transport (never armed there) is ignored.
+        if (event.timer === 'A' && !this.ctx.reliable) {
           // Doubling without a T2 cap for INVITE (§17.1.1.2).
           this.intervalA *= 2;
           return [send(this.request), startTimer('A', this.intervalA)];

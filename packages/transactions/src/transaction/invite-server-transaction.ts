@@ -93,7 +93,7 @@ export class InviteServerTransaction<M> implements TransactionMachine<ServerEven
       case 'respond':
         return [];
       case 'timer':
-        if (event.timer === 'G' && this.lastResponse !== undefined) {
+        if (event.timer === 'G' && !this.ctx.reliable && this.lastResponse !== undefined) {
           this.intervalG = Math.min(2 * this.intervalG, this.ctx.timers.t2);
           return [send(this.lastResponse), startTimer('G', this.intervalG)];
         }

@@ -73,7 +73,8 @@ export class NonInviteClientTransaction<M> implements TransactionMachine<
 
   private onTimer(timer: string): Effect<M>[] {
     if (timer === 'F') return this.terminate([toTu({ type: 'timeout', timer: 'F' }), stopTimer('E')]);
-    if (timer !== 'E') return [];
+    // Timer E is never armed on reliable transports; a stray one is ignored.
+    if (timer !== 'E' || this.ctx.reliable) return [];
     // Trying: double up to T2; Proceeding: always T2 (§17.1.2.2).
     this.intervalE =
       this.current === 'trying' ? Math.min(2 * this.intervalE, this.ctx.timers.t2) : this.ctx.timers.t2;

@@ -1,7 +1,6 @@
 // A plain-JSON view of a message (used by the sip-parse CLI and handy in logs and tests).
 import { decodeUtf8 } from '../grammar/text.js';
 import { SipParseError } from '../sip-parse-error.js';
-import { formatUri, type Uri } from '../uri/uri.js';
 import { parseMessage, type ParseOptions } from './message-parser.js';
 import { assertValid, validate } from './message-validator.js';
 import type { SipMessage } from './sip-message.js';
@@ -56,10 +55,6 @@ function attempt<T>(read: () => T): T | null {
   }
 }
 
-function uriText(uri: Uri | string): string {
-  return typeof uri === 'string' ? uri : formatUri(uri);
-}
-
 /** Summarizes raw bytes: parses and validates, then reads what is readable. */
 export function summarizeMessage(data: Buffer, options?: ParseOptions): MessageSummary {
   let message: SipMessage;
@@ -110,7 +105,7 @@ function describe(m: SipMessage, error: string | null): MessageSummary {
   const contacts = attempt(() => {
     const c = m.contacts;
     if (c === '*') return '*' as const;
-    return c.map((x) => ({ uri: uriText(x.uriText), expires: x.expires ?? null, q: x.q ?? null }));
+    return c.map((x) => ({ uri: x.uriText, expires: x.expires ?? null, q: x.q ?? null }));
   });
   return {
     valid: error === null,

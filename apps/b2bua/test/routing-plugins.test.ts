@@ -269,6 +269,22 @@ describe('ring groups from PostgreSQL through the queue', () => {
   });
 });
 
+describe('reroutes carry the call history through the queue', () => {
+  it('a fallback chain that comes back to a group it already rang ends in 480', async () => {
+    const back = job('4600');
+    const attempts = [
+      { pluginId: 'ring-group', destination: '4602', outcome: 'no-answer' as const, tried: ['4203'] },
+      { pluginId: 'ring-group', destination: '4600', outcome: 'no-answer' as const, tried: ['4201'] },
+    ];
+    const result = await client.requestPlan({ attempt: 2, call: { ...back.call, history: attempts } });
+    expect(result).toEqual({
+      kind: 'plan',
+      pluginId: 'ring-group',
+      plan: { steps: [{ type: 'reject', status: 480, reason: 'Temporarily Unavailable' }] },
+    });
+  });
+});
+
 describe('follow-me from PostgreSQL through the queue', () => {
   it('steps ring in order, external numbers in our domain, then the mailbox', async () => {
     const result = await planOf('4201');

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const BARESIP = '/usr/bin/baresip';
+
+/** Fails (never skips) when baresip is missing: CI installs it (Debian package baresip). */
+export function requireBaresip(): void {
+  if (!fs.existsSync(BARESIP)) {
+    throw new Error(`baresip not found at ${BARESIP}: install the Debian package baresip (npm test does it)`);
+  }
+}
+
+/** A 30 s, 8 kHz, 16-bit mono sine WAV (what aufile needs; ausine would need 48 kHz). */
+function writeWav(file: string): void {
+  const rate = 8000;
+  // aufile ends the call when the file ends: longer than any test call.
+  const samples = rate * 30;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++)
+    data.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / rate)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVE', 8);
+  header.write('fmt ', 12);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  fs.writeFileSync(file, Buffer.concat([header, data]));
+}
+
+export interface BaresipOptions {
+  user: string;
+  password: string;
+  domain: string;
+  proxy: { host: string; port: number };
+  listenPort: number;
+  /** Quit after this many seconds (hangs up a call in progress). */
+  seconds: number;
+  autoAnswer?: boolean;
+  commands?: string[];
+}
+
+export interface BaresipRun {
+  done: Promise<{ code: number | null; output: string }>;
+  kill(): void;
+}
+
+/** A headless baresip (no alsa/stun/turn/ice; aufile audio) registered to the B2BUA. */
+export function startBaresip(o: BaresipOptions): BaresipRun {
+  requireBaresip();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-baresip-'));
+  const wav = path.join(dir, 'tone.wav');
+  writeWav(wav);
+  fs.writeFileSync(
+    path.join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${o.listenPort}`,
+      `audio_source aufile,${wav}`,
+      `audio_player aufile,${path.join(dir, 'out.wav')}`,
+      'audio_alert aufile,/dev/null',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module_app account.so',
+      'module_app menu.so',
+      '',
+    ].join('\n'),
+  );
+  const params = [
+    `auth_pass=${o.password}`,
+    `outbound="sip:${o.proxy.host}:${o.proxy.port}"`,
+    'regint=600',
+    'audio_codecs=PCMU',
+    ...(o.autoAnswer ? ['answermode=auto'] : []),
+  ];
+  fs.writeFileSync(path.join(dir, 'accounts'), `<sip:${o.user}@${o.domain}>;${params.join(';')}\n`);
+  fs.writeFileSync(path.join(dir, 'contacts'), '');
+  const args = ['-f', dir, '-s', '-t', String(o.seconds)];
+  for (const c of o.commands ?? []) args.push('-e', c);
+  const child = spawn(BARESIP, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+  const guard = setTimeout(() => child.kill('SIGKILL'), (o.seconds + 10) * 1000);
+  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(guard);
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve({ code, output });
+    }),
+  );
+  return { done, kill: () => child.kill('SIGKILL') };
+}

@@ -1,6 +1,6 @@
 // Building new messages (the B2BUA's own legs) and responses to requests (RFC 3261 §8.2.6).
 import { randomBytes } from 'node:crypto';
-import { toByteString } from '../grammar/text.js';
+import { encodeUtf8, toByteString } from '../grammar/text.js';
 import { HeaderField } from '../headers/header-field.js';
 import { HeaderId } from '../headers/header-names.js';
 import type { SipParseError } from '../sip-parse-error.js';
@@ -58,7 +58,7 @@ export function createRequest(init: RequestInit): SipRequest {
 
 /** A new response built from scratch (a B2BUA relaying a response builds its own). */
 export function createResponseMessage(init: ResponseInit): SipResponse {
-  const reason = toByteString(init.reason ?? reasonPhrase(init.status));
+  const reason = encodeUtf8(init.reason ?? reasonPhrase(init.status));
   return new SipResponse(init.status, reason, toFields(init.headers), toBody(init.body));
 }
 
@@ -101,7 +101,7 @@ export function createResponse(
     }
   }
   fields.push(...toFields(options.headers));
-  const reason = toByteString(options.reason ?? reasonPhrase(status));
+  const reason = encodeUtf8(options.reason ?? reasonPhrase(status));
   return new SipResponse(status, reason, fields, toBody(options.body));
 }
 

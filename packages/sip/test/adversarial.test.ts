@@ -42,18 +42,22 @@ function parseAndCheck(bytes: Buffer): SipMessage | SipParseError {
 
 /**
  * Compares one parse of a 10x input with ten parses of the 1x input: about 1 when linear,
- * about 10 when quadratic. The bound is generous so that a busy machine cannot fail it.
+ * about 10 when quadratic. Best of several runs and attempts, and a generous bound, so a busy
+ * machine cannot fail it while a quadratic parser cannot pass it.
  */
 function expectLinear(make: (n: number) => Buffer, n: number): void {
   const small = make(n);
   const large = make(n * 10);
   parseAndCheck(small);
   parseAndCheck(large);
-  const tenSmall = cost(() => {
-    for (let i = 0; i < 10; i++) parseAndCheck(small);
-  });
-  const ratio = cost(() => parseAndCheck(large)) / Math.max(tenSmall, 0.5);
-  expect(ratio).toBeLessThan(5);
+  let best = Infinity;
+  for (let attempt = 0; attempt < 3 && best >= 5; attempt++) {
+    const tenSmall = cost(() => {
+      for (let i = 0; i < 10; i++) parseAndCheck(small);
+    });
+    best = Math.min(best, cost(() => parseAndCheck(large)) / Math.max(tenSmall, 0.5));
+  }
+  expect(best).toBeLessThan(5);
 }
 
 describe('adversarial inputs', { timeout: 120_000 }, () => {

@@ -10,8 +10,8 @@ export interface RunningAdminServer {
   close(): Promise<void>;
 }
 
-/** The built UI beside dist/ (apps/admin/web-dist). */
-export const defaultWebDistDir = fileURLToPath(new URL('../../web-dist', import.meta.url));
+/** The built UI (vite writes it to apps/admin/dist/web). */
+export const defaultWebDistDir = fileURLToPath(new URL('../web', import.meta.url));
 
 export function adminOptionsFrom(
   config: SwitchboardConfig,

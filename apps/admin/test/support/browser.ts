@@ -5,7 +5,7 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const screenshotDir = fileURLToPath(new URL('../../test-output/screenshots', import.meta.url));
-export const webDistDir = fileURLToPath(new URL('../../web-dist', import.meta.url));
+export const webDistDir = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 /** Debian's Chromium, headless; a missing browser is a test failure with the fix in the message. */
 export async function launchChromium(): Promise<Browser> {

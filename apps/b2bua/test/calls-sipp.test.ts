@@ -1,6 +1,6 @@
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CallsHarness, startCalls, startSipp } from './support/calls-harness.js';
+import { type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
 
 /**
  * Calls through the real signalling role (in-process, UDP loopback) with a routing worker, real
@@ -24,6 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  killAllSipp();
   await h?.close();
 });
 

@@ -25,7 +25,7 @@ export interface CallsHarness extends SignallingHarness {
 export async function startCalls(
   env: Record<string, string> = {},
   /** Rows the routing worker reads at start-up (plugin configuration). */
-  seed: (h: SignallingHarness) => Promise<void> = async () => undefined,
+  seed: (h: SignallingHarness) => Promise<void> = () => Promise.resolve(),
 ): Promise<CallsHarness> {
   const h = await startSignalling({
     SWITCHBOARD_PLUGINS: `${callsPlugin},@switchboard/plugin-extensions`,
@@ -64,6 +64,14 @@ export async function startCalls(
       await h.close();
     },
   };
+}
+
+const live = new Set<ChildProcess>();
+
+/** Kills every sipp this harness started that is still running (sipp may ignore its -timeout). */
+export function killAllSipp(): void {
+  for (const child of live) child.kill('SIGKILL');
+  live.clear();
 }
 
 export interface SippProcess {
@@ -110,6 +118,7 @@ export async function startSipp(
     ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  live.add(child);
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
@@ -118,6 +127,7 @@ export async function startSipp(
   const done = new Promise<{ code: number | null; output: string }>((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(guard);
+      live.delete(child);
       const errFile = path.join(dir, 'errors.log');
       const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
       const msgFile = path.join(dir, 'messages.log');

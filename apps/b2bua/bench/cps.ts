@@ -1,0 +1,323 @@
+// bench:cps — sipp UAC → B2BUA (signalling role) → sipp UAS, at rising call rates.
+// Needs DATABASE_URL (a server where a throwaway database may be created) and REDIS_URL, a built
+// package (`pnpm build`), sipp. Starts the signalling and worker roles as child processes
+// (node dist/main.js), like production, on loopback with a unique queue prefix.
+// Reports: highest CPS with 0 failed calls, setup latency (authenticated INVITE → 200 at the caller,
+// routing job included; the callee answers at once), memory per concurrent call at 1,000+ calls.
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { computeDigestCredentials, createPrismaClient, migrate, withDatabase } from '@switchboard/db';
+import { redisKeys } from '@switchboard/live-state';
+import { Redis } from 'ioredis';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+// Compiled to dist/bench-build/bench/cps.js: the app and the scenarios are found from the package root.
+const appDir = path.resolve(here, '../../..');
+const scenarios = path.join(appDir, 'bench/sipp');
+const SIPP = '/usr/bin/sipp';
+const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,400,600').split(',').map(Number);
+const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 8);
+const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1100);
+const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 40);
+
+function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Role {
+  child: ChildProcess;
+  ready: Promise<void>;
+}
+
+function startRole(role: string, env: NodeJS.ProcessEnv): Role {
+  const child = spawn(process.execPath, ['dist/main.js', role], {
+    cwd: appDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (c: Buffer): void => {
+      log += c.toString();
+      if (log.includes('"msg":"ready"')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    child.on('exit', (code) => reject(new Error(`${role} exited ${code}: ${log.slice(-2000)}`)));
+  });
+  return { child, ready };
+}
+
+function rssKb(pid: number | undefined): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+interface SippRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; out: string }>;
+}
+
+function startSippUac(target: string, args: string[], cwd: string): SippRun {
+  const child = spawn(
+    SIPP,
+    [target, '-sf', path.join(scenarios, 'uac.xml'), '-nostdin', '-i', '127.0.0.1', ...args],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out })),
+  );
+  return { child, done };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Response times (ms) of the rtd "1" from sipp's -trace_rtt CSV files in `dir`. */
+function readRtts(dir: string): number[] {
+  const values: number[] = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('_rtt.csv'))) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(1)) {
+      const cols = line.split(';');
+      const v = Number(cols[1]); // Date_ms;response_time_ms;rtd_no
+      if (cols.length >= 3 && Number.isFinite(v)) values.push(v);
+    }
+    fs.rmSync(path.join(dir, f));
+  }
+  return values.sort((a, b) => a - b);
+}
+
+interface Row {
+  rate: number;
+  calls: number;
+  ok: boolean;
+  failed: number;
+  p50: number;
+  p95: number;
+}
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(SIPP)) throw new Error('sipp not found (Debian package sip-tester)');
+  const base = need('DATABASE_URL');
+  const redisUrl = need('REDIS_URL');
+  const dbName = `switchboard_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const dbUrl = withDatabase(base, dbName);
+  await migrate(dbUrl, { log: () => undefined });
+  const domain = 'bench.test';
+  const prisma = createPrismaClient(dbUrl);
+  for (const number of ['100', '201']) {
+    await prisma.extension.create({
+      data: {
+        number,
+        displayName: `Ext ${number}`,
+        maxConcurrentCalls: 0,
+        ...computeDigestCredentials(number, domain, `pw-${number}`),
+      },
+    });
+  }
+  const sipPort = await freeUdpPort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: dbUrl,
+    REDIS_URL: redisUrl,
+    SWITCHBOARD_SIP_DOMAIN: domain,
+    SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
+    SWITCHBOARD_SIP_UDP_PORT: String(sipPort),
+    SWITCHBOARD_SIP_TCP_PORT: '0',
+    SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
+    SWITCHBOARD_QUEUE_PREFIX: `bench-${crypto.randomBytes(4).toString('hex')}`,
+    SWITCHBOARD_AUTH_MAX_FAILURES: '10000',
+    SWITCHBOARD_LOG_LEVEL: 'info',
+  };
+  const worker = startRole('worker', env);
+  const signalling = startRole('signalling', env);
+  await Promise.all([worker.ready, signalling.ready]);
+  const redis = new Redis(redisUrl);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
+
+  // The callee: one sipp UAS bound as the only contact of extension 201.
+  const uasPort = await freeUdpPort();
+  const uas = spawn(
+    SIPP,
+    ['-sf', path.join(scenarios, 'uas.xml'), '-nostdin', '-i', '127.0.0.1', '-p', String(uasPort)],
+    {
+      cwd: work,
+      stdio: 'ignore',
+    },
+  );
+  const aor = `sip:201@${domain}`;
+  const contact = `sip:201@127.0.0.1:${uasPort}`;
+  await redis.hset(
+    redisKeys.registration(aor),
+    contact,
+    JSON.stringify({
+      aor,
+      contact,
+      expiresAt: Date.now() + 3_600_000,
+      sourceAddress: `127.0.0.1:${uasPort}`,
+      transport: 'UDP',
+    }),
+  );
+  const target = `127.0.0.1:${sipPort}`;
+  const common = [
+    '-s',
+    '201',
+    '-au',
+    '100',
+    '-ap',
+    'pw-100',
+    '-auth_uri',
+    `201@${domain}`,
+    '-key',
+    'domain',
+    domain,
+    '-key',
+    'caller',
+    '100',
+  ];
+
+  const rows: Row[] = [];
+  let best = 0;
+  for (const rate of RATES) {
+    const calls = rate * SECONDS_PER_RATE;
+    const port = await freeUdpPort();
+    const r = await startSippUac(
+      target,
+      [
+        ...common,
+        '-p',
+        String(port),
+        '-r',
+        String(rate),
+        '-m',
+        String(calls),
+        '-l',
+        String(rate * 4),
+        '-d',
+        '500',
+        '-timeout',
+        `${SECONDS_PER_RATE + 30}s`,
+        '-trace_err',
+        '-error_file',
+        path.join(work, `errors-${rate}.log`),
+        '-trace_rtt',
+        '-rtt_freq',
+        '1',
+        '-max_socket',
+        '4096',
+      ],
+      work,
+    ).done;
+    const rtts = readRtts(work);
+    const failed = /Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1];
+    const ok = r.code === 0;
+    if (!ok) {
+      const errFile = path.join(work, `errors-${rate}.log`);
+      const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
+      console.log(`first failures at ${rate}/s:\n${errors.slice(0, 1500)}`);
+    }
+    if (ok) best = rate;
+    rows.push({
+      rate,
+      calls,
+      ok,
+      failed: Number(failed ?? NaN),
+      p50: percentile(rtts, 50),
+      p95: percentile(rtts, 95),
+    });
+    console.log(
+      `rate ${rate}/s: exit ${r.code}, failed ${failed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
+    );
+    await sleep(3000); // let BYEs, records and Timer K/J state drain between rates
+    if (!ok) break;
+  }
+
+  // Memory per concurrent call: hold CONCURRENT calls open (long -d), compare RSS to the idle RSS.
+  const idle = rssKb(signalling.child.pid);
+  const holdPort = await freeUdpPort();
+  const hold = startSippUac(
+    target,
+    [
+      ...common,
+      '-p',
+      String(holdPort),
+      '-r',
+      String(HOLD_RATE),
+      '-m',
+      String(CONCURRENT),
+      '-l',
+      String(CONCURRENT),
+      '-d',
+      '120000',
+      '-timeout',
+      '240s',
+      '-max_socket',
+      '4096',
+    ],
+    work,
+  );
+  let concurrent = 0;
+  let peak = idle;
+  for (let i = 0; i < 120 && concurrent < CONCURRENT; i++) {
+    await sleep(1000);
+    concurrent = await redis.zcard(redisKeys.calls);
+    peak = Math.max(peak, rssKb(signalling.child.pid));
+  }
+  const loaded = rssKb(signalling.child.pid);
+  const perCallKb = concurrent > 0 ? (loaded - idle) / concurrent : NaN;
+  hold.child.kill('SIGKILL'); // the held calls end with the B2BUA below
+  await hold.done;
+
+  console.log('\n| rate (calls/s) | calls | failed | setup p50 (ms) | setup p95 (ms) | result |');
+  console.log('|---:|---:|---:|---:|---:|---|');
+  for (const r of rows)
+    console.log(`| ${r.rate} | ${r.calls} | ${r.failed} | ${r.p50} | ${r.p95} | ${r.ok ? 'ok' : 'FAILED'} |`);
+  console.log(
+    `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
+  );
+  console.log(
+    `memory: idle RSS ${(idle / 1024).toFixed(1)} MiB, ${concurrent} concurrent calls RSS ${(loaded / 1024).toFixed(1)} MiB → ${perCallKb.toFixed(1)} KiB per concurrent call`,
+  );
+
+  uas.kill('SIGKILL');
+  signalling.child.kill('SIGTERM');
+  worker.child.kill('SIGTERM');
+  await redis.del(redisKeys.registration(aor));
+  redis.disconnect();
+  await prisma.$disconnect();
+  const admin = createPrismaClient(withDatabase(base, 'postgres'));
+  await sleep(1000);
+  await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
+  await admin.$disconnect();
+  fs.rmSync(work, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -46,6 +46,48 @@ describe('SIP stack: checks every request passes (RFC 3261 §8.2)', () => {
     expect(r.status).toBe(200);
   });
 
+  it('keeps answering after 300 mutated requests (seeded byte flips, truncations, header duplication)', async () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const { text } = phone.build({
+      method: 'REGISTER',
+      uri: us(),
+      from: from(),
+      to: `<sip:1001@${h.domain}>`,
+      headers: [
+        ['Contact', `<sip:1001@127.0.0.1:${phone.port}>;expires=60;q=0.5`],
+        [
+          'Authorization',
+          `Digest username="1001", realm="${h.domain}", nonce="n", uri="${us()}", response="0"`,
+        ],
+      ],
+    });
+    const base = Buffer.from(text, 'latin1');
+    for (let i = 0; i < 300; i++) {
+      const m = Buffer.from(base);
+      const kind = i % 3;
+      if (kind === 0) for (let k = 0; k < 4; k++) m[random(m.length)] = random(256);
+      const out =
+        kind === 1 ? m.subarray(0, random(m.length)) : kind === 2 ? Buffer.concat([m.subarray(0, 40), m]) : m;
+      phone.socket.send(out, h.port, '127.0.0.1');
+    }
+    // A burst this size overflows the socket's receive buffer, so the OPTIONS may be dropped
+    // once: it is retransmitted every 500 ms as a UA would (T1, RFC 3261 §17.1.2.2).
+    const r = await phone.request(
+      { method: 'OPTIONS', uri: us(), from: from(), to: `<${us()}>` },
+      10_000,
+      500,
+    );
+    expect(r.status).toBe(200);
+    // The broken ones that could be answered got a 400 naming the problem.
+    const rejected = phone.received.filter((m) => m.status === 400);
+    expect(rejected.length).toBeGreaterThan(0);
+    for (const m of rejected) expect(m.reason).toMatch(/\S/);
+  });
+
   it('answers 483 to a request that would be relayed with Max-Forwards: 0', async () => {
     const r = await phone.request({
       method: 'INVITE',

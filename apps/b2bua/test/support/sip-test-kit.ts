@@ -162,8 +162,18 @@ export class UdpSipClient {
   /**
    * Sends raw bytes and waits for the final response with this Call-ID (and CSeq number when
    * given), compared as raw header text so that answers echoing broken headers match too.
+   * `retransmitMs` resends the same bytes at that interval until answered, as a UA does over UDP (§17.1.2.2).
    */
-  async sendRaw(text: string, callId: string, cseq?: number, timeoutMs = 5000): Promise<SipResponse> {
+  async sendRaw(
+    text: string,
+    callId: string,
+    cseq?: number,
+    timeoutMs = 5000,
+    retransmitMs?: number,
+  ): Promise<SipResponse> {
+    const bytes = Buffer.from(text, 'latin1');
+    const send = (): void => this.socket.send(bytes, this.server.port, this.server.host);
+    let resend: NodeJS.Timeout | undefined;
     const done = new Promise<SipResponse>((resolve, reject) => {
       const entry = {
         match: (r: SipResponse) =>
@@ -181,12 +191,17 @@ export class UdpSipClient {
         }
       }, timeoutMs).unref();
     });
-    this.socket.send(Buffer.from(text, 'latin1'), this.server.port, this.server.host);
-    return done;
+    send();
+    if (retransmitMs !== undefined) resend = setInterval(send, retransmitMs);
+    try {
+      return await done;
+    } finally {
+      if (resend) clearInterval(resend);
+    }
   }
 
-  async request(spec: RequestSpec): Promise<SipResponse> {
+  async request(spec: RequestSpec, timeoutMs?: number, retransmitMs?: number): Promise<SipResponse> {
     const { text, callId, cseq } = this.build(spec);
-    return this.sendRaw(text, callId, cseq);
+    return this.sendRaw(text, callId, cseq, timeoutMs, retransmitMs);
   }
 }

@@ -7,7 +7,7 @@ import {
   registrationBindingSchema,
   type ActiveCall,
   type RegistrationBinding,
-} from './redis-keys.js';
+} from '@switchboard/live-state';
 
 function parseJson(text: string): unknown {
   try {

@@ -17,6 +17,8 @@ export interface ViaSpec {
 export interface SipCodec<M> {
   /** Parses one whole message; throws (SipParseError) on bad input. */
   parse(data: Buffer): M;
+  /** Accepts a message a stream framer already parsed; undefined if it is not of type M. */
+  adopt?(parsed: unknown): M | undefined;
   serialize(message: M): Buffer;
   /** Reads the transaction-relevant fields; throws if a mandatory header is missing or bad. */
   info(message: M): MessageInfo;

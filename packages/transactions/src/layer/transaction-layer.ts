@@ -127,7 +127,9 @@ export class TransactionLayer<M> {
     let message: M;
     let info: MessageInfo;
     try {
-      message = this.codec.parse(packet.data);
+      message =
+        (packet.parsed !== undefined ? this.codec.adopt?.(packet.parsed) : undefined) ??
+        this.codec.parse(packet.data);
       info = this.codec.info(message);
     } catch (err) {
       this.tu?.onBadMessage?.(err, packet);

@@ -1,10 +1,9 @@
 import { StreamFramer } from '@switchboard/sip';
-import { type MessageFramer } from '../transport/message-framer.js';
+import { type FramedMessage, type MessageFramer } from '../transport/message-framer.js';
 
 /**
- * Adapts @switchboard/sip's StreamFramer (which yields parsed messages) to the transports'
- * byte-oriented MessageFramer. The bytes are handed on and parsed again by the layer: simple,
- * at the cost of a second parse per stream message (UDP, the hot path, parses once).
+ * Adapts @switchboard/sip's StreamFramer to the transports' MessageFramer: each message is
+ * handed on with its bytes and the parsed object, which the layer adopts instead of re-parsing.
  */
 export class SipStreamFramer implements MessageFramer {
   private readonly framer: StreamFramer;
@@ -17,8 +16,8 @@ export class SipStreamFramer implements MessageFramer {
     return this.framer.bufferedBytes;
   }
 
-  push(chunk: Buffer): Buffer[] {
-    return this.framer.push(chunk).map((m) => m.source ?? m.toBuffer());
+  push(chunk: Buffer): FramedMessage[] {
+    return this.framer.push(chunk).map((m) => ({ data: m.source ?? m.toBuffer(), parsed: m }));
   }
 }
 

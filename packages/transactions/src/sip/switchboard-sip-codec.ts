@@ -1,6 +1,7 @@
 import {
   type SipMessage,
   type SipParseError,
+  SipMessageBase,
   SipRequest,
   type SipResponse,
   createErrorResponse,
@@ -21,6 +22,10 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
 
   parse(data: Buffer): SipMessage {
     return parseMessage(data);
+  }
+
+  adopt(parsed: unknown): SipMessage | undefined {
+    return parsed instanceof SipMessageBase ? (parsed as SipMessage) : undefined;
   }
 
   serialize(message: SipMessage): Buffer {

@@ -1,5 +1,5 @@
 import type net from 'node:net';
-import { type MessageFramer } from './message-framer.js';
+import { type FramedMessage, type MessageFramer } from './message-framer.js';
 import { type Endpoint, TransportError } from './transport.js';
 
 const CRLF = Buffer.from('\r\n');
@@ -10,7 +10,7 @@ export interface StreamConnectionLimits {
 }
 
 export interface StreamConnectionEvents {
-  message(data: Buffer, conn: StreamConnection): void;
+  message(framed: FramedMessage, conn: StreamConnection): void;
   closed(conn: StreamConnection): void;
   /** A CRLF pong (RFC 5626 §4.4.1) arrived in answer to our ping. */
   pong?(conn: StreamConnection): void;
@@ -84,7 +84,7 @@ export class StreamConnection {
       }
     }
     if (data.length === 0) return;
-    let messages: Buffer[];
+    let messages: FramedMessage[];
     try {
       messages = this.framer.push(data);
     } catch {

@@ -155,8 +155,14 @@ export class StreamTransport implements Transport {
       this.options.createFramer(),
       { maxBufferedBytes: this.options.maxBufferedBytes ?? 256 * 1024 },
       {
-        message: (data, c) => {
-          const packet = { data, source: c.remote, flowId: c.id, transport: this };
+        message: (framed, c) => {
+          const packet = {
+            data: framed.data,
+            parsed: framed.parsed,
+            source: c.remote,
+            flowId: c.id,
+            transport: this,
+          };
           for (const h of this.handlers) h(packet);
         },
         closed: (c) => {

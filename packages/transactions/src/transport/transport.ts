@@ -12,6 +12,8 @@ export interface Endpoint {
 /** One complete SIP message as bytes, with where it came from. */
 export interface InboundPacket {
   readonly data: Buffer;
+  /** The message already parsed by a stream framer, if any (see SipCodec.adopt). */
+  readonly parsed?: unknown;
   readonly source: Endpoint;
   /** The connection it arrived on (stream transports); responses go back on it (§18.2.2). */
   readonly flowId: string | undefined;

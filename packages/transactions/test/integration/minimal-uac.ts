@@ -1,6 +1,8 @@
 import { type SipMessage, SipRequest, createRequest, generateTag } from '@switchboard/sip';
 import {
+  DEFAULT_TIMERS,
   type ResolvedTarget,
+  type TimerConfig,
   type TimerHandle,
   StreamTransport,
   SwitchboardSipCodec,
@@ -15,24 +17,27 @@ const SDP =
 
 /**
  * The smallest UAC on the layer: INVITE, ACK every 2xx (also retransmitted ones, which the
- * RFC 6026 Accepted state passes up), then BYE. Resolves true when the BYE got its 200.
+ * RFC 6026 Accepted state passes up), then BYE. Resolves 'ok' when the BYE got its 200,
+ * else with what went wrong.
  */
 export class MinimalUac {
-  readonly udp = new UdpTransport({ host: '127.0.0.1', port: 0 });
+  readonly udp: UdpTransport;
   readonly tcp = new StreamTransport({ host: '127.0.0.1', port: 0, createFramer: createSipFramer });
-  readonly layer = new TransactionLayer<SipMessage>({
-    codec: new SwitchboardSipCodec(),
-    clock: this.clockForLayer(),
-    transports: [this.udp, this.tcp],
-  });
+  readonly layer: TransactionLayer<SipMessage>;
   private seq = 0;
   private readonly clock = new SystemClock();
 
   /** `holdMs`: call duration before BYE, counted from the last 2xx received. */
-  constructor(private readonly holdMs = 2000) {}
-
-  private clockForLayer(): SystemClock {
-    return new SystemClock();
+  constructor(
+    private readonly holdMs = 2000,
+    udpTimers: TimerConfig = DEFAULT_TIMERS,
+  ) {
+    this.udp = new UdpTransport({ host: '127.0.0.1', port: 0, timers: udpTimers });
+    this.layer = new TransactionLayer<SipMessage>({
+      codec: new SwitchboardSipCodec(),
+      clock: this.clock,
+      transports: [this.udp, this.tcp],
+    });
   }
 
   async listen(): Promise<void> {
@@ -45,7 +50,7 @@ export class MinimalUac {
     return this.layer.close();
   }
 
-  call(target: ResolvedTarget): Promise<boolean> {
+  call(target: ResolvedTarget): Promise<string> {
     const n = ++this.seq;
     const callId = `uac-${n}-${generateTag()}@127.0.0.1`;
     const fromTag = generateTag();
@@ -75,15 +80,15 @@ export class MinimalUac {
         byeSent = true;
         const bye = createRequest({ method: 'BYE', uri, headers: { ...common, To: to, CSeq: '2 BYE' } });
         this.layer.sendRequest(bye, target, {
-          onResponse: (_r, s) => s >= 200 && resolve(s < 300),
-          onTimeout: () => resolve(false),
-          onTransportError: () => resolve(false),
+          onResponse: (_r, s) => s >= 200 && resolve(s < 300 ? 'ok' : `BYE got ${s}`),
+          onTimeout: () => resolve('BYE timed out'),
+          onTransportError: (e) => resolve(`BYE transport error ${e.message}`),
         });
       };
       this.layer.sendRequest(invite, target, {
         onResponse: (res, status) => {
           if (status < 200) return;
-          if (status >= 300) return resolve(false);
+          if (status >= 300) return resolve(`INVITE got ${status}`);
           const to = res.getHeader('To') ?? '';
           const ack = new SipRequest('ACK', uri);
           for (const [k, v] of Object.entries({ ...common, To: to, CSeq: '1 ACK', 'Content-Length': 0 })) {
@@ -96,8 +101,8 @@ export class MinimalUac {
           byeTimer?.cancel();
           byeTimer = this.clock.schedule(this.holdMs, () => sendBye(to));
         },
-        onTimeout: () => resolve(false),
-        onTransportError: () => resolve(false),
+        onTimeout: () => resolve('INVITE timed out'),
+        onTransportError: (e) => resolve(`INVITE transport error ${e.message}`),
       });
     });
   }

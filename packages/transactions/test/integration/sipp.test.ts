@@ -49,7 +49,10 @@ describe.each([
   }, 90_000);
 
   it(`a minimal UAC completes ${CALLS} calls against sipp's uas scenario`, async () => {
-    const uac = new MinimalUac();
+    // sipp's uas script is stricter than SIP: it fails a call whose BYE overtakes a lost ACK.
+    // So on the lossy path the UAC hangs up only after sipp's 2xx retransmissions (0.5, 1.5,
+    // 3.5, 7.5 s after the first) have stopped.
+    const uac = new MinimalUac(lost.length > 0 ? 8000 : 500);
     await uac.listen();
     closers.push(() => uac.close());
     const sippPort = await freePort();
@@ -69,16 +72,15 @@ describe.each([
     const protocol = transport.startsWith('TCP') ? ('TCP' as const) : ('UDP' as const);
     // Over UDP a request sent before sipp is bound is simply retransmitted; TCP needs the listener.
     if (protocol === 'TCP') await waitForListener(sippPort);
-    const results: boolean[] = [];
-    // Ten calls in flight at a time.
-    for (let i = 0; i < CALLS; i += 10) {
-      const batch = Array.from({ length: 10 }, () =>
-        uac.call({ protocol, host: '127.0.0.1', port: sippPort }),
-      );
-      results.push(...(await Promise.all(batch)));
-    }
+    // All calls in flight together: the run stays short even when the machine is loaded.
+    const results = await Promise.all(
+      Array.from({ length: CALLS }, () => uac.call({ protocol, host: '127.0.0.1', port: sippPort })),
+    );
     const r = await sipp;
-    expect(results.filter(Boolean)).toHaveLength(CALLS);
+    expect(
+      results.filter((x) => x !== 'ok'),
+      r.output,
+    ).toEqual([]);
     expect(r.code, r.output).toBe(0);
     expect(r.successful).toBe(CALLS);
   }, 90_000);

@@ -1,6 +1,6 @@
 import { type SipMessage, parseMessage } from '@switchboard/sip';
 import { describe, expect, it } from 'vitest';
-import { SwitchboardSipCodec } from '../../src/index.js';
+import { SwitchboardSipCodec, createSipFramer } from '../../src/index.js';
 
 const codec = new SwitchboardSipCodec();
 const INVITE = [
@@ -86,5 +86,15 @@ describe('SwitchboardSipCodec', () => {
     const answer = codec.rejectMalformed(err, bad);
     expect(answer?.kind === 'response' && answer.status).toBe(400);
     expect(answer?.getHeader('Call-ID')).toBe('k1');
+  });
+
+  it('adopts messages a stream framer already parsed, and nothing else', () => {
+    const m = parse(INVITE);
+    expect(codec.adopt(m)).toBe(m);
+    expect(codec.adopt('INVITE')).toBeUndefined();
+    const framed = createSipFramer().push(Buffer.from(INVITE + INVITE));
+    expect(framed).toHaveLength(2);
+    expect(codec.adopt(framed[0]?.parsed)).toBeDefined();
+    expect(framed[1]?.data.toString()).toBe(INVITE);
   });
 });

@@ -1,4 +1,4 @@
-import { type MessageFramer } from '../../src/index.js';
+import { type FramedMessage, type MessageFramer } from '../../src/index.js';
 
 /** A minimal Content-Length framer for transport tests (production uses @switchboard/sip's StreamFramer). */
 export class TestFramer implements MessageFramer {
@@ -8,9 +8,9 @@ export class TestFramer implements MessageFramer {
     return this.buf.length;
   }
 
-  push(chunk: Buffer): Buffer[] {
+  push(chunk: Buffer): FramedMessage[] {
     this.buf = Buffer.concat([this.buf, chunk]);
-    const out: Buffer[] = [];
+    const out: FramedMessage[] = [];
     for (;;) {
       const end = this.buf.indexOf('\r\n\r\n');
       if (end < 0) return out;
@@ -18,7 +18,7 @@ export class TestFramer implements MessageFramer {
       const m = /\r\nContent-Length:\s*(\d+)/i.exec(head);
       const total = end + 4 + Number(m?.[1] ?? 0);
       if (this.buf.length < total) return out;
-      out.push(this.buf.subarray(0, total));
+      out.push({ data: this.buf.subarray(0, total) });
       this.buf = this.buf.subarray(total);
     }
   }

@@ -143,27 +143,21 @@ export function parseParams(
     if (pos >= end || s.charCodeAt(pos) !== 59) return pos;
     pos = skipWs(s, pos + 1, end);
     const nameStart = pos;
-    let upper = false;
-    while (pos < end) {
-      const c = s.charCodeAt(pos);
-      if (c > 255 || (CHAR_CLASS[c]! & TOKEN) === 0) break;
-      if (c >= 65 && c <= 90) upper = true;
-      pos++;
-    }
+    pos = scanToken(s, pos, end);
     if (pos === nameStart) throw headerError(header, 'empty parameter');
-    const name = upper ? s.slice(nameStart, pos).toLowerCase() : s.slice(nameStart, pos);
+    const nameEnd = pos;
     const afterName = skipWs(s, pos, end);
-    let value: string | null = null;
+    let valueStart = 0;
+    let valueEnd = -1;
     if (afterName < end && s.charCodeAt(afterName) === 61) {
-      const valueStart = skipWs(s, afterName + 1, end);
-      let valueEnd = scanGenValue(s, valueStart, end, header);
+      valueStart = skipWs(s, afterName + 1, end);
+      valueEnd = scanGenValue(s, valueStart, end, header);
       // Via received/maddr may hold an unbracketed IPv6address (RFC 3261 §20.42).
       while (allowColon && valueEnd < end && s.charCodeAt(valueEnd) === 58)
         valueEnd = scanToken(s, valueEnd + 1, end);
-      value = s.slice(valueStart, valueEnd);
       pos = valueEnd;
     }
-    into.add(name, value);
+    into.addSpan(s, nameStart, nameEnd, valueStart, valueEnd);
   }
 }
 

@@ -35,8 +35,23 @@ function method(s: string, pos: number, header: string): string {
 
 /** CSeq = 1*DIGIT LWS Method */
 export function parseCSeq(s: string): CSeq {
-  const [seq, e] = seqNumber(s, 0, 'CSeq', 'sequence number');
-  return { seq, method: method(s, e, 'CSeq') };
+  // Fast path for the usual "digits SP method" (no leading space, at most 10 digits); the
+  // general scanner handles everything else with the same checks.
+  const n = s.length;
+  let seq = 0;
+  let i = 0;
+  for (; i < n && i < 11; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    seq = seq * 10 + c - 48;
+  }
+  if (i > 0 && i <= 10 && seq <= MAX_SEQ && s.charCodeAt(i) === 32) {
+    const m = i + 1;
+    const e = scanToken(s, m, n);
+    if (e === n && e > m) return { seq, method: s.slice(m, e) };
+  }
+  const [seq2, e] = seqNumber(s, 0, 'CSeq', 'sequence number');
+  return { seq: seq2, method: method(s, e, 'CSeq') };
 }
 
 /** RAck = response-num LWS CSeq-num LWS Method */

@@ -72,15 +72,15 @@ export class HeaderField {
 
   /** The value with line folding replaced by SP (RFC 3261 §7.3.1) and surrounding LWS trimmed. */
   get value(): string {
-    if (this._value !== undefined) return this._value;
-    let v = this.src.slice(this.valueStart, this.lineEnd);
-    if (this.folded) {
-      v = v.replace(FOLD, ' ').trim();
-    } else {
-      const last = v.charCodeAt(v.length - 1);
-      if (last === 32 || last === 9) v = v.trimEnd();
-    }
-    this._value = v;
+    return (this._value ??= HeaderField.valueOf(this.src, this.valueStart, this.lineEnd, this.folded));
+  }
+
+  /** The value of src[valueStart, lineEnd): folding replaced by SP, surrounding LWS trimmed. */
+  static valueOf(src: string, valueStart: number, lineEnd: number, folded: boolean): string {
+    let v = src.slice(valueStart, lineEnd);
+    if (folded) return v.replace(FOLD, ' ').trim();
+    const last = v.charCodeAt(v.length - 1);
+    if (last === 32 || last === 9) v = v.trimEnd();
     return v;
   }
 

@@ -1,7 +1,7 @@
 // Message framing and header splitting (RFC 3261 §7, §7.3.1, §7.5, §18.3). The header section
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
-import { HeaderField } from '../headers/header-field.js';
+import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
 import { HeaderId, identifyHeader } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
 import { SipParseError } from '../sip-parse-error.js';
@@ -27,7 +27,10 @@ export interface HeadSection {
   readonly version: string;
   readonly status: number;
   readonly reason: string;
-  readonly headers: HeaderField[];
+  /** The decoded header section the index points into. */
+  readonly src: string;
+  /** Header lines as offsets into `src` (see HeaderIndex). */
+  readonly index: HeaderIndex;
   /** Declared Content-Length, -1 when absent. */
   readonly contentLength: number;
 }
@@ -37,12 +40,13 @@ export interface HeadSection {
  * skipped (§7.5); octets after Content-Length are ignored (§18.3). Throws SipParseError.
  */
 export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessage {
-  // One latin1 decode of the whole datagram (a copy, one char per octet); the header section
-  // is then found and split with string scans.
-  const text = latin1(data, 0, data.length);
-  const n = text.length;
+  // The header section is found in the bytes and decoded once as latin1 (one char per octet,
+  // the body is never decoded); it is then split with string scans.
+  const n = data.length;
   let start = 0;
-  while (start + 1 < n && text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
+  while (start + 1 < n && data[start] === 13 && data[start + 1] === 10) start += 2;
+  // Decoding the whole datagram and searching the string beats Buffer.indexOf (a native call).
+  const text = latin1(data, 0, n);
   let headEnd = text.indexOf('\r\n\r\n', start);
   let bodyStart = headEnd + 4;
   if (headEnd < 0) {
@@ -100,9 +104,9 @@ export function buildMessage(
   end: number,
 ): SipMessage {
   const message = head.request
-    ? new SipRequest(head.method, head.requestUri, head.headers, undefined, head.version)
-    : new SipResponse(head.status, head.reason, head.headers, undefined, head.version);
-  return message.attachWire(data, start, bodyStart, end);
+    ? new SipRequest(head.method, head.requestUri, undefined, undefined, head.version)
+    : new SipResponse(head.status, head.reason, undefined, undefined, head.version);
+  return message.attachHeaderIndex(head.src, head.index).attachWire(data, start, bodyStart, end);
 }
 
 /** Splits the header section data[start, headEnd) (no final CRLF); attaches partial info to errors. */
@@ -141,11 +145,12 @@ function splitHead(head: string, start: number, end: number, maxHeaders: number)
     (line.charCodeAt(2) | 32) === 112 &&
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
-  section.contentLength = splitHeaders(head, lineEnd + 2, end, section.headers, maxHeaders);
+  section.src = head;
+  section.contentLength = splitHeaders(head, lineEnd + 2, end, section.index, maxHeaders);
   return section;
 }
 
-type MutableHead = HeadSection & { contentLength: number };
+type MutableHead = HeadSection & { contentLength: number; src: string };
 
 // Request-Line = Method SP Request-URI SP SIP-Version; the URI is what lies between the first
 // and the last SP so that stray spaces end up in it and validate() can name the problem.
@@ -160,7 +165,8 @@ function requestLine(line: string): MutableHead {
     version: line.slice(sp2 + 1),
     status: 0,
     reason: '',
-    headers: [],
+    src: '',
+    index: [],
     contentLength: -1,
   };
 }
@@ -184,7 +190,8 @@ function statusLine(line: string): MutableHead {
     version: line.slice(0, sp1),
     status,
     reason: sp2 < line.length ? line.slice(sp2 + 1) : '',
-    headers: [],
+    src: '',
+    index: [],
     contentLength: -1,
   };
 }
@@ -193,49 +200,45 @@ function statusLine(line: string): MutableHead {
  * Splits header lines (continuation lines stay part of their header and are unfolded on
  * access); returns the declared Content-Length or -1. One forward pass over the characters.
  */
-function splitHeaders(head: string, pos: number, n: number, out: HeaderField[], maxHeaders: number): number {
+function splitHeaders(head: string, pos: number, n: number, out: HeaderIndex, maxHeaders: number): number {
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
   while (pos < n) {
-    let i = pos;
-    let c = 0;
-    while (i < n) {
-      c = head.charCodeAt(i);
-      if (c === 58 || c === 13) break;
-      i++;
-    }
-    if (c !== 58) throw new SipParseError('Malformed header line (no colon)');
-    let nameEnd = i;
+    // The colon and the first CR are found with indexOf (native scans); a CR before the
+    // colon means the line has none.
+    const colon = head.indexOf(':', pos);
+    let cr = head.indexOf('\r', pos);
+    if (cr < 0 || cr > n) cr = n;
+    if (colon < 0 || colon > cr) throw new SipParseError('Malformed header line (no colon)');
+    let nameEnd = colon;
     while (nameEnd > pos && isWsp(head.charCodeAt(nameEnd - 1))) nameEnd--;
     if (nameEnd === pos) throw new SipParseError('Empty header name');
-    i++;
+    let i = colon + 1;
     while (i < n && isWsp(head.charCodeAt(i))) i++;
     const valueStart = i;
     let folded = false;
     let e = n;
-    for (;;) {
-      const cr = head.indexOf('\r', i);
-      if (cr < 0 || cr >= n) break;
-      if (head.charCodeAt(cr + 1) === 10 && isWsp(head.charCodeAt(cr + 2))) {
-        folded = true;
-        i = cr + 3;
-        continue;
-      }
+    while (cr < n) {
       if (head.charCodeAt(cr + 1) === 10) {
-        e = cr;
-        break;
+        if (!isWsp(head.charCodeAt(cr + 2))) {
+          e = cr;
+          break;
+        }
+        folded = true; // CRLF WSP: a continuation line
       }
-      i = cr + 1; // a lone CR stays in the value; validate() rejects it
+      // (a lone CR stays in the value; validate() rejects it)
+      cr = head.indexOf('\r', cr + 1);
+      if (cr < 0) cr = n;
     }
     const id = identifyHeader(head, pos, nameEnd);
-    const field = HeaderField.fromSource(head, nameEnd, id, pos, valueStart, e, folded);
-    out.push(field);
-    if (out.length > maxHeaders) throw new SipParseError('Too many header fields', { status: 513 });
+    const k = out.length;
+    out.push(id, pos, nameEnd, valueStart, e, folded ? 1 : 0);
+    if (k >= maxHeaders * INDEX_STRIDE) throw new SipParseError('Too many header fields', { status: 513 });
     if (id === HeaderId.ContentLength) {
       if (contentLength >= 0) {
         throw new SipParseError('Multiple Content-Length headers', { header: 'Content-Length' });
       }
-      contentLength = parseContentLength(field.value);
+      contentLength = parseContentLength(indexValue(head, out, k));
     }
     pos = e + 2;
   }

@@ -15,6 +15,13 @@ import {
   type SubscriptionState,
 } from '../headers/event.js';
 import { HeaderField } from '../headers/header-field.js';
+import {
+  indexFields,
+  indexFind,
+  indexValue,
+  type HeaderIndex,
+  INDEX_STRIDE,
+} from '../headers/header-index.js';
 import { canonicalHeaderName, HeaderId, headerIdOf } from '../headers/header-names.js';
 import { type MediaType, parseMediaType } from '../headers/media-type.js';
 import { type NameAddr, parseNameAddr } from '../headers/name-addr.js';
@@ -46,7 +53,11 @@ function missing(name: string): SipParseError {
 }
 
 export abstract class SipMessageBase {
-  protected _headers: HeaderField[];
+  // Header lines: HeaderField objects, or (parsed messages, until the list is asked for or
+  // modified) offsets into the decoded header section.
+  private _fields: HeaderField[] | undefined;
+  private _src: string;
+  private _index: HeaderIndex | undefined;
   protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
@@ -69,7 +80,9 @@ export abstract class SipMessageBase {
     version: string,
     source: Buffer | undefined,
   ) {
-    this._headers = headers;
+    this._fields = headers;
+    this._src = '';
+    this._index = undefined;
     this._body = body;
     this._version = version;
     this._source = source;
@@ -97,7 +110,24 @@ export abstract class SipMessageBase {
 
   /** Header fields in wire order (one entry per header line). Modify through the methods below. */
   get headers(): readonly HeaderField[] {
-    return this._headers;
+    return this.fieldList;
+  }
+
+  /** The mutable header list, created from the parser's index on first use. */
+  protected get fieldList(): HeaderField[] {
+    if (this._fields === undefined) {
+      this._fields = indexFields(this._src, this._index ?? []);
+      this._index = undefined;
+    }
+    return this._fields;
+  }
+
+  /** @internal Parser use: the header lines as offsets into the decoded header section `src`. */
+  attachHeaderIndex(src: string, index: HeaderIndex): this {
+    this._src = src;
+    this._index = index;
+    this._fields = undefined;
+    return this;
   }
 
   get body(): Buffer {
@@ -145,14 +175,14 @@ export abstract class SipMessageBase {
   /** Value of the first header named `name` (any case, compact forms match), or undefined. */
   getHeader(name: string): string | undefined {
     const i = this.indexOfHeader(name, 0);
-    return i < 0 ? undefined : this._headers[i]!.value;
+    return i < 0 ? undefined : this.fieldList[i]!.value;
   }
 
   /** Values of every header line named `name`, in order. */
   getHeaders(name: string): string[] {
     const out: string[] = [];
     for (let i = this.indexOfHeader(name, 0); i >= 0; i = this.indexOfHeader(name, i + 1)) {
-      out.push(this._headers[i]!.value);
+      out.push(this.fieldList[i]!.value);
     }
     return out;
   }
@@ -180,8 +210,8 @@ export abstract class SipMessageBase {
     const field = HeaderField.create(name, toByteString(String(value)));
     const first = this.indexOfHeader(name, 0);
     this.removeHeader(name);
-    if (first < 0) this._headers.push(field);
-    else this._headers.splice(first, 0, field);
+    if (first < 0) this.fieldList.push(field);
+    else this.fieldList.splice(first, 0, field);
     this.modified();
     return this;
   }
@@ -191,8 +221,8 @@ export abstract class SipMessageBase {
     const field = HeaderField.create(name, toByteString(String(value)));
     let last = -1;
     for (let i = this.indexOfHeader(name, 0); i >= 0; i = this.indexOfHeader(name, i + 1)) last = i;
-    if (last < 0) this._headers.push(field);
-    else this._headers.splice(last + 1, 0, field);
+    if (last < 0) this.fieldList.push(field);
+    else this.fieldList.splice(last + 1, 0, field);
     this.modified();
     return this;
   }
@@ -201,18 +231,18 @@ export abstract class SipMessageBase {
   prependHeader(name: string, value: HeaderValueInput): this {
     const field = HeaderField.create(name, toByteString(String(value)));
     const first = this.indexOfHeader(name, 0);
-    this._headers.splice(first < 0 ? 0 : first, 0, field);
+    this.fieldList.splice(first < 0 ? 0 : first, 0, field);
     this.modified();
     return this;
   }
 
   /** Removes every `name` header; returns how many lines were removed. */
   removeHeader(name: string): number {
-    const before = this._headers.length;
+    const before = this.fieldList.length;
     const id = headerIdOf(name);
     const lower = name.toLowerCase();
-    this._headers = this._headers.filter((h) => !matches(h, id, lower));
-    const removed = before - this._headers.length;
+    this._fields = this.fieldList.filter((h) => !matches(h, id, lower));
+    const removed = before - this._fields.length;
     if (removed > 0) this.modified();
     return removed;
   }
@@ -221,18 +251,18 @@ export abstract class SipMessageBase {
   removeFirstValue(name: string): boolean {
     const i = this.indexOfHeader(name, 0);
     if (i < 0) return false;
-    const field = this._headers[i]!;
+    const field = this.fieldList[i]!;
     const v = field.value;
     const e = listElementEnd(v, 0, v.length);
-    if (e >= v.length) this._headers.splice(i, 1);
-    else this._headers[i] = HeaderField.create(field.name, v.slice(e + 1).trim());
+    if (e >= v.length) this.fieldList.splice(i, 1);
+    else this.fieldList[i] = HeaderField.create(field.name, v.slice(e + 1).trim());
     this.modified();
     return true;
   }
 
   /** Appends an already-built header field (e.g. copied from another message, bytes kept). */
   appendField(field: HeaderField): this {
-    this._headers.push(field);
+    this.fieldList.push(field);
     this.modified();
     return this;
   }
@@ -247,9 +277,8 @@ export abstract class SipMessageBase {
   /** The top Via (only its first value is parsed). */
   get topVia(): Via {
     if (this._topVia !== undefined) return this._topVia;
-    const field = this.first(HeaderId.Via);
-    if (field === undefined) throw missing('Via');
-    const v = field.value;
+    const v = this.firstValue(HeaderId.Via);
+    if (v === undefined) throw missing('Via');
     this._topVia = parseVia(v, 0, v.indexOf(',') < 0 ? v.length : listElementEnd(v, 0, v.length));
     return this._topVia;
   }
@@ -447,14 +476,24 @@ export abstract class SipMessageBase {
   indexOfHeader(name: string, from: number): number {
     const id = headerIdOf(name);
     const lower = id === 0 ? name.toLowerCase() : '';
-    const hs = this._headers;
+    const hs = this.fieldList;
     for (let i = from; i < hs.length; i++) if (matches(hs[i]!, id, lower)) return i;
     return -1;
   }
 
+  /** Value of the first header with a known id (no HeaderField created for parsed messages). */
+  firstValue(id: number): string | undefined {
+    const index = this._index;
+    if (this._fields === undefined && index !== undefined) {
+      const k = indexFind(index, id);
+      return k < 0 ? undefined : indexValue(this._src, index, k);
+    }
+    return this.first(id)?.value;
+  }
+
   /** First header with a known id. */
   first(id: number): HeaderField | undefined {
-    const hs = this._headers;
+    const hs = this.fieldList;
     for (let i = 0; i < hs.length; i++) if (hs[i]!.id === id) return hs[i];
     return undefined;
   }
@@ -462,7 +501,16 @@ export abstract class SipMessageBase {
   /** Comma-split values of every header with a known id. */
   listOf(id: number): string[] {
     const out: string[] = [];
-    const hs = this._headers;
+    const index = this._index;
+    if (this._fields === undefined && index !== undefined) {
+      for (let k = indexFind(index, id); k >= 0; k = indexFind(index, id, k + INDEX_STRIDE)) {
+        const v = indexValue(this._src, index, k);
+        if (v.indexOf(',') < 0) out.push(v);
+        else out.push(...splitList(v));
+      }
+      return out;
+    }
+    const hs = this.fieldList;
     for (let i = 0; i < hs.length; i++) {
       if (hs[i]!.id !== id) continue;
       const v = hs[i]!.value;
@@ -473,15 +521,15 @@ export abstract class SipMessageBase {
   }
 
   private required(id: number): string {
-    const f = this.first(id);
-    if (f === undefined) throw missing(canonicalHeaderName(id));
-    return f.value;
+    const v = this.firstValue(id);
+    if (v === undefined) throw missing(canonicalHeaderName(id));
+    return v;
   }
 
   private optional<T>(key: string, id: number, parse: (v: string) => T): T | undefined {
     return this.cached(key, () => {
-      const f = this.first(id);
-      return f === undefined ? undefined : parse(f.value);
+      const v = this.firstValue(id);
+      return v === undefined ? undefined : parse(v);
     });
   }
 
@@ -493,7 +541,7 @@ export abstract class SipMessageBase {
   private auth(id: number, name: string): readonly AuthHeader[] {
     return this.cached(name, () => {
       const out: AuthHeader[] = [];
-      for (const h of this._headers) if (h.id === id) out.push(parseAuthHeader(h.value, name));
+      for (const h of this.fieldList) if (h.id === id) out.push(parseAuthHeader(h.value, name));
       return out;
     });
   }
@@ -581,7 +629,7 @@ export class SipRequest extends SipMessageBase {
     return new SipRequest(
       this._method,
       this._requestUri,
-      this._headers.slice(),
+      this.fieldList.slice(),
       this.body,
       this._version,
       this.source,
@@ -642,7 +690,7 @@ export class SipResponse extends SipMessageBase {
     return new SipResponse(
       this._status,
       this._rawReason,
-      this._headers.slice(),
+      this.fieldList.slice(),
       this.body,
       this._version,
       this.source,

@@ -4,6 +4,7 @@
 // WebSocket message (RFC 7118 §5), so it can use parseMessage directly or this framer.
 import { HeaderId } from '../headers/header-names.js';
 import { SipParseError } from '../sip-parse-error.js';
+import { indexFind, indexValue } from '../headers/header-index.js';
 import { buildMessage, parseHeadSection, type HeadSection } from './message-parser.js';
 import type { SipMessage } from './sip-message.js';
 
@@ -127,12 +128,18 @@ function tooLarge(reason: string): SipParseError {
 }
 
 function parseHeadPartial(head: HeadSection): SipParseError['partial'] {
-  const pick = (id: number): string | undefined => head.headers.find((h) => h.id === id)?.value;
+  const pick = (id: number): string | undefined => {
+    const k = indexFind(head.index, id);
+    return k < 0 ? undefined : indexValue(head.src, head.index, k);
+  };
+  const via: string[] = [];
+  for (let k = indexFind(head.index, HeaderId.Via); k >= 0; k = indexFind(head.index, HeaderId.Via, k + 1))
+    via.push(indexValue(head.src, head.index, k));
   return {
     kind: head.request ? 'request' : 'response',
     method: head.request ? head.method : undefined,
     requestUri: head.request ? head.requestUri : undefined,
-    via: head.headers.filter((h) => h.id === HeaderId.Via).map((h) => h.value),
+    via,
     from: pick(HeaderId.From),
     to: pick(HeaderId.To),
     callId: pick(HeaderId.CallId),

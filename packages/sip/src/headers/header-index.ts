@@ -1,0 +1,38 @@
+// The header lines of a parsed message as offsets into the decoded header section, six
+// numbers per line. The parser fills it; HeaderField objects are only created when the
+// message's header list is asked for, so reading a few typed headers allocates nothing per line.
+import { HeaderField } from './header-field.js';
+
+/** Numbers per header line: id, lineStart, nameEnd, valueStart, lineEnd, folded (0/1). */
+export const INDEX_STRIDE = 6;
+
+/** Flat list of header lines (see INDEX_STRIDE). */
+export type HeaderIndex = number[];
+
+/** Offset in `index` of the first line with known id `id` at or after offset `from`; -1 when none. */
+export function indexFind(index: HeaderIndex, id: number, from = 0): number {
+  for (let k = from; k < index.length; k += INDEX_STRIDE) if (index[k] === id) return k;
+  return -1;
+}
+
+/** The value of the line at offset `k`: unfolded and trimmed, as HeaderField.value gives it. */
+export function indexValue(src: string, index: HeaderIndex, k: number): string {
+  return HeaderField.valueOf(src, index[k + 3]!, index[k + 4]!, index[k + 5] === 1);
+}
+
+/** The HeaderField objects of every line, in wire order. */
+export function indexFields(src: string, index: HeaderIndex): HeaderField[] {
+  const out: HeaderField[] = new Array<HeaderField>(index.length / INDEX_STRIDE);
+  for (let k = 0, j = 0; k < index.length; k += INDEX_STRIDE, j++) {
+    out[j] = HeaderField.fromSource(
+      src,
+      index[k + 2]!,
+      index[k]!,
+      index[k + 1]!,
+      index[k + 3]!,
+      index[k + 4]!,
+      index[k + 5] === 1,
+    );
+  }
+  return out;
+}

@@ -164,7 +164,20 @@ async function main(): Promise<void> {
   const uasPort = await freeUdpPort();
   const uas = spawn(
     SIPP,
-    ['-sf', path.join(scenarios, 'uas.xml'), '-nostdin', '-i', '127.0.0.1', '-p', String(uasPort)],
+    // sipp's default call limit would make the callee itself refuse calls under load.
+    [
+      '-sf',
+      path.join(scenarios, 'uas.xml'),
+      '-nostdin',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(uasPort),
+      '-l',
+      '100000',
+      '-max_socket',
+      '4096',
+    ],
     {
       cwd: work,
       stdio: 'ignore',

@@ -1,7 +1,7 @@
 // The parser's fast paths (header offsets instead of objects, parameters kept as offsets until
 // iterated, the CSeq fast path) must give exactly what the general code gives.
 import { describe, expect, it } from 'vitest';
-import { parseMessage, SipParseError } from '../src/index.js';
+import { parseMessage, SipParseError, StreamFramer } from '../src/index.js';
 
 function msg(...headers: string[]): Buffer {
   return Buffer.from(['OPTIONS sip:a@example.com SIP/2.0', ...headers, '', ''].join('\r\n'), 'latin1');
@@ -75,5 +75,48 @@ describe('parser fast paths', () => {
     expect(cseq('1 OPTIONS x')).toBe('error');
     expect(cseq('1 ')).toBe('error');
     expect(cseq('1OPTIONS')).toBe('error');
+  });
+
+  it('stream errors read every Via line for the partial message', () => {
+    const framer = new StreamFramer();
+    const bytes = msg(
+      'Via: SIP/2.0/TCP a;branch=z9hG4bK1',
+      'Max-Forwards: 70',
+      'v: SIP/2.0/TCP b;branch=z9hG4bK2',
+      ...BASE.slice(1),
+      'CSeq: 1 OPTIONS',
+    );
+    let error: unknown;
+    try {
+      framer.push(bytes);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SipParseError);
+    expect((error as SipParseError).partial?.via).toEqual([
+      'SIP/2.0/TCP a;branch=z9hG4bK1',
+      'SIP/2.0/TCP b;branch=z9hG4bK2',
+    ]);
+    expect((error as SipParseError).partial?.cseq).toBe('1 OPTIONS');
+  });
+
+  it('names are identified in any case and compact form, also after the list is materialized', () => {
+    const m = parseMessage(
+      msg(
+        'VIA: SIP/2.0/UDP h;branch=z9hG4bK9',
+        'f: <sip:a@x>;tag=f1',
+        't: <sip:b@x>',
+        'call-id: c9',
+        'cseq: 2 OPTIONS',
+        'X-Via: no',
+        'l: 0',
+      ),
+    );
+    expect(m.topVia.branch).toBe('z9hG4bK9');
+    expect(m.from.tag).toBe('f1');
+    expect(m.callId).toBe('c9');
+    expect(m.contentLength).toBe(0);
+    expect(m.getHeader('x-via')).toBe('no');
+    expect(m.headers.map((h) => h.id === 0)).toEqual([false, false, false, false, false, true, false]);
   });
 });

@@ -115,11 +115,29 @@ export const HeaderId = {
 
 const canonical: string[] = [''];
 const byLower = new Map<string, number>();
+// Per id: length and lower-cased first char of the long form, lower-cased compact form char (0
+// when none). A name that matches neither shape cannot be that header (see couldBeHeader).
+const longLength: number[] = [0];
+const longFirst: number[] = [0];
+const compactCode: number[] = [0];
 NAMES.forEach(([full, compact], i) => {
   canonical.push(full);
   byLower.set(full.toLowerCase(), i + 1);
   if (compact) byLower.set(compact, i + 1);
+  longLength.push(full.length);
+  longFirst.push(full.charCodeAt(0) | 32);
+  compactCode.push(compact ? compact.charCodeAt(0) : 0);
 });
+
+/**
+ * Cheap filter before identifyHeader: false when the name s[start, end) certainly is not header
+ * `id` (neither the length and first letter of its long form nor its compact form).
+ */
+export function couldBeHeader(s: string, start: number, end: number, id: number): boolean {
+  const len = end - start;
+  const c = s.charCodeAt(start) | 32;
+  return len === 1 ? c === compactCode[id] : len === longLength[id] && c === longFirst[id];
+}
 
 // Exact spellings seen on the wire -> id; bounded so hostile traffic cannot grow it forever.
 const spellingCache = new Map<string, number>();

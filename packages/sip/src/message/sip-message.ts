@@ -485,7 +485,7 @@ export abstract class SipMessageBase {
   firstValue(id: number): string | undefined {
     const index = this._index;
     if (this._fields === undefined && index !== undefined) {
-      const k = indexFind(index, id);
+      const k = indexFind(this._src, index, id);
       return k < 0 ? undefined : indexValue(this._src, index, k);
     }
     return this.first(id)?.value;
@@ -503,7 +503,11 @@ export abstract class SipMessageBase {
     const out: string[] = [];
     const index = this._index;
     if (this._fields === undefined && index !== undefined) {
-      for (let k = indexFind(index, id); k >= 0; k = indexFind(index, id, k + INDEX_STRIDE)) {
+      for (
+        let k = indexFind(this._src, index, id);
+        k >= 0;
+        k = indexFind(this._src, index, id, k + INDEX_STRIDE)
+      ) {
         const v = indexValue(this._src, index, k);
         if (v.indexOf(',') < 0) out.push(v);
         else out.push(...splitList(v));

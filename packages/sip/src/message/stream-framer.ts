@@ -4,7 +4,7 @@
 // WebSocket message (RFC 7118 §5), so it can use parseMessage directly or this framer.
 import { HeaderId } from '../headers/header-names.js';
 import { SipParseError } from '../sip-parse-error.js';
-import { indexFind, indexValue } from '../headers/header-index.js';
+import { INDEX_STRIDE, indexFind, indexValue } from '../headers/header-index.js';
 import { buildMessage, parseHeadSection, type HeadSection } from './message-parser.js';
 import type { SipMessage } from './sip-message.js';
 
@@ -129,11 +129,15 @@ function tooLarge(reason: string): SipParseError {
 
 function parseHeadPartial(head: HeadSection): SipParseError['partial'] {
   const pick = (id: number): string | undefined => {
-    const k = indexFind(head.index, id);
+    const k = indexFind(head.src, head.index, id);
     return k < 0 ? undefined : indexValue(head.src, head.index, k);
   };
   const via: string[] = [];
-  for (let k = indexFind(head.index, HeaderId.Via); k >= 0; k = indexFind(head.index, HeaderId.Via, k + 1))
+  for (
+    let k = indexFind(head.src, head.index, HeaderId.Via);
+    k >= 0;
+    k = indexFind(head.src, head.index, HeaderId.Via, k + INDEX_STRIDE)
+  )
     via.push(indexValue(head.src, head.index, k));
   return {
     kind: head.request ? 'request' : 'response',

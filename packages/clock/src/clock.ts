@@ -1,5 +1,5 @@
 /**
- * The injected clock every timer-driven state machine runs on (transactions, dialogs, registrar).
+ * The injected clock every timer-driven state machine runs on (transactions, dialogs, media, calls).
  * Protocol code never calls setTimeout itself: it asks a Clock, so tests drive time with FakeClock.
  */
 export interface TimerHandle {

@@ -1,29 +1,24 @@
 // The header lines of a parsed message as offsets into the decoded header section, six
 // numbers per line. The parser fills it; HeaderField objects are only created when the
 // message's header list is asked for, so reading a few typed headers allocates nothing per line.
-// A line's id is resolved lazily (-1 until then): a lookup only compares the names that have
-// the right length and first letter, so most names are never compared at all.
+// A line's id is resolved lazily: until then the slot holds the name's shape (a negative
+// number, see nameShape), and a lookup only compares the names whose shape matches.
 import { HeaderField } from './header-field.js';
-import { couldBeHeader, identifyHeader } from './header-names.js';
+import { identifyHeader, shapeMatches } from './header-names.js';
 
-/** Numbers per header line: id (-1: not identified yet), lineStart, nameEnd, valueStart, lineEnd, folded (0/1). */
+/** Numbers per header line: id (or negative name shape), lineStart, nameEnd, valueStart, lineEnd, folded (0/1). */
 export const INDEX_STRIDE = 6;
 
 /** Flat list of header lines (see INDEX_STRIDE). */
 export type HeaderIndex = number[];
 
-/** Marks a line whose name has not been identified yet. */
-export const UNRESOLVED = -1;
-
 /** Offset in `index` of the first line with known id `id` at or after offset `from`; -1 when none. */
 export function indexFind(src: string, index: HeaderIndex, id: number, from = 0): number {
   for (let k = from; k < index.length; k += INDEX_STRIDE) {
     let h = index[k]!;
-    if (h === UNRESOLVED) {
-      const start = index[k + 1]!;
-      const end = index[k + 2]!;
-      if (!couldBeHeader(src, start, end, id)) continue;
-      h = index[k] = identifyHeader(src, start, end);
+    if (h < 0) {
+      if (!shapeMatches(h, id)) continue;
+      h = index[k] = identifyHeader(src, index[k + 1]!, index[k + 2]!);
     }
     if (h === id) return k;
   }
@@ -40,7 +35,7 @@ export function indexFields(src: string, index: HeaderIndex): HeaderField[] {
   const out: HeaderField[] = new Array<HeaderField>(index.length / INDEX_STRIDE);
   for (let k = 0, j = 0; k < index.length; k += INDEX_STRIDE, j++) {
     let id = index[k]!;
-    if (id === UNRESOLVED) id = index[k] = identifyHeader(src, index[k + 1]!, index[k + 2]!);
+    if (id < 0) id = index[k] = identifyHeader(src, index[k + 1]!, index[k + 2]!);
     out[j] = HeaderField.fromSource(
       src,
       index[k + 2]!,

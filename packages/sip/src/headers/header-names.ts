@@ -115,28 +115,30 @@ export const HeaderId = {
 
 const canonical: string[] = [''];
 const byLower = new Map<string, number>();
-// Per id: length and lower-cased first char of the long form, lower-cased compact form char (0
-// when none). A name that matches neither shape cannot be that header (see couldBeHeader).
-const longLength: number[] = [0];
-const longFirst: number[] = [0];
-const compactCode: number[] = [0];
+// Per id: the shape (see nameShape) of the long form and of the compact form (1 when none).
+// A name whose shape matches neither cannot be that header, so lookups compare numbers first.
+const longShape: number[] = [1];
+const compactShape: number[] = [1];
 NAMES.forEach(([full, compact], i) => {
   canonical.push(full);
   byLower.set(full.toLowerCase(), i + 1);
   if (compact) byLower.set(compact, i + 1);
-  longLength.push(full.length);
-  longFirst.push(full.charCodeAt(0) | 32);
-  compactCode.push(compact ? compact.charCodeAt(0) : 0);
+  longShape.push(nameShape(full, 0, full.length));
+  compactShape.push(compact ? nameShape(compact, 0, 1) : 1);
 });
 
 /**
- * Cheap filter before identifyHeader: false when the name s[start, end) certainly is not header
- * `id` (neither the length and first letter of its long form nor its compact form).
+ * A negative number made of the length (capped) and the case-folded first char of the name
+ * s[start, end): equal for every spelling of one name, so different shapes mean different names.
  */
-export function couldBeHeader(s: string, start: number, end: number, id: number): boolean {
-  const len = end - start;
-  const c = s.charCodeAt(start) | 32;
-  return len === 1 ? c === compactCode[id] : len === longLength[id] && c === longFirst[id];
+export function nameShape(s: string, start: number, end: number): number {
+  const len = end - start > 255 ? 255 : end - start;
+  return -1 - (len * 128 + ((s.charCodeAt(start) | 32) & 127));
+}
+
+/** False when a name of shape `shape` (from nameShape) certainly is not header `id`. */
+export function shapeMatches(shape: number, id: number): boolean {
+  return shape === longShape[id] || shape === compactShape[id];
 }
 
 // Exact spellings seen on the wire -> id; bounded so hostile traffic cannot grow it forever.

@@ -61,7 +61,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
     pos = expectSlash(s, e, end);
   }
   e = token(s, pos, end, 'transport');
-  const transport = upper(s.slice(pos, e));
+  const transport = transportName(s, pos, e);
   pos = skipWs(s, e, end);
   if (pos === e) throw headerError(H, 'expected whitespace before sent-by');
   const hostEnd = scanHost(s, pos, end, H);
@@ -144,6 +144,16 @@ class ViaValue implements Via {
       this;
     return { protocolName, protocolVersion, transport, host, port, branch, received, rport, maddr, ttl };
   }
+}
+
+const COMMON_TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'];
+
+/** The transport s[start, end) in upper case; the common ones without slicing (hot path). */
+function transportName(s: string, start: number, end: number): string {
+  for (const t of COMMON_TRANSPORTS) {
+    if (t.length === end - start && s.startsWith(t, start)) return t;
+  }
+  return upper(s.slice(start, end));
 }
 
 /** Upper-cases a short ASCII token only when needed (transports are usually upper case). */

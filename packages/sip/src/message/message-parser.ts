@@ -1,8 +1,8 @@
 // Message framing and header splitting (RFC 3261 §7, §7.3.1, §7.5, §18.3). The header section
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
-import { INDEX_STRIDE, indexValue, UNRESOLVED, type HeaderIndex } from '../headers/header-index.js';
-import { couldBeHeader, HeaderId, identifyHeader } from '../headers/header-names.js';
+import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
+import { HeaderId, identifyHeader, nameShape, shapeMatches } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { readPartial } from './partial-reader.js';
@@ -231,9 +231,8 @@ function splitHeaders(head: string, pos: number, n: number, out: HeaderIndex, ma
       if (cr < 0) cr = n;
     }
     // Only Content-Length is needed now; other names are identified on lookup.
-    const id = couldBeHeader(head, pos, nameEnd, HeaderId.ContentLength)
-      ? identifyHeader(head, pos, nameEnd)
-      : UNRESOLVED;
+    const shape = nameShape(head, pos, nameEnd);
+    const id = shapeMatches(shape, HeaderId.ContentLength) ? identifyHeader(head, pos, nameEnd) : shape;
     const k = out.length;
     out.push(id, pos, nameEnd, valueStart, e, folded ? 1 : 0);
     if (k >= maxHeaders * INDEX_STRIDE) throw new SipParseError('Too many header fields', { status: 513 });

@@ -12,7 +12,7 @@ import {
   isHexDigit,
 } from '../grammar/char-classes.js';
 import { ParamMap } from '../grammar/param-map.js';
-import { EMPTY_PARAMS, scanIpv6Reference, type Params } from '../grammar/scanner.js';
+import { EMPTY_PARAMS, parseDigits, scanIpv6Reference, type Params } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
 
 export interface SipUri {
@@ -133,7 +133,7 @@ function parseSipUri(s: string, pos: number, end: number, scheme: 'sip' | 'sips'
     const portStart = pos + 1;
     pos = portStart;
     while (pos < end && isDigit(s.charCodeAt(pos))) pos++;
-    port = pos - portStart > 0 && pos - portStart <= 5 ? Number(s.slice(portStart, pos)) : -1;
+    port = pos - portStart > 0 && pos - portStart <= 5 ? parseDigits(s, portStart, pos) : -1;
     if (port < 0 || port > 65535) throw fail(context, 'bad port');
   }
   let params: Params = EMPTY_PARAMS;
@@ -179,7 +179,8 @@ function parseUriParams(s: string, pos: number, end: number, into: ParamMap, con
     const nameEnd = scanClass(s, nameStart, end, PARAM_CHARS, context);
     if (nameEnd === nameStart) throw fail(context, 'empty URI parameter');
     let name = s.slice(nameStart, nameEnd);
-    name = (name.indexOf('%') >= 0 ? unescapeUriPart(name) : name).toLowerCase();
+    if (name.indexOf('%') >= 0) name = unescapeUriPart(name).toLowerCase();
+    else if (hasUpper(name)) name = name.toLowerCase();
     pos = nameEnd;
     let value: string | null = null;
     if (pos < end && s.charCodeAt(pos) === 61) {
@@ -336,4 +337,12 @@ export function sipUri(init: SipUriInit): SipUri {
     params,
     headers: init.headers ?? EMPTY_HEADERS,
   };
+}
+
+function hasUpper(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
 }

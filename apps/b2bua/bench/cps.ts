@@ -46,8 +46,12 @@ interface Role {
   ready: Promise<void>;
 }
 
+// BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
 function startRole(role: string, env: NodeJS.ProcessEnv): Role {
-  const child = spawn(process.execPath, ['dist/main.js', role], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/main.js', role], {
     cwd: appDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -213,6 +217,16 @@ async function main(): Promise<void> {
     'caller',
     '100',
   ];
+
+  // Warm-up: the first calls load modules lazily (Prisma's query compiler, …); keep that out of the figures.
+  const warm = await startSippUac(
+    target,
+    [...common, '-p', String(await freeUdpPort()), '-r', '10', '-m', '20', '-d', '100', '-timeout', '30s'],
+    work,
+  ).done;
+  readRtts(work);
+  if (warm.code !== 0) console.log(`warm-up calls failed (sipp exit ${warm.code})`);
+  await sleep(1000);
 
   const rows: Row[] = [];
   let best = 0;

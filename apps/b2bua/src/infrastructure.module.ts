@@ -11,8 +11,11 @@ import { CONFIG, PRISMA, REDIS } from './tokens.js';
     {
       provide: REDIS,
       inject: [CONFIG],
-      // maxRetriesPerRequest: null is what BullMQ requires of connections it blocks on.
-      useFactory: (config: SwitchboardConfig) => new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
+      // maxRetriesPerRequest: null is what BullMQ requires of connections it blocks on. Auto-pipelining
+      // sends the commands issued in one event-loop turn in one socket write: profiling bench:cps showed
+      // one write syscall per command costing a quarter of the signalling CPU. Nothing blocks on this one.
+      useFactory: (config: SwitchboardConfig) =>
+        new Redis(config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
     },
     {
       provide: PRISMA,

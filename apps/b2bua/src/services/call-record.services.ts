@@ -20,7 +20,8 @@ export class CallRecordPublisherService implements OnApplicationBootstrap, OnApp
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(CALL_RECORDS_QUEUE, {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      // Never blocks: the adds of one event-loop turn go out in one write.
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
       prefix: this.config.queuePrefix,
       defaultJobOptions: {
         attempts: 20,

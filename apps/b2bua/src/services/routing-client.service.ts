@@ -34,7 +34,8 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     const connection = (): Redis => new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(ROUTING_QUEUE, {
-      connection: connection(),
+      // The adding connection never blocks: batch the adds of one event-loop turn into one write.
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
       prefix: this.config.queuePrefix,
       defaultJobOptions: { removeOnComplete: { age: 300 }, removeOnFail: { age: 3600 }, attempts: 1 },
     });

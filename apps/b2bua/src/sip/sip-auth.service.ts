@@ -12,6 +12,7 @@ import { createResponse, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { Ha1Cache } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
 import type { IncomingSipRequest } from './sip-request-handler.js';
@@ -20,6 +21,12 @@ export type SipAuthOutcome =
   | { ok: true; username: string; algorithm: DigestBaseAlgorithm }
   /** The stack already answered (401/407 challenge, 403 lockout, or 500 if the database failed). */
   | { ok: false; status: number };
+
+/**
+ * How long an extension's digest row is reused between the 407 and the authenticated INVITE, and
+ * across calls: a disabled extension or a new password is refused within this time.
+ */
+const HA1_CACHE_MS = 2000;
 
 /** Failures that are normal steps of the protocol, not guesses: never counted towards a lockout. */
 const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
@@ -38,6 +45,7 @@ const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
 export class SipAuthService implements OnModuleInit {
   private authenticator: DigestAuthenticator | undefined;
   private readonly limiter: AuthFailureLimiter;
+  private readonly ha1Rows: Ha1Cache;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -46,6 +54,16 @@ export class SipAuthService implements OnModuleInit {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
   ) {
     this.limiter = new AuthFailureLimiter(redis, config.auth, config.sip.domain);
+    this.ha1Rows = new Ha1Cache(
+      { ttlMs: HA1_CACHE_MS, maxEntries: 10_000, now: () => performance.now() },
+      (number) =>
+        this.prisma.extension
+          .findUnique({
+            where: { number },
+            select: { enabled: true, sipRealm: true, ha1Md5: true, ha1Sha256: true },
+          })
+          .then((row) => row ?? undefined),
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -105,10 +123,7 @@ export class SipAuthService implements OnModuleInit {
     realm: string,
     algorithm: DigestBaseAlgorithm,
   ): Promise<string | undefined> {
-    const row = await this.prisma.extension.findUnique({
-      where: { number: username },
-      select: { enabled: true, sipRealm: true, ha1Md5: true, ha1Sha256: true },
-    });
+    const row = await this.ha1Rows.get(username);
     if (!row || !row.enabled || row.sipRealm !== realm) return undefined;
     return (algorithm === 'MD5' ? row.ha1Md5 : row.ha1Sha256) ?? undefined;
   }

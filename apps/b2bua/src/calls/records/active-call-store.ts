@@ -31,13 +31,15 @@ export class ActiveCallStore {
     if (call.fromDisplayName) fields.fromDisplayName = call.fromDisplayName;
     if (call.callerUserAgent) fields.callerUserAgent = call.callerUserAgent;
     if (call.node) fields.node = call.node;
-    const multi = this.redis
-      .multi()
-      .hset(redisKeys.call(call.id), fields)
-      .zadd(redisKeys.calls, call.startedAt, call.id);
+    // Plain commands, no MULTI: this is soft state, and single commands join the connection's
+    // auto-pipeline (one socket write for all calls of an event-loop turn) where a MULTI is a write of its own.
+    const writes: Promise<unknown>[] = [
+      this.redis.hset(redisKeys.call(call.id), fields),
+      this.redis.zadd(redisKeys.calls, call.startedAt, call.id),
+    ];
     if (call.callerExtension)
-      multi.zadd(redisKeys.extensionCalls(call.callerExtension), call.startedAt, call.id);
-    await multi.exec();
+      writes.push(this.redis.zadd(redisKeys.extensionCalls(call.callerExtension), call.startedAt, call.id));
+    await Promise.all(writes);
   }
 
   async state(id: string, state: string, extra: Record<string, string> = {}): Promise<void> {
@@ -50,8 +52,11 @@ export class ActiveCallStore {
   }
 
   async ended(id: string, extensions: readonly string[]): Promise<void> {
-    const multi = this.redis.multi().del(redisKeys.call(id)).zrem(redisKeys.calls, id);
-    for (const ext of extensions) multi.zrem(redisKeys.extensionCalls(ext), id);
-    await multi.exec();
+    const writes: Promise<unknown>[] = [
+      this.redis.del(redisKeys.call(id)),
+      this.redis.zrem(redisKeys.calls, id),
+    ];
+    for (const ext of extensions) writes.push(this.redis.zrem(redisKeys.extensionCalls(ext), id));
+    await Promise.all(writes);
   }
 }

@@ -2,6 +2,7 @@
 // `npm start`: install everything, provision PostgreSQL + Redis under the data directory, migrate,
 // seed on first run, build, start every app and say what runs where. Ctrl-C stops it all.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { installDependencies, turbo } from './lib/bootstrap.mjs';
 import { ensureServerBinaries, startPostgres, startRedis } from './lib/services.mjs';
@@ -53,6 +54,14 @@ function startApp(name, args, env) {
   });
 }
 
+/** The first non-loopback IPv4 address, where desk phones and softphones can reach this host. */
+function lanAddress() {
+  for (const addrs of Object.values(os.networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return undefined;
+}
+
 async function main() {
   installDependencies();
   ensureServerBinaries({}, 'Switchboard');
@@ -69,6 +78,8 @@ async function main() {
   stops.push(redis.stop);
   const env = {
     ...process.env,
+    // Phones on the LAN need an address they can reach in Via/Contact and as the SIP domain.
+    SWITCHBOARD_SIP_PUBLIC_ADDRESS: process.env.SWITCHBOARD_SIP_PUBLIC_ADDRESS ?? lanAddress() ?? '127.0.0.1',
     DATABASE_URL: process.env.DATABASE_URL ?? pg.url,
     REDIS_URL: process.env.REDIS_URL ?? redis.url,
     SWITCHBOARD_DATA_DIR: path.join(dataDir, 'app'),
@@ -93,7 +104,7 @@ async function main() {
   const adminMain = path.join(repoRoot, 'apps/admin/dist/main.js');
   if (fs.existsSync(adminMain)) startApp('admin', [adminMain], env);
 
-  const sipHost = env.SWITCHBOARD_SIP_PUBLIC_ADDRESS ?? '<this host>';
+  const sipHost = env.SWITCHBOARD_SIP_DOMAIN ?? env.SWITCHBOARD_SIP_PUBLIC_ADDRESS;
   const udp = env.SWITCHBOARD_SIP_UDP_PORT ?? '5060';
   const tcp = env.SWITCHBOARD_SIP_TCP_PORT ?? '5060';
   const adminUrl = `http://${env.SWITCHBOARD_ADMIN_HOST ?? '127.0.0.1'}:${env.SWITCHBOARD_ADMIN_PORT ?? '8080'}/`;
@@ -101,7 +112,8 @@ async function main() {
     [
       '',
       '  Switchboard is starting:',
-      `    SIP        phones register to sip:<extension>@${sipHost} (UDP ${udp}, TCP ${tcp})`,
+      `    SIP        phones register to sip:<extension>@${sipHost} (UDP ${udp}, TCP ${tcp});`,
+      '               the digest realm is that domain: set SWITCHBOARD_SIP_DOMAIN to keep it stable',
       `    Admin UI   ${adminUrl}`,
       '               first login: user "admin" with the one-time password printed above on the first run;',
       '               lost it? node apps/admin/dist/cli.js admin reset-password admin',

@@ -24,7 +24,7 @@ function collectReports() {
     totals.passed += r.numPassedTests ?? 0;
     totals.failed += (r.numFailedTests ?? 0) + countFilesThatFailedToRun(r);
     totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    totals.files += r.numTotalTestSuites ?? 0;
+    totals.files += (r.testResults ?? []).length;
   }
   return totals;
 }

@@ -36,3 +36,4 @@ export {
   type ChainOptions,
 } from './plugin-chain.js';
 export { firstMove, moveAfterFailure, combineFailures, reasonPhrase, type PlanMove } from './plan-cursor.js';
+export { externalTarget, domainOf, type ExternalTargetOptions } from './external-target.js';

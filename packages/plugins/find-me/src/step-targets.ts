@@ -1,5 +1,5 @@
 import type { CallContext, DialTarget, PluginApi } from '@switchboard/plugin-sdk';
-import { externalTarget } from './external-target.js';
+import { externalTarget } from '@switchboard/plugin-sdk';
 import type { FindMeConfig } from './find-me-config.js';
 
 export type TargetResult =

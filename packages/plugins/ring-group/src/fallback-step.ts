@@ -1,5 +1,5 @@
 import type { CallContext, PluginApi, RingGroupInfo, RoutingPlanInput } from '@switchboard/plugin-sdk';
-import { externalTarget } from './external-target.js';
+import { externalTarget } from '@switchboard/plugin-sdk';
 import type { RingGroupConfig } from './ring-group-config.js';
 
 type PlanStepInput = RoutingPlanInput['steps'][number];

@@ -1,4 +1,4 @@
-import type { DialTarget } from '@switchboard/plugin-sdk';
+import type { DialTarget } from './routing-plan.js';
 
 export interface ExternalTargetOptions {
   readonly domain?: string | undefined;

@@ -9,7 +9,12 @@ import { ensureServerBinaries, startPostgres, startRedis } from './lib/services.
 import { SetupError, freePort, log, repoRoot, run } from './lib/util.mjs';
 
 // Debian packages the integration and browser tests drive (package name → binary).
-const TEST_TOOLS = { 'sip-tester': 'sipp', baresip: 'baresip', chromium: '/usr/bin/chromium' };
+const TEST_TOOLS = {
+  'sip-tester': 'sipp',
+  baresip: 'baresip',
+  chromium: '/usr/bin/chromium',
+  openssl: 'openssl',
+};
 
 function collectReports() {
   const totals = { passed: 0, failed: 0, skipped: 0, files: 0 };

@@ -98,6 +98,10 @@ describe('header grammar', () => {
       16,
     ]);
     expect(reasonOf(m)).toBeUndefined();
+    // An IPv6address may start with ':' (RFC 3261 §20.42, e.g. the loopback ::1).
+    const loopback = withHeaders(['Via: SIP/2.0/UDP [::1]:5060;branch=z9hG4bK3;received=::1;rport=5062']);
+    expect(loopback.via[1]?.received).toBe('::1');
+    expect(reasonOf(loopback)).toBeUndefined();
     expect(reasonOf(withHeaders(['Via: SIP/2.0/UDP host;ttl=300']))).toBe('Invalid Via header: bad ttl');
     expect(reasonOf(withHeaders(['Via: SIP/2.0/UDP host;received=example.com']))).toBe(
       'Invalid Via header: received is not an IP address',

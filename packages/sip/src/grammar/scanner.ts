@@ -151,8 +151,10 @@ export function parseParams(
     let valueEnd = -1;
     if (afterName < end && s.charCodeAt(afterName) === 61) {
       valueStart = skipWs(s, afterName + 1, end);
-      valueEnd = scanGenValue(s, valueStart, end, header);
-      // Via received/maddr may hold an unbracketed IPv6address (RFC 3261 §20.42).
+      // Via received/maddr may hold an unbracketed IPv6address (RFC 3261 §20.42), which can
+      // start with ':' (e.g. ::1), so a colon may open the value as well as continue it.
+      valueEnd =
+        allowColon && s.charCodeAt(valueStart) === 58 ? valueStart : scanGenValue(s, valueStart, end, header);
       while (allowColon && valueEnd < end && s.charCodeAt(valueEnd) === 58)
         valueEnd = scanToken(s, valueEnd + 1, end);
       pos = valueEnd;

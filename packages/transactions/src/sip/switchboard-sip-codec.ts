@@ -85,9 +85,8 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     if (top === undefined) return copy;
     let value = top.replace(/;\s*received\s*=\s*[^;,\s]*/i, '');
     if (rport !== undefined) value = value.replace(/;\s*rport(\s*=\s*\d*)?/i, `;rport=${rport}`);
-    // RFC 3261 §20.42 writes IPv6 unbracketed; @switchboard/sip currently rejects a value that
-    // starts with ':' (e.g. ::1), so only those get the bracketed (RFC 5118 tolerated) form.
-    if (received !== undefined) value += `;received=${received.startsWith(':') ? `[${received}]` : received}`;
+    // RFC 3261 §20.42: received holds the address unbracketed, IPv6 included.
+    if (received !== undefined) value += `;received=${received}`;
     copy.removeFirstValue('Via');
     copy.prependHeader('Via', value);
     return copy;

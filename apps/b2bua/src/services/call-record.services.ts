@@ -39,7 +39,8 @@ export class CallRecordPublisherService implements OnApplicationBootstrap, OnApp
 
   async publish(record: CallRecordJob): Promise<void> {
     if (!this.queue) throw new Error('call record queue not started');
-    await this.queue.add('call-record', callRecordJobSchema.parse(record), {
+    // Validated once, by the worker at the queue boundary (it rejects a bad record as unrecoverable).
+    await this.queue.add('call-record', record, {
       jobId: callRecordJobId(record.id),
     });
   }

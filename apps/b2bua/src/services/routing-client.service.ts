@@ -5,7 +5,6 @@ import { Redis } from 'ioredis';
 import {
   ROUTING_QUEUE,
   routingJobId,
-  routingJobSchema,
   routingResultSchema,
   type RoutingJob,
   type RoutingResult,
@@ -54,14 +53,14 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     const queue = this.queue;
     const events = this.events;
     if (!queue || !events) return { kind: 'queue-error', message: 'routing queue not started' };
-    const payload = routingJobSchema.parse(job);
     if (signal?.aborted) return { kind: 'cancelled' };
     // Listen before the first await, so a CANCEL during `add` is not missed.
     const aborted = new Promise<'cancelled'>((resolve) => {
       signal?.addEventListener('abort', () => resolve('cancelled'), { once: true });
     });
     try {
-      const added = await queue.add('route', payload, { jobId: routingJobId(job.call.callId, job.attempt) });
+      // Typed here; validated once, by the worker at the queue boundary.
+      const added = await queue.add('route', job, { jobId: routingJobId(job.call.callId, job.attempt) });
       const finished = added.waitUntilFinished(events, this.config.routing.timeoutMs) as Promise<unknown>;
       const value = await Promise.race([finished, aborted]);
       if (value === 'cancelled') {

@@ -55,9 +55,9 @@ describe.each([
 
   it(`a minimal UAC completes ${CALLS} calls against sipp's uas scenario`, options, async () => {
     // sipp's uas script is stricter than SIP: it fails a call whose BYE overtakes a lost ACK.
-    // So on the lossy path the UAC hangs up only after sipp's 2xx retransmissions (0.5, 1.5,
-    // 3.5, 7.5 s after the first) have stopped.
-    const uac = new MinimalUac(lost.length > 0 ? 8000 : 500);
+    // So on the lossy path the UAC hangs up only after sipp's 2xx retransmissions (every 300 ms,
+    // doubling, in uas-tolerant.xml: 0.3, 0.9, 2.1, 4.5, 9.3 s after the first) have stopped.
+    const uac = new MinimalUac(lost.length > 0 ? 10_000 : 500);
     await uac.listen();
     closers.push(() => uac.close());
     const sippPort = await freePort();

@@ -38,7 +38,7 @@ describe('baresip through the B2BUA', () => {
       domain: h.domain,
       proxy,
       listenPort: await freeUdpPort(),
-      seconds: 14,
+      seconds: 20,
       autoAnswer: true,
     });
     // The callee must be in the location service before the call.
@@ -59,7 +59,8 @@ describe('baresip through the B2BUA', () => {
       domain: h.domain,
       proxy,
       listenPort: await freeUdpPort(),
-      seconds: 6,
+      // Long enough to dial, authenticate and be answered on a loaded CI machine; it then hangs up.
+      seconds: 10,
       commands: [`/dial sip:302@${h.domain}`],
     });
     // While the call is up the live view shows it.
@@ -68,11 +69,15 @@ describe('baresip through the B2BUA', () => {
         async () => {
           expect(await h.redis.zcard(redisKeys.extensionCalls('302'))).toBe(1);
         },
-        { timeout: 8000, interval: 100 },
+        { timeout: 12_000, interval: 100 },
       )
       .catch(async (err: unknown) => {
         callee.kill();
-        throw new Error(`302 did not register: ${String(err)}\n${(await callee.done).output.slice(-4000)}`);
+        caller.kill();
+        const [calleeRun, callerRun] = await Promise.all([callee.done, caller.done]);
+        throw new Error(
+          `the call 301 -> 302 never showed as active: ${String(err)}\n--- caller 301:\n${callerRun.output.slice(-4000)}\n--- callee 302:\n${calleeRun.output.slice(-3000)}`,
+        );
       });
     const callerRun = await caller.done;
     const record = await vi.waitFor(

@@ -19,6 +19,18 @@ export const redisKeys = {
   pluginManifests: 'sb:plugins',
   /** STRING per plugin key: the plugin's own small state (PluginApi.state). */
   pluginState: (pluginId: string, key: string): string => `sb:plugin-state:${pluginId}:${key}`,
+  /**
+   * HASH per mailbox (extension number): field = subscription id, value = JSON of a message-summary
+   * subscription (RFC 3842) with its dialog; expires with its last subscription. Written by signalling.
+   */
+  mwiSubscriptions: (extension: string): string => `sb:mwi-subs:${extension}`,
+  /** HASH per mailbox: field = subscription id, value = the CSeq of the last NOTIFY sent in that dialog. */
+  mwiNotifySeq: (extension: string): string => `sb:mwi-seq:${extension}`,
+  /**
+   * LIST of extension numbers whose mailbox changed (LPUSH by anyone: voicemail worker, admin app);
+   * a signalling process pops each (BRPOP) and NOTIFYs that mailbox's subscribers.
+   */
+  mwiChanges: 'sb:mwi-changes',
 } as const;
 
 export const registrationBindingSchema = z.object({

@@ -13,6 +13,30 @@ const optionalPort = z.coerce
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
 
+/** Where a call goes when routing fails or times out (see SWITCHBOARD_ROUTING_FALLBACK). */
+export type RoutingFallback =
+  | { readonly kind: 'unavailable' }
+  | { readonly kind: 'extension'; readonly extension: string }
+  | { readonly kind: 'voicemail'; readonly mailbox: string }
+  | { readonly kind: 'reject'; readonly status: number };
+
+const fallbackHelp = "must be '503', 'extension:<number>', 'voicemail:<mailbox>' or 'reject:<400-699>'";
+
+/** Parses SWITCHBOARD_ROUTING_FALLBACK; undefined when the text fits none of the forms. */
+export function parseRoutingFallback(text: string): RoutingFallback | undefined {
+  const v = text.trim();
+  if (v === '503') return { kind: 'unavailable' };
+  const m = /^(extension|voicemail|reject):(.+)$/.exec(v);
+  if (!m) return undefined;
+  const arg = (m[2] ?? '').trim();
+  if (m[1] === 'reject') {
+    const status = /^[4-6][0-9][0-9]$/.test(arg) ? Number(arg) : NaN;
+    return status >= 400 && status <= 699 ? { kind: 'reject', status } : undefined;
+  }
+  if (!/^[0-9*#+]{1,32}$/.test(arg)) return undefined;
+  return m[1] === 'extension' ? { kind: 'extension', extension: arg } : { kind: 'voicemail', mailbox: arg };
+}
+
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 
 const url = (schemes: string[]) =>
@@ -65,13 +89,29 @@ export const envSchema = z.object({
         .map((s) => s.trim())
         .filter(Boolean),
     ),
-  /** How long the signalling process waits for a routing plan before its fallback (503). */
+  /** How long the signalling process waits for a routing plan before its fallback (SWITCHBOARD_ROUTING_FALLBACK). */
   SWITCHBOARD_ROUTING_TIMEOUT_MS: z.coerce
     .number()
     .int()
     .min(100, 'must be at least 100')
     .max(60_000, 'must be at most 60000')
     .default(3000),
+  /**
+   * What a call gets when routing fails (plugin error, timeout, queue down): `503` (503 + Retry-After),
+   * `extension:<n>` (ring that extension like the extensions plugin), `voicemail:<mailbox>` or
+   * `reject:<status>`.
+   */
+  SWITCHBOARD_ROUTING_FALLBACK: z
+    .string()
+    .default('503')
+    .transform((v, ctx) => {
+      const parsed = parseRoutingFallback(v);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: `${fallbackHelp}, got '${v}'` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
   /** Time budget of one plugin's `route` call inside a worker. */
   SWITCHBOARD_PLUGIN_TIMEOUT_MS: z.coerce
     .number()
@@ -135,6 +175,28 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(86_400, 'must be at most 86400')
     .default(300),
+  /** Message-waiting (RFC 3842) SUBSCRIBE bounds on Expires: shorter gets 423, longer is capped. */
+  SWITCHBOARD_MWI_MIN_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(60),
+  SWITCHBOARD_MWI_MAX_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(604_800, 'must be at most 604800')
+    .default(3600),
+  /** Also send out-of-dialog NOTIFYs (message-summary) to registered phones that do not subscribe. */
+  SWITCHBOARD_MWI_UNSOLICITED: z
+    .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** SMTP server for voicemail e-mails, e.g. smtp://user:pass@mail.example.com:587; unset = no e-mail. */
+  SWITCHBOARD_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  /** Sender of voicemail e-mails, e.g. "PBX <pbx@example.com>". */
+  SWITCHBOARD_SMTP_FROM: z.string().min(3, 'must be an e-mail address').default('switchboard@localhost'),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

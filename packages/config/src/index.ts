@@ -1,3 +1,9 @@
-export { envSchema, configVariableNames, type SwitchboardEnv } from './config-schema.js';
+export {
+  envSchema,
+  configVariableNames,
+  parseRoutingFallback,
+  type RoutingFallback,
+  type SwitchboardEnv,
+} from './config-schema.js';
 export { loadConfig, redactConfig, ConfigError, type SwitchboardConfig } from './load-config.js';
 export { createLogger, type Logger } from './logger.js';

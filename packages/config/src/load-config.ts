@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { envSchema, type SwitchboardEnv } from './config-schema.js';
+import { envSchema, type RoutingFallback, type SwitchboardEnv } from './config-schema.js';
 
 export interface SwitchboardConfig {
   databaseUrl: string;
@@ -19,7 +19,14 @@ export interface SwitchboardConfig {
     wsPort: number;
   };
   rtp: { portMin: number; portMax: number };
-  routing: { plugins: string[]; timeoutMs: number; pluginTimeoutMs: number; concurrency: number };
+  routing: {
+    plugins: string[];
+    timeoutMs: number;
+    pluginTimeoutMs: number;
+    concurrency: number;
+    /** What a call gets when routing fails or times out. */
+    fallback: RoutingFallback;
+  };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
   tls: { certFile: string; keyFile: string } | undefined;
   registrar: { minExpires: number; maxExpires: number };
@@ -29,6 +36,10 @@ export interface SwitchboardConfig {
     maxFailures: number;
     lockoutSeconds: number;
   };
+  /** Message-waiting indication (RFC 3842): SUBSCRIBE Expires bounds, unsolicited NOTIFYs. */
+  mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
+  /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
+  smtp: { url: string | undefined; from: string };
   /** BullMQ key prefix. */
   queuePrefix: string;
   admin: { host: string; port: number };
@@ -72,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       message: 'must not be above SWITCHBOARD_REGISTER_MAX_EXPIRES',
     });
   }
+  if (e.SWITCHBOARD_MWI_MIN_EXPIRES > e.SWITCHBOARD_MWI_MAX_EXPIRES) {
+    problems.push({
+      variable: 'SWITCHBOARD_MWI_MIN_EXPIRES',
+      message: 'must not be above SWITCHBOARD_MWI_MAX_EXPIRES',
+    });
+  }
   if ((e.SWITCHBOARD_SIP_TLS_CERT === undefined) !== (e.SWITCHBOARD_SIP_TLS_KEY === undefined)) {
     problems.push({
       variable:
@@ -104,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       timeoutMs: e.SWITCHBOARD_ROUTING_TIMEOUT_MS,
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
+      fallback: e.SWITCHBOARD_ROUTING_FALLBACK,
     },
     tls:
       e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined
@@ -121,6 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       maxFailures: e.SWITCHBOARD_AUTH_MAX_FAILURES,
       lockoutSeconds: e.SWITCHBOARD_AUTH_LOCKOUT_SECONDS,
     },
+    mwi: {
+      minExpires: e.SWITCHBOARD_MWI_MIN_EXPIRES,
+      maxExpires: e.SWITCHBOARD_MWI_MAX_EXPIRES,
+      unsolicited: e.SWITCHBOARD_MWI_UNSOLICITED,
+    },
+    smtp: { url: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_SMTP_FROM },
     queuePrefix: e.SWITCHBOARD_QUEUE_PREFIX,
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
   };
@@ -137,5 +161,10 @@ export function redactConfig(config: SwitchboardConfig): SwitchboardConfig {
       return '***';
     }
   };
-  return { ...config, databaseUrl: mask(config.databaseUrl), redisUrl: mask(config.redisUrl) };
+  return {
+    ...config,
+    databaseUrl: mask(config.databaseUrl),
+    redisUrl: mask(config.redisUrl),
+    smtp: { ...config.smtp, url: config.smtp.url === undefined ? undefined : mask(config.smtp.url) },
+  };
 }

@@ -40,7 +40,22 @@ describe('loadConfig', () => {
       timeoutMs: 3000,
       pluginTimeoutMs: 1000,
       concurrency: 64,
+      fallback: { kind: 'unavailable' },
     });
+  });
+
+  it('parses the routing fallback and names a bad one', () => {
+    const fallback = (v: string) => loadConfig({ ...base, SWITCHBOARD_ROUTING_FALLBACK: v }).routing.fallback;
+    expect(fallback('503')).toEqual({ kind: 'unavailable' });
+    expect(fallback('extension:200')).toEqual({ kind: 'extension', extension: '200' });
+    expect(fallback('voicemail:*97')).toEqual({ kind: 'voicemail', mailbox: '*97' });
+    expect(fallback('reject:486')).toEqual({ kind: 'reject', status: 486 });
+    const help = "must be '503', 'extension:<number>', 'voicemail:<mailbox>' or 'reject:<400-699>'";
+    for (const bad of ['404', 'extension:', 'extension:abc', 'reject:200', 'reject:700', 'sip:200@x']) {
+      expect(problemsOf({ ...base, SWITCHBOARD_ROUTING_FALLBACK: bad })).toEqual([
+        { variable: 'SWITCHBOARD_ROUTING_FALLBACK', message: `${help}, got '${bad}'` },
+      ]);
+    }
   });
 
   it('has secure registrar and authentication defaults', () => {
@@ -189,5 +204,37 @@ describe('loadConfig', () => {
   it('masks passwords for logging', () => {
     const c = redactConfig(loadConfig(base));
     expect(c.databaseUrl).toBe('postgresql://postgres:***@127.0.0.1:5432/switchboard');
+  });
+
+  it('reads message-waiting and SMTP settings, masks the SMTP password, names bad values', () => {
+    const d = loadConfig(base);
+    expect(d.mwi).toEqual({ minExpires: 60, maxExpires: 3600, unsolicited: false });
+    expect(d.smtp).toEqual({ url: undefined, from: 'switchboard@localhost' });
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_MWI_MIN_EXPIRES: '30',
+      SWITCHBOARD_MWI_MAX_EXPIRES: '600',
+      SWITCHBOARD_MWI_UNSOLICITED: 'true',
+      SWITCHBOARD_SMTP_URL: 'smtp://pbx:hunter2@127.0.0.1:2525',
+      SWITCHBOARD_SMTP_FROM: 'PBX <pbx@example.com>',
+    });
+    expect(c.mwi).toEqual({ minExpires: 30, maxExpires: 600, unsolicited: true });
+    expect(c.smtp).toEqual({ url: 'smtp://pbx:hunter2@127.0.0.1:2525', from: 'PBX <pbx@example.com>' });
+    expect(redactConfig(c).smtp.url).toBe('smtp://pbx:***@127.0.0.1:2525');
+    expect(
+      problemsOf({
+        ...base,
+        SWITCHBOARD_MWI_UNSOLICITED: 'yes',
+        SWITCHBOARD_SMTP_URL: 'http://mail.example.com',
+      }),
+    ).toEqual([
+      { variable: 'SWITCHBOARD_MWI_UNSOLICITED', message: "must be 'true' or 'false'" },
+      { variable: 'SWITCHBOARD_SMTP_URL', message: 'must be a URL starting with smtp:// or smtps://' },
+    ]);
+    expect(
+      problemsOf({ ...base, SWITCHBOARD_MWI_MIN_EXPIRES: '700', SWITCHBOARD_MWI_MAX_EXPIRES: '600' }),
+    ).toEqual([
+      { variable: 'SWITCHBOARD_MWI_MIN_EXPIRES', message: 'must not be above SWITCHBOARD_MWI_MAX_EXPIRES' },
+    ]);
   });
 });

@@ -73,6 +73,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
       wallNow: () => Date.now(),
       maxReroutes: 3,
       retryAfterSeconds: 5,
+      routingFallback: this.config.routing.fallback,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Logger } from '@switchboard/config';
+import type { Logger, RoutingFallback } from '@switchboard/config';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../services/routing-client.service.js';
@@ -23,8 +23,8 @@ export interface CallDeps {
   readonly maxReroutes: number;
   /** Seconds in Retry-After of the 503 when routing fails or times out. */
   readonly retryAfterSeconds: number;
-  /** Where routing failures go instead of 503 (a dialable URI), when configured. */
-  readonly fallbackUri?: string;
+  /** What a call gets when routing fails or times out (SWITCHBOARD_ROUTING_FALLBACK). */
+  readonly routingFallback: RoutingFallback;
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

@@ -1,3 +1,4 @@
+import type { RoutingFallback } from '@switchboard/config';
 import type { CallAttempt, RoutingPlan } from '@switchboard/plugin-sdk';
 import type { CallDeps } from './call-deps.js';
 import type { Disposition } from './records/call-record-builder.js';
@@ -75,31 +76,27 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
         cause: 'no route',
       };
     case 'plugin-failed':
-      return unavailable(deps, `plugin ${outcome.pluginId} ${outcome.failure}`);
+      return unavailable(
+        deps,
+        req.callId,
+        outcome.message || `plugin ${outcome.pluginId} ${outcome.failure}`,
+      );
     case 'timeout':
-      return unavailable(deps, 'routing timeout');
+      return unavailable(deps, req.callId, 'routing timeout');
     case 'queue-error':
-      return unavailable(deps, 'routing queue error');
+      return unavailable(deps, req.callId, `routing queue error: ${outcome.message}`);
   }
 }
 
-function unavailable(deps: CallDeps, cause: string): RouteResult {
-  if (deps.fallbackUri) {
-    return {
-      kind: 'plan',
-      pluginId: 'fallback',
-      plan: {
-        steps: [
-          {
-            type: 'dial',
-            mode: 'parallel',
-            targets: [{ kind: 'uri', uri: deps.fallbackUri }],
-            ringTimeoutSeconds: 30,
-          },
-        ],
-      },
-    };
-  }
+/**
+ * Routing failed (plugin error, timeout, queue error): the configured fallback
+ * (SWITCHBOARD_ROUTING_FALLBACK) as a local plan, or 503 + Retry-After. The failure is logged.
+ */
+export function unavailable(deps: CallDeps, callId: string, cause: string): RouteResult {
+  const fallback = deps.routingFallback;
+  deps.logger.error({ call: callId, cause, fallback }, 'routing failed, using the routing fallback');
+  const plan = fallbackPlan(fallback);
+  if (plan) return { kind: 'plan', pluginId: 'routing-fallback', plan };
   return {
     kind: 'reject',
     status: 503,
@@ -108,4 +105,31 @@ function unavailable(deps: CallDeps, cause: string): RouteResult {
     disposition: 'failed',
     cause,
   };
+}
+
+/** Ring time of the extension fallback: the extensions plugin's default. */
+const FALLBACK_RING_SECONDS = 20;
+
+/** The fallback as a plan the executor runs like a plugin's (undefined: plain 503). */
+export function fallbackPlan(fallback: RoutingFallback): RoutingPlan | undefined {
+  switch (fallback.kind) {
+    case 'unavailable':
+      return undefined;
+    case 'extension':
+      // Like the extensions plugin: every registered contact in parallel, then 480/486 (RFC 3261 §21.4).
+      return {
+        steps: [
+          {
+            type: 'dial',
+            mode: 'parallel',
+            targets: [{ kind: 'extension', extension: fallback.extension }],
+            ringTimeoutSeconds: FALLBACK_RING_SECONDS,
+          },
+        ],
+      };
+    case 'voicemail':
+      return { steps: [{ type: 'voicemail', mailbox: fallback.mailbox }] };
+    case 'reject':
+      return { steps: [{ type: 'reject', status: fallback.status }] };
+  }
 }

@@ -1,0 +1,82 @@
+import { redisKeys } from '@switchboard/live-state';
+import { expect, vi } from 'vitest';
+import { type CallsHarness, startSipp } from './calls-harness.js';
+
+export interface SippResult {
+  code: number | null;
+  output: string;
+}
+
+/** sipp caller + callees against one harness, and the checks every call test makes afterwards. */
+export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100') {
+  let testStart = new Date();
+  const callerArgs = (dialled: string): string[] => [
+    '-s',
+    dialled,
+    '-au',
+    caller,
+    '-ap',
+    password,
+    '-key',
+    'domain',
+    h.domain,
+    '-key',
+    'caller',
+    caller,
+  ];
+  return {
+    /** Marks the start of a test: records older than this are ignored. */
+    reset(): void {
+      testStart = new Date();
+    },
+    /** Starts the callee scenarios (bound to `ext`), then the caller; waits for all of them. */
+    async call(
+      dialled: string,
+      uac: string,
+      uas: string[] = [],
+      ext = dialled,
+      extraCallerArgs: string[] = [],
+    ): Promise<{ caller: SippResult; callees: SippResult[] }> {
+      const callees = [];
+      for (const scenario of uas) {
+        const p = await startSipp(scenario, []);
+        await h.bind(ext, p.port);
+        callees.push(p);
+      }
+      const sipp = await startSipp(
+        uac,
+        [...callerArgs(dialled), ...extraCallerArgs],
+        { host: '127.0.0.1', port: h.port },
+        `sip:${dialled}@${h.domain}`,
+      );
+      const callerResult = await sipp.done;
+      if (callerResult.code !== 0) for (const c of callees) c.kill();
+      const calleeResults = await Promise.all(callees.map((c) => c.done));
+      return { caller: callerResult, callees: calleeResults };
+    },
+    /** The one call record of this test (records of earlier tests may still be arriving). */
+    async onlyRecord() {
+      return vi.waitFor(
+        async () => {
+          const rows = await h.prisma.callRecord.findMany({ where: { startedAt: { gte: testStart } } });
+          if (rows.length !== 1) throw new Error(`expected one call record, found ${rows.length}`);
+          return rows[0]!;
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    },
+    async expectNoLiveCalls(): Promise<void> {
+      await vi.waitFor(
+        async () => {
+          expect(await h.redis.zcard(redisKeys.calls)).toBe(0);
+          expect(await h.redis.zcard(redisKeys.extensionCalls(caller))).toBe(0);
+        },
+        { timeout: 5000, interval: 50 },
+      );
+    },
+  };
+}
+
+export function expectPassed(r: SippResult): void {
+  expect(r.code, r.output).toBe(0);
+}

@@ -1,0 +1,345 @@
+import type { PrismaClient } from '@switchboard/db';
+import { redisKeys } from '@switchboard/live-state';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
+import { freeUdpPort } from './support/sip-test-kit.js';
+
+/**
+ * Ring groups through the running B2BUA (issue #9): sipp phones as members, the ring-group plugin
+ * in the routing worker reading the group rows as the admin app writes them (ring_groups +
+ * ring_group_members), real Redis and PostgreSQL. Numbers 83xx-86xx and caller 8100 are this
+ * file's own: busy lines and plugin state in Redis are not prefixed per test database.
+ */
+let h: CallsHarness;
+vi.setConfig({ testTimeout: 45_000 });
+
+const CALLER = '8100';
+const RING_ALL = '8600';
+const HUNT = '8610';
+const DECLINE_ALL = '8620';
+const ROUND_ROBIN = '8630';
+const ROUND_ROBIN_MEMORY = redisKeys.pluginState('ring-group', `roundrobin:last-answered:${ROUND_ROBIN}`);
+const MEMBERS = ['8301', '8302', '8303', '8311', '8312', '8313', '8314', '8315', '8321', '8322', '8323'];
+const MEMBERS_RR = ['8331', '8332', '8333'];
+const BUSY = '8311';
+
+/** Admin-style rows: the group and its members in order (what RingGroupsService.create writes). */
+async function createGroup(
+  prisma: PrismaClient,
+  data: {
+    number: string;
+    name: string;
+    strategy: 'ringall' | 'hunt' | 'roundrobin';
+    ringTimeSeconds: number;
+    memberRingSeconds?: number;
+    fallbackKind: 'none' | 'extension' | 'voicemail';
+    fallbackTarget?: string;
+    callerIdPrefix?: string;
+  },
+  members: ReadonlyArray<{ extension: string; ringSeconds?: number }>,
+): Promise<void> {
+  const rows = await prisma.extension.findMany({
+    where: { number: { in: members.map((m) => m.extension) } },
+  });
+  const idOf = new Map(rows.map((r) => [r.number, r.id]));
+  await prisma.ringGroup.create({
+    data: {
+      ...data,
+      members: {
+        create: members.map((m, position) => ({
+          extensionId: idOf.get(m.extension) ?? '',
+          position,
+          ...(m.ringSeconds === undefined ? {} : { ringSeconds: m.ringSeconds }),
+        })),
+      },
+    },
+  });
+}
+
+beforeAll(async () => {
+  h = await startCalls(
+    {
+      SWITCHBOARD_PLUGINS:
+        '@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions',
+    },
+    async (s) => {
+      await s.addExtension(CALLER, `pw-${CALLER}`);
+      for (const ext of [...MEMBERS, ...MEMBERS_RR]) await s.addExtension(ext, `pw-${ext}`);
+      await s.prisma.extension.update({ where: { number: BUSY }, data: { maxConcurrentCalls: 1 } });
+      await createGroup(
+        s.prisma,
+        {
+          number: RING_ALL,
+          name: 'Sales',
+          strategy: 'ringall',
+          ringTimeSeconds: 20,
+          fallbackKind: 'none',
+          callerIdPrefix: 'Sales: ',
+        },
+        [{ extension: '8301' }, { extension: '8302' }, { extension: '8303' }],
+      );
+      await createGroup(
+        s.prisma,
+        {
+          number: HUNT,
+          name: 'Support',
+          strategy: 'hunt',
+          ringTimeSeconds: 30,
+          memberRingSeconds: 2,
+          fallbackKind: 'extension',
+          fallbackTarget: '8315',
+        },
+        // 8311 is busy and 8313 not registered: both skipped; 8314 rings longer than the group default.
+        [
+          { extension: '8311' },
+          { extension: '8312' },
+          { extension: '8313' },
+          { extension: '8314', ringSeconds: 3 },
+        ],
+      );
+      await createGroup(
+        s.prisma,
+        {
+          number: DECLINE_ALL,
+          name: 'Desk',
+          strategy: 'ringall',
+          ringTimeSeconds: 20,
+          fallbackKind: 'extension',
+          fallbackTarget: '8323',
+        },
+        [{ extension: '8321' }, { extension: '8322' }],
+      );
+      await createGroup(
+        s.prisma,
+        {
+          number: ROUND_ROBIN,
+          name: 'Rota',
+          strategy: 'roundrobin',
+          ringTimeSeconds: 60,
+          memberRingSeconds: 10,
+          fallbackKind: 'none',
+        },
+        MEMBERS_RR.map((extension) => ({ extension })),
+      );
+    },
+  );
+  await h.redis.del(ROUND_ROBIN_MEMORY);
+  await h.redis.zadd(redisKeys.extensionCalls(BUSY), Date.now(), 'rg-test-call-in-progress');
+}, 60_000);
+
+afterAll(async () => {
+  killAllSipp();
+  await h?.redis.del(ROUND_ROBIN_MEMORY, redisKeys.extensionCalls(BUSY));
+  await h?.close();
+});
+
+let testStart = new Date();
+
+beforeEach(async () => {
+  testStart = new Date();
+  for (const ext of [...MEMBERS, ...MEMBERS_RR]) await h.unbindAll(ext);
+});
+
+function callerArgs(dialled: string): string[] {
+  const auth = ['-au', CALLER, '-ap', `pw-${CALLER}`];
+  return ['-s', dialled, ...auth, '-key', 'domain', h.domain, '-key', 'caller', CALLER];
+}
+
+type SippResult = { code: number | null; output: string };
+
+/** A sipp phone for `extension`, bound in the location service as the registrar does. */
+async function phone(extension: string, scenario: string, args: string[] = []) {
+  const p = await startSipp(scenario, args);
+  await h.bind(extension, p.port);
+  return p;
+}
+
+/** A sipp phone that first REGISTERs through the B2BUA (digest, 401 + MD5), then answers calls on that port. */
+async function registeredPhone(extension: string, scenario: string) {
+  const port = await freeUdpPort();
+  const register = await startSipp(
+    'register-auth.xml',
+    ['-s', extension, '-au', extension, '-ap', `pw-${extension}`, '-key', 'domain', h.domain].concat([
+      '-key',
+      'expires',
+      '300',
+      '-p',
+      String(port),
+    ]),
+    { host: '127.0.0.1', port: h.port },
+  );
+  const registered = await register.done;
+  expect(registered.code, registered.output).toBe(0);
+  // sipp takes the last -p: the phone listens where it registered from.
+  const p = await startSipp(scenario, ['-p', String(port)]);
+  return { ...p, port };
+}
+
+async function dial(dialled: string, scenario = 'call-uac-basic.xml'): Promise<SippResult> {
+  const caller = await startSipp(
+    scenario,
+    callerArgs(dialled),
+    { host: '127.0.0.1', port: h.port },
+    `sip:${dialled}@${h.domain}`,
+  );
+  return caller.done;
+}
+
+function expectPassed(r: SippResult): void {
+  expect(r.code, r.output).toBe(0);
+}
+
+interface RecordedLeg {
+  target: string;
+  startedAt: string;
+  endedAt?: string;
+  status?: number;
+  answered: boolean;
+}
+
+/** The call record of this test's call to `dialled` (records arrive through a queue). */
+async function recordOf(dialled: string) {
+  const row = await vi.waitFor(
+    async () => {
+      const rows = await h.prisma.callRecord.findMany({
+        where: { calleeNumber: dialled, startedAt: { gte: testStart } },
+      });
+      if (rows.length !== 1) throw new Error(`expected one call record for ${dialled}, found ${rows.length}`);
+      return rows[0]!;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  return { ...row, legs: row.legs as unknown as RecordedLeg[] };
+}
+
+/** The extension whose phone (listening on the leg's contact port) a leg rang. */
+function legOwner(leg: RecordedLeg, ports: Record<string, number>): string | undefined {
+  const port = Number(/:(\d+)(?:[;>]|$)/.exec(leg.target)?.[1]);
+  return Object.entries(ports).find(([, p]) => p === port)?.[0];
+}
+
+const ms = (iso: string | Date): number => new Date(iso).getTime();
+
+describe('ring groups through the B2BUA (sipp)', () => {
+  it('ringall: three members ring, the first to answer wins, the other two get CANCEL with Reason cause=200', async () => {
+    // 8301 registers for real; 8302 and 8303 are bound as the registrar would.
+    const winner = await registeredPhone('8301', 'rg-uas-answer-prefix.xml');
+    const loser2 = await phone('8302', 'call-uas-ring-elsewhere.xml');
+    const loser3 = await phone('8303', 'call-uas-ring-elsewhere.xml');
+    const caller = await dial(RING_ALL);
+    expectPassed(caller);
+    for (const p of [winner, loser2, loser3]) expectPassed(await p.done);
+
+    const rec = await recordOf(RING_ALL);
+    expect(rec).toMatchObject({
+      callerNumber: CALLER,
+      answeredBy: '8301',
+      disposition: 'answered',
+      hangupSide: 'caller',
+    });
+    const ports = { '8301': winner.port, '8302': loser2.port, '8303': loser3.port };
+    expect(rec.legs.map((l) => legOwner(l, ports)).sort()).toEqual(['8301', '8302', '8303']);
+    expect(rec.legs.filter((l) => l.answered).map((l) => legOwner(l, ports))).toEqual(['8301']);
+    // All three rang together: one fork, not one after the other.
+    const starts = rec.legs.map((l) => ms(l.startedAt));
+    expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(1000);
+  });
+
+  it('hunt: busy and unregistered members skipped, the others in order for their own ring time, then the fallback extension', async () => {
+    const first = await phone('8312', 'call-uas-ring.xml');
+    const second = await phone('8314', 'call-uas-ring.xml');
+    const fallback = await phone('8315', 'call-uas-answer.xml');
+    // The busy member has a phone too: it must not ring (it would fail the call if it did not answer).
+    const busy = await phone(BUSY, 'call-uas-answer.xml');
+    const caller = await dial(HUNT);
+    expectPassed(caller);
+    for (const p of [first, second, fallback]) expectPassed(await p.done);
+    busy.kill();
+    expect((await busy.done).code).not.toBe(0);
+
+    const rec = await recordOf(HUNT);
+    expect(rec).toMatchObject({ answeredBy: '8315', disposition: 'answered' });
+    const ports = { '8312': first.port, '8314': second.port, '8315': fallback.port, [BUSY]: busy.port };
+    expect(rec.legs.map((l) => legOwner(l, ports))).toEqual(['8312', '8314', '8315']);
+    expect(rec.legs.map((l) => l.answered)).toEqual([false, false, true]);
+    const [a, b, c] = rec.legs.map((l) => ms(l.startedAt));
+    // 2 s for 8312 (group member time), 3 s for 8314 (its own): lower bounds are exact (the
+    // B2BUA's timers), upper bounds allow for a loaded machine.
+    expect(b! - a!).toBeGreaterThanOrEqual(1950);
+    expect(b! - a!).toBeLessThan(4000);
+    expect(c! - b!).toBeGreaterThanOrEqual(2950);
+    expect(c! - b!).toBeLessThan(5000);
+  });
+
+  it('hunt: a member declining (603) or busy (486) ends only their turn; the next member answers', async () => {
+    const decliner = await phone('8312', 'rg-uas-decline.xml');
+    const busy = await phone('8313', 'call-uas-busy.xml');
+    const answer = await phone('8314', 'call-uas-answer.xml');
+    const caller = await dial(HUNT);
+    expectPassed(caller);
+    for (const p of [decliner, busy, answer]) expectPassed(await p.done);
+    const rec = await recordOf(HUNT);
+    expect(rec).toMatchObject({ answeredBy: '8314', disposition: 'answered' });
+    const ports = { '8312': decliner.port, '8313': busy.port, '8314': answer.port };
+    expect(rec.legs.map((l) => [legOwner(l, ports), l.status])).toEqual([
+      ['8312', 603],
+      ['8313', 486],
+      ['8314', 200],
+    ]);
+    // Straight on after each refusal, not after the members' 2 s ring time.
+    const [a, , c] = rec.legs.map((l) => ms(l.startedAt));
+    expect(c! - a!).toBeLessThan(1900);
+  });
+
+  it('ringall: a 603 ends the fork (RFC 3261 §16.7) and the call goes to the fallback, not back to the caller', async () => {
+    const decliner = await phone('8321', 'rg-uas-decline.xml');
+    const ringing = await phone('8322', 'call-uas-ring.xml');
+    const fallback = await phone('8323', 'call-uas-answer.xml');
+    const caller = await dial(DECLINE_ALL);
+    expectPassed(caller);
+    for (const p of [decliner, ringing, fallback]) expectPassed(await p.done);
+    const rec = await recordOf(DECLINE_ALL);
+    expect(rec).toMatchObject({ answeredBy: '8323', disposition: 'answered' });
+    const ports = { '8321': decliner.port, '8322': ringing.port, '8323': fallback.port };
+    const byOwner = rec.legs.map((l) => `${legOwner(l, ports)}:${l.status}`).sort();
+    expect(byOwner).toEqual(['8321:603', '8322:487', '8323:200']);
+  });
+
+  it('ringall: a member answering 486 drops out; the others keep ringing and one answers', async () => {
+    const busy = await phone('8321', 'call-uas-busy.xml');
+    const answer = await phone('8322', 'call-uas-answer.xml');
+    const caller = await dial(DECLINE_ALL);
+    expectPassed(caller);
+    for (const p of [busy, answer]) expectPassed(await p.done);
+    const rec = await recordOf(DECLINE_ALL);
+    expect(rec).toMatchObject({ answeredBy: '8322', disposition: 'answered' });
+    expect(rec.legs.map((l) => l.status).sort()).toEqual([200, 486]);
+  });
+
+  it('roundrobin: the second call starts after the member who answered the first', async () => {
+    const ports: Record<string, number> = {};
+    const phones = [];
+    for (const ext of MEMBERS_RR) {
+      // 8331 and 8332 answer one call each; 8333 must not be rung at all.
+      const p = await phone(ext, ext === '8333' ? 'call-uas-ring.xml' : 'call-uas-answer.xml');
+      ports[ext] = p.port;
+      phones.push(p);
+    }
+    expectPassed(await dial(ROUND_ROBIN));
+    const first = await recordOf(ROUND_ROBIN);
+    expect(first.answeredBy).toBe('8331');
+    expect(first.legs.map((l) => legOwner(l, ports))).toEqual(['8331']);
+    await vi.waitFor(async () => expect(await h.redis.get(ROUND_ROBIN_MEMORY)).toBe('8331'), {
+      timeout: 5000,
+    });
+
+    testStart = new Date();
+    expectPassed(await dial(ROUND_ROBIN));
+    const second = await recordOf(ROUND_ROBIN);
+    expect(second.answeredBy).toBe('8332');
+    expect(second.legs.map((l) => legOwner(l, ports))).toEqual(['8332']);
+    expect(await h.redis.get(ROUND_ROBIN_MEMORY)).toBe('8332');
+    for (const p of phones.slice(0, 2)) expectPassed(await p.done);
+    phones[2]?.kill();
+  });
+});

@@ -276,6 +276,40 @@ describe('PlanExecutor on FakeClock with scripted legs', () => {
     expect(w.legs.map((l) => l.spec.uri)).toEqual(['sip:201@phone', 'sip:201@mobile']);
   });
 
+  it("onCalleeRedirect 'relay': the callee's 3xx and its contacts go to the caller, nothing else rings", async () => {
+    const w = new World();
+    w.scripts['sip:201@phone'] = [{ at: 0, status: 302, contacts: ['sip:201@mobile', 'sip:201@home'] }];
+    w.scripts['sip:201@mobile'] = [{ at: 0, status: 200 }];
+    const r = await run(
+      w,
+      {
+        onCalleeRedirect: 'relay',
+        steps: [{ type: 'dial', mode: 'parallel', targets: [ext('201')], ringTimeoutSeconds: 5 }],
+      },
+      3000,
+    );
+    expect(r.answered).toBeUndefined();
+    expect(r.end).toEqual({ kind: 'redirect', status: 302, contacts: ['sip:201@mobile', 'sip:201@home'] });
+    expect(w.legs.map((l) => l.spec.uri)).toEqual(['sip:201@phone']);
+  });
+
+  it("onCalleeRedirect 'relay' in a fork: a 2xx from another branch still wins over the 3xx", async () => {
+    const w = new World();
+    w.contacts['201'] = ['sip:201@desk', 'sip:201@soft'];
+    w.scripts['sip:201@desk'] = [{ at: 0, status: 302, contacts: ['sip:201@elsewhere'] }];
+    w.scripts['sip:201@soft'] = [{ at: 2000, status: 200 }];
+    const r = await run(
+      w,
+      {
+        onCalleeRedirect: 'relay',
+        steps: [{ type: 'dial', mode: 'parallel', targets: [ext('201')], ringTimeoutSeconds: 5 }],
+      },
+      3000,
+    );
+    expect(r.answered).toBe('201');
+    expect(r.end).toBeUndefined();
+  });
+
   it('voicemail and reroute moves end the plan with what the call layer needs', async () => {
     const w = new World();
     const vm = await run(w, { steps: [{ type: 'voicemail', mailbox: '201' }] }, 0);

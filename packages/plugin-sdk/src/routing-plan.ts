@@ -117,6 +117,12 @@ export const routingPlanSchema = z.object({
   steps: z.array(planStepSchema).min(1, 'needs at least one step').max(32),
   /** After the last step failed; without it the caller gets the status that fits the last failure. */
   otherwise: planActionSchema.optional(),
+  /**
+   * A callee answering 3xx: `follow` (default) rings its contacts in the same target (RFC 3261 §16.5,
+   * at most 3 hops); `relay` ends the step with the 3xx, and when it is the step's best answer
+   * (§16.7) the caller gets it with the callee's contacts, so it tries them itself.
+   */
+  onCalleeRedirect: z.enum(['follow', 'relay']).optional(),
 });
 export type RoutingPlan = z.infer<typeof routingPlanSchema>;
 /** What plugins write: defaults (e.g. redirect status 302) may be left out. */

@@ -12,6 +12,16 @@ function issuesOf(value: unknown): readonly string[] {
 }
 
 describe('routing plan schema', () => {
+  it('takes onCalleeRedirect follow or relay, absent by default, and names a wrong value', () => {
+    const steps = [{ type: 'reject', status: 486 }];
+    expect(parseRoutingPlan({ steps }).onCalleeRedirect).toBeUndefined();
+    expect(parseRoutingPlan({ steps, onCalleeRedirect: 'relay' }).onCalleeRedirect).toBe('relay');
+    expect(parseRoutingPlan({ steps, onCalleeRedirect: 'follow' }).onCalleeRedirect).toBe('follow');
+    expect(issuesOf({ steps, onCalleeRedirect: 'bounce' })).toEqual([
+      'onCalleeRedirect: Invalid option: expected one of "follow"|"relay"',
+    ]);
+  });
+
   it('accepts a parallel dial with failure actions and fills defaults', () => {
     const plan = parseRoutingPlan({
       steps: [

@@ -105,7 +105,8 @@ export class PlanExecutor<R> {
       clock: this.options.clock,
       launcher: this.options.launcher,
       expander: this.options.expander,
-      followRedirects: this.options.followRedirects ?? true,
+      // The plan's choice (plugin-sdk `onCalleeRedirect`), follow by default (§16.5).
+      followRedirects: this.options.followRedirects ?? this.plan.onCalleeRedirect !== 'relay',
       maxRedirects: this.options.maxRedirects ?? 3,
       legs: this.legs,
       onProvisional: (status, response, spec) => {

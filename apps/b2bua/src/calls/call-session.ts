@@ -17,8 +17,10 @@ import {
   type HangupSide,
 } from './records/call-record-builder.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
+import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 
-type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'ended';
+/** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
+type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'local' | 'ended';
 
 /**
  * One call through the B2BUA, from the caller's INVITE to the call record:
@@ -36,6 +38,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly finishedLegs: PlanExecutor<SipResponse>['legs'][] = [];
   private winner: CalleeLeg | undefined;
   private bridge: CallBridge | undefined;
+  private local: LocalCall | undefined;
   private readonly startedAt: number;
   private readonly startedWall: number;
   private ringingAt: number | undefined;
@@ -87,11 +90,23 @@ export class CallSession implements BranchLauncher<SipResponse> {
         ...(this.identity.callerExtension ? { callerExtension: this.identity.callerExtension } : {}),
       }),
     );
+    const voicemail = this.deps.voicemail;
+    if (voicemail?.isAccessCode(this.destination)) {
+      this.state = 'local';
+      this.local = voicemail.access(this.localContext());
+      return;
+    }
     void this.route();
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): 487 to the INVITE; a plan still being computed is discarded. */
   cancelByCaller(): void {
+    if (this.state === 'local' && this.caller.open) {
+      this.local?.cancel();
+      this.caller.reject(487, 'Request Terminated');
+      this.end('cancelled', 'caller', 'CANCEL');
+      return;
+    }
     if (this.state !== 'routing' && this.state !== 'dialling') return;
     this.routingAbort.abort();
     this.executor?.cancel();
@@ -101,6 +116,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   /** A request inside the caller's dialog or a callee leg's dialog. */
   handleRequest(side: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    if (this.local && this.state !== 'ended' && side === 'caller') {
+      this.local.request(request, tx);
+      return;
+    }
     if (!this.bridge || this.state === 'ended') {
       tx.reply(481, 'Call/Transaction Does Not Exist');
       return;
@@ -125,6 +144,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.state = 'bridged';
         this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
       }
+      this.local?.ack(ack);
       return;
     }
     this.bridge?.handleAck(side, ack);
@@ -132,6 +152,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   /** Shutdown or an operator hang-up: BYE on both legs of an answered call, 503/487 otherwise. */
   terminate(): void {
+    if (this.state === 'local') {
+      this.local?.terminate();
+      return;
+    }
     if (this.state === 'routing' || this.state === 'dialling') {
       this.routingAbort.abort();
       this.executor?.cancel();
@@ -200,7 +224,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
           'plan: redirect',
         );
       case 'voicemail':
-        // The voicemail service arrives with its own issue; until then a clear 480.
+        if (this.deps.voicemail) {
+          this.state = 'local';
+          this.local = this.deps.voicemail.deposit(this.localContext(), end.mailbox);
+          return;
+        }
         return this.failTo(
           480,
           'Voicemail Not Available',
@@ -312,6 +340,29 @@ export class CallSession implements BranchLauncher<SipResponse> {
     }
     if (step.rememberAnswerAs)
       this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
+  }
+
+  // --- answered by the B2BUA itself (voicemail) -------------------------------------------------
+
+  private localContext(): LocalCallContext {
+    return {
+      callId: this.id,
+      caller: this.caller,
+      identity: this.identity,
+      port: this.deps.port,
+      allow: this.deps.allow,
+      logger: this.deps.logger,
+      answered: (answeredBy) => {
+        this.answeredAt = this.deps.port.clock.now();
+        this.answeredBy = answeredBy;
+        this.soft(
+          this.deps.liveCalls.state(this.id, 'answered', {
+            answeredAt: String(this.toEpoch(this.answeredAt)),
+          }),
+        );
+      },
+      ended: (e: LocalCallEnd) => this.end(e.disposition, e.side, e.cause, e.status),
+    };
   }
 
   // --- teardown --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -16,6 +17,7 @@ import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, REDIS } from '../tokens.js';
+import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import type { CallDeps } from './call-deps.js';
 import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
@@ -46,6 +48,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
   ) {}
 
   onModuleInit(): void {
@@ -74,6 +77,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
       maxReroutes: 3,
       retryAfterSeconds: 5,
       routingFallback: this.config.routing.fallback,
+      ...(this.voicemail ? { voicemail: this.voicemail } : {}),
     };
   }
 

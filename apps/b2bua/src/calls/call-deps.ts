@@ -4,6 +4,7 @@ import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../services/routing-client.service.js';
 import type { CallSipPort } from './call-sip-port.js';
 import type { TargetExpander } from './plan/branch-types.js';
+import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 
 /** Everything a call session uses from outside; the service wires the real ones, tests their own. */
@@ -25,6 +26,8 @@ export interface CallDeps {
   readonly retryAfterSeconds: number;
   /** What a call gets when routing fails or times out (SWITCHBOARD_ROUTING_FALLBACK). */
   readonly routingFallback: RoutingFallback;
+  /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
+  readonly voicemail?: VoicemailApps;
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

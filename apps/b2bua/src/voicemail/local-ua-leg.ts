@@ -1,0 +1,125 @@
+import {
+  incomingRequestFromSip,
+  incomingResponseFromSip,
+  sipRequestFromOutgoing,
+  type Dialog,
+  type OutgoingRequest,
+} from '@switchboard/dialog';
+import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import type { LocalCallContext } from './local-call.js';
+
+export interface LocalUaHooks {
+  /** The caller sent BYE (already answered 200). */
+  byeFromCaller(): void;
+  /** No ACK for our 2xx within 64·T1 (RFC 3261 §13.3.1.4): the call must end. */
+  noAck(): void;
+  /** A DTMF key reported by SIP INFO (application/dtmf-relay), for phones that do not send RFC 4733. */
+  infoDigit?(digit: string): void;
+}
+
+/**
+ * The SIP side of a call the B2BUA answers itself (the UAS half only): 2xx with our SDP, the
+ * caller's in-dialog requests, and our BYE. Media is someone else's business.
+ */
+export class LocalUaLeg {
+  private dialog: Dialog | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: LocalCallContext,
+    private readonly hooks: LocalUaHooks,
+  ) {}
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  reject(status: number, reason: string, headers: Array<readonly [string, string]> = []): void {
+    this.closed = true;
+    this.ctx.caller.reject(status, reason, headers);
+  }
+
+  answer(sdp: string): void {
+    this.dialog = this.ctx.caller.answer(
+      { contentType: 'application/sdp', content: Buffer.from(sdp) },
+      {},
+      () => this.hooks.noAck(),
+    );
+  }
+
+  request(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    const dialog = this.dialog;
+    if (!dialog || this.closed) {
+      tx.reply(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    const inbound = incomingRequestFromSip(request);
+    const check = dialog.receiveRequest(inbound);
+    if (!check.accept) {
+      tx.respond(createResponse(request, check.status, { reason: check.reason }));
+      return;
+    }
+    const status = this.statusFor(request);
+    if (status === 488) {
+      // The voicemail keeps its media as negotiated: a new offer (hold, codec change) is refused.
+      tx.respond(
+        createResponse(request, 488, {
+          reason: 'Not Acceptable Here',
+          headers: [['Warning', '399 switchboard "voicemail does not renegotiate media"']],
+        }),
+      );
+    } else {
+      tx.reply(status);
+    }
+    dialog.responseSent(inbound, status);
+    if (request.method === 'BYE') {
+      this.closed = true;
+      this.hooks.byeFromCaller();
+    } else if (request.method === 'INFO') {
+      const digit = /Signal\s*=\s*([0-9*#A-D])/i.exec(request.body.toString('utf8'))?.[1];
+      if (digit) this.hooks.infoDigit?.(digit);
+    }
+  }
+
+  /** Our BYE (the voicemail hangs up). */
+  hangUp(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const dialog = this.dialog;
+    if (!dialog || dialog.state === 'terminated') return;
+    let bye: OutgoingRequest;
+    try {
+      bye = dialog.createRequest('BYE');
+    } catch {
+      dialog.terminate('local');
+      return;
+    }
+    try {
+      this.ctx.port.sendRequest(sipRequestFromOutgoing(bye), this.ctx.caller.destination, {
+        onResponse: (res) => {
+          if (res.kind === 'response') dialog.responseReceived(bye, incomingResponseFromSip(res));
+        },
+        onTimeout: () => dialog.requestFailed(bye),
+        onTransportError: () => dialog.requestFailed(bye),
+      });
+    } catch {
+      dialog.terminate('local');
+    }
+  }
+
+  private statusFor(request: SipRequest): number {
+    switch (request.method) {
+      case 'BYE':
+        return 200;
+      case 'UPDATE':
+        return request.body.length > 0 ? 488 : 200;
+      case 'INFO':
+        return 200;
+      case 'INVITE':
+        return 488;
+      default:
+        return 405;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { SipRequest } from '@switchboard/sip';
+import type { LocalCallContext } from './local-call.js';
+import type { LocalUaLeg } from './local-ua-leg.js';
+import {
+  answerOffer,
+  localOffer,
+  readAnswer,
+  readOffer,
+  type AgreedMedia,
+  type OfferReading,
+} from './media-negotiation.js';
+import type { VoicemailContext } from './voicemail-context.js';
+import type { VoicemailMedia } from './voicemail-media.js';
+
+/** What our late offer asks for: PCMU with telephone-event 101. */
+export const LATE_OFFER_MEDIA: AgreedMedia = { payloadType: 0, law: 'pcmu', telephoneEventPayloadType: 101 };
+
+export type Reading =
+  | { ok: true; offer: Extract<OfferReading, { ok: true }> | undefined; media: AgreedMedia | undefined }
+  | { ok: false; status: 488 | 400; reason: string };
+
+/**
+ * SDP offer/answer of a locally answered call: the INVITE's offer answered in our 2xx, or, for an
+ * INVITE without SDP, our offer in the 2xx and the caller's answer in the ACK (RFC 3261 §13.2.1).
+ * Media starts when the ACK arrives (then the caller is surely listening).
+ */
+export class MediaAnswerer {
+  private lateOffer = false;
+  private acknowledged = false;
+
+  constructor(
+    private readonly ctx: LocalCallContext,
+    private readonly vm: VoicemailContext,
+    private readonly leg: LocalUaLeg,
+  ) {}
+
+  read(body: Buffer | undefined): Reading {
+    if (!body || body.length === 0) return { ok: true, offer: undefined, media: undefined };
+    const reading = readOffer(body);
+    return reading.ok ? { ok: true, offer: reading, media: reading.media } : reading;
+  }
+
+  /** Sends the 2xx with our answer, or with our offer when the INVITE had none. */
+  answer(reading: Extract<Reading, { ok: true }>, media: VoicemailMedia): void {
+    const local = { address: this.vm.publicAddress, port: media.port };
+    this.lateOffer = reading.offer === undefined;
+    this.leg.answer(reading.offer ? answerOffer(reading.offer, local) : localOffer(local));
+  }
+
+  /** 'start' once for the ACK of our 2xx; 'fail' when a late-offer answer is missing or unusable. */
+  acked(ack: SipRequest, media: VoicemailMedia): 'start' | 'ignore' | 'fail' {
+    if (this.acknowledged || ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) return 'ignore';
+    this.acknowledged = true;
+    if (!this.lateOffer) return 'start';
+    const answer = ack.body.length > 0 ? readAnswer(ack.body) : undefined;
+    if (!answer?.ok) return 'fail';
+    if (answer.media.remote) media.setRemote(answer.media.remote);
+    return 'start';
+  }
+}

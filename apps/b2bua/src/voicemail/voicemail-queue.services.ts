@@ -1,0 +1,103 @@
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import type { PrismaClient } from '@switchboard/db';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
+import {
+  MESSAGE_WAITING_NOTIFIER,
+  NoopMessageWaitingNotifier,
+  type MessageWaitingNotifier,
+} from './message-waiting-notifier.js';
+import { VoicemailBoxRepository } from './voicemail-box.repository.js';
+import { VOICEMAIL_QUEUE, voicemailJobSchema, type VoicemailJob } from './voicemail-job.js';
+
+/** Signalling side: queues recorded messages (retried with backoff until PostgreSQL has them). */
+@Injectable()
+export class VoicemailPublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private queue: Queue | undefined;
+
+  constructor(@Inject(CONFIG) private readonly config: SwitchboardConfig) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.queue = new Queue(VOICEMAIL_QUEUE, {
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.config.queuePrefix,
+      defaultJobOptions: {
+        attempts: 20,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: { age: 3600 },
+        removeOnFail: false,
+      },
+    });
+    await this.queue.waitUntilReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue?.close();
+  }
+
+  async publish(job: VoicemailJob): Promise<void> {
+    if (!this.queue) throw new Error('voicemail queue not started');
+    // The job id is the idempotency key: adding it twice keeps one job (BullMQ dedups by id).
+    await this.queue.add('voicemail-message', job, { jobId: job.idempotencyKey });
+  }
+}
+
+/**
+ * Worker side: stores each recorded message as a VoicemailMessage row (once per idempotency key,
+ * however often the job runs), then tells the MessageWaitingNotifier.
+ */
+@Injectable()
+export class VoicemailWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private worker: Worker | undefined;
+  private readonly boxes: VoicemailBoxRepository;
+  private readonly notifier: MessageWaitingNotifier;
+
+  constructor(
+    @Inject(CONFIG) private readonly config: SwitchboardConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PRISMA) prisma: PrismaClient,
+    @Optional() @Inject(MESSAGE_WAITING_NOTIFIER) notifier?: MessageWaitingNotifier,
+  ) {
+    this.boxes = new VoicemailBoxRepository(prisma);
+    this.notifier = notifier ?? new NoopMessageWaitingNotifier();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.worker = new Worker(VOICEMAIL_QUEUE, (job) => this.process(job), {
+      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.config.queuePrefix,
+      concurrency: 4,
+    });
+    this.worker.on('error', (err) => this.logger.error({ err }, 'voicemail worker error'));
+    await this.worker.waitUntilReady();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+  }
+
+  /** One job (public so that tests can run a retry of the same job by hand). */
+  async process(job: Pick<Job, 'data'>): Promise<{ id: string; created: boolean }> {
+    const parsed = voicemailJobSchema.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`invalid voicemail job: ${parsed.error.issues[0]?.message ?? ''}`);
+    const data = parsed.data;
+    const box = await this.boxes.find(data.mailbox);
+    if (!box) throw new UnrecoverableError(`voicemail box ${data.mailbox} no longer exists`);
+    const stored = await this.boxes.storeMessage(box.boxId, data);
+    try {
+      await this.notifier.mailboxChanged(data.mailbox);
+    } catch (err) {
+      this.logger.warn({ err, mailbox: data.mailbox }, 'message-waiting notification failed');
+    }
+    return stored;
+  }
+}

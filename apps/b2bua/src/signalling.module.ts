@@ -5,6 +5,7 @@ import { InfrastructureModule } from './infrastructure.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
+import { VoicemailModule } from './voicemail/voicemail.module.js';
 
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
@@ -19,6 +20,8 @@ export class SignallingModule {
         RegistrarModule,
         // Call control; it also provides the routing client and the call-record publisher.
         CallsModule,
+        // Voicemail deposit and mailbox access (global: call control injects VOICEMAIL_APPS).
+        VoicemailModule,
       ],
     };
   }

@@ -14,6 +14,7 @@ import { CallRecordWorkerService } from './services/call-record.services.js';
 import { buildPluginRegistry } from './services/plugin-registry.factory.js';
 import { RoutingWorkerService } from './services/routing-worker.service.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS } from './tokens.js';
+import { VoicemailWorkerService } from './voicemail/voicemail-queue.services.js';
 
 /** Root module of the routing worker process role (BullMQ workers running routing plugins). */
 @Module({})
@@ -38,6 +39,7 @@ export class WorkerModule {
         },
         RoutingWorkerService,
         CallRecordWorkerService,
+        VoicemailWorkerService,
       ],
     };
   }

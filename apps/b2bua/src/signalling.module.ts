@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
@@ -22,6 +23,8 @@ export class SignallingModule {
         CallsModule,
         // Voicemail deposit and mailbox access (global: call control injects VOICEMAIL_APPS).
         VoicemailModule,
+        // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
+        NotificationsModule.forSignalling(),
       ],
     };
   }

@@ -3,6 +3,7 @@ import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { Redis } from 'ioredis';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
 import { ActiveCallRepository } from './repositories/active-call.repository.js';
 import { CallRecordRepository } from './repositories/call-record.repository.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
@@ -22,7 +23,8 @@ export class WorkerModule {
   static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule],
+      // NotificationsModule: the global MESSAGE_WAITING_NOTIFIER (to signalling's MWI) and the voicemail e-mail worker.
+      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule, NotificationsModule.forWorker()],
       providers: [
         ExtensionRepository,
         DirectoryRepository,

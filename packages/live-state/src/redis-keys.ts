@@ -20,17 +20,17 @@ export const redisKeys = {
   /** STRING per plugin key: the plugin's own small state (PluginApi.state). */
   pluginState: (pluginId: string, key: string): string => `sb:plugin-state:${pluginId}:${key}`,
   /**
-   * HASH per mailbox (extension number): field = subscription id, value = JSON of a message-summary
-   * subscription (RFC 3842) with its dialog; expires with its last subscription. Written by signalling.
+   * HASH per mailbox account (`sip:<ext>@<domain>`, like registrations): field = subscription id, value =
+   * JSON of a message-summary subscription (RFC 3842) and its dialog; expires after its last subscription.
    */
-  mwiSubscriptions: (extension: string): string => `sb:mwi-subs:${extension}`,
-  /** HASH per mailbox: field = subscription id, value = the CSeq of the last NOTIFY sent in that dialog. */
-  mwiNotifySeq: (extension: string): string => `sb:mwi-seq:${extension}`,
+  mwiSubscriptions: (account: string): string => `sb:mwi-subs:${account}`,
+  /** HASH per mailbox account: field = subscription id, value = CSeq of the last NOTIFY sent in that dialog. */
+  mwiNotifySeq: (account: string): string => `sb:mwi-seq:${account}`,
   /**
-   * LIST of extension numbers whose mailbox changed (LPUSH by anyone: voicemail worker, admin app);
-   * a signalling process pops each (BRPOP) and NOTIFYs that mailbox's subscribers.
+   * LIST per SIP domain of extension numbers whose mailbox changed (LPUSH by anyone: voicemail worker,
+   * admin app); one signalling process of that domain pops each (BRPOP) and NOTIFYs the subscribers.
    */
-  mwiChanges: 'sb:mwi-changes',
+  mwiChanges: (domain: string): string => `sb:mwi-changes:${domain}`,
 } as const;
 
 export const registrationBindingSchema = z.object({

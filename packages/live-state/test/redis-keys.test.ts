@@ -7,9 +7,9 @@ describe('live-state contract', () => {
     expect(redisKeys.call('c1')).toBe('sb:call:c1');
     expect(redisKeys.extensionCalls('201')).toBe('sb:ext-calls:201');
     expect(redisKeys.pluginState('ring-group', 'last:600')).toBe('sb:plugin-state:ring-group:last:600');
-    expect(redisKeys.mwiSubscriptions('201')).toBe('sb:mwi-subs:201');
-    expect(redisKeys.mwiNotifySeq('201')).toBe('sb:mwi-seq:201');
-    expect(redisKeys.mwiChanges).toBe('sb:mwi-changes');
+    expect(redisKeys.mwiSubscriptions('sip:201@pbx.test')).toBe('sb:mwi-subs:sip:201@pbx.test');
+    expect(redisKeys.mwiNotifySeq('sip:201@pbx.test')).toBe('sb:mwi-seq:sip:201@pbx.test');
+    expect(redisKeys.mwiChanges('pbx.test')).toBe('sb:mwi-changes:pbx.test');
   });
 
   it('reads an active call hash (all strings in Redis) into numbers', () => {

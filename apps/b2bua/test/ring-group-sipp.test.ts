@@ -18,9 +18,11 @@ const RING_ALL = '8600';
 const HUNT = '8610';
 const DECLINE_ALL = '8620';
 const ROUND_ROBIN = '8630';
+const MEMORY_HUNT = '8640';
 const ROUND_ROBIN_MEMORY = redisKeys.pluginState('ring-group', `roundrobin:last-answered:${ROUND_ROBIN}`);
 const MEMBERS = ['8301', '8302', '8303', '8311', '8312', '8313', '8314', '8315', '8321', '8322', '8323'];
 const MEMBERS_RR = ['8331', '8332', '8333'];
+const MEMBERS_MH = ['8341', '8342'];
 const BUSY = '8311';
 
 /**
@@ -32,7 +34,7 @@ async function createGroup(
   data: {
     number: string;
     name: string;
-    strategy: 'ringall' | 'hunt' | 'roundrobin';
+    strategy: 'ringall' | 'hunt' | 'roundrobin' | 'memoryhunt';
     ringTimeSeconds: number;
     memberRingSeconds?: number;
     fallbackKind: 'none' | 'extension' | 'voicemail';
@@ -67,7 +69,7 @@ beforeAll(async () => {
     },
     async (s) => {
       await s.addExtension(CALLER, `pw-${CALLER}`);
-      for (const ext of [...MEMBERS, ...MEMBERS_RR]) await s.addExtension(ext, `pw-${ext}`);
+      for (const ext of [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH]) await s.addExtension(ext, `pw-${ext}`);
       await s.prisma.extension.update({ where: { number: BUSY }, data: { maxConcurrentCalls: 1 } });
       await createGroup(
         s.prisma,
@@ -124,6 +126,21 @@ beforeAll(async () => {
         },
         MEMBERS_RR.map((extension) => ({ extension })),
       );
+      await createGroup(
+        s.prisma,
+        {
+          number: MEMORY_HUNT,
+          name: 'Escalation',
+          strategy: 'memoryhunt',
+          ringTimeSeconds: 10,
+          memberRingSeconds: 5,
+          fallbackKind: 'voicemail',
+          fallbackTarget: '8341',
+        },
+        MEMBERS_MH.map((extension) => ({ extension })),
+      );
+      const mailboxOwner = await s.prisma.extension.findUniqueOrThrow({ where: { number: '8341' } });
+      await s.prisma.voicemailBox.create({ data: { extensionId: mailboxOwner.id } });
     },
   );
   await h.redis.del(ROUND_ROBIN_MEMORY);
@@ -140,7 +157,7 @@ let testStart = new Date();
 
 beforeEach(async () => {
   testStart = new Date();
-  for (const ext of [...MEMBERS, ...MEMBERS_RR]) await h.unbindAll(ext);
+  for (const ext of [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH]) await h.unbindAll(ext);
 });
 
 function callerArgs(dialled: string): string[] {
@@ -157,8 +174,8 @@ type SippResult = { code: number | null; output: string };
 const SIPP_TIMEOUT = ['-timeout', '19s'];
 
 /** A sipp phone for `extension`, bound in the location service as the registrar does. */
-async function phone(extension: string, scenario: string) {
-  const p = await startSipp(scenario, SIPP_TIMEOUT);
+async function phone(extension: string, scenario: string, args: string[] = []) {
+  const p = await startSipp(scenario, [...args, ...SIPP_TIMEOUT]);
   await h.bind(extension, p.port);
   return p;
 }
@@ -323,6 +340,25 @@ describe('ring groups through the B2BUA (sipp)', () => {
     const rec = await recordOf(DECLINE_ALL);
     expect(rec).toMatchObject({ answeredBy: '8322', disposition: 'answered' });
     expect(rec.legs.map((l) => l.status).sort()).toEqual([200, 486]);
+  });
+
+  it('memoryhunt: 1, then 1+2, then the voicemail fallback', async () => {
+    const first = await phone('8341', 'call-uas-ring.xml', ['-m', '2']);
+    const second = await phone('8342', 'call-uas-ring.xml');
+    // The caller ends on the voicemail step: 480 today, the voicemail service's answer once it exists.
+    expectPassed(await dial(MEMORY_HUNT, 'rg-uac-voicemail.xml'));
+    for (const p of [first, second]) expectPassed(await p.done);
+    const rec = await recordOf(MEMORY_HUNT);
+    expect([null, 'voicemail:8341']).toContain(rec.answeredBy);
+    const ports = { '8341': first.port, '8342': second.port };
+    expect(rec.legs.map((l) => legOwner(l, ports))).toEqual(['8341', '8341', '8342']);
+    expect(rec.legs.every((l) => !l.answered)).toBe(true);
+    const [a, b, c] = rec.legs.map((l) => ms(l.startedAt));
+    expect(b! - a!).toBeGreaterThanOrEqual(4950);
+    expect(b! - a!).toBeLessThan(7000);
+    expect(Math.abs(c! - b!)).toBeLessThan(1000);
+    expect(ms(rec.endedAt!) - a!).toBeGreaterThanOrEqual(9950);
+    expect(`${rec.disposition} ${rec.hangupCause ?? ''}`).toMatch(/voicemail/i);
   });
 
   it('roundrobin: the second call starts after the member who answered the first', async () => {

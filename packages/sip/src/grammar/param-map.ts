@@ -5,7 +5,8 @@
  * and values are only sliced when the map is iterated, and `get` compares in place.
  */
 export class ParamMap implements ReadonlyMap<string, string | null> {
-  private readonly kv: Array<string | null>;
+  // Name/value pairs already sliced; allocated on first use (most maps stay as spans).
+  private kv: Array<string | null> | undefined;
   // Index built once a map grows past a few entries, so hostile inputs stay linear.
   private index: Map<string, string | null> | undefined;
   // Parameters not sliced yet: nameStart, nameEnd, valueStart, valueEnd (-1: no value) in src.
@@ -13,7 +14,7 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   private src: string;
 
   constructor() {
-    this.kv = [];
+    this.kv = undefined;
     this.index = undefined;
     this.spans = undefined;
     this.src = '';
@@ -59,20 +60,22 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   add(name: string, value: string | null): void {
     this.flush();
     if (this.has(name)) return;
-    this.kv.push(name, value);
+    const kv = (this.kv ??= []);
+    kv.push(name, value);
     if (this.index !== undefined) this.index.set(name, value);
-    else if (this.kv.length > 32) this.index = new Map(this.entries());
+    else if (kv.length > 32) this.index = new Map(this.entries());
   }
 
   get size(): number {
     this.flush();
-    return this.kv.length >> 1;
+    return this.kv === undefined ? 0 : this.kv.length >> 1;
   }
 
   get(name: string): string | null | undefined {
     const spans = this.spans;
     if (spans !== undefined) {
-      if (spans.length <= 64) {
+      // In-place lookup only while every parameter is still a span (no earlier sliced one).
+      if (spans.length <= 64 && this.kv === undefined) {
         const k = this.findSpan(spans, name);
         if (k < 0) return undefined;
         const ve = spans[k + 3]!;
@@ -82,6 +85,7 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
     }
     if (this.index !== undefined) return this.index.get(name);
     const kv = this.kv;
+    if (kv === undefined) return undefined;
     for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return kv[i + 1];
     return undefined;
   }
@@ -89,11 +93,12 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   has(name: string): boolean {
     const spans = this.spans;
     if (spans !== undefined) {
-      if (spans.length <= 64) return this.findSpan(spans, name) >= 0;
+      if (spans.length <= 64 && this.kv === undefined) return this.findSpan(spans, name) >= 0;
       this.flush();
     }
     if (this.index !== undefined) return this.index.has(name);
     const kv = this.kv;
+    if (kv === undefined) return false;
     for (let i = 0; i < kv.length; i += 2) if (kv[i] === name) return true;
     return false;
   }
@@ -107,6 +112,7 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   *entries(): MapIterator<[string, string | null]> {
     this.flush();
     const kv = this.kv;
+    if (kv === undefined) return;
     for (let i = 0; i < kv.length; i += 2) yield [kv[i]!, kv[i + 1] ?? null];
   }
 

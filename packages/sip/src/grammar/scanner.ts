@@ -97,6 +97,11 @@ export function listElementEnd(s: string, pos: number, end: number): number {
   return end;
 }
 
+/** The whitespace String.prototype.trim removes, restricted to latin1 (byte strings). */
+export function isTrimSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 160;
+}
+
 /** Splits a header value at top-level commas (not inside quotes or <>); elements are trimmed. */
 export function splitList(s: string): string[] {
   if (s.indexOf(',') === -1) return [s];
@@ -175,9 +180,8 @@ function scanGenValue(s: string, pos: number, end: number, header: string): numb
   return e;
 }
 
-/** Parses parameters that must run to the end of the value. */
-export function parseTrailingParams(s: string, pos: number, header: string): Params {
-  const end = s.length;
+/** Parses parameters that must run to the end of the value (s[pos, end), end defaults to s.length). */
+export function parseTrailingParams(s: string, pos: number, header: string, end = s.length): Params {
   if (skipWs(s, pos, end) === end) return EMPTY_PARAMS;
   const params = new ParamMap();
   const stop = parseParams(s, pos, end, header, params);

@@ -35,23 +35,28 @@ function method(s: string, pos: number, header: string): string {
 
 /** CSeq = 1*DIGIT LWS Method */
 export function parseCSeq(s: string): CSeq {
+  return parseCSeqAt(s, 0, s.length);
+}
+
+/** CSeq occupying s[start, end). */
+export function parseCSeqAt(s: string, start: number, end: number): CSeq {
   // Fast path for the usual "digits SP method" (no leading space, at most 10 digits); the
   // general scanner handles everything else with the same checks.
-  const n = s.length;
   let seq = 0;
-  let i = 0;
-  for (; i < n && i < 11; i++) {
+  let i = start;
+  for (; i < end && i - start < 11; i++) {
     const c = s.charCodeAt(i);
     if (c < 48 || c > 57) break;
     seq = seq * 10 + c - 48;
   }
-  if (i > 0 && i <= 10 && seq <= MAX_SEQ && s.charCodeAt(i) === 32) {
+  if (i > start && i - start <= 10 && seq <= MAX_SEQ && i < end && s.charCodeAt(i) === 32) {
     const m = i + 1;
-    const e = scanToken(s, m, n);
-    if (e === n && e > m) return { seq, method: s.slice(m, e) };
+    const e = scanToken(s, m, end);
+    if (e === end && e > m) return { seq, method: s.slice(m, e) };
   }
-  const [seq2, e] = seqNumber(s, 0, 'CSeq', 'sequence number');
-  return { seq: seq2, method: method(s, e, 'CSeq') };
+  const v = start === 0 && end === s.length ? s : s.slice(start, end);
+  const [seq2, e] = seqNumber(v, 0, 'CSeq', 'sequence number');
+  return { seq: seq2, method: method(v, e, 'CSeq') };
 }
 
 /** RAck = response-num LWS CSeq-num LWS Method */

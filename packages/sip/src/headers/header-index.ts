@@ -4,6 +4,7 @@
 // A line's id is resolved lazily: until then the slot holds the name's shape (a negative
 // number, see nameShape), and a lookup only compares the names whose shape matches.
 import { HeaderField } from './header-field.js';
+import { isTrimSpace } from '../grammar/scanner.js';
 import { identifyHeader, shapeMatches } from './header-names.js';
 
 /** Numbers per header line: id (or negative name shape), lineStart, nameEnd, valueStart, lineEnd, folded (0/1). */
@@ -47,4 +48,34 @@ export function indexFields(src: string, index: HeaderIndex): HeaderField[] {
     );
   }
   return out;
+}
+
+/** A header value as a range of a string: the parsed text itself or an unfolded copy. */
+export interface ValueSpan {
+  src: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Points `out` at the value of the line at offset `k` without copying it when the line is not
+ * folded: the same characters as indexValue (trailing LWS trimmed exactly as String#trimEnd).
+ */
+export function indexValueSpan(src: string, index: HeaderIndex, k: number, out: ValueSpan): void {
+  if (index[k + 5] === 1) {
+    const v = indexValue(src, index, k);
+    out.src = v;
+    out.start = 0;
+    out.end = v.length;
+    return;
+  }
+  const start = index[k + 3]!;
+  let end = index[k + 4]!;
+  const last = src.charCodeAt(end - 1);
+  if (end > start && (last === 32 || last === 9)) {
+    while (end > start && isTrimSpace(src.charCodeAt(end - 1))) end--;
+  }
+  out.src = src;
+  out.start = start;
+  out.end = end;
 }

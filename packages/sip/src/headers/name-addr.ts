@@ -16,16 +16,21 @@ import { parseDeltaSeconds } from './scalar-headers.js';
 import { formatUri, parseUri, type Uri } from '../uri/uri.js';
 
 export class NameAddr {
-  /** Display name as written (byte string, quotes kept when quoted), undefined when absent. */
-  readonly rawDisplayName: string | undefined;
-  /** The URI text as written. */
-  readonly uriText: string;
   /** True when the URI was enclosed in <>. */
   readonly bracketed: boolean;
   /** Header parameters (names lower-cased, values as written). */
   readonly params: Params;
   private readonly header: string;
   private _uri: Uri | undefined;
+  // Display name and URI text are kept as offsets into `src` and sliced on first access, so
+  // reading a tag costs no string copies (parse+touch hot path). dnStart < 0: no display name.
+  private src: string;
+  private dnStart: number;
+  private dnEnd: number;
+  private uriStart: number;
+  private uriEnd: number;
+  private _display: string | undefined;
+  private _uriText: string | undefined;
 
   constructor(
     rawDisplayName: string | undefined,
@@ -34,22 +39,61 @@ export class NameAddr {
     params: Params,
     header: string,
   ) {
-    this.rawDisplayName = rawDisplayName;
-    this.uriText = uriText;
     this.bracketed = bracketed;
     this.params = params;
     this.header = header;
     this._uri = undefined;
+    this.src = uriText;
+    this.dnStart = rawDisplayName === undefined ? -1 : 0;
+    this.dnEnd = 0;
+    this.uriStart = 0;
+    this.uriEnd = uriText.length;
+    this._display = rawDisplayName;
+    this._uriText = uriText;
+  }
+
+  /** @internal Parser use: display name src[dnStart, dnEnd) (dnStart -1: none), URI src[uriStart, uriEnd). */
+  static fromSpans(
+    src: string,
+    dnStart: number,
+    dnEnd: number,
+    uriStart: number,
+    uriEnd: number,
+    bracketed: boolean,
+    params: Params,
+    header: string,
+  ): NameAddr {
+    const na = new NameAddr(undefined, '', bracketed, params, header);
+    na.src = src;
+    na.dnStart = dnStart;
+    na.dnEnd = dnEnd;
+    na.uriStart = uriStart;
+    na.uriEnd = uriEnd;
+    na._uriText = undefined;
+    return na;
+  }
+
+  /** Display name as written (byte string, quotes kept when quoted), undefined when absent. */
+  get rawDisplayName(): string | undefined {
+    if (this._display === undefined && this.dnStart >= 0)
+      this._display = this.src.slice(this.dnStart, this.dnEnd);
+    return this._display;
+  }
+
+  /** The URI text as written. */
+  get uriText(): string {
+    return (this._uriText ??= this.src.slice(this.uriStart, this.uriEnd));
   }
 
   /** The parsed URI (parsed on first access; throws SipParseError when malformed). */
   get uri(): Uri {
-    return (this._uri ??= parseUri(this.uriText, 0, this.uriText.length, this.header));
+    return (this._uri ??= parseUri(this.src, this.uriStart, this.uriEnd, this.header));
   }
 
   /** Display name as text: quotes removed, quoted-pairs resolved, UTF-8 decoded. */
   get displayName(): string | undefined {
-    return this.rawDisplayName === undefined ? undefined : decodeUtf8(unquote(this.rawDisplayName));
+    const raw = this.rawDisplayName;
+    return raw === undefined ? undefined : decodeUtf8(unquote(raw));
   }
 
   get tag(): string | undefined {
@@ -72,9 +116,14 @@ export class NameAddr {
     return Number(v);
   }
 
+  toJSON(): Record<string, unknown> {
+    const { rawDisplayName, uriText, bracketed, header } = this;
+    return { rawDisplayName, uriText, bracketed, params: Object.fromEntries(this.params), header };
+  }
+
   toString(): string {
-    let out =
-      this.rawDisplayName !== undefined ? `${this.rawDisplayName} <${this.uriText}>` : `<${this.uriText}>`;
+    const raw = this.rawDisplayName;
+    let out = raw !== undefined ? `${raw} <${this.uriText}>` : `<${this.uriText}>`;
     for (const [k, v] of this.params) out += v === null ? `;${k}` : `;${k}=${v}`;
     return out;
   }
@@ -89,38 +138,51 @@ export interface NameAddrParseOptions {
 
 /** Parses `( name-addr / addr-spec ) *( SEMI generic-param )` filling the whole string. */
 export function parseNameAddr(s: string, header: string, options?: NameAddrParseOptions): NameAddr {
-  const end = s.length;
-  let pos = skipWs(s, 0, end);
+  return parseNameAddrAt(s, 0, s.length, header, options);
+}
+
+/** Same as parseNameAddr for the value occupying s[start, end) (no copy of the value is made). */
+export function parseNameAddrAt(
+  s: string,
+  start: number,
+  end: number,
+  header: string,
+  options?: NameAddrParseOptions,
+): NameAddr {
+  let pos = skipWs(s, start, end);
   if (pos >= end) throw headerError(header, 'empty value');
-  let display: string | undefined;
+  let dnStart = -1;
+  let dnEnd = -1;
   const c = s.charCodeAt(pos);
   if (c === 34) {
     const q = scanQuoted(s, pos, end);
     if (q < 0) throw headerError(header, 'unterminated or malformed quoted display name');
-    display = s.slice(pos, q);
+    dnStart = pos;
+    dnEnd = q;
     pos = skipWs(s, q, end);
     if (s.charCodeAt(pos) !== 60) throw headerError(header, "expected '<' after display name");
   } else if (c !== 60) {
     const first = scanToken(s, pos, end);
-    if (s.charCodeAt(first) === 58 && first > pos) return parseAddrSpec(s, pos, header, options);
-    const dnEnd = scanDisplayTokens(s, pos, end);
-    const lt = skipWs(s, dnEnd, end);
-    if (dnEnd === pos || s.charCodeAt(lt) !== 60) throw headerError(header, 'invalid display name or URI');
+    if (s.charCodeAt(first) === 58 && first > pos) return parseAddrSpec(s, pos, end, header, options);
+    const tokensEnd = scanDisplayTokens(s, pos, end);
+    const lt = skipWs(s, tokensEnd, end);
+    if (tokensEnd === pos || s.charCodeAt(lt) !== 60)
+      throw headerError(header, 'invalid display name or URI');
     // RFC 4475 §3.1.1.6: accept a token display name directly followed by "<".
-    display = s.slice(pos, dnEnd);
+    dnStart = pos;
+    dnEnd = tokensEnd;
     pos = lt;
   }
   const gt = s.indexOf('>', pos + 1);
-  if (gt < 0) throw headerError(header, "missing '>'");
+  if (gt < 0 || gt >= end) throw headerError(header, "missing '>'");
   const first = s.charCodeAt(pos + 1);
   const last = s.charCodeAt(gt - 1);
   if (first === 32 || first === 9 || last === 32 || last === 9)
     throw headerError(header, 'whitespace inside <>');
   if (gt === pos + 1) throw headerError(header, 'empty URI');
-  const uriText = s.slice(pos + 1, gt);
-  const params = parseTrailingParams(s, gt + 1, header);
+  const params = parseTrailingParams(s, gt + 1, header, end);
   if (options?.noParams && params.size > 0) throw headerError(header, 'parameters not allowed');
-  return new NameAddr(display, uriText, true, params, header);
+  return NameAddr.fromSpans(s, dnStart, dnEnd, pos + 1, gt, true, params, header);
 }
 
 // display-name = *(token LWS): returns the end of the last token.
@@ -134,9 +196,14 @@ function scanDisplayTokens(s: string, pos: number, end: number): number {
   }
 }
 
-function parseAddrSpec(s: string, pos: number, header: string, options?: NameAddrParseOptions): NameAddr {
+function parseAddrSpec(
+  s: string,
+  pos: number,
+  end: number,
+  header: string,
+  options?: NameAddrParseOptions,
+): NameAddr {
   if (options?.requireBrackets) throw headerError(header, 'URI must be enclosed in <>');
-  const end = s.length;
   let e = pos;
   while (e < end) {
     const c = s.charCodeAt(e);
@@ -144,10 +211,9 @@ function parseAddrSpec(s: string, pos: number, header: string, options?: NameAdd
     if (c === 63) throw headerError(header, 'URI with headers must be enclosed in <>');
     e++;
   }
-  const uriText = s.slice(pos, e);
-  const params = parseTrailingParams(s, e, header);
+  const params = parseTrailingParams(s, e, header, end);
   if (options?.noParams && params.size > 0) throw headerError(header, 'parameters not allowed');
-  return new NameAddr(undefined, uriText, false, params, header);
+  return NameAddr.fromSpans(s, -1, -1, pos, e, false, params, header);
 }
 
 export interface NameAddrInit {

@@ -64,8 +64,8 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
   const transport = transportName(s, pos, e);
   pos = skipWs(s, e, end);
   if (pos === e) throw headerError(H, 'expected whitespace before sent-by');
+  const hostStart = pos;
   const hostEnd = scanHost(s, pos, end, H);
-  const host = s.slice(pos, hostEnd);
   pos = skipWs(s, hostEnd, end);
   let port: number | undefined;
   if (s.charCodeAt(pos) === 58) {
@@ -83,7 +83,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
     if (pos !== end) throw headerError(H, `unexpected character '${s[pos]}'`);
     params = map;
   }
-  return new ViaValue(protocolName, protocolVersion, transport, host, port, params);
+  return new ViaValue(protocolName, protocolVersion, transport, s, hostStart, hostEnd, port, params);
 }
 
 /** A parsed via-parm; the well-known parameters are read from `params` on access. */
@@ -91,24 +91,37 @@ class ViaValue implements Via {
   readonly protocolName: string;
   readonly protocolVersion: string;
   readonly transport: string;
-  readonly host: string;
   readonly port: number | undefined;
   readonly params: Params;
+  // The host stays an offset range into the header text until asked for (parse+touch hot path).
+  private readonly src: string;
+  private readonly hostStart: number;
+  private readonly hostEnd: number;
+  private _host: string | undefined;
 
   constructor(
     protocolName: string,
     protocolVersion: string,
     transport: string,
-    host: string,
+    src: string,
+    hostStart: number,
+    hostEnd: number,
     port: number | undefined,
     params: Params,
   ) {
     this.protocolName = protocolName;
     this.protocolVersion = protocolVersion;
     this.transport = transport;
-    this.host = host;
+    this.src = src;
+    this.hostStart = hostStart;
+    this.hostEnd = hostEnd;
+    this._host = undefined;
     this.port = port;
     this.params = params;
+  }
+
+  get host(): string {
+    return (this._host ??= this.src.slice(this.hostStart, this.hostEnd));
   }
 
   get branch(): string | undefined {

@@ -33,6 +33,10 @@ export interface HeadSection {
   readonly index: HeaderIndex;
   /** Declared Content-Length, -1 when absent. */
   readonly contentLength: number;
+  /** Where the header section ends (the CR of the last header line's CRLF, or the limit). */
+  readonly end: number;
+  /** True when the split stopped at the empty line (CRLF CRLF) rather than at the limit. */
+  readonly terminated: boolean;
 }
 
 /**
@@ -40,35 +44,24 @@ export interface HeadSection {
  * skipped (§7.5); octets after Content-Length are ignored (§18.3). Throws SipParseError.
  */
 export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessage {
-  // The header section is found in the bytes and decoded once as latin1 (one char per octet,
-  // the body is never decoded); it is then split with string scans.
+  // The datagram is decoded once as latin1 (one char per octet; the body is only sliced as
+  // bytes) and split with string scans. The split stops at the empty line, so the end of the
+  // header section needs no search of its own.
   const n = data.length;
   let start = 0;
   while (start + 1 < n && data[start] === 13 && data[start + 1] === 10) start += 2;
   // Decoding the whole datagram and searching the string beats Buffer.indexOf (a native call).
   const text = latin1(data, 0, n);
-  let headEnd = text.indexOf('\r\n\r\n', start);
+  const head = splitDatagramHead(text, start, n, options);
+  let headEnd = head.end;
   let bodyStart = headEnd + 4;
-  if (headEnd < 0) {
+  if (!head.terminated) {
     // Liberal: a datagram whose last header line ends the datagram without the empty line
     // (the RFC 4475 archive copy of baddn.dat) is taken as having an empty body.
-    if (
-      options.requireContentLength ||
-      n - start < 2 ||
-      text.charCodeAt(n - 2) !== 13 ||
-      text.charCodeAt(n - 1) !== 10
-    ) {
-      throw withPartial(
-        new SipParseError('Incomplete message: header section not terminated'),
-        text,
-        start,
-        n,
-      );
-    }
+    if (options.requireContentLength || !endsWithCrlf(text, start, n)) throw incomplete(text, start, n);
     headEnd = n - 2;
     bodyStart = n;
   }
-  const head = splitHeadGuarded(text, start, headEnd, options.maxHeaders ?? Infinity);
   const cl = head.contentLength;
   if (cl < 0 && options.requireContentLength) {
     throw withPartial(
@@ -87,6 +80,34 @@ export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessa
     );
   }
   return buildMessage(head, data, start, bodyStart, cl < 0 ? n : bodyStart + cl);
+}
+
+function endsWithCrlf(text: string, start: number, n: number): boolean {
+  return n - start >= 2 && text.charCodeAt(n - 2) === 13 && text.charCodeAt(n - 1) === 10;
+}
+
+function incomplete(text: string, start: number, n: number): SipParseError {
+  return withPartial(new SipParseError('Incomplete message: header section not terminated'), text, start, n);
+}
+
+/**
+ * Splits the head of a datagram up to its empty line. Errors are reported as before the split
+ * found the end: an unterminated header section is "Incomplete message" whatever its lines
+ * hold, and partial info is read from the header section only.
+ */
+function splitDatagramHead(text: string, start: number, n: number, options: ParseOptions): HeadSection {
+  try {
+    return splitHead(text, start, n, options.maxHeaders ?? Infinity);
+  } catch (err) {
+    if (!(err instanceof SipParseError)) throw err;
+    let headEnd = text.indexOf('\r\n\r\n', start);
+    if (headEnd < 0) {
+      if (options.requireContentLength || !endsWithCrlf(text, start, n)) throw incomplete(text, start, n);
+      headEnd = n - 2;
+    }
+    if (err.partial === undefined) err.partial = readPartial(text.slice(start, headEnd));
+    throw err;
+  }
 }
 
 type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
@@ -135,7 +156,10 @@ function withPartial(err: SipParseError, text: string, start: number, end: numbe
 }
 
 function splitHead(head: string, start: number, end: number, maxHeaders: number): HeadSection {
-  let lineEnd = head.indexOf('\r\n', start);
+  // The start line ends at the first CRLF (a lone CR stays in it; validate() names it).
+  let lineEnd = head.indexOf('\r', start);
+  while (lineEnd >= 0 && lineEnd < end && head.charCodeAt(lineEnd + 1) !== 10)
+    lineEnd = head.indexOf('\r', lineEnd + 1);
   if (lineEnd < 0 || lineEnd > end) lineEnd = end;
   const line = head.slice(start, lineEnd);
   const isResponse =
@@ -146,11 +170,13 @@ function splitHead(head: string, start: number, end: number, maxHeaders: number)
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
   section.src = head;
-  section.contentLength = splitHeaders(head, lineEnd + 2, end, section.index, maxHeaders);
+  const stop = splitHeaders(head, lineEnd + 2, end, section, maxHeaders);
+  section.terminated = stop < end;
+  section.end = section.terminated ? stop - 2 : end;
   return section;
 }
 
-type MutableHead = HeadSection & { contentLength: number; src: string };
+type MutableHead = HeadSection & { contentLength: number; src: string; end: number; terminated: boolean };
 
 // Request-Line = Method SP Request-URI SP SIP-Version; the URI is what lies between the first
 // and the last SP so that stray spaces end up in it and validate() can name the problem.
@@ -168,6 +194,8 @@ function requestLine(line: string): MutableHead {
     src: '',
     index: [],
     contentLength: -1,
+    end: 0,
+    terminated: false,
   };
 }
 
@@ -193,17 +221,28 @@ function statusLine(line: string): MutableHead {
     src: '',
     index: [],
     contentLength: -1,
+    end: 0,
+    terminated: false,
   };
 }
 
 /**
  * Splits header lines (continuation lines stay part of their header and are unfolded on
- * access); returns the declared Content-Length or -1. One forward pass over the characters.
+ * access) into `section.index` and sets `section.contentLength`. Stops at the empty line
+ * (returns its offset) or at `n` (returns an offset >= n). One forward pass.
  */
-function splitHeaders(head: string, pos: number, n: number, out: HeaderIndex, maxHeaders: number): number {
+function splitHeaders(
+  head: string,
+  pos: number,
+  n: number,
+  section: MutableHead,
+  maxHeaders: number,
+): number {
+  const out = section.index;
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
   while (pos < n) {
+    if (head.charCodeAt(pos) === 13 && head.charCodeAt(pos + 1) === 10) break; // the empty line
     // The colon and the first CR are found with indexOf (native scans); a CR before the
     // colon means the line has none.
     const colon = head.indexOf(':', pos);
@@ -244,7 +283,8 @@ function splitHeaders(head: string, pos: number, n: number, out: HeaderIndex, ma
     }
     pos = e + 2;
   }
-  return contentLength;
+  section.contentLength = contentLength;
+  return pos;
 }
 
 function isWsp(c: number): boolean {

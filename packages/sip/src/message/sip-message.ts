@@ -1,10 +1,10 @@
 // The message model (RFC 3261 §7): start line, ordered header fields, body bytes.
 // Headers are split eagerly by the parser; structured values are parsed on first access and
 // cached until the message is modified.
-import { listElementEnd, splitList } from '../grammar/scanner.js';
+import { isTrimSpace, listElementEnd, splitList } from '../grammar/scanner.js';
 import { decodeUtf8, encodeUtf8, toByteString } from '../grammar/text.js';
 import { type AuthHeader, parseAuthHeader } from '../headers/auth.js';
-import { type CSeq, parseCSeq, parseRAck, parseRSeq, type RAck } from '../headers/cseq.js';
+import { type CSeq, parseCSeqAt, parseRAck, parseRSeq, type RAck } from '../headers/cseq.js';
 import { parseDate } from '../headers/date.js';
 import {
   type EventHeader,
@@ -19,12 +19,14 @@ import {
   indexFields,
   indexFind,
   indexValue,
+  indexValueSpan,
   type HeaderIndex,
   INDEX_STRIDE,
+  type ValueSpan,
 } from '../headers/header-index.js';
 import { canonicalHeaderName, HeaderId, headerIdOf } from '../headers/header-names.js';
 import { type MediaType, parseMediaType } from '../headers/media-type.js';
-import { type NameAddr, parseNameAddr } from '../headers/name-addr.js';
+import { type NameAddr, parseNameAddr, parseNameAddrAt } from '../headers/name-addr.js';
 import { parseReason, parseWarning, type ReasonValue, type WarningValue } from '../headers/reason-warning.js';
 import {
   type DeltaWithParams,
@@ -47,6 +49,9 @@ export const EMPTY_BODY: Buffer = Buffer.alloc(0);
 
 /** Header value input: a byte string, or text with characters above U+00FF (UTF-8 encoded). */
 export type HeaderValueInput = string | number;
+
+// Where the hot accessors find a header value without copying it (filled and read at once).
+const SPAN: ValueSpan = { src: '', start: 0, end: 0 };
 
 function missing(name: string): SipParseError {
   return new SipParseError(`Missing ${name} header`, { header: name });
@@ -277,18 +282,25 @@ export abstract class SipMessageBase {
   /** The top Via (only its first value is parsed). */
   get topVia(): Via {
     if (this._topVia !== undefined) return this._topVia;
-    const v = this.firstValue(HeaderId.Via);
-    if (v === undefined) throw missing('Via');
-    this._topVia = parseVia(v, 0, v.indexOf(',') < 0 ? v.length : listElementEnd(v, 0, v.length));
+    if (!this.firstSpan(HeaderId.Via)) throw missing('Via');
+    const { src, start, end } = SPAN;
+    // Native search for a comma first: most Via lines hold one value (once per message, so
+    // a search past `end` stays linear).
+    const comma = src.indexOf(',', start);
+    this._topVia = parseVia(src, start, comma < 0 || comma >= end ? end : listElementEnd(src, start, end));
     return this._topVia;
   }
 
   get from(): NameAddr {
-    return (this._from ??= parseNameAddr(this.required(HeaderId.From), 'From'));
+    if (this._from !== undefined) return this._from;
+    if (!this.firstSpan(HeaderId.From)) throw missing('From');
+    return (this._from = parseNameAddrAt(SPAN.src, SPAN.start, SPAN.end, 'From'));
   }
 
   get to(): NameAddr {
-    return (this._to ??= parseNameAddr(this.required(HeaderId.To), 'To'));
+    if (this._to !== undefined) return this._to;
+    if (!this.firstSpan(HeaderId.To)) throw missing('To');
+    return (this._to = parseNameAddrAt(SPAN.src, SPAN.start, SPAN.end, 'To'));
   }
 
   /** The Call-ID value (must be present; its word grammar is checked by validate()). */
@@ -300,20 +312,16 @@ export abstract class SipMessageBase {
   }
 
   get cseq(): CSeq {
-    return (this._cseq ??= parseCSeq(this.required(HeaderId.CSeq)));
+    if (this._cseq !== undefined) return this._cseq;
+    if (!this.firstSpan(HeaderId.CSeq)) throw missing('CSeq');
+    return (this._cseq = parseCSeqAt(SPAN.src, SPAN.start, SPAN.end));
   }
 
   // ---- typed accessors of optional headers (undefined / empty when absent) ----------------
 
   /** Contact values, or "*" for the REGISTER wildcard (RFC 3261 §10.2.2); [] when absent. */
   get contacts(): readonly NameAddr[] | '*' {
-    if (this._contacts !== undefined) return this._contacts;
-    const values = this.listOf(HeaderId.Contact);
-    if (values.length === 1 && values[0] === '*') return (this._contacts = '*');
-    if (values.includes('*'))
-      throw new SipParseError('Invalid Contact header: "*" mixed with addresses', { header: 'Contact' });
-    this._contacts = values.map((v) => parseNameAddr(v, 'Contact'));
-    return this._contacts;
+    return (this._contacts ??= this.parseContacts());
   }
 
   get maxForwards(): number | undefined {
@@ -520,6 +528,98 @@ export abstract class SipMessageBase {
       const v = hs[i]!.value;
       if (v.indexOf(',') < 0) out.push(v);
       else out.push(...splitList(v));
+    }
+    return out;
+  }
+
+  /**
+   * Points SPAN at the value of the first header with a known id (see indexValueSpan); false
+   * when there is none. Parsed, unmodified messages need no copy of the value.
+   */
+  private firstSpan(id: number): boolean {
+    const index = this._index;
+    if (this._fields === undefined && index !== undefined) {
+      const k = indexFind(this._src, index, id);
+      if (k < 0) return false;
+      indexValueSpan(this._src, index, k, SPAN);
+      return true;
+    }
+    const field = this.first(id);
+    if (field === undefined) return false;
+    const v = field.value;
+    SPAN.src = v;
+    SPAN.start = 0;
+    SPAN.end = v.length;
+    return true;
+  }
+
+  /**
+   * Contact list elements parsed in place. Same elements as listOf(): a line with a comma is
+   * split at top-level commas and each element trimmed; "*" must stand alone (checked first).
+   */
+  private parseContacts(): readonly NameAddr[] | '*' {
+    const ranges: Array<string | number> = [];
+    let stars = 0;
+    // Next comma at or after the current line in its string: searched natively and only again
+    // once passed, so many lines cost one pass in total.
+    let commaSrc = '';
+    let nextComma = -1;
+    for (const span of this.lineSpans(HeaderId.Contact)) {
+      const { src, start, end } = span;
+      if (src !== commaSrc || (nextComma >= 0 && nextComma < start)) {
+        commaSrc = src;
+        nextComma = src.indexOf(',', start);
+      }
+      const comma = nextComma >= 0 && nextComma < end;
+      let pos = start;
+      for (;;) {
+        const e = comma ? listElementEnd(src, pos, end) : end;
+        let a = pos;
+        let b = e;
+        if (comma) {
+          while (a < b && isTrimSpace(src.charCodeAt(a))) a++;
+          while (b > a && isTrimSpace(src.charCodeAt(b - 1))) b--;
+        }
+        if (b - a === 1 && src.charCodeAt(a) === 42) stars++;
+        ranges.push(src, a, b);
+        if (e >= end) break;
+        pos = e + 1;
+      }
+    }
+    if (stars > 0) {
+      if (ranges.length === 3) return '*';
+      throw new SipParseError('Invalid Contact header: "*" mixed with addresses', { header: 'Contact' });
+    }
+    const out: NameAddr[] = new Array<NameAddr>(ranges.length / 3);
+    for (let r = 0; r < ranges.length; r += 3) {
+      out[r / 3] = parseNameAddrAt(
+        ranges[r] as string,
+        ranges[r + 1] as number,
+        ranges[r + 2] as number,
+        'Contact',
+      );
+    }
+    return out;
+  }
+
+  /** The value of every line with a known id as a span (a fresh object per line). */
+  private lineSpans(id: number): ValueSpan[] {
+    const out: ValueSpan[] = [];
+    const index = this._index;
+    if (this._fields === undefined && index !== undefined) {
+      for (
+        let k = indexFind(this._src, index, id);
+        k >= 0;
+        k = indexFind(this._src, index, id, k + INDEX_STRIDE)
+      ) {
+        const span: ValueSpan = { src: '', start: 0, end: 0 };
+        indexValueSpan(this._src, index, k, span);
+        out.push(span);
+      }
+      return out;
+    }
+    for (const h of this.fieldList) {
+      if (h.id === id) out.push({ src: h.value, start: 0, end: h.value.length });
     }
     return out;
   }

@@ -178,18 +178,22 @@ function parseUriParams(s: string, pos: number, end: number, into: ParamMap, con
     const nameStart = pos + 1;
     const nameEnd = scanClass(s, nameStart, end, PARAM_CHARS, context);
     if (nameEnd === nameStart) throw fail(context, 'empty URI parameter');
-    let name = s.slice(nameStart, nameEnd);
-    if (name.indexOf('%') >= 0) name = unescapeUriPart(name).toLowerCase();
-    else if (hasUpper(name)) name = name.toLowerCase();
     pos = nameEnd;
-    let value: string | null = null;
+    let valueStart = 0;
+    let valueEnd = -1;
     if (pos < end && s.charCodeAt(pos) === 61) {
-      const valueEnd = scanClass(s, pos + 1, end, PARAM_CHARS, context);
-      if (valueEnd === pos + 1) throw fail(context, 'empty URI parameter value');
-      value = s.slice(pos + 1, valueEnd);
+      valueStart = pos + 1;
+      valueEnd = scanClass(s, valueStart, end, PARAM_CHARS, context);
+      if (valueEnd === valueStart) throw fail(context, 'empty URI parameter value');
       pos = valueEnd;
     }
-    into.add(name, value);
+    // Names are compared case-insensitively in place; only %-escaped names are decoded now.
+    if (!hasPercent(s, nameStart, nameEnd)) into.addSpan(s, nameStart, nameEnd, valueStart, valueEnd);
+    else
+      into.add(
+        unescapeUriPart(s.slice(nameStart, nameEnd)).toLowerCase(),
+        valueEnd < 0 ? null : s.slice(valueStart, valueEnd),
+      );
   }
   return pos;
 }
@@ -339,10 +343,7 @@ export function sipUri(init: SipUriInit): SipUri {
   };
 }
 
-function hasUpper(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 65 && c <= 90) return true;
-  }
+function hasPercent(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) === 37) return true;
   return false;
 }

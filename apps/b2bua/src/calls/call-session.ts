@@ -130,6 +130,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
   handleAck(side: Side, ack: SipRequest): void {
     if (side === 'caller' && ack.cseq.seq === this.caller.invite.cseq.seq) {
       this.caller.acked();
+      // Late offer: the caller's answer rides in its ACK and goes on in ours (RFC 3264 §4).
+      const answer = relayBody(bodyOf(ack));
+      this.winner?.ackAnswer(answer.ok ? answer.body : undefined);
       this.caller.dialog?.receiveRequest({
         method: 'ACK',
         requestUri: ack.requestUri,
@@ -162,6 +165,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
       this.end('failed', 'system', 'shutdown');
     } else if (this.state !== 'ended') {
+      this.winner?.ackAnswer(undefined);
       this.bridge?.hangUpBoth();
       this.end('answered', 'system', 'shutdown');
     }
@@ -312,6 +316,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     const relay = relayBody(bodyOf(response));
     const callerDialog = this.caller.answer(relay.ok ? relay.body : bodyOf(response), {}, () => {
       // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+      leg.ackAnswer(undefined);
       this.bridge?.hangUpBoth();
       this.end('failed', 'system', 'no ACK from caller');
     });

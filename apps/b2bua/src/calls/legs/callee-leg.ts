@@ -45,6 +45,12 @@ export class CalleeLeg implements BranchHandle {
   private readonly outgoing: OutgoingRequest;
   private readonly uac: UacInviteDialogs;
   private sentInvite: SipRequest | undefined;
+  /**
+   * Late offer (RFC 3261 §13.2.1, RFC 3264 §4): our INVITE had no SDP, so the callee's 2xx carries the
+   * offer and our ACK must carry the caller's answer. The ACK waits for the caller's ACK (`ackAnswer`).
+   */
+  private heldAck: OutgoingRequest | undefined;
+  private sentAck: OutgoingRequest | undefined;
   /** The confirmed dialog once answered. */
   dialog: Dialog | undefined;
 
@@ -105,14 +111,32 @@ export class CalleeLeg implements BranchHandle {
     else this.pendingCancel = cause;
   }
 
-  /** Ends an answered leg with BYE (teardown). */
+  /** True while the ACK of a late-offer answer waits for the caller's SDP answer. */
+  get awaitingAnswer(): boolean {
+    return this.heldAck !== undefined && this.sentAck === undefined;
+  }
+
+  /**
+   * Sends the ACK held for a late offer, with the caller's answer (the body of the caller's ACK) when
+   * there is one; later calls do nothing. Without a held ACK (early offer) it does nothing either.
+   */
+  ackAnswer(body: { readonly contentType: string; readonly content: Buffer } | undefined): void {
+    const held = this.heldAck;
+    if (!held || this.sentAck) return;
+    this.sentAck = body ? { ...held, body: { contentType: body.contentType, content: body.content } } : held;
+    this.transmitAck(this.sentAck);
+  }
+
+  /** Ends an answered leg with BYE (teardown); a held late-offer ACK goes first (§13.2.2.4). */
   hangUp(): void {
     const dialog = this.dialog;
     if (!dialog || dialog.state === 'terminated') return;
+    this.ackAnswer(undefined);
     this.sendBye(dialog);
   }
 
   dispose(): void {
+    this.ackAnswer(undefined); // a 2xx is always ACKed, even by a call that ends before the caller's ACK
     this.uac.dispose();
   }
 
@@ -135,17 +159,23 @@ export class CalleeLeg implements BranchHandle {
       return;
     }
     if (outcome.kind === 'success') {
-      void this.port
-        .sendAck(sipRequestFromOutgoing(outcome.ack), this.init.destination)
-        .catch(() => undefined);
+      const wanted = (this.state === 'calling' || this.state === 'proceeding') && outcome.first;
+      if (wanted && this.init.body === undefined) {
+        // Late offer: the ACK carries the caller's answer, so it waits for the caller's ACK.
+        this.heldAck = outcome.ack;
+      } else if (outcome.retransmission && outcome.dialog === this.dialog && this.heldAck) {
+        // A retransmitted 2xx of the answering dialog: the same ACK again, once it exists.
+        if (this.sentAck) this.transmitAck(this.sentAck);
+        return;
+      } else {
+        this.transmitAck(outcome.ack);
+      }
       if (outcome.retransmission) return;
-      if (this.state === 'calling' || this.state === 'proceeding') {
-        if (outcome.first) {
-          this.state = 'answered';
-          this.dialog = outcome.dialog;
-          this.listener.answered(res);
-          return;
-        }
+      if (wanted) {
+        this.state = 'answered';
+        this.dialog = outcome.dialog;
+        this.listener.answered(res);
+        return;
       }
       // §13.2.2.4 / fork race: a 2xx we no longer want is ACKed, then ended with BYE.
       this.sendBye(outcome.dialog);
@@ -167,6 +197,10 @@ export class CalleeLeg implements BranchHandle {
       this.listener.failed(408, undefined);
     }
     this.hooks.onDone?.(this);
+  }
+
+  private transmitAck(ack: OutgoingRequest): void {
+    void this.port.sendAck(sipRequestFromOutgoing(ack), this.init.destination).catch(() => undefined);
   }
 
   private sendCancel(cause: CancelCause): void {

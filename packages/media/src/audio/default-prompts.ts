@@ -21,7 +21,7 @@ export const DEFAULT_PROMPTS = {
   'message-deleted': 'Message deleted.',
   'message-saved': 'Message saved.',
   'no-more-messages': 'There are no more messages.',
-  'main-menu': 'To listen to your messages, press 1. To record your greeting, press 3.',
+  'main-menu': 'To listen to your messages, press 1. To record your greeting, press 0.',
   'record-greeting': 'Record your greeting after the tone, then press pound.',
   'greeting-saved': 'Your greeting has been saved.',
   'message-too-long': 'The maximum message length has been reached.',

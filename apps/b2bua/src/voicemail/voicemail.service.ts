@@ -19,6 +19,7 @@ import {
   type VoicemailSettings,
 } from './voicemail-context.js';
 import { VoicemailDepositCall } from './voicemail-deposit-call.js';
+import { MailboxAccessCall } from './mailbox-access-call.js';
 import { VoicemailPublisherService } from './voicemail-queue.services.js';
 import { VoicemailStorage } from './voicemail-storage.js';
 
@@ -62,8 +63,14 @@ export class VoicemailService implements VoicemailApps {
   }
 
   access(context: LocalCallContext): LocalCall {
-    void context;
-    throw new Error('mailbox access is not available yet');
+    const own = context.identity.destination === OWN_MAILBOX_CODE;
+    const call = new MailboxAccessCall(
+      context,
+      this.contextFor(context),
+      own ? (context.identity.callerExtension ?? '') : undefined,
+    );
+    call.start();
+    return call;
   }
 
   deposit(context: LocalCallContext, mailbox: string): LocalCall {

@@ -1,0 +1,283 @@
+import { beep } from '@switchboard/media';
+import type { SipMessage, SipRequest } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import { bodyOf } from '../calls/legs/caller-leg.js';
+import { DepositRecorder, type DepositResult } from './deposit-recorder.js';
+import { DigitBuffer } from './digit-buffer.js';
+import type { LocalCall, LocalCallContext } from './local-call.js';
+import { LocalUaLeg } from './local-ua-leg.js';
+import {
+  MailboxMenu,
+  type MenuIo,
+  type MenuOutcome,
+  type MenuStore,
+  type Utterance,
+} from './mailbox-menu.js';
+import { LATE_OFFER_MEDIA, MediaAnswerer } from './media-answerer.js';
+import { decodeWavTo8k } from './prompt-library.js';
+import type { MailboxInfo, StoredMessage } from './voicemail-box.repository.js';
+import type { VoicemailContext } from './voicemail-context.js';
+import { VoicemailMedia } from './voicemail-media.js';
+
+/** Longest greeting a mailbox owner can record. */
+const GREETING_MAX_MS = 60_000;
+
+/**
+ * A registered extension calling *97 (its own mailbox) or *98 (any mailbox): the B2BUA answers,
+ * runs the MailboxMenu over RTP (prompts out, RFC 4733 keys in) and hangs up when it is done.
+ */
+export class MailboxAccessCall implements LocalCall, MenuIo {
+  readonly digits: DigitBuffer;
+  private readonly leg: LocalUaLeg;
+  private readonly answerer: MediaAnswerer;
+  private media: VoicemailMedia | undefined;
+  private recorder: DepositRecorder | undefined;
+  private playing = false;
+  private started = false;
+  private cancelled = false;
+  private callerHungUp = false;
+  private over = false;
+
+  constructor(
+    private readonly ctx: LocalCallContext,
+    private readonly vm: VoicemailContext,
+    /** The mailbox for *97; undefined for *98 (asked by DTMF). */
+    private readonly mailbox: string | undefined,
+  ) {
+    this.digits = new DigitBuffer(vm.clock);
+    this.leg = new LocalUaLeg(ctx, {
+      byeFromCaller: () => this.callerLeft(),
+      noAck: () => this.callerLeft(),
+      infoDigit: (d) => this.onDigit(d),
+    });
+    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+  }
+
+  start(): void {
+    this.setUp().catch((err: unknown) => this.failed(err));
+  }
+
+  ack(ack: SipRequest): void {
+    if (this.over || !this.media) return;
+    const verdict = this.answerer.acked(ack, this.media);
+    if (verdict === 'fail') {
+      this.finish('failed', 'callee', 'voicemail access: unusable SDP answer in ACK');
+    } else if (verdict === 'start' && !this.started) {
+      this.started = true;
+      this.media.listen({
+        audio: (samples) => this.recorder?.audio(samples),
+        digit: (d) => this.onDigit(d),
+        timeout: () => this.callerLeft(),
+      });
+      void this.runMenu();
+    }
+  }
+
+  request(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    this.leg.request(request, tx);
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.over = true;
+    this.digits.close();
+    void this.media?.close('cancelled');
+  }
+
+  terminate(): void {
+    if (this.over) return;
+    if (!this.media && this.leg.open) {
+      this.over = true;
+      this.leg.reject(503, 'Service Unavailable');
+      this.ctx.ended({ disposition: 'failed', side: 'system', cause: 'shutdown', status: 503 });
+      return;
+    }
+    this.finish('answered', 'system', 'voicemail access: shutdown');
+  }
+
+  // --- MenuIo -----------------------------------------------------------------------------------
+
+  async play(parts: readonly Utterance[]): Promise<void> {
+    const media = this.media;
+    if (!media) return;
+    for (const part of parts) {
+      if (this.digits.pending || this.digits.isClosed) return;
+      const audio = typeof part === 'string' ? await this.vm.prompts.prompt(part) : part;
+      this.playing = true;
+      const complete = await media.play([audio]);
+      this.playing = false;
+      if (!complete) return;
+    }
+  }
+
+  recordGreeting(): Promise<DepositResult> {
+    const media = this.media;
+    return new Promise((resolve) => {
+      const recorder: DepositRecorder = new DepositRecorder(
+        this.vm.clock,
+        {
+          maxMessageMs: GREETING_MAX_MS,
+          silenceMs: this.vm.settings.silenceMs,
+          silenceLevel: this.vm.settings.silenceLevel,
+        },
+        {
+          play: (what) => {
+            const audio =
+              what === 'greeting' ? this.vm.prompts.prompt('record-greeting') : Promise.resolve(beep());
+            void audio
+              .then((a) => media?.play([a]) ?? false)
+              .then((complete) => {
+                if (complete) recorder.playbackEnded(what);
+              });
+          },
+          stopPlayback: () => media?.stop(),
+          finished: (result) => {
+            this.recorder = undefined;
+            resolve(result);
+          },
+        },
+      );
+      this.recorder = recorder;
+      this.digits.clear();
+      recorder.start();
+      if (this.digits.isClosed) recorder.stop('hangup');
+    });
+  }
+
+  // --- internals --------------------------------------------------------------------------------
+
+  private async setUp(): Promise<void> {
+    const body = bodyOf(this.ctx.caller.invite);
+    const reading = this.answerer.read(body?.content);
+    if (!reading.ok) return this.reject(reading.status, reading.reason);
+    const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
+    if (this.cancelled) {
+      await media.close('cancelled');
+      return;
+    }
+    this.media = media;
+    this.answerer.answer(reading, media);
+    this.ctx.answered(`voicemail-access:${this.mailbox ?? '?'}`);
+  }
+
+  private async runMenu(): Promise<void> {
+    let outcome: MenuOutcome;
+    try {
+      outcome = await new MailboxMenu(this, new MailboxStore(this.ctx, this.vm), {
+        inputTimeoutMs: this.vm.settings.inputTimeoutMs,
+        maxPinAttempts: this.vm.settings.maxPinAttempts,
+        minGreetingMs: this.vm.settings.minMessageMs,
+      }).run(this.mailbox);
+    } catch (err) {
+      this.failed(err);
+      return;
+    }
+    if (this.callerHungUp) this.finish('answered', 'caller', `voicemail access: ${outcome}`);
+    else this.finish('answered', 'callee', `voicemail access: ${outcome}`);
+  }
+
+  private onDigit(digit: string): void {
+    if (this.recorder) {
+      this.recorder.digit(digit);
+      return;
+    }
+    this.digits.push(digit);
+    if (this.playing) this.media?.stop(); // barge-in: a key cuts the prompt short
+  }
+
+  private callerLeft(): void {
+    this.callerHungUp = true;
+    this.digits.close();
+    this.recorder?.stop('hangup');
+    if (!this.started) this.finish('answered', 'caller', 'voicemail access: caller left before ACK');
+  }
+
+  private reject(status: number, reason: string): void {
+    if (this.over) return;
+    this.over = true;
+    this.leg.reject(status, reason);
+    this.ctx.ended({ disposition: 'failed', side: 'system', cause: `voicemail access: ${reason}`, status });
+  }
+
+  private failed(err: unknown): void {
+    this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail access failed');
+    if (this.leg.open && this.ctx.caller.open) this.reject(500, 'Server Internal Error');
+    else this.finish('failed', 'system', 'voicemail access error');
+  }
+
+  private finish(
+    disposition: 'answered' | 'failed',
+    side: 'caller' | 'callee' | 'system',
+    cause: string,
+  ): void {
+    if (this.over) return;
+    this.over = true;
+    this.digits.close();
+    if (!this.callerHungUp) this.leg.hangUp();
+    void this.media?.close(cause);
+    this.ctx.ended({ disposition, side, cause });
+  }
+}
+
+/** MenuStore over PostgreSQL, the data dir, the PIN checker and the MessageWaitingNotifier. */
+class MailboxStore implements MenuStore {
+  private readonly sourceIp: string;
+
+  constructor(
+    private readonly ctx: LocalCallContext,
+    private readonly vm: VoicemailContext,
+  ) {
+    this.sourceIp = ctx.caller.destination.host;
+  }
+
+  findBox(mailbox: string): Promise<MailboxInfo | undefined> {
+    return this.vm.boxes.find(mailbox);
+  }
+
+  verifyPin(hash: string, pin: string): Promise<boolean> {
+    return this.vm.pins.verify(hash, pin);
+  }
+
+  isLocked(mailbox: string): Promise<boolean> {
+    return this.vm.pins.isLocked(this.sourceIp, mailbox);
+  }
+
+  pinFailed(mailbox: string): Promise<void> {
+    this.ctx.logger.warn({ call: this.ctx.callId, mailbox, source: this.sourceIp }, 'wrong voicemail PIN');
+    return this.vm.pins.failed(this.sourceIp, mailbox);
+  }
+
+  messages(box: MailboxInfo): Promise<StoredMessage[]> {
+    return this.vm.boxes.listMessages(box.boxId);
+  }
+
+  async audio(message: StoredMessage): Promise<Int16Array> {
+    return decodeWavTo8k(await this.vm.storage.read(message.wavPath));
+  }
+
+  async markHeard(box: MailboxInfo, message: StoredMessage): Promise<void> {
+    await this.vm.boxes.markHeard(message.id);
+    this.changed(box);
+  }
+
+  async deleteMessage(box: MailboxInfo, message: StoredMessage): Promise<void> {
+    const wavPath = await this.vm.boxes.deleteMessage(message.id);
+    if (wavPath) await this.vm.storage.remove(wavPath).catch(() => undefined);
+    this.changed(box);
+  }
+
+  async saveGreeting(box: MailboxInfo, samples: Int16Array): Promise<void> {
+    const rel = this.vm.storage.greetingPath(box.mailbox);
+    await this.vm.storage.writeRecording(rel, samples);
+    const previous = await this.vm.boxes.setGreeting(box.boxId, rel);
+    if (previous && previous !== rel) await this.vm.storage.remove(previous).catch(() => undefined);
+  }
+
+  private changed(box: MailboxInfo): void {
+    this.vm.notifier
+      .mailboxChanged(box.mailbox)
+      .catch((err: unknown) =>
+        this.ctx.logger.warn({ err, mailbox: box.mailbox }, 'MWI notification failed'),
+      );
+  }
+}

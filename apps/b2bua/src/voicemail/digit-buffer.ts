@@ -33,6 +33,11 @@ export class DigitBuffer {
     return this.closed;
   }
 
+  /** The next typed-ahead key without waiting, if any. */
+  take(): string | undefined {
+    return this.queue.shift();
+  }
+
   /** Forgets type-ahead (e.g. before asking again after a wrong PIN). */
   clear(): void {
     this.queue.length = 0;

@@ -138,8 +138,9 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
         },
       );
       this.recorder = recorder;
-      this.digits.clear();
       recorder.start();
+      // Keys typed ahead belong to the recording now (# skips its prompt, or ends it).
+      for (let d = this.digits.take(); d !== undefined; d = this.digits.take()) recorder.digit(d);
       if (this.digits.isClosed) recorder.stop('hangup');
     });
   }

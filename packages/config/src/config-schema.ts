@@ -197,6 +197,27 @@ export const envSchema = z.object({
   SWITCHBOARD_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   /** Sender of voicemail e-mails, e.g. "PBX <pbx@example.com>". */
   SWITCHBOARD_SMTP_FROM: z.string().min(3, 'must be an e-mail address').default('switchboard@localhost'),
+  /** Voicemail: a message ends after this many seconds below the silence level (0 = never). */
+  SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be at least 0')
+    .max(600, 'must be at most 600')
+    .default(5),
+  /** Voicemail: RMS level of 16-bit linear audio (0-32767) at or below which a 20 ms frame is silence. */
+  SWITCHBOARD_VOICEMAIL_SILENCE_LEVEL: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(32_767, 'must be at most 32767')
+    .default(250),
+  /** Voicemail menus: seconds to wait for a key (PIN, mailbox number, menu choice). */
+  SWITCHBOARD_VOICEMAIL_INPUT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(120, 'must be at most 120')
+    .default(10),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

@@ -40,6 +40,8 @@ export interface SwitchboardConfig {
   mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
   /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
   smtp: { url: string | undefined; from: string };
+  /** Voicemail recording and menus. */
+  voicemail: { silenceSeconds: number; silenceLevel: number; inputTimeoutSeconds: number };
   /** BullMQ key prefix. */
   queuePrefix: string;
   admin: { host: string; port: number };
@@ -145,6 +147,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       unsolicited: e.SWITCHBOARD_MWI_UNSOLICITED,
     },
     smtp: { url: e.SWITCHBOARD_SMTP_URL, from: e.SWITCHBOARD_SMTP_FROM },
+    voicemail: {
+      silenceSeconds: e.SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS,
+      silenceLevel: e.SWITCHBOARD_VOICEMAIL_SILENCE_LEVEL,
+      inputTimeoutSeconds: e.SWITCHBOARD_VOICEMAIL_INPUT_TIMEOUT_SECONDS,
+    },
     queuePrefix: e.SWITCHBOARD_QUEUE_PREFIX,
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
   };

@@ -237,4 +237,31 @@ describe('loadConfig', () => {
       { variable: 'SWITCHBOARD_MWI_MIN_EXPIRES', message: 'must not be above SWITCHBOARD_MWI_MAX_EXPIRES' },
     ]);
   });
+
+  it('reads the voicemail silence and input settings and names bad values', () => {
+    expect(loadConfig(base).voicemail).toEqual({
+      silenceSeconds: 5,
+      silenceLevel: 250,
+      inputTimeoutSeconds: 10,
+    });
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS: '0',
+      SWITCHBOARD_VOICEMAIL_SILENCE_LEVEL: '400',
+      SWITCHBOARD_VOICEMAIL_INPUT_TIMEOUT_SECONDS: '4',
+    });
+    expect(c.voicemail).toEqual({ silenceSeconds: 0, silenceLevel: 400, inputTimeoutSeconds: 4 });
+    expect(
+      problemsOf({
+        ...base,
+        SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS: '-1',
+        SWITCHBOARD_VOICEMAIL_SILENCE_LEVEL: '40000',
+        SWITCHBOARD_VOICEMAIL_INPUT_TIMEOUT_SECONDS: '0',
+      }),
+    ).toEqual([
+      { variable: 'SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS', message: 'must be at least 0' },
+      { variable: 'SWITCHBOARD_VOICEMAIL_SILENCE_LEVEL', message: 'must be at most 32767' },
+      { variable: 'SWITCHBOARD_VOICEMAIL_INPUT_TIMEOUT_SECONDS', message: 'must be at least 1' },
+    ]);
+  });
 });

@@ -95,6 +95,10 @@ export class VoicemailService implements VoicemailApps {
 }
 
 function settingsOf(config: SwitchboardConfig): VoicemailSettings {
-  void config;
-  return DEFAULT_VOICEMAIL_SETTINGS;
+  return {
+    ...DEFAULT_VOICEMAIL_SETTINGS,
+    silenceMs: config.voicemail.silenceSeconds * 1000,
+    silenceLevel: config.voicemail.silenceLevel,
+    inputTimeoutMs: config.voicemail.inputTimeoutSeconds * 1000,
+  };
 }

@@ -6,7 +6,9 @@ import { HeaderId } from '../headers/header-names.js';
 import type { SipParseError } from '../sip-parse-error.js';
 import { formatUri, type Uri } from '../uri/uri.js';
 import { reasonPhrase } from './reason-phrases.js';
-import { EMPTY_BODY, SipRequest, SipResponse } from './sip-message.js';
+import { EMPTY_BODY } from './header-store.js';
+import { SipRequest } from './sip-request.js';
+import { SipResponse } from './sip-response.js';
 
 /** Headers in order: [name, value] pairs, or a record whose array values give several lines. */
 export type HeaderInit =

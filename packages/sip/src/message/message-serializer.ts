@@ -1,9 +1,9 @@
 // Serialization (RFC 3261 §7): start line, header lines as stored (unmodified parsed headers
 // keep their exact bytes), a Content-Length computed from the body, empty line, body.
 import { HeaderId } from '../headers/header-names.js';
-import type { SipMessageBase } from './sip-message.js';
+import type { HeaderStore } from './header-store.js';
 
-export function serializeMessage(msg: SipMessageBase): Buffer {
+export function serializeMessage(msg: HeaderStore): Buffer {
   const body = msg.body;
   const length = String(body.length);
   let head = `${msg.startLine()}\r\n`;

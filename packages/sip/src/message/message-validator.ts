@@ -25,7 +25,9 @@ import {
 import { parseTokenList } from '../headers/token-list.js';
 import { parseVia } from '../headers/via.js';
 import { headerError, type PartialMessage, SipParseError } from '../sip-parse-error.js';
-import type { SipMessage, SipRequest, SipResponse } from './sip-message.js';
+import type { SipMessage } from './sip-message.js';
+import type { SipRequest } from './sip-request.js';
+import type { SipResponse } from './sip-response.js';
 
 export type ValidationResult = { ok: true } | { ok: false; error: SipParseError };
 

@@ -33,6 +33,8 @@ beforeAll(async () => {
       SWITCHBOARD_DATA_DIR: dataDir,
       SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
       SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
+      // Short, so the silence test stays short; the other calls send audio or # before 2 s pass.
+      SWITCHBOARD_VOICEMAIL_SILENCE_SECONDS: '2',
     },
     async (s) => {
       await s.addExtension('100', 'pw-100');
@@ -168,7 +170,8 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
   });
 
   it('the caller hanging up ends the recording; the message is kept', async () => {
-    const script = new RtpScript().digit('#').pause(1500).tone(4000).pause(6000);
+    // The tone lasts until after the caller's BYE (7 s), so silence cannot end the message first.
+    const script = new RtpScript().digit('#').pause(1500).tone(7000);
     const run = await runVoicemailCaller({
       scenario: 'voicemail-uac-hangup.xml',
       target: { host: '127.0.0.1', port: h.port },
@@ -193,7 +196,93 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
       { timeout: 10_000, interval: 100 },
     );
     const wav = readWav(fs.readFileSync(path.join(dataDir, row.wavPath)));
-    expect(Math.abs(wavDurationMs(wav) - 4000)).toBeLessThanOrEqual(500);
+    // From the tone's start to the BYE at 7 s after the ACK: about 5.4 s.
+    expect(wavDurationMs(wav)).toBeGreaterThan(4000);
+    expect(wavDurationMs(wav)).toBeLessThan(7000);
+    expect(Math.abs(row.durationSeconds * 1000 - wavDurationMs(wav))).toBeLessThanOrEqual(500);
+  });
+
+  it('silence (2 s here) ends the message: the voicemail hangs up, the quiet tail is not kept', async () => {
+    const script = new RtpScript().digit('#').pause(1500).tone(2000).pause(8000);
+    const run = await runVoicemailCaller({
+      scenario: 'voicemail-uac-deposit.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller,
+      dialled: '8301',
+      script,
+    });
+    expect(run.code, run.output).toBe(0);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({
+      disposition: 'voicemail',
+      hangupSide: 'callee',
+      hangupCause: 'voicemail: silence',
+    });
+    const row = await vi.waitFor(
+      async () => {
+        const r = await h.prisma.voicemailMessage.findFirst({ where: { callId: record.id } });
+        if (!r) throw new Error('no message row yet');
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const wav = readWav(fs.readFileSync(path.join(dataDir, row.wavPath)));
+    expect(Math.abs(wavDurationMs(wav) - 2000)).toBeLessThanOrEqual(500);
+  });
+
+  it('late offer: INVITE without SDP, our offer in the 200, the answer in the ACK', async () => {
+    const script = new RtpScript().digit('#').pause(1500).tone(1500).digit('#').pause(2000);
+    const run = await runVoicemailCaller({
+      scenario: 'voicemail-uac-late-offer.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller,
+      dialled: '8301',
+      script,
+    });
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/m=audio \d+ RTP\/AVP 0 101/); // our offer in the 200
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ disposition: 'voicemail', hangupCause: 'voicemail: dtmf' });
+    const row = await vi.waitFor(
+      async () => {
+        const r = await h.prisma.voicemailMessage.findFirst({ where: { callId: record.id } });
+        if (!r) throw new Error('no message row yet');
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const wav = readWav(fs.readFileSync(path.join(dataDir, row.wavPath)));
+    expect(Math.abs(wavDurationMs(wav) - 1500)).toBeLessThanOrEqual(500);
+  });
+
+  it('a recording under 1 s is discarded: no file, no row', async () => {
+    const script = new RtpScript().digit('#').pause(1500).tone(400).digit('#').pause(2000);
+    const run = await runVoicemailCaller({
+      scenario: 'voicemail-uac-deposit.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller,
+      dialled: '8301',
+      script,
+    });
+    expect(run.code, run.output).toBe(0);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ disposition: 'voicemail', hangupCause: 'voicemail: dtmf' });
+    // The discard is decided synchronously when the call ends, before its record is published:
+    // a short message never reaches the queue, so there is nothing to wait for.
+    const queue = new Queue(VOICEMAIL_QUEUE, {
+      connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+      prefix: h.config.queuePrefix,
+    });
+    try {
+      expect(await queue.getJob(voicemailJobId(record.id))).toBeUndefined();
+    } finally {
+      await queue.close();
+    }
+    expect(await h.prisma.voicemailMessage.findFirst({ where: { callId: record.id } })).toBeNull();
+    expect(fs.existsSync(path.join(dataDir, `voicemail/301/msg-${record.id}.wav`))).toBe(false);
   });
 
   it.each([

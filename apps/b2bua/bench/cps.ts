@@ -48,6 +48,7 @@ interface Role {
 
 // BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+const LOG_DIR = process.env.BENCH_LOG_DIR;
 
 function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
@@ -57,8 +58,12 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Role {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  // BENCH_LOG_DIR=/some/dir: each role's JSON log goes to <dir>/<role>.log (e.g. why calls failed).
+  const logFile = LOG_DIR ? fs.createWriteStream(path.join(LOG_DIR, `${role}.log`)) : undefined;
+  if (logFile) child.stdout.pipe(logFile);
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (c: Buffer): void => {
+      if (log.includes('"msg":"ready"')) return; // keep only the start-up in memory
       log += c.toString();
       if (log.includes('"msg":"ready"')) resolve();
     };

@@ -402,7 +402,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
       (t) => this.toEpoch(t),
     );
     this.soft(this.deps.publishRecord(record));
-    this.deps.logger.info({ call: this.id, disposition, side, cause }, 'call ended');
+    const legs = this.finishedLegs.flat().map((l) => `${l.target} ${l.status ?? '-'}`);
+    this.deps.logger.info(
+      { call: this.id, disposition, side, cause, plugin: this.pluginId, legs },
+      'call ended',
+    );
   }
 
   private toEpoch(t: number): number {

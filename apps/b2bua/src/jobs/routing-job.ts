@@ -26,6 +26,12 @@ export const routingJobSchema = z.object({
   }),
   /** 0 for the first plan, then one more per `reroute`. */
   attempt: z.number().int().min(0).max(16),
+  /**
+   * Redis pub/sub channel of the asking signalling process: the worker publishes
+   * `{ jobId, result }` there as soon as the plan is ready (a much shorter round trip than
+   * BullMQ's completed event). Without it the result is only the job's return value.
+   */
+  replyTo: z.string().min(1).max(200).optional(),
 });
 export type RoutingJob = z.infer<typeof routingJobSchema>;
 

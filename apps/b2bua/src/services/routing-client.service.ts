@@ -1,15 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import {
-  ROUTING_QUEUE,
-  routingJobId,
-  routingResultSchema,
-  type RoutingJob,
-  type RoutingResult,
-} from '../jobs/routing-job.js';
+import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
+import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -17,13 +14,19 @@ export type RoutingOutcome =
 
 /**
  * The signalling side of the routing queue: enqueue a job and wait a bounded time for its plan.
+ * The worker publishes the result on this process's reply channel (the job's `replyTo`, Redis
+ * pub/sub): one message instead of BullMQ's completed event through QueueEvents, whose stream
+ * reads made the routing wait the largest part of call setup under load (bench:cps).
  * A CANCEL from the caller aborts the wait and the late plan is discarded (the job id is unique
  * per call and attempt, so nothing else can pick it up).
  */
 @Injectable()
 export class RoutingClientService implements OnApplicationBootstrap, OnApplicationShutdown {
   private queue: Queue | undefined;
-  private events: QueueEvents | undefined;
+  private subscriber: Redis | undefined;
+  private channel = '';
+  /** Job id → the waiting call's resolver. */
+  private readonly waiting = new Map<string, (result: RoutingResult) => void>();
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -31,57 +34,65 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const connection = (): Redis => new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
     this.queue = new Queue(ROUTING_QUEUE, {
       // The adding connection never blocks: batch the adds of one event-loop turn into one write.
       connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
       prefix: this.config.queuePrefix,
       defaultJobOptions: { removeOnComplete: { age: 300 }, removeOnFail: { age: 3600 }, attempts: 1 },
     });
-    this.events = new QueueEvents(ROUTING_QUEUE, {
-      connection: connection(),
-      prefix: this.config.queuePrefix,
-    });
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.channel = routingReplyChannel(this.config.queuePrefix, node);
+    const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+    this.subscriber = subscriber;
+    await Promise.all([this.queue.waitUntilReady(), subscriber.subscribe(this.channel)]);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.events?.close(), this.queue?.close()]);
+    await Promise.allSettled([this.subscriber?.quit(), this.queue?.close()]);
   }
 
   async requestPlan(job: RoutingJob, signal?: AbortSignal): Promise<RoutingOutcome> {
     const queue = this.queue;
-    const events = this.events;
-    if (!queue || !events) return { kind: 'queue-error', message: 'routing queue not started' };
+    if (!queue) return { kind: 'queue-error', message: 'routing queue not started' };
     if (signal?.aborted) return { kind: 'cancelled' };
-    // Listen before the first await, so a CANCEL during `add` is not missed.
-    const aborted = new Promise<'cancelled'>((resolve) => {
-      signal?.addEventListener('abort', () => resolve('cancelled'), { once: true });
+    const jobId = routingJobId(job.call.callId, job.attempt);
+    let settle: (outcome: RoutingOutcome) => void = () => undefined;
+    const settled = new Promise<RoutingOutcome>((resolve) => (settle = resolve));
+    // The bounded wait covers the enqueue too; a CANCEL is heard from the first moment.
+    const timer = setTimeout(() => settle({ kind: 'timeout' }), this.config.routing.timeoutMs);
+    const onAbort = (): void => settle({ kind: 'cancelled' });
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.waiting.set(jobId, settle);
+    // Typed here; validated once, by the worker at the queue boundary.
+    queue.add('route', { ...job, replyTo: this.channel }, { jobId }).catch((err: unknown) => {
+      settle({ kind: 'queue-error', message: err instanceof Error ? err.message : String(err) });
     });
-    try {
-      // Typed here; validated once, by the worker at the queue boundary.
-      const added = await queue.add('route', job, { jobId: routingJobId(job.call.callId, job.attempt) });
-      const finished = added.waitUntilFinished(events, this.config.routing.timeoutMs) as Promise<unknown>;
-      const value = await Promise.race([finished, aborted]);
-      if (value === 'cancelled') {
-        finished.catch(() => undefined);
-        await added.remove().catch(() => undefined); // still waiting? then no worker runs it
-        return { kind: 'cancelled' };
-      }
-      const result = routingResultSchema.safeParse(value);
-      if (!result.success) return { kind: 'queue-error', message: 'worker returned a malformed result' };
-      return result.data;
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (/timed out|ttl/i.test(message)) {
-        this.logger.warn(
-          { callId: job.call.callId, timeoutMs: this.config.routing.timeoutMs },
-          'routing timed out',
-        );
-        return { kind: 'timeout' };
-      }
-      this.logger.error({ err, callId: job.call.callId }, 'routing queue error');
-      return { kind: 'queue-error', message };
+    const outcome = await settled;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    this.waiting.delete(jobId);
+    if (outcome.kind === 'timeout' || outcome.kind === 'cancelled') {
+      // Still waiting? Then no worker runs it (a late result is ignored either way).
+      await queue.remove(jobId).catch(() => undefined);
     }
+    if (outcome.kind === 'timeout') {
+      this.logger.warn(
+        { callId: job.call.callId, timeoutMs: this.config.routing.timeoutMs },
+        'routing timed out',
+      );
+    } else if (outcome.kind === 'queue-error') {
+      this.logger.error({ callId: job.call.callId, message: outcome.message }, 'routing queue error');
+    }
+    return outcome;
+  }
+
+  private onReply(message: string): void {
+    const reply = decodeRoutingReply(message);
+    if (!reply) {
+      this.logger.warn({ channel: this.channel }, 'malformed routing reply ignored');
+      return;
+    }
+    this.waiting.get(reply.jobId)?.(reply.result); // unknown id: a plan that came too late
   }
 }

@@ -9,18 +9,20 @@ import {
 } from '@switchboard/plugin-sdk';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { ROUTING_QUEUE, routingJobSchema, type RoutingResult } from '../jobs/routing-job.js';
+import { ROUTING_QUEUE, routingJobSchema, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
 import { DirectoryRepository } from '../repositories/directory.repository.js';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
+import { encodeRoutingReply } from './routing-reply.js';
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
 @Injectable()
 export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: Worker | undefined;
+  private publisher: Redis | undefined;
   /** Jobs this process finished (for metrics and the scale-out test). */
   processed = 0;
 
@@ -42,6 +44,11 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       concurrency: this.config.routing.concurrency,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'routing worker error'));
+    // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
+    this.publisher = new Redis(this.config.redisUrl, {
+      maxRetriesPerRequest: null,
+      enableAutoPipelining: true,
+    });
     await this.worker.waitUntilReady();
     this.logger.info(
       { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },
@@ -51,6 +58,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    await this.publisher?.quit().catch(() => undefined);
   }
 
   async process(job: Job): Promise<RoutingResult> {
@@ -59,8 +67,19 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       // A malformed job will not get better on retry.
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
-    const { call } = parsed.data;
     this.processed += 1;
+    const result = await this.route(parsed.data.call);
+    const replyTo = parsed.data.replyTo;
+    if (replyTo && job.id && this.publisher) {
+      // The asking process waits on its channel; the job's return value stays for other readers.
+      this.publisher
+        .publish(replyTo, encodeRoutingReply(job.id, result))
+        .catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'routing reply not published'));
+    }
+    return result;
+  }
+
+  private async route(call: RoutingJob['call']): Promise<RoutingResult> {
     try {
       const result = await routeThroughChain(this.registry, call, (entry) => this.apiFor(entry), {
         timeoutMs: this.config.routing.pluginTimeoutMs,

@@ -14,6 +14,13 @@ export interface UdpTransportOptions {
   /** 0 picks a free port. */
   port?: number;
   timers?: TimerConfig;
+  /**
+   * SO_RCVBUF / SO_SNDBUF in bytes (the kernel caps them at net.core.rmem_max / wmem_max). A busy
+   * single-threaded process needs a large receive buffer: datagrams arriving while it computes are
+   * dropped once the buffer (Linux default ~208 KiB) is full. Default: the kernel's default.
+   */
+  recvBufferSize?: number;
+  sendBufferSize?: number;
 }
 
 /** Datagram transport for IPv4 and IPv6 (RFC 3261 §18.1.1 / §18.2.1). */
@@ -29,7 +36,11 @@ export class UdpTransport implements Transport {
   constructor(private readonly options: UdpTransportOptions = {}) {
     this.timers = options.timers ?? DEFAULT_TIMERS;
     const host = options.host ?? '127.0.0.1';
-    this.socket = dgram.createSocket({ type: host.includes(':') ? 'udp6' : 'udp4' });
+    this.socket = dgram.createSocket({
+      type: host.includes(':') ? 'udp6' : 'udp4',
+      ...(options.recvBufferSize ? { recvBufferSize: options.recvBufferSize } : {}),
+      ...(options.sendBufferSize ? { sendBufferSize: options.sendBufferSize } : {}),
+    });
     this.socket.on('message', (data, rinfo) => this.onMessage(data, rinfo));
     // Errors such as ICMP unreachable surface on send callbacks; never let them crash the process.
     this.socket.on('error', () => undefined);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
@@ -260,6 +261,8 @@ describe('voicemail', () => {
     expect((await s.delete(`/api/voicemail/messages/${msg.id}`)).status).toBe(204);
     expect(existsSync(path.join(servers.dataDir, 'voicemail', 'm1.wav'))).toBe(false);
     expect(await servers.prisma.voicemailMessage.count({ where: { boxId } })).toBe(0);
+    // Marking heard and deleting each told the B2BUA's message-waiting notifier (one entry per change).
+    expect(await servers.redis.lrange(redisKeys.mwiChanges('pbx.test'), 0, -1)).toEqual(['4001', '4001']);
   });
 
   it('never serves a file outside the data directory', async () => {

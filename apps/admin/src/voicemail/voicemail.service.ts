@@ -2,11 +2,13 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
+import { redisKeys } from '@switchboard/live-state';
+import type { Redis } from 'ioredis';
 import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import { notFound } from '../common/conflict.js';
 import type { PrismaClient } from '../common/db.js';
-import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
+import { ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
 import type { VoicemailBoxInput } from './voicemail.schemas.js';
 
 export interface VoicemailMessageView {
@@ -22,8 +24,9 @@ export interface VoicemailMessageView {
 export class VoicemailService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'dataDir'>,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'dataDir' | 'sipRealm'>,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
+    @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
   /** Every extension with its box (null when it has none) and message counts. */
@@ -87,6 +90,7 @@ export class VoicemailService {
   async markHeard(actor: AuditActor, id: string, heard: boolean): Promise<void> {
     const { count } = await this.prisma.voicemailMessage.updateMany({ where: { id }, data: { heard } });
     if (count === 0) throw notFound('voicemail message');
+    await this.mailboxChanged(id);
     await this.audit.record(actor, {
       action: heard ? 'mark_heard' : 'mark_unheard',
       entity: 'voicemail_message',
@@ -95,9 +99,13 @@ export class VoicemailService {
   }
 
   async remove(actor: AuditActor, id: string): Promise<void> {
-    const message = await this.prisma.voicemailMessage.findUnique({ where: { id } });
+    const message = await this.prisma.voicemailMessage.findUnique({
+      where: { id },
+      include: { box: { select: { extension: { select: { number: true } } } } },
+    });
     if (!message) throw notFound('voicemail message');
     await this.prisma.voicemailMessage.delete({ where: { id } });
+    await this.announce(message.box.extension.number);
     const file = this.resolveAudio(message.wavPath);
     if (file) await rm(file, { force: true });
     await this.audit.record(actor, { action: 'delete', entity: 'voicemail_message', entityId: id });
@@ -109,6 +117,22 @@ export class VoicemailService {
     const info = file ? await stat(file).catch(() => null) : null;
     if (!file || !info?.isFile()) throw notFound('voicemail recording');
     return { stream: createReadStream(file), size: info.size };
+  }
+
+  /** Tells the B2BUA's message-waiting notifier (live-state `sb:mwi-changes:<domain>`) that counts changed. */
+  private async mailboxChanged(messageId: string): Promise<void> {
+    const row = await this.prisma.voicemailMessage.findUnique({
+      where: { id: messageId },
+      select: { box: { select: { extension: { select: { number: true } } } } },
+    });
+    if (row) await this.announce(row.box.extension.number);
+  }
+
+  private async announce(extensionNumber: string): Promise<void> {
+    // Best effort: the change is already in PostgreSQL, and a phone's next SUBSCRIBE refresh brings it too.
+    await this.redis
+      .lpush(redisKeys.mwiChanges(this.options.sipRealm), extensionNumber)
+      .catch(() => undefined);
   }
 
   /** The recording's absolute path, only if it lies inside the data directory. */

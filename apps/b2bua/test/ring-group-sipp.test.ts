@@ -19,10 +19,12 @@ const HUNT = '8610';
 const DECLINE_ALL = '8620';
 const ROUND_ROBIN = '8630';
 const MEMORY_HUNT = '8640';
+const OVERFLOW = '8650';
 const ROUND_ROBIN_MEMORY = redisKeys.pluginState('ring-group', `roundrobin:last-answered:${ROUND_ROBIN}`);
 const MEMBERS = ['8301', '8302', '8303', '8311', '8312', '8313', '8314', '8315', '8321', '8322', '8323'];
 const MEMBERS_RR = ['8331', '8332', '8333'];
 const MEMBERS_MH = ['8341', '8342'];
+const MEMBERS_OVERFLOW = ['8351'];
 const BUSY = '8311';
 
 /**
@@ -37,7 +39,7 @@ async function createGroup(
     strategy: 'ringall' | 'hunt' | 'roundrobin' | 'memoryhunt';
     ringTimeSeconds: number;
     memberRingSeconds?: number;
-    fallbackKind: 'none' | 'extension' | 'voicemail';
+    fallbackKind: 'none' | 'extension' | 'voicemail' | 'ring_group';
     fallbackTarget?: string;
     callerIdPrefix?: string;
   },
@@ -69,7 +71,8 @@ beforeAll(async () => {
     },
     async (s) => {
       await s.addExtension(CALLER, `pw-${CALLER}`);
-      for (const ext of [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH]) await s.addExtension(ext, `pw-${ext}`);
+      const all = [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH, ...MEMBERS_OVERFLOW];
+      for (const ext of all) await s.addExtension(ext, `pw-${ext}`);
       await s.prisma.extension.update({ where: { number: BUSY }, data: { maxConcurrentCalls: 1 } });
       await createGroup(
         s.prisma,
@@ -139,6 +142,18 @@ beforeAll(async () => {
         },
         MEMBERS_MH.map((extension) => ({ extension })),
       );
+      await createGroup(
+        s.prisma,
+        {
+          number: OVERFLOW,
+          name: 'Overflow',
+          strategy: 'ringall',
+          ringTimeSeconds: 20,
+          fallbackKind: 'ring_group',
+          fallbackTarget: RING_ALL,
+        },
+        MEMBERS_OVERFLOW.map((extension) => ({ extension })),
+      );
       const mailboxOwner = await s.prisma.extension.findUniqueOrThrow({ where: { number: '8341' } });
       await s.prisma.voicemailBox.create({ data: { extensionId: mailboxOwner.id } });
     },
@@ -157,7 +172,7 @@ let testStart = new Date();
 
 beforeEach(async () => {
   testStart = new Date();
-  for (const ext of [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH]) await h.unbindAll(ext);
+  for (const ext of [...MEMBERS, ...MEMBERS_RR, ...MEMBERS_MH, ...MEMBERS_OVERFLOW]) await h.unbindAll(ext);
 });
 
 function callerArgs(dialled: string): string[] {
@@ -340,6 +355,18 @@ describe('ring groups through the B2BUA (sipp)', () => {
     const rec = await recordOf(DECLINE_ALL);
     expect(rec).toMatchObject({ answeredBy: '8322', disposition: 'answered' });
     expect(rec.legs.map((l) => l.status).sort()).toEqual([200, 486]);
+  });
+
+  it('ring_group fallback: a declined group overflows to another group, whose member answers', async () => {
+    const decliner = await phone('8351', 'rg-uas-decline.xml');
+    // Of the Sales group only 8301 is registered now; it sees the Sales prefix of the group that rings it.
+    const answer = await phone('8301', 'rg-uas-answer-prefix.xml');
+    expectPassed(await dial(OVERFLOW));
+    for (const p of [decliner, answer]) expectPassed(await p.done);
+    const rec = await recordOf(OVERFLOW);
+    expect(rec).toMatchObject({ calleeNumber: OVERFLOW, answeredBy: '8301', disposition: 'answered' });
+    const ports = { '8351': decliner.port, '8301': answer.port };
+    expect(rec.legs.map((l) => `${legOwner(l, ports)}:${l.status}`)).toEqual(['8351:603', '8301:200']);
   });
 
   it('memoryhunt: 1, then 1+2, then the voicemail fallback', async () => {

@@ -286,6 +286,19 @@ describe('ring groups through the B2BUA (sipp)', () => {
     expect(Math.max(...starts) - Math.min(...starts)).toBeLessThan(1000);
   });
 
+  it('ringall: two members answer at the same moment; one wins, the other 2xx gets ACK and BYE', async () => {
+    const a = await phone('8302', 'rg-uas-answer-at-once.xml');
+    const b = await phone('8303', 'rg-uas-answer-at-once.xml');
+    expectPassed(await dial(RING_ALL));
+    for (const p of [a, b]) expectPassed(await p.done);
+    const rec = await recordOf(RING_ALL);
+    expect(['8302', '8303']).toContain(rec.answeredBy);
+    expect(rec).toMatchObject({ disposition: 'answered', hangupSide: 'caller' });
+    const ports = { '8302': a.port, '8303': b.port };
+    expect(rec.legs.filter((l) => l.answered).map((l) => legOwner(l, ports))).toEqual([rec.answeredBy]);
+    expect(rec.legs).toHaveLength(2);
+  });
+
   it('hunt: busy and unregistered members skipped, the others in order for their own ring time, then the fallback extension', async () => {
     const first = await phone('8312', 'call-uas-ring.xml');
     const second = await phone('8314', 'call-uas-ring.xml');

@@ -34,7 +34,6 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
   private recorder: DepositRecorder | undefined;
   private playing = false;
   private started = false;
-  private cancelled = false;
   private callerHungUp = false;
   private over = false;
 
@@ -47,7 +46,7 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
     this.digits = new DigitBuffer(vm.clock);
     this.leg = new LocalUaLeg(ctx, {
       byeFromCaller: () => this.callerLeft(),
-      noAck: () => this.callerLeft(),
+      noAck: () => this.lostCaller('no ACK'),
       infoDigit: (d) => this.onDigit(d),
     });
     this.answerer = new MediaAnswerer(ctx, vm, this.leg);
@@ -67,7 +66,7 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
       this.media.listen({
         audio: (samples) => this.recorder?.audio(samples),
         digit: (d) => this.onDigit(d),
-        timeout: () => this.callerLeft(),
+        timeout: () => this.lostCaller('no RTP'),
       });
       void this.runMenu();
     }
@@ -78,7 +77,6 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
   }
 
   cancel(): void {
-    this.cancelled = true;
     this.over = true;
     this.digits.close();
     void this.media?.close('cancelled');
@@ -152,8 +150,8 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
     const reading = this.answerer.read(body?.content);
     if (!reading.ok) return this.reject(reading.status, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
-    if (this.cancelled) {
-      await media.close('cancelled');
+    if (this.over) {
+      await media.close('ended before the answer');
       return;
     }
     this.media = media;
@@ -191,6 +189,12 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
     this.digits.close();
     this.recorder?.stop('hangup');
     if (!this.started) this.finish('answered', 'caller', 'voicemail access: caller left before ACK');
+  }
+
+  /** The caller's media or ACK never came: we hang up (BYE) ourselves. */
+  private lostCaller(why: string): void {
+    this.recorder?.stop('media-timeout');
+    this.finish('failed', 'system', `voicemail access: ${why}`);
   }
 
   private reject(status: number, reason: string): void {

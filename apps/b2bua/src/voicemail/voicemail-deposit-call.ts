@@ -33,7 +33,6 @@ export class VoicemailDepositCall implements LocalCall {
   private recorder: DepositRecorder | undefined;
   private box: MailboxInfo | undefined;
   private greeting: Int16Array | undefined;
-  private cancelled = false;
   private callerHungUp = false;
   private over = false;
   private readonly recordedAt = new Date();
@@ -74,7 +73,6 @@ export class VoicemailDepositCall implements LocalCall {
   }
 
   cancel(): void {
-    this.cancelled = true;
     this.over = true;
     void this.media?.close('cancelled');
   }
@@ -86,7 +84,7 @@ export class VoicemailDepositCall implements LocalCall {
 
   private async setUp(): Promise<void> {
     const box = await this.vm.boxes.find(this.mailbox);
-    if (this.cancelled) return;
+    if (this.over) return; // cancelled, refused or shut down meanwhile
     const refusal = refusalOf(box);
     if (refusal || !box)
       return this.fail(480, refusal ?? 'No Voicemail Box', `voicemail ${this.mailbox}: ${refusal}`);
@@ -95,10 +93,10 @@ export class VoicemailDepositCall implements LocalCall {
     const reading = this.answerer.read(body?.content);
     if (!reading.ok) return this.fail(reading.status, reading.reason, `voicemail: ${reading.reason}`);
     this.greeting = await this.loadGreeting(box);
-    if (this.cancelled) return;
+    if (this.over) return; // cancelled, refused or shut down meanwhile
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
-    if (this.cancelled) {
-      await media.close('cancelled');
+    if (this.over) {
+      await media.close('ended before the answer');
       return;
     }
     this.media = media;

@@ -1,6 +1,7 @@
 // Message framing and header splitting (RFC 3261 §7, §7.3.1, §7.5, §18.3). The header section
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
+import type { HeaderField } from '../headers/header-field.js';
 import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
 import { HeaderId, identifyHeader, nameShape, shapeMatches } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
@@ -41,11 +42,16 @@ export interface HeadSection {
   readonly terminated: boolean;
 }
 
+// Shared defaults, so a parse allocates neither an options object nor a header list that
+// attachHeaderIndex would replace at once (frozen: any write would throw, not leak).
+const NO_OPTIONS: ParseOptions = Object.freeze({});
+const NO_FIELDS = Object.freeze([]) as unknown as HeaderField[];
+
 /**
  * Parses one message from a datagram (UDP, or one WebSocket message). Leading CRLFs are
  * skipped (§7.5); octets after Content-Length are ignored (§18.3). Throws SipParseError.
  */
-export function parseMessage(data: Buffer, options: ParseOptions = {}): SipMessage {
+export function parseMessage(data: Buffer, options: ParseOptions = NO_OPTIONS): SipMessage {
   // The datagram is decoded once as latin1 (one char per octet; the body is only sliced as
   // bytes) and split with string scans. The split stops at the empty line, so the end of the
   // header section needs no search of its own.
@@ -127,8 +133,8 @@ export function buildMessage(
   end: number,
 ): SipMessage {
   const message = head.request
-    ? new SipRequest(head.method, head.requestUri, undefined, undefined, head.version)
-    : new SipResponse(head.status, head.reason, undefined, undefined, head.version);
+    ? new SipRequest(head.method, head.requestUri, NO_FIELDS, undefined, head.version)
+    : new SipResponse(head.status, head.reason, NO_FIELDS, undefined, head.version);
   return message.attachHeaderIndex(head.src, head.index).attachWire(data, start, bodyStart, end);
 }
 
@@ -247,12 +253,10 @@ function splitHeaders(
     if (head.charCodeAt(pos) === 13 && head.charCodeAt(pos + 1) === 10) break; // the empty line
     // The colon and the first CR are found with indexOf (native scans); a CR before the
     // colon means the line has none.
+    const colon = head.indexOf(':', pos);
     let cr = head.indexOf('\r', pos);
     if (cr < 0 || cr > n) cr = n;
-    // Names are short: a loop finds the colon sooner than a native search would be called.
-    let colon = pos;
-    while (colon < cr && head.charCodeAt(colon) !== 58) colon++;
-    if (colon >= cr) throw new SipParseError('Malformed header line (no colon)');
+    if (colon < 0 || colon > cr) throw new SipParseError('Malformed header line (no colon)');
     let nameEnd = colon;
     while (nameEnd > pos && isWsp(head.charCodeAt(nameEnd - 1))) nameEnd--;
     if (nameEnd === pos) throw new SipParseError('Empty header name');

@@ -198,17 +198,12 @@ async function phone(extension: string, scenario: string, args: string[] = []) {
 /** A sipp phone that first REGISTERs through the B2BUA (digest, 401 + MD5), then answers calls on that port. */
 async function registeredPhone(extension: string, scenario: string) {
   const port = await freeUdpPort();
-  const register = await startSipp(
-    'register-auth.xml',
-    ['-s', extension, '-au', extension, '-ap', `pw-${extension}`, '-key', 'domain', h.domain].concat([
-      '-key',
-      'expires',
-      '300',
-      '-p',
-      String(port),
-    ]),
-    { host: '127.0.0.1', port: h.port },
-  );
+  const credentials = ['-s', extension, '-au', extension, '-ap', `pw-${extension}`];
+  const keys = ['-key', 'domain', h.domain, '-key', 'expires', '300'];
+  const register = await startSipp('register-auth.xml', [...credentials, ...keys, '-p', String(port)], {
+    host: '127.0.0.1',
+    port: h.port,
+  });
   const registered = await register.done;
   expect(registered.code, registered.output).toBe(0);
   // sipp takes the last -p: the phone listens where it registered from.

@@ -83,6 +83,8 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
     const sub = existing
       ? refreshed(existing, request, decision, now)
       : this.created(incoming, mailbox, decision, now);
+    // Stored before the 200, so that a subscription we accepted can always be NOTIFYed and refreshed.
+    if (decision.kind === 'subscribe') await this.store.save(sub, now);
     tx.respond(
       createResponse(request, 200, {
         ...(existing ? {} : { toTag: sub.localTag }),
@@ -98,8 +100,8 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
       this.logger.debug({ mailbox, id: sub.id }, 'MWI unsubscribe');
       return;
     }
-    await this.store.save(sub, now);
     this.notifier.armExpiry(sub, now);
+    // §4.2.1.2: a NOTIFY right after every accepted SUBSCRIBE, initial or refresh.
     await this.notifier.notifyWithCounts(sub, { state: 'active', expires: decision.expires });
     this.logger.debug(
       { mailbox, id: sub.id, expires: decision.expires, refresh: !!existing },

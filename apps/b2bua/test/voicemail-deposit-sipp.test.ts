@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '@switchboard/config';
 import { readWav, wavDurationMs, wavSamples } from '@switchboard/media';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -167,6 +168,24 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
       await queue.close();
     }
     expect(await messagesOf('301')).toHaveLength(1);
+
+    // After the row is stored the MessageWaitingNotifier hears about the mailbox (found row too).
+    const changed: string[] = [];
+    const spyWorker = new VoicemailWorkerService(h.config, createLogger('test', h.config), h.prisma, {
+      mailboxChanged: (ext) => {
+        changed.push(ext);
+        return Promise.resolve();
+      },
+    });
+    await spyWorker.process({ data: job });
+    const failing = new VoicemailWorkerService(h.config, createLogger('test', h.config), h.prisma, {
+      mailboxChanged: () => Promise.reject(new Error('MWI down')),
+    });
+    await expect(failing.process({ data: job })).resolves.toEqual({ id: message!.id, created: false });
+    expect(changed).toEqual(['301']);
+    await expect(spyWorker.process({ data: { ...job, wavPath: '../../etc/passwd' } })).rejects.toThrow(
+      /invalid voicemail job/,
+    );
   });
 
   it('the caller hanging up ends the recording; the message is kept', async () => {

@@ -1,4 +1,4 @@
-import { beep } from '@switchboard/media';
+import { beep, MediaError } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import { bodyOf } from '../calls/legs/caller-leg.js';
@@ -56,7 +56,9 @@ export class VoicemailDepositCall implements LocalCall {
   start(): void {
     this.setUp().catch((err: unknown) => {
       this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail deposit failed');
-      this.fail(500, 'Server Internal Error', 'voicemail error');
+      // No free RTP port pair (or a socket error) is a capacity problem, not a bug.
+      if (err instanceof MediaError) this.fail(503, 'Service Unavailable', `voicemail: ${err.message}`);
+      else this.fail(500, 'Server Internal Error', 'voicemail error');
     });
   }
 

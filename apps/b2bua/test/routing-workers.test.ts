@@ -3,17 +3,21 @@ import crypto from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, type SwitchboardConfig } from '@switchboard/config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@switchboard/config';
+import { redisKeys } from '@switchboard/live-state';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/services/routing-client.service.js';
-import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
+import { killAllSipp, startSipp } from './support/calls-harness.js';
+import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
+import { requiredEnv } from './support/test-env.js';
 
 /**
  * Scale-out of the routing queue with real processes: worker processes started on their own
  * (`node dist/main.js worker`, as an operator runs them on any host) share one BullMQ queue with
- * the signalling side's client (here in the test process). Plugin failures inside a worker
- * process come back as `plugin-failed` (the signalling side applies its fallback) and are logged.
+ * the signalling role (in this process, no worker of its own) and a routing client. Plugin failures
+ * inside a worker process come back as `plugin-failed`, are logged there, and a call through the
+ * signalling role gets the configured routing fallback.
  */
 const here = path.dirname(fileURLToPath(import.meta.url));
 const main = path.resolve(here, '../dist/main.js');
@@ -25,8 +29,7 @@ interface WorkerProcess {
   waitFor(re: RegExp): Promise<string>;
 }
 
-let db: { url: string; drop: () => Promise<void> };
-let config: SwitchboardConfig;
+let h: SignallingHarness;
 let client: RoutingClientService;
 const workers: WorkerProcess[] = [];
 
@@ -82,13 +85,20 @@ function workerPid(result: RoutingOutcome): number {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  const prefix = `test-${crypto.randomBytes(4).toString('hex')}`;
+  h = await startSignalling({
+    SWITCHBOARD_ROUTING_FALLBACK: 'extension:8701',
+    SWITCHBOARD_ROUTING_TIMEOUT_MS: '10000',
+    // sipp answers only the first challenge and only knows MD5 (both are still offered).
+    SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
+  });
+  await h.addExtension('8700', 'pw-8700');
+  await h.addExtension('8701', 'pw-8701');
   const env = {
     PATH: process.env.PATH,
-    DATABASE_URL: db.url,
+    DATABASE_URL: h.config.databaseUrl,
     REDIS_URL: requiredEnv('REDIS_URL'),
-    SWITCHBOARD_QUEUE_PREFIX: prefix,
+    SWITCHBOARD_SIP_DOMAIN: h.domain,
+    SWITCHBOARD_QUEUE_PREFIX: h.config.queuePrefix,
     SWITCHBOARD_PLUGINS: `${fixture},@switchboard/plugin-extensions`,
     SWITCHBOARD_PLUGIN_TIMEOUT_MS: '300',
     // One job at a time per process, so a burst has to be shared.
@@ -97,15 +107,16 @@ beforeAll(async () => {
   };
   for (let i = 0; i < 2; i++) workers.push(startWorker(env));
   await Promise.all(workers.map((w) => w.waitFor(/routing worker ready/)));
-  config = testConfig(db.url, { SWITCHBOARD_QUEUE_PREFIX: prefix, SWITCHBOARD_ROUTING_TIMEOUT_MS: '10000' });
-  client = new RoutingClientService(config, createLogger('test', config));
+  client = new RoutingClientService(h.config, createLogger('test', h.config));
   await client.onApplicationBootstrap();
 }, 60_000);
 
 afterAll(async () => {
+  killAllSipp();
   await client?.onApplicationShutdown();
   for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGKILL');
-  await db?.drop();
+  await h?.redis.del(redisKeys.registration(`sip:8701@${h.domain}`));
+  await h?.close();
 });
 
 describe('routing worker processes sharing the queue', () => {
@@ -145,6 +156,42 @@ describe('routing worker processes sharing the queue', () => {
     });
     await Promise.race(workers.map((w) => w.waitFor(new RegExp(failing.call.callId))));
     expect(workers.map((w) => w.child.pid)).toContain(workerPid(await client.requestPlan(job('7100'))));
+  });
+
+  it('a call whose plugin runs over its budget in a worker process gets the routing fallback; the worker logs it', async () => {
+    const callee = await startSipp('call-uas-answer.xml', []);
+    const aor = `sip:8701@${h.domain}`;
+    const contact = `sip:8701@127.0.0.1:${callee.port}`;
+    const binding = { aor, contact, expiresAt: Date.now() + 600_000, q: 1, transport: 'UDP' };
+    await h.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
+    const caller = await startSipp(
+      'call-uac-basic.xml',
+      ['-s', '7101', '-au', '8700', '-ap', 'pw-8700', '-key', 'domain', h.domain, '-key', 'caller', '8700'],
+      { host: '127.0.0.1', port: h.port },
+      `sip:7101@${h.domain}`,
+    );
+    const called = await caller.done;
+    expect(called.code, called.output).toBe(0);
+    const answered = await callee.done;
+    expect(answered.code, answered.output).toBe(0);
+
+    const rec = await vi.waitFor(
+      async () => {
+        const row = await h.prisma.callRecord.findFirst({ where: { calleeNumber: '7101' } });
+        if (!row) throw new Error('no call record yet');
+        return row;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect(rec).toMatchObject({ callerNumber: '8700', answeredBy: '8701', disposition: 'answered' });
+    // The routing job carries the call's id: the worker process that ran it logged the failure.
+    const logged = await Promise.race(workers.map((w) => w.waitFor(new RegExp(rec.id))));
+    expect(JSON.parse(logged)).toMatchObject({
+      msg: 'routing plugin failed',
+      callId: rec.id,
+      pluginId: 'routing-workers-fixture',
+      failure: 'timeout',
+    });
   });
 
   it('one worker process stops (SIGTERM): the other serves every call, none is lost', async () => {

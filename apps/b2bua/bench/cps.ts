@@ -20,6 +20,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const appDir = path.resolve(here, '../../..');
 const scenarios = path.join(appDir, 'bench/sipp');
 const SIPP = '/usr/bin/sipp';
+/** sipp's socket buffers too: the 64 KiB default drops datagrams in bursts on a loaded machine. */
+const SIPP_BUFFER = 4 * 1024 * 1024;
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,400,600').split(',').map(Number);
 const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1100);
@@ -44,7 +46,17 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 interface Role {
   child: ChildProcess;
   ready: Promise<void>;
+  /** `call latency` log lines (SIGUSR2 summaries of the signalling role), newest last. */
+  latencies: LatencyLine[];
 }
+
+interface LatencyStat {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat>;
 
 // BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
@@ -61,6 +73,16 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   // BENCH_LOG_DIR=/some/dir: each role's JSON log goes to <dir>/<role>.log (e.g. why calls failed).
   const logFile = LOG_DIR ? fs.createWriteStream(path.join(LOG_DIR, `${role}.log`)) : undefined;
   if (logFile) child.stdout.pipe(logFile);
+  const latencies: LatencyLine[] = [];
+  let partial = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const lines = (partial + c.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('"msg":"call latency"')) continue;
+      latencies.push((JSON.parse(line) as { latency: LatencyLine }).latency);
+    }
+  });
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (c: Buffer): void => {
       if (log.includes('"msg":"ready"')) return; // keep only the start-up in memory
@@ -71,7 +93,7 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Role {
     child.stderr.on('data', (c: Buffer) => (log += c.toString()));
     child.on('exit', (code) => reject(new Error(`${role} exited ${code}: ${log.slice(-2000)}`)));
   });
-  return { child, ready };
+  return { child, ready, latencies };
 }
 
 function rssKb(pid: number | undefined): number {
@@ -87,7 +109,17 @@ interface SippRun {
 function startSippUac(target: string, args: string[], cwd: string): SippRun {
   const child = spawn(
     SIPP,
-    [target, '-sf', path.join(scenarios, 'uac.xml'), '-nostdin', '-i', '127.0.0.1', ...args],
+    [
+      target,
+      '-sf',
+      path.join(scenarios, 'uac.xml'),
+      '-nostdin',
+      '-i',
+      '127.0.0.1',
+      '-buff_size',
+      String(SIPP_BUFFER),
+      ...args,
+    ],
     {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -128,7 +160,19 @@ interface Row {
   failed: number;
   p50: number;
   p95: number;
+  b2bua: LatencyLine | undefined;
 }
+
+/** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */
+async function latencySummary(role: Role): Promise<LatencyLine | undefined> {
+  const before = role.latencies.length;
+  role.child.kill('SIGUSR2');
+  for (let i = 0; i < 50 && role.latencies.length === before; i++) await sleep(100);
+  return role.latencies[before];
+}
+
+const fmt = (s: LatencyStat | undefined): string =>
+  s && s.count > 0 ? `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)}` : '-';
 
 async function main(): Promise<void> {
   if (!fs.existsSync(SIPP)) throw new Error('sipp not found (Debian package sip-tester)');
@@ -162,6 +206,8 @@ async function main(): Promise<void> {
     SWITCHBOARD_QUEUE_PREFIX: `bench-${crypto.randomBytes(4).toString('hex')}`,
     SWITCHBOARD_AUTH_MAX_FAILURES: '10000',
     SWITCHBOARD_LOG_LEVEL: 'info',
+    // Directory lookups of the plugin chain reused for 1 s (off by default; see the README).
+    SWITCHBOARD_ROUTING_CACHE_MS: process.env.SWITCHBOARD_ROUTING_CACHE_MS ?? '1000',
   };
   const worker = startRole('worker', env);
   const signalling = startRole('signalling', env);
@@ -186,6 +232,8 @@ async function main(): Promise<void> {
       '100000',
       '-max_socket',
       '4096',
+      '-buff_size',
+      String(SIPP_BUFFER),
     ],
     {
       cwd: work,
@@ -230,6 +278,7 @@ async function main(): Promise<void> {
     work,
   ).done;
   readRtts(work);
+  await latencySummary(signalling); // warm-up samples are not reported
   if (warm.code !== 0) console.log(`warm-up calls failed (sipp exit ${warm.code})`);
   await sleep(1000);
 
@@ -266,6 +315,7 @@ async function main(): Promise<void> {
       work,
     ).done;
     const rtts = readRtts(work);
+    const b2bua = await latencySummary(signalling);
     const failed = /Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1];
     const ok = r.code === 0;
     if (!ok) {
@@ -281,6 +331,7 @@ async function main(): Promise<void> {
       failed: Number(failed ?? NaN),
       p50: percentile(rtts, 50),
       p95: percentile(rtts, 95),
+      b2bua,
     });
     console.log(
       `rate ${rate}/s: exit ${r.code}, failed ${failed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
@@ -325,10 +376,14 @@ async function main(): Promise<void> {
   hold.child.kill('SIGKILL'); // the held calls end with the B2BUA below
   await hold.done;
 
-  console.log('\n| rate (calls/s) | calls | failed | setup p50 (ms) | setup p95 (ms) | result |');
-  console.log('|---:|---:|---:|---:|---:|---|');
+  console.log(
+    '\n| rate (calls/s) | calls | failed | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | result |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows)
-    console.log(`| ${r.rate} | ${r.calls} | ${r.failed} | ${r.p50} | ${r.p95} | ${r.ok ? 'ok' : 'FAILED'} |`);
+    console.log(
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+    );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
   );

@@ -112,6 +112,17 @@ export const envSchema = z.object({
       }
       return parsed;
     }),
+  /**
+   * How long a routing worker reuses a directory lookup (extension, ring group, follow-me) for the
+   * plugin chain; 0 = always read PostgreSQL. 1000 takes most queries off the per-call path
+   * (bench:cps); an admin change then reaches routing within that time.
+   */
+  SWITCHBOARD_ROUTING_CACHE_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 or more')
+    .max(60_000, 'must be at most 60000')
+    .default(0),
   /** Time budget of one plugin's `route` call inside a worker. */
   SWITCHBOARD_PLUGIN_TIMEOUT_MS: z.coerce
     .number()

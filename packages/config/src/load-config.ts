@@ -26,6 +26,8 @@ export interface SwitchboardConfig {
     concurrency: number;
     /** What a call gets when routing fails or times out. */
     fallback: RoutingFallback;
+    /** Milliseconds a worker reuses directory lookups (0 = off). */
+    cacheMs: number;
   };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
   tls: { certFile: string; keyFile: string } | undefined;
@@ -124,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
       fallback: e.SWITCHBOARD_ROUTING_FALLBACK,
+      cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },
     tls:
       e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined

@@ -41,7 +41,15 @@ describe('loadConfig', () => {
       pluginTimeoutMs: 1000,
       concurrency: 64,
       fallback: { kind: 'unavailable' },
+      cacheMs: 0,
     });
+  });
+
+  it('takes the routing lookup cache time and bounds it', () => {
+    expect(loadConfig({ ...base, SWITCHBOARD_ROUTING_CACHE_MS: '1000' }).routing.cacheMs).toBe(1000);
+    expect(problemsOf({ ...base, SWITCHBOARD_ROUTING_CACHE_MS: '-1' })).toEqual([
+      { variable: 'SWITCHBOARD_ROUTING_CACHE_MS', message: 'must be 0 or more' },
+    ]);
   });
 
   it('parses the routing fallback and names a bad one', () => {

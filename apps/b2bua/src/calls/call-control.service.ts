@@ -19,6 +19,7 @@ import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, REDIS } from '../tokens.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import type { CallDeps } from './call-deps.js';
+import { CallLatencyRecorder } from './call-latency.js';
 import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
@@ -36,6 +37,7 @@ const IN_DIALOG = ['BYE', 'UPDATE', 'INFO'] as const;
 @Injectable()
 export class CallControlService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   readonly calls = new CallTable();
+  readonly latency = new CallLatencyRecorder();
   private deps: CallDeps | undefined;
 
   constructor(
@@ -61,7 +63,13 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
     });
   }
 
+  /** SIGUSR2: the setup latency figures since the last signal, logged as `call latency` (bench:cps). */
+  private readonly logLatency = (): void => {
+    this.logger.info({ latency: this.latency.takeSummary() }, 'call latency');
+  };
+
   onApplicationBootstrap(): void {
+    process.on('SIGUSR2', this.logLatency);
     const stack = this.stack;
     this.deps = {
       port: stack,
@@ -77,15 +85,18 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
       maxReroutes: 3,
       retryAfterSeconds: 5,
       routingFallback: this.config.routing.fallback,
+      latency: this.latency,
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
     };
   }
 
   onApplicationShutdown(): void {
+    process.off('SIGUSR2', this.logLatency);
     for (const session of this.calls.sessions()) session.terminate();
   }
 
   private async onInvite(incoming: IncomingSipRequest): Promise<void> {
+    const receivedAt = this.stack.clock.now();
     const { request, tx } = incoming;
     if (request.to.tag !== undefined) {
       this.onInDialog(incoming);
@@ -115,7 +126,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
       ended: () => table.remove(session),
     });
     table.add(session, request.from.tag ?? '');
-    session.start();
+    session.start(receivedAt);
   }
 
   private onCancel({ tx, cancelTarget }: IncomingSipRequest): void {

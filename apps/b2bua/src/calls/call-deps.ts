@@ -2,6 +2,7 @@ import type { Logger, RoutingFallback } from '@switchboard/config';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../services/routing-client.service.js';
+import type { CallLatencyRecorder } from './call-latency.js';
 import type { CallSipPort } from './call-sip-port.js';
 import type { TargetExpander } from './plan/branch-types.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
@@ -24,6 +25,8 @@ export interface CallDeps {
   readonly maxReroutes: number;
   /** Seconds in Retry-After of the 503 when routing fails or times out. */
   readonly retryAfterSeconds: number;
+  /** Setup latency samples of the B2BUA's own share (bench:cps, SIGUSR2 summary); absent: not measured. */
+  readonly latency?: CallLatencyRecorder;
   /** What a call gets when routing fails or times out (SWITCHBOARD_ROUTING_FALLBACK). */
   readonly routingFallback: RoutingFallback;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */

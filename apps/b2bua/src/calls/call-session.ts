@@ -49,6 +49,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private attempt = 0;
   private pluginId = '';
   private destination: string;
+  private receivedAt: number;
+  private firstLegSent = false;
 
   constructor(
     private readonly deps: CallDeps,
@@ -67,6 +69,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     );
     this.destination = identity.destination;
     this.startedAt = deps.port.clock.now();
+    this.receivedAt = this.startedAt;
     this.startedWall = deps.wallNow();
     if (identity.callerExtension) this.extensions.add(identity.callerExtension);
   }
@@ -79,7 +82,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
     return this.caller.tx;
   }
 
-  start(): void {
+  /** `receivedAt`: when the INVITE reached call control (clock ms), for the setup latency figures. */
+  start(receivedAt = this.startedAt): void {
+    this.receivedAt = receivedAt;
     this.soft(
       this.deps.liveCalls.started({
         id: this.id,
@@ -174,6 +179,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   // --- routing ---------------------------------------------------------------------------------
 
   private async route(): Promise<void> {
+    const routingStarted = this.deps.port.clock.now();
     const result = await routeCall(this.deps, {
       callId: this.id,
       identity: { ...this.identity, destination: this.destination },
@@ -182,6 +188,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       attempt: this.attempt,
       signal: this.routingAbort.signal,
     });
+    this.deps.latency?.record('routing', this.deps.port.clock.now() - routingStarted);
     if (this.state !== 'routing') return; // cancelled meanwhile: the late plan is discarded
     if (result.kind === 'plan') {
       this.pluginId = result.pluginId;
@@ -292,7 +299,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.legs.set(leg.callId, leg);
     this.table.legStarted(leg.callId);
     if (!destination) listener.failed(404, undefined);
-    else leg.start();
+    else {
+      leg.start();
+      if (!this.firstLegSent) {
+        this.firstLegSent = true;
+        this.deps.latency?.record('inviteInToOut', this.deps.port.clock.now() - this.receivedAt);
+      }
+    }
     return leg;
   }
 
@@ -320,6 +333,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.bridge?.hangUpBoth();
       this.end('failed', 'system', 'no ACK from caller');
     });
+    if (leg.answerReceivedAt !== undefined)
+      this.deps.latency?.record('okInToOut', this.deps.port.clock.now() - leg.answerReceivedAt);
     this.bridge = new CallBridge(
       this.deps.port,
       {

@@ -3,9 +3,12 @@ import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
   PluginFailureError,
   routeThroughChain,
+  type ExtensionInfo,
+  type FollowMeInfo,
   type PluginApi,
   type PluginRegistry,
   type RegisteredPlugin,
+  type RingGroupInfo,
 } from '@switchboard/plugin-sdk';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,6 +19,7 @@ import { ExtensionRepository } from '../repositories/extension.repository.js';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
+import { LookupCache } from './lookup-cache.js';
 import { encodeRoutingReply } from './routing-reply.js';
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
@@ -23,6 +27,11 @@ import { encodeRoutingReply } from './routing-reply.js';
 export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: Worker | undefined;
   private publisher: Redis | undefined;
+  private readonly lookups: {
+    readonly extension: LookupCache<ExtensionInfo | undefined>;
+    readonly ringGroup: LookupCache<RingGroupInfo | undefined>;
+    readonly followMe: LookupCache<FollowMeInfo | undefined>;
+  };
   /** Jobs this process finished (for metrics and the scale-out test). */
   processed = 0;
 
@@ -35,7 +44,19 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
-  ) {}
+  ) {
+    // SWITCHBOARD_ROUTING_CACHE_MS: the plugin chain's directory reads, reused for that long (0 = off).
+    const options = {
+      ttlMs: this.config.routing.cacheMs,
+      maxEntries: 10_000,
+      now: () => performance.now(),
+    };
+    this.lookups = {
+      extension: new LookupCache(options, (n) => this.extensions.findInfo(n)),
+      ringGroup: new LookupCache(options, (n) => this.directory.ringGroup(n)),
+      followMe: new LookupCache(options, (n) => this.directory.followMe(n)),
+    };
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(ROUTING_QUEUE, (job) => this.process(job), {
@@ -101,13 +122,14 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   private apiFor(entry: RegisteredPlugin): PluginApi<unknown> {
     const pluginId = entry.plugin.id;
     const log = this.logger.child({ pluginId });
+    const lookups = this.lookups;
     return {
       config: entry.config,
-      extensions: { get: (n) => this.extensions.findInfo(n) },
+      extensions: { get: (n) => lookups.extension.get(n) },
       registrations: { contacts: (key) => this.registrations.contacts(key) },
       directory: {
-        ringGroup: (n) => this.directory.ringGroup(n),
-        followMe: (ext) => this.directory.followMe(ext),
+        ringGroup: (n) => lookups.ringGroup.get(n),
+        followMe: (ext) => lookups.followMe.get(ext),
       },
       calls: { activeCount: (ext) => this.activeCalls.countFor(ext) },
       state: this.pluginState.forPlugin(pluginId),

@@ -53,6 +53,8 @@ export class CalleeLeg implements BranchHandle {
   private sentAck: OutgoingRequest | undefined;
   /** The confirmed dialog once answered. */
   dialog: Dialog | undefined;
+  /** Clock time the answering 2xx reached this leg (setup latency figures). */
+  answerReceivedAt: number | undefined;
 
   constructor(
     private readonly port: CallSipPort,
@@ -141,6 +143,7 @@ export class CalleeLeg implements BranchHandle {
   }
 
   private onResponse(res: SipResponse): void {
+    const received = this.port.clock.now();
     const status = res.status;
     let outcome;
     try {
@@ -172,6 +175,7 @@ export class CalleeLeg implements BranchHandle {
       }
       if (outcome.retransmission) return;
       if (wanted) {
+        this.answerReceivedAt = received;
         this.state = 'answered';
         this.dialog = outcome.dialog;
         this.listener.answered(res);

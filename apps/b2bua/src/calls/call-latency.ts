@@ -1,0 +1,54 @@
+/** The B2BUA's own share of call setup, measured inside the signalling process. */
+export type LatencyKind =
+  /** Authenticated INVITE handed to call control → the first outgoing INVITE sent (routing included). */
+  | 'inviteInToOut'
+  /** The routing job's round trip: enqueue → plan (or failure) back. */
+  | 'routing'
+  /** A callee's 2xx handed to its leg → our 2xx to the caller sent. */
+  | 'okInToOut';
+
+export interface LatencySummary {
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+const KINDS: readonly LatencyKind[] = ['inviteInToOut', 'routing', 'okInToOut'];
+
+/** At most this many samples per kind between two summaries (the rest are only counted). */
+const MAX_SAMPLES = 200_000;
+
+/**
+ * Latency samples (ms on the call clock) per kind, summarised and reset on demand: the signalling
+ * role logs a summary on SIGUSR2 (`call latency`), which bench:cps reads after each rate. Times
+ * start when the request reaches call control, so socket queueing before that is not included.
+ */
+export class CallLatencyRecorder {
+  private samples = new Map<LatencyKind, number[]>(KINDS.map((k) => [k, []]));
+  private counts = new Map<LatencyKind, number>(KINDS.map((k) => [k, 0]));
+
+  record(kind: LatencyKind, ms: number): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    const list = this.samples.get(kind);
+    if (list && list.length < MAX_SAMPLES) list.push(ms);
+  }
+
+  /** Percentiles since the last summary, then starts afresh. */
+  takeSummary(): Record<LatencyKind, LatencySummary> {
+    const out = {} as Record<LatencyKind, LatencySummary>;
+    for (const kind of KINDS) {
+      const sorted = (this.samples.get(kind) ?? []).sort((a, b) => a - b);
+      const at = (p: number): number =>
+        sorted.length === 0 ? NaN : round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
+      out[kind] = { count: this.counts.get(kind) ?? 0, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+    }
+    this.samples = new Map(KINDS.map((k) => [k, []]));
+    this.counts = new Map(KINDS.map((k) => [k, 0]));
+    return out;
+  }
+}
+
+function round(ms: number | undefined): number {
+  return ms === undefined ? NaN : Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { CallLatencyRecorder } from '../src/calls/call-latency.js';
+
+describe('CallLatencyRecorder', () => {
+  it('summarises percentiles per kind and resets', () => {
+    const r = new CallLatencyRecorder();
+    for (let i = 1; i <= 100; i++) r.record('inviteInToOut', i);
+    r.record('okInToOut', 0.123);
+    const s = r.takeSummary();
+    expect(s.inviteInToOut).toEqual({ count: 100, p50: 51, p95: 96, p99: 100 });
+    expect(s.okInToOut).toEqual({ count: 1, p50: 0.12, p95: 0.12, p99: 0.12 });
+    expect(s.routing.count).toBe(0);
+    expect(s.routing.p50).toBeNaN();
+    expect(r.takeSummary().inviteInToOut.count).toBe(0);
+  });
+});

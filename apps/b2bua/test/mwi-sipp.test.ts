@@ -1,8 +1,10 @@
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MailboxChangePublisher } from '../src/mwi/mailbox-change-publisher.js';
-import { killAllSipp, startSipp } from './support/calls-harness.js';
-import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
+import {
+  MESSAGE_WAITING_NOTIFIER,
+  type MessageWaitingNotifier,
+} from '../src/voicemail/message-waiting-notifier.js';
+import { killAllSipp, startCalls, startSipp, type CallsHarness } from './support/calls-harness.js';
 
 /** Polls `probe` until it returns true; fails with `what` after the deadline (CI machines are loaded). */
 async function waitFor(what: string, probe: () => Promise<boolean>, deadlineMs = 10_000): Promise<void> {
@@ -15,11 +17,12 @@ async function waitFor(what: string, probe: () => Promise<boolean>, deadlineMs =
 }
 
 describe('message-waiting with sipp (RFC 3842): subscribe, NOTIFY no, message stored, NOTIFY yes 1/0', () => {
-  let h: SignallingHarness;
+  let h: CallsHarness;
 
   beforeAll(async () => {
-    // sipp answers only the first challenge and only knows MD5 (both are still offered).
-    h = await startSignalling({ SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256' });
+    // The signalling role and a worker role in this process; sipp answers only MD5 challenges (startCalls
+    // offers MD5 first).
+    h = await startCalls();
     await h.addExtension('201', 'pw-201');
     const ext = await h.prisma.extension.findUniqueOrThrow({ where: { number: '201' } });
     await h.prisma.voicemailBox.create({ data: { extensionId: ext.id } });
@@ -52,7 +55,8 @@ describe('message-waiting with sipp (RFC 3842): subscribe, NOTIFY no, message st
     expect(stored.destination.port).toBe(sipp.port);
     expect(stored.expiresAt - Date.now()).toBeGreaterThan(590_000);
 
-    // What the voicemail worker does after storing the row (it runs in the worker role, without SIP).
+    // What the voicemail worker does after storing the row: the worker role's notifier (no SIP stack there)
+    // hands the change to the signalling role through Redis.
     const box = await h.prisma.voicemailBox.findFirstOrThrow({ where: { extension: { number: '201' } } });
     await h.prisma.voicemailMessage.create({
       data: {
@@ -63,7 +67,7 @@ describe('message-waiting with sipp (RFC 3842): subscribe, NOTIFY no, message st
         idempotencyKey: 'mwi-1',
       },
     });
-    await new MailboxChangePublisher(h.redis, h.domain).mailboxChanged('201');
+    await h.worker.get<MessageWaitingNotifier>(MESSAGE_WAITING_NOTIFIER).mailboxChanged('201');
 
     const result = await sipp.done;
     expect(result.code, result.output).toBe(0);

@@ -5,6 +5,7 @@ import { DigestClient } from '@switchboard/dialog';
 import { redisKeys } from '@switchboard/live-state';
 import { parseMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MailboxChangePublisher } from '../src/mwi/mailbox-change-publisher.js';
 import { MwiNotifierService } from '../src/mwi/mwi-notifier.service.js';
 import {
   MESSAGE_WAITING_NOTIFIER,
@@ -51,7 +52,7 @@ class Phone {
     private readonly h: SignallingHarness,
     private readonly password: string,
   ) {
-    this.socket.on('message', (data) => {
+    this.socket.on('message', (data, from) => {
       let m;
       try {
         m = parseMessage(data);
@@ -61,7 +62,7 @@ class Phone {
       if (m.kind === 'response') this.responses.push(m);
       else if (m.method === 'NOTIFY') {
         this.notifies.push(m);
-        this.answer(m, this.notifyStatus);
+        this.answer(m, this.notifyStatus, from.port);
       }
     });
   }
@@ -77,14 +78,27 @@ class Phone {
     this.socket.close();
   }
 
-  private answer(req: SipRequest, status: number): void {
+  /** Answers a NOTIFY where it came from (any signalling process of the deployment may send it). */
+  private answer(req: SipRequest, status: number, port: number): void {
     const copy = ['Via', 'From', 'To', 'Call-ID', 'CSeq'].map((n) => `${n}: ${req.getHeaders(n).join(', ')}`);
     const text = `SIP/2.0 ${status} X\r\n${copy.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`;
-    this.socket.send(Buffer.from(text, 'latin1'), req.topVia.rport ?? this.h.port, '127.0.0.1');
+    this.socket.send(Buffer.from(text, 'latin1'), port, '127.0.0.1');
   }
 
-  private send(text: string): void {
-    this.socket.send(Buffer.from(text, 'latin1'), this.h.port, '127.0.0.1');
+  /** Where requests go: the first signalling process unless a test points the phone at another. */
+  serverPort = 0;
+
+  send(text: string): void {
+    this.socket.send(Buffer.from(text, 'latin1'), this.serverPort || this.h.port, '127.0.0.1');
+  }
+
+  /** Sends raw bytes and waits for the final response with this Call-ID. */
+  async sendRaw(text: string, callId: string): Promise<SipResponse> {
+    const mark = this.responses.length;
+    this.send(text);
+    return waitFor(`a response to ${callId}`, () =>
+      this.responses.slice(mark).find((r) => r.callId === callId && r.status >= 200),
+    );
   }
 
   /** The final response to the request just sent (earlier answers with the same CSeq are skipped). */
@@ -275,6 +289,65 @@ describe('MWI SUBSCRIBE / NOTIFY over UDP (RFC 3842, RFC 6665)', () => {
     await waitFor('the subscription to go', async () =>
       (await h.redis.hlen(redisKeys.mwiSubscriptions(account()))) === 0 ? true : undefined,
     );
+  });
+
+  it('two signalling processes share the subscription: refresh on one, change NOTIFYed by either, one CSeq line', async () => {
+    const h2 = await startSignalling(
+      { SWITCHBOARD_MWI_MIN_EXPIRES: '2', SWITCHBOARD_MWI_UNSOLICITED: 'true' },
+      h,
+    );
+    try {
+      const p = await phone();
+      const ok = await p.subscribe({ expires: 600, callId: 'mwi-two@127.0.0.1' });
+      expect(ok.status).toBe(200);
+      await p.notifyCount(1);
+      p.serverPort = h2.port;
+      const refresh = await p.subscribe({
+        expires: 900,
+        callId: 'mwi-two@127.0.0.1',
+        toTag: ok.to.tag ?? '',
+        cseq: 10,
+      });
+      expect(refresh.status).toBe(200);
+      expect((await p.notifyCount(2)).getHeader('Subscription-State')).toBe('active;expires=900');
+      await addMessage(false);
+      await new MailboxChangePublisher(h.redis, h.domain).mailboxChanged('201');
+      const n3 = await p.notifyCount(3);
+      expect(n3.bodyText).toContain('Voice-Message: 1/0 (0/0)');
+      expect(p.notifies.map((n) => n.cseq.seq)).toEqual([1, 2, 3]);
+      expect(new Set(p.notifies.map((n) => n.from.tag)).size).toBe(1);
+    } finally {
+      await h2.close();
+    }
+  });
+
+  it('malformed SUBSCRIBE headers get 400 naming the header, and the stack keeps serving', async () => {
+    const p = await phone();
+    const raw = (callId: string, extra: string): string =>
+      [
+        `SUBSCRIBE sip:201@${h.domain} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${p.port};branch=z9hG4bK${crypto.randomBytes(6).toString('hex')};rport`,
+        'Max-Forwards: 70',
+        `From: <sip:201@${h.domain}>;tag=bad1`,
+        `To: <sip:201@${h.domain}>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 SUBSCRIBE',
+        `Contact: <sip:201@127.0.0.1:${p.port}>`,
+        extra,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n');
+    const expires = await p.sendRaw(
+      raw('bad-expires@x', 'Event: message-summary\r\nExpires: soon'),
+      'bad-expires@x',
+    );
+    expect(expires.status).toBe(400);
+    expect(expires.reason).toMatch(/Expires/);
+    const event = await p.sendRaw(raw('bad-event@x', 'Event: ;id=1\r\nExpires: 600'), 'bad-event@x');
+    expect(event.status).toBe(400);
+    expect(event.reason).toMatch(/Event/);
+    expect((await p.subscribe({ expires: 600 })).status).toBe(200);
   });
 
   it('unsolicited NOTIFY to each registered contact of a mailbox nobody subscribed to', async () => {

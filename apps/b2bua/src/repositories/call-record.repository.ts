@@ -9,24 +9,39 @@ export class CallRecordRepository {
 
   /** Idempotent: a job retried after a crash writes the same row again, not a second one. */
   async save(record: CallRecordJob): Promise<void> {
-    const data = {
-      callerNumber: record.callerNumber,
-      callerName: record.callerName ?? null,
-      calleeNumber: record.calleeNumber,
-      answeredBy: record.answeredBy ?? null,
-      startedAt: new Date(record.startedAt),
-      ringingAt: record.ringingAt ? new Date(record.ringingAt) : null,
-      answeredAt: record.answeredAt ? new Date(record.answeredAt) : null,
-      endedAt: new Date(record.endedAt),
-      disposition: record.disposition,
-      hangupCause: record.hangupCause ?? null,
-      hangupSide: record.hangupSide ?? null,
-      legs: record.legs,
-    };
+    const data = rowOf(record);
     await this.prisma.callRecord.upsert({
       where: { id: record.id },
       create: { id: record.id, ...data },
       update: data,
     });
   }
+
+  /**
+   * Several records in one INSERT; idempotent too (a record is final, so a row already stored by
+   * an earlier attempt is kept as it is: ON CONFLICT DO NOTHING).
+   */
+  async saveMany(records: readonly CallRecordJob[]): Promise<void> {
+    await this.prisma.callRecord.createMany({
+      data: records.map((r) => ({ id: r.id, ...rowOf(r) })),
+      skipDuplicates: true,
+    });
+  }
+}
+
+function rowOf(record: CallRecordJob) {
+  return {
+    callerNumber: record.callerNumber,
+    callerName: record.callerName ?? null,
+    calleeNumber: record.calleeNumber,
+    answeredBy: record.answeredBy ?? null,
+    startedAt: new Date(record.startedAt),
+    ringingAt: record.ringingAt ? new Date(record.ringingAt) : null,
+    answeredAt: record.answeredAt ? new Date(record.answeredAt) : null,
+    endedAt: new Date(record.endedAt),
+    disposition: record.disposition,
+    hangupCause: record.hangupCause ?? null,
+    hangupSide: record.hangupSide ?? null,
+    legs: record.legs,
+  };
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
       data: {
         pluginId: 'extensions',
         enabled: true,
-        config: { ringSeconds: 10, onNoAnswer: 'reject', onBusy: 'reject' },
+        config: { ringSeconds: 10, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
       },
     });
   });

@@ -17,7 +17,7 @@ beforeAll(async () => {
       data: {
         pluginId: 'extensions',
         enabled: true,
-        config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject' },
+        config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
       },
     });
   });

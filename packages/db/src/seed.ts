@@ -16,7 +16,7 @@ export const DEFAULT_PLUGIN_CONFIGS: readonly DefaultPluginConfig[] = [
   {
     pluginId: 'extensions',
     enabled: true,
-    config: { ringSeconds: 30, onNoAnswer: 'voicemail', onBusy: 'voicemail' },
+    config: { ringSeconds: 30, onNoAnswer: 'voicemail', onBusy: 'voicemail', onDecline: 'voicemail' },
   },
   {
     // Ring groups themselves are rows of their own; this is how the plugin treats them.

@@ -10,11 +10,17 @@ export const configSchema = z.strictObject({
   onNoAnswer: afterFailure.default('voicemail'),
   /** Busy (at its concurrent-call limit, or a phone answered 486): the mailbox, or 486 to the caller. */
   onBusy: afterFailure.default('voicemail'),
+  /**
+   * Every phone declined (603, or a 6xx that ends the search per RFC 3261 §16.7): the mailbox, as the
+   * callee chose not to talk now, or the decline relayed to the caller.
+   */
+  onDecline: afterFailure.default('voicemail'),
 });
 
 /**
  * Dials every registered contact of the dialled extension in parallel (the B2BUA forks to each
- * binding), then voicemail if the extension has a mailbox, otherwise 480 or 486 (RFC 3261 §21.4).
+ * binding), then voicemail if the extension has a mailbox (no answer, busy, declined), otherwise 480,
+ * 486 or the phone's decline (RFC 3261 §21.4, §21.6).
  * Destinations that are not an extension pass to the next plugin.
  */
 export default definePlugin({
@@ -52,6 +58,7 @@ export default definePlugin({
           onFailure: {
             ...(toMailbox && api.config.onNoAnswer === 'voicemail' ? { 'no-answer': toMailbox } : {}),
             ...(toMailbox && api.config.onBusy === 'voicemail' ? { busy: toMailbox } : {}),
+            ...(toMailbox && api.config.onDecline === 'voicemail' ? { declined: toMailbox } : {}),
           },
         },
       ],

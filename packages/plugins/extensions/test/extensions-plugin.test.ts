@@ -34,6 +34,7 @@ describe('extensions plugin', () => {
         onFailure: {
           'no-answer': { type: 'voicemail', mailbox: '201' },
           busy: { type: 'voicemail', mailbox: '201' },
+          declined: { type: 'voicemail', mailbox: '201' },
         },
       },
     ]);
@@ -41,6 +42,17 @@ describe('extensions plugin', () => {
       result: { kind: 'voicemail', mailbox: '201' },
       elapsedSeconds: 20,
     });
+  });
+
+  it('a decline goes to the mailbox by default, or back to the caller with onDecline reject', async () => {
+    expect(simulatePlan(await planFor('201'), { '201': 'decline' }).result).toEqual({
+      kind: 'voicemail',
+      mailbox: '201',
+    });
+    const relayed = await planFor('201', world(), { onDecline: 'reject' });
+    expect(relayed.steps[0]).toMatchObject({ onFailure: { 'no-answer': {}, busy: {} } });
+    expect(relayed.steps[0]).not.toHaveProperty('onFailure.declined');
+    expect(simulatePlan(relayed, { '201': 'decline' }).result).toMatchObject({ kind: 'reject', status: 603 });
   });
 
   it('without a mailbox: 480 after no answer, 486 when busy', async () => {

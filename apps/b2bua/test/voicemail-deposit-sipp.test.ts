@@ -276,6 +276,31 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
     expect(Math.abs(wavDurationMs(wav) - 1500)).toBeLessThanOrEqual(500);
   });
 
+  it('a re-INVITE (hold) during the recording gets 200 with a=recvonly; the message is still recorded', async () => {
+    const script = new RtpScript().digit('#').pause(1500).tone(3000).digit('#').pause(2000);
+    const run = await runVoicemailCaller({
+      scenario: 'voicemail-uac-reinvite.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller,
+      dialled: '8301',
+      script,
+    });
+    expect(run.code, run.output).toBe(0);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ disposition: 'voicemail', hangupCause: 'voicemail: dtmf' });
+    const row = await vi.waitFor(
+      async () => {
+        const r = await h.prisma.voicemailMessage.findFirst({ where: { callId: record.id } });
+        if (!r) throw new Error('no message row yet');
+        return r;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    const wav = readWav(fs.readFileSync(path.join(dataDir, row.wavPath)));
+    expect(Math.abs(wavDurationMs(wav) - 3000)).toBeLessThanOrEqual(500);
+  });
+
   it('a recording under 1 s is discarded: no file, no row', async () => {
     const script = new RtpScript().digit('#').pause(1500).tone(400).digit('#').pause(2000);
     const run = await runVoicemailCaller({

@@ -166,7 +166,7 @@ describe('voicemail SDP offer/answer (RFC 3264)', () => {
       telephoneEventPayloadType: 96,
       remote: { address: '192.0.2.5', port: 4000 },
     });
-    const answer = parseSdp(answerOffer(reading, { address: '198.51.100.1', port: 20_000 }));
+    const answer = parseSdp(answerOffer(reading, { address: '198.51.100.1', port: 20_000 }).toString());
     expect(answer.connection?.address).toBe('198.51.100.1');
     expect(answer.media).toHaveLength(2);
     expect(answer.media[0]?.port).toBe(20_000);
@@ -177,6 +177,23 @@ describe('voicemail SDP offer/answer (RFC 3264)', () => {
     expect(answer.media[1]?.port).toBe(0);
   });
 
+  it('a re-offer (hold) keeps our o= session id, bumps its version and answers recvonly', () => {
+    const first = readOffer(OFFER);
+    if (!first.ok) throw new Error(first.reason);
+    const local = { address: '198.51.100.1', port: 20_000 };
+    const ours = answerOffer(first, local);
+    const again = readOffer(OFFER);
+    if (!again.ok) throw new Error(again.reason);
+    expect(answerOffer(again, local, ours).origin.sessionVersion).toBe(ours.origin.sessionVersion);
+    const hold = readOffer(OFFER.replace('a=fmtp:96 0-15', 'a=fmtp:96 0-15\r\na=sendonly'));
+    if (!hold.ok) throw new Error(hold.reason);
+    const held = answerOffer(hold, local, ours);
+    expect(held.origin.sessionId).toBe(ours.origin.sessionId);
+    expect(held.origin.sessionVersion).toBe(ours.origin.sessionVersion + 1n);
+    expect(held.media[0]?.effectiveDirection(held)).toBe('recvonly');
+    expect(held.media[0]?.port).toBe(20_000);
+  });
+
   it('488 without PCMU/PCMA, 400 for unreadable SDP', () => {
     const g722 = OFFER.replace('RTP/AVP 8 0 96', 'RTP/AVP 9').replace(/a=rtpmap:[80] .*\r\n/g, '');
     expect(readOffer(g722)).toMatchObject({ ok: false, status: 488 });
@@ -185,7 +202,7 @@ describe('voicemail SDP offer/answer (RFC 3264)', () => {
   });
 
   it('late offer: PCMU + telephone-event 101 offered; the answer from the ACK is read', () => {
-    const offer = parseSdp(localOffer({ address: '198.51.100.1', port: 20_002 }));
+    const offer = parseSdp(localOffer({ address: '198.51.100.1', port: 20_002 }).toString());
     expect(offer.media[0]?.port).toBe(20_002);
     expect(offer.media[0]?.codecs.map((c) => c.payloadType)).toEqual([0, 101]);
     const answer = OFFER.replace('RTP/AVP 8 0 96', 'RTP/AVP 0').split('m=video')[0] ?? '';

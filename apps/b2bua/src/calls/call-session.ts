@@ -155,6 +155,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local?.ack(ack);
       return;
     }
+    if (side === 'caller') this.local?.ack(ack); // the ACK of a re-INVITE the voicemail answered
     this.bridge?.handleAck(side, ack);
   }
 

@@ -6,7 +6,7 @@ import {
   type OutgoingRequest,
 } from '@switchboard/dialog';
 import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
-import type { ServerTransaction } from '@switchboard/transactions';
+import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
 import type { LocalCallContext } from './local-call.js';
 
 export interface LocalUaHooks {
@@ -14,6 +14,8 @@ export interface LocalUaHooks {
   byeFromCaller(): void;
   /** No ACK for our 2xx within 64·T1 (RFC 3261 §13.3.1.4): the call must end. */
   noAck(): void;
+  /** A re-INVITE's SDP offer: our answer, or undefined to refuse it with 488. */
+  reoffer?(body: Buffer): string | undefined;
   /** A DTMF key reported by SIP INFO (application/dtmf-relay), for phones that do not send RFC 4733. */
   infoDigit?(digit: string): void;
 }
@@ -25,6 +27,7 @@ export interface LocalUaHooks {
 export class LocalUaLeg {
   private dialog: Dialog | undefined;
   private closed = false;
+  private reinvite: { seq: number; retransmitter: Uas2xxRetransmitter<SipMessage> } | undefined;
 
   constructor(
     private readonly ctx: LocalCallContext,
@@ -60,9 +63,10 @@ export class LocalUaLeg {
       tx.respond(createResponse(request, check.status, { reason: check.reason }));
       return;
     }
+    if (request.method === 'INVITE' && this.answerReinvite(request, tx, inbound)) return;
     const status = this.statusFor(request);
     if (status === 488) {
-      // The voicemail keeps its media as negotiated: a new offer (hold, codec change) is refused.
+      // An offer that drops our codec, an offerless re-INVITE or an UPDATE with SDP is refused.
       tx.respond(
         createResponse(request, 488, {
           reason: 'Not Acceptable Here',
@@ -80,6 +84,41 @@ export class LocalUaLeg {
       const digit = /Signal\s*=\s*([0-9*#A-D])/i.exec(request.body.toString('utf8'))?.[1];
       if (digit) this.hooks.infoDigit?.(digit);
     }
+  }
+
+  /** The ACK of our 2xx to a re-INVITE ends its retransmissions. */
+  reinviteAcked(ack: SipRequest): void {
+    if (this.reinvite && ack.cseq.seq === this.reinvite.seq) {
+      this.reinvite.retransmitter.ack();
+      this.reinvite = undefined;
+      this.dialog?.receiveRequest(incomingRequestFromSip(ack));
+    }
+  }
+
+  /** 200 with our answer, retransmitted until the ACK (RFC 3261 §13.3.1.4); false when refused. */
+  private answerReinvite(
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    inbound: ReturnType<typeof incomingRequestFromSip>,
+  ): boolean {
+    const sdp = this.hooks.reoffer?.(request.body);
+    if (sdp === undefined || !this.dialog) return false;
+    const ok = createResponse(request, 200, {
+      headers: [
+        ['Contact', `<${this.ctx.port.localUri(this.ctx.caller.destination.protocol)}>`],
+        ['Allow', this.ctx.allow],
+        ['Content-Type', 'application/sdp'],
+      ],
+      body: Buffer.from(sdp),
+    });
+    this.dialog.responseSent(inbound, 200);
+    this.reinvite?.retransmitter.ack();
+    const retransmitter = new Uas2xxRetransmitter(tx, ok, this.ctx.port.clock, () => {
+      this.reinvite = undefined;
+    });
+    this.reinvite = { seq: request.cseq.seq, retransmitter };
+    retransmitter.start();
+    return true;
   }
 
   /** Our BYE (the voicemail hangs up). */

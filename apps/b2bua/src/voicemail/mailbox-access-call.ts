@@ -40,6 +40,7 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
     this.leg = new LocalUaLeg(ctx, {
       byeFromCaller: () => this.callerLeft(),
       noAck: () => this.lostCaller('no ACK'),
+      reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.onDigit(d),
     });
     this.answerer = new MediaAnswerer(ctx, vm, this.leg);
@@ -51,6 +52,10 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
 
   ack(ack: SipRequest): void {
     if (this.over || !this.media) return;
+    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
+      this.leg.reinviteAcked(ack);
+      return;
+    }
     const verdict = this.answerer.acked(ack, this.media);
     if (verdict === 'fail') {
       this.finish('failed', 'callee', 'voicemail access: unusable SDP answer in ACK');

@@ -1,3 +1,4 @@
+import type { SessionDescription } from '@switchboard/sdp';
 import type { SipRequest } from '@switchboard/sip';
 import type { LocalCallContext } from './local-call.js';
 import type { LocalUaLeg } from './local-ua-leg.js';
@@ -27,6 +28,8 @@ export type Reading =
 export class MediaAnswerer {
   private lateOffer = false;
   private acknowledged = false;
+  /** Our last SDP in the dialog (answer or late offer). */
+  private ours: SessionDescription | undefined;
 
   constructor(
     private readonly ctx: LocalCallContext,
@@ -44,7 +47,25 @@ export class MediaAnswerer {
   answer(reading: Extract<Reading, { ok: true }>, media: VoicemailMedia): void {
     const local = { address: this.vm.publicAddress, port: media.port };
     this.lateOffer = reading.offer === undefined;
-    this.leg.answer(reading.offer ? answerOffer(reading.offer, local) : localOffer(local));
+    this.ours = reading.offer ? answerOffer(reading.offer, local) : localOffer(local);
+    this.leg.answer(this.ours.toString());
+  }
+
+  /**
+   * A re-INVITE's offer (hold, resume, a new address): answered with the same codec on the same
+   * port, our o= version bumped only if the answer changed. Undefined (→ 488) when the offer drops
+   * the codec in use or has no SDP (an offerless re-INVITE is not supported).
+   */
+  reoffer(body: Buffer, media: VoicemailMedia): string | undefined {
+    if (body.length === 0 || !this.ours) return undefined;
+    const reading = readOffer(body);
+    if (!reading.ok || reading.media.law !== media.law || reading.media.payloadType !== media.payloadType)
+      return undefined;
+    const remote = reading.media.remote;
+    // c=0.0.0.0 is the legacy hold (RFC 3264 §8.4): keep sending where the caller's RTP comes from.
+    if (remote && remote.address !== '0.0.0.0') media.setRemote(remote);
+    this.ours = answerOffer(reading, { address: this.vm.publicAddress, port: media.port }, this.ours);
+    return this.ours.toString();
   }
 
   /** 'start' once for the ACK of our 2xx; 'fail' when a late-offer answer is missing or unusable. */

@@ -89,28 +89,33 @@ export function readOffer(body: Buffer | string): OfferReading {
  * Our answer (RFC 3264 §6): the one chosen codec plus telephone-event on the first audio stream;
  * every other m-line is rejected with port 0.
  */
-export function answerOffer(reading: Extract<OfferReading, { ok: true }>, local: LocalMediaAddress): string {
+export function answerOffer(
+  reading: Extract<OfferReading, { ok: true }>,
+  local: LocalMediaAddress,
+  /** Our last SDP in the dialog: its o= line is kept, the version bumped on change (RFC 3264 §8). */
+  previous?: SessionDescription,
+): SessionDescription {
   const codec = G711.find((k) => lawOf(k.encodingName) === reading.media.law) ?? G711[0];
   const capability = audioCapability(codec ? [{ encodingName: codec.encodingName, clockRate: 8000 }] : []);
   const { answer } = createAnswer(reading.offer, {
     capabilities: [capability],
     connection: { address: local.address },
-    origin: origin(local.address),
+    ...(previous ? { previous } : { origin: origin(local.address) }),
     port: (index) => (index === reading.audioIndex ? local.port : 0),
   });
-  return answer.toString();
+  return answer;
 }
 
 /**
  * Our offer in the 200 when the INVITE came without SDP (RFC 3261 §13.2.1 late offer): PCMU and
  * telephone-event 101 only, because the RTP session's payload types are fixed when it opens.
  */
-export function localOffer(local: LocalMediaAddress): string {
+export function localOffer(local: LocalMediaAddress): SessionDescription {
   return createOffer({
     origin: origin(local.address),
     connection: { address: local.address },
     streams: [{ capability: audioCapability(G711.slice(0, 1)), port: local.port }],
-  }).toString();
+  });
 }
 
 /** Reads the caller's answer (in the ACK) to our late offer: the G.711 codec it kept. */

@@ -48,6 +48,7 @@ export class VoicemailDepositCall implements LocalCall {
         this.stop('hangup');
       },
       noAck: () => this.stop('no-ack'),
+      reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.recorder?.digit(d),
     });
     this.answerer = new MediaAnswerer(ctx, vm, this.leg);
@@ -64,6 +65,10 @@ export class VoicemailDepositCall implements LocalCall {
 
   ack(ack: SipRequest): void {
     if (this.over || !this.media) return;
+    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
+      this.leg.reinviteAcked(ack);
+      return;
+    }
     const verdict = this.answerer.acked(ack, this.media);
     if (verdict === 'start') this.startRecorder();
     else if (verdict === 'fail')

@@ -45,6 +45,14 @@ export class VoicemailMedia {
     return this.session.ports.rtp;
   }
 
+  get law(): AgreedMedia['law'] {
+    return this.media.law;
+  }
+
+  get payloadType(): number {
+    return this.media.payloadType;
+  }
+
   /** The address of the peer's answer (late offer), before symmetric RTP latches. */
   setRemote(remote: { address: string; port: number }): void {
     if (remote.port > 0) this.session.setRemote(remote);

@@ -234,6 +234,9 @@ async function main(): Promise<void> {
       '4096',
       '-buff_size',
       String(SIPP_BUFFER),
+      '-trace_err',
+      '-error_file',
+      path.join(work, 'uas-errors.log'),
     ],
     {
       cwd: work,
@@ -297,8 +300,9 @@ async function main(): Promise<void> {
         String(rate),
         '-m',
         String(calls),
+        // Enough concurrent calls that sipp never throttles the rate while setup is slow.
         '-l',
-        String(rate * 4),
+        String(rate * 12),
         '-d',
         '500',
         '-timeout',
@@ -391,6 +395,9 @@ async function main(): Promise<void> {
     `memory: idle RSS ${(idle / 1024).toFixed(1)} MiB, ${concurrent} concurrent calls RSS ${(loaded / 1024).toFixed(1)} MiB → ${perCallKb.toFixed(1)} KiB per concurrent call`,
   );
 
+  const uasErrors = path.join(work, 'uas-errors.log');
+  if (fs.existsSync(uasErrors) && fs.statSync(uasErrors).size > 0)
+    console.log(`callee (sipp UAS) errors:\n${fs.readFileSync(uasErrors, 'utf8').slice(0, 3000)}`);
   uas.kill('SIGKILL');
   signalling.child.kill('SIGTERM');
   worker.child.kill('SIGTERM');

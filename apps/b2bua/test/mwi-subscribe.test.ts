@@ -38,6 +38,7 @@ interface SubscribeSpec {
   toTag?: string;
   cseq?: number;
   accept?: string;
+  recordRoute?: string;
 }
 
 /** A phone on a UDP socket: SUBSCRIBE with digest, answers NOTIFYs with `notifyStatus`, records them. */
@@ -126,6 +127,7 @@ class Phone {
         `Contact: <sip:${user}@127.0.0.1:${this.port}>`,
         `Event: ${spec.event ?? 'message-summary'}`,
         ...(spec.accept ? [`Accept: ${spec.accept}`] : []),
+        ...(spec.recordRoute ? [`Record-Route: ${spec.recordRoute}`] : []),
         ...(spec.expires === undefined ? [] : [`Expires: ${spec.expires}`]),
         ...auth,
         'Content-Length: 0',
@@ -318,6 +320,37 @@ describe('MWI SUBSCRIBE / NOTIFY over UDP (RFC 3842, RFC 6665)', () => {
       expect(new Set(p.notifies.map((n) => n.from.tag)).size).toBe(1);
     } finally {
       await h2.close();
+    }
+  });
+
+  it('with a Record-Route, NOTIFYs go to the first route with Route headers (RFC 3261 §12.2.1.1)', async () => {
+    const proxy = dgram.createSocket('udp4');
+    proxy.bind(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    const seen: SipRequest[] = [];
+    proxy.on('message', (data, from) => {
+      const m = parseMessage(data);
+      if (m.kind !== 'request') return;
+      seen.push(m);
+      // Answer for the phone, so that the NOTIFY transaction ends well (a proxy would relay it).
+      const copy = ['Via', 'From', 'To', 'Call-ID', 'CSeq'].map((n) => `${n}: ${m.getHeaders(n).join(', ')}`);
+      proxy.send(
+        `SIP/2.0 200 OK\r\n${copy.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
+        from.port,
+        from.address,
+      );
+    });
+    try {
+      const p = await phone();
+      const route = `<sip:127.0.0.1:${proxy.address().port};lr>`;
+      expect((await p.subscribe({ expires: 600, recordRoute: route })).status).toBe(200);
+      const notify = await waitFor('the NOTIFY at the proxy', () => seen[0]);
+      expect(notify.method).toBe('NOTIFY');
+      expect(notify.getHeaders('Route')).toEqual([route]);
+      expect(notify.requestUri).toBe(`sip:201@127.0.0.1:${p.port}`);
+      expect(p.notifies).toEqual([]);
+    } finally {
+      proxy.close();
     }
   });
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { routeUri } from '@switchboard/dialog';
 import { parseUri, type SipRequest } from '@switchboard/sip';
 import type { Clock, ResolvedTarget } from '@switchboard/transactions';
 import { bindingDestination, uriDestination } from '../calls/legs/leg-destination.js';
@@ -149,7 +150,7 @@ export class MwiNotifierService implements MessageWaitingNotifier, OnApplication
   private async targetOf(sub: MwiSubscription): Promise<ResolvedTarget | undefined> {
     const first = sub.routeSet[0];
     if (first === undefined) return sub.destination;
-    const uri = first.replace(/^[^<]*<([^>]*)>.*$/, '$1');
+    const uri = routeUri(first);
     const direct = uriDestination(uri);
     if (direct) return direct;
     try {

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -38,16 +38,21 @@ describe('createMigration (offline `migration:new`)', () => {
     expect(result.sql).toBe('');
   });
 
-  it('regenerates the committed first migration byte for byte from an empty folder', async () => {
-    const [init] = await readMigrations(defaultMigrationsDir());
+  it('regenerates the committed last migration byte for byte from the migrations before it', async () => {
+    const committed = await readMigrations(defaultMigrationsDir());
+    const last = committed.at(-1)!;
     const dir = path.join(await tempDir(), 'migrations');
+    for (const m of committed.slice(0, -1)) {
+      await mkdir(path.join(dir, m.name), { recursive: true });
+      await writeFile(path.join(dir, m.name, 'migration.sql'), m.script);
+    }
     const result = await createMigration({
       databaseUrl: serverUrl,
       schemaPath: defaultSchemaPath(),
       migrationsDir: dir,
-      name: 'init',
+      name: last.name.replace(/^\d{14}_/, ''),
     });
-    expect(result.sql).toBe(init?.script);
+    expect(result.sql).toBe(last.script);
     expect(await readFile(path.join(dir, 'migration_lock.toml'), 'utf8')).toBe(MIGRATION_LOCK_CONTENT);
   });
 

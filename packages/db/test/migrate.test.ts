@@ -158,6 +158,7 @@ describe('migrate', () => {
     const url = newDatabase();
     const dir = await scratchMigrations();
     await migrate(url, { migrationsDir: dir });
+    const applied = (await readMigrations(dir)).map((m) => m.name);
     const [first] = await readMigrations(dir);
     const file = path.join(dir, first!.name, 'migration.sql');
     await writeFile(file, `${await readFile(file, 'utf8')}\nCREATE TABLE sneaky (id int);\n`);
@@ -168,7 +169,7 @@ describe('migrate', () => {
     expect((error as MigrationChecksumMismatchError).migrationNames).toEqual([first!.name]);
     expect((error as Error).message).toMatch(/has changed/);
     // The pending migration after it was not applied either.
-    expect((await rowsOf(url)).map((r) => r.migration_name)).toEqual([first!.name]);
+    expect((await rowsOf(url)).map((r) => r.migration_name)).toEqual(applied);
   });
 
   it('accepts an applied migration whose line endings were converted to CRLF', async () => {

@@ -142,16 +142,6 @@ describe('RingGroup', () => {
     expect(loaded.fallbackKind).toBe('voicemail');
     expect(loaded.members.map((m) => m.extension.number)).toEqual(['2001', '2002', '2003']);
     expect(loaded.members.map((m) => m.ringSeconds)).toEqual([5, null, null]);
-
-    await prisma.ringGroup.update({
-      where: { id: group.id },
-      data: { lastAnsweredExtensionId: b.id, lastAnsweredAt: new Date() },
-    });
-    const remembered = await prisma.ringGroup.findUniqueOrThrow({
-      where: { id: group.id },
-      include: { lastAnsweredExtension: true },
-    });
-    expect(remembered.lastAnsweredExtension?.number).toBe('2002');
   });
 
   it('refuses two members at the same position or the same extension twice', async () => {
@@ -172,13 +162,12 @@ describe('RingGroup', () => {
     ).toBe('P2002');
   });
 
-  it('deleting an extension removes its memberships and clears the round-robin memory', async () => {
+  it('deleting an extension removes its memberships', async () => {
     const [a, b] = await Promise.all([newExtension('2201'), newExtension('2202')]);
     const group = await prisma.ringGroup.create({
       data: {
         number: '602',
         name: 'Ops',
-        lastAnsweredExtensionId: a.id,
         members: {
           create: [
             { extensionId: a.id, position: 0 },
@@ -192,7 +181,6 @@ describe('RingGroup', () => {
       where: { id: group.id },
       include: { members: true },
     });
-    expect(after.lastAnsweredExtensionId).toBeNull();
     expect(after.members.map((m) => m.extensionId)).toEqual([b.id]);
   });
 });

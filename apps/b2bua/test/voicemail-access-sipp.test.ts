@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { readWav, wavDurationMs } from '@switchboard/media';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { authKeys } from '../src/sip/redis-nonce-count-store.js';
 import { VoicemailStorage } from '../src/voicemail/voicemail-storage.js';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
-import { runVoicemailCaller } from './fixtures/voicemail-sipp.js';
+import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
 import { type CallsHarness, killAllSipp, startCalls } from './support/calls-harness.js';
 
 /**
@@ -19,6 +20,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-vm-access-'));
 const storage = new VoicemailStorage(dataDir);
 let h: CallsHarness;
 let boxId = '';
+let redis: Redis;
 let testStart = new Date();
 vi.setConfig({ testTimeout: 80_000 });
 
@@ -27,6 +29,7 @@ beforeAll(async () => {
   h = await startCalls(
     {
       SWITCHBOARD_DATA_DIR: dataDir,
+      REDIS_URL: isolatedRedisUrl(12),
       SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
       SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 19),
     },
@@ -40,10 +43,12 @@ beforeAll(async () => {
       boxId = (await s.prisma.voicemailBox.create({ data: { extensionId: ext.id } })).id;
     },
   );
+  redis = new Redis(h.config.redisUrl);
 }, 60_000);
 
 afterAll(async () => {
   killAllSipp();
+  redis?.disconnect();
   await h?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
@@ -139,7 +144,7 @@ describe('mailbox access by feature code (sipp, RFC 4733 keys)', () => {
   });
 
   it('*98: mailbox number, three wrong PINs → goodbye and BYE; failures counted; nothing changed', async () => {
-    await h.redis.del(authKeys.failures(h.domain, '127.0.0.1', 'vm:401'));
+    await redis.del(authKeys.failures(h.domain, '127.0.0.1', 'vm:401'));
     const script = new RtpScript()
       .pause(300)
       .digits('401#')
@@ -166,7 +171,7 @@ describe('mailbox access by feature code (sipp, RFC 4733 keys)', () => {
       hangupSide: 'callee',
       hangupCause: 'voicemail access: pin-failed',
     });
-    expect(await h.redis.get(authKeys.failures(h.domain, '127.0.0.1', 'vm:401'))).toBe('3');
+    expect(await redis.get(authKeys.failures(h.domain, '127.0.0.1', 'vm:401'))).toBe('3');
     const rows = await h.prisma.voicemailMessage.findMany();
     expect(rows.map((r) => r.heard)).toEqual([false, false]);
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip } from './support/baresip.js';
 import { type CallsHarness, startCalls } from './support/calls-harness.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
+import { isolatedRedisUrl } from './fixtures/voicemail-sipp.js';
 
 /**
  * A real softphone leaves a message: baresip (aufile source: a 440 Hz tone WAV) calls 301, nobody is
@@ -22,6 +23,7 @@ beforeAll(async () => {
       // baresip 1.0 aborts on any SHA-256 challenge.
       SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5',
       SWITCHBOARD_DATA_DIR: dataDir,
+      REDIS_URL: isolatedRedisUrl(13),
       SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
       SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 19),
     },

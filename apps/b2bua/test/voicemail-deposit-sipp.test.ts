@@ -10,9 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { VoicemailWorkerService } from '../src/voicemail/voicemail-queue.services.js';
 import { VOICEMAIL_QUEUE, voicemailJobId, type VoicemailJob } from '../src/voicemail/voicemail-job.js';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
-import { runVoicemailCaller } from './fixtures/voicemail-sipp.js';
+import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
 import { type CallsHarness, killAllSipp, startCalls } from './support/calls-harness.js';
-import { requiredEnv } from './support/test-env.js';
 
 /**
  * Message deposit through the running B2BUA: sipp calls an extension whose plan ends in voicemail,
@@ -32,6 +31,7 @@ beforeAll(async () => {
     {
       SWITCHBOARD_PLUGINS: `${voicemailPlugin},@switchboard/plugin-extensions`,
       SWITCHBOARD_DATA_DIR: dataDir,
+      REDIS_URL: isolatedRedisUrl(11),
       SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
       SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
       // Short, so the silence test stays short; the other calls send audio or # before 2 s pass.
@@ -158,7 +158,7 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
     const worker = h.worker.get(VoicemailWorkerService);
     await expect(worker.process({ data: job })).resolves.toEqual({ id: message!.id, created: false });
     const queue = new Queue(VOICEMAIL_QUEUE, {
-      connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+      connection: new Redis(h.config.redisUrl, { maxRetriesPerRequest: null }),
       prefix: h.config.queuePrefix,
     });
     try {
@@ -317,7 +317,7 @@ describe('voicemail deposit (sipp caller, extensions plugin, nobody registered)'
     // The discard is decided synchronously when the call ends, before its record is published:
     // a short message never reaches the queue, so there is nothing to wait for.
     const queue = new Queue(VOICEMAIL_QUEUE, {
-      connection: new Redis(requiredEnv('REDIS_URL'), { maxRetriesPerRequest: null }),
+      connection: new Redis(h.config.redisUrl, { maxRetriesPerRequest: null }),
       prefix: h.config.queuePrefix,
     });
     try {

@@ -48,6 +48,22 @@ interface Role {
   ready: Promise<void>;
   /** `call latency` log lines (SIGUSR2 summaries of the signalling role), newest last. */
   latencies: LatencyLine[];
+  /** Calls the signalling role ended other than by BYE (cause, call start in Unix ms). */
+  abnormal: Abnormal[];
+}
+
+interface Abnormal {
+  cause: string;
+  startedAt: number;
+}
+
+/** Abnormal endings of the calls started in [from, to), as "n× cause" and a count. */
+function abnormalIn(list: readonly Abnormal[], from: number, to: number): { count: number; causes: string } {
+  const byCause = new Map<string, number>();
+  for (const a of list)
+    if (a.startedAt >= from && a.startedAt < to) byCause.set(a.cause, (byCause.get(a.cause) ?? 0) + 1);
+  const count = [...byCause.values()].reduce((x, y) => x + y, 0);
+  return { count, causes: [...byCause].map(([c, n]) => `${n}× ${c}`).join(', ') };
 }
 
 interface LatencyStat {
@@ -74,13 +90,21 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   const logFile = LOG_DIR ? fs.createWriteStream(path.join(LOG_DIR, `${role}.log`)) : undefined;
   if (logFile) child.stdout.pipe(logFile);
   const latencies: LatencyLine[] = [];
+  const abnormal: Abnormal[] = [];
   let partial = '';
   child.stdout.on('data', (c: Buffer) => {
     const lines = (partial + c.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      if (!line.includes('"msg":"call latency"')) continue;
-      latencies.push((JSON.parse(line) as { latency: LatencyLine }).latency);
+      if (line.includes('"msg":"call latency"'))
+        latencies.push((JSON.parse(line) as { latency: LatencyLine }).latency);
+      else if (line.includes('"msg":"call ended"')) {
+        // A call the B2BUA ended other than by a BYE (e.g. no ACK from the caller within 64*T1)
+        // failed on its side even when sipp counted it as successful.
+        const { cause, startedAt } = JSON.parse(line) as { cause?: string; startedAt?: number };
+        if (cause !== 'BYE' && cause !== 'shutdown')
+          abnormal.push({ cause: cause ?? '?', startedAt: startedAt ?? 0 });
+      }
     }
   });
   const ready = new Promise<void>((resolve, reject) => {
@@ -93,7 +117,7 @@ function startRole(role: string, env: NodeJS.ProcessEnv): Role {
     child.stderr.on('data', (c: Buffer) => (log += c.toString()));
     child.on('exit', (code) => reject(new Error(`${role} exited ${code}: ${log.slice(-2000)}`)));
   });
-  return { child, ready, latencies };
+  return { child, ready, latencies, abnormal };
 }
 
 function rssKb(pid: number | undefined): number {
@@ -161,6 +185,10 @@ interface Row {
   p50: number;
   p95: number;
   b2bua: LatencyLine | undefined;
+  window: { from: number; to: number };
+  /** Calls the B2BUA ended abnormally (not by BYE), and why. */
+  b2buaFailed: number;
+  b2buaCauses: string;
 }
 
 /** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */
@@ -289,6 +317,7 @@ async function main(): Promise<void> {
   let best = 0;
   for (const rate of RATES) {
     const calls = rate * SECONDS_PER_RATE;
+    const rateStarted = Date.now();
     const port = await freeUdpPort();
     const r = await startSippUac(
       target,
@@ -320,8 +349,10 @@ async function main(): Promise<void> {
     ).done;
     const rtts = readRtts(work);
     const b2bua = await latencySummary(signalling);
+    const window = { from: rateStarted, to: Date.now() };
+    const { count: b2buaFailed } = abnormalIn(signalling.abnormal, window.from, window.to);
     const failed = /Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1];
-    const ok = r.code === 0;
+    const ok = r.code === 0 && b2buaFailed === 0;
     if (!ok) {
       const errFile = path.join(work, `errors-${rate}.log`);
       const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
@@ -336,13 +367,27 @@ async function main(): Promise<void> {
       p50: percentile(rtts, 50),
       p95: percentile(rtts, 95),
       b2bua,
+      window,
+      b2buaFailed,
+      b2buaCauses: '',
     });
     console.log(
-      `rate ${rate}/s: exit ${r.code}, failed ${failed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
+      `rate ${rate}/s: exit ${r.code}, failed ${failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
     );
     await sleep(3000); // let BYEs, records and Timer K/J state drain between rates
     if (!ok) break;
   }
+
+  // A call whose ACK never came is ended by the B2BUA 64*T1 (32 s) after its 2xx: wait for those,
+  // then count every abnormal ending against the rate whose call it was.
+  await sleep(35_000);
+  for (const row of rows) {
+    const late = abnormalIn(signalling.abnormal, row.window.from, row.window.to);
+    row.b2buaFailed = late.count;
+    row.b2buaCauses = late.causes;
+    if (late.count > 0) row.ok = false;
+  }
+  best = Math.max(0, ...rows.filter((r, i) => rows.slice(0, i + 1).every((x) => x.ok)).map((r) => r.rate));
 
   // Memory per concurrent call: hold CONCURRENT calls open (long -d), compare RSS to the idle RSS.
   const idle = rssKb(signalling.child.pid);
@@ -381,12 +426,12 @@ async function main(): Promise<void> {
   await hold.done;
 
   console.log(
-    '\n| rate (calls/s) | calls | failed | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | result |',
+    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | result |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.ok ? 'ok' : 'FAILED'} |`,
     );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,

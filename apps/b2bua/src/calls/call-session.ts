@@ -420,7 +420,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.soft(this.deps.publishRecord(record));
     const legs = this.finishedLegs.flat().map((l) => `${l.target} ${l.status ?? '-'}`);
     this.deps.logger.info(
-      { call: this.id, disposition, side, cause, plugin: this.pluginId, legs },
+      { call: this.id, startedAt: this.startedWall, disposition, side, cause, plugin: this.pluginId, legs },
       'call ended',
     );
   }

@@ -55,6 +55,13 @@ describe('mid-call requests through the B2BUA (sipp)', () => {
     await expectAnsweredCall();
   });
 
+  it("late-offer re-INVITE: no SDP relayed, the callee's offer in the caller's 200, the answer in the callee's ACK", async () => {
+    const r = await run.call('201', 'call-uac-reinvite-late-offer.xml', ['call-uas-reinvite-late-offer.xml']);
+    expectPassed(r.caller);
+    r.callees.forEach(expectPassed);
+    await expectAnsweredCall();
+  });
+
   it("late offer: no SDP towards the callee, its offer in the caller's 200, the caller's answer in the callee's ACK", async () => {
     const r = await run.call('201', 'call-uac-late-offer.xml', ['call-uas-late-offer.xml']);
     expectPassed(r.caller);

@@ -35,6 +35,11 @@ const RELAYED = new Set(['INVITE', 'UPDATE', 'INFO']);
 export class CallBridge {
   private ended = false;
   private readonly retransmitters = new Set<Uas2xxRetransmitter<SipMessage>>();
+  /**
+   * Late-offer re-INVITEs (no SDP, RFC 3261 §14.1 / RFC 3264 §4): the ACK to the side that answered
+   * with its offer waits for the asking side's ACK, whose SDP answer it carries. Keyed by the asking side.
+   */
+  private readonly heldAcks = new Map<Side, { readonly to: Side; readonly ack: OutgoingRequest }>();
 
   constructor(
     private readonly port: CallSipPort,
@@ -58,6 +63,7 @@ export class CallBridge {
     if (request.method === 'BYE') {
       tx.reply(200);
       x.dialog.responseSent(inbound, 200);
+      this.releaseHeldAcks();
       this.sendBye(other(from));
       this.finish();
       this.hooks.onHangup(from);
@@ -87,9 +93,11 @@ export class CallBridge {
       x.dialog.responseSent(inbound, 491);
       return;
     }
+    const lateOffer = request.method === 'INVITE' && relay.body === undefined;
     this.port.sendRequest(sipRequestFromOutgoing(out), y.destination, {
       onResponse: (res) => {
-        if (res.kind === 'response' && res.status >= 200) this.relayResponse(from, request, tx, out, res);
+        if (res.kind === 'response' && res.status >= 200)
+          this.relayResponse(from, request, tx, out, res, lateOffer);
       },
       onTimeout: () => this.relayFailure(from, request, tx, out, 408),
       onTransportError: () => this.relayFailure(from, request, tx, out, 503),
@@ -99,6 +107,12 @@ export class CallBridge {
   /** An ACK for a 2xx we relayed (ours to the other side was sent when its 2xx arrived). */
   handleAck(from: Side, ack: SipRequest): void {
     this.sides[from].dialog.receiveRequest(incomingRequestFromSip(ack));
+    const held = this.heldAcks.get(from);
+    if (held) {
+      this.heldAcks.delete(from);
+      const answer = relayBody(bodyOf(ack));
+      this.sendAck(held.to, held.ack, answer.ok ? answer.body : undefined);
+    }
     for (const r of this.retransmitters) {
       r.ack();
       this.retransmitters.delete(r);
@@ -108,6 +122,7 @@ export class CallBridge {
   /** Ends both dialogs with BYE (the system hangs up, e.g. shutdown). */
   hangUpBoth(): void {
     if (this.ended) return;
+    this.releaseHeldAcks();
     this.sendBye('caller');
     this.sendBye('callee');
     this.finish();
@@ -119,13 +134,15 @@ export class CallBridge {
     tx: ServerTransaction<SipMessage>,
     out: OutgoingRequest,
     res: SipResponse,
+    lateOffer: boolean,
   ): void {
     const x = this.sides[from];
     const y = this.sides[other(from)];
     y.dialog.responseReceived(out, incomingResponseFromSip(res));
     if (out.method === 'INVITE' && res.status < 300) {
       const ack = y.dialog.createAck(out.cseq.seq);
-      void this.port.sendAck(sipRequestFromOutgoing(ack), y.destination).catch(() => undefined);
+      if (lateOffer) this.heldAcks.set(from, { to: other(from), ack });
+      else this.sendAck(other(from), ack, undefined);
     }
     const body =
       res.status < 300 ? relayBody(bodyOf(res)) : { ok: true as const, body: undefined, mediaCount: 0 };
@@ -184,6 +201,23 @@ export class CallBridge {
     }
   }
 
+  private sendAck(
+    to: Side,
+    ack: OutgoingRequest,
+    body: { readonly contentType: string; readonly content: Buffer } | undefined,
+  ): void {
+    const withBody = body ? { ...ack, body: { contentType: body.contentType, content: body.content } } : ack;
+    void this.port
+      .sendAck(sipRequestFromOutgoing(withBody), this.sides[to].destination)
+      .catch(() => undefined);
+  }
+
+  /** A 2xx is always ACKed, even when the call ends before the asking side's ACK came. */
+  private releaseHeldAcks(): void {
+    for (const held of this.heldAcks.values()) this.sendAck(held.to, held.ack, undefined);
+    this.heldAcks.clear();
+  }
+
   private sendBye(side: Side): void {
     const s = this.sides[side];
     if (s.dialog.state === 'terminated') return;
@@ -208,6 +242,7 @@ export class CallBridge {
   }
 
   private finish(): void {
+    this.releaseHeldAcks();
     this.ended = true;
     for (const r of this.retransmitters) r.ack();
     this.retransmitters.clear();

@@ -11,6 +11,7 @@ import { subscriptionId, type MwiSubscription } from './mwi-subscription.js';
 import { MwiSubscriptionStore } from './mwi-subscription.store.js';
 import { MwiNotifierService } from './mwi-notifier.service.js';
 import { decideSubscribe, type SubscribeDecision } from './subscribe-decision.js';
+import { LocalDomain } from '../sip/local-domain.js';
 
 type Reply = (status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>) => void;
 
@@ -21,7 +22,7 @@ type Reply = (status: number, reason: string, headers?: ReadonlyArray<readonly [
  */
 @Injectable()
 export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
-  private readonly hosts: Set<string>;
+  private readonly local: LocalDomain;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -31,8 +32,7 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
     @Inject(MwiSubscriptionStore) private readonly store: MwiSubscriptionStore,
     @Inject(MwiNotifierService) private readonly notifier: MwiNotifierService,
   ) {
-    const { domain, publicAddress, bindAddress } = config.sip;
-    this.hosts = new Set([domain, publicAddress, bindAddress].map(normalizeHost));
+    this.local = new LocalDomain(config);
   }
 
   onModuleInit(): void {
@@ -46,7 +46,7 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
       tx.respond(createResponse(request, status, { reason, ...(headers ? { headers: [...headers] } : {}) }));
 
     const target = request.uri;
-    if (target.kind !== 'sip' || !this.hosts.has(normalizeHost(target.host))) {
+    if (!this.local.owns(target)) {
       reply(404, 'Domain Not Served Here');
       return;
     }
@@ -59,7 +59,7 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
     const auth = await this.auth.authenticate(incoming, 'www');
     if (!auth.ok) return;
 
-    const mailbox = mailboxOf(request, this.hosts);
+    const mailbox = mailboxOf(request, this.local);
     if (mailbox === undefined) {
       reply(404, 'No Such Mailbox');
       return;
@@ -180,15 +180,10 @@ function firstContact(request: SipRequest): string | undefined {
 }
 
 /** The mailbox: the Request-URI's user (RFC 3842 §4), else the To user (in-dialog requests go to our Contact). */
-function mailboxOf(request: SipRequest, hosts: ReadonlySet<string>): string | undefined {
+function mailboxOf(request: SipRequest, local: LocalDomain): string | undefined {
   const target = request.uri;
   if (target.kind === 'sip' && target.user) return unescapeUriPart(target.user);
   const to = request.to.uri;
-  if (to.kind !== 'sip' || !to.user || !hosts.has(normalizeHost(to.host))) return undefined;
+  if (to.kind !== 'sip' || !to.user || !local.owns(to)) return undefined;
   return unescapeUriPart(to.user);
-}
-
-function normalizeHost(host: string): string {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return h.toLowerCase();
 }

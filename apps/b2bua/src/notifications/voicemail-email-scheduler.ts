@@ -8,7 +8,6 @@ import {
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import type { MessageWaitingNotifier } from '../voicemail/message-waiting-notifier.js';
 import {
@@ -19,6 +18,7 @@ import {
   type VoicemailEmailJob,
   type VoicemailEmailOptions,
 } from './voicemail-email-job.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 
 /**
  * Queues the e-mail of each new message. The voicemail worker only says "mailbox changed" after it
@@ -49,7 +49,7 @@ export class VoicemailEmailScheduler
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.queue = new Queue(VOICEMAIL_EMAIL_QUEUE, {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
       defaultJobOptions: {
         attempts: this.options.attempts,

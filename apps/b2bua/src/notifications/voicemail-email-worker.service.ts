@@ -3,11 +3,11 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import { composeVoicemailEmail } from './voicemail-email-composer.js';
 import { VOICEMAIL_EMAIL_QUEUE, voicemailEmailJobSchema } from './voicemail-email-job.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 
 export type VoicemailEmailResult = 'sent' | 'no-message' | 'no-address';
 
@@ -35,7 +35,7 @@ export class VoicemailEmailWorkerService implements OnApplicationBootstrap, OnAp
     }
     this.transport = nodemailer.createTransport(url);
     this.worker = new Worker(VOICEMAIL_EMAIL_QUEUE, (job) => this.process(job), {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
       concurrency: 4,
     });

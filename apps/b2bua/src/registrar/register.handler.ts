@@ -8,6 +8,7 @@ import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-h
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { contactHeaderValues, planBindings } from './contact-bindings.js';
 import { RegistrationBindingStore } from './registration-binding.store.js';
+import { LocalDomain } from '../sip/local-domain.js';
 
 /** Identifies this signalling process in the bindings it writes. */
 export const NODE_ID = `${os.hostname()}:${process.pid}`;
@@ -18,7 +19,7 @@ export const NODE_ID = `${os.hostname()}:${process.pid}`;
  */
 @Injectable()
 export class RegisterHandler implements SipRequestHandler, OnModuleInit {
-  private readonly hosts: Set<string>;
+  private readonly local: LocalDomain;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -27,8 +28,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
     @Inject(SipAuthService) private readonly auth: SipAuthService,
     @Inject(RegistrationBindingStore) private readonly store: RegistrationBindingStore,
   ) {
-    const { domain, publicAddress, bindAddress } = config.sip;
-    this.hosts = new Set([domain, publicAddress, bindAddress].map(normalizeHost));
+    this.local = new LocalDomain(config);
   }
 
   onModuleInit(): void {
@@ -49,7 +49,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
 
     // Step 1: the Request-URI names a domain we serve (we do not forward REGISTERs).
     const target = request.uri;
-    if (target.kind !== 'sip' || !this.hosts.has(normalizeHost(target.host))) {
+    if (!this.local.owns(target)) {
       reply(404, 'Domain Not Served Here');
       return;
     }
@@ -59,7 +59,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
     if (!auth.ok) return;
 
     // Steps 4 and 5: the To URI is the AOR of the authenticated extension, in our domain.
-    const user = addressOfRecordUser(request, this.hosts);
+    const user = addressOfRecordUser(request, this.local);
     if (user === undefined) {
       reply(404, 'Unknown Address Of Record');
       return;
@@ -117,14 +117,9 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
 }
 
 /** The extension number in the To URI when its host is ours (§10.3 step 5), else undefined. */
-function addressOfRecordUser(request: SipRequest, hosts: ReadonlySet<string>): string | undefined {
+function addressOfRecordUser(request: SipRequest, local: LocalDomain): string | undefined {
   const uri = request.to.uri;
   if (uri.kind !== 'sip' || uri.user === undefined || uri.user === '') return undefined;
-  if (!hosts.has(normalizeHost(uri.host))) return undefined;
+  if (!local.owns(uri)) return undefined;
   return unescapeUriPart(uri.user);
-}
-
-function normalizeHost(host: string): string {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return h.toLowerCase();
 }

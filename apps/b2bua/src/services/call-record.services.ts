@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import {
   CALL_RECORDS_QUEUE,
   callRecordJobId,
@@ -11,6 +10,7 @@ import {
 import { CallRecordRepository } from '../repositories/call-record.repository.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { WriteBatcher } from './write-batcher.js';
+import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
 
 /** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
 @Injectable()
@@ -22,14 +22,9 @@ export class CallRecordPublisherService implements OnApplicationBootstrap, OnApp
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(CALL_RECORDS_QUEUE, {
       // Never blocks: the adds of one event-loop turn go out in one write.
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
+      connection: queueConnection(this.config.redisUrl, { pipelined: true }),
       prefix: this.config.queuePrefix,
-      defaultJobOptions: {
-        attempts: 20,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: false,
-      },
+      defaultJobOptions: durableJobOptions,
     });
     await this.queue.waitUntilReady();
   }
@@ -68,7 +63,7 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(CALL_RECORDS_QUEUE, (job) => this.process(job), {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
       // Enough jobs in flight for the batcher to fill its INSERTs.
       concurrency: 64,

@@ -1,12 +1,13 @@
+import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -36,13 +37,13 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(ROUTING_QUEUE, {
       // The adding connection never blocks: batch the adds of one event-loop turn into one write.
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null, enableAutoPipelining: true }),
+      connection: queueConnection(this.config.redisUrl, { pipelined: true }),
       prefix: this.config.queuePrefix,
       defaultJobOptions: { removeOnComplete: { age: 300 }, removeOnFail: { age: 3600 }, attempts: 1 },
     });
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.channel = routingReplyChannel(this.config.queuePrefix, node);
-    const subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    const subscriber = queueConnection(this.config.redisUrl);
     subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
     this.subscriber = subscriber;
     await Promise.all([this.queue.waitUntilReady(), subscriber.subscribe(this.channel)]);

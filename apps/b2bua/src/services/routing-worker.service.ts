@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
@@ -11,7 +12,6 @@ import {
   type RingGroupInfo,
 } from '@switchboard/plugin-sdk';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ROUTING_QUEUE, routingJobSchema, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
 import { DirectoryRepository } from '../repositories/directory.repository.js';
@@ -21,6 +21,7 @@ import { RegistrationRepository } from '../repositories/registration.repository.
 import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import { encodeRoutingReply } from './routing-reply.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
 @Injectable()
@@ -60,16 +61,13 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(ROUTING_QUEUE, (job) => this.process(job), {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
       concurrency: this.config.routing.concurrency,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'routing worker error'));
     // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
-    this.publisher = new Redis(this.config.redisUrl, {
-      maxRetriesPerRequest: null,
-      enableAutoPipelining: true,
-    });
+    this.publisher = queueConnection(this.config.redisUrl, { pipelined: true });
     await this.worker.waitUntilReady();
     this.logger.info(
       { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },

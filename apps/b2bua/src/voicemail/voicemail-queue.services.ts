@@ -8,7 +8,6 @@ import {
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import {
   MESSAGE_WAITING_NOTIFIER,
@@ -17,6 +16,7 @@ import {
 } from './message-waiting-notifier.js';
 import { VoicemailBoxRepository } from './voicemail-box.repository.js';
 import { VOICEMAIL_QUEUE, voicemailJobSchema, type VoicemailJob } from './voicemail-job.js';
+import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
 
 /** Signalling side: queues recorded messages (retried with backoff until PostgreSQL has them). */
 @Injectable()
@@ -27,14 +27,9 @@ export class VoicemailPublisherService implements OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(VOICEMAIL_QUEUE, {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
-      defaultJobOptions: {
-        attempts: 20,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: false,
-      },
+      defaultJobOptions: durableJobOptions,
     });
     await this.queue.waitUntilReady();
   }
@@ -72,7 +67,7 @@ export class VoicemailWorkerService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(VOICEMAIL_QUEUE, (job) => this.process(job), {
-      connection: new Redis(this.config.redisUrl, { maxRetriesPerRequest: null }),
+      connection: queueConnection(this.config.redisUrl),
       prefix: this.config.queuePrefix,
       concurrency: 4,
     });

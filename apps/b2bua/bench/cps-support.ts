@@ -1,0 +1,193 @@
+// Process, sipp and statistics helpers of bench:cps (cps.ts runs the benchmark).
+import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = path.dirname(fileURLToPath(import.meta.url));
+// Compiled to dist/bench-build/bench/cps.js: the app and the scenarios are found from the package root.
+export const appDir = path.resolve(here, '../../..');
+export const scenarios = path.join(appDir, 'bench/sipp');
+export const SIPP = '/usr/bin/sipp';
+/** sipp's socket buffers too: the 64 KiB default drops datagrams in bursts on a loaded machine. */
+export const SIPP_BUFFER = 4 * 1024 * 1024;
+
+export function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+}
+
+export async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const { port } = s.address();
+  s.close();
+  return port;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Role {
+  child: ChildProcess;
+  ready: Promise<void>;
+  /** `call latency` log lines (SIGUSR2 summaries of the signalling role), newest last. */
+  latencies: LatencyLine[];
+  /** Calls the signalling role ended other than by BYE (cause, call start in Unix ms). */
+  abnormal: Abnormal[];
+}
+
+export interface Abnormal {
+  cause: string;
+  startedAt: number;
+}
+
+/** Abnormal endings of the calls started in [from, to), as "n× cause" and a count. */
+export function abnormalIn(
+  list: readonly Abnormal[],
+  from: number,
+  to: number,
+): { count: number; causes: string } {
+  const byCause = new Map<string, number>();
+  for (const a of list)
+    if (a.startedAt >= from && a.startedAt < to) byCause.set(a.cause, (byCause.get(a.cause) ?? 0) + 1);
+  const count = [...byCause.values()].reduce((x, y) => x + y, 0);
+  return { count, causes: [...byCause].map(([c, n]) => `${n}× ${c}`).join(', ') };
+}
+
+export interface LatencyStat {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat>;
+
+// BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
+export const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+export const LOG_DIR = process.env.BENCH_LOG_DIR;
+
+export function startRole(role: string, env: NodeJS.ProcessEnv): Role {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, 'dist/main.js', role], {
+    cwd: appDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  // BENCH_LOG_DIR=/some/dir: each role's JSON log goes to <dir>/<role>.log (e.g. why calls failed).
+  const logFile = LOG_DIR ? fs.createWriteStream(path.join(LOG_DIR, `${role}.log`)) : undefined;
+  if (logFile) child.stdout.pipe(logFile);
+  const latencies: LatencyLine[] = [];
+  const abnormal: Abnormal[] = [];
+  let partial = '';
+  child.stdout.on('data', (c: Buffer) => {
+    const lines = (partial + c.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('"msg":"call latency"'))
+        latencies.push((JSON.parse(line) as { latency: LatencyLine }).latency);
+      else if (line.includes('"msg":"call ended"')) {
+        // A call the B2BUA ended other than by a BYE (e.g. no ACK from the caller within 64*T1)
+        // failed on its side even when sipp counted it as successful.
+        const { cause, startedAt } = JSON.parse(line) as { cause?: string; startedAt?: number };
+        if (cause !== 'BYE' && cause !== 'shutdown')
+          abnormal.push({ cause: cause ?? '?', startedAt: startedAt ?? 0 });
+      }
+    }
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (c: Buffer): void => {
+      if (log.includes('"msg":"ready"')) return; // keep only the start-up in memory
+      log += c.toString();
+      if (log.includes('"msg":"ready"')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (c: Buffer) => (log += c.toString()));
+    child.on('exit', (code) => reject(new Error(`${role} exited ${code}: ${log.slice(-2000)}`)));
+  });
+  return { child, ready, latencies, abnormal };
+}
+
+export function rssKb(pid: number | undefined): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+}
+
+export interface SippRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; out: string }>;
+}
+
+export function startSippUac(target: string, args: string[], cwd: string): SippRun {
+  const child = spawn(
+    SIPP,
+    [
+      target,
+      '-sf',
+      path.join(scenarios, 'uac.xml'),
+      '-nostdin',
+      '-i',
+      '127.0.0.1',
+      '-buff_size',
+      String(SIPP_BUFFER),
+      ...args,
+    ],
+    {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out })),
+  );
+  return { child, done };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+/** Response times (ms) of the rtd "1" from sipp's -trace_rtt CSV files in `dir`. */
+export function readRtts(dir: string): number[] {
+  const values: number[] = [];
+  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('_rtt.csv'))) {
+    for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(1)) {
+      const cols = line.split(';');
+      const v = Number(cols[1]); // Date_ms;response_time_ms;rtd_no
+      if (cols.length >= 3 && Number.isFinite(v)) values.push(v);
+    }
+    fs.rmSync(path.join(dir, f));
+  }
+  return values.sort((a, b) => a - b);
+}
+
+export interface Row {
+  rate: number;
+  calls: number;
+  ok: boolean;
+  failed: number;
+  p50: number;
+  p95: number;
+  b2bua: LatencyLine | undefined;
+  window: { from: number; to: number };
+  /** Calls the B2BUA ended abnormally (not by BYE), and why. */
+  b2buaFailed: number;
+  b2buaCauses: string;
+}
+
+/** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */
+export async function latencySummary(role: Role): Promise<LatencyLine | undefined> {
+  const before = role.latencies.length;
+  role.child.kill('SIGUSR2');
+  for (let i = 0; i < 50 && role.latencies.length === before; i++) await sleep(100);
+  return role.latencies[before];
+}
+
+export const fmt = (s: LatencyStat | undefined): string =>
+  s && s.count > 0 ? `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)}` : '-';

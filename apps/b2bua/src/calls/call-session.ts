@@ -10,12 +10,8 @@ import { bodyOf, CallerLeg } from './legs/caller-leg.js';
 import { uriDestination } from './legs/leg-destination.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
-import {
-  buildCallRecord,
-  dispositionOfStatus,
-  type Disposition,
-  type HangupSide,
-} from './records/call-record-builder.js';
+import { dispositionOfStatus, type Disposition, type HangupSide } from './records/call-record-builder.js';
+import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 
@@ -35,15 +31,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly routingAbort = new AbortController();
   private executor: PlanExecutor<SipResponse> | undefined;
   private readonly legs = new Map<string, CalleeLeg>();
-  private readonly finishedLegs: PlanExecutor<SipResponse>['legs'][] = [];
   private winner: CalleeLeg | undefined;
   private bridge: CallBridge | undefined;
   private local: LocalCall | undefined;
-  private readonly startedAt: number;
-  private readonly startedWall: number;
-  private ringingAt: number | undefined;
-  private answeredAt: number | undefined;
-  private answeredBy: string | undefined;
+  private readonly timeline: CallTimeline;
   private readonly extensions = new Set<string>();
   private history: CallAttempt[] = [];
   private attempt = 0;
@@ -68,9 +59,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       deps.allow,
     );
     this.destination = identity.destination;
-    this.startedAt = deps.port.clock.now();
-    this.receivedAt = this.startedAt;
-    this.startedWall = deps.wallNow();
+    this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());
+    this.receivedAt = this.timeline.startedAt;
     if (identity.callerExtension) this.extensions.add(identity.callerExtension);
   }
 
@@ -83,7 +73,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   }
 
   /** `receivedAt`: when the INVITE reached call control (clock ms), for the setup latency figures. */
-  start(receivedAt = this.startedAt): void {
+  start(receivedAt = this.timeline.startedAt): void {
     this.receivedAt = receivedAt;
     this.soft(
       this.deps.liveCalls.started({
@@ -91,7 +81,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
         from: this.identity.callerUri,
         ...(this.identity.callerName ? { fromDisplayName: this.identity.callerName } : {}),
         to: this.identity.destination,
-        startedAt: this.startedWall,
+        startedAt: this.timeline.startedWall,
         ...(this.identity.callerExtension ? { callerExtension: this.identity.callerExtension } : {}),
       }),
     );
@@ -184,7 +174,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     const result = await routeCall(this.deps, {
       callId: this.id,
       identity: { ...this.identity, destination: this.destination },
-      receivedAt: new Date(this.startedWall).toISOString(),
+      receivedAt: new Date(this.timeline.startedWall).toISOString(),
       history: this.history,
       attempt: this.attempt,
       signal: this.routingAbort.signal,
@@ -217,7 +207,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   }
 
   private planFinished(end: PlanEnd): void {
-    if (this.executor) this.finishedLegs.push(this.executor.legs);
+    if (this.executor) this.timeline.addLegs(this.executor.legs);
     switch (end.kind) {
       case 'reject':
         return this.failTo(
@@ -311,7 +301,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   }
 
   private relayProvisional(status: number, response: SipResponse): void {
-    this.ringingAt ??= this.deps.port.clock.now();
+    this.timeline.ringing();
     const relay = relayBody(bodyOf(response));
     this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined);
     this.soft(this.deps.liveCalls.state(this.id, 'ringing'));
@@ -325,8 +315,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     }
     this.winner = leg;
     this.state = 'answering';
-    this.answeredAt = this.deps.port.clock.now();
-    this.answeredBy = targetKey;
+    const answeredWall = this.timeline.answered(targetKey);
     const relay = relayBody(bodyOf(response));
     const callerDialog = this.caller.answer(relay.ok ? relay.body : bodyOf(response), {}, () => {
       // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
@@ -353,7 +342,6 @@ export class CallSession implements BranchLauncher<SipResponse> {
       { onHangup: (side) => this.end('answered', side, 'BYE') },
       this.deps.allow,
     );
-    const answeredWall = this.toEpoch(this.answeredAt);
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     if (/^[0-9*#+]+$/.test(targetKey)) {
       this.extensions.add(targetKey);
@@ -374,13 +362,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       allow: this.deps.allow,
       logger: this.deps.logger,
       answered: (answeredBy) => {
-        this.answeredAt = this.deps.port.clock.now();
-        this.answeredBy = answeredBy;
-        this.soft(
-          this.deps.liveCalls.state(this.id, 'answered', {
-            answeredAt: String(this.toEpoch(this.answeredAt)),
-          }),
-        );
+        const answeredAt = String(this.timeline.answered(answeredBy));
+        this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt }));
       },
       ended: (e: LocalCallEnd) => this.end(e.disposition, e.side, e.cause, e.status),
     };
@@ -393,40 +376,34 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.state = 'ended';
     this.routingAbort.abort();
     this.executor?.cancel();
-    if (this.executor && !this.finishedLegs.includes(this.executor.legs))
-      this.finishedLegs.push(this.executor.legs);
+    if (this.executor) this.timeline.addLegs(this.executor.legs);
     for (const leg of this.legs.values()) leg.dispose();
     this.caller.dispose();
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
-    const record = buildCallRecord(
-      {
-        id: this.id,
-        callerNumber: this.identity.callerExtension ?? this.identity.callerUri,
-        ...(this.identity.callerName ? { callerName: this.identity.callerName } : {}),
-        calleeNumber: this.identity.destination,
-        ...(this.answeredBy ? { answeredBy: this.answeredBy } : {}),
-        startedAt: this.startedAt,
-        ...(this.ringingAt === undefined ? {} : { ringingAt: this.ringingAt }),
-        ...(this.answeredAt === undefined ? {} : { answeredAt: this.answeredAt }),
-        endedAt: this.deps.port.clock.now(),
-        disposition,
-        hangupCause: status === undefined ? cause : `${status} ${cause}`,
-        hangupSide: side,
-        legs: this.finishedLegs.flat(),
-      },
-      (t) => this.toEpoch(t),
-    );
+    const record = this.timeline.record({
+      id: this.id,
+      callerNumber: this.identity.callerExtension ?? this.identity.callerUri,
+      ...(this.identity.callerName ? { callerName: this.identity.callerName } : {}),
+      calleeNumber: this.identity.destination,
+      disposition,
+      hangupCause: status === undefined ? cause : `${status} ${cause}`,
+      hangupSide: side,
+    });
     this.soft(this.deps.publishRecord(record));
-    const legs = this.finishedLegs.flat().map((l) => `${l.target} ${l.status ?? '-'}`);
+    const legs = this.timeline.legs.map((l) => `${l.target} ${l.status ?? '-'}`);
     this.deps.logger.info(
-      { call: this.id, startedAt: this.startedWall, disposition, side, cause, plugin: this.pluginId, legs },
+      {
+        call: this.id,
+        startedAt: this.timeline.startedWall,
+        disposition,
+        side,
+        cause,
+        plugin: this.pluginId,
+        legs,
+      },
       'call ended',
     );
-  }
-
-  private toEpoch(t: number): number {
-    return Math.round(this.startedWall + (t - this.startedAt));
   }
 
   /** Soft-state writes never break a call; their failures are logged. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { incomingRequestFromSip } from '@switchboard/dialog';
 import type { DialStep, FailureOutcome, CallAttempt } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
@@ -6,6 +7,7 @@ import { CallBridge, type Side } from './bridge/call-bridge.js';
 import { relayBody } from './bridge/session-body-relay.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
 import { CalleeLeg } from './legs/callee-leg.js';
+import { calleeLegInit } from './legs/callee-leg-init.js';
 import { bodyOf, CallerLeg } from './legs/caller-leg.js';
 import { uriDestination } from './legs/leg-destination.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
@@ -128,16 +130,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       // Late offer: the caller's answer rides in its ACK and goes on in ours (RFC 3264 §4).
       const answer = relayBody(bodyOf(ack));
       this.winner?.ackAnswer(answer.ok ? answer.body : undefined);
-      this.caller.dialog?.receiveRequest({
-        method: 'ACK',
-        requestUri: ack.requestUri,
-        callId: ack.callId,
-        cseq: { seq: ack.cseq.seq, method: 'ACK' },
-        from: { uri: ack.from.uriText, ...(ack.from.tag ? { tag: ack.from.tag } : {}) },
-        to: { uri: ack.to.uriText, ...(ack.to.tag ? { tag: ack.to.tag } : {}) },
-        recordRoute: [],
-        hasBody: ack.body.length > 0,
-      });
+      this.caller.dialog?.receiveRequest(incomingRequestFromSip(ack));
       if (this.state === 'answering') {
         this.state = 'bridged';
         this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
@@ -267,24 +260,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
   // --- dialling --------------------------------------------------------------------------------
 
   launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
-    const invite = this.caller.invite;
     const destination = spec.destination ?? uriDestination(spec.uri);
-    const display =
-      step.callerId?.displayName ?? `${step.callerId?.prefix ?? ''}${this.identity.callerName ?? ''}`;
     const leg = new CalleeLeg(
       this.deps.port,
-      {
-        requestUri: spec.uri,
-        destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
-        from: { uri: this.identity.callerUri, ...(display ? { displayName: display } : {}) },
-        to: {
-          uri: /^[0-9*#+]+$/.test(spec.targetKey) ? `sip:${spec.targetKey}@${this.deps.domain}` : spec.uri,
-        },
-        maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
-        ...(bodyOf(invite) ? { body: bodyOf(invite) } : {}),
-        allow: this.deps.allow,
-        callId: `${randomUUID()}@switchboard`,
-      },
+      calleeLegInit(this.caller.invite, this.identity, spec, step, destination, this.deps),
       listener,
     );
     this.legs.set(leg.callId, leg);

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { DialStep } from '@switchboard/plugin-sdk';
+import type { SipRequest } from '@switchboard/sip';
+import type { ResolvedTarget } from '@switchboard/transactions';
+import type { CallIdentity } from '../call-routing.js';
+import type { BranchSpec } from '../plan/branch-types.js';
+import type { CalleeLegInit } from './callee-leg.js';
+import { bodyOf } from './caller-leg.js';
+
+/**
+ * The outgoing INVITE of one branch, as a B2BUA builds it: a new Call-ID, the caller's identity with
+ * the step's caller-id (display name or prefix), Max-Forwards decremented (RFC 7332 §3.2), the
+ * caller's body relayed, and an extension target addressed in our domain.
+ */
+export function calleeLegInit(
+  invite: SipRequest,
+  identity: CallIdentity,
+  spec: BranchSpec,
+  step: DialStep,
+  destination: ResolvedTarget | undefined,
+  local: { domain: string; allow: string },
+): CalleeLegInit {
+  const display = step.callerId?.displayName ?? `${step.callerId?.prefix ?? ''}${identity.callerName ?? ''}`;
+  const body = bodyOf(invite);
+  return {
+    requestUri: spec.uri,
+    destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
+    from: { uri: identity.callerUri, ...(display ? { displayName: display } : {}) },
+    to: { uri: /^[0-9*#+]+$/.test(spec.targetKey) ? `sip:${spec.targetKey}@${local.domain}` : spec.uri },
+    maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
+    ...(body ? { body } : {}),
+    allow: local.allow,
+    callId: `${randomUUID()}@switchboard`,
+  };
+}

@@ -13,6 +13,7 @@ import {
 import { decodeUtf8, encodeUtf8 } from '../grammar/text.js';
 import { headerError } from '../sip-parse-error.js';
 import { parseDeltaSeconds } from './scalar-headers.js';
+import { parseSipUriBytes } from '../uri/sip-uri-bytes.js';
 import { formatUri, parseUri, type Uri } from '../uri/uri.js';
 
 export class NameAddr {
@@ -31,6 +32,8 @@ export class NameAddr {
   private uriEnd: number;
   private _display: string | undefined;
   private _uriText: string | undefined;
+  // The received bytes `src` was decoded from (same offsets), for the URI fast path.
+  private bytes: Uint8Array | undefined;
 
   constructor(
     rawDisplayName: string | undefined,
@@ -50,9 +53,13 @@ export class NameAddr {
     this.uriEnd = uriText.length;
     this._display = rawDisplayName;
     this._uriText = uriText;
+    this.bytes = undefined;
   }
 
-  /** @internal Parser use: display name src[dnStart, dnEnd) (dnStart -1: none), URI src[uriStart, uriEnd). */
+  /**
+   * @internal Parser use: display name src[dnStart, dnEnd) (dnStart -1: none), URI
+   * src[uriStart, uriEnd); `bytes` when src is the latin1 decoding of them (same offsets).
+   */
   static fromSpans(
     src: string,
     dnStart: number,
@@ -62,8 +69,10 @@ export class NameAddr {
     bracketed: boolean,
     params: Params,
     header: string,
+    bytes?: Uint8Array,
   ): NameAddr {
     const na = new NameAddr(undefined, '', bracketed, params, header);
+    na.bytes = bytes;
     na.src = src;
     na.dnStart = dnStart;
     na.dnEnd = dnEnd;
@@ -87,7 +96,10 @@ export class NameAddr {
 
   /** The parsed URI (parsed on first access; throws SipParseError when malformed). */
   get uri(): Uri {
-    return (this._uri ??= parseUri(this.src, this.uriStart, this.uriEnd, this.header));
+    if (this._uri !== undefined) return this._uri;
+    const b = this.bytes;
+    const fast = b === undefined ? undefined : parseSipUriBytes(b, this.src, this.uriStart, this.uriEnd);
+    return (this._uri = fast ?? parseUri(this.src, this.uriStart, this.uriEnd, this.header));
   }
 
   /** Display name as text: quotes removed, quoted-pairs resolved, UTF-8 decoded. */

@@ -87,7 +87,7 @@ export function parseVia(s: string, start = 0, end = s.length): Via {
 }
 
 /** A parsed via-parm; the well-known parameters are read from `params` on access. */
-class ViaValue implements Via {
+export class ViaValue implements Via {
   readonly protocolName: string;
   readonly protocolVersion: string;
   readonly transport: string;

@@ -31,6 +31,8 @@ export abstract class HeaderStore {
   private _fields: HeaderField[] | undefined;
   private _src: string;
   private _index: HeaderIndex | undefined;
+  // The received bytes _src was decoded from (same offsets): the hot accessors scan them.
+  private _bytes: Uint8Array | undefined;
   protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
@@ -49,6 +51,7 @@ export abstract class HeaderStore {
     this._fields = headers;
     this._src = '';
     this._index = undefined;
+    this._bytes = undefined;
     this._body = body;
     this._version = version;
     this._source = source;
@@ -82,9 +85,10 @@ export abstract class HeaderStore {
   }
 
   /** @internal Parser use: the header lines as offsets into the decoded header section `src`. */
-  attachHeaderIndex(src: string, index: HeaderIndex): this {
+  attachHeaderIndex(src: string, index: HeaderIndex, bytes?: Uint8Array): this {
     this._src = src;
     this._index = index;
+    this._bytes = bytes;
     this._fields = undefined;
     return this;
   }
@@ -302,6 +306,27 @@ export abstract class HeaderStore {
     SPAN.start = 0;
     SPAN.end = v.length;
     return true;
+  }
+
+  /**
+   * Like firstSpan for a parsed, unmodified message whose only line with known id `id` is that
+   * one; false otherwise (no line, several lines, or a built or modified message).
+   */
+  protected soleSpan(id: number): boolean {
+    const index = this._index;
+    if (this._fields !== undefined || index === undefined) return false;
+    const k = indexFind(this._src, index, id);
+    if (k < 0 || indexFind(this._src, index, id, k + INDEX_STRIDE) >= 0) return false;
+    indexValueSpan(this._src, index, k, SPAN);
+    return true;
+  }
+
+  /**
+   * The received bytes behind SPAN when it points into the parsed header text (same offsets);
+   * undefined for built or modified messages and unfolded copies of folded lines.
+   */
+  protected spanBytes(): Uint8Array | undefined {
+    return this._fields === undefined && SPAN.src === this._src ? this._bytes : undefined;
   }
 
   /** The value of every line with a known id as a span (a fresh object per line). */

@@ -34,6 +34,8 @@ export interface HeadSection {
   readonly src: string;
   /** Header lines as offsets into `src` (see HeaderIndex). */
   readonly index: HeaderIndex;
+  /** The bytes `src` is the latin1 decoding of, at the same offsets (for the byte fast paths). */
+  readonly bytes: Uint8Array | undefined;
   /** Declared Content-Length, -1 when absent. */
   readonly contentLength: number;
   /** Where the header section ends (the CR of the last header line's CRLF, or the limit). */
@@ -61,6 +63,7 @@ export function parseMessage(data: Buffer, options: ParseOptions = NO_OPTIONS): 
   // Decoding the whole datagram and searching the string beats Buffer.indexOf (a native call).
   const text = latin1(data, 0, n);
   const head = splitDatagramHead(text, start, n, options);
+  head.bytes = data;
   let headEnd = head.end;
   let bodyStart = headEnd + 4;
   if (!head.terminated) {
@@ -103,7 +106,7 @@ function incomplete(text: string, start: number, n: number): SipParseError {
  * found the end: an unterminated header section is "Incomplete message" whatever its lines
  * hold, and partial info is read from the header section only.
  */
-function splitDatagramHead(text: string, start: number, n: number, options: ParseOptions): HeadSection {
+function splitDatagramHead(text: string, start: number, n: number, options: ParseOptions): MutableHead {
   try {
     return splitHead(text, start, n, options.maxHeaders ?? Infinity);
   } catch (err) {
@@ -135,7 +138,7 @@ export function buildMessage(
   const message = head.request
     ? new SipRequest(head.method, head.requestUri, NO_FIELDS, undefined, head.version)
     : new SipResponse(head.status, head.reason, NO_FIELDS, undefined, head.version);
-  return message.attachHeaderIndex(head.src, head.index).attachWire(data, start, bodyStart, end);
+  return message.attachHeaderIndex(head.src, head.index, head.bytes).attachWire(data, start, bodyStart, end);
 }
 
 /** Splits the header section data[start, headEnd) (no final CRLF); attaches partial info to errors. */
@@ -145,10 +148,17 @@ export function parseHeadSection(
   headEnd: number,
   options: ParseOptions = {},
 ): HeadSection {
-  return splitHeadGuarded(latin1(data, start, headEnd), 0, headEnd - start, options.maxHeaders ?? Infinity);
+  const head = splitHeadGuarded(
+    latin1(data, start, headEnd),
+    0,
+    headEnd - start,
+    options.maxHeaders ?? Infinity,
+  );
+  if (start === 0) head.bytes = data;
+  return head;
 }
 
-function splitHeadGuarded(text: string, start: number, end: number, maxHeaders: number): HeadSection {
+function splitHeadGuarded(text: string, start: number, end: number, maxHeaders: number): MutableHead {
   try {
     return splitHead(text, start, end, maxHeaders);
   } catch (err) {
@@ -163,7 +173,7 @@ function withPartial(err: SipParseError, text: string, start: number, end: numbe
   return err;
 }
 
-function splitHead(head: string, start: number, end: number, maxHeaders: number): HeadSection {
+function splitHead(head: string, start: number, end: number, maxHeaders: number): MutableHead {
   // The start line ends at the first CRLF (a lone CR stays in it; validate() names it).
   let lineEnd = head.indexOf('\r', start);
   while (lineEnd >= 0 && lineEnd < end && head.charCodeAt(lineEnd + 1) !== 10)
@@ -184,7 +194,13 @@ function splitHead(head: string, start: number, end: number, maxHeaders: number)
   return section;
 }
 
-type MutableHead = HeadSection & { contentLength: number; src: string; end: number; terminated: boolean };
+type MutableHead = HeadSection & {
+  contentLength: number;
+  src: string;
+  end: number;
+  terminated: boolean;
+  bytes: Uint8Array | undefined;
+};
 
 // Request-Line = Method SP Request-URI SP SIP-Version; the URI is what lies between the first
 // and the last SP so that stray spaces end up in it and validate() can name the problem.
@@ -201,6 +217,7 @@ function requestLine(line: string): MutableHead {
     reason: '',
     src: '',
     index: [],
+    bytes: undefined,
     contentLength: -1,
     end: 0,
     terminated: false,
@@ -228,6 +245,7 @@ function statusLine(line: string): MutableHead {
     reason: sp2 < line.length ? line.slice(sp2 + 1) : '',
     src: '',
     index: [],
+    bytes: undefined,
     contentLength: -1,
     end: 0,
     terminated: false,

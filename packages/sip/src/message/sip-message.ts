@@ -32,6 +32,8 @@ import {
 } from '../headers/scalar-headers.js';
 import { parseTokenList } from '../headers/token-list.js';
 import { parseVia, type Via } from '../headers/via.js';
+import { parseViaBytes } from '../headers/via-bytes.js';
+import { parseNameAddrBytes } from '../headers/name-addr-bytes.js';
 import { listElementEnd } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { HeaderStore, SPAN } from './header-store.js';
@@ -81,6 +83,9 @@ export abstract class SipMessageBase extends HeaderStore {
     if (this._topVia !== undefined) return this._topVia;
     if (!this.firstSpan(HeaderId.Via)) throw missing('Via');
     const { src, start, end } = SPAN;
+    const bytes = this.spanBytes();
+    const fast = bytes === undefined ? undefined : parseViaBytes(bytes, src, start, end);
+    if (fast !== undefined) return (this._topVia = fast);
     // Native search for a comma first: most Via lines hold one value (once per message, so
     // a search past `end` stays linear).
     const comma = src.indexOf(',', start);
@@ -91,13 +96,21 @@ export abstract class SipMessageBase extends HeaderStore {
   get from(): NameAddr {
     if (this._from !== undefined) return this._from;
     if (!this.firstSpan(HeaderId.From)) throw missing('From');
-    return (this._from = parseNameAddrAt(SPAN.src, SPAN.start, SPAN.end, 'From'));
+    return (this._from = this.spanNameAddr('From'));
   }
 
   get to(): NameAddr {
     if (this._to !== undefined) return this._to;
     if (!this.firstSpan(HeaderId.To)) throw missing('To');
-    return (this._to = parseNameAddrAt(SPAN.src, SPAN.start, SPAN.end, 'To'));
+    return (this._to = this.spanNameAddr('To'));
+  }
+
+  /** The name-addr SPAN points at: the byte fast path when it applies, else the general parser. */
+  private spanNameAddr(header: string): NameAddr {
+    const { src, start, end } = SPAN;
+    const bytes = this.spanBytes();
+    const fast = bytes === undefined ? undefined : parseNameAddrBytes(bytes, src, start, end, header);
+    return fast ?? parseNameAddrAt(src, start, end, header);
   }
 
   /** The Call-ID value (must be present; its word grammar is checked by validate()). */
@@ -118,7 +131,14 @@ export abstract class SipMessageBase extends HeaderStore {
 
   /** Contact values, or "*" for the REGISTER wildcard (RFC 3261 §10.2.2); [] when absent. */
   get contacts(): readonly NameAddr[] | '*' {
-    return (this._contacts ??= parseContactList(this.lineSpans(HeaderId.Contact)));
+    if (this._contacts !== undefined) return this._contacts;
+    // One Contact line: the byte fast path gives what parseContactList gives for it (a comma
+    // it does not handle makes it bail), so the line list is not needed.
+    const bytes = this.soleSpan(HeaderId.Contact) ? this.spanBytes() : undefined;
+    const fast =
+      bytes === undefined ? undefined : parseNameAddrBytes(bytes, SPAN.src, SPAN.start, SPAN.end, 'Contact');
+    return (this._contacts =
+      fast !== undefined ? [fast] : parseContactList(this.lineSpans(HeaderId.Contact)));
   }
 
   get maxForwards(): number | undefined {

@@ -48,7 +48,7 @@ export interface AbsoluteUri {
 
 export type Uri = SipUri | TelUri | AbsoluteUri;
 
-const EMPTY_HEADERS: ReadonlyArray<readonly [string, string]> = [];
+export const EMPTY_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 const USER_CHARS = UNRESERVED | USER_UNRESERVED;
 const PASSWORD_CHARS = UNRESERVED | PASSWORD_EXTRA;
 const PARAM_CHARS = UNRESERVED | PARAM_UNRESERVED;

@@ -62,7 +62,10 @@ export interface LatencyStat {
   p95: number;
   p99: number;
 }
-export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat>;
+export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat> & {
+  /** What the signalling process still held when it logged (calls, table indexes, transactions, heap). */
+  held?: Record<string, unknown>;
+};
 
 // BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
 export const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
@@ -70,7 +73,9 @@ export const LOG_DIR = process.env.BENCH_LOG_DIR;
 
 export function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/main.js', role], {
+  // BENCH_NODE_FLAGS="--max-semi-space-size=64": V8 flags for both roles (A/B runs of heap settings).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...profile, 'dist/main.js', role], {
     cwd: appDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,9 +91,13 @@ export function startRole(role: string, env: NodeJS.ProcessEnv): Role {
     const lines = (partial + c.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
-      if (line.includes('"msg":"call latency"'))
-        latencies.push((JSON.parse(line) as { latency: LatencyLine }).latency);
-      else if (line.includes('"msg":"call ended"')) {
+      if (line.includes('"msg":"call latency"')) {
+        const { latency, held } = JSON.parse(line) as {
+          latency: LatencyLine;
+          held?: Record<string, unknown>;
+        };
+        latencies.push({ ...latency, ...(held ? { held } : {}) });
+      } else if (line.includes('"msg":"call ended"')) {
         // A call the B2BUA ended other than by a BYE (e.g. no ACK from the caller within 64*T1)
         // failed on its side even when sipp counted it as successful.
         const { cause, startedAt } = JSON.parse(line) as { cause?: string; startedAt?: number };
@@ -114,6 +123,25 @@ export function rssKb(pid: number | undefined): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc/<pid>/stat. CPU per call is
+ * steadier than wall-clock figures on a shared machine: waiting for a core costs no CPU time.
+ */
+export function cpuMs(pid: number | undefined): number {
+  const { user, system } = cpuSplitMs(pid);
+  return user + system;
+}
+
+/** User and system (kernel: socket syscalls, page faults) CPU ms of a process so far. */
+export function cpuSplitMs(pid: number | undefined): { user: number; system: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime: fields 14 and 15 of /proc/<pid>/stat, in clock ticks.
+  const toMs = (ticks: string | undefined): number => (Number(ticks) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return { user: toMs(fields[11]), system: toMs(fields[12]) };
+}
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 export interface SippRun {
   child: ChildProcess;
@@ -179,6 +207,8 @@ export interface Row {
   /** Calls the B2BUA ended abnormally (not by BYE), and why. */
   b2buaFailed: number;
   b2buaCauses: string;
+  /** CPU ms per call of each role from the rate's start until its calls ended (+3 s drain). */
+  cpu: { signalling: number; worker: number };
 }
 
 /** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */

@@ -25,6 +25,8 @@ import {
   startSippUac,
   percentile,
   readRtts,
+  cpuMs,
+  cpuSplitMs,
   type Row,
   latencySummary,
   fmt,
@@ -151,6 +153,8 @@ async function main(): Promise<void> {
   for (const rate of RATES) {
     const calls = rate * SECONDS_PER_RATE;
     const rateStarted = Date.now();
+    const cpuBefore = { s: cpuMs(signalling.child.pid), w: cpuMs(worker.child.pid) };
+    const splitBefore = cpuSplitMs(signalling.child.pid);
     const port = await freeUdpPort();
     const r = await startSippUac(
       target,
@@ -192,6 +196,15 @@ async function main(): Promise<void> {
       console.log(`first failures at ${rate}/s:\n${errors.slice(0, 1500)}`);
     }
     if (ok) best = rate;
+    await sleep(3000); // let BYEs, records and Timer K/J state drain between rates
+    const cpu = {
+      signalling: (cpuMs(signalling.child.pid) - cpuBefore.s) / calls,
+      worker: (cpuMs(worker.child.pid) - cpuBefore.w) / calls,
+    };
+    const split = cpuSplitMs(signalling.child.pid);
+    console.log(
+      `  signalling CPU per call: user ${((split.user - splitBefore.user) / calls).toFixed(2)} ms, system ${((split.system - splitBefore.system) / calls).toFixed(2)} ms`,
+    );
     rows.push({
       rate,
       calls,
@@ -203,11 +216,11 @@ async function main(): Promise<void> {
       window,
       b2buaFailed,
       b2buaCauses: '',
+      cpu,
     });
     console.log(
       `rate ${rate}/s: exit ${r.code}, failed ${failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
     );
-    await sleep(3000); // let BYEs, records and Timer K/J state drain between rates
     if (!ok) break;
   }
 
@@ -221,6 +234,8 @@ async function main(): Promise<void> {
     if (late.count > 0) row.ok = false;
   }
   best = Math.max(0, ...rows.filter((r, i) => rows.slice(0, i + 1).every((x) => x.ok)).map((r) => r.rate));
+  // After the drain: every call ended, terminated transactions gone (Timer K/J ≤ 64*T1): a leak shows here.
+  const drained = (await latencySummary(signalling))?.held;
 
   // Memory per concurrent call: hold CONCURRENT calls open (long -d), compare RSS to the idle RSS.
   const idle = rssKb(signalling.child.pid);
@@ -259,12 +274,12 @@ async function main(): Promise<void> {
   await hold.done;
 
   console.log(
-    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | result |',
+    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker (ms) | result |',
   );
-  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} | ${r.ok ? 'ok' : 'FAILED'} |`,
     );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
@@ -272,6 +287,8 @@ async function main(): Promise<void> {
   console.log(
     `memory: idle RSS ${(idle / 1024).toFixed(1)} MiB, ${concurrent} concurrent calls RSS ${(loaded / 1024).toFixed(1)} MiB → ${perCallKb.toFixed(1)} KiB per concurrent call`,
   );
+
+  console.log(`held by the signalling role 35 s after the load: ${JSON.stringify(drained)}`);
 
   const uasErrors = path.join(work, 'uas-errors.log');
   if (fs.existsSync(uasErrors) && fs.statSync(uasErrors).size > 0)

@@ -63,9 +63,22 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
     });
   }
 
-  /** SIGUSR2: the setup latency figures since the last signal, logged as `call latency` (bench:cps). */
+  /**
+   * SIGUSR2: the setup latency figures since the last signal, logged as `call latency` (bench:cps),
+   * with what this process still holds (calls, transactions, heap): after a load has drained these
+   * tell a leak from state kept for RFC timers.
+   */
   private readonly logLatency = (): void => {
-    this.logger.info({ latency: this.latency.takeSummary() }, 'call latency');
+    const mem = process.memoryUsage();
+    const held = {
+      calls: this.calls.size,
+      phases: this.calls.phases(),
+      ...this.calls.indexSizes(),
+      transactions: this.stack.layer.size,
+      heapUsedMiB: Math.round(mem.heapUsed / 1048576),
+      rssMiB: Math.round(mem.rss / 1048576),
+    };
+    this.logger.info({ latency: this.latency.takeSummary(), held }, 'call latency');
   };
 
   onApplicationBootstrap(): void {

@@ -18,7 +18,13 @@ import { routeCall, type CallIdentity } from './call-routing.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
-type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'local' | 'ended';
+/**
+ * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
+ * a stack trace (about 1 % of the signalling role's CPU in bench:cps profiles).
+ */
+const CALL_ENDED = 'call ended';
+
+export type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'local' | 'ended';
 
 /**
  * One call through the B2BUA, from the caller's INVITE to the call record:
@@ -44,6 +50,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private destination: string;
   private receivedAt: number;
   private firstLegSent = false;
+
+  /** Where the call is (metrics: the signalling role's SIGUSR2 summary counts calls per state). */
+  get phase(): SessionState {
+    return this.state;
+  }
 
   constructor(
     private readonly deps: CallDeps,
@@ -105,7 +116,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       return;
     }
     if (this.state !== 'routing' && this.state !== 'dialling') return;
-    this.routingAbort.abort();
+    this.routingAbort.abort(CALL_ENDED);
     this.executor?.cancel();
     this.caller.reject(487, 'Request Terminated');
     this.end('cancelled', 'caller', 'CANCEL');
@@ -149,7 +160,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       return;
     }
     if (this.state === 'routing' || this.state === 'dialling') {
-      this.routingAbort.abort();
+      this.routingAbort.abort(CALL_ENDED);
       this.executor?.cancel();
       this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
       this.end('failed', 'system', 'shutdown');
@@ -353,7 +364,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private end(disposition: Disposition, side: HangupSide, cause: string, status?: number): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
-    this.routingAbort.abort();
+    this.routingAbort.abort(CALL_ENDED);
     this.executor?.cancel();
     if (this.executor) this.timeline.addLegs(this.executor.legs);
     for (const leg of this.legs.values()) leg.dispose();

@@ -17,6 +17,18 @@ export class CallTable {
     return this.keysOf.size;
   }
 
+  /** Entries per index (all 0 once every call ended: a leak test reads them). */
+  indexSizes(): { byCaller: number; byLeg: number; byInvite: number } {
+    return { byCaller: this.byCaller.size, byLeg: this.byLeg.size, byInvite: this.byInvite.size };
+  }
+
+  /** Calls per session state, e.g. `{ bridged: 3 }`. */
+  phases(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.keysOf.keys()) out[s.phase] = (out[s.phase] ?? 0) + 1;
+    return out;
+  }
+
   sessions(): CallSession[] {
     return [...this.keysOf.keys()];
   }

@@ -1,6 +1,11 @@
 import { Dialog, incomingRequestFromSip, type DialogHooks } from '@switchboard/dialog';
-import { createResponse, generateTag, type SipMessage, type SipRequest } from '@switchboard/sip';
-import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
+import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
+import {
+  Uas2xxRetransmitter,
+  randomToken,
+  type ResolvedTarget,
+  type ServerTransaction,
+} from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 
 export interface SessionBody {
@@ -20,7 +25,7 @@ export function bodyOf(message: SipMessage): SessionBody | undefined {
  * States: proceeding → answered (2xx sent, waiting for ACK) → confirmed | rejected.
  */
 export class CallerLeg {
-  readonly localTag = generateTag();
+  readonly localTag = randomToken();
   private state: 'proceeding' | 'answered' | 'confirmed' | 'rejected' = 'proceeding';
   private retransmitter: Uas2xxRetransmitter<SipMessage> | undefined;
   dialog: Dialog | undefined;

@@ -23,7 +23,9 @@ export class ParamMap implements ReadonlyMap<string, string | null> {
   /** Parser use: records the parameter src[nameStart, nameEnd) = src[valueStart, valueEnd). */
   addSpan(src: string, nameStart: number, nameEnd: number, valueStart: number, valueEnd: number): void {
     this.src = src;
-    (this.spans ??= []).push(nameStart, nameEnd, valueStart, valueEnd);
+    // A literal for the first parameter: no growth step for the usual one-parameter map.
+    if (this.spans === undefined) this.spans = [nameStart, nameEnd, valueStart, valueEnd];
+    else this.spans.push(nameStart, nameEnd, valueStart, valueEnd);
   }
 
   /** Slices the recorded spans into the name/value list (names lower-cased, first one wins). */

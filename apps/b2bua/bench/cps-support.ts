@@ -75,7 +75,9 @@ export function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   // BENCH_NODE_FLAGS="--max-semi-space-size=64": V8 flags for both roles (A/B runs of heap settings).
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, ...profile, 'dist/main.js', role], {
+  // BENCH_MAIN=path/to/main.js: run another build of the app (A/B against an older commit).
+  const main = process.env.BENCH_MAIN ?? 'dist/main.js';
+  const child = spawn(process.execPath, [...flags, ...profile, main, role], {
     cwd: appDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,11 +22,16 @@ const compose = parse(fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf
 const dockerfile = fs.readFileSync(path.join(dockerDir, 'Dockerfile'), 'utf8');
 const appServices = ['migrate', 'b2bua', 'worker', 'admin'] as const;
 
-/** Resolves `${VAR:?message}` the way compose would once the operator has set VAR. */
+/**
+ * Resolves `${VAR:?message}` the way compose would once the operator has set VAR, and
+ * `${VAR:-default}` as compose does when VAR is not set.
+ */
 function substitute(value: string | number): string {
-  return String(value).replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_m, name: string) =>
-    name.endsWith('_ADDRESS') ? '192.0.2.10' : `secret-${name.toLowerCase()}`,
-  );
+  return String(value)
+    .replace(/\$\{([A-Z_]+):\?[^}]*\}/g, (_m, name: string) =>
+      name.endsWith('_ADDRESS') ? '192.0.2.10' : `secret-${name.toLowerCase()}`,
+    )
+    .replace(/\$\{[A-Z_]+:-([^}]*)\}/g, (_m, fallback: string) => fallback);
 }
 
 function configOf(service: string): SwitchboardConfig {
@@ -58,6 +63,12 @@ describe('docker/compose.yaml matches the config module', () => {
     expect(env.filter((k) => !configVariableNames.includes(k))).toEqual([]);
     expect(env).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL']));
     expect(() => configOf(name)).not.toThrow();
+  });
+
+  it('passes voicemail e-mail settings through, and leaves e-mail off when they are not set', () => {
+    expect(configOf('worker').smtp).toEqual({ url: undefined, from: 'switchboard@localhost' });
+    const raw = compose.services.worker?.environment ?? {};
+    expect(String(raw.SWITCHBOARD_SMTP_URL)).toBe('${SWITCHBOARD_SMTP_URL:-}');
   });
 
   it('b2bua exposes exactly the SIP and RTP ports its environment configures', () => {

@@ -328,12 +328,20 @@ function splitHeaders(
 // Lines are collected in one reused array and copied out at their exact size: one allocation
 // per message instead of push's growth steps (a profile showed ~4% of parse+touch growing
 // arrays). splitHeaders calls nothing that could re-enter it.
-let scratch: number[] = new Array<number>(INDEX_STRIDE * 64).fill(0);
+let scratch: number[] = zeros(INDEX_STRIDE * 64);
 
 function grown(a: number[]): number[] {
-  const b = new Array<number>(a.length * 2).fill(0);
+  const b = zeros(a.length * 2);
   for (let i = 0; i < a.length; i++) b[i] = a[i]!;
   return b;
+}
+
+// Filled by push so that V8 keeps the elements packed (`new Array(n)` would make them holey,
+// and so would every slice copied from it).
+function zeros(n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(0);
+  return a;
 }
 
 function isWsp(c: number): boolean {

@@ -270,6 +270,10 @@ async function main(): Promise<void> {
   }
   const loaded = rssKb(signalling.child.pid);
   const perCallKb = concurrent > 0 ? (loaded - idle) / concurrent : NaN;
+  // Heap after a full GC (SIGUSR2 with --expose-gc), held calls minus drained: steadier than RSS.
+  const loadedHeap = Number((await latencySummary(signalling))?.held?.heapUsedKiB ?? NaN);
+  const drainedHeap = Number(drained?.heapUsedKiB ?? NaN);
+  const heapPerCallKb = concurrent > 0 ? (loadedHeap - drainedHeap) / concurrent : NaN;
   hold.child.kill('SIGKILL'); // the held calls end with the B2BUA below
   await hold.done;
 
@@ -289,6 +293,9 @@ async function main(): Promise<void> {
   );
 
   console.log(`held by the signalling role 35 s after the load: ${JSON.stringify(drained)}`);
+  console.log(
+    `heap after full GC: drained ${(drainedHeap / 1024).toFixed(1)} MiB, with ${concurrent} held calls ${(loadedHeap / 1024).toFixed(1)} MiB → ${heapPerCallKb.toFixed(1)} KiB per concurrent call`,
+  );
 
   const uasErrors = path.join(work, 'uas-errors.log');
   if (fs.existsSync(uasErrors) && fs.statSync(uasErrors).size > 0)

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
-import { queueConnection } from '../jobs/queue-connection.js';
+import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -39,7 +39,12 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       // The adding connection never blocks: batch the adds of one event-loop turn into one write.
       connection: queueConnection(this.config.redisUrl, { pipelined: true }),
       prefix: this.config.queuePrefix,
-      defaultJobOptions: { removeOnComplete: { age: 300 }, removeOnFail: { age: 3600 }, attempts: 1 },
+      // Bounded by count too: 300 s of routing jobs at 1,000 calls/s would be 300k jobs in Redis.
+      defaultJobOptions: {
+        removeOnComplete: { age: 300, count: KEEP_COMPLETED },
+        removeOnFail: { age: 3600, count: KEEP_COMPLETED },
+        attempts: 1,
+      },
     });
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.channel = routingReplyChannel(this.config.queuePrefix, node);

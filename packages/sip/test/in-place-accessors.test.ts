@@ -132,4 +132,27 @@ describe('datagram header section end', () => {
     expect([m.callId, m.body.length]).toEqual(['c1', 0]);
     expect(() => parseMessage(bytes, { requireContentLength: true })).toThrow(/not terminated/);
   });
+
+  it('finds the hot headers recorded while splitting: compact forms, look-alike names, repeats', () => {
+    const m = parseMessage(
+      msg(
+        'Viz: SIP/2.0/UDP decoy.example.com;branch=z9hG4bKdecoy',
+        'v: SIP/2.0/UDP h.example.com;branch=z9hG4bK1',
+        'f: <sip:a@example.com>;tag=1',
+        'TO: <sip:b@example.com>',
+        'i: c1',
+        'CSEQ: 7 OPTIONS',
+        'Contacts: <sip:decoy@example.com>',
+        'm: <sip:one@example.com>',
+        'Contact: <sip:two@example.com>',
+        'l: 0',
+      ),
+    );
+    expect(m.topVia.host).toBe('h.example.com');
+    expect([m.from.tag, m.to.uriText, m.callId, m.cseq.seq]).toEqual(['1', 'sip:b@example.com', 'c1', 7]);
+    expect(contactUris(m)).toEqual(['sip:one@example.com', 'sip:two@example.com']);
+    expect(m.contentLength).toBe(0);
+    expect(m.getHeader('viz')).toBe('SIP/2.0/UDP decoy.example.com;branch=z9hG4bKdecoy');
+    expect(m.getHeader('contacts')).toBe('<sip:decoy@example.com>');
+  });
 });

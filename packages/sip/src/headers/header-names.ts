@@ -136,6 +136,24 @@ export function nameShape(s: string, start: number, end: number): number {
   return -1 - (len * 128 + ((s.charCodeAt(start) | 32) & 127));
 }
 
+/**
+ * Headers the parser identifies while splitting (instead of on lookup) and whose first and last
+ * lines it records: the ones every message handler reads (RFC 3261 §8.1.1) and Content-Length.
+ * Their ids are 1..HOT_IDS-1.
+ */
+export const HOT_IDS = 9;
+// Flags by -1 - shape for the long and compact names of the hot headers.
+const hotShapes = new Uint8Array(255 * 128 + 128);
+for (let id = 1; id < HOT_IDS; id++) {
+  hotShapes[-1 - longShape[id]!] = 1;
+  if (compactShape[id] !== 1) hotShapes[-1 - compactShape[id]!] = 1;
+}
+
+/** True when a name of this shape may be one of the hot headers (see HOT_IDS). */
+export function isHotShape(shape: number): boolean {
+  return hotShapes[-1 - shape] === 1;
+}
+
 /** False when a name of shape `shape` (from nameShape) certainly is not header `id`. */
 export function shapeMatches(shape: number, id: number): boolean {
   return shape === longShape[id] || shape === compactShape[id];

@@ -14,7 +14,7 @@ import {
   INDEX_STRIDE,
   type ValueSpan,
 } from '../headers/header-index.js';
-import { headerIdOf } from '../headers/header-names.js';
+import { headerIdOf, HOT_IDS } from '../headers/header-names.js';
 import { serializeMessage } from './message-serializer.js';
 
 export const EMPTY_BODY: Buffer = Buffer.alloc(0);
@@ -33,6 +33,8 @@ export abstract class HeaderStore {
   private _index: HeaderIndex | undefined;
   // The received bytes _src was decoded from (same offsets): the hot accessors scan them.
   private _bytes: Uint8Array | undefined;
+  // First and last index offsets of the hot headers (see HOT_IDS), recorded by the parser.
+  private _hot: number[] | undefined;
   protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
@@ -52,6 +54,7 @@ export abstract class HeaderStore {
     this._src = '';
     this._index = undefined;
     this._bytes = undefined;
+    this._hot = undefined;
     this._body = body;
     this._version = version;
     this._source = source;
@@ -85,10 +88,11 @@ export abstract class HeaderStore {
   }
 
   /** @internal Parser use: the header lines as offsets into the decoded header section `src`. */
-  attachHeaderIndex(src: string, index: HeaderIndex, bytes?: Uint8Array): this {
+  attachHeaderIndex(src: string, index: HeaderIndex, bytes?: Uint8Array, hot?: number[]): this {
     this._src = src;
     this._index = index;
     this._bytes = bytes;
+    this._hot = hot;
     this._fields = undefined;
     return this;
   }
@@ -248,7 +252,7 @@ export abstract class HeaderStore {
   firstValue(id: number): string | undefined {
     const index = this._index;
     if (this._fields === undefined && index !== undefined) {
-      const k = indexFind(this._src, index, id);
+      const k = this.findFirst(index, id);
       return k < 0 ? undefined : indexValue(this._src, index, k);
     }
     return this.first(id)?.value;
@@ -294,7 +298,7 @@ export abstract class HeaderStore {
   protected firstSpan(id: number): boolean {
     const index = this._index;
     if (this._fields === undefined && index !== undefined) {
-      const k = indexFind(this._src, index, id);
+      const k = this.findFirst(index, id);
       if (k < 0) return false;
       indexValueSpan(this._src, index, k, SPAN);
       return true;
@@ -315,10 +319,19 @@ export abstract class HeaderStore {
   protected soleSpan(id: number): boolean {
     const index = this._index;
     if (this._fields !== undefined || index === undefined) return false;
-    const k = indexFind(this._src, index, id);
-    if (k < 0 || indexFind(this._src, index, id, k + INDEX_STRIDE) >= 0) return false;
+    const hot = this._hot;
+    const k = this.findFirst(index, id);
+    if (k < 0) return false;
+    const last = hot !== undefined && id > 0 && id < HOT_IDS ? hot[HOT_IDS + id]! : -2;
+    if (last === -2 ? indexFind(this._src, index, id, k + INDEX_STRIDE) >= 0 : last !== k) return false;
     indexValueSpan(this._src, index, k, SPAN);
     return true;
+  }
+
+  /** Offset in the parser's index of the first line with known id `id`, -1 when none. */
+  private findFirst(index: HeaderIndex, id: number): number {
+    const hot = this._hot;
+    return hot !== undefined && id > 0 && id < HOT_IDS ? hot[id]! : indexFind(this._src, index, id);
   }
 
   /**

@@ -3,7 +3,7 @@
 // values are parsed later, on access (see SipMessageBase) or by validate().
 import type { HeaderField } from '../headers/header-field.js';
 import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
-import { HeaderId, identifyHeader, nameShape, shapeMatches } from '../headers/header-names.js';
+import { HeaderId, HOT_IDS, identifyHeader, isHotShape, nameShape } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { readPartial } from './partial-reader.js';
@@ -34,6 +34,8 @@ export interface HeadSection {
   readonly src: string;
   /** Header lines as offsets into `src` (see HeaderIndex). */
   readonly index: HeaderIndex;
+  /** Offsets in `index` of the first (at [id]) and last (at [HOT_IDS + id]) line of each hot header; -1: none. */
+  readonly hot: number[];
   /** The bytes `src` is the latin1 decoding of, at the same offsets (for the byte fast paths). */
   readonly bytes: Uint8Array | undefined;
   /** Declared Content-Length, -1 when absent. */
@@ -138,7 +140,9 @@ export function buildMessage(
   const message = head.request
     ? new SipRequest(head.method, head.requestUri, NO_FIELDS, undefined, head.version)
     : new SipResponse(head.status, head.reason, NO_FIELDS, undefined, head.version);
-  return message.attachHeaderIndex(head.src, head.index, head.bytes).attachWire(data, start, bodyStart, end);
+  return message
+    .attachHeaderIndex(head.src, head.index, head.bytes, head.hot)
+    .attachWire(data, start, bodyStart, end);
 }
 
 /** Splits the header section data[start, headEnd) (no final CRLF); attaches partial info to errors. */
@@ -220,6 +224,7 @@ function requestLine(line: string): MutableHead {
     reason: '',
     src: '',
     index: [],
+    hot: noHotLines(),
     bytes: undefined,
     contentLength: -1,
     end: 0,
@@ -248,6 +253,7 @@ function statusLine(line: string): MutableHead {
     reason: sp2 < line.length ? line.slice(sp2 + 1) : '',
     src: '',
     index: [],
+    hot: noHotLines(),
     bytes: undefined,
     contentLength: -1,
     end: 0,
@@ -269,6 +275,7 @@ function splitHeaders(
 ): number {
   let out = scratch;
   let count = 0;
+  const hot = section.hot;
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
   while (pos < n) {
@@ -299,10 +306,14 @@ function splitHeaders(
       cr = head.indexOf('\r', cr + 1);
       if (cr < 0) cr = n;
     }
-    // Only Content-Length is needed now; other names are identified on lookup.
+    // The hot headers are identified now (and their lines recorded), others on lookup.
     const shape = nameShape(head, pos, nameEnd);
-    const id = shapeMatches(shape, HeaderId.ContentLength) ? identifyHeader(head, pos, nameEnd) : shape;
+    const id = isHotShape(shape) ? identifyHeader(head, pos, nameEnd) : shape;
     const k = count;
+    if (id > 0 && id < HOT_IDS) {
+      if (hot[id]! < 0) hot[id] = k;
+      hot[HOT_IDS + id] = k;
+    }
     if (k + INDEX_STRIDE > out.length) out = scratch = grown(out);
     out[k] = id;
     out[k + 1] = pos;
@@ -342,6 +353,11 @@ function zeros(n: number): number[] {
   const a: number[] = [];
   for (let i = 0; i < n; i++) a.push(0);
   return a;
+}
+
+// 2 * HOT_IDS slots (a literal: one allocation, packed elements).
+function noHotLines(): number[] {
+  return [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
 }
 
 function isWsp(c: number): boolean {

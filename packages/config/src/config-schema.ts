@@ -123,6 +123,17 @@ export const envSchema = z.object({
     .min(0, 'must be 0 or more')
     .max(60_000, 'must be at most 60000')
     .default(0),
+  /**
+   * Longest answered call in seconds, after which the B2BUA ends it with BYE on both legs; 0 = no
+   * limit. Without session timers (RFC 4028) this is what ends a call whose BYE was lost or whose
+   * phone vanished, so it is on by default.
+   */
+  SWITCHBOARD_MAX_CALL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (no limit) or more')
+    .max(604_800, 'must be at most 604800 (7 days)')
+    .default(14_400),
   /** Time budget of one plugin's `route` call inside a worker. */
   SWITCHBOARD_PLUGIN_TIMEOUT_MS: z.coerce
     .number()

@@ -29,6 +29,8 @@ export interface SwitchboardConfig {
     /** Milliseconds a worker reuses directory lookups (0 = off). */
     cacheMs: number;
   };
+  /** Answered calls end after this many seconds (0 = no limit). */
+  calls: { maxDurationSeconds: number };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
   tls: { certFile: string; keyFile: string } | undefined;
   registrar: { minExpires: number; maxExpires: number };
@@ -128,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       fallback: e.SWITCHBOARD_ROUTING_FALLBACK,
       cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },
+    calls: { maxDurationSeconds: e.SWITCHBOARD_MAX_CALL_SECONDS },
     tls:
       e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined
         ? {

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('limits answered calls to 4 hours by default; 0 is no limit', () => {
+    expect(loadConfig(base).calls.maxDurationSeconds).toBe(14_400);
+    expect(loadConfig({ ...base, SWITCHBOARD_MAX_CALL_SECONDS: '0' }).calls.maxDurationSeconds).toBe(0);
+    expect(problemsOf({ ...base, SWITCHBOARD_MAX_CALL_SECONDS: '-5' })).toEqual([
+      { variable: 'SWITCHBOARD_MAX_CALL_SECONDS', message: 'must be 0 (no limit) or more' },
+    ]);
+  });
+
   it('parses the routing fallback and names a bad one', () => {
     const fallback = (v: string) => loadConfig({ ...base, SWITCHBOARD_ROUTING_FALLBACK: v }).routing.fallback;
     expect(fallback('503')).toEqual({ kind: 'unavailable' });

@@ -23,6 +23,8 @@ export interface CallDeps {
   readonly wallNow: () => number;
   /** `reroute` asks the plugins again at most this many times per call. */
   readonly maxReroutes: number;
+  /** An answered call is ended with BYE on both legs after this long (0 = no limit). */
+  readonly maxCallMs: number;
   /** Seconds in Retry-After of the 503 when routing fails or times out. */
   readonly retryAfterSeconds: number;
   /** Setup latency samples of the B2BUA's own share (bench:cps, SIGUSR2 summary); absent: not measured. */

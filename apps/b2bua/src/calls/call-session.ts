@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { incomingRequestFromSip } from '@switchboard/dialog';
 import type { DialStep, FailureOutcome, CallAttempt } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
-import type { ServerTransaction } from '@switchboard/transactions';
+import type { ServerTransaction, TimerHandle } from '@switchboard/transactions';
 import { CallBridge, type Side } from './bridge/call-bridge.js';
 import { relayBody } from './bridge/session-body-relay.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
@@ -50,6 +50,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private destination: string;
   private receivedAt: number;
   private firstLegSent = false;
+  // SWITCHBOARD_MAX_CALL_SECONDS, armed when the call is answered.
+  private maxDuration: TimerHandle | undefined;
 
   /** Where the call is (metrics: the signalling role's SIGUSR2 summary counts calls per state). */
   get phase(): SessionState {
@@ -165,10 +167,15 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
       this.end('failed', 'system', 'shutdown');
     } else if (this.state !== 'ended') {
-      this.winner?.ackAnswer(undefined);
-      this.bridge?.hangUpBoth();
-      this.end('answered', 'system', 'shutdown');
+      this.hangUpAnswered('shutdown');
     }
+  }
+
+  /** BYE on both legs of an answered call (the callee's 2xx is ACKed first if still pending). */
+  private hangUpAnswered(cause: string): void {
+    this.winner?.ackAnswer(undefined);
+    this.bridge?.hangUpBoth();
+    this.end('answered', 'system', cause);
   }
 
   // --- routing ---------------------------------------------------------------------------------
@@ -305,6 +312,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     }
     this.winner = leg;
     this.state = 'answering';
+    if (this.deps.maxCallMs > 0) {
+      this.maxDuration = this.deps.port.clock.schedule(this.deps.maxCallMs, () => {
+        if (this.state === 'answering' || this.state === 'bridged') this.hangUpAnswered('max call duration');
+      });
+    }
     const answeredWall = this.timeline.answered(targetKey);
     const relay = relayBody(bodyOf(response));
     const callerDialog = this.caller.answer(relay.ok ? relay.body : bodyOf(response), {}, () => {
@@ -364,6 +376,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private end(disposition: Disposition, side: HangupSide, cause: string, status?: number): void {
     if (this.state === 'ended') return;
     this.state = 'ended';
+    this.maxDuration?.cancel();
     this.routingAbort.abort(CALL_ENDED);
     this.executor?.cancel();
     if (this.executor) this.timeline.addLegs(this.executor.legs);

@@ -17,6 +17,7 @@ export {
   type CreateResponseOptions,
   type HeaderInit,
 } from './message/message-builder.js';
+export { pooledRandomBytes, randomHex64 } from './message/random-pool.js';
 export { validate, assertValid, type ValidationResult } from './message/message-validator.js';
 export { reasonPhrase } from './message/reason-phrases.js';
 export { parseValidated, summarizeMessage, type MessageSummary } from './message/message-summary.js';

@@ -9,13 +9,11 @@ import {
   parseDigestCredentials,
 } from '@switchboard/dialog';
 import { createResponse, type SipRequest } from '@switchboard/sip';
-import { randomToken } from '@switchboard/transactions';
 import type { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
 import { Ha1Cache } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
-import { pooledRandomBytes } from './pooled-random.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
 import type { IncomingSipRequest } from './sip-request-handler.js';
 
@@ -73,7 +71,6 @@ export class SipAuthService implements OnModuleInit {
       realm: this.config.sip.domain,
       secret: await loadDigestSecret(this.redis),
       nonceCounts: new RedisNonceCountStore(this.redis),
-      random: pooledRandomBytes,
       algorithms: this.config.auth.algorithms,
       lookupHa1: (username, realm, algorithm) => this.lookupHa1(username, realm, algorithm),
     });
@@ -133,11 +130,7 @@ export class SipAuthService implements OnModuleInit {
 }
 
 function challenge(request: SipRequest, status: number, headers: { name: string; value: string }[]) {
-  // Pooled random To tag: one CSPRNG call per 512 tags (a randomBytes call per challenge showed in bench:cps profiles).
-  return createResponse(request, status, {
-    toTag: randomToken(),
-    headers: headers.map((h) => [h.name, h.value] as const),
-  });
+  return createResponse(request, status, { headers: headers.map((h) => [h.name, h.value] as const) });
 }
 
 /** The username of our realm's credentials, for the lockout check before any database work. */

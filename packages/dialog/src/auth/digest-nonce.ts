@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from '@switchboard/sip';
 import { DigestConfigError } from './digest-errors.js';
 
 /**
@@ -38,7 +39,7 @@ export class NonceIssuer {
     if (this.secret.length < 16) throw new DigestConfigError('nonce secret must be at least 16 bytes');
     if (!(options.ttlMs > 0)) throw new DigestConfigError('nonce ttlMs must be positive');
     this.now = options.now ?? Date.now;
-    this.random = options.random ?? randomBytes;
+    this.random = options.random ?? pooledRandomBytes;
   }
 
   get ttlMs(): number {

@@ -1,10 +1,10 @@
 // Building new messages (the B2BUA's own legs) and responses to requests (RFC 3261 §8.2.6).
-import { randomBytes } from 'node:crypto';
 import { encodeUtf8, toByteString } from '../grammar/text.js';
 import { HeaderField } from '../headers/header-field.js';
 import { HeaderId } from '../headers/header-names.js';
 import type { SipParseError } from '../sip-parse-error.js';
 import { formatUri, type Uri } from '../uri/uri.js';
+import { randomHex64 } from './random-pool.js';
 import { reasonPhrase } from './reason-phrases.js';
 import { EMPTY_BODY } from './header-store.js';
 import { SipRequest } from './sip-request.js';
@@ -64,9 +64,9 @@ export function createResponseMessage(init: ResponseInit): SipResponse {
   return new SipResponse(init.status, reason, toFields(init.headers), toBody(init.body));
 }
 
-/** A random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness). */
+/** A random To/From tag (RFC 3261 §19.3: at least 32 bits of randomness; here 64). */
 export function generateTag(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex64();
 }
 
 export interface CreateResponseOptions {

@@ -1,7 +1,7 @@
+import { generateTag } from '@switchboard/sip';
 import { type ServerEvent } from '../transaction/effects.js';
 import { type TransactionRunner } from '../transaction/transaction-runner.js';
 import { type Endpoint, type Transport } from '../transport/transport.js';
-import { randomToken } from './branch.js';
 import { type SipCodec } from './sip-codec.js';
 
 /** Where a request came from: enough to answer it per §18.2.2. */
@@ -45,7 +45,7 @@ export class ServerTransaction<M> {
   /** Builds and sends a response to the request (§8.2.6); returns it. */
   reply(status: number, reason?: string, toTag?: string): M {
     // 100 carries no tag (§8.2.6.2); every other response of the transaction shares one.
-    const tag = status === 100 ? undefined : (toTag ?? (this.toTag ??= randomToken()));
+    const tag = status === 100 ? undefined : (toTag ?? (this.toTag ??= generateTag()));
     const response = this.codec.createResponse(this.request, status, reason, tag);
     this.respond(response);
     return response;

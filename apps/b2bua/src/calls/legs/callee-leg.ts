@@ -5,8 +5,8 @@ import {
   sipRequestFromOutgoing,
   type OutgoingRequest,
 } from '@switchboard/dialog';
-import { type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
-import { randomToken, type ClientTransaction, type ResolvedTarget } from '@switchboard/transactions';
+import { generateTag, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
+import type { ClientTransaction, ResolvedTarget } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
@@ -67,7 +67,7 @@ export class CalleeLeg implements BranchHandle {
       method: 'INVITE',
       requestUri: init.requestUri,
       route: [],
-      from: { ...init.from, tag: randomToken() },
+      from: { ...init.from, tag: generateTag() },
       to: { uri: init.to.uri },
       callId: init.callId,
       cseq: { seq: 1, method: 'INVITE' },

@@ -1,11 +1,6 @@
 import { Dialog, incomingRequestFromSip, type DialogHooks } from '@switchboard/dialog';
-import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
-import {
-  Uas2xxRetransmitter,
-  randomToken,
-  type ResolvedTarget,
-  type ServerTransaction,
-} from '@switchboard/transactions';
+import { createResponse, generateTag, type SipMessage, type SipRequest } from '@switchboard/sip';
+import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 
 export interface SessionBody {
@@ -25,7 +20,7 @@ export function bodyOf(message: SipMessage): SessionBody | undefined {
  * States: proceeding → answered (2xx sent, waiting for ACK) → confirmed | rejected.
  */
 export class CallerLeg {
-  readonly localTag = randomToken();
+  readonly localTag = generateTag();
   private state: 'proceeding' | 'answered' | 'confirmed' | 'rejected' = 'proceeding';
   private retransmitter: Uas2xxRetransmitter<SipMessage> | undefined;
   dialog: Dialog | undefined;

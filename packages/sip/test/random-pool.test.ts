@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pooledRandomBytes } from '../src/sip/pooled-random.js';
+import { pooledRandomBytes, randomHex64 } from '../src/index.js';
 
 describe('pooledRandomBytes', () => {
   it('hands out copies of the requested length that never repeat, across pool refills', () => {
@@ -25,5 +25,18 @@ describe('pooledRandomBytes', () => {
     const a = pooledRandomBytes(8);
     a.fill(0);
     expect(Buffer.from(pooledRandomBytes(8)).equals(Buffer.alloc(8))).toBe(false);
+  });
+});
+
+describe('randomHex64', () => {
+  it('gives 16 hex digits that do not repeat, drawn from the same pool', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1500; i++) {
+      const t = randomHex64();
+      expect(t).toMatch(/^[0-9a-f]{16}$/);
+      seen.add(t);
+      if (i % 100 === 0) pooledRandomBytes(13); // interleaved odd-sized takes do not misalign it
+    }
+    expect(seen.size).toBe(1500);
   });
 });

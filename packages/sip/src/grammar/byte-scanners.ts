@@ -24,7 +24,7 @@ export function scanTokenBytes(b: Uint8Array, pos: number, end: number): number 
  * scanHost (no label starting with "-" or ".", no "-." ); BAIL for an IPv6 reference, an empty
  * host or a rule the general scanner reports as an error.
  */
-export function scanHostBytes(b: Uint8Array, pos: number, end: number): number {
+function scanHostBytes(b: Uint8Array, pos: number, end: number): number {
   let i = pos;
   let prev = 46;
   while (i < end) {
@@ -39,28 +39,37 @@ export function scanHostBytes(b: Uint8Array, pos: number, end: number): number {
   return i === pos ? BAIL : i;
 }
 
-/** 1*5DIGIT port value up to 65535 at b[pos, end) followed by a non-digit; BAIL otherwise. */
-export function scanPortBytes(b: Uint8Array, pos: number, end: number): number {
+/** Where scanHostPortBytes puts its result (read at once by the caller: no object per call). */
+export const HOST_PORT: { hostEnd: number; port: number | undefined; end: number } = {
+  hostEnd: 0,
+  port: undefined,
+  end: 0,
+};
+
+/**
+ * hostport = host [ ":" port ] (RFC 3261 §25.1) from `pos` into HOST_PORT: the host as
+ * scanHostBytes takes it, the port as 1 to 5 digits up to 65535. False (bail) otherwise.
+ */
+export function scanHostPortBytes(b: Uint8Array, pos: number, end: number): boolean {
+  const hostEnd = scanHostBytes(b, pos, end);
+  if (hostEnd === BAIL) return false;
+  HOST_PORT.hostEnd = hostEnd;
+  HOST_PORT.port = undefined;
+  HOST_PORT.end = hostEnd;
+  if (hostEnd >= end || b[hostEnd] !== 58) return true;
   let n = 0;
-  let i = pos;
+  let i = hostEnd + 1;
   while (i < end) {
     const c = b[i]!;
     if (c < 48 || c > 57) break;
     n = n * 10 + c - 48;
     i++;
   }
-  const digits = i - pos;
-  return digits === 0 || digits > 5 || n > 65535 ? BAIL : n;
-}
-
-/** Where scanPortBytes stopped: the index after the digits from `pos`. */
-export function skipDigitsBytes(b: Uint8Array, pos: number, end: number): number {
-  while (pos < end) {
-    const c = b[pos]!;
-    if (c < 48 || c > 57) break;
-    pos++;
-  }
-  return pos;
+  const digits = i - hostEnd - 1;
+  if (digits === 0 || digits > 5 || n > 65535) return false;
+  HOST_PORT.port = n;
+  HOST_PORT.end = i;
+  return true;
 }
 
 /**

@@ -1,13 +1,7 @@
 // Fast path for the usual top Via, "SIP/2.0/UDP host[:port];name=value;flag", scanned from the
 // received bytes (see grammar/byte-scanners.ts for the contract). Anything else (other spellings
 // of sent-protocol, LWS, IPv6, quoted or IPv6 parameter values) is left to parseVia.
-import {
-  BAIL,
-  scanHostBytes,
-  scanParamsBytes,
-  scanPortBytes,
-  skipDigitsBytes,
-} from '../grammar/byte-scanners.js';
+import { BAIL, HOST_PORT, scanHostPortBytes, scanParamsBytes } from '../grammar/byte-scanners.js';
 import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, type Params } from '../grammar/scanner.js';
 import { type Via, ViaValue } from './via.js';
@@ -36,15 +30,9 @@ export function parseViaBytes(b: Uint8Array, src: string, start: number, end: nu
   pos += transport.length;
   if (b[pos] !== 32) return undefined;
   const hostStart = pos + 1;
-  const hostEnd = scanHostBytes(b, hostStart, end);
-  if (hostEnd === BAIL) return undefined;
-  pos = hostEnd;
-  let port: number | undefined;
-  if (pos < end && b[pos] === 58) {
-    port = scanPortBytes(b, pos + 1, end);
-    if (port === BAIL) return undefined;
-    pos = skipDigitsBytes(b, pos + 1, end);
-  }
+  if (!scanHostPortBytes(b, hostStart, end)) return undefined;
+  const { hostEnd, port } = HOST_PORT;
+  pos = HOST_PORT.end;
   let params: Params = EMPTY_PARAMS;
   if (pos < end && b[pos] !== 44) {
     const map = new ParamMap();

@@ -25,6 +25,9 @@ export type HeaderValueInput = string | number;
 /** Where firstSpan() points: filled and read at once by the typed accessors (no copy of the value). */
 export const SPAN: ValueSpan = { src: '', start: 0, end: 0 };
 
+// Built messages have no parser index; the hot-line table is only read in index mode.
+const NO_HOT_LINES: number[] = [];
+
 export abstract class HeaderStore {
   // Header lines: HeaderField objects, or (parsed messages, until the list is asked for or
   // modified) offsets into the decoded header section.
@@ -34,7 +37,7 @@ export abstract class HeaderStore {
   // The received bytes _src was decoded from (same offsets): the hot accessors scan them.
   private _bytes: Uint8Array | undefined;
   // First and last index offsets of the hot headers (see HOT_IDS), recorded by the parser.
-  private _hot: number[] | undefined;
+  private _hot: number[];
   protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
@@ -54,7 +57,7 @@ export abstract class HeaderStore {
     this._src = '';
     this._index = undefined;
     this._bytes = undefined;
-    this._hot = undefined;
+    this._hot = NO_HOT_LINES;
     this._body = body;
     this._version = version;
     this._source = source;
@@ -88,7 +91,7 @@ export abstract class HeaderStore {
   }
 
   /** @internal Parser use: the header lines as offsets into the decoded header section `src`. */
-  attachHeaderIndex(src: string, index: HeaderIndex, bytes?: Uint8Array, hot?: number[]): this {
+  attachHeaderIndex(src: string, index: HeaderIndex, hot: number[], bytes?: Uint8Array): this {
     this._src = src;
     this._index = index;
     this._bytes = bytes;
@@ -313,25 +316,21 @@ export abstract class HeaderStore {
   }
 
   /**
-   * Like firstSpan for a parsed, unmodified message whose only line with known id `id` is that
-   * one; false otherwise (no line, several lines, or a built or modified message).
+   * Like firstSpan for a hot header (see HOT_IDS) of a parsed, unmodified message that has
+   * exactly one line of it; false otherwise (no line, several lines, a built or modified message).
    */
-  protected soleSpan(id: number): boolean {
+  protected soleSpan(hotId: number): boolean {
     const index = this._index;
     if (this._fields !== undefined || index === undefined) return false;
-    const hot = this._hot;
-    const k = this.findFirst(index, id);
-    if (k < 0) return false;
-    const last = hot !== undefined && id > 0 && id < HOT_IDS ? hot[HOT_IDS + id]! : -2;
-    if (last === -2 ? indexFind(this._src, index, id, k + INDEX_STRIDE) >= 0 : last !== k) return false;
+    const k = this._hot[hotId]!;
+    if (k < 0 || this._hot[HOT_IDS + hotId] !== k) return false;
     indexValueSpan(this._src, index, k, SPAN);
     return true;
   }
 
   /** Offset in the parser's index of the first line with known id `id`, -1 when none. */
   private findFirst(index: HeaderIndex, id: number): number {
-    const hot = this._hot;
-    return hot !== undefined && id > 0 && id < HOT_IDS ? hot[id]! : indexFind(this._src, index, id);
+    return id > 0 && id < HOT_IDS ? this._hot[id]! : indexFind(this._src, index, id);
   }
 
   /**

@@ -141,7 +141,7 @@ export function buildMessage(
     ? new SipRequest(head.method, head.requestUri, NO_FIELDS, undefined, head.version)
     : new SipResponse(head.status, head.reason, NO_FIELDS, undefined, head.version);
   return message
-    .attachHeaderIndex(head.src, head.index, head.bytes, head.hot)
+    .attachHeaderIndex(head.src, head.index, head.hot, head.bytes)
     .attachWire(data, start, bodyStart, end);
 }
 

@@ -1,7 +1,7 @@
 // Fast path for the usual SIP URI, `sip:user@host:port;param=value;flag`, scanned from the
 // received bytes (see grammar/byte-scanners.ts for the contract). %-escapes, passwords, IPv6
 // references and URI headers are left to parseUri.
-import { BAIL, scanHostBytes, scanPortBytes, skipDigitsBytes } from '../grammar/byte-scanners.js';
+import { BAIL, HOST_PORT, scanHostPortBytes } from '../grammar/byte-scanners.js';
 import { CHAR_CLASS, PARAM_UNRESERVED, UNRESERVED, USER_UNRESERVED } from '../grammar/char-classes.js';
 import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, type Params } from '../grammar/scanner.js';
@@ -32,16 +32,10 @@ export function parseSipUriBytes(b: Uint8Array, src: string, start: number, end:
     user = src.slice(pos, at);
     pos = at + 1;
   }
-  const hostEnd = scanHostBytes(b, pos, end);
-  if (hostEnd === BAIL) return undefined;
-  const host = src.slice(pos, hostEnd);
-  pos = hostEnd;
-  let port: number | undefined;
-  if (pos < end && b[pos] === 58) {
-    port = scanPortBytes(b, pos + 1, end);
-    if (port === BAIL) return undefined;
-    pos = skipDigitsBytes(b, pos + 1, end);
-  }
+  if (!scanHostPortBytes(b, pos, end)) return undefined;
+  const host = src.slice(pos, HOST_PORT.hostEnd);
+  const port = HOST_PORT.port;
+  pos = HOST_PORT.end;
   let params: Params = EMPTY_PARAMS;
   if (pos < end && b[pos] === 59) {
     const map = new ParamMap();

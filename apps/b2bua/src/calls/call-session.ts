@@ -13,6 +13,7 @@ import { uriDestination } from './legs/leg-destination.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
 import { dispositionOfStatus, type Disposition, type HangupSide } from './records/call-record-builder.js';
+import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
@@ -384,29 +385,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.caller.dispose();
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
-    const record = this.timeline.record({
-      id: this.id,
-      callerNumber: this.identity.callerExtension ?? this.identity.callerUri,
-      ...(this.identity.callerName ? { callerName: this.identity.callerName } : {}),
-      calleeNumber: this.identity.destination,
-      disposition,
-      hangupCause: status === undefined ? cause : `${status} ${cause}`,
-      hangupSide: side,
-    });
+    const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };
+    const record = reportCallEnd(this.id, this.identity, this.timeline, end, this.pluginId, this.deps.logger);
     this.soft(this.deps.publishRecord(record));
-    const legs = this.timeline.legs.map((l) => `${l.target} ${l.status ?? '-'}`);
-    this.deps.logger.info(
-      {
-        call: this.id,
-        startedAt: this.timeline.startedWall,
-        disposition,
-        side,
-        cause,
-        plugin: this.pluginId,
-        legs,
-      },
-      'call ended',
-    );
   }
 
   /** Soft-state writes never break a call; their failures are logged. */

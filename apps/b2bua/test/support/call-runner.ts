@@ -1,6 +1,12 @@
 import { redisKeys } from '@switchboard/live-state';
-import { expect, vi } from 'vitest';
-import { type CallsHarness, startSipp } from './calls-harness.js';
+import { afterAll, beforeAll, beforeEach, expect, vi } from 'vitest';
+import {
+  type CallsHarness,
+  killAllSipp,
+  startCalls,
+  startSipp,
+  type SignallingSeed,
+} from './calls-harness.js';
 
 export interface SippResult {
   code: number | null;
@@ -79,4 +85,45 @@ export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100')
 
 export function expectPassed(r: SippResult): void {
   expect(r.code, r.output).toBe(0);
+}
+
+export type CallRunner = ReturnType<typeof callRunner>;
+
+/**
+ * The hooks of a sipp call test file: one harness (signalling role + routing worker) with
+ * `env`, the caller 100 and the callee 201 as extensions plus what `seed` adds; before each test
+ * the records are cleared and 201's bindings removed.
+ */
+export function callSuite(
+  env: Record<string, string> = {},
+  seed: SignallingSeed = () => Promise.resolve(),
+): { readonly h: CallsHarness; readonly run: CallRunner } {
+  let harness: CallsHarness | undefined;
+  let runner: CallRunner | undefined;
+  vi.setConfig({ testTimeout: 40_000 });
+  beforeAll(async () => {
+    harness = await startCalls(env, async (s) => {
+      await s.addExtension('100', 'pw-100');
+      await s.addExtension('201', 'pw-201');
+      await seed(s);
+    });
+    runner = callRunner(harness);
+  }, 60_000);
+  afterAll(async () => {
+    killAllSipp();
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    runner!.reset();
+    await harness!.prisma.callRecord.deleteMany();
+    await harness!.unbindAll('201');
+  });
+  return {
+    get h() {
+      return harness!;
+    },
+    get run() {
+      return runner!;
+    },
+  };
 }

@@ -22,10 +22,12 @@ export interface CallsHarness extends SignallingHarness {
   unbindAll(extension: string): Promise<void>;
 }
 
+/** Rows the routing worker reads at start-up (extensions, plugin configuration). */
+export type SignallingSeed = (h: SignallingHarness) => Promise<void>;
+
 export async function startCalls(
   env: Record<string, string> = {},
-  /** Rows the routing worker reads at start-up (plugin configuration). */
-  seed: (h: SignallingHarness) => Promise<void> = () => Promise.resolve(),
+  seed: SignallingSeed = () => Promise.resolve(),
 ): Promise<CallsHarness> {
   const h = await startSignalling({
     SWITCHBOARD_PLUGINS: `${callsPlugin},@switchboard/plugin-extensions`,

@@ -6,6 +6,7 @@ import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-in
 import { HeaderId, HOT_IDS, identifyHeader, isHotShape, nameShape } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
 import { SipParseError } from '../sip-parse-error.js';
+import { splitLinesWasm, WASM_SPLIT } from './header-lines-wasm.js';
 import { readPartial } from './partial-reader.js';
 import type { SipMessage } from './sip-message.js';
 import { SipRequest } from './sip-request.js';
@@ -64,7 +65,7 @@ export function parseMessage(data: Buffer, options: ParseOptions = NO_OPTIONS): 
   while (start + 1 < n && data[start] === 13 && data[start + 1] === 10) start += 2;
   // Decoding the whole datagram and searching the string beats Buffer.indexOf (a native call).
   const text = latin1(data, 0, n);
-  const head = splitDatagramHead(text, start, n, options);
+  const head = splitDatagramHead(text, data, start, n, options);
   head.bytes = data;
   let headEnd = head.end;
   let bodyStart = headEnd + 4;
@@ -108,9 +109,15 @@ function incomplete(text: string, start: number, n: number): SipParseError {
  * found the end: an unterminated header section is "Incomplete message" whatever its lines
  * hold, and partial info is read from the header section only.
  */
-function splitDatagramHead(text: string, start: number, n: number, options: ParseOptions): MutableHead {
+function splitDatagramHead(
+  text: string,
+  data: Buffer,
+  start: number,
+  n: number,
+  options: ParseOptions,
+): MutableHead {
   try {
-    return splitHead(text, start, n, options.maxHeaders ?? Infinity);
+    return splitHead(text, data, start, n, options.maxHeaders ?? Infinity);
   } catch (err) {
     if (!(err instanceof SipParseError)) throw err;
     let headEnd = text.indexOf('\r\n\r\n', start);
@@ -152,22 +159,29 @@ export function parseHeadSection(
   headEnd: number,
   options: ParseOptions = {},
 ): HeadSection {
+  // The byte offsets match the text's only when the section starts the buffer.
+  const bytes = start === 0 ? data : undefined;
   const head = splitHeadGuarded(
     latin1(data, start, headEnd),
-    0,
+    bytes,
     headEnd - start,
     options.maxHeaders ?? Infinity,
   );
-  if (start === 0) head.bytes = data;
+  head.bytes = bytes;
   return head;
 }
 
-function splitHeadGuarded(text: string, start: number, end: number, maxHeaders: number): MutableHead {
+function splitHeadGuarded(
+  text: string,
+  bytes: Uint8Array | undefined,
+  end: number,
+  maxHeaders: number,
+): MutableHead {
   try {
-    return splitHead(text, start, end, maxHeaders);
+    return splitHead(text, bytes, 0, end, maxHeaders);
   } catch (err) {
     if (err instanceof SipParseError && err.partial === undefined)
-      err.partial = readPartial(text.slice(start, end));
+      err.partial = readPartial(text.slice(0, end));
     throw err;
   }
 }
@@ -177,7 +191,18 @@ function withPartial(err: SipParseError, text: string, start: number, end: numbe
   return err;
 }
 
-function splitHead(head: string, start: number, end: number, maxHeaders: number): MutableHead {
+/**
+ * Splits the start line and header lines of head[start, end). `bytes`, when given, holds the
+ * octets `head` was decoded from at the same offsets, for the WebAssembly splitter.
+ * @internal Exported for the test that holds both splitters to the same answers.
+ */
+export function splitHead(
+  head: string,
+  bytes: Uint8Array | undefined,
+  start: number,
+  end: number,
+  maxHeaders: number,
+): MutableHead {
   // The start line ends at the first CRLF (a lone CR stays in it; validate() names it).
   let lineEnd = head.indexOf('\r', start);
   while (lineEnd >= 0 && lineEnd < end && head.charCodeAt(lineEnd + 1) !== 10)
@@ -192,7 +217,15 @@ function splitHead(head: string, start: number, end: number, maxHeaders: number)
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
   section.src = head;
-  const stop = splitHeaders(head, lineEnd + 2, end, section, maxHeaders);
+  let stop = bytes === undefined ? -1 : splitLinesWasm(bytes, lineEnd + 2, end, scratch, section.hot);
+  if (stop >= 0 && WASM_SPLIT.lines <= maxHeaders) {
+    section.contentLength = WASM_SPLIT.contentLength;
+    section.index = scratch.slice(0, WASM_SPLIT.lines * INDEX_STRIDE);
+  } else {
+    // Anything unusual (and every error) is left to the JavaScript splitter.
+    section.hot = noHotLines();
+    stop = splitHeaders(head, lineEnd + 2, end, section, maxHeaders);
+  }
   section.terminated = stop < end;
   section.end = section.terminated ? stop - 2 : end;
   return section;
@@ -200,6 +233,7 @@ function splitHead(head: string, start: number, end: number, maxHeaders: number)
 
 type MutableHead = HeadSection & {
   index: HeaderIndex;
+  hot: number[];
   contentLength: number;
   src: string;
   end: number;

@@ -1,0 +1,69 @@
+// Loader of the WebAssembly header-line splitter (source: wasm/header-lines-wat.ts). One
+// instance per process, created at import; its memory never grows, so the views stay valid.
+import { INDEX_STRIDE } from '../headers/header-index.js';
+import { HOT_IDS } from '../headers/header-names.js';
+import {
+  CONTENT_LENGTH_SLOT,
+  HOT_TABLE,
+  INPUT,
+  MAX_INPUT,
+  RECORDS,
+  STOP_SLOT,
+} from './header-lines-layout.js';
+import { HEADER_LINES_WASM } from './header-lines.generated.js';
+
+// The part of the WebAssembly JS API used here (the ES lib has no declarations for it).
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+declare const WebAssembly: WasmApi;
+
+interface HeaderLinesExports {
+  memory: { buffer: ArrayBuffer };
+  split: (pos: number, n: number) => number;
+}
+
+const exported = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(HEADER_LINES_WASM, 'base64')))
+  .exports as unknown as HeaderLinesExports;
+const split = exported.split;
+const mem8 = new Uint8Array(exported.memory.buffer);
+const mem32 = new Int32Array(exported.memory.buffer);
+
+/** What splitLinesWasm found besides the offset it returns: line count and Content-Length (-1: absent). */
+export const WASM_SPLIT = { lines: 0, contentLength: -1 };
+
+/**
+ * Splits the header lines of bytes[pos, n) the way splitHeaders does, into `out` (INDEX_STRIDE
+ * numbers per line, WASM_SPLIT.lines of them) and `hot`; returns the offset of the
+ * empty line, or -1 when the JavaScript splitter must decide. When the header section is
+ * bytes[?, n) with its final CRLF CRLF after n (the stream framer), the offset returned is n.
+ */
+export function splitLinesWasm(
+  bytes: Uint8Array,
+  pos: number,
+  n: number,
+  out: number[],
+  hot: number[],
+): number {
+  let limit = n;
+  if (
+    n + 4 <= bytes.length &&
+    bytes[n] === 13 &&
+    bytes[n + 1] === 10 &&
+    bytes[n + 2] === 13 &&
+    bytes[n + 3] === 10
+  )
+    limit = n + 4;
+  if (limit > MAX_INPUT) return -1;
+  mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
+  const count = split(pos, limit);
+  if (count < 0 || count * INDEX_STRIDE > out.length) return -1;
+  const words = count * INDEX_STRIDE;
+  for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) out[j] = mem32[r]!;
+  for (let j = 0, h = HOT_TABLE >> 2; j < 2 * HOT_IDS; j++, h++) hot[j] = mem32[h]!;
+  WASM_SPLIT.lines = count;
+  WASM_SPLIT.contentLength = mem32[CONTENT_LENGTH_SLOT >> 2]!;
+  const stop = mem32[STOP_SLOT >> 2]!;
+  return stop > n ? n : stop;
+}

@@ -1,0 +1,224 @@
+// Source of the WebAssembly header-line splitter (WebAssembly text format, built by
+// build-header-lines.ts into src/message/header-lines.generated.ts).
+//
+// It does what splitHeaders in message-parser.ts does for the usual message: split the header
+// lines (RFC 3261 §7.3.1: a CRLF followed by SP or HTAB continues the line), identify the hot
+// headers and read Content-Length, writing the parser's HeaderIndex records. The colon and CR
+// searches look at 16 bytes at a time (SIMD), which native String#indexOf calls cannot beat at
+// one call per line. Whatever is unusual makes it return -1 and the JavaScript splitter decides
+// (and throws the error): a header line starting with whitespace, a line without a colon, an
+// empty name, a lone CR, no empty line before the end, a Content-Length that is not 1 to 9 plain
+// digits or appears twice, more lines than the record area holds.
+import { INDEX_STRIDE } from '../src/headers/header-index.js';
+import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
+import {
+  CONTENT_LENGTH_SLOT,
+  HOT_TABLE,
+  INPUT,
+  PAGES,
+  RECORDS,
+  STOP_SLOT,
+} from '../src/message/header-lines-layout.js';
+
+/** Little-endian integer of the ASCII text (what a load of those bytes gives). */
+function le(text: string): bigint {
+  let v = 0n;
+  for (let i = text.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(text.charCodeAt(i));
+  return v;
+}
+const i32Of = (text: string): string => `(i32.const ${Number(le(text))})`;
+const i64Of = (text: string): string => `(i64.const ${le(text)})`;
+
+// Lower-cased loads of the name at $pos: OR 0x20 maps A-Z to a-z and keeps "-"; the names
+// compared against hold only letters and "-", and no other byte ORs into one of those (CR, the
+// only one that would give "-", ends the search before a name is compared).
+const lower1 = (off: number): string =>
+  `(i32.or (i32.load8_u offset=${off} (local.get $pos)) (i32.const 0x20))`;
+const lower2 = (off: number): string =>
+  `(i32.or (i32.load16_u offset=${off} (local.get $pos)) (i32.const 0x2020))`;
+const lower4 = (off: number): string =>
+  `(i32.or (i32.load offset=${off} (local.get $pos)) (i32.const 0x20202020))`;
+const lower8 = (off: number): string =>
+  `(i64.or (i64.load offset=${off} (local.get $pos)) (i64.const 0x2020202020202020))`;
+
+const isWsp = (byte: string): string =>
+  `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
+
+const splat = (byte: number): string => `(v128.const i8x16 ${Array<number>(16).fill(byte).join(' ')})`;
+
+/** $q = the first offset >= $q holding CR (or ":" too when `colon`), at most $n. */
+function findByte(colon: boolean): string {
+  const cr = `(i8x16.eq (local.get $v) ${splat(13)})`;
+  const mask = colon ? `(v128.or ${cr} (i8x16.eq (local.get $v) ${splat(58)}))` : cr;
+  return `
+      (block $found (loop $next16
+        (br_if $found (i32.ge_u (local.get $q) (local.get $n)))
+        (local.set $v (v128.load (local.get $q)))
+        (local.set $m (i8x16.bitmask ${mask}))
+        (if (local.get $m) (then
+          (local.set $q (i32.add (local.get $q) (i32.ctz (local.get $m))))
+          (br $found)))
+        (local.set $q (i32.add (local.get $q) (i32.const 16)))
+        (br $next16)))
+      (if (i32.gt_u (local.get $q) (local.get $n)) (then (local.set $q (local.get $n))))`;
+}
+
+const is = (id: number): string => `(then (local.set $id (i32.const ${id})) (br $hot))`;
+
+// $id = the hot header id of the name [$pos, $pos + $len), 0 when it is none of them.
+const HOT_NAME = `
+      (block $hot
+        (local.set $id (i32.const 0))
+        (br_if $hot (i32.gt_u (local.get $len) (i32.const 14)))
+        (if (i32.eq (local.get $len) (i32.const 1)) (then
+          (local.set $c ${lower1(0)})
+          (if (i32.eq (local.get $c) (i32.const ${'v'.charCodeAt(0)})) ${is(HeaderId.Via)})
+          (if (i32.eq (local.get $c) (i32.const ${'f'.charCodeAt(0)})) ${is(HeaderId.From)})
+          (if (i32.eq (local.get $c) (i32.const ${'t'.charCodeAt(0)})) ${is(HeaderId.To)})
+          (if (i32.eq (local.get $c) (i32.const ${'i'.charCodeAt(0)})) ${is(HeaderId.CallId)})
+          (if (i32.eq (local.get $c) (i32.const ${'m'.charCodeAt(0)})) ${is(HeaderId.Contact)})
+          (if (i32.eq (local.get $c) (i32.const ${'l'.charCodeAt(0)})) ${is(HeaderId.ContentLength)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 2)) (then
+          (if (i32.eq ${lower2(0)} ${i32Of('to')}) ${is(HeaderId.To)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 3)) (then
+          (if (i32.and (i32.eq ${lower2(0)} ${i32Of('vi')}) (i32.eq ${lower1(2)} ${i32Of('a')}))
+            ${is(HeaderId.Via)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 4)) (then
+          (local.set $c ${lower4(0)})
+          (if (i32.eq (local.get $c) ${i32Of('from')}) ${is(HeaderId.From)})
+          (if (i32.eq (local.get $c) ${i32Of('cseq')}) ${is(HeaderId.CSeq)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 7)) (then
+          (local.set $c ${lower4(0)})
+          (local.set $t ${lower4(3)})
+          (if (i32.and (i32.eq (local.get $c) ${i32Of('call')}) (i32.eq (local.get $t) ${i32Of('l-id')}))
+            ${is(HeaderId.CallId)})
+          (if (i32.and (i32.eq (local.get $c) ${i32Of('cont')}) (i32.eq (local.get $t) ${i32Of('tact')}))
+            ${is(HeaderId.Contact)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 12)) (then
+          (if (i32.and (i64.eq ${lower8(0)} ${i64Of('max-forw')}) (i32.eq ${lower4(8)} ${i32Of('ards')}))
+            ${is(HeaderId.MaxForwards)})
+          (br $hot)))
+        (if (i32.eq (local.get $len) (i32.const 14)) (then
+          (if (i32.and (i64.eq ${lower8(0)} ${i64Of('content-')}) (i64.eq ${lower8(6)} ${i64Of('t-length')}))
+            ${is(HeaderId.ContentLength)}))))`;
+
+// Content-Length (RFC 3261 §20.14) as 1 to 9 plain digits into $cl; anything else bails.
+const CONTENT_LENGTH = `
+          (if (i32.or (i32.ge_s (local.get $cl) (i32.const 0))
+                (i32.or (local.get $folded)
+                  (i32.or (i32.ge_u (local.get $vs) (local.get $e))
+                    (i32.gt_u (i32.sub (local.get $e) (local.get $vs)) (i32.const 9)))))
+            (then (return (i32.const -1))))
+          (local.set $cl (i32.const 0))
+          (local.set $i (local.get $vs))
+          (loop $digit
+            (local.set $c (i32.sub (i32.load8_u (local.get $i)) (i32.const 48)))
+            (if (i32.gt_u (local.get $c) (i32.const 9)) (then (return (i32.const -1))))
+            (local.set $cl (i32.add (i32.mul (local.get $cl) (i32.const 10)) (local.get $c)))
+            (br_if $digit (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $e))))`;
+
+// nameShape() of header-names.ts: -1 - (min(len, 255) * 128 + (first byte | 32) & 127).
+const NAME_SHAPE = `
+        (if (i32.gt_u (local.get $len) (i32.const 255)) (then (local.set $len (i32.const 255))))
+        (local.set $id (i32.sub (i32.const -1)
+          (i32.add (i32.mul (local.get $len) (i32.const 128))
+            (i32.and ${lower1(0)} (i32.const 127)))))`;
+
+const RECORD_BYTES = INDEX_STRIDE * 4;
+const rel = (local: string): string => `(i32.sub (local.get ${local}) (i32.const ${INPUT}))`;
+
+/** The module: `split(pos, n)` splits the lines of the input at [pos, n); see the file comment. */
+export function headerLinesWat(): string {
+  if (INDEX_STRIDE !== 6 || HOT_IDS !== 9) throw new Error('header-lines-wat: record layout changed');
+  return `(module
+  (memory (export "memory") ${PAGES})
+  ;; Returns the number of header lines (records at ${RECORDS}, hot table at ${HOT_TABLE},
+  ;; Content-Length at ${CONTENT_LENGTH_SLOT}, empty-line offset at ${STOP_SLOT}), or -1.
+  (func (export "split") (param $pos i32) (param $n i32) (result i32)
+    (local $count i32) (local $colon i32) (local $nameEnd i32) (local $vs i32) (local $e i32)
+    (local $q i32) (local $m i32) (local $v v128) (local $folded i32) (local $c i32) (local $t i32)
+    (local $id i32) (local $rec i32) (local $cl i32) (local $len i32) (local $i i32)
+    (local.set $pos (i32.add (local.get $pos) (i32.const ${INPUT})))
+    (local.set $n (i32.add (local.get $n) (i32.const ${INPUT})))
+    ;; bytes past the end read as 0: neither LF nor whitespace
+    (i32.store (local.get $n) (i32.const 0))
+    (local.set $cl (i32.const -1))
+    (v128.store (i32.const ${HOT_TABLE}) (v128.const i32x4 -1 -1 -1 -1))
+    (v128.store (i32.const ${HOT_TABLE + 16}) (v128.const i32x4 -1 -1 -1 -1))
+    (v128.store (i32.const ${HOT_TABLE + 32}) (v128.const i32x4 -1 -1 -1 -1))
+    (v128.store (i32.const ${HOT_TABLE + 48}) (v128.const i32x4 -1 -1 -1 -1))
+    (i64.store (i32.const ${HOT_TABLE + 64}) (i64.const -1))
+    (if (i32.lt_u (local.get $pos) (local.get $n)) (then
+      (if ${isWsp('(i32.load8_u (local.get $pos))')} (then (return (i32.const -1))))))
+    (local.set $rec (i32.const ${RECORDS}))
+    (loop $line
+      (if (i32.ge_u (local.get $pos) (local.get $n)) (then (return (i32.const -1))))
+      (if (i32.eq (i32.load8_u (local.get $pos)) (i32.const 13)) (then
+        ;; the empty line ends the header section (RFC 3261 §7)
+        (if (i32.ne (i32.load8_u offset=1 (local.get $pos)) (i32.const 10)) (then (return (i32.const -1))))
+        (i32.store (i32.const ${CONTENT_LENGTH_SLOT}) (local.get $cl))
+        (i32.store (i32.const ${STOP_SLOT}) ${rel('$pos')})
+        (return (local.get $count))))
+      (local.set $q (local.get $pos))
+      ${findByte(true)}
+      (local.set $colon (local.get $q))
+      (if (i32.or (i32.ge_u (local.get $colon) (local.get $n))
+            (i32.ne (i32.load8_u (local.get $colon)) (i32.const 58)))
+        (then (return (i32.const -1))))
+      ;; field-name HCOLON: whitespace before the colon is not part of the name
+      (local.set $nameEnd (local.get $colon))
+      (block $trimmed (loop $trim
+        (br_if $trimmed (i32.le_u (local.get $nameEnd) (local.get $pos)))
+        (br_if $trimmed (i32.eqz ${isWsp('(i32.load8_u (i32.sub (local.get $nameEnd) (i32.const 1)))')}))
+        (local.set $nameEnd (i32.sub (local.get $nameEnd) (i32.const 1)))
+        (br $trim)))
+      (if (i32.eq (local.get $nameEnd) (local.get $pos)) (then (return (i32.const -1))))
+      (local.set $vs (i32.add (local.get $colon) (i32.const 1)))
+      (block $skipped (loop $skip
+        (br_if $skipped (i32.ge_u (local.get $vs) (local.get $n)))
+        (br_if $skipped (i32.eqz ${isWsp('(i32.load8_u (local.get $vs))')}))
+        (local.set $vs (i32.add (local.get $vs) (i32.const 1)))
+        (br $skip)))
+      ;; the line ends at the first CRLF not followed by whitespace
+      (local.set $folded (i32.const 0))
+      (local.set $e (local.get $n))
+      (local.set $q (i32.add (local.get $colon) (i32.const 1)))
+      (block $eol (loop $nextCr
+        ${findByte(false)}
+        (br_if $eol (i32.ge_u (local.get $q) (local.get $n)))
+        (if (i32.ne (i32.load8_u offset=1 (local.get $q)) (i32.const 10)) (then (return (i32.const -1))))
+        (if (i32.eqz ${isWsp('(i32.load8_u offset=2 (local.get $q))')}) (then
+          (local.set $e (local.get $q))
+          (br $eol)))
+        (local.set $folded (i32.const 1))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $nextCr)))
+      (if (i32.ge_u (local.get $e) (local.get $n)) (then (return (i32.const -1))))
+      (local.set $len (i32.sub (local.get $nameEnd) (local.get $pos)))
+      ${HOT_NAME}
+      (if (local.get $id) (then
+        (local.set $i (i32.mul (local.get $count) (i32.const ${INDEX_STRIDE})))
+        (if (i32.lt_s (i32.load offset=${HOT_TABLE} (i32.shl (local.get $id) (i32.const 2))) (i32.const 0))
+          (then (i32.store offset=${HOT_TABLE} (i32.shl (local.get $id) (i32.const 2)) (local.get $i))))
+        (i32.store offset=${HOT_TABLE + HOT_IDS * 4} (i32.shl (local.get $id) (i32.const 2)) (local.get $i))
+        (if (i32.eq (local.get $id) (i32.const ${HeaderId.ContentLength})) (then ${CONTENT_LENGTH})))
+      (else ${NAME_SHAPE}))
+      (if (i32.ge_u (local.get $rec) (i32.const ${INPUT - RECORD_BYTES})) (then (return (i32.const -1))))
+      (i32.store (local.get $rec) (local.get $id))
+      (i32.store offset=4 (local.get $rec) ${rel('$pos')})
+      (i32.store offset=8 (local.get $rec) ${rel('$nameEnd')})
+      (i32.store offset=12 (local.get $rec) ${rel('$vs')})
+      (i32.store offset=16 (local.get $rec) ${rel('$e')})
+      (i32.store offset=20 (local.get $rec) (local.get $folded))
+      (local.set $rec (i32.add (local.get $rec) (i32.const ${RECORD_BYTES})))
+      (local.set $count (i32.add (local.get $count) (i32.const 1)))
+      (local.set $pos (i32.add (local.get $e) (i32.const 2)))
+      (br $line))
+    (i32.const -1)))
+`;
+}

@@ -44,9 +44,8 @@ function split(bytes: Buffer, useWasm: boolean, maxHeaders = Infinity): Outcome 
 function wasmTakes(bytes: Buffer): boolean {
   const lineEnd = bytes.indexOf('\r\n');
   if (lineEnd < 0) return false;
-  const out = new Array<number>(INDEX_STRIDE * 100).fill(0);
   const hot = new Array<number>(18).fill(0);
-  return splitLinesWasm(bytes, lineEnd + 2, bytes.length, out, hot) >= 0;
+  return splitLinesWasm(bytes, lineEnd + 2, bytes.length, hot, Infinity) !== undefined;
 }
 
 /** Same outcome from both splitters; returns whether the WebAssembly one took it. */

@@ -30,22 +30,22 @@ const split = exported.split;
 const mem8 = new Uint8Array(exported.memory.buffer);
 const mem32 = new Int32Array(exported.memory.buffer);
 
-/** What splitLinesWasm found besides the offset it returns: line count and Content-Length (-1: absent). */
-export const WASM_SPLIT = { lines: 0, contentLength: -1 };
+/** What splitLinesWasm found besides the lines: the empty line's offset and Content-Length (-1: absent). */
+export const WASM_SPLIT = { stop: 0, contentLength: -1 };
 
 /**
- * Splits the header lines of bytes[pos, n) the way splitHeaders does, into `out` (INDEX_STRIDE
- * numbers per line, WASM_SPLIT.lines of them) and `hot`; returns the offset of the
- * empty line, or -1 when the JavaScript splitter must decide. When the header section is
- * bytes[?, n) with its final CRLF CRLF after n (the stream framer), the offset returned is n.
+ * Splits the header lines of bytes[pos, n) the way splitHeaders does: returns the parser's
+ * HeaderIndex (INDEX_STRIDE numbers per line) and fills `hot`, or returns undefined when the
+ * JavaScript splitter must decide. WASM_SPLIT.stop is the offset of the empty line; when the
+ * header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer), it is n.
  */
 export function splitLinesWasm(
   bytes: Uint8Array,
   pos: number,
   n: number,
-  out: number[],
   hot: number[],
-): number {
+  maxHeaders: number,
+): number[] | undefined {
   let limit = n;
   if (
     n + 4 <= bytes.length &&
@@ -55,15 +55,17 @@ export function splitLinesWasm(
     bytes[n + 3] === 10
   )
     limit = n + 4;
-  if (limit > MAX_INPUT) return -1;
+  if (limit > MAX_INPUT) return undefined;
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
-  if (count < 0 || count * INDEX_STRIDE > out.length) return -1;
+  if (count < 0 || count > maxHeaders) return undefined;
+  // Filled in place at its final size: cheaper than filling a scratch array and slicing it.
   const words = count * INDEX_STRIDE;
-  for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) out[j] = mem32[r]!;
+  const index = new Array<number>(words);
+  for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) index[j] = mem32[r]!;
   for (let j = 0, h = HOT_TABLE >> 2; j < 2 * HOT_IDS; j++, h++) hot[j] = mem32[h]!;
-  WASM_SPLIT.lines = count;
   WASM_SPLIT.contentLength = mem32[CONTENT_LENGTH_SLOT >> 2]!;
   const stop = mem32[STOP_SLOT >> 2]!;
-  return stop > n ? n : stop;
+  WASM_SPLIT.stop = stop > n ? n : stop;
+  return index;
 }

@@ -217,10 +217,13 @@ export function splitHead(
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
   section.src = head;
-  let stop = bytes === undefined ? -1 : splitLinesWasm(bytes, lineEnd + 2, end, scratch, section.hot);
-  if (stop >= 0 && WASM_SPLIT.lines <= maxHeaders) {
+  const index =
+    bytes === undefined ? undefined : splitLinesWasm(bytes, lineEnd + 2, end, section.hot, maxHeaders);
+  let stop: number;
+  if (index !== undefined) {
     section.contentLength = WASM_SPLIT.contentLength;
-    section.index = scratch.slice(0, WASM_SPLIT.lines * INDEX_STRIDE);
+    section.index = index;
+    stop = WASM_SPLIT.stop;
   } else {
     // Anything unusual (and every error) is left to the JavaScript splitter.
     section.hot = noHotLines();

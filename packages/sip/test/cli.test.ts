@@ -1,6 +1,6 @@
 // Spawns the built bin (dist/cli/sip-parse.js; `turbo test` builds first).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -11,8 +11,9 @@ const fixture = (dir: string, name: string): string =>
 function run(
   args: string[],
   input?: Buffer,
+  nodeFlags: string[] = [],
 ): { status: number | null; lines: Array<Record<string, unknown>> } {
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...nodeFlags, bin, ...args], { input, encoding: 'utf8' });
   const lines = r.stdout
     .split('\n')
     .filter((l) => l !== '')
@@ -21,6 +22,14 @@ function run(
 }
 
 describe('sip-parse CLI', { timeout: 60_000 }, () => {
+  it('prints the same without WebAssembly (node --jitless: the JavaScript header splitter alone)', () => {
+    const dir = fileURLToPath(new URL('./fixtures/torture/valid/', import.meta.url));
+    const files = readdirSync(dir).map((f) => `${dir}${f}`);
+    const withWasm = run(files);
+    expect(withWasm.lines).toHaveLength(files.length);
+    expect(run(files, undefined, ['--jitless'])).toEqual(withWasm);
+  });
+
   it('prints the fields of valid messages and exits 0', () => {
     const { status, lines } = run([fixture('valid', 'esc01'), fixture('valid', 'noreason')]);
     expect(status).toBe(0);

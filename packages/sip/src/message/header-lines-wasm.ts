@@ -17,18 +17,24 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
-declare const WebAssembly: WasmApi;
 
 interface HeaderLinesExports {
   memory: { buffer: ArrayBuffer };
   split: (pos: number, n: number) => number;
 }
 
-const exported = new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(HEADER_LINES_WASM, 'base64')))
-  .exports as unknown as HeaderLinesExports;
-const split = exported.split;
-const mem8 = new Uint8Array(exported.memory.buffer);
-const mem32 = new Int32Array(exported.memory.buffer);
+// Node without WebAssembly (--jitless) parses with the JavaScript splitter alone.
+function instantiate(): HeaderLinesExports | undefined {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (wasm === undefined) return undefined;
+  const module = new wasm.Module(Buffer.from(HEADER_LINES_WASM, 'base64'));
+  return new wasm.Instance(module).exports as unknown as HeaderLinesExports;
+}
+
+const exported = instantiate();
+const split = exported?.split;
+const mem8 = new Uint8Array(exported?.memory.buffer ?? new ArrayBuffer(0));
+const mem32 = new Int32Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 
 /** What splitLinesWasm found besides the lines: the empty line's offset and Content-Length (-1: absent). */
 export const WASM_SPLIT = { stop: 0, contentLength: -1 };
@@ -55,7 +61,7 @@ export function splitLinesWasm(
     bytes[n + 3] === 10
   )
     limit = n + 4;
-  if (limit > MAX_INPUT) return undefined;
+  if (limit > MAX_INPUT || split === undefined) return undefined;
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
   if (count < 0 || count > maxHeaders) return undefined;

@@ -45,7 +45,7 @@ function wasmTakes(bytes: Buffer): boolean {
   const lineEnd = bytes.indexOf('\r\n');
   if (lineEnd < 0) return false;
   const hot = new Array<number>(18).fill(0);
-  return splitLinesWasm(bytes, lineEnd + 2, bytes.length, hot, Infinity) !== undefined;
+  return splitLinesWasm(bytes, lineEnd + 2, bytes.length, hot, Infinity);
 }
 
 /** Same outcome from both splitters; returns whether the WebAssembly one took it. */

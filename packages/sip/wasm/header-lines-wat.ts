@@ -1,7 +1,7 @@
 // Source of the WebAssembly header-line splitter (WebAssembly text format, built by
 // build-header-lines.ts into src/message/header-lines.generated.ts).
 //
-// It does what splitHeaders in message-parser.ts does for the usual message: split the header
+// It does what splitLinesJs in src/message/header-lines.ts does for the usual message: split the header
 // lines (RFC 3261 §7.3.1: a CRLF followed by SP or HTAB continues the line), identify the hot
 // headers and read Content-Length, writing the parser's HeaderIndex records. The colon and CR
 // searches look at 16 bytes at a time (SIMD), which native String#indexOf calls cannot beat at
@@ -10,7 +10,7 @@
 // empty name, a lone CR, no empty line before the end, a Content-Length that is not 1 to 9 plain
 // digits or appears twice, more lines than the record area holds.
 import { INDEX_STRIDE } from '../src/headers/header-index.js';
-import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
+import { canonicalHeaderName, compactHeaderName, HeaderId, HOT_IDS } from '../src/headers/header-names.js';
 import {
   CONTENT_LENGTH_SLOT,
   HOT_TABLE,
@@ -32,14 +32,30 @@ const i64Of = (text: string): string => `(i64.const ${le(text)})`;
 // Lower-cased loads of the name at $pos: OR 0x20 maps A-Z to a-z and keeps "-"; the names
 // compared against hold only letters and "-", and no other byte ORs into one of those (CR, the
 // only one that would give "-", ends the search before a name is compared).
-const lower1 = (off: number): string =>
-  `(i32.or (i32.load8_u offset=${off} (local.get $pos)) (i32.const 0x20))`;
-const lower2 = (off: number): string =>
-  `(i32.or (i32.load16_u offset=${off} (local.get $pos)) (i32.const 0x2020))`;
-const lower4 = (off: number): string =>
-  `(i32.or (i32.load offset=${off} (local.get $pos)) (i32.const 0x20202020))`;
-const lower8 = (off: number): string =>
-  `(i64.or (i64.load offset=${off} (local.get $pos)) (i64.const 0x2020202020202020))`;
+const LOADS = {
+  1: (off: number) => `(i32.or (i32.load8_u offset=${off} (local.get $pos)) (i32.const 0x20))`,
+  2: (off: number) => `(i32.or (i32.load16_u offset=${off} (local.get $pos)) (i32.const 0x2020))`,
+  4: (off: number) => `(i32.or (i32.load offset=${off} (local.get $pos)) (i32.const 0x20202020))`,
+  8: (off: number) => `(i64.or (i64.load offset=${off} (local.get $pos)) (i64.const 0x2020202020202020))`,
+};
+
+/** True (i32) when the name at $pos, of the length of `lower`, is `lower` in any case. */
+function nameIs(lower: string): string {
+  if (!/^[a-z-]+$/.test(lower)) throw new Error(`header-lines-wat: cannot compare ${lower}`);
+  const parts: string[] = [];
+  for (let off = 0; off < lower.length;) {
+    const rest = lower.length - off;
+    const size: 1 | 2 | 4 | 8 = rest >= 8 ? 8 : rest >= 4 ? 4 : rest >= 2 ? 2 : 1;
+    const chunk = lower.slice(off, off + size);
+    const eq =
+      size === 8
+        ? `(i64.eq ${LOADS[8](off)} ${i64Of(chunk)})`
+        : `(i32.eq ${LOADS[size](off)} ${i32Of(chunk)})`;
+    parts.push(eq);
+    off += size;
+  }
+  return parts.reduce((all, part) => `(i32.and ${all} ${part})`);
+}
 
 const isWsp = (byte: string): string =>
   `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
@@ -63,49 +79,27 @@ function findByte(colon: boolean): string {
       (if (i32.gt_u (local.get $q) (local.get $n)) (then (local.set $q (local.get $n))))`;
 }
 
-const is = (id: number): string => `(then (local.set $id (i32.const ${id})) (br $hot))`;
-
-// $id = the hot header id of the name [$pos, $pos + $len), 0 when it is none of them.
-const HOT_NAME = `
+/** $id = the hot header id of the name [$pos, $pos + $len), 0 when it is none of them. */
+function hotName(): string {
+  // The long and compact names of the hot headers (header-names.ts), grouped by length.
+  const byLength = new Map<number, Array<[string, number]>>();
+  for (let id = 1; id < HOT_IDS; id++) {
+    for (const name of [canonicalHeaderName(id), compactHeaderName(id)]) {
+      if (name === undefined) continue;
+      const lower = name.toLowerCase();
+      byLength.set(lower.length, [...(byLength.get(lower.length) ?? []), [lower, id]]);
+    }
+  }
+  const groups = [...byLength].map(
+    ([length, names]) => `
+        (if (i32.eq (local.get $len) (i32.const ${length})) (then
+          ${names.map(([lower, id]) => `(if ${nameIs(lower)} (then (local.set $id (i32.const ${id})) (br $hot)))`).join('\n          ')}
+          (br $hot)))`,
+  );
+  return `
       (block $hot
-        (local.set $id (i32.const 0))
-        (br_if $hot (i32.gt_u (local.get $len) (i32.const 14)))
-        (if (i32.eq (local.get $len) (i32.const 1)) (then
-          (local.set $c ${lower1(0)})
-          (if (i32.eq (local.get $c) (i32.const ${'v'.charCodeAt(0)})) ${is(HeaderId.Via)})
-          (if (i32.eq (local.get $c) (i32.const ${'f'.charCodeAt(0)})) ${is(HeaderId.From)})
-          (if (i32.eq (local.get $c) (i32.const ${'t'.charCodeAt(0)})) ${is(HeaderId.To)})
-          (if (i32.eq (local.get $c) (i32.const ${'i'.charCodeAt(0)})) ${is(HeaderId.CallId)})
-          (if (i32.eq (local.get $c) (i32.const ${'m'.charCodeAt(0)})) ${is(HeaderId.Contact)})
-          (if (i32.eq (local.get $c) (i32.const ${'l'.charCodeAt(0)})) ${is(HeaderId.ContentLength)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 2)) (then
-          (if (i32.eq ${lower2(0)} ${i32Of('to')}) ${is(HeaderId.To)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 3)) (then
-          (if (i32.and (i32.eq ${lower2(0)} ${i32Of('vi')}) (i32.eq ${lower1(2)} ${i32Of('a')}))
-            ${is(HeaderId.Via)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 4)) (then
-          (local.set $c ${lower4(0)})
-          (if (i32.eq (local.get $c) ${i32Of('from')}) ${is(HeaderId.From)})
-          (if (i32.eq (local.get $c) ${i32Of('cseq')}) ${is(HeaderId.CSeq)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 7)) (then
-          (local.set $c ${lower4(0)})
-          (local.set $t ${lower4(3)})
-          (if (i32.and (i32.eq (local.get $c) ${i32Of('call')}) (i32.eq (local.get $t) ${i32Of('l-id')}))
-            ${is(HeaderId.CallId)})
-          (if (i32.and (i32.eq (local.get $c) ${i32Of('cont')}) (i32.eq (local.get $t) ${i32Of('tact')}))
-            ${is(HeaderId.Contact)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 12)) (then
-          (if (i32.and (i64.eq ${lower8(0)} ${i64Of('max-forw')}) (i32.eq ${lower4(8)} ${i32Of('ards')}))
-            ${is(HeaderId.MaxForwards)})
-          (br $hot)))
-        (if (i32.eq (local.get $len) (i32.const 14)) (then
-          (if (i32.and (i64.eq ${lower8(0)} ${i64Of('content-')}) (i64.eq ${lower8(6)} ${i64Of('t-length')}))
-            ${is(HeaderId.ContentLength)}))))`;
+        (local.set $id (i32.const 0))${groups.join('')})`;
+}
 
 // Content-Length (RFC 3261 §20.14) as 1 to 9 plain digits into $cl; anything else bails.
 const CONTENT_LENGTH = `
@@ -127,7 +121,7 @@ const NAME_SHAPE = `
         (if (i32.gt_u (local.get $len) (i32.const 255)) (then (local.set $len (i32.const 255))))
         (local.set $id (i32.sub (i32.const -1)
           (i32.add (i32.mul (local.get $len) (i32.const 128))
-            (i32.and ${lower1(0)} (i32.const 127)))))`;
+            (i32.and ${LOADS[1](0)} (i32.const 127)))))`;
 
 const RECORD_BYTES = INDEX_STRIDE * 4;
 const rel = (local: string): string => `(i32.sub (local.get ${local}) (i32.const ${INPUT}))`;
@@ -200,7 +194,7 @@ export function headerLinesWat(): string {
         (br $nextCr)))
       (if (i32.ge_u (local.get $e) (local.get $n)) (then (return (i32.const -1))))
       (local.set $len (i32.sub (local.get $nameEnd) (local.get $pos)))
-      ${HOT_NAME}
+      ${hotName()}
       (if (local.get $id) (then
         (local.set $i (i32.mul (local.get $count) (i32.const ${INDEX_STRIDE})))
         (if (i32.lt_s (i32.load offset=${HOT_TABLE} (i32.shl (local.get $id) (i32.const 2))) (i32.const 0))

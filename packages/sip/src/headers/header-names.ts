@@ -114,6 +114,7 @@ export const HeaderId = {
 } as const;
 
 const canonical: string[] = [''];
+const compactForm: Array<string | undefined> = [undefined];
 const byLower = new Map<string, number>();
 // Per id: the shape (see nameShape) of the long form and of the compact form (1 when none).
 // A name whose shape matches neither cannot be that header, so lookups compare numbers first.
@@ -121,6 +122,7 @@ const longShape: number[] = [1];
 const compactShape: number[] = [1];
 NAMES.forEach(([full, compact], i) => {
   canonical.push(full);
+  compactForm.push(compact);
   byLower.set(full.toLowerCase(), i + 1);
   if (compact) byLower.set(compact, i + 1);
   longShape.push(nameShape(full, 0, full.length));
@@ -175,6 +177,11 @@ export function headerIdOf(name: string): number {
 /** Canonical spelling of a known header id ("Call-ID"). */
 export function canonicalHeaderName(id: number): string {
   return canonical[id] ?? '';
+}
+
+/** The compact form of a known header id (RFC 3261 §7.3.3: "v" for Via), undefined when none. */
+export function compactHeaderName(id: number): string | undefined {
+  return compactForm[id];
 }
 
 /** Canonical spelling for a name in any form; unknown names are returned unchanged. */

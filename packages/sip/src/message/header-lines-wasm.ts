@@ -11,6 +11,7 @@ import {
   STOP_SLOT,
 } from './header-lines-layout.js';
 import { HEADER_LINES_WASM } from './header-lines.generated.js';
+import { LINES, lineScratch } from './header-lines.js';
 
 // The part of the WebAssembly JS API used here (the ES lib has no declarations for it).
 interface WasmApi {
@@ -36,14 +37,11 @@ const split = exported?.split;
 const mem8 = new Uint8Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 const mem32 = new Int32Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 
-/** What splitLinesWasm found besides the lines: the empty line's offset and Content-Length (-1: absent). */
-export const WASM_SPLIT = { stop: 0, contentLength: -1 };
-
 /**
- * Splits the header lines of bytes[pos, n) the way splitHeaders does: returns the parser's
- * HeaderIndex (INDEX_STRIDE numbers per line) and fills `hot`, or returns undefined when the
- * JavaScript splitter must decide. WASM_SPLIT.stop is the offset of the empty line; when the
- * header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer), it is n.
+ * Splits the header lines of bytes[pos, n) the way splitLinesJs does, into the line scratch and
+ * LINES, filling `hot`; false (nothing written) when the JavaScript splitter must decide. When
+ * the header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer),
+ * LINES.stop is n, as splitLinesJs gives it.
  */
 export function splitLinesWasm(
   bytes: Uint8Array,
@@ -51,7 +49,7 @@ export function splitLinesWasm(
   n: number,
   hot: number[],
   maxHeaders: number,
-): number[] | undefined {
+): boolean {
   let limit = n;
   if (
     n + 4 <= bytes.length &&
@@ -61,17 +59,17 @@ export function splitLinesWasm(
     bytes[n + 3] === 10
   )
     limit = n + 4;
-  if (limit > MAX_INPUT || split === undefined) return undefined;
+  if (limit > MAX_INPUT || split === undefined) return false;
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
-  if (count < 0 || count > maxHeaders) return undefined;
-  // Filled in place at its final size: cheaper than filling a scratch array and slicing it.
+  if (count < 0 || count > maxHeaders) return false;
   const words = count * INDEX_STRIDE;
-  const index = new Array<number>(words);
-  for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) index[j] = mem32[r]!;
+  const out = lineScratch(words);
+  for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) out[j] = mem32[r]!;
   for (let j = 0, h = HOT_TABLE >> 2; j < 2 * HOT_IDS; j++, h++) hot[j] = mem32[h]!;
-  WASM_SPLIT.contentLength = mem32[CONTENT_LENGTH_SLOT >> 2]!;
   const stop = mem32[STOP_SLOT >> 2]!;
-  WASM_SPLIT.stop = stop > n ? n : stop;
-  return index;
+  LINES.words = words;
+  LINES.stop = stop > n ? n : stop;
+  LINES.contentLength = mem32[CONTENT_LENGTH_SLOT >> 2]!;
+  return true;
 }

@@ -2,11 +2,10 @@
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
 import type { HeaderField } from '../headers/header-field.js';
-import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
-import { HeaderId, HOT_IDS, identifyHeader, isHotShape, nameShape } from '../headers/header-names.js';
-import { parseContentLength } from '../headers/scalar-headers.js';
+import type { HeaderIndex } from '../headers/header-index.js';
 import { SipParseError } from '../sip-parse-error.js';
-import { splitLinesWasm, WASM_SPLIT } from './header-lines-wasm.js';
+import { LINES, noHotLines, splitLinesJs, takeLines } from './header-lines.js';
+import { splitLinesWasm } from './header-lines-wasm.js';
 import { readPartial } from './partial-reader.js';
 import type { SipMessage } from './sip-message.js';
 import { SipRequest } from './sip-request.js';
@@ -217,18 +216,12 @@ export function splitHead(
     line.charCodeAt(3) === 47;
   const section = isResponse ? statusLine(line) : requestLine(line);
   section.src = head;
-  const index =
-    bytes === undefined ? undefined : splitLinesWasm(bytes, lineEnd + 2, end, section.hot, maxHeaders);
-  let stop: number;
-  if (index !== undefined) {
-    section.contentLength = WASM_SPLIT.contentLength;
-    section.index = index;
-    stop = WASM_SPLIT.stop;
-  } else {
-    // Anything unusual (and every error) is left to the JavaScript splitter.
-    section.hot = noHotLines();
-    stop = splitHeaders(head, lineEnd + 2, end, section, maxHeaders);
-  }
+  // Anything unusual (and every error) is left to the JavaScript splitter.
+  if (bytes === undefined || !splitLinesWasm(bytes, lineEnd + 2, end, section.hot, maxHeaders))
+    splitLinesJs(head, lineEnd + 2, end, section.hot, maxHeaders);
+  section.index = takeLines();
+  section.contentLength = LINES.contentLength;
+  const stop = LINES.stop;
   section.terminated = stop < end;
   section.end = section.terminated ? stop - 2 : end;
   return section;
@@ -296,107 +289,4 @@ function statusLine(line: string): MutableHead {
     end: 0,
     terminated: false,
   };
-}
-
-/**
- * Splits header lines (continuation lines stay part of their header and are unfolded on
- * access) into `section.index` and sets `section.contentLength`. Stops at the empty line
- * (returns its offset) or at `n` (returns an offset >= n). One forward pass.
- */
-function splitHeaders(
-  head: string,
-  pos: number,
-  n: number,
-  section: MutableHead,
-  maxHeaders: number,
-): number {
-  let out = scratch;
-  let count = 0;
-  const hot = section.hot;
-  let contentLength = -1;
-  if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
-  while (pos < n) {
-    if (head.charCodeAt(pos) === 13 && head.charCodeAt(pos + 1) === 10) break; // the empty line
-    // The colon and the first CR are found with indexOf (native scans); a CR before the
-    // colon means the line has none.
-    const colon = head.indexOf(':', pos);
-    let cr = head.indexOf('\r', pos);
-    if (cr < 0 || cr > n) cr = n;
-    if (colon < 0 || colon > cr) throw new SipParseError('Malformed header line (no colon)');
-    let nameEnd = colon;
-    while (nameEnd > pos && isWsp(head.charCodeAt(nameEnd - 1))) nameEnd--;
-    if (nameEnd === pos) throw new SipParseError('Empty header name');
-    let i = colon + 1;
-    while (i < n && isWsp(head.charCodeAt(i))) i++;
-    const valueStart = i;
-    let folded = false;
-    let e = n;
-    while (cr < n) {
-      if (head.charCodeAt(cr + 1) === 10) {
-        if (!isWsp(head.charCodeAt(cr + 2))) {
-          e = cr;
-          break;
-        }
-        folded = true; // CRLF WSP: a continuation line
-      }
-      // (a lone CR stays in the value; validate() rejects it)
-      cr = head.indexOf('\r', cr + 1);
-      if (cr < 0) cr = n;
-    }
-    // The hot headers are identified now (and their lines recorded), others on lookup.
-    const shape = nameShape(head, pos, nameEnd);
-    const id = isHotShape(shape) ? identifyHeader(head, pos, nameEnd) : shape;
-    const k = count;
-    if (id > 0 && id < HOT_IDS) {
-      if (hot[id]! < 0) hot[id] = k;
-      hot[HOT_IDS + id] = k;
-    }
-    if (k + INDEX_STRIDE > out.length) out = scratch = grown(out);
-    out[k] = id;
-    out[k + 1] = pos;
-    out[k + 2] = nameEnd;
-    out[k + 3] = valueStart;
-    out[k + 4] = e;
-    out[k + 5] = folded ? 1 : 0;
-    count += INDEX_STRIDE;
-    if (k >= maxHeaders * INDEX_STRIDE) throw new SipParseError('Too many header fields', { status: 513 });
-    if (id === HeaderId.ContentLength) {
-      if (contentLength >= 0) {
-        throw new SipParseError('Multiple Content-Length headers', { header: 'Content-Length' });
-      }
-      contentLength = parseContentLength(indexValue(head, out, k));
-    }
-    pos = e + 2;
-  }
-  section.contentLength = contentLength;
-  section.index = out.slice(0, count);
-  return pos;
-}
-
-// Lines are collected in one reused array and copied out at their exact size: one allocation
-// per message instead of push's growth steps (a profile showed ~4% of parse+touch growing
-// arrays). splitHeaders calls nothing that could re-enter it.
-let scratch: number[] = zeros(INDEX_STRIDE * 64);
-
-function grown(a: number[]): number[] {
-  const b = zeros(a.length * 2);
-  for (let i = 0; i < a.length; i++) b[i] = a[i]!;
-  return b;
-}
-
-// Filled by push so that V8 keeps the elements packed (`new Array(n)` would make them holey,
-// and so would every slice copied from it).
-function zeros(n: number): number[] {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) a.push(0);
-  return a;
-}
-
-// 2 * HOT_IDS slots (a literal: one allocation, packed elements).
-function noHotLines(): number[] {
-  return [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
-}
-
-function isWsp(c: number): boolean {
-  return c === 32 || c === 9;
 }

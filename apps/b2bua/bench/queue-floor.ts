@@ -10,27 +10,11 @@ import fs from 'node:fs';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { durableJobOptions, KEEP_COMPLETED, queueConnection } from '../src/jobs/queue-connection.js';
+import { cpuMs, percentile, sleep } from './cps-support.js';
 
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.SWITCHBOARD_ROUTING_CONCURRENCY ?? 50);
-
-const clockTicks = 100; // USER_HZ on Linux
-
-function redisCpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-}
-
-function nodeCpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 async function main(): Promise<void> {
   const redisUrl = process.env.REDIS_URL;
@@ -100,8 +84,8 @@ async function main(): Promise<void> {
   for (const rate of RATES) {
     const rtts: number[] = [];
     const pending: Array<Promise<void>> = [];
-    const node0 = nodeCpuMs();
-    const redis0 = redisCpuMs(pid);
+    const node0 = cpuMs(process.pid);
+    const redis0 = cpuMs(pid);
     const start = performance.now();
     const total = rate * SECONDS;
     // Paced by the clock in 10 ms ticks, like sipp's rate.
@@ -111,11 +95,11 @@ async function main(): Promise<void> {
         pending.push(call(n++, rtts));
         sent++;
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     }
     await Promise.all(pending);
-    const nodeMs = (nodeCpuMs() - node0) / total;
-    const redisMs = (redisCpuMs(pid) - redis0) / total;
+    const nodeMs = (cpuMs(process.pid) - node0) / total;
+    const redisMs = (cpuMs(pid) - redis0) / total;
     const sorted = rtts.sort((a, b) => a - b);
     const took = (performance.now() - start) / 1000;
     console.log(

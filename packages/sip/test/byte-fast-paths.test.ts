@@ -6,9 +6,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseNameAddrBytes } from '../src/headers/name-addr-bytes.js';
 import { parseViaBytes } from '../src/headers/via-bytes.js';
-import { parseMessage, parseNameAddr, parseUri, type NameAddr, type Uri, type Via } from '../src/index.js';
+import { parseMessage, parseNameAddr, parseUri } from '../src/index.js';
 import { parseVia } from '../src/headers/via.js';
 import { parseSipUriBytes } from '../src/uri/sip-uri-bytes.js';
+import { describeNameAddr, describeUri, describeVia, outcome } from './describe-values.js';
 
 const BASE: Record<string, string> = {
   Via: 'SIP/2.0/UDP h.example.com;branch=z9hG4bK1',
@@ -22,59 +23,6 @@ function message(name: string, value: string): Buffer {
   const headers = { ...BASE, [name]: value };
   const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`);
   return Buffer.from(['OPTIONS sip:a@example.com SIP/2.0', ...lines, '', ''].join('\r\n'), 'latin1');
-}
-
-/** The observable result of `f`: a plain description, or the error's class and message. */
-function outcome(f: () => unknown): unknown {
-  try {
-    return describeValue(f());
-  } catch (err) {
-    return { error: err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err) };
-  }
-}
-
-function describeValue(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(describeValue);
-  if (v === '*' || v === undefined) return v;
-  if (isVia(v)) return describeVia(v);
-  return describeNameAddr(v as NameAddr);
-}
-
-function isVia(v: unknown): v is Via {
-  return typeof v === 'object' && v !== null && 'protocolName' in v;
-}
-
-function describeVia(v: Via): unknown {
-  return {
-    protocol: [v.protocolName, v.protocolVersion, v.transport],
-    host: v.host,
-    port: v.port,
-    params: [...v.params],
-    branch: v.branch,
-    received: v.received,
-    rport: outcome(() => v.rport),
-    maddr: v.maddr,
-    ttl: outcome(() => v.ttl),
-  };
-}
-
-function describeNameAddr(na: NameAddr): unknown {
-  return {
-    display: na.rawDisplayName,
-    displayName: na.displayName,
-    uriText: na.uriText,
-    bracketed: na.bracketed,
-    params: [...na.params],
-    tag: na.tag,
-    expires: outcome(() => na.expires),
-    q: outcome(() => na.q),
-    uri: outcome(() => describeUri(na.uri)),
-  };
-}
-
-function describeUri(u: Uri): unknown {
-  if (u.kind !== 'sip') return u;
-  return { ...u, params: [...u.params], headers: [...u.headers] };
 }
 
 // What the message accessor gives (fast path when it applies) against the general parser.
@@ -106,6 +54,7 @@ describe('byte fast paths take the common shapes', () => {
       'SIP/2.0/WSS df7jal23ls0d.invalid;branch=z9hG4bKy',
       'SIP/2.0/WS h;branch=z',
       'SIP/2.0/UDP h:5060',
+      'SIP/2.0/UDP h;branch=z9hG4bK1;x="quoted value";y=""',
     ]) {
       const [b, s] = bytesOf(v);
       const fast = parseViaBytes(b, s, 0, s.length);
@@ -130,6 +79,8 @@ describe('byte fast paths take the common shapes', () => {
       '<sip:1002@192.0.2.20:5060;transport=udp>;expires=3600;q=0.7',
       'sip:1003@example.com;tag=abc',
       '"\u00e9t\u00e9" <tel:+15551234>',
+      '<sip:1001@192.0.2.10;transport=udp>;expires=3600;+sip.instance="<urn:uuid:0000-1000>"',
+      'sip:a@h;tag="x";q=1',
     ]) {
       const [b, s] = bytesOf(v);
       const fast = parseNameAddrBytes(b, s, 0, s.length, 'From');
@@ -155,7 +106,7 @@ describe('byte fast paths take the common shapes', () => {
 });
 
 describe('byte fast paths leave the rest to the general parser', () => {
-  it('Via: other spellings, LWS, IPv6, quoted or IPv6 parameter values', () => {
+  it('Via: other spellings, LWS, IPv6, escaped quoted or IPv6 parameter values', () => {
     for (const v of [
       'sip/2.0/udp h;branch=x',
       'SIP / 2.0 / UDP h;branch=x',
@@ -165,7 +116,8 @@ describe('byte fast paths leave the rest to the general parser', () => {
       'SIP/2.0/UDP h ;branch=x',
       'SIP/2.0/UDP h;branch = x',
       'SIP/2.0/UDP h;received=2001:db8::1',
-      'SIP/2.0/UDP h;x="quoted"',
+      'SIP/2.0/UDP h;x="quoted \\" pair"',
+      'SIP/2.0/UDP h;x="unterminated',
       'SIP/2.0/UDP h:99999;branch=x',
       'SIP/2.0/UDP -h;branch=x',
     ]) {
@@ -176,11 +128,12 @@ describe('byte fast paths leave the rest to the general parser', () => {
     }
   });
 
-  it('name-addr: quoted-pairs, LWS around parameters, quoted values, URI headers', () => {
+  it('name-addr: quoted-pairs, LWS around parameters, escaped quoted values, URI headers', () => {
     for (const v of [
       '"A \\"B\\"" <sip:a@h>',
       '<sip:a@h> ;tag=1',
-      '<sip:a@h>;tag="x"',
+      '<sip:a@h>;tag="x\\"y"',
+      '<sip:a@h>;tag="x\u0001"',
       'sip:a@h?subject=x',
       'sip:a@h ;tag=1',
       '< sip:a@h>',

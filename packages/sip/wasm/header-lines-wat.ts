@@ -11,6 +11,7 @@
 // digits or appears twice, more lines than the record area holds.
 import { INDEX_STRIDE } from '../src/headers/header-index.js';
 import { canonicalHeaderName, compactHeaderName, HeaderId, HOT_IDS } from '../src/headers/header-names.js';
+import { classTableData, FACTS_GLOBALS, hotFactsWat } from './hot-facts-wat.js';
 import {
   CONTENT_LENGTH_SLOT,
   HOT_TABLE,
@@ -131,6 +132,7 @@ export function headerLinesWat(): string {
   if (INDEX_STRIDE !== 6 || HOT_IDS !== 9) throw new Error('header-lines-wat: record layout changed');
   return `(module
   (memory (export "memory") ${PAGES})
+  ${classTableData()}${FACTS_GLOBALS}
   ;; Returns the number of header lines (records at ${RECORDS}, hot table at ${HOT_TABLE},
   ;; Content-Length at ${CONTENT_LENGTH_SLOT}, empty-line offset at ${STOP_SLOT}), or -1.
   (func (export "split") (param $pos i32) (param $n i32) (result i32)
@@ -157,6 +159,7 @@ export function headerLinesWat(): string {
         (if (i32.ne (i32.load8_u offset=1 (local.get $pos)) (i32.const 10)) (then (return (i32.const -1))))
         (i32.store (i32.const ${CONTENT_LENGTH_SLOT}) (local.get $cl))
         (i32.store (i32.const ${STOP_SLOT}) ${rel('$pos')})
+        (call $facts)
         (return (local.get $count))))
       (local.set $q (local.get $pos))
       ${findByte(true)}
@@ -213,6 +216,7 @@ export function headerLinesWat(): string {
       (local.set $count (i32.add (local.get $count) (i32.const 1)))
       (local.set $pos (i32.add (local.get $e) (i32.const 2)))
       (br $line))
-    (i32.const -1)))
+    (i32.const -1))
+${hotFactsWat()})
 `;
 }

@@ -73,7 +73,20 @@ export function scanHostPortBytes(b: Uint8Array, pos: number, end: number): bool
 }
 
 /**
- * `*( ";" token [ "=" token ] )` with no whitespace, quotes or IPv6 values, recorded into `into`
+ * A quoted-string from the `"` at `pos` without quoted-pairs and with only the characters
+ * scanQuoted accepts: the index after the closing quote, else BAIL.
+ */
+export function scanPlainQuotedBytes(b: Uint8Array, pos: number, end: number): number {
+  for (let i = pos + 1; i < end; i++) {
+    const c = b[i]!;
+    if (c === 34) return i + 1;
+    if (c === 92 || (c < 32 && c !== 9) || c === 127) return BAIL;
+  }
+  return BAIL;
+}
+
+/**
+ * `*( ";" token [ "=" ( token / plain quoted-string ) ] )` with no whitespace or IPv6 values, recorded into `into`
  * as spans of `src` (same offsets as `b`). Stops at `end` or, when `stopAtComma`, at a comma
  * (the end of a list element); returns the stop index, or BAIL at anything else.
  */
@@ -96,8 +109,12 @@ export function scanParamsBytes(
     pos = nameEnd;
     if (pos < end && b[pos] === 61) {
       valueStart = pos + 1;
-      valueEnd = scanTokenBytes(b, valueStart, end);
-      if (valueEnd === valueStart) return BAIL;
+      // gen-value = token / host / quoted-string (kept with its quotes, as parseParams keeps it)
+      valueEnd =
+        valueStart < end && b[valueStart] === 34
+          ? scanPlainQuotedBytes(b, valueStart, end)
+          : scanTokenBytes(b, valueStart, end);
+      if (valueEnd === valueStart || valueEnd === BAIL) return BAIL;
       pos = valueEnd;
     }
     into.addSpan(src, nameStart, nameEnd, valueStart, valueEnd);

@@ -2,7 +2,7 @@
 // `<uri>;expires=60` or `sip:user@host;tag=x`, scanned from the received bytes (see
 // grammar/byte-scanners.ts for the contract). Escaped display names, LWS around parameters and
 // quoted parameter values are left to parseNameAddrAt. Like it, the URI is only delimited here.
-import { BAIL, scanParamsBytes, scanTokenBytes } from '../grammar/byte-scanners.js';
+import { BAIL, scanParamsBytes, scanPlainQuotedBytes, scanTokenBytes } from '../grammar/byte-scanners.js';
 import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, type Params } from '../grammar/scanner.js';
 import { NameAddr } from './name-addr.js';
@@ -25,7 +25,7 @@ export function parseNameAddrBytes(
   let dnEnd = -1;
   const c = b[pos];
   if (c === 34) {
-    const q = scanPlainQuoted(b, pos, end);
+    const q = scanPlainQuotedBytes(b, pos, end);
     if (q === BAIL) return undefined;
     dnStart = pos;
     dnEnd = q;
@@ -83,16 +83,6 @@ function trailingParams(b: Uint8Array, src: string, pos: number, end: number): P
   if (pos === end) return EMPTY_PARAMS;
   const map = new ParamMap();
   return scanParamsBytes(b, src, pos, end, map, false) === end ? map : undefined;
-}
-
-// A quoted-string without quoted-pairs and with the characters scanQuoted accepts; BAIL else.
-function scanPlainQuoted(b: Uint8Array, pos: number, end: number): number {
-  for (let i = pos + 1; i < end; i++) {
-    const c = b[i]!;
-    if (c === 34) return i + 1;
-    if (c === 92 || (c < 32 && c !== 9) || c === 127) return BAIL;
-  }
-  return BAIL;
 }
 
 function skipSpaces(b: Uint8Array, pos: number, end: number): number {

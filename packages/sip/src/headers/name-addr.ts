@@ -14,6 +14,8 @@ import { decodeUtf8, encodeUtf8 } from '../grammar/text.js';
 import { headerError } from '../sip-parse-error.js';
 import { parseDeltaSeconds } from './scalar-headers.js';
 import { parseSipUriBytes } from '../uri/sip-uri-bytes.js';
+import { sipUriFromFacts } from '../uri/sip-uri-facts.js';
+import { FACTS, NO_FACTS } from '../grammar/wasm-facts.js';
 import { formatUri, parseUri, type Uri } from '../uri/uri.js';
 
 export class NameAddr {
@@ -34,6 +36,9 @@ export class NameAddr {
   private _uriText: string | undefined;
   // The received bytes `src` was decoded from (same offsets), for the URI fast path.
   private bytes: Uint8Array | undefined;
+  // The splitter's fact slot about the URI and the generation it is valid for (grammar/wasm-facts.ts).
+  private uriFacts: number;
+  private uriFactsGeneration: number;
 
   constructor(
     rawDisplayName: string | undefined,
@@ -54,6 +59,8 @@ export class NameAddr {
     this._display = rawDisplayName;
     this._uriText = uriText;
     this.bytes = undefined;
+    this.uriFacts = -1;
+    this.uriFactsGeneration = NO_FACTS;
   }
 
   /**
@@ -82,6 +89,12 @@ export class NameAddr {
     return na;
   }
 
+  /** @internal Parser use: the URI is described by fact slot `slot` while `generation` is current. */
+  useUriFacts(slot: number, generation: number): void {
+    this.uriFacts = slot;
+    this.uriFactsGeneration = generation;
+  }
+
   /** Display name as written (byte string, quotes kept when quoted), undefined when absent. */
   get rawDisplayName(): string | undefined {
     if (this._display === undefined && this.dnStart >= 0)
@@ -97,6 +110,10 @@ export class NameAddr {
   /** The parsed URI (parsed on first access; throws SipParseError when malformed). */
   get uri(): Uri {
     if (this._uri !== undefined) return this._uri;
+    if (this.uriFactsGeneration === FACTS.generation) {
+      const known = sipUriFromFacts(this.uriFacts, this.src);
+      if (known !== undefined) return (this._uri = known);
+    }
     const b = this.bytes;
     const fast = b === undefined ? undefined : parseSipUriBytes(b, this.src, this.uriStart, this.uriEnd);
     return (this._uri = fast ?? parseUri(this.src, this.uriStart, this.uriEnd, this.header));

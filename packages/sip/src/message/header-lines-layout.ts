@@ -7,8 +7,11 @@ export const HOT_TABLE = 0;
 export const CONTENT_LENGTH_SLOT = 72;
 /** Offset of the empty line that ends the header section. */
 export const STOP_SLOT = 76;
+/** The character-class table of grammar/char-classes.ts (256 bytes, a data segment). */
+export const CLASS_TABLE = 1024;
+// 2048 to 3072: the hot-header facts (grammar/wasm-facts.ts).
 /** Header lines, INDEX_STRIDE slots each, in the parser's HeaderIndex format. */
-export const RECORDS = 128;
+export const RECORDS = 4096;
 /** Where the message bytes are copied to. */
 export const INPUT = 65536;
 export const PAGES = 4;

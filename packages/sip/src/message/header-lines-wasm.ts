@@ -1,5 +1,6 @@
 // Loader of the WebAssembly header-line splitter (source: wasm/header-lines-wat.ts). One
 // instance per process, created at import; its memory never grows, so the views stay valid.
+import { FACTS } from '../grammar/wasm-facts.js';
 import { INDEX_STRIDE } from '../headers/header-index.js';
 import { HOT_IDS } from '../headers/header-names.js';
 import {
@@ -36,10 +37,12 @@ const exported = instantiate();
 const split = exported?.split;
 const mem8 = new Uint8Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 const mem32 = new Int32Array(exported?.memory.buffer ?? new ArrayBuffer(0));
+FACTS.words = mem32;
 
 /**
  * Splits the header lines of bytes[pos, n) the way splitLinesJs does, into the line scratch and
- * LINES, filling `hot`; false (nothing written) when the JavaScript splitter must decide. When
+ * LINES, filling `hot`, and leaves the hot-header facts (LINES.facts); false
+ * (nothing written) when the JavaScript splitter must decide. When
  * the header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer),
  * LINES.stop is n, as splitLinesJs gives it.
  */
@@ -60,9 +63,12 @@ export function splitLinesWasm(
   )
     limit = n + 4;
   if (limit > MAX_INPUT || split === undefined) return false;
+  // The memory is about to change: facts read from it under the old generation are gone.
+  FACTS.generation++;
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
   if (count < 0 || count > maxHeaders) return false;
+
   const words = count * INDEX_STRIDE;
   const out = lineScratch(words);
   for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) out[j] = mem32[r]!;
@@ -71,5 +77,6 @@ export function splitLinesWasm(
   LINES.words = words;
   LINES.stop = stop > n ? n : stop;
   LINES.contentLength = mem32[CONTENT_LENGTH_SLOT >> 2]!;
+  LINES.facts = FACTS.generation;
   return true;
 }

@@ -1,6 +1,7 @@
 // Header-line splitting (RFC 3261 §7.3.1): the JavaScript splitter, which decides every
 // unusual case and names every error, and the line scratch and result that it shares with the
 // WebAssembly splitter (header-lines-wasm.ts).
+import { NO_FACTS } from '../grammar/wasm-facts.js';
 import { INDEX_STRIDE, indexValue, type HeaderIndex } from '../headers/header-index.js';
 import { HeaderId, HOT_IDS, identifyHeader, isHotShape, nameShape } from '../headers/header-names.js';
 import { parseContentLength } from '../headers/scalar-headers.js';
@@ -8,9 +9,10 @@ import { SipParseError } from '../sip-parse-error.js';
 
 /**
  * What the last split found besides the lines: how many index numbers (INDEX_STRIDE per line),
- * the offset of the empty line (>= the end when there was none), Content-Length (-1: absent).
+ * the offset of the empty line (>= the end when there was none), Content-Length (-1: absent),
+ * and the generation of the hot-header facts it left (grammar/wasm-facts.ts; NO_FACTS: none).
  */
-export const LINES = { words: 0, stop: 0, contentLength: -1 };
+export const LINES = { words: 0, stop: 0, contentLength: -1, facts: NO_FACTS };
 
 /**
  * Splits the header lines of head[pos, n) (continuation lines stay part of their header and
@@ -79,6 +81,7 @@ export function splitLinesJs(head: string, pos: number, n: number, hot: number[]
   LINES.words = count;
   LINES.stop = pos;
   LINES.contentLength = contentLength;
+  LINES.facts = NO_FACTS;
 }
 
 // Lines are collected in one reused array and copied out at their exact size: one allocation

@@ -3,6 +3,7 @@
 // the decoded header section until the list is asked for or modified; typed accessors are in
 // SipMessageBase.
 import { listElementEnd, splitList } from '../grammar/scanner.js';
+import { FACTS, NO_FACTS } from '../grammar/wasm-facts.js';
 import { toByteString } from '../grammar/text.js';
 import { HeaderField } from '../headers/header-field.js';
 import {
@@ -38,6 +39,8 @@ export abstract class HeaderStore {
   private _bytes: Uint8Array | undefined;
   // First and last index offsets of the hot headers (see HOT_IDS), recorded by the parser.
   private _hot: number[];
+  // The generation of the splitter's facts about the hot headers (grammar/wasm-facts.ts).
+  private _facts: number;
   protected _body: Buffer | undefined;
   protected _version: string;
   protected _source: Buffer | undefined;
@@ -58,6 +61,7 @@ export abstract class HeaderStore {
     this._index = undefined;
     this._bytes = undefined;
     this._hot = NO_HOT_LINES;
+    this._facts = NO_FACTS;
     this._body = body;
     this._version = version;
     this._source = source;
@@ -91,11 +95,18 @@ export abstract class HeaderStore {
   }
 
   /** @internal Parser use: the header lines as offsets into the decoded header section `src`. */
-  attachHeaderIndex(src: string, index: HeaderIndex, hot: number[], bytes?: Uint8Array): this {
+  attachHeaderIndex(
+    src: string,
+    index: HeaderIndex,
+    hot: number[],
+    bytes: Uint8Array | undefined,
+    facts: number,
+  ): this {
     this._src = src;
     this._index = index;
     this._bytes = bytes;
     this._hot = hot;
+    this._facts = facts;
     this._fields = undefined;
     return this;
   }
@@ -339,6 +350,19 @@ export abstract class HeaderStore {
    */
   protected spanBytes(): Uint8Array | undefined {
     return this._fields === undefined && SPAN.src === this._src ? this._bytes : undefined;
+  }
+
+  /**
+   * The header text when the splitter's facts (grammar/wasm-facts.ts) still describe this
+   * parsed, unmodified message (no other message split since), else undefined.
+   */
+  protected factsSource(): string | undefined {
+    return this._facts === FACTS.generation && this._fields === undefined ? this._src : undefined;
+  }
+
+  /** The received bytes of a parsed message (see spanBytes). */
+  protected sourceBytes(): Uint8Array | undefined {
+    return this._bytes;
   }
 
   /** The value of every line with a known id as a span (a fresh object per line). */

@@ -1,6 +1,7 @@
 // Message framing and header splitting (RFC 3261 §7, §7.3.1, §7.5, §18.3). The header section
 // is decoded once as latin1 (one char per octet) and split with indexOf; structured header
 // values are parsed later, on access (see SipMessageBase) or by validate().
+import { NO_FACTS } from '../grammar/wasm-facts.js';
 import type { HeaderField } from '../headers/header-field.js';
 import type { HeaderIndex } from '../headers/header-index.js';
 import { SipParseError } from '../sip-parse-error.js';
@@ -44,6 +45,8 @@ export interface HeadSection {
   readonly end: number;
   /** True when the split stopped at the empty line (CRLF CRLF) rather than at the limit. */
   readonly terminated: boolean;
+  /** The generation of the hot-header facts the splitter left (grammar/wasm-facts.ts). */
+  readonly facts: number;
 }
 
 // Shared defaults, so a parse allocates neither an options object nor a header list that
@@ -147,7 +150,7 @@ export function buildMessage(
     ? new SipRequest(head.method, head.requestUri, NO_FIELDS, undefined, head.version)
     : new SipResponse(head.status, head.reason, NO_FIELDS, undefined, head.version);
   return message
-    .attachHeaderIndex(head.src, head.index, head.hot, head.bytes)
+    .attachHeaderIndex(head.src, head.index, head.hot, head.bytes, head.facts)
     .attachWire(data, start, bodyStart, end);
 }
 
@@ -221,6 +224,7 @@ export function splitHead(
     splitLinesJs(head, lineEnd + 2, end, section.hot, maxHeaders);
   section.index = takeLines();
   section.contentLength = LINES.contentLength;
+  section.facts = LINES.facts;
   const stop = LINES.stop;
   section.terminated = stop < end;
   section.end = section.terminated ? stop - 2 : end;
@@ -235,6 +239,7 @@ type MutableHead = HeadSection & {
   end: number;
   terminated: boolean;
   bytes: Uint8Array | undefined;
+  facts: number;
 };
 
 // Request-Line = Method SP Request-URI SP SIP-Version; the URI is what lies between the first
@@ -259,6 +264,7 @@ function requestLine(line: string): MutableHead {
     contentLength: -1,
     end: 0,
     terminated: false,
+    facts: NO_FACTS,
   };
 }
 
@@ -288,5 +294,6 @@ function statusLine(line: string): MutableHead {
     contentLength: -1,
     end: 0,
     terminated: false,
+    facts: NO_FACTS,
   };
 }

@@ -34,6 +34,15 @@ import { parseTokenList } from '../headers/token-list.js';
 import { parseVia, type Via } from '../headers/via.js';
 import { parseViaBytes } from '../headers/via-bytes.js';
 import { parseNameAddrBytes } from '../headers/name-addr-bytes.js';
+import { cseqFromFacts, nameAddrFromFacts, viaFromFacts } from '../headers/hot-facts.js';
+import {
+  FACT_CONTACT,
+  FACT_CONTACT_URI,
+  FACT_FROM,
+  FACT_FROM_URI,
+  FACT_TO,
+  FACT_TO_URI,
+} from '../grammar/wasm-facts.js';
 import { listElementEnd } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { HeaderStore, SPAN } from './header-store.js';
@@ -81,6 +90,9 @@ export abstract class SipMessageBase extends HeaderStore {
   /** The top Via (only its first value is parsed). */
   get topVia(): Via {
     if (this._topVia !== undefined) return this._topVia;
+    const known = this.factsSource();
+    const found = known === undefined ? undefined : viaFromFacts(known);
+    if (found !== undefined) return (this._topVia = found);
     if (!this.firstSpan(HeaderId.Via)) throw missing('Via');
     const { src, start, end } = SPAN;
     const bytes = this.spanBytes();
@@ -95,14 +107,26 @@ export abstract class SipMessageBase extends HeaderStore {
 
   get from(): NameAddr {
     if (this._from !== undefined) return this._from;
+    const found = this.factsNameAddr(FACT_FROM, FACT_FROM_URI, 'From');
+    if (found !== undefined) return (this._from = found);
     if (!this.firstSpan(HeaderId.From)) throw missing('From');
     return (this._from = this.spanNameAddr('From'));
   }
 
   get to(): NameAddr {
     if (this._to !== undefined) return this._to;
+    const found = this.factsNameAddr(FACT_TO, FACT_TO_URI, 'To');
+    if (found !== undefined) return (this._to = found);
     if (!this.firstSpan(HeaderId.To)) throw missing('To');
     return (this._to = this.spanNameAddr('To'));
+  }
+
+  /** The name-addr the splitter's facts describe (see factsSource), undefined when none. */
+  private factsNameAddr(slot: number, uriSlot: number, header: string): NameAddr | undefined {
+    const known = this.factsSource();
+    return known === undefined
+      ? undefined
+      : nameAddrFromFacts(slot, uriSlot, known, header, this.sourceBytes());
   }
 
   /** The name-addr SPAN points at: the byte fast path when it applies, else the general parser. */
@@ -123,6 +147,9 @@ export abstract class SipMessageBase extends HeaderStore {
 
   get cseq(): CSeq {
     if (this._cseq !== undefined) return this._cseq;
+    const known = this.factsSource();
+    const found = known === undefined ? undefined : cseqFromFacts(known);
+    if (found !== undefined) return (this._cseq = found);
     if (!this.firstSpan(HeaderId.CSeq)) throw missing('CSeq');
     return (this._cseq = parseCSeqAt(SPAN.src, SPAN.start, SPAN.end));
   }
@@ -132,6 +159,8 @@ export abstract class SipMessageBase extends HeaderStore {
   /** Contact values, or "*" for the REGISTER wildcard (RFC 3261 §10.2.2); [] when absent. */
   get contacts(): readonly NameAddr[] | '*' {
     if (this._contacts !== undefined) return this._contacts;
+    const found = this.factsNameAddr(FACT_CONTACT, FACT_CONTACT_URI, 'Contact');
+    if (found !== undefined) return (this._contacts = [found]);
     // One Contact line: the byte fast path gives what parseContactList gives for it (a comma
     // it does not handle makes it bail), so the line list is not needed.
     const bytes = this.soleSpan(HeaderId.Contact) ? this.spanBytes() : undefined;

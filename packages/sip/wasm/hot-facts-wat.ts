@@ -1,0 +1,485 @@
+// WebAssembly text of the hot-header "facts" (src/grammar/wasm-facts.ts), part of the header-line
+// splitter's module (header-lines-wat.ts). Once the lines are split, `$facts` scans the top Via,
+// From, To, a sole Contact, their SIP URIs and CSeq with exactly the rules of the JavaScript byte
+// fast paths (src/headers/via-bytes.ts, name-addr-bytes.ts, src/uri/sip-uri-bytes.ts and
+// parseCSeqAt's fast path) and records where their parts lie, or leaves a slot "not ok" where
+// those would bail. Each function below names the one it mirrors.
+import {
+  CHAR_CLASS,
+  HOST,
+  PARAM_UNRESERVED,
+  TOKEN,
+  UNRESERVED,
+  USER_UNRESERVED,
+} from '../src/grammar/char-classes.js';
+import {
+  FACT_CONTACT,
+  FACT_CONTACT_URI,
+  FACT_CSEQ,
+  FACT_FROM,
+  FACT_FROM_URI,
+  FACT_SLOT_BYTES,
+  FACT_TO,
+  FACT_TO_URI,
+  FACT_VIA,
+  MAX_FACT_PARAMS,
+  NAME_ADDR_PARAMS,
+  URI_PARAMS,
+  VIA_PARAMS,
+  VIA_TRANSPORTS,
+} from '../src/grammar/wasm-facts.js';
+import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
+import { CLASS_TABLE, HOT_TABLE, INPUT, RECORDS } from '../src/message/header-lines-layout.js';
+
+const le32 = (text: string): number => {
+  let v = 0;
+  for (let i = text.length - 1; i >= 0; i--) v = v * 256 + text.charCodeAt(i);
+  return v | 0;
+};
+
+const u8 = (addr: string, offset = 0): string =>
+  offset === 0 ? `(i32.load8_u ${addr})` : `(i32.load8_u offset=${offset} ${addr})`;
+const get = (name: string): string => `(local.get $${name})`;
+const rel = (name: string): string => `(i32.sub (local.get $${name}) (i32.const ${INPUT}))`;
+const isWsp = (byte: string): string =>
+  `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
+/** Stores `value` at word `word` of the slot whose byte offset is in $out. */
+const put = (word: number, value: string): string =>
+  `(i32.store offset=${word * 4} (local.get $out) ${value})`;
+
+/** The 256-byte character-class table (char-classes.ts) as a data segment. */
+export function classTableData(): string {
+  let text = '';
+  for (let c = 0; c < 256; c++) text += `\\${CHAR_CLASS[c]!.toString(16).padStart(2, '0')}`;
+  return `(data (i32.const ${CLASS_TABLE}) "${text}")`;
+}
+
+export const FACTS_GLOBALS = `
+  (global $hostEnd (mut i32) (i32.const 0))
+  (global $port (mut i32) (i32.const 0))
+  (global $hpEnd (mut i32) (i32.const 0))
+  (global $vStart (mut i32) (i32.const 0))
+  (global $vEnd (mut i32) (i32.const 0))`;
+
+// scanTokenBytes and its kin: the run of bytes of class `mask` from $p, below $end.
+const SCAN = `
+  (func $scan (param $p i32) (param $end i32) (param $mask i32) (result i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
+      (br_if $done (i32.eqz (i32.and (i32.load8_u offset=${CLASS_TABLE} ${u8(get('p'))}) ${get('mask')})))
+      (local.set $p (i32.add ${get('p')} (i32.const 1)))
+      (br $next)))
+    ${get('p')})
+
+  (func $skipSpaces (param $p i32) (param $end i32) (result i32) (local $t i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
+      (br_if $done (i32.eqz ${isWsp(u8(get('p')))}))
+      (local.set $p (i32.add ${get('p')} (i32.const 1)))
+      (br $next)))
+    ${get('p')})
+
+  ;; scanPlainQuotedBytes: the index after the closing quote of the quoted-string at $p, or -1
+  (func $quoted (param $p i32) (param $end i32) (result i32) (local $c i32)
+    (local.set $p (i32.add ${get('p')} (i32.const 1)))
+    (block $bail (loop $next
+      (br_if $bail (i32.ge_u ${get('p')} ${get('end')}))
+      (local.set $c ${u8(get('p'))})
+      (if (i32.eq ${get('c')} (i32.const 34)) (then (return (i32.add ${get('p')} (i32.const 1)))))
+      (br_if $bail (i32.or (i32.eq ${get('c')} (i32.const 92))
+        (i32.or (i32.eq ${get('c')} (i32.const 127))
+          (i32.and (i32.lt_u ${get('c')} (i32.const 32)) (i32.ne ${get('c')} (i32.const 9))))))
+      (local.set $p (i32.add ${get('p')} (i32.const 1)))
+      (br $next)))
+    (i32.const -1))`;
+
+// scanHostPortBytes (with scanHostBytes): 1 and $hostEnd, $port (-1: none), $hpEnd; 0 to bail.
+const HOST_PORT = `
+  (func $hostPort (param $p i32) (param $end i32) (result i32)
+    (local $i i32) (local $prev i32) (local $c i32) (local $n i32)
+    (local.set $i ${get('p')})
+    (local.set $prev (i32.const 46))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('i')} ${get('end')}))
+      (local.set $c ${u8(get('i'))})
+      (br_if $done (i32.eqz (i32.and (i32.load8_u offset=${CLASS_TABLE} ${get('c')}) (i32.const ${HOST}))))
+      (if (i32.or (i32.eq ${get('c')} (i32.const 46)) (i32.eq ${get('c')} (i32.const 45))) (then
+        (if (i32.or (i32.eq ${get('prev')} (i32.const 46))
+              (i32.and (i32.eq ${get('c')} (i32.const 46)) (i32.eq ${get('prev')} (i32.const 45))))
+          (then (return (i32.const 0))))))
+      (local.set $prev ${get('c')})
+      (local.set $i (i32.add ${get('i')} (i32.const 1)))
+      (br $next)))
+    (if (i32.eq ${get('i')} ${get('p')}) (then (return (i32.const 0))))
+    (global.set $hostEnd ${get('i')})
+    (global.set $port (i32.const -1))
+    (global.set $hpEnd ${get('i')})
+    (if (i32.ge_u ${get('i')} ${get('end')}) (then (return (i32.const 1))))
+    (if (i32.ne ${u8(get('i'))} (i32.const 58)) (then (return (i32.const 1))))
+    (local.set $p (i32.add ${get('i')} (i32.const 1)))
+    (local.set $i ${get('p')})
+    (local.set $n (i32.const 0))
+    (block $done (loop $digit
+      (br_if $done (i32.ge_u ${get('i')} ${get('end')}))
+      (local.set $c (i32.sub ${u8(get('i'))} (i32.const 48)))
+      (br_if $done (i32.gt_u ${get('c')} (i32.const 9)))
+      ;; a sixth digit: bail (the port is 1 to 5 digits)
+      (if (i32.ge_u (i32.sub ${get('i')} ${get('p')}) (i32.const 5)) (then (return (i32.const 0))))
+      (local.set $n (i32.add (i32.mul ${get('n')} (i32.const 10)) ${get('c')}))
+      (local.set $i (i32.add ${get('i')} (i32.const 1)))
+      (br $digit)))
+    (if (i32.eq ${get('i')} ${get('p')}) (then (return (i32.const 0))))
+    (if (i32.gt_u ${get('n')} (i32.const 65535)) (then (return (i32.const 0))))
+    (global.set $port ${get('n')})
+    (global.set $hpEnd ${get('i')})
+    (i32.const 1))`;
+
+// One recorded parameter: the count at word `at` of $out, the spans after it; 0 when full.
+const ADD_PARAM = `
+  (func $addParam (param $out i32) (param $ns i32) (param $ne i32) (param $vs i32) (param $ve i32) (result i32)
+    (local $n i32) (local $at i32)
+    (local.set $n (i32.load ${get('out')}))
+    (if (i32.ge_u ${get('n')} (i32.const ${MAX_FACT_PARAMS})) (then (return (i32.const 0))))
+    (local.set $at (i32.add ${get('out')} (i32.add (i32.const 4) (i32.shl ${get('n')} (i32.const 4)))))
+    (i32.store ${get('out')} (i32.add ${get('n')} (i32.const 1)))
+    (i32.store offset=0 ${get('at')} ${rel('ns')})
+    (i32.store offset=4 ${get('at')} ${rel('ne')})
+    (if (i32.lt_s ${get('ve')} (i32.const 0))
+      (then
+        (i32.store offset=8 ${get('at')} (i32.const 0))
+        (i32.store offset=12 ${get('at')} (i32.const -1)))
+      (else
+        (i32.store offset=8 ${get('at')} ${rel('vs')})
+        (i32.store offset=12 ${get('at')} ${rel('ve')})))
+    (i32.const 1))`;
+
+// scanParamsBytes: token parameters from $p into the block at $out; the stop, or -1 to bail.
+const PARAMS = `
+  (func $params (param $p i32) (param $end i32) (param $comma i32) (param $out i32) (result i32)
+    (local $c i32) (local $ns i32) (local $ne i32) (local $vs i32) (local $ve i32)
+    (i32.store ${get('out')} (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
+      (local.set $c ${u8(get('p'))})
+      (if (i32.ne ${get('c')} (i32.const 59)) (then
+        (if (i32.and (i32.eq ${get('c')} (i32.const 44)) ${get('comma')}) (then (return ${get('p')})))
+        (return (i32.const -1))))
+      (local.set $ns (i32.add ${get('p')} (i32.const 1)))
+      (local.set $ne (call $scan ${get('ns')} ${get('end')} (i32.const ${TOKEN})))
+      (if (i32.eq ${get('ne')} ${get('ns')}) (then (return (i32.const -1))))
+      (local.set $vs (i32.const 0))
+      (local.set $ve (i32.const -1))
+      (local.set $p ${get('ne')})
+      (if (i32.lt_u ${get('p')} ${get('end')}) (then
+        (if (i32.eq ${u8(get('p'))} (i32.const 61)) (then
+          (local.set $vs (i32.add ${get('p')} (i32.const 1)))
+          ;; gen-value = token / host / quoted-string (kept with its quotes)
+          (local.set $ve (call $scan ${get('vs')} ${get('end')} (i32.const ${TOKEN})))
+          (if (i32.lt_u ${get('vs')} ${get('end')}) (then
+            (if (i32.eq ${u8(get('vs'))} (i32.const 34)) (then
+              (local.set $ve (call $quoted ${get('vs')} ${get('end')}))))))
+          (if (i32.or (i32.eq ${get('ve')} ${get('vs')}) (i32.lt_s ${get('ve')} (i32.const 0)))
+            (then (return (i32.const -1))))
+          (local.set $p ${get('ve')})))))
+      (if (i32.eqz (call $addParam ${get('out')} ${get('ns')} ${get('ne')} ${get('vs')} ${get('ve')}))
+        (then (return (i32.const -1))))
+      (br $next)))
+    ${get('p')})`;
+
+// parseViaBytes: the first via-parm of [$s, $end) into FACT_VIA.
+const VIA = `
+  (func $via (param $s i32) (param $end i32)
+    (local $out i32) (local $pos i32) (local $word i32) (local $code i32) (local $host i32)
+    (local.set $out (i32.const ${FACT_VIA}))
+    (if (i32.lt_s (i32.sub ${get('end')} ${get('s')}) (i32.const 12)) (then (return)))
+    (if (i64.ne (i64.load ${get('s')}) (i64.const ${leBig('SIP/2.0/')})) (then (return)))
+    (local.set $pos (i32.add ${get('s')} (i32.const 8)))
+    (local.set $word (i32.load ${get('pos')}))
+    (block $known
+      ${['UDP', 'TCP', 'TLS', 'WSS']
+        .map(
+          (t) =>
+            `(if (i32.eq ${get('word')} (i32.const ${le32(`${t} `)})) (then (local.set $code (i32.const ${VIA_TRANSPORTS.indexOf(t)})) (br $known)))`,
+        )
+        .join('\n      ')}
+      (if (i32.eq ${u8(get('pos'), 3)} (i32.const 32)) (then (return)))
+      (if (i32.eq (i32.and ${get('word')} (i32.const 0xffffff)) (i32.const ${le32('WS ')})) (then
+        (local.set $code (i32.const ${VIA_TRANSPORTS.indexOf('WS')})) (br $known)))
+      (return))
+    (local.set $host (i32.add ${get('pos')} (i32.add (i32.const 1) (i32.length_of_transport))))
+    (if (i32.eqz (call $hostPort ${get('host')} ${get('end')})) (then (return)))
+    (local.set $pos (global.get $hpEnd))
+    (i32.store offset=${VIA_PARAMS * 4} ${get('out')} (i32.const 0))
+    (if (i32.lt_u ${get('pos')} ${get('end')}) (then
+      (if (i32.ne ${u8(get('pos'))} (i32.const 44)) (then
+        (if (i32.lt_s (call $params ${get('pos')} ${get('end')} (i32.const 1) (i32.add ${get('out')} (i32.const ${VIA_PARAMS * 4})))
+              (i32.const 0))
+          (then (return)))))))
+    ${put(1, get('code'))}
+    ${put(2, rel('host'))}
+    ${put(3, '(i32.sub (global.get $hostEnd) (i32.const ' + INPUT + '))')}
+    ${put(4, '(global.get $port)')}
+    ${put(0, '(i32.const 1)')})`.replace(
+  '(i32.length_of_transport)',
+  `(select (i32.const 2) (i32.const 3) (i32.eq ${get('code')} (i32.const ${VIA_TRANSPORTS.indexOf('WS')})))`,
+);
+
+function leBig(text: string): bigint {
+  let v = 0n;
+  for (let i = text.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(text.charCodeAt(i));
+  return v;
+}
+
+// trailingParams of name-addr-bytes.ts: nothing, or parameters that reach $end exactly.
+const TRAILING = `
+  (func $trailing (param $p i32) (param $end i32) (param $out i32) (result i32)
+    (i32.store ${get('out')} (i32.const 0))
+    (if (i32.eq ${get('p')} ${get('end')}) (then (return (i32.const 1))))
+    (i32.eq (call $params ${get('p')} ${get('end')} (i32.const 0) ${get('out')}) ${get('end')}))`;
+
+// parseNameAddrBytes: the name-addr or addr-spec with parameters filling [$s, $end) into $out.
+const NAME_ADDR = `
+  (func $nameAddr (param $s i32) (param $end i32) (param $out i32)
+    (local $pos i32) (local $c i32) (local $t i32) (local $dnS i32) (local $dnE i32)
+    (local $first i32) (local $last i32) (local $p i32) (local $gt i32) (local $e i32)
+    (if (i32.ge_u ${get('s')} ${get('end')}) (then (return)))
+    (local.set $pos ${get('s')})
+    (local.set $dnS (i32.const -1))
+    (local.set $dnE (i32.const -1))
+    (local.set $c ${u8(get('pos'))})
+    (if (i32.eq ${get('c')} (i32.const 34))
+      (then
+        (local.set $p (call $quoted ${get('pos')} ${get('end')}))
+        (if (i32.lt_s ${get('p')} (i32.const 0)) (then (return)))
+        (local.set $dnS ${rel('pos')})
+        (local.set $dnE ${rel('p')})
+        (local.set $pos (call $skipSpaces ${get('p')} ${get('end')})))
+      (else (if (i32.ne ${get('c')} (i32.const 60)) (then
+        (local.set $first (call $scan ${get('pos')} ${get('end')} (i32.const ${TOKEN})))
+        (if (i32.eq ${get('first')} ${get('pos')}) (then (return)))
+        (if (i32.eq ${u8(get('first'))} (i32.const 58)) (then
+          ;; addr-spec: the URI ends at ";"
+          (local.set $e ${get('pos')})
+          (block $uriEnd (loop $next
+            (br_if $uriEnd (i32.ge_u ${get('e')} ${get('end')}))
+            (local.set $c ${u8(get('e'))})
+            (br_if $uriEnd (i32.eq ${get('c')} (i32.const 59)))
+            (if (i32.or (i32.or (i32.eq ${get('c')} (i32.const 32)) (i32.eq ${get('c')} (i32.const 9)))
+                  (i32.or (i32.eq ${get('c')} (i32.const 44)) (i32.eq ${get('c')} (i32.const 63))))
+              (then (return)))
+            (local.set $e (i32.add ${get('e')} (i32.const 1)))
+            (br $next)))
+          (if (i32.eqz (call $trailing ${get('e')} ${get('end')} (i32.add ${get('out')} (i32.const ${NAME_ADDR_PARAMS * 4}))))
+            (then (return)))
+          ${put(1, '(i32.const -1)')}
+          ${put(2, '(i32.const -1)')}
+          ${put(3, rel('pos'))}
+          ${put(4, rel('e'))}
+          ${put(5, '(i32.const 0)')}
+          ${put(0, '(i32.const 1)')}
+          (return)))
+        ;; display-name = *(token LWS)
+        (local.set $last ${get('first')})
+        (local.set $p (call $skipSpaces ${get('first')} ${get('end')}))
+        (block $words (loop $next
+          (local.set $t (call $scan ${get('p')} ${get('end')} (i32.const ${TOKEN})))
+          (br_if $words (i32.eq ${get('t')} ${get('p')}))
+          (local.set $last ${get('t')})
+          (local.set $p (call $skipSpaces ${get('t')} ${get('end')}))
+          (br $next)))
+        (local.set $dnS ${rel('pos')})
+        (local.set $dnE ${rel('last')})
+        (local.set $pos ${get('p')})))))
+    (if (i32.ne ${u8(get('pos'))} (i32.const 60)) (then (return)))
+    (local.set $gt (i32.add ${get('pos')} (i32.const 1)))
+    (block $found (loop $next
+      (if (i32.ge_u ${get('gt')} ${get('end')}) (then (return)))
+      (br_if $found (i32.eq ${u8(get('gt'))} (i32.const 62)))
+      (local.set $gt (i32.add ${get('gt')} (i32.const 1)))
+      (br $next)))
+    (if (i32.eq ${get('gt')} (i32.add ${get('pos')} (i32.const 1))) (then (return)))
+    (if ${isWsp(u8(get('pos'), 1))} (then (return)))
+    (if ${isWsp(u8(`(i32.sub ${get('gt')} (i32.const 1))`))} (then (return)))
+    (if (i32.eqz (call $trailing (i32.add ${get('gt')} (i32.const 1)) ${get('end')}
+          (i32.add ${get('out')} (i32.const ${NAME_ADDR_PARAMS * 4}))))
+      (then (return)))
+    ${put(1, get('dnS'))}
+    ${put(2, get('dnE'))}
+    ${put(3, `(i32.sub (i32.add ${get('pos')} (i32.const 1)) (i32.const ${INPUT}))`)}
+    ${put(4, rel('gt'))}
+    ${put(5, '(i32.const 1)')}
+    ${put(0, '(i32.const 1)')})`;
+
+const USER_CHARS = UNRESERVED | USER_UNRESERVED;
+const PARAM_CHARS = UNRESERVED | PARAM_UNRESERVED;
+
+// parseSipUriBytes: the sip: / sips: URI filling [$s, $end) into $out.
+const SIP_URI = `
+  (func $sipUri (param $s i32) (param $end i32) (param $out i32)
+    (local $pos i32) (local $sips i32) (local $at i32) (local $host i32)
+    (local $ns i32) (local $ne i32) (local $vs i32) (local $ve i32)
+    (if (i32.ne (i32.or ${u8(get('s'))} (i32.const 32)) (i32.const 115)) (then (return)))
+    (if (i32.ne (i32.or ${u8(get('s'), 1)} (i32.const 32)) (i32.const 105)) (then (return)))
+    (if (i32.ne (i32.or ${u8(get('s'), 2)} (i32.const 32)) (i32.const 112)) (then (return)))
+    (if (i32.eq ${u8(get('s'), 3)} (i32.const 58))
+      (then (local.set $pos (i32.add ${get('s')} (i32.const 4))))
+      (else
+        (if (i32.or (i32.ne (i32.or ${u8(get('s'), 3)} (i32.const 32)) (i32.const 115))
+              (i32.ne ${u8(get('s'), 4)} (i32.const 58)))
+          (then (return)))
+        (local.set $sips (i32.const 1))
+        (local.set $pos (i32.add ${get('s')} (i32.const 5)))))
+    ${put(2, '(i32.const -1)')}
+    ${put(3, '(i32.const -1)')}
+    (local.set $at ${get('pos')})
+    (block $found (loop $next
+      (br_if $found (i32.ge_u ${get('at')} ${get('end')}))
+      (br_if $found (i32.eq ${u8(get('at'))} (i32.const 64)))
+      (local.set $at (i32.add ${get('at')} (i32.const 1)))
+      (br $next)))
+    (if (i32.lt_u ${get('at')} ${get('end')}) (then
+      (if (i32.or (i32.eq ${get('at')} ${get('pos')})
+            (i32.ne (call $scan ${get('pos')} ${get('at')} (i32.const ${USER_CHARS})) ${get('at')}))
+        (then (return)))
+      ${put(2, rel('pos'))}
+      ${put(3, rel('at'))}
+      (local.set $pos (i32.add ${get('at')} (i32.const 1)))))
+    (local.set $host ${get('pos')})
+    (if (i32.eqz (call $hostPort ${get('pos')} ${get('end')})) (then (return)))
+    (local.set $pos (global.get $hpEnd))
+    (i32.store offset=${URI_PARAMS * 4} ${get('out')} (i32.const 0))
+    ;; uri-parameters without %-escapes
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('pos')} ${get('end')}))
+      (br_if $done (i32.ne ${u8(get('pos'))} (i32.const 59)))
+      (local.set $ns (i32.add ${get('pos')} (i32.const 1)))
+      (local.set $ne (call $scan ${get('ns')} ${get('end')} (i32.const ${PARAM_CHARS})))
+      (if (i32.eq ${get('ne')} ${get('ns')}) (then (return)))
+      (local.set $pos ${get('ne')})
+      (local.set $vs (i32.const 0))
+      (local.set $ve (i32.const -1))
+      (if (i32.lt_u ${get('pos')} ${get('end')}) (then
+        (if (i32.eq ${u8(get('pos'))} (i32.const 61)) (then
+          (local.set $vs (i32.add ${get('pos')} (i32.const 1)))
+          (local.set $ve (call $scan ${get('vs')} ${get('end')} (i32.const ${PARAM_CHARS})))
+          (if (i32.eq ${get('ve')} ${get('vs')}) (then (return)))
+          (local.set $pos ${get('ve')})))))
+      (if (i32.lt_u ${get('pos')} ${get('end')}) (then
+        (if (i32.eq ${u8(get('pos'))} (i32.const 37)) (then (return)))))
+      (if (i32.eqz (call $addParam (i32.add ${get('out')} (i32.const ${URI_PARAMS * 4}))
+            ${get('ns')} ${get('ne')} ${get('vs')} ${get('ve')}))
+        (then (return)))
+      (br $next)))
+    (if (i32.ne ${get('pos')} ${get('end')}) (then (return)))
+    ${put(1, get('sips'))}
+    ${put(4, rel('host'))}
+    ${put(5, '(i32.sub (global.get $hostEnd) (i32.const ' + INPUT + '))')}
+    ${put(6, '(global.get $port)')}
+    ${put(0, '(i32.const 1)')})`;
+
+// parseCSeqAt's fast path: "digits SP method" with at most 10 digits up to 2^32 - 1.
+const CSEQ = `
+  (func $cseq (param $s i32) (param $end i32)
+    (local $out i32) (local $i i32) (local $c i32) (local $seq i64) (local $m i32) (local $e i32)
+    (local.set $out (i32.const ${FACT_CSEQ}))
+    (local.set $i ${get('s')})
+    (block $done (loop $next
+      (br_if $done (i32.ge_u ${get('i')} ${get('end')}))
+      (br_if $done (i32.ge_u (i32.sub ${get('i')} ${get('s')}) (i32.const 11)))
+      (local.set $c (i32.sub ${u8(get('i'))} (i32.const 48)))
+      (br_if $done (i32.gt_u ${get('c')} (i32.const 9)))
+      (local.set $seq (i64.add (i64.mul ${get('seq')} (i64.const 10)) (i64.extend_i32_u ${get('c')})))
+      (local.set $i (i32.add ${get('i')} (i32.const 1)))
+      (br $next)))
+    (if (i32.or (i32.eq ${get('i')} ${get('s')}) (i32.gt_u (i32.sub ${get('i')} ${get('s')}) (i32.const 10)))
+      (then (return)))
+    (if (i64.gt_u ${get('seq')} (i64.const 0xffffffff)) (then (return)))
+    (if (i32.ge_u ${get('i')} ${get('end')}) (then (return)))
+    (if (i32.ne ${u8(get('i'))} (i32.const 32)) (then (return)))
+    (local.set $m (i32.add ${get('i')} (i32.const 1)))
+    (local.set $e (call $scan ${get('m')} ${get('end')} (i32.const ${TOKEN})))
+    (if (i32.or (i32.ne ${get('e')} ${get('end')}) (i32.le_u ${get('e')} ${get('m')})) (then (return)))
+    ${put(1, `(i32.wrap_i64 ${get('seq')})`)}
+    ${put(2, rel('m'))}
+    ${put(3, rel('e'))}
+    ${put(0, '(i32.const 1)')})`;
+
+// The value of the line recorded at word offset $k into $vStart/$vEnd as the accessors see it
+// (indexValueSpan): 0 for a folded line or one with trailing whitespace (they trim or unfold).
+const VALUE_SPAN = `
+  (func $valueSpan (param $k i32) (result i32)
+    (local $rec i32) (local $e i32) (local $t i32)
+    (local.set $rec (i32.add (i32.const ${RECORDS}) (i32.shl ${get('k')} (i32.const 2))))
+    (if (i32.load offset=20 ${get('rec')}) (then (return (i32.const 0))))
+    (global.set $vStart (i32.add (i32.load offset=12 ${get('rec')}) (i32.const ${INPUT})))
+    (local.set $e (i32.add (i32.load offset=16 ${get('rec')}) (i32.const ${INPUT})))
+    (global.set $vEnd ${get('e')})
+    (if (i32.gt_u ${get('e')} (global.get $vStart)) (then
+      (if ${isWsp(u8(`(i32.sub ${get('e')} (i32.const 1))`))} (then (return (i32.const 0))))))
+    (i32.const 1))`;
+
+const firstLine = (id: number): string => `(i32.load (i32.const ${HOT_TABLE + id * 4}))`;
+const lastLine = (id: number): string => `(i32.load (i32.const ${HOT_TABLE + (HOT_IDS + id) * 4}))`;
+
+/** A name-addr slot and, when it holds, the SIP URI slot of its URI. */
+function nameAddrFacts(slot: number, uriSlot: number, line: string): string {
+  return `
+    (local.set $k ${line})
+    (if (i32.ge_s (local.get $k) (i32.const 0)) (then
+      (if (call $valueSpan (local.get $k)) (then
+        (call $nameAddr (global.get $vStart) (global.get $vEnd) (i32.const ${slot}))
+        (if (i32.load (i32.const ${slot})) (then
+          (call $sipUri
+            (i32.add (i32.load (i32.const ${slot + 12})) (i32.const ${INPUT}))
+            (i32.add (i32.load (i32.const ${slot + 16})) (i32.const ${INPUT}))
+            (i32.const ${uriSlot}))))))))`;
+}
+
+const SLOTS = [
+  FACT_VIA,
+  FACT_FROM,
+  FACT_TO,
+  FACT_CONTACT,
+  FACT_FROM_URI,
+  FACT_TO_URI,
+  FACT_CONTACT_URI,
+  FACT_CSEQ,
+];
+
+// Called once the lines are split and the hot table is filled.
+const FACTS = `
+  (func $facts (local $k i32)
+    ${SLOTS.map((slot) => `(i32.store (i32.const ${slot}) (i32.const 0))`).join('\n    ')}
+    (local.set $k ${firstLine(HeaderId.Via)})
+    (if (i32.ge_s (local.get $k) (i32.const 0)) (then
+      (if (call $valueSpan (local.get $k)) (then (call $via (global.get $vStart) (global.get $vEnd))))))
+    ${nameAddrFacts(FACT_FROM, FACT_FROM_URI, firstLine(HeaderId.From))}
+    ${nameAddrFacts(FACT_TO, FACT_TO_URI, firstLine(HeaderId.To))}
+    ;; Contact only when it is the sole Contact line
+    ${nameAddrFacts(
+      FACT_CONTACT,
+      FACT_CONTACT_URI,
+      `(select ${firstLine(HeaderId.Contact)} (i32.const -1) (i32.eq ${firstLine(HeaderId.Contact)} ${lastLine(HeaderId.Contact)}))`,
+    )}
+    (local.set $k ${firstLine(HeaderId.CSeq)})
+    (if (i32.ge_s (local.get $k) (i32.const 0)) (then
+      (if (call $valueSpan (local.get $k)) (then (call $cseq (global.get $vStart) (global.get $vEnd)))))))`;
+
+/** The functions of the facts pass (`$facts` is the entry). */
+export function hotFactsWat(): string {
+  if (FACT_SLOT_BYTES < 4 * (URI_PARAMS + 1 + 4 * MAX_FACT_PARAMS))
+    throw new Error('hot-facts-wat: slot too small');
+  return [
+    SCAN,
+    HOST_PORT,
+    ADD_PARAM,
+    PARAMS,
+    VIA,
+    TRAILING,
+    NAME_ADDR,
+    SIP_URI,
+    CSEQ,
+    VALUE_SPAN,
+    FACTS,
+  ].join('\n');
+}

@@ -10,9 +10,7 @@ import {
   FACT_CONTACT_URI,
   FACT_CSEQ,
   FACT_FROM,
-  FACT_FROM_URI,
   FACT_TO,
-  FACT_TO_URI,
   FACT_VIA,
   FACTS,
 } from '../src/grammar/wasm-facts.js';
@@ -24,9 +22,7 @@ import { bytesOf, torture } from './torture-fixtures.js';
 const SLOTS = {
   via: FACT_VIA,
   from: FACT_FROM,
-  fromUri: FACT_FROM_URI,
   to: FACT_TO,
-  toUri: FACT_TO_URI,
   contact: FACT_CONTACT,
   contactUri: FACT_CONTACT_URI,
   cseq: FACT_CSEQ,
@@ -82,8 +78,8 @@ function bothWays(bytes: Buffer): { fresh: unknown; stale: unknown; ok: string[]
   let ok: string[] = [];
   try {
     const m = parseMessage(bytes);
+    fresh = accessors(m); // (the first hot accessor scans the facts)
     ok = slotsOk();
-    fresh = accessors(m);
   } catch (err) {
     fresh = { error: String(err) };
   }
@@ -105,7 +101,7 @@ function expectSame(bytes: Buffer): string[] {
 }
 
 describe('hot-header facts of the WebAssembly splitter', () => {
-  it('hold for every hot header of the bench corpus (a sole Contact, SIP URIs)', () => {
+  it('hold for every hot header of the bench corpus (a sole Contact and its SIP URI)', () => {
     for (const c of buildCorpus()) {
       const ok = expectSame(c.bytes);
       const m = parseMessage(c.bytes);
@@ -151,13 +147,14 @@ describe('hot-header facts of the WebAssembly splitter', () => {
       'To: <sip:b@example.com>',
       'Call-ID: c',
       'CSeq: 1 INVITE',
+      'Contact: <sip:a@192.0.2.1>',
     ];
     const cases: Array<[string[], string]> = [
       [['Via: SIP/2.0/UDP h;branch=z9hG4bK1 ', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1'], 'via'],
       [['From: <sip:a@example.com>;', 'From: <sip:a@example.com>;tag=1'], 'from'],
       [['From: <sip:a@example.com>\r\n ;tag=1', 'From: <sip:a@example.com>;tag=1'], 'from'],
-      [['To: <sip:b@[2001:db8::1]>', 'To: <sip:b@example.com>'], 'toUri'],
-      [['To: <sip:b@example.com:65536>', 'To: <sip:b@example.com>'], 'toUri'],
+      [['Contact: <sip:b@[2001:db8::1]>', 'Contact: <sip:a@192.0.2.1>'], 'contactUri'],
+      [['Contact: <sip:b@example.com:65536>', 'Contact: <sip:a@192.0.2.1>'], 'contactUri'],
       [['Via: SIP/2.0/UDP h:65536;branch=z9hG4bK1', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1'], 'via'],
       [['Via: SIP/2.0/UDP h:050600;branch=z9hG4bK1', 'Via: SIP/2.0/UDP h;branch=z9hG4bK1'], 'via'],
       [['CSeq: 4294967296 INVITE', 'CSeq: 1 INVITE'], 'cseq'],
@@ -169,7 +166,7 @@ describe('hot-header facts of the WebAssembly splitter', () => {
       const ok = expectSame(Buffer.from([...lines, '', ''].join('\r\n'), 'latin1'));
       expect(ok, line).not.toContain(slot);
     }
-    const twoContacts = [...base, 'Contact: <sip:a@192.0.2.1>', 'Contact: <sip:a@192.0.2.2>', '', ''];
+    const twoContacts = [...base, 'Contact: <sip:a@192.0.2.2>', '', ''];
     expect(expectSame(Buffer.from(twoContacts.join('\r\n'), 'latin1'))).not.toContain('contact');
   });
 

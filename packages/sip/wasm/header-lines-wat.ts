@@ -159,7 +159,6 @@ export function headerLinesWat(): string {
         (if (i32.ne (i32.load8_u offset=1 (local.get $pos)) (i32.const 10)) (then (return (i32.const -1))))
         (i32.store (i32.const ${CONTENT_LENGTH_SLOT}) (local.get $cl))
         (i32.store (i32.const ${STOP_SLOT}) ${rel('$pos')})
-        (call $facts)
         (return (local.get $count))))
       (local.set $q (local.get $pos))
       ${findByte(true)}

@@ -1,6 +1,6 @@
 // WebAssembly text of the hot-header "facts" (src/grammar/wasm-facts.ts), part of the header-line
-// splitter's module (header-lines-wat.ts). Once the lines are split, `$facts` scans the top Via,
-// From, To, a sole Contact, their SIP URIs and CSeq with exactly the rules of the JavaScript byte
+// splitter's module (header-lines-wat.ts). After a split, `facts` scans the top Via, From, To, a
+// sole Contact and its SIP URI, and CSeq with exactly the rules of the JavaScript byte
 // fast paths (src/headers/via-bytes.ts, name-addr-bytes.ts, src/uri/sip-uri-bytes.ts and
 // parseCSeqAt's fast path) and records where their parts lie, or leaves a slot "not ok" where
 // those would bail. Each function below names the one it mirrors.
@@ -17,10 +17,8 @@ import {
   FACT_CONTACT_URI,
   FACT_CSEQ,
   FACT_FROM,
-  FACT_FROM_URI,
   FACT_SLOT_BYTES,
   FACT_TO,
-  FACT_TO_URI,
   FACT_VIA,
   MAX_FACT_PARAMS,
   NAME_ADDR_PARAMS,
@@ -421,40 +419,36 @@ const VALUE_SPAN = `
 const firstLine = (id: number): string => `(i32.load (i32.const ${HOT_TABLE + id * 4}))`;
 const lastLine = (id: number): string => `(i32.load (i32.const ${HOT_TABLE + (HOT_IDS + id) * 4}))`;
 
-/** A name-addr slot and, when it holds, the SIP URI slot of its URI. */
-function nameAddrFacts(slot: number, uriSlot: number, line: string): string {
-  return `
-    (local.set $k ${line})
-    (if (i32.ge_s (local.get $k) (i32.const 0)) (then
-      (if (call $valueSpan (local.get $k)) (then
-        (call $nameAddr (global.get $vStart) (global.get $vEnd) (i32.const ${slot}))
+/** A name-addr slot and, when it holds and `uriSlot` is given, the SIP URI slot of its URI. */
+function nameAddrFacts(slot: number, uriSlot: number | undefined, line: string): string {
+  const uri =
+    uriSlot === undefined
+      ? ''
+      : `
         (if (i32.load (i32.const ${slot})) (then
           (call $sipUri
             (i32.add (i32.load (i32.const ${slot + 12})) (i32.const ${INPUT}))
             (i32.add (i32.load (i32.const ${slot + 16})) (i32.const ${INPUT}))
-            (i32.const ${uriSlot}))))))))`;
+            (i32.const ${uriSlot}))))`;
+  return `
+    (local.set $k ${line})
+    (if (i32.ge_s (local.get $k) (i32.const 0)) (then
+      (if (call $valueSpan (local.get $k)) (then
+        (call $nameAddr (global.get $vStart) (global.get $vEnd) (i32.const ${slot}))${uri}))))`;
 }
 
-const SLOTS = [
-  FACT_VIA,
-  FACT_FROM,
-  FACT_TO,
-  FACT_CONTACT,
-  FACT_FROM_URI,
-  FACT_TO_URI,
-  FACT_CONTACT_URI,
-  FACT_CSEQ,
-];
+const SLOTS = [FACT_VIA, FACT_FROM, FACT_TO, FACT_CONTACT, FACT_CONTACT_URI, FACT_CSEQ];
 
-// Called once the lines are split and the hot table is filled.
+// Exported: called (through grammar/wasm-facts.ts) when a hot accessor first asks, while the
+// records and the hot table of the last split are still in place.
 const FACTS = `
-  (func $facts (local $k i32)
+  (func $facts (export "facts") (local $k i32)
     ${SLOTS.map((slot) => `(i32.store (i32.const ${slot}) (i32.const 0))`).join('\n    ')}
     (local.set $k ${firstLine(HeaderId.Via)})
     (if (i32.ge_s (local.get $k) (i32.const 0)) (then
       (if (call $valueSpan (local.get $k)) (then (call $via (global.get $vStart) (global.get $vEnd))))))
-    ${nameAddrFacts(FACT_FROM, FACT_FROM_URI, firstLine(HeaderId.From))}
-    ${nameAddrFacts(FACT_TO, FACT_TO_URI, firstLine(HeaderId.To))}
+    ${nameAddrFacts(FACT_FROM, undefined, firstLine(HeaderId.From))}
+    ${nameAddrFacts(FACT_TO, undefined, firstLine(HeaderId.To))}
     ;; Contact only when it is the sole Contact line
     ${nameAddrFacts(
       FACT_CONTACT,

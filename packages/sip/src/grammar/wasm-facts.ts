@@ -8,10 +8,16 @@ import { ParamMap } from './param-map.js';
 import { EMPTY_PARAMS, type Params } from './scanner.js';
 
 /**
- * The splitter's memory as i32 words, and the generation of what it holds: bumped on every
- * split, so a message whose generation is still current may read the facts.
+ * The splitter's memory as i32 words and the generation of what it holds (bumped on every
+ * split, so a message whose generation is still current may read the facts). The facts are
+ * only scanned when a hot accessor first asks (`scan`, once per split: `scanned`).
  */
-export const FACTS = { words: new Int32Array(0), generation: 0 };
+export const FACTS = {
+  words: new Int32Array(0),
+  generation: 0,
+  scanned: true,
+  scan: (): void => undefined,
+};
 
 /** A message's generation when the splitter left no facts about it. */
 export const NO_FACTS = -1;
@@ -20,15 +26,15 @@ export const NO_FACTS = -1;
 export const MAX_FACT_PARAMS = 6;
 
 // Byte offsets of the fact slots (each 128 bytes). Every slot starts with an ok flag (1: the
-// facts hold); offsets inside the message are relative to its first byte.
+// facts hold); offsets inside the message are relative to its first byte. The From and To URIs
+// are left to the byte fast paths: the transaction and dialog layers read their tags on every
+// message, their URIs seldom; the Contact URI is the dialog's remote target.
 export const FACT_VIA = 2048; // ok, transport (see VIA_TRANSPORTS), hostStart, hostEnd, port (-1: none), params
 export const FACT_FROM = 2176; // ok, dnStart (-1: none), dnEnd, uriStart, uriEnd, bracketed, params
 export const FACT_TO = 2304;
 export const FACT_CONTACT = 2432;
-export const FACT_FROM_URI = 2560; // ok, sips, userStart (-1: none), userEnd, hostStart, hostEnd, port, params
-export const FACT_TO_URI = 2688;
-export const FACT_CONTACT_URI = 2816;
-export const FACT_CSEQ = 2944; // ok, seq (u32), methodStart, methodEnd
+export const FACT_CONTACT_URI = 2560; // ok, sips, userStart (-1: none), userEnd, hostStart, hostEnd, port, params
+export const FACT_CSEQ = 2688; // ok, seq (u32), methodStart, methodEnd
 export const FACT_SLOT_BYTES = 128;
 
 /** Word offsets of the parameter block (a count, then nameStart, nameEnd, valueStart, valueEnd each). */

@@ -33,11 +33,11 @@ export function viaFromFacts(src: string): Via | undefined {
 
 /**
  * The name-addr of the fact slot at byte offset `slot`, whose URI the splitter described in
- * `uriSlot`; undefined when not ok.
+ * `uriSlot` (if given); undefined when not ok.
  */
 export function nameAddrFromFacts(
   slot: number,
-  uriSlot: number,
+  uriSlot: number | undefined,
   src: string,
   header: string,
   bytes: Uint8Array | undefined,
@@ -56,7 +56,7 @@ export function nameAddrFromFacts(
     header,
     bytes,
   );
-  na.useUriFacts(uriSlot, FACTS.generation);
+  if (uriSlot !== undefined) na.useUriFacts(uriSlot, FACTS.generation);
   return na;
 }
 

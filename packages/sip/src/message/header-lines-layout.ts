@@ -9,7 +9,7 @@ export const CONTENT_LENGTH_SLOT = 72;
 export const STOP_SLOT = 76;
 /** The character-class table of grammar/char-classes.ts (256 bytes, a data segment). */
 export const CLASS_TABLE = 1024;
-// 2048 to 3072: the hot-header facts (grammar/wasm-facts.ts).
+// 2048 to 2816: the hot-header facts (grammar/wasm-facts.ts).
 /** Header lines, INDEX_STRIDE slots each, in the parser's HeaderIndex format. */
 export const RECORDS = 4096;
 /** Where the message bytes are copied to. */

@@ -23,6 +23,7 @@ interface WasmApi {
 interface HeaderLinesExports {
   memory: { buffer: ArrayBuffer };
   split: (pos: number, n: number) => number;
+  facts: () => void;
 }
 
 // Node without WebAssembly (--jitless) parses with the JavaScript splitter alone.
@@ -38,10 +39,11 @@ const split = exported?.split;
 const mem8 = new Uint8Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 const mem32 = new Int32Array(exported?.memory.buffer ?? new ArrayBuffer(0));
 FACTS.words = mem32;
+if (exported !== undefined) FACTS.scan = exported.facts;
 
 /**
  * Splits the header lines of bytes[pos, n) the way splitLinesJs does, into the line scratch and
- * LINES, filling `hot`, and leaves the hot-header facts (LINES.facts); false
+ * LINES, filling `hot`, and leaves the hot-header facts (LINES.facts; scanned on demand); false
  * (nothing written) when the JavaScript splitter must decide. When
  * the header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer),
  * LINES.stop is n, as splitLinesJs gives it.
@@ -65,6 +67,7 @@ export function splitLinesWasm(
   if (limit > MAX_INPUT || split === undefined) return false;
   // The memory is about to change: facts read from it under the old generation are gone.
   FACTS.generation++;
+  FACTS.scanned = false;
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
   if (count < 0 || count > maxHeaders) return false;

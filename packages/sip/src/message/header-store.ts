@@ -354,10 +354,16 @@ export abstract class HeaderStore {
 
   /**
    * The header text when the splitter's facts (grammar/wasm-facts.ts) still describe this
-   * parsed, unmodified message (no other message split since), else undefined.
+   * parsed, unmodified message (no other message split since), scanning them on first use;
+   * else undefined.
    */
   protected factsSource(): string | undefined {
-    return this._facts === FACTS.generation && this._fields === undefined ? this._src : undefined;
+    if (this._facts !== FACTS.generation || this._fields !== undefined) return undefined;
+    if (!FACTS.scanned) {
+      FACTS.scanned = true;
+      FACTS.scan();
+    }
+    return this._src;
   }
 
   /** The received bytes of a parsed message (see spanBytes). */

@@ -39,9 +39,7 @@ import {
   FACT_CONTACT,
   FACT_CONTACT_URI,
   FACT_FROM,
-  FACT_FROM_URI,
   FACT_TO,
-  FACT_TO_URI,
 } from '../grammar/wasm-facts.js';
 import { listElementEnd } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
@@ -107,7 +105,7 @@ export abstract class SipMessageBase extends HeaderStore {
 
   get from(): NameAddr {
     if (this._from !== undefined) return this._from;
-    const found = this.factsNameAddr(FACT_FROM, FACT_FROM_URI, 'From');
+    const found = this.factsNameAddr(FACT_FROM, undefined, 'From');
     if (found !== undefined) return (this._from = found);
     if (!this.firstSpan(HeaderId.From)) throw missing('From');
     return (this._from = this.spanNameAddr('From'));
@@ -115,14 +113,14 @@ export abstract class SipMessageBase extends HeaderStore {
 
   get to(): NameAddr {
     if (this._to !== undefined) return this._to;
-    const found = this.factsNameAddr(FACT_TO, FACT_TO_URI, 'To');
+    const found = this.factsNameAddr(FACT_TO, undefined, 'To');
     if (found !== undefined) return (this._to = found);
     if (!this.firstSpan(HeaderId.To)) throw missing('To');
     return (this._to = this.spanNameAddr('To'));
   }
 
   /** The name-addr the splitter's facts describe (see factsSource), undefined when none. */
-  private factsNameAddr(slot: number, uriSlot: number, header: string): NameAddr | undefined {
+  private factsNameAddr(slot: number, uriSlot: number | undefined, header: string): NameAddr | undefined {
     const known = this.factsSource();
     return known === undefined
       ? undefined

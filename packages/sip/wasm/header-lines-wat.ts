@@ -11,7 +11,9 @@
 // digits or appears twice, more lines than the record area holds.
 import { INDEX_STRIDE } from '../src/headers/header-index.js';
 import { canonicalHeaderName, compactHeaderName, HeaderId, HOT_IDS } from '../src/headers/header-names.js';
-import { classTableData, FACTS_GLOBALS, hotFactsWat } from './hot-facts-wat.js';
+import { hotFactsWat } from './hot-facts-wat.js';
+import { classTableData, SCANNER_GLOBALS, scannersWat } from './scanners-wat.js';
+import { isWsp, le, rel } from './wat-text.js';
 import {
   CONTENT_LENGTH_SLOT,
   HOT_TABLE,
@@ -21,12 +23,6 @@ import {
   STOP_SLOT,
 } from '../src/message/header-lines-layout.js';
 
-/** Little-endian integer of the ASCII text (what a load of those bytes gives). */
-function le(text: string): bigint {
-  let v = 0n;
-  for (let i = text.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(text.charCodeAt(i));
-  return v;
-}
 const i32Of = (text: string): string => `(i32.const ${Number(le(text))})`;
 const i64Of = (text: string): string => `(i64.const ${le(text)})`;
 
@@ -57,9 +53,6 @@ function nameIs(lower: string): string {
   }
   return parts.reduce((all, part) => `(i32.and ${all} ${part})`);
 }
-
-const isWsp = (byte: string): string =>
-  `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
 
 const splat = (byte: number): string => `(v128.const i8x16 ${Array<number>(16).fill(byte).join(' ')})`;
 
@@ -125,14 +118,13 @@ const NAME_SHAPE = `
             (i32.and ${LOADS[1](0)} (i32.const 127)))))`;
 
 const RECORD_BYTES = INDEX_STRIDE * 4;
-const rel = (local: string): string => `(i32.sub (local.get ${local}) (i32.const ${INPUT}))`;
 
 /** The module: `split(pos, n)` splits the lines of the input at [pos, n); see the file comment. */
 export function headerLinesWat(): string {
   if (INDEX_STRIDE !== 6 || HOT_IDS !== 9) throw new Error('header-lines-wat: record layout changed');
   return `(module
   (memory (export "memory") ${PAGES})
-  ${classTableData()}${FACTS_GLOBALS}
+  ${classTableData()}${SCANNER_GLOBALS}
   ;; Returns the number of header lines (records at ${RECORDS}, hot table at ${HOT_TABLE},
   ;; Content-Length at ${CONTENT_LENGTH_SLOT}, empty-line offset at ${STOP_SLOT}), or -1.
   (func (export "split") (param $pos i32) (param $n i32) (result i32)
@@ -158,7 +150,7 @@ export function headerLinesWat(): string {
         ;; the empty line ends the header section (RFC 3261 §7)
         (if (i32.ne (i32.load8_u offset=1 (local.get $pos)) (i32.const 10)) (then (return (i32.const -1))))
         (i32.store (i32.const ${CONTENT_LENGTH_SLOT}) (local.get $cl))
-        (i32.store (i32.const ${STOP_SLOT}) ${rel('$pos')})
+        (i32.store (i32.const ${STOP_SLOT}) ${rel('pos')})
         (return (local.get $count))))
       (local.set $q (local.get $pos))
       ${findByte(true)}
@@ -206,16 +198,17 @@ export function headerLinesWat(): string {
       (else ${NAME_SHAPE}))
       (if (i32.ge_u (local.get $rec) (i32.const ${INPUT - RECORD_BYTES})) (then (return (i32.const -1))))
       (i32.store (local.get $rec) (local.get $id))
-      (i32.store offset=4 (local.get $rec) ${rel('$pos')})
-      (i32.store offset=8 (local.get $rec) ${rel('$nameEnd')})
-      (i32.store offset=12 (local.get $rec) ${rel('$vs')})
-      (i32.store offset=16 (local.get $rec) ${rel('$e')})
+      (i32.store offset=4 (local.get $rec) ${rel('pos')})
+      (i32.store offset=8 (local.get $rec) ${rel('nameEnd')})
+      (i32.store offset=12 (local.get $rec) ${rel('vs')})
+      (i32.store offset=16 (local.get $rec) ${rel('e')})
       (i32.store offset=20 (local.get $rec) (local.get $folded))
       (local.set $rec (i32.add (local.get $rec) (i32.const ${RECORD_BYTES})))
       (local.set $count (i32.add (local.get $count) (i32.const 1)))
       (local.set $pos (i32.add (local.get $e) (i32.const 2)))
       (br $line))
     (i32.const -1))
+${scannersWat()}
 ${hotFactsWat()})
 `;
 }

@@ -1,17 +1,10 @@
 // WebAssembly text of the hot-header "facts" (src/grammar/wasm-facts.ts), part of the header-line
 // splitter's module (header-lines-wat.ts). After a split, `facts` scans the top Via, From, To, a
-// sole Contact and its SIP URI, and CSeq with exactly the rules of the JavaScript byte
-// fast paths (src/headers/via-bytes.ts, name-addr-bytes.ts, src/uri/sip-uri-bytes.ts and
-// parseCSeqAt's fast path) and records where their parts lie, or leaves a slot "not ok" where
-// those would bail. Each function below names the one it mirrors.
-import {
-  CHAR_CLASS,
-  HOST,
-  PARAM_UNRESERVED,
-  TOKEN,
-  UNRESERVED,
-  USER_UNRESERVED,
-} from '../src/grammar/char-classes.js';
+// sole Contact and its SIP URI, and CSeq with exactly the rules of the JavaScript byte fast paths
+// (src/headers/via-bytes.ts, name-addr-bytes.ts, src/uri/sip-uri-bytes.ts and parseCSeqAt's fast
+// path) and records where their parts lie, or leaves a slot "not ok" where those would bail. Each
+// function below names the one it mirrors; the scanners they call are in scanners-wat.ts.
+import { PARAM_UNRESERVED, TOKEN, UNRESERVED, USER_UNRESERVED } from '../src/grammar/char-classes.js';
 import {
   FACT_CONTACT,
   FACT_CONTACT_URI,
@@ -27,162 +20,14 @@ import {
   VIA_TRANSPORTS,
 } from '../src/grammar/wasm-facts.js';
 import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
-import { CLASS_TABLE, HOT_TABLE, INPUT, RECORDS } from '../src/message/header-lines-layout.js';
+import { HOT_TABLE, INPUT, RECORDS } from '../src/message/header-lines-layout.js';
+import { get, isWsp, le, rel, u8 } from './wat-text.js';
 
-const le32 = (text: string): number => {
-  let v = 0;
-  for (let i = text.length - 1; i >= 0; i--) v = v * 256 + text.charCodeAt(i);
-  return v | 0;
-};
+const le32 = (text: string): number => Number(le(text)) | 0;
 
-const u8 = (addr: string, offset = 0): string =>
-  offset === 0 ? `(i32.load8_u ${addr})` : `(i32.load8_u offset=${offset} ${addr})`;
-const get = (name: string): string => `(local.get $${name})`;
-const rel = (name: string): string => `(i32.sub (local.get $${name}) (i32.const ${INPUT}))`;
-const isWsp = (byte: string): string =>
-  `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
 /** Stores `value` at word `word` of the slot whose byte offset is in $out. */
 const put = (word: number, value: string): string =>
   `(i32.store offset=${word * 4} (local.get $out) ${value})`;
-
-/** The 256-byte character-class table (char-classes.ts) as a data segment. */
-export function classTableData(): string {
-  let text = '';
-  for (let c = 0; c < 256; c++) text += `\\${CHAR_CLASS[c]!.toString(16).padStart(2, '0')}`;
-  return `(data (i32.const ${CLASS_TABLE}) "${text}")`;
-}
-
-export const FACTS_GLOBALS = `
-  (global $hostEnd (mut i32) (i32.const 0))
-  (global $port (mut i32) (i32.const 0))
-  (global $hpEnd (mut i32) (i32.const 0))
-  (global $vStart (mut i32) (i32.const 0))
-  (global $vEnd (mut i32) (i32.const 0))`;
-
-// scanTokenBytes and its kin: the run of bytes of class `mask` from $p, below $end.
-const SCAN = `
-  (func $scan (param $p i32) (param $end i32) (param $mask i32) (result i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
-      (br_if $done (i32.eqz (i32.and (i32.load8_u offset=${CLASS_TABLE} ${u8(get('p'))}) ${get('mask')})))
-      (local.set $p (i32.add ${get('p')} (i32.const 1)))
-      (br $next)))
-    ${get('p')})
-
-  (func $skipSpaces (param $p i32) (param $end i32) (result i32) (local $t i32)
-    (block $done (loop $next
-      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
-      (br_if $done (i32.eqz ${isWsp(u8(get('p')))}))
-      (local.set $p (i32.add ${get('p')} (i32.const 1)))
-      (br $next)))
-    ${get('p')})
-
-  ;; scanPlainQuotedBytes: the index after the closing quote of the quoted-string at $p, or -1
-  (func $quoted (param $p i32) (param $end i32) (result i32) (local $c i32)
-    (local.set $p (i32.add ${get('p')} (i32.const 1)))
-    (block $bail (loop $next
-      (br_if $bail (i32.ge_u ${get('p')} ${get('end')}))
-      (local.set $c ${u8(get('p'))})
-      (if (i32.eq ${get('c')} (i32.const 34)) (then (return (i32.add ${get('p')} (i32.const 1)))))
-      (br_if $bail (i32.or (i32.eq ${get('c')} (i32.const 92))
-        (i32.or (i32.eq ${get('c')} (i32.const 127))
-          (i32.and (i32.lt_u ${get('c')} (i32.const 32)) (i32.ne ${get('c')} (i32.const 9))))))
-      (local.set $p (i32.add ${get('p')} (i32.const 1)))
-      (br $next)))
-    (i32.const -1))`;
-
-// scanHostPortBytes (with scanHostBytes): 1 and $hostEnd, $port (-1: none), $hpEnd; 0 to bail.
-const HOST_PORT = `
-  (func $hostPort (param $p i32) (param $end i32) (result i32)
-    (local $i i32) (local $prev i32) (local $c i32) (local $n i32)
-    (local.set $i ${get('p')})
-    (local.set $prev (i32.const 46))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u ${get('i')} ${get('end')}))
-      (local.set $c ${u8(get('i'))})
-      (br_if $done (i32.eqz (i32.and (i32.load8_u offset=${CLASS_TABLE} ${get('c')}) (i32.const ${HOST}))))
-      (if (i32.or (i32.eq ${get('c')} (i32.const 46)) (i32.eq ${get('c')} (i32.const 45))) (then
-        (if (i32.or (i32.eq ${get('prev')} (i32.const 46))
-              (i32.and (i32.eq ${get('c')} (i32.const 46)) (i32.eq ${get('prev')} (i32.const 45))))
-          (then (return (i32.const 0))))))
-      (local.set $prev ${get('c')})
-      (local.set $i (i32.add ${get('i')} (i32.const 1)))
-      (br $next)))
-    (if (i32.eq ${get('i')} ${get('p')}) (then (return (i32.const 0))))
-    (global.set $hostEnd ${get('i')})
-    (global.set $port (i32.const -1))
-    (global.set $hpEnd ${get('i')})
-    (if (i32.ge_u ${get('i')} ${get('end')}) (then (return (i32.const 1))))
-    (if (i32.ne ${u8(get('i'))} (i32.const 58)) (then (return (i32.const 1))))
-    (local.set $p (i32.add ${get('i')} (i32.const 1)))
-    (local.set $i ${get('p')})
-    (local.set $n (i32.const 0))
-    (block $done (loop $digit
-      (br_if $done (i32.ge_u ${get('i')} ${get('end')}))
-      (local.set $c (i32.sub ${u8(get('i'))} (i32.const 48)))
-      (br_if $done (i32.gt_u ${get('c')} (i32.const 9)))
-      ;; a sixth digit: bail (the port is 1 to 5 digits)
-      (if (i32.ge_u (i32.sub ${get('i')} ${get('p')}) (i32.const 5)) (then (return (i32.const 0))))
-      (local.set $n (i32.add (i32.mul ${get('n')} (i32.const 10)) ${get('c')}))
-      (local.set $i (i32.add ${get('i')} (i32.const 1)))
-      (br $digit)))
-    (if (i32.eq ${get('i')} ${get('p')}) (then (return (i32.const 0))))
-    (if (i32.gt_u ${get('n')} (i32.const 65535)) (then (return (i32.const 0))))
-    (global.set $port ${get('n')})
-    (global.set $hpEnd ${get('i')})
-    (i32.const 1))`;
-
-// One recorded parameter: the count at word `at` of $out, the spans after it; 0 when full.
-const ADD_PARAM = `
-  (func $addParam (param $out i32) (param $ns i32) (param $ne i32) (param $vs i32) (param $ve i32) (result i32)
-    (local $n i32) (local $at i32)
-    (local.set $n (i32.load ${get('out')}))
-    (if (i32.ge_u ${get('n')} (i32.const ${MAX_FACT_PARAMS})) (then (return (i32.const 0))))
-    (local.set $at (i32.add ${get('out')} (i32.add (i32.const 4) (i32.shl ${get('n')} (i32.const 4)))))
-    (i32.store ${get('out')} (i32.add ${get('n')} (i32.const 1)))
-    (i32.store offset=0 ${get('at')} ${rel('ns')})
-    (i32.store offset=4 ${get('at')} ${rel('ne')})
-    (if (i32.lt_s ${get('ve')} (i32.const 0))
-      (then
-        (i32.store offset=8 ${get('at')} (i32.const 0))
-        (i32.store offset=12 ${get('at')} (i32.const -1)))
-      (else
-        (i32.store offset=8 ${get('at')} ${rel('vs')})
-        (i32.store offset=12 ${get('at')} ${rel('ve')})))
-    (i32.const 1))`;
-
-// scanParamsBytes: token parameters from $p into the block at $out; the stop, or -1 to bail.
-const PARAMS = `
-  (func $params (param $p i32) (param $end i32) (param $comma i32) (param $out i32) (result i32)
-    (local $c i32) (local $ns i32) (local $ne i32) (local $vs i32) (local $ve i32)
-    (i32.store ${get('out')} (i32.const 0))
-    (block $done (loop $next
-      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
-      (local.set $c ${u8(get('p'))})
-      (if (i32.ne ${get('c')} (i32.const 59)) (then
-        (if (i32.and (i32.eq ${get('c')} (i32.const 44)) ${get('comma')}) (then (return ${get('p')})))
-        (return (i32.const -1))))
-      (local.set $ns (i32.add ${get('p')} (i32.const 1)))
-      (local.set $ne (call $scan ${get('ns')} ${get('end')} (i32.const ${TOKEN})))
-      (if (i32.eq ${get('ne')} ${get('ns')}) (then (return (i32.const -1))))
-      (local.set $vs (i32.const 0))
-      (local.set $ve (i32.const -1))
-      (local.set $p ${get('ne')})
-      (if (i32.lt_u ${get('p')} ${get('end')}) (then
-        (if (i32.eq ${u8(get('p'))} (i32.const 61)) (then
-          (local.set $vs (i32.add ${get('p')} (i32.const 1)))
-          ;; gen-value = token / host / quoted-string (kept with its quotes)
-          (local.set $ve (call $scan ${get('vs')} ${get('end')} (i32.const ${TOKEN})))
-          (if (i32.lt_u ${get('vs')} ${get('end')}) (then
-            (if (i32.eq ${u8(get('vs'))} (i32.const 34)) (then
-              (local.set $ve (call $quoted ${get('vs')} ${get('end')}))))))
-          (if (i32.or (i32.eq ${get('ve')} ${get('vs')}) (i32.lt_s ${get('ve')} (i32.const 0)))
-            (then (return (i32.const -1))))
-          (local.set $p ${get('ve')})))))
-      (if (i32.eqz (call $addParam ${get('out')} ${get('ns')} ${get('ne')} ${get('vs')} ${get('ve')}))
-        (then (return (i32.const -1))))
-      (br $next)))
-    ${get('p')})`;
 
 // parseViaBytes: the first via-parm of [$s, $end) into FACT_VIA.
 const VIA = `
@@ -190,7 +35,7 @@ const VIA = `
     (local $out i32) (local $pos i32) (local $word i32) (local $code i32) (local $host i32)
     (local.set $out (i32.const ${FACT_VIA}))
     (if (i32.lt_s (i32.sub ${get('end')} ${get('s')}) (i32.const 12)) (then (return)))
-    (if (i64.ne (i64.load ${get('s')}) (i64.const ${leBig('SIP/2.0/')})) (then (return)))
+    (if (i64.ne (i64.load ${get('s')}) (i64.const ${le('SIP/2.0/')})) (then (return)))
     (local.set $pos (i32.add ${get('s')} (i32.const 8)))
     (local.set $word (i32.load ${get('pos')}))
     (block $known
@@ -221,12 +66,6 @@ const VIA = `
   '(i32.length_of_transport)',
   `(select (i32.const 2) (i32.const 3) (i32.eq ${get('code')} (i32.const ${VIA_TRANSPORTS.indexOf('WS')})))`,
 );
-
-function leBig(text: string): bigint {
-  let v = 0n;
-  for (let i = text.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(text.charCodeAt(i));
-  return v;
-}
 
 // trailingParams of name-addr-bytes.ts: nothing, or parameters that reach $end exactly.
 const TRAILING = `
@@ -463,17 +302,5 @@ const FACTS = `
 export function hotFactsWat(): string {
   if (FACT_SLOT_BYTES < 4 * (URI_PARAMS + 1 + 4 * MAX_FACT_PARAMS))
     throw new Error('hot-facts-wat: slot too small');
-  return [
-    SCAN,
-    HOST_PORT,
-    ADD_PARAM,
-    PARAMS,
-    VIA,
-    TRAILING,
-    NAME_ADDR,
-    SIP_URI,
-    CSEQ,
-    VALUE_SPAN,
-    FACTS,
-  ].join('\n');
+  return [VIA, TRAILING, NAME_ADDR, SIP_URI, CSEQ, VALUE_SPAN, FACTS].join('\n');
 }

@@ -36,7 +36,7 @@ export abstract class HeaderStore {
   private _src: string;
   private _index: HeaderIndex | undefined;
   // The received bytes _src was decoded from (same offsets): the hot accessors scan them.
-  private _bytes: Uint8Array | undefined;
+  protected _bytes: Uint8Array | undefined;
   // First and last index offsets of the hot headers (see HOT_IDS), recorded by the parser.
   private _hot: number[];
   // The generation of the splitter's facts about the hot headers (grammar/wasm-facts.ts).
@@ -352,11 +352,7 @@ export abstract class HeaderStore {
     return this._fields === undefined && SPAN.src === this._src ? this._bytes : undefined;
   }
 
-  /**
-   * The header text when the splitter's facts (grammar/wasm-facts.ts) still describe this
-   * parsed, unmodified message (no other message split since), scanning them on first use;
-   * else undefined.
-   */
+  /** The header text while the splitter's facts (grammar/wasm-facts.ts) describe this message. */
   protected factsSource(): string | undefined {
     if (this._facts !== FACTS.generation || this._fields !== undefined) return undefined;
     if (!FACTS.scanned) {
@@ -364,11 +360,6 @@ export abstract class HeaderStore {
       FACTS.scan();
     }
     return this._src;
-  }
-
-  /** The received bytes of a parsed message (see spanBytes). */
-  protected sourceBytes(): Uint8Array | undefined {
-    return this._bytes;
   }
 
   /** The value of every line with a known id as a span (a fresh object per line). */

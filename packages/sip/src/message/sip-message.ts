@@ -35,12 +35,7 @@ import { parseVia, type Via } from '../headers/via.js';
 import { parseViaBytes } from '../headers/via-bytes.js';
 import { parseNameAddrBytes } from '../headers/name-addr-bytes.js';
 import { cseqFromFacts, nameAddrFromFacts, viaFromFacts } from '../headers/hot-facts.js';
-import {
-  FACT_CONTACT,
-  FACT_CONTACT_URI,
-  FACT_FROM,
-  FACT_TO,
-} from '../grammar/wasm-facts.js';
+import { FACT_CONTACT, FACT_CONTACT_URI, FACT_FROM, FACT_TO } from '../grammar/wasm-facts.js';
 import { listElementEnd } from '../grammar/scanner.js';
 import { SipParseError } from '../sip-parse-error.js';
 import { HeaderStore, SPAN } from './header-store.js';
@@ -122,9 +117,7 @@ export abstract class SipMessageBase extends HeaderStore {
   /** The name-addr the splitter's facts describe (see factsSource), undefined when none. */
   private factsNameAddr(slot: number, uriSlot: number | undefined, header: string): NameAddr | undefined {
     const known = this.factsSource();
-    return known === undefined
-      ? undefined
-      : nameAddrFromFacts(slot, uriSlot, known, header, this.sourceBytes());
+    return known === undefined ? undefined : nameAddrFromFacts(slot, uriSlot, known, header, this._bytes);
   }
 
   /** The name-addr SPAN points at: the byte fast path when it applies, else the general parser. */

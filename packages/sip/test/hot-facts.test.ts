@@ -139,6 +139,25 @@ describe('hot-header facts of the WebAssembly splitter', () => {
     expect(contacts === '*' ? undefined : contacts[0]?.params.get('+sip.instance')).toBe('"<urn:uuid:1>"');
   });
 
+  it('take every character their classes allow (token, SIP URI user and parameter characters)', () => {
+    const token = "-.!%*_+`'~AZaz09";
+    const bytes = Buffer.from(
+      [
+        'OPTIONS sip:b@example.com SIP/2.0',
+        `Via: SIP/2.0/UDP h;branch=z9hG4bK${token};${token}=${token}`,
+        `From: ${token} ${token} <sip:a@example.com>;tag=${token}`,
+        'To: <sip:b@example.com>',
+        'Call-ID: c',
+        `CSeq: 1 ${token}`,
+        "Contact: <sip:-_.!~*'()&=+$,;?/az09@h;-_.!~*'()[]/:&+$=-_.!~*'()[]/:&+$>",
+        '',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+    expect(expectSame(bytes)).toEqual(Object.keys(SLOTS));
+  });
+
   it('are left alone where the JavaScript paths must decide (folding, trailing space, several Contacts, limits)', () => {
     const base = [
       'INVITE sip:b@example.com SIP/2.0',

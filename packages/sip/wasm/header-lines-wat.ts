@@ -13,7 +13,7 @@ import { INDEX_STRIDE } from '../src/headers/header-index.js';
 import { canonicalHeaderName, compactHeaderName, HeaderId, HOT_IDS } from '../src/headers/header-names.js';
 import { hotFactsWat } from './hot-facts-wat.js';
 import { classTableData, SCANNER_GLOBALS, scannersWat } from './scanners-wat.js';
-import { isWsp, le, rel } from './wat-text.js';
+import { isWsp, le, rel, splat } from './wat-text.js';
 import {
   CONTENT_LENGTH_SLOT,
   HOT_TABLE,
@@ -53,8 +53,6 @@ function nameIs(lower: string): string {
   }
   return parts.reduce((all, part) => `(i32.and ${all} ${part})`);
 }
-
-const splat = (byte: number): string => `(v128.const i8x16 ${Array<number>(16).fill(byte).join(' ')})`;
 
 /** $q = the first offset >= $q holding CR (or ":" too when `colon`), at most $n. */
 function findByte(colon: boolean): string {

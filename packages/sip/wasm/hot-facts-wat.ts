@@ -4,7 +4,7 @@
 // (src/headers/via-bytes.ts, name-addr-bytes.ts, src/uri/sip-uri-bytes.ts and parseCSeqAt's fast
 // path) and records where their parts lie, or leaves a slot "not ok" where those would bail. Each
 // function below names the one it mirrors; the scanners they call are in scanners-wat.ts.
-import { PARAM_UNRESERVED, TOKEN, UNRESERVED, USER_UNRESERVED } from '../src/grammar/char-classes.js';
+import { TOKEN } from '../src/grammar/char-classes.js';
 import {
   FACT_CONTACT,
   FACT_CONTACT_URI,
@@ -21,6 +21,7 @@ import {
 } from '../src/grammar/wasm-facts.js';
 import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
 import { HOT_TABLE, INPUT, RECORDS } from '../src/message/header-lines-layout.js';
+import { PARAM_CHARS, scanRun, USER_CHARS } from './scanners-wat.js';
 import { get, isWsp, le, rel, u8 } from './wat-text.js';
 
 const le32 = (text: string): number => Number(le(text)) | 0;
@@ -92,7 +93,7 @@ const NAME_ADDR = `
         (local.set $dnE ${rel('p')})
         (local.set $pos (call $skipSpaces ${get('p')} ${get('end')})))
       (else (if (i32.ne ${get('c')} (i32.const 60)) (then
-        (local.set $first (call $scan ${get('pos')} ${get('end')} (i32.const ${TOKEN})))
+        (local.set $first ${scanRun(TOKEN, get('pos'), get('end'))})
         (if (i32.eq ${get('first')} ${get('pos')}) (then (return)))
         (if (i32.eq ${u8(get('first'))} (i32.const 58)) (then
           ;; addr-spec: the URI ends at ";"
@@ -119,7 +120,7 @@ const NAME_ADDR = `
         (local.set $last ${get('first')})
         (local.set $p (call $skipSpaces ${get('first')} ${get('end')}))
         (block $words (loop $next
-          (local.set $t (call $scan ${get('p')} ${get('end')} (i32.const ${TOKEN})))
+          (local.set $t ${scanRun(TOKEN, get('p'), get('end'))})
           (br_if $words (i32.eq ${get('t')} ${get('p')}))
           (local.set $last ${get('t')})
           (local.set $p (call $skipSpaces ${get('t')} ${get('end')}))
@@ -128,12 +129,8 @@ const NAME_ADDR = `
         (local.set $dnE ${rel('last')})
         (local.set $pos ${get('p')})))))
     (if (i32.ne ${u8(get('pos'))} (i32.const 60)) (then (return)))
-    (local.set $gt (i32.add ${get('pos')} (i32.const 1)))
-    (block $found (loop $next
-      (if (i32.ge_u ${get('gt')} ${get('end')}) (then (return)))
-      (br_if $found (i32.eq ${u8(get('gt'))} (i32.const 62)))
-      (local.set $gt (i32.add ${get('gt')} (i32.const 1)))
-      (br $next)))
+    (local.set $gt (call $find (i32.add ${get('pos')} (i32.const 1)) ${get('end')} (i32.const 62)))
+    (if (i32.ge_u ${get('gt')} ${get('end')}) (then (return)))
     (if (i32.eq ${get('gt')} (i32.add ${get('pos')} (i32.const 1))) (then (return)))
     (if ${isWsp(u8(get('pos'), 1))} (then (return)))
     (if ${isWsp(u8(`(i32.sub ${get('gt')} (i32.const 1))`))} (then (return)))
@@ -146,9 +143,6 @@ const NAME_ADDR = `
     ${put(4, rel('gt'))}
     ${put(5, '(i32.const 1)')}
     ${put(0, '(i32.const 1)')})`;
-
-const USER_CHARS = UNRESERVED | USER_UNRESERVED;
-const PARAM_CHARS = UNRESERVED | PARAM_UNRESERVED;
 
 // parseSipUriBytes: the sip: / sips: URI filling [$s, $end) into $out.
 const SIP_URI = `
@@ -168,15 +162,10 @@ const SIP_URI = `
         (local.set $pos (i32.add ${get('s')} (i32.const 5)))))
     ${put(2, '(i32.const -1)')}
     ${put(3, '(i32.const -1)')}
-    (local.set $at ${get('pos')})
-    (block $found (loop $next
-      (br_if $found (i32.ge_u ${get('at')} ${get('end')}))
-      (br_if $found (i32.eq ${u8(get('at'))} (i32.const 64)))
-      (local.set $at (i32.add ${get('at')} (i32.const 1)))
-      (br $next)))
+    (local.set $at (call $find ${get('pos')} ${get('end')} (i32.const 64)))
     (if (i32.lt_u ${get('at')} ${get('end')}) (then
       (if (i32.or (i32.eq ${get('at')} ${get('pos')})
-            (i32.ne (call $scan ${get('pos')} ${get('at')} (i32.const ${USER_CHARS})) ${get('at')}))
+            (i32.ne ${scanRun(USER_CHARS, get('pos'), get('at'))} ${get('at')}))
         (then (return)))
       ${put(2, rel('pos'))}
       ${put(3, rel('at'))}
@@ -190,7 +179,7 @@ const SIP_URI = `
       (br_if $done (i32.ge_u ${get('pos')} ${get('end')}))
       (br_if $done (i32.ne ${u8(get('pos'))} (i32.const 59)))
       (local.set $ns (i32.add ${get('pos')} (i32.const 1)))
-      (local.set $ne (call $scan ${get('ns')} ${get('end')} (i32.const ${PARAM_CHARS})))
+      (local.set $ne ${scanRun(PARAM_CHARS, get('ns'), get('end'))})
       (if (i32.eq ${get('ne')} ${get('ns')}) (then (return)))
       (local.set $pos ${get('ne')})
       (local.set $vs (i32.const 0))
@@ -198,7 +187,7 @@ const SIP_URI = `
       (if (i32.lt_u ${get('pos')} ${get('end')}) (then
         (if (i32.eq ${u8(get('pos'))} (i32.const 61)) (then
           (local.set $vs (i32.add ${get('pos')} (i32.const 1)))
-          (local.set $ve (call $scan ${get('vs')} ${get('end')} (i32.const ${PARAM_CHARS})))
+          (local.set $ve ${scanRun(PARAM_CHARS, get('vs'), get('end'))})
           (if (i32.eq ${get('ve')} ${get('vs')}) (then (return)))
           (local.set $pos ${get('ve')})))))
       (if (i32.lt_u ${get('pos')} ${get('end')}) (then
@@ -234,7 +223,7 @@ const CSEQ = `
     (if (i32.ge_u ${get('i')} ${get('end')}) (then (return)))
     (if (i32.ne ${u8(get('i'))} (i32.const 32)) (then (return)))
     (local.set $m (i32.add ${get('i')} (i32.const 1)))
-    (local.set $e (call $scan ${get('m')} ${get('end')} (i32.const ${TOKEN})))
+    (local.set $e ${scanRun(TOKEN, get('m'), get('end'))})
     (if (i32.or (i32.ne ${get('e')} ${get('end')}) (i32.le_u ${get('e')} ${get('m')})) (then (return)))
     ${put(1, `(i32.wrap_i64 ${get('seq')})`)}
     ${put(2, rel('m'))}

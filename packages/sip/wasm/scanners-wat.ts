@@ -1,9 +1,16 @@
 // WebAssembly text of the byte scanners the hot-header facts are built from (hot-facts-wat.ts),
 // each the counterpart of a function of src/grammar/byte-scanners.ts with the same rules.
-import { CHAR_CLASS, HOST, TOKEN } from '../src/grammar/char-classes.js';
+import {
+  CHAR_CLASS,
+  HOST,
+  PARAM_UNRESERVED,
+  TOKEN,
+  UNRESERVED,
+  USER_UNRESERVED,
+} from '../src/grammar/char-classes.js';
 import { MAX_FACT_PARAMS } from '../src/grammar/wasm-facts.js';
 import { CLASS_TABLE } from '../src/message/header-lines-layout.js';
-import { get, isWsp, rel, u8 } from './wat-text.js';
+import { get, isWsp, rel, splat, u8 } from './wat-text.js';
 
 /** The 256-byte character-class table (char-classes.ts) as a data segment. */
 export function classTableData(): string {
@@ -20,15 +27,68 @@ export const SCANNER_GLOBALS = `
   (global $vStart (mut i32) (i32.const 0))
   (global $vEnd (mut i32) (i32.const 0))`;
 
-// scanTokenBytes and its kin: the run of bytes of class `mask` from $p, below $end.
-const SCAN = `
-  (func $scan (param $p i32) (param $end i32) (param $mask i32) (result i32)
+/** The classes the facts scan runs of (TOKEN, and the SIP URI's user and parameter characters). */
+export const USER_CHARS = UNRESERVED | USER_UNRESERVED;
+export const PARAM_CHARS = UNRESERVED | PARAM_UNRESERVED;
+const RUN_CLASSES = [TOKEN, USER_CHARS, PARAM_CHARS];
+
+/** A call of the scanner of the run of bytes of class `mask` from `p`, below `end`. */
+export function scanRun(mask: number, p: string, end: string): string {
+  if (!RUN_CLASSES.includes(mask)) throw new Error(`scanners-wat: no scanner for class ${mask}`);
+  return `(call $scan${mask} ${p} ${end})`;
+}
+
+/**
+ * Nibble tables of a class of printable ASCII characters: a byte is in the class when
+ * LO[byte & 15] & HI[byte >> 4] is not 0 (HI gives rows 0x20-0x7f a bit each).
+ */
+function nibbleTables(mask: number): { lo: number[]; hi: number[] } {
+  const lo = Array<number>(16).fill(0);
+  const hi = Array<number>(16).fill(0);
+  for (let row = 2; row < 8; row++) hi[row] = 1 << (row - 2);
+  for (let c = 0; c < 256; c++) {
+    if ((CHAR_CLASS[c]! & mask) === 0) continue;
+    if (c < 0x20 || c > 0x7f) throw new Error(`scanners-wat: class ${mask} holds byte ${c}`);
+    lo[c & 15]! |= hi[c >> 4]!;
+  }
+  return { lo, hi };
+}
+
+// scanTokenBytes and its kin (scanClassBytes of sip-uri-bytes.ts): 16 bytes at a time, the class
+// looked up with two nibble tables (i8x16.swizzle); bytes read past $end do not count.
+function runScanner(mask: number): string {
+  const { lo, hi } = nibbleTables(mask);
+  return `
+  (func $scan${mask} (param $p i32) (param $end i32) (result i32) (local $v v128) (local $m i32)
+    (if (i32.ge_u ${get('p')} ${get('end')}) (then (return ${get('p')})))
     (block $done (loop $next
-      (br_if $done (i32.ge_u ${get('p')} ${get('end')}))
-      (br_if $done (i32.eqz (i32.and (i32.load8_u offset=${CLASS_TABLE} ${u8(get('p'))}) ${get('mask')})))
-      (local.set $p (i32.add ${get('p')} (i32.const 1)))
-      (br $next)))
-    ${get('p')})
+      (local.set $v (v128.load ${get('p')}))
+      (local.set $m (i8x16.bitmask (i8x16.eq
+        (v128.and
+          (i8x16.swizzle (v128.const i8x16 ${lo.join(' ')}) (v128.and ${get('v')} ${splat(15)}))
+          (i8x16.swizzle (v128.const i8x16 ${hi.join(' ')}) (i8x16.shr_u ${get('v')} (i32.const 4))))
+        (v128.const i32x4 0 0 0 0))))
+      (if ${get('m')} (then
+        (local.set $p (i32.add ${get('p')} (i32.ctz ${get('m')})))
+        (br $done)))
+      (local.set $p (i32.add ${get('p')} (i32.const 16)))
+      (br_if $next (i32.lt_u ${get('p')} ${get('end')}))))
+    (select ${get('end')} ${get('p')} (i32.gt_u ${get('p')} ${get('end')})))`;
+}
+
+const SCAN = `${RUN_CLASSES.map(runScanner).join('\n')}
+
+  ;; the first $byte at or after $p, else $end (String#indexOf within a value)
+  (func $find (param $p i32) (param $end i32) (param $byte i32) (result i32) (local $m i32)
+    (if (i32.ge_u ${get('p')} ${get('end')}) (then (return ${get('end')})))
+    (block $done (loop $next
+      (local.set $m (i8x16.bitmask (i8x16.eq (v128.load ${get('p')}) (i8x16.splat ${get('byte')}))))
+      (if ${get('m')} (then
+        (local.set $p (i32.add ${get('p')} (i32.ctz ${get('m')})))
+        (br $done)))
+      (local.set $p (i32.add ${get('p')} (i32.const 16)))
+      (br_if $next (i32.lt_u ${get('p')} ${get('end')}))))
+    (select ${get('end')} ${get('p')} (i32.gt_u ${get('p')} ${get('end')})))
 
   (func $skipSpaces (param $p i32) (param $end i32) (result i32) (local $t i32)
     (block $done (loop $next
@@ -124,7 +184,7 @@ const PARAMS = `
         (if (i32.and (i32.eq ${get('c')} (i32.const 44)) ${get('comma')}) (then (return ${get('p')})))
         (return (i32.const -1))))
       (local.set $ns (i32.add ${get('p')} (i32.const 1)))
-      (local.set $ne (call $scan ${get('ns')} ${get('end')} (i32.const ${TOKEN})))
+      (local.set $ne ${scanRun(TOKEN, get('ns'), get('end'))})
       (if (i32.eq ${get('ne')} ${get('ns')}) (then (return (i32.const -1))))
       (local.set $vs (i32.const 0))
       (local.set $ve (i32.const -1))
@@ -133,7 +193,7 @@ const PARAMS = `
         (if (i32.eq ${u8(get('p'))} (i32.const 61)) (then
           (local.set $vs (i32.add ${get('p')} (i32.const 1)))
           ;; gen-value = token / host / quoted-string (kept with its quotes)
-          (local.set $ve (call $scan ${get('vs')} ${get('end')} (i32.const ${TOKEN})))
+          (local.set $ve ${scanRun(TOKEN, get('vs'), get('end'))})
           (if (i32.lt_u ${get('vs')} ${get('end')}) (then
             (if (i32.eq ${u8(get('vs'))} (i32.const 34)) (then
               (local.set $ve (call $quoted ${get('vs')} ${get('end')}))))))
@@ -145,7 +205,7 @@ const PARAMS = `
       (br $next)))
     ${get('p')})`;
 
-/** The scanner functions: $scan, $skipSpaces, $quoted, $hostPort, $addParam, $params. */
+/** The scanner functions: $scan<class>, $find, $skipSpaces, $quoted, $hostPort, $addParam, $params. */
 export function scannersWat(): string {
   return [SCAN, HOST_PORT, ADD_PARAM, PARAMS].join('\n');
 }

@@ -22,3 +22,6 @@ export const rel = (name: string): string => `(i32.sub ${get(name)} (i32.const $
 /** True (i32) when `byte` is SP or HTAB; the function needs a local $t. */
 export const isWsp = (byte: string): string =>
   `(i32.or (i32.eq (local.tee $t ${byte}) (i32.const 32)) (i32.eq (local.get $t) (i32.const 9)))`;
+
+/** A vector of 16 copies of `byte`. */
+export const splat = (byte: number): string => `(v128.const i8x16 ${Array<number>(16).fill(byte).join(' ')})`;

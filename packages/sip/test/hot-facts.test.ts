@@ -14,7 +14,7 @@ import {
   FACT_VIA,
   FACTS,
 } from '../src/grammar/wasm-facts.js';
-import { parseMessage, type SipMessage } from '../src/index.js';
+import { parseMessage, StreamFramer, type SipMessage } from '../src/index.js';
 import { buildCorpus } from '../bench/corpus.js';
 import { describeNameAddr, describeVia } from './describe-values.js';
 import { bytesOf, torture } from './torture-fixtures.js';
@@ -187,6 +187,16 @@ describe('hot-header facts of the WebAssembly splitter', () => {
     }
     const twoContacts = [...base, 'Contact: <sip:a@192.0.2.2>', '', ''];
     expect(expectSame(Buffer.from(twoContacts.join('\r\n'), 'latin1'))).not.toContain('contact');
+  });
+
+  it('describe messages taken from a stream (the framer splits their header sections the same way)', () => {
+    for (const c of buildCorpus()) {
+      const framer = new StreamFramer();
+      const [m] = framer.push(c.bytes);
+      const fresh = accessors(m!);
+      expect(slotsOk(), c.name).toContain('via');
+      expect(fresh, c.name).toEqual(accessors(parseMessage(c.bytes)));
+    }
   });
 
   it('agree on every RFC 4475 message', () => {

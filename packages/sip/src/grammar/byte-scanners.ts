@@ -4,8 +4,8 @@
 // several times cheaper in V8 than String#charCodeAt on a string of unknown representation.
 //
 // Contract of every fast path: for an input it accepts it returns exactly what the general
-// string parser returns; for anything else (escapes, quotes in parameters, whitespace where the
-// grammar allows LWS, IPv6, errors) it returns BAIL and the caller runs the general parser,
+// string parser returns; for anything else (escapes, quoted-pairs, whitespace where the grammar
+// allows LWS, IPv6, errors) it returns BAIL and the caller runs the general parser,
 // which also names the error. The fast paths never throw.
 import { CHAR_CLASS, HOST, TOKEN } from './char-classes.js';
 import type { ParamMap } from './param-map.js';
@@ -86,8 +86,8 @@ export function scanPlainQuotedBytes(b: Uint8Array, pos: number, end: number): n
 }
 
 /**
- * `*( ";" token [ "=" ( token / plain quoted-string ) ] )` with no whitespace or IPv6 values, recorded into `into`
- * as spans of `src` (same offsets as `b`). Stops at `end` or, when `stopAtComma`, at a comma
+ * `*( ";" token [ "=" ( token / plain quoted-string ) ] )` with no whitespace or IPv6 values,
+ * recorded into `into` as spans of `src` (same offsets as `b`). Stops at `end` or, when `stopAtComma`, at a comma
  * (the end of a list element); returns the stop index, or BAIL at anything else.
  */
 export function scanParamsBytes(

@@ -1,6 +1,6 @@
 // What the WebAssembly header-line splitter (wasm/header-lines-wat.ts, wasm/hot-facts-wat.ts)
 // leaves in its memory besides the lines: "facts" about the hot header values of the message it
-// last took, i.e. where the parts of the top Via, From, To, a sole Contact, their SIP URIs and
+// last took, i.e. where the parts of the top Via, From, To, a sole Contact and its SIP URI, and
 // CSeq lie. They are found with the rules of the byte fast paths (byte-scanners.ts) and, like
 // them, either describe exactly what the general parser gives or say "not ok" (the accessor then
 // scans in JavaScript). The next split overwrites them, so a reader first compares generations.

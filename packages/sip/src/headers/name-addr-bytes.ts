@@ -1,7 +1,7 @@
 // Fast path for the usual From / To / Contact values, `"Name" <uri>;tag=x`, `Name <uri>`,
 // `<uri>;expires=60` or `sip:user@host;tag=x`, scanned from the received bytes (see
 // grammar/byte-scanners.ts for the contract). Escaped display names, LWS around parameters and
-// quoted parameter values are left to parseNameAddrAt. Like it, the URI is only delimited here.
+// parameter values with quoted-pairs are left to parseNameAddrAt. Like it, the URI is only delimited here.
 import { BAIL, scanParamsBytes, scanPlainQuotedBytes, scanTokenBytes } from '../grammar/byte-scanners.js';
 import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, type Params } from '../grammar/scanner.js';

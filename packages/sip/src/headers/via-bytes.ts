@@ -1,6 +1,6 @@
 // Fast path for the usual top Via, "SIP/2.0/UDP host[:port];name=value;flag", scanned from the
 // received bytes (see grammar/byte-scanners.ts for the contract). Anything else (other spellings
-// of sent-protocol, LWS, IPv6, quoted or IPv6 parameter values) is left to parseVia.
+// of sent-protocol, LWS, IPv6, IPv6 or escaped quoted parameter values) is left to parseVia.
 import { BAIL, HOST_PORT, scanHostPortBytes, scanParamsBytes } from '../grammar/byte-scanners.js';
 import { ParamMap } from '../grammar/param-map.js';
 import { EMPTY_PARAMS, type Params } from '../grammar/scanner.js';

@@ -71,7 +71,6 @@ export function splitLinesWasm(
   mem8.set(limit === bytes.length ? bytes : bytes.subarray(0, limit), INPUT);
   const count = split(pos, limit);
   if (count < 0 || count > maxHeaders) return false;
-
   const words = count * INDEX_STRIDE;
   const out = lineScratch(words);
   for (let j = 0, r = RECORDS >> 2; j < words; j++, r++) out[j] = mem32[r]!;

@@ -17,9 +17,9 @@ import {
   NAME_ADDR_PARAMS,
   URI_PARAMS,
   VIA_PARAMS,
-  VIA_TRANSPORTS,
 } from '../src/grammar/wasm-facts.js';
 import { HeaderId, HOT_IDS } from '../src/headers/header-names.js';
+import { COMMON_TRANSPORTS } from '../src/headers/via.js';
 import { HOT_TABLE, INPUT, RECORDS } from '../src/message/header-lines-layout.js';
 import { PARAM_CHARS, scanRun, USER_CHARS } from './scanners-wat.js';
 import { get, isWsp, le, rel, u8 } from './wat-text.js';
@@ -30,6 +30,16 @@ const le32 = (text: string): number => Number(le(text)) | 0;
 const put = (word: number, value: string): string =>
   `(i32.store offset=${word * 4} (local.get $out) ${value})`;
 
+/** When `matches`, the transport is `name` (its code in $code) and sent-by starts after its SP. */
+function knownTransport(matches: string, name: string): string {
+  const code = COMMON_TRANSPORTS.indexOf(name);
+  if (code < 0) throw new Error(`hot-facts-wat: ${name} is not a common transport`);
+  return `(if ${matches} (then
+        (local.set $code (i32.const ${code}))
+        (local.set $host (i32.add ${get('pos')} (i32.const ${name.length + 1})))
+        (br $known)))`;
+}
+
 // parseViaBytes: the first via-parm of [$s, $end) into FACT_VIA.
 const VIA = `
   (func $via (param $s i32) (param $end i32)
@@ -39,18 +49,12 @@ const VIA = `
     (if (i64.ne (i64.load ${get('s')}) (i64.const ${le('SIP/2.0/')})) (then (return)))
     (local.set $pos (i32.add ${get('s')} (i32.const 8)))
     (local.set $word (i32.load ${get('pos')}))
+    ;; knownTransport: the transport and the SP after it; $host is where sent-by starts
     (block $known
-      ${['UDP', 'TCP', 'TLS', 'WSS']
-        .map(
-          (t) =>
-            `(if (i32.eq ${get('word')} (i32.const ${le32(`${t} `)})) (then (local.set $code (i32.const ${VIA_TRANSPORTS.indexOf(t)})) (br $known)))`,
-        )
-        .join('\n      ')}
+      ${['UDP', 'TCP', 'TLS', 'WSS'].map((t) => knownTransport(`(i32.eq ${get('word')} (i32.const ${le32(`${t} `)}))`, t)).join('\n      ')}
       (if (i32.eq ${u8(get('pos'), 3)} (i32.const 32)) (then (return)))
-      (if (i32.eq (i32.and ${get('word')} (i32.const 0xffffff)) (i32.const ${le32('WS ')})) (then
-        (local.set $code (i32.const ${VIA_TRANSPORTS.indexOf('WS')})) (br $known)))
+      ${knownTransport(`(i32.eq (i32.and ${get('word')} (i32.const 0xffffff)) (i32.const ${le32('WS ')}))`, 'WS')}
       (return))
-    (local.set $host (i32.add ${get('pos')} (i32.add (i32.const 1) (i32.length_of_transport))))
     (if (i32.eqz (call $hostPort ${get('host')} ${get('end')})) (then (return)))
     (local.set $pos (global.get $hpEnd))
     (i32.store offset=${VIA_PARAMS * 4} ${get('out')} (i32.const 0))
@@ -63,10 +67,7 @@ const VIA = `
     ${put(2, rel('host'))}
     ${put(3, '(i32.sub (global.get $hostEnd) (i32.const ' + INPUT + '))')}
     ${put(4, '(global.get $port)')}
-    ${put(0, '(i32.const 1)')})`.replace(
-  '(i32.length_of_transport)',
-  `(select (i32.const 2) (i32.const 3) (i32.eq ${get('code')} (i32.const ${VIA_TRANSPORTS.indexOf('WS')})))`,
-);
+    ${put(0, '(i32.const 1)')})`;
 
 // trailingParams of name-addr-bytes.ts: nothing, or parameters that reach $end exactly.
 const TRAILING = `

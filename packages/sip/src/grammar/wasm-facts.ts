@@ -29,7 +29,7 @@ export const MAX_FACT_PARAMS = 6;
 // facts hold); offsets inside the message are relative to its first byte. The From and To URIs
 // are left to the byte fast paths: the transaction and dialog layers read their tags on every
 // message, their URIs seldom; the Contact URI is the dialog's remote target.
-export const FACT_VIA = 2048; // ok, transport (see VIA_TRANSPORTS), hostStart, hostEnd, port (-1: none), params
+export const FACT_VIA = 2048; // ok, transport (index into via.ts's COMMON_TRANSPORTS), hostStart, hostEnd, port (-1: none), params
 export const FACT_FROM = 2176; // ok, dnStart (-1: none), dnEnd, uriStart, uriEnd, bracketed, params
 export const FACT_TO = 2304;
 export const FACT_CONTACT = 2432;
@@ -41,9 +41,6 @@ export const FACT_SLOT_BYTES = 128;
 export const VIA_PARAMS = 5;
 export const NAME_ADDR_PARAMS = 6;
 export const URI_PARAMS = 7;
-
-/** Transport codes of FACT_VIA. */
-export const VIA_TRANSPORTS: readonly string[] = ['', 'UDP', 'TCP', 'TLS', 'WSS', 'WS'];
 
 /** The parameters recorded at word `at` as the byte fast paths build them (spans of `src`). */
 export function factsParams(w: Int32Array, at: number, src: string): Params {

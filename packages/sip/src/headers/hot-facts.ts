@@ -6,12 +6,11 @@ import {
   factsParams,
   NAME_ADDR_PARAMS,
   VIA_PARAMS,
-  VIA_TRANSPORTS,
   FACT_VIA,
 } from '../grammar/wasm-facts.js';
 import type { CSeq } from './cseq.js';
 import { NameAddr } from './name-addr.js';
-import { type Via, ViaValue } from './via.js';
+import { COMMON_TRANSPORTS, type Via, ViaValue } from './via.js';
 
 /** The top Via (first via-parm), undefined when not ok. */
 export function viaFromFacts(src: string): Via | undefined {
@@ -22,7 +21,7 @@ export function viaFromFacts(src: string): Via | undefined {
   return new ViaValue(
     'SIP',
     '2.0',
-    VIA_TRANSPORTS[w[o + 1]!]!,
+    COMMON_TRANSPORTS[w[o + 1]!]!,
     src,
     w[o + 2]!,
     w[o + 3]!,

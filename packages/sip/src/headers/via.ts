@@ -159,7 +159,8 @@ export class ViaValue implements Via {
   }
 }
 
-const COMMON_TRANSPORTS = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'];
+/** Transports named without slicing; the Via facts (grammar/wasm-facts.ts) store an index into it. */
+export const COMMON_TRANSPORTS: readonly string[] = ['UDP', 'TCP', 'TLS', 'WSS', 'WS', 'SCTP'];
 
 /** The transport s[start, end) in upper case; the common ones without slicing (hot path). */
 function transportName(s: string, start: number, end: number): string {

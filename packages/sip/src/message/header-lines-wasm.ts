@@ -44,9 +44,9 @@ if (exported !== undefined) FACTS.scan = exported.facts;
 /**
  * Splits the header lines of bytes[pos, n) the way splitLinesJs does, into the line scratch and
  * LINES, filling `hot`, and leaves the hot-header facts (LINES.facts; scanned on demand); false
- * (nothing written) when the JavaScript splitter must decide. When
- * the header section is bytes[?, n) with its final CRLF CRLF after n (the stream framer),
- * LINES.stop is n, as splitLinesJs gives it.
+ * (nothing written) when the JavaScript splitter must decide. When the header section is
+ * bytes[?, n) with its final CRLF CRLF after n (the stream framer), LINES.stop is n, as
+ * splitLinesJs gives it.
  */
 export function splitLinesWasm(
   bytes: Uint8Array,

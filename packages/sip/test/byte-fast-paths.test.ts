@@ -10,6 +10,7 @@ import { parseMessage, parseNameAddr, parseUri } from '../src/index.js';
 import { parseVia } from '../src/headers/via.js';
 import { parseSipUriBytes } from '../src/uri/sip-uri-bytes.js';
 import { describeNameAddr, describeUri, describeVia, outcome } from './describe-values.js';
+import { spliced } from './spliced-values.js';
 
 const BASE: Record<string, string> = {
   Via: 'SIP/2.0/UDP h.example.com;branch=z9hG4bK1',
@@ -163,21 +164,8 @@ describe('byte fast paths leave the rest to the general parser', () => {
   });
 });
 
-// Values built from grammar-significant characters around realistic templates: whatever the
-// input, the message accessor (fast path or not) and the general parser agree, errors included.
-const SPECIALS = [';', '=', ',', ':', '<', '>', '"', '\\', ' ', '\t', '[', ']', '%', '@', '?', '-', '.', '*'];
-const filler = fc.string({
-  unit: fc.oneof(fc.constantFrom(...SPECIALS), fc.constantFrom('a', 'Z', '0', '9', '~', '\u00e9')),
-  maxLength: 6,
-});
-
-function spliced(template: string): fc.Arbitrary<string> {
-  return fc
-    .tuple(fc.nat({ max: template.length }), fc.nat({ max: 4 }), filler)
-    .map(([at, cut, ins]) => (template.slice(0, at) + ins + template.slice(at + cut)).trim())
-    .filter((v) => v.length > 0 && !/[\r\n]/.test(v));
-}
-
+// Whatever the input, the message accessor (fast path or not) and the general parser agree,
+// errors included.
 describe('fast paths agree with the general parser on generated values', () => {
   it('top Via', () => {
     fc.assert(

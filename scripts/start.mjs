@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm start`: install everything, provision PostgreSQL + Redis under the data directory, migrate,
+// `npm start`: install everything, provision PostgreSQL + Redis + rtpengine under the data directory, migrate,
 // seed on first run, build, start every app and say what runs where. Ctrl-C stops it all.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installDependencies, turbo } from './lib/bootstrap.mjs';
+import { RTPENGINE_PACKAGE, rtpengineSettings, startRtpengine } from './lib/rtpengine.mjs';
 import { ensureServerBinaries, startPostgres, startRedis } from './lib/services.mjs';
 import { SetupError, log, repoRoot, run, startChild } from './lib/util.mjs';
 
@@ -64,7 +65,9 @@ function lanAddress() {
 
 async function main() {
   installDependencies();
-  ensureServerBinaries({}, 'Switchboard');
+  const media = rtpengineSettings();
+  // Media mode `direct` needs no relay; `relay` and `auto` need rtpengine (installed like the databases).
+  ensureServerBinaries(media.mode === 'direct' ? {} : RTPENGINE_PACKAGE, 'Switchboard');
   fs.mkdirSync(dataDir, { recursive: true });
   fs.chmodSync(dataDir, 0o755);
   const firstRun = !fs.existsSync(path.join(dataDir, 'seeded'));
@@ -76,10 +79,15 @@ async function main() {
   stops.push(pg.stop);
   const redis = await startRedis({ dataDir, port: redisPort });
   stops.push(redis.stop);
+  // Phones on the LAN need an address they can reach in Via/Contact and as the SIP domain.
+  const publicAddress = process.env.SWITCHBOARD_SIP_PUBLIC_ADDRESS ?? lanAddress() ?? '127.0.0.1';
+  if (media.mode !== 'direct') {
+    const rtpengine = await startRtpengine({ dataDir, settings: media, fallbackAddress: publicAddress });
+    stops.push(rtpengine.stop);
+  }
   const env = {
     ...process.env,
-    // Phones on the LAN need an address they can reach in Via/Contact and as the SIP domain.
-    SWITCHBOARD_SIP_PUBLIC_ADDRESS: process.env.SWITCHBOARD_SIP_PUBLIC_ADDRESS ?? lanAddress() ?? '127.0.0.1',
+    SWITCHBOARD_SIP_PUBLIC_ADDRESS: publicAddress,
     DATABASE_URL: process.env.DATABASE_URL ?? pg.url,
     REDIS_URL: process.env.REDIS_URL ?? redis.url,
     SWITCHBOARD_DATA_DIR: path.join(dataDir, 'app'),
@@ -118,6 +126,9 @@ async function main() {
       '               first login: user "admin" with the one-time password printed above on the first run;',
       '               lost it? node apps/admin/dist/cli.js admin reset-password admin',
       `    Data       ${dataDir} (PostgreSQL 127.0.0.1:${pgPort}, Redis 127.0.0.1:${redisPort})`,
+      media.mode === 'direct'
+        ? '    Media      direct (phones send RTP to each other; no relay)'
+        : `    Media      ${media.mode} through rtpengine (ng ${media.address}:${media.ngPort}, UDP ${media.portMin}-${media.portMax})`,
       '    Stop       Ctrl-C',
       '',
     ].join('\n') + '\n',

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: install everything, provision throwaway PostgreSQL + Redis on private ports, build,
+// `npm test`: install everything, provision throwaway PostgreSQL + Redis + rtpengine on private ports, build,
 // migrate, then run the static checks and every package's tests. Exit status tells the truth.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installDependencies, turbo } from './lib/bootstrap.mjs';
+import { startRtpengine } from './lib/rtpengine.mjs';
 import { ensureServerBinaries, startPostgres, startRedis } from './lib/services.mjs';
 import { SetupError, freePort, log, repoRoot, run } from './lib/util.mjs';
 
@@ -14,6 +15,7 @@ const TEST_TOOLS = {
   baresip: 'baresip',
   chromium: '/usr/bin/chromium',
   openssl: 'openssl',
+  'rtpengine-daemon': 'rtpengine',
 };
 
 function collectReports() {
@@ -75,10 +77,19 @@ async function main() {
     stops.push(pg.stop);
     const redis = await startRedis({ dataDir, port: await freePort() });
     stops.push(redis.stop);
+    // One media relay for the relay-mode tests (each call is its own rtpengine session by Call-ID).
+    const rtpengineNg = await freePort();
+    const rtpengine = await startRtpengine({
+      dataDir,
+      settings: { address: '127.0.0.1', ngPort: rtpengineNg, portMin: 41000, portMax: 41999 },
+      fallbackAddress: '127.0.0.1',
+    });
+    stops.push(rtpengine.stop);
     const env = {
       ...process.env,
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
+      SWITCHBOARD_TEST_RTPENGINE: `127.0.0.1:${rtpengineNg}`,
       SWITCHBOARD_DATA_DIR: path.join(dataDir, 'app'),
       SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_LOG_LEVEL ?? 'warn',
     };

@@ -39,6 +39,12 @@ export function parseRoutingFallback(text: string): RoutingFallback | undefined 
 
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IPv4 or IPv6 address' });
 
+/** `IP` or `IP!ADVERTISED` (rtpengine's --interface syntax). */
+function isInterfaceSpec(v: string): boolean {
+  const parts = v.split('!');
+  return parts.length <= 2 && parts.every((p) => ipAddress.safeParse(p).success);
+}
+
 const url = (schemes: string[]) =>
   z.string({ error: 'is required' }).refine(
     (v) => {
@@ -71,6 +77,38 @@ export const envSchema = z.object({
   SWITCHBOARD_SIP_WS_PORT: optionalPort.default(0),
   SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
   SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
+  /**
+   * Where call media flows: `relay` anchors every call in rtpengine, `direct` passes SDP end to end
+   * (phones send RTP to each other), `auto` relays only calls with a party behind NAT.
+   */
+  SWITCHBOARD_MEDIA_MODE: z
+    .enum(['relay', 'direct', 'auto'], { error: "must be 'relay', 'direct' or 'auto'" })
+    .default('relay'),
+  /** rtpengine's ng control socket (UDP). */
+  SWITCHBOARD_RTPENGINE_ADDRESS: ipAddress.default('127.0.0.1'),
+  SWITCHBOARD_RTPENGINE_NG_PORT: port.default(2223),
+  /** Address rtpengine relays media on for phones on the LAN (its `internal` interface). */
+  SWITCHBOARD_RTPENGINE_INTERNAL_ADDRESS: ipAddress.optional(),
+  /**
+   * rtpengine's `external` interface for phones and trunks outside: `IP` or `IP!ADVERTISED` where
+   * ADVERTISED is the public address put in SDP when rtpengine sits behind a 1:1 NAT.
+   */
+  SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || isInterfaceSpec(v), {
+      message: "must be 'IP' or 'IP!ADVERTISED-IP'",
+    }),
+  /** UDP ports rtpengine relays media on; must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX. */
+  SWITCHBOARD_RTPENGINE_PORT_MIN: port.default(30000),
+  SWITCHBOARD_RTPENGINE_PORT_MAX: port.default(39999),
+  /** How long one ng command waits for rtpengine's answer (retransmitted meanwhile) before it fails. */
+  SWITCHBOARD_RTPENGINE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(50, 'must be at least 50')
+    .max(30_000, 'must be at most 30000')
+    .default(1000),
   /** Prefix of every BullMQ key, so several installations (or test runs) can share one Redis. */
   SWITCHBOARD_QUEUE_PREFIX: z
     .string()

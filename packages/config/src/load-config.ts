@@ -19,6 +19,21 @@ export interface SwitchboardConfig {
     wsPort: number;
   };
   rtp: { portMin: number; portMax: number };
+  /** Media anchoring: the mode and the rtpengine that relays (see README Configuration). */
+  media: {
+    mode: SwitchboardEnv['SWITCHBOARD_MEDIA_MODE'];
+    rtpengine: {
+      address: string;
+      ngPort: number;
+      /** `internal` interface address; undefined: the SIP public address. */
+      internalAddress: string | undefined;
+      /** `external` interface: local address and the address advertised in SDP (often the same). */
+      external: { address: string; advertised: string } | undefined;
+      portMin: number;
+      portMax: number;
+      timeoutMs: number;
+    };
+  };
   routing: {
     plugins: string[];
     timeoutMs: number;
@@ -63,6 +78,12 @@ function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
+function externalInterface(spec: string | undefined): { address: string; advertised: string } | undefined {
+  if (spec === undefined) return undefined;
+  const [address = spec, advertised = address] = spec.split('!');
+  return { address, advertised };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardConfig {
   // Empty strings count as unset, as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -81,6 +102,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     problems.push({
       variable: 'SWITCHBOARD_RTP_PORT_MIN',
       message: 'must not be above SWITCHBOARD_RTP_PORT_MAX',
+    });
+  }
+  if (e.SWITCHBOARD_RTPENGINE_PORT_MIN > e.SWITCHBOARD_RTPENGINE_PORT_MAX) {
+    problems.push({
+      variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',
+      message: 'must not be above SWITCHBOARD_RTPENGINE_PORT_MAX',
+    });
+  } else if (
+    e.SWITCHBOARD_RTPENGINE_PORT_MIN <= e.SWITCHBOARD_RTP_PORT_MAX &&
+    e.SWITCHBOARD_RTP_PORT_MIN <= e.SWITCHBOARD_RTPENGINE_PORT_MAX
+  ) {
+    // Voicemail and rtpengine would bind the same ports on the same host.
+    problems.push({
+      variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',
+      message: 'the rtpengine port range must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX',
     });
   }
   if (e.SWITCHBOARD_REGISTER_MIN_EXPIRES > e.SWITCHBOARD_REGISTER_MAX_EXPIRES) {
@@ -122,6 +158,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       wsPort: e.SWITCHBOARD_SIP_WS_PORT,
     },
     rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
+    media: {
+      mode: e.SWITCHBOARD_MEDIA_MODE,
+      rtpengine: {
+        address: e.SWITCHBOARD_RTPENGINE_ADDRESS,
+        ngPort: e.SWITCHBOARD_RTPENGINE_NG_PORT,
+        internalAddress: e.SWITCHBOARD_RTPENGINE_INTERNAL_ADDRESS,
+        external: externalInterface(e.SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS),
+        portMin: e.SWITCHBOARD_RTPENGINE_PORT_MIN,
+        portMax: e.SWITCHBOARD_RTPENGINE_PORT_MAX,
+        timeoutMs: e.SWITCHBOARD_RTPENGINE_TIMEOUT_MS,
+      },
+    },
     routing: {
       plugins: e.SWITCHBOARD_PLUGINS,
       timeoutMs: e.SWITCHBOARD_ROUTING_TIMEOUT_MS,

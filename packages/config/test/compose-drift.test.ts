@@ -13,6 +13,7 @@ interface ComposeService {
   expose?: string[];
   ports?: string[];
   network_mode?: string;
+  command?: string[];
   build?: { target?: string };
 }
 
@@ -54,6 +55,7 @@ describe('docker/compose.yaml matches the config module', () => {
       'migrate',
       'postgres',
       'redis',
+      'rtpengine',
       'worker',
     ]);
   });
@@ -82,6 +84,21 @@ describe('docker/compose.yaml matches the config module', () => {
     expect(compose.services.b2bua?.expose).toEqual(expected);
     expect(exposedIn('b2bua')).toEqual(expected);
     expect(compose.services.b2bua?.network_mode).toBe('host');
+  });
+
+  it('rtpengine listens and relays where the b2bua expects it, with host networking', () => {
+    const { media } = configOf('b2bua');
+    expect(media.mode).toBe('relay');
+    const rtpengine = compose.services.rtpengine;
+    const args = (rtpengine?.command ?? []).map(substitute);
+    expect(args).toContain(`--listen-ng=${media.rtpengine.address}:${media.rtpengine.ngPort}`);
+    expect(args).toContain(`--port-min=${media.rtpengine.portMin}`);
+    expect(args).toContain(`--port-max=${media.rtpengine.portMax}`);
+    expect(args).toContain(`--interface=internal/${configOf('b2bua').sip.publicAddress}`);
+    const range = `${media.rtpengine.portMin}-${media.rtpengine.portMax}/udp`;
+    expect(rtpengine?.expose).toEqual([range]);
+    expect(exposedIn('rtpengine')).toEqual([range]);
+    expect(rtpengine?.network_mode).toBe('host');
   });
 
   it('admin listens where the Dockerfile says', () => {

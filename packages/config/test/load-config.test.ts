@@ -204,6 +204,57 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('relays media through a local rtpengine by default', () => {
+    expect(loadConfig(base).media).toEqual({
+      mode: 'relay',
+      rtpengine: {
+        address: '127.0.0.1',
+        ngPort: 2223,
+        internalAddress: undefined,
+        external: undefined,
+        portMin: 30000,
+        portMax: 39999,
+        timeoutMs: 1000,
+      },
+    });
+  });
+
+  it('reads the media mode and rtpengine interfaces, with an advertised public address', () => {
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_MEDIA_MODE: 'auto',
+      SWITCHBOARD_RTPENGINE_INTERNAL_ADDRESS: '10.0.0.5',
+      SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS: '10.0.1.5!203.0.113.7',
+    });
+    expect(c.media.mode).toBe('auto');
+    expect(c.media.rtpengine.internalAddress).toBe('10.0.0.5');
+    expect(c.media.rtpengine.external).toEqual({ address: '10.0.1.5', advertised: '203.0.113.7' });
+    expect(
+      loadConfig({ ...base, SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS: '10.0.1.5' }).media.rtpengine.external,
+    ).toEqual({ address: '10.0.1.5', advertised: '10.0.1.5' });
+  });
+
+  it('names a bad media mode, interface or overlapping rtpengine port range', () => {
+    expect(problemsOf({ ...base, SWITCHBOARD_MEDIA_MODE: 'proxy' })).toEqual([
+      { variable: 'SWITCHBOARD_MEDIA_MODE', message: "must be 'relay', 'direct' or 'auto'" },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS: '10.0.1.5!nat.example' })).toEqual([
+      { variable: 'SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS', message: "must be 'IP' or 'IP!ADVERTISED-IP'" },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_RTPENGINE_PORT_MIN: '20500' })).toEqual([
+      {
+        variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',
+        message: 'the rtpengine port range must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX',
+      },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_RTPENGINE_PORT_MIN: '40000' })).toEqual([
+      {
+        variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',
+        message: 'must not be above SWITCHBOARD_RTPENGINE_PORT_MAX',
+      },
+    ]);
+  });
+
   it('lists every problem at once in the error message', () => {
     try {
       loadConfig({ SWITCHBOARD_SIP_UDP_PORT: '0' });

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: install everything, provision PostgreSQL + Redis + rtpengine under the data directory, migrate,
-// seed on first run, build, start every app and say what runs where. Ctrl-C stops it all.
+// seed on first run, build, start every app and say what runs where. A role that dies is restarted
+// with backoff (lib/supervisor.mjs); only Ctrl-C (or SIGTERM) stops it all.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installDependencies, turbo } from './lib/bootstrap.mjs';
 import { RTPENGINE_PACKAGE, rtpengineSettings, startRtpengine } from './lib/rtpengine.mjs';
 import { ensureServerBinaries, startPostgres, startRedis } from './lib/services.mjs';
+import { Supervisor } from './lib/supervisor.mjs';
 import { SetupError, log, repoRoot, run, startChild } from './lib/util.mjs';
 
 const dataDir = path.resolve(repoRoot, process.env.SWITCHBOARD_DATA_DIR ?? '.data');
@@ -14,7 +16,7 @@ const pgPort = Number(process.env.SWITCHBOARD_PG_PORT ?? 55432);
 const redisPort = Number(process.env.SWITCHBOARD_REDIS_PORT ?? 56379);
 
 const stops = [];
-const children = [];
+const supervisor = new Supervisor({ log });
 let stopping = false;
 
 function stopServices() {
@@ -26,33 +28,14 @@ async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   log('stopping apps');
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await supervisor.stop();
   stopServices();
   log('stopped');
   process.exit(code);
 }
 
 function startApp(name, args, env) {
-  const child = startChild(name, process.execPath, args, { env });
-  children.push({ name, child });
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    log(`${name} exited (${code ?? signal}); stopping everything`);
-    void shutdown(1);
-  });
+  supervisor.add(name, () => startChild(name, process.execPath, args, { env }));
 }
 
 /** The first non-loopback IPv4 address, where desk phones and softphones can reach this host. */

@@ -15,6 +15,7 @@ interface ComposeService {
   network_mode?: string;
   command?: string[];
   build?: { target?: string };
+  restart?: string;
 }
 
 const compose = parse(fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf8'), { merge: true }) as {
@@ -110,6 +111,30 @@ describe('docker/compose.yaml matches the config module', () => {
     for (const s of Object.values(compose.services)) {
       if (s.build?.target) expect(dockerfile).toMatch(new RegExp(`^FROM \\S+ AS ${s.build.target}$`, 'm'));
     }
+  });
+
+  it('restarts every long-running service when it dies; the one-shot migration runs once', () => {
+    for (const name of ['postgres', 'redis', 'rtpengine', 'b2bua', 'worker', 'admin']) {
+      expect(compose.services[name]?.restart, name).toBe('unless-stopped');
+    }
+    expect(compose.services.migrate?.restart).toBeUndefined();
+  });
+
+  it('the systemd units for installs without Docker run entry points that exist and restart always', () => {
+    const root = path.resolve(dockerDir, '..');
+    const units = ['switchboard-b2bua@.service', 'switchboard-admin.service'].map((u) =>
+      fs.readFileSync(path.join(dockerDir, 'systemd', u), 'utf8'),
+    );
+    for (const unit of units) {
+      expect(unit).toMatch(/^Restart=always$/m);
+      expect(unit).toMatch(/^StartLimitIntervalSec=0$/m);
+      for (const m of unit.matchAll(/^Exec\w+=\/usr\/bin\/node (\S+)\.js/gm)) {
+        // dist/x.js is compiled from src/x.ts.
+        const source = `${m[1]!.replace('/dist/', '/src/')}.ts`;
+        expect(fs.existsSync(path.join(root, source)), source).toBe(true);
+      }
+    }
+    expect(units[0]).toContain('ExecStart=/usr/bin/node apps/b2bua/dist/main.js %i');
   });
 
   it('has no default passwords', () => {

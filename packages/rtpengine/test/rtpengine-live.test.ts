@@ -1,0 +1,137 @@
+import dgram from 'node:dgram';
+import { once } from 'node:events';
+import { SystemClock } from '@switchboard/clock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NgClient, rtpengineInstalled, startRtpengine, type RtpengineProcess } from '../src/index.js';
+
+const live = rtpengineInstalled();
+
+/** A party's RTP socket on loopback. */
+async function rtpSocket(): Promise<{ socket: dgram.Socket; port: number; packets: Buffer[] }> {
+  const socket = dgram.createSocket('udp4');
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  const packets: Buffer[] = [];
+  socket.on('message', (m) => packets.push(m));
+  return { socket, port: socket.address().port, packets };
+}
+
+function sdp(port: number, extra = ''): string {
+  return (
+    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
+    `m=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n${extra}`
+  );
+}
+
+function audioPort(body: string): number {
+  return Number(/^m=audio (\d+) /m.exec(body)?.[1]);
+}
+
+/** An RTP packet (RFC 3550 §5.1): PCMU, 160 bytes of payload. */
+function rtp(seq: number, ssrc: number): Buffer {
+  const b = Buffer.alloc(12 + 160, 0xff);
+  b[0] = 0x80;
+  b[1] = 0;
+  b.writeUInt16BE(seq, 2);
+  b.writeUInt32BE(seq * 160, 4);
+  b.writeUInt32BE(ssrc, 8);
+  return b;
+}
+
+describe.skipIf(!live)('NgClient against a real rtpengine on loopback', () => {
+  let rtpengine: RtpengineProcess;
+  let client: NgClient;
+
+  beforeAll(async () => {
+    rtpengine = await startRtpengine({ interfaces: ['127.0.0.1'], portMin: 44600, portMax: 44699 });
+    client = new NgClient({ address: rtpengine.address, port: rtpengine.ngPort, clock: new SystemClock() });
+  });
+
+  afterAll(async () => {
+    client.close();
+    await rtpengine?.stop();
+  });
+
+  it('answers ping', async () => {
+    await expect(client.ping()).resolves.toBeUndefined();
+  });
+
+  it('anchors a call: offer and answer rewrite the SDP, RTP crosses both ways, query counts it, delete ends it', async () => {
+    const a = await rtpSocket();
+    const b = await rtpSocket();
+    try {
+      const offer = await client.offer({
+        callId: 'live-1',
+        fromTag: 'A',
+        sdp: sdp(a.port),
+        replace: ['origin'],
+      });
+      const toB = audioPort(offer.sdp);
+      expect(toB).toBeGreaterThanOrEqual(44600);
+      expect(toB).toBeLessThanOrEqual(44699);
+      const answer = await client.answer({ callId: 'live-1', fromTag: 'A', toTag: 'B', sdp: sdp(b.port) });
+      const toA = audioPort(answer.sdp);
+      expect(toA).not.toBe(toB);
+      for (let i = 0; i < 5; i++) {
+        a.socket.send(rtp(i, 0xa), toA, '127.0.0.1');
+        b.socket.send(rtp(i, 0xb), toB, '127.0.0.1');
+      }
+      await expect.poll(() => [a.packets.length, b.packets.length]).toEqual([5, 5]);
+      expect(b.packets[0]!.readUInt32BE(8)).toBe(0xa);
+      expect(a.packets[0]!.readUInt32BE(8)).toBe(0xb);
+      const q = await client.query({ callId: 'live-1' });
+      expect(q.totals.rtp.packets).toBe(10);
+      const fromA = q.tags.get('A')?.[0]?.streams[0];
+      expect(fromA?.stats.packets).toBe(5);
+      expect(fromA?.endpoint).toEqual({ address: '127.0.0.1', port: a.port });
+      await client.delete({ callId: 'live-1', deleteDelay: 0 });
+      await expect(client.query({ callId: 'live-1' })).rejects.toMatchObject({ code: 'rejected' });
+    } finally {
+      a.socket.close();
+      b.socket.close();
+    }
+  });
+
+  it('gives each fork branch (via-branch) its own ports for early media', async () => {
+    const offer1 = await client.offer({
+      callId: 'live-fork',
+      fromTag: 'A',
+      viaBranch: 'z9hG4bK-1',
+      sdp: sdp(4000),
+    });
+    const offer2 = await client.offer({
+      callId: 'live-fork',
+      fromTag: 'A',
+      viaBranch: 'z9hG4bK-2',
+      sdp: sdp(4000),
+    });
+    expect(audioPort(offer1.sdp)).not.toBe(audioPort(offer2.sdp));
+    const ans1 = await client.answer({
+      callId: 'live-fork',
+      fromTag: 'A',
+      toTag: 'B1',
+      viaBranch: 'z9hG4bK-1',
+      sdp: sdp(5000),
+    });
+    const ans2 = await client.answer({
+      callId: 'live-fork',
+      fromTag: 'A',
+      toTag: 'B2',
+      viaBranch: 'z9hG4bK-2',
+      sdp: sdp(5002),
+    });
+    expect(audioPort(ans1.sdp)).not.toBe(audioPort(ans2.sdp));
+    const q = await client.query({ callId: 'live-fork' });
+    expect([...q.tags.keys()].sort()).toEqual(['A', 'B1', 'B2']);
+    await client.delete({ callId: 'live-fork' });
+  });
+
+  it('surfaces rtpengine refusals as rejected errors with its reason', async () => {
+    await expect(
+      client.answer({ callId: 'no-such-call', fromTag: 'A', toTag: 'B', sdp: sdp(4000) }),
+    ).rejects.toMatchObject({ code: 'rejected', message: 'rtpengine answer: Unknown call-id' });
+    await expect(client.offer({ callId: 'bad-sdp', fromTag: 'A', sdp: 'hello' })).rejects.toMatchObject({
+      code: 'rejected',
+    });
+  });
+});

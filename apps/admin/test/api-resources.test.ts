@@ -86,6 +86,33 @@ describe('extensions', () => {
     );
   });
 
+  it('stores the digest algorithms offered per extension (empty = the global setting)', async () => {
+    const md5 = await s.post('/api/extensions', {
+      number: '1077',
+      displayName: 'Desk phone',
+      digestAlgorithms: ['MD5'],
+    });
+    expect(md5.status).toBe(201);
+    const ext = (md5.body as { extension: Ext & { digestAlgorithms: string[] } }).extension;
+    expect(ext.digestAlgorithms).toEqual(['MD5']);
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(row.digestAlgorithms).toEqual(['MD5']);
+    const both = await s.patch(`/api/extensions/${ext.id}`, { digestAlgorithms: ['MD5', 'SHA-256'] });
+    expect(both.body).toMatchObject({ digestAlgorithms: ['MD5', 'SHA-256'] });
+    const reset = await s.patch(`/api/extensions/${ext.id}`, { digestAlgorithms: [] });
+    expect(reset.body).toMatchObject({ digestAlgorithms: [] });
+    const bad = await s.patch(`/api/extensions/${ext.id}`, { digestAlgorithms: ['SHA-512'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      errors: [{ field: 'digestAlgorithms.0', message: 'must be SHA-256 or MD5' }],
+    });
+    const repeated = await s.patch(`/api/extensions/${ext.id}`, { digestAlgorithms: ['MD5', 'MD5'] });
+    expect(repeated.body).toMatchObject({
+      errors: [{ field: 'digestAlgorithms', message: 'must not repeat an algorithm' }],
+    });
+    expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
+  });
+
   it('answers 409 for a number already in use', async () => {
     const res = await s.post('/api/extensions', { number: '1001', displayName: 'Duplicate' });
     expect(res.status).toBe(409);

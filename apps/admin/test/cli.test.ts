@@ -79,8 +79,21 @@ describe('switchboard CLI', () => {
     expect(bad.err).toContain('number: must be 2 to 12 digits');
     expect(bad.err).toContain('displayName: is required');
     const list = await cli('extension', 'list');
-    expect(list.out.split('\n')[0]).toMatch(/^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD$/);
-    expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set/);
+    expect(list.out.split('\n')[0]).toMatch(/^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD\s+DIGEST$/);
+    expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set\s+default/);
+    // Per-extension digest algorithms (an MD5-only phone such as baresip 1.0).
+    expect((await cli('extension', 'set-digest', '1002', 'md5')).out).toBe(
+      'digest algorithms of 1002: MD5\n',
+    );
+    expect((await cli('extension', 'list')).out).toMatch(/1002\s+Bob\s+yes\s+4\s+set\s+MD5/);
+    expect((await cli('extension', 'set-digest', '1002', 'SHA-512')).err).toContain('must be SHA-256 or MD5');
+    expect((await cli('extension', 'set-digest', '1002', 'default')).out).toBe(
+      'digest algorithms of 1002: the global setting\n',
+    );
+    expect((await cli('extension', 'add', '1005', 'Dee', '--digest', 'MD5,SHA-256')).code).toBe(0);
+    const dee = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1005' } });
+    expect(dee.digestAlgorithms).toEqual(['MD5', 'SHA_256']);
+    await cli('extension', 'remove', '1005');
     const json = JSON.parse((await cli('extension', 'list', '--json')).out) as { number: string }[];
     expect(json.map((e) => e.number)).toEqual(['1001', '1002']);
     const set = await cli('extension', 'set-password', '1002');

@@ -108,6 +108,20 @@ describe('admin UI in headless Chromium', () => {
     expect(await page.evaluate('window.__xss')).toBeUndefined();
   });
 
+  it('sets the digest algorithms offered to an MD5-only phone in the edit form', async () => {
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await page.getByRole('dialog').getByLabel('Digest algorithms offered').click();
+    await page.getByRole('option', { name: /^MD5 only/ }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(
+        async () =>
+          (await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } })).digestAlgorithms,
+      )
+      .toEqual(['MD5']);
+  });
+
   it('shows the server field message when the number is taken (409)', async () => {
     await page.getByRole('button', { name: 'New extension' }).click();
     await page.locator('input[name="number"]').fill('1001');

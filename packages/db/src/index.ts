@@ -14,6 +14,11 @@ export {
   type DigestAlgorithm,
   type DigestCredentials,
 } from './digest-ha1.js';
+export {
+  digestAlgorithmName,
+  digestAlgorithmNames,
+  storedDigestAlgorithms,
+} from './offered-digest-algorithms.js';
 export { parseDatabaseUrl, redactDatabaseUrl, withDatabase } from './database-url.js';
 export {
   DbError,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   createExtensionSchema,
   dialNumberSchema,
+  digestAlgorithmsTextSchema,
   sipPasswordSchema,
 } from '../extensions/extension.schemas.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
@@ -29,17 +30,21 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--password <password>', 'use this SIP password instead of a generated one')
     .option('--max-calls <n>', 'maximum concurrent calls', '2')
     .option('--disabled', 'create it disabled')
+    .option('--digest <algorithms>', 'digest algorithms offered, e.g. MD5 or SHA-256,MD5 (default: global)')
     .action(
       async (
         number: string,
         displayName: string,
-        opts: { password?: string; maxCalls: string; disabled?: boolean },
+        opts: { password?: string; maxCalls: string; disabled?: boolean; digest?: string },
       ) => {
         const input = parseOrFail(createExtensionSchema, {
           number,
           displayName,
           enabled: !opts.disabled,
           maxConcurrentCalls: Number(opts.maxCalls),
+          ...(opts.digest !== undefined
+            ? { digestAlgorithms: parseOrFail(digestAlgorithmsTextSchema, opts.digest) }
+            : {}),
           ...(opts.password !== undefined ? { sipPassword: opts.password } : {}),
         });
         const { extension, sipPassword } = await service(ctx()).create(cliActor, input);
@@ -59,13 +64,14 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
       if (items.length === 0) return out('no extensions\n');
       out(
         formatTable(
-          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD'],
+          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD', 'DIGEST'],
           items.map((e) => [
             e.number,
             safeText(e.displayName),
             e.enabled ? 'yes' : 'no',
             String(e.maxConcurrentCalls),
             e.hasSipPassword ? 'set' : 'none',
+            e.digestAlgorithms.length > 0 ? e.digestAlgorithms.join(',') : 'default',
           ]),
         ),
       );
@@ -77,6 +83,17 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .action(async (number: string) => {
       await service(ctx()).remove(cliActor, await idOf(ctx(), number));
       out(`removed extension ${number}\n`);
+    });
+
+  ext
+    .command('set-digest <number> <algorithms>')
+    .description('digest algorithms offered to this phone, in order: MD5, SHA-256, SHA-256,MD5 or default')
+    .action(async (number: string, algorithms: string) => {
+      const digestAlgorithms = parseOrFail(digestAlgorithmsTextSchema, algorithms);
+      await service(ctx()).update(cliActor, await idOf(ctx(), number), { digestAlgorithms });
+      out(
+        `digest algorithms of ${number}: ${digestAlgorithms.length > 0 ? digestAlgorithms.join(', ') : 'the global setting'}\n`,
+      );
     });
 
   ext

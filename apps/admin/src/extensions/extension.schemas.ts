@@ -22,6 +22,24 @@ export const sipPasswordSchema = z
   .max(128, 'must be at most 128 characters')
   .refine(noControlChars, 'must not contain control characters');
 
+/**
+ * Digest algorithms offered to the extension's phone, in order (RFC 8760); empty = the global
+ * SWITCHBOARD_SIP_DIGEST_ALGORITHMS. MD5 alone is for phones that give up on a SHA-256 challenge.
+ */
+export const digestAlgorithmsSchema = z
+  .array(z.enum(['SHA-256', 'MD5'], { error: 'must be SHA-256 or MD5' }), { error: 'must be a list' })
+  .max(2, 'must list SHA-256 and/or MD5')
+  .refine((list) => new Set(list).size === list.length, 'must not repeat an algorithm');
+
+/** The CLI's form: `MD5`, `SHA-256,MD5`, or `default` (the global setting). */
+export const digestAlgorithmsTextSchema = z
+  .string()
+  .trim()
+  .transform((text) =>
+    text.toLowerCase() === 'default' ? [] : text.split(',').map((a) => a.trim().toUpperCase()),
+  )
+  .pipe(digestAlgorithmsSchema);
+
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
 export const createExtensionSchema = z.object({
@@ -34,6 +52,7 @@ export const createExtensionSchema = z.object({
     .min(1, 'must be at least 1')
     .max(100, 'must be at most 100')
     .default(2),
+  digestAlgorithms: digestAlgorithmsSchema.default([]),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -50,6 +69,7 @@ export const updateExtensionSchema = z
       .int('must be an integer')
       .min(1, 'must be at least 1')
       .max(100, 'must be at most 100'),
+    digestAlgorithms: digestAlgorithmsSchema,
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
   })
@@ -74,6 +94,8 @@ export const extensionViewSchema = z.object({
   displayName: z.string(),
   enabled: z.boolean(),
   maxConcurrentCalls: z.number().int(),
+  /** Empty: the global SWITCHBOARD_SIP_DIGEST_ALGORITHMS. */
+  digestAlgorithms: z.array(z.enum(['SHA-256', 'MD5'])),
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import { conflict, isUniqueViolation, notFound } from '../common/conflict.js';
-import { computeDigestCredentials, type Prisma, type PrismaClient } from '../common/db.js';
+import {
+  computeDigestCredentials,
+  digestAlgorithmNames,
+  storedDigestAlgorithms,
+  type Prisma,
+  type PrismaClient,
+} from '../common/db.js';
 import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
 import { hashPassword } from '../auth/password-hasher.js';
 import { generatePassword } from '../auth/random-secret.js';
@@ -22,6 +28,7 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     displayName: row.displayName,
     enabled: row.enabled,
     maxConcurrentCalls: row.maxConcurrentCalls,
+    digestAlgorithms: digestAlgorithmNames(row.digestAlgorithms),
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
@@ -82,6 +89,7 @@ export class ExtensionsService {
           displayName: input.displayName,
           enabled: input.enabled,
           maxConcurrentCalls: input.maxConcurrentCalls,
+          digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms),
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
         },
@@ -115,6 +123,9 @@ export class ExtensionsService {
           displayName: input.displayName,
           enabled: input.enabled,
           maxConcurrentCalls: input.maxConcurrentCalls,
+          ...(input.digestAlgorithms !== undefined
+            ? { digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms) }
+            : {}),
           ...(numberChanged ? { ha1Md5: null, ha1Sha256: null } : {}),
           ...(input.voicemailPin !== undefined
             ? {

@@ -1,9 +1,13 @@
+import type { DigestBaseAlgorithm } from '@switchboard/dialog';
+
 /** What the digest check needs of an extension row. */
 export interface Ha1Row {
   readonly enabled: boolean;
   readonly sipRealm: string | null;
   readonly ha1Md5: string | null;
   readonly ha1Sha256: string | null;
+  /** Algorithms offered to this extension, in order; empty = the global setting. */
+  readonly digestAlgorithms: readonly DigestBaseAlgorithm[];
 }
 
 export interface Ha1CacheOptions {

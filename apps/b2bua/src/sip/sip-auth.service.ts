@@ -1,6 +1,6 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import type { PrismaClient } from '@switchboard/db';
+import { digestAlgorithmNames, type PrismaClient } from '@switchboard/db';
 import {
   type AuthFailureReason,
   type ChallengeKind,
@@ -8,10 +8,12 @@ import {
   DigestAuthenticator,
   parseDigestCredentials,
 } from '@switchboard/dialog';
-import { createResponse, type SipRequest } from '@switchboard/sip';
+import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
-import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
+import { CONFIG, LOGGER, PRISMA, REDIS, SIP_CLOCK } from '../tokens.js';
+import type { Clock } from '@switchboard/transactions';
 import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { DigestChallengeWatch, type UnansweredChallenge } from './digest-challenge-watch.js';
 import { Ha1Cache } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
@@ -28,6 +30,12 @@ export type SipAuthOutcome =
  */
 const HA1_CACHE_MS = 2000;
 
+/**
+ * A phone answers a challenge within a round trip (plus UDP retransmissions); one that sent no
+ * credentials this long after a challenge has given up on it.
+ */
+const CHALLENGE_SILENCE_MS = 10_000;
+
 /** Failures that are normal steps of the protocol, not guesses: never counted towards a lockout. */
 const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
   'missing-credentials',
@@ -42,27 +50,43 @@ const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
  * after repeated failures from one source.
  */
 @Injectable()
-export class SipAuthService implements OnModuleInit {
+export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   private authenticator: DigestAuthenticator | undefined;
   private readonly limiter: AuthFailureLimiter;
   private readonly ha1Rows: Ha1Cache;
+  private readonly watch: DigestChallengeWatch;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(SIP_CLOCK) clock: Clock,
   ) {
     this.limiter = new AuthFailureLimiter(redis, config.auth, config.sip.domain);
+    this.watch = new DigestChallengeWatch({
+      clock,
+      silenceMs: CHALLENGE_SILENCE_MS,
+      maxEntries: 10_000,
+      onSilent: (c) => this.logSilentPhone(c),
+    });
     this.ha1Rows = new Ha1Cache(
       { ttlMs: HA1_CACHE_MS, maxEntries: 10_000, now: () => performance.now() },
       (number) =>
         this.prisma.extension
           .findUnique({
             where: { number },
-            select: { enabled: true, sipRealm: true, ha1Md5: true, ha1Sha256: true },
+            select: {
+              enabled: true,
+              sipRealm: true,
+              ha1Md5: true,
+              ha1Sha256: true,
+              digestAlgorithms: true,
+            },
           })
-          .then((row) => row ?? undefined),
+          .then((row) =>
+            row ? { ...row, digestAlgorithms: digestAlgorithmNames(row.digestAlgorithms) } : undefined,
+          ),
     );
   }
 
@@ -74,6 +98,10 @@ export class SipAuthService implements OnModuleInit {
       algorithms: this.config.auth.algorithms,
       lookupHa1: (username, realm, algorithm) => this.lookupHa1(username, realm, algorithm),
     });
+  }
+
+  onModuleDestroy(): void {
+    this.watch.stop();
   }
 
   get realm(): string {
@@ -96,12 +124,31 @@ export class SipAuthService implements OnModuleInit {
       tx.respond(createResponse(request, 403, { reason: 'Too Many Failed Authentications' }));
       return { ok: false, status: 403 };
     }
+    // The extension's own algorithm list (item of its record), known before any credentials from
+    // the AOR (REGISTER's To, RFC 3261 §10.2) or the caller (From). Unknown extensions and those on
+    // the global setting get the same challenge.
+    const extension = claimed ?? identityUser(request);
+    const row = extension === undefined ? undefined : await this.ha1Rows.get(extension);
+    const algorithms =
+      row && row.digestAlgorithms.length > 0 ? row.digestAlgorithms : this.config.auth.algorithms;
+    const source = `${origin.host}:${origin.port}`;
     const result = await authenticator.verify(kind, {
       method: request.method,
       requestUri: request.requestUri,
       credentials,
+      algorithms,
     });
+    if (row && extension !== undefined) {
+      if (credentials.length > 0) this.watch.answered(extension, source);
+      else if (!result.ok) this.watch.challenged({ extension, source, offered: algorithms });
+    }
     if (result.ok) return result;
+    if (result.reason === 'unsupported-algorithm' && row && extension !== undefined) {
+      this.logger.info(
+        { extension, source, offered: algorithms, fix: fixFor(extension, algorithms) },
+        'SIP phone answered the digest challenge with an algorithm not offered to it',
+      );
+    }
     if (!BENIGN.has(result.reason)) {
       const locked = await this.limiter.recordFailure(origin.host, result.claimedUsername ?? claimed);
       this.logger.info(
@@ -118,6 +165,13 @@ export class SipAuthService implements OnModuleInit {
     return { ok: false, status: result.status };
   }
 
+  private logSilentPhone(c: UnansweredChallenge): void {
+    this.logger.info(
+      { extension: c.extension, source: c.source, offered: c.offered, fix: fixFor(c.extension, c.offered) },
+      'SIP phone did not answer the digest challenge',
+    );
+  }
+
   private async lookupHa1(
     username: string,
     realm: string,
@@ -131,6 +185,24 @@ export class SipAuthService implements OnModuleInit {
 
 function challenge(request: SipRequest, status: number, headers: { name: string; value: string }[]) {
   return createResponse(request, status, { headers: headers.map((h) => [h.name, h.value] as const) });
+}
+
+/** What to change when a phone does not take the challenge it got. */
+function fixFor(extension: string, offered: readonly DigestBaseAlgorithm[]): string {
+  const setting = `the extension's digest algorithms (admin UI, API digestAlgorithms, or \`switchboard extension set-digest ${extension} MD5\`)`;
+  return offered.includes('SHA-256')
+    ? `the phone probably supports MD5 only (baresip 1.0, most desk phones): set ${setting} to MD5`
+    : `check the phone's password and realm; if it needs SHA-256, set ${setting} to include SHA-256`;
+}
+
+/** The extension a request speaks for before it has credentials: REGISTER's To (the AOR), else From. */
+function identityUser(request: SipRequest): string | undefined {
+  try {
+    const uri = parseUri(request.method === 'REGISTER' ? request.to.uriText : request.from.uriText);
+    return uri.kind === 'sip' && uri.user ? decodeURIComponent(uri.user) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The username of our realm's credentials, for the lockout check before any database work. */

@@ -40,6 +40,11 @@ export interface AuthRequest {
   requestUri: string;
   /** Values of every Authorization (kind www) or Proxy-Authorization (kind proxy) header of the request. */
   credentials: readonly string[];
+  /**
+   * The algorithms to offer and accept for this request, in order (e.g. an account's own setting,
+   * for phones that fail on a challenge they cannot answer); default the authenticator's.
+   */
+  algorithms?: readonly DigestBaseAlgorithm[];
 }
 
 export interface AuthHeader {
@@ -111,10 +116,14 @@ export class DigestAuthenticator {
   }
 
   /** Challenge headers for a request that carried no credentials (one per algorithm, same nonce). */
-  challenge(kind: ChallengeKind, stale = false): AuthHeader[] {
+  challenge(
+    kind: ChallengeKind,
+    stale = false,
+    algorithms: readonly DigestBaseAlgorithm[] = this.algorithms,
+  ): AuthHeader[] {
     const name = kind === 'www' ? 'WWW-Authenticate' : 'Proxy-Authenticate';
     const nonce = this.nonces.issue();
-    return this.algorithms.map((algorithm) => ({
+    return algorithms.map((algorithm) => ({
       name,
       value: formatDigestChallenge({
         realm: this.realm,
@@ -128,11 +137,13 @@ export class DigestAuthenticator {
 
   /** Verifies the request's credentials for this realm. Never throws on bad input. */
   async verify(kind: ChallengeKind, request: AuthRequest): Promise<AuthResult> {
+    const offered =
+      request.algorithms && request.algorithms.length > 0 ? request.algorithms : this.algorithms;
     const fail = (reason: AuthFailureReason, stale = false, claimedUsername?: string): AuthResult => ({
       ok: false,
       reason,
       status: kind === 'www' ? 401 : 407,
-      headers: this.challenge(kind, stale),
+      headers: this.challenge(kind, stale, offered),
       ...(claimedUsername !== undefined ? { claimedUsername } : {}),
     });
 
@@ -143,7 +154,7 @@ export class DigestAuthenticator {
 
     const algorithm = parseDigestAlgorithm(creds.algorithm);
     if (algorithm !== 'MD5' && algorithm !== 'SHA-256') return fail('unsupported-algorithm', false, user);
-    if (!this.algorithms.includes(algorithm)) return fail('unsupported-algorithm', false, user);
+    if (!offered.includes(algorithm)) return fail('unsupported-algorithm', false, user);
     if (creds.qop === undefined && !this.options.allowMissingQop) return fail('missing-qop', false, user);
     if (creds.qop !== undefined && creds.qop.toLowerCase() !== 'auth')
       return fail('missing-qop', false, user);

@@ -75,6 +75,54 @@ describe('DigestAuthenticator challenges', () => {
   });
 });
 
+describe('DigestAuthenticator per-request algorithms (an account setting)', () => {
+  it("offers only the request's algorithms and refuses credentials with another one", async () => {
+    const { auth } = setup();
+    const md5Only = { algorithms: ['MD5'] as const };
+    const first = await auth.verify('www', {
+      method: 'REGISTER',
+      requestUri: URI,
+      credentials: [],
+      ...md5Only,
+    });
+    const offered = challengeValues(first).map((v) => parseDigestChallenge(v).algorithm);
+    expect(offered).toEqual(['MD5']);
+    // A SHA-256 answer (to an earlier default challenge) is not accepted for an MD5-only account.
+    const client = new DigestClient({ username: '201', password: 'correct horse' });
+    const sha = client.answer(
+      401,
+      challengeValues(await auth.verify('www', { method: 'REGISTER', requestUri: URI, credentials: [] })),
+      {
+        method: 'REGISTER',
+        uri: URI,
+      },
+    );
+    const refused = await auth.verify('www', {
+      method: 'REGISTER',
+      requestUri: URI,
+      credentials: sha.map((c) => c.value),
+      ...md5Only,
+    });
+    expect(refused).toMatchObject({ ok: false, reason: 'unsupported-algorithm' });
+    const md5 = new DigestClient({ username: '201', password: 'correct horse' }).answer(
+      401,
+      challengeValues(first),
+      {
+        method: 'REGISTER',
+        uri: URI,
+      },
+    );
+    expect(
+      await auth.verify('www', {
+        method: 'REGISTER',
+        requestUri: URI,
+        credentials: md5.map((c) => c.value),
+        ...md5Only,
+      }),
+    ).toEqual({ ok: true, username: '201', algorithm: 'MD5' });
+  });
+});
+
 describe('DigestAuthenticator verification', () => {
   async function roundTrip(
     auth: DigestAuthenticator,

@@ -4,12 +4,16 @@ export interface Session {
   mustChangePassword: boolean;
 }
 
+export type DigestAlgorithm = 'SHA-256' | 'MD5';
+
 export interface Extension {
   id: string;
   number: string;
   displayName: string;
   enabled: boolean;
   maxConcurrentCalls: number;
+  /** Empty: the global setting. */
+  digestAlgorithms: DigestAlgorithm[];
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;

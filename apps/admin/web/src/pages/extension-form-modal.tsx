@@ -6,13 +6,26 @@ import {
   Modal,
   NumberInput,
   PasswordInput,
+  Select,
   Stack,
   Switch,
   TextInput,
 } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
-import type { Extension } from '../api/types';
+import type { DigestAlgorithm, Extension } from '../api/types';
+
+/** The choices of digest algorithms offered to the phone; 'default' = the global setting. */
+const DIGEST_CHOICES = [
+  { value: 'default', label: 'Global setting (SWITCHBOARD_SIP_DIGEST_ALGORITHMS)' },
+  { value: 'MD5', label: 'MD5 only (baresip 1.0, most desk phones)' },
+  { value: 'SHA-256,MD5', label: 'SHA-256, then MD5' },
+  { value: 'MD5,SHA-256', label: 'MD5, then SHA-256' },
+  { value: 'SHA-256', label: 'SHA-256 only' },
+];
+
+const digestListOf = (value: string): DigestAlgorithm[] =>
+  value === 'default' ? [] : (value.split(',') as DigestAlgorithm[]);
 
 interface Props {
   /** null = create. */
@@ -28,6 +41,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [displayName, setDisplayName] = useState('');
   const [maxCalls, setMaxCalls] = useState<number | string>(2);
   const [enabled, setEnabled] = useState(true);
+  const [digest, setDigest] = useState('default');
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -39,6 +53,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setDisplayName(editing?.displayName ?? '');
     setMaxCalls(editing?.maxConcurrentCalls ?? 2);
     setEnabled(editing?.enabled ?? true);
+    setDigest(editing?.digestAlgorithms.join(',') || 'default');
     setPin('');
     setClearPin(false);
     setError(null);
@@ -47,7 +62,13 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
-    const fields = { number, displayName, enabled, maxConcurrentCalls: Number(maxCalls) };
+    const fields = {
+      number,
+      displayName,
+      enabled,
+      maxConcurrentCalls: Number(maxCalls),
+      digestAlgorithms: digestListOf(digest),
+    };
     const request = editing
       ? api<Extension>('PATCH', `/api/extensions/${editing.id}`, {
           ...fields,
@@ -107,6 +128,16 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             value={maxCalls}
             onChange={setMaxCalls}
             error={error?.forField('maxConcurrentCalls')}
+          />
+          <Select
+            label="Digest algorithms offered"
+            description="Phones that stop at a SHA-256 challenge need MD5 only"
+            name="digestAlgorithms"
+            data={DIGEST_CHOICES}
+            value={digest}
+            allowDeselect={false}
+            onChange={(v) => setDigest(v ?? 'default')}
+            error={error?.forField('digestAlgorithms')}
           />
           <PasswordInput
             label={editing ? 'New voicemail PIN (blank keeps the current one)' : 'Voicemail PIN (optional)'}

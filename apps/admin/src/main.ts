@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const server = await startAdminServer(config, logger);
   logger.info({ url: server.url }, 'listening');
   process.stdout.write(`Switchboard admin listening on ${server.url}\n`);
+  // `npm start` waits for this (an IPC channel it opened) before printing where everything runs.
+  process.send?.({ type: 'ready', role: 'admin', url: server.url });
 
   let stopping = false;
   const stop = (signal: string): void => {

@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/switchboard-cli.js';
 import { verifyPassword } from '../src/auth/password-hasher.js';
@@ -160,5 +165,39 @@ describe('switchboard CLI', () => {
     });
     expect(code).toBe(1);
     expect(err).toContain('DATABASE_URL: is required');
+  });
+});
+
+describe('switchboard from a plain shell', () => {
+  const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+  /** `pnpm switchboard …` from the repository root, as the start banner prints it, without DATABASE_URL/REDIS_URL. */
+  async function shell(env: Record<string, string>, ...argv: string[]) {
+    const { DATABASE_URL: _d, REDIS_URL: _r, SWITCHBOARD_SIP_DOMAIN: _s, ...rest } = process.env;
+    return promisify(execFile)('pnpm', ['--silent', 'switchboard', ...argv], {
+      cwd: repoRoot,
+      env: { ...rest, ...env },
+    });
+  }
+
+  it('prints its version', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    expect((await cli('--version')).out).toBe(`${version}\n`);
+    expect((await shell({}, '--version')).stdout.trim()).toBe(version);
+  });
+
+  it("reads the data directory's settings file written by npm start", async () => {
+    const file = path.join(servers.dataDir, 'settings.env');
+    writeFileSync(
+      file,
+      `# written by npm start\nDATABASE_URL=${servers.databaseUrl}\nREDIS_URL=${servers.redisUrl}\nSWITCHBOARD_SIP_DOMAIN=pbx.cli\n`,
+      { mode: 0o600 },
+    );
+    const listed = await shell({ SWITCHBOARD_SETTINGS: file }, 'admin', 'list');
+    expect(listed.stdout).toContain('admin');
+    await expect(
+      shell({ SWITCHBOARD_SETTINGS: path.join(servers.dataDir, 'nope.env') }, 'admin', 'list'),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining('SWITCHBOARD_SETTINGS') as unknown,
+    });
   });
 });

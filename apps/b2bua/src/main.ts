@@ -62,6 +62,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   await app.init();
   logger.info({ role }, 'ready');
+  // `npm start` waits for this (an IPC channel it opened) before printing where everything runs.
+  process.send?.({ type: 'ready', role });
 }
 
 main().catch((err: unknown) => {

@@ -125,6 +125,34 @@ describe('registrar (RFC 3261 §10.3)', () => {
     expect(expireTime).toBe(binding?.expiresAt);
   });
 
+  it('serves a phone that registers to an address of this host instead of the domain name (realm stays the domain)', async () => {
+    const spec = register('1002', {
+      uri: 'sip:127.0.0.1',
+      from: '<sip:1002@127.0.0.1>',
+      to: '<sip:1002@127.0.0.1>',
+    });
+    const { challenge, response } = await registerWithAuth(spec, {
+      username: '1002',
+      password: 'secret-1002',
+    });
+    expect(challenge.getHeaders('WWW-Authenticate')[0]).toContain(`realm="${h.domain}"`);
+    expect(response.status).toBe(200);
+    // One AOR per extension whatever address the phone used, so calls to 1002 find it.
+    expect(Object.keys(await storedBindings(`sip:1002@${h.domain}`))).toHaveLength(1);
+    const removed = await registerWithAuth(
+      {
+        ...spec,
+        cseq: 5,
+        headers: [
+          ['Contact', '*'],
+          ['Expires', '0'],
+        ],
+      },
+      { username: '1002', password: 'secret-1002' },
+    );
+    expect(removed.response.status).toBe(200);
+  });
+
   it('accepts MD5 digest and keeps several contacts per AOR with q-values', async () => {
     const spec = register('1002', {
       headers: [
@@ -251,6 +279,7 @@ describe('registrar (RFC 3261 §10.3)', () => {
   it("refuses another user's AOR (403), a foreign domain (404) and a wildcard without Expires: 0 (400)", async () => {
     const foreign = await phone.request(register('1001', { uri: 'sip:other.example' }));
     expect(foreign.status).toBe(404);
+    expect(foreign.reason).toBe('Domain Not Served Here');
     const hijack = await registerWithAuth(
       { ...register('1001'), to: `<sip:1002@${h.domain}>` },
       { username: '1001', password: 'secret-1001' },

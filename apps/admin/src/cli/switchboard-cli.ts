@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@switchboard/config';
 import { registerAdminCommands } from './admin-commands.js';
@@ -5,6 +6,7 @@ import { CliContext, CliError, describeError } from './cli-context.js';
 import { registerExtensionCommands } from './extension-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
+import { withSettingsFile } from './settings-file.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -12,12 +14,19 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The package version (apps/admin/package.json, two folders up from src/cli and dist/cli). */
+function packageVersion(): string {
+  const file = new URL('../../package.json', import.meta.url);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
 /** Runs one `switchboard` command line; returns the exit status (0 ok, 1 error). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let context: CliContext | null = null;
-  const ctx = (): CliContext => (context ??= new CliContext(io.env));
+  const ctx = (): CliContext => (context ??= new CliContext(withSettingsFile(io.env ?? process.env)));
   const program = new Command('switchboard')
     .description('Switchboard PBX administration from the console')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerExtensionCommands(program, ctx, io.out);

@@ -438,6 +438,44 @@ describe('plugins', () => {
     expect(row).toMatchObject({ enabled: false, config: { ringSeconds: 20 } });
     expect((await s.put('/api/plugins/nope', { enabled: true })).status).toBe(404);
   });
+
+  it('shows a newly announced plugin enabled, as the worker runs it, and reports when a save is live', async () => {
+    await servers.redis.hset(
+      'sb:plugins',
+      'fresh',
+      JSON.stringify({ id: 'fresh', version: '1.0.0', enabled: true }),
+    );
+    const list = (await s.get('/api/plugins')).body as { items: { id: string; enabled: boolean }[] };
+    expect(list.items.find((p) => p.id === 'fresh')).toMatchObject({ enabled: true });
+
+    await servers.redis.hset(
+      redisKeys.pluginWorkers,
+      'w-live',
+      JSON.stringify({ revision: 0, appliedAt: Date.now(), seenAt: Date.now() }),
+    );
+    await servers.redis.hset(
+      redisKeys.pluginWorkers,
+      'w-gone',
+      JSON.stringify({ revision: 0, appliedAt: 0, seenAt: Date.now() - 60_000 }),
+    );
+    const saved = await s.put('/api/plugins/fresh', { enabled: true, config: {} });
+    const revision = (saved.body as { revision: number }).revision;
+    expect(revision).toBeGreaterThan(0);
+    expect((await s.get('/api/plugins/rollout')).body).toEqual({
+      revision,
+      workers: 1,
+      applied: 0,
+      live: false,
+      errors: [],
+    });
+    await servers.redis.hset(
+      redisKeys.pluginWorkers,
+      'w-live',
+      JSON.stringify({ revision, appliedAt: Date.now(), seenAt: Date.now() }),
+    );
+    expect((await s.get('/api/plugins/rollout')).body).toMatchObject({ workers: 1, applied: 1, live: true });
+    await servers.redis.del(redisKeys.pluginWorkers);
+  });
 });
 
 describe('audit log', () => {

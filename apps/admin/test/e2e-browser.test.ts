@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { redisKeys } from '@switchboard/live-state';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
@@ -46,7 +47,7 @@ async function shot(name: string): Promise<void> {
 
 async function openPage(route: string, heading: string): Promise<void> {
   await page.goto(`${server.baseUrl}/#/${route}`);
-  await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
 }
 
 beforeAll(async () => {
@@ -84,7 +85,7 @@ describe('admin UI in headless Chromium', () => {
     await page.getByLabel('Repeat new password').fill(newPassword);
     await shot('change-password');
     await page.getByRole('button', { name: 'Save password' }).click();
-    await page.getByRole('heading', { name: 'Extensions', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Extensions', level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No extensions yet');
     await shot('extensions-empty');
   });
@@ -206,10 +207,8 @@ describe('admin UI in headless Chromium', () => {
     await shot('live');
   });
 
-  it('edits a plugin configuration through a form derived from its JSON Schema', async () => {
-    await servers.prisma.pluginConfig.create({
-      data: { pluginId: 'extensions', enabled: true, config: { ringSeconds: 30 } },
-    });
+  it('edits a newly installed plugin (Enabled on) through its JSON Schema form and says when the change is live', async () => {
+    // Announced by a worker, never saved: the worker runs it enabled, so the switch must say so.
     await servers.redis.hset(
       'sb:plugins',
       'extensions',
@@ -227,17 +226,39 @@ describe('admin UI in headless Chromium', () => {
         },
       }),
     );
-    await openPage('plugins', 'Plugins');
-    const ring = page.getByLabel('ringSeconds');
-    await ring.fill('1');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByTestId('plugin-card').textContent()).toMatch(/>=5/);
-    await ring.fill('25');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => page.getByTestId('plugin-card').textContent()).toContain('Saved.');
-    const row = await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'extensions' } });
-    expect(row.config).toEqual({ ringSeconds: 25 });
-    await shot('plugins');
+    // Stands in for one routing worker (its real side: apps/b2bua/test/routing-plugins.test.ts):
+    // it reports the revision it runs, and applies a new one when told on the change channel.
+    const workerId = 'e2e-worker';
+    const report = async (revision: number) =>
+      servers.redis.hset(
+        redisKeys.pluginWorkers,
+        workerId,
+        JSON.stringify({ revision, appliedAt: Date.now(), seenAt: Date.now() }),
+      );
+    await report(Number((await servers.redis.get(redisKeys.pluginConfigRevision)) ?? 0));
+    const channel = servers.redis.duplicate();
+    await channel.subscribe(redisKeys.pluginConfigChanged);
+    channel.on('message', (_c: string, revision: string) => void report(Number(revision)));
+    try {
+      await openPage('plugins', 'Plugins');
+      await expect.poll(() => page.getByTestId('plugin-workers').textContent()).toContain('1 routing worker');
+      expect(await page.getByRole('switch', { name: 'Enabled' }).isChecked()).toBe(true);
+      const ring = page.getByLabel('ringSeconds');
+      await ring.fill('1');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect.poll(() => page.getByTestId('plugin-card').textContent()).toMatch(/>=5/);
+      await ring.fill('25');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await expect
+        .poll(() => page.getByTestId('plugin-card').textContent())
+        .toContain('Saved. Live on the routing worker (no restart needed).');
+      const row = await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'extensions' } });
+      expect(row).toMatchObject({ enabled: true, config: { ringSeconds: 25 } });
+      await shot('plugins');
+    } finally {
+      channel.disconnect();
+      await servers.redis.hdel(redisKeys.pluginWorkers, workerId);
+    }
   });
 
   it('plays voicemail in the browser and marks it heard', async () => {

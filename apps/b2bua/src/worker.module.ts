@@ -12,6 +12,7 @@ import { PluginConfigRepository } from './repositories/plugin-config.repository.
 import { PluginStateRepository } from './repositories/plugin-state.repository.js';
 import { RegistrationRepository } from './repositories/registration.repository.js';
 import { CallRecordWorkerService } from './services/call-record.services.js';
+import { PluginConfigReloaderService } from './services/plugin-config-reloader.service.js';
 import { buildPluginRegistry } from './services/plugin-registry.factory.js';
 import { RoutingWorkerService } from './services/routing-worker.service.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS } from './tokens.js';
@@ -39,6 +40,7 @@ export class WorkerModule {
           useFactory: (c: SwitchboardConfig, stored: PluginConfigRepository, redis: Redis, log: Logger) =>
             buildPluginRegistry(c, stored, redis, log),
         },
+        PluginConfigReloaderService,
         RoutingWorkerService,
         CallRecordWorkerService,
         VoicemailWorkerService,

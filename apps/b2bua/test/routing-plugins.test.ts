@@ -7,7 +7,6 @@ import { NestFactory } from '@nestjs/core';
 import { createLogger, type SwitchboardConfig } from '@switchboard/config';
 import { createPrismaClient, seed, type PrismaClient } from '@switchboard/db';
 import { redisKeys } from '@switchboard/live-state';
-import type { PluginRegistry } from '@switchboard/plugin-sdk';
 import { simulatePlan } from '@switchboard/plugin-sdk/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,9 @@ import { PluginStateRepository } from '../src/repositories/plugin-state.reposito
 import { RoutingClientService } from '../src/services/routing-client.service.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { PLUGIN_REGISTRY } from '../src/tokens.js';
+import { PluginConfigReloaderService } from '../src/services/plugin-config-reloader.service.js';
+import type { LivePluginRegistry } from '../src/services/plugin-registry.factory.js';
+import { pluginWorkerStatusSchema } from '@switchboard/live-state';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 
 // Numbers and domain of their own: Redis keys of registrations and busy lines are not prefixed.
@@ -175,7 +177,7 @@ afterAll(async () => {
 
 describe('plugins loaded by name through SWITCHBOARD_PLUGINS', () => {
   it('builds the chain in the configured order, with the seeded and stored configuration', () => {
-    const registry = worker.get<PluginRegistry>(PLUGIN_REGISTRY);
+    const registry = worker.get<LivePluginRegistry>(PLUGIN_REGISTRY).current;
     expect(registry.chain.map((p) => p.plugin.id)).toEqual([
       'blocklist',
       'ring-group',
@@ -201,6 +203,54 @@ describe('plugins loaded by name through SWITCHBOARD_PLUGINS', () => {
   it('publishes every manifest for the admin plugin page', async () => {
     const ids = Object.keys(await redis.hgetall(redisKeys.pluginManifests));
     expect(ids).toEqual(expect.arrayContaining(['blocklist', 'ring-group', 'find-me', 'extensions']));
+  });
+});
+
+describe('plugin configuration applied without a restart', () => {
+  /** What the admin app does on save: rows first, then bump the revision and announce it. */
+  async function saveBlocklist(data: { enabled: boolean; config: object }): Promise<number> {
+    await prisma.pluginConfig.update({ where: { pluginId: 'blocklist' }, data });
+    const revision = await redis.incr(redisKeys.pluginConfigRevision);
+    await redis.publish(redisKeys.pluginConfigChanged, String(revision));
+    return revision;
+  }
+
+  async function workerStatus() {
+    const id = worker.get(PluginConfigReloaderService).workerId;
+    const raw = await redis.hget(redisKeys.pluginWorkers, id);
+    return raw === null ? null : pluginWorkerStatusSchema.parse(JSON.parse(raw));
+  }
+
+  it('a saved change reaches the running worker, which reports the revision it runs', async () => {
+    const disabled = await saveBlocklist({
+      enabled: false,
+      config: { numbers: ['+4930666*'], status: 403, reason: 'Blocked' },
+    });
+    await expect.poll(async () => (await workerStatus())?.revision, { timeout: 5_000 }).toBe(disabled);
+    // The blocklist left the chain: the call goes on to the ring group.
+    expect((await planOf('4600', 'sip:+4930666123@trunk.example')).pluginId).toBe('ring-group');
+
+    const enabled = await saveBlocklist({
+      enabled: true,
+      config: { numbers: ['+4930666*'], status: 486, reason: 'Not Today' },
+    });
+    await expect.poll(async () => (await workerStatus())?.revision, { timeout: 5_000 }).toBe(enabled);
+    expect((await planOf('4600', 'sip:+4930666123@trunk.example')).plan).toEqual({
+      steps: [{ type: 'reject', status: 486, reason: 'Not Today' }],
+    });
+    const manifest = JSON.parse((await redis.hget(redisKeys.pluginManifests, 'blocklist')) ?? '{}') as object;
+    expect(manifest).toMatchObject({ id: 'blocklist', enabled: true });
+  });
+
+  it('a configuration the plugin rejects keeps the previous chain and is reported', async () => {
+    const before = (await workerStatus())?.revision;
+    const bad = await saveBlocklist({ enabled: true, config: { numbers: ['+4930666*'], status: 200 } });
+    await expect.poll(async () => (await workerStatus())?.error, { timeout: 5_000 }).toMatch(/blocklist/);
+    expect((await workerStatus())?.revision).toBe(before);
+    expect(bad).toBeGreaterThan(before ?? 0);
+    expect((await planOf('4600', 'sip:+4930666123@trunk.example')).plan).toEqual({
+      steps: [{ type: 'reject', status: 486, reason: 'Not Today' }],
+    });
   });
 });
 

@@ -225,6 +225,13 @@ const operations: Operation[] = [
     summary: 'Installed and configured routing plugins',
   },
   {
+    method: 'get',
+    path: '/api/plugins/rollout',
+    tag: 'plugins',
+    summary:
+      'Whether the latest saved plugin configuration runs on every routing worker (applied without restart)',
+  },
+  {
     method: 'put',
     path: '/api/plugins/{id}',
     tag: 'plugins',

@@ -20,6 +20,12 @@ export class PluginsController {
     return { items: await this.plugins.list() };
   }
 
+  /** Whether the latest saved configuration runs on every routing worker yet. */
+  @Get('rollout')
+  rollout() {
+    return this.plugins.rollout();
+  }
+
   @Put(':id')
   update(
     @Param('id') id: string,

@@ -6,6 +6,12 @@ import { notFound } from '../common/conflict.js';
 import type { Prisma, PrismaClient } from '../common/db.js';
 import { PRISMA, REDIS } from '../common/tokens.js';
 import { issuesToFieldErrors, validationError } from '../common/zod-validation.pipe.js';
+import {
+  PLUGIN_WORKER_STALE_MS,
+  pluginWorkerStatusSchema,
+  redisKeys,
+  type PluginWorkerStatus,
+} from '@switchboard/live-state';
 import { pluginManifestSchema, pluginManifestsKey, type PluginManifest } from './plugin-manifest.js';
 
 export interface PluginView {
@@ -18,6 +24,26 @@ export interface PluginView {
   enabled: boolean;
   config: unknown;
   configSchema: Record<string, unknown> | null;
+}
+
+export interface PluginRollout {
+  /** The latest saved configuration revision. */
+  revision: number;
+  /** Routing workers alive now, and how many of them run that revision. */
+  workers: number;
+  applied: number;
+  live: boolean;
+  /** Why workers refused the latest configuration (they keep running the previous one). */
+  errors: string[];
+}
+
+function parseWorkerStatus(text: string): PluginWorkerStatus | null {
+  try {
+    const parsed = pluginWorkerStatusSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 function parseManifest(text: string): PluginManifest | null {
@@ -58,7 +84,8 @@ export class PluginsService {
         version: m?.version ?? null,
         description: m?.description ?? null,
         installed: m !== undefined,
-        enabled: c?.enabled ?? false,
+        // No stored row yet: the worker runs it with its default, enabled (plugin-sdk's PluginRegistry).
+        enabled: c?.enabled ?? m?.enabled ?? true,
         config: c?.config ?? {},
         configSchema:
           m?.configJsonSchema && Object.keys(m.configJsonSchema).length > 0 ? m.configJsonSchema : null,
@@ -72,7 +99,7 @@ export class PluginsService {
     id: string,
     enabled: boolean,
     config: Record<string, unknown>,
-  ): Promise<PluginView> {
+  ): Promise<PluginView & { revision: number }> {
     const plugin = (await this.list()).find((p) => p.id === id);
     if (!plugin) throw notFound(`plugin "${id}"`);
     if (plugin.configSchema) {
@@ -90,6 +117,9 @@ export class PluginsService {
       create: { pluginId: id, enabled, config: json },
       update: { enabled, config: json },
     });
+    // Rows first, then the revision: a worker that reads the revision and then the rows sees this change.
+    const revision = await this.redis.incr(redisKeys.pluginConfigRevision);
+    await this.redis.publish(redisKeys.pluginConfigChanged, String(revision));
     await this.audit.record(actor, {
       action: 'update',
       entity: 'plugin_config',
@@ -97,6 +127,27 @@ export class PluginsService {
       before: { enabled: plugin.enabled, config: plugin.config },
       after: { enabled, config },
     });
-    return { ...plugin, enabled, config };
+    return { ...plugin, enabled, config, revision };
+  }
+
+  /** How far the latest saved configuration has reached the running routing workers. */
+  async rollout(now = Date.now()): Promise<PluginRollout> {
+    const [rawRevision, raw] = await Promise.all([
+      this.redis.get(redisKeys.pluginConfigRevision),
+      this.redis.hgetall(redisKeys.pluginWorkers),
+    ]);
+    const revision = Number(rawRevision ?? 0);
+    const workers = Object.values(raw)
+      .map(parseWorkerStatus)
+      .filter((w): w is PluginWorkerStatus => w !== null && now - w.seenAt < PLUGIN_WORKER_STALE_MS);
+    const applied = workers.filter((w) => w.revision >= revision).length;
+    const errors = [...new Set(workers.flatMap((w) => (w.error === undefined ? [] : [w.error])))];
+    return {
+      revision,
+      workers: workers.length,
+      applied,
+      live: workers.length > 0 && applied === workers.length,
+      errors,
+    };
   }
 }

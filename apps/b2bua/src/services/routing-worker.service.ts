@@ -7,7 +7,6 @@ import {
   type ExtensionInfo,
   type FollowMeInfo,
   type PluginApi,
-  type PluginRegistry,
   type RegisteredPlugin,
   type RingGroupInfo,
 } from '@switchboard/plugin-sdk';
@@ -20,6 +19,7 @@ import { PluginStateRepository } from '../repositories/plugin-state.repository.j
 import { RegistrationRepository } from '../repositories/registration.repository.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
+import type { LivePluginRegistry } from './plugin-registry.factory.js';
 import { encodeRoutingReply } from './routing-reply.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 
@@ -39,7 +39,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(PLUGIN_REGISTRY) private readonly registry: PluginRegistry,
+    @Inject(PLUGIN_REGISTRY) private readonly plugins: LivePluginRegistry,
     @Inject(ExtensionRepository) private readonly extensions: ExtensionRepository,
     @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
@@ -100,7 +100,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   private async route(call: RoutingJob['call']): Promise<RoutingResult> {
     try {
-      const result = await routeThroughChain(this.registry, call, (entry) => this.apiFor(entry), {
+      const result = await routeThroughChain(this.plugins.current, call, (entry) => this.apiFor(entry), {
         timeoutMs: this.config.routing.pluginTimeoutMs,
       });
       if (!result) return { kind: 'no-route' };

@@ -131,6 +131,14 @@ export interface Plugin {
   configSchema: Record<string, unknown> | null;
 }
 
+export interface PluginRollout {
+  revision: number;
+  workers: number;
+  applied: number;
+  live: boolean;
+  errors: string[];
+}
+
 export interface AuditEntry {
   id: string;
   actor: string;

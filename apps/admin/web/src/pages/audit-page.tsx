@@ -9,7 +9,9 @@ export function AuditPage() {
   const { data, error, loading } = useApiData<Page<AuditEntry>>(`/api/audit-log?page=${page}&pageSize=50`);
   return (
     <Stack>
-      <Title order={2}>Audit log</Title>
+      <Title order={1} size="h2">
+        Audit log
+      </Title>
       <ErrorAlert error={error} />
       {loading && !data ? <LoadingView /> : null}
       {data && data.items.length === 0 ? <EmptyView title="Nothing recorded yet" /> : null}

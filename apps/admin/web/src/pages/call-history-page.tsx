@@ -61,7 +61,9 @@ export function CallHistoryPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Call history</Title>
+        <Title order={1} size="h2">
+          Call history
+        </Title>
         <Button component="a" variant="light" href={`/api/calls/export.csv?${filter.toString()}`} download>
           Export CSV
         </Button>

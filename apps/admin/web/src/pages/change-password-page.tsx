@@ -30,7 +30,9 @@ export function ChangePasswordPage(props: { forced?: boolean; onChanged: () => v
       <Paper withBorder p="xl" w="100%" maw={420}>
         <form onSubmit={submit}>
           <Stack>
-            <Title order={3}>Change password</Title>
+            <Title order={1} size="h3">
+              Change password
+            </Title>
             {props.forced ? (
               <Text size="sm">
                 You logged in with a one-time password. Choose your own (at least 12 characters).

@@ -46,7 +46,9 @@ export function ExtensionsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Extensions</Title>
+        <Title order={1} size="h2">
+          Extensions
+        </Title>
         <Button onClick={() => setForm({ opened: true, editing: null })}>New extension</Button>
       </Group>
       <TextInput

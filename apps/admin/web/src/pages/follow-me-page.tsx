@@ -118,7 +118,9 @@ export function FollowMePage() {
 
   return (
     <Stack>
-      <Title order={2}>Follow-me</Title>
+      <Title order={1} size="h2">
+        Follow-me
+      </Title>
       <ErrorAlert error={extensions.error} />
       {extensions.data && items.length === 0 ? (
         <EmptyView title="No extensions yet">Create an extension first.</EmptyView>

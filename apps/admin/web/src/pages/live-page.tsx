@@ -17,7 +17,9 @@ export function LivePage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Live</Title>
+        <Title order={1} size="h2">
+          Live
+        </Title>
         <Text size="xs" c="dimmed">
           refreshes every {refreshMs / 1000} s
         </Text>

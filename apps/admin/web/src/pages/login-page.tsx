@@ -23,7 +23,9 @@ export function LoginPage({ onLoggedIn }: { onLoggedIn: (session: Session) => vo
       <Paper withBorder shadow="sm" p="xl" w="100%" maw={380}>
         <form onSubmit={submit}>
           <Stack>
-            <Title order={3}>Switchboard admin</Title>
+            <Title order={1} size="h3">
+              Switchboard admin
+            </Title>
             {error ? (
               <Alert color="red" role="alert">
                 {error}

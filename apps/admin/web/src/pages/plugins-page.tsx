@@ -13,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { api, ApiError } from '../api/api-client';
-import type { Plugin } from '../api/types';
+import type { Plugin, PluginRollout } from '../api/types';
 import { JsonSchemaForm } from '../components/json-schema-form';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
@@ -22,15 +22,48 @@ function asObject(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function PluginCard({ plugin, onSaved }: { plugin: Plugin; onSaved: () => void }) {
+/** What the card says after a save: applied without restart once every routing worker runs it. */
+function SavedStatus({ savedRevision, rollout }: { savedRevision: number; rollout: PluginRollout | null }) {
+  if (rollout && rollout.revision >= savedRevision && rollout.errors.length > 0) {
+    return (
+      <Alert color="red" role="alert">
+        Saved, but a routing worker rejected it and keeps the previous configuration:{' '}
+        {rollout.errors.join('; ')}
+      </Alert>
+    );
+  }
+  if (rollout && rollout.revision >= savedRevision && rollout.live) {
+    return (
+      <Alert color="green">
+        Saved. Live on{' '}
+        {rollout.workers === 1 ? 'the routing worker' : `all ${rollout.workers} routing workers`} (no restart
+        needed).
+      </Alert>
+    );
+  }
+  if (rollout && rollout.workers === 0) {
+    return <Alert color="yellow">Saved. No routing worker is running: it applies when one starts.</Alert>;
+  }
+  return <Alert color="blue">Saved. Applying to the routing workers…</Alert>;
+}
+
+function PluginCard({
+  plugin,
+  rollout,
+  onSaved,
+}: {
+  plugin: Plugin;
+  rollout: PluginRollout | null;
+  onSaved: () => void;
+}) {
   const [enabled, setEnabled] = useState(plugin.enabled);
   const [config, setConfig] = useState(asObject(plugin.config));
   const [rawJson, setRawJson] = useState(JSON.stringify(plugin.config ?? {}, null, 2));
   const [error, setError] = useState<ApiError | null>(null);
-  const [saved, setSaved] = useState(false);
+  const [savedRevision, setSavedRevision] = useState<number | null>(null);
 
   const save = () => {
-    setSaved(false);
+    setSavedRevision(null);
     let body: Record<string, unknown> = config;
     if (!plugin.configSchema) {
       try {
@@ -40,10 +73,13 @@ function PluginCard({ plugin, onSaved }: { plugin: Plugin; onSaved: () => void }
         return;
       }
     }
-    api('PUT', `/api/plugins/${encodeURIComponent(plugin.id)}`, { enabled, config: body }).then(
-      () => {
+    api<{ revision: number }>('PUT', `/api/plugins/${encodeURIComponent(plugin.id)}`, {
+      enabled,
+      config: body,
+    }).then(
+      (result) => {
         setError(null);
-        setSaved(true);
+        setSavedRevision(result.revision);
         onSaved();
       },
       (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
@@ -95,7 +131,7 @@ function PluginCard({ plugin, onSaved }: { plugin: Plugin; onSaved: () => void }
             {error.message}
           </Alert>
         ) : null}
-        {saved ? <Alert color="green">Saved.</Alert> : null}
+        {savedRevision !== null ? <SavedStatus savedRevision={savedRevision} rollout={rollout} /> : null}
         <Group justify="flex-end">
           <Button onClick={save}>Save</Button>
         </Group>
@@ -106,10 +142,19 @@ function PluginCard({ plugin, onSaved }: { plugin: Plugin; onSaved: () => void }
 
 export function PluginsPage() {
   const { data, error, loading, reload } = useApiData<{ items: Plugin[] }>('/api/plugins');
+  // Polled so a save can say when it is live on every routing worker.
+  const { data: rollout } = useApiData<PluginRollout>('/api/plugins/rollout', 1000);
   const items = data?.items ?? [];
   return (
     <Stack>
-      <Title order={2}>Plugins</Title>
+      <Title order={1} size="h2">
+        Plugins
+      </Title>
+      <Text size="sm" c="dimmed" data-testid="plugin-workers">
+        {rollout
+          ? `${rollout.workers} routing worker${rollout.workers === 1 ? '' : 's'} running; configuration changes apply without a restart.`
+          : ''}
+      </Text>
       <ErrorAlert error={error} />
       {loading && !data ? <LoadingView /> : null}
       {data && items.length === 0 ? (
@@ -119,7 +164,7 @@ export function PluginsPage() {
       ) : null}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         {items.map((p) => (
-          <PluginCard key={p.id} plugin={p} onSaved={reload} />
+          <PluginCard key={p.id} plugin={p} rollout={rollout} onSaved={reload} />
         ))}
       </SimpleGrid>
     </Stack>

@@ -26,7 +26,9 @@ export function RingGroupsPage() {
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={2}>Ring groups</Title>
+        <Title order={1} size="h2">
+          Ring groups
+        </Title>
         <Button onClick={() => setForm({ opened: true, editing: null })}>New ring group</Button>
       </Group>
       <ErrorAlert error={groups.error ?? extensions.error ?? actionError} />

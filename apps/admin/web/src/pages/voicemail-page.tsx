@@ -156,7 +156,9 @@ export function VoicemailPage() {
   const items = data?.items ?? [];
   return (
     <Stack>
-      <Title order={2}>Voicemail</Title>
+      <Title order={1} size="h2">
+        Voicemail
+      </Title>
       <ErrorAlert error={error} />
       {loading && !data ? <LoadingView /> : null}
       {data && items.length === 0 ? (

@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from '@switchboard/config';
+import { redisKeys, type PluginWorkerStatus } from '@switchboard/live-state';
+import { PluginRegistryError } from '@switchboard/plugin-sdk';
+import type { Redis } from 'ioredis';
+import { PluginConfigRepository } from '../repositories/plugin-config.repository.js';
+import { LOGGER, PLUGIN_REGISTRY, REDIS } from '../tokens.js';
+import {
+  publishPluginManifests,
+  readPluginConfigRevision,
+  type LivePluginRegistry,
+} from './plugin-registry.factory.js';
+
+/** How often a worker says it is alive and checks the revision (in case a pub/sub message was lost). */
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Applies plugin configuration saved in the admin app without a restart: on the change channel
+ * (and on every heartbeat, should a message be lost) it compares the stored revision with the one
+ * its chain was built from, rebuilds the chain from PostgreSQL, and reports the revision it runs in
+ * redisKeys.pluginWorkers so the Plugins page can say when a change is live on every worker.
+ * A configuration the plugin rejects keeps the previous chain and is reported as the worker's error.
+ */
+@Injectable()
+export class PluginConfigReloaderService implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** Unique per worker service, also for several workers in one process (tests). */
+  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  private subscriber: Redis | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private queue: Promise<void> = Promise.resolve();
+  private appliedAt = Date.now();
+  private error: string | undefined;
+
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PLUGIN_REGISTRY) private readonly live: LivePluginRegistry,
+    @Inject(PluginConfigRepository) private readonly stored: PluginConfigRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
+    this.subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'plugin change channel error'));
+    this.subscriber.on('message', () => this.check());
+    await this.subscriber.subscribe(redisKeys.pluginConfigChanged);
+    // A change saved between the registry's build and the subscription is caught here.
+    this.check();
+    await this.queue;
+    this.heartbeat = setInterval(() => this.check(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    await this.queue;
+    await this.subscriber?.quit().catch(() => undefined);
+    await this.redis.hdel(redisKeys.pluginWorkers, this.workerId).catch(() => undefined);
+  }
+
+  /** Serialised, so two messages never rebuild the chain at once. */
+  private check(): void {
+    this.queue = this.queue
+      .then(() => this.applyLatest())
+      .catch((err: unknown) => this.logger.error({ err }, 'plugin configuration check failed'));
+  }
+
+  private async applyLatest(): Promise<void> {
+    const revision = await readPluginConfigRevision(this.redis);
+    if (revision !== this.live.revision) {
+      try {
+        const registry = this.live.apply(await this.stored.all(), revision);
+        this.appliedAt = Date.now();
+        this.error = undefined;
+        await publishPluginManifests(this.redis, registry);
+        this.logger.info(
+          { revision, chain: registry.chain.map((p) => p.plugin.id) },
+          'plugin configuration applied',
+        );
+      } catch (err) {
+        if (!(err instanceof PluginRegistryError)) throw err;
+        if (this.error !== err.message) this.logger.error({ err, revision }, 'plugin configuration rejected');
+        this.error = err.message;
+      }
+    }
+    const status: PluginWorkerStatus = {
+      revision: this.live.revision,
+      appliedAt: this.appliedAt,
+      seenAt: Date.now(),
+      ...(this.error === undefined ? {} : { error: this.error }),
+    };
+    await this.redis.hset(redisKeys.pluginWorkers, this.workerId, JSON.stringify(status));
+  }
+}

@@ -13,6 +13,7 @@ import { SetupError, freePort, log, repoRoot, run } from './lib/util.mjs';
 const TEST_TOOLS = {
   'sip-tester': 'sipp',
   baresip: 'baresip',
+  'linphone-cli': 'linphonec',
   chromium: '/usr/bin/chromium',
   openssl: 'openssl',
   'rtpengine-daemon': 'rtpengine',

@@ -13,7 +13,7 @@ export function requireBaresip(): void {
 }
 
 /** A 30 s, 8 kHz, 16-bit mono sine WAV (what aufile needs; ausine would need 48 kHz). */
-function writeWav(file: string): void {
+export function writeToneWav(file: string): void {
   const rate = 8000;
   // aufile ends the call when the file ends: longer than any test call.
   const samples = rate * 30;
@@ -59,7 +59,7 @@ export function startBaresip(o: BaresipOptions): BaresipRun {
   requireBaresip();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-baresip-'));
   const wav = path.join(dir, 'tone.wav');
-  writeWav(wav);
+  writeToneWav(wav);
   fs.writeFileSync(
     path.join(dir, 'config'),
     [

@@ -141,6 +141,59 @@ describe('extensions', () => {
     expect(after.ha1Md5).toBe(createHash('md5').update(`1002:pbx.test:${newPassword}`).digest('hex'));
   });
 
+  it('manages the voicemail box with the extension and lists registrations and voicemail', async () => {
+    // A PIN alone creates the box (a PIN without a box would leave callers with 480).
+    const withPin = await s.post('/api/extensions', {
+      number: '1401',
+      displayName: 'Pin',
+      voicemailPin: '2468',
+    });
+    expect(withPin.body).toMatchObject({
+      extension: { voicemail: { enabled: true, email: null, unheard: 0 } },
+    });
+    const without = await s.post('/api/extensions', { number: '1402', displayName: 'None' });
+    expect(without.body).toMatchObject({ extension: { voicemail: null } });
+    const asked = await s.post('/api/extensions', {
+      number: '1403',
+      displayName: 'Mail',
+      voicemail: { enabled: true, email: 'mail@example.com' },
+    });
+    const id = (asked.body as { extension: Ext }).extension.id;
+    expect(await servers.prisma.voicemailBox.findUnique({ where: { extensionId: id } })).toMatchObject({
+      enabled: true,
+      email: 'mail@example.com',
+    });
+    const bad = await s.patch(`/api/extensions/${id}`, { voicemail: { enabled: true, email: 'nope' } });
+    expect(bad.body).toMatchObject({
+      errors: [{ field: 'voicemail.email', message: 'must be an e-mail address' }],
+    });
+    const off = await s.patch(`/api/extensions/${id}`, { voicemail: { enabled: false, email: null } });
+    expect(off.body).toMatchObject({ voicemail: { enabled: false, email: null } });
+    // A PIN set later on an extension without a box creates one too.
+    const noneId = (without.body as { extension: Ext }).extension.id;
+    expect((await s.patch(`/api/extensions/${noneId}`, { voicemailPin: '1357' })).body).toMatchObject({
+      voicemail: { enabled: true },
+    });
+
+    const aor = 'sip:1401@pbx.test';
+    await servers.redis.zadd(redisKeys.registrations, Date.now() + 60_000, aor);
+    await servers.redis.hset(
+      redisKeys.registration(aor),
+      'sip:1401@127.0.0.1:5070',
+      JSON.stringify({ aor, contact: 'sip:1401@127.0.0.1:5070', expiresAt: Date.now() + 60_000 }),
+    );
+    const list = (await s.get('/api/extensions?search=140')).body as {
+      items: { number: string; registrations: number; voicemail: { enabled: boolean } | null }[];
+    };
+    expect(list.items.map((e) => [e.number, e.registrations, e.voicemail?.enabled ?? null])).toEqual([
+      ['1401', 1, true],
+      ['1402', 0, true],
+      ['1403', 0, false],
+    ]);
+    await servers.redis.del(redisKeys.registration(aor));
+    await servers.redis.zrem(redisKeys.registrations, aor);
+  });
+
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
     expect((await s.get('/api/extensions/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     const bad = await s.get('/api/extensions/not-a-uuid');

@@ -123,6 +123,47 @@ describe('admin UI in headless Chromium', () => {
       .toEqual(['MD5']);
   });
 
+  it('manages the voicemail box in the extension form; the list shows online and voicemail columns', async () => {
+    const table = page.getByTestId('extensions-table');
+    await expect.poll(() => table.getByTestId('voicemail-status').first().textContent()).toBe('on');
+    await expect.poll(() => table.getByTestId('registration-status').first().textContent()).toBe('offline');
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[name="voicemailPin"]').fill('4321');
+    await dialog.locator('input[name="voicemailEmail"]').fill('alice@example.com');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const ext = await servers.prisma.extension.findUniqueOrThrow({
+      where: { number: '1001' },
+      include: { voicemailBox: true },
+    });
+    expect(ext.voicemailPinHash).toMatch(/^\$argon2id\$/);
+    expect(ext.voicemailBox).toMatchObject({ enabled: true, email: 'alice@example.com' });
+
+    const aor = 'sip:1001@pbx.test';
+    await servers.redis.zadd(redisKeys.registrations, Date.now() + 60_000, aor);
+    await servers.redis.hset(
+      redisKeys.registration(aor),
+      'sip:1001@127.0.0.1:5070',
+      JSON.stringify({ aor, contact: 'sip:1001@127.0.0.1:5070', expiresAt: Date.now() + 60_000 }),
+    );
+    await page.reload();
+    await expect.poll(() => table.getByTestId('registration-status').first().textContent()).toBe('online');
+    await shot('extensions-online');
+
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await dialog.getByRole('switch', { name: 'Voicemail box' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => table.getByTestId('voicemail-status').first().textContent()).toBe('off');
+    expect(
+      (await servers.prisma.voicemailBox.findUniqueOrThrow({ where: { extensionId: ext.id } })).enabled,
+    ).toBe(false);
+    await servers.redis.del(redisKeys.registration(aor));
+    await servers.redis.zrem(redisKeys.registrations, aor);
+  });
+
   it('shows the server field message when the number is taken (409)', async () => {
     await page.getByRole('button', { name: 'New extension' }).click();
     await page.locator('input[name="number"]').fill('1001');
@@ -263,7 +304,8 @@ describe('admin UI in headless Chromium', () => {
 
   it('plays voicemail in the browser and marks it heard', async () => {
     const ext = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } });
-    const box = await servers.prisma.voicemailBox.create({ data: { extensionId: ext.id } });
+    // Created with the extension by the form (voicemail on by default).
+    const box = await servers.prisma.voicemailBox.findUniqueOrThrow({ where: { extensionId: ext.id } });
     mkdirSync(path.join(servers.dataDir, 'vm'), { recursive: true });
     writeFileSync(path.join(servers.dataDir, 'vm', 'a.wav'), silentWav());
     const msg = await servers.prisma.voicemailMessage.create({

@@ -42,6 +42,20 @@ export const digestAlgorithmsTextSchema = z
 
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
+/**
+ * The extension's voicemail box as its form manages it: on/off and the e-mail for new messages.
+ * Limits (message length, count) stay on the Voicemail page.
+ */
+export const extensionVoicemailSchema = z.object({
+  enabled: z.boolean({ error: 'must be true or false' }).default(true),
+  email: z
+    .email({ error: 'must be an e-mail address' })
+    .max(320, 'must be at most 320 characters')
+    .nullable()
+    .default(null),
+});
+export type ExtensionVoicemailInput = z.infer<typeof extensionVoicemailSchema>;
+
 export const createExtensionSchema = z.object({
   number: dialNumberSchema,
   displayName: displayNameSchema,
@@ -56,6 +70,8 @@ export const createExtensionSchema = z.object({
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
+  /** Omitted: a box is created (enabled) when a PIN is given, as callers would expect from a PIN. */
+  voicemail: extensionVoicemailSchema.optional(),
 });
 export type CreateExtensionInput = z.infer<typeof createExtensionSchema>;
 
@@ -72,6 +88,8 @@ export const updateExtensionSchema = z
     digestAlgorithms: digestAlgorithmsSchema,
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
+    /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
+    voicemail: extensionVoicemailSchema,
   })
   .partial();
 export type UpdateExtensionInput = z.infer<typeof updateExtensionSchema>;
@@ -99,6 +117,12 @@ export const extensionViewSchema = z.object({
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),
+  /** null: no box (calls that would go to voicemail get 480). */
+  voicemail: z
+    .object({ enabled: z.boolean(), email: z.string().nullable(), messages: z.number(), unheard: z.number() })
+    .nullable(),
+  /** Current registrations (contacts) of the extension, in lists only. */
+  registrations: z.number().int().optional(),
   sipRealm: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),

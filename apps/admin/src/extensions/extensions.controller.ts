@@ -12,6 +12,7 @@ import {
   Req,
 } from '@nestjs/common';
 import { actorOf } from '../common/actor.js';
+import { LiveStateReader } from '../live/live-state.reader.js';
 import type { AdminRequest } from '../common/request-context.js';
 import { UuidParamPipe } from '../common/uuid-param.pipe.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -29,11 +30,21 @@ import { ExtensionsService } from './extensions.service.js';
 
 @Controller('api/extensions')
 export class ExtensionsController {
-  constructor(@Inject(ExtensionsService) private readonly extensions: ExtensionsService) {}
+  constructor(
+    @Inject(ExtensionsService) private readonly extensions: ExtensionsService,
+    @Inject(LiveStateReader) private readonly live: LiveStateReader,
+  ) {}
 
+  /** With each extension's current registrations (from Redis), for the list's online column. */
   @Get()
   async list(@Query(new ZodValidationPipe(listExtensionsQuerySchema)) query: ListExtensionsQuery) {
-    return { items: await this.extensions.list(query) };
+    const [items, bindings] = await Promise.all([this.extensions.list(query), this.live.registrations()]);
+    const counts = new Map<string, number>();
+    for (const b of bindings) {
+      const user = /^sips?:([^@;]+)@/.exec(b.aor)?.[1];
+      if (user !== undefined) counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
+    return { items: items.map((e) => ({ ...e, registrations: counts.get(e.number) ?? 0 })) };
   }
 
   @Post()

@@ -15,13 +15,16 @@ import { generatePassword } from '../auth/random-secret.js';
 import type {
   CreateExtensionInput,
   ExtensionView,
+  ExtensionVoicemailInput,
   ListExtensionsQuery,
   UpdateExtensionInput,
 } from './extension.schemas.js';
 
-type ExtensionRow = Prisma.ExtensionGetPayload<object>;
+const withBox = { voicemailBox: { include: { messages: { select: { heard: true } } } } } as const;
+type ExtensionRow = Prisma.ExtensionGetPayload<{ include: typeof withBox }>;
 
 export function toExtensionView(row: ExtensionRow): ExtensionView {
+  const box = row.voicemailBox;
   return {
     id: row.id,
     number: row.number,
@@ -32,10 +35,32 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
+    voicemail: box
+      ? {
+          enabled: box.enabled,
+          email: box.email,
+          messages: box.messages.length,
+          unheard: box.messages.filter((m) => !m.heard).length,
+        }
+      : null,
     sipRealm: row.sipRealm,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The box a new extension gets: the one asked for, else an enabled one when it has a PIN. */
+function boxOnCreate(input: CreateExtensionInput): ExtensionVoicemailInput | undefined {
+  if (input.voicemail) return input.voicemail;
+  return input.voicemailPin ? { enabled: true, email: null } : undefined;
+}
+
+/** Box changes of an update: upsert what was asked; a new PIN on an extension without a box creates one. */
+function boxOnUpdate(input: UpdateExtensionInput, before: ExtensionRow) {
+  const wanted =
+    input.voicemail ??
+    (input.voicemailPin && !before.voicemailBox ? { enabled: true, email: null } : undefined);
+  return wanted ? { voicemailBox: { upsert: { create: wanted, update: wanted } } } : {};
 }
 
 /** Extensions (phone lines). SIP passwords are stored only as digest HA1s, so they are shown once. */
@@ -62,6 +87,7 @@ export class ExtensionsService {
           : {}),
       },
       orderBy: { number: 'asc' },
+      include: withBox,
     });
     return rows.map(toExtensionView);
   }
@@ -71,7 +97,7 @@ export class ExtensionsService {
   }
 
   async findByNumber(number: string): Promise<ExtensionView | null> {
-    const row = await this.prisma.extension.findUnique({ where: { number } });
+    const row = await this.prisma.extension.findUnique({ where: { number }, include: withBox });
     return row ? toExtensionView(row) : null;
   }
 
@@ -92,7 +118,9 @@ export class ExtensionsService {
           digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms),
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
+          ...(boxOnCreate(input) ? { voicemailBox: { create: boxOnCreate(input) } } : {}),
         },
+        include: withBox,
       });
       const extension = toExtensionView(row);
       await this.audit.record(actor, {
@@ -132,7 +160,9 @@ export class ExtensionsService {
                 voicemailPinHash: input.voicemailPin === null ? null : await hashPassword(input.voicemailPin),
               }
             : {}),
+          ...boxOnUpdate(input, before),
         },
+        include: withBox,
       });
       const after = toExtensionView(row);
       await this.audit.record(actor, {
@@ -174,7 +204,7 @@ export class ExtensionsService {
   }
 
   private async findRow(id: string): Promise<ExtensionRow> {
-    const row = await this.prisma.extension.findUnique({ where: { id } });
+    const row = await this.prisma.extension.findUnique({ where: { id }, include: withBox });
     if (!row) throw notFound('extension');
     return row;
   }

@@ -17,6 +17,9 @@ export interface Extension {
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;
+  voicemail: { enabled: boolean; email: string | null; messages: number; unheard: number } | null;
+  /** Current registrations (list only). */
+  registrations?: number;
   sipRealm: string | null;
   createdAt: string;
   updatedAt: string;

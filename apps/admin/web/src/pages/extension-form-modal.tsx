@@ -2,6 +2,7 @@ import {
   Alert,
   Button,
   Checkbox,
+  Fieldset,
   Group,
   Modal,
   NumberInput,
@@ -44,6 +45,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [digest, setDigest] = useState('default');
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
+  const [voicemailOn, setVoicemailOn] = useState(true);
+  const [voicemailEmail, setVoicemailEmail] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -56,6 +59,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setDigest(editing?.digestAlgorithms.join(',') || 'default');
     setPin('');
     setClearPin(false);
+    // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
+    setVoicemailOn(editing ? (editing.voicemail?.enabled ?? false) : true);
+    setVoicemailEmail(editing?.voicemail?.email ?? '');
     setError(null);
   }, [opened, editing]);
 
@@ -68,6 +74,10 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
       enabled,
       maxConcurrentCalls: Number(maxCalls),
       digestAlgorithms: digestListOf(digest),
+      // Without a box and left off: nothing to create.
+      ...(voicemailOn || editing?.voicemail
+        ? { voicemail: { enabled: voicemailOn, email: voicemailEmail.trim() || null } }
+        : {}),
     };
     const request = editing
       ? api<Extension>('PATCH', `/api/extensions/${editing.id}`, {
@@ -139,22 +149,45 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             onChange={(v) => setDigest(v ?? 'default')}
             error={error?.forField('digestAlgorithms')}
           />
-          <PasswordInput
-            label={editing ? 'New voicemail PIN (blank keeps the current one)' : 'Voicemail PIN (optional)'}
-            name="voicemailPin"
-            inputMode="numeric"
-            value={pin}
-            disabled={clearPin}
-            onChange={(e) => setPin(e.currentTarget.value)}
-            error={error?.forField('voicemailPin')}
-          />
-          {editing?.hasVoicemailPin ? (
-            <Checkbox
-              label="Remove the voicemail PIN"
-              checked={clearPin}
-              onChange={(e) => setClearPin(e.currentTarget.checked)}
-            />
-          ) : null}
+          <Fieldset legend="Voicemail">
+            <Stack gap="xs">
+              <Switch
+                label="Voicemail box"
+                description="Unanswered and busy calls can leave a message; off keeps stored messages."
+                checked={voicemailOn}
+                onChange={(e) => setVoicemailOn(e.currentTarget.checked)}
+              />
+              <PasswordInput
+                label={
+                  editing?.hasVoicemailPin
+                    ? 'New voicemail PIN (blank keeps the current one)'
+                    : 'Voicemail PIN (for listening from other phones)'
+                }
+                name="voicemailPin"
+                inputMode="numeric"
+                value={pin}
+                disabled={clearPin}
+                onChange={(e) => setPin(e.currentTarget.value)}
+                error={error?.forField('voicemailPin')}
+              />
+              {editing?.hasVoicemailPin ? (
+                <Checkbox
+                  label="Remove the voicemail PIN"
+                  checked={clearPin}
+                  onChange={(e) => setClearPin(e.currentTarget.checked)}
+                />
+              ) : null}
+              <TextInput
+                label="E-mail for new messages (optional)"
+                name="voicemailEmail"
+                type="email"
+                value={voicemailEmail}
+                disabled={!voicemailOn}
+                onChange={(e) => setVoicemailEmail(e.currentTarget.value)}
+                error={error?.forField('voicemail.email')}
+              />
+            </Stack>
+          </Fieldset>
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>

@@ -68,12 +68,14 @@ export function ExtensionsPage() {
         </EmptyView>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={720}>
           <Table striped highlightOnHover data-testid="extensions-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Number</Table.Th>
                 <Table.Th>Name</Table.Th>
+                <Table.Th>Phone</Table.Th>
+                <Table.Th>Voicemail</Table.Th>
                 <Table.Th>Max calls</Table.Th>
                 <Table.Th>SIP password</Table.Th>
                 <Table.Th>Enabled</Table.Th>
@@ -85,6 +87,30 @@ export function ExtensionsPage() {
                 <Table.Tr key={ext.id}>
                   <Table.Td>{ext.number}</Table.Td>
                   <Table.Td>{ext.displayName}</Table.Td>
+                  <Table.Td data-testid="registration-status">
+                    {ext.registrations ? (
+                      <Badge color="green" variant="light">
+                        online{ext.registrations > 1 ? ` (${ext.registrations})` : ''}
+                      </Badge>
+                    ) : (
+                      <Badge color="gray" variant="light">
+                        offline
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td data-testid="voicemail-status">
+                    {ext.voicemail === null ? (
+                      <Badge color="gray" variant="light">
+                        none
+                      </Badge>
+                    ) : ext.voicemail.enabled ? (
+                      <Badge color="blue" variant="light">
+                        on{ext.voicemail.unheard > 0 ? ` · ${ext.voicemail.unheard} new` : ''}
+                      </Badge>
+                    ) : (
+                      <Badge color="gray">off</Badge>
+                    )}
+                  </Table.Td>
                   <Table.Td>{ext.maxConcurrentCalls}</Table.Td>
                   <Table.Td>
                     {ext.hasSipPassword ? (

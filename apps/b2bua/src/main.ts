@@ -9,6 +9,7 @@ import {
   type SwitchboardConfig,
 } from '@switchboard/config';
 import { SignallingModule } from './signalling.module.js';
+import { unhandledRejections } from './unhandled-rejections.js';
 import { WorkerModule } from './worker.module.js';
 
 const roles = ['signalling', 'worker'] as const;
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(`b2bua-${role}`, config);
   logger.info({ role, config: redactConfig(config) }, 'starting');
+  unhandledRejections.install(process, logger, { role });
 
   const root =
     role === 'signalling' ? SignallingModule.forRoot(config, logger) : WorkerModule.forRoot(config, logger);

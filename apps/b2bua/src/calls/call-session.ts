@@ -107,7 +107,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local = voicemail.access(this.localContext());
       return;
     }
-    void this.route();
+    this.routeSafely();
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): 487 to the INVITE; a plan still being computed is discarded. */
@@ -181,6 +181,24 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   // --- routing ---------------------------------------------------------------------------------
 
+  /** No promise without a catch on the call path: a failure while routing still answers the caller. */
+  private routeSafely(): void {
+    this.route().catch((err: unknown) => this.internalError(err, 'routing'));
+  }
+
+  /** A bug (a thrown error) on this call: logged with the call, and the caller still gets an answer. */
+  private internalError(err: unknown, where: string): void {
+    this.deps.logger.error(
+      { err, call: this.id, callId: this.callerCallId, where },
+      'call failed internally',
+    );
+    if (this.state === 'routing' || this.state === 'dialling') {
+      this.routingAbort.abort(CALL_ENDED);
+      this.executor?.cancel();
+      this.failTo(500, 'Server Internal Error', [], 'failed', `internal error (${where})`);
+    }
+  }
+
   private async route(): Promise<void> {
     const routingStarted = this.deps.port.clock.now();
     const result = await routeCall(this.deps, {
@@ -204,6 +222,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
           expander: this.deps.expander,
           pluginId: result.pluginId,
           destination: this.destination,
+          onError: (err) =>
+            this.deps.logger.error({ err, call: this.id, callId: this.callerCallId }, 'dial step failed'),
         },
         {
           provisional: (status, response) => this.relayProvisional(status, response),
@@ -259,7 +279,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
         if (end.destination) this.destination = end.destination;
         this.executor = undefined;
         this.state = 'routing';
-        void this.route();
+        this.routeSafely();
         return;
     }
   }
@@ -280,11 +300,21 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
     const destination = spec.destination ?? uriDestination(spec.uri);
-    const leg = new CalleeLeg(
-      this.deps.port,
-      calleeLegInit(this.caller.invite, this.identity, spec, step, destination, this.deps),
-      listener,
-    );
+    let leg: CalleeLeg;
+    try {
+      leg = new CalleeLeg(
+        this.deps.port,
+        calleeLegInit(this.caller.invite, this.identity, spec, step, destination, this.deps),
+        listener,
+        { onStartFailed: (err) => this.legUnreachable(spec, err) },
+      );
+    } catch (err) {
+      // E.g. no listener for the target's transport (no Contact to offer on it): the branch fails
+      // 503 like an unreachable one (RFC 3261 §16.7 treats it as a 503 from that branch).
+      this.legUnreachable(spec, err);
+      listener.failed(503, undefined);
+      return { cancel: () => undefined };
+    }
     this.legs.set(leg.callId, leg);
     this.table.legStarted(leg.callId);
     if (!destination) listener.failed(404, undefined);
@@ -296,6 +326,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }
     }
     return leg;
+  }
+
+  private legUnreachable(spec: BranchSpec, err: unknown): void {
+    const reason = err instanceof Error ? err.message : String(err);
+    this.deps.logger.warn(
+      { call: this.id, callId: this.callerCallId, uri: spec.uri, reason },
+      'branch not started (503)',
+    );
   }
 
   private relayProvisional(status: number, response: SipResponse): void {

@@ -28,6 +28,8 @@ export interface CalleeLegInit {
 export interface CalleeLegHooks {
   /** A 2xx arrived after we cancelled (or from a second fork branch): it was ACKed and BYE sent. */
   onLateAnswerHungUp?(): void;
+  /** The INVITE could not be sent (no transport for the destination): the branch failed 503. */
+  onStartFailed?(err: unknown): void;
   /** The leg is finished with (final failure, cancelled and settled, or BYE sent): forget its Call-ID. */
   onDone?(leg: CalleeLeg): void;
 }
@@ -98,8 +100,9 @@ export class CalleeLeg implements BranchHandle {
         onTransportError: () => this.onNoResponse(),
       });
       this.sentInvite = this.tx.request as SipRequest;
-    } catch {
+    } catch (err) {
       // No transport for this destination: the branch fails like an unreachable one.
+      this.hooks.onStartFailed?.(err);
       this.state = 'failed';
       this.listener.failed(503, undefined);
       this.hooks.onDone?.(this);

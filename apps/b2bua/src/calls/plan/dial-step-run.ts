@@ -42,6 +42,8 @@ export interface StepRunOptions<R> {
   readonly legs: LegRecord[];
   readonly onProvisional: (status: number, response: R, spec: BranchSpec) => void;
   readonly onEnd: (end: StepEnd<R>) => void;
+  /** A bug below the step (expander or launcher threw): logged by the owner; the step then fails. */
+  readonly onError?: (err: unknown) => void;
 }
 
 type BranchState = 'ringing' | 'done';
@@ -97,7 +99,7 @@ export class DialStepRun<R> {
     if (this.state !== 'idle') return;
     if (this.step.mode === 'parallel') {
       this.state = 'expanding';
-      void this.startTargets(this.step.targets);
+      this.startTargetsSafely(this.step.targets);
     } else {
       this.startNextSequential();
     }
@@ -117,7 +119,17 @@ export class DialStepRun<R> {
       return;
     }
     this.state = 'expanding';
-    void this.startTargets([target]);
+    this.startTargetsSafely([target]);
+  }
+
+  /** No promise without a catch on the call path: a failure here ends the step, never the process. */
+  private startTargetsSafely(targets: readonly DialTarget[]): void {
+    this.startTargets(targets).catch((err: unknown) => {
+      this.launching = false;
+      this.options.onError?.(err);
+      this.noteStatus(500, undefined);
+      this.finishFailed();
+    });
   }
 
   private async startTargets(targets: readonly DialTarget[]): Promise<void> {
@@ -172,14 +184,20 @@ export class DialStepRun<R> {
     this.options.legs.push(leg);
     const branch: Branch<R> = { spec, leg, state: 'ringing', group };
     group.branches.push(branch);
-    branch.handle = this.options.launcher.launch(spec, this.step, {
-      provisional: (status, response) => {
-        if (branch.state === 'ringing' && this.state === 'ringing')
-          this.options.onProvisional(status, response, spec);
-      },
-      answered: (response) => this.branchAnswered(branch, response),
-      failed: (status, _response, contacts) => this.branchFailed(branch, status, contacts),
-    });
+    try {
+      branch.handle = this.options.launcher.launch(spec, this.step, {
+        provisional: (status, response) => {
+          if (branch.state === 'ringing' && this.state === 'ringing')
+            this.options.onProvisional(status, response, spec);
+        },
+        answered: (response) => this.branchAnswered(branch, response),
+        failed: (status, _response, contacts) => this.branchFailed(branch, status, contacts),
+      });
+    } catch (err) {
+      // A leg that cannot even start fails its branch like an unreachable one (503), never the call.
+      this.options.onError?.(err);
+      this.branchFailed(branch, 503, undefined);
+    }
   }
 
   private branchAnswered(branch: Branch<R>, response: R): void {

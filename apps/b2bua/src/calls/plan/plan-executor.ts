@@ -34,6 +34,8 @@ export interface PlanExecutorOptions<R> {
   readonly destination: string;
   readonly followRedirects?: boolean;
   readonly maxRedirects?: number;
+  /** A failure inside a step that is not a SIP answer (a bug, a thrown error): for the owner's log. */
+  readonly onError?: (err: unknown) => void;
 }
 
 /**
@@ -113,6 +115,7 @@ export class PlanExecutor<R> {
         if (this.state === 'dialling') this.listener.provisional(status, response, spec);
       },
       onEnd: (end) => this.stepEnded(index, step, run, end),
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     this.current = run;
     run.start();

@@ -1,0 +1,47 @@
+import { redisKeys } from '@switchboard/live-state';
+import { describe, expect, it } from 'vitest';
+import { callSuite, expectPassed } from './support/call-runner.js';
+
+/**
+ * Issue #16 item 6: a branch whose transport has no listener here (this signalling role runs
+ * UDP only) fails with 503 like an unreachable branch, so the plan ends as unavailable (480 to the
+ * caller); it never throws inside the call's promise chain (an unhandled rejection fails the test
+ * run), and the process keeps serving calls.
+ */
+const suite = callSuite();
+
+describe('targets over a transport without listener (sipp)', () => {
+  it('a stale TLS binding of the callee: the branch fails 503, the caller gets 480, no live call', async () => {
+    const { h, run } = suite;
+    const aor = `sip:201@${h.domain}`;
+    const contact = 'sip:201@127.0.0.1:5999;transport=tls';
+    await h.redis.hset(
+      redisKeys.registration(aor),
+      contact,
+      JSON.stringify({
+        aor,
+        contact,
+        expiresAt: Date.now() + 600_000,
+        q: 1,
+        sourceAddress: '127.0.0.1:5999',
+        transport: 'TLS',
+      }),
+    );
+    const r = await run.call('201', 'call-uac-unavailable.xml');
+    expectPassed(r.caller);
+    const rec = await run.onlyRecord();
+    expect(rec).toMatchObject({ disposition: 'no_answer', legs: [{ status: 503, answered: false }] });
+    await run.expectNoLiveCalls();
+  });
+
+  it('a plan URI target with transport=tls: branch 503, caller 480, and the next call still works', async () => {
+    const { run } = suite;
+    const r = await run.call('7003', 'call-uac-unavailable.xml');
+    expectPassed(r.caller);
+    expect(await run.onlyRecord()).toMatchObject({ calleeNumber: '7003', legs: [{ status: 503 }] });
+    run.reset();
+    const next = await run.call('201', 'call-uac-basic.xml', ['call-uas-answer.xml']);
+    expectPassed(next.caller);
+    next.callees.forEach(expectPassed);
+  });
+});

@@ -30,6 +30,11 @@ export class ClientTransaction<M> {
     return this.runner.state;
   }
 
+  /** A CANCEL for this INVITE was sent (called by the layer): starts the §9.1 give-up timer. */
+  cancelSent(): void {
+    this.runner.dispatch({ type: 'cancelSent' });
+  }
+
   /** Feeds a matched response into the state machine (called by the layer). */
   receive(response: M, status: number): void {
     this.runner.dispatch({ type: 'response', status, message: response });

@@ -109,6 +109,9 @@ export class TransactionLayer<M> {
     const tx = new ClientTransaction<M>(key, branch, message, info.method ?? '', transport, target, runner);
     this.clients.set(key, tx);
     runner.start();
+    // §9.1: the INVITE this CANCEL belongs to is given up 64*T1 later if no final response comes.
+    if (info.method === 'CANCEL' && opts.branch !== undefined)
+      this.clients.get(clientKey(opts.branch, 'INVITE'))?.cancelSent();
     return tx;
   }
 

@@ -2,7 +2,11 @@
  * The vocabulary shared by the four §17 state machines: events in, effects out.
  * Machines are generic over the message type M so they never parse or build bytes themselves.
  */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'L' | 'M';
+/**
+ * RFC 3261 §17 timers, RFC 6026's M, and `CANCEL`: 64*T1 after a CANCEL of an INVITE that got a
+ * provisional response, the INVITE client transaction is given up (§9.1).
+ */
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'L' | 'M' | 'CANCEL';
 
 /** What the transaction tells its transaction user (TU). */
 export type TuNotification<M> =
@@ -49,7 +53,12 @@ export interface RespondEvent<M> {
   readonly message: M;
 }
 
-export type ClientEvent<M> = ResponseEvent<M> | TimerEvent | TransportErrorEvent;
+/** Client side, INVITE only: the TU sent a CANCEL for this transaction (§9.1). */
+export interface CancelSentEvent {
+  readonly type: 'cancelSent';
+}
+
+export type ClientEvent<M> = ResponseEvent<M> | TimerEvent | TransportErrorEvent | CancelSentEvent;
 export type ServerEvent<M> = RequestEvent<M> | RespondEvent<M> | TimerEvent | TransportErrorEvent;
 
 /** A §17 state machine: `start` emits the initial effects, `handle` one step per event. */

@@ -20,6 +20,8 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
   private current: InviteClientState = 'calling';
   private intervalA: number;
   private ack: M | undefined;
+  /** A CANCEL was sent while proceeding: the §9.1 give-up timer runs. */
+  private cancelArmed = false;
 
   /** `buildAck` makes the §17.1.1.3 ACK for a non-2xx final response. */
   constructor(
@@ -47,9 +49,7 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
       case 'calling':
         return this.onCalling(event);
       case 'proceeding':
-        return event.type === 'response'
-          ? this.onResponse(event.status, event.message)
-          : this.onIdleEvent(event);
+        return this.onProceeding(event);
       case 'completed':
         return this.onCompleted(event);
       case 'accepted':
@@ -61,6 +61,9 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
 
   private onCalling(event: ClientEvent<M>): Effect<M>[] {
     switch (event.type) {
+      case 'cancelSent':
+        // Timer B (64*T1 from the INVITE) still runs and ends the transaction first (§9.1).
+        return [];
       case 'response':
         return this.onResponse(event.status, event.message);
       case 'timer':
@@ -84,6 +87,10 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
 
   private onResponse(status: number, message: M): Effect<M>[] {
     const leaving: Effect<M>[] = this.current === 'calling' ? [stopTimer('A'), stopTimer('B')] : [];
+    if (status >= 200 && this.cancelArmed) {
+      this.cancelArmed = false;
+      leaving.push(stopTimer('CANCEL'));
+    }
     if (status < 200) {
       this.current = 'proceeding';
       return [...leaving, toTu({ type: 'response', message })];
@@ -100,15 +107,35 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
     return [...fx, startTimer('D', TIMER_D_UNRELIABLE)];
   }
 
-  /** Proceeding: Timers A/B no longer apply; a late transport error still reaches the TU. */
-  private onIdleEvent(event: ClientEvent<M>): Effect<M>[] {
-    if (event.type === 'transportError')
-      return this.terminate([toTu({ type: 'transportError', error: event.error })]);
-    return [];
+  /**
+   * Proceeding: Timers A/B no longer apply; a late transport error still reaches the TU. After a
+   * CANCEL, no final response within 64*T1 means the INVITE is considered cancelled and the
+   * transaction is destroyed (RFC 3261 §9.1): the TU hears a timeout, as for Timer B.
+   */
+  private onProceeding(event: ClientEvent<M>): Effect<M>[] {
+    switch (event.type) {
+      case 'response':
+        return this.onResponse(event.status, event.message);
+      case 'transportError': {
+        const fx: Effect<M>[] = [toTu({ type: 'transportError', error: event.error })];
+        if (this.cancelArmed) fx.push(stopTimer('CANCEL'));
+        return this.terminate(fx);
+      }
+      case 'cancelSent':
+        if (this.cancelArmed) return [];
+        this.cancelArmed = true;
+        return [startTimer('CANCEL', 64 * this.ctx.timers.t1)];
+      case 'timer':
+        return event.timer === 'CANCEL' && this.cancelArmed
+          ? this.terminate([toTu({ type: 'timeout', timer: 'CANCEL' })])
+          : [];
+    }
   }
 
   private onCompleted(event: ClientEvent<M>): Effect<M>[] {
     switch (event.type) {
+      case 'cancelSent':
+        return [];
       case 'response':
         // A retransmitted final response is answered with the same ACK and not passed up (§17.1.1.2).
         return event.status >= 300 && this.ack !== undefined ? [send(this.ack)] : [];
@@ -121,6 +148,8 @@ export class InviteClientTransaction<M> implements TransactionMachine<ClientEven
 
   private onAccepted(event: ClientEvent<M>): Effect<M>[] {
     switch (event.type) {
+      case 'cancelSent':
+        return [];
       case 'response':
         // RFC 6026 §8.4: 2xx retransmissions go to the TU (which re-sends its ACK); others are absorbed.
         return event.status >= 200 && event.status < 300

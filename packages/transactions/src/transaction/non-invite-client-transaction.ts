@@ -56,6 +56,8 @@ export class NonInviteClientTransaction<M> implements TransactionMachine<
           stopTimer('E'),
           stopTimer('F'),
         ]);
+      case 'cancelSent':
+        return []; // only an INVITE is cancelled (§9.1)
     }
   }
 

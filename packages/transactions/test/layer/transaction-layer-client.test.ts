@@ -132,6 +132,43 @@ describe('TransactionLayer, client side', () => {
     expect(layer.size.clients).toBe(2);
   });
 
+  it('destroys a ringing INVITE transaction 64*T1 after its CANCEL when no final response comes (§9.1)', () => {
+    const { clock, layer, udp } = setup();
+    const events: string[] = [];
+    const inv = layer.sendRequest(request('INVITE'), PEER, {
+      onResponse: (_r, s) => events.push(`response:${s}`),
+      onTimeout: () => events.push('timeout'),
+      onTerminated: () => events.push('terminated'),
+    });
+    udp.inject(response(udp.sent[0]!.text, 180, 'Ringing'), PEER);
+    clock.advance(10_000);
+    layer.sendRequest(request('CANCEL'), PEER, {}, { branch: inv.branch });
+    udp.inject(response(udp.sent[1]!.text, 200, 'OK'), PEER);
+    // The callee died: no 487 ever comes. Just before 64*T1 the transaction still waits...
+    clock.advance(64 * 500 - 1);
+    expect(inv.state).toBe('proceeding');
+    clock.advance(1);
+    // ...then the TU hears a timeout and the transaction is gone (the CANCEL's ended by Timer K).
+    expect(events).toEqual(['response:180', 'timeout', 'terminated']);
+    clock.advance(5000);
+    expect(layer.size.clients).toBe(0);
+  });
+
+  it('a final response after the CANCEL ends the INVITE as usual, no later timeout', () => {
+    const { clock, layer, udp } = setup();
+    const events: string[] = [];
+    const inv = layer.sendRequest(request('INVITE'), PEER, {
+      onResponse: (_r, s) => events.push(`response:${s}`),
+      onTimeout: () => events.push('timeout'),
+    });
+    udp.inject(response(udp.sent[0]!.text, 180, 'Ringing'), PEER);
+    layer.sendRequest(request('CANCEL'), PEER, {}, { branch: inv.branch });
+    udp.inject(response(udp.sent[0]!.text, 487, 'Request Terminated'), PEER);
+    clock.advance(64 * 500 * 2);
+    expect(events).toEqual(['response:180', 'response:487']);
+    expect(layer.size.clients).toBe(0);
+  });
+
   it('refuses to run ACK in a client transaction', () => {
     const { layer } = setup();
     expect(() => layer.sendRequest(request('ACK'), PEER)).toThrow(/sendAck/);

@@ -94,6 +94,27 @@ describe('INVITE client transaction (unreliable transport)', () => {
     expect(tx.state).toBe(to);
   });
 
+  it('after a CANCEL while proceeding: gives up 64*T1 later without a final response (§9.1)', () => {
+    const cancelSent: ClientEvent<Msg> = { type: 'cancelSent' };
+    const tx = make(UDP, 'proceeding');
+    expect(fmt(tx.handle(cancelSent))).toEqual(['start:CANCEL:32000']);
+    expect(fmt(tx.handle(cancelSent))).toEqual([]); // a second CANCEL does not re-arm it
+    expect(fmt(tx.handle(timer('CANCEL')))).toEqual(['tu:timeout:CANCEL', 'terminated']);
+    expect(tx.state).toBe('terminated');
+    // A final response in time stops it; in calling, Timer B already covers the CANCEL.
+    const answered = make(UDP, 'proceeding');
+    answered.handle(cancelSent);
+    expect(fmt(answered.handle(res(487)))).toEqual([
+      'stop:CANCEL',
+      'send:ACK/487',
+      'tu:response:487',
+      'start:D:32000',
+    ]);
+    expect(fmt(answered.handle(timer('CANCEL')))).toEqual([]);
+    expect(fmt(make(UDP, 'calling').handle(cancelSent))).toEqual([]);
+    expect(fmt(make(UDP, 'proceeding').handle(timer('CANCEL')))).toEqual([]);
+  });
+
   it('doubles Timer A without a T2 cap', () => {
     const tx = make(UDP, 'calling');
     const intervals = [1, 2, 3, 4, 5].map(() => fmt(tx.handle(timer('A')))[1]);

@@ -13,7 +13,7 @@ import {
 } from '../../src/index.js';
 import { type Msg } from './helpers.js';
 
-const TIMERS: TimerName[] = ['A', 'B', 'D', 'E', 'F', 'K', 'G', 'H', 'I', 'J', 'L', 'M'];
+const TIMERS: TimerName[] = ['A', 'B', 'D', 'E', 'F', 'K', 'G', 'H', 'I', 'J', 'L', 'M', 'CANCEL'];
 const ctxArb = fc
   .boolean()
   .map((reliable): TransactionContext => ({ reliable, timers: { t1: 500, t2: 4000, t4: 5000 } }));
@@ -24,6 +24,7 @@ const clientEvent: fc.Arbitrary<ClientEvent<Msg>> = fc.oneof(
     .map((status) => ({ type: 'response' as const, status, message: String(status) })),
   fc.constantFrom(...TIMERS).map((timer) => ({ type: 'timer' as const, timer })),
   fc.constant({ type: 'transportError' as const, error: new Error('x') }),
+  fc.constant({ type: 'cancelSent' as const }),
 );
 const serverEvent: fc.Arbitrary<ServerEvent<Msg>> = fc.oneof(
   fc.boolean().map((isAck) => ({ type: 'request' as const, isAck, message: isAck ? 'ACK' : 'REQ' })),

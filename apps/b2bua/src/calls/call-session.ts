@@ -131,11 +131,32 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local.request(request, tx);
       return;
     }
+    if (side === 'caller' && request.method === 'BYE' && !this.bridge) {
+      this.byeOnEarlyDialog(request, tx);
+      return;
+    }
     if (!this.bridge || this.state === 'ended') {
       tx.reply(481, 'Call/Transaction Does Not Exist');
       return;
     }
     this.bridge.handleRequest(side, request, tx);
+  }
+
+  /**
+   * The caller hangs up on its early dialog (RFC 3261 §15: a caller may send BYE on an early dialog):
+   * 200 to the BYE, 487 to the still pending INVITE (§15.1.2), every branch cancelled, as a CANCEL.
+   */
+  private byeOnEarlyDialog(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    const early = this.state === 'routing' || this.state === 'dialling';
+    if (!early || !this.caller.open || request.to.tag !== this.caller.localTag) {
+      tx.reply(481, 'Call/Transaction Does Not Exist');
+      return;
+    }
+    tx.reply(200);
+    this.routingAbort.abort(CALL_ENDED);
+    this.executor?.cancel();
+    this.caller.reject(487, 'Request Terminated');
+    this.end('cancelled', 'caller', 'BYE');
   }
 
   handleAck(side: Side, ack: SipRequest): void {

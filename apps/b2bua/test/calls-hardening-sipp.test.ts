@@ -3,13 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { callSuite, expectPassed } from './support/call-runner.js';
 
 /**
- * Issue #16 item 6: a branch whose transport has no listener here (this signalling role runs
- * UDP only) fails with 503 like an unreachable branch, so the plan ends as unavailable (480 to the
- * caller); it never throws inside the call's promise chain (an unhandled rejection fails the test
- * run), and the process keeps serving calls.
+ * Issue #16, call control, through the real signalling role and a routing worker with sipp peers
+ * (one harness for every item; each describe names its item).
  */
 const suite = callSuite();
 
+/**
+ * Item 6: a branch whose transport has no listener here (this signalling role runs UDP only)
+ * fails with 503 like an unreachable branch, so the plan ends as unavailable (480 to the caller);
+ * it never throws inside the call's promise chain (an unhandled rejection fails the test run),
+ * and the process keeps serving calls.
+ */
 describe('targets over a transport without listener (sipp)', () => {
   it('a stale TLS binding of the callee: the branch fails 503, the caller gets 480, no live call', async () => {
     const { h, run } = suite;
@@ -43,5 +47,22 @@ describe('targets over a transport without listener (sipp)', () => {
     const next = await run.call('201', 'call-uac-basic.xml', ['call-uas-answer.xml']);
     expectPassed(next.caller);
     next.callees.forEach(expectPassed);
+  });
+});
+
+/**
+ * Item 8: the caller hangs up with BYE on its early dialog (RFC 3261 §15): 200 to the BYE, 487 to
+ * the still pending INVITE (§15.1.2), and the ringing callee gets CANCEL (call-uas-ring.xml waits
+ * for it).
+ */
+describe('BYE from the caller on an early dialog (sipp)', () => {
+  it('200 to the BYE, 487 to the INVITE, the callee is cancelled; record cancelled by the caller', async () => {
+    const r = await suite.run.call('201', 'call-uac-bye-early.xml', ['call-uas-ring.xml']);
+    expectPassed(r.caller);
+    r.callees.forEach(expectPassed);
+    const rec = await suite.run.onlyRecord();
+    expect(rec).toMatchObject({ disposition: 'cancelled', hangupSide: 'caller', hangupCause: 'BYE' });
+    expect(rec.answeredAt).toBeNull();
+    await suite.run.expectNoLiveCalls();
   });
 });

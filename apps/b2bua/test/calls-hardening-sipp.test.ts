@@ -1,5 +1,6 @@
 import { redisKeys } from '@switchboard/live-state';
 import { describe, expect, it } from 'vitest';
+import { liveWorkerCount } from '../src/services/routing-heartbeat.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 
 /**
@@ -64,5 +65,26 @@ describe('BYE from the caller on an early dialog (sipp)', () => {
     expect(rec).toMatchObject({ disposition: 'cancelled', hangupSide: 'caller', hangupCause: 'BYE' });
     expect(rec.answeredAt).toBeNull();
     await suite.run.expectNoLiveCalls();
+  });
+});
+
+/**
+ * Item 14 (runs last: it stops the suite's routing worker): the worker's heartbeat is in Redis
+ * while it runs; once it stopped, a call gets the routing fallback (here the default 503) at once
+ * instead of 100 Trying for the whole routing timeout (4 s in this suite).
+ */
+describe('no routing worker alive (sipp)', () => {
+  it('the worker heartbeat is live, then gone on stop; the next call gets 503 at once', async () => {
+    const { h, run } = suite;
+    expect(await liveWorkerCount(h.redis, h.config.queuePrefix)).toBe(1);
+    await h.worker.close();
+    expect(await liveWorkerCount(h.redis, h.config.queuePrefix)).toBe(0);
+    const started = Date.now();
+    const r = await run.call('201', 'call-uac-503.xml');
+    expectPassed(r.caller);
+    // sipp's own start-up and the 407 round trip included; the routing timeout is 4 s. (The call
+    // record waits in its queue for a worker: records are written by the worker role.)
+    expect(Date.now() - started).toBeLessThan(2500);
+    await run.expectNoLiveCalls();
   });
 });

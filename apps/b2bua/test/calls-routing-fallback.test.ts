@@ -40,6 +40,17 @@ const failures: Array<[string, RoutingOutcome | Error, string]> = [
     'plugin "behaviour" threw: lookup failed',
   ],
   ['the worker is too slow', { kind: 'timeout' }, 'routing timeout'],
+  ['no routing worker is alive', { kind: 'no-worker' }, 'no routing worker alive'],
+  [
+    'no worker picks the job up',
+    { kind: 'not-picked-up', waitedMs: 500 },
+    'routing job not picked up within 500 ms',
+  ],
+  [
+    'the worker fails outside the plugins',
+    { kind: 'worker-error', message: 'ECONNRESET' },
+    'routing worker error: ECONNRESET',
+  ],
   ['the queue fails', { kind: 'queue-error', message: 'ECONNREFUSED' }, 'routing queue error: ECONNREFUSED'],
   ['requestPlan rejects', new Error('boom'), 'routing queue error: Error: boom'],
 ];

@@ -135,6 +135,16 @@ export const envSchema = z.object({
     .max(60_000, 'must be at most 60000')
     .default(3000),
   /**
+   * How long a routing job may wait in the queue before a worker picks it up; after that (or at once
+   * when no routing worker's heartbeat is live) the call gets SWITCHBOARD_ROUTING_FALLBACK.
+   */
+  SWITCHBOARD_ROUTING_PICKUP_MS: z.coerce
+    .number()
+    .int()
+    .min(50, 'must be at least 50')
+    .max(60_000, 'must be at most 60000')
+    .default(500),
+  /**
    * What a call gets when routing fails (plugin error, timeout, queue down): `503` (503 + Retry-After),
    * `extension:<n>` (ring that extension like the extensions plugin), `voicemail:<mailbox>` or
    * `reject:<status>`.

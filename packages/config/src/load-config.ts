@@ -37,6 +37,8 @@ export interface SwitchboardConfig {
   routing: {
     plugins: string[];
     timeoutMs: number;
+    /** A job not picked up by a worker within this long gets the fallback (no worker alive: at once). */
+    pickupMs: number;
     pluginTimeoutMs: number;
     concurrency: number;
     /** What a call gets when routing fails or times out. */
@@ -173,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     routing: {
       plugins: e.SWITCHBOARD_PLUGINS,
       timeoutMs: e.SWITCHBOARD_ROUTING_TIMEOUT_MS,
+      pickupMs: e.SWITCHBOARD_ROUTING_PICKUP_MS,
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
       fallback: e.SWITCHBOARD_ROUTING_FALLBACK,

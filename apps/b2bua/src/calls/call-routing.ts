@@ -37,8 +37,9 @@ export type RouteResult =
 
 /**
  * Asks the routing queue for a plan (bounded wait in RoutingClientService) and maps what cannot
- * be dialled to the caller's answer: nobody knows the destination → 404; a plugin failure, a
- * timeout or a queue error → the configured fallback, else 503 with Retry-After (never a hung call).
+ * be dialled to the caller's answer: nobody knows the destination → 404; a plugin or worker failure,
+ * no worker alive, a job nobody picked up, a timeout or a queue error → the configured fallback,
+ * else 503 with Retry-After (never a hung call).
  */
 export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<RouteResult> {
   const outcome = await deps
@@ -81,6 +82,12 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
         req.callId,
         outcome.message || `plugin ${outcome.pluginId} ${outcome.failure}`,
       );
+    case 'worker-error':
+      return unavailable(deps, req.callId, `routing worker error: ${outcome.message}`);
+    case 'no-worker':
+      return unavailable(deps, req.callId, 'no routing worker alive');
+    case 'not-picked-up':
+      return unavailable(deps, req.callId, `routing job not picked up within ${outcome.waitedMs} ms`);
     case 'timeout':
       return unavailable(deps, req.callId, 'routing timeout');
     case 'queue-error':

@@ -46,6 +46,8 @@ export const routingResultSchema = z.discriminatedUnion('kind', [
     failure: z.enum(['threw', 'timeout', 'invalid-plan']),
     message: z.string(),
   }),
+  /** The worker failed outside the plugins (database, Redis…): the signalling side uses its fallback. */
+  z.object({ kind: z.literal('worker-error'), message: z.string() }),
 ]);
 export type RoutingResult = z.infer<typeof routingResultSchema>;
 

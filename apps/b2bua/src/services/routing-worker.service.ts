@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
@@ -21,6 +23,7 @@ import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import type { LivePluginRegistry } from './plugin-registry.factory.js';
 import { encodeRoutingReply } from './routing-reply.js';
+import { beat, HEARTBEAT_INTERVAL_MS, leave } from './routing-heartbeat.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
@@ -35,6 +38,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   };
   /** Jobs this process finished (for metrics and the scale-out test). */
   processed = 0;
+  private readonly node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private heartbeat: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -69,6 +74,10 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
     this.publisher = queueConnection(this.config.redisUrl, { pipelined: true });
     await this.worker.waitUntilReady();
+    // Signalling processes skip the queue wait when no worker is alive (issue #16 item 14).
+    await this.beat();
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.heartbeat.unref();
     this.logger.info(
       { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },
       'routing worker ready',
@@ -76,8 +85,21 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    if (this.publisher)
+      await leave(this.publisher, this.config.queuePrefix, this.node).catch((err: unknown) =>
+        this.logger.warn({ err }, 'routing worker heartbeat not removed'),
+      );
     await this.worker?.close();
     await this.publisher?.quit().catch(() => undefined);
+  }
+
+  /** Never rejects: a failed beat is logged (three in a row and signalling processes stop waiting for us). */
+  private async beat(): Promise<void> {
+    if (!this.publisher) return;
+    await beat(this.publisher, this.config.queuePrefix, this.node).catch((err: unknown) =>
+      this.logger.warn({ err }, 'routing worker heartbeat failed'),
+    );
   }
 
   async process(job: Job): Promise<RoutingResult> {
@@ -87,7 +109,12 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
     this.processed += 1;
-    const result = await this.route(parsed.data.call);
+    const result = await this.route(parsed.data.call).catch((err: unknown): RoutingResult => {
+      // Not a plugin's failure (e.g. a database or Redis error): logged with the call id, and the
+      // asking process hears at once so the call gets its fallback instead of waiting the timeout.
+      this.logger.error({ err, callId: parsed.data.call.callId }, 'routing job failed');
+      return { kind: 'worker-error', message: err instanceof Error ? err.message : String(err) };
+    });
     const replyTo = parsed.data.replyTo;
     if (replyTo && job.id && this.publisher) {
       // The asking process waits on its channel; the job's return value stays for other readers.

@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import { createLogger, type SwitchboardConfig } from '@switchboard/config';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROUTING_QUEUE, routingJobId, type RoutingJob } from '../src/jobs/routing-job.js';
+import { RoutingClientService } from '../src/services/routing-client.service.js';
+import {
+  HEARTBEAT_ALIVE_MS,
+  beat,
+  leave,
+  liveWorkerCount,
+  routingWorkersKey,
+} from '../src/services/routing-heartbeat.js';
+import { requiredEnv, testConfig } from './support/test-env.js';
+
+/**
+ * Issue #16 item 14 on real Redis and BullMQ (no worker process): with no routing worker's
+ * heartbeat the call hears `no-worker` at once; with a heartbeat but nobody taking the job it
+ * hears `not-picked-up` after SWITCHBOARD_ROUTING_PICKUP_MS (300 here), not after the 4 s timeout,
+ * and the job is gone from the queue. routeCall turns both into the routing fallback
+ * (calls-routing-fallback.test.ts).
+ */
+let redis: Redis;
+let config: SwitchboardConfig;
+let client: RoutingClientService;
+let queue: Queue;
+
+function job(): RoutingJob {
+  return {
+    attempt: 0,
+    call: {
+      callId: `${crypto.randomUUID()}@caller.test`,
+      caller: { uri: 'sip:100@pbx.test', extension: '100' },
+      destination: '201',
+      requestUri: 'sip:201@pbx.test',
+      receivedAt: new Date().toISOString(),
+      history: [],
+    },
+  };
+}
+
+beforeAll(async () => {
+  redis = new Redis(requiredEnv('REDIS_URL'));
+  config = testConfig('postgresql://unused.invalid/none', {
+    SWITCHBOARD_QUEUE_PREFIX: `test-${crypto.randomBytes(4).toString('hex')}`,
+    SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
+    SWITCHBOARD_ROUTING_PICKUP_MS: '300',
+  });
+  client = new RoutingClientService(config, createLogger('test', config));
+  await client.onApplicationBootstrap();
+  queue = new Queue(ROUTING_QUEUE, { connection: redis.duplicate(), prefix: config.queuePrefix });
+});
+
+afterAll(async () => {
+  await client.onApplicationShutdown();
+  await redis.del(routingWorkersKey(config.queuePrefix));
+  await queue.obliterate({ force: true }).catch(() => undefined);
+  await queue.close();
+  redis.disconnect();
+});
+
+describe('routing worker liveness (heartbeat and pick-up bound)', () => {
+  it('no worker alive: no-worker at once, nothing enqueued', async () => {
+    const j = job();
+    const started = performance.now();
+    expect(await client.requestPlan(j)).toEqual({ kind: 'no-worker' });
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(await queue.getJobState(routingJobId(j.call.callId, 0))).toBe('unknown');
+  });
+
+  it('a live heartbeat but nobody takes the job: not-picked-up after the bound, the job removed', async () => {
+    await beat(redis, config.queuePrefix, 'silent-worker');
+    expect(await liveWorkerCount(redis, config.queuePrefix)).toBe(1);
+    const j = job();
+    const started = performance.now();
+    expect(await client.requestPlan(j)).toEqual({ kind: 'not-picked-up', waitedMs: 300 });
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(290);
+    expect(waited).toBeLessThan(2000);
+    expect(await queue.getJobState(routingJobId(j.call.callId, 0))).toBe('unknown');
+  });
+
+  it('a heartbeat older than the alive window or removed on stop no longer counts', async () => {
+    const key = routingWorkersKey(config.queuePrefix);
+    await redis.zadd(key, Date.now() - HEARTBEAT_ALIVE_MS - 5000, 'stale-worker');
+    await leave(redis, config.queuePrefix, 'silent-worker');
+    expect(await liveWorkerCount(redis, config.queuePrefix)).toBe(0);
+    // The client polls heartbeats once a second; until then a job is caught by the pick-up bound.
+    await vi.waitFor(async () => expect(await client.requestPlan(job())).toEqual({ kind: 'no-worker' }), {
+      timeout: 3000,
+      interval: 100,
+    });
+  });
+});

@@ -88,6 +88,9 @@ beforeAll(async () => {
   h = await startSignalling({
     SWITCHBOARD_ROUTING_FALLBACK: 'extension:8701',
     SWITCHBOARD_ROUTING_TIMEOUT_MS: '10000',
+    // Bursts of 40 jobs on workers of concurrency 1 wait in the queue on purpose: above the pick-up
+    // bound (default 500 ms) they would get `not-picked-up` instead of sharing the burst.
+    SWITCHBOARD_ROUTING_PICKUP_MS: '10000',
     // sipp answers only the first challenge and only knows MD5 (both are still offered).
     SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
   });

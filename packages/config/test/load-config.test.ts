@@ -38,6 +38,7 @@ describe('loadConfig', () => {
         '@switchboard/plugin-extensions',
       ],
       timeoutMs: 3000,
+      pickupMs: 500,
       pluginTimeoutMs: 1000,
       concurrency: 64,
       fallback: { kind: 'unavailable' },

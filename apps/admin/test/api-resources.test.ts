@@ -123,6 +123,10 @@ describe('extensions', () => {
     const ext = await createExtension('1002', 'Bob Builder');
     const search = await s.get('/api/extensions?search=builder');
     expect((search.body as { items: Ext[] }).items.map((e) => e.number)).toEqual(['1002']);
+    for (const wildcard of ['%', '_', '%builder%']) {
+      const literal = await s.get(`/api/extensions?search=${encodeURIComponent(wildcard)}`);
+      expect((literal.body as { items: Ext[] }).items).toEqual([]);
+    }
     const edited = await s.patch(`/api/extensions/${ext.id}`, {
       displayName: 'Bob',
       enabled: false,
@@ -401,6 +405,18 @@ describe('call history', () => {
       'disposition',
       'page',
     ]);
+  });
+
+  it('takes % and _ in the number filter literally (no LIKE wildcards)', async () => {
+    for (const number of ['%', '_', '100_', '\\']) {
+      const res = await s.get(`/api/calls?number=${encodeURIComponent(number)}`);
+      expect(res.status).toBe(200);
+      expect((res.body as { total: number }).total).toBe(0);
+    }
+    // Plain digits still match as a substring.
+    expect(((await s.get('/api/calls?number=100')).body as { total: number }).total).toBe(30);
+    const csv = await s.get('/api/calls/export.csv?number=%25');
+    expect(csv.text.trim().split('\r\n')).toHaveLength(1);
   });
 
   it('exports CSV with the same filters and defuses spreadsheet formulas', async () => {

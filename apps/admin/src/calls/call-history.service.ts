@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Prisma, PrismaClient } from '../common/db.js';
+import { likeLiteral } from '../common/like-pattern.js';
 import type { Page } from '../common/pagination.js';
 import { PRISMA } from '../common/tokens.js';
 import type { CallFilter, CallHistoryQuery } from './call-history.schemas.js';
@@ -61,7 +62,12 @@ function whereOf(filter: CallFilter): Prisma.CallRecordWhereInput {
         }
       : {}),
     ...(filter.number
-      ? { OR: [{ callerNumber: { contains: filter.number } }, { calleeNumber: { contains: filter.number } }] }
+      ? {
+          OR: [
+            { callerNumber: { contains: likeLiteral(filter.number) } },
+            { calleeNumber: { contains: likeLiteral(filter.number) } },
+          ],
+        }
       : {}),
     ...(filter.disposition ? { disposition: filter.disposition } : {}),
   };

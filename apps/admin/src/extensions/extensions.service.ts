@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import { conflict, isUniqueViolation, notFound } from '../common/conflict.js';
+import { likeLiteral } from '../common/like-pattern.js';
 import {
   computeDigestCredentials,
   digestAlgorithmNames,
@@ -73,7 +74,7 @@ export class ExtensionsService {
   ) {}
 
   async list(query: ListExtensionsQuery): Promise<ExtensionView[]> {
-    const search = query.search;
+    const search = query.search === undefined ? undefined : likeLiteral(query.search);
     const rows = await this.prisma.extension.findMany({
       where: {
         ...(query.enabled ? { enabled: query.enabled === 'true' } : {}),

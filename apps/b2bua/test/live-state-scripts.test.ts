@@ -53,6 +53,9 @@ describe('ActiveCallStore scripts', () => {
     expect(await redis.zscore(redisKeys.calls, 'call-a')).toBeNull();
     expect(await redis.zscore(redisKeys.extensionCalls('100'), 'call-a')).toBeNull();
     expect(await redis.zscore(redisKeys.extensionCalls('201'), 'call-a')).toBeNull();
+    // A state change racing the teardown (a late ACK or 180) does not bring the call back.
+    await store.state('call-a', 'bridged');
+    expect(await redis.exists(redisKeys.call('call-a'))).toBe(0);
   });
 
   it('a call without a caller extension touches only its hash and sb:calls; other calls stay', async () => {

@@ -23,6 +23,14 @@ for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 return 1`;
 
 /**
+ * HSET of the call hash only while it exists: a state change issued after the call ended (a late
+ * 180 or ACK racing the teardown) must not recreate a hash that nothing removes again.
+ */
+const STATE = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1`;
+
+/**
  * Live calls in Redis for the admin's live view and busy detection (keys in @switchboard/live-state):
  * `sb:call:<id>` HASH, `sb:calls` ZSET, `sb:ext-calls:<ext>` ZSET per extension in the call.
  * Writes are soft state: a failure is logged by the caller and never breaks the call.
@@ -56,7 +64,7 @@ export class ActiveCallStore {
   }
 
   async state(id: string, state: string, extra: Record<string, string> = {}): Promise<void> {
-    await this.redis.hset(redisKeys.call(id), { state, ...extra });
+    await this.redis.eval(STATE, 1, redisKeys.call(id), ...Object.entries({ ...extra, state }).flat());
   }
 
   /** The callee extension is now in this call (busy detection counts it). */

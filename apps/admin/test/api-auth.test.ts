@@ -153,6 +153,37 @@ describe('authentication', () => {
     expect(await new HttpSession(server.baseUrl).login('carol', otp)).toBe(200);
   });
 
+  it('verifies at most the limit of 200 simultaneous guesses; the right password among the rest gets 423', async () => {
+    // A second app on the same database without the per-address rate limit in the way (an
+    // attacker with many addresses has none), so the lock-out alone must hold.
+    const open = await startTestApp(servers, {
+      loginRateLimit: { max: 10_000, windowSeconds: 60 },
+      lockout: { maxFailures: 5, lockMs: 60_000 },
+    });
+    try {
+      await users.create({ id: null, name: 'test' }, 'dave', password);
+      const guesses = Array.from({ length: 200 }, (_, i) => (i === 199 ? password : `wrong ${i}`));
+      const statuses = await Promise.all(
+        guesses.map((guess) => new HttpSession(open.baseUrl).login('dave', guess)),
+      );
+      const verified = statuses.filter((s) => s === 401).length;
+      expect(verified).toBeGreaterThan(0);
+      expect(verified).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 423)).toHaveLength(200 - verified);
+      expect(statuses.at(-1)).toBe(423);
+      const row = await servers.prisma.adminUser.findUniqueOrThrow({ where: { username: 'dave' } });
+      expect(row.lockedUntil?.getTime()).toBeGreaterThan(Date.now());
+      const audit = await servers.prisma.auditLog.findMany({ where: { entityId: row.id } });
+      const actions = audit.map((a) => a.action);
+      expect(actions.filter((a) => a === 'locked')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'login_failed' || a === 'locked')).toHaveLength(verified);
+      // Refusals during the lock-out are audited once per minute, not once per guess.
+      expect(actions.filter((a) => a === 'login_locked')).toHaveLength(1);
+    } finally {
+      await open.close();
+    }
+  });
+
   it('rate-limits login attempts per client address (429)', async () => {
     const s = new HttpSession(server.baseUrl);
     const statuses: number[] = [];

@@ -6,3 +6,5 @@ export const PRISMA = Symbol('PrismaClient');
 export const PLUGIN_REGISTRY = Symbol('PluginRegistry');
 /** The Clock (from @switchboard/transactions) every SIP timer runs on; tests may provide a FakeClock. */
 export const SIP_CLOCK = Symbol('SipClock');
+/** The signalling process's SecurityMetrics (flood bans, lock-outs, refusals). */
+export const SECURITY_METRICS = Symbol('SecurityMetrics');

@@ -7,3 +7,4 @@ export {
 } from './config-schema.js';
 export { loadConfig, redactConfig, ConfigError, type SwitchboardConfig } from './load-config.js';
 export { createLogger, type Logger } from './logger.js';
+export { LogThrottle } from './log-throttle.js';

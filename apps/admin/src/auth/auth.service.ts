@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import { LogThrottle } from '@switchboard/config';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import type { PrismaClient } from '../common/db.js';
@@ -18,8 +19,30 @@ const invalidCredentials = (): UnauthorizedException =>
     message: 'Invalid username or password',
   });
 
+const locked = (until: Date | null): HttpException =>
+  new HttpException(
+    {
+      statusCode: 423,
+      error: 'Locked',
+      message: until
+        ? `Account locked after repeated failed logins until ${until.toISOString()}`
+        : 'Account locked after repeated failed logins',
+    },
+    423,
+  );
+
+/** One "refused while locked" audit entry and log line per account per minute (an attacker may send thousands). */
+const REFUSED_LOG_INTERVAL_MS = 60_000;
+
 @Injectable()
 export class AuthService {
+  private readonly logger = new Logger('AuthService');
+  private readonly refusedLog = new LogThrottle({
+    intervalMs: REFUSED_LOG_INTERVAL_MS,
+    maxKeys: 10_000,
+    now: () => performance.now(),
+  });
+
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(ADMIN_OPTIONS) private readonly options: AdminOptions,
@@ -56,29 +79,42 @@ export class AuthService {
       throw invalidCredentials();
     }
     const actor = { id: user.id, name: user.username, ip };
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      await this.audit.record(actor, { action: 'login_locked', entity: 'admin_user', entityId: user.id });
-      throw new HttpException(
-        {
-          statusCode: 423,
-          error: 'Locked',
-          message: `Account locked after repeated failed logins until ${user.lockedUntil.toISOString()}`,
-        },
-        423,
-      );
+    const { maxFailures, lockMs } = this.options.lockout;
+    // Check and count in one statement (a reservation, before the slow password check): parallel
+    // guesses cannot all read "not locked" first, so at most maxFailures of them are ever verified.
+    const reserved = await this.prisma.adminUser.updateMany({
+      where: {
+        id: user.id,
+        failedLogins: { lt: maxFailures },
+        OR: [{ lockedUntil: null }, { lockedUntil: { lte: new Date() } }],
+      },
+      data: { failedLogins: { increment: 1 } },
+    });
+    if (reserved.count === 0) {
+      const suppressed = this.refusedLog.admit(user.id);
+      if (suppressed !== undefined) {
+        this.logger.warn(
+          `admin login refused during lockout: user ${user.username} from ${ip}` +
+            (suppressed > 0 ? ` (${suppressed} more since the last line)` : ''),
+        );
+        await this.audit.record(actor, { action: 'login_locked', entity: 'admin_user', entityId: user.id });
+      }
+      throw locked(user.lockedUntil);
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
-      const failedLogins = user.failedLogins + 1;
-      const lock = failedLogins >= this.options.lockout.maxFailures;
-      await this.prisma.adminUser.update({
-        where: { id: user.id },
-        data: {
-          failedLogins: lock ? 0 : failedLogins,
-          lockedUntil: lock ? new Date(Date.now() + this.options.lockout.lockMs) : user.lockedUntil,
-        },
+      // The reservation stays counted; the failure that finds the limit reached sets the lock (once).
+      const lock = await this.prisma.adminUser.updateMany({
+        where: { id: user.id, failedLogins: { gte: maxFailures } },
+        data: { failedLogins: 0, lockedUntil: new Date(Date.now() + lockMs) },
       });
+      if (lock.count > 0) {
+        this.logger.warn(
+          `admin account locked: user ${user.username} from ${ip} after ${maxFailures} failed logins, ` +
+            `for ${Math.round(lockMs / 1000)} s`,
+        );
+      }
       await this.audit.record(actor, {
-        action: lock ? 'locked' : 'login_failed',
+        action: lock.count > 0 ? 'locked' : 'login_failed',
         entity: 'admin_user',
         entityId: user.id,
       });

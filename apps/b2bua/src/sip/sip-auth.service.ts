@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { LogThrottle, type Logger, type SwitchboardConfig } from '@switchboard/config';
 import { digestAlgorithmNames, type PrismaClient } from '@switchboard/db';
 import {
   type AuthFailureReason,
+  type AuthResult,
   type ChallengeKind,
   type DigestBaseAlgorithm,
   DigestAuthenticator,
@@ -10,11 +11,12 @@ import {
 } from '@switchboard/dialog';
 import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
-import { CONFIG, LOGGER, PRISMA, REDIS, SIP_CLOCK } from '../tokens.js';
 import type { Clock } from '@switchboard/transactions';
-import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import type { SecurityMetrics } from '../security/security-metrics.js';
+import { CONFIG, LOGGER, PRISMA, REDIS, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
+import { AuthFailureLimiter, type LockScope } from './auth-failure-limiter.js';
 import { DigestChallengeWatch, type UnansweredChallenge } from './digest-challenge-watch.js';
-import { Ha1Cache } from './ha1-cache.js';
+import { Ha1Cache, type Ha1Row } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
 import type { IncomingSipRequest } from './sip-request-handler.js';
@@ -43,6 +45,9 @@ const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
   'replayed-nonce-count',
 ]);
 
+/** One "refused while locked out" line per source + user per minute (the rest are counted in it). */
+const REFUSED_LOG_INTERVAL_MS = 60_000;
+
 /**
  * Digest authentication of requests from our extensions (RFC 3261 §22, RFC 7616, RFC 8760):
  * HA1 from PostgreSQL (the password is never stored), realm = the SIP domain, nonces any
@@ -55,6 +60,11 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   private readonly limiter: AuthFailureLimiter;
   private readonly ha1Rows: Ha1Cache;
   private readonly watch: DigestChallengeWatch;
+  private readonly refusedLog = new LogThrottle({
+    intervalMs: REFUSED_LOG_INTERVAL_MS,
+    maxKeys: 10_000,
+    now: () => performance.now(),
+  });
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -62,6 +72,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SIP_CLOCK) clock: Clock,
+    @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
   ) {
     this.limiter = new AuthFailureLimiter(redis, config.auth, config.sip.domain);
     this.watch = new DigestChallengeWatch({
@@ -120,7 +131,16 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     const header = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
     const credentials = request.getHeaders(header);
     const claimed = claimedUsername(credentials, this.realm);
-    if (await this.limiter.isLocked(origin.host, claimed)) {
+    // Credentials are verified only within a reserved attempt (auth-failure-limiter.ts), so parallel
+    // guesses cannot all be checked before the lock-out lands; without credentials there is nothing
+    // to verify and the lock is only read.
+    const user = claimed ?? '';
+    const admitted =
+      credentials.length > 0
+        ? await this.limiter.reserve(origin.host, user)
+        : !(await this.limiter.isLocked(origin.host, claimed));
+    if (!admitted) {
+      this.refused(incoming, claimed);
       tx.respond(createResponse(request, 403, { reason: 'Too Many Failed Authentications' }));
       return { ok: false, status: 403 };
     }
@@ -128,38 +148,50 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     // the AOR (REGISTER's To, RFC 3261 §10.2) or the caller (From). Unknown extensions and those on
     // the global setting get the same challenge.
     const extension = claimed ?? identityUser(request);
-    const row = extension === undefined ? undefined : await this.ha1Rows.get(extension);
-    const algorithms =
-      row && row.digestAlgorithms.length > 0 ? row.digestAlgorithms : this.config.auth.algorithms;
     const source = `${origin.host}:${origin.port}`;
-    const result = await authenticator.verify(kind, {
-      method: request.method,
-      requestUri: request.requestUri,
-      credentials,
-      algorithms,
-    });
+    let row: Ha1Row | undefined;
+    let algorithms: readonly DigestBaseAlgorithm[];
+    let result: AuthResult;
+    try {
+      row = extension === undefined ? undefined : await this.ha1Rows.get(extension);
+      algorithms =
+        row && row.digestAlgorithms.length > 0 ? row.digestAlgorithms : this.config.auth.algorithms;
+      result = await authenticator.verify(kind, {
+        method: request.method,
+        requestUri: request.requestUri,
+        credentials,
+        algorithms,
+      });
+    } catch (err) {
+      // Nothing was verified (the database failed): the attempt is not a guess.
+      if (credentials.length > 0) await this.limiter.release(origin.host, user);
+      throw err;
+    }
     if (row && extension !== undefined) {
       if (credentials.length > 0) this.watch.answered(extension, source);
       else if (!result.ok) this.watch.challenged({ extension, source, offered: algorithms });
     }
-    if (result.ok) return result;
-    if (result.reason === 'unsupported-algorithm' && row && extension !== undefined) {
+    if (!result.ok && result.reason === 'unsupported-algorithm' && row && extension !== undefined) {
       this.logger.info(
         { extension, source, offered: algorithms, fix: fixFor(extension, algorithms) },
         'SIP phone answered the digest challenge with an algorithm not offered to it',
       );
     }
-    if (!BENIGN.has(result.reason)) {
-      const locked = await this.limiter.recordFailure(origin.host, result.claimedUsername ?? claimed);
+    if (result.ok || BENIGN.has(result.reason)) {
+      if (credentials.length > 0) await this.limiter.release(origin.host, user);
+      if (result.ok) return result;
+    } else {
+      const locked = await this.limiter.failed(origin.host, user);
       this.logger.info(
         {
           source: `${origin.host}:${origin.port}`,
           user: result.claimedUsername,
           reason: result.reason,
-          locked,
+          locked: locked !== undefined,
         },
         'SIP authentication failed',
       );
+      if (locked) this.lockedOut(origin.host, claimed ?? result.claimedUsername, locked);
     }
     tx.respond(challenge(request, result.status, result.headers));
     return { ok: false, status: result.status };
@@ -169,6 +201,43 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     this.logger.info(
       { extension: c.extension, source: c.source, offered: c.offered, fix: fixFor(c.extension, c.offered) },
       'SIP phone did not answer the digest challenge',
+    );
+  }
+
+  /** A lock-out is a warn-level event with the address first, for fail2ban-style log watchers. */
+  private lockedOut(ip: string, user: string | undefined, scope: Exclude<LockScope, undefined>): void {
+    this.metrics.increment('authLockouts');
+    this.logger.warn(
+      {
+        event: 'sip-auth-lockout',
+        ip,
+        user,
+        scope,
+        maxFailures: this.config.auth.maxFailures,
+        lockoutSeconds: this.config.auth.lockoutSeconds,
+      },
+      `SIP authentication lockout: ${ip} (${scope === 'user' ? `user ${user ?? ''}` : scope}) ` +
+        `after ${this.config.auth.maxFailures} failures, for ${this.config.auth.lockoutSeconds} s`,
+    );
+  }
+
+  /** Refused while locked out: counted always, logged once a minute per source + user. */
+  private refused({ request, origin }: IncomingSipRequest, user: string | undefined): void {
+    this.metrics.increment('authRefusedWhileLocked');
+    const suppressed = this.refusedLog.admit(`${origin.host} ${user ?? ''}`);
+    if (suppressed === undefined) return;
+    this.logger.warn(
+      {
+        event: 'sip-auth-refused-locked',
+        ip: origin.host,
+        port: origin.port,
+        user,
+        method: request.method,
+        callId: request.callId,
+        suppressed,
+      },
+      `SIP request refused during lockout: ${origin.host}` +
+        (suppressed > 0 ? ` (${suppressed} more since the last line)` : ''),
     );
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SystemClock } from '@switchboard/transactions';
-import { SIP_CLOCK } from '../tokens.js';
+import { SecurityMetrics } from '../security/security-metrics.js';
+import { SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import { OptionsHandler } from './options.handler.js';
 import { SipAuthService } from './sip-auth.service.js';
 import { SipStackService } from './sip-stack.service.js';
@@ -13,10 +14,11 @@ import { SipStackService } from './sip-stack.service.js';
 @Module({
   providers: [
     { provide: SIP_CLOCK, useValue: new SystemClock() },
+    { provide: SECURITY_METRICS, useFactory: () => new SecurityMetrics() },
     SipStackService,
     SipAuthService,
     OptionsHandler,
   ],
-  exports: [SIP_CLOCK, SipStackService, SipAuthService],
+  exports: [SIP_CLOCK, SECURITY_METRICS, SipStackService, SipAuthService],
 })
 export class SipModule {}

@@ -12,6 +12,10 @@ import {
 // Issue #17 item 1: svcrack-style parallel guesses must not all be verified before the lock-out lands.
 const LIMIT = 10;
 const GUESSES = 200;
+// UDP as a UA sends it: resent until answered (§17.1.2.2), so a datagram lost on a busy machine does
+// not fail the test; a resend matches its server transaction and gets the same answer.
+const TIMEOUT_MS = 15_000;
+const RESEND_MS = 500;
 
 let h: SignallingHarness;
 let attacker: UdpSipClient;
@@ -43,7 +47,9 @@ describe('digest lock-out under parallel guesses', () => {
   it(`verifies at most ${LIMIT} of ${GUESSES} simultaneous guesses; the right password among the rest is refused`, async () => {
     // Each guess answers its own challenge (fresh nonce, nc=1), as svcrack does.
     const callIds = Array.from({ length: GUESSES }, (_, i) => `guess-${i}-${crypto.randomUUID()}`);
-    const challenges = await Promise.all(callIds.map((id) => attacker.request(register(id, 1))));
+    const challenges = await Promise.all(
+      callIds.map((id) => attacker.request(register(id, 1), TIMEOUT_MS, RESEND_MS)),
+    );
     expect(challenges.every((c) => c.status === 401)).toBe(true);
     const guesses = challenges.map((challenge, i) => {
       // The last guess carries the right password: it arrives after the limit was reached.
@@ -56,7 +62,9 @@ describe('digest lock-out under parallel guesses', () => {
       if (!auth) throw new Error('no digest answer');
       return attacker.build(register(callIds[i] ?? '', 2, [[auth.name, auth.value]]));
     });
-    const answers = await Promise.all(guesses.map((g) => attacker.sendRaw(g.text, g.callId, g.cseq)));
+    const answers = await Promise.all(
+      guesses.map((g) => attacker.sendRaw(g.text, g.callId, g.cseq, TIMEOUT_MS, RESEND_MS)),
+    );
     const statuses = answers.map((a) => a.status);
     const verified = statuses.filter((s) => s === 401).length;
     expect(verified).toBeGreaterThan(0);

@@ -348,6 +348,28 @@ describe('admin UI in headless Chromium', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('creates an API token shown once, which works as a Bearer token until revoked', async () => {
+    await openPage('tokens', 'API tokens');
+    await page.locator('input[name="tokenName"]').fill('backup script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const secret = page.getByTestId('revealed-secret');
+    await secret.waitFor();
+    const token = (await secret.textContent())?.trim() ?? '';
+    expect(token).toMatch(/^sbt_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    const table = page.getByTestId('tokens-table');
+    await expect.poll(() => table.textContent()).toContain('backup script');
+    expect(await table.textContent()).not.toContain(token);
+    const read = (t: string) =>
+      fetch(`${server.baseUrl}/api/extensions`, { headers: { authorization: `Bearer ${t}` } });
+    expect((await read(token)).status).toBe(200);
+    await shot('api-tokens');
+    page.once('dialog', (d) => void d.accept());
+    await table.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => table.textContent()).toContain('revoked');
+    expect((await read(token)).status).toBe(401);
+  });
+
   it('renders every other main page (screenshots saved)', async () => {
     await servers.prisma.callRecord.create({
       data: {

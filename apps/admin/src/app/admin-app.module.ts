@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import { AuditController } from '../audit/audit.controller.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { AdminUsersService } from '../auth/admin-users.service.js';
+import { ApiTokensController } from '../auth/api-tokens.controller.js';
+import { ApiTokensService } from '../auth/api-tokens.service.js';
 import { AuthController } from '../auth/auth.controller.js';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
@@ -52,6 +54,7 @@ export class AdminAppModule {
         LiveController,
         PluginsController,
         AuditController,
+        ApiTokensController,
       ],
       providers: [
         { provide: PRISMA, useValue: deps.prisma },
@@ -60,6 +63,7 @@ export class AdminAppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         AuditLogService,
         SessionService,
+        ApiTokensService,
         LoginRateLimiter,
         AuthService,
         AdminUsersService,

@@ -8,9 +8,10 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { AdminRequest } from '../common/request-context.js';
+import type { AdminPrincipal, AdminRequest } from '../common/request-context.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { IS_PUBLIC } from './public.decorator.js';
+import { ApiTokensService } from './api-tokens.service.js';
 import { SessionService } from './session.service.js';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -33,12 +34,18 @@ export class AuthGuard implements CanActivate {
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(ApiTokensService) private readonly tokens: ApiTokensService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]))
       return true;
     const req = context.switchToHttp().getRequest<AdminRequest>();
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) {
+      req.admin = await this.checkApiToken(bearer, req);
+      return true;
+    }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
     const principal = token ? await this.sessions.resolve(token) : null;
     if (!principal) {
@@ -63,5 +70,35 @@ export class AuthGuard implements CanActivate {
     }
     req.admin = principal;
     return true;
+  }
+
+  /**
+   * A Bearer token is not sent by browsers on their own, so it needs no CSRF token (RFC 6750 §5.2);
+   * read-only tokens may only read, and no token manages tokens or a login session.
+   */
+  private async checkApiToken(bearer: string, req: AdminRequest): Promise<AdminPrincipal> {
+    const principal = await this.tokens.resolve(bearer);
+    if (!principal) {
+      throw new UnauthorizedException({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'API token unknown, revoked or expired',
+      });
+    }
+    if (req.path.startsWith('/api/tokens') || req.path.startsWith('/api/auth/')) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'API tokens cannot manage tokens or sessions: log in',
+      });
+    }
+    if (principal.token?.readOnly && !safeMethods.has(req.method)) {
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'This API token is read-only',
+      });
+    }
+    return principal;
   }
 }

@@ -7,6 +7,8 @@ export interface AdminPrincipal {
   sessionId: string;
   csrfToken: string;
   mustChangePassword: boolean;
+  /** Set when the request came with an API token (Authorization: Bearer) instead of a session. */
+  token?: { id: string; readOnly: boolean };
 }
 
 export type AdminRequest = Request & { admin?: AdminPrincipal };

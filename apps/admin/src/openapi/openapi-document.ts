@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { changePasswordSchema, loginSchema } from '../auth/admin-user.schemas.js';
+import { createApiTokenSchema } from '../auth/api-token.schemas.js';
 import { callFilterSchema, callHistoryQuerySchema } from '../calls/call-history.schemas.js';
 import { paginationSchema } from '../common/pagination.js';
 import {
@@ -238,6 +239,16 @@ const operations: Operation[] = [
     summary: "Enable/disable a plugin and save its configuration (checked against the plugin's schema)",
     body: updatePluginSchema,
   },
+  { method: 'get', path: '/api/tokens', tag: 'auth', summary: 'API tokens (never the tokens themselves)' },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    tag: 'auth',
+    summary: 'Create an API token; the token is in this response only (session login required)',
+    body: createApiTokenSchema,
+    status: 201,
+  },
+  { method: 'delete', path: '/api/tokens/{id}', tag: 'auth', summary: 'Revoke an API token', status: 204 },
   {
     method: 'get',
     path: '/api/audit-log',
@@ -332,15 +343,17 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'Switchboard admin API',
       version: '0.1.0',
       description:
-        'Session cookie auth: POST /api/auth/login, then send the returned csrfToken as X-CSRF-Token on every POST/PUT/PATCH/DELETE.',
+        'Session cookie auth: POST /api/auth/login, then send the returned csrfToken as X-CSRF-Token on every POST/PUT/PATCH/DELETE. ' +
+        'Automation: create an API token on the API tokens page and send it as `Authorization: Bearer sbt_…` (no CSRF token; read-only tokens may only GET).',
     },
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'sb_session' },
         csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'API token (sbt_…)' },
       },
     },
-    security: [{ session: [], csrf: [] }],
+    security: [{ session: [], csrf: [] }, { bearer: [] }],
     paths,
   };
 }

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { api } from './api/api-client';
 import type { Session } from './api/types';
 import { useHashRoute } from './components/use-hash-route';
+import { ApiTokensPage } from './pages/api-tokens-page';
 import { AuditPage } from './pages/audit-page';
 import { CallHistoryPage } from './pages/call-history-page';
 import { ChangePasswordPage } from './pages/change-password-page';
@@ -22,6 +23,7 @@ const pages = [
   { route: 'live', label: 'Live', render: () => <LivePage /> },
   { route: 'plugins', label: 'Plugins', render: () => <PluginsPage /> },
   { route: 'audit', label: 'Audit log', render: () => <AuditPage /> },
+  { route: 'tokens', label: 'API tokens', render: () => <ApiTokensPage /> },
 ] as const;
 
 export function AppLayout({ session, onLogout }: { session: Session; onLogout: () => void }) {

@@ -151,3 +151,15 @@ export interface AuditEntry {
   ip: string | null;
   at: string;
 }
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: 'read_only' | 'full';
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

@@ -90,7 +90,7 @@ async function main() {
       ...process.env,
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
-      SWITCHBOARD_TEST_RTPENGINE: `127.0.0.1:${rtpengineNg}`,
+      SWITCHBOARD_TEST_RTPENGINE: `127.0.0.1:${rtpengineNg}:41000-41999`,
       SWITCHBOARD_DATA_DIR: path.join(dataDir, 'app'),
       SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_LOG_LEVEL ?? 'warn',
     };

@@ -24,6 +24,7 @@ import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
+import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { ActiveCallStore } from './records/active-call-store.js';
 
 /** Methods relayed inside a bridged call besides INVITE (re-INVITE) and BYE. */
@@ -39,6 +40,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
   readonly calls = new CallTable();
   readonly latency = new CallLatencyRecorder();
   private deps: CallDeps | undefined;
+  private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
 
   constructor(
     @Inject(SipStackService) private readonly stack: SipStackService,
@@ -87,6 +89,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
   onApplicationBootstrap(): void {
     process.on('SIGUSR2', this.logLatency);
     const stack = this.stack;
+    this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger);
     this.deps = {
       port: stack,
       domain: this.config.sip.domain,
@@ -103,6 +106,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
       maxCallMs: this.config.calls.maxDurationSeconds * 1000,
       routingFallback: this.config.routing.fallback,
       latency: this.latency,
+      media: this.mediaAnchor,
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
     };
   }
@@ -110,6 +114,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
   onApplicationShutdown(): void {
     process.off('SIGUSR2', this.logLatency);
     for (const session of this.calls.sessions()) session.terminate();
+    this.mediaAnchor?.close();
   }
 
   private async onInvite(incoming: IncomingSipRequest): Promise<void> {

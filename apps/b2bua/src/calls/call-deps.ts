@@ -4,6 +4,7 @@ import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../services/routing-client.service.js';
 import type { CallLatencyRecorder } from './call-latency.js';
 import type { CallSipPort } from './call-sip-port.js';
+import type { MediaAnchorDeps } from './media/call-media.js';
 import type { TargetExpander } from './plan/branch-types.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
@@ -31,6 +32,8 @@ export interface CallDeps {
   readonly latency?: CallLatencyRecorder;
   /** What a call gets when routing fails or times out (SWITCHBOARD_ROUTING_FALLBACK). */
   readonly routingFallback: RoutingFallback;
+  /** Media anchoring in rtpengine (absent: every call's media flow directly). */
+  readonly media?: MediaAnchorDeps;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
 }

@@ -4,12 +4,14 @@ import type { DialStep, FailureOutcome, CallAttempt } from '@switchboard/plugin-
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction, TimerHandle } from '@switchboard/transactions';
 import { CallBridge, type Side } from './bridge/call-bridge.js';
-import { relayBody } from './bridge/session-body-relay.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
-import { CalleeLeg } from './legs/callee-leg.js';
+import { CalleeLeg, type CalleeLegInit } from './legs/callee-leg.js';
 import { calleeLegInit } from './legs/callee-leg-init.js';
-import { bodyOf, CallerLeg } from './legs/caller-leg.js';
+import { bodyOf, CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import { uriDestination } from './legs/leg-destination.js';
+import { CallMedia, type Party } from './media/call-media.js';
+import { DeferredBranch } from './media/deferred-branch.js';
+import { calleeMedia, callerMedia } from './media/nat-detection.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
 import { dispositionOfStatus, type Disposition, type HangupSide } from './records/call-record-builder.js';
@@ -43,6 +45,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private winner: CalleeLeg | undefined;
   private bridge: CallBridge | undefined;
   private local: LocalCall | undefined;
+  /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
+  private readonly media: CallMedia;
   private readonly timeline: CallTimeline;
   private readonly extensions = new Set<string>();
   private history: CallAttempt[] = [];
@@ -73,6 +77,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
       tx,
       { host: origin.source.host, port: origin.source.port, protocol: origin.transport.protocol },
       deps.allow,
+    );
+    this.media = new CallMedia(
+      deps.media ?? { mode: 'direct', client: undefined, hasExternalInterface: false, logger: deps.logger },
+      this.id,
+      callerMedia(invite, origin.source.host, bodyOf(invite)),
     );
     this.destination = identity.destination;
     this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());
@@ -163,8 +172,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (side === 'caller' && ack.cseq.seq === this.caller.invite.cseq.seq) {
       this.caller.acked();
       // Late offer: the caller's answer rides in its ACK and goes on in ours (RFC 3264 §4).
-      const answer = relayBody(bodyOf(ack));
-      this.winner?.ackAnswer(answer.ok ? answer.body : undefined);
+      const winner = this.winner;
+      if (winner?.awaitingAnswer) {
+        this.media.cross(
+          { kind: 'answer', from: 'caller', to: { branch: winner.callId } },
+          bodyOf(ack),
+          (a) => winner.ackAnswer(a.ok ? a.body : undefined),
+        );
+      }
       this.caller.dialog?.receiveRequest(incomingRequestFromSip(ack));
       if (this.state === 'answering') {
         this.state = 'bridged';
@@ -196,6 +211,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** BYE on both legs of an answered call (the callee's 2xx is ACKed first if still pending). */
   private hangUpAnswered(cause: string): void {
     this.winner?.ackAnswer(undefined);
+    if (!this.bridge) {
+      // Answered by the callee, its SDP still with the media relay: the caller gets no 2xx now.
+      this.winner?.hangUp();
+      if (this.caller.open) this.caller.reject(503, 'Service Unavailable');
+    }
     this.bridge?.hangUpBoth();
     this.end('answered', 'system', cause);
   }
@@ -321,24 +341,43 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
     const destination = spec.destination ?? uriDestination(spec.uri);
+    let init: CalleeLegInit;
+    try {
+      init = calleeLegInit(this.caller.invite, this.identity, spec, step, destination, this.deps);
+    } catch (err) {
+      return this.unreachable(spec, listener, err);
+    }
+    const relayed = this.media.openBranch(init.callId, calleeMedia(spec.uri, spec.destination?.host));
+    if (!relayed || !init.body || !destination)
+      return this.startLeg(spec, init, listener, destination !== undefined);
+    // The branch's INVITE carries rtpengine's offer for it (its own ports: forked early media).
+    const branch = new DeferredBranch();
+    this.media.cross({ kind: 'offer', from: 'caller', to: { branch: init.callId } }, init.body, (offer) => {
+      if (this.state !== 'dialling') return;
+      branch.start(() =>
+        this.startLeg(spec, offer.ok && offer.body ? { ...init, body: offer.body } : init, listener, true),
+      );
+    });
+    return branch;
+  }
+
+  private startLeg(
+    spec: BranchSpec,
+    init: CalleeLegInit,
+    listener: BranchListener<SipResponse>,
+    routable: boolean,
+  ): BranchHandle {
     let leg: CalleeLeg;
     try {
-      leg = new CalleeLeg(
-        this.deps.port,
-        calleeLegInit(this.caller.invite, this.identity, spec, step, destination, this.deps),
-        listener,
-        { onStartFailed: (err) => this.legUnreachable(spec, err) },
-      );
+      leg = new CalleeLeg(this.deps.port, init, listener, {
+        onStartFailed: (err) => this.legUnreachable(spec, err),
+      });
     } catch (err) {
-      // E.g. no listener for the target's transport (no Contact to offer on it): the branch fails
-      // 503 like an unreachable one (RFC 3261 §16.7 treats it as a 503 from that branch).
-      this.legUnreachable(spec, err);
-      listener.failed(503, undefined);
-      return { cancel: () => undefined };
+      return this.unreachable(spec, listener, err);
     }
     this.legs.set(leg.callId, leg);
     this.table.legStarted(leg.callId);
-    if (!destination) listener.failed(404, undefined);
+    if (!routable) listener.failed(404, undefined);
     else {
       leg.start();
       if (!this.firstLegSent) {
@@ -347,6 +386,16 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }
     }
     return leg;
+  }
+
+  /**
+   * E.g. no listener for the target's transport (no Contact to offer on it): the branch fails 503
+   * like an unreachable one (RFC 3261 §16.7 treats it as a 503 from that branch).
+   */
+  private unreachable(spec: BranchSpec, listener: BranchListener<SipResponse>, err: unknown): BranchHandle {
+    this.legUnreachable(spec, err);
+    listener.failed(503, undefined);
+    return { cancel: () => undefined };
   }
 
   private legUnreachable(spec: BranchSpec, err: unknown): void {
@@ -359,8 +408,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   private relayProvisional(status: number, response: SipResponse): void {
     this.timeline.ringing();
-    const relay = relayBody(bodyOf(response));
-    this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined);
+    this.media.cross(this.calleeSdp(response.callId), bodyOf(response), (relay) =>
+      this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined),
+    );
     this.soft(this.deps.liveCalls.state(this.id, 'ringing'));
   }
 
@@ -378,8 +428,35 @@ export class CallSession implements BranchLauncher<SipResponse> {
       });
     }
     const answeredWall = this.timeline.answered(targetKey);
-    const relay = relayBody(bodyOf(response));
-    const callerDialog = this.caller.answer(relay.ok ? relay.body : bodyOf(response), {}, () => {
+    this.media.cross(this.calleeSdp(leg.callId), bodyOf(response), (relay) => {
+      if (this.state !== 'answering' || !this.caller.open || !leg.dialog) {
+        leg.hangUp();
+        return;
+      }
+      this.bridgeAnswered(leg, leg.dialog, relay.ok ? relay.body : bodyOf(response));
+    });
+    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+    if (/^[0-9*#+]+$/.test(targetKey)) {
+      this.extensions.add(targetKey);
+      this.soft(this.deps.liveCalls.joined(this.id, targetKey, answeredWall));
+    }
+    if (step.rememberAnswerAs)
+      this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
+  }
+
+  /** SDP in a callee's response: the answer to our offer, or its offer when our INVITE had none. */
+  private calleeSdp(legCallId: string): { kind: 'offer' | 'answer'; from: Party; to: Party } {
+    const offered = this.legs.get(legCallId)?.init.body !== undefined;
+    return { kind: offered ? 'answer' : 'offer', from: { branch: legCallId }, to: 'caller' };
+  }
+
+  /** The 2xx goes to the caller with the (relayed) answer, and the two dialogs become a bridge. */
+  private bridgeAnswered(
+    leg: CalleeLeg,
+    calleeDialog: NonNullable<CalleeLeg['dialog']>,
+    answer: SessionBody | undefined,
+  ): void {
+    const callerDialog = this.caller.answer(answer, {}, () => {
       // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
       leg.ackAnswer(undefined);
       this.bridge?.hangUpBoth();
@@ -396,21 +473,22 @@ export class CallSession implements BranchLauncher<SipResponse> {
           contact: this.deps.port.localUri(this.caller.destination.protocol),
         },
         callee: {
-          dialog: leg.dialog,
+          dialog: calleeDialog,
           destination: leg.destination,
           contact: this.deps.port.localUri(leg.destination.protocol),
         },
       },
       { onHangup: (side) => this.end('answered', side, 'BYE') },
       this.deps.allow,
+      (kind, from, body, deliver) => {
+        const callee: Party = { branch: leg.callId };
+        this.media.cross(
+          { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
+          body,
+          deliver,
+        );
+      },
     );
-    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
-    if (/^[0-9*#+]+$/.test(targetKey)) {
-      this.extensions.add(targetKey);
-      this.soft(this.deps.liveCalls.joined(this.id, targetKey, answeredWall));
-    }
-    if (step.rememberAnswerAs)
-      this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
   }
 
   // --- answered by the B2BUA itself (voicemail) -------------------------------------------------
@@ -442,6 +520,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (this.executor) this.timeline.addLegs(this.executor.legs);
     for (const leg of this.legs.values()) leg.dispose();
     this.caller.dispose();
+    this.media.end();
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
     const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };

@@ -33,6 +33,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     REDIS_URL: requiredEnv('REDIS_URL'),
     SWITCHBOARD_SIP_DOMAIN: 'pbx.test',
     SWITCHBOARD_LOG_LEVEL: 'silent',
+    // Calls are relayed through rtpengine only in the tests that start one (media-relay tests).
+    SWITCHBOARD_MEDIA_MODE: 'direct',
     ...env,
   });
 }

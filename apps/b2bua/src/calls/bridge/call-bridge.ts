@@ -9,7 +9,8 @@ import { createResponse, type SipMessage, type SipRequest, type SipResponse } fr
 import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 import { bodyOf } from '../legs/caller-leg.js';
-import { relayBody } from './session-body-relay.js';
+import type { SessionBody } from '../legs/caller-leg.js';
+import { relayBody, type BodyRelay } from './session-body-relay.js';
 
 export type Side = 'caller' | 'callee';
 
@@ -23,6 +24,19 @@ export interface BridgeHooks {
   /** A BYE came from `side`: the other side has been sent BYE. */
   onHangup(side: Side): void;
 }
+
+/**
+ * How a mid-call SDP body crosses to the other side (the call's media anchor): `deliver` gets the
+ * checked and, when relayed, rewritten body. By default the body is only checked.
+ */
+export type BridgeSdpCrossing = (
+  kind: 'offer' | 'answer',
+  from: Side,
+  body: SessionBody | undefined,
+  deliver: (relay: BodyRelay) => void,
+) => void;
+
+const checkOnly: BridgeSdpCrossing = (_kind, _from, body, deliver) => deliver(relayBody(body));
 
 /** Methods relayed across the legs of a bridged call (RFC 3261 §14, RFC 3311, RFC 6086). */
 const RELAYED = new Set(['INVITE', 'UPDATE', 'INFO']);
@@ -46,12 +60,12 @@ export class CallBridge {
     private readonly sides: Record<Side, BridgeSide>,
     private readonly hooks: BridgeHooks,
     private readonly allow: string,
+    private readonly crossSdp: BridgeSdpCrossing = checkOnly,
   ) {}
 
   /** A request inside one of the two dialogs. */
   handleRequest(from: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     const x = this.sides[from];
-    const y = this.sides[other(from)];
     const inbound = incomingRequestFromSip(request);
     const check = x.dialog.receiveRequest(inbound);
     if (!check.accept) {
@@ -73,7 +87,26 @@ export class CallBridge {
       tx.reply(this.ended ? 481 : 405);
       return;
     }
-    const relay = relayBody(bodyOf(request));
+    // An SDP in INVITE/UPDATE is an offer (RFC 3264 §4, RFC 3311 §5.1); INFO bodies are not SDP.
+    this.crossSdp('offer', from, bodyOf(request), (relay) => {
+      if (this.ended) {
+        tx.reply(481);
+        x.dialog.responseSent(inbound, 481);
+        return;
+      }
+      this.forwardRequest(from, request, inbound, tx, relay);
+    });
+  }
+
+  private forwardRequest(
+    from: Side,
+    request: SipRequest,
+    inbound: ReturnType<typeof incomingRequestFromSip>,
+    tx: ServerTransaction<SipMessage>,
+    relay: BodyRelay,
+  ): void {
+    const x = this.sides[from];
+    const y = this.sides[other(from)];
     if (!relay.ok) {
       tx.respond(
         createResponse(request, 488, {
@@ -110,8 +143,9 @@ export class CallBridge {
     const held = this.heldAcks.get(from);
     if (held) {
       this.heldAcks.delete(from);
-      const answer = relayBody(bodyOf(ack));
-      this.sendAck(held.to, held.ack, answer.ok ? answer.body : undefined);
+      this.crossSdp('answer', from, bodyOf(ack), (answer) =>
+        this.sendAck(held.to, held.ack, answer.ok ? answer.body : undefined),
+      );
     }
     for (const r of this.retransmitters) {
       r.ack();
@@ -136,7 +170,6 @@ export class CallBridge {
     res: SipResponse,
     lateOffer: boolean,
   ): void {
-    const x = this.sides[from];
     const y = this.sides[other(from)];
     y.dialog.responseReceived(out, incomingResponseFromSip(res));
     if (out.method === 'INVITE' && res.status < 300) {
@@ -144,8 +177,25 @@ export class CallBridge {
       if (lateOffer) this.heldAcks.set(from, { to: other(from), ack });
       else this.sendAck(other(from), ack, undefined);
     }
-    const body =
-      res.status < 300 ? relayBody(bodyOf(res)) : { ok: true as const, body: undefined, mediaCount: 0 };
+    if (res.status >= 300) {
+      this.respondRelayed(from, request, tx, out, res, { ok: true, body: undefined, mediaCount: 0 });
+      return;
+    }
+    // The 2xx carries the answer, or the offer when the request had none (late offer).
+    this.crossSdp(lateOffer ? 'offer' : 'answer', other(from), bodyOf(res), (body) =>
+      this.respondRelayed(from, request, tx, out, res, body),
+    );
+  }
+
+  private respondRelayed(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    out: OutgoingRequest,
+    res: SipResponse,
+    body: BodyRelay,
+  ): void {
+    const x = this.sides[from];
     const headers: Array<readonly [string, string]> = [];
     if (res.status < 300 && (out.method === 'INVITE' || out.method === 'UPDATE'))
       headers.push(['Contact', `<${x.contact}>`], ['Allow', this.allow]);

@@ -1,0 +1,175 @@
+import type { Logger } from '@switchboard/config';
+import { NgError, type NgClient, type NgSdpOptions } from '@switchboard/rtpengine';
+import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
+import type { SessionBody } from '../legs/caller-leg.js';
+import { restoreUnrelayedMedia } from './relayed-media-lines.js';
+
+export type MediaMode = 'relay' | 'direct' | 'auto';
+
+/** What a call needs from the process-wide media relay settings. */
+export interface MediaAnchorDeps {
+  readonly mode: MediaMode;
+  /** Absent: no rtpengine configured, every call is `direct`. */
+  readonly client: NgClient | undefined;
+  /** rtpengine has an `external` interface: NATed parties are relayed on it, others on `internal`. */
+  readonly hasExternalInterface: boolean;
+  readonly logger: Logger;
+}
+
+/** A party as the media relay sees it. */
+export interface PartyMedia {
+  /** Where its SIP comes from (the INVITE's source, the REGISTER's for a callee). */
+  readonly sourceHost: string;
+  /** Its source differs from its Contact/SDP address: its SDP address is not to be trusted. */
+  readonly behindNat: boolean;
+}
+
+/** Which way an SDP body crosses: from the caller or from a callee branch (its leg's Call-ID). */
+export type Party = 'caller' | { readonly branch: string };
+
+export interface SdpCrossing {
+  /** RFC 3264: an offer (INVITE/UPDATE request, or a 2xx to an INVITE without SDP) or its answer. */
+  readonly kind: 'offer' | 'answer';
+  readonly from: Party;
+  readonly to: Party;
+}
+
+/**
+ * The one place where SDP crosses the B2BUA's legs with media anchoring (issue #24): every SDP body
+ * between caller and callees goes through `cross`. A branch is relayed through rtpengine in mode
+ * `relay`, in `auto` when the caller or that callee is behind NAT, never in `direct`. rtpengine sees
+ * one call per CallSession, the caller as tag `caller` and each callee branch as its own tag and
+ * `via-branch`, so forked early media get their own ports. Crossings of a call run in order (a
+ * 183's answer before the 200's). When rtpengine fails the body goes on as is (direct media) and
+ * the failure is logged with the call id: signalling never waits on a dead relay beyond its timeout.
+ */
+export class CallMedia {
+  /** Relayed branches (by leg Call-ID) and where each callee is. */
+  private readonly relayed = new Map<string, PartyMedia>();
+  private serial: Promise<void> = Promise.resolve();
+  private ended = false;
+
+  constructor(
+    private readonly deps: MediaAnchorDeps,
+    private readonly callId: string,
+    private readonly caller: PartyMedia,
+  ) {}
+
+  /** Decides, at its first offer, whether a branch's media go through rtpengine. */
+  openBranch(branch: string, callee: PartyMedia): boolean {
+    const { mode, client } = this.deps;
+    const relay =
+      client !== undefined &&
+      (mode === 'relay' || (mode === 'auto' && (this.caller.behindNat || callee.behindNat)));
+    if (relay) this.relayed.set(branch, callee);
+    return relay;
+  }
+
+  /**
+   * Checks and (when the branch is relayed) rewrites `body`, then calls `deliver` with the result:
+   * at once for a direct branch, after rtpengine answered for a relayed one.
+   */
+  cross(crossing: SdpCrossing, body: SessionBody | undefined, deliver: (relay: BodyRelay) => void): void {
+    const checked = relayBody(body);
+    const branch = branchOf(crossing);
+    if (!checked.ok || !checked.body || !this.relayed.has(branch) || !isSdp(checked.body)) {
+      deliver(checked);
+      return;
+    }
+    const sdpBody = checked.body;
+    this.serial = this.serial
+      .then(async () => {
+        const sdp = await this.anchor(crossing, branch, sdpBody.content.toString('utf8'));
+        deliver({
+          ok: true,
+          body: { contentType: sdpBody.contentType, content: Buffer.from(sdp, 'utf8') },
+          mediaCount: checked.mediaCount,
+        });
+      })
+      .catch((err: unknown) => {
+        this.deps.logger.error(
+          { err, call: this.callId, branch, kind: crossing.kind },
+          'rtpengine failed: SDP relayed unchanged (direct media)',
+        );
+        if (!this.ended) deliver(checked);
+      });
+  }
+
+  /** The call is over: rtpengine frees its ports (logged if it cannot be told). */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const client = this.deps.client;
+    if (!client || this.relayed.size === 0) return;
+    this.serial = this.serial
+      .then(() => client.delete({ callId: this.callId, deleteDelay: 0 }))
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // `Unknown call-id`: every offer failed, nothing to free.
+          if (!(err instanceof NgError && err.code === 'rejected'))
+            this.deps.logger.warn({ err, call: this.callId }, 'rtpengine delete failed');
+        },
+      );
+  }
+
+  private async anchor(crossing: SdpCrossing, branch: string, sdp: string): Promise<string> {
+    const client = this.deps.client;
+    if (!client) return sdp;
+    const fromTag = tagOf(crossing.from);
+    const sender = this.partyOf(crossing.from);
+    const options: NgSdpOptions = {
+      replace: ['origin', 'session-connection'],
+      ice: 'remove',
+      // A NATed party's SDP names its private address: use where its SIP came from instead, and
+      // rtpengine's latching to the first packet's source finds the port the NAT picked.
+      ...(sender?.behindNat
+        ? { flags: ['SIP-source-address'], receivedFrom: receivedFrom(sender.sourceHost) }
+        : {}),
+      ...(this.deps.hasExternalInterface ? { direction: this.direction(crossing) } : {}),
+      label: crossing.from === 'caller' ? 'caller' : 'callee',
+    };
+    const result =
+      crossing.kind === 'offer'
+        ? await client.offer({ callId: this.callId, fromTag, viaBranch: branch, sdp, ...options })
+        : await client.answer({
+            callId: this.callId,
+            fromTag: tagOf(crossing.to),
+            toTag: fromTag,
+            viaBranch: branch,
+            sdp,
+            ...options,
+          });
+    if (result.warning)
+      this.deps.logger.warn({ call: this.callId, warning: result.warning }, 'rtpengine warning');
+    return restoreUnrelayedMedia(sdp, result.sdp);
+  }
+
+  private partyOf(p: Party): PartyMedia | undefined {
+    return p === 'caller' ? this.caller : this.relayed.get(p.branch);
+  }
+
+  /** NATed parties reach the `external` interface; everything else stays `internal`. */
+  private direction(crossing: SdpCrossing): [string, string] {
+    const side = (p: Party): string => (this.partyOf(p)?.behindNat ? 'external' : 'internal');
+    return [side(crossing.from), side(crossing.to)];
+  }
+}
+
+function branchOf(c: SdpCrossing): string {
+  if (c.from !== 'caller') return c.from.branch;
+  if (c.to !== 'caller') return c.to.branch;
+  return '';
+}
+
+function tagOf(p: Party): string {
+  return p === 'caller' ? 'caller' : p.branch;
+}
+
+function isSdp(body: SessionBody): boolean {
+  return /^application\/sdp\b/i.test(body.contentType);
+}
+
+function receivedFrom(host: string): { family: 'IP4' | 'IP6'; address: string } {
+  return { family: host.includes(':') ? 'IP6' : 'IP4', address: host.replace(/^\[|\]$/g, '') };
+}

@@ -1,0 +1,51 @@
+import { rtpengineInstalled, startRtpengine, type RtpengineProcess } from '@switchboard/rtpengine';
+
+export interface TestRtpengine {
+  readonly address: string;
+  readonly ngPort: number;
+  readonly portMin: number;
+  readonly portMax: number;
+  stop(): Promise<void>;
+}
+
+export const rtpengineAvailable =
+  rtpengineInstalled() || process.env.SWITCHBOARD_TEST_RTPENGINE !== undefined;
+
+/**
+ * The rtpengine a relay-mode test uses: the one `npm test` started (SWITCHBOARD_TEST_RTPENGINE =
+ * `address:ngPort:portMin-portMax`), or one of its own on loopback when run alone.
+ */
+export async function testRtpengine(ownPorts: { min: number; max: number }): Promise<TestRtpengine> {
+  const shared = /^([0-9.]+):(\d+):(\d+)-(\d+)$/.exec(process.env.SWITCHBOARD_TEST_RTPENGINE ?? '');
+  if (shared) {
+    return {
+      address: shared[1]!,
+      ngPort: Number(shared[2]),
+      portMin: Number(shared[3]),
+      portMax: Number(shared[4]),
+      stop: () => Promise.resolve(),
+    };
+  }
+  const own: RtpengineProcess = await startRtpengine({
+    interfaces: ['127.0.0.1'],
+    portMin: ownPorts.min,
+    portMax: ownPorts.max,
+  });
+  return {
+    address: own.address,
+    ngPort: own.ngPort,
+    portMin: ownPorts.min,
+    portMax: ownPorts.max,
+    stop: () => own.stop(),
+  };
+}
+
+/** The settings that make a test harness relay every call through `r`. */
+export function relayEnv(r: TestRtpengine): Record<string, string> {
+  return {
+    SWITCHBOARD_MEDIA_MODE: 'relay',
+    SWITCHBOARD_RTPENGINE_ADDRESS: r.address,
+    SWITCHBOARD_RTPENGINE_NG_PORT: String(r.ngPort),
+    SWITCHBOARD_RTPENGINE_TIMEOUT_MS: '500',
+  };
+}

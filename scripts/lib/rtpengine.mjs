@@ -25,7 +25,14 @@ export function rtpengineSettings(env = process.env) {
 /** rtpengine's command line: interfaces named `internal` / `external` as the B2BUA's offers ask. */
 export function rtpengineArgs(s, fallbackAddress) {
   const internal = s.internal ?? fallbackAddress;
-  const args = ['--foreground', '--table=-1', '--log-stderr', `--interface=internal/${internal}`];
+  // --config-file=none: not the Debian package's /etc/rtpengine/rtpengine.conf (interface=any, fixed CLI/HTTP ports).
+  const args = [
+    '--config-file=none',
+    '--foreground',
+    '--table=-1',
+    '--log-stderr',
+    `--interface=internal/${internal}`,
+  ];
   if (s.external) args.push(`--interface=external/${s.external}`);
   args.push(`--listen-ng=${s.address}:${s.ngPort}`, `--port-min=${s.portMin}`, `--port-max=${s.portMax}`);
   return args;

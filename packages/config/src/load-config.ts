@@ -112,10 +112,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       message: 'must not be above SWITCHBOARD_RTPENGINE_PORT_MAX',
     });
   } else if (
+    e.SWITCHBOARD_MEDIA_MODE !== 'direct' &&
     e.SWITCHBOARD_RTPENGINE_PORT_MIN <= e.SWITCHBOARD_RTP_PORT_MAX &&
     e.SWITCHBOARD_RTP_PORT_MIN <= e.SWITCHBOARD_RTPENGINE_PORT_MAX
   ) {
-    // Voicemail and rtpengine would bind the same ports on the same host.
+    // Voicemail and rtpengine would bind the same ports on the same host (no rtpengine in `direct`).
     problems.push({
       variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',
       message: 'the rtpengine port range must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX',

@@ -248,6 +248,15 @@ describe('loadConfig', () => {
         message: 'the rtpengine port range must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX',
       },
     ]);
+    // Without rtpengine (`direct`) its range is unused: the voicemail range may take any ports.
+    expect(
+      loadConfig({
+        ...base,
+        SWITCHBOARD_MEDIA_MODE: 'direct',
+        SWITCHBOARD_RTP_PORT_MIN: '35000',
+        SWITCHBOARD_RTP_PORT_MAX: '35100',
+      }).rtp,
+    ).toEqual({ portMin: 35000, portMax: 35100 });
     expect(problemsOf({ ...base, SWITCHBOARD_RTPENGINE_PORT_MIN: '40000' })).toEqual([
       {
         variable: 'SWITCHBOARD_RTPENGINE_PORT_MIN',

@@ -44,6 +44,8 @@ export async function startRtpengine(options: RtpengineProcessOptions): Promise<
   const address = options.ngAddress ?? '127.0.0.1';
   const ngPort = await freeUdpPort(options.netns ? undefined : address);
   const args = [
+    // Not the Debian package's /etc/rtpengine/rtpengine.conf (interface=any, fixed CLI/HTTP ports).
+    '--config-file=none',
     '--foreground',
     '--table=-1',
     '--log-stderr',

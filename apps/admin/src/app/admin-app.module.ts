@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { Redis } from 'ioredis';
 import { AuditController } from '../audit/audit.controller.js';
@@ -15,7 +15,7 @@ import { CallHistoryController } from '../calls/call-history.controller.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import type { PrismaClient } from '../common/db.js';
-import { ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
+import { ADMIN_CONTROLLERS, ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
 import { ExtensionsController } from '../extensions/extensions.controller.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { FollowMeController } from '../follow-me/follow-me.controller.js';
@@ -37,26 +37,30 @@ export interface AdminAppDependencies {
   options: AdminOptions;
 }
 
+/** Every controller of the app (also the source of the OpenAPI document's paths). */
+export const adminControllers: readonly Type[] = [
+  HealthController,
+  DocsController,
+  AuthController,
+  ExtensionsController,
+  FollowMeController,
+  RingGroupsController,
+  VoicemailController,
+  CallHistoryController,
+  LiveController,
+  PluginsController,
+  AuditController,
+  ApiTokensController,
+];
+
 @Module({})
 export class AdminAppModule {
   static forRoot(deps: AdminAppDependencies): DynamicModule {
     return {
       module: AdminAppModule,
-      controllers: [
-        HealthController,
-        DocsController,
-        AuthController,
-        ExtensionsController,
-        FollowMeController,
-        RingGroupsController,
-        VoicemailController,
-        CallHistoryController,
-        LiveController,
-        PluginsController,
-        AuditController,
-        ApiTokensController,
-      ],
+      controllers: [...adminControllers],
       providers: [
+        { provide: ADMIN_CONTROLLERS, useValue: adminControllers },
         { provide: PRISMA, useValue: deps.prisma },
         { provide: REDIS, useValue: deps.redis },
         { provide: ADMIN_OPTIONS, useValue: deps.options },

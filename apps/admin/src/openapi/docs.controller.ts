@@ -1,6 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Inject, type Type } from '@nestjs/common';
+import { ADMIN_CONTROLLERS } from '../common/tokens.js';
 import { Public } from '../auth/public.decorator.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { routesOf } from './route-table.js';
 
 const docsHtml = `<!doctype html>
 <html lang="en">
@@ -24,7 +26,12 @@ const initJs = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: 
 @Public()
 @Controller('api')
 export class DocsController {
-  private readonly document = buildOpenApiDocument();
+  private readonly document: Record<string, unknown>;
+
+  constructor(@Inject(ADMIN_CONTROLLERS) controllers: readonly Type[]) {
+    // The docs routes themselves are not part of the API.
+    this.document = buildOpenApiDocument(routesOf(controllers.filter((c) => c !== DocsController)));
+  }
 
   @Get('openapi.json')
   openApi(): Record<string, unknown> {

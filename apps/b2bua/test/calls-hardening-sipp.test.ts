@@ -1,7 +1,9 @@
 import { redisKeys } from '@switchboard/live-state';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { CallControlService } from '../src/calls/call-control.service.js';
 import { liveWorkerCount } from '../src/services/routing-heartbeat.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
+import { startCalls, startSipp } from './support/calls-harness.js';
 
 /**
  * Issue #16, call control, through the real signalling role and a routing worker with sipp peers
@@ -86,5 +88,43 @@ describe('no routing worker alive (sipp)', () => {
     // record waits in its queue for a worker: records are written by the worker role.)
     expect(Date.now() - started).toBeLessThan(2500);
     await run.expectNoLiveCalls();
+  });
+});
+
+/**
+ * Item 16: stopping the signalling role with a call up sends BYE on both legs and waits (bounded)
+ * for their 200s before the transports close; both sipp peers wait for that BYE and answer it.
+ * Its own harness, since it stops the signalling role.
+ */
+describe('shutdown with a live call (sipp)', () => {
+  it('BYE on both legs, both answered before the listeners close', async () => {
+    const h = await startCalls({}, async (s) => {
+      await s.addExtension('100', 'pw-100');
+      await s.addExtension('201', 'pw-201');
+    });
+    try {
+      const callee = await startSipp('call-uas-answer.xml', []);
+      await h.bind('201', callee.port);
+      const caller = await startSipp(
+        'call-uac-callee-hangup.xml',
+        ['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', h.domain, '-key', 'caller', '100'],
+        { host: '127.0.0.1', port: h.port },
+        `sip:201@${h.domain}`,
+      );
+      await vi.waitFor(
+        async () => {
+          const [id] = await h.redis.zrange(redisKeys.calls, 0, 0);
+          expect(id && (await h.redis.hget(redisKeys.call(id), 'state'))).toBe('bridged');
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      const control = h.app.get(CallControlService);
+      await h.app.close();
+      expect(control.lastShutdown).toEqual({ calls: 1, byes: 2, unanswered: 0 });
+      expectPassed(await caller.done);
+      expectPassed(await callee.done);
+    } finally {
+      await h.close(); // the worker, the connections and the database (the signalling role is stopped)
+    }
   });
 });

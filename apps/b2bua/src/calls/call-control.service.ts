@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Optional,
+  type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -23,9 +24,13 @@ import { CallLatencyRecorder } from './call-latency.js';
 import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
+import { OutstandingByes } from './outstanding-byes.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { ActiveCallStore } from './records/active-call-store.js';
+
+/** How long shutdown waits for the answers to the BYEs it sent before the transports close. */
+export const SHUTDOWN_BYE_WAIT_MS = 3000;
 
 /** Methods relayed inside a bridged call besides INVITE (re-INVITE) and BYE. */
 const IN_DIALOG = ['BYE', 'UPDATE', 'INFO'] as const;
@@ -36,9 +41,14 @@ const IN_DIALOG = ['BYE', 'UPDATE', 'INFO'] as const;
  * view is in Redis (`sb:call:*`, `sb:calls`, `sb:ext-calls:*`).
  */
 @Injectable()
-export class CallControlService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class CallControlService
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   readonly calls = new CallTable();
   readonly latency = new CallLatencyRecorder();
+  readonly byes = new OutstandingByes();
+  /** What the last shutdown hung up and how many BYEs were still unanswered when it moved on. */
+  lastShutdown: { calls: number; byes: number; unanswered: number } | undefined;
   private deps: CallDeps | undefined;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
 
@@ -91,7 +101,7 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
     const stack = this.stack;
     this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger);
     this.deps = {
-      port: stack,
+      port: this.byes.track(stack),
       domain: this.config.sip.domain,
       allow: stack.allowedMethods.join(', '),
       logger: this.logger,
@@ -111,9 +121,24 @@ export class CallControlService implements OnModuleInit, OnApplicationBootstrap,
     };
   }
 
+  /**
+   * Before any transport closes (Nest runs every `beforeApplicationShutdown` before the first
+   * `onApplicationShutdown`): BYE on every answered call, 503 to calls still being set up, then a
+   * bounded wait for the BYEs' answers so phones are not left with a dead call.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    const sessions = this.calls.sessions();
+    for (const session of sessions) session.terminate();
+    const byes = this.byes.count;
+    const drained = await this.byes.drained(this.stack, SHUTDOWN_BYE_WAIT_MS);
+    this.lastShutdown = { calls: sessions.length, byes, unanswered: this.byes.count };
+    if (sessions.length > 0)
+      this.logger[drained ? 'info' : 'warn'](this.lastShutdown, 'shutdown: live calls hung up');
+  }
+
   onApplicationShutdown(): void {
     process.off('SIGUSR2', this.logLatency);
-    for (const session of this.calls.sessions()) session.terminate();
+    // Calls were ended in beforeApplicationShutdown; the media anchor's client goes last.
     this.mediaAnchor?.close();
   }
 

@@ -35,9 +35,9 @@ const failures: Array<[string, RoutingOutcome | Error, string]> = [
       kind: 'plugin-failed',
       pluginId: 'behaviour',
       failure: 'threw',
-      message: 'plugin "behaviour" threw: lookup failed',
+      message: 'plugin "behaviour" threw an error',
     },
-    'plugin "behaviour" threw: lookup failed',
+    'plugin "behaviour" threw an error',
   ],
   ['the worker is too slow', { kind: 'timeout' }, 'routing timeout'],
   ['no routing worker is alive', { kind: 'no-worker' }, 'no routing worker alive'],
@@ -48,11 +48,15 @@ const failures: Array<[string, RoutingOutcome | Error, string]> = [
   ],
   [
     'the worker fails outside the plugins',
-    { kind: 'worker-error', message: 'ECONNRESET' },
-    'routing worker error: ECONNRESET',
+    { kind: 'worker-error', message: 'connect ECONNRESET 127.0.0.1:5432' },
+    'routing worker error',
   ],
-  ['the queue fails', { kind: 'queue-error', message: 'ECONNREFUSED' }, 'routing queue error: ECONNREFUSED'],
-  ['requestPlan rejects', new Error('boom'), 'routing queue error: Error: boom'],
+  [
+    'the queue fails',
+    { kind: 'queue-error', message: 'connect ECONNREFUSED 127.0.0.1:6379' },
+    'routing queue error',
+  ],
+  ['requestPlan rejects', new Error('boom at 127.0.0.1:6379'), 'routing queue error'],
 ];
 
 describe('routing failure fallback (SWITCHBOARD_ROUTING_FALLBACK)', () => {
@@ -65,10 +69,14 @@ describe('routing failure fallback (SWITCHBOARD_ROUTING_FALLBACK)', () => {
       headers: [['Retry-After', '5']],
       disposition: 'failed',
     });
-    expect(result.kind === 'reject' && result.cause).toContain(cause);
+    expect(result.kind === 'reject' && result.cause).toBe(cause);
+    // Internal error text (addresses) is logged, never put in the call record.
+    expect(result.kind === 'reject' && result.cause).not.toContain('127.0.0.1');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.obj).toMatchObject({ call: 'call-1', fallback: { kind: 'unavailable' } });
     expect(String(errors[0]?.obj['cause'])).toContain(cause);
+    if (cause.startsWith('routing ') && cause.endsWith(' error'))
+      expect(String(errors[0]?.obj['detail'])).toContain('127.0.0.1:');
   });
 
   it.each(failures)(

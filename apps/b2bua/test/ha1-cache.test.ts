@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Ha1Cache, type Ha1Row } from '../src/sip/ha1-cache.js';
 
-const row = (ha1Md5: string): Ha1Row => ({ enabled: true, sipRealm: 'pbx.test', ha1Md5, ha1Sha256: null, digestAlgorithms: [] });
+const row = (ha1Md5: string): Ha1Row => ({
+  enabled: true,
+  sipRealm: 'pbx.test',
+  ha1Md5,
+  ha1Sha256: null,
+  digestAlgorithms: [],
+});
 
 function setup(ttlMs = 1000, maxEntries = 10) {
   let now = 0;

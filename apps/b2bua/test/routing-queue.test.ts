@@ -124,7 +124,7 @@ describe('routing through the BullMQ queue', () => {
       kind: 'plugin-failed',
       pluginId: 'behaviour',
       failure: 'threw',
-      message: 'plugin "behaviour" threw: lookup failed',
+      message: 'plugin "behaviour" threw an error',
     });
   });
 

@@ -172,6 +172,19 @@ export const envSchema = z.object({
     .max(60_000, 'must be at most 60000')
     .default(0),
   /**
+   * How long a directory row read from PostgreSQL (an extension's digest row, the routing worker's
+   * extension / ring group / follow-me reads) is still used after its cache time while PostgreSQL
+   * cannot be reached: known extensions keep calling through an outage. 0 = off (calls then get
+   * 503 or the routing fallback). No change can be made while the database is down, so serving
+   * the last known row is safe.
+   */
+  SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(86_400, 'must be at most 86400 (1 day)')
+    .default(3600),
+  /**
    * Longest answered call in seconds, after which the B2BUA ends it with BYE on both legs; 0 = no
    * limit. Without session timers (RFC 4028) this is what ends a call whose BYE was lost or whose
    * phone vanished, so it is on by default.

@@ -48,6 +48,8 @@ export interface SwitchboardConfig {
   };
   /** Answered calls end after this many seconds (0 = no limit). */
   calls: { maxDurationSeconds: number };
+  /** Seconds a cached directory row still serves while PostgreSQL is unreachable (0 = off). */
+  database: { outageCacheSeconds: number };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
   tls: { certFile: string; keyFile: string } | undefined;
   registrar: { minExpires: number; maxExpires: number };
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },
     calls: { maxDurationSeconds: e.SWITCHBOARD_MAX_CALL_SECONDS },
+    database: { outageCacheSeconds: e.SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS },
     tls:
       e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined
         ? {

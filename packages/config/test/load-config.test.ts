@@ -53,6 +53,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('serves cached directory rows through a database outage for an hour by default; 0 is off', () => {
+    expect(loadConfig(base).database.outageCacheSeconds).toBe(3600);
+    expect(
+      loadConfig({ ...base, SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: '0' }).database.outageCacheSeconds,
+    ).toBe(0);
+    expect(problemsOf({ ...base, SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: '90000' })).toEqual([
+      { variable: 'SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS', message: 'must be at most 86400 (1 day)' },
+    ]);
+  });
+
   it('limits answered calls to 4 hours by default; 0 is no limit', () => {
     expect(loadConfig(base).calls.maxDurationSeconds).toBe(14_400);
     expect(loadConfig({ ...base, SWITCHBOARD_MAX_CALL_SECONDS: '0' }).calls.maxDurationSeconds).toBe(0);

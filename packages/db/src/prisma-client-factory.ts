@@ -16,6 +16,9 @@ export function createPrismaClient(databaseUrl: string, options: PrismaClientOpt
   const { url } = parseDatabaseUrl(databaseUrl);
   const adapter = new PrismaPg({
     connectionString: url,
+    // pg waits forever for a connection by default: a PostgreSQL host that drops packets would hang
+    // every query (and the call waiting on it) instead of failing into the outage cache or a 503.
+    connectionTimeoutMillis: 5000,
     ...(options.maxConnections === undefined ? {} : { max: options.maxConnections }),
   });
   return new PrismaClient({ adapter });

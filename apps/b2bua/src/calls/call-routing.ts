@@ -83,7 +83,7 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
         outcome.message || `plugin ${outcome.pluginId} ${outcome.failure}`,
       );
     case 'worker-error':
-      return unavailable(deps, req.callId, `routing worker error: ${outcome.message}`);
+      return unavailable(deps, req.callId, 'routing worker error', outcome.message);
     case 'no-worker':
       return unavailable(deps, req.callId, 'no routing worker alive');
     case 'not-picked-up':
@@ -91,17 +91,19 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
     case 'timeout':
       return unavailable(deps, req.callId, 'routing timeout');
     case 'queue-error':
-      return unavailable(deps, req.callId, `routing queue error: ${outcome.message}`);
+      // The Redis error's text (it names addresses) is logged, never recorded as the cause.
+      return unavailable(deps, req.callId, 'routing queue error', outcome.message);
   }
 }
 
 /**
  * Routing failed (plugin error, timeout, queue error): the configured fallback
- * (SWITCHBOARD_ROUTING_FALLBACK) as a local plan, or 503 + Retry-After. The failure is logged.
+ * (SWITCHBOARD_ROUTING_FALLBACK) as a local plan, or 503 + Retry-After. The failure is logged with
+ * `detail` (internal error text); `cause` is what the call record says.
  */
-export function unavailable(deps: CallDeps, callId: string, cause: string): RouteResult {
+export function unavailable(deps: CallDeps, callId: string, cause: string, detail?: string): RouteResult {
   const fallback = deps.routingFallback;
-  deps.logger.error({ call: callId, cause, fallback }, 'routing failed, using the routing fallback');
+  deps.logger.error({ call: callId, cause, detail, fallback }, 'routing failed, using the routing fallback');
   const plan = fallbackPlan(fallback);
   if (plan) return { kind: 'plan', pluginId: 'routing-fallback', plan };
   return {

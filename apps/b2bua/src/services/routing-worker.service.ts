@@ -51,16 +51,23 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
   ) {
-    // SWITCHBOARD_ROUTING_CACHE_MS: the plugin chain's directory reads, reused for that long (0 = off).
-    const options = {
+    // SWITCHBOARD_ROUTING_CACHE_MS: the plugin chain's directory reads, reused for that long (0 = off);
+    // SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: still used after it while PostgreSQL is unreachable.
+    const options = (kind: string) => ({
       ttlMs: this.config.routing.cacheMs,
+      staleMs: this.config.database.outageCacheSeconds * 1000,
       maxEntries: 10_000,
       now: () => performance.now(),
-    };
+      onStale: (key: string, err: unknown, ageMs: number) =>
+        this.logger.warn(
+          { err, kind, key, ageMs: Math.round(ageMs) },
+          'database unreachable: routing with a cached directory row',
+        ),
+    });
     this.lookups = {
-      extension: new LookupCache(options, (n) => this.extensions.findInfo(n)),
-      ringGroup: new LookupCache(options, (n) => this.directory.ringGroup(n)),
-      followMe: new LookupCache(options, (n) => this.directory.followMe(n)),
+      extension: new LookupCache(options('extension'), (n) => this.extensions.findInfo(n)),
+      ringGroup: new LookupCache(options('ring group'), (n) => this.directory.ringGroup(n)),
+      followMe: new LookupCache(options('follow-me'), (n) => this.directory.followMe(n)),
     };
   }
 
@@ -138,7 +145,14 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
           { err, callId: call.callId, pluginId: err.pluginId, failure: err.kind },
           'routing plugin failed',
         );
-        return { kind: 'plugin-failed', pluginId: err.pluginId, failure: err.kind, message: err.message };
+        // The error's text (a Prisma message names the database host and port) stays in this log;
+        // the caller's call record gets a cause of our own wording.
+        return {
+          kind: 'plugin-failed',
+          pluginId: err.pluginId,
+          failure: err.kind,
+          message: publicFailureMessage(err),
+        };
       }
       throw err;
     }
@@ -165,5 +179,17 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       },
       now: () => new Date(),
     };
+  }
+}
+
+/** What a call record may say about a failed plugin: its id and how it failed, no error text. */
+export function publicFailureMessage(err: PluginFailureError): string {
+  switch (err.kind) {
+    case 'threw':
+      return `plugin "${err.pluginId}" threw an error`;
+    case 'timeout':
+      return `plugin "${err.pluginId}" timed out`;
+    case 'invalid-plan':
+      return `plugin "${err.pluginId}" returned an invalid plan`;
   }
 }

@@ -23,7 +23,7 @@ import type { IncomingSipRequest } from './sip-request-handler.js';
 
 export type SipAuthOutcome =
   | { ok: true; username: string; algorithm: DigestBaseAlgorithm }
-  /** The stack already answered (401/407 challenge, 403 lockout, or 500 if the database failed). */
+  /** The stack already answered (401/407 challenge, 403 lockout, 503 if the digest row is unreadable). */
   | { ok: false; status: number };
 
 /**
@@ -31,6 +31,12 @@ export type SipAuthOutcome =
  * across calls: a disabled extension or a new password is refused within this time.
  */
 const HA1_CACHE_MS = 2000;
+
+/** A digest row read slower than this is answered from the outage cache (the read goes on). */
+const SLOW_DB_MS = 500;
+
+/** Retry-After (seconds) of the 503 sent while an uncached digest row cannot be read. */
+const DB_UNAVAILABLE_RETRY_AFTER = 30;
 
 /**
  * A phone answers a challenge within a round trip (plus UDP retransmissions); one that sent no
@@ -81,8 +87,20 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
       maxEntries: 10_000,
       onSilent: (c) => this.logSilentPhone(c),
     });
+    // SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: a known extension still authenticates while PostgreSQL is down.
     this.ha1Rows = new Ha1Cache(
-      { ttlMs: HA1_CACHE_MS, maxEntries: 10_000, now: () => performance.now() },
+      {
+        ttlMs: HA1_CACHE_MS,
+        staleMs: config.database.outageCacheSeconds * 1000,
+        slowLoadMs: SLOW_DB_MS,
+        maxEntries: 10_000,
+        now: () => performance.now(),
+        onStale: (user, err, ageMs) =>
+          this.logger.warn(
+            { err, user, ageMs: Math.round(ageMs) },
+            'database unreachable: using the cached digest row',
+          ),
+      },
       (number) =>
         this.prisma.extension
           .findUnique({
@@ -165,7 +183,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     } catch (err) {
       // Nothing was verified (the database failed): the attempt is not a guess.
       if (credentials.length > 0) await this.limiter.release(origin.host, user);
-      throw err;
+      return this.unavailable(incoming, extension, err);
     }
     if (row && extension !== undefined) {
       if (credentials.length > 0) this.watch.answered(extension, source);
@@ -195,6 +213,21 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     }
     tx.respond(challenge(request, result.status, result.headers));
     return { ok: false, status: result.status };
+  }
+
+  /**
+   * The digest row could not be read and none is cached (PostgreSQL down): a temporary condition,
+   * so 503 with Retry-After (RFC 3261 §21.5.4), never 500. The error's text stays in the log.
+   */
+  private unavailable(
+    { request, tx }: IncomingSipRequest,
+    user: string | undefined,
+    err: unknown,
+  ): SipAuthOutcome {
+    this.logger.error({ err, callId: request.callId, user }, 'SIP authentication: digest row unreadable');
+    const retryAfter = ['Retry-After', String(DB_UNAVAILABLE_RETRY_AFTER)] as const;
+    tx.respond(createResponse(request, 503, { reason: 'Service Unavailable', headers: [retryAfter] }));
+    return { ok: false, status: 503 };
   }
 
   private logSilentPhone(c: UnansweredChallenge): void {

@@ -1,4 +1,4 @@
-import { beep, MediaError } from '@switchboard/media';
+import { beep } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import { bodyOf } from '../calls/legs/caller-leg.js';
@@ -205,8 +205,8 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
   private failed(err: unknown): void {
     this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail access failed');
     if (this.leg.open && this.ctx.caller.open) {
-      if (err instanceof MediaError) this.reject(503, 'Service Unavailable');
-      else this.reject(500, 'Server Internal Error');
+      // No RTP ports, or the mailbox unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
+      this.reject(503, 'Service Unavailable');
     } else this.finish('failed', 'system', 'voicemail access error');
   }
 

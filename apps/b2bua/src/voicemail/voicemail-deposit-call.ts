@@ -57,9 +57,10 @@ export class VoicemailDepositCall implements LocalCall {
   start(): void {
     this.setUp().catch((err: unknown) => {
       this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail deposit failed');
-      // No free RTP port pair (or a socket error) is a capacity problem, not a bug.
+      // No free RTP port pair (or a socket error) is a capacity problem; anything else (the mailbox
+      // unreadable while PostgreSQL is down) is answered 503 too, with the detail only in the log.
       if (err instanceof MediaError) this.fail(503, 'Service Unavailable', `voicemail: ${err.message}`);
-      else this.fail(500, 'Server Internal Error', 'voicemail error');
+      else this.fail(503, 'Service Unavailable', 'voicemail error');
     });
   }
 

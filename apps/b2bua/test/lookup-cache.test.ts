@@ -122,3 +122,41 @@ describe('LookupCache (directory reads of the routing worker and the digest rows
     expect(cache.size).toBe(0);
   });
 });
+
+describe('LookupCache with slowLoadMs', () => {
+  it('serves the stale value when a reload hangs, and the late load still refreshes the cache', async () => {
+    let now = 0;
+    let release: (v: string) => void = () => undefined;
+    let hang = false;
+    const timers: Array<() => void> = [];
+    const stale: string[] = [];
+    const cache = new LookupCache<string>(
+      {
+        ttlMs: 1000,
+        staleMs: 60_000,
+        slowLoadMs: 500,
+        maxEntries: 10,
+        now: () => now,
+        onStale: (key, err) => stale.push(`${key}: ${(err as Error).message}`),
+        schedule: (_ms, fn) => {
+          timers.push(fn);
+          return { cancel: () => timers.splice(timers.indexOf(fn), 1) };
+        },
+      },
+      () => (hang ? new Promise<string>((r) => (release = r)) : Promise.resolve('v1')),
+    );
+    expect(await cache.get('k')).toBe('v1');
+    expect(timers).toHaveLength(0); // a miss with nothing cached waits for the load
+    hang = true;
+    now = 2000;
+    const waiting = cache.get('k');
+    expect(timers).toHaveLength(1);
+    timers[0]!(); // 500 ms pass
+    expect(await waiting).toBe('v1');
+    expect(stale).toEqual(['k: load still running after 500 ms']);
+    release('v2');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(await cache.get('k')).toBe('v2');
+  });
+});

@@ -67,6 +67,11 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
       prefix: this.config.queuePrefix,
       // Enough jobs in flight for the batcher to fill its INSERTs.
       concurrency: 64,
+      // A killed worker's jobs go back to the queue once its lock lapses and a stall check sees it:
+      // 10 s + 5 s instead of BullMQ's 30 s + 30 s, so records of a crash arrive within ~15 s.
+      // A live worker renews its locks every 5 s, so a slow write (database outage) is not re-run.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'call record worker error'));
     await this.worker.waitUntilReady();

@@ -7,14 +7,35 @@ export interface LookupCacheOptions<V> {
    * outage): known extensions keep authenticating and routing. 0 = a failed load fails the call.
    */
   readonly staleMs: number;
+  /**
+   * With a stale value at hand, how long a reload may take before the stale value is served anyway
+   * (the load goes on and refreshes the cache when it ends): a database that hangs instead of
+   * refusing must not hold calls either. 0 = wait for the load.
+   */
+  readonly slowLoadMs?: number;
   /** Keys kept at most; the oldest goes first. */
   readonly maxEntries: number;
   /** Monotonic milliseconds (injected so tests need no sleeps). */
   readonly now: () => number;
   /** Which loaded values may be kept (default: all, "not found" included). */
   readonly keep?: (value: V) => boolean;
-  /** Told when a stale value stands in for a failed load (to log it); the error is the load's. */
+  /** Told when a stale value stands in for a failed or slow load (to log it); the error is the load's. */
   readonly onStale?: (key: string, err: unknown, ageMs: number) => void;
+  /** Timer for slowLoadMs (injectable so tests need no real time). */
+  readonly schedule?: (ms: number, fn: () => void) => { cancel(): void };
+}
+
+const defaultSchedule = (ms: number, fn: () => void): { cancel(): void } => {
+  const t = setTimeout(fn, ms);
+  return { cancel: () => clearTimeout(t) };
+};
+
+/** The error passed to onStale when a load was only slow. */
+export class SlowLoadError extends Error {
+  constructor(ms: number) {
+    super(`load still running after ${ms} ms`);
+    this.name = 'SlowLoadError';
+  }
 }
 
 interface Entry<V> {
@@ -46,8 +67,33 @@ export class LookupCache<V> {
   async get(key: string): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && this.options.now() - hit.loadedAt < this.options.ttlMs) return hit.value;
-    const inFlight = this.pending.get(key);
-    if (inFlight) return inFlight;
+    const loading = this.pending.get(key) ?? this.startLoad(key);
+    const slowMs = this.options.slowLoadMs ?? 0;
+    const usable = hit && this.options.now() - hit.loadedAt < this.options.ttlMs + this.options.staleMs;
+    if (!usable || slowMs <= 0) return loading;
+    // A stale value is at hand: do not let a hanging database hold the caller longer than slowMs.
+    return new Promise<V>((resolve, reject) => {
+      const timer = (this.options.schedule ?? defaultSchedule)(slowMs, () => {
+        try {
+          resolve(this.staleOr(key, new SlowLoadError(slowMs)));
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+      loading.then(
+        (value) => {
+          timer.cancel();
+          resolve(value);
+        },
+        (err: unknown) => {
+          timer.cancel();
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  private startLoad(key: string): Promise<V> {
     const loading = this.load(key).then(
       (value) => {
         this.pending.delete(key);

@@ -56,6 +56,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     const options = (kind: string) => ({
       ttlMs: this.config.routing.cacheMs,
       staleMs: this.config.database.outageCacheSeconds * 1000,
+      // A hanging database must not eat the plugin's time budget: the cached row after 500 ms.
+      slowLoadMs: 500,
       maxEntries: 10_000,
       now: () => performance.now(),
       onStale: (key: string, err: unknown, ageMs: number) =>

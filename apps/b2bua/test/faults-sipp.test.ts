@@ -52,7 +52,7 @@ function startRole(role: string, env: NodeJS.ProcessEnv): ChildProcess {
 
 async function roleReady(role: string): Promise<void> {
   await vi.waitFor(() => expect(linesOf(role).some((l) => l.includes('"msg":"ready"'))).toBe(true), {
-    timeout: 30_000,
+    timeout: 60_000, // start-up takes 2-4 s, far longer on a machine shared with other builds
     interval: 50,
   });
 }
@@ -208,7 +208,7 @@ beforeAll(async () => {
   const warm = await placeCalls(20);
   expect(warm.code, warm.output).toBe(0);
   await expectOneRecordPerCall(20);
-}, 90_000);
+}, 180_000);
 
 afterAll(async () => {
   const logDir = process.env.FAULTS_LOG_DIR; // the roles' logs, for looking into a failure

@@ -167,6 +167,7 @@ beforeAll(async () => {
     // under test is the behaviour around the fault, not how fast a loaded worker answers.
     SWITCHBOARD_ROUTING_TIMEOUT_MS: '8000',
     SWITCHBOARD_PLUGIN_TIMEOUT_MS: '4000',
+    SWITCHBOARD_ROUTING_PICKUP_MS: '4000',
     SWITCHBOARD_MEDIA_MODE: 'direct',
     SWITCHBOARD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sb-fault-data-')),
     SWITCHBOARD_LOG_LEVEL: 'info',

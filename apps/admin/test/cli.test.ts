@@ -168,6 +168,64 @@ describe('switchboard CLI', () => {
   });
 });
 
+describe('CLI parity with the admin UI', () => {
+  it('enables, disables and edits an extension, including its voicemail box', async () => {
+    expect((await cli('extension', 'add', '3301', 'Carol')).code).toBe(0);
+    expect((await cli('extension', 'disable', '3301')).out).toBe('extension 3301 disabled\n');
+    const row = () =>
+      servers.prisma.extension.findUniqueOrThrow({
+        where: { number: '3301' },
+        include: { voicemailBox: true },
+      });
+    expect((await row()).enabled).toBe(false);
+    expect((await cli('extension', 'enable', '3301')).code).toBe(0);
+    expect((await row()).enabled).toBe(true);
+    const edited = await cli(
+      'extension',
+      'edit',
+      '3301',
+      '--name',
+      'Carol C',
+      '--pin',
+      '2468',
+      '--email',
+      'c@example.com',
+    );
+    expect(edited).toMatchObject({ code: 0, out: 'updated extension 3301 (Carol C); voicemail on\n' });
+    expect((await row()).voicemailBox).toMatchObject({ enabled: true, email: 'c@example.com' });
+    expect((await cli('extension', 'edit', '3301', '--voicemail', 'off')).out).toContain('voicemail off');
+    expect((await row()).voicemailBox).toMatchObject({ enabled: false, email: 'c@example.com' });
+    expect((await cli('extension', 'edit', '3301', '--voicemail', 'maybe')).err).toBe(
+      'switchboard: voicemail: must be on or off\n',
+    );
+    expect((await cli('extension', 'edit', '3301', '--pin', '12')).err).toContain(
+      'voicemailPin: must be 4 to 12 digits',
+    );
+    expect((await cli('extension', 'disable', '9999')).err).toBe('switchboard: no extension 9999\n');
+  });
+
+  it('lists plugins and enables/disables one (a new configuration revision for the workers)', async () => {
+    await servers.redis.hset(
+      'sb:plugins',
+      'blocklist',
+      JSON.stringify({ id: 'blocklist', version: '1.2.0', enabled: true }),
+    );
+    const list = await cli('plugin', 'list');
+    expect(list.out).toMatch(/blocklist\s+1\.2\.0\s+yes\s+yes/);
+    const disabled = await cli('plugin', 'disable', 'blocklist');
+    expect(disabled.out).toMatch(/^plugin blocklist disabled \(configuration revision \d+\)\n$/);
+    expect(
+      await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'blocklist' } }),
+    ).toMatchObject({
+      enabled: false,
+    });
+    expect(JSON.parse((await cli('plugin', 'list', '--json')).out)).toEqual([
+      expect.objectContaining({ id: 'blocklist', enabled: false }),
+    ]);
+    expect((await cli('plugin', 'enable', 'nope')).err).toBe('switchboard: no plugin "nope"\n');
+  });
+});
+
 describe('switchboard from a plain shell', () => {
   const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
   /** `pnpm switchboard …` from the repository root, as the start banner prints it, without DATABASE_URL/REDIS_URL. */

@@ -4,6 +4,7 @@ import {
   dialNumberSchema,
   digestAlgorithmsTextSchema,
   sipPasswordSchema,
+  updateExtensionSchema,
 } from '../extensions/extension.schemas.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
@@ -50,6 +51,75 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
         const { extension, sipPassword } = await service(ctx()).create(cliActor, input);
         out(`created extension ${extension.number} (${safeText(extension.displayName)})\n`);
         if (sipPassword) out(`SIP password (shown once): ${sipPassword}\n`);
+      },
+    );
+
+  for (const [name, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
+    ext
+      .command(`${name} <number>`)
+      .description(`${name} an extension (a disabled one cannot register or be called)`)
+      .action(async (number: string) => {
+        const id = await idOf(ctx(), number);
+        await service(ctx()).update(cliActor, id, { enabled });
+        out(`extension ${number} ${enabled ? 'enabled' : 'disabled'}\n`);
+      });
+  }
+
+  ext
+    .command('edit <number>')
+    .description('change an extension (only the options given), including its voicemail box')
+    .option('--name <displayName>', 'display name')
+    .option('--number <newNumber>', 'new number (clears the SIP password: set a new one)')
+    .option('--max-calls <n>', 'maximum concurrent calls')
+    .option('--pin <pin>', 'voicemail PIN (4 to 12 digits; creates the box if missing)')
+    .option('--no-pin', 'remove the voicemail PIN')
+    .option('--voicemail <on|off>', 'voicemail box on or off')
+    .option('--email <address>', 'e-mail for new voicemail messages ("" = none)')
+    .action(
+      async (
+        number: string,
+        opts: {
+          name?: string;
+          number?: string;
+          maxCalls?: string;
+          pin?: string | false;
+          voicemail?: string;
+          email?: string;
+        },
+      ) => {
+        const id = await idOf(ctx(), number);
+        if (opts.voicemail !== undefined && opts.voicemail !== 'on' && opts.voicemail !== 'off') {
+          throw new CliError('voicemail: must be on or off');
+        }
+        const before = await service(ctx()).get(id);
+        const voicemailChanged = opts.voicemail !== undefined || opts.email !== undefined;
+        const input = parseOrFail(updateExtensionSchema, {
+          ...(opts.name !== undefined ? { displayName: opts.name } : {}),
+          ...(opts.number !== undefined ? { number: opts.number } : {}),
+          ...(opts.maxCalls !== undefined ? { maxConcurrentCalls: Number(opts.maxCalls) } : {}),
+          ...(opts.pin === false
+            ? { voicemailPin: null }
+            : opts.pin !== undefined
+              ? { voicemailPin: opts.pin }
+              : {}),
+          ...(voicemailChanged
+            ? {
+                voicemail: {
+                  enabled:
+                    opts.voicemail === undefined
+                      ? (before.voicemail?.enabled ?? true)
+                      : opts.voicemail === 'on',
+                  email: opts.email === undefined ? (before.voicemail?.email ?? null) : opts.email || null,
+                },
+              }
+            : {}),
+        });
+        const after = await service(ctx()).update(cliActor, id, input);
+        const vm = after.voicemail ? (after.voicemail.enabled ? 'on' : 'off') : 'none';
+        out(`updated extension ${after.number} (${safeText(after.displayName)}); voicemail ${vm}\n`);
       },
     );
 

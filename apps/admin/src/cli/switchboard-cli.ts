@@ -4,6 +4,7 @@ import { ConfigError } from '@switchboard/config';
 import { registerAdminCommands } from './admin-commands.js';
 import { CliContext, CliError, describeError } from './cli-context.js';
 import { registerExtensionCommands } from './extension-commands.js';
+import { registerPluginCommands } from './plugin-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { withSettingsFile } from './settings-file.js';
@@ -33,6 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRingGroupCommands(program, ctx, io.out);
   registerAdminCommands(program, ctx, io.out);
   registerShowCommands(program, ctx, io.out);
+  registerPluginCommands(program, ctx, io.out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -5,6 +5,6 @@ export {
   type RoutingFallback,
   type SwitchboardEnv,
 } from './config-schema.js';
-export { loadConfig, redactConfig, ConfigError, type SwitchboardConfig } from './load-config.js';
+export { loadConfig, redactConfig, ConfigError, uriHost, type SwitchboardConfig } from './load-config.js';
 export { createLogger, type Logger } from './logger.js';
 export { LogThrottle } from './log-throttle.js';

@@ -8,9 +8,12 @@ export interface SwitchboardConfig {
   logLevel: SwitchboardEnv['SWITCHBOARD_LOG_LEVEL'];
   sip: {
     bindAddress: string;
-    /** Address put in Via/Contact/Record-Route; the bind address unless it is a wildcard. */
+    /** Address put in Via/Contact/Record-Route and SDP; the bind address unless it is a wildcard. Never bracketed. */
     publicAddress: string;
-    /** The domain phones register to (digest realm). Defaults to the public address. */
+    /**
+     * The domain phones register to (URI host of every AOR, and the digest realm). Defaults to the
+     * public address; an IPv6 address is kept as an IPv6reference (`[::1]`, RFC 3261 §19.1.1).
+     */
     domain: string;
     udpPort: number;
     /** 0 = listener off. */
@@ -88,6 +91,16 @@ function externalInterface(spec: string | undefined): { address: string; adverti
   return { address, advertised };
 }
 
+function unbracketed(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** A host as written in a SIP URI: IPv6 addresses bracketed (RFC 3261 §19.1.1 host = IPv6reference, RFC 5118 §4.1). */
+export function uriHost(host: string): string {
+  const bare = unbracketed(host);
+  return bare.includes(':') ? `[${bare}]` : bare;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardConfig {
   // Empty strings count as unset, as in most shells' `VAR= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -145,9 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
-  const publicAddress =
+  const publicAddress = unbracketed(
     e.SWITCHBOARD_SIP_PUBLIC_ADDRESS ??
-    (isWildcard(e.SWITCHBOARD_SIP_BIND_ADDRESS) ? '127.0.0.1' : e.SWITCHBOARD_SIP_BIND_ADDRESS);
+      (isWildcard(e.SWITCHBOARD_SIP_BIND_ADDRESS) ? '127.0.0.1' : e.SWITCHBOARD_SIP_BIND_ADDRESS),
+  );
   return {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -156,7 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     sip: {
       bindAddress: e.SWITCHBOARD_SIP_BIND_ADDRESS,
       publicAddress,
-      domain: e.SWITCHBOARD_SIP_DOMAIN ?? publicAddress,
+      domain: uriHost(e.SWITCHBOARD_SIP_DOMAIN ?? publicAddress),
       udpPort: e.SWITCHBOARD_SIP_UDP_PORT,
       tcpPort: e.SWITCHBOARD_SIP_TCP_PORT,
       tlsPort: e.SWITCHBOARD_SIP_TLS_PORT,

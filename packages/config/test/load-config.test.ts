@@ -153,6 +153,18 @@ describe('loadConfig', () => {
     expect(c.sip.domain).toBe('192.0.2.10');
   });
 
+  it('keeps an IPv6 domain bracketed for URIs and the public address bare for SDP (RFC 5118 §4.1)', () => {
+    const c = loadConfig({ ...base, SWITCHBOARD_SIP_BIND_ADDRESS: '::1' });
+    expect(c.sip.publicAddress).toBe('::1');
+    expect(c.sip.domain).toBe('[::1]');
+    const d = loadConfig({
+      ...base,
+      SWITCHBOARD_SIP_PUBLIC_ADDRESS: '[2001:db8::5]',
+      SWITCHBOARD_SIP_DOMAIN: '2001:db8::5',
+    });
+    expect([d.sip.publicAddress, d.sip.domain]).toEqual(['2001:db8::5', '[2001:db8::5]']);
+  });
+
   it('coerces numeric strings and honours explicit values', () => {
     const c = loadConfig({
       ...base,

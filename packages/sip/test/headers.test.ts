@@ -82,6 +82,68 @@ describe('URIs (RFC 3261 §19.1, RFC 3966)', () => {
   });
 });
 
+describe('IPv6 references (RFC 5118, RFC 5954)', () => {
+  // RFC 5118 §4.10: RFC 3261's ABNF let a third colon through; RFC 5954 §4.1 fixed the grammar.
+  const message = (host: string): Buffer =>
+    Buffer.from(
+      [
+        `OPTIONS sip:user@${host} SIP/2.0`,
+        `To: sip:user@${host}`,
+        'From: sip:user@example.com;tag=810x2',
+        'Via: SIP/2.0/UDP lmme.example.com;branch=z9hG4bK82b2',
+        'Call-ID: G9432ofZfskejfgFBAFR',
+        'CSeq: 1 OPTIONS',
+        'Max-Forwards: 70',
+        'Contact: "Caller" <sip:caller@[2001:db8::1]>',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      'latin1',
+    );
+
+  it('accepts the two-colon form (ipv6-correct-abnf-2-colons)', () => {
+    const m = parseMessage(message('[2001:db8::192.0.2.1]'));
+    expect(validate(m).ok).toBe(true);
+  });
+
+  it('rejects the three-colon form (ipv6-bug-abnf-3-colons) with 400', () => {
+    const r = validate(parseMessage(message('[2001:db8:::192.0.2.1]')));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.status).toBe(400);
+      expect(r.error.reason).toMatch(/bad IPv6 reference/);
+    }
+  });
+
+  it.each([
+    ['[::1]', true],
+    ['[::]', true],
+    ['[2001:db8:0:0:0:0:0:1]', true],
+    ['[::ffff:192.0.2.1]', true],
+    ['[2001:db8::]', true],
+    ['[2001:db8:::192.0.2.1]', false],
+    ['[2001:db8::1::2]', false],
+    ['[1:2:3:4:5:6:7:8:9]', false],
+    ['[1:2:3:4:5:6:7]', false],
+    ['[1:2:3:4:5:6:7::8]', false],
+    ['[12345::1]', false],
+    ['[::192.0.2.256]', false],
+    ['[::1.2.3]', false],
+    ['[:1]', false],
+  ])('parseUri host %s valid=%s', (host, valid) => {
+    if (valid) expect(parseUri(`sip:a@${host}:5060`).kind).toBe('sip');
+    else expect(() => parseUri(`sip:a@${host}:5060`)).toThrow(/bad IPv6 reference/);
+  });
+
+  it('Via received must be a real IPv6address', () => {
+    expect(reasonOf(withHeaders(['Via: SIP/2.0/UDP h;received=2001:db8:::1']))).toBe(
+      'Invalid Via header: received is not an IP address',
+    );
+    expect(reasonOf(withHeaders(['Via: SIP/2.0/UDP h;received=2001:db8::1']))).toBeUndefined();
+  });
+});
+
 describe('header grammar', () => {
   it('Via: received, rport, maddr, ttl, IPv6 sent-by', () => {
     const m = withHeaders([

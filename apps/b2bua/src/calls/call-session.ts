@@ -470,12 +470,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
         caller: {
           dialog: callerDialog,
           destination: this.caller.destination,
-          contact: this.deps.port.localUri(this.caller.destination.protocol),
+          contact: this.caller.contact,
         },
         callee: {
           dialog: calleeDialog,
           destination: leg.destination,
-          contact: this.deps.port.localUri(leg.destination.protocol),
+          contact: leg.localContact,
         },
       },
       { onHangup: (side) => this.end('answered', side, 'BYE') },

@@ -21,7 +21,7 @@ export interface CallSipPort {
     options?: SendOptions,
   ): ClientTransaction<SipMessage>;
   sendAck(ack: SipRequest, target: ResolvedTarget): Promise<void>;
-  localUri(protocol?: TransportProtocol, user?: string): string;
+  localUri(protocol?: TransportProtocol, user?: string, secure?: boolean): string;
   resolve(input: {
     host: string;
     port?: number;

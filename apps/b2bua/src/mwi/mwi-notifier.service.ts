@@ -6,6 +6,7 @@ import type { Clock, ResolvedTarget } from '@switchboard/transactions';
 import { bindingDestination, uriDestination } from '../calls/legs/leg-destination.js';
 import { RegistrationBindingStore } from '../registrar/registration-binding.store.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
+import { uacNeedsSipsContact } from '../sip/sips-contact.js';
 import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
 import type { MessageWaitingNotifier } from '../voicemail/message-waiting-notifier.js';
 import { MailboxCountsRepository } from './mailbox-counts.repository.js';
@@ -128,7 +129,7 @@ export class MwiNotifierService implements MessageWaitingNotifier, OnApplication
         const request = buildUnsolicitedNotify({
           contact: binding.contact,
           account: this.accountOf(extension),
-          localContact: this.localContact(protocol, extension),
+          localContact: this.localContact(protocol, extension, uacNeedsSipsContact(binding.contact)),
           expires: Math.round((binding.expiresAt - now) / 1000),
           body,
         });
@@ -138,9 +139,10 @@ export class MwiNotifierService implements MessageWaitingNotifier, OnApplication
     );
   }
 
-  localContact(protocol: ResolvedTarget['protocol'], extension: string): string {
+  /** Our Contact for a NOTIFY or a SUBSCRIBE's answer; `secure` per RFC 3261 §8.1.1.8 / §12.1.1. */
+  localContact(protocol: ResolvedTarget['protocol'], extension: string, secure = false): string {
     try {
-      return this.stack.localUri(protocol, extension);
+      return this.stack.localUri(protocol, extension, secure);
     } catch {
       return this.stack.localUri('UDP', extension);
     }

@@ -5,6 +5,7 @@ import { NODE_ID } from '../registrar/register.handler.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
+import { uasNeedsSipsContact } from '../sip/sips-contact.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { MESSAGE_SUMMARY_EVENT } from './message-summary-body.js';
 import { subscriptionId, type MwiSubscription } from './mwi-subscription.js';
@@ -132,7 +133,7 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
       remoteHeader: request.getHeader('From') ?? '',
       remoteTarget: contact ?? request.from.uriText,
       routeSet: request.getHeaderValues('Record-Route'),
-      localContact: this.notifier.localContact(origin.protocol, mailbox),
+      localContact: this.notifier.localContact(origin.protocol, mailbox, uasNeedsSipsContact(request)),
       destination: { host: origin.host, port: origin.port, protocol: origin.protocol },
       ...(request.event?.id === undefined ? {} : { eventId: request.event.id }),
       remoteSeq: request.cseq.seq,

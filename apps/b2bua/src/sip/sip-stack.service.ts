@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { uriHost, type Logger, type SwitchboardConfig } from '@switchboard/config';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import {
   type Clock,
@@ -126,14 +126,15 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
 
   /**
    * Our own SIP URI on a transport, for Contact/Record-Route of the legs we create
-   * (public address, bound port, `transport=` parameter for anything but UDP).
+   * (public address, bound port, `transport=` parameter for anything but UDP). `secure` asks for a
+   * SIPS URI (RFC 3261 §8.1.1.8, §12.1.1: only when the dialog's request used SIPS URIs); a TLS leg
+   * without it gets `sip:…;transport=tls` (RFC 5630 §3.1.1), which every TLS phone can answer.
    */
-  localUri(protocol: TransportProtocol = 'UDP', user?: string): string {
+  localUri(protocol: TransportProtocol = 'UDP', user?: string, secure = false): string {
     const point = this.listeningPoints.find((p) => p.protocol === protocol);
     if (!point) throw new TypeError(`no ${protocol} listener`);
-    const host = this.config.sip.publicAddress;
-    const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-    const scheme = protocol === 'TLS' || protocol === 'WSS' ? 'sips' : 'sip';
+    const hostPart = uriHost(this.config.sip.publicAddress);
+    const scheme = secure && (protocol === 'TLS' || protocol === 'WSS') ? 'sips' : 'sip';
     const transport = protocol === 'UDP' ? '' : `;transport=${protocol.toLowerCase()}`;
     return `${scheme}:${user ? `${user}@` : ''}${hostPart}:${point.port}${transport}`;
   }
@@ -272,7 +273,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
 
   private logStartup(): void {
     const { domain, publicAddress } = this.config.sip;
-    const host = publicAddress.includes(':') ? `[${publicAddress}]` : publicAddress;
+    const host = uriHost(publicAddress);
     const listen = this.listeningPoints.map((p) => `${p.protocol.toLowerCase()}:${endpointKey(p)}`);
     const servers = this.listeningPoints.map((p) => `${p.protocol} ${host}:${p.port}`);
     this.logger.info(

@@ -105,7 +105,7 @@ export class LocalUaLeg {
     if (sdp === undefined || !this.dialog) return false;
     const ok = createResponse(request, 200, {
       headers: [
-        ['Contact', `<${this.ctx.port.localUri(this.ctx.caller.destination.protocol)}>`],
+        ['Contact', `<${this.ctx.caller.contact}>`],
         ['Allow', this.ctx.allow],
         ['Content-Type', 'application/sdp'],
       ],

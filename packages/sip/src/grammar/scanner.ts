@@ -115,19 +115,51 @@ export function splitList(s: string): string[] {
   }
 }
 
-/** Scans an IPv6 reference "[...]" at `pos`; returns the index after "]" or -1. */
+/**
+ * Scans an IPv6 reference "[...]" at `pos`; returns the index after "]" or -1 when the text between the
+ * brackets is not an IPv6address (RFC 5954 §4.1 / RFC 3986 §3.2.2: eight hex groups, or fewer around one
+ * "::", the last two possibly an IPv4 address). RFC 5118 §4.10's `[2001:db8:::192.0.2.1]` fails here.
+ */
 export function scanIpv6Reference(s: string, pos: number, end: number): number {
-  let i = pos + 1;
-  let colons = 0;
-  while (i < end) {
-    const c = s.charCodeAt(i);
-    if (c === 93) return colons >= 2 && i - pos <= 47 ? i + 1 : -1;
-    const hex = (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
-    if (c === 58) colons++;
-    else if (!hex && c !== 46) return -1;
-    i++;
+  const close = s.indexOf(']', pos + 1);
+  if (close < 0 || close >= end || close - pos > 47) return -1;
+  return isIpv6Address(s, pos + 1, close) ? close + 1 : -1;
+}
+
+/** True when s[start, end) is an IPv6address (RFC 3986 §3.2.2, no zone id). */
+export function isIpv6Address(s: string, start = 0, end = s.length): boolean {
+  const text = s.slice(start, end);
+  const gap = text.indexOf('::');
+  if (gap >= 0 && text.indexOf('::', gap + 1) >= 0) return false;
+  const head = gap < 0 ? text : text.slice(0, gap);
+  const tail = gap < 0 ? '' : text.slice(gap + 2);
+  const groups = countGroups(head, gap < 0 || tail === '');
+  const tailGroups = tail === '' ? 0 : countGroups(tail, true);
+  if (groups < 0 || tailGroups < 0) return false;
+  // "::" stands for at least one zero group (RFC 4291 §2.2).
+  return gap < 0 ? groups === 8 : groups + tailGroups <= 7;
+}
+
+/** Hex groups of "h16:h16:…" (an IPv4 address last counts as two when `last`); -1 when malformed. */
+function countGroups(part: string, last: boolean): number {
+  if (part === '') return 0;
+  const fields = part.split(':');
+  let n = 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i] ?? '';
+    if (last && i === fields.length - 1 && f.includes('.')) {
+      if (!isIpv4Address(f)) return -1;
+      n += 2;
+    } else if (/^[0-9A-Fa-f]{1,4}$/.test(f)) n += 1;
+    else return -1;
   }
-  return -1;
+  return n;
+}
+
+/** IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT, each at most 255. */
+export function isIpv4Address(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 /**

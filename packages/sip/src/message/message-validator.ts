@@ -1,8 +1,7 @@
 // Full grammar check of a parsed message (RFC 3261 §25 for the headers a B2BUA uses, plus the
 // §8.2 / §16.3 request checks a parser can make). The first problem found becomes a
 // SipParseError whose reason names it, ready for a 400 (or 505) reason phrase.
-import { isDigit } from '../grammar/char-classes.js';
-import { isTokenString, splitList } from '../grammar/scanner.js';
+import { isIpv4Address, isIpv6Address, isTokenString, splitList } from '../grammar/scanner.js';
 import { parseAuthHeader } from '../headers/auth.js';
 import { parseCSeq, parseRAck, parseRSeq } from '../headers/cseq.js';
 import { parseDate } from '../headers/date.js';
@@ -283,20 +282,10 @@ function checkContact(v: string): void {
   }
 }
 
-// received = IPv4address / IPv6address (RFC 3261 §20.42)
+// received = IPv4address / IPv6address (RFC 3261 §20.42, RFC 5954 §4.1 for the IPv6 grammar)
 function checkReceived(received: string | undefined): void {
   if (received === undefined) return;
-  if (received.indexOf(':') >= 0) {
-    if (!/^[0-9A-Fa-f:.]+$/.test(received)) throw headerError('Via', 'received is not an IP address');
-    return;
-  }
-  const parts = received.split('.');
-  const valid =
-    parts.length === 4 &&
-    parts.every(
-      (p) =>
-        p.length >= 1 && p.length <= 3 && [...p].every((c) => isDigit(c.charCodeAt(0))) && Number(p) <= 255,
-    );
+  const valid = received.indexOf(':') >= 0 ? isIpv6Address(received) : isIpv4Address(received);
   if (!valid) throw headerError('Via', 'received is not an IP address');
 }
 

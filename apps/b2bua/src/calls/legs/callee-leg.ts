@@ -7,6 +7,7 @@ import {
 } from '@switchboard/dialog';
 import { generateTag, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import type { ClientTransaction, ResolvedTarget } from '@switchboard/transactions';
+import { uacNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
@@ -53,6 +54,8 @@ export class CalleeLeg implements BranchHandle {
    */
   private heldAck: OutgoingRequest | undefined;
   private sentAck: OutgoingRequest | undefined;
+  /** Our Contact on this leg. */
+  readonly localContact: string;
   /** The confirmed dialog once answered. */
   dialog: Dialog | undefined;
   /** Clock time the answering 2xx reached this leg (setup latency figures). */
@@ -64,7 +67,13 @@ export class CalleeLeg implements BranchHandle {
     private readonly listener: BranchListener<SipResponse>,
     private readonly hooks: CalleeLegHooks = {},
   ) {
-    const localContact = port.localUri(init.destination.protocol);
+    // RFC 3261 §8.1.1.8: sips: only when the Request-URI is (we send no Route here).
+    this.localContact = port.localUri(
+      init.destination.protocol,
+      undefined,
+      uacNeedsSipsContact(init.requestUri),
+    );
+    const localContact = this.localContact;
     this.outgoing = {
       method: 'INVITE',
       requestUri: init.requestUri,

@@ -1,6 +1,7 @@
 import { Dialog, incomingRequestFromSip, type DialogHooks } from '@switchboard/dialog';
 import { createResponse, generateTag, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
+import { uasNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
 
 export interface SessionBody {
@@ -103,7 +104,8 @@ export class CallerLeg {
     this.retransmitter?.ack();
   }
 
-  private get contact(): string {
-    return this.port.localUri(this.destination.protocol);
+  /** Our Contact toward the caller: `sips:` only when its INVITE asked for SIPS (RFC 3261 §12.1.1). */
+  get contact(): string {
+    return this.port.localUri(this.destination.protocol, undefined, uasNeedsSipsContact(this.invite));
   }
 }

@@ -37,10 +37,13 @@ describe('parser fast paths', () => {
     expect(() => parseMessage(msg(...BASE, 'CSeq\r: 1 OPTIONS'))).toThrow(/no colon/);
   });
 
-  it('folded and lone-CR values keep their general handling', () => {
-    const m = parseMessage(msg(...BASE, 'CSeq: 1', ' OPTIONS', 'X-A: a\rb'));
+  it('folded values keep their general handling; a lone CR is a 400 (RFC 3261 §7.3.1)', () => {
+    const m = parseMessage(msg(...BASE, 'CSeq: 1', ' OPTIONS', 'X-A: a b'));
     expect(m.cseq).toEqual({ seq: 1, method: 'OPTIONS' });
-    expect(m.getHeader('X-A')).toBe('a\rb');
+    expect(m.getHeader('X-A')).toBe('a b');
+    expect(() => parseMessage(msg(...BASE, 'CSeq: 1 OPTIONS', 'X-A: a\rb'))).toThrow(
+      /Lone CR in the X-A header/,
+    );
   });
 
   it('parameters: case-insensitive names, first one wins, size counts distinct names', () => {

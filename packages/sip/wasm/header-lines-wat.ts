@@ -7,7 +7,7 @@
 // searches look at 16 bytes at a time (SIMD), which native String#indexOf calls cannot beat at
 // one call per line. Whatever is unusual makes it return -1 and the JavaScript splitter decides
 // (and throws the error): a header line starting with whitespace, a line without a colon, an
-// empty name, a lone CR, no empty line before the end, a Content-Length that is not 1 to 9 plain
+// empty name, a lone CR or LF, no empty line before the end, a Content-Length that is not 1 to 9 plain
 // digits or appears twice, more lines than the record area holds.
 import { INDEX_STRIDE } from '../src/headers/header-index.js';
 import { canonicalHeaderName, compactHeaderName, HeaderId, HOT_IDS } from '../src/headers/header-names.js';
@@ -54,10 +54,13 @@ function nameIs(lower: string): string {
   return parts.reduce((all, part) => `(i32.and ${all} ${part})`);
 }
 
-/** $q = the first offset >= $q holding CR (or ":" too when `colon`), at most $n. */
+/**
+ * $q = the first offset >= $q holding CR or LF (or ":" too when `colon`), at most $n. An LF found
+ * here is a lone one (the LF of a CRLF is stepped over), which the JavaScript splitter rejects.
+ */
 function findByte(colon: boolean): string {
-  const cr = `(i8x16.eq (local.get $v) ${splat(13)})`;
-  const mask = colon ? `(v128.or ${cr} (i8x16.eq (local.get $v) ${splat(58)}))` : cr;
+  const crlf = `(v128.or (i8x16.eq (local.get $v) ${splat(13)}) (i8x16.eq (local.get $v) ${splat(10)}))`;
+  const mask = colon ? `(v128.or ${crlf} (i8x16.eq (local.get $v) ${splat(58)}))` : crlf;
   return `
       (block $found (loop $next16
         (br_if $found (i32.ge_u (local.get $q) (local.get $n)))
@@ -177,12 +180,14 @@ export function headerLinesWat(): string {
       (block $eol (loop $nextCr
         ${findByte(false)}
         (br_if $eol (i32.ge_u (local.get $q) (local.get $n)))
+        ;; a lone LF, or a CR without its LF: the JavaScript splitter names the error
+        (if (i32.ne (i32.load8_u (local.get $q)) (i32.const 13)) (then (return (i32.const -1))))
         (if (i32.ne (i32.load8_u offset=1 (local.get $q)) (i32.const 10)) (then (return (i32.const -1))))
         (if (i32.eqz ${isWsp('(i32.load8_u offset=2 (local.get $q))')}) (then
           (local.set $e (local.get $q))
           (br $eol)))
         (local.set $folded (i32.const 1))
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (i32.const 2)))
         (br $nextCr)))
       (if (i32.ge_u (local.get $e) (local.get $n)) (then (return (i32.const -1))))
       (local.set $len (i32.sub (local.get $nameEnd) (local.get $pos)))

@@ -62,6 +62,15 @@ export class HeaderField {
     return (this._name ??= this.src.slice(this.lineStart, this.nameEnd));
   }
 
+  /**
+   * The part of a received value before a stray CR or LF (trimmed): what can still be copied into
+   * a response or a rewritten header line without corrupting its framing (RFC 3261 §7.3.1).
+   */
+  static beforeLineBreak(value: string): string {
+    const cut = value.search(/[\r\n]/);
+    return cut < 0 ? value : value.slice(0, cut).trim();
+  }
+
   /** A new header; `value` is a byte string. CR, LF or a colon-less name would corrupt framing. */
   static create(name: string, value: string): HeaderField {
     if (/[\r\n:]/.test(name) || name.trim() === '')

@@ -25,6 +25,8 @@ export function splitLinesJs(head: string, pos: number, n: number, hot: number[]
   let count = 0;
   let contentLength = -1;
   if (pos < n && isWsp(head.charCodeAt(pos))) throw new SipParseError('Header line starts with whitespace');
+  // The next LF: every LF of the header section must be the LF of a CRLF (RFC 3261 §7.3.1).
+  let lf = nextLf(head, pos);
   while (pos < n) {
     if (head.charCodeAt(pos) === 13 && head.charCodeAt(pos + 1) === 10) break; // the empty line
     // The colon and the first CR are found with indexOf (native scans); a CR before the
@@ -42,17 +44,21 @@ export function splitLinesJs(head: string, pos: number, n: number, hot: number[]
     let folded = false;
     let e = n;
     while (cr < n) {
-      if (head.charCodeAt(cr + 1) === 10) {
-        if (!isWsp(head.charCodeAt(cr + 2))) {
-          e = cr;
-          break;
-        }
-        folded = true; // CRLF WSP: a continuation line
+      // RFC 3261 §7.3.1, §25.1: lines end with CRLF, and a header value holds no CR or LF outside
+      // a CRLF WSP fold. A lone CR or LF would be read as a line end by some peers and not by
+      // others (header smuggling), and cannot be copied into a response: 400.
+      if (head.charCodeAt(cr + 1) !== 10) throw strayByte(head, pos, nameEnd, 'CR');
+      if (lf < cr) throw strayByte(head, pos, nameEnd, 'LF');
+      lf = nextLf(head, cr + 2);
+      if (!isWsp(head.charCodeAt(cr + 2))) {
+        e = cr;
+        break;
       }
-      // (a lone CR stays in the value; validate() rejects it)
-      cr = head.indexOf('\r', cr + 1);
+      folded = true; // CRLF WSP: a continuation line
+      cr = head.indexOf('\r', cr + 2);
       if (cr < 0) cr = n;
     }
+    if (lf < e) throw strayByte(head, pos, nameEnd, 'LF');
     // The hot headers are identified now (and their lines recorded), others on lookup.
     const shape = nameShape(head, pos, nameEnd);
     const id = isHotShape(shape) ? identifyHeader(head, pos, nameEnd) : shape;
@@ -117,6 +123,21 @@ function zeros(n: number): number[] {
 /** A hot-line table with no line: 2 * HOT_IDS slots (a literal: one allocation, packed elements). */
 export function noHotLines(): number[] {
   return [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+}
+
+function nextLf(head: string, from: number): number {
+  const i = head.indexOf('\n', from);
+  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+function strayByte(head: string, pos: number, nameEnd: number, what: 'CR' | 'LF'): SipParseError {
+  const name = head.slice(pos, nameEnd);
+  // Only a printable token goes into the reason phrase.
+  const header = /^[!-~]{1,64}$/.test(name) && !name.includes(':') ? name : undefined;
+  return new SipParseError(
+    `Lone ${what} in ${header === undefined ? 'a header line' : `the ${header} header`}`,
+    header === undefined ? {} : { header },
+  );
 }
 
 function isWsp(c: number): boolean {

@@ -235,8 +235,10 @@ export abstract class HeaderStore {
     const field = this.fieldList[i]!;
     const v = field.value;
     const e = listElementEnd(v, 0, v.length);
-    if (e >= v.length) this.fieldList.splice(i, 1);
-    else this.fieldList[i] = HeaderField.create(field.name, v.slice(e + 1).trim());
+    // The values after the first are kept up to a stray CR or LF (never a TypeError on received bytes).
+    const rest = e >= v.length ? '' : HeaderField.beforeLineBreak(v.slice(e + 1).trim());
+    if (rest === '') this.fieldList.splice(i, 1);
+    else this.fieldList[i] = HeaderField.create(field.name, rest);
     this.modified();
     return true;
   }

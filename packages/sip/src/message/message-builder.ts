@@ -123,14 +123,22 @@ export function createErrorResponse(
 ): SipResponse | undefined {
   const p = error.partial;
   if (!p || p.kind !== 'request' || p.method === 'ACK') return undefined;
-  if (p.via.length === 0 || !p.from || !p.to || !p.callId || !p.cseq) return undefined;
-  const fields = p.via.map((v) => HeaderField.create('Via', v));
-  const to = /;\s*tag\s*=/i.test(p.to) ? p.to : `${p.to};tag=${options.toTag ?? generateTag()}`;
+  // A value holding a stray CR or LF (the reason of many such errors) is copied up to that byte:
+  // the client matches the 400 by its top Via branch and CSeq (§17.1.3), and a header line must
+  // not be broken in two. Without its top Via the answer could not be routed: none then.
+  const clean = (v: string | undefined): string => (v === undefined ? '' : HeaderField.beforeLineBreak(v));
+  const via = p.via.map(clean);
+  const stray = via.findIndex((v, i) => v !== p.via[i]);
+  const vias = (stray < 0 ? via : via.slice(0, stray + 1)).filter((v) => v !== '');
+  const [from, toValue, callId, cseq] = [clean(p.from), clean(p.to), clean(p.callId), clean(p.cseq)];
+  if (vias.length === 0 || !from || !toValue || !callId || !cseq) return undefined;
+  const fields = vias.map((v) => HeaderField.create('Via', v));
+  const to = /;\s*tag\s*=/i.test(toValue) ? toValue : `${toValue};tag=${options.toTag ?? generateTag()}`;
   fields.push(
-    HeaderField.create('From', p.from),
+    HeaderField.create('From', from),
     HeaderField.create('To', to),
-    HeaderField.create('Call-ID', p.callId),
-    HeaderField.create('CSeq', p.cseq),
+    HeaderField.create('Call-ID', callId),
+    HeaderField.create('CSeq', cseq),
   );
   return new SipResponse(error.status, error.reason, fields, EMPTY_BODY);
 }

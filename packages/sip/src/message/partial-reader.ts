@@ -7,7 +7,8 @@ const FOLD = /\r\n[ \t]+/g;
 
 export function readPartial(head: string): PartialMessage {
   const partial: PartialMessage = { via: [] };
-  const lines = head.replace(FOLD, ' ').split('\r\n');
+  // A lone CR or LF ends a line here too: what follows it is never part of a value we copy.
+  const lines = head.replace(FOLD, ' ').split(/\r\n|\r|\n/);
   const first = lines[0] ?? '';
   if (/^sip\/\d+\.\d+ /i.test(first)) partial.kind = 'response';
   else {

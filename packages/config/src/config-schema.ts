@@ -75,6 +75,16 @@ export const envSchema = z.object({
   SWITCHBOARD_SIP_TCP_PORT: optionalPort.default(5060),
   SWITCHBOARD_SIP_TLS_PORT: optionalPort.default(0),
   SWITCHBOARD_SIP_WS_PORT: optionalPort.default(0),
+  /**
+   * RFC 3261 §18.1.1: a request larger than this goes over TCP, but only to a target whose UDP was
+   * RFC 3263's default (never to a phone registered over UDP, which may be behind NAT).
+   */
+  SWITCHBOARD_SIP_UDP_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(500, 'must be at least 500')
+    .max(65_000, 'must be at most 65000')
+    .default(1300),
   SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
   SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
   /**

@@ -20,6 +20,8 @@ export interface SwitchboardConfig {
     tcpPort: number;
     tlsPort: number;
     wsPort: number;
+    /** RFC 3261 §18.1.1 size above which a request to a default-UDP target goes over TCP. */
+    udpMaxBytes: number;
   };
   rtp: { portMin: number; portMax: number };
   /** Media anchoring: the mode and the rtpengine that relays (see README Configuration). */
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       tcpPort: e.SWITCHBOARD_SIP_TCP_PORT,
       tlsPort: e.SWITCHBOARD_SIP_TLS_PORT,
       wsPort: e.SWITCHBOARD_SIP_WS_PORT,
+      udpMaxBytes: e.SWITCHBOARD_SIP_UDP_MAX_BYTES,
     },
     rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
     media: {

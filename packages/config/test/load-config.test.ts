@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       tcpPort: 5060,
       tlsPort: 0,
       wsPort: 0,
+      udpMaxBytes: 1300,
     });
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });

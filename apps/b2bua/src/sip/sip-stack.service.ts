@@ -180,6 +180,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       clock: this.clock,
       transports,
       viaHost: this.config.sip.publicAddress,
+      udpMaxBytes: this.config.sip.udpMaxBytes,
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),

@@ -47,7 +47,10 @@ export interface TransactionLayerOptions<M> {
   readonly transports: readonly Transport[];
   /** Send 100 Trying as soon as an INVITE arrives (§17.2.1). Default true. */
   readonly autoTrying?: boolean;
-  /** §18.1.1: requests larger than this go over TCP when a TCP transport exists. Default 1300. */
+  /**
+   * §18.1.1: requests larger than this go over TCP when a TCP transport exists and the target's
+   * UDP was only a default (`ResolvedTarget.tcpOnOversize`). Default 1300.
+   */
   readonly udpMaxBytes?: number;
   /** Host written into Via sent-by; default the transport's bound address. */
   readonly viaHost?: string;
@@ -260,7 +263,12 @@ export class TransactionLayer<M> {
     return tx;
   }
 
-  /** Adds the top Via and applies the §18.1.1 size rule (UDP → TCP above udpMaxBytes). */
+  /**
+   * Adds the top Via and applies the §18.1.1 size rule (UDP → TCP above udpMaxBytes) where the
+   * target allows it. A target reached over UDP because it registered or talks over UDP keeps
+   * UDP whatever the size: it may sit behind a NAT that no TCP connection can cross, and a large
+   * datagram (fragmented) still arrives where a refused TCP connect is a certain 408.
+   */
   private prepare(
     request: M,
     target: ResolvedTarget,
@@ -269,7 +277,11 @@ export class TransactionLayer<M> {
     let transport = this.transportFor(target.protocol, target.host);
     let message = this.codec.withVia(request, this.viaSpec(transport, branch));
     let bytes = this.codec.serialize(message);
-    if (transport.protocol === 'UDP' && bytes.length > (this.options.udpMaxBytes ?? 1300)) {
+    if (
+      target.tcpOnOversize === true &&
+      transport.protocol === 'UDP' &&
+      bytes.length > (this.options.udpMaxBytes ?? 1300)
+    ) {
       const tcp = this.findTransport('TCP', target.host);
       if (tcp) {
         transport = tcp;

@@ -14,6 +14,12 @@ export interface ResolveInput {
 
 export interface ResolvedTarget extends Endpoint {
   readonly protocol: TransportProtocol;
+  /**
+   * True when UDP was only RFC 3263's default (no transport in the URI), so RFC 3261 §18.1.1 may
+   * move a large request to TCP. A registered UDP binding, a dialog's UDP peer or an explicit
+   * `transport=udp` never set it: a phone behind NAT cannot accept a TCP connection.
+   */
+  readonly tcpOnOversize?: boolean;
 }
 
 export interface TargetResolverOptions {
@@ -94,7 +100,8 @@ export class TargetResolver {
       if (!this.supported.includes(protocol)) return [];
       const port = input.port ?? defaultPort(protocol);
       const addrs = isIP(host) !== 0 ? [host] : await this.addresses(host);
-      return addrs.map((a) => ({ protocol, host: a, port }));
+      const free = explicit === undefined && protocol === 'UDP' ? { tcpOnOversize: true } : {};
+      return addrs.map((a) => ({ protocol, host: a, port, ...free }));
     }
 
     if (explicit !== undefined) return this.viaSrv(host, explicit);
@@ -113,7 +120,13 @@ export class TargetResolver {
     // Last resort: UDP (TLS for sips) on the default port of the A/AAAA records.
     const protocol: TransportProtocol = secure ? 'TLS' : 'UDP';
     if (!this.supported.includes(protocol)) return [];
-    return (await this.addresses(host)).map((a) => ({ protocol, host: a, port: defaultPort(protocol) }));
+    const free = protocol === 'UDP' ? { tcpOnOversize: true } : {};
+    return (await this.addresses(host)).map((a) => ({
+      protocol,
+      host: a,
+      port: defaultPort(protocol),
+      ...free,
+    }));
   }
 
   private candidates(secure: boolean): TransportProtocol[] {

@@ -37,9 +37,14 @@ function response(sent: string, status: number, reason: string, toTag = 'b1'): s
   ].join('\n');
 }
 
-function setup(transports = [new FakeTransport()]) {
+function setup(transports = [new FakeTransport()], options: { udpMaxBytes?: number } = {}) {
   const clock = new FakeClock();
-  const layer = new TransactionLayer<SipMessage>({ codec: new SwitchboardSipCodec(), clock, transports });
+  const layer = new TransactionLayer<SipMessage>({
+    codec: new SwitchboardSipCodec(),
+    clock,
+    transports,
+    ...options,
+  });
   const stray: SipMessage[] = [];
   layer.setUser({ onRequest: () => undefined, onStrayResponse: (r) => stray.push(r) });
   return { clock, layer, udp: transports[0]!, stray };
@@ -112,15 +117,37 @@ describe('TransactionLayer, client side', () => {
     expect(layer.size.clients).toBe(0);
   });
 
-  it('switches a request above 1300 bytes from UDP to TCP and says so in the Via (§18.1.1)', () => {
+  it('switches a request above 1300 bytes from default UDP to TCP and says so in the Via (§18.1.1)', () => {
     const udp = new FakeTransport('UDP');
     const tcp = new FakeTransport('TCP', { host: '127.0.0.1', port: 5060 });
     const { layer } = setup([udp, tcp]);
-    layer.sendRequest(request('MESSAGE', 'x'.repeat(1400)), PEER);
-    layer.sendRequest(request('MESSAGE', 'small'), PEER);
+    const resolved = { ...PEER, tcpOnOversize: true };
+    layer.sendRequest(request('MESSAGE', 'x'.repeat(1400)), resolved);
+    layer.sendRequest(request('MESSAGE', 'small'), resolved);
     expect(tcp.sent).toHaveLength(1);
     expect(tcp.sent[0]?.text).toContain('Via: SIP/2.0/TCP 127.0.0.1:5060;branch=');
     expect(udp.sent).toHaveLength(1);
+  });
+
+  it('keeps a large request on UDP to a target that is UDP by registration or dialog (§18.1.1, NAT)', () => {
+    const udp = new FakeTransport('UDP');
+    const tcp = new FakeTransport('TCP', { host: '127.0.0.1', port: 5060 });
+    const { layer } = setup([udp, tcp]);
+    layer.sendRequest(request('INVITE', 'v'.repeat(4000)), PEER);
+    expect(tcp.sent).toHaveLength(0);
+    expect(udp.sent).toHaveLength(1);
+    expect(udp.sent[0]?.text).toContain('Via: SIP/2.0/UDP');
+  });
+
+  it('uses the configured size threshold', () => {
+    const udp = new FakeTransport('UDP');
+    const tcp = new FakeTransport('TCP', { host: '127.0.0.1', port: 5060 });
+    const { layer } = setup([udp, tcp], { udpMaxBytes: 3000 });
+    const resolved = { ...PEER, tcpOnOversize: true };
+    layer.sendRequest(request('MESSAGE', 'x'.repeat(2000)), resolved);
+    layer.sendRequest(request('MESSAGE', 'x'.repeat(3200)), resolved);
+    expect(udp.sent).toHaveLength(1);
+    expect(tcp.sent).toHaveLength(1);
   });
 
   it('sends a CANCEL with the INVITE branch in its own transaction', () => {

@@ -53,10 +53,14 @@ describe('RFC 3263 target resolution', () => {
     const dns = fakeDns({});
     const r = new TargetResolver(dns);
     expect(await r.resolve({ host: '192.0.2.1' })).toEqual([
-      { protocol: 'UDP', host: '192.0.2.1', port: 5060 },
+      { protocol: 'UDP', host: '192.0.2.1', port: 5060, tcpOnOversize: true },
     ]);
     expect(await r.resolve({ host: '[2001:db8::1]', secure: true })).toEqual([
       { protocol: 'TLS', host: '2001:db8::1', port: 5061 },
+    ]);
+    // An explicit transport=udp pins UDP: RFC 3261 §18.1.1 must not move a large request to TCP.
+    expect(await r.resolve({ host: '192.0.2.1', transport: 'udp' })).toEqual([
+      { protocol: 'UDP', host: '192.0.2.1', port: 5060 },
     ]);
     expect(dns.queries).toEqual([]);
   });
@@ -134,7 +138,7 @@ describe('RFC 3263 target resolution', () => {
     const dns = fakeDns({ aaaa: { 'v6.example.com': ['2001:db8::5'] } });
     const r = new TargetResolver(dns);
     expect(await r.resolve({ host: 'v6.example.com' })).toEqual([
-      { protocol: 'UDP', host: '2001:db8::5', port: 5060 },
+      { protocol: 'UDP', host: '2001:db8::5', port: 5060, tcpOnOversize: true },
     ]);
   });
 

@@ -24,7 +24,9 @@ export function parseHostPort(value: string): { host: string; port: number } | u
 export function bindingDestination(binding: RegistrationBinding): ResolvedTarget | undefined {
   const source = binding.sourceAddress === undefined ? undefined : parseHostPort(binding.sourceAddress);
   if (source) return { ...source, protocol: protocolOf(binding.transport) };
-  return uriDestination(binding.contact);
+  const contact = uriDestination(binding.contact);
+  // A registered contact's transport is the phone's choice: never switched by size (§18.1.1).
+  return contact && { host: contact.host, port: contact.port, protocol: contact.protocol };
 }
 
 /** A numeric-host URI as a destination without DNS; undefined when the host is a name. */
@@ -35,7 +37,10 @@ export function uriDestination(uri: string): ResolvedTarget | undefined {
     const host = parsed.host.replace(/^\[|\]$/g, '');
     if (!/^[0-9.]+$/.test(host) && !host.includes(':')) return undefined;
     const transport = parsed.params.get('transport') ?? undefined;
-    return { host, port: parsed.port ?? 5060, protocol: protocolOf(transport) };
+    const protocol = protocolOf(transport);
+    // RFC 3261 §18.1.1 may move a large request to TCP only where UDP was a default, not chosen.
+    const free = transport === undefined && protocol === 'UDP' ? { tcpOnOversize: true } : {};
+    return { host, port: parsed.port ?? 5060, protocol, ...free };
   } catch {
     return undefined;
   }

@@ -23,6 +23,8 @@ beforeAll(async () => {
     SWITCHBOARD_SIP_DOMAIN: '',
   });
   domain = h.config.sip.domain;
+  // The domain is not random here: clear what an earlier run left in the shared Redis.
+  await h.redis.del(redisKeys.registration('sip:1002@[::1]'));
   // The harness's addExtension uses its random test domain as realm; here the realm is [::1].
   for (const n of ['1001', '1002'])
     await h.prisma.extension.create({
@@ -38,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   caller?.close();
   callee?.close();
+  await h?.redis.del(redisKeys.registration('sip:1002@[::1]'));
   await h?.close();
 });
 

@@ -1,3 +1,4 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -56,6 +57,30 @@ const url = (schemes: string[]) =>
     },
     { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
   );
+
+/** True for `a.b.c.d/n`, `x::y/n` or a bare address. */
+export function isCidr(text: string): boolean {
+  const [address = '', bits, extra] = text.split('/');
+  if (extra !== undefined) return false;
+  const max = isIPv4(address) ? 32 : isIPv6(address) ? 128 : 0;
+  if (max === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+}
+
+/** A comma-separated CIDR list; `none` is the empty list (an empty variable means the default). */
+const cidrList = z
+  .string()
+  .transform((v) =>
+    v.trim() === 'none'
+      ? []
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+  )
+  .refine((list) => list.every(isCidr), {
+    message: "must be comma-separated IP networks in CIDR notation (e.g. 10.0.0.0/8,192.0.2.7) or 'none'",
+  });
 
 /**
  * Every environment variable a Switchboard process reads, with its default.
@@ -268,6 +293,29 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(86_400, 'must be at most 86400')
     .default(300),
+  /** SIP flood control: sustained packets per second one source address may send (0 = off). */
+  SWITCHBOARD_SIP_FLOOD_RATE: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be at least 0')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(50),
+  /** SIP flood control: packets a source may send at once above the rate (bucket size). */
+  SWITCHBOARD_SIP_FLOOD_BURST: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(200),
+  /** SIP flood control: how long a flooding source is ignored. */
+  SWITCHBOARD_SIP_FLOOD_BAN_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400')
+    .default(300),
+  /** SIP flood control: networks never limited (trunks, office LANs). */
+  SWITCHBOARD_SIP_FLOOD_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
   /** Message-waiting (RFC 3842) SUBSCRIBE bounds on Expires: shorter gets 423, longer is capped. */
   SWITCHBOARD_MWI_MIN_EXPIRES: z.coerce
     .number()

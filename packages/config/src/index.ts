@@ -2,6 +2,7 @@ export {
   envSchema,
   configVariableNames,
   parseRoutingFallback,
+  isCidr,
   type RoutingFallback,
   type SwitchboardEnv,
 } from './config-schema.js';

@@ -64,6 +64,8 @@ export interface SwitchboardConfig {
     maxFailures: number;
     lockoutSeconds: number;
   };
+  /** Per-source SIP flood control (token bucket + ban) in the signalling process. */
+  flood: { ratePerSecond: number; burst: number; banSeconds: number; allow: string[] };
   /** Message-waiting indication (RFC 3842): SUBSCRIBE Expires bounds, unsolicited NOTIFYs. */
   mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
   /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
@@ -218,6 +220,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       algorithms: e.SWITCHBOARD_SIP_DIGEST_ALGORITHMS,
       maxFailures: e.SWITCHBOARD_AUTH_MAX_FAILURES,
       lockoutSeconds: e.SWITCHBOARD_AUTH_LOCKOUT_SECONDS,
+    },
+    flood: {
+      ratePerSecond: e.SWITCHBOARD_SIP_FLOOD_RATE,
+      burst: e.SWITCHBOARD_SIP_FLOOD_BURST,
+      banSeconds: e.SWITCHBOARD_SIP_FLOOD_BAN_SECONDS,
+      allow: e.SWITCHBOARD_SIP_FLOOD_ALLOW,
     },
     mwi: {
       minExpires: e.SWITCHBOARD_MWI_MIN_EXPIRES,

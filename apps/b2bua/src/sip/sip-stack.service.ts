@@ -17,7 +17,10 @@ import {
   endpointKey,
   systemDnsResolver,
 } from '@switchboard/transactions';
-import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
+import { FloodGuard, type FloodBan } from '../security/flood-guard.js';
+import { GuardedTransport } from '../security/guarded-transport.js';
+import type { SecurityMetrics } from '../security/security-metrics.js';
+import { CONFIG, LOGGER, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import {
   checkMaxForwards,
   checkMethod,
@@ -49,6 +52,10 @@ type AckListener = (ack: SipRequest, origin: RequestOrigin) => void;
 type StrayResponseListener = (response: SipResponse, origin: RequestOrigin) => void;
 type ServerErrorListener = (tx: ServerTransaction<SipMessage>, error: Error | 'timeout') => void;
 
+/** Flood-guard memory bounds: ~100 bytes a source, so at most ~6 MiB + ~1 MiB (README "Security"). */
+const FLOOD_MAX_SOURCES = 65_536;
+const FLOOD_MAX_BANS = 16_384;
+
 /** Option tags always listed in Supported (RFC 3261 §20.37); handlers may add theirs. */
 const BASE_SUPPORTED: readonly string[] = [];
 
@@ -69,12 +76,36 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   private txLayer: TransactionLayer<SipMessage> | undefined;
   private resolver: TargetResolver | undefined;
   private badMessages = 0;
+  private readonly flood: FloodGuard;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SIP_CLOCK) readonly clock: Clock,
-  ) {}
+    @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
+  ) {
+    this.flood = new FloodGuard(config.flood, {
+      now: () => clock.now(),
+      maxSources: FLOOD_MAX_SOURCES,
+      maxBans: FLOOD_MAX_BANS,
+      onBan: (ban) => this.banned(ban),
+    });
+  }
+
+  /** The flood guard's tracked sources and bans (memory figures). */
+  get floodState(): { sources: number; bans: number } {
+    return this.flood.size;
+  }
+
+  /** A ban is a warn-level line starting with the address, for fail2ban-style log watchers. */
+  private banned(ban: FloodBan): void {
+    this.metrics.increment('floodBans');
+    const { ratePerSecond, burst, banSeconds } = this.config.flood;
+    this.logger.warn(
+      { event: 'sip-flood-ban', ip: ban.ip, reason: ban.reason, ratePerSecond, burst, banSeconds },
+      `SIP flood: banned ${ban.ip} for ${banSeconds} s (more than ${ratePerSecond} packets/s after a burst of ${burst})`,
+    );
+  }
 
   /** Routes requests of `method` (upper case, e.g. 'INVITE') to `handler`; one handler per method. */
   registerHandler(method: string, handler: SipRequestHandler, options: SipHandlerOptions = {}): void {
@@ -169,7 +200,15 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const transports = createSipTransports(this.config, this.logger);
+    // Flood control wraps every listener: banned sources are dropped before parsing (no state at all).
+    const transports = createSipTransports(this.config, this.logger).map(
+      (t) =>
+        new GuardedTransport(
+          t,
+          (ip) => this.flood.admit(ip),
+          () => this.metrics.increment('floodDropped'),
+        ),
+    );
     await listenAll(transports, this.config.sip.bindAddress);
     this.transports = transports;
     this.resolver = new TargetResolver(systemDnsResolver(), {

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { FloodGuard, type FloodBan } from '../src/security/flood-guard.js';
+
+function guard(allow: string[] = [], maxSources = 100) {
+  let now = 0;
+  const bans: FloodBan[] = [];
+  const g = new FloodGuard(
+    { ratePerSecond: 10, burst: 20, banSeconds: 60, allow },
+    { now: () => now, maxSources, maxBans: 10, onBan: (b) => bans.push(b) },
+  );
+  return { g, bans, advance: (ms: number) => (now += ms) };
+}
+
+describe('FloodGuard (per-source token bucket + ban)', () => {
+  it('admits a burst, then the sustained rate; emptying the bucket bans the source until the ban ends', () => {
+    const { g, bans, advance } = guard();
+    for (let i = 0; i < 20; i++) expect(g.admit('192.0.2.1')).toBe(true);
+    advance(100); // one token back at 10/s
+    expect(g.admit('192.0.2.1')).toBe(true);
+    expect(g.admit('192.0.2.1')).toBe(false);
+    expect(bans).toEqual([{ ip: '192.0.2.1', reason: 'rate', until: 60_100 }]);
+    // Banned: dropped even after the bucket would have refilled; one ban reported, not one per packet.
+    advance(10_000);
+    expect(g.admit('192.0.2.1')).toBe(false);
+    expect(bans).toHaveLength(1);
+    // Another source is not affected.
+    expect(g.admit('192.0.2.2')).toBe(true);
+    advance(50_000);
+    expect(g.admit('192.0.2.1')).toBe(true);
+  });
+
+  it('never limits allow-listed networks (trunks, office LANs), IPv4 and IPv6', () => {
+    const { g, bans } = guard(['198.51.100.0/24', '2001:db8::/32']);
+    for (let i = 0; i < 1000; i++) {
+      expect(g.admit('198.51.100.7')).toBe(true);
+      expect(g.admit('2001:db8::1')).toBe(true);
+    }
+    expect(bans).toEqual([]);
+    expect(g.size.sources).toBe(0);
+  });
+
+  it('keeps at most maxSources buckets', () => {
+    const { g } = guard([], 50);
+    for (let i = 0; i < 200; i++) g.admit(`10.0.${i >> 8}.${i & 255}`);
+    expect(g.size.sources).toBe(50);
+  });
+
+  it('is off with rate 0', () => {
+    const g = new FloodGuard(
+      { ratePerSecond: 0, burst: 1, banSeconds: 1, allow: [] },
+      { now: () => 0, maxSources: 1, maxBans: 1, onBan: () => undefined },
+    );
+    for (let i = 0; i < 100; i++) expect(g.admit('192.0.2.1')).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { StreamFramer } from '@switchboard/sip';
+import { createErrorResponse, SipParseError, StreamFramer } from '@switchboard/sip';
 import { type FramedMessage, type MessageFramer } from '../transport/message-framer.js';
 
 /**
@@ -18,6 +18,11 @@ export class SipStreamFramer implements MessageFramer {
 
   push(chunk: Buffer): FramedMessage[] {
     return this.framer.push(chunk).map((m) => ({ data: m.source ?? m.toBuffer(), parsed: m }));
+  }
+
+  /** The 400 (or 513) for a request the stream could not frame, when its headers allow one (§8.2.6). */
+  rejection(error: unknown): Buffer | undefined {
+    return error instanceof SipParseError ? createErrorResponse(error)?.toBuffer() : undefined;
   }
 }
 

@@ -87,13 +87,31 @@ export class StreamConnection {
     let messages: FramedMessage[];
     try {
       messages = this.framer.push(data);
-    } catch {
-      // Unframeable bytes (e.g. a bad Content-Length): the stream cannot be resynchronised.
-      this.destroy();
+    } catch (err) {
+      // Unframeable bytes (e.g. a bad Content-Length): the stream cannot be resynchronised. Say
+      // why when the framer can (a 400 with the reason, RFC 3261 §18.3), then close.
+      this.rejectAndClose(err);
       return;
     }
     for (const m of messages) this.events.message(m, this);
     if (this.framer.buffered > this.limits.maxBufferedBytes) this.destroy();
+  }
+
+  private rejectAndClose(err: unknown): void {
+    let answer: Buffer | undefined;
+    try {
+      answer = this.framer.rejection?.(err);
+    } catch {
+      answer = undefined;
+    }
+    if (answer === undefined) {
+      this.destroy();
+      return;
+    }
+    this.socket.removeAllListeners('data');
+    this.markClosed();
+    // end() flushes the answer and sends FIN; the socket is destroyed once the bytes are written.
+    this.socket.end(answer, () => this.socket.destroy());
   }
 
   private markClosed(): void {

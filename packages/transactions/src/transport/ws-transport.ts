@@ -55,9 +55,17 @@ export class WsTransport implements Transport {
       maxPayload: options.maxMessageBytes ?? 256 * 1024,
       // RFC 7118 §4.1: refuse handshakes that do not offer the `sip` subprotocol.
       handleProtocols: (protocols) => (protocols.has(SIP_SUBPROTOCOL) ? SIP_SUBPROTOCOL : false),
-      verifyClient: (info: { req: http.IncomingMessage }) => {
+      // A refused handshake gets an HTTP answer that says why: 400 without the subprotocol (RFC 7118
+      // §4.1; RFC 6455 §4.2.2 leaves the status to the server), 503 at the connection cap.
+      verifyClient: (
+        info: { req: http.IncomingMessage },
+        done: (ok: boolean, status?: number, message?: string) => void,
+      ) => {
         const offered = String(info.req.headers['sec-websocket-protocol'] ?? '');
-        return offered.split(',').some((p) => p.trim() === SIP_SUBPROTOCOL) && !this.atLimit();
+        if (!offered.split(',').some((p) => p.trim() === SIP_SUBPROTOCOL))
+          done(false, 400, 'SIP over WebSocket needs the "sip" subprotocol (RFC 7118)');
+        else if (this.atLimit()) done(false, 503, 'Too many WebSocket connections');
+        else done(true);
       },
     });
     this.wss.on('connection', (socket, req) => {

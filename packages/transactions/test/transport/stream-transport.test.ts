@@ -5,6 +5,7 @@ import {
   type InboundPacket,
   StreamTransport,
   type StreamTransportOptions,
+  createSipFramer,
 } from '../../src/index.js';
 import { TestFramer, msg } from './test-framer.js';
 import { selfSignedCert } from './tls-cert.js';
@@ -43,6 +44,30 @@ function readSome(s: net.Socket): Promise<string> {
 }
 
 describe('StreamTransport (TCP)', () => {
+  it('answers Content-Length: -5 with a 400 naming the header, then closes (RFC 3261 §18.3)', async () => {
+    const t = await stream({ createFramer: createSipFramer });
+    const s = await rawClient(t);
+    let answer = '';
+    s.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    const gone = closed(s);
+    s.write(
+      'OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:5070;branch=z9hG4bKcl\r\nFrom: <sip:c@d>;tag=1\r\n' +
+        'To: <sip:a@b>\r\nCall-ID: cl@x\r\nCSeq: 1 OPTIONS\r\nContent-Length: -5\r\n\r\n',
+    );
+    await gone;
+    expect(answer).toMatch(/^SIP\/2\.0 400 Invalid Content-Length header/);
+    expect(answer).toContain('Call-ID: cl@x');
+  });
+
+  it('closes a connection sending 64 KiB with no end of header section', async () => {
+    const t = await stream({ createFramer: createSipFramer });
+    const s = await rawClient(t);
+    const gone = closed(s);
+    s.write(`OPTIONS sip:a@b SIP/2.0\r\nX: ${'a'.repeat(70 * 1024)}`);
+    await gone;
+    expect(t.connectionCount).toBe(0);
+  });
+
   it('frames messages split across and packed into TCP segments', async () => {
     const b = await stream();
     const got: string[] = [];

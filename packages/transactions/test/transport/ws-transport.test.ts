@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { type InboundPacket, WsTransport } from '../../src/index.js';
@@ -38,6 +40,30 @@ describe('WsTransport (RFC 7118)', () => {
     good.close();
     const bad = new WebSocket(url, 'chat');
     const err = await new Promise<Error>((resolve) => bad.once('error', resolve));
-    expect(err.message).toMatch(/401|400|Unexpected server response/);
+    expect(err.message).toMatch(/Unexpected server response: 400/);
+  });
+
+  it('answers a handshake without the sip subprotocol with HTTP 400 and a message (RFC 7118 §4.1)', async () => {
+    const b = await ws();
+    const port = b.address().port;
+    const socket = net.connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      [
+        'GET / HTTP/1.1',
+        `Host: 127.0.0.1:${port}`,
+        'Upgrade: websocket',
+        'Connection: Upgrade',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Sec-WebSocket-Version: 13',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+    await once(socket, 'close');
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain('needs the "sip" subprotocol');
   });
 });

@@ -47,11 +47,36 @@ export interface BaresipOptions {
   seconds: number;
   autoAnswer?: boolean;
   commands?: string[];
+  /** Address baresip listens on (default 127.0.0.1): one on a veth of a test's network namespace. */
+  listenHost?: string;
+  /** Run inside this network namespace (`ip netns exec`). */
+  netns?: string;
+}
+
+/** Audio bit rates of the call, from baresip's status line (`audio=TX/RX (bit/s)`): the highest seen. */
+export interface RtpSummary {
+  readonly sentBps: number;
+  readonly receivedBps: number;
 }
 
 export interface BaresipRun {
-  done: Promise<{ code: number | null; output: string }>;
+  done: Promise<{ code: number | null; output: string; rtp: RtpSummary | undefined }>;
+  /** What baresip printed so far. */
+  output(): string;
   kill(): void;
+}
+
+export function rtpSummaryOf(output: string): RtpSummary | undefined {
+  let summary: RtpSummary | undefined;
+  for (const m of output.matchAll(/audio=(\d+)\/(\d+) \(bit\/s\)/g)) {
+    const sentBps = Number(m[1]);
+    const receivedBps = Number(m[2]);
+    summary = {
+      sentBps: Math.max(sentBps, summary?.sentBps ?? 0),
+      receivedBps: Math.max(receivedBps, summary?.receivedBps ?? 0),
+    };
+  }
+  return summary;
 }
 
 /** A headless baresip (no alsa/stun/turn/ice; aufile audio) registered to the B2BUA. */
@@ -64,7 +89,7 @@ export function startBaresip(o: BaresipOptions): BaresipRun {
     path.join(dir, 'config'),
     [
       'poll_method epoll',
-      `sip_listen 127.0.0.1:${o.listenPort}`,
+      `sip_listen ${o.listenHost ?? '127.0.0.1'}:${o.listenPort}`,
       `audio_source aufile,${wav}`,
       `audio_player aufile,${path.join(dir, 'out.wav')}`,
       'audio_alert aufile,/dev/null',
@@ -87,17 +112,22 @@ export function startBaresip(o: BaresipOptions): BaresipRun {
   fs.writeFileSync(path.join(dir, 'contacts'), '');
   const args = ['-f', dir, '-s', '-t', String(o.seconds)];
   for (const c of o.commands ?? []) args.push('-e', c);
-  const child = spawn(BARESIP, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = o.netns
+    ? spawn('ip', ['netns', 'exec', o.netns, BARESIP, ...args], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(BARESIP, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
   const guard = setTimeout(() => child.kill('SIGKILL'), (o.seconds + 10) * 1000);
-  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+  const done = new Promise<{ code: number | null; output: string; rtp: RtpSummary | undefined }>((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(guard);
       fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, output });
+      resolve({ code, output, rtp: rtpSummaryOf(output) });
     }),
   );
-  return { done, kill: () => child.kill('SIGKILL') };
+  return { done, output: () => output, kill: () => child.kill('SIGKILL') };
 }

@@ -82,19 +82,7 @@ export class AuthFailureLimiter {
 
   /** Reserves one verification; false while locked out or with `maxFailures` attempts already counted. */
   async reserve(ip: string, user: string): Promise<boolean> {
-    const { maxFailures, lockoutSeconds } = this.limits;
-    const result = await this.redis.eval(
-      RESERVE,
-      4,
-      authKeys.lockout(this.realm, ip, user),
-      authKeys.lockout(this.realm, ip),
-      authKeys.failures(this.realm, ip, user),
-      authKeys.failures(this.realm, ip),
-      maxFailures,
-      maxFailures * ADDRESS_FACTOR,
-      lockoutSeconds,
-    );
-    return result === 1;
+    return (await this.redis.eval(RESERVE, 4, ...this.lockArgs(ip, user))) === 1;
   }
 
   /** Gives a reservation back: the attempt succeeded or failed for a benign reason (stale nonce). */
@@ -109,19 +97,7 @@ export class AuthFailureLimiter {
 
   /** The reserved attempt failed; resolves with what it locked now, if anything. */
   async failed(ip: string, user: string): Promise<LockScope> {
-    const { maxFailures, lockoutSeconds } = this.limits;
-    const result = await this.redis.eval(
-      FAILED,
-      4,
-      authKeys.lockout(this.realm, ip, user),
-      authKeys.lockout(this.realm, ip),
-      authKeys.failures(this.realm, ip, user),
-      authKeys.failures(this.realm, ip),
-      maxFailures,
-      maxFailures * ADDRESS_FACTOR,
-      lockoutSeconds,
-    );
-    return SCOPES[Number(result)];
+    return SCOPES[Number(await this.redis.eval(FAILED, 4, ...this.lockArgs(ip, user)))];
   }
 
   /**
@@ -131,5 +107,19 @@ export class AuthFailureLimiter {
   async recordFailure(ip: string, user: string): Promise<LockScope> {
     await this.reserve(ip, user);
     return this.failed(ip, user);
+  }
+
+  /** KEYS (pair lock, address lock, pair attempts, address attempts) then ARGV (limits, seconds) of RESERVE and FAILED. */
+  private lockArgs(ip: string, user: string): (string | number)[] {
+    const { maxFailures, lockoutSeconds } = this.limits;
+    return [
+      authKeys.lockout(this.realm, ip, user),
+      authKeys.lockout(this.realm, ip),
+      authKeys.failures(this.realm, ip, user),
+      authKeys.failures(this.realm, ip),
+      maxFailures,
+      maxFailures * ADDRESS_FACTOR,
+      lockoutSeconds,
+    ];
   }
 }

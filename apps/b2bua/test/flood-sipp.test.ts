@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { Logger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
@@ -19,6 +19,8 @@ const FLOOD_SECONDS = 10;
 const CALLS = 10;
 
 let h: CallsHarness;
+/** The flooding sipp, killed after the test even when it failed (sipp may outlive its -timeout). */
+let flooding: ChildProcess | undefined;
 
 beforeAll(async () => {
   h = await startCalls(
@@ -47,6 +49,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  flooding?.kill('SIGKILL');
   killAllSipp();
   await h?.close();
 });
@@ -56,7 +59,7 @@ function flood(port: number): Promise<number | null> {
   return freeUdpPort().then(
     (local) =>
       new Promise((resolve) => {
-        const child = spawn(
+        const child = (flooding = spawn(
           SIPP,
           [
             `127.0.0.1:${port}`,
@@ -77,7 +80,7 @@ function flood(port: number): Promise<number | null> {
             `${FLOOD_SECONDS}s`,
           ],
           { stdio: 'ignore' },
-        );
+        ));
         const guard = setTimeout(() => child.kill('SIGKILL'), (FLOOD_SECONDS + 5) * 1000);
         child.on('exit', (code) => {
           clearTimeout(guard);

@@ -1,11 +1,28 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServers, type TestServers } from './support/test-environment.js';
 
 const mainJs = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 let servers: TestServers;
+
+async function freeTcpPort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  return port;
+}
+
+async function expectJson404(url: string): Promise<void> {
+  const res = await fetch(url);
+  expect(res.status, url).toBe(404);
+  expect(res.headers.get('content-type'), url).toContain('application/json');
+  expect(await res.json()).toMatchObject({ statusCode: 404 });
+}
 
 beforeAll(async () => {
   servers = await createTestServers(15);
@@ -15,8 +32,9 @@ afterAll(async () => {
 });
 
 describe('node dist/main.js', () => {
-  it('starts from the environment, prints its URL, serves, and stops cleanly on SIGTERM', async () => {
+  it('starts from the environment, prints its URL, serves API, probes and metrics, and stops cleanly on SIGTERM', async () => {
     expect(existsSync(mainJs), 'build the package first (pnpm build)').toBe(true);
+    const opsPort = await freeTcpPort();
     const child = spawn(process.execPath, [mainJs], {
       env: {
         PATH: process.env.PATH,
@@ -26,6 +44,7 @@ describe('node dist/main.js', () => {
         SWITCHBOARD_ADMIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
         SWITCHBOARD_LOG_LEVEL: 'warn',
         SWITCHBOARD_DATA_DIR: servers.dataDir,
+        SWITCHBOARD_METRICS_PORT_ADMIN: String(opsPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -42,6 +61,19 @@ describe('node dist/main.js', () => {
     });
     const health = await fetch(`${url}api/health`);
     expect(await health.json()).toEqual({ status: 'ok', database: true, redis: true });
+    // The built UI is served (SPA fallback on), yet probes and unknown API paths never get index.html.
+    expect((await fetch(`${url}calls`)).headers.get('content-type')).toContain('text/html');
+    expect(await (await fetch(`${url}healthz`)).json()).toEqual({ status: 'ok', role: 'admin' });
+    expect(await (await fetch(`${url}readyz`)).json()).toMatchObject({ ready: true });
+    await expectJson404(`${url}api/nope`);
+    await expectJson404(`${url}api/nope/deeper?x=1`);
+    await expectJson404(`${url}metrics`);
+    // Metrics live on the loopback operations port only.
+    const ops = `http://127.0.0.1:${opsPort}`;
+    expect(await (await fetch(`${ops}/metrics`)).text()).toMatch(
+      /^switchboard_process_cpu_seconds_total\{role="admin"\} /m,
+    );
+    expect(await (await fetch(`${ops}/healthz`)).json()).toEqual({ status: 'ok', role: 'admin' });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

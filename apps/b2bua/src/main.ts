@@ -8,6 +8,8 @@ import {
   redactConfig,
   type SwitchboardConfig,
 } from '@switchboard/config';
+import { ProcessMetrics, startRoleOpsServer, type RunningOpsServer } from '@switchboard/metrics';
+import { processReadiness } from './ops/process-readiness.js';
 import { SignallingModule } from './signalling.module.js';
 import { unhandledRejections } from './unhandled-rejections.js';
 import { WorkerModule } from './worker.module.js';
@@ -40,17 +42,21 @@ async function main(): Promise<void> {
   logger.info({ role, config: redactConfig(config) }, 'starting');
   unhandledRejections.install(process, logger, { role });
 
+  const metrics = new ProcessMetrics(role);
   const root =
-    role === 'signalling' ? SignallingModule.forRoot(config, logger) : WorkerModule.forRoot(config, logger);
+    role === 'signalling'
+      ? SignallingModule.forRoot(config, logger, metrics)
+      : WorkerModule.forRoot(config, logger, metrics);
   const app = await NestFactory.createApplicationContext(root, { logger: false, abortOnError: false });
 
+  // Filled once the app is up; a signal during start-up closes what exists by then.
+  const ops: { server?: RunningOpsServer } = {};
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    app
-      .close()
+    Promise.all([ops.server?.close(), app.close()])
       .then(() => {
         logger.info('stopped');
         process.exit(0);
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
   await app.init();
+  ops.server = await startRoleOpsServer(config, { metrics, readiness: processReadiness(app), logger });
   logger.info({ role }, 'ready');
   // `npm start` waits for this (an IPC channel it opened) before printing where everything runs.
   process.send?.({ type: 'ready', role });

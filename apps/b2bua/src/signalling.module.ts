@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { ProcessMetrics } from '@switchboard/metrics';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
@@ -11,11 +12,16 @@ import { VoicemailModule } from './voicemail/voicemail.module.js';
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
 export class SignallingModule {
-  static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
+  /** `metrics`: the process registry main.ts serves on /metrics (tests get a private one). */
+  static forRoot(
+    config: SwitchboardConfig,
+    logger: Logger,
+    metrics = new ProcessMetrics('signalling'),
+  ): DynamicModule {
     return {
       module: SignallingModule,
       imports: [
-        ConfigModule.forRoot(config, logger),
+        ConfigModule.forRoot(config, logger, metrics),
         InfrastructureModule,
         SipModule,
         RegistrarModule,

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
@@ -21,11 +22,20 @@ import { VoicemailWorkerService } from './voicemail/voicemail-queue.services.js'
 /** Root module of the routing worker process role (BullMQ workers running routing plugins). */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: SwitchboardConfig, logger: Logger): DynamicModule {
+  /** `metrics`: the process registry main.ts serves on /metrics (tests get a private one). */
+  static forRoot(
+    config: SwitchboardConfig,
+    logger: Logger,
+    metrics = new ProcessMetrics('worker'),
+  ): DynamicModule {
     return {
       module: WorkerModule,
       // NotificationsModule: the global MESSAGE_WAITING_NOTIFIER (to signalling's MWI) and the voicemail e-mail worker.
-      imports: [ConfigModule.forRoot(config, logger), InfrastructureModule, NotificationsModule.forWorker()],
+      imports: [
+        ConfigModule.forRoot(config, logger, metrics),
+        InfrastructureModule,
+        NotificationsModule.forWorker(),
+      ],
       providers: [
         ExtensionRepository,
         DirectoryRepository,

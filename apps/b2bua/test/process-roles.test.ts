@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import net from 'node:net';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,32 @@ async function freeUdpPort(): Promise<number> {
   const { port } = s.address();
   s.close();
   return port;
+}
+
+async function freeTcpPort(): Promise<number> {
+  const server = net.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  return port;
+}
+
+/** The role's operations listener answers /healthz, /readyz (Redis and PostgreSQL up) and /metrics. */
+async function expectOpsEndpoints(port: number, role: string): Promise<void> {
+  const base = `http://127.0.0.1:${port}`;
+  expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok', role });
+  // Ready once Redis and PostgreSQL answer; the first Prisma query of a process can take seconds on
+  // a loaded machine, so a few probes may say 503 first, as a real orchestrator's would.
+  let ready = await fetch(`${base}/readyz`);
+  for (let i = 0; i < 10 && ready.status !== 200; i++) ready = await fetch(`${base}/readyz`);
+  expect(await ready.json()).toMatchObject({
+    ready: true,
+    checks: { redis: { ok: true }, postgres: { ok: true } },
+  });
+  const text = await (await fetch(`${base}/metrics`)).text();
+  expect(text).toMatch(new RegExp(`^switchboard_nodejs_eventloop_lag_seconds\\{role="${role}"\\} `, 'm'));
+  expect((await fetch(`${base}/`)).status).toBe(404);
 }
 
 interface Running {
@@ -66,8 +93,9 @@ afterEach(() => {
 });
 
 describe('b2bua process roles', () => {
-  it('signalling role binds the SIP UDP port, logs its config and stops cleanly on SIGTERM', async () => {
+  it('signalling role binds the SIP UDP port and its operations port, logs its config and stops cleanly on SIGTERM', async () => {
     const port = await freeUdpPort();
+    const opsPort = await freeTcpPort();
     const env = {
       ...process.env,
       DATABASE_URL: requiredEnv('DATABASE_URL'),
@@ -77,6 +105,7 @@ describe('b2bua process roles', () => {
       SWITCHBOARD_SIP_TCP_PORT: String(port),
       SWITCHBOARD_SIP_DOMAIN: 'pbx.roles.test',
       SWITCHBOARD_LOG_LEVEL: 'info',
+      SWITCHBOARD_METRICS_PORT_SIGNALLING: String(opsPort),
     };
     const p = start(['signalling'], env);
     const startLine = JSON.parse(await p.waitFor(/"msg":"starting"/)) as {
@@ -95,6 +124,7 @@ describe('b2bua process roles', () => {
     probe.bind(port, '127.0.0.1');
     expect((await bindError).code).toBe('EADDRINUSE');
     probe.close();
+    await expectOpsEndpoints(opsPort, 'signalling');
 
     p.child.kill('SIGTERM');
     const [code] = (await once(p.child, 'exit')) as [number | null];
@@ -102,18 +132,21 @@ describe('b2bua process roles', () => {
     expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
   });
 
-  it('worker role loads the plugin chain, starts the routing worker and stops cleanly on SIGINT', async () => {
+  it('worker role loads the plugin chain, starts the routing worker and its operations port, stops cleanly on SIGINT', async () => {
+    const opsPort = await freeTcpPort();
     const env = {
       ...process.env,
       DATABASE_URL: requiredEnv('DATABASE_URL'),
       REDIS_URL: requiredEnv('REDIS_URL'),
       SWITCHBOARD_LOG_LEVEL: 'info',
+      SWITCHBOARD_METRICS_PORT_WORKER: String(opsPort),
     };
     const p = start(['worker'], env);
     const loaded = JSON.parse(await p.waitFor(/routing plugins loaded/)) as { chain: string[] };
     expect(loaded.chain).toEqual(['ring-group@0.1.0', 'find-me@0.1.0', 'extensions@0.1.0']);
     await p.waitFor(/routing worker ready/);
     await p.waitFor(/"msg":"ready"/);
+    await expectOpsEndpoints(opsPort, 'worker');
     p.child.kill('SIGINT');
     const [code] = (await once(p.child, 'exit')) as [number | null];
     expect(code).toBe(0);

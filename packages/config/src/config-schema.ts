@@ -359,6 +359,15 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(120, 'must be at most 120')
     .default(10),
+  /**
+   * Address of every process's operations listener (/metrics, /healthz, /readyz). Loopback by
+   * default: metrics name extensions and peers, so exposing them is the operator's choice.
+   */
+  SWITCHBOARD_METRICS_HOST: ipAddress.default('127.0.0.1'),
+  /** Operations listener port of each role (0 = off); a second process of a role on one host needs its own. */
+  SWITCHBOARD_METRICS_PORT_SIGNALLING: optionalPort.default(9464),
+  SWITCHBOARD_METRICS_PORT_WORKER: optionalPort.default(9465),
+  SWITCHBOARD_METRICS_PORT_ADMIN: optionalPort.default(9466),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

@@ -75,6 +75,8 @@ export interface SwitchboardConfig {
   /** BullMQ key prefix. */
   queuePrefix: string;
   admin: { host: string; port: number };
+  /** Operations listener (/metrics, /healthz, /readyz) of each process role; port 0 = off. */
+  metrics: { host: string; ports: { signalling: number; worker: number; admin: number } };
 }
 
 /** Thrown when the environment is invalid; the message names each variable and what is wrong. */
@@ -240,6 +242,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     },
     queuePrefix: e.SWITCHBOARD_QUEUE_PREFIX,
     admin: { host: e.SWITCHBOARD_ADMIN_HOST, port: e.SWITCHBOARD_ADMIN_PORT },
+    metrics: {
+      host: e.SWITCHBOARD_METRICS_HOST,
+      ports: {
+        signalling: e.SWITCHBOARD_METRICS_PORT_SIGNALLING,
+        worker: e.SWITCHBOARD_METRICS_PORT_WORKER,
+        admin: e.SWITCHBOARD_METRICS_PORT_ADMIN,
+      },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { METRICS, ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import { AuditController } from '../audit/audit.controller.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
@@ -30,16 +31,20 @@ import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
 import { VoicemailService } from '../voicemail/voicemail.service.js';
 import { HealthController } from './health.controller.js';
+import { ProbesController } from './probes.controller.js';
 
 export interface AdminAppDependencies {
   prisma: PrismaClient;
   redis: Redis;
   options: AdminOptions;
+  /** The process registry served on the operations port; a private one when absent (tests). */
+  metrics?: ProcessMetrics;
 }
 
 /** Every controller of the app (also the source of the OpenAPI document's paths). */
 export const adminControllers: readonly Type[] = [
   HealthController,
+  ProbesController,
   DocsController,
   AuthController,
   ExtensionsController,
@@ -64,6 +69,7 @@ export class AdminAppModule {
         { provide: PRISMA, useValue: deps.prisma },
         { provide: REDIS, useValue: deps.redis },
         { provide: ADMIN_OPTIONS, useValue: deps.options },
+        { provide: METRICS, useValue: deps.metrics ?? new ProcessMetrics('admin') },
         { provide: APP_GUARD, useClass: AuthGuard },
         AuditLogService,
         SessionService,

@@ -16,11 +16,17 @@ function swaggerUiDir(): string {
   return path.dirname(require.resolve('swagger-ui-dist/package.json'));
 }
 
-/** index.html for every non-API GET, so the client-side routes survive a reload. */
+/**
+ * Paths that are never a client-side route: the API and the probes a monitor calls. They get the
+ * API's 404 JSON when nothing serves them, so a monitor never reads the SPA's 200 as "up".
+ */
+const NON_SPA_PATHS = /^\/(api|healthz|readyz|metrics)(\/|$)/;
+
+/** index.html for every other GET, so the client-side routes survive a reload. */
 function spaFallback(webDistDir: string) {
   const index = path.join(webDistDir, 'index.html');
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+    if (req.method !== 'GET' || NON_SPA_PATHS.test(req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   };

@@ -130,7 +130,7 @@ describe('b2bua process roles', () => {
     const [code] = (await once(p.child, 'exit')) as [number | null];
     expect(code).toBe(0);
     expect(p.lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
-  });
+  }, 60_000); // start-up of a whole role plus its first PostgreSQL query: seconds on a loaded machine
 
   it('worker role loads the plugin chain, starts the routing worker and its operations port, stops cleanly on SIGINT', async () => {
     const opsPort = await freeTcpPort();
@@ -150,7 +150,7 @@ describe('b2bua process roles', () => {
     p.child.kill('SIGINT');
     const [code] = (await once(p.child, 'exit')) as [number | null];
     expect(code).toBe(0);
-  });
+  }, 60_000); // start-up of a whole role plus its first PostgreSQL query: seconds on a loaded machine
 
   it('a bad environment value stops start-up with a message naming the variable', async () => {
     const env = {

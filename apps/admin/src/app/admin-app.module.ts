@@ -44,7 +44,6 @@ export interface AdminAppDependencies {
 /** Every controller of the app (also the source of the OpenAPI document's paths). */
 export const adminControllers: readonly Type[] = [
   HealthController,
-  ProbesController,
   DocsController,
   AuthController,
   ExtensionsController,
@@ -63,7 +62,8 @@ export class AdminAppModule {
   static forRoot(deps: AdminAppDependencies): DynamicModule {
     return {
       module: AdminAppModule,
-      controllers: [...adminControllers],
+      // Probes live outside /api and its OpenAPI document (monitors, not API clients, call them).
+      controllers: [...adminControllers, ProbesController],
       providers: [
         { provide: ADMIN_CONTROLLERS, useValue: adminControllers },
         { provide: PRISMA, useValue: deps.prisma },

@@ -14,6 +14,7 @@ const TEST_TOOLS = {
   'sip-tester': 'sipp',
   baresip: 'baresip',
   'linphone-cli': 'linphonec',
+  tshark: 'tshark',
   chromium: '/usr/bin/chromium',
   openssl: 'openssl',
   'rtpengine-daemon': 'rtpengine',

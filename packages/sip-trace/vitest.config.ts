@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-report.json' },
+    // tshark takes seconds to start (it loads every dissector).
+    testTimeout: 30_000,
+  },
+});

@@ -94,7 +94,7 @@ describe('calls through the B2BUA (sipp)', () => {
     const rec = await onlyRecord();
     expect(rec).toMatchObject({
       callerNumber: '100',
-      callerName: 'Caller 100',
+      callerName: 'Ext 100', // from the extension's record, not the phone's From
       calleeNumber: '201',
       answeredBy: '201',
       disposition: 'answered',
@@ -103,6 +103,19 @@ describe('calls through the B2BUA (sipp)', () => {
     expect(rec.answeredAt!.getTime()).toBeGreaterThanOrEqual(rec.ringingAt!.getTime());
     expect(rec.endedAt!.getTime()).toBeGreaterThan(rec.answeredAt!.getTime());
     expect(rec.legs).toMatchObject([{ answered: true, status: 200 }]);
+    await expectNoLiveCalls();
+  });
+
+  it("caller identity is the authenticated extension (From and P-Asserted-Identity), not the phone's From", async () => {
+    // The phone authenticates as 100 but claims to be "The Boss" <sip:999@…> in From.
+    const r = await call('201', 'call-uac-spoofed-from.xml', ['call-uas-check-identity.xml']);
+    expectPassed(r.caller);
+    r.callees.forEach(expectPassed);
+    expect(await onlyRecord()).toMatchObject({
+      callerNumber: '100',
+      callerName: 'Ext 100',
+      answeredBy: '201',
+    });
     await expectNoLiveCalls();
   });
 

@@ -3,6 +3,7 @@ import { Ha1Cache, type Ha1Row } from '../src/sip/ha1-cache.js';
 
 const row = (ha1Md5: string): Ha1Row => ({
   enabled: true,
+  displayName: 'Ext',
   sipRealm: 'pbx.test',
   ha1Md5,
   ha1Sha256: null,

@@ -162,7 +162,7 @@ export class CallControlService
       tx.reply(503, 'Service Unavailable');
       return;
     }
-    const identity = identityOf(request, auth.username);
+    const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
     if (!identity) {
       tx.reply(416, 'Unsupported URI Scheme');
       return;
@@ -194,8 +194,17 @@ export class CallControlService
   }
 }
 
-/** Caller and destination from the INVITE; undefined for a Request-URI that is not sip:/sips:/tel:. */
-function identityOf(request: SipRequest, username: string): CallIdentity | undefined {
+/**
+ * Caller and destination of the INVITE; undefined for a Request-URI that is not sip:/sips:/tel:.
+ * The caller is the authenticated extension (its number in our domain and the name on its record),
+ * never what the phone put in From, which any user could set to someone else's number.
+ */
+function identityOf(
+  request: SipRequest,
+  username: string,
+  displayName: string | undefined,
+  domain: string,
+): CallIdentity | undefined {
   let destination: string;
   try {
     const uri = parseUri(request.requestUri);
@@ -205,11 +214,10 @@ function identityOf(request: SipRequest, username: string): CallIdentity | undef
   } catch {
     return undefined;
   }
-  const from = request.from;
   const ua = request.getHeader('User-Agent');
   return {
-    callerUri: from.uriText,
-    ...(from.displayName ? { callerName: from.displayName } : {}),
+    callerUri: `sip:${encodeURIComponent(username)}@${domain}`,
+    ...(displayName ? { callerName: displayName } : {}),
     callerExtension: username,
     ...(ua ? { callerUserAgent: ua } : {}),
     destination,

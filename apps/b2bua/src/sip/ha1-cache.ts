@@ -4,6 +4,8 @@ import { LookupCache, type LookupCacheOptions } from '../services/lookup-cache.j
 /** What the digest check needs of an extension row. */
 export interface Ha1Row {
   readonly enabled: boolean;
+  /** The extension's name from its record: the caller identity of its calls. */
+  readonly displayName: string;
   readonly sipRealm: string | null;
   readonly ha1Md5: string | null;
   readonly ha1Sha256: string | null;

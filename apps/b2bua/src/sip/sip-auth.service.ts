@@ -22,7 +22,13 @@ import { RedisNonceCountStore } from './redis-nonce-count-store.js';
 import type { IncomingSipRequest } from './sip-request-handler.js';
 
 export type SipAuthOutcome =
-  | { ok: true; username: string; algorithm: DigestBaseAlgorithm }
+  | {
+      ok: true;
+      username: string;
+      algorithm: DigestBaseAlgorithm;
+      /** The authenticated extension's display name from its record. */
+      displayName?: string;
+    }
   /** The stack already answered (401/407 challenge, 403 lockout, 503 if the digest row is unreadable). */
   | { ok: false; status: number };
 
@@ -107,6 +113,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
             where: { number },
             select: {
               enabled: true,
+              displayName: true,
               sipRealm: true,
               ha1Md5: true,
               ha1Sha256: true,
@@ -197,7 +204,11 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     }
     if (result.ok || BENIGN.has(result.reason)) {
       if (credentials.length > 0) await this.limiter.release(origin.host, user);
-      if (result.ok) return result;
+      if (result.ok) {
+        // The caller identity of its calls: the name on the authenticated extension's record.
+        const own = extension === result.username ? row : await this.ha1Rows.get(result.username);
+        return own ? { ...result, displayName: own.displayName } : result;
+      }
     } else {
       const locked = await this.limiter.failed(origin.host, user);
       this.logger.info(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DialStep } from '@switchboard/plugin-sdk';
-import type { SipRequest } from '@switchboard/sip';
+import { formatNameAddr, type SipRequest } from '@switchboard/sip';
 import type { ResolvedTarget } from '@switchboard/transactions';
 import type { CallIdentity } from '../call-routing.js';
 import type { BranchSpec } from '../plan/branch-types.js';
@@ -9,7 +9,7 @@ import { bodyOf } from './caller-leg.js';
 
 /**
  * The outgoing INVITE of one branch, as a B2BUA builds it: a new Call-ID, the caller's identity with
- * the step's caller-id (display name or prefix), Max-Forwards decremented (RFC 7332 §3.2), the
+ * the step's caller-id (display name or prefix) and a P-Asserted-Identity, Max-Forwards decremented (RFC 7332 §3.2), the
  * caller's body relayed, and an extension target addressed in our domain.
  */
 export function calleeLegInit(
@@ -26,6 +26,16 @@ export function calleeLegInit(
     requestUri: spec.uri,
     destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
     from: { uri: identity.callerUri, ...(display ? { displayName: display } : {}) },
+    // RFC 3325 §9.1: the identity we authenticated, for the phones and proxies of the other legs
+    // (the caller-id prefix of a ring group is a hint for the callee's screen, not an identity).
+    ...(identity.callerExtension !== undefined
+      ? {
+          assertedIdentity: formatNameAddr({
+            uri: identity.callerUri,
+            ...(identity.callerName ? { displayName: identity.callerName } : {}),
+          }),
+        }
+      : {}),
     to: { uri: /^[0-9*#+]+$/.test(spec.targetKey) ? `sip:${spec.targetKey}@${local.domain}` : spec.uri },
     maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
     ...(body ? { body } : {}),

@@ -17,6 +17,8 @@ export interface CalleeLegInit {
   readonly requestUri: string;
   readonly destination: ResolvedTarget;
   readonly from: { readonly uri: string; readonly displayName?: string };
+  /** RFC 3325 §9.1 P-Asserted-Identity value: who the caller is, as we authenticated them. */
+  readonly assertedIdentity?: string;
   readonly to: { readonly uri: string };
   /** The caller's Max-Forwards minus one (RFC 7332 §3 / RFC 3261 §16.6 step 3). */
   readonly maxForwards: number;
@@ -84,7 +86,10 @@ export class CalleeLeg implements BranchHandle {
       cseq: { seq: 1, method: 'INVITE' },
       contact: localContact,
       maxForwards: init.maxForwards,
-      headers: [{ name: 'Allow', value: init.allow }],
+      headers: [
+        { name: 'Allow', value: init.allow },
+        ...(init.assertedIdentity ? [{ name: 'P-Asserted-Identity', value: init.assertedIdentity }] : []),
+      ],
       ...(init.body ? { body: { contentType: init.body.contentType, content: init.body.content } } : {}),
     };
     this.uac = new UacInviteDialogs(this.outgoing, { clock: port.clock, localContact });

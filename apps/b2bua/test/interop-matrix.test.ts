@@ -88,6 +88,8 @@ beforeAll(async () => {
   h = await startCalls(
     {
       SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'SHA-256,MD5', // the shipped default
+      // A dozen phones start at once on a shared 2-core machine: a routing job may wait for the worker.
+      SWITCHBOARD_ROUTING_PICKUP_MS: '3000',
       SWITCHBOARD_SIP_TCP_PORT: String(tcp),
       SWITCHBOARD_SIP_TLS_PORT: String(tls),
       SWITCHBOARD_SIP_TLS_CERT: caFile,

@@ -26,7 +26,7 @@ export class OutstandingByes {
     return {
       clock: port.clock,
       sendAck: (ack, target) => port.sendAck(ack, target),
-      localUri: (protocol, user) => port.localUri(protocol, user),
+      localUri: (protocol, user, secure) => port.localUri(protocol, user, secure),
       resolve: (input) => port.resolve(input),
       sendRequest: (request, target, handlers, options) =>
         request.method === 'BYE'

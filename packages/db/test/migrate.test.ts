@@ -142,6 +142,7 @@ describe('migrate', () => {
       '_prisma_migrations',
       'admin_sessions',
       'admin_users',
+      'api_tokens',
       'audit_log',
       'call_records',
       'extensions',

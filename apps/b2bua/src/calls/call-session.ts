@@ -371,6 +371,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     try {
       leg = new CalleeLeg(this.deps.port, init, listener, {
         onStartFailed: (err) => this.legUnreachable(spec, err),
+        onAckFailed: (err) =>
+          this.deps.logger.warn(
+            { call: this.id, callId: this.callerCallId, uri: spec.uri, err },
+            'ACK to the callee not sent',
+          ),
       });
     } catch (err) {
       return this.unreachable(spec, listener, err);

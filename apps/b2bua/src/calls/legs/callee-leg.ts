@@ -33,6 +33,8 @@ export interface CalleeLegHooks {
   onLateAnswerHungUp?(): void;
   /** The INVITE could not be sent (no transport for the destination): the branch failed 503. */
   onStartFailed?(err: unknown): void;
+  /** An ACK could not be sent (transport error); the 2xx retransmission will ask for it again. */
+  onAckFailed?(err: unknown): void;
   /** The leg is finished with (final failure, cancelled and settled, or BYE sent): forget its Call-ID. */
   onDone?(leg: CalleeLeg): void;
 }
@@ -75,7 +77,7 @@ export class CalleeLeg implements BranchHandle {
       undefined,
       uacNeedsSipsContact(init.requestUri),
     );
-    const localContact = this.localContact;
+    const { localContact } = this;
     this.outgoing = {
       method: 'INVITE',
       requestUri: init.requestUri,
@@ -221,7 +223,9 @@ export class CalleeLeg implements BranchHandle {
   }
 
   private transmitAck(ack: OutgoingRequest): void {
-    void this.port.sendAck(sipRequestFromOutgoing(ack), this.init.destination).catch(() => undefined);
+    this.port
+      .sendAck(sipRequestFromOutgoing(ack), this.init.destination)
+      .catch((err: unknown) => this.hooks.onAckFailed?.(err));
   }
 
   private sendCancel(cause: CancelCause): void {

@@ -4,6 +4,7 @@ import { CallControlService } from '../src/calls/call-control.service.js';
 import { liveWorkerCount } from '../src/services/routing-heartbeat.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 import { startCalls, startSipp } from './support/calls-harness.js';
+import { expectForkedEarlyMedia } from './support/forked-early-media.js';
 
 /**
  * Issue #16, call control, through the real signalling role and a routing worker with sipp peers
@@ -67,6 +68,20 @@ describe('BYE from the caller on an early dialog (sipp)', () => {
     expect(rec).toMatchObject({ disposition: 'cancelled', hangupSide: 'caller', hangupCause: 'BYE' });
     expect(rec.answeredAt).toBeNull();
     await suite.run.expectNoLiveCalls();
+  });
+});
+
+/**
+ * Item 10: early media from two forks. Each branch's 183 reaches the caller on an early dialog of
+ * its own (own To-tag, own SDP), and the 200 carries the tag of the answering branch's early
+ * dialog (RFC 3264 §8, RFC 6337 §3.1/§5, RFC 3261 §13.2.2.4). Media mode `direct`: the caller sees
+ * the phones' own ports; the relay variant is in calls-media-relay-sipp.test.ts.
+ */
+describe('early media from several forks (sipp, media direct)', () => {
+  it("two 183s with two To-tags and each branch's SDP; the 200 on the answering branch's early dialog", async () => {
+    const { early, ok, answeringPort, otherPort } = await expectForkedEarlyMedia(suite.run);
+    expect(early.map((m) => m.audioPort).sort()).toEqual([answeringPort, otherPort].sort());
+    expect(ok.audioPort).toBe(answeringPort);
   });
 });
 

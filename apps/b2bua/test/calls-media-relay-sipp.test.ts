@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callSuite, expectPassed, type SippResult } from './support/call-runner.js';
+import { expectForkedEarlyMedia } from './support/forked-early-media.js';
 import { rtpengineAvailable, relayEnv, testRtpengine, type TestRtpengine } from './support/test-rtpengine.js';
 
 /**
@@ -63,6 +64,14 @@ describe.skipIf(!rtpengineAvailable)('calls with media mode relay (sipp + rtpeng
     expectPassed(r.caller);
     r.callees.forEach(expectPassed);
     expect(mediaPorts(r.caller).some(inRelayRange), r.caller.output).toBe(true);
+  });
+
+  it("forked early media (#16 item 10): each branch's 183 on its own early dialog with rtpengine ports of its own; the 200 on the answering branch's", async () => {
+    const { early, ok, answeringPort, otherPort } = await expectForkedEarlyMedia(suite.run);
+    // rtpengine gives each branch (via-branch) its own ports toward the caller: never a phone's.
+    for (const m of [...early, ok]) expect(inRelayRange(m.audioPort ?? 0)).toBe(true);
+    expect(early.map((m) => m.audioPort)).not.toContain(answeringPort);
+    expect(early.map((m) => m.audioPort)).not.toContain(otherPort);
   });
 
   it('late-offer re-INVITE', async () => {

@@ -157,7 +157,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
    */
   private byeOnEarlyDialog(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     const early = this.state === 'routing' || this.state === 'dialling';
-    if (!early || !this.caller.open || request.to.tag !== this.caller.localTag) {
+    if (!early || !this.caller.open || !this.caller.isEarlyTag(request.to.tag)) {
       tx.reply(481, 'Call/Transaction Does Not Exist');
       return;
     }
@@ -411,10 +411,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
     );
   }
 
+  /** A branch's 18x goes to the caller on that branch's own early dialog (RFC 3264 §8, RFC 6337 §3.1). */
   private relayProvisional(status: number, response: SipResponse): void {
     this.timeline.ringing();
+    const toTag = this.caller.earlyTag(response.callId, response.to.tag);
     this.media.cross(this.calleeSdp(response.callId), bodyOf(response), (relay) =>
-      this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined),
+      this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined, toTag),
     );
     this.soft(this.deps.liveCalls.state(this.id, 'ringing'));
   }
@@ -433,12 +435,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
       });
     }
     const answeredWall = this.timeline.answered(targetKey);
+    const toTag = this.caller.earlyTag(leg.callId, response.to.tag);
     this.media.cross(this.calleeSdp(leg.callId), bodyOf(response), (relay) => {
       if (this.state !== 'answering' || !this.caller.open || !leg.dialog) {
         leg.hangUp();
         return;
       }
-      this.bridgeAnswered(leg, leg.dialog, relay.ok ? relay.body : bodyOf(response));
+      this.bridgeAnswered(leg, leg.dialog, relay.ok ? relay.body : bodyOf(response), toTag);
     });
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     if (/^[0-9*#+]+$/.test(targetKey)) {
@@ -460,13 +463,19 @@ export class CallSession implements BranchLauncher<SipResponse> {
     leg: CalleeLeg,
     calleeDialog: NonNullable<CalleeLeg['dialog']>,
     answer: SessionBody | undefined,
+    toTag: string,
   ): void {
-    const callerDialog = this.caller.answer(answer, {}, () => {
-      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
-      leg.ackAnswer(undefined);
-      this.bridge?.hangUpBoth();
-      this.end('failed', 'system', 'no ACK from caller');
-    });
+    const callerDialog = this.caller.answer(
+      answer,
+      {},
+      () => {
+        // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+        leg.ackAnswer(undefined);
+        this.bridge?.hangUpBoth();
+        this.end('failed', 'system', 'no ACK from caller');
+      },
+      toTag,
+    );
     if (leg.answerReceivedAt !== undefined)
       this.deps.latency?.record('okInToOut', this.deps.port.clock.now() - leg.answerReceivedAt);
     this.bridge = new CallBridge(

@@ -11,7 +11,12 @@ import {
 export interface SippResult {
   code: number | null;
   output: string;
+  /** sipp's whole message trace. */
+  messages: string;
 }
+
+/** A callee's scenario, with its own sipp arguments (e.g. `-key` values) when it needs them. */
+export type CalleeScenario = string | { readonly scenario: string; readonly args: string[] };
 
 /** sipp caller + callees against one harness, and the checks every call test makes afterwards. */
 export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100') {
@@ -39,13 +44,16 @@ export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100')
     async call(
       dialled: string,
       uac: string,
-      uas: string[] = [],
+      uas: CalleeScenario[] = [],
       ext = dialled,
       extraCallerArgs: string[] = [],
     ): Promise<{ caller: SippResult; callees: SippResult[] }> {
       const callees = [];
-      for (const scenario of uas) {
-        const p = await startSipp(scenario, []);
+      for (const callee of uas) {
+        const p =
+          typeof callee === 'string'
+            ? await startSipp(callee, [])
+            : await startSipp(callee.scenario, callee.args);
         await h.bind(ext, p.port);
         callees.push(p);
       }

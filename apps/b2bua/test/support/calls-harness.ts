@@ -78,7 +78,8 @@ export function killAllSipp(): void {
 
 export interface SippProcess {
   port: number;
-  done: Promise<{ code: number | null; output: string }>;
+  /** `messages`: sipp's whole message trace (what it sent and received), `output` ends with its tail. */
+  done: Promise<{ code: number | null; output: string; messages: string }>;
   kill(): void;
 }
 
@@ -126,16 +127,20 @@ export async function startSipp(
   child.stderr?.on('data', (c: Buffer) => (output += c.toString('utf8')));
   // sipp 3.6 may stay alive after its -timeout with a call still open: a hard guard.
   const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
-  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+  const done = new Promise<{ code: number | null; output: string; messages: string }>((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(guard);
       live.delete(child);
       const errFile = path.join(dir, 'errors.log');
       const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
       const msgFile = path.join(dir, 'messages.log');
-      const messages = fs.existsSync(msgFile) ? fs.readFileSync(msgFile, 'utf8').slice(-6000) : '';
+      const messages = fs.existsSync(msgFile) ? fs.readFileSync(msgFile, 'utf8') : '';
       fs.rmSync(dir, { recursive: true, force: true });
-      resolve({ code, output: `${scenario}: ${errors}\n${output.slice(-1500)}\n${messages}` });
+      resolve({
+        code,
+        output: `${scenario}: ${errors}\n${output.slice(-1500)}\n${messages.slice(-6000)}`,
+        messages,
+      });
     }),
   );
   return { port, done, kill: () => child.kill('SIGKILL') };

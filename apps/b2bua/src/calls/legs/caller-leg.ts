@@ -3,6 +3,7 @@ import { createResponse, generateTag, type SipMessage, type SipRequest } from '@
 import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
 import { uasNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
+import { CallerEarlyDialogs } from './caller-early-dialogs.js';
 
 export interface SessionBody {
   readonly contentType: string;
@@ -21,7 +22,10 @@ export function bodyOf(message: SipMessage): SessionBody | undefined {
  * States: proceeding → answered (2xx sent, waiting for ACK) → confirmed | rejected.
  */
 export class CallerLeg {
+  /** Our To-tag of final non-2xx answers, and of the first early dialog. */
   readonly localTag = generateTag();
+  /** One early dialog toward the caller per early dialog of a callee branch. */
+  private readonly early = new CallerEarlyDialogs(this.localTag);
   private state: 'proceeding' | 'answered' | 'confirmed' | 'rejected' = 'proceeding';
   private retransmitter: Uas2xxRetransmitter<SipMessage> | undefined;
   dialog: Dialog | undefined;
@@ -43,15 +47,25 @@ export class CallerLeg {
     return this.state === 'confirmed';
   }
 
-  /** Relays a 180/183 (with early-media SDP when the callee sent one). */
-  provisional(status: number, reason: string, body: SessionBody | undefined): void {
+  /** Our To-tag for the early dialog `calleeTag` of callee leg `legCallId` (see CallerEarlyDialogs). */
+  earlyTag(legCallId: string, calleeTag: string | undefined): string {
+    return this.early.tagFor(legCallId, calleeTag);
+  }
+
+  /** Is `tag` one of our early dialogs' tags (e.g. the To-tag of the caller's BYE while ringing)? */
+  isEarlyTag(tag: string | undefined): boolean {
+    return this.early.has(tag);
+  }
+
+  /** Relays a 180/183 (with early-media SDP when the callee sent one) on the early dialog `toTag`. */
+  provisional(status: number, reason: string, body: SessionBody | undefined, toTag = this.localTag): void {
     if (this.state !== 'proceeding') return;
     const headers: Array<readonly [string, string]> = [['Contact', `<${this.contact}>`]];
     if (body) headers.push(['Content-Type', body.contentType]);
     this.tx.respond(
       createResponse(this.invite, status, {
         reason,
-        toTag: this.localTag,
+        toTag,
         headers,
         ...(body ? { body: body.content } : {}),
       }),
@@ -69,9 +83,17 @@ export class CallerLeg {
     }
   }
 
-  /** Sends the 2xx with the callee's answer and creates the caller-side dialog. */
-  answer(body: SessionBody | undefined, hooks: DialogHooks, onNoAck: () => void): Dialog {
-    const dialog = Dialog.asUas(incomingRequestFromSip(this.invite), this.localTag, {
+  /**
+   * Sends the 2xx with the callee's answer and creates the caller-side dialog; `toTag` is the
+   * early dialog of the branch that answered (RFC 3261 §13.2.2.4: the 2xx confirms that one).
+   */
+  answer(
+    body: SessionBody | undefined,
+    hooks: DialogHooks,
+    onNoAck: () => void,
+    toTag = this.localTag,
+  ): Dialog {
+    const dialog = Dialog.asUas(incomingRequestFromSip(this.invite), toTag, {
       clock: this.port.clock,
       localContact: this.contact,
       hooks,
@@ -82,7 +104,7 @@ export class CallerLeg {
     ];
     if (body) headers.push(['Content-Type', body.contentType]);
     const ok = createResponse(this.invite, 200, {
-      toTag: this.localTag,
+      toTag,
       headers,
       ...(body ? { body: body.content } : {}),
     });

@@ -368,6 +368,27 @@ export const envSchema = z.object({
   SWITCHBOARD_METRICS_PORT_SIGNALLING: optionalPort.default(9464),
   SWITCHBOARD_METRICS_PORT_WORKER: optionalPort.default(9465),
   SWITCHBOARD_METRICS_PORT_ADMIN: optionalPort.default(9466),
+  /** Per-call SIP traces: days a stored trace is kept (0 = no capture at all). */
+  SWITCHBOARD_TRACE_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(3650, 'must be at most 3650')
+    .default(7),
+  /** Per-call SIP traces: total size of all stored traces (MiB); the oldest go first beyond it. */
+  SWITCHBOARD_TRACE_MAX_TOTAL_MB: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1_048_576, 'must be at most 1048576')
+    .default(1024),
+  /** Per-call SIP traces: the buffer of one call (KiB); messages beyond it are counted, not kept. */
+  SWITCHBOARD_TRACE_MAX_CALL_KB: z.coerce
+    .number()
+    .int()
+    .min(4, 'must be at least 4')
+    .max(65_536, 'must be at most 65536')
+    .default(512),
   SWITCHBOARD_ADMIN_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   SWITCHBOARD_ADMIN_PORT: port.default(8080),
 });

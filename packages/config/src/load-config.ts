@@ -53,6 +53,8 @@ export interface SwitchboardConfig {
   };
   /** Answered calls end after this many seconds (0 = no limit). */
   calls: { maxDurationSeconds: number };
+  /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
+  trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
   /** Seconds a cached directory row still serves while PostgreSQL is unreachable (0 = off). */
   database: { outageCacheSeconds: number };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
@@ -206,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },
     calls: { maxDurationSeconds: e.SWITCHBOARD_MAX_CALL_SECONDS },
+    trace: {
+      retentionDays: e.SWITCHBOARD_TRACE_RETENTION_DAYS,
+      maxTotalBytes: e.SWITCHBOARD_TRACE_MAX_TOTAL_MB * 1_048_576,
+      maxCallBytes: e.SWITCHBOARD_TRACE_MAX_CALL_KB * 1024,
+    },
     database: { outageCacheSeconds: e.SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS },
     tls:
       e.SWITCHBOARD_SIP_TLS_CERT !== undefined && e.SWITCHBOARD_SIP_TLS_KEY !== undefined

@@ -145,6 +145,7 @@ describe('migrate', () => {
       'api_tokens',
       'audit_log',
       'call_records',
+      'call_traces',
       'extensions',
       'follow_me_steps',
       'plugin_configs',

@@ -28,6 +28,7 @@ import { OutstandingByes } from './outstanding-byes.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { ActiveCallStore } from './records/active-call-store.js';
+import { CallTraceService } from './trace/call-trace.service.js';
 
 /** How long shutdown waits for the answers to the BYEs it sent before the transports close. */
 export const SHUTDOWN_BYE_WAIT_MS = 3000;
@@ -60,6 +61,7 @@ export class CallControlService
     @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
@@ -168,11 +170,19 @@ export class CallControlService
       return;
     }
     const table = this.calls;
+    const trace = this.trace;
     const session: CallSession = new CallSession(deps, identity, request, tx, {
-      legStarted: (callId) => table.addLeg(session, callId),
-      ended: () => table.remove(session),
+      legStarted: (callId) => {
+        table.addLeg(session, callId);
+        trace.leg(session.id, callId);
+      },
+      ended: () => {
+        table.remove(session);
+        trace.ended(session.id);
+      },
     });
     table.add(session, request.from.tag ?? '');
+    trace.begin(session.id, request.callId);
     session.start(receivedAt);
   }
 

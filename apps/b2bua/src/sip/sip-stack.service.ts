@@ -17,6 +17,7 @@ import {
   endpointKey,
   systemDnsResolver,
 } from '@switchboard/transactions';
+import { CallTraceService } from '../calls/trace/call-trace.service.js';
 import { FloodGuard, type FloodBan } from '../security/flood-guard.js';
 import { GuardedTransport } from '../security/guarded-transport.js';
 import type { SecurityMetrics } from '../security/security-metrics.js';
@@ -83,6 +84,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SIP_CLOCK) readonly clock: Clock,
     @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
+    @Inject(CallTraceService) private readonly trace: CallTraceService,
   ) {
     this.flood = new FloodGuard(config.flood, {
       now: () => clock.now(),
@@ -201,13 +203,15 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     // Flood control wraps every listener: banned sources are dropped before parsing (no state at all).
-    const transports = createSipTransports(this.config, this.logger).map(
-      (t) =>
+    // The per-call trace wraps the guard, so it sees what the stack handles and sends, not floods.
+    const transports = createSipTransports(this.config, this.logger).map((t) =>
+      this.trace.wrap(
         new GuardedTransport(
           t,
           (ip) => this.flood.admit(ip),
           () => this.metrics.increment('floodDropped'),
         ),
+      ),
     );
     await listenAll(transports, this.config.sip.bindAddress);
     this.transports = transports;

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SystemClock } from '@switchboard/transactions';
+import { CallTraceService } from '../calls/trace/call-trace.service.js';
+import { CallTraceRepository } from '../repositories/call-trace.repository.js';
 import { SecurityMetrics } from '../security/security-metrics.js';
 import { SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import { OptionsHandler } from './options.handler.js';
@@ -15,10 +17,12 @@ import { SipStackService } from './sip-stack.service.js';
   providers: [
     { provide: SIP_CLOCK, useValue: new SystemClock() },
     { provide: SECURITY_METRICS, useFactory: () => new SecurityMetrics() },
+    CallTraceRepository,
+    CallTraceService,
     SipStackService,
     SipAuthService,
     OptionsHandler,
   ],
-  exports: [SIP_CLOCK, SECURITY_METRICS, SipStackService, SipAuthService],
+  exports: [SIP_CLOCK, SECURITY_METRICS, CallTraceService, SipStackService, SipAuthService],
 })
 export class SipModule {}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { CallTraceRecorder, type TracePacket } from '../src/calls/trace/call-trace-recorder.js';
+import { sipCallIdOf } from '../src/calls/trace/sip-call-id.js';
+
+const PBX = { host: '192.0.2.1', port: 5060 };
+const PHONE = { host: '192.0.2.7', port: 5062 };
+
+function packet(dir: 'in' | 'out', startLine: string, callId: string, extra = ''): TracePacket {
+  const text = `${startLine}\r\nVia: SIP/2.0/UDP x\r\nCall-ID: ${callId}\r\nCSeq: 1 INVITE\r\n${extra}\r\n`;
+  return { dir, proto: 'UDP', local: PBX, remote: PHONE, data: Buffer.from(text) };
+}
+
+function recorder(limits: Partial<ConstructorParameters<typeof CallTraceRecorder>[0]> = {}) {
+  let now = 1_000;
+  const r = new CallTraceRecorder(
+    { maxCallBytes: 10_000, maxPending: 4, pendingMs: 32_000, ...limits },
+    () => (now += 1),
+  );
+  return { r, advance: (ms: number) => (now += ms) };
+}
+
+describe('sipCallIdOf', () => {
+  it('reads Call-ID and the compact form i (RFC 3261 §7.3.3), only from the head', () => {
+    expect(sipCallIdOf('BYE sip:a SIP/2.0\r\nCall-ID:  abc@h \r\n\r\n')).toBe('abc@h');
+    expect(sipCallIdOf('SIP/2.0 200 OK\r\ni: xyz\r\n\r\n')).toBe('xyz');
+    expect(sipCallIdOf('SIP/2.0 200 OK\r\nTo: <sip:a>\r\n\r\nCall-ID: in-body')).toBeUndefined();
+  });
+});
+
+describe('CallTraceRecorder', () => {
+  it('an INVITE heard before the call exists is claimed by begin; legs join by their own Call-ID', () => {
+    const { r } = recorder();
+    r.record(packet('in', 'INVITE sip:201@pbx SIP/2.0', 'caller-1'));
+    r.record(packet('out', 'SIP/2.0 407 Proxy Authentication Required', 'caller-1'));
+    r.begin('call-a', 'caller-1');
+    r.addLeg('call-a', 'leg-1');
+    r.record(packet('out', 'INVITE sip:201@phone SIP/2.0', 'leg-1'));
+    r.record(packet('in', 'REGISTER sip:pbx SIP/2.0', 'unrelated'));
+    const trace = r.finish('call-a');
+    expect(trace?.sipCallIds).toEqual(['caller-1', 'leg-1']);
+    expect(trace?.entries.map((e) => `${e.dir} ${e.msg.split('\r\n')[0]}`)).toEqual([
+      'in INVITE sip:201@pbx SIP/2.0',
+      'out SIP/2.0 407 Proxy Authentication Required',
+      'out INVITE sip:201@phone SIP/2.0',
+    ]);
+    expect(r.sizes).toEqual({ calls: 0, sipCallIds: 0, pending: 0 });
+    // After finish the Call-IDs are no longer captured.
+    r.record(packet('in', 'SIP/2.0 200 OK', 'leg-1'));
+    expect(r.finish('call-a')).toBeUndefined();
+  });
+
+  it('a call keeps at most maxCallBytes of messages and counts the rest as dropped', () => {
+    const one = packet('in', 'INVITE sip:201@pbx SIP/2.0', 'c').data.length;
+    const { r } = recorder({ maxCallBytes: one * 2 });
+    r.begin('call', 'c');
+    for (let i = 0; i < 5; i++) r.record(packet('in', 'INVITE sip:201@pbx SIP/2.0', 'c'));
+    const trace = r.finish('call');
+    expect(trace?.entries).toHaveLength(2);
+    expect(trace?.dropped).toBe(3);
+    expect(trace?.bytes).toBe(one * 2);
+  });
+
+  it('pending INVITE dialogs are bounded in number and age; only an incoming INVITE opens one', () => {
+    const { r, advance } = recorder({ maxPending: 2, pendingMs: 1_000 });
+    r.record(packet('in', 'OPTIONS sip:pbx SIP/2.0', 'options'));
+    r.record(packet('out', 'INVITE sip:x SIP/2.0', 'ours'));
+    expect(r.sizes.pending).toBe(0);
+    for (const id of ['a', 'b', 'c']) r.record(packet('in', 'INVITE sip:x SIP/2.0', id));
+    expect(r.sizes.pending).toBe(2);
+    advance(2_000);
+    r.record(packet('in', 'INVITE sip:x SIP/2.0', 'd'));
+    expect(r.sizes.pending).toBe(1);
+    r.begin('call-d', 'd');
+    expect(r.finish('call-d')?.entries).toHaveLength(1);
+  });
+});

@@ -110,6 +110,23 @@ export const envSchema = z.object({
     .min(500, 'must be at least 500')
     .max(65_000, 'must be at most 65000')
     .default(1300),
+  /**
+   * RFC 3261 §21.5.14: an inbound message larger than this is answered 513 Message Too Large from
+   * its header section (over TCP/TLS the connection then closes); its body is never parsed.
+   */
+  SWITCHBOARD_SIP_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096, 'must be at least 4096')
+    .max(1_048_576, 'must be at most 1048576')
+    .default(65_535),
+  /** Most m-lines an SDP body may have; an offer with more gets 488 with a reason (bounded work). */
+  SWITCHBOARD_SDP_MAX_MEDIA: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(1000, 'must be at most 1000')
+    .default(32),
   SWITCHBOARD_RTP_PORT_MIN: port.default(20000),
   SWITCHBOARD_RTP_PORT_MAX: port.default(20999),
   /**

@@ -22,7 +22,11 @@ export interface SwitchboardConfig {
     wsPort: number;
     /** RFC 3261 §18.1.1 size above which a request to a default-UDP target goes over TCP. */
     udpMaxBytes: number;
+    /** Inbound messages above this get 513 (RFC 3261 §21.5.14). */
+    maxMessageBytes: number;
   };
+  /** Most m-lines accepted in an SDP body (488 above). */
+  sdp: { maxMedia: number };
   rtp: { portMin: number; portMax: number };
   /** Media anchoring: the mode and the rtpengine that relays (see README Configuration). */
   media: {
@@ -184,7 +188,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       tlsPort: e.SWITCHBOARD_SIP_TLS_PORT,
       wsPort: e.SWITCHBOARD_SIP_WS_PORT,
       udpMaxBytes: e.SWITCHBOARD_SIP_UDP_MAX_BYTES,
+      maxMessageBytes: e.SWITCHBOARD_SIP_MAX_MESSAGE_BYTES,
     },
+    sdp: { maxMedia: e.SWITCHBOARD_SDP_MAX_MEDIA },
     rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
     media: {
       mode: e.SWITCHBOARD_MEDIA_MODE,

@@ -28,7 +28,9 @@ describe('loadConfig', () => {
       tlsPort: 0,
       wsPort: 0,
       udpMaxBytes: 1300,
+      maxMessageBytes: 65_535,
     });
+    expect(c.sdp).toEqual({ maxMedia: 32 });
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });
     expect(c.logLevel).toBe('info');
@@ -61,6 +63,22 @@ describe('loadConfig', () => {
     ).toBe(0);
     expect(problemsOf({ ...base, SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: '90000' })).toEqual([
       { variable: 'SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS', message: 'must be at most 86400 (1 day)' },
+    ]);
+  });
+
+  it('reads the message size and SDP m-line caps and names a value out of range', () => {
+    const c = loadConfig({
+      ...base,
+      SWITCHBOARD_SIP_MAX_MESSAGE_BYTES: '8000',
+      SWITCHBOARD_SDP_MAX_MEDIA: '4',
+    });
+    expect(c.sip.maxMessageBytes).toBe(8000);
+    expect(c.sdp.maxMedia).toBe(4);
+    expect(
+      problemsOf({ ...base, SWITCHBOARD_SIP_MAX_MESSAGE_BYTES: '100', SWITCHBOARD_SDP_MAX_MEDIA: '0' }),
+    ).toEqual([
+      { variable: 'SWITCHBOARD_SIP_MAX_MESSAGE_BYTES', message: 'must be at least 4096' },
+      { variable: 'SWITCHBOARD_SDP_MAX_MEDIA', message: 'must be at least 1' },
     ]);
   });
 

@@ -5,6 +5,7 @@ export { SipRequest } from './message/sip-request.js';
 export { SipResponse } from './message/sip-response.js';
 export { parseMessage, type ParseOptions } from './message/message-parser.js';
 export { StreamFramer, type StreamFramerOptions } from './message/stream-framer.js';
+export { messageTooLarge } from './message/message-too-large.js';
 export { serializeMessage } from './message/message-serializer.js';
 export {
   createRequest,

@@ -8,7 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { parseUri, type SipRequest } from '@switchboard/sip';
+import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
@@ -19,12 +19,14 @@ import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, REDIS } from '../tokens.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
+import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
 import { CallLatencyRecorder } from './call-latency.js';
 import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
+import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { ActiveCallStore } from './records/active-call-store.js';
@@ -116,6 +118,7 @@ export class CallControlService
       maxReroutes: 3,
       retryAfterSeconds: 5,
       maxCallMs: this.config.calls.maxDurationSeconds * 1000,
+      maxSdpMedia: this.config.sdp.maxMedia,
       routingFallback: this.config.routing.fallback,
       latency: this.latency,
       media: this.mediaAnchor,
@@ -167,6 +170,14 @@ export class CallControlService
     const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
     if (!identity) {
       tx.reply(416, 'Unsupported URI Scheme');
+      return;
+    }
+    // Bounded work: an offer over the m-line cap is refused before any SDP is parsed (RFC 3261 §21.4.26).
+    const tooMany = sdpMediaLimitProblem(bodyOf(request), this.config.sdp.maxMedia);
+    if (tooMany) {
+      tx.respond(
+        createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(tooMany)] }),
+      );
       return;
     }
     const table = this.calls;

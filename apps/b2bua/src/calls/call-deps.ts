@@ -26,6 +26,8 @@ export interface CallDeps {
   readonly maxReroutes: number;
   /** An answered call is ended with BYE on both legs after this long (0 = no limit). */
   readonly maxCallMs: number;
+  /** SWITCHBOARD_SDP_MAX_MEDIA: most m-lines per SDP body (488 above); undefined = no cap. */
+  readonly maxSdpMedia?: number;
   /** Seconds in Retry-After of the 503 when routing fails or times out. */
   readonly retryAfterSeconds: number;
   /** Setup latency samples of the B2BUA's own share (bench:cps, SIGUSR2 summary); absent: not measured. */

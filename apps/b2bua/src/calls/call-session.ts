@@ -82,6 +82,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       deps.media ?? { mode: 'direct', client: undefined, hasExternalInterface: false, logger: deps.logger },
       this.id,
       callerMedia(invite, origin.source.host, bodyOf(invite)),
+      deps.maxSdpMedia,
     );
     this.destination = identity.destination;
     this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());

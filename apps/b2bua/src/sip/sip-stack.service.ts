@@ -224,6 +224,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       transports,
       viaHost: this.config.sip.publicAddress,
       udpMaxBytes: this.config.sip.udpMaxBytes,
+      maxMessageBytes: this.config.sip.maxMessageBytes,
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),

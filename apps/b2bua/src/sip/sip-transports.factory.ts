@@ -5,7 +5,7 @@ import {
   type Transport,
   UdpTransport,
   WsTransport,
-  createSipFramer,
+  sipFramerFactory,
 } from '@switchboard/transactions';
 
 /** Thrown when a configured listener cannot be set up (unreadable TLS files, port in use…). */
@@ -27,6 +27,9 @@ function readTls(config: SwitchboardConfig): { cert: Buffer; key: Buffer } | und
   }
 }
 
+/** Largest WebSocket message read at all (the ws default of the transport); larger closes with 1009. */
+const WS_FRAME_LIMIT = 256 * 1024;
+
 /** Requested SO_RCVBUF/SO_SNDBUF of the SIP UDP socket (the kernel caps it at net.core.rmem_max). */
 const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -35,7 +38,9 @@ const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
  * §18: a UA must support UDP and TCP). TLS without a certificate stays off, with a warning.
  */
 export function createSipTransports(config: SwitchboardConfig, logger: Logger): Transport[] {
-  const { bindAddress: host, udpPort, tcpPort, tlsPort, wsPort } = config.sip;
+  const { bindAddress: host, udpPort, tcpPort, tlsPort, wsPort, maxMessageBytes } = config.sip;
+  // RFC 3261 §21.5.14: TCP/TLS framers answer 513 to a message over the cap, before its body is read.
+  const createFramer = sipFramerFactory(maxMessageBytes);
   // 4 MiB socket buffers: bursts at hundreds of calls/s overflowed the ~208 KiB default while the
   // event loop was busy, and a dropped 200 left its call ringing until the ring timeout (bench:cps).
   const transports: Transport[] = [
@@ -46,20 +51,21 @@ export function createSipTransports(config: SwitchboardConfig, logger: Logger): 
       sendBufferSize: UDP_BUFFER_BYTES,
     }),
   ];
-  if (tcpPort > 0)
-    transports.push(new StreamTransport({ host, port: tcpPort, createFramer: createSipFramer }));
+  if (tcpPort > 0) transports.push(new StreamTransport({ host, port: tcpPort, createFramer }));
   const tls = readTls(config);
   if (tlsPort > 0 && tls) {
-    transports.push(
-      new StreamTransport({ host, port: tlsPort, createFramer: createSipFramer, tls: { server: tls } }),
-    );
+    transports.push(new StreamTransport({ host, port: tlsPort, createFramer, tls: { server: tls } }));
   } else if (tlsPort > 0) {
     logger.warn(
       { tlsPort },
       'SIP TLS listener off: set SWITCHBOARD_SIP_TLS_CERT and SWITCHBOARD_SIP_TLS_KEY to enable it',
     );
   }
-  if (wsPort > 0) transports.push(new WsTransport({ host, port: wsPort }));
+  // A WebSocket message over the cap (up to the frame limit) gets its 513 from the transaction layer.
+  if (wsPort > 0)
+    transports.push(
+      new WsTransport({ host, port: wsPort, maxMessageBytes: Math.max(WS_FRAME_LIMIT, maxMessageBytes + 1) }),
+    );
   return transports;
 }
 

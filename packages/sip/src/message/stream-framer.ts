@@ -2,10 +2,9 @@
 // chunks or several per chunk; Content-Length is mandatory; CRLF keep-alives (RFC 5626 §3.5.1:
 // CRLFCRLF ping, CRLF pong) may appear between messages. WebSocket carries one message per
 // WebSocket message (RFC 7118 §5), so it can use parseMessage directly or this framer.
-import { HeaderId } from '../headers/header-names.js';
 import { SipParseError } from '../sip-parse-error.js';
-import { INDEX_STRIDE, indexFind, indexValue } from '../headers/header-index.js';
 import { buildMessage, parseHeadSection, type HeadSection } from './message-parser.js';
+import { headPartial, tooLargeError } from './message-too-large.js';
 import type { SipMessage } from './sip-message.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
@@ -18,6 +17,11 @@ export interface StreamFramerOptions {
   maxBodyBytes?: number;
   /** Maximum number of header lines per message (default 1000). */
   maxHeaders?: number;
+  /**
+   * Largest whole message (header section + body) accepted; larger gives SipParseError status 513
+   * with the head's Via/From/To/Call-ID/CSeq, so the request can be answered before the close.
+   */
+  maxMessageBytes?: number;
   /** Called for each keep-alive: "ping" (CRLFCRLF, answer with CRLF) or "pong" (CRLF). */
   onKeepAlive?: (kind: 'ping' | 'pong') => void;
 }
@@ -36,12 +40,14 @@ export class StreamFramer {
   private readonly maxHeaderBytes: number;
   private readonly maxBodyBytes: number;
   private readonly maxHeaders: number;
+  private readonly maxMessageBytes: number;
   private readonly onKeepAlive: ((kind: 'ping' | 'pong') => void) | undefined;
 
   constructor(options: StreamFramerOptions = {}) {
-    this.maxHeaderBytes = options.maxHeaderBytes ?? 65536;
+    this.maxHeaderBytes = Math.min(options.maxHeaderBytes ?? 65536, options.maxMessageBytes ?? Infinity);
     this.maxBodyBytes = options.maxBodyBytes ?? 1048576;
     this.maxHeaders = options.maxHeaders ?? 1000;
+    this.maxMessageBytes = options.maxMessageBytes ?? Infinity;
     this.onKeepAlive = options.onKeepAlive;
   }
 
@@ -76,10 +82,16 @@ export class StreamFramer {
       const head = parseHeadSection(this.buf, 0, headEnd, { maxHeaders: this.maxHeaders });
       if (head.contentLength < 0) {
         const err = new SipParseError('Missing Content-Length header', { header: 'Content-Length' });
-        err.partial = parseHeadPartial(head);
+        err.partial = headPartial(head);
         throw err;
       }
-      if (head.contentLength > this.maxBodyBytes) throw tooLarge('Body too large');
+      if (head.contentLength > this.maxBodyBytes) {
+        const err = tooLarge('Body too large');
+        err.partial = headPartial(head);
+        throw err;
+      }
+      const size = headEnd + 4 + head.contentLength;
+      if (size > this.maxMessageBytes) throw tooLargeError(size, this.maxMessageBytes, headPartial(head));
       this.pending = head;
       this.pendingHeadEnd = headEnd;
     }
@@ -125,28 +137,4 @@ export class StreamFramer {
 
 function tooLarge(reason: string): SipParseError {
   return new SipParseError(reason, { status: 513 });
-}
-
-function parseHeadPartial(head: HeadSection): SipParseError['partial'] {
-  const pick = (id: number): string | undefined => {
-    const k = indexFind(head.src, head.index, id);
-    return k < 0 ? undefined : indexValue(head.src, head.index, k);
-  };
-  const via: string[] = [];
-  for (
-    let k = indexFind(head.src, head.index, HeaderId.Via);
-    k >= 0;
-    k = indexFind(head.src, head.index, HeaderId.Via, k + INDEX_STRIDE)
-  )
-    via.push(indexValue(head.src, head.index, k));
-  return {
-    kind: head.request ? 'request' : 'response',
-    method: head.request ? head.method : undefined,
-    requestUri: head.request ? head.requestUri : undefined,
-    via,
-    from: pick(HeaderId.From),
-    to: pick(HeaderId.To),
-    callId: pick(HeaderId.CallId),
-    cseq: pick(HeaderId.CSeq),
-  };
 }

@@ -32,4 +32,9 @@ export interface SipCodec<M> {
   createAck(invite: M, response: M): M;
   /** A 400-class answer for an unparseable request (undefined when it cannot be answered). */
   rejectMalformed?(error: unknown, data: Buffer): M | undefined;
+  /**
+   * The error for a message over `limit` bytes (for `rejectMalformed`: a 513 when its header
+   * section can be answered), read from the header section only.
+   */
+  tooLarge?(data: Buffer, limit: number): unknown;
 }

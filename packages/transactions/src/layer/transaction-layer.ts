@@ -54,6 +54,12 @@ export interface TransactionLayerOptions<M> {
   readonly udpMaxBytes?: number;
   /** Host written into Via sent-by; default the transport's bound address. */
   readonly viaHost?: string;
+  /**
+   * Largest inbound message handled; a larger one is answered 513 Message Too Large from its
+   * header section (RFC 3261 §21.5.14, via `SipCodec.tooLarge`) and never parsed whole. Stream
+   * framers enforce it as they frame (see SipStreamFramer). Default: no limit.
+   */
+  readonly maxMessageBytes?: number;
 }
 
 export interface SendOptions {
@@ -130,6 +136,13 @@ export class TransactionLayer<M> {
 
   /** Entry point for every inbound message from any transport. */
   receive(packet: InboundPacket): void {
+    const limit = this.options.maxMessageBytes;
+    if (limit !== undefined && packet.data.length > limit && this.codec.tooLarge) {
+      const err = this.codec.tooLarge(packet.data, limit);
+      this.tu?.onBadMessage?.(err, packet);
+      this.rejectMalformed(err, packet);
+      return;
+    }
     let message: M;
     let info: MessageInfo;
     try {

@@ -8,7 +8,7 @@ import { type FramedMessage, type MessageFramer } from '../transport/message-fra
 export class SipStreamFramer implements MessageFramer {
   private readonly framer: StreamFramer;
 
-  constructor(options: { maxHeaderBytes?: number; maxBodyBytes?: number } = {}) {
+  constructor(options: { maxHeaderBytes?: number; maxBodyBytes?: number; maxMessageBytes?: number } = {}) {
     this.framer = new StreamFramer(options);
   }
 
@@ -27,3 +27,12 @@ export class SipStreamFramer implements MessageFramer {
 }
 
 export const createSipFramer = (): MessageFramer => new SipStreamFramer();
+
+/**
+ * Framers that refuse a message over `maxMessageBytes` with 513 (RFC 3261 §21.5.14) from its header
+ * section, before its body is buffered; the connection then closes (the stream cannot resync).
+ */
+export const sipFramerFactory =
+  (maxMessageBytes: number): (() => MessageFramer) =>
+  () =>
+    new SipStreamFramer({ maxMessageBytes });

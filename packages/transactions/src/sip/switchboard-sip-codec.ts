@@ -7,6 +7,7 @@ import {
   createErrorResponse,
   createResponse,
   formatVia,
+  messageTooLarge,
   parseMessage,
   splitList,
 } from '@switchboard/sip';
@@ -110,6 +111,11 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     ack.addHeader('CSeq', `${invite.cseq.seq} ACK`);
     ack.addHeader('Content-Length', 0);
     return ack;
+  }
+
+  /** RFC 3261 §21.5.14: the 513 error, built from the header section alone. */
+  tooLarge(data: Buffer, limit: number): SipParseError {
+    return messageTooLarge(data, limit);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { CallSipPort } from '../call-sip-port.js';
 import { bodyOf } from '../legs/caller-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { relayBody, type BodyRelay } from './session-body-relay.js';
+import { warningOf } from './sdp-media-limit.js';
 
 export type Side = 'caller' | 'callee';
 
@@ -111,7 +112,7 @@ export class CallBridge {
       tx.respond(
         createResponse(request, 488, {
           reason: 'Not Acceptable Here',
-          headers: [['Warning', `399 switchboard "${relay.reason.replace(/"/g, "'")}"`]],
+          headers: [warningOf(relay.reason)],
         }),
       );
       x.dialog.responseSent(inbound, 488);

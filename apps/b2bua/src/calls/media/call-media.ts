@@ -53,6 +53,8 @@ export class CallMedia {
     private readonly deps: MediaAnchorDeps,
     private readonly callId: string,
     private readonly caller: PartyMedia,
+    /** SWITCHBOARD_SDP_MAX_MEDIA: a body with more m-lines is refused (488), never relayed. */
+    private readonly maxMedia?: number,
   ) {}
 
   /** Decides, at its first offer, whether a branch's media go through rtpengine. */
@@ -70,7 +72,7 @@ export class CallMedia {
    * at once for a direct branch, after rtpengine answered for a relayed one.
    */
   cross(crossing: SdpCrossing, body: SessionBody | undefined, deliver: (relay: BodyRelay) => void): void {
-    const checked = relayBody(body);
+    const checked = relayBody(body, this.maxMedia);
     const branch = branchOf(crossing);
     if (!checked.ok || !checked.body || !this.relayed.has(branch) || !isSdp(checked.body)) {
       deliver(checked);

@@ -8,6 +8,7 @@ import type { CallDeps, CallTableHooks } from './call-deps.js';
 import { CalleeLeg, type CalleeLegInit } from './legs/callee-leg.js';
 import { calleeLegInit } from './legs/callee-leg-init.js';
 import { bodyOf, CallerLeg, type SessionBody } from './legs/caller-leg.js';
+import type { InDialogRoute } from './legs/in-dialog-route.js';
 import { uriDestination } from './legs/leg-destination.js';
 import { CallMedia, type Party } from './media/call-media.js';
 import { DeferredBranch } from './media/deferred-branch.js';
@@ -438,11 +439,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     const answeredWall = this.timeline.answered(targetKey);
     const toTag = this.caller.earlyTag(leg.callId, response.to.tag);
     this.media.cross(this.calleeSdp(leg.callId), bodyOf(response), (relay) => {
-      if (this.state !== 'answering' || !this.caller.open || !leg.dialog) {
+      if (this.state !== 'answering' || !this.caller.open || !leg.dialog || !leg.route) {
         leg.hangUp();
         return;
       }
-      this.bridgeAnswered(leg, leg.dialog, relay.ok ? relay.body : bodyOf(response), toTag);
+      this.bridgeAnswered(leg, leg.dialog, leg.route, relay.ok ? relay.body : bodyOf(response), toTag);
     });
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     if (/^[0-9*#+]+$/.test(targetKey)) {
@@ -463,6 +464,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private bridgeAnswered(
     leg: CalleeLeg,
     calleeDialog: NonNullable<CalleeLeg['dialog']>,
+    calleeRoute: InDialogRoute,
     answer: SessionBody | undefined,
     toTag: string,
   ): void {
@@ -482,18 +484,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.bridge = new CallBridge(
       this.deps.port,
       {
-        caller: {
-          dialog: callerDialog,
-          destination: this.caller.destination,
-          contact: this.caller.contact,
-        },
-        callee: {
-          dialog: calleeDialog,
-          destination: leg.destination,
-          contact: leg.localContact,
-        },
+        caller: { dialog: callerDialog, route: this.caller.route, contact: this.caller.contact },
+        callee: { dialog: calleeDialog, route: calleeRoute, contact: leg.localContact },
       },
-      { onHangup: (side) => this.end('answered', side, 'BYE') },
+      {
+        onHangup: (side) => this.end('answered', side, 'BYE'),
+        onAckFailed: (side, err) =>
+          this.deps.logger.warn({ call: this.id, callId: this.callerCallId, side, err }, 'ACK not sent'),
+      },
       this.deps.allow,
       (kind, from, body, deliver) => {
         const callee: Party = { branch: leg.callId };

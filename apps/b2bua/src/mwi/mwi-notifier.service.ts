@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { routeUri } from '@switchboard/dialog';
-import { parseUri, type SipRequest } from '@switchboard/sip';
+import type { SipRequest } from '@switchboard/sip';
 import type { Clock, ResolvedTarget } from '@switchboard/transactions';
-import { bindingDestination, uriDestination } from '../calls/legs/leg-destination.js';
+import { bindingDestination, resolveUriDestination } from '../calls/legs/leg-destination.js';
 import { RegistrationBindingStore } from '../registrar/registration-binding.store.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { uacNeedsSipsContact } from '../sip/sips-contact.js';
@@ -152,20 +152,8 @@ export class MwiNotifierService implements MessageWaitingNotifier, OnApplication
   private async targetOf(sub: MwiSubscription): Promise<ResolvedTarget | undefined> {
     const first = sub.routeSet[0];
     if (first === undefined) return sub.destination;
-    const uri = routeUri(first);
-    const direct = uriDestination(uri);
-    if (direct) return direct;
     try {
-      const parsed = parseUri(uri);
-      if (parsed.kind !== 'sip') return undefined;
-      const transport = parsed.params.get('transport') ?? undefined;
-      const targets = await this.stack.resolve({
-        host: parsed.host,
-        ...(parsed.port === undefined ? {} : { port: parsed.port }),
-        ...(transport ? { transport } : {}),
-        secure: parsed.scheme === 'sips',
-      });
-      return targets[0];
+      return await resolveUriDestination(this.stack, routeUri(first));
     } catch {
       return undefined;
     }

@@ -1,12 +1,7 @@
-import {
-  incomingRequestFromSip,
-  incomingResponseFromSip,
-  sipRequestFromOutgoing,
-  type Dialog,
-  type OutgoingRequest,
-} from '@switchboard/dialog';
+import { incomingRequestFromSip, type Dialog } from '@switchboard/dialog';
 import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
+import { sendBye } from '../calls/legs/in-dialog-route.js';
 import type { LocalCallContext } from './local-call.js';
 
 export interface LocalUaHooks {
@@ -126,25 +121,7 @@ export class LocalUaLeg {
     if (this.closed) return;
     this.closed = true;
     const dialog = this.dialog;
-    if (!dialog || dialog.state === 'terminated') return;
-    let bye: OutgoingRequest;
-    try {
-      bye = dialog.createRequest('BYE');
-    } catch {
-      dialog.terminate('local');
-      return;
-    }
-    try {
-      this.ctx.port.sendRequest(sipRequestFromOutgoing(bye), this.ctx.caller.destination, {
-        onResponse: (res) => {
-          if (res.kind === 'response') dialog.responseReceived(bye, incomingResponseFromSip(res));
-        },
-        onTimeout: () => dialog.requestFailed(bye),
-        onTransportError: () => dialog.requestFailed(bye),
-      });
-    } catch {
-      dialog.terminate('local');
-    }
+    if (dialog) sendBye(this.ctx.caller.route, dialog);
   }
 
   private statusFor(request: SipRequest): number {

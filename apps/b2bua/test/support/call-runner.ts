@@ -15,8 +15,18 @@ export interface SippResult {
   messages: string;
 }
 
-/** A callee's scenario, with its own sipp arguments (e.g. `-key` values) when it needs them. */
-export type CalleeScenario = string | { readonly scenario: string; readonly args: string[] };
+/**
+ * A sipp started before the caller: a callee bound to the dialled extension, or (`bind: false`) another
+ * party such as a proxy or a moved target. `args`: its own sipp arguments (e.g. `-key` values), or
+ * built from the ports of the sipps started before it.
+ */
+export type CalleeScenario =
+  | string
+  | {
+      readonly scenario: string;
+      readonly args?: string[] | ((earlierPorts: number[]) => string[]);
+      readonly bind?: boolean;
+    };
 
 /** sipp caller + callees against one harness, and the checks every call test makes afterwards. */
 export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100') {
@@ -46,20 +56,25 @@ export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100')
       uac: string,
       uas: CalleeScenario[] = [],
       ext = dialled,
-      extraCallerArgs: string[] = [],
+      /** Or built from the ports of the `uas` sipps (e.g. a proxy the caller names). */
+      extraCallerArgs: string[] | ((ports: number[]) => string[]) = [],
     ): Promise<{ caller: SippResult; callees: SippResult[] }> {
       const callees = [];
       for (const callee of uas) {
-        const p =
-          typeof callee === 'string'
-            ? await startSipp(callee, [])
-            : await startSipp(callee.scenario, callee.args);
-        await h.bind(ext, p.port);
+        const side = typeof callee === 'string' ? { scenario: callee } : callee;
+        const args = typeof side.args === 'function' ? side.args(callees.map((c) => c.port)) : side.args;
+        const p = await startSipp(side.scenario, args ?? []);
+        if (side.bind !== false) await h.bind(ext, p.port);
         callees.push(p);
       }
       const sipp = await startSipp(
         uac,
-        [...callerArgs(dialled), ...extraCallerArgs],
+        [
+          ...callerArgs(dialled),
+          ...(typeof extraCallerArgs === 'function'
+            ? extraCallerArgs(callees.map((c) => c.port))
+            : extraCallerArgs),
+        ],
         { host: '127.0.0.1', port: h.port },
         `sip:${dialled}@${h.domain}`,
       );

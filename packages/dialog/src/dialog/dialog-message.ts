@@ -57,6 +57,8 @@ export interface OutgoingRequest {
   requestUri: string;
   /** Route header values in order (`<uri>` forms); empty when no Route header is needed. */
   route: string[];
+  /** Where the request goes (§8.1.2), set by the dialog; absent: the first Route, else the Request-URI. */
+  nextHop?: string;
   from: NameAddr;
   to: NameAddr;
   callId: string;

@@ -334,11 +334,12 @@ export class Dialog {
   }
 
   private build(method: string, seq: number, options: RequestOptions, withContact: boolean): OutgoingRequest {
-    const { requestUri, route } = resolveRequestTarget(this.target, this.routes);
+    const { requestUri, route, nextHop } = resolveRequestTarget(this.target, this.routes);
     return {
       method,
       requestUri,
       route,
+      nextHop,
       from: { ...this.local, tag: this.id.localTag },
       to: this.id.remoteTag === '' ? { ...this.remote } : { ...this.remote, tag: this.id.remoteTag },
       callId: this.id.callId,

@@ -4,6 +4,11 @@ export interface RequestTarget {
   requestUri: string;
   /** Route header values in order. */
   route: string[];
+  /**
+   * The URI whose address the request is sent to (§8.1.2): the first route when it is a loose router,
+   * else the Request-URI (the remote target, or the strict router).
+   */
+  nextHop: string;
 }
 
 /**
@@ -14,10 +19,9 @@ export interface RequestTarget {
  */
 export function resolveRequestTarget(remoteTarget: string, routeSet: readonly string[]): RequestTarget {
   const first = routeSet[0];
-  if (first === undefined) return { requestUri: remoteTarget, route: [] };
-  if (isLooseRouter(routeUri(first))) return { requestUri: remoteTarget, route: [...routeSet] };
-  return {
-    requestUri: requestUriFrom(routeUri(first)),
-    route: [...routeSet.slice(1), `<${remoteTarget}>`],
-  };
+  if (first === undefined) return { requestUri: remoteTarget, route: [], nextHop: remoteTarget };
+  const hop = routeUri(first);
+  if (isLooseRouter(hop)) return { requestUri: remoteTarget, route: [...routeSet], nextHop: hop };
+  const requestUri = requestUriFrom(hop);
+  return { requestUri, route: [...routeSet.slice(1), `<${remoteTarget}>`], nextHop: requestUri };
 }

@@ -77,6 +77,7 @@ describe('UAC dialogs of a forked INVITE (RFC 3261 §13.2.2.4)', () => {
       method: 'ACK',
       requestUri: 'sip:bob@198.51.100.8',
       route: ['<sip:p1.atlanta.com;lr>', '<sip:p3.biloxi.com;lr>'],
+      nextHop: 'sip:p1.atlanta.com;lr',
       from: { uri: 'sip:alice@atlanta.com', displayName: 'Alice', tag: '1928301774' },
       to: { uri: 'sip:bob@biloxi.com', displayName: 'Bob', tag: 'soft' },
       callId: invite.callId,

@@ -16,6 +16,7 @@ describe('Request-URI and Route for requests within a dialog (RFC 3261 §12.2.1.
     expect(resolveRequestTarget('sip:bob@192.0.2.4', [])).toEqual({
       requestUri: 'sip:bob@192.0.2.4',
       route: [],
+      nextHop: 'sip:bob@192.0.2.4',
     });
   });
 
@@ -24,6 +25,7 @@ describe('Request-URI and Route for requests within a dialog (RFC 3261 §12.2.1.
     expect(resolveRequestTarget('sip:bob@192.0.2.4', routes)).toEqual({
       requestUri: 'sip:bob@192.0.2.4',
       route: routes,
+      nextHop: 'sip:p1.example.com;lr', // §8.1.2: sent to the first Route
     });
   });
 
@@ -39,6 +41,7 @@ describe('Request-URI and Route for requests within a dialog (RFC 3261 §12.2.1.
     ).toEqual({
       requestUri: 'sip:proxy1',
       route: ['<sip:proxy2>', '<sip:proxy3;lr>', '<sip:proxy4>', '<sip:user@remoteua>'],
+      nextHop: 'sip:proxy1', // §8.1.2: a strict first hop → the Request-URI
     });
   });
 
@@ -46,6 +49,7 @@ describe('Request-URI and Route for requests within a dialog (RFC 3261 §12.2.1.
     expect(resolveRequestTarget('sip:u@h', ['<sip:proxy1;maddr=10.0.0.1;method=INVITE?subject=x>'])).toEqual({
       requestUri: 'sip:proxy1;maddr=10.0.0.1',
       route: ['<sip:u@h>'],
+      nextHop: 'sip:proxy1;maddr=10.0.0.1',
     });
   });
 
@@ -95,6 +99,7 @@ describe('in-dialog requests through a route set', () => {
     ]);
     for (const r of requests) {
       expect(r.route).toEqual(['<sip:p2.biloxi.com;lr>', '<sip:bob@192.0.2.4>']);
+      expect(r.nextHop).toBe('sip:p1.atlanta.com'); // the loose p2 in Route is not the next hop
       expect(r.from).toEqual({ uri: 'sip:alice@atlanta.com', displayName: 'Alice', tag: '1928301774' });
       expect(r.to).toEqual({ uri: 'sip:bob@biloxi.com', displayName: 'Bob', tag: 'b1' });
       expect(r.callId).toBe(invite.callId);

@@ -1,7 +1,6 @@
 import {
   incomingRequestFromSip,
   incomingResponseFromSip,
-  sipRequestFromOutgoing,
   type Dialog,
   type OutgoingRequest,
 } from '@switchboard/dialog';
@@ -12,18 +11,22 @@ import { bodyOf } from '../legs/caller-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { relayBody, type BodyRelay } from './session-body-relay.js';
 import { warningOf } from './sdp-media-limit.js';
+import { type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
 
 export type Side = 'caller' | 'callee';
 
 export interface BridgeSide {
   readonly dialog: Dialog;
-  readonly destination: ResolvedTarget;
+  /** Where this side's in-dialog requests go (RFC 3261 §12.2.1.1, or its NAT flow). */
+  readonly route: InDialogRoute;
   readonly contact: string;
 }
 
 export interface BridgeHooks {
   /** A BYE came from `side`: the other side has been sent BYE. */
   onHangup(side: Side): void;
+  /** An ACK to `side` could not be sent (no destination or transport); its 2xx retransmissions ask again. */
+  onAckFailed(side: Side, err: unknown): void;
 }
 
 /**
@@ -67,6 +70,7 @@ export class CallBridge {
   /** A request inside one of the two dialogs. */
   handleRequest(from: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     const x = this.sides[from];
+    x.route.heardFrom(sourceOf(tx));
     const inbound = incomingRequestFromSip(request);
     const check = x.dialog.receiveRequest(inbound);
     if (!check.accept) {
@@ -128,7 +132,7 @@ export class CallBridge {
       return;
     }
     const lateOffer = request.method === 'INVITE' && relay.body === undefined;
-    this.port.sendRequest(sipRequestFromOutgoing(out), y.destination, {
+    y.route.send(out, {
       onResponse: (res) => {
         if (res.kind === 'response' && res.status >= 200)
           this.relayResponse(from, request, tx, out, res, lateOffer);
@@ -258,9 +262,7 @@ export class CallBridge {
     body: { readonly contentType: string; readonly content: Buffer } | undefined,
   ): void {
     const withBody = body ? { ...ack, body: { contentType: body.contentType, content: body.content } } : ack;
-    void this.port
-      .sendAck(sipRequestFromOutgoing(withBody), this.sides[to].destination)
-      .catch(() => undefined);
+    this.sides[to].route.sendAck(withBody).catch((err: unknown) => this.hooks.onAckFailed(to, err));
   }
 
   /** A 2xx is always ACKed, even when the call ends before the asking side's ACK came. */
@@ -270,26 +272,7 @@ export class CallBridge {
   }
 
   private sendBye(side: Side): void {
-    const s = this.sides[side];
-    if (s.dialog.state === 'terminated') return;
-    let bye: OutgoingRequest;
-    try {
-      bye = s.dialog.createRequest('BYE');
-    } catch {
-      s.dialog.terminate('local');
-      return;
-    }
-    try {
-      this.port.sendRequest(sipRequestFromOutgoing(bye), s.destination, {
-        onResponse: (res) => {
-          if (res.kind === 'response') s.dialog.responseReceived(bye, incomingResponseFromSip(res));
-        },
-        onTimeout: () => s.dialog.requestFailed(bye),
-        onTransportError: () => s.dialog.requestFailed(bye),
-      });
-    } catch {
-      s.dialog.terminate('local');
-    }
+    sendBye(this.sides[side].route, this.sides[side].dialog);
   }
 
   private finish(): void {
@@ -302,4 +285,10 @@ export class CallBridge {
 
 function other(side: Side): Side {
   return side === 'caller' ? 'callee' : 'caller';
+}
+
+/** Where a request came from, as a destination (a NAT-pinned peer is reached there). */
+function sourceOf(tx: ServerTransaction<SipMessage>): ResolvedTarget {
+  const { source, transport } = tx.origin;
+  return { host: source.host, port: source.port, protocol: transport.protocol };
 }

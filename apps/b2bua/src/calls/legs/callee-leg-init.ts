@@ -25,6 +25,7 @@ export function calleeLegInit(
   return {
     requestUri: spec.uri,
     destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
+    ...(spec.destinationIsFlow ? { destinationIsFlow: true } : {}),
     from: { uri: identity.callerUri, ...(display ? { displayName: display } : {}) },
     // RFC 3325 §9.1: the identity we authenticated, for the phones and proxies of the other legs
     // (the caller-id prefix of a ring group is a hint for the callee's screen, not an identity).

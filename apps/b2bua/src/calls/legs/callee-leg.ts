@@ -11,11 +11,14 @@ import { uacNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
+import { InDialogRoute, sendBye } from './in-dialog-route.js';
 
 /** What the outgoing INVITE carries from the caller's side. */
 export interface CalleeLegInit {
   readonly requestUri: string;
   readonly destination: ResolvedTarget;
+  /** `destination` is the phone's registered flow (NAT address or its connection): see BranchSpec. */
+  readonly destinationIsFlow?: boolean;
   readonly from: { readonly uri: string; readonly displayName?: string };
   /** RFC 3325 §9.1 P-Asserted-Identity value: who the caller is, as we authenticated them. */
   readonly assertedIdentity?: string;
@@ -62,6 +65,8 @@ export class CalleeLeg implements BranchHandle {
   readonly localContact: string;
   /** The confirmed dialog once answered. */
   dialog: Dialog | undefined;
+  /** How requests of that dialog reach the callee (route set, remote target, or its NAT flow). */
+  route: InDialogRoute | undefined;
   /** Clock time the answering 2xx reached this leg (setup latency figures). */
   answerReceivedAt: number | undefined;
 
@@ -145,7 +150,7 @@ export class CalleeLeg implements BranchHandle {
     const held = this.heldAck;
     if (!held || this.sentAck) return;
     this.sentAck = body ? { ...held, body: { contentType: body.contentType, content: body.content } } : held;
-    this.transmitAck(this.sentAck);
+    this.transmitAck(this.sentAck, this.dialog);
   }
 
   /** Ends an answered leg with BYE (teardown); a held late-offer ACK goes first (§13.2.2.4). */
@@ -182,21 +187,24 @@ export class CalleeLeg implements BranchHandle {
     }
     if (outcome.kind === 'success') {
       const wanted = (this.state === 'calling' || this.state === 'proceeding') && outcome.first;
+      if (wanted) {
+        this.dialog = outcome.dialog;
+        this.route = this.routeOf(undefined);
+      }
       if (wanted && this.init.body === undefined) {
         // Late offer: the ACK carries the caller's answer, so it waits for the caller's ACK.
         this.heldAck = outcome.ack;
       } else if (outcome.retransmission && outcome.dialog === this.dialog && this.heldAck) {
         // A retransmitted 2xx of the answering dialog: the same ACK again, once it exists.
-        if (this.sentAck) this.transmitAck(this.sentAck);
+        if (this.sentAck) this.transmitAck(this.sentAck, this.dialog);
         return;
       } else {
-        this.transmitAck(outcome.ack);
+        this.transmitAck(outcome.ack, outcome.dialog);
       }
       if (outcome.retransmission) return;
       if (wanted) {
         this.answerReceivedAt = received;
         this.state = 'answered';
-        this.dialog = outcome.dialog;
         this.listener.answered(res);
         return;
       }
@@ -222,10 +230,16 @@ export class CalleeLeg implements BranchHandle {
     this.hooks.onDone?.(this);
   }
 
-  private transmitAck(ack: OutgoingRequest): void {
-    this.port
-      .sendAck(sipRequestFromOutgoing(ack), this.init.destination)
+  private transmitAck(ack: OutgoingRequest, dialog: Dialog | undefined): void {
+    this.routeOf(dialog)
+      .sendAck(ack)
       .catch((err: unknown) => this.hooks.onAckFailed?.(err));
+  }
+
+  /** The answering dialog's route; another branch's dialog (a 2xx to end) gets its own. */
+  private routeOf(dialog: Dialog | undefined): InDialogRoute {
+    if (dialog && dialog === this.dialog && this.route) return this.route;
+    return new InDialogRoute(this.port, this.init.destination, this.init.destinationIsFlow === true);
   }
 
   private sendCancel(cause: CancelCause): void {
@@ -240,17 +254,7 @@ export class CalleeLeg implements BranchHandle {
   }
 
   private sendBye(dialog: Dialog): void {
-    const bye = dialog.createRequest('BYE');
-    try {
-      this.port.sendRequest(sipRequestFromOutgoing(bye), this.init.destination, {
-        onResponse: (res) => {
-          if (res.kind === 'response') dialog.responseReceived(bye, incomingResponseFromSip(res));
-        },
-        onTimeout: () => dialog.requestFailed(bye),
-      });
-    } catch {
-      dialog.terminate('local');
-    }
+    sendBye(this.routeOf(dialog), dialog);
   }
 }
 

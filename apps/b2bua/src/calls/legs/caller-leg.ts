@@ -4,6 +4,7 @@ import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from
 import { uasNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import { CallerEarlyDialogs } from './caller-early-dialogs.js';
+import { InDialogRoute, reachedOnFlow } from './in-dialog-route.js';
 
 export interface SessionBody {
   readonly contentType: string;
@@ -29,15 +30,19 @@ export class CallerLeg {
   private state: 'proceeding' | 'answered' | 'confirmed' | 'rejected' = 'proceeding';
   private retransmitter: Uas2xxRetransmitter<SipMessage> | undefined;
   dialog: Dialog | undefined;
+  /** How requests of the caller's dialog reach it (route set, remote target, or its NAT flow). */
+  readonly route: InDialogRoute;
 
   constructor(
     private readonly port: CallSipPort,
     readonly invite: SipRequest,
     readonly tx: ServerTransaction<SipMessage>,
-    /** Where the caller really is (its request's source): in-dialog requests go there. */
+    /** Where the caller's INVITE came from (source and transport): its flow, e.g. through a NAT. */
     readonly destination: ResolvedTarget,
     private readonly allow: string,
-  ) {}
+  ) {
+    this.route = new InDialogRoute(port, destination, reachedOnFlow(firstContact(invite), destination));
+  }
 
   get open(): boolean {
     return this.state === 'proceeding';
@@ -60,7 +65,7 @@ export class CallerLeg {
   /** Relays a 180/183 (with early-media SDP when the callee sent one) on the early dialog `toTag`. */
   provisional(status: number, reason: string, body: SessionBody | undefined, toTag = this.localTag): void {
     if (this.state !== 'proceeding') return;
-    const headers: Array<readonly [string, string]> = [['Contact', `<${this.contact}>`]];
+    const headers = [...this.recordRoute, ['Contact', `<${this.contact}>`] as const];
     if (body) headers.push(['Content-Type', body.contentType]);
     this.tx.respond(
       createResponse(this.invite, status, {
@@ -98,9 +103,10 @@ export class CallerLeg {
       localContact: this.contact,
       hooks,
     });
-    const headers: Array<readonly [string, string]> = [
-      ['Contact', `<${this.contact}>`],
-      ['Allow', this.allow],
+    const headers = [
+      ...this.recordRoute,
+      ['Contact', `<${this.contact}>`] as const,
+      ['Allow', this.allow] as const,
     ];
     if (body) headers.push(['Content-Type', body.contentType]);
     const ok = createResponse(this.invite, 200, {
@@ -126,8 +132,23 @@ export class CallerLeg {
     this.retransmitter?.ack();
   }
 
+  /** §12.1.1: a response that creates a dialog copies the request's Record-Route, in order. */
+  private get recordRoute(): Array<readonly [string, string]> {
+    return this.invite.getHeaderValues('Record-Route').map((v) => ['Record-Route', v] as const);
+  }
+
   /** Our Contact toward the caller: `sips:` only when its INVITE asked for SIPS (RFC 3261 §12.1.1). */
   get contact(): string {
     return this.port.localUri(this.destination.protocol, undefined, uasNeedsSipsContact(this.invite));
+  }
+}
+
+/** The URI of the request's first Contact; undefined when there is none or it does not parse. */
+function firstContact(request: SipRequest): string | undefined {
+  try {
+    const contacts = request.contacts;
+    return contacts === '*' ? undefined : contacts[0]?.uriText;
+  } catch {
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import type { RegistrationBinding } from '@switchboard/live-state';
 import { parseUri } from '@switchboard/sip';
 import type { ResolvedTarget, TransportProtocol } from '@switchboard/transactions';
+import type { CallSipPort } from '../call-sip-port.js';
 
 const PROTOCOLS: readonly TransportProtocol[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS'];
 
@@ -29,7 +30,10 @@ export function bindingDestination(binding: RegistrationBinding): ResolvedTarget
   return contact && { host: contact.host, port: contact.port, protocol: contact.protocol };
 }
 
-/** A numeric-host URI as a destination without DNS; undefined when the host is a name. */
+/**
+ * A numeric-host URI as a destination without DNS; undefined when the host is a name. A `sips:` URI
+ * without a transport goes over TLS, and TLS defaults to port 5061 (RFC 3263 §4.1, RFC 3261 §19.1.2).
+ */
 export function uriDestination(uri: string): ResolvedTarget | undefined {
   try {
     const parsed = parseUri(uri);
@@ -37,11 +41,30 @@ export function uriDestination(uri: string): ResolvedTarget | undefined {
     const host = parsed.host.replace(/^\[|\]$/g, '');
     if (!/^[0-9.]+$/.test(host) && !host.includes(':')) return undefined;
     const transport = parsed.params.get('transport') ?? undefined;
-    const protocol = protocolOf(transport);
+    const protocol = transport === undefined && parsed.scheme === 'sips' ? 'TLS' : protocolOf(transport);
     // RFC 3261 §18.1.1 may move a large request to TCP only where UDP was a default, not chosen.
     const free = transport === undefined && protocol === 'UDP' ? { tcpOnOversize: true } : {};
-    return { host, port: parsed.port ?? 5060, protocol, ...free };
+    return { host, port: parsed.port ?? (protocol === 'TLS' ? 5061 : 5060), protocol, ...free };
   } catch {
     return undefined;
   }
+}
+
+/** Where a URI goes: its numeric host as is, else RFC 3263's first target; undefined when none. */
+export async function resolveUriDestination(
+  port: Pick<CallSipPort, 'resolve'>,
+  uri: string,
+): Promise<ResolvedTarget | undefined> {
+  const direct = uriDestination(uri);
+  if (direct) return direct;
+  const parsed = parseUri(uri);
+  if (parsed.kind !== 'sip') return undefined;
+  const transport = parsed.params.get('transport') ?? undefined;
+  const [first] = await port.resolve({
+    host: parsed.host,
+    ...(parsed.port === undefined ? {} : { port: parsed.port }),
+    ...(transport ? { transport } : {}),
+    secure: parsed.scheme === 'sips',
+  });
+  return first;
 }

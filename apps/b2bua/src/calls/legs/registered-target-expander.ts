@@ -1,9 +1,9 @@
 import type { DialTarget } from '@switchboard/plugin-sdk';
-import { parseUri } from '@switchboard/sip';
 import type { RegistrationRepository } from '../../repositories/registration.repository.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchSpec, TargetExpander } from '../plan/branch-types.js';
-import { bindingDestination, uriDestination } from './leg-destination.js';
+import { reachedOnFlow } from './in-dialog-route.js';
+import { bindingDestination, resolveUriDestination } from './leg-destination.js';
 
 /**
  * Plan targets → branches: an extension or AOR forks to every live registered contact (sent to
@@ -22,25 +22,22 @@ export class RegisteredTargetExpander implements TargetExpander {
     const specs: BranchSpec[] = [];
     for (const b of bindings) {
       const destination = bindingDestination(b);
-      if (destination) specs.push({ targetKey: key, uri: b.contact, destination });
+      if (!destination) continue;
+      const flow = b.sourceAddress !== undefined && reachedOnFlow(b.contact, destination);
+      specs.push({
+        targetKey: key,
+        uri: b.contact,
+        destination,
+        ...(flow ? { destinationIsFlow: true } : {}),
+      });
     }
     return specs;
   }
 
   private async expandUri(uri: string): Promise<BranchSpec[]> {
-    const direct = uriDestination(uri);
-    if (direct) return [{ targetKey: uri, uri, destination: direct }];
     try {
-      const parsed = parseUri(uri);
-      if (parsed.kind !== 'sip') return [];
-      const transport = parsed.params.get('transport') ?? undefined;
-      const [first] = await this.port.resolve({
-        host: parsed.host,
-        ...(parsed.port === undefined ? {} : { port: parsed.port }),
-        ...(transport ? { transport } : {}),
-        secure: parsed.scheme === 'sips',
-      });
-      return first ? [{ targetKey: uri, uri, destination: first }] : [];
+      const destination = await resolveUriDestination(this.port, uri);
+      return destination ? [{ targetKey: uri, uri, destination }] : [];
     } catch {
       return [];
     }

@@ -9,6 +9,11 @@ export interface BranchSpec {
   readonly uri: string;
   /** Where to send it (the REGISTER's real source, for NAT); undefined means resolve the URI. */
   readonly destination?: ResolvedTarget;
+  /**
+   * `destination` is a flow of the phone (its address behind NAT, or a connection it opened) rather
+   * than its Contact: requests of the call's dialog keep using it (see InDialogRoute).
+   */
+  readonly destinationIsFlow?: boolean;
 }
 
 /** Why the B2BUA cancels a branch; `completed-elsewhere` carries the RFC 3326 Reason. */

@@ -491,6 +491,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
         onHangup: (side) => this.end('answered', side, 'BYE'),
         onAckFailed: (side, err) =>
           this.deps.logger.warn({ call: this.id, callId: this.callerCallId, side, err }, 'ACK not sent'),
+        onEnded: (cause) => {
+          this.deps.logger.warn({ call: this.id, callId: this.callerCallId, cause }, 'call ended with BYE');
+          this.end('answered', 'system', cause);
+        },
       },
       this.deps.allow,
       (kind, from, body, deliver) => {

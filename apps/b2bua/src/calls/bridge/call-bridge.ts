@@ -9,11 +9,12 @@ import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from
 import type { CallSipPort } from '../call-sip-port.js';
 import { bodyOf } from '../legs/caller-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
+import { other, RelayedInvites, type Side } from './relayed-invites.js';
 import { relayBody, type BodyRelay } from './session-body-relay.js';
 import { warningOf } from './sdp-media-limit.js';
 import { type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
 
-export type Side = 'caller' | 'callee';
+export type { Side };
 
 export interface BridgeSide {
   readonly dialog: Dialog;
@@ -27,6 +28,8 @@ export interface BridgeHooks {
   onHangup(side: Side): void;
   /** An ACK to `side` could not be sent (no destination or transport); its 2xx retransmissions ask again. */
   onAckFailed(side: Side, err: unknown): void;
+  /** The bridge ended the call itself (both sides sent BYE), e.g. no ACK for a re-INVITE's 2xx. */
+  onEnded(cause: string): void;
 }
 
 /**
@@ -52,12 +55,8 @@ const RELAYED = new Set(['INVITE', 'UPDATE', 'INFO']);
  */
 export class CallBridge {
   private ended = false;
-  private readonly retransmitters = new Set<Uas2xxRetransmitter<SipMessage>>();
-  /**
-   * Late-offer re-INVITEs (no SDP, RFC 3261 §14.1 / RFC 3264 §4): the ACK to the side that answered
-   * with its offer waits for the asking side's ACK, whose SDP answer it carries. Keyed by the asking side.
-   */
-  private readonly heldAcks = new Map<Side, { readonly to: Side; readonly ack: OutgoingRequest }>();
+  /** ACKs and 2xx retransmissions of relayed re-INVITEs, per asking side and CSeq. */
+  private readonly invites = new RelayedInvites((to, ack) => this.sendAck(to, ack));
 
   constructor(
     private readonly port: CallSipPort,
@@ -82,7 +81,7 @@ export class CallBridge {
     if (request.method === 'BYE') {
       tx.reply(200);
       x.dialog.responseSent(inbound, 200);
-      this.releaseHeldAcks();
+      this.invites.close();
       this.sendBye(other(from));
       this.finish();
       this.hooks.onHangup(from);
@@ -132,10 +131,17 @@ export class CallBridge {
       return;
     }
     const lateOffer = request.method === 'INVITE' && relay.body === undefined;
+    let final = false;
     y.route.send(out, {
       onResponse: (res) => {
-        if (res.kind === 'response' && res.status >= 200)
-          this.relayResponse(from, request, tx, out, res, lateOffer);
+        if (res.kind !== 'response' || res.status < 200) return;
+        // A 2xx retransmission (the INVITE transaction is Accepted, RFC 6026) is not a new answer.
+        if (final) {
+          if (out.method === 'INVITE' && res.status < 300) this.invites.retransmitted(from, request.cseq.seq);
+          return;
+        }
+        final = true;
+        this.relayResponse(from, request, tx, out, res, lateOffer);
       },
       onTimeout: () => this.relayFailure(from, request, tx, out, 408),
       onTransportError: () => this.relayFailure(from, request, tx, out, 503),
@@ -145,23 +151,20 @@ export class CallBridge {
   /** An ACK for a 2xx we relayed (ours to the other side was sent when its 2xx arrived). */
   handleAck(from: Side, ack: SipRequest): void {
     this.sides[from].dialog.receiveRequest(incomingRequestFromSip(ack));
-    const held = this.heldAcks.get(from);
+    const seq = ack.cseq.seq;
+    const held = this.invites.acked(from, seq);
     if (held) {
-      this.heldAcks.delete(from);
+      // Late offer: the asker's answer rides in its ACK and goes on in ours (RFC 3264 §4).
       this.crossSdp('answer', from, bodyOf(ack), (answer) =>
-        this.sendAck(held.to, held.ack, answer.ok ? answer.body : undefined),
+        this.invites.sendHeld(from, seq, withBody(held, answer.ok ? answer.body : undefined)),
       );
-    }
-    for (const r of this.retransmitters) {
-      r.ack();
-      this.retransmitters.delete(r);
     }
   }
 
   /** Ends both dialogs with BYE (the system hangs up, e.g. shutdown). */
   hangUpBoth(): void {
     if (this.ended) return;
-    this.releaseHeldAcks();
+    this.invites.close(); // a 2xx is always ACKed before its dialog's BYE
     this.sendBye('caller');
     this.sendBye('callee');
     this.finish();
@@ -177,19 +180,37 @@ export class CallBridge {
   ): void {
     const y = this.sides[other(from)];
     y.dialog.responseReceived(out, incomingResponseFromSip(res));
-    if (out.method === 'INVITE' && res.status < 300) {
-      const ack = y.dialog.createAck(out.cseq.seq);
-      if (lateOffer) this.heldAcks.set(from, { to: other(from), ack });
-      else this.sendAck(other(from), ack, undefined);
-    }
+    if (out.method === 'INVITE' && res.status < 300)
+      this.invites.answered(from, request.cseq.seq, y.dialog.createAck(out.cseq.seq), lateOffer);
     if (res.status >= 300) {
       this.respondRelayed(from, request, tx, out, res, { ok: true, body: undefined, mediaCount: 0 });
       return;
     }
     // The 2xx carries the answer, or the offer when the request had none (late offer).
-    this.crossSdp(lateOffer ? 'offer' : 'answer', other(from), bodyOf(res), (body) =>
-      this.respondRelayed(from, request, tx, out, res, body),
+    this.crossSdp(lateOffer ? 'offer' : 'answer', other(from), bodyOf(res), (body) => {
+      if (body.ok) this.respondRelayed(from, request, tx, out, res, body);
+      else this.unusable2xx(from, request, tx, body.reason);
+    });
+  }
+
+  /**
+   * A 2xx whose SDP cannot be used (RFC 3261 §13.2.2.4, §14.1: ACK it, then BYE): the other side was
+   * ACKed (a late offer's held ACK goes without answer), the asker gets 488 with the reason, and the
+   * session ends with BYE on both sides (neither has a usable description of the other any more).
+   */
+  private unusable2xx(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    reason: string,
+  ): void {
+    this.answer(
+      from,
+      request,
+      tx,
+      createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(reason)] }),
     );
+    this.endCall(`unusable SDP in the ${other(from)}'s 2xx: ${reason}`);
   }
 
   private respondRelayed(
@@ -236,16 +257,12 @@ export class CallBridge {
     const x = this.sides[from];
     x.dialog.responseSent(incomingRequestFromSip(request), response.status);
     if (request.method === 'INVITE' && response.status < 300) {
-      // §13.3.1.4: our 2xx to the re-INVITE is ours to retransmit until the ACK.
-      const r: Uas2xxRetransmitter<SipMessage> = new Uas2xxRetransmitter<SipMessage>(
-        tx,
-        response,
-        this.port.clock,
-        () => {
-          this.retransmitters.delete(r);
-        },
+      // §13.3.1.4: our 2xx to the re-INVITE is ours to retransmit until the ACK; none in 64*T1
+      // ends the session with BYE.
+      const r = new Uas2xxRetransmitter<SipMessage>(tx, response, this.port.clock, () =>
+        this.endCall(`no ACK from the ${from} for the 2xx to its re-INVITE`),
       );
-      this.retransmitters.add(r);
+      this.invites.responding(from, request.cseq.seq, r);
       r.start();
       return;
     }
@@ -256,19 +273,15 @@ export class CallBridge {
     }
   }
 
-  private sendAck(
-    to: Side,
-    ack: OutgoingRequest,
-    body: { readonly contentType: string; readonly content: Buffer } | undefined,
-  ): void {
-    const withBody = body ? { ...ack, body: { contentType: body.contentType, content: body.content } } : ack;
-    this.sides[to].route.sendAck(withBody).catch((err: unknown) => this.hooks.onAckFailed(to, err));
+  private sendAck(to: Side, ack: OutgoingRequest): void {
+    this.sides[to].route.sendAck(ack).catch((err: unknown) => this.hooks.onAckFailed(to, err));
   }
 
-  /** A 2xx is always ACKed, even when the call ends before the asking side's ACK came. */
-  private releaseHeldAcks(): void {
-    for (const held of this.heldAcks.values()) this.sendAck(held.to, held.ack, undefined);
-    this.heldAcks.clear();
+  /** The bridge itself ends the call: BYE on both sides, then the session is told why. */
+  private endCall(cause: string): void {
+    if (this.ended) return;
+    this.hangUpBoth();
+    this.hooks.onEnded(cause);
   }
 
   private sendBye(side: Side): void {
@@ -276,15 +289,13 @@ export class CallBridge {
   }
 
   private finish(): void {
-    this.releaseHeldAcks();
+    this.invites.close();
     this.ended = true;
-    for (const r of this.retransmitters) r.ack();
-    this.retransmitters.clear();
   }
 }
 
-function other(side: Side): Side {
-  return side === 'caller' ? 'callee' : 'caller';
+function withBody(ack: OutgoingRequest, body: SessionBody | undefined): OutgoingRequest {
+  return body ? { ...ack, body: { contentType: body.contentType, content: body.content } } : ack;
 }
 
 /** Where a request came from, as a destination (a NAT-pinned peer is reached there). */

@@ -97,23 +97,27 @@ function setUp() {
     'INVITE, ACK, BYE, UPDATE, INFO',
   );
 
-  /** The caller's re-INVITE (CSeq `seq`) reaches the bridge; returns what we answered it. */
-  const callerReinvite = (seq: number, body?: string) => {
-    const request = createRequest({
-      method: 'INVITE',
+  /** A request of the caller's dialog toward us (re-INVITE or ACK) with CSeq `seq`. */
+  const fromCaller = (method: 'INVITE' | 'ACK', seq: number, body?: string) =>
+    createRequest({
+      method,
       uri: B2BUA,
       headers: [
-        ['Via', `SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-re${seq}`],
+        ['Via', `SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-${method}${seq}`],
         ['Max-Forwards', '70'],
         ['From', '<sip:100@pbx.test>;tag=caller-tag'],
         ['To', '<sip:201@pbx.test>;tag=b2bua-tag'],
         ['Call-ID', 'caller-call'],
-        ['CSeq', `${seq} INVITE`],
-        ['Contact', '<sip:100@127.0.0.1:5071>'],
+        ['CSeq', `${seq} ${method}`],
+        ...(method === 'INVITE' ? [['Contact', '<sip:100@127.0.0.1:5071>'] as const] : []),
         ...(body === undefined ? [] : [['Content-Type', 'application/sdp'] as const]),
       ],
       ...(body === undefined ? {} : { body }),
     });
+
+  /** The caller's re-INVITE (CSeq `seq`) reaches the bridge; returns what we answered it. */
+  const callerReinvite = (seq: number, body?: string) => {
+    const request = fromCaller('INVITE', seq, body);
     const responses: SipResponse[] = [];
     const tx = {
       request,
@@ -146,24 +150,9 @@ function setUp() {
     sent.handlers.onResponse?.(res, status);
   };
 
+  /** An ACK with CSeq `seq` reaches the bridge as if from `from` (the callee's case tests the matching). */
   const ack = (seq: number, from: 'caller' | 'callee' = 'caller', body?: string) =>
-    bridge.handleAck(
-      from,
-      createRequest({
-        method: 'ACK',
-        uri: B2BUA,
-        headers: [
-          ['Via', `SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK-ack${seq}`],
-          ['Max-Forwards', '70'],
-          ['From', '<sip:100@pbx.test>;tag=caller-tag'],
-          ['To', '<sip:201@pbx.test>;tag=b2bua-tag'],
-          ['Call-ID', 'caller-call'],
-          ['CSeq', `${seq} ACK`],
-          ...(body === undefined ? [] : [['Content-Type', 'application/sdp'] as const]),
-        ],
-        ...(body === undefined ? {} : { body }),
-      }),
-    );
+    bridge.handleAck(from, fromCaller('ACK', seq, body));
 
   const methods = () => requests.map((r) => r.request.method);
   return { clock, requests, acks, ended, callerReinvite, calleeAnswers, ack, methods };

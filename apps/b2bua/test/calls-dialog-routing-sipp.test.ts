@@ -42,33 +42,42 @@ describe('in-dialog requests follow the dialog (sipp)', () => {
     await suite.run.expectNoLiveCalls();
   });
 
-  it("caller's INVITE is Record-Routed by a proxy: the 200 copies Record-Route and the callee's BYE reaches the caller through the proxy", async () => {
+  /**
+   * A call whose caller scenario names the first side sipp (`key` = its port): the proxy in front of
+   * the caller or its moved target, which must receive the callee's BYE for the caller.
+   */
+  async function callerSideCall(caller: string, side: string, callee: string, key: string) {
     const r = await suite.run.call(
       '201',
-      'dialog-uac-record-routed.xml',
-      [{ scenario: 'dialog-proxy-bye.xml', bind: false }, 'call-uas-answer-hangup.xml'],
+      caller,
+      [{ scenario: side, bind: false }, callee],
       '201',
-      ([proxy]) => ['-key', 'proxy_port', String(proxy)],
+      ([port]) => ['-key', key, String(port)],
     );
-    const [proxy, callee] = r.callees as [SippResult, SippResult];
-    all(r.caller, proxy, callee);
-    expect(proxy.messages).toMatch(/BYE sip:100@127\.0\.0\.1:\d+ SIP\/2\.0/);
+    const [sideSipp, calleeSipp] = r.callees as [SippResult, SippResult];
+    all(r.caller, sideSipp, calleeSipp);
     expect((await suite.run.onlyRecord()).hangupSide).toBe('callee');
     await suite.run.expectNoLiveCalls();
+    return sideSipp;
+  }
+
+  it("caller's INVITE is Record-Routed by a proxy: the 200 copies Record-Route and the callee's BYE reaches the caller through the proxy", async () => {
+    const proxy = await callerSideCall(
+      'dialog-uac-record-routed.xml',
+      'dialog-proxy-bye.xml',
+      'call-uas-answer-hangup.xml',
+      'proxy_port',
+    );
+    expect(proxy.messages).toMatch(/BYE sip:100@127\.0\.0\.1:\d+ SIP\/2\.0/);
   });
 
   it("caller's re-INVITE moves its Contact (target refresh): the callee's BYE reaches the caller's new target", async () => {
-    const r = await suite.run.call(
-      '201',
+    const moved = await callerSideCall(
       'dialog-uac-refresh-contact.xml',
-      [{ scenario: 'dialog-uas-bye.xml', bind: false }, 'dialog-uas-reinvited-hangup.xml'],
-      '201',
-      ([moved]) => ['-key', 'new_port', String(moved)],
+      'dialog-uas-bye.xml',
+      'dialog-uas-reinvited-hangup.xml',
+      'new_port',
     );
-    const [moved, callee] = r.callees as [SippResult, SippResult];
-    all(r.caller, moved, callee);
     expect(moved.messages).toMatch(/BYE sip:moved@127\.0\.0\.1:\d+ SIP\/2\.0/);
-    expect((await suite.run.onlyRecord()).hangupSide).toBe('callee');
-    await suite.run.expectNoLiveCalls();
   });
 });

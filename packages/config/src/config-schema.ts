@@ -136,6 +136,23 @@ export const envSchema = z.object({
   SWITCHBOARD_MEDIA_MODE: z
     .enum(['relay', 'direct', 'auto'], { error: "must be 'relay', 'direct' or 'auto'" })
     .default('relay'),
+  /**
+   * What a new call gets while rtpengine does not answer: `direct` media (logged per call) or
+   * `503` with Retry-After. Calls already relayed end with BYE on both legs either way.
+   */
+  SWITCHBOARD_MEDIA_FALLBACK: z
+    .enum(['direct', '503'], { error: "must be 'direct' or '503'" })
+    .default('direct'),
+  /**
+   * A relayed call whose RTP stopped (no packet either way, rtpengine's `query` polled) for this
+   * many seconds ends with BYE on both legs, record cause `media timeout`; 0 = never.
+   */
+  SWITCHBOARD_MEDIA_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(86_400, 'must be at most 86400')
+    .default(60),
   /** rtpengine's ng control socket (UDP). */
   SWITCHBOARD_RTPENGINE_ADDRESS: ipAddress.default('127.0.0.1'),
   SWITCHBOARD_RTPENGINE_NG_PORT: port.default(2223),

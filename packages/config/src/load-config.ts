@@ -31,6 +31,10 @@ export interface SwitchboardConfig {
   /** Media anchoring: the mode and the rtpengine that relays (see README Configuration). */
   media: {
     mode: SwitchboardEnv['SWITCHBOARD_MEDIA_MODE'];
+    /** What a new call gets while rtpengine does not answer. */
+    fallback: SwitchboardEnv['SWITCHBOARD_MEDIA_FALLBACK'];
+    /** Seconds without RTP before a relayed call is ended (0 = never). */
+    timeoutSeconds: number;
     rtpengine: {
       address: string;
       ngPort: number;
@@ -194,6 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     rtp: { portMin: e.SWITCHBOARD_RTP_PORT_MIN, portMax: e.SWITCHBOARD_RTP_PORT_MAX },
     media: {
       mode: e.SWITCHBOARD_MEDIA_MODE,
+      fallback: e.SWITCHBOARD_MEDIA_FALLBACK,
+      timeoutSeconds: e.SWITCHBOARD_MEDIA_TIMEOUT_SECONDS,
       rtpengine: {
         address: e.SWITCHBOARD_RTPENGINE_ADDRESS,
         ngPort: e.SWITCHBOARD_RTPENGINE_NG_PORT,

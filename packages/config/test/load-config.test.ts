@@ -249,6 +249,8 @@ describe('loadConfig', () => {
   it('relays media through a local rtpengine by default', () => {
     expect(loadConfig(base).media).toEqual({
       mode: 'relay',
+      fallback: 'direct',
+      timeoutSeconds: 60,
       rtpengine: {
         address: '127.0.0.1',
         ngPort: 2223,
@@ -269,6 +271,13 @@ describe('loadConfig', () => {
       SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS: '10.0.1.5!203.0.113.7',
     });
     expect(c.media.mode).toBe('auto');
+    expect(
+      loadConfig({ ...base, SWITCHBOARD_MEDIA_FALLBACK: '503', SWITCHBOARD_MEDIA_TIMEOUT_SECONDS: '0' })
+        .media,
+    ).toMatchObject({ fallback: '503', timeoutSeconds: 0 });
+    expect(problemsOf({ ...base, SWITCHBOARD_MEDIA_FALLBACK: 'relay' })[0]?.variable).toBe(
+      'SWITCHBOARD_MEDIA_FALLBACK',
+    );
     expect(c.media.rtpengine.internalAddress).toBe('10.0.0.5');
     expect(c.media.rtpengine.external).toEqual({ address: '10.0.1.5', advertised: '203.0.113.7' });
     expect(

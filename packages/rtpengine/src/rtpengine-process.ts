@@ -8,6 +8,8 @@ export interface RtpengineProcessOptions {
   /** Media interfaces: `IP`, `NAME/IP` or `NAME/IP!ADVERTISED` (rtpengine --interface). */
   readonly interfaces: readonly string[];
   readonly ngAddress?: string;
+  /** A fixed ng port (e.g. to restart rtpengine where a B2BUA expects it); default: a free one. */
+  readonly ngPort?: number;
   readonly portMin: number;
   readonly portMax: number;
   /** Seconds without RTP before rtpengine ends a call (its --timeout); 0 = its default. */
@@ -42,7 +44,7 @@ export function rtpengineInstalled(binary = RTPENGINE_BINARY): boolean {
  */
 export async function startRtpengine(options: RtpengineProcessOptions): Promise<RtpengineProcess> {
   const address = options.ngAddress ?? '127.0.0.1';
-  const ngPort = await freeUdpPort(options.netns ? undefined : address);
+  const ngPort = options.ngPort ?? (await freeUdpPort(options.netns ? undefined : address));
   const args = [
     // Not the Debian package's /etc/rtpengine/rtpengine.conf (interface=any, fixed CLI/HTTP ports).
     '--config-file=none',

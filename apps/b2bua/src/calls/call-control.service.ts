@@ -55,6 +55,11 @@ export class CallControlService
   private deps: CallDeps | undefined;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
 
+  /** Whether rtpengine answers (undefined: no relay configured); probes, tests. */
+  get mediaRelayUp(): boolean | undefined {
+    return this.mediaAnchor?.health?.up;
+  }
+
   constructor(
     @Inject(SipStackService) private readonly stack: SipStackService,
     @Inject(SipAuthService) private readonly auth: SipAuthService,

@@ -84,6 +84,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.id,
       callerMedia(invite, origin.source.host, bodyOf(invite)),
       deps.maxSdpMedia,
+      (cause) => this.terminate(cause),
     );
     this.destination = identity.destination;
     this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());
@@ -194,8 +195,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.bridge?.handleAck(side, ack);
   }
 
-  /** Shutdown or an operator hang-up: BYE on both legs of an answered call, 503/487 otherwise. */
-  terminate(): void {
+  /**
+   * Shutdown, an operator hang-up or a lost media relay (`cause` goes in the record): BYE on both
+   * legs of an answered call, 503 with Retry-After to one still being set up.
+   */
+  terminate(cause = 'shutdown'): void {
     if (this.state === 'local') {
       this.local?.terminate();
       return;
@@ -204,9 +208,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.routingAbort.abort(CALL_ENDED);
       this.executor?.cancel();
       this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
-      this.end('failed', 'system', 'shutdown');
+      this.end('failed', 'system', cause);
     } else if (this.state !== 'ended') {
-      this.hangUpAnswered('shutdown');
+      this.hangUpAnswered(cause);
     }
   }
 
@@ -254,6 +258,17 @@ export class CallSession implements BranchLauncher<SipResponse> {
     });
     this.deps.latency?.record('routing', this.deps.port.clock.now() - routingStarted);
     if (this.state !== 'routing') return; // cancelled meanwhile: the late plan is discarded
+    if (result.kind === 'plan' && this.media.refusesNewCall()) {
+      // SWITCHBOARD_MEDIA_FALLBACK=503: no relay, no call (logged by the relay health).
+      this.failTo(
+        503,
+        'Service Unavailable',
+        [['Retry-After', String(this.deps.retryAfterSeconds)]],
+        'failed',
+        'media relay unavailable',
+      );
+      return;
+    }
     if (result.kind === 'plan') {
       this.pluginId = result.pluginId;
       this.state = 'dialling';
@@ -481,6 +496,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     );
     if (leg.answerReceivedAt !== undefined)
       this.deps.latency?.record('okInToOut', this.deps.port.clock.now() - leg.answerReceivedAt);
+    this.media.answered();
     this.bridge = new CallBridge(
       this.deps.port,
       {

@@ -1,7 +1,11 @@
 import type { Logger } from '@switchboard/config';
 import { NgError, type NgClient, type NgSdpOptions } from '@switchboard/rtpengine';
+import type { Clock } from '@switchboard/transactions';
 import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
 import type { SessionBody } from '../legs/caller-leg.js';
+import { isOnHold } from './hold-detection.js';
+import { MediaWatchdog, type WatchdogTiming } from './media-watchdog.js';
+import type { RelayHealth } from './relay-health.js';
 import { restoreUnrelayedMedia } from './relayed-media-lines.js';
 
 export type MediaMode = 'relay' | 'direct' | 'auto';
@@ -14,6 +18,12 @@ export interface MediaAnchorDeps {
   /** rtpengine has an `external` interface: NATed parties are relayed on it, others on `internal`. */
   readonly hasExternalInterface: boolean;
   readonly logger: Logger;
+  /** What a new call gets while rtpengine does not answer (SWITCHBOARD_MEDIA_FALLBACK); default `direct`. */
+  readonly fallback?: 'direct' | '503';
+  /** Whether rtpengine answers (absent: assumed to). */
+  readonly health?: RelayHealth;
+  /** Answered relayed calls are watched in rtpengine on this clock (absent: not watched). */
+  readonly watch?: { readonly clock: Clock; readonly timing: WatchdogTiming };
 }
 
 /** A party as the media relay sees it. */
@@ -40,14 +50,19 @@ export interface SdpCrossing {
  * `relay`, in `auto` when the caller or that callee is behind NAT, never in `direct`. rtpengine sees
  * one call per CallSession, the caller as tag `caller` and each callee branch as its own tag and
  * `via-branch`, so forked early media get their own ports. Crossings of a call run in order (a
- * 183's answer before the 200's). When rtpengine fails the body goes on as is (direct media) and
- * the failure is logged with the call id: signalling never waits on a dead relay beyond its timeout.
+ * 183's answer before the 200's). Everything is logged with the call id. When rtpengine fails a
+ * branch's first offer, the branch goes direct (fallback `direct`) or the call ends (`503`); once a
+ * branch holds rtpengine ports, a failure ends the call (`onEnd`): BYE both ways when answered.
+ * An answered call is watched (MediaWatchdog) and ended on media timeout or a lost relay.
  */
 export class CallMedia {
   /** Relayed branches (by leg Call-ID) and where each callee is. */
   private readonly relayed = new Map<string, PartyMedia>();
+  /** Relayed branches rtpengine has ports for (one crossing succeeded). */
+  private readonly anchored = new Set<string>();
   private serial: Promise<void> = Promise.resolve();
   private ended = false;
+  private watchdog: MediaWatchdog | undefined;
 
   constructor(
     private readonly deps: MediaAnchorDeps,
@@ -55,16 +70,44 @@ export class CallMedia {
     private readonly caller: PartyMedia,
     /** SWITCHBOARD_SDP_MAX_MEDIA: a body with more m-lines is refused (488), never relayed. */
     private readonly maxMedia?: number,
+    /** The relay failed this call beyond the fallback, or its media timed out: the record cause. */
+    private readonly onEnd: (cause: string) => void = () => undefined,
   ) {}
+
+  /**
+   * A new call while rtpengine does not answer and the fallback is `503`: true when it would be
+   * relayed (mode `relay`, or `auto` with the caller behind NAT) and must be refused.
+   */
+  refusesNewCall(): boolean {
+    const { mode, client, health, fallback } = this.deps;
+    const wantsRelay = mode === 'relay' || (mode === 'auto' && this.caller.behindNat);
+    return client !== undefined && fallback === '503' && health?.up === false && wantsRelay;
+  }
 
   /** Decides, at its first offer, whether a branch's media go through rtpengine. */
   openBranch(branch: string, callee: PartyMedia): boolean {
-    const { mode, client } = this.deps;
+    const { mode, client, health } = this.deps;
     const relay =
       client !== undefined &&
       (mode === 'relay' || (mode === 'auto' && (this.caller.behindNat || callee.behindNat)));
+    if (relay && health?.up === false) {
+      this.deps.logger.warn({ call: this.callId, branch }, 'rtpengine does not answer: branch media direct');
+      return false;
+    }
     if (relay) this.relayed.set(branch, callee);
     return relay;
+  }
+
+  /** The call is answered: a relayed call is watched in rtpengine from now on. */
+  answered(): void {
+    const watch = this.deps.watch;
+    const client = this.deps.client;
+    if (!watch || !client || this.anchored.size === 0 || this.ended || this.watchdog) return;
+    this.watchdog = new MediaWatchdog(client, watch.clock, this.callId, watch.timing, (cause, err) => {
+      if (err !== undefined) this.deps.health?.failed(err, this.callId);
+      this.fail(cause, err);
+    });
+    this.watchdog.start();
   }
 
   /**
@@ -79,9 +122,12 @@ export class CallMedia {
       return;
     }
     const sdpBody = checked.body;
+    const text = sdpBody.content.toString('utf8');
+    if (crossing.kind === 'offer') this.watchdog?.setHeld(isOnHold(text));
     this.serial = this.serial
       .then(async () => {
-        const sdp = await this.anchor(crossing, branch, sdpBody.content.toString('utf8'));
+        const sdp = await this.anchor(crossing, branch, text);
+        this.anchored.add(branch);
         deliver({
           ok: true,
           body: { contentType: sdpBody.contentType, content: Buffer.from(sdp, 'utf8') },
@@ -89,18 +135,33 @@ export class CallMedia {
         });
       })
       .catch((err: unknown) => {
-        this.deps.logger.error(
-          { err, call: this.callId, branch, kind: crossing.kind },
-          'rtpengine failed: SDP relayed unchanged (direct media)',
-        );
-        if (!this.ended) deliver(checked);
+        this.deps.health?.failed(err, this.callId);
+        if (this.ended) return;
+        if (!this.anchored.has(branch) && (this.deps.fallback ?? 'direct') === 'direct') {
+          // Nobody got rtpengine's ports for this branch yet: it can still go direct.
+          this.deps.logger.error(
+            { err, call: this.callId, branch, kind: crossing.kind },
+            'rtpengine failed: SDP relayed unchanged (direct media)',
+          );
+          this.relayed.delete(branch);
+          deliver(checked);
+          return;
+        }
+        this.fail('media relay failed', err, branch);
       });
+  }
+
+  private fail(cause: string, err: unknown, branch?: string): void {
+    if (this.ended) return;
+    this.deps.logger.error({ err, call: this.callId, branch, cause }, 'rtpengine: call ended');
+    this.onEnd(cause);
   }
 
   /** The call is over: rtpengine frees its ports (logged if it cannot be told). */
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.watchdog?.stop();
     const client = this.deps.client;
     if (!client || this.relayed.size === 0) return;
     this.serial = this.serial

@@ -2,18 +2,20 @@ import type { Clock } from '@switchboard/transactions';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { NgClient } from '@switchboard/rtpengine';
 import type { MediaAnchorDeps } from './call-media.js';
+import { pollInterval } from './media-watchdog.js';
+import { RelayHealth } from './relay-health.js';
 
 /**
  * The media relay of the signalling process: an ng client of the configured rtpengine unless the
- * mode is `direct`. An rtpengine that does not answer at start-up is logged, not fatal: calls then
- * fall back to direct media one by one (each logged) until it answers.
+ * mode is `direct`. An rtpengine that does not answer at start-up is logged, not fatal: new calls
+ * get SWITCHBOARD_MEDIA_FALLBACK until a probe `ping` is answered.
  */
 export function createMediaAnchor(
   config: SwitchboardConfig,
   clock: Clock,
   logger: Logger,
 ): MediaAnchorDeps & { close(): void } {
-  const { mode, rtpengine } = config.media;
+  const { mode, rtpengine, fallback, timeoutSeconds } = config.media;
   const client =
     mode === 'direct'
       ? undefined
@@ -24,16 +26,23 @@ export function createMediaAnchor(
           timeoutMs: rtpengine.timeoutMs,
           onStray: (reason) => logger.debug({ reason }, 'rtpengine stray answer'),
         });
+  const health = client ? new RelayHealth(client, clock, logger) : undefined;
   client?.ping().then(
     () => logger.info({ mode, rtpengine: `${rtpengine.address}:${rtpengine.ngPort}` }, 'media relay ready'),
-    (err: unknown) =>
-      logger.warn({ err, mode }, 'rtpengine does not answer: calls fall back to direct media until it does'),
+    (err: unknown) => health?.failed(err),
   );
+  const timeoutMs = timeoutSeconds * 1000;
   return {
     mode,
     client,
     hasExternalInterface: rtpengine.external !== undefined,
     logger,
-    close: () => client?.close(),
+    fallback,
+    ...(health ? { health } : {}),
+    watch: { clock, timing: { timeoutMs, pollMs: pollInterval(timeoutMs) } },
+    close: () => {
+      health?.close();
+      client?.close();
+    },
   };
 }

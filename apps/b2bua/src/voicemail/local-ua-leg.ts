@@ -1,7 +1,7 @@
 import { incomingRequestFromSip, type Dialog } from '@switchboard/dialog';
 import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
-import { sendBye } from '../calls/legs/in-dialog-route.js';
+import { flowOf, sendBye } from '../calls/legs/in-dialog-route.js';
 import type { LocalCallContext } from './local-call.js';
 
 export interface LocalUaHooks {
@@ -52,6 +52,7 @@ export class LocalUaLeg {
       tx.reply(481, 'Call/Transaction Does Not Exist');
       return;
     }
+    this.ctx.caller.route.heardFrom(flowOf(tx));
     const inbound = incomingRequestFromSip(request);
     const check = dialog.receiveRequest(inbound);
     if (!check.accept) {

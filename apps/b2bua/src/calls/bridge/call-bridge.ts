@@ -5,14 +5,14 @@ import {
   type OutgoingRequest,
 } from '@switchboard/dialog';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
-import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from '@switchboard/transactions';
+import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 import { bodyOf } from '../legs/caller-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { other, RelayedInvites, type Side } from './relayed-invites.js';
 import { relayBody, type BodyRelay } from './session-body-relay.js';
 import { warningOf } from './sdp-media-limit.js';
-import { type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
+import { flowOf, type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
 
 export type { Side };
 
@@ -69,7 +69,7 @@ export class CallBridge {
   /** A request inside one of the two dialogs. */
   handleRequest(from: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     const x = this.sides[from];
-    x.route.heardFrom(sourceOf(tx));
+    x.route.heardFrom(flowOf(tx));
     const inbound = incomingRequestFromSip(request);
     const check = x.dialog.receiveRequest(inbound);
     if (!check.accept) {
@@ -296,10 +296,4 @@ export class CallBridge {
 
 function withBody(ack: OutgoingRequest, body: SessionBody | undefined): OutgoingRequest {
   return body ? { ...ack, body: { contentType: body.contentType, content: body.content } } : ack;
-}
-
-/** Where a request came from, as a destination (a NAT-pinned peer is reached there). */
-function sourceOf(tx: ServerTransaction<SipMessage>): ResolvedTarget {
-  const { source, transport } = tx.origin;
-  return { host: source.host, port: source.port, protocol: transport.protocol };
 }

@@ -102,10 +102,6 @@ export class CalleeLeg implements BranchHandle {
     this.uac = new UacInviteDialogs(this.outgoing, { clock: port.clock, localContact });
   }
 
-  get destination(): ResolvedTarget {
-    return this.init.destination;
-  }
-
   get callId(): string {
     return this.init.callId;
   }

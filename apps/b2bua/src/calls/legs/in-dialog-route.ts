@@ -6,7 +6,7 @@ import {
   incomingResponseFromSip,
 } from '@switchboard/dialog';
 import type { SipMessage } from '@switchboard/sip';
-import type { ClientTransactionHandlers, ResolvedTarget } from '@switchboard/transactions';
+import type { ClientTransactionHandlers, ResolvedTarget, ServerTransaction } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 import { resolveUriDestination, uriDestination } from './leg-destination.js';
 
@@ -118,6 +118,12 @@ export class InDialogRoute {
     }
     return pending;
   }
+}
+
+/** Where a request came from (source address and transport): a pinned peer is reached there. */
+export function flowOf(tx: ServerTransaction<SipMessage>): ResolvedTarget {
+  const { source, transport } = tx.origin;
+  return { host: source.host, port: source.port, protocol: transport.protocol };
 }
 
 /** Ends `dialog` with BYE through `route`; a BYE that cannot be built or sent ends it locally (§15). */

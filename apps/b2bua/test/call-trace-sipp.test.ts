@@ -104,6 +104,15 @@ describe('per-call SIP trace (sipp)', () => {
     const winnerId = byPort(winner.port);
     const loserId = byPort(loser.port);
     expect(new Set([winnerId, loserId])).toEqual(new Set(legCallIds));
+    // The call record names the same Call-IDs: the caller's, and each leg's with its outcome.
+    expect(record).toMatchObject({ sipCallId: callerCallId, pluginId: 'extensions' });
+    const legs = record.legs as { sipCallId?: string; status?: number; answered: boolean }[];
+    expect(legs.map((l) => [l.sipCallId, l.status, l.answered]).sort()).toEqual(
+      [
+        [winnerId, 200, true],
+        [loserId, 487, false],
+      ].sort(),
+    );
     expect(legTokens(trace.entries, winnerId)).toBe(
       'out INVITE | in 180 Ringing | in 200 OK | out ACK | out BYE | in 200 OK (BYE)',
     );

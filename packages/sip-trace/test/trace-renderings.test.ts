@@ -7,6 +7,7 @@ import {
   HEP_CHUNK_TYPES,
   encodeHep3,
   ladderOf,
+  ladderText,
   summarizeSip,
   traceText,
   tracePcap,
@@ -84,6 +85,21 @@ describe('ladderOf', () => {
       [0, 1, 'BYE'],
       [1, 0, '200 OK (BYE)'],
     ]);
+  });
+});
+
+describe('ladderText', () => {
+  it('draws the columns and one arrow line per message, pointing from sender to receiver', () => {
+    const lines = ladderText(ladderOf(trace)).trimEnd().split('\n');
+    expect(lines[0]).toMatch(/CALLER\s+PBX\s+callee 1/);
+    expect(lines[1]).toMatch(/127\.0\.0\.1:5071\s+127\.0\.0\.1:5060\s+127\.0\.0\.1:5072/);
+    const arrows = lines.slice(2);
+    expect(arrows).toHaveLength(trace.entries.length);
+    expect(arrows[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} +\|-+ INVITE -+>\| +\|$/);
+    expect(arrows[1]).toMatch(/\|<-+ 100 Trying -+\| +\|$/);
+    expect(arrows[2]).toMatch(/\| +\|-+ INVITE -+>\|$/);
+    expect(arrows[3]).toMatch(/\| +\|<-+ 180 Ringing -+\|$/);
+    expect(arrows[7]).toContain('200 OK (BYE)');
   });
 });
 

@@ -12,6 +12,8 @@ import { AuthGuard } from '../auth/auth.guard.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginRateLimiter } from '../auth/login-rate-limiter.js';
 import { SessionService } from '../auth/session.service.js';
+import { CallDetailController } from '../calls/call-detail.controller.js';
+import { CallDetailService } from '../calls/call-detail.service.js';
 import { CallHistoryController } from '../calls/call-history.controller.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
@@ -51,6 +53,8 @@ export const adminControllers: readonly Type[] = [
   RingGroupsController,
   VoicemailController,
   CallHistoryController,
+  // After the history: its `export.csv` must match before `:id`.
+  CallDetailController,
   LiveController,
   PluginsController,
   AuditController,
@@ -82,6 +86,7 @@ export class AdminAppModule {
         RingGroupsService,
         VoicemailService,
         CallHistoryService,
+        CallDetailService,
         LiveStateReader,
         PluginsService,
       ],

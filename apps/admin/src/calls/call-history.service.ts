@@ -23,7 +23,7 @@ export interface CallRecordView {
 
 type CallRow = Prisma.CallRecordGetPayload<object>;
 
-function toView(row: CallRow): CallRecordView {
+export function toCallRecordView(row: CallRow): CallRecordView {
   const talkFrom = row.answeredAt ?? null;
   return {
     id: row.id,
@@ -103,7 +103,7 @@ export class CallHistoryService {
       }),
       this.prisma.callRecord.count({ where }),
     ]);
-    return { items: rows.map(toView), total, page: query.page, pageSize: query.pageSize };
+    return { items: rows.map(toCallRecordView), total, page: query.page, pageSize: query.pageSize };
   }
 
   /** CSV of every matching call, newest first, fetched in batches so memory stays flat. */
@@ -119,7 +119,7 @@ export class CallHistoryService {
         take: batch,
       });
       for (const row of rows) {
-        const v = toView(row);
+        const v = toCallRecordView(row);
         yield csvLine([
           v.id,
           v.startedAt,

@@ -7,6 +7,7 @@ import { registerExtensionCommands } from './extension-commands.js';
 import { registerPluginCommands } from './plugin-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
+import { registerTraceCommands } from './trace-commands.js';
 import { withSettingsFile } from './settings-file.js';
 
 export interface CliIo {
@@ -35,6 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerAdminCommands(program, ctx, io.out);
   registerShowCommands(program, ctx, io.out);
   registerPluginCommands(program, ctx, io.out);
+  registerTraceCommands(program, ctx, io.out);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

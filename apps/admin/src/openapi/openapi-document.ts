@@ -215,6 +215,30 @@ const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/calls/{id}',
+    tag: 'calls',
+    summary: 'One call: record, legs with their SIP Call-IDs, plugin, and whether a SIP trace is stored',
+  },
+  {
+    method: 'get',
+    path: '/api/calls/{id}/trace',
+    tag: 'calls',
+    summary: "The call's SIP ladder (columns, arrows) and every message's full text",
+  },
+  {
+    method: 'get',
+    path: '/api/calls/{id}/trace.txt',
+    tag: 'calls',
+    summary: "The call's SIP trace as text (text/plain)",
+  },
+  {
+    method: 'get',
+    path: '/api/calls/{id}/trace.pcap',
+    tag: 'calls',
+    summary: "The call's SIP trace as a pcap file (Wireshark, tshark, sngrep)",
+  },
+  {
+    method: 'get',
     path: '/api/live/registrations',
     tag: 'live',
     summary: 'Current registrations (from Redis)',

@@ -5,6 +5,7 @@ import type { Session } from './api/types';
 import { useHashRoute } from './components/use-hash-route';
 import { ApiTokensPage } from './pages/api-tokens-page';
 import { AuditPage } from './pages/audit-page';
+import { CallDetailPage } from './pages/call-detail-page';
 import { CallHistoryPage } from './pages/call-history-page';
 import { ChangePasswordPage } from './pages/change-password-page';
 import { ExtensionsPage } from './pages/extensions-page';
@@ -29,7 +30,10 @@ const pages = [
 export function AppLayout({ session, onLogout }: { session: Session; onLogout: () => void }) {
   const [opened, { toggle, close }] = useDisclosure();
   const route = useHashRoute('extensions');
-  const page = pages.find((p) => p.route === route);
+  // `calls/<id>` is one call's detail page, under Call history.
+  const callId = route.startsWith('calls/') ? decodeURIComponent(route.slice('calls/'.length)) : undefined;
+  const section = callId === undefined ? route : 'calls';
+  const page = pages.find((p) => p.route === section);
   const logout = () => {
     void api('POST', '/api/auth/logout').finally(onLogout);
   };
@@ -62,7 +66,7 @@ export function AppLayout({ session, onLogout }: { session: Session; onLogout: (
             key={p.route}
             href={`#/${p.route}`}
             label={p.label}
-            active={p.route === route}
+            active={p.route === section}
             onClick={close}
           />
         ))}
@@ -72,6 +76,8 @@ export function AppLayout({ session, onLogout }: { session: Session; onLogout: (
       <AppShell.Main>
         {route === 'password' ? (
           <ChangePasswordPage onChanged={() => (window.location.hash = '#/extensions')} onLogout={onLogout} />
+        ) : callId !== undefined ? (
+          <CallDetailPage id={callId} />
         ) : page ? (
           page.render()
         ) : (

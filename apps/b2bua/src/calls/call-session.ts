@@ -368,7 +368,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (!relayed || !init.body || !destination)
       return this.startLeg(spec, init, listener, destination !== undefined);
     // The branch's INVITE carries rtpengine's offer for it (its own ports: forked early media).
-    const branch = new DeferredBranch();
+    const branch = new DeferredBranch(init.callId);
     this.media.cross({ kind: 'offer', from: 'caller', to: { branch: init.callId } }, init.body, (offer) => {
       if (this.state !== 'dialling') return;
       branch.start(() =>
@@ -557,7 +557,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
     const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };
-    const record = reportCallEnd(this.id, this.identity, this.timeline, end, this.pluginId, this.deps.logger);
+    const record = reportCallEnd(
+      { id: this.id, sipCallId: this.callerCallId, pluginId: this.pluginId },
+      this.identity,
+      this.timeline,
+      end,
+      this.deps.logger,
+    );
     this.soft(this.deps.publishRecord(record));
   }
 

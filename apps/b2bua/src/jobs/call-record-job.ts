@@ -7,6 +7,9 @@ const isoTime = z.iso.datetime();
 /** One finished call, written to PostgreSQL by a worker (idempotent on `id`). */
 export const callRecordJobSchema = z.object({
   id: z.string().min(1).max(255),
+  /** The caller's SIP Call-ID; each leg's is in `legs`. */
+  sipCallId: z.string().max(255).optional(),
+  pluginId: z.string().max(255).optional(),
   callerNumber: z.string().max(255),
   callerName: z.string().max(255).optional(),
   calleeNumber: z.string().max(255),
@@ -35,6 +38,7 @@ export const callRecordJobSchema = z.object({
         endedAt: isoTime.optional(),
         status: z.number().int().min(100).max(699).optional(),
         answered: z.boolean(),
+        sipCallId: z.string().max(255).optional(),
       }),
     )
     .max(256),

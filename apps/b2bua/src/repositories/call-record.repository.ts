@@ -31,6 +31,8 @@ export class CallRecordRepository {
 
 function rowOf(record: CallRecordJob) {
   return {
+    sipCallId: record.sipCallId ?? null,
+    pluginId: record.pluginId ?? null,
     callerNumber: record.callerNumber,
     callerName: record.callerName ?? null,
     calleeNumber: record.calleeNumber,

@@ -93,6 +93,54 @@ export interface CallRecord {
   hangupSide: string | null;
 }
 
+export interface CallLeg {
+  target: string;
+  startedAt: string;
+  endedAt?: string;
+  status?: number;
+  answered: boolean;
+  sipCallId?: string;
+}
+
+export interface CallDetail extends CallRecord {
+  sipCallId: string | null;
+  pluginId: string | null;
+  legs: CallLeg[];
+  trace: { sipCallIds: string[]; messages: number; dropped: number } | null;
+}
+
+export interface LadderColumn {
+  role: 'caller' | 'pbx' | 'callee';
+  address: string;
+}
+
+export interface LadderArrow {
+  entry: number;
+  from: number;
+  to: number;
+  label: string;
+  time: number;
+  callId: string;
+  proto: string;
+}
+
+export interface TraceMessage {
+  t: number;
+  dir: 'in' | 'out';
+  proto: string;
+  local: string;
+  remote: string;
+  text: string;
+}
+
+export interface CallTraceView {
+  columns: LadderColumn[];
+  arrows: LadderArrow[];
+  sipCallIds: string[];
+  dropped: number;
+  messages: TraceMessage[];
+}
+
 export interface Page<T> {
   items: T[];
   total: number;

@@ -1,4 +1,5 @@
 import {
+  Anchor,
   Badge,
   Button,
   Group,
@@ -122,7 +123,14 @@ export function CallHistoryPage() {
               <Table.Tbody>
                 {data.items.map((c) => (
                   <Table.Tr key={c.id}>
-                    <Table.Td>{new Date(c.startedAt).toLocaleString()}</Table.Td>
+                    <Table.Td>
+                      <Anchor
+                        href={`#/calls/${encodeURIComponent(c.id)}`}
+                        aria-label={`Details of the call at ${new Date(c.startedAt).toLocaleString()}`}
+                      >
+                        {new Date(c.startedAt).toLocaleString()}
+                      </Anchor>
+                    </Table.Td>
                     <Table.Td>
                       {c.callerName ? `${c.callerName} <${c.callerNumber}>` : c.callerNumber}
                     </Table.Td>

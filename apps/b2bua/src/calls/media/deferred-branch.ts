@@ -8,6 +8,9 @@ export class DeferredBranch implements BranchHandle {
   private leg: BranchHandle | undefined;
   private cancelled: CancelCause | undefined;
 
+  /** `callId`: the SIP Call-ID the leg will have (chosen before its INVITE waits for the offer). */
+  constructor(readonly callId: string) {}
+
   /** Starts the leg unless the branch was cancelled meanwhile. */
   start(launch: () => BranchHandle): void {
     if (this.cancelled === undefined) this.leg = launch();

@@ -21,6 +21,8 @@ export type CancelCause = 'completed-elsewhere' | 'timeout' | 'caller-cancelled'
 
 /** The executor's handle on a running outgoing leg. After `cancel` it reports nothing more. */
 export interface BranchHandle {
+  /** The SIP Call-ID of the leg's dialog, when the branch is a SIP leg (call records, logs). */
+  readonly callId?: string;
   cancel(cause: CancelCause): void;
 }
 
@@ -50,4 +52,6 @@ export interface LegRecord {
   endedAt?: number;
   status?: number;
   answered: boolean;
+  /** The leg's own SIP Call-ID (a B2BUA leg gets a new one, RFC 3261 §8.1.1.4). */
+  sipCallId?: string;
 }

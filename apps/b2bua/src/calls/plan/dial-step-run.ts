@@ -193,6 +193,7 @@ export class DialStepRun<R> {
         answered: (response) => this.branchAnswered(branch, response),
         failed: (status, _response, contacts) => this.branchFailed(branch, status, contacts),
       });
+      if (branch.handle.callId !== undefined) leg.sipCallId = branch.handle.callId;
     } catch (err) {
       // A leg that cannot even start fails its branch like an unreachable one (503), never the call.
       this.options.onError?.(err);

@@ -13,21 +13,31 @@ export interface CallEnd {
   readonly status?: number;
 }
 
+/** Which call: the record's id, the caller's SIP Call-ID and the plugin whose plan ran ('' = none). */
+export interface CallKeys {
+  readonly id: string;
+  readonly sipCallId: string;
+  readonly pluginId: string;
+}
+
 /**
  * The record of an ended call (for the `call-records` queue) and its `call ended` log line, which
- * lists the legs tried so that an operator can follow a call from the log alone.
+ * lists the legs tried with their SIP Call-IDs so that an operator can follow a call from the log
+ * alone (and find its packets in a capture).
  */
 export function reportCallEnd(
-  id: string,
+  keys: CallKeys,
   identity: CallIdentity,
   timeline: CallTimeline,
   end: CallEnd,
-  pluginId: string,
   logger: Logger,
 ): CallRecordJob {
+  const { id, sipCallId, pluginId } = keys;
   const { disposition, side, cause, status } = end;
   const record = timeline.record({
     id,
+    sipCallId,
+    ...(pluginId ? { pluginId } : {}),
     callerNumber: identity.callerExtension ?? identity.callerUri,
     ...(identity.callerName ? { callerName: identity.callerName } : {}),
     calleeNumber: identity.destination,
@@ -35,9 +45,18 @@ export function reportCallEnd(
     hangupCause: status === undefined ? cause : `${status} ${cause}`,
     hangupSide: side,
   });
-  const legs = timeline.legs.map((l) => `${l.target} ${l.status ?? '-'}`);
+  const legs = timeline.legs.map((l) => `${l.target} ${l.status ?? '-'} ${l.sipCallId ?? '-'}`);
   logger.info(
-    { call: id, startedAt: timeline.startedWall, disposition, side, cause, plugin: pluginId, legs },
+    {
+      call: id,
+      sipCallId,
+      startedAt: timeline.startedWall,
+      disposition,
+      side,
+      cause,
+      plugin: pluginId,
+      legs,
+    },
     'call ended',
   );
   return record;

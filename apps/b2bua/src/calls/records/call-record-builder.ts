@@ -7,6 +7,10 @@ export type HangupSide = NonNullable<CallRecordJob['hangupSide']>;
 /** What the call session knows when it ends; times on the call's clock (see `toEpoch`). */
 export interface CallFacts {
   readonly id: string;
+  /** The caller's SIP Call-ID. */
+  readonly sipCallId?: string;
+  /** The routing plugin whose plan ran. */
+  readonly pluginId?: string;
   readonly callerNumber: string;
   readonly callerName?: string;
   readonly calleeNumber: string;
@@ -29,6 +33,8 @@ export function buildCallRecord(facts: CallFacts, toEpoch: (t: number) => number
   const iso = (t: number): string => new Date(toEpoch(t)).toISOString();
   return {
     id: facts.id,
+    ...(facts.sipCallId ? { sipCallId: clip(facts.sipCallId) } : {}),
+    ...(facts.pluginId ? { pluginId: clip(facts.pluginId) } : {}),
     callerNumber: clip(facts.callerNumber),
     ...(facts.callerName ? { callerName: clip(facts.callerName) } : {}),
     calleeNumber: clip(facts.calleeNumber),
@@ -46,6 +52,7 @@ export function buildCallRecord(facts: CallFacts, toEpoch: (t: number) => number
       ...(l.endedAt === undefined ? {} : { endedAt: iso(l.endedAt) }),
       ...(l.status === undefined ? {} : { status: l.status }),
       answered: l.answered,
+      ...(l.sipCallId === undefined ? {} : { sipCallId: clip(l.sipCallId) }),
     })),
   };
 }

@@ -29,14 +29,18 @@ const B2BUA = 'sip:b2bua@127.0.0.1:5060';
 const CALLER = { host: '127.0.0.1', port: 5071, protocol: 'UDP' as const };
 const CALLEE = { host: '127.0.0.1', port: 5072, protocol: 'UDP' as const };
 
-function setUp() {
+function setUp(pinnedCaller = false) {
   const clock = new FakeClock();
-  const requests: Array<{ request: SipRequest; handlers: ClientTransactionHandlers<SipMessage> }> = [];
+  const requests: Array<{
+    request: SipRequest;
+    handlers: ClientTransactionHandlers<SipMessage>;
+    to: number;
+  }> = [];
   const acks: Array<{ ack: SipRequest; to: number }> = [];
   const port: CallSipPort = {
     clock,
-    sendRequest: (request, _target, handlers = {}) => {
-      requests.push({ request, handlers });
+    sendRequest: (request, target, handlers = {}) => {
+      requests.push({ request, handlers, to: target.port });
       return {} as ClientTransaction<SipMessage>;
     },
     sendAck: (ack, target) => {
@@ -86,7 +90,7 @@ function setUp() {
   const bridge = new CallBridge(
     port,
     {
-      caller: { dialog: callerDialog, route: new InDialogRoute(port, CALLER, false), contact: B2BUA },
+      caller: { dialog: callerDialog, route: new InDialogRoute(port, CALLER, pinnedCaller), contact: B2BUA },
       callee: { dialog: calleeDialog, route: new InDialogRoute(port, CALLEE, false), contact: B2BUA },
     },
     {
@@ -116,7 +120,7 @@ function setUp() {
     });
 
   /** The caller's re-INVITE (CSeq `seq`) reaches the bridge; returns what we answered it. */
-  const callerReinvite = (seq: number, body?: string) => {
+  const callerReinvite = (seq: number, body?: string, sourcePort = CALLER.port) => {
     const request = fromCaller('INVITE', seq, body);
     const responses: SipResponse[] = [];
     const tx = {
@@ -128,7 +132,7 @@ function setUp() {
         return r;
       },
       origin: {
-        source: { host: CALLER.host, port: CALLER.port },
+        source: { host: CALLER.host, port: sourcePort },
         transport: { protocol: 'UDP', reliable: false, timers: DEFAULT_TIMERS },
         flowId: undefined,
       },
@@ -155,7 +159,33 @@ function setUp() {
     bridge.handleAck(from, fromCaller('ACK', seq, body));
 
   const methods = () => requests.map((r) => r.request.method);
-  return { clock, requests, acks, ended, callerReinvite, calleeAnswers, ack, methods };
+  /** The callee hangs up: its BYE reaches the bridge, which sends BYE to the caller. */
+  const calleeHangsUp = () => {
+    const bye = createRequest({
+      method: 'BYE',
+      uri: B2BUA,
+      headers: [
+        ['Via', 'SIP/2.0/UDP 127.0.0.1:5072;branch=z9hG4bK-bye'],
+        ['Max-Forwards', '70'],
+        ['From', '<sip:201@pbx.test>;tag=callee-tag'],
+        ['To', '<sip:100@pbx.test>;tag=leg-tag'],
+        ['Call-ID', 'callee-call'],
+        ['CSeq', '9 BYE'],
+      ],
+    });
+    const tx = {
+      request: bye,
+      reply: (status: number) => createResponse(bye, status),
+      origin: {
+        source: { host: CALLEE.host, port: CALLEE.port },
+        transport: { protocol: 'UDP', reliable: false, timers: DEFAULT_TIMERS },
+        flowId: undefined,
+      },
+    } as unknown as ServerTransaction<SipMessage>;
+    bridge.handleRequest('callee', bye, tx);
+  };
+
+  return { clock, requests, acks, ended, callerReinvite, calleeAnswers, ack, methods, calleeHangsUp };
 }
 
 describe('CallBridge re-INVITE relay (issue #16 item 11; RFC 3261 §13.2.2.4, §13.3.1.4, §14)', () => {
@@ -231,5 +261,16 @@ describe('CallBridge re-INVITE relay (issue #16 item 11; RFC 3261 §13.2.2.4, §
     const resends = toCaller.length;
     t.clock.advance(60_000);
     expect(toCaller).toHaveLength(resends);
+  });
+
+  it('a pinned caller (NAT) is reached where its accepted requests come from; a rejected one does not move it (issue #16 item 9)', () => {
+    const t = setUp(true);
+    t.callerReinvite(2, SDP(4000), 6000); // its NAT mapping changed: accepted, from port 6000
+    t.calleeAnswers(0, 200, SDP(5000));
+    t.ack(2);
+    const stale = t.callerReinvite(1, SDP(4000), 6666); // an old CSeq from elsewhere: 500, no move
+    expect(stale.map((r) => r.status)).toEqual([500]);
+    t.calleeHangsUp();
+    expect(t.requests.map((r) => `${r.request.method} → ${r.to}`)).toEqual(['INVITE → 5072', 'BYE → 6000']);
   });
 });

@@ -52,13 +52,13 @@ export class LocalUaLeg {
       tx.reply(481, 'Call/Transaction Does Not Exist');
       return;
     }
-    this.ctx.caller.route.heardFrom(flowOf(tx));
     const inbound = incomingRequestFromSip(request);
     const check = dialog.receiveRequest(inbound);
     if (!check.accept) {
       tx.respond(createResponse(request, check.status, { reason: check.reason }));
       return;
     }
+    this.ctx.caller.route.heardFrom(flowOf(tx));
     if (request.method === 'INVITE' && this.answerReinvite(request, tx, inbound)) return;
     const status = this.statusFor(request);
     if (status === 488) {

@@ -69,7 +69,6 @@ export class CallBridge {
   /** A request inside one of the two dialogs. */
   handleRequest(from: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     const x = this.sides[from];
-    x.route.heardFrom(flowOf(tx));
     const inbound = incomingRequestFromSip(request);
     const check = x.dialog.receiveRequest(inbound);
     if (!check.accept) {
@@ -78,6 +77,8 @@ export class CallBridge {
       tx.respond(createResponse(request, check.status, { reason: check.reason, headers }));
       return;
     }
+    // Only a request the dialog accepted (its ids, a fresh CSeq) may move where a pinned peer is reached.
+    x.route.heardFrom(flowOf(tx));
     if (request.method === 'BYE') {
       tx.reply(200);
       x.dialog.responseSent(inbound, 200);

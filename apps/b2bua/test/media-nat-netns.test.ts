@@ -1,5 +1,12 @@
 import { redisKeys } from '@switchboard/live-state';
-import { startRtpengine, rtpengineInstalled, type RtpengineProcess } from '@switchboard/rtpengine';
+import {
+  NgClient,
+  startRtpengine,
+  rtpengineInstalled,
+  type NgQueryResult,
+  type RtpengineProcess,
+} from '@switchboard/rtpengine';
+import { SystemClock } from '@switchboard/transactions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip, type BaresipRun, type RtpSummary } from './support/baresip.js';
 import { type CallsHarness, startCalls } from './support/calls-harness.js';
@@ -29,7 +36,7 @@ interface Phones {
 }
 
 function mediaSuite(mode: 'relay' | 'direct') {
-  const state: { h?: CallsHarness; rtpengine?: RtpengineProcess } = {};
+  const state: { h?: CallsHarness; rtpengine?: RtpengineProcess; mode: 'relay' | 'direct' } = { mode };
   beforeAll(async () => {
     const n = net!;
     state.rtpengine = await startRtpengine({
@@ -74,6 +81,8 @@ async function call(
 ): Promise<{
   caller: RtpSummary | undefined;
   callee: RtpSummary | undefined;
+  /** Relay mode: packets rtpengine received from each party (tag) while the call ran. */
+  relayed: number[];
   output: string;
 }> {
   const h = state.h!;
@@ -110,17 +119,51 @@ async function call(
       timeout: 12_000,
       interval: 100,
     });
+    const relayed = state.mode === 'relay' ? await relayedPackets(state) : [];
     const callerRun = await caller.done;
     callee.kill();
     const calleeRun = await callee.done;
     return {
       caller: callerRun.rtp,
       callee: calleeRun.rtp,
+      relayed,
       output: `--- caller ${phones.from.user}:\n${callerRun.output.slice(-2500)}\n--- callee ${phones.to.user}:\n${calleeRun.output.slice(-2500)}`,
     };
   } finally {
     for (const r of runs) r.kill();
   }
+}
+
+/**
+ * rtpengine's own view of the live call (ng `query`): packets received from each party, polled
+ * until both parties have sent 50 (a second of 20 ms audio) or the bound runs out.
+ */
+async function relayedPackets(state: ReturnType<typeof mediaSuite>): Promise<number[]> {
+  const [id] = await state.h!.redis.zrange(redisKeys.calls, 0, -1);
+  const ng = new NgClient({
+    address: state.rtpengine!.address,
+    port: state.rtpengine!.ngPort,
+    clock: new SystemClock(),
+  });
+  const perTag = (q: NgQueryResult): number[] =>
+    [...q.tags.values()].map((medias) =>
+      medias.reduce((n, m) => n + m.streams.reduce((k, st) => k + st.stats.packets, 0), 0),
+    );
+  let last: number[] = [];
+  try {
+    await vi.waitFor(
+      async () => {
+        last = perTag(await ng.query({ callId: id! }));
+        expect(last.filter((n) => n >= 50).length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 6000, interval: 200 },
+    );
+  } catch {
+    // The assertion in the test reports `last`.
+  } finally {
+    ng.close();
+  }
+  return last;
 }
 
 const phonesOf = (n: NatNetwork): Phones => ({
@@ -139,6 +182,8 @@ describe.skipIf(unavailable !== undefined)(
         const r = await call(state, { from: p.nat, to: p.out });
         expect(r.callee?.receivedBps, r.output).toBeGreaterThan(32_000);
         expect(r.caller?.receivedBps, r.output).toBeGreaterThan(32_000);
+        // rtpengine's query: RTP from both parties (the NATed one through its NAT mapping).
+        expect(r.relayed.filter((n) => n >= 50).length, JSON.stringify(r.relayed)).toBeGreaterThanOrEqual(2);
       }, 60_000);
 
       it('and back: the outside phone calls the NATed phone (registered through the NAT)', async () => {
@@ -146,6 +191,7 @@ describe.skipIf(unavailable !== undefined)(
         const r = await call(state, { from: p.out, to: p.nat });
         expect(r.callee?.receivedBps, r.output).toBeGreaterThan(32_000);
         expect(r.caller?.receivedBps, r.output).toBeGreaterThan(32_000);
+        expect(r.relayed.filter((n) => n >= 50).length, JSON.stringify(r.relayed)).toBeGreaterThanOrEqual(2);
       }, 60_000);
     });
 

@@ -153,6 +153,20 @@ export const envSchema = z.object({
     .min(0, 'must be 0 (off) or more')
     .max(86_400, 'must be at most 86400')
     .default(60),
+  /**
+   * Keep-alive pings to phones registered over UDP from behind a NAT (source differs from Contact):
+   * `options` (an OPTIONS; a phone that stops answering is logged), `crlf` (a bare CRLF) or `off`.
+   */
+  SWITCHBOARD_NAT_KEEPALIVE: z
+    .enum(['options', 'crlf', 'off'], { error: "must be 'options', 'crlf' or 'off'" })
+    .default('options'),
+  /** Seconds between two keep-alive pings to one NATed phone (UDP NAT mappings often last 30 s). */
+  SWITCHBOARD_NAT_KEEPALIVE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600')
+    .default(25),
   /** rtpengine's ng control socket (UDP). */
   SWITCHBOARD_RTPENGINE_ADDRESS: ipAddress.default('127.0.0.1'),
   SWITCHBOARD_RTPENGINE_NG_PORT: port.default(2223),

@@ -35,6 +35,8 @@ export interface SwitchboardConfig {
     fallback: SwitchboardEnv['SWITCHBOARD_MEDIA_FALLBACK'];
     /** Seconds without RTP before a relayed call is ended (0 = never). */
     timeoutSeconds: number;
+    /** Pings that keep NATed UDP phones' mappings open, and their interval. */
+    natKeepAlive: { kind: SwitchboardEnv['SWITCHBOARD_NAT_KEEPALIVE']; intervalSeconds: number };
     rtpengine: {
       address: string;
       ngPort: number;
@@ -200,6 +202,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       mode: e.SWITCHBOARD_MEDIA_MODE,
       fallback: e.SWITCHBOARD_MEDIA_FALLBACK,
       timeoutSeconds: e.SWITCHBOARD_MEDIA_TIMEOUT_SECONDS,
+      natKeepAlive: {
+        kind: e.SWITCHBOARD_NAT_KEEPALIVE,
+        intervalSeconds: e.SWITCHBOARD_NAT_KEEPALIVE_SECONDS,
+      },
       rtpengine: {
         address: e.SWITCHBOARD_RTPENGINE_ADDRESS,
         ngPort: e.SWITCHBOARD_RTPENGINE_NG_PORT,

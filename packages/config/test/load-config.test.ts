@@ -251,6 +251,7 @@ describe('loadConfig', () => {
       mode: 'relay',
       fallback: 'direct',
       timeoutSeconds: 60,
+      natKeepAlive: { kind: 'options', intervalSeconds: 25 },
       rtpengine: {
         address: '127.0.0.1',
         ngPort: 2223,

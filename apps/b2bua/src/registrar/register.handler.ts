@@ -7,6 +7,7 @@ import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { contactHeaderValues, planBindings } from './contact-bindings.js';
+import { NatKeepAliveService } from './nat-keepalive.service.js';
 import { RegistrationBindingStore } from './registration-binding.store.js';
 import { LocalDomain } from '../sip/local-domain.js';
 
@@ -27,6 +28,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
     @Inject(SipStackService) private readonly stack: SipStackService,
     @Inject(SipAuthService) private readonly auth: SipAuthService,
     @Inject(RegistrationBindingStore) private readonly store: RegistrationBindingStore,
+    @Inject(NatKeepAliveService) private readonly natKeepAlive: NatKeepAliveService,
   ) {
     this.local = new LocalDomain(config);
   }
@@ -109,6 +111,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
         ],
       }),
     );
+    if (plan.kind !== 'query') this.natKeepAlive.keepAlive.registered(aor, result.bindings, NODE_ID);
     this.logger.debug(
       { aor, source: `${origin.protocol} ${origin.host}:${origin.port}`, bindings: result.bindings.length },
       'REGISTER accepted',

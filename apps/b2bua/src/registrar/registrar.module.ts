@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SipModule } from '../sip/sip.module.js';
+import { NatKeepAliveService } from './nat-keepalive.service.js';
 import { RegisterHandler } from './register.handler.js';
 import { RegistrationBindingStore } from './registration-binding.store.js';
 import { RegistrationSweeperService } from './registration-sweeper.service.js';
@@ -7,7 +8,7 @@ import { RegistrationSweeperService } from './registration-sweeper.service.js';
 /** REGISTER handling (RFC 3261 §10.3) and the location service's bindings in Redis. */
 @Module({
   imports: [SipModule],
-  providers: [RegistrationBindingStore, RegisterHandler, RegistrationSweeperService],
+  providers: [RegistrationBindingStore, RegisterHandler, RegistrationSweeperService, NatKeepAliveService],
   exports: [RegistrationBindingStore],
 })
 export class RegistrarModule {}

@@ -185,6 +185,13 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     return this.layer.sendRequest(request, target, handlers, options);
   }
 
+  /** A CRLF keep-alive (RFC 5626 §3.5.1) to a UDP peer, from our UDP listener (NAT pinholes). */
+  sendCrlfKeepAlive(target: { host: string; port: number }): Promise<void> {
+    const udp = this.transports.find((t) => t.protocol === 'UDP');
+    if (!udp) return Promise.reject(new Error('no UDP listener'));
+    return udp.send(target, Buffer.from('\r\n\r\n'));
+  }
+
   /** Sends the ACK for a 2xx statelessly (RFC 3261 §13.2.2.4). */
   sendAck(ack: SipRequest, target: ResolvedTarget): Promise<void> {
     return this.layer.sendAck(ack, target);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -118,39 +119,36 @@ describe('INVITE flood from one source', () => {
       if (event === 'floodBans') bannedAt ??= performance.now();
     });
 
-    const callee = await startSipp('call-uas-answer.xml', ['-m', String(CALLS)]);
+    const callee = await startSipp('call-uas-answer.xml', ['-m', String(CALLS + 1)]);
     await h.bind('201', callee.port);
+    const callerArgs = [
+      ...['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', h.domain, '-key', 'caller', '100'],
+    ];
+    // A PBX that has placed a call before: a fresh process compiles its call path on its first call
+    // (a ~300 ms stall measured here, which is not the flood's).
+    const warm = await startSipp(
+      'call-uac-basic.xml',
+      callerArgs,
+      { host: '127.0.0.1', port: h.port },
+      `sip:201@${h.domain}`,
+    );
+    expect((await warm.done).code).toBe(0);
     const startedAt = performance.now();
     const flooder = flood(h.port);
     const caller = await startSipp(
       'call-uac-basic.xml',
-      [
-        '-s',
-        '201',
-        '-au',
-        '100',
-        '-ap',
-        'pw-100',
-        '-key',
-        'domain',
-        h.domain,
-        '-key',
-        'caller',
-        '100',
-        '-r',
-        '1',
-        '-m',
-        String(CALLS),
-      ],
+      [...callerArgs, '-r', '1', '-m', String(CALLS)],
       { host: '127.0.0.1', port: h.port },
       `sip:201@${h.domain}`,
     );
-    // OPTIONS from a monitor while the flood runs (RFC 3261 §11), 10 a second.
+    // OPTIONS from a monitor while the flood runs (RFC 3261 §11), about 15 a second (150 samples: a p99).
     // On a source of its own (127.0.0.2): it is limited like any other source.
     const monitor = new UdpSipClient({ host: '127.0.0.1', port: h.port });
     monitor.socket.bind(0, '127.0.0.2');
     await once(monitor.socket, 'listening');
     monitor.port = monitor.socket.address().port;
+    const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+    loopDelay.enable();
     const latencies: number[] = [];
     try {
       while (performance.now() - startedAt < FLOOD_SECONDS * 1000) {
@@ -168,15 +166,17 @@ describe('INVITE flood from one source', () => {
           .catch(() => undefined); // unanswered: counted as a 1 s answer, which fails the p99
         if (r) expect(r.status).toBe(200);
         latencies.push(r ? performance.now() - sent : 1000);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        await new Promise((resolve) => setTimeout(resolve, 60));
       }
     } finally {
       monitor.close();
+      loopDelay.disable();
     }
     const callerResult = await caller.done;
-    // sipp exit 0 = every call succeeded, 1 = some failed; both are reported, not asserted (see the
-    // skipped test below): what must hold is that the calls ran and none was left behind.
-    expect([0, 1], callerResult.output).toContain(callerResult.code);
+    // sipp exit 0 = every call succeeded: >= 99 % of 10 calls is all of them. The flooder's INVITEs
+    // read before the ban are challenged statelessly (stateless-challenge.test.ts), so they cost no
+    // transaction, Redis or database work and the legitimate calls keep going.
+    expect(callerResult.code, callerResult.output).toBe(0);
     await callee.done;
     await flooder;
 
@@ -195,7 +195,9 @@ describe('INVITE flood from one source', () => {
     const p99 = percentile(latencies, 99);
     console.log(
       `flood: caller sipp exit ${callerResult.code}, banned ${Math.round((bannedAt ?? 0) - (firstFloodPacket ?? 0))} ms after its first packet, ` +
-        `${metrics.snapshot().floodDropped} packets dropped, ${floodAdmitted} admitted, OPTIONS p99 ${p99.toFixed(1)} ms over ${latencies.length}`,
+        `${metrics.snapshot().floodDropped} packets dropped, ${floodAdmitted} admitted, OPTIONS p99 ${p99.toFixed(1)} ms over ${latencies.length} ` +
+        `(p50 ${percentile(latencies, 50).toFixed(1)} ms, ${latencies.filter((l) => l > 200).length} over 200 ms, ` +
+        `event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms)`,
     );
     // Nothing left in the live-call set once the calls ended.
     for (let i = 0; i < 50 && (await h.redis.zcard(redisKeys.calls)) > 0; i++)
@@ -204,9 +206,6 @@ describe('INVITE flood from one source', () => {
     expect(await h.redis.keys('sb:call:*')).toEqual([]);
   });
 
-  it.skip('every legitimate call succeeds during the flood (>= 99 %): NOT reliably met yet (1 of 10 calls failed in 1 of 3 runs on the shared 2-core machine, during the pre-ban stall); needs the stateless challenges below', () =>
-    undefined);
-
-  it.skip('OPTIONS stays under 200 ms p99 during the flood: NOT met yet (p99 959 ms measured, 3 of 67 above 200 ms): the INVITEs read before the ban are challenged statefully (transaction + Redis + database per INVITE), which stalls the event loop; stateless 401/407 challenges are still to do', () =>
+  it.skip('OPTIONS stays under 200 ms p99 during the flood: NOT reliably met on the shared 2-core machine (p99 79, 146 and 308 ms over ~140 OPTIONS in three runs with stateless challenges, p50 2 ms; the slow answers fall in event-loop gaps in which the process got far less CPU time than wall time, at load average 13-15)', () =>
     undefined);
 });

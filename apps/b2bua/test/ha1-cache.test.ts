@@ -45,6 +45,23 @@ describe('Ha1Cache', () => {
     expect(loads).toEqual(['999', '999']);
   });
 
+  it('knows without a read what was read within the TTL: a row, or that there is none', async () => {
+    const { cache, loads, advance } = setup(1000, 2);
+    expect(cache.known('100')).toBeUndefined();
+    await cache.get('100');
+    await cache.get('999');
+    expect(cache.known('100')?.row?.ha1Md5).toBe('a');
+    expect(cache.known('999')).toEqual({ row: undefined });
+    advance(1000);
+    expect(cache.known('100')).toBeUndefined();
+    expect(cache.known('999')).toBeUndefined();
+    // Unknown users are bounded apart from the rows: a spray of them never evicts an extension.
+    for (const u of ['900', '901', '902', '903']) await cache.get(u);
+    expect(cache.absentSize).toBe(2);
+    expect(cache.size).toBe(1);
+    expect(loads).toEqual(['100', '999', '900', '901', '902', '903']);
+  });
+
   it('shares one query between concurrent misses', async () => {
     const { cache, loads } = setup();
     const [a, b] = await Promise.all([cache.get('101'), cache.get('101')]);

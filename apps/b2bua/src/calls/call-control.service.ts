@@ -75,7 +75,14 @@ export class CallControlService
   ) {}
 
   onModuleInit(): void {
-    this.stack.registerHandler('INVITE', { handle: (i) => this.onInvite(i) });
+    this.stack.registerHandler('INVITE', {
+      handle: (i) => this.onInvite(i),
+      // A new call without credentials gets its 407 statelessly (not our own leg looping back: 482).
+      screen: (request, origin, send) =>
+        request.to.tag === undefined &&
+        !this.calls.isOwnLeg(request.callId) &&
+        this.auth.challengeStatelessly(request, origin, 'proxy', send),
+    });
     this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
     for (const m of IN_DIALOG) this.stack.registerHandler(m, { handle: (i) => this.onInDialog(i) });
     this.stack.onAck((ack) => {

@@ -1,10 +1,16 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { createResponse, formatDate, type SipRequest, unescapeUriPart } from '@switchboard/sip';
+import {
+  createResponse,
+  formatDate,
+  type SipRequest,
+  type SipResponse,
+  unescapeUriPart,
+} from '@switchboard/sip';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
-import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
+import type { IncomingSipRequest, RequestOrigin, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { contactHeaderValues, planBindings } from './contact-bindings.js';
 import { NatKeepAliveService } from './nat-keepalive.service.js';
@@ -35,6 +41,15 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
 
   onModuleInit(): void {
     this.stack.registerHandler('REGISTER', this, { local: true });
+  }
+
+  /** Step 3's challenge of a REGISTER without credentials, for a domain we serve, is stateless. */
+  screen(
+    request: SipRequest,
+    origin: RequestOrigin,
+    send: (response: SipResponse) => Promise<void>,
+  ): boolean {
+    return this.local.owns(request.uri) && this.auth.challengeStatelessly(request, origin, 'www', send);
   }
 
   get aorDomain(): string {

@@ -56,12 +56,18 @@ export class LookupCache<V> {
   private readonly pending = new Map<string, Promise<V>>();
 
   constructor(
-    private readonly options: LookupCacheOptions<V>,
+    protected readonly options: LookupCacheOptions<V>,
     private readonly load: (key: string) => Promise<V>,
   ) {}
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** The value if one was loaded within `ttlMs`, without any load. */
+  peek(key: string): { value: V } | undefined {
+    const hit = this.entries.get(key);
+    return hit && this.options.now() - hit.loadedAt < this.options.ttlMs ? { value: hit.value } : undefined;
   }
 
   async get(key: string): Promise<V> {

@@ -12,41 +12,60 @@ export interface AuthFailureLimits {
 const ADDRESS_FACTOR = 5;
 
 /**
- * KEYS: pair lock, address lock, pair attempts, address attempts. ARGV: pair limit, address limit, window.
- * Refuses (0) while either lock exists or the attempts in the window (failed + still being verified)
- * reached a limit; otherwise counts this attempt (1). One script, so parallel guesses cannot all pass
+ * How long a reservation holds its place if it is never given back (its process died mid-check).
+ * A verification takes milliseconds; an uncached digest row with PostgreSQL down takes up to the
+ * 5 s connect timeout.
+ */
+export const RESERVATION_TTL_MS = 10_000;
+
+/**
+ * KEYS: pair lock, address lock, pair failures, address failures, pair reservations, address
+ * reservations (sorted sets: token → expiry in ms). ARGV: pair limit, address limit, token, ttl ms.
+ * 0 = locked (a lock exists); 2 = busy: the failures so far plus the verifications in flight fill
+ * the remaining failure budget, so this one must wait (it is not a failure, and a user with no
+ * failure is never locked by it); 1 = reserved under `token` (also when it already was: ioredis
+ * resends a command whose reply a reconnect lost). One script, so parallel guesses cannot all pass
  * the check before any of them is counted.
  */
 const RESERVE = `if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
-if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[1]) then return 0 end
-if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[2]) then return 0 end
-redis.call('INCR', KEYS[3])
-redis.call('EXPIRE', KEYS[3], ARGV[3], 'NX')
-redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], ARGV[3], 'NX')
+if redis.call('ZSCORE', KEYS[5], ARGV[3]) then return 1 end
+local pf = tonumber(redis.call('GET', KEYS[3]) or '0')
+local af = tonumber(redis.call('GET', KEYS[4]) or '0')
+if pf >= tonumber(ARGV[1]) or af >= tonumber(ARGV[2]) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now)
+if pf + redis.call('ZCARD', KEYS[5]) >= tonumber(ARGV[1]) then return 2 end
+if af + redis.call('ZCARD', KEYS[6]) >= tonumber(ARGV[2]) then return 2 end
+for i = 5, 6 do
+  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[4]), ARGV[3])
+  redis.call('PEXPIRE', KEYS[i], ARGV[4])
+end
 return 1`;
 
-/** KEYS: pair attempts, address attempts. Gives back an attempt that did not fail (never below 0). */
-const RELEASE = `for i = 1, 2 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
-end
+/** KEYS: pair reservations, address reservations. ARGV: token. Gives back an attempt that did not fail. */
+const RELEASE = `redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
 return 1`;
 
 /**
- * KEYS: pair lock, address lock, pair attempts, address attempts. ARGV: pair limit, address limit, lock seconds.
- * A reserved attempt failed: it stays counted; a count at its limit becomes a lock. Returns 1 when the
- * pair was locked now, 2 for the address, 3 for both, 0 otherwise (so exactly one failure reports each lock).
+ * KEYS: as RESERVE. ARGV: pair limit, address limit, token ('' when nothing was reserved), window
+ * seconds. The attempt failed: its reservation ends and the failure is counted; a count at its limit
+ * becomes a lock for the window. Returns 1 when the pair was locked now, 2 for the address, 3 for
+ * both, 0 otherwise (so exactly one failure reports each lock).
  */
-const FAILED = `local locked = 0
-if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[1]) then
-  redis.call('SET', KEYS[1], '1', 'EX', ARGV[3])
-  redis.call('DEL', KEYS[3])
-  locked = locked + 1
-end
-if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[2]) then
-  redis.call('SET', KEYS[2], '1', 'EX', ARGV[3])
-  redis.call('DEL', KEYS[4])
-  locked = locked + 2
+const FAILED = `redis.call('ZREM', KEYS[5], ARGV[3])
+redis.call('ZREM', KEYS[6], ARGV[3])
+local locked = 0
+for i = 0, 1 do
+  local n = redis.call('INCR', KEYS[3 + i])
+  redis.call('EXPIRE', KEYS[3 + i], ARGV[4], 'NX')
+  if n >= tonumber(ARGV[1 + i]) then
+    redis.call('SET', KEYS[1 + i], '1', 'EX', ARGV[4])
+    redis.call('DEL', KEYS[3 + i])
+    locked = locked + 1 + i
+  end
 end
 return locked`;
 
@@ -55,19 +74,28 @@ export type LockScope = 'user' | 'address' | 'user+address' | undefined;
 
 const SCOPES: readonly LockScope[] = [undefined, 'user', 'address', 'user+address'];
 
+/** Outcome of one reservation try: reserved, locked out, or to be tried again when a slot frees. */
+export type ReserveResult = 'reserved' | 'locked' | 'busy';
+
+const RESERVE_RESULTS: readonly ReserveResult[] = ['locked', 'reserved', 'busy'];
+
 /**
  * Brute-force brake on digest authentication, shared through Redis by every signalling process.
- * An attempt with credentials is reserved before the (slow) verification — per source address +
- * claimed user and per source address — so at most `maxFailures` guesses of one pair are ever
- * verified in a window, however many arrive at once. A success or a benign failure gives its
- * reservation back; a real failure keeps it, and the failure that reaches the limit locks the pair
- * (or the whole address, at five times the limit) for `lockoutSeconds`.
+ * Only failures count towards a lock: `maxFailures` per source address + claimed user (five times
+ * that per address) within `lockoutSeconds` lock that pair (or the address) for `lockoutSeconds`.
+ * Each verification with credentials is reserved first, and the reservations in flight are bounded
+ * by the failure budget still left, so at most `maxFailures` guesses of one pair are ever verified
+ * before the lock, however many arrive at once; an attempt beyond the budget is `busy` (wait and try
+ * again, see AuthAttemptGate), never refused for the failures it might have. Reservations expire
+ * after RESERVATION_TTL_MS if their process never gives them back.
  */
 export class AuthFailureLimiter {
   constructor(
     private readonly redis: Redis,
     private readonly limits: AuthFailureLimits,
     private readonly realm: string,
+    /** Lifetime of a reservation never given back (shorter in tests). */
+    readonly reservationTtlMs = RESERVATION_TTL_MS,
   ) {}
 
   /** Read-only check for requests without credentials (nothing to verify, nothing to reserve). */
@@ -80,46 +108,60 @@ export class AuthFailureLimiter {
     );
   }
 
-  /** Reserves one verification; false while locked out or with `maxFailures` attempts already counted. */
-  async reserve(ip: string, user: string): Promise<boolean> {
-    return (await this.redis.eval(RESERVE, 4, ...this.lockArgs(ip, user))) === 1;
+  /** Reserves one verification under `token` (unique per attempt). */
+  async reserve(ip: string, user: string, token: string): Promise<ReserveResult> {
+    const { maxFailures } = this.limits;
+    const result = await this.redis.eval(
+      RESERVE,
+      6,
+      ...this.keys(ip, user),
+      maxFailures,
+      maxFailures * ADDRESS_FACTOR,
+      token,
+      this.reservationTtlMs,
+    );
+    return RESERVE_RESULTS[Number(result)] ?? 'locked';
   }
 
-  /** Gives a reservation back: the attempt succeeded or failed for a benign reason (stale nonce). */
-  async release(ip: string, user: string): Promise<void> {
+  /** Gives a reservation back: the attempt succeeded, failed for a benign reason, or was not verified. */
+  async release(ip: string, user: string, token: string): Promise<void> {
     await this.redis.eval(
       RELEASE,
       2,
-      authKeys.failures(this.realm, ip, user),
-      authKeys.failures(this.realm, ip),
+      authKeys.reservations(this.realm, ip, user),
+      authKeys.reservations(this.realm, ip),
+      token,
     );
   }
 
-  /** The reserved attempt failed; resolves with what it locked now, if anything. */
-  async failed(ip: string, user: string): Promise<LockScope> {
-    return SCOPES[Number(await this.redis.eval(FAILED, 4, ...this.lockArgs(ip, user)))];
-  }
-
   /**
-   * Counts a failure that was verified without a reservation (voicemail PINs: one DTMF entry per
-   * call at a time, checked against `isLocked` before the prompt).
+   * The attempt reserved under `token` failed (or, with no token, a failure verified without a
+   * reservation: voicemail PINs, one DTMF entry per call checked against `isLocked` first);
+   * resolves with what it locked now, if anything.
    */
-  async recordFailure(ip: string, user: string): Promise<LockScope> {
-    await this.reserve(ip, user);
-    return this.failed(ip, user);
+  async failed(ip: string, user: string, token = ''): Promise<LockScope> {
+    const { maxFailures, lockoutSeconds } = this.limits;
+    const result = await this.redis.eval(
+      FAILED,
+      6,
+      ...this.keys(ip, user),
+      maxFailures,
+      maxFailures * ADDRESS_FACTOR,
+      token,
+      lockoutSeconds,
+    );
+    return SCOPES[Number(result)];
   }
 
-  /** KEYS (pair lock, address lock, pair attempts, address attempts) then ARGV (limits, seconds) of RESERVE and FAILED. */
-  private lockArgs(ip: string, user: string): (string | number)[] {
-    const { maxFailures, lockoutSeconds } = this.limits;
+  /** KEYS of RESERVE and FAILED: pair lock, address lock, pair/address failures, pair/address reservations. */
+  private keys(ip: string, user: string): string[] {
     return [
       authKeys.lockout(this.realm, ip, user),
       authKeys.lockout(this.realm, ip),
       authKeys.failures(this.realm, ip, user),
       authKeys.failures(this.realm, ip),
-      maxFailures,
-      maxFailures * ADDRESS_FACTOR,
-      lockoutSeconds,
+      authKeys.reservations(this.realm, ip, user),
+      authKeys.reservations(this.realm, ip),
     ];
   }
 }

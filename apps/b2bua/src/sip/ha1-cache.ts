@@ -25,7 +25,45 @@ export type Ha1CacheOptions = Omit<LookupCacheOptions<Ha1Row | undefined>, 'keep
  * extension keeps authenticating through a PostgreSQL outage (LookupCache's stale-on-error).
  */
 export class Ha1Cache extends LookupCache<Ha1Row | undefined> {
+  /**
+   * Users found unknown, with when (bounded like the rows, kept apart so unknown users never push
+   * known extensions out): only `known` reads it, for stateless challenges.
+   */
+  private readonly absent = new Map<string, number>();
+
   constructor(options: Ha1CacheOptions, load: (username: string) => Promise<Ha1Row | undefined>) {
     super({ staleMs: 0, ...options, keep: (row) => row !== undefined }, load);
+  }
+
+  override async get(username: string): Promise<Ha1Row | undefined> {
+    const row = await super.get(username);
+    this.absent.delete(username);
+    if (row === undefined && this.options.ttlMs > 0) {
+      if (this.absent.size >= this.options.maxEntries) {
+        const oldest = this.absent.keys().next();
+        if (!oldest.done) this.absent.delete(oldest.value);
+      }
+      this.absent.set(username, this.options.now());
+    }
+    return row;
+  }
+
+  /**
+   * What is known of `username` without reading the database: its row, or that there is none, as
+   * read within `ttlMs`; undefined when it must be read.
+   */
+  known(username: string): { row: Ha1Row | undefined } | undefined {
+    const hit = this.peek(username);
+    if (hit) return { row: hit.value };
+    const checkedAt = this.absent.get(username);
+    if (checkedAt === undefined) return undefined;
+    if (this.options.now() - checkedAt < this.options.ttlMs) return { row: undefined };
+    this.absent.delete(username);
+    return undefined;
+  }
+
+  /** Unknown users remembered (memory figures). */
+  get absentSize(): number {
+    return this.absent.size;
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NonceCountStore } from '@switchboard/dialog';
 import type { Redis } from 'ioredis';
 
@@ -5,22 +6,30 @@ import type { Redis } from 'ioredis';
 export const authKeys = {
   /** STRING: the HMAC secret of stateless nonces, created once (SET NX) and shared by every process. */
   digestSecret: 'sb:digest-secret',
-  /** SET per nonce: the nonce counts already used (RFC 7616 §3.4 replay protection). */
-  nonceCounts: (nonce: string): string => `sb:nc:${nonce}`,
+  /** HASH per nonce: nonce count → the check that used it (RFC 7616 §3.4 replay protection). */
+  nonceCounts: (nonce: string): string => `sb:ncs:${nonce}`,
   /** Failure counters and lockouts per realm + source address (+ claimed user). */
   failures: (realm: string, ip: string, user?: string): string =>
     `sb:auth-fail:${realm}:${ip}${user === undefined ? '' : `:${user}`}`,
   lockout: (realm: string, ip: string, user?: string): string =>
     `sb:auth-lock:${realm}:${ip}${user === undefined ? '' : `:${user}`}`,
+  /** ZSET of the verifications in flight (token → expiry ms), bounded by the failure budget left. */
+  reservations: (realm: string, ip: string, user?: string): string =>
+    `sb:auth-pending:${realm}:${ip}${user === undefined ? '' : `:${user}`}`,
 } as const;
 
-/** SADD + PEXPIREAT as one atomic command: returns SADD's count (1 = this nc was new). */
-const MARK_USED = `local added = redis.call('SADD', KEYS[1], ARGV[1])
+/**
+ * HSETNX + PEXPIREAT as one atomic command: 1 when this nc was new, or was taken by this very check
+ * (ARGV[3]) — ioredis sends a command again after a reconnect when its reply was lost, and the first
+ * send may have run: that is not a replay. A replay from the network is another check, another token.
+ */
+const MARK_USED = `local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[3])
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-return added`;
+if added == 1 or redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[3] then return 1 end
+return 0`;
 
 /**
- * Nonce counts shared by every signalling process: SADD is atomic, so one nc is accepted once
+ * Nonce counts shared by every signalling process: HSETNX is atomic, so one nc is accepted once
  * even when two processes see the same nonce; the set expires with the nonce. One script call
  * instead of MULTI/SADD/PEXPIREAT/EXEC: four commands per authenticated request showed as client
  * CPU in bench:cps, and the script joins the connection's auto-pipeline.
@@ -28,8 +37,15 @@ return added`;
 export class RedisNonceCountStore implements NonceCountStore {
   constructor(private readonly redis: Redis) {}
 
-  async markUsed(nonce: string, nc: number, expiresAt: number): Promise<boolean> {
-    const added = await this.redis.eval(MARK_USED, 1, authKeys.nonceCounts(nonce), String(nc), expiresAt);
+  /** `check` identifies this check (one per verification; tests pass their own). */
+  async markUsed(
+    nonce: string,
+    nc: number,
+    expiresAt: number,
+    check: string = randomUUID(),
+  ): Promise<boolean> {
+    const key = authKeys.nonceCounts(nonce);
+    const added = await this.redis.eval(MARK_USED, 1, key, String(nc), expiresAt, check);
     return added === 1;
   }
 }

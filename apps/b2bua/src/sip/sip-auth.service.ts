@@ -9,17 +9,20 @@ import {
   DigestAuthenticator,
   parseDigestCredentials,
 } from '@switchboard/dialog';
-import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
+import { createHash } from 'node:crypto';
+import { createResponse, parseUri, type SipRequest, type SipResponse } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import type { Clock } from '@switchboard/transactions';
 import type { SecurityMetrics } from '../security/security-metrics.js';
 import { CONFIG, LOGGER, PRISMA, REDIS, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
+import { AuthAttemptGate, type ReservedAttempt } from './auth-attempt-gate.js';
 import { AuthFailureLimiter, type LockScope } from './auth-failure-limiter.js';
 import { DigestChallengeWatch, type UnansweredChallenge } from './digest-challenge-watch.js';
 import { Ha1Cache, type Ha1Row } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
-import type { IncomingSipRequest } from './sip-request-handler.js';
+import type { IncomingSipRequest, RequestOrigin } from './sip-request-handler.js';
+import { StatelessAnswers } from './stateless-answers.js';
 
 export type SipAuthOutcome =
   | {
@@ -70,6 +73,9 @@ const REFUSED_LOG_INTERVAL_MS = 60_000;
 export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   private authenticator: DigestAuthenticator | undefined;
   private readonly limiter: AuthFailureLimiter;
+  private readonly gate: AuthAttemptGate;
+  /** Stateless challenges given, for their retransmissions (4,096 at most, 32 s each). */
+  private readonly answers: StatelessAnswers;
   private readonly ha1Rows: Ha1Cache;
   private readonly watch: DigestChallengeWatch;
   private readonly refusedLog = new LogThrottle({
@@ -87,6 +93,8 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
   ) {
     this.limiter = new AuthFailureLimiter(redis, config.auth, config.sip.domain);
+    this.gate = new AuthAttemptGate(this.limiter, { clock });
+    this.answers = new StatelessAnswers({ maxEntries: 4096, ttlMs: 32_000, now: () => clock.now() });
     this.watch = new DigestChallengeWatch({
       clock,
       silenceMs: CHALLENGE_SILENCE_MS,
@@ -145,6 +153,78 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * The challenge of a request without credentials, sent statelessly (RFC 3261 §8.2.7): no
+   * transaction, no Redis, and no database read when the caller's extension row (or its absence)
+   * was read in the last HA1_CACHE_MS — so a flood of unauthenticated INVITEs or REGISTERs before
+   * the flood guard's ban costs a nonce (HMAC, digest-nonce.ts) and one datagram each; the answers
+   * are kept (bounded, StatelessAnswers) only to repeat them to retransmissions. Returns
+   * false for a request with credentials (authenticate() verifies it in a transaction). The nonce
+   * is self-validating, so the answer needs nothing kept; a lock-out is met by the credentials.
+   */
+  challengeStatelessly(
+    request: SipRequest,
+    origin: RequestOrigin,
+    kind: ChallengeKind,
+    send: (response: SipResponse) => Promise<void>,
+  ): boolean {
+    const authenticator = this.authenticator;
+    if (
+      !authenticator ||
+      request.getHeaders(kind === 'www' ? 'Authorization' : 'Proxy-Authorization').length > 0
+    )
+      return false;
+    // A retransmission gets the first answer again, or none while that is being made (§17.2.2).
+    const before = this.answers.seen(request);
+    if (before !== undefined) {
+      if (before !== 'pending') this.sendChallenge(request, before, send);
+      return true;
+    }
+    const extension = identityUser(request);
+    const answer = (row: Ha1Row | undefined): void => {
+      const algorithms = this.algorithmsOf(row);
+      if (row && extension !== undefined)
+        this.watch.challenged({ extension, source: `${origin.host}:${origin.port}`, offered: algorithms });
+      const headers = authenticator.challenge(kind, false, algorithms);
+      // §8.2.7: the To tag of a stateless answer is the same for every retransmission of the request.
+      const response = challenge(request, kind === 'www' ? 401 : 407, headers, statelessTag(request));
+      this.answers.answered(request, response);
+      this.sendChallenge(request, response, send);
+    };
+    const known = extension === undefined ? { row: undefined } : this.ha1Rows.known(extension);
+    if (known) answer(known.row);
+    else
+      this.ha1Rows
+        .get(extension ?? '')
+        .then(answer, (err: unknown) => {
+          // The row is unreadable (PostgreSQL down): the shipped algorithms; the credentials meet the 503.
+          this.logger.warn(
+            { err, callId: request.callId, user: extension },
+            'digest row unreadable for a challenge',
+          );
+          answer(undefined);
+        })
+        .catch((err: unknown) =>
+          this.logger.error({ err, callId: request.callId }, 'stateless challenge failed'),
+        );
+    return true;
+  }
+
+  private sendChallenge(
+    request: SipRequest,
+    response: SipResponse,
+    send: (response: SipResponse) => Promise<void>,
+  ): void {
+    send(response).catch((err: unknown) =>
+      this.logger.warn({ err, callId: request.callId }, 'stateless challenge could not be sent'),
+    );
+  }
+
+  /** The extension's own algorithms (#16 item 1), else the global setting (unknown users look the same). */
+  private algorithmsOf(row: Ha1Row | undefined): readonly DigestBaseAlgorithm[] {
+    return row && row.digestAlgorithms.length > 0 ? row.digestAlgorithms : this.config.auth.algorithms;
+  }
+
+  /**
    * Authenticates `incoming`; on failure the response is already sent. `kind` 'www' answers
    * 401 (registrar, RFC 3261 §22.2), 'proxy' 407 (INVITE and other requests we relay, §22.3).
    * Unknown users and wrong passwords get the same 401/407 (no extension enumeration).
@@ -156,15 +236,16 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     const header = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
     const credentials = request.getHeaders(header);
     const claimed = claimedUsername(credentials, this.realm);
-    // Credentials are verified only within a reserved attempt (auth-failure-limiter.ts), so parallel
+    // Credentials are verified only within a reserved attempt (auth-attempt-gate.ts), so parallel
     // guesses cannot all be checked before the lock-out lands; without credentials there is nothing
     // to verify and the lock is only read.
-    const user = claimed ?? '';
-    const admitted =
-      credentials.length > 0
-        ? await this.limiter.reserve(origin.host, user)
-        : !(await this.limiter.isLocked(origin.host, claimed));
-    if (!admitted) {
+    let attempt: ReservedAttempt | undefined;
+    if (credentials.length > 0) {
+      const gate = await this.gate.enter(origin.host, claimed ?? '');
+      if (gate.kind === 'busy') return this.busy(incoming, claimed);
+      if (gate.kind === 'reserved') attempt = gate.attempt;
+    }
+    if (credentials.length > 0 ? !attempt : await this.limiter.isLocked(origin.host, claimed)) {
       this.refused(incoming, claimed);
       tx.respond(createResponse(request, 403, { reason: 'Too Many Failed Authentications' }));
       return { ok: false, status: 403 };
@@ -179,8 +260,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     let result: AuthResult;
     try {
       row = extension === undefined ? undefined : await this.ha1Rows.get(extension);
-      algorithms =
-        row && row.digestAlgorithms.length > 0 ? row.digestAlgorithms : this.config.auth.algorithms;
+      algorithms = this.algorithmsOf(row);
       result = await authenticator.verify(kind, {
         method: request.method,
         requestUri: request.requestUri,
@@ -189,7 +269,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
       });
     } catch (err) {
       // Nothing was verified (the database failed): the attempt is not a guess.
-      if (credentials.length > 0) await this.limiter.release(origin.host, user);
+      await attempt?.release();
       return this.unavailable(incoming, extension, err);
     }
     if (row && extension !== undefined) {
@@ -203,14 +283,14 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
       );
     }
     if (result.ok || BENIGN.has(result.reason)) {
-      if (credentials.length > 0) await this.limiter.release(origin.host, user);
+      await attempt?.release();
       if (result.ok) {
         // The caller identity of its calls: the name on the authenticated extension's record.
         const own = extension === result.username ? row : await this.ha1Rows.get(result.username);
         return own ? { ...result, displayName: own.displayName } : result;
       }
     } else {
-      const locked = await this.limiter.failed(origin.host, user);
+      const locked = await attempt?.failed();
       this.logger.info(
         {
           source: `${origin.host}:${origin.port}`,
@@ -237,6 +317,20 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   ): SipAuthOutcome {
     this.logger.error({ err, callId: request.callId, user }, 'SIP authentication: digest row unreadable');
     const retryAfter = ['Retry-After', String(DB_UNAVAILABLE_RETRY_AFTER)] as const;
+    tx.respond(createResponse(request, 503, { reason: 'Service Unavailable', headers: [retryAfter] }));
+    return { ok: false, status: 503 };
+  }
+
+  /**
+   * No verification slot came free in time (the attempts of one address + user in flight fill its
+   * failure budget for RESERVATION_TTL_MS): overload, not a failed guess, so 503 + Retry-After.
+   */
+  private busy({ request, tx, origin }: IncomingSipRequest, user: string | undefined): SipAuthOutcome {
+    this.logger.warn(
+      { callId: request.callId, ip: origin.host, user, waiting: this.gate.waitingCount },
+      'SIP authentication: no verification slot free for this address and user',
+    );
+    const retryAfter = ['Retry-After', '1'] as const;
     tx.respond(createResponse(request, 503, { reason: 'Service Unavailable', headers: [retryAfter] }));
     return { ok: false, status: 503 };
   }
@@ -296,8 +390,25 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function challenge(request: SipRequest, status: number, headers: { name: string; value: string }[]) {
-  return createResponse(request, status, { headers: headers.map((h) => [h.name, h.value] as const) });
+function challenge(
+  request: SipRequest,
+  status: number,
+  headers: { name: string; value: string }[],
+  toTag?: string,
+): SipResponse {
+  return createResponse(request, status, {
+    headers: headers.map((h) => [h.name, h.value] as const),
+    ...(toTag === undefined ? {} : { toTag }),
+  });
+}
+
+/** A To tag derived from the request's identity (RFC 3261 §8.2.7, §19.3): equal for its retransmissions. */
+function statelessTag(request: SipRequest): string {
+  const branch = request.topVia.branch ?? '';
+  return createHash('sha256')
+    .update(`${request.callId}\0${request.from.tag ?? ''}\0${branch}\0${request.cseq.seq}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** What to change when a phone does not take the challenge it got. */

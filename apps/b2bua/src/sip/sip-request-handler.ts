@@ -1,4 +1,4 @@
-import type { SipMessage, SipRequest } from '@switchboard/sip';
+import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction, TransportProtocol } from '@switchboard/transactions';
 
 /** Where a request really came from (after NAT): responses and later requests go here. */
@@ -26,6 +26,17 @@ export interface IncomingSipRequest {
  */
 export interface SipRequestHandler {
   handle(incoming: IncomingSipRequest): void | Promise<void>;
+  /**
+   * A new request that passed the stack's checks, before any transaction exists: return true to
+   * answer it statelessly through `send` (RFC 3261 §8.2.7; a digest challenge, so a flood of
+   * unauthenticated requests costs no transaction state), false to get it through `handle`.
+   * Synchronous and cheap: it sees every new request of the method.
+   */
+  screen?(
+    request: SipRequest,
+    origin: RequestOrigin,
+    send: (response: SipResponse) => Promise<void>,
+  ): boolean;
 }
 
 export interface SipHandlerOptions {

@@ -235,6 +235,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),
+      screen: (request, origin, send) => this.screen(request, origin, send),
       onAck: (ack, origin) => {
         if (ack.kind === 'request') for (const l of this.ackListeners) l(ack, originOf(origin));
       },
@@ -264,6 +265,40 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     this.logger.info({ badMessages: this.badMessages }, 'SIP listeners closed');
   }
 
+  /**
+   * Offers a new request to its handler's stateless answer (a challenge) before any transaction;
+   * one that fails a check of RFC 3261 §8.2 goes the stateful way, where it gets its error response.
+   */
+  private screen(
+    message: SipMessage,
+    origin: RequestSource,
+    send: (response: SipMessage) => Promise<void>,
+  ): boolean {
+    if (message.kind !== 'request') return false;
+    const registration = this.handlers.get(message.method);
+    if (!registration?.handler.screen) return false;
+    try {
+      if (this.check(message, registration) !== undefined) return false;
+      return registration.handler.screen(message, originOf(origin), send);
+    } catch (err) {
+      this.logger.error(
+        { err, method: message.method, callId: message.callId },
+        'SIP stateless answer failed',
+      );
+      return false; // the stateful way answers it
+    }
+  }
+
+  /** The checks of RFC 3261 §8.2 in order; the first that fails gives the response. */
+  private check(message: SipRequest, registration: Registration | undefined): Rejection | undefined {
+    return (
+      checkWellFormed(message) ??
+      checkMaxForwards(message, registration?.local ?? false) ??
+      checkRequire(message, this.supportedTags) ??
+      checkMethod(message, this.allowedMethods)
+    );
+  }
+
   /** The checks of RFC 3261 §8.2 in order, then the method's handler. Never throws. */
   private dispatch(
     message: SipMessage,
@@ -273,11 +308,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     if (message.kind !== 'request') return;
     try {
       const registration = this.handlers.get(message.method);
-      const rejection =
-        checkWellFormed(message) ??
-        checkMaxForwards(message, registration?.local ?? false) ??
-        checkRequire(message, this.supportedTags) ??
-        checkMethod(message, this.allowedMethods);
+      const rejection = this.check(message, registration);
       if (rejection) {
         this.reject(tx, message, rejection);
         return;

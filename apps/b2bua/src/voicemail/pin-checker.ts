@@ -28,6 +28,6 @@ export class Argon2PinChecker implements PinChecker {
   }
 
   async failed(sourceIp: string, mailbox: string): Promise<void> {
-    await this.limiter.recordFailure(sourceIp, `vm:${mailbox}`);
+    await this.limiter.failed(sourceIp, `vm:${mailbox}`);
   }
 }

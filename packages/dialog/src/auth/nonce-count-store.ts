@@ -1,6 +1,6 @@
 /**
  * Replay protection for digest nonce counts (RFC 7616 §3.4: a server should reject a repeated nc).
- * Implementations must be atomic per (nonce, nc): the B2BUA's Redis store uses SADD + PEXPIREAT,
+ * Implementations must be atomic per (nonce, nc): the B2BUA's Redis store uses HSETNX + PEXPIREAT,
  * so several processes sharing a nonce still accept each nc only once.
  */
 export interface NonceCountStore {

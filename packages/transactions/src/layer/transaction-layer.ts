@@ -31,6 +31,13 @@ export interface TransactionUser<M> {
    * `cancelTarget` is the INVITE transaction it cancels (§9.2); the TU answers both.
    */
   onRequest(request: M, tx: ServerTransaction<M>, extra: { cancelTarget?: ServerTransaction<M> }): void;
+  /**
+   * Offered every new request except ACK and CANCEL before its server transaction exists: return
+   * true to answer it as a stateless UAS (RFC 3261 §8.2.7) through `send`, and no transaction is
+   * created (a retransmission is offered again; the ACK of a non-2xx answer goes to `onAck`).
+   * Synchronous and cheap: it runs for every such request, floods included.
+   */
+  screen?(request: M, origin: RequestSource, send: (response: M) => Promise<void>): boolean;
   /** An ACK for a 2xx (it forms its own transaction, §17.1.1.3): the dialog layer's business. */
   onAck?(ack: M, origin: RequestSource): void;
   /** A response no client transaction wanted, e.g. a 2xx retransmitted after Timer M. */
@@ -207,6 +214,11 @@ export class TransactionLayer<M> {
       return;
     }
     const fresh = this.stamp(request, info, origin);
+    if (
+      info.method !== 'CANCEL' &&
+      this.tu?.screen?.(fresh.message, origin, (response) => this.sendStateless(response, fresh.via, origin))
+    )
+      return;
     const mk = mergeKey(info);
     const sibling = mk !== undefined ? this.merged.get(mk) : undefined;
     if (sibling !== undefined && sibling !== key && this.servers.has(sibling)) {
@@ -224,6 +236,12 @@ export class TransactionLayer<M> {
     }
     const tx = this.createServer(fresh, info, origin, key, mk, this.options.autoTrying ?? true);
     this.tu?.onRequest(fresh.message, tx, {});
+  }
+
+  /** A response of no transaction (§8.2.7), sent where §18.2.2 says, on the request's flow if any. */
+  private sendStateless(response: M, via: ViaInfo, origin: RequestSource): Promise<void> {
+    const bytes = this.codec.serialize(response);
+    return origin.transport.send(responseTarget(via, origin.source), bytes, origin.flowId);
   }
 
   /** §18.2.1 / RFC 3581: records where a new request really came from in its top Via. */

@@ -27,11 +27,20 @@ function setup() {
     }[],
     acks: [] as SipMessage[],
     errors: [] as (Error | 'timeout')[],
+    screened: [] as SipMessage[],
   };
+  const codec = new SwitchboardSipCodec();
   const tu: TransactionUser<SipMessage> = {
     onRequest: (req, tx, extra) => seen.requests.push({ req, tx, cancelTarget: extra.cancelTarget }),
     onAck: (ack) => seen.acks.push(ack),
     onServerError: (_tx, e) => seen.errors.push(e),
+    // Stateless answers (§8.2.7) to REGISTER only, as a registrar's challenge would be.
+    screen: (req, _origin, send) => {
+      if (codec.info(req).method !== 'REGISTER') return false;
+      seen.screened.push(req);
+      void send(codec.createResponse(req, 401, undefined, 'stateless-tag'));
+      return true;
+    },
   };
   layer.setUser(tu);
   return { clock, udp, layer, seen };
@@ -87,6 +96,21 @@ describe('TransactionLayer, server side', () => {
     seen.requests[0]!.tx.reply(404);
     clock.advance(32_000);
     expect(seen.errors).toEqual(['timeout']);
+  });
+
+  it('answers a screened request statelessly (§8.2.7): no transaction, each retransmission answered again', () => {
+    const { udp, seen, layer, clock } = setup();
+    udp.inject(invite({ method: 'REGISTER', cseq: '1 REGISTER' }), SRC);
+    udp.inject(invite({ method: 'REGISTER', cseq: '1 REGISTER' }), SRC);
+    expect(udp.lines()).toEqual(['SIP/2.0 401 Unauthorized', 'SIP/2.0 401 Unauthorized']);
+    // Stamped like a stateful answer and sent to the rport target (§18.2.2, RFC 3581 §4).
+    expect(udp.sent[0]?.target).toEqual(SRC);
+    expect(udp.sent[0]?.text).toContain('rport=40001;received=10.0.0.9');
+    expect(layer.size.servers).toBe(0);
+    expect(seen.screened).toHaveLength(2);
+    expect(seen.requests).toHaveLength(0);
+    clock.advance(64_000);
+    expect(udp.sent).toHaveLength(2); // nothing retransmitted: no timer was started
   });
 
   it('repeats the final response to a non-INVITE retransmission, and only once to the TU', () => {

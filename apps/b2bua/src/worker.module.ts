@@ -4,6 +4,7 @@ import { ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import { ConfigModule } from './config.module.js';
 import { InfrastructureModule } from './infrastructure.module.js';
+import { QueueMetricsService } from './ops/queue-metrics.service.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { ActiveCallRepository } from './repositories/active-call.repository.js';
 import { CallRecordRepository } from './repositories/call-record.repository.js';
@@ -54,6 +55,7 @@ export class WorkerModule {
         RoutingWorkerService,
         CallRecordWorkerService,
         VoicemailWorkerService,
+        QueueMetricsService,
       ],
     };
   }

@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
@@ -22,6 +23,7 @@ import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
 import { CallLatencyRecorder } from './call-latency.js';
+import { CallMetrics } from './call-metrics.js';
 import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
@@ -48,7 +50,8 @@ export class CallControlService
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
 {
   readonly calls = new CallTable();
-  readonly latency = new CallLatencyRecorder();
+  readonly latency: CallLatencyRecorder;
+  private readonly metrics: CallMetrics;
   readonly byes = new OutstandingByes();
   /** What the last shutdown hung up and how many BYEs were still unanswered when it moved on. */
   lastShutdown: { calls: number; byes: number; unanswered: number } | undefined;
@@ -71,8 +74,23 @@ export class CallControlService
     @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) processMetrics: ProcessMetrics,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
-  ) {}
+  ) {
+    this.metrics = new CallMetrics(
+      processMetrics,
+      () => this.calls.size,
+      () => {
+        try {
+          const size = this.stack.layer.size;
+          return size.clients + size.servers;
+        } catch {
+          return 0; // not started yet, or already stopped
+        }
+      },
+    );
+    this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
+  }
 
   onModuleInit(): void {
     this.stack.registerHandler('INVITE', {
@@ -123,7 +141,10 @@ export class CallControlService
       logger: this.logger,
       expander: new RegisteredTargetExpander(this.registrations, stack),
       requestPlan: (job, signal) => this.routing.requestPlan(job, signal),
-      publishRecord: (record) => this.records.publish(record),
+      publishRecord: (record) => {
+        this.metrics.callEnded(record);
+        return this.records.publish(record);
+      },
       liveCalls: new ActiveCallStore(this.redis),
       rememberAnswer: (pluginId, key, value) => this.pluginState.forPlugin(pluginId).set(key, value),
       wallNow: () => Date.now(),
@@ -205,6 +226,7 @@ export class CallControlService
       },
     });
     table.add(session, request.from.tag ?? '');
+    this.metrics.callStarted();
     trace.begin(session.id, request.callId);
     session.start(receivedAt);
   }

@@ -25,10 +25,14 @@ const MAX_SAMPLES = 200_000;
  * start when the request reaches call control, so socket queueing before that is not included.
  */
 export class CallLatencyRecorder {
+  /** `observe`: also told every sample (Prometheus histograms). */
+  constructor(private readonly observe?: (kind: LatencyKind, ms: number) => void) {}
+
   private samples = new Map<LatencyKind, number[]>(KINDS.map((k) => [k, []]));
   private counts = new Map<LatencyKind, number>(KINDS.map((k) => [k, 0]));
 
   record(kind: LatencyKind, ms: number): void {
+    this.observe?.(kind, ms);
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     const list = this.samples.get(kind);
     if (list && list.length < MAX_SAMPLES) list.push(ms);

@@ -1,14 +1,19 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
+import type { Counter } from 'prom-client';
+import { redisKeys } from '@switchboard/live-state';
+import type { Redis } from 'ioredis';
 import {
   createResponse,
   formatDate,
+  formatUri,
   type SipRequest,
   type SipResponse,
   unescapeUriPart,
 } from '@switchboard/sip';
-import { CONFIG, LOGGER } from '../tokens.js';
+import { CONFIG, LOGGER, REDIS } from '../tokens.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest, RequestOrigin, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
@@ -27,6 +32,7 @@ export const NODE_ID = `${os.hostname()}:${process.pid}`;
 @Injectable()
 export class RegisterHandler implements SipRequestHandler, OnModuleInit {
   private readonly local: LocalDomain;
+  private readonly answers: Counter<'status'>;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -35,8 +41,22 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
     @Inject(SipAuthService) private readonly auth: SipAuthService,
     @Inject(RegistrationBindingStore) private readonly store: RegistrationBindingStore,
     @Inject(NatKeepAliveService) private readonly natKeepAlive: NatKeepAliveService,
+    @Inject(METRICS) metrics: ProcessMetrics,
+    @Inject(REDIS) redis: Redis,
   ) {
     this.local = new LocalDomain(config);
+    this.answers = metrics.counter({
+      name: 'switchboard_register_requests_total',
+      help: 'REGISTER requests by the final status we answered (200 accepted; 404, 403, 423, 400, 500 refused; 401 challenges and lock-outs are counted by the digest layer)',
+      labelNames: ['status'],
+    });
+    metrics.gauge({
+      name: 'switchboard_registered_aors',
+      help: 'Addresses of record with at least one live binding (all signalling processes, from Redis)',
+      async collect() {
+        this.set(await redis.zcount(redisKeys.registrations, Date.now(), '+inf'));
+      },
+    });
   }
 
   onModuleInit(): void {
@@ -58,9 +78,23 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
 
   async handle(incoming: IncomingSipRequest): Promise<void> {
     const { request, tx, origin } = incoming;
+    const source = `${origin.protocol} ${origin.host}:${origin.port}`;
+    /** A refusal: counted and logged at info with its reason (an operator's first question). */
     const reply = (status: number, reason?: string, headers?: Record<string, string>): void => {
       tx.respond(
         createResponse(request, status, { ...(reason ? { reason } : {}), ...(headers ? { headers } : {}) }),
+      );
+      this.answers.inc({ status: String(status) });
+      this.logger.info(
+        {
+          event: 'register-refused',
+          status,
+          reason,
+          to: formatUri(request.to.uri),
+          source,
+          sipCallId: request.callId,
+        },
+        `REGISTER refused: ${status} ${reason ?? ''}`.trimEnd(),
       );
     };
 
@@ -127,9 +161,10 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
       }),
     );
     if (plan.kind !== 'query') this.natKeepAlive.keepAlive.registered(aor, result.bindings, NODE_ID);
-    this.logger.debug(
-      { aor, source: `${origin.protocol} ${origin.host}:${origin.port}`, bindings: result.bindings.length },
-      'REGISTER accepted',
+    this.answers.inc({ status: '200' });
+    this.logger.info(
+      { event: 'register', aor, source, bindings: result.bindings.length, sipCallId: request.callId },
+      plan.kind === 'query' ? 'REGISTER query answered' : 'REGISTER accepted',
     );
   }
 }

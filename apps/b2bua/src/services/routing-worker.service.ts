@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
@@ -12,7 +13,9 @@ import {
   type RegisteredPlugin,
   type RingGroupInfo,
 } from '@switchboard/plugin-sdk';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Histogram } from 'prom-client';
 import { ROUTING_QUEUE, routingJobSchema, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
 import { DirectoryRepository } from '../repositories/directory.repository.js';
@@ -40,6 +43,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   processed = 0;
   private readonly node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private heartbeat: NodeJS.Timeout | undefined;
+  private readonly jobWait: Histogram<'queue'>;
+  private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -50,7 +55,20 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
+    @Inject(METRICS) metrics: ProcessMetrics,
   ) {
+    this.jobWait = metrics.histogram({
+      name: 'switchboard_queue_job_wait_seconds',
+      help: 'Time a job waited in its queue before a worker took it',
+      labelNames: ['queue'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+    this.pluginRun = metrics.histogram({
+      name: 'switchboard_plugin_run_seconds',
+      help: "The routing plugin chain's run time per call, by the plugin that decided (none: no plugin routed it)",
+      labelNames: ['plugin', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
     // SWITCHBOARD_ROUTING_CACHE_MS: the plugin chain's directory reads, reused for that long (0 = off);
     // SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: still used after it while PostgreSQL is unreachable.
     const options = (kind: string) => ({
@@ -118,12 +136,24 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
     this.processed += 1;
+    this.jobWait.observe(
+      { queue: ROUTING_QUEUE },
+      Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000,
+    );
+    const started = performance.now();
     const result = await this.route(parsed.data.call).catch((err: unknown): RoutingResult => {
       // Not a plugin's failure (e.g. a database or Redis error): logged with the call id, and the
       // asking process hears at once so the call gets its fallback instead of waiting the timeout.
       this.logger.error({ err, callId: parsed.data.call.callId }, 'routing job failed');
       return { kind: 'worker-error', message: err instanceof Error ? err.message : String(err) };
     });
+    this.pluginRun.observe(
+      {
+        plugin: result.kind === 'plan' || result.kind === 'plugin-failed' ? result.pluginId : 'none',
+        outcome: result.kind,
+      },
+      (performance.now() - started) / 1000,
+    );
     const replyTo = parsed.data.replyTo;
     if (replyTo && job.id && this.publisher) {
       // The asking process waits on its channel; the job's return value stays for other readers.

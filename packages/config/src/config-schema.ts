@@ -269,8 +269,8 @@ export const envSchema = z.object({
     .default(3600),
   /**
    * Longest answered call in seconds, after which the B2BUA ends it with BYE on both legs; 0 = no
-   * limit. Without session timers (RFC 4028) this is what ends a call whose BYE was lost or whose
-   * phone vanished, so it is on by default.
+   * limit. The last resort behind RFC 4028 session timers (a leg without them, or a phone that keeps
+   * refreshing a call nobody hung up), so it is on by default.
    */
   SWITCHBOARD_MAX_CALL_SECONDS: z.coerce
     .number()
@@ -278,6 +278,31 @@ export const envSchema = z.object({
     .min(0, 'must be 0 (no limit) or more')
     .max(604_800, 'must be at most 604800 (7 days)')
     .default(14_400),
+  /**
+   * RFC 4028 session timers on every leg of an answered call: `Supported: timer`, Session-Expires
+   * and Min-SE negotiation, refreshes by UPDATE or re-INVITE, BYE on both legs when one expires.
+   */
+  SWITCHBOARD_SESSION_TIMERS: z
+    .enum(['true', 'false'], { error: "must be 'true' or 'false'" })
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** Session interval the PBX asks for and grants (RFC 4028 Session-Expires), in seconds. */
+  SWITCHBOARD_SESSION_EXPIRES: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400 (1 day)')
+    .default(1800),
+  /**
+   * Smallest session interval accepted (Min-SE; shorter gets 422). RFC 4028 §4 puts the floor at 90;
+   * lower values exist for tests and are logged as a warning at start-up.
+   */
+  SWITCHBOARD_SESSION_MIN_SE: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(86_400, 'must be at most 86400 (1 day)')
+    .default(90),
   /** Time budget of one plugin's `route` call inside a worker. */
   SWITCHBOARD_PLUGIN_TIMEOUT_MS: z.coerce
     .number()

@@ -61,8 +61,12 @@ export interface SwitchboardConfig {
     /** Milliseconds a worker reuses directory lookups (0 = off). */
     cacheMs: number;
   };
-  /** Answered calls end after this many seconds (0 = no limit). */
-  calls: { maxDurationSeconds: number };
+  calls: {
+    /** Answered calls end after this many seconds (0 = no limit). */
+    maxDurationSeconds: number;
+    /** RFC 4028 session timers: on/off, the interval asked for and granted, the smallest accepted. */
+    sessionTimers: { enabled: boolean; expiresSeconds: number; minSeSeconds: number };
+  };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
   /** Seconds a cached directory row still serves while PostgreSQL is unreachable (0 = off). */
@@ -167,6 +171,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       message: 'must not be above SWITCHBOARD_MWI_MAX_EXPIRES',
     });
   }
+  if (e.SWITCHBOARD_SESSION_MIN_SE > e.SWITCHBOARD_SESSION_EXPIRES) {
+    problems.push({
+      variable: 'SWITCHBOARD_SESSION_MIN_SE',
+      message: 'must not be above SWITCHBOARD_SESSION_EXPIRES',
+    });
+  }
   if ((e.SWITCHBOARD_SIP_TLS_CERT === undefined) !== (e.SWITCHBOARD_SIP_TLS_KEY === undefined)) {
     problems.push({
       variable:
@@ -225,7 +235,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       fallback: e.SWITCHBOARD_ROUTING_FALLBACK,
       cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },
-    calls: { maxDurationSeconds: e.SWITCHBOARD_MAX_CALL_SECONDS },
+    calls: {
+      maxDurationSeconds: e.SWITCHBOARD_MAX_CALL_SECONDS,
+      sessionTimers: {
+        enabled: e.SWITCHBOARD_SESSION_TIMERS,
+        expiresSeconds: e.SWITCHBOARD_SESSION_EXPIRES,
+        minSeSeconds: e.SWITCHBOARD_SESSION_MIN_SE,
+      },
+    },
     trace: {
       retentionDays: e.SWITCHBOARD_TRACE_RETENTION_DAYS,
       maxTotalBytes: e.SWITCHBOARD_TRACE_MAX_TOTAL_MB * 1_048_576,

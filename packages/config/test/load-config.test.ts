@@ -90,6 +90,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('turns RFC 4028 session timers on by default (1800 s asked, Min-SE 90); Min-SE may not exceed the interval', () => {
+    expect(loadConfig(base).calls.sessionTimers).toEqual({
+      enabled: true,
+      expiresSeconds: 1800,
+      minSeSeconds: 90,
+    });
+    const off = loadConfig({ ...base, SWITCHBOARD_SESSION_TIMERS: 'false' }).calls.sessionTimers;
+    expect(off.enabled).toBe(false);
+    expect(problemsOf({ ...base, SWITCHBOARD_SESSION_EXPIRES: '60' })).toEqual([
+      { variable: 'SWITCHBOARD_SESSION_MIN_SE', message: 'must not be above SWITCHBOARD_SESSION_EXPIRES' },
+    ]);
+    expect(problemsOf({ ...base, SWITCHBOARD_SESSION_TIMERS: 'yes' })).toEqual([
+      { variable: 'SWITCHBOARD_SESSION_TIMERS', message: "must be 'true' or 'false'" },
+    ]);
+  });
+
   it('parses the routing fallback and names a bad one', () => {
     const fallback = (v: string) => loadConfig({ ...base, SWITCHBOARD_ROUTING_FALLBACK: v }).routing.fallback;
     expect(fallback('503')).toEqual({ kind: 'unavailable' });

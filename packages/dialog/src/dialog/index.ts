@@ -8,3 +8,5 @@ export * from './request-target.js';
 export * from './route-value.js';
 export * from './sip-message-adapter.js';
 export * from './uac-invite-dialogs.js';
+export * from './session-timer.js';
+export * from './session-timer-negotiation.js';

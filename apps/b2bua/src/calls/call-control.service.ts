@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { RFC4028_MIN_SE, TIMER_OPTION_TAG, answerSessionRefresh } from '@switchboard/dialog';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
@@ -33,6 +34,7 @@ import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { ActiveCallStore } from './records/active-call-store.js';
 import { CallTraceService } from './trace/call-trace.service.js';
+import { intervalTooSmall, sessionTimerViewOf } from './bridge/session-timer-messages.js';
 
 /** How long shutdown waits for the answers to the BYEs it sent before the transports close. */
 export const SHUTDOWN_BYE_WAIT_MS = 3000;
@@ -103,6 +105,7 @@ export class CallControlService
     });
     this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
     for (const m of IN_DIALOG) this.stack.registerHandler(m, { handle: (i) => this.onInDialog(i) });
+    if (this.config.calls.sessionTimers.enabled) this.stack.addSupported(TIMER_OPTION_TAG);
     this.stack.onAck((ack) => {
       const match = this.calls.match(ack);
       match?.session.handleAck(match.side, ack);
@@ -134,6 +137,13 @@ export class CallControlService
     process.on('SIGUSR2', this.logLatency);
     const stack = this.stack;
     this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger);
+    const timers = this.config.calls.sessionTimers;
+    if (timers.enabled && timers.minSeSeconds < RFC4028_MIN_SE) {
+      this.logger.warn(
+        { minSE: timers.minSeSeconds },
+        `SWITCHBOARD_SESSION_MIN_SE is below RFC 4028's floor of ${RFC4028_MIN_SE} s: for tests only`,
+      );
+    }
     this.deps = {
       port: this.byes.track(stack),
       domain: this.config.sip.domain,
@@ -152,6 +162,9 @@ export class CallControlService
       retryAfterSeconds: 5,
       maxCallMs: this.config.calls.maxDurationSeconds * 1000,
       maxSdpMedia: this.config.sdp.maxMedia,
+      ...(timers.enabled
+        ? { sessionTimers: { expires: timers.expiresSeconds, minSE: timers.minSeSeconds } }
+        : {}),
       routingFallback: this.config.routing.fallback,
       latency: this.latency,
       media: this.mediaAnchor,
@@ -212,6 +225,14 @@ export class CallControlService
         createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(tooMany)] }),
       );
       return;
+    }
+    if (deps.sessionTimers) {
+      // RFC 4028 §9: a Session-Expires below our minimum is refused with ours, before any routing.
+      const decision = answerSessionRefresh(sessionTimerViewOf(request), deps.sessionTimers);
+      if (decision.kind === 'reject') {
+        tx.respond(intervalTooSmall(request, decision.minSE));
+        return;
+      }
     }
     const table = this.calls;
     const trace = this.trace;

@@ -1,4 +1,5 @@
 import type { Logger, RoutingFallback } from '@switchboard/config';
+import type { SessionTimerSettings } from '@switchboard/dialog';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../services/routing-client.service.js';
@@ -28,6 +29,8 @@ export interface CallDeps {
   readonly maxCallMs: number;
   /** SWITCHBOARD_SDP_MAX_MEDIA: most m-lines per SDP body (488 above); undefined = no cap. */
   readonly maxSdpMedia?: number;
+  /** RFC 4028 session timers on every leg (absent: off). */
+  readonly sessionTimers?: SessionTimerSettings;
   /** Seconds in Retry-After of the 503 when routing fails or times out. */
   readonly retryAfterSeconds: number;
   /** Setup latency samples of the B2BUA's own share (bench:cps, SIGUSR2 summary); absent: not measured. */

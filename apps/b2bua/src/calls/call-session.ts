@@ -3,7 +3,8 @@ import { incomingRequestFromSip } from '@switchboard/dialog';
 import type { DialStep, FailureOutcome, CallAttempt } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction, TimerHandle } from '@switchboard/transactions';
-import { CallBridge, type Side } from './bridge/call-bridge.js';
+import { CallBridge, type BridgeSide, type Side } from './bridge/call-bridge.js';
+import { SessionRefresh, calleeLegTimer, callerLegTimer } from './bridge/session-refresh.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
 import { CalleeLeg, type CalleeLegInit } from './legs/callee-leg.js';
 import { calleeLegInit } from './legs/callee-leg-init.js';
@@ -45,6 +46,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly legs = new Map<string, CalleeLeg>();
   private winner: CalleeLeg | undefined;
   private bridge: CallBridge | undefined;
+  /** RFC 4028 session timers of the bridged legs (absent: off). */
+  private refresh: SessionRefresh | undefined;
   private local: LocalCall | undefined;
   /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
   private readonly media: CallMedia;
@@ -458,7 +461,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
         leg.hangUp();
         return;
       }
-      this.bridgeAnswered(leg, leg.dialog, leg.route, relay.ok ? relay.body : bodyOf(response), toTag);
+      this.bridgeAnswered(
+        leg,
+        leg.dialog,
+        leg.route,
+        relay.ok ? relay.body : bodyOf(response),
+        toTag,
+        response,
+      );
     });
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     if (/^[0-9*#+]+$/.test(targetKey)) {
@@ -482,7 +492,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
     calleeRoute: InDialogRoute,
     answer: SessionBody | undefined,
     toTag: string,
+    calleeAnswer: SipResponse,
   ): void {
+    const timers = this.deps.sessionTimers;
+    const callerTimer = timers ? callerLegTimer(this.caller.invite, answer, timers) : undefined;
     const callerDialog = this.caller.answer(
       answer,
       {},
@@ -493,16 +506,30 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.end('failed', 'system', 'no ACK from caller');
       },
       toTag,
+      callerTimer?.headers,
     );
     if (leg.answerReceivedAt !== undefined)
       this.deps.latency?.record('okInToOut', this.deps.port.clock.now() - leg.answerReceivedAt);
     this.media.answered();
+    const sides: Record<Side, BridgeSide> = {
+      caller: { dialog: callerDialog, route: this.caller.route, contact: this.caller.contact },
+      callee: { dialog: calleeDialog, route: calleeRoute, contact: leg.localContact },
+    };
+    const calleeTimers = leg.sessionTimers;
+    if (callerTimer && calleeTimers) {
+      this.refresh = new SessionRefresh({
+        sides,
+        legs: { caller: callerTimer.leg, callee: calleeLegTimer(calleeAnswer, leg.init.body, calleeTimers) },
+        clock: this.deps.port.clock,
+        allow: this.deps.allow,
+        logger: this.deps.logger,
+        call: { id: this.id, callId: this.callerCallId },
+        onEnd: (_side, cause) => this.hangUpAnswered(cause),
+      });
+    }
     this.bridge = new CallBridge(
       this.deps.port,
-      {
-        caller: { dialog: callerDialog, route: this.caller.route, contact: this.caller.contact },
-        callee: { dialog: calleeDialog, route: calleeRoute, contact: leg.localContact },
-      },
+      sides,
       {
         onHangup: (side) => this.end('answered', side, 'BYE'),
         onAckFailed: (side, err) =>
@@ -518,9 +545,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.media.cross(
           { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
           body,
-          deliver,
+          (relay) => {
+            this.refresh?.crossed(kind, from, body, relay);
+            deliver(relay);
+          },
         );
       },
+      this.refresh,
     );
   }
 
@@ -548,6 +579,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.maxDuration?.cancel();
+    this.refresh?.stop();
     this.routingAbort.abort(CALL_ENDED);
     this.executor?.cancel();
     if (this.executor) this.timeline.addLegs(this.executor.legs);

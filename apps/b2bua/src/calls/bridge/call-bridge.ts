@@ -11,6 +11,7 @@ import { bodyOf } from '../legs/caller-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { other, RelayedInvites, type Side } from './relayed-invites.js';
 import { relayBody, type BodyRelay } from './session-body-relay.js';
+import type { SessionRefresh } from './session-refresh.js';
 import { warningOf } from './sdp-media-limit.js';
 import { flowOf, type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
 
@@ -64,6 +65,8 @@ export class CallBridge {
     private readonly hooks: BridgeHooks,
     private readonly allow: string,
     private readonly crossSdp: BridgeSdpCrossing = checkOnly,
+    /** RFC 4028 session timers of the two legs (absent: off). */
+    private readonly refresh?: SessionRefresh,
   ) {}
 
   /** A request inside one of the two dialogs. */
@@ -90,6 +93,12 @@ export class CallBridge {
     }
     if (this.ended || !RELAYED.has(request.method)) {
       tx.reply(this.ended ? 481 : 405);
+      return;
+    }
+    // RFC 4028: 422 for a too short Session-Expires; a pure session refresh is this leg's own business.
+    const own = this.refresh?.intercept(from, request);
+    if (own) {
+      this.answer(from, request, tx, own);
       return;
     }
     // An SDP in INVITE/UPDATE is an offer (RFC 3264 §4, RFC 3311 §5.1); INFO bodies are not SDP.
@@ -124,7 +133,10 @@ export class CallBridge {
     }
     let out: OutgoingRequest;
     try {
-      out = y.dialog.createRequest(request.method, relay.body ? { body: relay.body } : {});
+      out = y.dialog.createRequest(request.method, {
+        headers: this.refresh?.requestHeaders(other(from), request.method) ?? [],
+        ...(relay.body ? { body: relay.body } : {}),
+      });
     } catch {
       // Our own INVITE/UPDATE on the other leg is still pending: the same glare answer (§14.2).
       tx.reply(491, 'Request Pending');
@@ -181,6 +193,13 @@ export class CallBridge {
   ): void {
     const y = this.sides[other(from)];
     y.dialog.responseReceived(out, incomingResponseFromSip(res));
+    if (this.refresh?.relayedResponse(other(from), out.method, res)) {
+      // RFC 4028 §7.3: a 422 raised that leg's interval; the same request goes again.
+      const body = out.body && { contentType: out.body.contentType, content: Buffer.from(out.body.content) };
+      const again: BodyRelay = { ok: true, body, mediaCount: 0 };
+      this.forwardRequest(from, request, incomingRequestFromSip(request), tx, again);
+      return;
+    }
     if (out.method === 'INVITE' && res.status < 300)
       this.invites.answered(from, request.cseq.seq, y.dialog.createAck(out.cseq.seq), lateOffer);
     if (res.status >= 300) {
@@ -225,7 +244,11 @@ export class CallBridge {
     const x = this.sides[from];
     const headers: Array<readonly [string, string]> = [];
     if (res.status < 300 && (out.method === 'INVITE' || out.method === 'UPDATE'))
-      headers.push(['Contact', `<${x.contact}>`], ['Allow', this.allow]);
+      headers.push(
+        ['Contact', `<${x.contact}>`],
+        ['Allow', this.allow],
+        ...(this.refresh?.answerHeaders(from, request) ?? []),
+      );
     const retryAfter = res.getHeader('Retry-After');
     if (retryAfter !== undefined) headers.push(['Retry-After', retryAfter]);
     const relayed = body.ok ? body.body : undefined;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DialStep } from '@switchboard/plugin-sdk';
+import type { SessionTimerSettings } from '@switchboard/dialog';
 import { formatNameAddr, type SipRequest } from '@switchboard/sip';
 import type { ResolvedTarget } from '@switchboard/transactions';
 import type { CallIdentity } from '../call-routing.js';
@@ -18,7 +19,7 @@ export function calleeLegInit(
   spec: BranchSpec,
   step: DialStep,
   destination: ResolvedTarget | undefined,
-  local: { domain: string; allow: string },
+  local: { domain: string; allow: string; sessionTimers?: SessionTimerSettings | undefined },
 ): CalleeLegInit {
   const display = step.callerId?.displayName ?? `${step.callerId?.prefix ?? ''}${identity.callerName ?? ''}`;
   const body = bodyOf(invite);
@@ -41,6 +42,7 @@ export function calleeLegInit(
     maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
     ...(body ? { body } : {}),
     allow: local.allow,
+    ...(local.sessionTimers ? { sessionTimers: local.sessionTimers } : {}),
     callId: `${randomUUID()}@switchboard`,
   };
 }

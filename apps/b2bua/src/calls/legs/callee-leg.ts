@@ -2,12 +2,16 @@ import {
   type Dialog,
   UacInviteDialogs,
   incomingResponseFromSip,
+  sessionRefreshHeaders,
+  settingsAfter422,
   sipRequestFromOutgoing,
   type OutgoingRequest,
+  type SessionTimerSettings,
 } from '@switchboard/dialog';
 import { generateTag, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import type { ClientTransaction, ResolvedTarget } from '@switchboard/transactions';
 import { uacNeedsSipsContact } from '../../sip/sips-contact.js';
+import { sessionTimerViewOf } from '../bridge/session-timer-messages.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
@@ -27,6 +31,8 @@ export interface CalleeLegInit {
   readonly maxForwards: number;
   readonly body?: { readonly contentType: string; readonly content: Buffer };
   readonly allow: string;
+  /** RFC 4028 §7.1: the INVITE asks for a session timer (absent: session timers off). */
+  readonly sessionTimers?: SessionTimerSettings;
   /** Call-ID of this leg; fresh per leg (a B2BUA never reuses the caller's). */
   readonly callId: string;
 }
@@ -52,8 +58,11 @@ export class CalleeLeg implements BranchHandle {
   private provisionalSeen = false;
   private pendingCancel: CancelCause | undefined;
   private tx: ClientTransaction<SipMessage> | undefined;
-  private readonly outgoing: OutgoingRequest;
-  private readonly uac: UacInviteDialogs;
+  private outgoing: OutgoingRequest;
+  private uac: UacInviteDialogs;
+  /** RFC 4028 settings of this leg, raised by a 422 (§7.3); undefined: no session timers. */
+  private timerSettings: SessionTimerSettings | undefined;
+  private retried422 = false;
   private sentInvite: SipRequest | undefined;
   /**
    * Late offer (RFC 3261 §13.2.1, RFC 3264 §4): our INVITE had no SDP, so the callee's 2xx carries the
@@ -83,6 +92,7 @@ export class CalleeLeg implements BranchHandle {
       uacNeedsSipsContact(init.requestUri),
     );
     const { localContact } = this;
+    this.timerSettings = init.sessionTimers;
     this.outgoing = {
       method: 'INVITE',
       requestUri: init.requestUri,
@@ -96,10 +106,18 @@ export class CalleeLeg implements BranchHandle {
       headers: [
         { name: 'Allow', value: init.allow },
         ...(init.assertedIdentity ? [{ name: 'P-Asserted-Identity', value: init.assertedIdentity }] : []),
+        ...(init.sessionTimers
+          ? sessionRefreshHeaders(init.sessionTimers.expires, init.sessionTimers.minSE)
+          : []),
       ],
       ...(init.body ? { body: { contentType: init.body.contentType, content: init.body.content } } : {}),
     };
     this.uac = new UacInviteDialogs(this.outgoing, { clock: port.clock, localContact });
+  }
+
+  /** The session timer settings this leg's INVITE ended up asking with (after a 422). */
+  get sessionTimers(): SessionTimerSettings | undefined {
+    return this.timerSettings;
   }
 
   get callId(): string {
@@ -209,12 +227,45 @@ export class CalleeLeg implements BranchHandle {
       this.hooks.onLateAnswerHungUp?.();
       return;
     }
+    if (status === 422 && this.retryWithLargerInterval(res)) return;
     if (this.state === 'calling' || this.state === 'proceeding') {
       this.state = 'failed';
       const contacts = status >= 300 && status < 400 ? contactsOf(res) : undefined;
       this.listener.failed(status, res, contacts);
     }
     this.hooks.onDone?.(this);
+  }
+
+  /**
+   * RFC 4028 §7.3: a 422 names the callee's Min-SE; the INVITE goes again once (same Call-ID and
+   * From tag, next CSeq) with Session-Expires and Min-SE raised to it. False: fail the branch.
+   */
+  private retryWithLargerInterval(res: SipResponse): boolean {
+    const current = this.timerSettings;
+    if (!current || this.retried422 || (this.state !== 'calling' && this.state !== 'proceeding'))
+      return false;
+    const raised = settingsAfter422(current, sessionTimerViewOf(res).minSE);
+    if (!raised) return false;
+    this.retried422 = true;
+    this.timerSettings = raised;
+    const timerHeaders = new Set(['supported', 'session-expires', 'min-se']);
+    this.outgoing = {
+      ...this.outgoing,
+      cseq: { seq: this.outgoing.cseq.seq + 1, method: 'INVITE' },
+      headers: [
+        ...this.outgoing.headers.filter((h) => !timerHeaders.has(h.name.toLowerCase())),
+        ...sessionRefreshHeaders(raised.expires, raised.minSE),
+      ],
+    };
+    this.uac.dispose();
+    this.uac = new UacInviteDialogs(this.outgoing, {
+      clock: this.port.clock,
+      localContact: this.localContact,
+    });
+    this.provisionalSeen = false;
+    this.state = 'calling';
+    this.start();
+    return true;
   }
 
   private onNoResponse(): void {

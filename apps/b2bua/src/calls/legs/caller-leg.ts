@@ -97,6 +97,8 @@ export class CallerLeg {
     hooks: DialogHooks,
     onNoAck: () => void,
     toTag = this.localTag,
+    /** More headers for the 2xx, e.g. RFC 4028 Session-Expires. */
+    extra: ReadonlyArray<readonly [string, string]> = [],
   ): Dialog {
     const dialog = Dialog.asUas(incomingRequestFromSip(this.invite), toTag, {
       clock: this.port.clock,
@@ -107,6 +109,7 @@ export class CallerLeg {
       ...this.recordRoute,
       ['Contact', `<${this.contact}>`] as const,
       ['Allow', this.allow] as const,
+      ...extra,
     ];
     if (body) headers.push(['Content-Type', body.contentType]);
     const ok = createResponse(this.invite, 200, {

@@ -31,6 +31,54 @@ const ctx: BindingContext = {
   maxExpires: 3600,
 };
 
+describe('planBindings: RFC 5626 outbound (§6)', () => {
+  const tcp: BindingContext = { ...ctx, origin: { ...ctx.origin, protocol: 'TCP', flowId: 'tcp-ab12cd-4' } };
+  const instance = '<urn:uuid:00000000-0000-1000-8000-000a95a0e128>';
+  const outbound = `Contact: <sip:a@192.0.2.1;transport=tcp;ob>;+sip.instance="${instance}";reg-id=1`;
+
+  it('binds the flow, the instance and the reg-id when the phone supports outbound on a connection', () => {
+    const plan = planBindings(request([outbound, 'Supported: path, outbound']), tcp);
+    expect(plan.kind === 'update' && plan.outbound).toBe(true);
+    expect(plan.kind === 'update' && plan.changes[0]).toMatchObject({
+      instance,
+      regId: 1,
+      binding: { flowId: 'tcp-ab12cd-4', instance, regId: 1, transport: 'TCP' },
+    });
+  });
+
+  it('ignores reg-id without Supported: outbound or over UDP (no STUN keep-alive), keeping the instance', () => {
+    for (const [headers, c] of [
+      [[outbound], tcp],
+      [[outbound, 'Supported: outbound'], ctx],
+    ] as const) {
+      const plan = planBindings(request([...headers]), c);
+      expect(plan.kind === 'update' && plan.outbound).toBe(false);
+      expect(plan.kind === 'update' && plan.changes[0]?.binding).toMatchObject({ instance });
+      expect(plan.kind === 'update' && plan.changes[0]?.regId).toBeUndefined();
+    }
+  });
+
+  it('439 behind a proxy (no Path), 400 for a bad reg-id or two Contacts on one flow', () => {
+    const viaProxy = ['Via: SIP/2.0/TCP 192.0.2.9;branch=z9hG4bKpx', outbound, 'Supported: outbound'];
+    expect(planBindings(request(viaProxy), tcp)).toMatchObject({ status: 439 });
+    const badRegId = outbound.replace('reg-id=1', 'reg-id=0');
+    expect(planBindings(request([badRegId, 'Supported: outbound']), tcp)).toMatchObject({
+      status: 400,
+      reason: 'Invalid reg-id Contact parameter',
+    });
+    const twice = [outbound, outbound.replace('sip:a@', 'sip:b@'), 'Supported: outbound'];
+    expect(planBindings(request(twice), tcp)).toMatchObject({ status: 400 });
+  });
+
+  it('lists instance and reg-id in the 200 Contacts', () => {
+    const values = contactHeaderValues(
+      [{ aor: ctx.aor, contact: 'sip:a@192.0.2.1', expiresAt: 1_060_000, instance, regId: 1 }],
+      1_000_000,
+    );
+    expect(values).toEqual([`<sip:a@192.0.2.1>;expires=60;+sip.instance="${instance}";reg-id=1`]);
+  });
+});
+
 describe('planBindings (RFC 3261 §10.3 steps 6-7)', () => {
   it('takes the Contact expires parameter over the Expires header, and the maximum when neither is given', () => {
     const plan = planBindings(
@@ -76,6 +124,7 @@ describe('planBindings (RFC 3261 §10.3 steps 6-7)', () => {
     expect(planBindings(request(['Contact: <sip:a@192.0.2.1>;expires=0']), ctx)).toEqual({
       kind: 'update',
       changes: [{ contact: 'sip:a@192.0.2.1' }],
+      outbound: false,
     });
   });
 

@@ -325,6 +325,40 @@ describe('registrar (RFC 3261 §10.3)', () => {
     expect(await h.redis.zscore(redisKeys.registrations, aor)).toBeNull();
   });
 
+  it('one binding per +sip.instance (RFC 5627/5626 §6), and a closed flow takes its bindings with it', async () => {
+    const aor = `sip:1004@${h.domain}`;
+    const store = h.app.get(RegistrationBindingStore);
+    const now = Date.now();
+    const binding = (contact: string, flowId: string, callId: string) => ({
+      aor,
+      contact,
+      expiresAt: now + 600_000,
+      instance: '<urn:uuid:1>',
+      node: 'n1',
+      flowId,
+      callId,
+      cseq: 1,
+    });
+    const register = (contact: string, flowId: string, callId: string) =>
+      store.apply(
+        aor,
+        { callId, cseq: 1 },
+        {
+          wildcard: false,
+          changes: [{ contact, instance: '<urn:uuid:1>', binding: binding(contact, flowId, callId) }],
+        },
+        now,
+      );
+    await register('sip:1004@192.0.2.4:5001', 'tcp-a-1', 'c1');
+    // The phone reconnected from another port (no reg-id): its new Contact replaces the old one.
+    const replaced = await register('sip:1004@192.0.2.4:5002', 'tcp-a-2', 'c2');
+    expect(replaced.ok && replaced.bindings.map((b) => b.contact)).toEqual(['sip:1004@192.0.2.4:5002']);
+    // Its connection closes on this node: the binding goes, and with it the AOR.
+    expect(await store.dropFlow(aor, 'n2', 'tcp-a-2', now)).toHaveLength(1);
+    expect(await store.dropFlow(aor, 'n1', 'tcp-a-2', now)).toEqual([]);
+    expect(await h.redis.zscore(redisKeys.registrations, aor)).toBeNull();
+  });
+
   it('prunes expired bindings: reads skip them and the sweep drops the AOR from sb:regs', async () => {
     const aor = `sip:1001@${h.domain}`;
     const store = h.app.get(RegistrationBindingStore);

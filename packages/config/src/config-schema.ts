@@ -352,6 +352,16 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(604_800, 'must be at most 604800')
     .default(3600),
+  /**
+   * RFC 5626 §4.4.1: the keep-alive interval (seconds) a phone using outbound is told in the REGISTER
+   * 200's Flow-Timer; its flow is closed after twice as long without a byte from it. 0 = no Flow-Timer.
+   */
+  SWITCHBOARD_REGISTER_FLOW_TIMER: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be at least 0')
+    .max(3600, 'must be at most 3600')
+    .default(90),
   /** Failed digest authentications from one source address (per user) before it is locked out. */
   SWITCHBOARD_AUTH_MAX_FAILURES: z.coerce
     .number()

@@ -73,7 +73,8 @@ export interface SwitchboardConfig {
   database: { outageCacheSeconds: number };
   /** Certificate and key of the SIP TLS listener (undefined: TLS off even if a port is set). */
   tls: { certFile: string; keyFile: string } | undefined;
-  registrar: { minExpires: number; maxExpires: number };
+  /** `flowTimer`: RFC 5626 Flow-Timer seconds for outbound registrations (0: none sent). */
+  registrar: { minExpires: number; maxExpires: number; flowTimer: number };
   auth: {
     /** Digest algorithms offered, preferred first. */
     algorithms: ('SHA-256' | 'MD5')[];
@@ -259,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     registrar: {
       minExpires: e.SWITCHBOARD_REGISTER_MIN_EXPIRES,
       maxExpires: e.SWITCHBOARD_REGISTER_MAX_EXPIRES,
+      flowTimer: e.SWITCHBOARD_REGISTER_FLOW_TIMER,
     },
     auth: {
       algorithms: e.SWITCHBOARD_SIP_DIGEST_ALGORITHMS,

@@ -122,7 +122,7 @@ describe('loadConfig', () => {
 
   it('has secure registrar and authentication defaults', () => {
     const c = loadConfig(base);
-    expect(c.registrar).toEqual({ minExpires: 60, maxExpires: 3600 });
+    expect(c.registrar).toEqual({ minExpires: 60, maxExpires: 3600, flowTimer: 90 });
     expect(c.auth).toEqual({ algorithms: ['SHA-256', 'MD5'], maxFailures: 10, lockoutSeconds: 300 });
     expect(c.tls).toBeUndefined();
   });
@@ -133,13 +133,14 @@ describe('loadConfig', () => {
       SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'md5, sha-256',
       SWITCHBOARD_REGISTER_MIN_EXPIRES: '30',
       SWITCHBOARD_REGISTER_MAX_EXPIRES: '600',
+      SWITCHBOARD_REGISTER_FLOW_TIMER: '25',
       SWITCHBOARD_AUTH_MAX_FAILURES: '3',
       SWITCHBOARD_AUTH_LOCKOUT_SECONDS: '60',
       SWITCHBOARD_SIP_TLS_CERT: '/etc/switchboard/cert.pem',
       SWITCHBOARD_SIP_TLS_KEY: '/etc/switchboard/key.pem',
     });
     expect(c.auth).toEqual({ algorithms: ['MD5', 'SHA-256'], maxFailures: 3, lockoutSeconds: 60 });
-    expect(c.registrar).toEqual({ minExpires: 30, maxExpires: 600 });
+    expect(c.registrar).toEqual({ minExpires: 30, maxExpires: 600, flowTimer: 25 });
     expect(c.tls).toEqual({ certFile: '/etc/switchboard/cert.pem', keyFile: '/etc/switchboard/key.pem' });
   });
 

@@ -54,7 +54,14 @@ export const registrationBindingSchema = z.object({
   /** Call-ID and CSeq of the REGISTER that created or refreshed it (RFC 3261 §10.3 step 7). */
   callId: z.string().optional(),
   cseq: z.number().optional(),
+  /** The signalling process that holds the binding's flow. */
   node: z.string().optional(),
+  /** The connection (flow) the REGISTER came on, stream transports only: requests go over it (RFC 5626 §5.3). */
+  flowId: z.string().optional(),
+  /** The phone's `+sip.instance` (RFC 5626 §4.1): one binding per instance (and reg-id). */
+  instance: z.string().optional(),
+  /** The Contact's `reg-id` when RFC 5626 outbound is in use for this binding. */
+  regId: z.number().int().positive().optional(),
 });
 export type RegistrationBinding = z.infer<typeof registrationBindingSchema>;
 

@@ -8,6 +8,8 @@ export * from './transaction/non-invite-server-transaction.js';
 export * from './transaction/transaction-runner.js';
 export * from './transport/transport.js';
 export * from './transport/message-framer.js';
+export * from './transport/flow-pins.js';
+export * from './transport/delegating-transport.js';
 export * from './transport/udp-transport.js';
 export * from './transport/stream-connection.js';
 export * from './transport/stream-transport.js';

@@ -21,6 +21,8 @@ export interface CallSipPort {
     options?: SendOptions,
   ): ClientTransaction<SipMessage>;
   sendAck(ack: SipRequest, target: ResolvedTarget): Promise<void>;
+  /** Whether a connection of ours (a registration's flow) is still open; absent: cannot tell. */
+  isFlowOpen?(flowId: string): boolean;
   localUri(protocol?: TransportProtocol, user?: string, secure?: boolean): string;
   resolve(input: {
     host: string;

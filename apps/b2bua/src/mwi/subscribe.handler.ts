@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { createResponse, generateTag, unescapeUriPart, type SipRequest } from '@switchboard/sip';
-import { NODE_ID } from '../registrar/register.handler.js';
+import { NODE_ID } from '../registrar/node-id.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';

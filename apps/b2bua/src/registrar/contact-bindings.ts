@@ -1,5 +1,5 @@
 import type { RegistrationBinding } from '@switchboard/live-state';
-import { SipParseError, type SipRequest } from '@switchboard/sip';
+import { type NameAddr, quote, SipParseError, type SipRequest, unquote } from '@switchboard/sip';
 import { endpointKey } from '@switchboard/transactions';
 import type { RequestOrigin } from '../sip/sip-request-handler.js';
 import type { BindingChange } from './registration-binding.store.js';
@@ -23,13 +23,15 @@ export type BindingPlan =
   | { kind: 'query' }
   /** `Contact: *` with `Expires: 0`: remove every binding of the AOR. */
   | { kind: 'remove-all' }
-  | { kind: 'update'; changes: BindingChange[] }
+  /** `outbound`: RFC 5626 applies (the 200 gets `Require: outbound` and `Flow-Timer`, §6). */
+  | { kind: 'update'; changes: BindingChange[]; outbound: boolean }
   | { kind: 'reject'; status: number; reason: string; headers?: Record<string, string> };
 
 /**
  * RFC 3261 §10.3 steps 6 and 7 without I/O: what the REGISTER asks for, each Contact's
  * expiry (Contact `expires` parameter, else the Expires header, else the maximum), the
- * 423 rule for too-brief intervals and the wildcard rule.
+ * 423 rule for too-brief intervals and the wildcard rule; RFC 5626 §6 outbound: the binding's
+ * instance and reg-id (it replaces the older binding of that instance) and its flow.
  */
 export function planBindings(request: SipRequest, ctx: BindingContext): BindingPlan {
   let contacts: ReturnType<typeof readContacts>;
@@ -54,7 +56,12 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
   }
   if (contacts.length === 0) return { kind: 'query' };
 
+  const outbound = outboundUse(request, contacts, ctx.origin.flowId !== undefined);
+  if (outbound === 'first-hop-lacks-support')
+    return { kind: 'reject', status: 439, reason: 'First Hop Lacks Outbound Support' };
+
   const byContact = new Map<string, BindingChange>();
+  const seenFlows = new Set<string>();
   for (const contact of contacts) {
     const requested = contact.expires ?? headerExpires ?? ctx.maxExpires;
     // §10.3 step 7: shorter than our minimum (but not 0) → 423 with Min-Expires (§20.23).
@@ -68,8 +75,21 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
     }
     const expires = Math.min(requested, ctx.maxExpires);
     const uri = contact.uriText;
+    let identity: { instance?: string; regId?: number };
+    try {
+      identity = instanceOf(contact, outbound === 'yes');
+    } catch (err) {
+      return { kind: 'reject', status: 400, reason: (err as SipParseError).reason };
+    }
+    if (identity.regId !== undefined) {
+      // RFC 5626 §4.2: one Contact per instance and reg-id (one flow) in a REGISTER.
+      const flowKey = `${identity.instance ?? ''} ${identity.regId}`;
+      if (seenFlows.has(flowKey))
+        return { kind: 'reject', status: 400, reason: 'Two Contacts with the same +sip.instance and reg-id' };
+      seenFlows.add(flowKey);
+    }
     if (expires === 0) {
-      byContact.set(uri, { contact: uri });
+      byContact.set(uri, { contact: uri, ...identity });
       continue;
     }
     const binding: RegistrationBinding = {
@@ -82,13 +102,48 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
       callId: request.callId,
       cseq: request.cseq.seq,
       node: ctx.node,
+      // Requests to the phone go over the connection this REGISTER came on (RFC 5626 §5.3).
+      ...(ctx.origin.flowId === undefined ? {} : { flowId: ctx.origin.flowId }),
+      ...identity,
       ...(contact.q === undefined ? {} : { q: contact.q }),
       ...(contact.displayName ? { displayName: contact.displayName } : {}),
       ...userAgentOf(request),
     };
-    byContact.set(uri, { contact: uri, binding });
+    byContact.set(uri, { contact: uri, binding, ...identity });
   }
-  return { kind: 'update', changes: [...byContact.values()] };
+  return { kind: 'update', changes: [...byContact.values()], outbound: outbound === 'yes' };
+}
+
+type OutboundUse = 'yes' | 'no' | 'first-hop-lacks-support';
+
+/**
+ * RFC 5626 §6: outbound applies when a Contact has both `+sip.instance` and `reg-id` and the phone
+ * sent `Supported: outbound`; reg-id is ignored otherwise. Only on connection-oriented transports:
+ * over UDP the keep-alive is STUN (§4.4.2), which we do not answer, so a UDP phone is told nothing
+ * and keeps plain registration. We are the first hop only when the REGISTER has one Via: without
+ * Path support (RFC 3327) a REGISTER relayed by a proxy gets 439.
+ */
+function outboundUse(request: SipRequest, contacts: readonly NameAddr[], onFlow: boolean): OutboundUse {
+  const asks = contacts.some((c) => c.params.has('+sip.instance') && c.params.has('reg-id'));
+  if (!asks || !onFlow || !request.supported.some((tag) => tag.toLowerCase() === 'outbound')) return 'no';
+  return request.via.length > 1 ? 'first-hop-lacks-support' : 'yes';
+}
+
+/** A Contact's `+sip.instance` (unquoted, RFC 5626 §4.1) and, under outbound, its `reg-id` (§4.2). */
+function instanceOf(contact: NameAddr, outbound: boolean): { instance?: string; regId?: number } {
+  const raw = contact.params.get('+sip.instance');
+  if (raw === undefined) return {};
+  const instance = raw === null ? '' : unquote(raw).trim();
+  if (instance === '' || instance.length > 256)
+    throw new SipParseError('Invalid +sip.instance Contact parameter', { header: 'Contact' });
+  if (!outbound) return { instance };
+  const regId = contact.params.get('reg-id');
+  if (regId === undefined) return { instance };
+  const n = regId === null || !/^[0-9]{1,10}$/.test(regId) ? 0 : Number(regId);
+  // reg-id = "reg-id" EQUAL 1*DIGIT, 1 to 2^31-1 (RFC 5626 §12.1).
+  if (n < 1 || n > 2 ** 31 - 1)
+    throw new SipParseError('Invalid reg-id Contact parameter', { header: 'Contact' });
+  return { instance, regId: n };
 }
 
 function readContacts(request: SipRequest) {
@@ -100,12 +155,18 @@ function userAgentOf(request: SipRequest): { userAgent?: string } {
   return ua ? { userAgent: ua.slice(0, 256) } : {};
 }
 
-/** The Contact values of a 200 to REGISTER: every current binding with its remaining time (§10.3 step 8). */
+/**
+ * The Contact values of a 200 to REGISTER: every current binding with its remaining time (§10.3
+ * step 8), and its `+sip.instance` / `reg-id` so an outbound phone finds its own (RFC 5626 §6).
+ */
 export function contactHeaderValues(bindings: readonly RegistrationBinding[], now: number): string[] {
   return [...bindings]
     .sort((a, b) => (b.q ?? 1) - (a.q ?? 1))
     .map((b) => {
       const remaining = Math.max(0, Math.ceil((b.expiresAt - now) / 1000));
-      return `<${b.contact}>;expires=${remaining}${b.q === undefined ? '' : `;q=${b.q}`}`;
+      const q = b.q === undefined ? '' : `;q=${b.q}`;
+      const instance = b.instance === undefined ? '' : `;+sip.instance=${quote(b.instance)}`;
+      const regId = b.regId === undefined ? '' : `;reg-id=${b.regId}`;
+      return `<${b.contact}>;expires=${remaining}${q}${instance}${regId}`;
     });
 }

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
@@ -20,10 +19,12 @@ import { SipStackService } from '../sip/sip-stack.service.js';
 import { contactHeaderValues, planBindings } from './contact-bindings.js';
 import { NatKeepAliveService } from './nat-keepalive.service.js';
 import { RegistrationBindingStore } from './registration-binding.store.js';
+import { RegistrationFlowsService } from './registration-flows.service.js';
 import { LocalDomain } from '../sip/local-domain.js';
 
-/** Identifies this signalling process in the bindings it writes. */
-export const NODE_ID = `${os.hostname()}:${process.pid}`;
+import { NODE_ID } from './node-id.js';
+
+export { NODE_ID };
 
 /**
  * The registrar (RFC 3261 §10.3), step by step; bindings go to Redis through
@@ -41,6 +42,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
     @Inject(SipAuthService) private readonly auth: SipAuthService,
     @Inject(RegistrationBindingStore) private readonly store: RegistrationBindingStore,
     @Inject(NatKeepAliveService) private readonly natKeepAlive: NatKeepAliveService,
+    @Inject(RegistrationFlowsService) private readonly flows: RegistrationFlowsService,
     @Inject(METRICS) metrics: ProcessMetrics,
     @Inject(REDIS) redis: Redis,
   ) {
@@ -61,6 +63,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
 
   onModuleInit(): void {
     this.stack.registerHandler('REGISTER', this, { local: true });
+    this.stack.addSupported('outbound');
   }
 
   /** Step 3's challenge of a REGISTER without credentials, for a domain we serve, is stateless. */
@@ -151,12 +154,17 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
       return;
     }
 
+    if (plan.kind !== 'query') this.flows.sync(aor, result.bindings, now);
+
     // Step 8: 200 with every current binding and its remaining time, plus Date (§20.17).
     tx.respond(
       createResponse(request, 200, {
         headers: [
           ...contactHeaderValues(result.bindings, now).map((c) => ['Contact', c] as const),
           ['Date', formatDate(new Date(now))],
+          ...(plan.kind === 'update' && plan.outbound
+            ? outboundHeadersOf(this.config.registrar.flowTimer)
+            : []),
         ],
       }),
     );
@@ -167,6 +175,18 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
       plan.kind === 'query' ? 'REGISTER query answered' : 'REGISTER accepted',
     );
   }
+}
+
+/**
+ * RFC 5626 §6: the 200 to a REGISTER that used outbound carries `Require: outbound`, and Flow-Timer
+ * (§4.4.1) tells the phone how often to send its CRLF keep-alive on the flow.
+ */
+function outboundHeadersOf(flowTimer: number): (readonly [string, string])[] {
+  return [
+    ['Require', 'outbound'],
+    ['Supported', 'outbound'],
+    ...(flowTimer > 0 ? [['Flow-Timer', String(flowTimer)] as const] : []),
+  ];
 }
 
 /** The extension number in the To URI when its host is ours (§10.3 step 5), else undefined. */

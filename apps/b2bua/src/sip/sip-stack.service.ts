@@ -4,6 +4,7 @@ import { createResponse, type SipMessage, type SipRequest, type SipResponse } fr
 import {
   type Clock,
   type ClientTransaction,
+  type FlowPin,
   type ClientTransactionHandlers,
   type RequestSource,
   type ResolvedTarget,
@@ -73,6 +74,8 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   private readonly ackListeners: AckListener[] = [];
   private readonly strayListeners: StrayResponseListener[] = [];
   private readonly serverErrorListeners: ServerErrorListener[] = [];
+  private readonly flowClosedListeners: ((flowId: string) => void)[] = [];
+  private stopping = false;
   private transports: Transport[] = [];
   private txLayer: TransactionLayer<SipMessage> | undefined;
   private resolver: TargetResolver | undefined;
@@ -135,6 +138,29 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   /** Timer H (no ACK for our final response) or a transport error while answering. */
   onServerError(listener: ServerErrorListener): void {
     this.serverErrorListeners.push(listener);
+  }
+
+  /**
+   * A connection (flow) of ours closed (RFC 5626 §5.3): the registrar forgets the bindings on it. Not
+   * reported while shutting down (the bindings' flows die with the process; phones re-register).
+   */
+  onFlowClosed(listener: (flowId: string) => void): void {
+    this.flowClosedListeners.push(listener);
+  }
+
+  /** True while the connection `flowId` is open in this process. */
+  isFlowOpen(flowId: string): boolean {
+    return this.transports.some((t) => t.flows?.isOpen(flowId) === true);
+  }
+
+  /**
+   * Keeps a flow open for a binding (or with `undefined` releases it). `closed`: the flow was ours and
+   * has closed; `foreign`: not a flow of this stack (an earlier process, or another in tests).
+   */
+  pinFlow(flowId: string, key: string, pin: FlowPin | undefined): 'pinned' | 'closed' | 'foreign' {
+    const owner = this.transports.find((t) => t.flows?.owns(flowId) === true);
+    if (!owner?.flows) return 'foreign';
+    return owner.flows.pin(flowId, key, pin) ? 'pinned' : 'closed';
   }
 
   /** Methods answered here, for Allow headers (RFC 3261 §20.5). ACK and CANCEL are always accepted. */
@@ -222,6 +248,10 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     );
     await listenAll(transports, this.config.sip.bindAddress);
     this.transports = transports;
+    for (const t of transports)
+      t.flows?.onClosed((flowId) => {
+        if (!this.stopping) for (const l of this.flowClosedListeners) l(flowId);
+      });
     this.resolver = new TargetResolver(systemDnsResolver(), {
       supported: [...new Set(transports.map((t) => t.protocol))],
     });
@@ -258,6 +288,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     const layer = this.txLayer;
     this.txLayer = undefined;
     if (layer) await layer.close();

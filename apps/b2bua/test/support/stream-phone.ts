@@ -63,6 +63,7 @@ export class StreamPhone {
   readonly tag = crypto.randomBytes(4).toString('hex');
   localPort = 0;
   closed: Promise<void> = Promise.resolve();
+  private chunkWaiters: ((chunk: Buffer) => void)[] = [];
 
   constructor(readonly o: StreamPhoneOptions) {}
 
@@ -78,6 +79,7 @@ export class StreamPhone {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
+      for (const w of this.chunkWaiters.splice(0)) w(chunk);
       let messages: SipMessage[];
       try {
         messages = this.framer.push(chunk);
@@ -114,6 +116,11 @@ export class StreamPhone {
 
   close(): void {
     this.socket?.destroy();
+  }
+
+  /** The next bytes received as they are (e.g. a CRLF keep-alive pong the framer cannot tell yet). */
+  nextChunk(): Promise<Buffer> {
+    return new Promise((resolve) => this.chunkWaiters.push(resolve));
   }
 
   /** The next received message matching `match` (earlier arrivals included), within `timeoutMs`. */

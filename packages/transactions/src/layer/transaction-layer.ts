@@ -115,7 +115,7 @@ export class TransactionLayer<M> {
         : new NonInviteClientTransaction<M>(message, ctx);
     const serialize = this.memoSerialize(message, bytes);
     const runner = new TransactionRunner<ClientEvent<M>, M, string>(machine, this.options.clock, {
-      send: (m) => transport.send(target, serialize(m)),
+      send: (m) => sendTo(transport, target, serialize(m)),
       notify: deliverClient(handlers, (m) => this.codec.info(m).status ?? 0),
       onTerminated: () => {
         this.clients.delete(key);
@@ -134,7 +134,7 @@ export class TransactionLayer<M> {
   /** Sends an ACK for a 2xx statelessly with a fresh branch (§13.2.2.4, §17.1.1.3). */
   async sendAck(ack: M, target: ResolvedTarget): Promise<void> {
     const { bytes, transport } = this.prepare(ack, target, newBranch());
-    await transport.send(target, bytes);
+    await sendTo(transport, target, bytes);
   }
 
   async close(): Promise<void> {
@@ -371,4 +371,11 @@ export class TransactionLayer<M> {
       return lastBytes;
     };
   }
+}
+
+/** Sends to a target, over its bound flow only when it has one (RFC 5626 §5.3). */
+function sendTo(transport: Transport, target: ResolvedTarget, bytes: Buffer): Promise<void> {
+  return target.flowId === undefined
+    ? transport.send(target, bytes)
+    : transport.send(target, bytes, target.flowId, { flowOnly: true });
 }

@@ -20,6 +20,11 @@ export interface ResolvedTarget extends Endpoint {
    * `transport=udp` never set it: a phone behind NAT cannot accept a TCP connection.
    */
   readonly tcpOnOversize?: boolean;
+  /**
+   * The connection a registration was bound to (RFC 5626 §5.3): requests go over this flow only and
+   * fail with a `FLOW_FAILED` transport error once it has closed (never a new connection).
+   */
+  readonly flowId?: string;
 }
 
 export interface TargetResolverOptions {

@@ -1,4 +1,5 @@
 import type net from 'node:net';
+import { FlowPins } from './flow-pins.js';
 import { type FramedMessage, type MessageFramer } from './message-framer.js';
 import { type Endpoint, TransportError } from './transport.js';
 
@@ -22,6 +23,10 @@ export interface StreamConnectionEvents {
  */
 export class StreamConnection {
   lastActivity: number;
+  /** Last bytes from the peer (messages or keep-alives): RFC 5626 §4.4.1 flow liveness. */
+  lastReceived: number;
+  /** Registration bindings that keep this connection open past the idle timeout. */
+  readonly pins = new FlowPins();
   private closed = false;
 
   constructor(
@@ -34,6 +39,7 @@ export class StreamConnection {
     private readonly now: () => number,
   ) {
     this.lastActivity = now();
+    this.lastReceived = this.lastActivity;
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('close', () => this.markClosed());
     socket.on('error', () => this.markClosed());
@@ -72,6 +78,7 @@ export class StreamConnection {
 
   private onData(chunk: Buffer): void {
     this.lastActivity = this.now();
+    this.lastReceived = this.lastActivity;
     let data = chunk;
     // Keep-alives only count between messages, never inside a partly received one.
     while (this.framer.buffered === 0 && data.length >= 2 && data[0] === 0x0d && data[1] === 0x0a) {

@@ -1,7 +1,9 @@
+import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { type Clock, SystemClock, type TimerHandle } from '../clock.js';
 import { DEFAULT_TIMERS, type TimerConfig } from '../transaction/timer-config.js';
+import { type FlowPin, type TransportFlows } from './flow-pins.js';
 import { type FramerFactory } from './message-framer.js';
 import { StreamConnection } from './stream-connection.js';
 import {
@@ -9,6 +11,7 @@ import {
   type PacketHandler,
   type Transport,
   TransportError,
+  type TransportSendOptions,
   endpointKey,
   normalizeHost,
 } from './transport.js';
@@ -24,7 +27,7 @@ export interface StreamTransportOptions {
   maxConnections?: number;
   /** Cap on bytes buffered per connection, either direction. Default 256 KiB. */
   maxBufferedBytes?: number;
-  /** Connections with no traffic for this long are closed. Default 120 s. */
+  /** Connections with no traffic for this long are closed, unless pinned by a binding. Default 120 s. */
   idleTimeoutMs?: number;
   connectTimeoutMs?: number;
   /** Clock for the idle sweep; SystemClock by default. */
@@ -41,6 +44,13 @@ export class StreamTransport implements Transport {
   private readonly byId = new Map<string, StreamConnection>();
   private readonly byRemote = new Map<string, StreamConnection>();
   private readonly clock: Clock;
+  private readonly closedListeners: ((flowId: string) => void)[] = [];
+  // Flow ids carry a random tag so an id never names another connection after a restart (bindings
+  // outlive the process in Redis) or in another transport of the same process.
+  private readonly tag = crypto.randomBytes(3).toString('hex');
+  private get flowPrefix(): string {
+    return `${this.protocol.toLowerCase()}-${this.tag}-`;
+  }
   private sweep: TimerHandle | undefined;
   private bound: Endpoint | undefined;
   private nextId = 1;
@@ -82,12 +92,28 @@ export class StreamTransport implements Transport {
     this.handlers.push(handler);
   }
 
-  async send(target: Endpoint, data: Buffer, flowId?: string): Promise<void> {
+  async send(target: Endpoint, data: Buffer, flowId?: string, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new TransportError(`${this.protocol} transport closed`, 'CLOSED');
     const byFlow = flowId !== undefined ? this.byId.get(flowId) : undefined;
+    if (byFlow === undefined && flowId !== undefined && options?.flowOnly === true)
+      throw new TransportError(`flow ${flowId} to ${endpointKey(target)} has closed`, 'FLOW_FAILED');
     const conn = byFlow ?? this.byRemote.get(endpointKey(target)) ?? (await this.connect(target));
     await conn.write(data);
   }
+
+  /** RFC 5626 flows: registrations pin the connection they came on (see TransportFlows). */
+  readonly flows: TransportFlows = {
+    isOpen: (flowId) => this.byId.has(flowId),
+    owns: (flowId) => flowId.startsWith(this.flowPrefix),
+    pin: (flowId: string, key: string, pin: FlowPin | undefined) => {
+      const conn = this.byId.get(flowId);
+      conn?.pins.set(key, pin, this.clock.now());
+      return conn !== undefined;
+    },
+    onClosed: (listener) => {
+      this.closedListeners.push(listener);
+    },
+  };
 
   /** Sends a CRLF keep-alive ping on a flow (RFC 5626 §4.4.1). */
   ping(flowId: string): Promise<void> {
@@ -147,7 +173,7 @@ export class StreamTransport implements Transport {
 
   private register(socket: net.Socket, remote: Endpoint): StreamConnection {
     socket.setNoDelay(true);
-    const id = `${this.protocol.toLowerCase()}-${this.nextId++}`;
+    const id = `${this.flowPrefix}${this.nextId++}`;
     const conn = new StreamConnection(
       id,
       remote,
@@ -168,6 +194,7 @@ export class StreamTransport implements Transport {
         closed: (c) => {
           this.byId.delete(c.id);
           if (this.byRemote.get(endpointKey(c.remote)) === c) this.byRemote.delete(endpointKey(c.remote));
+          for (const l of this.closedListeners) l(c.id);
         },
       },
       () => this.clock.now(),
@@ -177,12 +204,18 @@ export class StreamTransport implements Transport {
     return conn;
   }
 
-  /** Closes connections idle for longer than idleTimeoutMs; runs every quarter of that period. */
+  /**
+   * Closes connections idle for longer than idleTimeoutMs, except those a live binding pins (they stay
+   * open for the binding's lifetime unless their keep-alives stop); runs every quarter of that period.
+   */
   private scheduleSweep(): void {
     const idle = this.options.idleTimeoutMs ?? 120_000;
     this.sweep = this.clock.schedule(Math.max(1, idle / 4), () => {
-      const cutoff = this.clock.now() - idle;
-      for (const c of [...this.byId.values()]) if (c.lastActivity <= cutoff) c.destroy();
+      const now = this.clock.now();
+      for (const c of [...this.byId.values()]) {
+        const verdict = c.pins.verdict(now, c.lastReceived);
+        if (verdict === 'dead' || (verdict === 'free' && c.lastActivity <= now - idle)) c.destroy();
+      }
       if (!this.closed) this.scheduleSweep();
     });
   }

@@ -1,4 +1,5 @@
 import { type TimerConfig } from '../transaction/timer-config.js';
+import { type TransportFlows } from './flow-pins.js';
 
 /** Transport names as they appear in a Via header (RFC 3261 §18, RFC 7118 §5). */
 export type TransportProtocol = 'UDP' | 'TCP' | 'TLS' | 'WS' | 'WSS';
@@ -22,6 +23,14 @@ export interface InboundPacket {
 
 export type PacketHandler = (packet: InboundPacket) => void;
 
+export interface TransportSendOptions {
+  /**
+   * RFC 5626 §5.3: the message must go over `flowId` itself; when that connection is gone the send
+   * fails (`FLOW_FAILED`) instead of reusing or opening another connection to the address.
+   */
+  readonly flowOnly?: boolean;
+}
+
 /**
  * Every transport exposes the same small surface so the transaction layer never knows
  * whether bytes travel on a datagram, a TCP/TLS stream or a WebSocket.
@@ -36,9 +45,11 @@ export interface Transport {
   address(): Endpoint;
   listen(): Promise<void>;
   /** Sends one message; on stream transports reuses `flowId` or any open connection to `target`. */
-  send(target: Endpoint, data: Buffer, flowId?: string): Promise<void>;
+  send(target: Endpoint, data: Buffer, flowId?: string, options?: TransportSendOptions): Promise<void>;
   onPacket(handler: PacketHandler): void;
   close(): Promise<void>;
+  /** Connection-oriented transports: the flows (connections) the registrar binds to. */
+  readonly flows?: TransportFlows;
 }
 
 /** A typed failure of the transport layer, handed to transactions as a transport error. */
@@ -46,7 +57,14 @@ export class TransportError extends Error {
   constructor(
     message: string,
     readonly code:
-      'CONNECT_FAILED' | 'CONNECTION_LIMIT' | 'BUFFER_LIMIT' | 'CLOSED' | 'SEND_FAILED' | 'TOO_LARGE',
+      | 'CONNECT_FAILED'
+      | 'CONNECTION_LIMIT'
+      | 'BUFFER_LIMIT'
+      | 'CLOSED'
+      | 'SEND_FAILED'
+      | 'TOO_LARGE'
+      /** RFC 5626 §5.3: the flow a request was bound to has closed (a 430 Flow Failed for a proxy). */
+      | 'FLOW_FAILED',
   ) {
     super(message);
     this.name = 'TransportError';

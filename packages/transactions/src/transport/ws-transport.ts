@@ -1,19 +1,24 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type tls from 'node:tls';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { DEFAULT_TIMERS, type TimerConfig } from '../transaction/timer-config.js';
+import { type TransportFlows } from './flow-pins.js';
 import {
   type Endpoint,
   type PacketHandler,
   type Transport,
   TransportError,
+  type TransportSendOptions,
   endpointKey,
   normalizeHost,
 } from './transport.js';
 
 /** RFC 7118 §4: the WebSocket subprotocol for SIP. */
 export const SIP_SUBPROTOCOL = 'sip';
+
+const CRLF = Buffer.from('\r\n');
 
 export interface WsTransportOptions {
   host?: string;
@@ -42,6 +47,12 @@ export class WsTransport implements Transport {
   private readonly handlers: PacketHandler[] = [];
   private readonly byId = new Map<string, WsFlow>();
   private readonly byRemote = new Map<string, WsFlow>();
+  private readonly closedListeners: ((flowId: string) => void)[] = [];
+  /** Random per transport, so a flow id stored with a binding never names a later connection. */
+  private readonly tag = crypto.randomBytes(3).toString('hex');
+  private get flowPrefix(): string {
+    return `${this.protocol.toLowerCase()}-${this.tag}-`;
+  }
   private bound: Endpoint | undefined;
   private nextId = 1;
   private closed = false;
@@ -101,12 +112,25 @@ export class WsTransport implements Transport {
     this.handlers.push(handler);
   }
 
-  async send(target: Endpoint, data: Buffer, flowId?: string): Promise<void> {
+  /**
+   * RFC 5626 flows. A WebSocket has no idle timeout here (browsers and phones keep it up and it closes
+   * when they go), so a pin only asks whether the flow is open.
+   */
+  readonly flows: TransportFlows = {
+    isOpen: (flowId) => this.byId.has(flowId),
+    owns: (flowId) => flowId.startsWith(this.flowPrefix),
+    pin: (flowId) => this.byId.has(flowId),
+    onClosed: (listener) => {
+      this.closedListeners.push(listener);
+    },
+  };
+
+  async send(target: Endpoint, data: Buffer, flowId?: string, options?: TransportSendOptions): Promise<void> {
     if (this.closed) throw new TransportError(`${this.protocol} transport closed`, 'CLOSED');
-    const flow =
-      (flowId !== undefined ? this.byId.get(flowId) : undefined) ??
-      this.byRemote.get(endpointKey(target)) ??
-      (await this.connect(target));
+    const byFlow = flowId !== undefined ? this.byId.get(flowId) : undefined;
+    if (byFlow === undefined && flowId !== undefined && options?.flowOnly === true)
+      throw new TransportError(`flow ${flowId} to ${endpointKey(target)} has closed`, 'FLOW_FAILED');
+    const flow = byFlow ?? this.byRemote.get(endpointKey(target)) ?? (await this.connect(target));
     await new Promise<void>((resolve, reject) => {
       flow.socket.send(data, (err) =>
         err ? reject(new TransportError(`WebSocket send failed: ${err.message}`, 'SEND_FAILED')) : resolve(),
@@ -157,12 +181,21 @@ export class WsTransport implements Transport {
   }
 
   private register(socket: WebSocket, remote: Endpoint): WsFlow {
-    const flow: WsFlow = { id: `${this.protocol.toLowerCase()}-${this.nextId++}`, remote, socket };
+    const flow: WsFlow = { id: `${this.flowPrefix}${this.nextId++}`, remote, socket };
     this.byId.set(flow.id, flow);
     this.byRemote.set(endpointKey(remote), flow);
     socket.on('message', (raw: RawData) => {
       const data = toBuffer(raw);
       if (data.length === 0) return;
+      // RFC 5626 §4.4.1 keep-alive as WebSocket SIP clients send it (a CRLFCRLF message): CRLF pong.
+      if (isDoubleCrlf(data)) {
+        socket.send(CRLF, (err) => {
+          if (err) socket.terminate();
+        });
+        return;
+      }
+      // A lone CRLF is the peer's pong to a ping of ours: nothing to parse.
+      if (data.equals(CRLF)) return;
       const packet = { data, source: remote, flowId: flow.id, transport: this };
       for (const h of this.handlers) h(packet);
     });
@@ -170,9 +203,14 @@ export class WsTransport implements Transport {
     socket.on('close', () => {
       this.byId.delete(flow.id);
       if (this.byRemote.get(endpointKey(remote)) === flow) this.byRemote.delete(endpointKey(remote));
+      for (const l of this.closedListeners) l(flow.id);
     });
     return flow;
   }
+}
+
+function isDoubleCrlf(data: Buffer): boolean {
+  return data.length === 4 && data.readUInt32BE(0) === 0x0d0a0d0a;
 }
 
 function toBuffer(raw: RawData): Buffer {

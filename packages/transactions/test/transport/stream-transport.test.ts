@@ -124,6 +124,62 @@ describe('StreamTransport (TCP)', () => {
     expect(b.connectionCount).toBe(0);
   });
 
+  it('keeps a connection that carries a live binding open past the idle timeout, until the pin ends', async () => {
+    const clock = new FakeClock();
+    const b = await stream({ clock, idleTimeoutMs: 1000 });
+    const s = await rawClient(b);
+    let isClosed = false;
+    const gone = closed(s).then(() => (isClosed = true));
+    const atB = next(b);
+    s.write(msg(1));
+    const { flowId } = await atB;
+    // The registrar pins the flow for the binding's lifetime (RFC 5626 §5.3 / issue #16 item 4).
+    expect(b.flows.pin(flowId ?? '', 'sip:1001@pbx', { forMs: 5000 })).toBe(true);
+    clock.advance(4000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(isClosed).toBe(false);
+    expect(b.flows.isOpen(flowId ?? '')).toBe(true);
+    // The binding expired: the plain idle rule applies again.
+    clock.advance(1250);
+    await gone;
+    expect(b.flows.isOpen(flowId ?? '')).toBe(false);
+  });
+
+  it('closes a pinned flow whose keep-alives stop (Flow-Timer, RFC 5626 §4.4.1), and reports it', async () => {
+    const clock = new FakeClock();
+    const b = await stream({ clock, idleTimeoutMs: 1000 });
+    const s = await rawClient(b);
+    const atB = next(b);
+    s.write(msg(1));
+    const { flowId } = await atB;
+    const reported = new Promise<string>((resolve) => b.flows.onClosed(resolve));
+    b.flows.pin(flowId ?? '', 'sip:1001@pbx', { forMs: 60_000, maxSilenceMs: 2000 });
+    // A CRLF ping counts as life: it is answered and keeps the flow.
+    clock.advance(1500);
+    const pong = readSome(s);
+    s.write('\r\n\r\n');
+    expect(await pong).toBe('\r\n');
+    clock.advance(1500);
+    expect(b.flows.isOpen(flowId ?? '')).toBe(true);
+    clock.advance(1000);
+    expect(await reported).toBe(flowId);
+  });
+
+  it('never opens a new connection for a request bound to a closed flow (FLOW_FAILED)', async () => {
+    const a = await stream();
+    const b = await stream();
+    const atB = next(b);
+    await a.send(b.address(), msg(1));
+    const p = await atB;
+    const flowGone = new Promise<string>((resolve) => b.flows.onClosed(resolve));
+    await a.close();
+    expect(await flowGone).toBe(p.flowId);
+    await expect(b.send(p.source, msg(2), p.flowId, { flowOnly: true })).rejects.toMatchObject({
+      code: 'FLOW_FAILED',
+    });
+    expect(b.connectionCount).toBe(0);
+  });
+
   it('refuses connections above the cap', async () => {
     const b = await stream({ maxConnections: 1 });
     const first = await rawClient(b);

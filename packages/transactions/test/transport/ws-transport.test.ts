@@ -31,6 +31,25 @@ describe('WsTransport (RFC 7118)', () => {
     expect((await atA).data.toString()).toContain('Call-ID: 2');
   });
 
+  it('answers a CRLFCRLF keep-alive message with a CRLF pong and reports a closed flow', async () => {
+    const b = await ws();
+    const atB = new Promise<InboundPacket>((resolve) => b.onPacket(resolve));
+    const client = new WebSocket(`ws://127.0.0.1:${b.address().port}`, 'sip');
+    await once(client, 'open');
+    client.send(msg(1));
+    const { flowId } = await atB;
+    const pong = once(client, 'message');
+    client.send('\r\n\r\n');
+    expect(String((await pong)[0])).toBe('\r\n');
+    expect(b.flows.isOpen(flowId ?? '')).toBe(true);
+    const gone = new Promise<string>((resolve) => b.flows.onClosed(resolve));
+    client.close();
+    expect(await gone).toBe(flowId);
+    await expect(
+      b.send({ host: '127.0.0.1', port: 1 }, msg(2), flowId, { flowOnly: true }),
+    ).rejects.toMatchObject({ code: 'FLOW_FAILED' });
+  });
+
   it('negotiates the sip subprotocol and refuses clients that do not offer it', async () => {
     const b = await ws();
     const url = `ws://127.0.0.1:${b.address().port}`;

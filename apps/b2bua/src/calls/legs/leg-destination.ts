@@ -1,6 +1,7 @@
 import type { RegistrationBinding } from '@switchboard/live-state';
 import { parseUri } from '@switchboard/sip';
 import type { ResolvedTarget, TransportProtocol } from '@switchboard/transactions';
+import { localFlowOf } from '../../registrar/binding-flows.js';
 import type { CallSipPort } from '../call-sip-port.js';
 
 const PROTOCOLS: readonly TransportProtocol[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS'];
@@ -20,11 +21,13 @@ export function parseHostPort(value: string): { host: string; port: number } | u
 
 /**
  * Where requests to a registered contact go: the REGISTER's real source address and transport
- * (the phone may be behind NAT, RFC 3261 §10 + RFC 3581), falling back to the Contact URI.
+ * (the phone may be behind NAT, RFC 3261 §10 + RFC 3581) over the connection it registered on
+ * when this process holds it (RFC 5626 §5.3), falling back to the Contact URI.
  */
 export function bindingDestination(binding: RegistrationBinding): ResolvedTarget | undefined {
   const source = binding.sourceAddress === undefined ? undefined : parseHostPort(binding.sourceAddress);
-  if (source) return { ...source, protocol: protocolOf(binding.transport) };
+  const flowId = localFlowOf(binding);
+  if (source) return { ...source, protocol: protocolOf(binding.transport), ...(flowId ? { flowId } : {}) };
   const contact = uriDestination(binding.contact);
   // A registered contact's transport is the phone's choice: never switched by size (§18.1.1).
   return contact && { host: contact.host, port: contact.port, protocol: contact.protocol };

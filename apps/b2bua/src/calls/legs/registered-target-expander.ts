@@ -1,4 +1,5 @@
 import type { DialTarget } from '@switchboard/plugin-sdk';
+import { dialableBindings } from '../../registrar/binding-flows.js';
 import type { RegistrationRepository } from '../../repositories/registration.repository.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchSpec, TargetExpander } from '../plan/branch-types.js';
@@ -6,8 +7,8 @@ import { reachedOnFlow } from './in-dialog-route.js';
 import { bindingDestination, resolveUriDestination } from './leg-destination.js';
 
 /**
- * Plan targets → branches: an extension or AOR forks to every live registered contact (sent to
- * where the REGISTER came from), a URI goes where RFC 3263 says (numeric hosts need no DNS).
+ * Plan targets → branches: an extension or AOR forks to every live, reachable registered contact
+ * (sent to where the REGISTER came from, over its connection), a URI goes where RFC 3263 says (numeric hosts need no DNS).
  */
 export class RegisteredTargetExpander implements TargetExpander {
   constructor(
@@ -18,7 +19,10 @@ export class RegisteredTargetExpander implements TargetExpander {
   async expand(target: DialTarget): Promise<readonly BranchSpec[]> {
     if (target.kind === 'uri') return this.expandUri(target.uri);
     const key = target.kind === 'extension' ? target.extension : target.aor;
-    const bindings = await this.registrations.bindings(key);
+    const bindings = dialableBindings(
+      await this.registrations.bindings(key),
+      this.port.isFlowOpen?.bind(this.port),
+    );
     const specs: BranchSpec[] = [];
     for (const b of bindings) {
       const destination = bindingDestination(b);

@@ -1,4 +1,10 @@
-import type { Endpoint, PacketHandler, Transport } from '@switchboard/transactions';
+import {
+  DelegatingTransport,
+  type Endpoint,
+  type PacketHandler,
+  type Transport,
+  type TransportSendOptions,
+} from '@switchboard/transactions';
 import type { TracePacket } from './call-trace-recorder.js';
 
 /**
@@ -6,43 +12,32 @@ import type { TracePacket } from './call-trace-recorder.js';
  * It wraps the flood guard, so dropped floods are never traced. The sink must not throw; if it
  * does, `onError` hears of it and the message still goes through.
  */
-export class TracingTransport implements Transport {
+export class TracingTransport extends DelegatingTransport {
   constructor(
-    private readonly inner: Transport,
+    inner: Transport,
     private readonly sink: (packet: TracePacket) => void,
     /** The address shown as the PBX's (the public address when the listener is bound to a wildcard). */
     private readonly localHost: (bound: string) => string,
     private readonly onError: (err: unknown) => void,
-  ) {}
+  ) {
+    super(inner);
+  }
 
-  get protocol(): Transport['protocol'] {
-    return this.inner.protocol;
-  }
-  get reliable(): boolean {
-    return this.inner.reliable;
-  }
-  get timers(): Transport['timers'] {
-    return this.inner.timers;
-  }
-  address(): Endpoint {
-    return this.inner.address();
-  }
-  listen(): Promise<void> {
-    return this.inner.listen();
-  }
-  send(target: Endpoint, data: Buffer, flowId?: string): Promise<void> {
+  override send(
+    target: Endpoint,
+    data: Buffer,
+    flowId?: string,
+    options?: TransportSendOptions,
+  ): Promise<void> {
     this.trace('out', target, data);
-    return this.inner.send(target, data, flowId);
+    return this.inner.send(target, data, flowId, options);
   }
-  onPacket(handler: PacketHandler): void {
+  override onPacket(handler: PacketHandler): void {
     this.inner.onPacket((packet) => {
       this.trace('in', packet.source, packet.data);
       // The layer answers on `packet.transport` (the innermost one): point it here so answers are traced.
       handler({ ...packet, transport: this });
     });
-  }
-  close(): Promise<void> {
-    return this.inner.close();
   }
 
   private trace(dir: 'in' | 'out', remote: Endpoint, data: Buffer): void {

@@ -73,6 +73,7 @@ describe('digest lock-out under parallel guesses', () => {
     expect(statuses.at(-1)).toBe(403);
     const metrics = h.app.get<symbol, SecurityMetrics>(SECURITY_METRICS).snapshot();
     expect(metrics.authLockouts).toBe(1);
+    expect(metrics.authFailures).toBe(verified);
     expect(metrics.authRefusedWhileLocked).toBe(GUESSES - verified);
     // Still locked for this source and user: the right password is refused when sent alone too.
     const callId = `after-${crypto.randomUUID()}`;

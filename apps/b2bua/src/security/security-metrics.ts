@@ -4,6 +4,8 @@ export type SecurityEvent =
   | 'floodBans'
   /** Packets dropped because their source was banned. */
   | 'floodDropped'
+  /** Digest verifications that failed (not the protocol's own steps: missing credentials, stale nonce). */
+  | 'authFailures'
   /** Digest lock-outs set (per user from an address, or a whole address). */
   | 'authLockouts'
   /** Requests refused because their source (and user) was locked out. */
@@ -17,6 +19,7 @@ export class SecurityMetrics {
   private readonly counts: Record<SecurityEvent, number> = {
     floodBans: 0,
     floodDropped: 0,
+    authFailures: 0,
     authLockouts: 0,
     authRefusedWhileLocked: 0,
   };

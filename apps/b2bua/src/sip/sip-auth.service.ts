@@ -290,6 +290,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
         return own ? { ...result, displayName: own.displayName } : result;
       }
     } else {
+      this.metrics.increment('authFailures');
       const locked = await attempt?.failed();
       this.logger.info(
         {

@@ -2,7 +2,9 @@ import { Module } from '@nestjs/common';
 import { SystemClock } from '@switchboard/transactions';
 import { CallTraceService } from '../calls/trace/call-trace.service.js';
 import { CallTraceRepository } from '../repositories/call-trace.repository.js';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { SecurityMetrics } from '../security/security-metrics.js';
+import { exportSecurityMetrics } from '../security/security-metrics-exporter.js';
 import { SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import { OptionsHandler } from './options.handler.js';
 import { SipAuthService } from './sip-auth.service.js';
@@ -16,7 +18,16 @@ import { SipStackService } from './sip-stack.service.js';
 @Module({
   providers: [
     { provide: SIP_CLOCK, useValue: new SystemClock() },
-    { provide: SECURITY_METRICS, useFactory: () => new SecurityMetrics() },
+    {
+      provide: SECURITY_METRICS,
+      // Counted here, exported as Prometheus counters of the process registry (/metrics).
+      useFactory: (metrics: ProcessMetrics) => {
+        const security = new SecurityMetrics();
+        exportSecurityMetrics(security, metrics);
+        return security;
+      },
+      inject: [METRICS],
+    },
     CallTraceRepository,
     CallTraceService,
     SipStackService,

@@ -52,7 +52,6 @@ async function call(dialled: string, uac: string, uas: string[] = [], ext = dial
     `sip:${dialled}@${h.domain}`,
   );
   const callerResult = await caller.done;
-  console.log('CALLER', callerResult.code, callerResult.output.slice(-5000));
   if (callerResult.code !== 0) for (const c of callees) c.kill();
   const calleeResults = await Promise.all(callees.map((c) => c.done));
   return { caller: callerResult, callees: calleeResults };

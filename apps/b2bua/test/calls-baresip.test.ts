@@ -1,7 +1,7 @@
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip } from './support/baresip.js';
-import { type CallsHarness, startCalls } from './support/calls-harness.js';
+import { type CallsHarness, startCalls, seedExtensions } from './support/calls-harness.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 
 /**
@@ -12,17 +12,7 @@ let h: CallsHarness;
 
 beforeAll(async () => {
   // baresip 1.0 (libre) gives up with ENOSYS when any challenge offers SHA-256: offer MD5 only.
-  h = await startCalls({ SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5' }, async (s) => {
-    await s.addExtension('301', 'pw-301');
-    await s.addExtension('302', 'pw-302');
-    await s.prisma.pluginConfig.create({
-      data: {
-        pluginId: 'extensions',
-        enabled: true,
-        config: { ringSeconds: 10, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-      },
-    });
-  });
+  h = await startCalls({ SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5' }, seedExtensions(['301', '302'], 10));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,6 +1,12 @@
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
+import {
+  type CallsHarness,
+  killAllSipp,
+  startCalls,
+  startSipp,
+  seedExtensions,
+} from './support/calls-harness.js';
 
 /**
  * Calls through the real signalling role (in-process, UDP loopback) with a routing worker, real
@@ -10,17 +16,7 @@ let h: CallsHarness;
 vi.setConfig({ testTimeout: 40_000 });
 
 beforeAll(async () => {
-  h = await startCalls({}, async (s) => {
-    await s.addExtension('100', 'pw-100');
-    for (const ext of ['201', '202', '203']) await s.addExtension(ext, `pw-${ext}`);
-    await s.prisma.pluginConfig.create({
-      data: {
-        pluginId: 'extensions',
-        enabled: true,
-        config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-      },
-    });
-  });
+  h = await startCalls({}, seedExtensions(['100', '201', '202', '203']));
 }, 60_000);
 
 afterAll(async () => {

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FloodGuard } from '../src/security/flood-guard.js';
 import type { SecurityMetrics } from '../src/security/security-metrics.js';
 import { LOGGER, SECURITY_METRICS } from '../src/tokens.js';
-import { type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
+import {
+  type CallsHarness,
+  killAllSipp,
+  startCalls,
+  startSipp,
+  seedExtensions,
+} from './support/calls-harness.js';
 import { SIPP, requireSipp } from './support/sipp.js';
 import { freeUdpPort, UdpSipClient } from './support/sip-test-kit.js';
 
@@ -35,17 +41,7 @@ beforeAll(async () => {
       SWITCHBOARD_SIP_FLOOD_RATE: '20',
       SWITCHBOARD_SIP_FLOOD_BURST: '50',
     },
-    async (s) => {
-      await s.addExtension('100', 'pw-100');
-      await s.addExtension('201', 'pw-201');
-      await s.prisma.pluginConfig.create({
-        data: {
-          pluginId: 'extensions',
-          enabled: true,
-          config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-        },
-      });
-    },
+    seedExtensions(['100', '201']),
   );
 }, 60_000);
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CallsHarness, startCalls } from './support/calls-harness.js';
+import { type CallsHarness, startCalls, enableExtensionsPlugin } from './support/calls-harness.js';
 import { freeTcpPort, freeUdpPort, type SignallingHarness } from './support/sip-test-kit.js';
 import {
   type PhoneTransport,
@@ -133,13 +133,7 @@ async function seedCells(s: SignallingHarness, cells: readonly Cell[], first = 0
         await s.prisma.extension.update({ where: { number: ext }, data: { digestAlgorithms: ['MD5'] } });
     }
   }
-  await s.prisma.pluginConfig.create({
-    data: {
-      pluginId: 'extensions',
-      enabled: true,
-      config: { ringSeconds: 15, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-    },
-  });
+  await enableExtensionsPlugin(s, 15);
 }
 
 /** Waits for `pattern` on `p` from output position `from`; on failure says which phone and shows its output. */

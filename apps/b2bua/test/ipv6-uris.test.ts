@@ -3,7 +3,7 @@
 // Phones on real TCP connections over ::1.
 import { computeDigestCredentials } from '@switchboard/db';
 import { redisKeys } from '@switchboard/live-state';
-import { createResponse, validate } from '@switchboard/sip';
+import { validate } from '@switchboard/sip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCalls, type CallsHarness } from './support/calls-harness.js';
 import { freeTcpPort } from './support/sip-test-kit.js';
@@ -64,16 +64,7 @@ describe('IPv6 references are bracketed (RFC 5118)', () => {
     expect(invite.from.uri.kind === 'sip' && invite.from.uri.host).toBe('[::1]');
     expect(invite.contacts !== '*' && invite.contacts[0]?.uriText).toMatch(/^sip:\[::1\]:\d+;transport=tcp$/);
     expect(invite.topVia.host).toBe('[::1]');
-    callee.send(
-      createResponse(invite, 200, {
-        toTag: 'v6callee',
-        headers: [
-          ['Contact', callee.contact],
-          ['Content-Type', 'application/sdp'],
-        ],
-        body: TEST_SDP,
-      }).toBuffer(),
-    );
+    callee.answer(invite, 'v6callee');
     const ok = await caller.response(callId, 'INVITE');
     expect(ok.status).toBe(200);
     expect(validate(ok)).toEqual({ ok: true });

@@ -9,7 +9,7 @@ import {
 import { SystemClock } from '@switchboard/transactions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip, type BaresipRun, type RtpSummary } from './support/baresip.js';
-import { type CallsHarness, startCalls } from './support/calls-harness.js';
+import { type CallsHarness, startCalls, seedExtensions } from './support/calls-harness.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 import { createNatNetwork, netnsUnavailable, type NatNetwork } from './support/nat-network.js';
 
@@ -54,17 +54,7 @@ function mediaSuite(mode: 'relay' | 'direct') {
         SWITCHBOARD_RTPENGINE_ADDRESS: state.rtpengine.address,
         SWITCHBOARD_RTPENGINE_NG_PORT: String(state.rtpengine.ngPort),
       },
-      async (s) => {
-        await s.addExtension('201', 'pw-201');
-        await s.addExtension('202', 'pw-202');
-        await s.prisma.pluginConfig.create({
-          data: {
-            pluginId: 'extensions',
-            enabled: true,
-            config: { ringSeconds: 10, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-          },
-        });
-      },
+      seedExtensions(['201', '202'], 10),
     );
   }, 60_000);
   afterAll(async () => {

@@ -2,7 +2,13 @@ import { createLogger } from '@switchboard/config';
 import { METRICS, startOpsServer, type ProcessMetrics } from '@switchboard/metrics';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
+import {
+  type CallsHarness,
+  killAllSipp,
+  startCalls,
+  startSipp,
+  seedExtensions,
+} from './support/calls-harness.js';
 
 /**
  * Call metrics (issue #22): a scripted sipp call mix through the real signalling role and routing
@@ -13,17 +19,7 @@ let h: CallsHarness;
 vi.setConfig({ testTimeout: 60_000 });
 
 beforeAll(async () => {
-  h = await startCalls({}, async (s) => {
-    await s.addExtension('100', 'pw-100');
-    await s.addExtension('201', 'pw-201');
-    await s.prisma.pluginConfig.create({
-      data: {
-        pluginId: 'extensions',
-        enabled: true,
-        config: { ringSeconds: 5, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
-      },
-    });
-  });
+  h = await startCalls({}, seedExtensions(['100', '201']));
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // one binding per instance and reg-id. Phones are hand-driven TCP connections (StreamPhone).
 import crypto from 'node:crypto';
 import { redisKeys, registrationBindingSchema } from '@switchboard/live-state';
-import { createResponse, type SipRequest, type SipResponse } from '@switchboard/sip';
+import type { SipRequest, SipResponse } from '@switchboard/sip';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCalls, type CallsHarness } from './support/calls-harness.js';
 import { freeTcpPort } from './support/sip-test-kit.js';
@@ -66,16 +66,7 @@ async function recordOf(user: string) {
 async function callAndAnswer(user: string, callee: StreamPhone): Promise<SipRequest> {
   const callId = await caller.invite(`sip:${user}@${h.domain}`, TEST_SDP);
   const invite = await callee.request('INVITE');
-  callee.send(
-    createResponse(invite, 200, {
-      toTag: crypto.randomBytes(4).toString('hex'),
-      headers: [
-        ['Contact', callee.contact],
-        ['Content-Type', 'application/sdp'],
-      ],
-      body: TEST_SDP,
-    }).toBuffer(),
-  );
+  callee.answer(invite);
   const ok = await caller.response(callId, 'INVITE');
   expect(ok.status).toBe(200);
   const to = ok.getHeader('To') ?? '';

@@ -58,16 +58,7 @@ describe('Contact on TLS legs (RFC 3261 §8.1.1.8, RFC 5630)', () => {
     const invite = await callee.request('INVITE');
     // The callee leg's INVITE: Request-URI sip:, so no SIPS Contact.
     expect(contactUri(invite.getHeader('Contact'))).toMatch(/^sip:[^;]+;transport=tls$/);
-    callee.send(
-      createResponse(invite, 200, {
-        toTag: 'callee1',
-        headers: [
-          ['Contact', callee.contact],
-          ['Content-Type', 'application/sdp'],
-        ],
-        body: TEST_SDP,
-      }).toBuffer(),
-    );
+    callee.answer(invite, 'callee1');
     const ok = await caller.response(callId, 'INVITE');
     expect(ok.status).toBe(200);
     // The caller leg's 200: the INVITE's Request-URI and Contact were sip:, so no SIPS Contact.

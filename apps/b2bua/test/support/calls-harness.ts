@@ -25,6 +25,28 @@ export interface CallsHarness extends SignallingHarness {
 /** Rows the routing worker reads at start-up (extensions, plugin configuration). */
 export type SignallingSeed = (h: SignallingHarness) => Promise<void>;
 
+/**
+ * Enables the extensions plugin with every unanswered outcome rejected, so a test sees the callee's
+ * own final answer instead of a fallback.
+ */
+export async function enableExtensionsPlugin(s: SignallingHarness, ringSeconds = 5): Promise<void> {
+  await s.prisma.pluginConfig.create({
+    data: {
+      pluginId: 'extensions',
+      enabled: true,
+      config: { ringSeconds, onNoAnswer: 'reject', onBusy: 'reject', onDecline: 'reject' },
+    },
+  });
+}
+
+/** A seed: extensions `numbers` with password `pw-<number>`, and {@link enableExtensionsPlugin}. */
+export function seedExtensions(numbers: readonly string[], ringSeconds = 5): SignallingSeed {
+  return async (s) => {
+    for (const n of numbers) await s.addExtension(n, `pw-${n}`);
+    await enableExtensionsPlugin(s, ringSeconds);
+  };
+}
+
 export async function startCalls(
   env: Record<string, string> = {},
   seed: SignallingSeed = () => Promise.resolve(),

@@ -7,7 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { DigestClient } from '@switchboard/dialog';
-import { StreamFramer, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
+import {
+  StreamFramer,
+  createResponse,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '@switchboard/sip';
 
 /** A throw-away self-signed certificate for 127.0.0.1 (openssl CLI), as PEM files in a temp dir. */
 export function selfSignedCertFiles(): { certFile: string; keyFile: string; remove(): void } {
@@ -152,6 +158,20 @@ export class StreamPhone {
       `${final ? 'final ' : ''}response to ${method}`,
     );
     return m as SipResponse;
+  }
+
+  /** Answers `invite` 200 with our Contact and {@link TEST_SDP}, as a phone picking up. */
+  answer(invite: SipRequest, toTag = crypto.randomBytes(4).toString('hex')): void {
+    this.send(
+      createResponse(invite, 200, {
+        toTag,
+        headers: [
+          ['Contact', this.contact],
+          ['Content-Type', 'application/sdp'],
+        ],
+        body: TEST_SDP,
+      }).toBuffer(),
+    );
   }
 
   async request(method: string, callId?: string): Promise<SipRequest> {

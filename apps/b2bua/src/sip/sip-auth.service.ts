@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { LogThrottle, type Logger, type SwitchboardConfig } from '@switchboard/config';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { digestAlgorithmNames, type PrismaClient } from '@switchboard/db';
 import {
   type AuthFailureReason,
@@ -9,20 +9,19 @@ import {
   DigestAuthenticator,
   parseDigestCredentials,
 } from '@switchboard/dialog';
-import { createHash } from 'node:crypto';
-import { createResponse, parseUri, type SipRequest, type SipResponse } from '@switchboard/sip';
+import { createResponse, type SipRequest, type SipResponse } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import type { Clock } from '@switchboard/transactions';
 import type { SecurityMetrics } from '../security/security-metrics.js';
 import { CONFIG, LOGGER, PRISMA, REDIS, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
-import { AuthAttemptGate, type ReservedAttempt } from './auth-attempt-gate.js';
-import { AuthFailureLimiter, type LockScope } from './auth-failure-limiter.js';
 import { DigestChallengeWatch, type UnansweredChallenge } from './digest-challenge-watch.js';
 import { Ha1Cache, type Ha1Row } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
 import type { IncomingSipRequest, RequestOrigin } from './sip-request-handler.js';
-import { StatelessAnswers } from './stateless-answers.js';
+import { identityUser } from './request-identity.js';
+import { SipAuthLockout } from './sip-auth-lockout.js';
+import { challengeResponse, StatelessChallenger } from './stateless-challenger.js';
 
 export type SipAuthOutcome =
   | {
@@ -60,9 +59,6 @@ const BENIGN: ReadonlySet<AuthFailureReason> = new Set([
   'replayed-nonce-count',
 ]);
 
-/** One "refused while locked out" line per source + user per minute (the rest are counted in it). */
-const REFUSED_LOG_INTERVAL_MS = 60_000;
-
 /**
  * Digest authentication of requests from our extensions (RFC 3261 §22, RFC 7616, RFC 8760):
  * HA1 from PostgreSQL (the password is never stored), realm = the SIP domain, nonces any
@@ -72,17 +68,10 @@ const REFUSED_LOG_INTERVAL_MS = 60_000;
 @Injectable()
 export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   private authenticator: DigestAuthenticator | undefined;
-  private readonly limiter: AuthFailureLimiter;
-  private readonly gate: AuthAttemptGate;
-  /** Stateless challenges given, for their retransmissions (4,096 at most, 32 s each). */
-  private readonly answers: StatelessAnswers;
+  private readonly lockout: SipAuthLockout;
+  private readonly challenger: StatelessChallenger;
   private readonly ha1Rows: Ha1Cache;
   private readonly watch: DigestChallengeWatch;
-  private readonly refusedLog = new LogThrottle({
-    intervalMs: REFUSED_LOG_INTERVAL_MS,
-    maxKeys: 10_000,
-    now: () => performance.now(),
-  });
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -90,11 +79,9 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(SIP_CLOCK) clock: Clock,
-    @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
+    @Inject(SECURITY_METRICS) metrics: SecurityMetrics,
   ) {
-    this.limiter = new AuthFailureLimiter(redis, config.auth, config.sip.domain);
-    this.gate = new AuthAttemptGate(this.limiter, { clock });
-    this.answers = new StatelessAnswers({ maxEntries: 4096, ttlMs: 32_000, now: () => clock.now() });
+    this.lockout = new SipAuthLockout(config, logger, redis, clock, metrics);
     this.watch = new DigestChallengeWatch({
       clock,
       silenceMs: CHALLENGE_SILENCE_MS,
@@ -132,6 +119,14 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
             row ? { ...row, digestAlgorithms: digestAlgorithmNames(row.digestAlgorithms) } : undefined,
           ),
     );
+    this.challenger = new StatelessChallenger({
+      authenticator: () => this.authenticator,
+      ha1Rows: this.ha1Rows,
+      watch: this.watch,
+      algorithmsOf: (row) => this.algorithmsOf(row),
+      logger,
+      clock,
+    });
   }
 
   async onModuleInit(): Promise<void> {
@@ -152,71 +147,14 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     return this.config.sip.domain;
   }
 
-  /**
-   * The challenge of a request without credentials, sent statelessly (RFC 3261 §8.2.7): no
-   * transaction, no Redis, and no database read when the caller's extension row (or its absence)
-   * was read in the last HA1_CACHE_MS — so a flood of unauthenticated INVITEs or REGISTERs before
-   * the flood guard's ban costs a nonce (HMAC, digest-nonce.ts) and one datagram each; the answers
-   * are kept (bounded, StatelessAnswers) only to repeat them to retransmissions. Returns
-   * false for a request with credentials (authenticate() verifies it in a transaction). The nonce
-   * is self-validating, so the answer needs nothing kept; a lock-out is met by the credentials.
-   */
+  /** The stateless challenge of a request without credentials (stateless-challenger.ts); false with credentials. */
   challengeStatelessly(
     request: SipRequest,
     origin: RequestOrigin,
     kind: ChallengeKind,
     send: (response: SipResponse) => Promise<void>,
   ): boolean {
-    const authenticator = this.authenticator;
-    if (
-      !authenticator ||
-      request.getHeaders(kind === 'www' ? 'Authorization' : 'Proxy-Authorization').length > 0
-    )
-      return false;
-    // A retransmission gets the first answer again, or none while that is being made (§17.2.2).
-    const before = this.answers.seen(request);
-    if (before !== undefined) {
-      if (before !== 'pending') this.sendChallenge(request, before, send);
-      return true;
-    }
-    const extension = identityUser(request);
-    const answer = (row: Ha1Row | undefined): void => {
-      const algorithms = this.algorithmsOf(row);
-      if (row && extension !== undefined)
-        this.watch.challenged({ extension, source: `${origin.host}:${origin.port}`, offered: algorithms });
-      const headers = authenticator.challenge(kind, false, algorithms);
-      // §8.2.7: the To tag of a stateless answer is the same for every retransmission of the request.
-      const response = challenge(request, kind === 'www' ? 401 : 407, headers, statelessTag(request));
-      this.answers.answered(request, response);
-      this.sendChallenge(request, response, send);
-    };
-    const known = extension === undefined ? { row: undefined } : this.ha1Rows.known(extension);
-    if (known) answer(known.row);
-    else
-      this.ha1Rows
-        .get(extension ?? '')
-        .then(answer, (err: unknown) => {
-          // The row is unreadable (PostgreSQL down): the shipped algorithms; the credentials meet the 503.
-          this.logger.warn(
-            { err, callId: request.callId, user: extension },
-            'digest row unreadable for a challenge',
-          );
-          answer(undefined);
-        })
-        .catch((err: unknown) =>
-          this.logger.error({ err, callId: request.callId }, 'stateless challenge failed'),
-        );
-    return true;
-  }
-
-  private sendChallenge(
-    request: SipRequest,
-    response: SipResponse,
-    send: (response: SipResponse) => Promise<void>,
-  ): void {
-    send(response).catch((err: unknown) =>
-      this.logger.warn({ err, callId: request.callId }, 'stateless challenge could not be sent'),
-    );
+    return this.challenger.challenge(request, origin, kind, send);
   }
 
   /** The extension's own algorithms (#16 item 1), else the global setting (unknown users look the same). */
@@ -236,20 +174,9 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     const header = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
     const credentials = request.getHeaders(header);
     const claimed = claimedUsername(credentials, this.realm);
-    // Credentials are verified only within a reserved attempt (auth-attempt-gate.ts), so parallel
-    // guesses cannot all be checked before the lock-out lands; without credentials there is nothing
-    // to verify and the lock is only read.
-    let attempt: ReservedAttempt | undefined;
-    if (credentials.length > 0) {
-      const gate = await this.gate.enter(origin.host, claimed ?? '');
-      if (gate.kind === 'busy') return this.busy(incoming, claimed);
-      if (gate.kind === 'reserved') attempt = gate.attempt;
-    }
-    if (credentials.length > 0 ? !attempt : await this.limiter.isLocked(origin.host, claimed)) {
-      this.refused(incoming, claimed);
-      tx.respond(createResponse(request, 403, { reason: 'Too Many Failed Authentications' }));
-      return { ok: false, status: 403 };
-    }
+    const admission = await this.lockout.admit(incoming, claimed, credentials.length > 0);
+    if (!admission.ok) return admission;
+    const { attempt } = admission;
     // The extension's own algorithm list (item of its record), known before any credentials from
     // the AOR (REGISTER's To, RFC 3261 §10.2) or the caller (From). Unknown extensions and those on
     // the global setting get the same challenge.
@@ -290,8 +217,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
         return own ? { ...result, displayName: own.displayName } : result;
       }
     } else {
-      this.metrics.increment('authFailures');
-      const locked = await attempt?.failed();
+      const locked = await this.lockout.failed(attempt);
       this.logger.info(
         {
           source: `${origin.host}:${origin.port}`,
@@ -301,9 +227,9 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
         },
         'SIP authentication failed',
       );
-      if (locked) this.lockedOut(origin.host, claimed ?? result.claimedUsername, locked);
+      if (locked) this.lockout.lockedOut(origin.host, claimed ?? result.claimedUsername, locked);
     }
-    tx.respond(challenge(request, result.status, result.headers));
+    tx.respond(challengeResponse(request, result.status, result.headers));
     return { ok: false, status: result.status };
   }
 
@@ -322,61 +248,10 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     return { ok: false, status: 503 };
   }
 
-  /**
-   * No verification slot came free in time (the attempts of one address + user in flight fill its
-   * failure budget for RESERVATION_TTL_MS): overload, not a failed guess, so 503 + Retry-After.
-   */
-  private busy({ request, tx, origin }: IncomingSipRequest, user: string | undefined): SipAuthOutcome {
-    this.logger.warn(
-      { callId: request.callId, ip: origin.host, user, waiting: this.gate.waitingCount },
-      'SIP authentication: no verification slot free for this address and user',
-    );
-    const retryAfter = ['Retry-After', '1'] as const;
-    tx.respond(createResponse(request, 503, { reason: 'Service Unavailable', headers: [retryAfter] }));
-    return { ok: false, status: 503 };
-  }
-
   private logSilentPhone(c: UnansweredChallenge): void {
     this.logger.info(
       { extension: c.extension, source: c.source, offered: c.offered, fix: fixFor(c.extension, c.offered) },
       'SIP phone did not answer the digest challenge',
-    );
-  }
-
-  /** A lock-out is a warn-level event with the address first, for fail2ban-style log watchers. */
-  private lockedOut(ip: string, user: string | undefined, scope: Exclude<LockScope, undefined>): void {
-    this.metrics.increment('authLockouts');
-    this.logger.warn(
-      {
-        event: 'sip-auth-lockout',
-        ip,
-        user,
-        scope,
-        maxFailures: this.config.auth.maxFailures,
-        lockoutSeconds: this.config.auth.lockoutSeconds,
-      },
-      `SIP authentication lockout: ${ip} (${scope === 'user' ? `user ${user ?? ''}` : scope}) ` +
-        `after ${this.config.auth.maxFailures} failures, for ${this.config.auth.lockoutSeconds} s`,
-    );
-  }
-
-  /** Refused while locked out: counted always, logged once a minute per source + user. */
-  private refused({ request, origin }: IncomingSipRequest, user: string | undefined): void {
-    this.metrics.increment('authRefusedWhileLocked');
-    const suppressed = this.refusedLog.admit(`${origin.host} ${user ?? ''}`);
-    if (suppressed === undefined) return;
-    this.logger.warn(
-      {
-        event: 'sip-auth-refused-locked',
-        ip: origin.host,
-        port: origin.port,
-        user,
-        method: request.method,
-        callId: request.callId,
-        suppressed,
-      },
-      `SIP request refused during lockout: ${origin.host}` +
-        (suppressed > 0 ? ` (${suppressed} more since the last line)` : ''),
     );
   }
 
@@ -391,43 +266,12 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
   }
 }
 
-function challenge(
-  request: SipRequest,
-  status: number,
-  headers: { name: string; value: string }[],
-  toTag?: string,
-): SipResponse {
-  return createResponse(request, status, {
-    headers: headers.map((h) => [h.name, h.value] as const),
-    ...(toTag === undefined ? {} : { toTag }),
-  });
-}
-
-/** A To tag derived from the request's identity (RFC 3261 §8.2.7, §19.3): equal for its retransmissions. */
-function statelessTag(request: SipRequest): string {
-  const branch = request.topVia.branch ?? '';
-  return createHash('sha256')
-    .update(`${request.callId}\0${request.from.tag ?? ''}\0${branch}\0${request.cseq.seq}`)
-    .digest('hex')
-    .slice(0, 16);
-}
-
 /** What to change when a phone does not take the challenge it got. */
 function fixFor(extension: string, offered: readonly DigestBaseAlgorithm[]): string {
   const setting = `the extension's digest algorithms (admin UI, API digestAlgorithms, or \`switchboard extension set-digest ${extension} MD5\`)`;
   return offered.includes('SHA-256')
     ? `the phone probably supports MD5 only (baresip 1.0, most desk phones): set ${setting} to MD5`
     : `check the phone's password and realm; if it needs SHA-256, set ${setting} to include SHA-256`;
-}
-
-/** The extension a request speaks for before it has credentials: REGISTER's To (the AOR), else From. */
-function identityUser(request: SipRequest): string | undefined {
-  try {
-    const uri = parseUri(request.method === 'REGISTER' ? request.to.uriText : request.from.uriText);
-    return uri.kind === 'sip' && uri.user ? decodeURIComponent(uri.user) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The username of our realm's credentials, for the lockout check before any database work. */

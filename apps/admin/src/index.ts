@@ -6,3 +6,5 @@ export { redisKeys, type RegistrationBinding, type ActiveCall } from '@switchboa
 export { pluginManifestsKey, type PluginManifest } from './plugins/plugin-manifest.js';
 export { buildOpenApiDocument } from './openapi/openapi-document.js';
 export { runCli, type CliIo } from './cli/switchboard-cli.js';
+export { AdminUsersService } from './auth/admin-users.service.js';
+export { AuditLogService } from './audit/audit-log.service.js';

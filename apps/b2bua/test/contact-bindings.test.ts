@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { contactHeaderValues, planBindings, type BindingContext } from '../src/registrar/contact-bindings.js';
 import { checkMaxForwards, checkMethod, checkRequire } from '../src/sip/request-checks.js';
 
-function request(headers: string[], method = 'REGISTER', maxForwards = 70): SipRequest {
+function request(
+  headers: string[],
+  method = 'REGISTER',
+  maxForwards = 70,
+  from = '<sip:1001@pbx.test>;tag=1',
+): SipRequest {
   const text = [
     `${method} sip:pbx.test SIP/2.0`,
     'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc',
     `Max-Forwards: ${maxForwards}`,
-    'From: <sip:1001@pbx.test>;tag=1',
+    `From: ${from}`,
     'To: <sip:1001@pbx.test>',
     'Call-ID: plan-1',
     `CSeq: 7 ${method}`,
@@ -112,6 +117,16 @@ describe('planBindings (RFC 3261 §10.3 steps 6-7)', () => {
       displayName: 'Desk',
       userAgent: 'Phone/2',
     });
+  });
+
+  it("names a binding by the From's display name when its Contact has none (the Live page shows it)", () => {
+    const from = '"Reception Desk" <sip:1001@pbx.test>;tag=1';
+    const bare = planBindings(request(['Contact: <sip:a@10.0.0.2>'], 'REGISTER', 70, from), ctx);
+    expect(bare.kind === 'update' && bare.changes[0]?.binding?.displayName).toBe('Reception Desk');
+    const named = planBindings(request(['Contact: "Desk" <sip:a@10.0.0.2>'], 'REGISTER', 70, from), ctx);
+    expect(named.kind === 'update' && named.changes[0]?.binding?.displayName).toBe('Desk');
+    const none = planBindings(request(['Contact: <sip:a@10.0.0.2>']), ctx);
+    expect(none.kind === 'update' && none.changes[0]?.binding).not.toHaveProperty('displayName');
   });
 
   it('answers 423 with Min-Expires below the minimum, but lets 0 remove a binding', () => {

@@ -37,6 +37,13 @@ export const redisKeys = {
    * admin app); one signalling process of that domain pops each (BRPOP) and NOTIFYs the subscribers.
    */
   mwiChanges: (domain: string): string => `sb:mwi-changes:${domain}`,
+  /**
+   * Pub/sub channel: JSON CallHangupRequest from the admin app; every signalling process answers on
+   * callHangupResults whether it held the call (and ended it).
+   */
+  callHangupRequests: 'sb:calls:hangup',
+  /** Pub/sub channel: JSON CallHangupResult, one per signalling process that got the request. */
+  callHangupResults: 'sb:calls:hangup:results',
 } as const;
 
 export const registrationBindingSchema = z.object({
@@ -104,3 +111,22 @@ export type PluginWorkerStatus = z.infer<typeof pluginWorkerStatusSchema>;
 
 /** Workers whose `seenAt` is older than this are gone (they refresh it every few seconds). */
 export const PLUGIN_WORKER_STALE_MS = 30_000;
+
+/** An operator asks the signalling processes to end a call (BYE or CANCEL on every leg). */
+export const callHangupRequestSchema = z.object({
+  /** Matches the results to this request. */
+  requestId: z.string().min(1).max(64),
+  callId: z.string().min(1).max(128),
+  /** Who asked, for the call record's hang-up cause (e.g. "admin alice"). */
+  by: z.string().min(1).max(128),
+});
+export type CallHangupRequest = z.infer<typeof callHangupRequestSchema>;
+
+export const callHangupResultSchema = z.object({
+  requestId: z.string(),
+  callId: z.string(),
+  /** Whether this process held the call and ended it. */
+  found: z.boolean(),
+  node: z.string().optional(),
+});
+export type CallHangupResult = z.infer<typeof callHangupResultSchema>;

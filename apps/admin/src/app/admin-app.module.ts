@@ -23,6 +23,7 @@ import { ExtensionsController } from '../extensions/extensions.controller.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { FollowMeController } from '../follow-me/follow-me.controller.js';
 import { FollowMeService } from '../follow-me/follow-me.service.js';
+import { CallHangupService } from '../live/call-hangup.service.js';
 import { LiveController } from '../live/live.controller.js';
 import { LiveStateReader } from '../live/live-state.reader.js';
 import { DocsController } from '../openapi/docs.controller.js';
@@ -88,6 +89,7 @@ export class AdminAppModule {
         CallHistoryService,
         CallDetailService,
         LiveStateReader,
+        CallHangupService,
         PluginsService,
       ],
     };

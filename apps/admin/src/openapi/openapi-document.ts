@@ -245,6 +245,13 @@ const operations: Operation[] = [
   },
   { method: 'get', path: '/api/live/calls', tag: 'live', summary: 'Active calls (from Redis)' },
   {
+    method: 'post',
+    path: '/api/live/calls/{id}/hangup',
+    tag: 'live',
+    summary:
+      'End a live call (BYE/CANCEL on every leg); 404 when no signalling process holds it, 503 when none runs, 504 when none answers in 3 s. Admins only',
+  },
+  {
     method: 'get',
     path: '/api/plugins',
     tag: 'plugins',

@@ -5,6 +5,7 @@ import { CallRecordPublisherService } from '../services/call-record.services.js'
 import { RoutingClientService } from '../services/routing-client.service.js';
 import { SipModule } from '../sip/sip.module.js';
 import { CallControlService } from './call-control.service.js';
+import { CallHangupListenerService } from './call-hangup-listener.service.js';
 
 /**
  * Call control of the signalling role. Provides the routing client and the call-record publisher
@@ -18,6 +19,7 @@ import { CallControlService } from './call-control.service.js';
     RegistrationRepository,
     PluginStateRepository,
     CallControlService,
+    CallHangupListenerService,
   ],
   exports: [CallControlService],
 })

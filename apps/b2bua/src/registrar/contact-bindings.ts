@@ -106,12 +106,21 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
       ...(ctx.origin.flowId === undefined ? {} : { flowId: ctx.origin.flowId }),
       ...identity,
       ...(contact.q === undefined ? {} : { q: contact.q }),
-      ...(contact.displayName ? { displayName: contact.displayName } : {}),
+      ...displayNameOf(contact, request),
       ...userAgentOf(request),
     };
     byContact.set(uri, { contact: uri, binding, ...identity });
   }
   return { kind: 'update', changes: [...byContact.values()], outbound: outbound === 'yes' };
+}
+
+/**
+ * The name the Live page shows for a binding: the Contact's display name, else the From's (the
+ * REGISTER's From is the person registering, RFC 3261 §10.2; most phones name it there only).
+ */
+function displayNameOf(contact: NameAddr, request: SipRequest): { displayName?: string } {
+  const name = contact.displayName || request.from.displayName;
+  return name ? { displayName: name } : {};
 }
 
 type OutboundUse = 'yes' | 'no' | 'first-hop-lacks-support';

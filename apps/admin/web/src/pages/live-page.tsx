@@ -1,4 +1,6 @@
-import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useState } from 'react';
+import { api } from '../api/api-client';
 import type { ActiveCall, Registration } from '../api/types';
 import { EmptyView, ErrorAlert } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
@@ -10,10 +12,34 @@ function secondsFrom(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
 }
 
+function party(uri: string, name: string | undefined): string {
+  return name ? `${name} <${uri}>` : uri;
+}
+
 export function LivePage() {
   const regs = useApiData<{ items: Registration[] }>('/api/live/registrations', refreshMs);
   const calls = useApiData<{ items: ActiveCall[] }>('/api/live/calls', refreshMs);
+  const [hangup, setHangup] = useState<{ ok: boolean; text: string } | null>(null);
+  const [ending, setEnding] = useState<string | null>(null);
   const now = Date.now();
+  const hangUp = (c: ActiveCall) => {
+    const who = `${party(c.from, c.fromDisplayName)} → ${party(c.to, c.toDisplayName)}`;
+    if (!window.confirm(`Hang up the call ${who}? Both parties are disconnected.`)) return;
+    setEnding(c.id);
+    api('POST', `/api/live/calls/${encodeURIComponent(c.id)}/hangup`)
+      .then(
+        () => setHangup({ ok: true, text: `Hung up ${who}.` }),
+        (err: unknown) =>
+          setHangup({
+            ok: false,
+            text: `Could not hang up ${who}: ${err instanceof Error ? err.message : String(err)}`,
+          }),
+      )
+      .finally(() => {
+        setEnding(null);
+        calls.reload();
+      });
+  };
   return (
     <Stack>
       <Group justify="space-between">
@@ -26,9 +52,20 @@ export function LivePage() {
       </Group>
       <Title order={4}>Active calls</Title>
       <ErrorAlert error={calls.error} />
+      {hangup ? (
+        <Alert
+          color={hangup.ok ? 'green' : 'red'}
+          role={hangup.ok ? 'status' : 'alert'}
+          withCloseButton
+          onClose={() => setHangup(null)}
+          data-testid="hangup-result"
+        >
+          {hangup.text}
+        </Alert>
+      ) : null}
       {calls.data && calls.data.items.length === 0 ? <EmptyView title="No active calls" /> : null}
       {calls.data && calls.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={560}>
+        <Table.ScrollContainer minWidth={640}>
           <Table striped data-testid="live-calls-table">
             <Table.Thead>
               <Table.Tr>
@@ -36,17 +73,32 @@ export function LivePage() {
                 <Table.Th>To</Table.Th>
                 <Table.Th>State</Table.Th>
                 <Table.Th>Duration</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {calls.data.items.map((c) => (
                 <Table.Tr key={c.id}>
-                  <Table.Td>{c.fromDisplayName ? `${c.fromDisplayName} <${c.from}>` : c.from}</Table.Td>
-                  <Table.Td>{c.toDisplayName ? `${c.toDisplayName} <${c.to}>` : c.to}</Table.Td>
+                  <Table.Td>{party(c.from, c.fromDisplayName)}</Table.Td>
+                  <Table.Td>{party(c.to, c.toDisplayName)}</Table.Td>
                   <Table.Td>
                     <Badge variant="light">{c.state}</Badge>
                   </Table.Td>
                   <Table.Td>{secondsFrom(now - c.startedAt)}</Table.Td>
+                  <Table.Td>
+                    <Button
+                      color="red"
+                      variant="light"
+                      size="xs"
+                      loading={ending === c.id}
+                      onClick={() => hangUp(c)}
+                      aria-label={`Hang up the call from ${c.from} to ${c.to}`}
+                    >
+                      Hang up
+                    </Button>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -28,6 +28,11 @@ afterAll(async () => {
 });
 
 async function call(uac: string, uas: string | undefined, password = 'pw-100') {
+  return (await callWithCallee(uac, uas, password)).caller;
+}
+
+/** One call from sipp 100 to sipp 201; both sides' results (sipp's message logs included). */
+async function callWithCallee(uac: string, uas: string | undefined, password = 'pw-100') {
   const callee = uas ? await startSipp(uas, []) : undefined;
   if (callee) await h.bind('201', callee.port);
   const caller = await startSipp(
@@ -38,9 +43,18 @@ async function call(uac: string, uas: string | undefined, password = 'pw-100') {
   );
   const result = await caller.done;
   if (result.code !== 0) callee?.kill();
-  await callee?.done;
+  const calleeResult = await callee?.done;
   await h.unbindAll('201');
-  return result;
+  return { caller: result, callee: calleeResult };
+}
+
+/** sipp's message log: how many received messages start with `startLine` and carry `header`. */
+function receivedCount(messages: string, startLine: string, header: string): number {
+  return messages
+    .split(/^-{20,} .*$/m)
+    .filter((entry) => /^\s*UDP message received/.test(entry))
+    .map((entry) => entry.replace(/^\s*UDP message received.*\n/, '').trimStart())
+    .filter((m) => m.startsWith(startLine) && m.includes(`\n${header}`)).length;
 }
 
 /** The parsed families, and the text (the parser drops the labels of labelled histograms). */
@@ -121,9 +135,44 @@ describe('call metrics after a sipp call mix', () => {
 
     const w = await scrape(h.worker.get<ProcessMetrics>(METRICS));
     expect(value(w, 'switchboard_queue_job_wait_seconds', { queue: 'routing' })).toBe(3);
+    expect(value(w, 'switchboard_queue_job_wait_seconds', { queue: 'call-records' })).toBe(3);
+    // Each routed call: the fixture plugin passed, then the extensions plugin planned.
+    expect(value(w, 'switchboard_plugin_run_seconds', { plugin: 'calls-fixture', outcome: 'pass' })).toBe(3);
     expect(value(w, 'switchboard_plugin_run_seconds', { plugin: 'extensions', outcome: 'plan' })).toBe(3);
+    expect(value(w, 'switchboard_routing_chain_seconds', { plugin: 'extensions', outcome: 'plan' })).toBe(3);
     expect(value(w, 'switchboard_queue_jobs', { queue: 'routing', state: 'waiting' })).toBe(0);
     expect(value(w, 'switchboard_queue_jobs', { queue: 'call-records', state: 'failed' })).toBe(0);
     expect(value(w, 'switchboard_queue_oldest_waiting_seconds', { queue: 'routing' })).toBe(0);
+  });
+
+  it('counts the retransmissions of a silent callee and a late ACK as the sipp peers saw them', async () => {
+    // The first test's REGISTER left a binding of 201 at a sipp that is gone: a fork to it would
+    // retransmit too (and wait in Calling for Timer B).
+    await h.unbindAll('201');
+    const signalling = h.app.get<ProcessMetrics>(METRICS);
+    const before = await scrape(signalling);
+    const { caller, callee } = await callWithCallee('call-uac-ack-late.xml', 'call-uas-answer-late.xml');
+    expect(caller.code, caller.output).toBe(0);
+    expect(callee?.code, callee?.output).toBe(0);
+    const after = await scrape(signalling);
+    const delta = (labels: Record<string, string>) =>
+      value(after, 'switchboard_sip_retransmissions_total', labels) -
+      value(before, 'switchboard_sip_retransmissions_total', labels);
+
+    // The callee stayed silent for 800 ms: it got the INVITE again (Timer A, T1 = 500 ms).
+    const invites = receivedCount(callee?.messages ?? '', 'INVITE ', 'CSeq: 1 INVITE');
+    expect(invites).toBeGreaterThanOrEqual(2);
+    expect(delta({ direction: 'sent', message: 'request', method: 'INVITE' })).toBe(invites - 1);
+    // The caller held its ACK for 800 ms: it got the 200 again (§13.3.1.4).
+    const oks = receivedCount(caller.messages, 'SIP/2.0 200 ', 'CSeq: 2 INVITE');
+    expect(oks).toBeGreaterThanOrEqual(2);
+    expect(delta({ direction: 'sent', message: 'response', method: 'INVITE' })).toBe(oks - 1);
+
+    // After the calls no transaction is mid-flight; the ones left only wait out their timers
+    // (J, K, D, I, L, M; their return to zero is tested on a FakeClock in @switchboard/transactions).
+    const tx = after.find((f) => f.name === 'switchboard_sip_transactions')?.metrics ?? [];
+    expect(tx.length).toBe(14);
+    const midFlight = tx.filter((m) => ['calling', 'trying', 'proceeding'].includes(m.labels?.state ?? ''));
+    expect(midFlight.map((m) => Number(m.value))).toEqual(midFlight.map(() => 0));
   });
 });

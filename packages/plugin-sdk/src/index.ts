@@ -34,6 +34,8 @@ export {
   PluginFailureError,
   type ChainResult,
   type ChainOptions,
+  type PluginRun,
+  type PluginRunOutcome,
 } from './plugin-chain.js';
 export { firstMove, moveAfterFailure, combineFailures, reasonPhrase, type PlanMove } from './plan-cursor.js';
 export { externalTarget, domainOf, type ExternalTargetOptions } from './external-target.js';

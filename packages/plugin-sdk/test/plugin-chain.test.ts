@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { PASS, PluginFailureError, PluginRegistry, definePlugin, routeThroughChain } from '../src/index.js';
+import {
+  PASS,
+  PluginFailureError,
+  PluginRegistry,
+  definePlugin,
+  routeThroughChain,
+  type PluginRun,
+} from '../src/index.js';
 import { createTestApi, testCall } from '../src/testkit/index.js';
 
 const passer = definePlugin({ id: 'passer', version: '1', configSchema: z.object({}), route: () => PASS });
@@ -82,5 +89,38 @@ describe('routeThroughChain', () => {
       kind: 'timeout',
       message: 'plugin "slow" exceeded its 250 ms budget',
     });
+  });
+
+  it("times each plugin's turn on the injected clock and tells the host how it ended", async () => {
+    let t = 0;
+    const slowPasser = definePlugin({
+      id: 'slow-passer',
+      version: '1',
+      configSchema: z.object({}),
+      route: () => {
+        t += 7;
+        return PASS;
+      },
+    });
+    const sloppy = definePlugin({
+      id: 'sloppy',
+      version: '1',
+      configSchema: z.object({}),
+      route: () => {
+        t += 3;
+        return { steps: [{ type: 'reject', status: 99 }] };
+      },
+    });
+    const runs: PluginRun[] = [];
+    const options = { now: () => t, onPluginRun: (run: PluginRun) => runs.push(run) };
+    const plan = PluginRegistry.create([{ plugin: slowPasser }, { plugin: rejecter, config: {} }]);
+    await routeThroughChain(plan, testCall('1'), apiFor, options);
+    const broken = PluginRegistry.create([{ plugin: sloppy }]);
+    await routeThroughChain(broken, testCall('1'), apiFor, options).catch(() => undefined);
+    expect(runs).toEqual([
+      { pluginId: 'slow-passer', outcome: 'pass', ms: 7 },
+      { pluginId: 'rejecter', outcome: 'plan', ms: 0 },
+      { pluginId: 'sloppy', outcome: 'invalid-plan', ms: 3 },
+    ]);
   });
 });

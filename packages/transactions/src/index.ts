@@ -24,6 +24,7 @@ export * from './layer/branch.js';
 export * from './layer/client-transaction.js';
 export * from './layer/server-transaction.js';
 export * from './layer/transaction-layer.js';
+export * from './layer/transaction-observer.js';
 export * from './layer/uas-2xx-retransmitter.js';
 export * from './sip/switchboard-sip-codec.js';
 export * from './sip/sip-stream-framer.js';

@@ -79,18 +79,7 @@ export class CallControlService
     @Inject(METRICS) processMetrics: ProcessMetrics,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
   ) {
-    this.metrics = new CallMetrics(
-      processMetrics,
-      () => this.calls.size,
-      () => {
-        try {
-          const size = this.stack.layer.size;
-          return size.clients + size.servers;
-        } catch {
-          return 0; // not started yet, or already stopped
-        }
-      },
-    );
+    this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
     this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
   }
 

@@ -17,7 +17,7 @@ export class CallMetrics {
   private readonly ended: Counter<'disposition' | 'status'>;
   private readonly latency: Record<LatencyKind, Histogram>;
 
-  constructor(metrics: ProcessMetrics, activeCalls: () => number, transactions: () => number) {
+  constructor(metrics: ProcessMetrics, activeCalls: () => number) {
     this.started = metrics.counter({
       name: 'switchboard_calls_started_total',
       help: 'Calls that passed authentication and reached call control',
@@ -36,13 +36,6 @@ export class CallMetrics {
       help: 'Calls this signalling process holds now (routing, ringing, answered)',
       collect() {
         this.set(activeCalls());
-      },
-    });
-    metrics.gauge({
-      name: 'switchboard_sip_transactions',
-      help: 'SIP transactions (client and server) this process holds now',
-      collect() {
-        this.set(transactions());
       },
     });
     const histogram = (name: string, help: string) =>

@@ -1,13 +1,21 @@
 import path from 'node:path';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import { composeVoicemailEmail } from './voicemail-email-composer.js';
 import { VOICEMAIL_EMAIL_QUEUE, voicemailEmailJobSchema } from './voicemail-email-job.js';
 import { queueConnection } from '../jobs/queue-connection.js';
+import { observeJobWait } from '../ops/queue-job-wait.js';
 
 export type VoicemailEmailResult = 'sent' | 'no-message' | 'no-address';
 
@@ -25,6 +33,7 @@ export class VoicemailEmailWorkerService implements OnApplicationBootstrap, OnAp
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Optional() @Inject(METRICS) private readonly metrics?: ProcessMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,6 +49,7 @@ export class VoicemailEmailWorkerService implements OnApplicationBootstrap, OnAp
       concurrency: 4,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'voicemail e-mail worker error'));
+    if (this.metrics) observeJobWait(this.worker, this.metrics);
     this.worker.on('failed', (job, err) =>
       this.logger.warn(
         { err, jobId: job?.id, attempts: job?.attemptsMade },

@@ -1,5 +1,12 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
   CALL_RECORDS_QUEUE,
@@ -10,6 +17,7 @@ import {
 import { CallRecordRepository } from '../repositories/call-record.repository.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { WriteBatcher } from './write-batcher.js';
+import { observeJobWait } from '../ops/queue-job-wait.js';
 import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
 
 /** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
@@ -53,6 +61,7 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(CallRecordRepository) private readonly records: CallRecordRepository,
+    @Optional() @Inject(METRICS) private readonly metrics?: ProcessMetrics,
   ) {
     this.batcher = new WriteBatcher<CallRecordJob>(
       { maxItems: 64, maxDelayMs: 5 },
@@ -74,6 +83,7 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
       stalledInterval: 5_000,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'call record worker error'));
+    if (this.metrics) observeJobWait(this.worker, this.metrics);
     await this.worker.waitUntilReady();
   }
 

@@ -28,6 +28,7 @@ import type { LivePluginRegistry } from './plugin-registry.factory.js';
 import { encodeRoutingReply } from './routing-reply.js';
 import { beat, HEARTBEAT_INTERVAL_MS, leave } from './routing-heartbeat.js';
 import { queueConnection } from '../jobs/queue-connection.js';
+import { observeJobWait } from '../ops/queue-job-wait.js';
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
 @Injectable()
@@ -43,7 +44,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   processed = 0;
   private readonly node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   private heartbeat: NodeJS.Timeout | undefined;
-  private readonly jobWait: Histogram<'queue'>;
+  private readonly chainRun: Histogram<'plugin' | 'outcome'>;
   private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
 
   constructor(
@@ -55,19 +56,20 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
-    @Inject(METRICS) metrics: ProcessMetrics,
+    @Inject(METRICS) private readonly metrics: ProcessMetrics,
   ) {
-    this.jobWait = metrics.histogram({
-      name: 'switchboard_queue_job_wait_seconds',
-      help: 'Time a job waited in its queue before a worker took it',
-      labelNames: ['queue'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    const buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+    this.chainRun = metrics.histogram({
+      name: 'switchboard_routing_chain_seconds',
+      help: "The routing plugin chain's run time per call, by the plugin that decided (none: no plugin routed it)",
+      labelNames: ['plugin', 'outcome'],
+      buckets,
     });
     this.pluginRun = metrics.histogram({
       name: 'switchboard_plugin_run_seconds',
-      help: "The routing plugin chain's run time per call, by the plugin that decided (none: no plugin routed it)",
+      help: "Each routing plugin's own run time per call, by how its turn ended (plan, pass, threw, timeout, invalid-plan)",
       labelNames: ['plugin', 'outcome'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets,
     });
     // SWITCHBOARD_ROUTING_CACHE_MS: the plugin chain's directory reads, reused for that long (0 = off);
     // SWITCHBOARD_DB_OUTAGE_CACHE_SECONDS: still used after it while PostgreSQL is unreachable.
@@ -98,6 +100,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       concurrency: this.config.routing.concurrency,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'routing worker error'));
+    observeJobWait(this.worker, this.metrics);
     // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
     this.publisher = queueConnection(this.config.redisUrl, { pipelined: true });
     await this.worker.waitUntilReady();
@@ -136,10 +139,6 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
     this.processed += 1;
-    this.jobWait.observe(
-      { queue: ROUTING_QUEUE },
-      Math.max(0, (job.processedOn ?? Date.now()) - job.timestamp) / 1000,
-    );
     const started = performance.now();
     const result = await this.route(parsed.data.call).catch((err: unknown): RoutingResult => {
       // Not a plugin's failure (e.g. a database or Redis error): logged with the call id, and the
@@ -147,7 +146,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       this.logger.error({ err, callId: parsed.data.call.callId }, 'routing job failed');
       return { kind: 'worker-error', message: err instanceof Error ? err.message : String(err) };
     });
-    this.pluginRun.observe(
+    this.chainRun.observe(
       {
         plugin: result.kind === 'plan' || result.kind === 'plugin-failed' ? result.pluginId : 'none',
         outcome: result.kind,
@@ -168,6 +167,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     try {
       const result = await routeThroughChain(this.plugins.current, call, (entry) => this.apiFor(entry), {
         timeoutMs: this.config.routing.pluginTimeoutMs,
+        onPluginRun: (run) =>
+          this.pluginRun.observe({ plugin: run.pluginId, outcome: run.outcome }, run.ms / 1000),
       });
       if (!result) return { kind: 'no-route' };
       return { kind: 'plan', pluginId: result.pluginId, plan: result.plan };

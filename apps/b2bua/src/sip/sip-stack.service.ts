@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { uriHost, type Logger, type SwitchboardConfig } from '@switchboard/config';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import {
   type Clock,
@@ -37,6 +38,7 @@ import type {
   SipRequestHandler,
 } from './sip-request-handler.js';
 import { createSipTransports, listenAll } from './sip-transports.factory.js';
+import { SipTransactionMetrics } from './sip-transaction-metrics.js';
 
 /** One bound listener, e.g. `{ protocol: 'UDP', host: '0.0.0.0', port: 5060 }`. */
 export interface ListeningPoint {
@@ -81,6 +83,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   private resolver: TargetResolver | undefined;
   private badMessages = 0;
   private readonly flood: FloodGuard;
+  private readonly txMetrics: SipTransactionMetrics;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -88,7 +91,9 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(SIP_CLOCK) readonly clock: Clock,
     @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
     @Inject(CallTraceService) private readonly trace: CallTraceService,
+    @Inject(METRICS) processMetrics: ProcessMetrics,
   ) {
+    this.txMetrics = new SipTransactionMetrics(processMetrics, () => this.txLayer?.census());
     this.flood = new FloodGuard(config.flood, {
       now: () => clock.now(),
       maxSources: FLOOD_MAX_SOURCES,
@@ -262,6 +267,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       viaHost: this.config.sip.publicAddress,
       udpMaxBytes: this.config.sip.udpMaxBytes,
       maxMessageBytes: this.config.sip.maxMessageBytes,
+      observer: this.txMetrics,
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import {
@@ -17,6 +18,7 @@ import {
 import { VoicemailBoxRepository } from './voicemail-box.repository.js';
 import { VOICEMAIL_QUEUE, voicemailJobSchema, type VoicemailJob } from './voicemail-job.js';
 import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
+import { observeJobWait } from '../ops/queue-job-wait.js';
 
 /** Signalling side: queues recorded messages (retried with backoff until PostgreSQL has them). */
 @Injectable()
@@ -60,6 +62,7 @@ export class VoicemailWorkerService implements OnApplicationBootstrap, OnApplica
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PRISMA) prisma: PrismaClient,
     @Optional() @Inject(MESSAGE_WAITING_NOTIFIER) notifier?: MessageWaitingNotifier,
+    @Optional() @Inject(METRICS) private readonly metrics?: ProcessMetrics,
   ) {
     this.boxes = new VoicemailBoxRepository(prisma);
     this.notifier = notifier ?? new NoopMessageWaitingNotifier();
@@ -72,6 +75,7 @@ export class VoicemailWorkerService implements OnApplicationBootstrap, OnApplica
       concurrency: 4,
     });
     this.worker.on('error', (err) => this.logger.error({ err }, 'voicemail worker error'));
+    if (this.metrics) observeJobWait(this.worker, this.metrics);
     await this.worker.waitUntilReady();
   }
 

@@ -15,6 +15,9 @@ export interface ClientTransactionHandlers<M> {
 
 /** The TU's handle on a client transaction. */
 export class ClientTransaction<M> {
+  /** Status and To tag of each response received, to tell a retransmitted response apart. */
+  private readonly received = new Set<string>();
+
   constructor(
     readonly key: string,
     readonly branch: string,
@@ -33,6 +36,18 @@ export class ClientTransaction<M> {
   /** A CANCEL for this INVITE was sent (called by the layer): starts the §9.1 give-up timer. */
   cancelSent(): void {
     this.runner.dispatch({ type: 'cancelSent' });
+  }
+
+  /**
+   * Whether a response with this status and To tag was received before in this transaction (a
+   * retransmission: the peer's server transaction repeats its last response, §17.2.1, §17.2.2; a
+   * fork's answer has its own To tag). Records it.
+   */
+  repeated(status: number, toTag: string | undefined): boolean {
+    const key = `${status} ${toTag ?? ''}`;
+    if (this.received.has(key)) return true;
+    this.received.add(key);
+    return false;
   }
 
   /** Feeds a matched response into the state machine (called by the layer). */

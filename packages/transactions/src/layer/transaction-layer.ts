@@ -23,6 +23,12 @@ import { ClientTransaction, type ClientTransactionHandlers, deliverClient } from
 import { receivedParams, responseTarget } from './response-target.js';
 import { type RequestSource, ServerTransaction } from './server-transaction.js';
 import { type SipCodec, type ViaSpec } from './sip-codec.js';
+import {
+  TRANSACTION_STATES,
+  type TransactionCensus,
+  type TransactionKind,
+  type TransactionObserver,
+} from './transaction-observer.js';
 
 /** The transaction user (UA core, dialog layer, B2BUA) seen from the transaction layer. */
 export interface TransactionUser<M> {
@@ -67,6 +73,8 @@ export interface TransactionLayerOptions<M> {
    * framers enforce it as they frame (see SipStreamFramer). Default: no limit.
    */
   readonly maxMessageBytes?: number;
+  /** Told about every retransmission sent or received (metrics). */
+  readonly observer?: TransactionObserver;
 }
 
 export interface SendOptions {
@@ -96,6 +104,24 @@ export class TransactionLayer<M> {
     return { clients: this.clients.size, servers: this.servers.size };
   }
 
+  /** Live transactions per kind and state (walks them all: for a metrics scrape, not a hot path). */
+  census(): TransactionCensus {
+    const census = Object.fromEntries(
+      Object.entries(TRANSACTION_STATES).map(([kind, states]) => [
+        kind,
+        Object.fromEntries(states.map((s) => [s, 0])),
+      ]),
+    ) as TransactionCensus;
+    const count = (kind: TransactionKind, state: string) => {
+      census[kind][state] = (census[kind][state] ?? 0) + 1;
+    };
+    for (const tx of this.clients.values())
+      count(tx.method === 'INVITE' ? 'invite-client' : 'non-invite-client', tx.state);
+    for (const tx of this.servers.values())
+      count(tx.method === 'INVITE' ? 'invite-server' : 'non-invite-server', tx.state);
+    return census;
+  }
+
   /** Sends a request (not ACK) in a new client transaction; the layer adds the top Via. */
   sendRequest(
     request: M,
@@ -116,6 +142,7 @@ export class TransactionLayer<M> {
     const serialize = this.memoSerialize(message, bytes);
     const runner = new TransactionRunner<ClientEvent<M>, M, string>(machine, this.options.clock, {
       send: (m) => sendTo(transport, target, serialize(m)),
+      retransmitted: (m) => this.retransmitted('sent', m),
       notify: deliverClient(handlers, (m) => this.codec.info(m).status ?? 0),
       onTerminated: () => {
         this.clients.delete(key);
@@ -176,6 +203,17 @@ export class TransactionLayer<M> {
     }
   }
 
+  private retransmitted(direction: 'sent' | 'received', message: M, known?: MessageInfo): void {
+    const observer = this.options.observer;
+    if (!observer) return;
+    const info = known ?? this.codec.info(message);
+    observer.retransmission({
+      direction,
+      message: info.isRequest ? 'request' : 'response',
+      method: (info.isRequest ? info.method : undefined) ?? info.cseqMethod,
+    });
+  }
+
   /** "Bad input gets a clear answer": a 400 with the parser's reason, sent back statelessly. */
   private rejectMalformed(err: unknown, packet: InboundPacket): void {
     let answer: M | undefined;
@@ -193,8 +231,12 @@ export class TransactionLayer<M> {
     if (!this.isOurSentBy(info.via)) return;
     const key = clientKeyOf(info);
     const tx = key !== undefined ? this.clients.get(key) : undefined;
-    if (tx) tx.receive(response, info.status ?? 0);
-    else this.tu?.onStrayResponse?.(response, origin);
+    if (!tx) {
+      this.tu?.onStrayResponse?.(response, origin);
+      return;
+    }
+    if (tx.repeated(info.status ?? 0, info.toTag)) this.retransmitted('received', response, info);
+    tx.receive(response, info.status ?? 0);
   }
 
   private receiveRequest(request: M, info: MessageInfo, origin: RequestSource): void {
@@ -203,6 +245,8 @@ export class TransactionLayer<M> {
 
     if (info.method === 'ACK') {
       if (existing && existing.method === 'INVITE' && rfc2543AckMatches(info, existing.toTag)) {
+        // §17.2.1: a second ACK of a non-2xx answer reaches the transaction in Confirmed.
+        if (existing.state === 'confirmed') this.retransmitted('received', request, info);
         existing.receive(request, true);
       } else {
         this.tu?.onAck?.(request, origin);
@@ -210,6 +254,7 @@ export class TransactionLayer<M> {
       return;
     }
     if (existing) {
+      this.retransmitted('received', request, info);
       existing.receive(request, false);
       return;
     }
@@ -274,6 +319,7 @@ export class TransactionLayer<M> {
     const ref: { tx?: ServerTransaction<M> } = {};
     const runner = new TransactionRunner<ServerEvent<M>, M, string>(machine, this.options.clock, {
       send: (m) => origin.transport.send(destination, serialize(m), origin.flowId),
+      retransmitted: (m) => this.retransmitted('sent', m),
       notify: (n: TuNotification<M>) => {
         const tx = ref.tx;
         if (!tx) return;

@@ -14,6 +14,8 @@ export interface RunnerPorts<M> {
   send(message: M): Promise<void> | void;
   notify(notification: TuNotification<M>): void;
   onTerminated(): void;
+  /** A send of a message this runner had already sent (a retransmission), before it goes out. */
+  retransmitted?(message: M): void;
 }
 
 /**
@@ -22,6 +24,8 @@ export interface RunnerPorts<M> {
  */
 export class TransactionRunner<E, M, S extends string> {
   private readonly timers = new Map<TimerName, TimerHandle>();
+  /** Messages sent so far: the machines re-send the very same message when they retransmit. */
+  private readonly sent = new Set<M>();
   private done = false;
 
   constructor(
@@ -84,6 +88,8 @@ export class TransactionRunner<E, M, S extends string> {
   }
 
   private send(message: M): Error | undefined {
+    if (this.sent.has(message)) this.ports.retransmitted?.(message);
+    else this.sent.add(message);
     try {
       const pending = this.ports.send(message);
       if (pending)
@@ -99,6 +105,7 @@ export class TransactionRunner<E, M, S extends string> {
     this.done = true;
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+    this.sent.clear();
     this.ports.onTerminated();
   }
 }

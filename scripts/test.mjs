@@ -79,11 +79,13 @@ async function main() {
     stops.push(pg.stop);
     const redis = await startRedis({ dataDir, port: await freePort() });
     stops.push(redis.stop);
-    // One media relay for the relay-mode tests (each call is its own rtpengine session by Call-ID).
+    // One media relay for the relay-mode tests (each call is its own rtpengine session by Call-ID),
+    // recording the calls asked to be as pcaps in its recording directory.
     const rtpengineNg = await freePort();
+    const recordingDir = path.join(dataDir, 'app', 'recordings', 'spool');
     const rtpengine = await startRtpengine({
       dataDir,
-      settings: { address: '127.0.0.1', ngPort: rtpengineNg, portMin: 41000, portMax: 41999 },
+      settings: { address: '127.0.0.1', ngPort: rtpengineNg, portMin: 41000, portMax: 41999, recordingDir },
       fallbackAddress: '127.0.0.1',
     });
     stops.push(rtpengine.stop);
@@ -92,6 +94,7 @@ async function main() {
       DATABASE_URL: pg.url,
       REDIS_URL: redis.url,
       SWITCHBOARD_TEST_RTPENGINE: `127.0.0.1:${rtpengineNg}:41000-41999`,
+      SWITCHBOARD_TEST_RTPENGINE_RECORDING_DIR: recordingDir,
       SWITCHBOARD_DATA_DIR: path.join(dataDir, 'app'),
       SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_LOG_LEVEL ?? 'warn',
     };

@@ -19,6 +19,7 @@ export function rtpengineSettings(env = process.env) {
     external: get('SWITCHBOARD_RTPENGINE_EXTERNAL_ADDRESS', undefined),
     portMin: Number(get('SWITCHBOARD_RTPENGINE_PORT_MIN', '30000')),
     portMax: Number(get('SWITCHBOARD_RTPENGINE_PORT_MAX', '39999')),
+    recordingDir: get('SWITCHBOARD_RTPENGINE_RECORDING_DIR', undefined),
   };
 }
 
@@ -35,6 +36,9 @@ export function rtpengineArgs(s, fallbackAddress) {
   ];
   if (s.external) args.push(`--interface=external/${s.external}`);
   args.push(`--listen-ng=${s.address}:${s.ngPort}`, `--port-min=${s.portMin}`, `--port-max=${s.portMax}`);
+  // Call recording: a pcap per recorded call, turned into a WAV by the routing worker.
+  if (s.recordingDir)
+    args.push(`--recording-dir=${s.recordingDir}`, '--recording-method=pcap', '--recording-format=raw');
   return args;
 }
 
@@ -68,7 +72,10 @@ export async function startRtpengine({ dataDir, settings, fallbackAddress }) {
   const pidFile = path.join(dataDir, 'rtpengine.pid');
   stopRtpengineByPidFile(pidFile);
   const logFd = fs.openSync(path.join(dataDir, 'rtpengine.log'), 'a');
-  const args = rtpengineArgs(settings, fallbackAddress);
+  // Where the PBX looks for them (SWITCHBOARD_RTPENGINE_RECORDING_DIR, by default under the app's data directory).
+  const recordingDir = settings.recordingDir ?? path.join(dataDir, 'app', 'recordings', 'spool');
+  fs.mkdirSync(recordingDir, { recursive: true });
+  const args = rtpengineArgs({ ...settings, recordingDir }, fallbackAddress);
   log(
     `starting rtpengine: ng on ${settings.address}:${settings.ngPort}, media ports ${settings.portMin}-${settings.portMax}`,
   );

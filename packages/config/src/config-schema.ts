@@ -185,6 +185,35 @@ export const envSchema = z.object({
   /** UDP ports rtpengine relays media on; must not overlap SWITCHBOARD_RTP_PORT_MIN/_MAX. */
   SWITCHBOARD_RTPENGINE_PORT_MIN: port.default(30000),
   SWITCHBOARD_RTPENGINE_PORT_MAX: port.default(39999),
+  /**
+   * Where rtpengine writes the pcap of each recorded call (its --recording-dir; `npm start` passes
+   * it); default `<SWITCHBOARD_DATA_DIR>/recordings/spool`. The worker makes a WAV of each and
+   * removes the pcap.
+   */
+  SWITCHBOARD_RTPENGINE_RECORDING_DIR: z.string().min(1, 'must not be empty').optional(),
+  /** Call recordings: days a recording (WAV and row) is kept. */
+  SWITCHBOARD_RECORDING_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650')
+    .default(90),
+  /** Call recordings: total size of all WAVs (MiB); the oldest go first beyond it. */
+  SWITCHBOARD_RECORDING_MAX_TOTAL_MB: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(16_777_216, 'must be at most 16777216')
+    .default(10_240),
+  /**
+   * What both parties of a recorded call hear when recording starts (at answer): `off`, or `tone`
+   * (a 1400 Hz beep, or the WAV of SWITCHBOARD_RECORDING_ANNOUNCEMENT_FILE).
+   */
+  SWITCHBOARD_RECORDING_ANNOUNCEMENT: z
+    .enum(['off', 'tone'], { error: "must be 'off' or 'tone'" })
+    .default('off'),
+  /** A WAV (e.g. "this call is recorded") played instead of the beep; rtpengine must be able to read it. */
+  SWITCHBOARD_RECORDING_ANNOUNCEMENT_FILE: z.string().min(1, 'must not be empty').optional(),
   /** How long one ng command waits for rtpengine's answer (retransmitted meanwhile) before it fails. */
   SWITCHBOARD_RTPENGINE_TIMEOUT_MS: z.coerce
     .number()

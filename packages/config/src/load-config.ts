@@ -49,6 +49,17 @@ export interface SwitchboardConfig {
       timeoutMs: number;
     };
   };
+  /** Call recording through rtpengine (which calls: per extension / ring group in the database). */
+  recording: {
+    /** rtpengine's pcap spool (its --recording-dir). */
+    spoolDir: string;
+    /** Where the WAVs go (`<data dir>/recordings`). */
+    dir: string;
+    retentionDays: number;
+    maxTotalBytes: number;
+    announcement: SwitchboardEnv['SWITCHBOARD_RECORDING_ANNOUNCEMENT'];
+    announcementFile: string | undefined;
+  };
   routing: {
     plugins: string[];
     timeoutMs: number;
@@ -226,6 +237,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         portMax: e.SWITCHBOARD_RTPENGINE_PORT_MAX,
         timeoutMs: e.SWITCHBOARD_RTPENGINE_TIMEOUT_MS,
       },
+    },
+    recording: {
+      spoolDir: path.resolve(
+        e.SWITCHBOARD_RTPENGINE_RECORDING_DIR ?? path.join(e.SWITCHBOARD_DATA_DIR, 'recordings', 'spool'),
+      ),
+      dir: path.resolve(e.SWITCHBOARD_DATA_DIR, 'recordings'),
+      retentionDays: e.SWITCHBOARD_RECORDING_RETENTION_DAYS,
+      maxTotalBytes: e.SWITCHBOARD_RECORDING_MAX_TOTAL_MB * 1_048_576,
+      announcement: e.SWITCHBOARD_RECORDING_ANNOUNCEMENT,
+      announcementFile: e.SWITCHBOARD_RECORDING_ANNOUNCEMENT_FILE
+        ? path.resolve(e.SWITCHBOARD_RECORDING_ANNOUNCEMENT_FILE)
+        : undefined,
     },
     routing: {
       plugins: e.SWITCHBOARD_PLUGINS,

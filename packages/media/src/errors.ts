@@ -1,5 +1,6 @@
 /** Every error this package throws on bad input carries a stable `code` callers can switch on. */
 export type MediaErrorCode =
+  | 'PCAP_BAD_FILE'
   | 'RTP_TOO_SHORT'
   | 'RTP_BAD_VERSION'
   | 'RTP_BAD_PADDING'
@@ -40,6 +41,7 @@ export class MediaError extends Error {
 export class RtpError extends MediaError {}
 export class RtcpError extends MediaError {}
 export class DtmfError extends MediaError {}
+export class PcapError extends MediaError {}
 export class WavError extends MediaError {}
 export class PortAllocationError extends MediaError {}
 export class SessionError extends MediaError {}

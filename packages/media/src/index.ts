@@ -4,6 +4,7 @@ export {
   RtpError,
   RtcpError,
   DtmfError,
+  PcapError,
   WavError,
   PortAllocationError,
   SessionError,
@@ -90,7 +91,16 @@ export {
   type WavAudio,
   type WavEncoding,
 } from './wav/wav-file.js';
+export { writePcm16TracksWav, readPcm16TracksWav, type Pcm16Tracks } from './wav/pcm16-tracks.js';
 export { generateTone, beep, silence, type ToneOptions } from './audio/tone.js';
+export { toneAmplitude } from './audio/goertzel.js';
+export { readPcapDatagrams, type CapturedDatagram } from './recording/pcap-reader.js';
+export {
+  decodeRecordedCall,
+  type ChannelOf,
+  type RecordedCallAudio,
+  type RecordedCallAudioOptions,
+} from './recording/recorded-call-audio.js';
 
 export { RtpPortAllocator, type RtpPortRange, type RtpPortPair } from './net/rtp-port-allocator.js';
 export {

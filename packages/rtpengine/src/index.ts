@@ -10,6 +10,7 @@ export type {
   NgCounters,
   NgDelete,
   NgOffer,
+  NgPlayMedia,
   NgQuery,
   NgQueryResult,
   NgSdpOptions,

@@ -9,6 +9,8 @@ import {
   offerMessage,
   parseQueryResult,
   queryMessage,
+  playMediaMessage,
+  type NgPlayMedia,
   type NgAnswer,
   type NgDelete,
   type NgOffer,
@@ -88,6 +90,24 @@ export class NgClient {
   /** Ends a call (or one dialog/branch of it). rtpengine's final statistics come back raw. */
   async delete(del: NgDelete): Promise<BencodeDict> {
     return this.command('delete', deleteMessage(del));
+  }
+
+  /**
+   * `start recording`: rtpengine records the call from now on (with `--recording-method=pcap`, one
+   * pcap per call under its `--recording-dir`, `pcaps/<call-id>-<random>.pcap`, complete once the
+   * call is deleted).
+   */
+  async startRecording(callId: string): Promise<void> {
+    await this.command('start recording', { 'call-id': callId });
+  }
+
+  /**
+   * `play media`: plays an audio file (a path rtpengine can read) to the party of `fromTag`, in
+   * place of what the other side sends, for its length. Resolves with the length in ms.
+   */
+  async playMedia(play: NgPlayMedia): Promise<number> {
+    const answer = await this.command('play media', playMediaMessage(play));
+    return typeof answer.duration === 'number' ? answer.duration : 0;
   }
 
   async query(query: NgQuery): Promise<NgQueryResult> {

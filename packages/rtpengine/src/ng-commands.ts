@@ -99,6 +99,17 @@ export function deleteMessage(d: NgDelete): BencodeDict {
   };
 }
 
+export interface NgPlayMedia {
+  readonly callId: string;
+  /** The party that hears the file. */
+  readonly fromTag: string;
+  readonly file: string;
+}
+
+export function playMediaMessage(p: NgPlayMedia): BencodeDict {
+  return { 'call-id': p.callId, 'from-tag': p.fromTag, file: p.file };
+}
+
 export function queryMessage(q: NgQuery): BencodeDict {
   return { command: 'query', 'call-id': q.callId, 'from-tag': q.fromTag, 'to-tag': q.toTag };
 }

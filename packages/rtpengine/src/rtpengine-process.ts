@@ -14,6 +14,8 @@ export interface RtpengineProcessOptions {
   readonly portMax: number;
   /** Seconds without RTP before rtpengine ends a call (its --timeout); 0 = its default. */
   readonly mediaTimeoutSeconds?: number;
+  /** Record calls asked to be (`start recording`) as pcap files here (--recording-method=pcap). */
+  readonly recordingDir?: string;
   readonly binary?: string;
   /** Run inside a network namespace (`ip netns exec NAME`). */
   readonly netns?: string;
@@ -56,6 +58,9 @@ export async function startRtpengine(options: RtpengineProcessOptions): Promise<
     `--port-min=${options.portMin}`,
     `--port-max=${options.portMax}`,
     ...(options.mediaTimeoutSeconds ? [`--timeout=${options.mediaTimeoutSeconds}`] : []),
+    ...(options.recordingDir
+      ? [`--recording-dir=${options.recordingDir}`, '--recording-method=pcap', '--recording-format=raw']
+      : []),
   ];
   const binary = options.binary ?? RTPENGINE_BINARY;
   const child: ChildProcess = options.netns

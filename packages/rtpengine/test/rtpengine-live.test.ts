@@ -1,5 +1,8 @@
 import dgram from 'node:dgram';
 import { once } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SystemClock } from '@switchboard/clock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NgClient, rtpengineInstalled, startRtpengine, type RtpengineProcess } from '../src/index.js';
@@ -133,5 +136,79 @@ describe.skipIf(!live)('NgClient against a real rtpengine on loopback', () => {
     await expect(client.offer({ callId: 'bad-sdp', fromTag: 'A', sdp: 'hello' })).rejects.toMatchObject({
       code: 'rejected',
     });
+  });
+});
+
+/** A mono 16-bit PCM WAV of `ms` milliseconds of a 1 kHz tone at 8 kHz, for `play media`. */
+function toneWav(ms: number): Buffer {
+  const n = ms * 8;
+  const b = Buffer.alloc(44 + 2 * n);
+  b.write('RIFF', 0);
+  b.writeUInt32LE(36 + 2 * n, 4);
+  b.write('WAVEfmt ', 8);
+  b.writeUInt32LE(16, 16);
+  b.writeUInt16LE(1, 20);
+  b.writeUInt16LE(1, 22);
+  b.writeUInt32LE(8000, 24);
+  b.writeUInt32LE(16000, 28);
+  b.writeUInt16LE(2, 32);
+  b.writeUInt16LE(16, 34);
+  b.write('data', 36);
+  b.writeUInt32LE(2 * n, 40);
+  for (let i = 0; i < n; i++)
+    b.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000)), 44 + 2 * i);
+  return b;
+}
+
+describe.skipIf(!live)('call recording in a real rtpengine (--recording-method=pcap)', () => {
+  let rtpengine: RtpengineProcess;
+  let client: NgClient;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rtpengine-rec-'));
+
+  beforeAll(async () => {
+    rtpengine = await startRtpengine({
+      interfaces: ['127.0.0.1'],
+      portMin: 44700,
+      portMax: 44799,
+      recordingDir: dir,
+    });
+    client = new NgClient({ address: rtpengine.address, port: rtpengine.ngPort, clock: new SystemClock() });
+  });
+
+  afterAll(async () => {
+    client.close();
+    await rtpengine?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('start recording writes the call to a pcap once deleted; play media plays a file to one party', async () => {
+    const a = await rtpSocket();
+    const b = await rtpSocket();
+    try {
+      const offer = await client.offer({ callId: 'rec-1', fromTag: 'A', sdp: sdp(a.port) });
+      const answer = await client.answer({ callId: 'rec-1', fromTag: 'A', toTag: 'B', sdp: sdp(b.port) });
+      await client.startRecording('rec-1');
+      const wav = path.join(dir, 'tone.wav');
+      fs.writeFileSync(wav, toneWav(200));
+      expect(await client.playMedia({ callId: 'rec-1', fromTag: 'A', file: wav })).toBe(200);
+      for (let i = 0; i < 5; i++) {
+        a.socket.send(rtp(i, 0xa), audioPort(answer.sdp), '127.0.0.1');
+        b.socket.send(rtp(i, 0xb), audioPort(offer.sdp), '127.0.0.1');
+      }
+      // A hears the 200 ms file (about 10 packets) besides what B sent.
+      await expect.poll(() => a.packets.length).toBeGreaterThanOrEqual(10);
+      await expect.poll(() => b.packets.length).toBe(5);
+      await client.delete({ callId: 'rec-1', deleteDelay: 0 });
+      const pcaps = fs.readdirSync(path.join(dir, 'pcaps')).filter((f) => f.startsWith('rec-1-'));
+      expect(pcaps).toHaveLength(1);
+      // The pcap header and the 10 packets both parties sent (each record: 16 + 20 IP + 8 UDP + 172 RTP).
+      expect(fs.statSync(path.join(dir, 'pcaps', pcaps[0]!)).size).toBe(24 + 10 * 216);
+      await expect(client.playMedia({ callId: 'rec-1', fromTag: 'A', file: wav })).rejects.toMatchObject({
+        code: 'rejected',
+      });
+    } finally {
+      a.socket.close();
+      b.socket.close();
+    }
   });
 });

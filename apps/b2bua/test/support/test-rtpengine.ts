@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { rtpengineInstalled, startRtpengine, type RtpengineProcess } from '@switchboard/rtpengine';
 
 export interface TestRtpengine {
@@ -5,6 +8,8 @@ export interface TestRtpengine {
   readonly ngPort: number;
   readonly portMin: number;
   readonly portMax: number;
+  /** Where it writes the pcaps of recorded calls (`--recording-dir`). */
+  readonly recordingDir: string;
   stop(): Promise<void>;
 }
 
@@ -23,20 +28,27 @@ export async function testRtpengine(ownPorts: { min: number; max: number }): Pro
       ngPort: Number(shared[2]),
       portMin: Number(shared[3]),
       portMax: Number(shared[4]),
+      recordingDir: process.env.SWITCHBOARD_TEST_RTPENGINE_RECORDING_DIR ?? '',
       stop: () => Promise.resolve(),
     };
   }
+  const recordingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-rtpengine-rec-'));
   const own: RtpengineProcess = await startRtpengine({
     interfaces: ['127.0.0.1'],
     portMin: ownPorts.min,
     portMax: ownPorts.max,
+    recordingDir,
   });
   return {
     address: own.address,
     ngPort: own.ngPort,
     portMin: ownPorts.min,
     portMax: ownPorts.max,
-    stop: () => own.stop(),
+    recordingDir,
+    stop: async () => {
+      await own.stop();
+      fs.rmSync(recordingDir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -47,5 +59,6 @@ export function relayEnv(r: TestRtpengine): Record<string, string> {
     SWITCHBOARD_RTPENGINE_ADDRESS: r.address,
     SWITCHBOARD_RTPENGINE_NG_PORT: String(r.ngPort),
     SWITCHBOARD_RTPENGINE_TIMEOUT_MS: '500',
+    ...(r.recordingDir ? { SWITCHBOARD_RTPENGINE_RECORDING_DIR: r.recordingDir } : {}),
   };
 }

@@ -23,7 +23,7 @@ function ascii(buf: Uint8Array, offset: number): string {
   );
 }
 
-interface FmtChunk {
+export interface FmtChunk {
   formatTag: number;
   channels: number;
   sampleRate: number;
@@ -60,11 +60,8 @@ function encodingOf(fmt: FmtChunk): WavEncoding {
   return encoding;
 }
 
-/**
- * Reads a RIFF/WAVE file of mono 16-bit PCM, A-law or µ-law. Unknown chunks (LIST, fact…) are
- * skipped; chunks are word-aligned (RIFF pads odd sizes). Anything else is a WavError, never a crash.
- */
-export function readWav(buf: Uint8Array): WavAudio {
+/** The fmt chunk and the data chunk's bytes of a RIFF/WAVE file, whatever its format. */
+export function readWavChunks(buf: Uint8Array): { fmt: FmtChunk; data: Uint8Array } {
   if (buf.length < 12 || ascii(buf, 0) !== 'RIFF') throw new WavError('WAV_NOT_RIFF', 'not a RIFF file');
   if (ascii(buf, 8) !== 'WAVE')
     throw new WavError('WAV_NOT_WAVE', `RIFF form "${ascii(buf, 8)}" is not WAVE`);
@@ -81,18 +78,27 @@ export function readWav(buf: Uint8Array): WavAudio {
       fmt = parseFmt(view, body, size);
     } else if (id === 'data') {
       if (!fmt) throw new WavError('WAV_NO_FMT', 'data chunk before any fmt chunk');
-      const encoding = encodingOf(fmt);
       if (body + size > buf.length) {
         throw new WavError('WAV_TRUNCATED', `data chunk of ${size} bytes, only ${buf.length - body} present`);
       }
-      if (encoding === 'pcm16' && size % 2 !== 0) {
-        throw new WavError('WAV_BAD_FMT', `16-bit PCM data of odd length ${size}`);
-      }
-      return { encoding, sampleRate: fmt.sampleRate, data: buf.subarray(body, body + size) };
+      return { fmt, data: buf.subarray(body, body + size) };
     }
     offset = body + size + (size & 1);
   }
   throw new WavError(fmt ? 'WAV_NO_DATA' : 'WAV_NO_FMT', fmt ? 'no data chunk' : 'no fmt chunk');
+}
+
+/**
+ * Reads a RIFF/WAVE file of mono 16-bit PCM, A-law or µ-law. Unknown chunks (LIST, fact…) are
+ * skipped; chunks are word-aligned (RIFF pads odd sizes). Anything else is a WavError, never a crash.
+ */
+export function readWav(buf: Uint8Array): WavAudio {
+  const { fmt, data } = readWavChunks(buf);
+  const encoding = encodingOf(fmt);
+  if (encoding === 'pcm16' && data.length % 2 !== 0) {
+    throw new WavError('WAV_BAD_FMT', `16-bit PCM data of odd length ${data.length}`);
+  }
+  return { encoding, sampleRate: fmt.sampleRate, data };
 }
 
 /** Writes mono audio as a canonical WAV: PCM gets a 16-byte fmt; G.711 an 18-byte fmt plus the fact chunk it requires. */

@@ -12,6 +12,9 @@ import { DirectoryRepository } from './repositories/directory.repository.js';
 import { ExtensionRepository } from './repositories/extension.repository.js';
 import { PluginConfigRepository } from './repositories/plugin-config.repository.js';
 import { PluginStateRepository } from './repositories/plugin-state.repository.js';
+import { CallRecordingRepository } from './repositories/call-recording.repository.js';
+import { RecordingPolicyRepository } from './repositories/recording-policy.repository.js';
+import { RecordingWorkerService } from './recordings/recording.services.js';
 import { RegistrationRepository } from './repositories/registration.repository.js';
 import { CallRecordWorkerService } from './services/call-record.services.js';
 import { PluginConfigReloaderService } from './services/plugin-config-reloader.service.js';
@@ -45,6 +48,8 @@ export class WorkerModule {
         PluginStateRepository,
         PluginConfigRepository,
         CallRecordRepository,
+        RecordingPolicyRepository,
+        CallRecordingRepository,
         {
           provide: PLUGIN_REGISTRY,
           inject: [CONFIG, PluginConfigRepository, REDIS, LOGGER],
@@ -54,6 +59,7 @@ export class WorkerModule {
         PluginConfigReloaderService,
         RoutingWorkerService,
         CallRecordWorkerService,
+        RecordingWorkerService,
         VoicemailWorkerService,
         QueueMetricsService,
       ],

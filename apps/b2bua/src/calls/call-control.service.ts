@@ -15,6 +15,8 @@ import type { Redis } from 'ioredis';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
 import { CallRecordPublisherService } from '../services/call-record.services.js';
+import { recordingAnnouncementFile } from '../recordings/recording-announcement.js';
+import { RecordingPublisherService } from '../recordings/recording.services.js';
 import { RoutingClientService } from '../services/routing-client.service.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
@@ -70,6 +72,7 @@ export class CallControlService
     @Inject(SipAuthService) private readonly auth: SipAuthService,
     @Inject(RoutingClientService) private readonly routing: RoutingClientService,
     @Inject(CallRecordPublisherService) private readonly records: CallRecordPublisherService,
+    @Inject(RecordingPublisherService) private readonly recordings: RecordingPublisherService,
     @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(REDIS) private readonly redis: Redis,
@@ -125,7 +128,12 @@ export class CallControlService
   onApplicationBootstrap(): void {
     process.on('SIGUSR2', this.logLatency);
     const stack = this.stack;
-    this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger);
+    const announcementFile = recordingAnnouncementFile(this.config);
+    this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger, {
+      ...(announcementFile ? { announcementFile } : {}),
+      publish: (job) => this.recordings.publish(job),
+      wallNow: () => Date.now(),
+    });
     const timers = this.config.calls.sessionTimers;
     if (timers.enabled && timers.minSeSeconds < RFC4028_MIN_SE) {
       this.logger.warn(

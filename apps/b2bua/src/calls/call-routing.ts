@@ -1,5 +1,6 @@
 import type { RoutingFallback } from '@switchboard/config';
 import type { CallAttempt, RoutingPlan } from '@switchboard/plugin-sdk';
+import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { CallDeps } from './call-deps.js';
 import type { Disposition } from './records/call-record-builder.js';
 
@@ -24,7 +25,12 @@ export interface RouteRequest {
 }
 
 export type RouteResult =
-  | { readonly kind: 'plan'; readonly pluginId: string; readonly plan: RoutingPlan }
+  | {
+      readonly kind: 'plan';
+      readonly pluginId: string;
+      readonly plan: RoutingPlan;
+      readonly recording?: RecordingPlan;
+    }
   | { readonly kind: 'cancelled' }
   | {
       readonly kind: 'reject';
@@ -64,7 +70,12 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
     .catch((err: unknown) => ({ kind: 'queue-error' as const, message: String(err) }));
   switch (outcome.kind) {
     case 'plan':
-      return { kind: 'plan', pluginId: outcome.pluginId, plan: outcome.plan };
+      return {
+        kind: 'plan',
+        pluginId: outcome.pluginId,
+        plan: outcome.plan,
+        ...(outcome.recording ? { recording: outcome.recording } : {}),
+      };
     case 'cancelled':
       return { kind: 'cancelled' };
     case 'no-route':

@@ -20,6 +20,7 @@ import { dispositionOfStatus, type Disposition, type HangupSide } from './record
 import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
+import { mayRecord, recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
@@ -56,6 +57,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private history: CallAttempt[] = [];
   private attempt = 0;
   private pluginId = '';
+  /** Which answers make this call recorded (from the routing worker with the plan). */
+  private recording: RecordingPlan | undefined;
+  /** The answering target's key (extension number, AOR or URI). */
+  private answeredKey: string | undefined;
   private destination: string;
   private receivedAt: number;
   private firstLegSent = false;
@@ -274,6 +279,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     }
     if (result.kind === 'plan') {
       this.pluginId = result.pluginId;
+      this.recording = result.recording;
       this.state = 'dialling';
       this.executor = new PlanExecutor<SipResponse>(
         result.plan,
@@ -367,7 +373,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     } catch (err) {
       return this.unreachable(spec, listener, err);
     }
-    const relayed = this.media.openBranch(init.callId, calleeMedia(spec.uri, spec.destination?.host));
+    const relayed = this.media.openBranch(
+      init.callId,
+      calleeMedia(spec.uri, spec.destination?.host),
+      mayRecord(this.recording, spec.targetKey),
+    );
     if (!relayed || !init.body || !destination)
       return this.startLeg(spec, init, listener, destination !== undefined);
     // The branch's INVITE carries rtpengine's offer for it (its own ports: forked early media).
@@ -448,6 +458,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       return;
     }
     this.winner = leg;
+    this.answeredKey = targetKey;
     this.state = 'answering';
     if (this.deps.maxCallMs > 0) {
       this.maxDuration = this.deps.port.clock.schedule(this.deps.maxCallMs, () => {
@@ -511,6 +522,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (leg.answerReceivedAt !== undefined)
       this.deps.latency?.record('okInToOut', this.deps.port.clock.now() - leg.answerReceivedAt);
     this.media.answered();
+    this.media.record(recordingSubjects(this.recording, this.answeredKey), leg.callId);
     const sides: Record<Side, BridgeSide> = {
       caller: { dialog: callerDialog, route: this.caller.route, contact: this.caller.contact },
       callee: { dialog: calleeDialog, route: calleeRoute, contact: leg.localContact },

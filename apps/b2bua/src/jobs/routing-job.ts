@@ -1,5 +1,6 @@
 import { routingPlanSchema } from '@switchboard/plugin-sdk';
 import { z } from 'zod';
+import { recordingPlanSchema } from '../recordings/recording-policy.js';
 
 export const ROUTING_QUEUE = 'routing';
 
@@ -36,7 +37,13 @@ export const routingJobSchema = z.object({
 export type RoutingJob = z.infer<typeof routingJobSchema>;
 
 export const routingResultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('plan'), pluginId: z.string(), plan: routingPlanSchema }),
+  z.object({
+    kind: z.literal('plan'),
+    pluginId: z.string(),
+    plan: routingPlanSchema,
+    /** Which answers make the call recorded (absent: none). */
+    recording: recordingPlanSchema.optional(),
+  }),
   /** Every plugin passed: nobody knows this destination (404). */
   z.object({ kind: z.literal('no-route') }),
   /** A plugin threw, timed out or returned an invalid plan: the signalling side uses its fallback. */

@@ -3,6 +3,7 @@ import type { SwitchboardConfig } from '@switchboard/config';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { RECORDINGS_QUEUE } from '../jobs/recording-job.js';
 import { CALL_RECORDS_QUEUE } from '../jobs/call-record-job.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 import { ROUTING_QUEUE } from '../jobs/routing-job.js';
@@ -10,7 +11,13 @@ import { VOICEMAIL_EMAIL_QUEUE } from '../notifications/voicemail-email-job.js';
 import { CONFIG } from '../tokens.js';
 import { VOICEMAIL_QUEUE } from '../voicemail/voicemail-job.js';
 
-const QUEUES = [ROUTING_QUEUE, CALL_RECORDS_QUEUE, VOICEMAIL_QUEUE, VOICEMAIL_EMAIL_QUEUE] as const;
+const QUEUES = [
+  ROUTING_QUEUE,
+  CALL_RECORDS_QUEUE,
+  RECORDINGS_QUEUE,
+  VOICEMAIL_QUEUE,
+  VOICEMAIL_EMAIL_QUEUE,
+] as const;
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 /**

@@ -12,6 +12,7 @@ import {
   type PluginApi,
   type RegisteredPlugin,
   type RingGroupInfo,
+  type RoutingPlan,
 } from '@switchboard/plugin-sdk';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -21,7 +22,10 @@ import { ActiveCallRepository } from '../repositories/active-call.repository.js'
 import { DirectoryRepository } from '../repositories/directory.repository.js';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
+import { RecordingPolicyRepository } from '../repositories/recording-policy.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
+import { RecordingFlagsCache } from '../recordings/recording-flags-cache.js';
+import { recordingPlanOf, type RecordingPlan } from '../recordings/recording-policy.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import type { LivePluginRegistry } from './plugin-registry.factory.js';
@@ -29,6 +33,8 @@ import { encodeRoutingReply } from './routing-reply.js';
 import { beat, HEARTBEAT_INTERVAL_MS, leave } from './routing-heartbeat.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 import { observeJobWait } from '../ops/queue-job-wait.js';
+
+const RECORDING_FLAGS_TTL_MS = 2_000;
 
 /** Runs the plugin chain for routing jobs; any number of these processes can share the queue. */
 @Injectable()
@@ -46,6 +52,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly chainRun: Histogram<'plugin' | 'outcome'>;
   private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
+  /** Extensions and ring groups that record: a switch in the admin applies to calls within this. */
+  private readonly recordingFlags: RecordingFlagsCache;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -56,8 +64,15 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(ActiveCallRepository) private readonly activeCalls: ActiveCallRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
+    @Inject(RecordingPolicyRepository) recordingPolicy: RecordingPolicyRepository,
     @Inject(METRICS) private readonly metrics: ProcessMetrics,
   ) {
+    this.recordingFlags = new RecordingFlagsCache(
+      () => recordingPolicy.flags(),
+      RECORDING_FLAGS_TTL_MS,
+      () => performance.now(),
+      (err) => this.logger.warn({ err }, 'database unreachable: recording switches as last read'),
+    );
     const buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
     this.chainRun = metrics.histogram({
       name: 'switchboard_routing_chain_seconds',
@@ -171,7 +186,13 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
           this.pluginRun.observe({ plugin: run.pluginId, outcome: run.outcome }, run.ms / 1000),
       });
       if (!result) return { kind: 'no-route' };
-      return { kind: 'plan', pluginId: result.pluginId, plan: result.plan };
+      const recording = await this.recordingPlan(call, result.plan);
+      return {
+        kind: 'plan',
+        pluginId: result.pluginId,
+        plan: result.plan,
+        ...(recording ? { recording } : {}),
+      };
     } catch (err) {
       if (err instanceof PluginFailureError) {
         this.logger.error(
@@ -188,6 +209,20 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
         };
       }
       throw err;
+    }
+  }
+
+  /** Never rejects: without the switches the call goes on unrecorded (logged with the call id). */
+  private async recordingPlan(
+    call: RoutingJob['call'],
+    plan: RoutingPlan,
+  ): Promise<RecordingPlan | undefined> {
+    try {
+      const flags = await this.recordingFlags.get();
+      return recordingPlanOf(call.caller.extension, call.destination, plan, flags);
+    } catch (err) {
+      this.logger.error({ err, callId: call.callId }, 'recording switches not readable: call not recorded');
+      return undefined;
     }
   }
 

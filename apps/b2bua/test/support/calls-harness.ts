@@ -112,9 +112,12 @@ export async function startSipp(
   target?: { host: string; port: number },
   /** Digest uri (sipp's default is remote_ip:remote_port, which is not our Request-URI). */
   authUri?: string,
+  /** Files written into sipp's working directory first (e.g. the pcap of `play_pcap_audio`). */
+  files: Readonly<Record<string, Uint8Array>> = {},
 ): Promise<SippProcess> {
   requireSipp();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-call-sipp-'));
+  for (const [name, bytes] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), bytes);
   const scenarioFile = path.join(scenarioDir, scenario);
   const port = await freeUdpPort();
   const child: ChildProcess = spawn(

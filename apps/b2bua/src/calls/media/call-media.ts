@@ -3,6 +3,7 @@ import { NgError, type NgClient, type NgSdpOptions } from '@switchboard/rtpengin
 import type { Clock } from '@switchboard/transactions';
 import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
 import type { SessionBody } from '../legs/caller-leg.js';
+import { CallRecording, type RecordingDeps } from './call-recording.js';
 import { isOnHold } from './hold-detection.js';
 import { MediaWatchdog, type WatchdogTiming } from './media-watchdog.js';
 import type { RelayHealth } from './relay-health.js';
@@ -24,6 +25,8 @@ export interface MediaAnchorDeps {
   readonly health?: RelayHealth;
   /** Answered relayed calls are watched in rtpengine on this clock (absent: not watched). */
   readonly watch?: { readonly clock: Clock; readonly timing: WatchdogTiming };
+  /** Call recording in rtpengine (absent: no call is recorded). */
+  readonly recording?: RecordingDeps;
 }
 
 /** A party as the media relay sees it. */
@@ -63,6 +66,7 @@ export class CallMedia {
   private serial: Promise<void> = Promise.resolve();
   private ended = false;
   private watchdog: MediaWatchdog | undefined;
+  private readonly recording: CallRecording | undefined;
 
   constructor(
     private readonly deps: MediaAnchorDeps,
@@ -72,7 +76,11 @@ export class CallMedia {
     private readonly maxMedia?: number,
     /** The relay failed this call beyond the fallback, or its media timed out: the record cause. */
     private readonly onEnd: (cause: string) => void = () => undefined,
-  ) {}
+  ) {
+    const { recording, client } = deps;
+    this.recording =
+      recording && client ? new CallRecording(recording, client, callId, deps.logger) : undefined;
+  }
 
   /**
    * A new call while rtpengine does not answer and the fallback is `503`: true when it would be
@@ -84,18 +92,43 @@ export class CallMedia {
     return client !== undefined && fallback === '503' && health?.up === false && wantsRelay;
   }
 
-  /** Decides, at its first offer, whether a branch's media go through rtpengine. */
-  openBranch(branch: string, callee: PartyMedia): boolean {
+  /**
+   * Decides, at its first offer, whether a branch's media go through rtpengine. `mayRecord`: the
+   * call is recorded if this branch answers, so `auto` relays it too (recording is rtpengine's).
+   */
+  openBranch(branch: string, callee: PartyMedia, mayRecord = false): boolean {
     const { mode, client, health } = this.deps;
     const relay =
       client !== undefined &&
-      (mode === 'relay' || (mode === 'auto' && (this.caller.behindNat || callee.behindNat)));
+      (mode === 'relay' ||
+        (mode === 'auto' && (this.caller.behindNat || callee.behindNat || (mayRecord && !!this.recording))));
     if (relay && health?.up === false) {
       this.deps.logger.warn({ call: this.callId, branch }, 'rtpengine does not answer: branch media direct');
       return false;
     }
     if (relay) this.relayed.set(branch, callee);
     return relay;
+  }
+
+  /**
+   * The call is answered by `branch`: when `subjects` ask for it, rtpengine records it from now on
+   * (and plays the announcement); a call whose media are not relayed cannot be, which is logged.
+   */
+  record(subjects: string[], branch: string): void {
+    if (subjects.length === 0 || this.ended) return;
+    const recording = this.recording;
+    if (!recording || !this.relayed.has(branch)) {
+      this.deps.logger.warn(
+        { call: this.callId, subjects, mode: this.deps.mode },
+        'call not recorded: its media do not go through rtpengine',
+      );
+      return;
+    }
+    this.serial = this.serial
+      .then(() => recording.start(subjects, branch))
+      .catch((err: unknown) =>
+        this.deps.logger.error({ err, call: this.callId, subjects }, 'call recording not started'),
+      );
   }
 
   /** The call is answered: a relayed call is watched in rtpengine from now on. */
@@ -128,6 +161,7 @@ export class CallMedia {
       .then(async () => {
         const sdp = await this.anchor(crossing, branch, text);
         this.anchored.add(branch);
+        this.recording?.sdpFor(tagOf(crossing.to), sdp);
         deliver({
           ok: true,
           body: { contentType: sdpBody.contentType, content: Buffer.from(sdp, 'utf8') },
@@ -167,7 +201,7 @@ export class CallMedia {
     this.serial = this.serial
       .then(() => client.delete({ callId: this.callId, deleteDelay: 0 }))
       .then(
-        () => undefined,
+        () => this.recording?.finished(),
         (err: unknown) => {
           // `Unknown call-id`: every offer failed, nothing to free.
           if (!(err instanceof NgError && err.code === 'rejected'))

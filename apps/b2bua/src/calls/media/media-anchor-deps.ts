@@ -2,6 +2,7 @@ import type { Clock } from '@switchboard/transactions';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { NgClient } from '@switchboard/rtpengine';
 import type { MediaAnchorDeps } from './call-media.js';
+import type { RecordingDeps } from './call-recording.js';
 import { pollInterval } from './media-watchdog.js';
 import { RelayHealth } from './relay-health.js';
 
@@ -14,6 +15,8 @@ export function createMediaAnchor(
   config: SwitchboardConfig,
   clock: Clock,
   logger: Logger,
+  /** Call recording (absent: none; no recording without rtpengine either). */
+  recording?: RecordingDeps,
 ): MediaAnchorDeps & { close(): void } {
   const { mode, rtpengine, fallback, timeoutSeconds } = config.media;
   const client =
@@ -40,6 +43,7 @@ export function createMediaAnchor(
     fallback,
     ...(health ? { health } : {}),
     watch: { clock, timing: { timeoutMs, pollMs: pollInterval(timeoutMs) } },
+    ...(client && recording ? { recording } : {}),
     close: () => {
       health?.close();
       client?.close();

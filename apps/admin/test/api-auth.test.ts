@@ -153,7 +153,7 @@ describe('authentication', () => {
       'login_locked',
     ]);
     // An operator reset unlocks it.
-    const otp = await users.resetPassword({ id: null, name: 'cli' }, 'carol');
+    const otp = await users.resetPassword({ id: null, name: 'cli' }, await users.idOf('carol'));
     expect(await new HttpSession(server.baseUrl).login('carol', otp)).toBe(200);
   });
 

@@ -64,6 +64,35 @@ describe('switchboard CLI', () => {
     expect(missing).toMatchObject({ code: 1, err: 'switchboard: admin user "ghost" not found\n' });
   });
 
+  it('gives roles, disables and enables users, and keeps the last enabled admin', async () => {
+    const viewer = await cli('admin', 'create', 'viewer', '--role', 'read-only');
+    expect(viewer.out).toContain('created read-only user "viewer"');
+    expect((await cli('admin', 'create', 'x1', '--role', 'boss')).err).toContain(
+      'must be admin or read_only',
+    );
+    // "admin" (bootstrap) and "operator" are admins: one may go, the other then stays.
+    expect((await cli('admin', 'disable', 'operator')).out).toBe('"operator" disabled\n');
+    const last = await cli('admin', 'set-role', 'admin', 'read-only');
+    expect(last.code).toBe(1);
+    expect(last.err).toContain('"admin" is the last enabled admin');
+    expect((await cli('admin', 'disable', 'admin')).err).toContain('last enabled admin');
+    expect((await cli('admin', 'set-role', 'viewer', 'admin')).out).toBe('"viewer" is now admin\n');
+    expect((await cli('admin', 'set-role', 'admin', 'read-only')).out).toBe('"admin" is now read-only\n');
+    expect((await cli('admin', 'enable', 'operator')).code).toBe(0);
+    const listed = await cli('admin', 'list');
+    expect(listed.out).toContain('admin (read-only, must change password)\n');
+    expect(listed.out).toContain('operator (admin, must change password)\n');
+    expect(listed.out).toContain('viewer (admin, must change password)\n');
+    const audit = await servers.prisma.auditLog.findFirstOrThrow({
+      where: { entity: 'admin_user', action: 'update', actor: 'cli' },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit).toMatchObject({
+      before: { username: 'operator', role: 'admin', disabled: false },
+      after: { username: 'operator', role: 'admin', disabled: true },
+    });
+  });
+
   it('adds, lists, re-keys and removes extensions', async () => {
     const add = await cli('extension', 'add', '1001', 'Alice');
     expect(add.code).toBe(0);

@@ -4,6 +4,7 @@ import { METRICS, ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import { AuditController } from '../audit/audit.controller.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
+import { AdminUsersController } from '../auth/admin-users.controller.js';
 import { AdminUsersService } from '../auth/admin-users.service.js';
 import { ApiTokensController } from '../auth/api-tokens.controller.js';
 import { ApiTokensService } from '../auth/api-tokens.service.js';
@@ -60,6 +61,7 @@ export const adminControllers: readonly Type[] = [
   PluginsController,
   AuditController,
   ApiTokensController,
+  AdminUsersController,
 ];
 
 @Module({})

@@ -26,3 +26,36 @@ export const changePasswordSchema = z.object({
   newPassword: newPasswordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+
+export const adminRoles = ['admin', 'read_only'] as const;
+/** `read-only` (as the CLI and people write it) is accepted for `read_only`. */
+export const adminRoleSchema = z.preprocess(
+  (v) => (v === 'read-only' ? 'read_only' : v),
+  z.enum(adminRoles, { error: 'must be admin or read_only' }),
+);
+
+export const createAdminUserSchema = z.object({
+  username: usernameSchema,
+  role: adminRoleSchema.default('admin'),
+});
+export type CreateAdminUserInput = z.infer<typeof createAdminUserSchema>;
+
+export const updateAdminUserSchema = z
+  .object({
+    role: adminRoleSchema.optional(),
+    disabled: z.boolean({ error: 'must be true or false' }).optional(),
+  })
+  .strict()
+  .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: 'give role and/or disabled' });
+export type UpdateAdminUserInput = z.infer<typeof updateAdminUserSchema>;
+
+export const adminUserViewSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: z.enum(adminRoles),
+  disabled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  locked: z.boolean(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+});

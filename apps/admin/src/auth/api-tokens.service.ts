@@ -94,6 +94,8 @@ export class ApiTokensService {
       include: { adminUser: true },
     });
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= now)) return null;
+    // A token acts as its creator: it stops with a disabled account and never exceeds its role.
+    if (row.adminUser.disabledAt) return null;
     // Touch at most once a minute to keep reads cheap.
     if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 60_000) {
       await this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
@@ -105,6 +107,7 @@ export class ApiTokensService {
       sessionId: '',
       csrfToken: '',
       mustChangePassword: false,
+      role: row.adminUser.role,
       token: { id: row.id, readOnly: row.scope === 'read_only' },
     };
   }

@@ -43,6 +43,7 @@ export class AuthController {
     );
     return {
       username: body.username,
+      role: session.role,
       csrfToken: session.csrfToken,
       mustChangePassword: session.mustChangePassword,
     };
@@ -51,7 +52,12 @@ export class AuthController {
   @Get('session')
   session(@Req() req: AdminRequest) {
     const p = principalOf(req);
-    return { username: p.username, csrfToken: p.csrfToken, mustChangePassword: p.mustChangePassword };
+    return {
+      username: p.username,
+      role: p.role,
+      csrfToken: p.csrfToken,
+      mustChangePassword: p.mustChangePassword,
+    };
   }
 
   @Post('logout')

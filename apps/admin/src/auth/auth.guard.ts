@@ -18,6 +18,8 @@ export const CSRF_HEADER = 'x-csrf-token';
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 // Reachable while the password must still be changed.
 const allowedBeforePasswordChange = new Set(['/api/auth/session', '/api/auth/password', '/api/auth/logout']);
+// The only changes a read-only user may make: its own password and its own logout.
+const allowedToReadOnly = new Set(['/api/auth/password', '/api/auth/logout']);
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -25,9 +27,22 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Role-based access: a read-only user (or its token) may read everything and change nothing. */
+function checkRole(principal: AdminPrincipal, req: AdminRequest): AdminPrincipal {
+  if (principal.role === 'read_only' && !safeMethods.has(req.method) && !allowedToReadOnly.has(req.path)) {
+    throw new ForbiddenException({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Your account is read-only: ask an admin to make this change',
+    });
+  }
+  return principal;
+}
+
 /**
  * Every route needs a session unless marked @Public(). State-changing methods also need the
- * session's CSRF token in X-CSRF-Token (synchronizer token pattern; OWASP CSRF cheat sheet).
+ * session's CSRF token in X-CSRF-Token (synchronizer token pattern; OWASP CSRF cheat sheet), and
+ * the `admin` role (read-only users only read).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -43,7 +58,7 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AdminRequest>();
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (bearer !== undefined) {
-      req.admin = await this.checkApiToken(bearer, req);
+      req.admin = checkRole(await this.checkApiToken(bearer, req), req);
       return true;
     }
     const token = readCookie(req.headers.cookie, SESSION_COOKIE);
@@ -68,7 +83,7 @@ export class AuthGuard implements CanActivate {
         message: 'Change the one-time password first (POST /api/auth/password)',
       });
     }
-    req.admin = principal;
+    req.admin = checkRole(principal, req);
     return true;
   }
 

@@ -1,9 +1,17 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException } from '@nestjs/common';
+import {
+  ForbiddenException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { LogThrottle } from '@switchboard/config';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import type { AdminOptions } from '../common/admin-options.js';
 import type { PrismaClient } from '../common/db.js';
-import type { AdminPrincipal } from '../common/request-context.js';
+import type { AdminPrincipal, AdminRole } from '../common/request-context.js';
 import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
 import { LoginRateLimiter } from './login-rate-limiter.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
@@ -56,7 +64,7 @@ export class AuthService {
     password: string,
     ip: string,
     userAgent: string | undefined,
-  ): Promise<NewSession & { mustChangePassword: boolean }> {
+  ): Promise<NewSession & { mustChangePassword: boolean; role: AdminRole }> {
     const retryAfter = await this.rateLimiter.hit(ip);
     if (retryAfter > 0) {
       throw new HttpException(
@@ -120,13 +128,23 @@ export class AuthService {
       });
       throw invalidCredentials();
     }
+    if (user.disabledAt) {
+      // Said only to someone who knows the password; everyone else gets the same 401 as before.
+      await this.prisma.adminUser.update({ where: { id: user.id }, data: { failedLogins: 0 } });
+      await this.audit.record(actor, { action: 'login_disabled', entity: 'admin_user', entityId: user.id });
+      throw new ForbiddenException({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'This account is disabled; ask an admin to enable it',
+      });
+    }
     await this.prisma.adminUser.update({
       where: { id: user.id },
       data: { failedLogins: 0, lockedUntil: null, lastLoginAt: new Date() },
     });
     const session = await this.sessions.create(user.id, ip, userAgent);
     await this.audit.record(actor, { action: 'login', entity: 'admin_user', entityId: user.id });
-    return { ...session, mustChangePassword: user.mustChangePassword };
+    return { ...session, mustChangePassword: user.mustChangePassword, role: user.role };
   }
 
   async changePassword(principal: AdminPrincipal, currentPassword: string, newPassword: string, ip: string) {

@@ -45,6 +45,8 @@ export class SessionService {
       include: { adminUser: true },
     });
     if (!session) return null;
+    // A disabled account's sessions are deleted when it is disabled; this covers a race with that.
+    if (session.adminUser.disabledAt) return null;
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) {
       await this.prisma.adminSession.deleteMany({ where: { id } });
@@ -63,6 +65,7 @@ export class SessionService {
       sessionId: id,
       csrfToken: session.csrfToken,
       mustChangePassword: session.adminUser.mustChangePassword,
+      role: session.adminUser.role,
     };
   }
 

@@ -1,5 +1,7 @@
 import type { Request } from 'express';
 
+export type AdminRole = 'admin' | 'read_only';
+
 /** The logged-in admin, attached to the request by the auth guard. */
 export interface AdminPrincipal {
   userId: string;
@@ -7,6 +9,8 @@ export interface AdminPrincipal {
   sessionId: string;
   csrfToken: string;
   mustChangePassword: boolean;
+  /** `read_only` may read everything and change nothing but its own password. */
+  role: AdminRole;
   /** Set when the request came with an API token (Authorization: Bearer) instead of a session. */
   token?: { id: string; readOnly: boolean };
 }

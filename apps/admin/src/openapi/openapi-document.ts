@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { HttpMethod, Route } from './route-table.js';
-import { changePasswordSchema, loginSchema } from '../auth/admin-user.schemas.js';
+import {
+  adminUserViewSchema,
+  changePasswordSchema,
+  createAdminUserSchema,
+  loginSchema,
+  updateAdminUserSchema,
+} from '../auth/admin-user.schemas.js';
 import { createApiTokenSchema } from '../auth/api-token.schemas.js';
 import { callFilterSchema, callHistoryQuerySchema } from '../calls/call-history.schemas.js';
 import { paginationSchema } from '../common/pagination.js';
@@ -283,6 +289,36 @@ const operations: Operation[] = [
   { method: 'delete', path: '/api/tokens/{id}', tag: 'auth', summary: 'Revoke an API token', status: 204 },
   {
     method: 'get',
+    path: '/api/admin-users',
+    tag: 'admin users',
+    summary: 'Users of the admin app with their role (admin, read_only) and state',
+    response: list(adminUserViewSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/admin-users',
+    tag: 'admin users',
+    summary: 'Create a user; its one-time password is in this response only (changed at first login)',
+    body: createAdminUserSchema,
+    status: 201,
+  },
+  {
+    method: 'patch',
+    path: '/api/admin-users/{id}',
+    tag: 'admin users',
+    summary:
+      'Change the role and/or disable (logs the user out, its tokens stop) or enable; 409 for the last enabled admin or your own account',
+    body: updateAdminUserSchema,
+    response: adminUserViewSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/admin-users/{id}/reset-password',
+    tag: 'admin users',
+    summary: 'New one-time password (shown once), lock-out cleared, every session of the user ended',
+  },
+  {
+    method: 'get',
     path: '/api/audit-log',
     tag: 'audit',
     summary: 'Who changed what, newest first',
@@ -351,7 +387,9 @@ function operationObject(op: Operation): Record<string, unknown> {
         ? {}
         : {
             '401': { description: 'Not logged in' },
-            '403': { description: 'CSRF token missing or invalid' },
+            '403': {
+              description: 'CSRF token missing or invalid, or a read-only user or token changing something',
+            },
           }),
       ...(op.method === 'post' || op.method === 'patch'
         ? {
@@ -397,7 +435,8 @@ export function buildOpenApiDocument(routes: readonly Route[]): Record<string, u
       version: '0.1.0',
       description:
         'Session cookie auth: POST /api/auth/login, then send the returned csrfToken as X-CSRF-Token on every POST/PUT/PATCH/DELETE. ' +
-        'Automation: create an API token on the API tokens page and send it as `Authorization: Bearer sbt_…` (no CSRF token; read-only tokens may only GET).',
+        'Automation: create an API token on the API tokens page and send it as `Authorization: Bearer sbt_…` (no CSRF token; read-only tokens may only GET). ' +
+        "Users have the role admin (everything) or read_only (every GET, own password and logout; 403 otherwise); a token never exceeds its creator's role.",
     },
     components: {
       securitySchemes: {

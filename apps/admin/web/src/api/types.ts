@@ -1,7 +1,21 @@
+export type AdminRole = 'admin' | 'read_only';
+
 export interface Session {
   username: string;
+  role: AdminRole;
   csrfToken: string;
   mustChangePassword: boolean;
+}
+
+export interface AdminUser {
+  id: string;
+  username: string;
+  role: AdminRole;
+  disabled: boolean;
+  mustChangePassword: boolean;
+  locked: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
 }
 
 export type DigestAlgorithm = 'SHA-256' | 'MD5';

@@ -17,6 +17,7 @@ import type { ApiToken } from '../api/types';
 import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { useCanChange } from '../components/session-context';
 
 const when = (iso: string | null, none: string): string => (iso ? new Date(iso).toLocaleString() : none);
 
@@ -93,6 +94,7 @@ export function ApiTokensPage() {
   const { data, error, loading, reload } = useApiData<{ items: ApiToken[] }>('/api/tokens');
   const [secret, setSecret] = useState<string | null>(null);
   const [actionError, setActionError] = useState<Error | null>(null);
+  const canChange = useCanChange();
   const items = data?.items ?? [];
 
   const revoke = (t: ApiToken) => {
@@ -111,12 +113,18 @@ export function ApiTokensPage() {
         For scripts and integrations: send <code>Authorization: Bearer sbt_…</code> to the API (no CSRF token
         needed). A token acts as the admin who created it; read-only tokens may only read.
       </Text>
-      <NewTokenForm
-        onCreated={(token) => {
-          setSecret(token);
-          reload();
-        }}
-      />
+      {canChange ? (
+        <NewTokenForm
+          onCreated={(token) => {
+            setSecret(token);
+            reload();
+          }}
+        />
+      ) : (
+        <Text size="sm" c="dimmed">
+          Your account is read-only: an admin creates tokens.
+        </Text>
+      )}
       <ErrorAlert error={error ?? actionError} />
       {loading && !data ? <LoadingView /> : null}
       {data && items.length === 0 ? <EmptyView title="No API tokens yet" /> : null}
@@ -154,7 +162,7 @@ export function ApiTokensPage() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      {s.label === 'active' ? (
+                      {s.label === 'active' && canChange ? (
                         <Button size="xs" variant="subtle" color="red" onClick={() => revoke(t)}>
                           Revoke
                         </Button>

@@ -6,6 +6,7 @@ import type { Extension } from '../api/types';
 import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { useCanChange } from '../components/session-context';
 import { ExtensionFormModal } from './extension-form-modal';
 
 export function ExtensionsPage() {
@@ -43,13 +44,16 @@ export function ExtensionsPage() {
   };
 
   const items = data?.items ?? [];
+  const canChange = useCanChange();
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={1} size="h2">
           Extensions
         </Title>
-        <Button onClick={() => setForm({ opened: true, editing: null })}>New extension</Button>
+        {canChange ? (
+          <Button onClick={() => setForm({ opened: true, editing: null })}>New extension</Button>
+        ) : null}
       </Group>
       <TextInput
         placeholder="Search by number or name"
@@ -125,6 +129,7 @@ export function ExtensionsPage() {
                     <Switch
                       aria-label={`Enable ${ext.number}`}
                       checked={ext.enabled}
+                      disabled={!canChange}
                       onChange={(e) =>
                         act(api('PATCH', `/api/extensions/${ext.id}`, { enabled: e.currentTarget.checked }))
                       }
@@ -138,14 +143,22 @@ export function ExtensionsPage() {
                         </Button>
                       </Menu.Target>
                       <Menu.Dropdown>
-                        <Menu.Item onClick={() => setForm({ opened: true, editing: ext })}>Edit</Menu.Item>
-                        <Menu.Item onClick={() => newPassword(ext)}>Generate new SIP password</Menu.Item>
+                        {canChange ? (
+                          <>
+                            <Menu.Item onClick={() => setForm({ opened: true, editing: ext })}>
+                              Edit
+                            </Menu.Item>
+                            <Menu.Item onClick={() => newPassword(ext)}>Generate new SIP password</Menu.Item>
+                          </>
+                        ) : null}
                         <Menu.Item component="a" href={`#/follow-me?ext=${ext.id}`}>
                           Follow-me
                         </Menu.Item>
-                        <Menu.Item color="red" onClick={() => remove(ext)}>
-                          Delete
-                        </Menu.Item>
+                        {canChange ? (
+                          <Menu.Item color="red" onClick={() => remove(ext)}>
+                            Delete
+                          </Menu.Item>
+                        ) : null}
                       </Menu.Dropdown>
                     </Menu>
                   </Table.Td>

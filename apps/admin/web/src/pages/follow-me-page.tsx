@@ -16,6 +16,8 @@ import { api, ApiError } from '../api/api-client';
 import type { Extension, FollowMe } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ReadOnlyFieldset } from '../components/read-only-fieldset';
+import { useCanChange } from '../components/session-context';
 
 function extFromHash(): string | null {
   return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('ext');
@@ -26,6 +28,7 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
   const [draft, setDraft] = useState<FollowMe | null>(null);
   const [saveError, setSaveError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
+  const canChange = useCanChange();
 
   useEffect(() => setDraft(data), [data]);
   if (loading && !draft) return <LoadingView />;
@@ -47,66 +50,74 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
   };
 
   return (
-    <Stack>
-      <Switch
-        label="Follow-me enabled"
-        checked={draft.enabled}
-        onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
-      />
-      <Text size="sm" c="dimmed">
-        When {extension.number} does not answer, these steps ring one after the other; the targets of a step
-        ring together.
-      </Text>
-      {saveError ? (
-        <Alert color="red" role="alert">
-          {saveError.message}
-        </Alert>
-      ) : null}
-      {saved ? <Alert color="green">Saved.</Alert> : null}
-      {draft.steps.length === 0 ? (
-        <EmptyView title="No follow-me steps">
-          Add a step with an extension, a phone number or a SIP URI.
-        </EmptyView>
-      ) : null}
-      {draft.steps.map((step, i) => (
-        <Paper key={i} withBorder p="sm">
-          <Group align="flex-end" wrap="wrap">
-            <TagsInput
-              label={`Step ${i + 1} targets`}
-              placeholder="Number or sip: URI, Enter to add"
-              value={step.targets}
-              onChange={(targets) => setStep(i, { ...step, targets })}
-              style={{ flex: 1, minWidth: 220 }}
-              error={saveError?.fieldErrors.find((e) => e.field.startsWith(`steps.${i}.targets`))?.message}
-            />
-            <NumberInput
-              label="Ring (s)"
-              min={5}
-              max={300}
-              w={110}
-              value={step.ringSeconds}
-              onChange={(v) => setStep(i, { ...step, ringSeconds: Number(v) })}
-            />
+    <ReadOnlyFieldset>
+      <Stack>
+        <Switch
+          label="Follow-me enabled"
+          checked={draft.enabled}
+          onChange={(e) => setDraft({ ...draft, enabled: e.currentTarget.checked })}
+        />
+        <Text size="sm" c="dimmed">
+          When {extension.number} does not answer, these steps ring one after the other; the targets of a step
+          ring together.
+        </Text>
+        {saveError ? (
+          <Alert color="red" role="alert">
+            {saveError.message}
+          </Alert>
+        ) : null}
+        {saved ? <Alert color="green">Saved.</Alert> : null}
+        {draft.steps.length === 0 ? (
+          <EmptyView title="No follow-me steps">
+            Add a step with an extension, a phone number or a SIP URI.
+          </EmptyView>
+        ) : null}
+        {draft.steps.map((step, i) => (
+          <Paper key={i} withBorder p="sm">
+            <Group align="flex-end" wrap="wrap">
+              <TagsInput
+                label={`Step ${i + 1} targets`}
+                placeholder="Number or sip: URI, Enter to add"
+                value={step.targets}
+                onChange={(targets) => setStep(i, { ...step, targets })}
+                style={{ flex: 1, minWidth: 220 }}
+                error={saveError?.fieldErrors.find((e) => e.field.startsWith(`steps.${i}.targets`))?.message}
+              />
+              <NumberInput
+                label="Ring (s)"
+                min={5}
+                max={300}
+                w={110}
+                value={step.ringSeconds}
+                onChange={(v) => setStep(i, { ...step, ringSeconds: Number(v) })}
+              />
+              {canChange ? (
+                <Button
+                  variant="subtle"
+                  color="red"
+                  onClick={() => setDraft({ ...draft, steps: draft.steps.filter((_, j) => j !== i) })}
+                >
+                  Remove
+                </Button>
+              ) : null}
+            </Group>
+          </Paper>
+        ))}
+        {canChange ? (
+          <Group>
             <Button
-              variant="subtle"
-              color="red"
-              onClick={() => setDraft({ ...draft, steps: draft.steps.filter((_, j) => j !== i) })}
+              variant="light"
+              onClick={() =>
+                setDraft({ ...draft, steps: [...draft.steps, { targets: [], ringSeconds: 20 }] })
+              }
             >
-              Remove
+              Add step
             </Button>
+            <Button onClick={save}>Save follow-me</Button>
           </Group>
-        </Paper>
-      ))}
-      <Group>
-        <Button
-          variant="light"
-          onClick={() => setDraft({ ...draft, steps: [...draft.steps, { targets: [], ringSeconds: 20 }] })}
-        >
-          Add step
-        </Button>
-        <Button onClick={save}>Save follow-me</Button>
-      </Group>
-    </Stack>
+        ) : null}
+      </Stack>
+    </ReadOnlyFieldset>
   );
 }
 

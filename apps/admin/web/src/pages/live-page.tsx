@@ -4,6 +4,7 @@ import { api } from '../api/api-client';
 import type { ActiveCall, Registration } from '../api/types';
 import { EmptyView, ErrorAlert } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { useCanChange } from '../components/session-context';
 
 const refreshMs = 3000;
 
@@ -21,6 +22,7 @@ export function LivePage() {
   const calls = useApiData<{ items: ActiveCall[] }>('/api/live/calls', refreshMs);
   const [hangup, setHangup] = useState<{ ok: boolean; text: string } | null>(null);
   const [ending, setEnding] = useState<string | null>(null);
+  const canChange = useCanChange();
   const now = Date.now();
   const hangUp = (c: ActiveCall) => {
     const who = `${party(c.from, c.fromDisplayName)} → ${party(c.to, c.toDisplayName)}`;
@@ -73,9 +75,11 @@ export function LivePage() {
                 <Table.Th>To</Table.Th>
                 <Table.Th>State</Table.Th>
                 <Table.Th>Duration</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>Actions</VisuallyHidden>
-                </Table.Th>
+                {canChange ? (
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
+                ) : null}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -87,18 +91,20 @@ export function LivePage() {
                     <Badge variant="light">{c.state}</Badge>
                   </Table.Td>
                   <Table.Td>{secondsFrom(now - c.startedAt)}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      color="red"
-                      variant="light"
-                      size="xs"
-                      loading={ending === c.id}
-                      onClick={() => hangUp(c)}
-                      aria-label={`Hang up the call from ${c.from} to ${c.to}`}
-                    >
-                      Hang up
-                    </Button>
-                  </Table.Td>
+                  {canChange ? (
+                    <Table.Td>
+                      <Button
+                        color="red"
+                        variant="light"
+                        size="xs"
+                        loading={ending === c.id}
+                        onClick={() => hangUp(c)}
+                        aria-label={`Hang up the call from ${c.from} to ${c.to}`}
+                      >
+                        Hang up
+                      </Button>
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               ))}
             </Table.Tbody>

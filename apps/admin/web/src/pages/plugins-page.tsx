@@ -17,6 +17,8 @@ import type { Plugin, PluginRollout } from '../api/types';
 import { JsonSchemaForm } from '../components/json-schema-form';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ReadOnlyFieldset } from '../components/read-only-fieldset';
+import { useCanChange } from '../components/session-context';
 
 function asObject(v: unknown): Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -61,6 +63,7 @@ function PluginCard({
   const [rawJson, setRawJson] = useState(JSON.stringify(plugin.config ?? {}, null, 2));
   const [error, setError] = useState<ApiError | null>(null);
   const [savedRevision, setSavedRevision] = useState<number | null>(null);
+  const canChange = useCanChange();
 
   const save = () => {
     setSavedRevision(null);
@@ -89,53 +92,57 @@ function PluginCard({
 
   return (
     <Card withBorder data-testid="plugin-card">
-      <Stack>
-        <Group justify="space-between">
-          <Group gap="xs">
-            <Text fw={600}>{plugin.name}</Text>
-            {plugin.version ? (
-              <Text size="xs" c="dimmed">
-                {plugin.version}
-              </Text>
-            ) : null}
+      <ReadOnlyFieldset>
+        <Stack>
+          <Group justify="space-between">
+            <Group gap="xs">
+              <Text fw={600}>{plugin.name}</Text>
+              {plugin.version ? (
+                <Text size="xs" c="dimmed">
+                  {plugin.version}
+                </Text>
+              ) : null}
+            </Group>
+            {plugin.installed ? (
+              <Badge color="green" variant="light">
+                installed
+              </Badge>
+            ) : (
+              <Badge color="gray">not running</Badge>
+            )}
           </Group>
-          {plugin.installed ? (
-            <Badge color="green" variant="light">
-              installed
-            </Badge>
+          {plugin.description ? <Text size="sm">{plugin.description}</Text> : null}
+          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          {plugin.configSchema ? (
+            <JsonSchemaForm
+              schema={plugin.configSchema}
+              value={config}
+              onChange={setConfig}
+              errors={fieldErrors}
+            />
           ) : (
-            <Badge color="gray">not running</Badge>
+            <JsonInput
+              label="Configuration (JSON)"
+              autosize
+              minRows={3}
+              value={rawJson}
+              onChange={setRawJson}
+              description="No running worker announced a schema for this plugin; edit the JSON directly."
+            />
           )}
-        </Group>
-        {plugin.description ? <Text size="sm">{plugin.description}</Text> : null}
-        <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-        {plugin.configSchema ? (
-          <JsonSchemaForm
-            schema={plugin.configSchema}
-            value={config}
-            onChange={setConfig}
-            errors={fieldErrors}
-          />
-        ) : (
-          <JsonInput
-            label="Configuration (JSON)"
-            autosize
-            minRows={3}
-            value={rawJson}
-            onChange={setRawJson}
-            description="No running worker announced a schema for this plugin; edit the JSON directly."
-          />
-        )}
-        {error ? (
-          <Alert color="red" role="alert">
-            {error.message}
-          </Alert>
-        ) : null}
-        {savedRevision !== null ? <SavedStatus savedRevision={savedRevision} rollout={rollout} /> : null}
-        <Group justify="flex-end">
-          <Button onClick={save}>Save</Button>
-        </Group>
-      </Stack>
+          {error ? (
+            <Alert color="red" role="alert">
+              {error.message}
+            </Alert>
+          ) : null}
+          {savedRevision !== null ? <SavedStatus savedRevision={savedRevision} rollout={rollout} /> : null}
+          {canChange ? (
+            <Group justify="flex-end">
+              <Button onClick={save}>Save</Button>
+            </Group>
+          ) : null}
+        </Stack>
+      </ReadOnlyFieldset>
     </Card>
   );
 }

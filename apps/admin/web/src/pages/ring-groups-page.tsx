@@ -4,6 +4,7 @@ import { api } from '../api/api-client';
 import type { Extension, RingGroup } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { useCanChange } from '../components/session-context';
 import { RingGroupFormModal } from './ring-group-form-modal';
 
 export function RingGroupsPage() {
@@ -23,13 +24,16 @@ export function RingGroupsPage() {
   };
 
   const items = groups.data?.items ?? [];
+  const canChange = useCanChange();
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={1} size="h2">
           Ring groups
         </Title>
-        <Button onClick={() => setForm({ opened: true, editing: null })}>New ring group</Button>
+        {canChange ? (
+          <Button onClick={() => setForm({ opened: true, editing: null })}>New ring group</Button>
+        ) : null}
       </Group>
       <ErrorAlert error={groups.error ?? extensions.error ?? actionError} />
       {groups.loading && !groups.data ? <LoadingView /> : null}
@@ -48,7 +52,7 @@ export function RingGroupsPage() {
                 <Table.Th>Strategy</Table.Th>
                 <Table.Th>Members</Table.Th>
                 <Table.Th>Ring time</Table.Th>
-                <Table.Th />
+                {canChange ? <Table.Th /> : null}
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -75,20 +79,22 @@ export function RingGroupsPage() {
                     )}
                   </Table.Td>
                   <Table.Td>{g.ringTimeSeconds}s</Table.Td>
-                  <Table.Td>
-                    <Group gap={4} wrap="nowrap">
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        onClick={() => setForm({ opened: true, editing: g })}
-                      >
-                        Edit
-                      </Button>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => remove(g)}>
-                        Delete
-                      </Button>
-                    </Group>
-                  </Table.Td>
+                  {canChange ? (
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <Button
+                          size="xs"
+                          variant="subtle"
+                          onClick={() => setForm({ opened: true, editing: g })}
+                        >
+                          Edit
+                        </Button>
+                        <Button size="xs" variant="subtle" color="red" onClick={() => remove(g)}>
+                          Delete
+                        </Button>
+                      </Group>
+                    </Table.Td>
+                  ) : null}
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -17,6 +17,7 @@ import { api, ApiError } from '../api/api-client';
 import type { VoicemailBoxRow, VoicemailMessage } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { useCanChange } from '../components/session-context';
 
 function BoxSettingsModal({
   row,
@@ -98,6 +99,7 @@ function Messages({ row, onChanged }: { row: VoicemailBoxRow; onChanged: () => v
     `/api/voicemail/boxes/${boxId}/messages`,
   );
   const [actionError, setActionError] = useState<Error | null>(null);
+  const canChange = useCanChange();
   const act = (p: Promise<unknown>): void =>
     void p.then(
       () => {
@@ -124,24 +126,28 @@ function Messages({ row, onChanged }: { row: VoicemailBoxRow; onChanged: () => v
           </Stack>
           <Group gap="xs" wrap="wrap">
             <audio controls preload="none" src={`/api/voicemail/messages/${m.id}/audio`} />
-            <Button
-              size="xs"
-              variant="light"
-              onClick={() => act(api('PATCH', `/api/voicemail/messages/${m.id}`, { heard: !m.heard }))}
-            >
-              {m.heard ? 'Mark new' : 'Mark heard'}
-            </Button>
-            <Button
-              size="xs"
-              variant="subtle"
-              color="red"
-              onClick={() =>
-                window.confirm('Delete this message?') &&
-                act(api('DELETE', `/api/voicemail/messages/${m.id}`))
-              }
-            >
-              Delete
-            </Button>
+            {canChange ? (
+              <>
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={() => act(api('PATCH', `/api/voicemail/messages/${m.id}`, { heard: !m.heard }))}
+                >
+                  {m.heard ? 'Mark new' : 'Mark heard'}
+                </Button>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() =>
+                    window.confirm('Delete this message?') &&
+                    act(api('DELETE', `/api/voicemail/messages/${m.id}`))
+                  }
+                >
+                  Delete
+                </Button>
+              </>
+            ) : null}
           </Group>
         </Group>
       ))}
@@ -153,6 +159,7 @@ export function VoicemailPage() {
   const { data, error, loading, reload } = useApiData<{ items: VoicemailBoxRow[] }>('/api/voicemail/boxes');
   const [editing, setEditing] = useState<VoicemailBoxRow | null>(null);
   const [open, setOpen] = useState<VoicemailBoxRow | null>(null);
+  const canChange = useCanChange();
   const items = data?.items ?? [];
   return (
     <Stack>
@@ -199,9 +206,11 @@ export function VoicemailPage() {
                   <Table.Td>{r.box ? `${r.box.messages} (${r.box.unheard} new)` : '—'}</Table.Td>
                   <Table.Td>
                     <Group gap={4} wrap="nowrap">
-                      <Button size="xs" variant="subtle" onClick={() => setEditing(r)}>
-                        {r.box ? 'Settings' : 'Create box'}
-                      </Button>
+                      {canChange ? (
+                        <Button size="xs" variant="subtle" onClick={() => setEditing(r)}>
+                          {r.box ? 'Settings' : 'Create box'}
+                        </Button>
+                      ) : null}
                       {r.box ? (
                         <Button size="xs" variant="subtle" onClick={() => setOpen(r)}>
                           Messages

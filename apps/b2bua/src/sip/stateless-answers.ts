@@ -1,12 +1,13 @@
 import type { SipRequest, SipResponse } from '@switchboard/sip';
+import type { Clock, TimerHandle } from '@switchboard/transactions';
 
 export interface StatelessAnswersOptions {
   /** Answers kept at most; the oldest goes first (a flood of new requests only churns this). */
   readonly maxEntries: number;
   /** How long a request's retransmissions get its first answer again (64*T1, RFC 3261 §17.2.2). */
   readonly ttlMs: number;
-  /** Monotonic milliseconds. */
-  readonly now: () => number;
+  /** Expired answers are dropped on this clock, so that the map empties once requests stop. */
+  readonly clock: Clock;
 }
 
 interface Entry {
@@ -24,9 +25,18 @@ interface Entry {
  * identity (§17.2.3: branch, sent-by, method) plus Call-ID and CSeq.
  */
 export class StatelessAnswers {
+  /** Insertion order is age order: an answer is never re-inserted while it lives. */
   private readonly entries = new Map<string, Entry>();
+  /** Armed while answers are kept (none when idle). */
+  private sweep: TimerHandle | undefined;
 
   constructor(private readonly options: StatelessAnswersOptions) {}
+
+  /** Cancels the expiry sweep (at shutdown). */
+  stop(): void {
+    this.sweep?.cancel();
+    this.sweep = undefined;
+  }
 
   get size(): number {
     return this.entries.size;
@@ -38,16 +48,18 @@ export class StatelessAnswers {
    */
   seen(request: SipRequest): SipResponse | 'pending' | undefined {
     const key = keyOf(request);
-    const now = this.options.now();
+    const now = this.options.clock.now();
     const entry = this.entries.get(key);
     if (entry && now - entry.at < this.options.ttlMs) return entry.response ?? 'pending';
     this.entries.delete(key);
+    this.dropExpired(now);
     while (this.entries.size >= this.options.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;
       this.entries.delete(oldest.value);
     }
     this.entries.set(key, { at: now, response: undefined });
+    this.sweep ??= this.options.clock.schedule(this.options.ttlMs, () => this.onSweep());
     return undefined;
   }
 
@@ -55,6 +67,24 @@ export class StatelessAnswers {
   answered(request: SipRequest, response: SipResponse): void {
     const entry = this.entries.get(keyOf(request));
     if (entry) entry.response = response;
+  }
+
+  private onSweep(): void {
+    this.sweep = undefined;
+    this.dropExpired(this.options.clock.now());
+    const oldest = this.entries.values().next();
+    if (!oldest.done)
+      this.sweep = this.options.clock.schedule(
+        Math.max(1, oldest.value.at + this.options.ttlMs - this.options.clock.now()),
+        () => this.onSweep(),
+      );
+  }
+
+  private dropExpired(now: number): void {
+    for (const [key, entry] of this.entries) {
+      if (now - entry.at < this.options.ttlMs) return;
+      this.entries.delete(key);
+    }
   }
 }
 

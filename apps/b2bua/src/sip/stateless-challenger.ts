@@ -39,8 +39,13 @@ export class StatelessChallenger {
     this.answers = new StatelessAnswers({
       maxEntries: ANSWERS_MAX,
       ttlMs: ANSWERS_TTL_MS,
-      now: () => options.clock.now(),
+      clock: options.clock,
     });
+  }
+
+  /** Stops the expiry of kept answers (at shutdown). */
+  stop(): void {
+    this.answers.stop();
   }
 
   /** Answers kept for retransmissions now (memory figures). */

@@ -45,6 +45,26 @@ describe('FloodGuard (per-source token bucket + ban)', () => {
     expect(g.size.sources).toBe(50);
   });
 
+  it('sweep forgets full buckets and ended bans only, so its maps empty after a flood', () => {
+    const { g, advance } = guard();
+    for (let i = 0; i < 21; i++) g.admit('192.0.2.1'); // banned until 60 s
+    for (let i = 0; i < 5; i++) g.admit('192.0.2.2'); // 15 of 20 tokens left
+    g.admit('192.0.2.3');
+    advance(400); // .3 full again (19 + 4), .2 not yet (15 + 4)
+    g.sweep();
+    expect(g.size).toEqual({ sources: 1, bans: 1 });
+    advance(100); // .2 full
+    g.sweep();
+    expect(g.size).toEqual({ sources: 0, bans: 1 });
+    expect(g.admit('192.0.2.1')).toBe(false); // still banned
+    advance(60_000);
+    g.sweep();
+    expect(g.size).toEqual({ sources: 0, bans: 0 });
+    // A forgotten bucket is a full one: a burst is admitted again, not one more.
+    for (let i = 0; i < 20; i++) expect(g.admit('192.0.2.2')).toBe(true);
+    expect(g.admit('192.0.2.2')).toBe(false);
+  });
+
   it('is off with rate 0', () => {
     const g = new FloodGuard(
       { ratePerSecond: 0, burst: 1, banSeconds: 1, allow: [] },

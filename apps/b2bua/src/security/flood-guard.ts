@@ -81,6 +81,18 @@ export class FloodGuard {
     return false;
   }
 
+  /**
+   * Forgets what carries no information any more, so the maps empty once a flood is over: bans
+   * that ended, and buckets refilled to full (a new bucket starts full: the same answer).
+   */
+  sweep(): void {
+    const now = this.options.now();
+    for (const [ip, until] of this.bans) if (now >= until) this.bans.delete(ip);
+    const { burst, ratePerSecond } = this.limits;
+    for (const [ip, bucket] of this.buckets)
+      if (bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond >= burst) this.buckets.delete(ip);
+  }
+
   /** Sources currently tracked and banned, for the memory figures. */
   get size(): { sources: number; bans: number } {
     return { sources: this.buckets.size, bans: this.bans.size };

@@ -4,6 +4,7 @@ import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, type SipMessage, type SipRequest, type SipResponse } from '@switchboard/sip';
 import {
   type Clock,
+  type TimerHandle,
   type ClientTransaction,
   type FlowPin,
   type ClientTransactionHandlers,
@@ -59,6 +60,8 @@ type ServerErrorListener = (tx: ServerTransaction<SipMessage>, error: Error | 't
 /** Flood-guard memory bounds: ~100 bytes a source, so at most ~6 MiB + ~1 MiB (README "Security"). */
 const FLOOD_MAX_SOURCES = 65_536;
 const FLOOD_MAX_BANS = 16_384;
+/** How often full buckets and ended bans are forgotten (FloodGuard.sweep: one pass over both maps). */
+const FLOOD_SWEEP_MS = 10_000;
 
 /** Option tags always listed in Supported (RFC 3261 §20.37); handlers may add theirs. */
 const BASE_SUPPORTED: readonly string[] = [];
@@ -84,6 +87,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   private badMessages = 0;
   private readonly flood: FloodGuard;
   private readonly txMetrics: SipTransactionMetrics;
+  private floodSweep: TimerHandle | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -253,6 +257,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     );
     await listenAll(transports, this.config.sip.bindAddress);
     this.transports = transports;
+    this.sweepFloodGuard();
     for (const t of transports)
       t.flows?.onClosed((flowId) => {
         if (!this.stopping) for (const l of this.flowClosedListeners) l(flowId);
@@ -293,8 +298,17 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     this.logStartup();
   }
 
+  /** Re-armed until shutdown: the flood guard's maps return to empty after a flood. */
+  private sweepFloodGuard(): void {
+    this.floodSweep = this.clock.schedule(FLOOD_SWEEP_MS, () => {
+      this.flood.sweep();
+      if (!this.stopping) this.sweepFloodGuard();
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.floodSweep?.cancel();
     const layer = this.txLayer;
     this.txLayer = undefined;
     if (layer) await layer.close();

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { FloodGuard } from '../src/security/flood-guard.js';
 import type { SecurityMetrics } from '../src/security/security-metrics.js';
 import { LOGGER, SECURITY_METRICS } from '../src/tokens.js';
@@ -101,15 +102,20 @@ describe('INVITE flood from one source', () => {
     // When the flood reached us: sipp needs a moment to start on a busy machine.
     let firstFloodPacket: number | undefined;
     let floodAdmitted = 0;
+    // A plain wrapper, not vi.spyOn: a spy records every call's arguments and result, an allocation
+    // per flood packet in the process whose OPTIONS latency is measured.
     // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the guard as `this` below
     const admit = FloodGuard.prototype.admit;
-    vi.spyOn(FloodGuard.prototype, 'admit').mockImplementation(function (this: FloodGuard, ip: string) {
+    FloodGuard.prototype.admit = function (this: FloodGuard, ip: string): boolean {
       const admitted = admit.call(this, ip);
       if (ip === '127.0.0.9') {
         firstFloodPacket ??= performance.now();
         if (admitted) floodAdmitted += 1;
       }
       return admitted;
+    };
+    onTestFinished(() => {
+      FloodGuard.prototype.admit = admit;
     });
     metrics.onIncrement((event) => {
       if (event === 'floodBans') bannedAt ??= performance.now();
@@ -128,7 +134,8 @@ describe('INVITE flood from one source', () => {
       { host: '127.0.0.1', port: h.port },
       `sip:201@${h.domain}`,
     );
-    expect((await warm.done).code).toBe(0);
+    const w = await warm.done;
+    expect(w.code, w.output).toBe(0);
     const startedAt = performance.now();
     const flooder = flood(h.port);
     const caller = await startSipp(
@@ -145,6 +152,9 @@ describe('INVITE flood from one source', () => {
     monitor.port = monitor.socket.address().port;
     const loopDelay = monitorEventLoopDelay({ resolution: 5 });
     loopDelay.enable();
+    // CPU time this process got against wall time: OPTIONS answers wait for a core on a busy machine.
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
     const latencies: number[] = [];
     try {
       while (performance.now() - startedAt < FLOOD_SECONDS * 1000) {
@@ -168,6 +178,8 @@ describe('INVITE flood from one source', () => {
       monitor.close();
       loopDelay.disable();
     }
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - wallBefore);
     const callerResult = await caller.done;
     // sipp exit 0 = every call succeeded: >= 99 % of 10 calls is all of them. The flooder's INVITEs
     // read before the ban are challenged statelessly (stateless-challenge.test.ts), so they cost no
@@ -193,7 +205,8 @@ describe('INVITE flood from one source', () => {
       `flood: caller sipp exit ${callerResult.code}, banned ${Math.round((bannedAt ?? 0) - (firstFloodPacket ?? 0))} ms after its first packet, ` +
         `${metrics.snapshot().floodDropped} packets dropped, ${floodAdmitted} admitted, OPTIONS p99 ${p99.toFixed(1)} ms over ${latencies.length} ` +
         `(p50 ${percentile(latencies, 50).toFixed(1)} ms, ${latencies.filter((l) => l > 200).length} over 200 ms, ` +
-        `event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms)`,
+        `event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; ` +
+        `CPU ${(cpuShare * 100).toFixed(0)} % of one core, load average ${os.loadavg()[0]?.toFixed(1) ?? '?'})`,
     );
     // Nothing left in the live-call set once the calls ended.
     for (let i = 0; i < 50 && (await h.redis.zcard(redisKeys.calls)) > 0; i++)
@@ -202,6 +215,6 @@ describe('INVITE flood from one source', () => {
     expect(await h.redis.keys('sb:call:*')).toEqual([]);
   });
 
-  it.skip('OPTIONS stays under 200 ms p99 during the flood: NOT reliably met on the shared 2-core machine (p99 79, 146 and 308 ms over ~140 OPTIONS in three runs with stateless challenges, p50 2 ms; the slow answers fall in event-loop gaps in which the process got far less CPU time than wall time, at load average 13-15)', () =>
+  it.skip('OPTIONS stays under 200 ms p99 during the flood: NOT reliably met on the shared 2-core machine. Measured at load average 22: p99 430 and 751 ms over ~100-130 OPTIONS (p50 3-5 ms, 2 and 5 answers over 200 ms) while this process used only 20 % of one core. A CPU profile of the flood window (node:inspector, 0.5 ms sampling) has the process idle 83 % of the time and the banned flood costing ~12 us of JavaScript a packet (UdpTransport.onMessage, FloodGuard.admit, the dropped-packet counter) plus the receive syscalls, nothing else on the hot path; the slow OPTIONS wait in the socket receive queue behind thousands of flood datagrams queued while the process had no core (libuv reads 32 a loop turn), so only dropping them in the kernel (fail2ban on the ban log line, README Security) removes the wait', () =>
     undefined);
 });

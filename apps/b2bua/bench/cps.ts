@@ -4,23 +4,14 @@
 // (node dist/main.js), like production, on loopback with a unique queue prefix.
 // Reports: highest CPS with 0 failed calls, setup latency (authenticated INVITE → 200 at the caller,
 // routing job included; the callee answers at once), memory per concurrent call at 1,000+ calls.
-import { spawn } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { computeDigestCredentials, createPrismaClient, migrate, withDatabase } from '@switchboard/db';
 import { redisKeys } from '@switchboard/live-state';
-import { Redis } from 'ioredis';
+import { startBenchPbx } from './bench-pbx.js';
 import {
-  scenarios,
-  SIPP,
-  SIPP_BUFFER,
-  need,
   freeUdpPort,
   sleep,
   abnormalIn,
-  startRole,
   rssKb,
   startSippUac,
   percentile,
@@ -38,104 +29,9 @@ const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1100);
 const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 40);
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(SIPP)) throw new Error('sipp not found (Debian package sip-tester)');
-  const base = need('DATABASE_URL');
-  const redisUrl = need('REDIS_URL');
-  const dbName = `switchboard_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const dbUrl = withDatabase(base, dbName);
-  await migrate(dbUrl, { log: () => undefined });
-  const domain = 'bench.test';
-  const prisma = createPrismaClient(dbUrl);
-  for (const number of ['100', '201']) {
-    await prisma.extension.create({
-      data: {
-        number,
-        displayName: `Ext ${number}`,
-        maxConcurrentCalls: 0,
-        ...computeDigestCredentials(number, domain, `pw-${number}`),
-      },
-    });
-  }
-  const sipPort = await freeUdpPort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: dbUrl,
-    REDIS_URL: redisUrl,
-    SWITCHBOARD_SIP_DOMAIN: domain,
-    SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
-    SWITCHBOARD_SIP_UDP_PORT: String(sipPort),
-    SWITCHBOARD_SIP_TCP_PORT: '0',
-    SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
-    SWITCHBOARD_QUEUE_PREFIX: `bench-${crypto.randomBytes(4).toString('hex')}`,
-    SWITCHBOARD_AUTH_MAX_FAILURES: '10000',
-    SWITCHBOARD_LOG_LEVEL: 'info',
-    // Directory lookups of the plugin chain reused for 1 s (off by default; see the README).
-    SWITCHBOARD_ROUTING_CACHE_MS: process.env.SWITCHBOARD_ROUTING_CACHE_MS ?? '1000',
-  };
-  const worker = startRole('worker', env);
-  const signalling = startRole('signalling', env);
-  await Promise.all([worker.ready, signalling.ready]);
-  const redis = new Redis(redisUrl);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
-
-  // The callee: one sipp UAS bound as the only contact of extension 201.
-  const uasPort = await freeUdpPort();
-  const uas = spawn(
-    SIPP,
-    // sipp's default call limit would make the callee itself refuse calls under load.
-    [
-      '-sf',
-      path.join(scenarios, 'uas.xml'),
-      '-nostdin',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(uasPort),
-      '-l',
-      '100000',
-      '-max_socket',
-      '4096',
-      '-buff_size',
-      String(SIPP_BUFFER),
-      '-trace_err',
-      '-error_file',
-      path.join(work, 'uas-errors.log'),
-    ],
-    {
-      cwd: work,
-      stdio: 'ignore',
-    },
-  );
-  const aor = `sip:201@${domain}`;
-  const contact = `sip:201@127.0.0.1:${uasPort}`;
-  await redis.hset(
-    redisKeys.registration(aor),
-    contact,
-    JSON.stringify({
-      aor,
-      contact,
-      expiresAt: Date.now() + 3_600_000,
-      sourceAddress: `127.0.0.1:${uasPort}`,
-      transport: 'UDP',
-    }),
-  );
-  const target = `127.0.0.1:${sipPort}`;
-  const common = [
-    '-s',
-    '201',
-    '-au',
-    '100',
-    '-ap',
-    'pw-100',
-    '-auth_uri',
-    `201@${domain}`,
-    '-key',
-    'domain',
-    domain,
-    '-key',
-    'caller',
-    '100',
-  ];
+  const pbx = await startBenchPbx();
+  const { signalling, worker, redis, work, target } = pbx;
+  const common = [...pbx.callerArgs];
 
   // Warm-up: the first calls load modules lazily (Prisma's query compiler, …); keep that out of the figures.
   const warm = await startSippUac(
@@ -309,20 +205,7 @@ async function main(): Promise<void> {
     `heap after full GC: drained ${(drainedHeap / 1024).toFixed(1)} MiB, with ${concurrent} held calls ${(loadedHeap / 1024).toFixed(1)} MiB → ${heapPerCallKb.toFixed(1)} KiB per concurrent call`,
   );
 
-  const uasErrors = path.join(work, 'uas-errors.log');
-  if (fs.existsSync(uasErrors) && fs.statSync(uasErrors).size > 0)
-    console.log(`callee (sipp UAS) errors:\n${fs.readFileSync(uasErrors, 'utf8').slice(0, 3000)}`);
-  uas.kill('SIGKILL');
-  signalling.child.kill('SIGTERM');
-  worker.child.kill('SIGTERM');
-  await redis.del(redisKeys.registration(aor));
-  redis.disconnect();
-  await prisma.$disconnect();
-  const admin = createPrismaClient(withDatabase(base, 'postgres'));
-  await sleep(1000);
-  await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-  await admin.$disconnect();
-  fs.rmSync(work, { recursive: true, force: true });
+  await pbx.stop();
 }
 
 main().catch((err: unknown) => {

@@ -119,6 +119,9 @@ export class CallControlService
       phases: this.calls.phases(),
       ...this.calls.indexSizes(),
       transactions: this.stack.layer.size,
+      flood: this.stack.floodState,
+      auth: this.auth.sizes,
+      trace: this.trace.sizes,
       heapUsedKiB: Math.round(mem.heapUsed / 1024),
       rssMiB: Math.round(mem.rss / 1048576),
     };

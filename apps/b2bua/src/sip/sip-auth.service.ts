@@ -141,6 +141,16 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.watch.stop();
+    this.challenger.stop();
+  }
+
+  /** Entries held by the bounded caches of authentication (memory figures, SIGUSR2 summary). */
+  get sizes(): { ha1Rows: number; statelessAnswers: number; watchedChallenges: number } {
+    return {
+      ha1Rows: this.ha1Rows.size,
+      statelessAnswers: this.challenger.size,
+      watchedChallenges: this.watch.size,
+    };
   }
 
   get realm(): string {

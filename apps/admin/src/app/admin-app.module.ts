@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { METRICS, ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import { AuditController } from '../audit/audit.controller.js';
+import { AuditLogReader } from '../audit/audit-log.reader.js';
 import { AuditLogService } from '../audit/audit-log.service.js';
 import { AdminUsersController } from '../auth/admin-users.controller.js';
 import { AdminUsersService } from '../auth/admin-users.service.js';
@@ -79,6 +80,7 @@ export class AdminAppModule {
         { provide: METRICS, useValue: deps.metrics ?? new ProcessMetrics('admin') },
         { provide: APP_GUARD, useClass: AuthGuard },
         AuditLogService,
+        AuditLogReader,
         SessionService,
         ApiTokensService,
         LoginRateLimiter,

@@ -1,24 +1,20 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import type { PrismaClient } from '../common/db.js';
-import { paginationSchema } from '../common/pagination.js';
-import { PRISMA } from '../common/tokens.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
-import type { z } from 'zod';
+import { AuditLogReader } from './audit-log.reader.js';
+import { auditQuerySchema, type AuditQuery } from './audit-log.schemas.js';
 
 @Controller('api/audit-log')
 export class AuditController {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(@Inject(AuditLogReader) private readonly reader: AuditLogReader) {}
 
+  /** Newest first, filtered by actor, entity type and time range. */
   @Get()
-  async list(@Query(new ZodValidationPipe(paginationSchema)) query: z.infer<typeof paginationSchema>) {
-    const [items, total] = await Promise.all([
-      this.prisma.auditLog.findMany({
-        orderBy: { at: 'desc' },
-        skip: (query.page - 1) * query.pageSize,
-        take: query.pageSize,
-      }),
-      this.prisma.auditLog.count(),
-    ]);
-    return { items, total, page: query.page, pageSize: query.pageSize };
+  list(@Query(new ZodValidationPipe(auditQuerySchema)) query: AuditQuery) {
+    return this.reader.list(query);
+  }
+
+  @Get('entities')
+  async entities() {
+    return { items: await this.reader.entities() };
   }
 }

@@ -7,9 +7,9 @@ import {
   loginSchema,
   updateAdminUserSchema,
 } from '../auth/admin-user.schemas.js';
+import { auditQuerySchema } from '../audit/audit-log.schemas.js';
 import { createApiTokenSchema } from '../auth/api-token.schemas.js';
 import { callFilterSchema, callHistoryQuerySchema } from '../calls/call-history.schemas.js';
-import { paginationSchema } from '../common/pagination.js';
 import {
   createExtensionSchema,
   extensionViewSchema,
@@ -321,8 +321,15 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/audit-log',
     tag: 'audit',
-    summary: 'Who changed what, newest first',
-    query: paginationSchema,
+    summary:
+      'Who changed what, newest first: each entry with a label (number and name, username…) and its before/after; filters actor (part of the name), entity, from/to (ISO date-times, to exclusive)',
+    query: auditQuerySchema,
+  },
+  {
+    method: 'get',
+    path: '/api/audit-log/entities',
+    tag: 'audit',
+    summary: 'The entity types present in the audit log (for its filter)',
   },
 ];
 

@@ -210,6 +210,9 @@ export interface AuditEntry {
   action: string;
   entity: string;
   entityId: string | null;
+  label: string | null;
+  before: unknown;
+  after: unknown;
   ip: string | null;
   at: string;
 }

@@ -34,6 +34,17 @@ export class CallDetailController {
     res.send(text);
   }
 
+  /** The call's recording: stereo WAV, caller left, callee right. */
+  @Get(':id/recording.wav')
+  async recording(@Param('id', new ZodValidationPipe(callIdParamSchema)) id: string, @Res() res: Response) {
+    const { stream, size } = await this.calls.recordingAudio(id);
+    res.setHeader('Content-Type', 'audio/wav');
+    res.setHeader('Content-Length', String(size));
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('Content-Disposition', `inline; filename="call-${fileSafe(id)}.wav"`);
+    stream.pipe(res);
+  }
+
   @Get(':id/trace.pcap')
   async tracePcap(@Param('id', new ZodValidationPipe(callIdParamSchema)) id: string, @Res() res: Response) {
     const pcap = await this.calls.pcap(id);

@@ -1,3 +1,6 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   callTraceSchema,
@@ -11,7 +14,8 @@ import {
 import { z } from 'zod';
 import { notFound } from '../common/conflict.js';
 import type { PrismaClient } from '../common/db.js';
-import { PRISMA } from '../common/tokens.js';
+import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
+import type { AdminOptions } from '../common/admin-options.js';
 import { toCallRecordView, type CallRecordView } from './call-history.service.js';
 
 /** One leg tried, as the B2BUA recorded it (call_records.legs). */
@@ -31,6 +35,14 @@ export interface CallDetailView extends CallRecordView {
   legs: CallLegView[];
   /** Summary of the stored SIP trace; null when none was kept (capture off, pruned, or not yet written). */
   trace: { sipCallIds: string[]; messages: number; dropped: number } | null;
+  /** The call's recording (audio at `/api/calls/{id}/recording.wav`); null when not recorded or pruned. */
+  recording: {
+    durationMs: number;
+    sizeBytes: number;
+    reasons: string[];
+    announced: boolean;
+    startedAt: string;
+  } | null;
 }
 
 /** The ladder of a call and every message's full text (the page shows one on click). */
@@ -46,15 +58,19 @@ const addr = (e: { host: string; port: number }): string =>
 /** A call record with its legs and its stored SIP trace (ladder, text, pcap). */
 @Injectable()
 export class CallDetailService {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'dataDir'>,
+  ) {}
 
   async detail(id: string): Promise<CallDetailView> {
-    const [row, trace] = await Promise.all([
+    const [row, trace, recording] = await Promise.all([
       this.prisma.callRecord.findUnique({ where: { id } }),
       this.prisma.callTrace.findUnique({
         where: { callId: id },
         select: { sipCallIds: true, dropped: true, entries: true },
       }),
+      this.prisma.callRecording.findUnique({ where: { callId: id } }),
     ]);
     if (!row) throw notFound(`call ${id}`);
     const legs = z.array(legSchema).safeParse(row.legs);
@@ -70,7 +86,27 @@ export class CallDetailService {
             dropped: trace.dropped,
           }
         : null,
+      recording: recording
+        ? {
+            durationMs: recording.durationMs,
+            sizeBytes: recording.sizeBytes,
+            reasons: recording.reasons,
+            announced: recording.announced,
+            startedAt: recording.startedAt.toISOString(),
+          }
+        : null,
     };
+  }
+
+  /** The recording's WAV (a path inside the data directory only). */
+  async recordingAudio(id: string): Promise<{ stream: ReadStream; size: number }> {
+    const row = await this.prisma.callRecording.findUnique({ where: { callId: id } });
+    const root = path.resolve(this.options.dataDir);
+    const file = row ? path.resolve(root, row.path) : undefined;
+    const inside = file?.startsWith(root + path.sep) ? file : undefined;
+    const info = inside ? await stat(inside).catch(() => null) : null;
+    if (!inside || !info?.isFile()) throw notFound(`recording of call ${id}`);
+    return { stream: createReadStream(inside), size: info.size };
   }
 
   async trace(id: string): Promise<CallTraceView> {

@@ -22,7 +22,7 @@ export function registerTraceCommands(
     .option('--full', 'also print every message in full')
     .option('--pcap <file>', 'write the trace as a pcap file (Wireshark, tshark, sngrep) instead')
     .action(async (id: string, opts: { full?: boolean; pcap?: string }) => {
-      const calls = new CallDetailService(ctx().prisma);
+      const calls = new CallDetailService(ctx().prisma, { dataDir: ctx().config.dataDir });
       const call = await calls.detail(id);
       if (opts.pcap) {
         fs.writeFileSync(opts.pcap, await calls.pcap(id));

@@ -67,6 +67,8 @@ export const createExtensionSchema = z.object({
     .max(100, 'must be at most 100')
     .default(2),
   digestAlgorithms: digestAlgorithmsSchema.default([]),
+  /** Record the calls this extension makes or answers (through rtpengine). */
+  recordCalls: z.boolean({ error: 'must be true or false' }).default(false),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -86,6 +88,7 @@ export const updateExtensionSchema = z
       .min(1, 'must be at least 1')
       .max(100, 'must be at most 100'),
     digestAlgorithms: digestAlgorithmsSchema,
+    recordCalls: z.boolean({ error: 'must be true or false' }),
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
     /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
@@ -117,6 +120,8 @@ export const extensionViewSchema = z.object({
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),
+  /** Its calls are recorded. */
+  recordCalls: z.boolean(),
   /** null: no box (calls that would go to voicemail get 480). */
   voicemail: z
     .object({ enabled: z.boolean(), email: z.string().nullable(), messages: z.number(), unheard: z.number() })

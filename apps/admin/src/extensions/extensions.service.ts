@@ -36,6 +36,7 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
+    recordCalls: row.recordCalls,
     voicemail: box
       ? {
           enabled: box.enabled,
@@ -116,6 +117,7 @@ export class ExtensionsService {
           displayName: input.displayName,
           enabled: input.enabled,
           maxConcurrentCalls: input.maxConcurrentCalls,
+          recordCalls: input.recordCalls,
           digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms),
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
@@ -152,6 +154,7 @@ export class ExtensionsService {
           displayName: input.displayName,
           enabled: input.enabled,
           maxConcurrentCalls: input.maxConcurrentCalls,
+          recordCalls: input.recordCalls,
           ...(input.digestAlgorithms !== undefined
             ? { digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms) }
             : {}),

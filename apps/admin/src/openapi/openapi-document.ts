@@ -245,6 +245,12 @@ const operations: Operation[] = [
   },
   {
     method: 'get',
+    path: '/api/calls/{id}/recording.wav',
+    tag: 'calls',
+    summary: "The call's recording (audio/wav, stereo: caller left, callee right)",
+  },
+  {
+    method: 'get',
     path: '/api/live/registrations',
     tag: 'live',
     summary: 'Current registrations (from Redis)',

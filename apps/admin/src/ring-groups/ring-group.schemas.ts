@@ -27,6 +27,8 @@ const ringGroupFields = z.object({
   fallbackKind: z.enum(fallbackKinds, { error: `must be one of ${fallbackKinds.join(', ')}` }),
   fallbackTarget: z.string().trim().max(255, 'must be at most 255 characters').nullable(),
   callerIdPrefix: z.string().max(64, 'must be at most 64 characters').nullable(),
+  /** Calls to the group are recorded, whichever member answers. */
+  recordCalls: z.boolean({ error: 'must be true or false' }),
   members: z.array(memberSchema).max(100, 'may list at most 100 members'),
 });
 
@@ -64,6 +66,7 @@ export const createRingGroupSchema = ringGroupFields
     fallbackKind: ringGroupFields.shape.fallbackKind.default('none'),
     fallbackTarget: ringGroupFields.shape.fallbackTarget.default(null),
     callerIdPrefix: ringGroupFields.shape.callerIdPrefix.default(null),
+    recordCalls: ringGroupFields.shape.recordCalls.default(false),
     members: ringGroupFields.shape.members.default([]),
   })
   .superRefine(checkMembersAndFallback);
@@ -83,6 +86,7 @@ export const ringGroupViewSchema = z.object({
   fallbackKind: z.enum(fallbackKinds),
   fallbackTarget: z.string().nullable(),
   callerIdPrefix: z.string().nullable(),
+  recordCalls: z.boolean(),
   members: z.array(
     z.object({
       position: z.number().int(),

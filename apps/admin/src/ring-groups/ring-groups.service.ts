@@ -23,6 +23,7 @@ function toView(row: RingGroupRow): RingGroupView {
     fallbackKind: row.fallbackKind,
     fallbackTarget: row.fallbackTarget,
     callerIdPrefix: row.callerIdPrefix,
+    recordCalls: row.recordCalls,
     members: row.members.map((m) => ({
       position: m.position,
       extensionId: m.extensionId,

@@ -31,6 +31,7 @@ export interface Extension {
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;
+  recordCalls: boolean;
   voicemail: { enabled: boolean; email: string | null; messages: number; unheard: number } | null;
   /** Current registrations (list only). */
   registrations?: number;
@@ -53,6 +54,7 @@ export interface RingGroup {
   fallbackKind: FallbackKind;
   fallbackTarget: string | null;
   callerIdPrefix: string | null;
+  recordCalls: boolean;
   members: {
     position: number;
     extensionId: string;
@@ -121,6 +123,13 @@ export interface CallDetail extends CallRecord {
   pluginId: string | null;
   legs: CallLeg[];
   trace: { sipCallIds: string[]; messages: number; dropped: number } | null;
+  recording: {
+    durationMs: number;
+    sizeBytes: number;
+    reasons: string[];
+    announced: boolean;
+    startedAt: string;
+  } | null;
 }
 
 export interface LadderColumn {

@@ -69,6 +69,29 @@ function TraceView({ id }: { id: string }) {
   );
 }
 
+/** The recording of a call: played from the authenticated endpoint (session cookie), with a download. */
+function RecordingView({ id, recording }: { id: string; recording: NonNullable<CallDetail['recording']> }) {
+  const src = `/api/calls/${encodeURIComponent(id)}/recording.wav`;
+  return (
+    <Stack gap="xs" data-testid="call-recording">
+      <Group justify="space-between">
+        <Title order={2} size="h3">
+          Recording
+        </Title>
+        <Button component="a" variant="light" href={src} download>
+          Download WAV
+        </Button>
+      </Group>
+      <audio controls preload="none" src={src} data-testid="recording-audio" />
+      <Text size="sm" c="dimmed">
+        {(recording.durationMs / 1000).toFixed(1)} s, caller left, callee right; recorded for{' '}
+        {recording.reasons.join(', ')}
+        {recording.announced ? ' (announced to both parties)' : ''}.
+      </Text>
+    </Stack>
+  );
+}
+
 /** One call: its record, legs with their SIP Call-IDs, and its SIP ladder when a trace is stored. */
 export function CallDetailPage({ id }: { id: string }) {
   const { data, error, loading } = useApiData<CallDetail>(`/api/calls/${encodeURIComponent(id)}`);
@@ -144,6 +167,7 @@ export function CallDetailPage({ id }: { id: string }) {
               </Table>
             </Table.ScrollContainer>
           )}
+          {data.recording ? <RecordingView id={data.id} recording={data.recording} /> : null}
           {data.trace ? (
             <TraceView id={data.id} />
           ) : (

@@ -42,6 +42,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [displayName, setDisplayName] = useState('');
   const [maxCalls, setMaxCalls] = useState<number | string>(2);
   const [enabled, setEnabled] = useState(true);
+  const [recordCalls, setRecordCalls] = useState(false);
   const [digest, setDigest] = useState('default');
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
@@ -56,6 +57,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setDisplayName(editing?.displayName ?? '');
     setMaxCalls(editing?.maxConcurrentCalls ?? 2);
     setEnabled(editing?.enabled ?? true);
+    setRecordCalls(editing?.recordCalls ?? false);
     setDigest(editing?.digestAlgorithms.join(',') || 'default');
     setPin('');
     setClearPin(false);
@@ -73,6 +75,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
       displayName,
       enabled,
       maxConcurrentCalls: Number(maxCalls),
+      recordCalls,
       digestAlgorithms: digestListOf(digest),
       // Without a box and left off: nothing to create.
       ...(voicemailOn || editing?.voicemail
@@ -189,6 +192,12 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             </Stack>
           </Fieldset>
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          <Switch
+            label="Record calls"
+            description="Through the media relay; listened to on the call's detail page"
+            checked={recordCalls}
+            onChange={(e) => setRecordCalls(e.currentTarget.checked)}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

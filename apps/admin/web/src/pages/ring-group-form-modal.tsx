@@ -49,6 +49,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
   const [fallbackTarget, setFallbackTarget] = useState('');
   const [callerIdPrefix, setCallerIdPrefix] = useState('');
   const [enabled, setEnabled] = useState(true);
+  const [recordCalls, setRecordCalls] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -64,6 +65,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
     setFallbackTarget(editing?.fallbackTarget ?? '');
     setCallerIdPrefix(editing?.callerIdPrefix ?? '');
     setEnabled(editing?.enabled ?? true);
+    setRecordCalls(editing?.recordCalls ?? false);
     setError(null);
   }, [opened, editing]);
 
@@ -75,6 +77,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
       name,
       strategy,
       enabled,
+      recordCalls,
       ringTimeSeconds: Number(ringTime),
       memberRingSeconds: Number(memberRing),
       fallbackKind,
@@ -189,6 +192,12 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
             error={error?.forField('callerIdPrefix')}
           />
           <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+          <Switch
+            label="Record calls"
+            description="Through the media relay; listened to on the call's detail page"
+            checked={recordCalls}
+            onChange={(e) => setRecordCalls(e.currentTarget.checked)}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel

@@ -24,6 +24,8 @@ export interface RtpengineProcessOptions {
 export interface RtpengineProcess {
   readonly address: string;
   readonly ngPort: number;
+  /** Its process id (CPU figures from /proc in benches). */
+  readonly pid: number | undefined;
   /** Everything rtpengine logged (stderr), for assertions and failure reports. */
   log(): string;
   stop(): Promise<void>;
@@ -87,7 +89,7 @@ export async function startRtpengine(options: RtpengineProcessOptions): Promise<
       client.close();
     }
   }
-  return { address, ngPort, log: () => log, stop };
+  return { address, ngPort, pid: child.pid, log: () => log, stop };
 }
 
 async function waitUntilReady(client: NgClient, hasExited: () => boolean): Promise<void> {

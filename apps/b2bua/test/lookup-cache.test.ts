@@ -154,6 +154,11 @@ describe('LookupCache with slowLoadMs', () => {
     timers[0]!(); // 500 ms pass
     expect(await waiting).toBe('v1');
     expect(stale).toEqual(['k: load still running after 500 ms']);
+    // The same load still hangs, past the bound: a further call does not wait another 500 ms.
+    now = 2600;
+    expect(await cache.get('k')).toBe('v1');
+    expect(timers).toHaveLength(1); // no new timer: only the fired one
+    expect(stale).toHaveLength(2);
     release('v2');
     await Promise.resolve();
     await Promise.resolve();

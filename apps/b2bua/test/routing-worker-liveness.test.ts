@@ -12,6 +12,7 @@ import {
   liveWorkerCount,
   routingWorkersKey,
 } from '../src/services/routing-heartbeat.js';
+import { OwnRedis } from './support/fault-servers.js';
 import { requiredEnv, testConfig } from './support/test-env.js';
 
 /**
@@ -90,6 +91,46 @@ describe('routing worker liveness (heartbeat and pick-up bound)', () => {
     await vi.waitFor(async () => expect(await client.requestPlan(job())).toEqual({ kind: 'no-worker' }), {
       timeout: 3000,
       interval: 100,
+    });
+  });
+});
+
+describe('routing worker liveness across a Redis restart', () => {
+  let own: OwnRedis;
+  let ownClient: RoutingClientService;
+  let ownRedis: Redis;
+  let ownConfig: SwitchboardConfig;
+
+  beforeAll(async () => {
+    own = await OwnRedis.start();
+    ownRedis = new Redis(own.url, { maxRetriesPerRequest: null });
+    ownRedis.on('error', () => undefined); // refused while the server restarts
+    ownConfig = testConfig('postgresql://unused.invalid/none', {
+      REDIS_URL: own.url,
+      SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
+      SWITCHBOARD_ROUTING_PICKUP_MS: '300',
+    });
+    ownClient = new RoutingClientService(ownConfig, createLogger('test', ownConfig));
+    await ownClient.onApplicationBootstrap();
+  });
+
+  afterAll(async () => {
+    await ownClient?.onApplicationShutdown();
+    ownRedis?.disconnect();
+    await own?.stop();
+  });
+
+  it('just after a reconnect a stale heartbeat is not believed: the call takes the queue and its pick-up bound', async () => {
+    // A worker beat before the outage; Redis is then down longer than the alive window, so its last
+    // heartbeat is stale when the signalling process's first commands after the restart read it.
+    await beat(ownRedis, ownConfig.queuePrefix, 'worker-before-outage');
+    await own.restart(HEARTBEAT_ALIVE_MS + 200);
+    expect(await liveWorkerCount(ownRedis, ownConfig.queuePrefix)).toBe(0);
+    expect(await ownClient.requestPlan(job())).toEqual({ kind: 'not-picked-up', waitedMs: 300 });
+    // One alive window after the reconnect, no heartbeat means no worker again.
+    await vi.waitFor(async () => expect(await ownClient.requestPlan(job())).toEqual({ kind: 'no-worker' }), {
+      timeout: HEARTBEAT_ALIVE_MS + 3000,
+      interval: 200,
     });
   });
 });

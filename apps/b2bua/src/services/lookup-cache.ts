@@ -53,7 +53,8 @@ interface Entry<V> {
  */
 export class LookupCache<V> {
   private readonly entries = new Map<string, Entry<V>>();
-  private readonly pending = new Map<string, Promise<V>>();
+  /** Loads under way, with when they started (a load already past slowLoadMs is not waited for again). */
+  private readonly pending = new Map<string, { readonly loading: Promise<V>; readonly startedAt: number }>();
 
   constructor(
     protected readonly options: LookupCacheOptions<V>,
@@ -73,13 +74,18 @@ export class LookupCache<V> {
   async get(key: string): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && this.options.now() - hit.loadedAt < this.options.ttlMs) return hit.value;
-    const loading = this.pending.get(key) ?? this.startLoad(key);
+    const running = this.pending.get(key);
+    const loading = running?.loading ?? this.startLoad(key);
     const slowMs = this.options.slowLoadMs ?? 0;
     const usable = hit && this.options.now() - hit.loadedAt < this.options.ttlMs + this.options.staleMs;
     if (!usable || slowMs <= 0) return loading;
-    // A stale value is at hand: do not let a hanging database hold the caller longer than slowMs.
+    // A stale value is at hand: do not let a hanging database hold the caller longer than slowMs
+    // after the shared load began (at 20 calls/s, 500 ms more for every caller joining it late
+    // would pile up the calls behind a hanging database).
+    const leftMs = slowMs - (this.options.now() - (running?.startedAt ?? this.options.now()));
+    if (leftMs <= 0) return Promise.resolve(this.staleOr(key, new SlowLoadError(slowMs)));
     return new Promise<V>((resolve, reject) => {
-      const timer = (this.options.schedule ?? defaultSchedule)(slowMs, () => {
+      const timer = (this.options.schedule ?? defaultSchedule)(leftMs, () => {
         try {
           resolve(this.staleOr(key, new SlowLoadError(slowMs)));
         } catch (err) {
@@ -100,6 +106,7 @@ export class LookupCache<V> {
   }
 
   private startLoad(key: string): Promise<V> {
+    const startedAt = this.options.now();
     const loading = this.load(key).then(
       (value) => {
         this.pending.delete(key);
@@ -111,7 +118,7 @@ export class LookupCache<V> {
         return this.staleOr(key, err);
       },
     );
-    this.pending.set(key, loading);
+    this.pending.set(key, { loading, startedAt });
     return loading;
   }
 

@@ -8,7 +8,7 @@ import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from
 import { CONFIG, LOGGER } from '../tokens.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
 import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
-import { HEARTBEAT_INTERVAL_MS, liveWorkerCount } from './routing-heartbeat.js';
+import { HEARTBEAT_ALIVE_MS, HEARTBEAT_INTERVAL_MS, liveWorkerCount } from './routing-heartbeat.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -46,6 +46,12 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   private workerPoll: NodeJS.Timeout | undefined;
   /** Redis connection for the heartbeat reads. */
   private redis: Redis | undefined;
+  /**
+   * When the heartbeat connection last came back after losing Redis (performance.now()). Heartbeats
+   * written while Redis was down are missing, so for one alive window after that a stale heartbeat is
+   * no proof that no worker runs: calls then take the queue and its pick-up bound instead.
+   */
+  private reconnectedAt: number | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -70,7 +76,10 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
     this.subscriber = subscriber;
     await Promise.all([this.queue.waitUntilReady(), subscriber.subscribe(this.channel)]);
-    this.redis = queueConnection(this.config.redisUrl);
+    const redis = queueConnection(this.config.redisUrl);
+    this.redis = redis;
+    await redis.ping();
+    redis.on('ready', () => (this.reconnectedAt = performance.now()));
     await this.pollWorkers();
     this.workerPoll = setInterval(() => void this.pollWorkers(), HEARTBEAT_INTERVAL_MS);
     this.workerPoll.unref();
@@ -93,10 +102,15 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     return this.workersAlive;
   }
 
-  /** The polled state; when it says "none", asked again now (a worker may just have started). */
+  /**
+   * The polled state; when it says "none", asked again now (a worker may just have started). Right
+   * after a reconnect to Redis "none" is not believed (the workers have not beaten again yet).
+   */
   private async anyWorkerAlive(): Promise<boolean> {
     if (this.workersAlive === true) return true;
-    return (await this.pollWorkers()) !== false;
+    if ((await this.pollWorkers()) !== false) return true;
+    const since = this.reconnectedAt;
+    return since !== undefined && performance.now() - since < HEARTBEAT_ALIVE_MS;
   }
 
   /**

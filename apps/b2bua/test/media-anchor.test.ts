@@ -1,10 +1,14 @@
 import type { Logger } from '@switchboard/config';
 import { NgClient, rtpengineInstalled, startRtpengine, type RtpengineProcess } from '@switchboard/rtpengine';
+import { ProcessMetrics } from '@switchboard/metrics';
 import { parseMessage, type SipRequest } from '@switchboard/sip';
 import { SystemClock } from '@switchboard/transactions';
+import dgram from 'node:dgram';
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BodyRelay } from '../src/calls/bridge/session-body-relay.js';
 import { CallMedia, type MediaAnchorDeps, type MediaMode } from '../src/calls/media/call-media.js';
+import { MediaMetrics } from '../src/calls/media/media-metrics.js';
 import { calleeMedia, callerMedia } from '../src/calls/media/nat-detection.js';
 import { restoreUnrelayedMedia } from '../src/calls/media/relayed-media-lines.js';
 
@@ -150,6 +154,75 @@ describe.skipIf(!rtpengineInstalled())('CallMedia against a real rtpengine', () 
       expect(logs.join('')).toContain('"call":"unit-dead"');
       expect(logs.join('')).toContain('"code":"timeout"');
     } finally {
+      dead.close();
+    }
+  });
+
+  it('metrics: a relayed call, its ng commands and its RTP at the end; a dead relay counts the direct fallback', async () => {
+    const registry = new ProcessMetrics('signalling');
+    const metrics = new MediaMetrics(registry, () => true);
+    const counting = new NgClient({
+      address: rtpengine.address,
+      port: rtpengine.ngPort,
+      clock: new SystemClock(),
+      onSettled: (command, result, ms) => metrics.ngCommand(command, result, ms),
+    });
+    const dead = new NgClient({ address: '127.0.0.1', port: 9, clock: new SystemClock(), timeoutMs: 100 });
+    const a = dgram.createSocket('udp4');
+    const b = dgram.createSocket('udp4');
+    a.bind(0, '127.0.0.1');
+    b.bind(0, '127.0.0.1');
+    await Promise.all([once(a, 'listening'), once(b, 'listening')]);
+    const value = async (name: string, labels: Record<string, string> = {}) => {
+      const found = (await registry.registry.getSingleMetric(name)?.get())?.values ?? [];
+      const match = found.filter(
+        (v) =>
+          !('metricName' in v && typeof v.metricName === 'string' && !v.metricName.endsWith('_count')) &&
+          Object.entries(labels).every(([k, x]) => v.labels[k] === x),
+      );
+      return match.reduce((n, v) => n + v.value, 0);
+    };
+    try {
+      const media = new CallMedia({ ...deps('relay', counting), metrics }, 'unit-metrics', local);
+      media.openBranch('leg-1', local);
+      const offer = textOf(
+        await cross(media, 'offer', sdp('127.0.0.1', (b.address() as { port: number }).port)),
+      );
+      const answer = textOf(
+        await cross(media, 'answer', sdp('127.0.0.1', (a.address() as { port: number }).port)),
+      );
+      const toB = Number(/m=audio (\d+)/.exec(offer)?.[1]);
+      const toA = Number(/m=audio (\d+)/.exec(answer)?.[1]);
+      for (let seq = 0; seq < 5; seq++) {
+        const packet = Buffer.alloc(172);
+        packet.writeUInt8(0x80, 0);
+        packet.writeUInt16BE(seq, 2);
+        packet.writeUInt32BE(seq * 160, 4);
+        a.send(packet, toA, '127.0.0.1');
+        b.send(packet, toB, '127.0.0.1');
+      }
+      await expect
+        .poll(async () => (await client.query({ callId: 'unit-metrics' })).totals.rtp.packets)
+        .toBe(10);
+      media.end();
+      await expect.poll(() => value('switchboard_media_relayed_packets_total', { protocol: 'rtp' })).toBe(10);
+      expect(await value('switchboard_media_relayed_bytes_total', { protocol: 'rtp' })).toBe(10 * 172);
+      expect(await value('switchboard_media_relayed_calls_total')).toBe(1);
+      await expect.poll(() => value('switchboard_media_ng_requests_total', { command: 'delete' })).toBe(1);
+      for (const command of ['offer', 'answer', 'query'])
+        expect(await value('switchboard_media_ng_requests_total', { command, result: 'ok' })).toBe(1);
+      expect(await value('switchboard_media_ng_request_seconds', { command: 'offer' })).toBe(1);
+      expect(await value('switchboard_media_relay_up')).toBe(1);
+
+      const lost = new CallMedia({ ...deps('relay', dead), metrics }, 'unit-metrics-dead', local);
+      lost.openBranch('leg-1', local);
+      await cross(lost, 'offer', sdp('127.0.0.1', 4000));
+      expect(await value('switchboard_media_fallbacks_total', { fallback: 'direct' })).toBe(1);
+      expect(await value('switchboard_media_relayed_calls_total')).toBe(2);
+    } finally {
+      a.close();
+      b.close();
+      counting.close();
       dead.close();
     }
   });

@@ -17,7 +17,7 @@ import {
   type NgQuery,
   type NgQueryResult,
 } from './ng-commands.js';
-import { NgError } from './ng-error.js';
+import { NgError, type NgErrorCode } from './ng-error.js';
 
 export interface NgClientOptions {
   readonly address: string;
@@ -29,6 +29,8 @@ export interface NgClientOptions {
   readonly retransmitMs?: number;
   /** Told about answers that match no command (late duplicates, stray datagrams). */
   readonly onStray?: (reason: string) => void;
+  /** Told when each command settles: `ok` or the NgError code, and its time on the clock (metrics). */
+  readonly onSettled?: (command: string, result: 'ok' | NgErrorCode, ms: number) => void;
 }
 
 /** An answer with its SDP (offer, answer). */
@@ -123,6 +125,9 @@ export class NgClient {
     const cookie = `${this.cookiePrefix}_${(this.sequence++).toString(36)}`;
     const body = encodeBencode({ ...params, command });
     const packet = Buffer.concat([Buffer.from(`${cookie} `, 'latin1'), body]);
+    const started = this.options.clock.now();
+    const settled = (result: 'ok' | NgErrorCode) =>
+      this.options.onSettled?.(command, result, this.options.clock.now() - started);
     return new Promise<BencodeDict>((resolve, reject) => {
       const entry: Pending = {
         command,
@@ -136,7 +141,18 @@ export class NgClient {
       };
       this.pending.set(cookie, entry);
       this.send(cookie, packet);
-    }).then((answer) => checkResult(command, answer));
+    })
+      .then((answer) => checkResult(command, answer))
+      .then(
+        (answer) => {
+          settled('ok');
+          return answer;
+        },
+        (err: unknown) => {
+          settled(err instanceof NgError ? err.code : 'protocol');
+          throw err;
+        },
+      );
   }
 
   /** Fails every command still waiting and closes the socket. */

@@ -40,12 +40,14 @@ describe('NgClient against a scripted peer (fake clock)', () => {
   let clock: FakeClock;
   let client: NgClient;
   const strays: string[] = [];
+  const settled: string[] = [];
 
   beforeEach(async () => {
     peer = new ScriptedPeer();
     const port = await peer.start();
     clock = new FakeClock();
     strays.length = 0;
+    settled.length = 0;
     client = new NgClient({
       address: '127.0.0.1',
       port,
@@ -53,6 +55,7 @@ describe('NgClient against a scripted peer (fake clock)', () => {
       timeoutMs: 1000,
       retransmitMs: 100,
       onStray: (r) => strays.push(r),
+      onSettled: (command, result, ms) => settled.push(`${command} ${result} ${ms}`),
     });
   });
 
@@ -83,6 +86,7 @@ describe('NgClient against a scripted peer (fake clock)', () => {
     expect(new Set(peer.received.map((r) => r.cookie)).size).toBe(1);
     peer.reply(peer.received[2]!, 'd6:result4:ponge');
     await expect(ping).resolves.toBeUndefined();
+    expect(settled).toEqual(['ping ok 300']);
     // A late answer to an earlier copy matches nothing any more.
     peer.reply(peer.received[0]!, 'd6:result4:ponge');
     await expect.poll(() => strays).toEqual([`answer for unknown cookie ${peer.received[0]!.cookie}`]);
@@ -100,6 +104,7 @@ describe('NgClient against a scripted peer (fake clock)', () => {
       command: 'ping',
       message: 'rtpengine ping: no answer within 1000 ms',
     });
+    expect(settled).toEqual(['ping timeout 1000']);
   });
 
   it('surfaces rtpengine errors and load limits with the reason', async () => {
@@ -114,6 +119,7 @@ describe('NgClient against a scripted peer (fake clock)', () => {
     await peer.until(2);
     peer.reply(peer.received[1]!, 'd6:result10:load limite');
     await expect(query).rejects.toMatchObject({ code: 'rejected', message: 'rtpengine query: load limit' });
+    expect(settled).toEqual(['offer rejected 0', 'query rejected 0']);
   });
 
   it('refuses an answer that is not bencode, or an offer answer without SDP', async () => {

@@ -79,7 +79,7 @@ export class CallControlService
     @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Inject(METRICS) processMetrics: ProcessMetrics,
+    @Inject(METRICS) private readonly processMetrics: ProcessMetrics,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
   ) {
     this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
@@ -132,11 +132,17 @@ export class CallControlService
     process.on('SIGUSR2', this.logLatency);
     const stack = this.stack;
     const announcementFile = recordingAnnouncementFile(this.config);
-    this.mediaAnchor = createMediaAnchor(this.config, stack.clock, this.logger, {
-      ...(announcementFile ? { announcementFile } : {}),
-      publish: (job) => this.recordings.publish(job),
-      wallNow: () => Date.now(),
-    });
+    this.mediaAnchor = createMediaAnchor(
+      this.config,
+      stack.clock,
+      this.logger,
+      {
+        ...(announcementFile ? { announcementFile } : {}),
+        publish: (job) => this.recordings.publish(job),
+        wallNow: () => Date.now(),
+      },
+      this.processMetrics,
+    );
     const timers = this.config.calls.sessionTimers;
     if (timers.enabled && timers.minSeSeconds < RFC4028_MIN_SE) {
       this.logger.warn(

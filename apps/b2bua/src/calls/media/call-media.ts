@@ -5,6 +5,7 @@ import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { CallRecording, type RecordingDeps } from './call-recording.js';
 import { isOnHold } from './hold-detection.js';
+import type { MediaMetrics } from './media-metrics.js';
 import { MediaWatchdog, type WatchdogTiming } from './media-watchdog.js';
 import type { RelayHealth } from './relay-health.js';
 import { restoreUnrelayedMedia } from './relayed-media-lines.js';
@@ -27,6 +28,8 @@ export interface MediaAnchorDeps {
   readonly watch?: { readonly clock: Clock; readonly timing: WatchdogTiming };
   /** Call recording in rtpengine (absent: no call is recorded). */
   readonly recording?: RecordingDeps;
+  /** Counted on /metrics (absent: not counted). */
+  readonly metrics?: MediaMetrics;
 }
 
 /** A party as the media relay sees it. */
@@ -89,7 +92,9 @@ export class CallMedia {
   refusesNewCall(): boolean {
     const { mode, client, health, fallback } = this.deps;
     const wantsRelay = mode === 'relay' || (mode === 'auto' && this.caller.behindNat);
-    return client !== undefined && fallback === '503' && health?.up === false && wantsRelay;
+    const refuses = client !== undefined && fallback === '503' && health?.up === false && wantsRelay;
+    if (refuses) this.deps.metrics?.fallback('503');
+    return refuses;
   }
 
   /**
@@ -104,8 +109,10 @@ export class CallMedia {
         (mode === 'auto' && (this.caller.behindNat || callee.behindNat || (mayRecord && !!this.recording))));
     if (relay && health?.up === false) {
       this.deps.logger.warn({ call: this.callId, branch }, 'rtpengine does not answer: branch media direct');
+      this.deps.metrics?.fallback('direct');
       return false;
     }
+    if (relay && this.relayed.size === 0) this.deps.metrics?.relayedCall();
     if (relay) this.relayed.set(branch, callee);
     return relay;
   }
@@ -178,6 +185,7 @@ export class CallMedia {
             'rtpengine failed: SDP relayed unchanged (direct media)',
           );
           this.relayed.delete(branch);
+          this.deps.metrics?.fallback('direct');
           deliver(checked);
           return;
         }
@@ -188,6 +196,7 @@ export class CallMedia {
   private fail(cause: string, err: unknown, branch?: string): void {
     if (this.ended) return;
     this.deps.logger.error({ err, call: this.callId, branch, cause }, 'rtpengine: call ended');
+    this.deps.metrics?.failure(cause);
     this.onEnd(cause);
   }
 
@@ -198,7 +207,10 @@ export class CallMedia {
     this.watchdog?.stop();
     const client = this.deps.client;
     if (!client || this.relayed.size === 0) return;
+    const metrics = this.deps.metrics;
     this.serial = this.serial
+      // rtpengine's final counters of the call, for /metrics (an unanswered query loses only those).
+      .then(() => (metrics && this.anchored.size > 0 ? this.countRelayed(client, metrics) : undefined))
       .then(() => client.delete({ callId: this.callId, deleteDelay: 0 }))
       .then(
         () => this.recording?.finished(),
@@ -208,6 +220,14 @@ export class CallMedia {
             this.deps.logger.warn({ err, call: this.callId }, 'rtpengine delete failed');
         },
       );
+  }
+
+  private async countRelayed(client: NgClient, metrics: MediaMetrics): Promise<void> {
+    try {
+      metrics.callTotals((await client.query({ callId: this.callId })).totals);
+    } catch (err) {
+      this.deps.logger.debug({ err, call: this.callId }, 'rtpengine query at call end failed');
+    }
   }
 
   private async anchor(crossing: SdpCrossing, branch: string, sdp: string): Promise<string> {

@@ -1,8 +1,10 @@
 import type { Clock } from '@switchboard/transactions';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { NgClient } from '@switchboard/rtpengine';
+import type { ProcessMetrics } from '@switchboard/metrics';
 import type { MediaAnchorDeps } from './call-media.js';
 import type { RecordingDeps } from './call-recording.js';
+import { MediaMetrics } from './media-metrics.js';
 import { pollInterval } from './media-watchdog.js';
 import { RelayHealth } from './relay-health.js';
 
@@ -17,6 +19,7 @@ export function createMediaAnchor(
   logger: Logger,
   /** Call recording (absent: none; no recording without rtpengine either). */
   recording?: RecordingDeps,
+  processMetrics?: ProcessMetrics,
 ): MediaAnchorDeps & { close(): void } {
   const { mode, rtpengine, fallback, timeoutSeconds } = config.media;
   const client =
@@ -28,8 +31,11 @@ export function createMediaAnchor(
           clock,
           timeoutMs: rtpengine.timeoutMs,
           onStray: (reason) => logger.debug({ reason }, 'rtpengine stray answer'),
+          onSettled: (command, result, ms) => metrics?.ngCommand(command, result, ms),
         });
   const health = client ? new RelayHealth(client, clock, logger) : undefined;
+  // Registered in every mode, so the series exist (at zero) for dashboards even without rtpengine.
+  const metrics = processMetrics ? new MediaMetrics(processMetrics, () => health?.up) : undefined;
   client?.ping().then(
     () => logger.info({ mode, rtpengine: `${rtpengine.address}:${rtpengine.ngPort}` }, 'media relay ready'),
     (err: unknown) => health?.failed(err),
@@ -44,6 +50,7 @@ export function createMediaAnchor(
     ...(health ? { health } : {}),
     watch: { clock, timing: { timeoutMs, pollMs: pollInterval(timeoutMs) } },
     ...(client && recording ? { recording } : {}),
+    ...(metrics ? { metrics } : {}),
     close: () => {
       health?.close();
       client?.close();

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createLogger } from '@switchboard/config';
 import { METRICS, startOpsServer, type ProcessMetrics } from '@switchboard/metrics';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { Histogram } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type CallsHarness,
@@ -174,5 +178,53 @@ describe('call metrics after a sipp call mix', () => {
     expect(tx.length).toBe(14);
     const midFlight = tx.filter((m) => ['calling', 'trying', 'proceeding'].includes(m.labels?.state ?? ''));
     expect(midFlight.map((m) => Number(m.value))).toEqual(midFlight.map(() => 0));
+  });
+
+  it('the Grafana dashboard (docker/) queries only series and labels the processes export', async () => {
+    const dashboard = path.resolve(
+      path.dirname(fileURLToPath(import.meta.url)),
+      '../../../docker/grafana/dashboards/switchboard.json',
+    );
+    const { panels } = JSON.parse(fs.readFileSync(dashboard, 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
+    const exprs = panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+    expect(exprs.length).toBeGreaterThan(20);
+    // Every series name each role exports, with its labels (Prometheus adds job and instance).
+    const exported = new Map<string, Set<string>>();
+    for (const metrics of [h.app.get<ProcessMetrics>(METRICS), h.worker.get<ProcessMetrics>(METRICS)])
+      for (const metric of await metrics.registry.getMetricsAsJSON()) {
+        const labels = new Set(['role', 'job', 'instance']);
+        for (const value of metric.values) for (const k of Object.keys(value.labels)) labels.add(k);
+        // Labels declared but not seen yet (no sample so far) are exported as soon as one comes.
+        const declared = metrics.registry.getSingleMetric(metric.name);
+        for (const l of (declared as { labelNames?: string[] } | undefined)?.labelNames ?? []) labels.add(l);
+        const names =
+          declared instanceof Histogram
+            ? ['_bucket', '_sum', '_count'].map((suffix) => metric.name + suffix)
+            : [metric.name];
+        for (const name of names)
+          exported.set(name, new Set([...labels, ...(name.endsWith('_bucket') ? ['le'] : [])]));
+      }
+    const unknown: string[] = [];
+    for (const { panel, expr } of exprs) {
+      const used = [...expr.matchAll(/\b(switchboard_[a-z0-9_]+)(?:\{([^}]*)\})?/g)];
+      expect(used.length, `${panel}: ${expr}`).toBeGreaterThan(0);
+      const labelsOfExpr = new Set<string>();
+      for (const [, name, matchers] of used) {
+        const labels = exported.get(name!);
+        if (!labels) {
+          unknown.push(`${panel}: metric ${name}`);
+          continue;
+        }
+        for (const l of labels) labelsOfExpr.add(l);
+        for (const [, label] of (matchers ?? '').matchAll(/([a-z_]+)\s*(?:=|!=|=~|!~)/g))
+          if (!labels.has(label!)) unknown.push(`${panel}: label ${label} of ${name}`);
+      }
+      for (const [, list] of expr.matchAll(/\bby \(([^)]*)\)/g))
+        for (const label of list!.split(',').map((l) => l.trim()))
+          if (!labelsOfExpr.has(label)) unknown.push(`${panel}: by ${label}`);
+    }
+    expect(unknown).toEqual([]);
   });
 });

@@ -16,6 +16,9 @@ interface ComposeService {
   command?: string[];
   build?: { target?: string };
   restart?: string;
+  profiles?: string[];
+  entrypoint?: string[];
+  volumes?: string[];
 }
 
 const compose = parse(fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf8'), { merge: true }) as {
@@ -53,8 +56,10 @@ describe('docker/compose.yaml matches the config module', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'admin',
       'b2bua',
+      'grafana',
       'migrate',
       'postgres',
+      'prometheus',
       'redis',
       'rtpengine',
       'worker',
@@ -141,8 +146,42 @@ describe('docker/compose.yaml matches the config module', () => {
     const text = fs.readFileSync(path.join(dockerDir, 'compose.yaml'), 'utf8');
     const passwordKeys = [...text.matchAll(/^\s*([A-Z_]*PASSWORD[A-Z_]*):\s*(.+)$/gm)];
     expect(passwordKeys.length).toBeGreaterThan(0);
-    for (const m of passwordKeys) expect(m[2]).toMatch(/^\$\{[A-Z_]+:\?/);
+    for (const m of passwordKeys) {
+      // Grafana's is optional for the stack, so not `:?`: its entrypoint refuses to start without it.
+      if (m[1] === 'GF_SECURITY_ADMIN_PASSWORD') expect(m[2]).toBe('${GRAFANA_ADMIN_PASSWORD:-}');
+      else expect(m[2]).toMatch(/^\$\{[A-Z_]+:\?/);
+    }
+    expect(compose.services.grafana?.entrypoint?.join(' ')).toContain(
+      'test -n "$$GF_SECURITY_ADMIN_PASSWORD" || {',
+    );
     // --requirepass and URLs take the operator's secret too.
     expect(text).not.toMatch(/requirepass', '[^$]/);
+  });
+
+  it('the monitoring profile scrapes every role on its metrics port and provisions the dashboard', () => {
+    for (const name of ['prometheus', 'grafana']) {
+      expect(compose.services[name]?.profiles, name).toEqual(['monitoring']);
+      expect(compose.services[name]?.network_mode, name).toBe('host');
+      expect(compose.services[name]?.restart, name).toBe('unless-stopped');
+    }
+    const { metrics } = configOf('b2bua');
+    const prometheus = parse(fs.readFileSync(path.join(dockerDir, 'prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((j) => j.static_configs.flatMap((c) => c.targets));
+    const { signalling, worker, admin } = metrics.ports;
+    expect(targets).toEqual([signalling, worker, admin].map((port) => `${metrics.host}:${port}`));
+    // Each mounted file or folder exists in docker/.
+    for (const name of ['prometheus', 'grafana'])
+      for (const volume of compose.services[name]?.volumes ?? [])
+        if (volume.startsWith('./'))
+          expect(fs.existsSync(path.join(dockerDir, volume.split(':')[0]!)), volume).toBe(true);
+    const listen = compose.services.prometheus?.command?.find((a) => a.startsWith('--web.listen-address='));
+    const datasource = fs.readFileSync(
+      path.join(dockerDir, 'grafana/provisioning/datasources/prometheus.yml'),
+      'utf8',
+    );
+    expect(datasource).toContain(`url: http://${listen?.split('=')[1]}`);
+    expect(fs.existsSync(path.join(dockerDir, 'grafana/dashboards/switchboard.json'))).toBe(true);
   });
 });

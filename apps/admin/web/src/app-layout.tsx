@@ -105,7 +105,9 @@ export function AppLayout({ session, onLogout }: { session: Session; onLogout: (
           ) : page ? (
             page.render()
           ) : (
-            <Text>Page not found.</Text>
+            <Title order={1} size="h2">
+              Page not found
+            </Title>
           )}
         </AppShell.Main>
       </AppShell>

@@ -18,6 +18,7 @@ import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { useCanChange, useSession } from '../components/session-context';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ScrollTable } from '../components/scroll-table';
 
 const roleLabels: Record<AdminRole, string> = { admin: 'Admin', read_only: 'Read-only' };
 const OTP_HINT = 'Give it to the user: they log in with it and must choose their own password.';
@@ -121,7 +122,7 @@ export function AdminUsersPage() {
       {loading && !data ? <LoadingView /> : null}
       {data && items.length === 0 ? <EmptyView title="No users" /> : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
+        <ScrollTable minWidth={640}>
           <Table striped data-testid="admin-users-table">
             <Table.Thead>
               <Table.Tr>
@@ -176,7 +177,7 @@ export function AdminUsersPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <SecretRevealModal
         title={secret?.title ?? ''}

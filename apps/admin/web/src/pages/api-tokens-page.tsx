@@ -18,6 +18,7 @@ import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
+import { ScrollTable } from '../components/scroll-table';
 
 const when = (iso: string | null, none: string): string => (iso ? new Date(iso).toLocaleString() : none);
 
@@ -129,7 +130,7 @@ export function ApiTokensPage() {
       {loading && !data ? <LoadingView /> : null}
       {data && items.length === 0 ? <EmptyView title="No API tokens yet" /> : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={760}>
+        <ScrollTable minWidth={760}>
           <Table striped data-testid="tokens-table">
             <Table.Thead>
               <Table.Tr>
@@ -173,7 +174,7 @@ export function ApiTokensPage() {
               })}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <SecretRevealModal
         title="New API token"

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { AuditEntry, Page } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ScrollTable } from '../components/scroll-table';
 
 const PAGE_SIZE = 50;
 
@@ -124,7 +125,7 @@ export function AuditPage() {
       {data && data.items.length === 0 ? <EmptyView title="No entries match" /> : null}
       {data && data.items.length > 0 ? (
         <>
-          <Table.ScrollContainer minWidth={760}>
+          <ScrollTable minWidth={760}>
             <Table striped data-testid="audit-table">
               <Table.Thead>
                 <Table.Tr>
@@ -158,7 +159,7 @@ export function AuditPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Group justify="space-between">
             <Text size="sm" c="dimmed">
               {data.total} entries

@@ -4,6 +4,7 @@ import type { CallDetail, CallTraceView } from '../api/types';
 import { LadderDiagram } from '../components/ladder-diagram';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ScrollTable } from '../components/scroll-table';
 
 function when(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
@@ -140,7 +141,7 @@ export function CallDetailPage({ id }: { id: string }) {
               No outgoing leg was started.
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={700}>
+            <ScrollTable minWidth={700}>
               <Table striped data-testid="legs-table">
                 <Table.Thead>
                   <Table.Tr>
@@ -165,7 +166,7 @@ export function CallDetailPage({ id }: { id: string }) {
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           )}
           {data.recording ? <RecordingView id={data.id} recording={data.recording} /> : null}
           {data.trace ? (

@@ -16,6 +16,7 @@ import { useState } from 'react';
 import type { CallRecord, Page } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
+import { ScrollTable } from '../components/scroll-table';
 
 const dispositions = [
   'answered',
@@ -108,7 +109,7 @@ export function CallHistoryPage() {
       ) : null}
       {data && data.items.length > 0 ? (
         <>
-          <Table.ScrollContainer minWidth={700}>
+          <ScrollTable minWidth={700}>
             <Table striped data-testid="calls-table">
               <Table.Thead>
                 <Table.Tr>
@@ -146,7 +147,7 @@ export function CallHistoryPage() {
                 ))}
               </Table.Tbody>
             </Table>
-          </Table.ScrollContainer>
+          </ScrollTable>
           <Group justify="space-between">
             <Text size="sm" c="dimmed">
               {data.total} calls

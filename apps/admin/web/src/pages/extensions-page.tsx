@@ -8,6 +8,7 @@ import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
 import { ExtensionFormModal } from './extension-form-modal';
+import { ScrollTable } from '../components/scroll-table';
 
 export function ExtensionsPage() {
   const [search, setSearch] = useState('');
@@ -72,7 +73,7 @@ export function ExtensionsPage() {
         </EmptyView>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={720}>
+        <ScrollTable minWidth={720}>
           <Table striped highlightOnHover data-testid="extensions-table">
             <Table.Thead>
               <Table.Tr>
@@ -166,7 +167,7 @@ export function ExtensionsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <ExtensionFormModal
         opened={form.opened}

@@ -23,6 +23,28 @@ function extFromHash(): string | null {
   return new URLSearchParams(window.location.hash.split('?')[1] ?? '').get('ext');
 }
 
+/**
+ * The API names fields by array index (`steps.1.targets.0`); the page numbers steps from 1, so its
+ * messages do too: `Step 2, target 1: must be a phone number or a sip: URI`.
+ */
+export function stepWords(text: string): string {
+  return text
+    .replace(
+      /\bsteps\.(\d+)\.targets\.(\d+)/g,
+      (_m, s: string, t: string) => `Step ${Number(s) + 1}, target ${Number(t) + 1}`,
+    )
+    .replace(/\bsteps\.(\d+)\.targets\b/g, (_m, s: string) => `Step ${Number(s) + 1}, targets`)
+    .replace(/\bsteps\.(\d+)\.ringSeconds\b/g, (_m, s: string) => `Step ${Number(s) + 1}, ring time`)
+    .replace(/\bsteps\.(\d+)\b/g, (_m, s: string) => `Step ${Number(s) + 1}`);
+}
+
+/** What the caller reaches after the last step (the find-me plugin's end of plan). */
+function finalDestination(extension: Extension): string {
+  return extension.voicemail?.enabled
+    ? `the voicemail box of ${extension.number}`
+    : 'nobody: the caller hears "temporarily unavailable" (480); turn on the voicemail box of the extension to take messages';
+}
+
 function FollowMeEditor({ extension }: { extension: Extension }) {
   const { data, error, loading } = useApiData<FollowMe>(`/api/extensions/${extension.id}/follow-me`);
   const [draft, setDraft] = useState<FollowMe | null>(null);
@@ -63,7 +85,7 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
         </Text>
         {saveError ? (
           <Alert color="red" role="alert">
-            {saveError.message}
+            {stepWords(saveError.message)}
           </Alert>
         ) : null}
         {saved ? <Alert color="green">Saved.</Alert> : null}
@@ -90,6 +112,7 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
                 w={110}
                 value={step.ringSeconds}
                 onChange={(v) => setStep(i, { ...step, ringSeconds: Number(v) })}
+                error={saveError?.forField(`steps.${i}.ringSeconds`)}
               />
               {canChange ? (
                 <Button
@@ -103,6 +126,12 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
             </Group>
           </Paper>
         ))}
+        <Paper withBorder p="sm" data-testid="follow-me-final">
+          <Text size="sm">
+            <b>{draft.steps.length === 0 ? 'Then' : `After step ${draft.steps.length}`}:</b>{' '}
+            {finalDestination(extension)}
+          </Text>
+        </Paper>
         {canChange ? (
           <Group>
             <Button

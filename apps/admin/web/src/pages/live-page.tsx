@@ -5,6 +5,7 @@ import type { ActiveCall, Registration } from '../api/types';
 import { EmptyView, ErrorAlert } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
+import { ScrollTable } from '../components/scroll-table';
 
 const refreshMs = 3000;
 
@@ -67,7 +68,7 @@ export function LivePage() {
       ) : null}
       {calls.data && calls.data.items.length === 0 ? <EmptyView title="No active calls" /> : null}
       {calls.data && calls.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
+        <ScrollTable minWidth={640}>
           <Table striped data-testid="live-calls-table">
             <Table.Thead>
               <Table.Tr>
@@ -109,7 +110,7 @@ export function LivePage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <Title order={4}>Registrations</Title>
       <ErrorAlert error={regs.error} />
@@ -117,7 +118,7 @@ export function LivePage() {
         <EmptyView title="No phone is registered">Phones appear here once they register.</EmptyView>
       ) : null}
       {regs.data && regs.data.items.length > 0 ? (
-        <Table.ScrollContainer minWidth={640}>
+        <ScrollTable minWidth={640}>
           <Table striped data-testid="registrations-table">
             <Table.Thead>
               <Table.Tr>
@@ -145,7 +146,7 @@ export function LivePage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
     </Stack>
   );

@@ -13,14 +13,8 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
 import type { Extension, FallbackKind, RingGroup, RingStrategy } from '../api/types';
+import { strategies } from './ring-strategies';
 
-const strategies: { value: RingStrategy; label: string }[] = [
-  { value: 'ringall', label: 'Ring all at once' },
-  { value: 'hunt', label: 'Hunt (in order)' },
-  { value: 'roundrobin', label: 'Round robin' },
-  { value: 'random', label: 'Random' },
-  { value: 'memoryhunt', label: 'Memory hunt' },
-];
 const fallbacks: { value: FallbackKind; label: string }[] = [
   { value: 'none', label: 'Reject (unavailable)' },
   { value: 'extension', label: 'Extension' },

@@ -5,7 +5,9 @@ import type { Extension, RingGroup } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
+import { strategyLabel } from './ring-strategies';
 import { RingGroupFormModal } from './ring-group-form-modal';
+import { ScrollTable } from '../components/scroll-table';
 
 export function RingGroupsPage() {
   const groups = useApiData<{ items: RingGroup[] }>('/api/ring-groups');
@@ -43,7 +45,7 @@ export function RingGroupsPage() {
         </EmptyView>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={600}>
+        <ScrollTable minWidth={600}>
           <Table striped data-testid="ring-groups-table">
             <Table.Thead>
               <Table.Tr>
@@ -62,7 +64,7 @@ export function RingGroupsPage() {
                   <Table.Td>
                     {g.name} {g.enabled ? null : <Badge color="gray">disabled</Badge>}
                   </Table.Td>
-                  <Table.Td>{g.strategy}</Table.Td>
+                  <Table.Td>{strategyLabel(g.strategy)}</Table.Td>
                   <Table.Td>
                     {g.members.length === 0 ? (
                       <Text c="dimmed" size="sm">
@@ -99,7 +101,7 @@ export function RingGroupsPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <RingGroupFormModal
         opened={form.opened}

@@ -18,6 +18,7 @@ import type { VoicemailBoxRow, VoicemailMessage } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
+import { ScrollTable } from '../components/scroll-table';
 
 function BoxSettingsModal({
   row,
@@ -172,7 +173,7 @@ export function VoicemailPage() {
         <EmptyView title="No extensions yet">Each extension can have one voicemail box.</EmptyView>
       ) : null}
       {items.length > 0 ? (
-        <Table.ScrollContainer minWidth={520}>
+        <ScrollTable minWidth={520}>
           <Table striped data-testid="voicemail-table">
             <Table.Thead>
               <Table.Tr>
@@ -222,7 +223,7 @@ export function VoicemailPage() {
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </ScrollTable>
       ) : null}
       <BoxSettingsModal
         row={editing}

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
-import { launchChromium, webDistDir } from './support/browser.js';
+import { launchChromium, submitLogin, webDistDir } from './support/browser.js';
 import {
   createTestServers,
   startTestApp,
@@ -21,12 +21,7 @@ let browser: Browser;
 const password = 'users browser test password';
 let viewerPassword = '';
 
-async function logIn(page: Page, username: string, pw: string): Promise<void> {
-  await page.goto(server.baseUrl);
-  await page.locator('input[name="username"]').fill(username);
-  await page.locator('input[name="password"]').fill(pw);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
+const logIn = (page: Page, username: string, pw: string) => submitLogin(page, server.baseUrl, username, pw);
 
 async function open(page: Page, route: string, heading: string): Promise<void> {
   await page.goto(`${server.baseUrl}/#/${route}`);

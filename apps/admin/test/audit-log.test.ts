@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
-import { launchChromium, webDistDir } from './support/browser.js';
+import { launchChromium, submitLogin, webDistDir } from './support/browser.js';
 import { HttpSession } from './support/http-session.js';
 import {
   createTestServers,
@@ -110,10 +110,7 @@ describe('audit log', () => {
   it('shows names, changes and filters in the browser, hostile names as text', async () => {
     const page = await browser.newPage();
     page.setDefaultTimeout(10_000);
-    await page.goto(server.baseUrl);
-    await page.locator('input[name="username"]').fill('alice');
-    await page.locator('input[name="password"]').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
+    await submitLogin(page, server.baseUrl, 'alice', password);
     await page.getByRole('heading', { name: 'Extensions', level: 1 }).waitFor();
     await page.goto(`${server.baseUrl}/#/audit`);
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();

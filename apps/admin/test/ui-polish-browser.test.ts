@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
-import { launchChromium, webDistDir } from './support/browser.js';
+import { launchChromium, submitLogin, webDistDir } from './support/browser.js';
 import { HttpSession } from './support/http-session.js';
 import {
   createTestServers,
@@ -40,10 +40,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.setDefaultTimeout(10_000);
-  await page.goto(server.baseUrl);
-  await page.locator('input[name="username"]').fill('root');
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await submitLogin(page, server.baseUrl, 'root', password);
   await page.getByRole('heading', { name: 'Extensions', level: 1 }).waitFor();
 });
 

@@ -18,6 +18,8 @@ const TEST_TOOLS = {
   chromium: '/usr/bin/chromium',
   openssl: 'openssl',
   'rtpengine-daemon': 'rtpengine',
+  iproute2: 'ip',
+  iptables: 'iptables',
 };
 
 function collectReports() {

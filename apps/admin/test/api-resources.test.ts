@@ -86,6 +86,27 @@ describe('extensions', () => {
     );
   });
 
+  it('stores the media mode and SRTP policy per extension (defaults: inherit, optional)', async () => {
+    const created = await s.post('/api/extensions', { number: '1078', displayName: 'TLS phone' });
+    const ext = (created.body as { extension: Ext & { mediaMode: string; srtpPolicy: string } }).extension;
+    expect(ext).toMatchObject({ mediaMode: 'inherit', srtpPolicy: 'optional' });
+    const set = await s.patch(`/api/extensions/${ext.id}`, { mediaMode: 'relay', srtpPolicy: 'required' });
+    expect(set.body).toMatchObject({ mediaMode: 'relay', srtpPolicy: 'required' });
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(row).toMatchObject({ mediaMode: 'relay', srtpPolicy: 'required' });
+    const bad = await s.patch(`/api/extensions/${ext.id}`, { mediaMode: 'proxy', srtpPolicy: 'dtls' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      errors: [
+        { field: 'mediaMode', message: 'must be inherit, relay, direct or auto' },
+        { field: 'srtpPolicy', message: 'must be required, optional or off' },
+      ],
+    });
+    const doc = (await s.get('/api/openapi.json')).text;
+    expect(doc).toContain('"srtpPolicy"');
+    expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
+  });
+
   it('stores the digest algorithms offered per extension (empty = the global setting)', async () => {
     const md5 = await s.post('/api/extensions', {
       number: '1077',

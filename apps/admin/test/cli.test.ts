@@ -113,8 +113,22 @@ describe('switchboard CLI', () => {
     expect(bad.err).toContain('number: must be 2 to 12 digits');
     expect(bad.err).toContain('displayName: is required');
     const list = await cli('extension', 'list');
-    expect(list.out.split('\n')[0]).toMatch(/^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD\s+DIGEST$/);
-    expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set\s+default/);
+    expect(list.out.split('\n')[0]).toMatch(
+      /^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD\s+DIGEST\s+MEDIA\s+SRTP$/,
+    );
+    expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set\s+default\s+inherit\s+optional/);
+    // Per-extension media mode and SRTP policy.
+    expect((await cli('extension', 'edit', '1002', '--media', 'relay', '--srtp', 'required')).out).toContain(
+      'media relay; srtp required',
+    );
+    expect(await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1002' } })).toMatchObject({
+      mediaMode: 'relay',
+      srtpPolicy: 'required',
+    });
+    const badMedia = await cli('extension', 'edit', '1002', '--media', 'proxy');
+    expect(badMedia.code).toBe(1);
+    expect(badMedia.err).toContain('mediaMode: must be inherit, relay, direct or auto');
+    await cli('extension', 'edit', '1002', '--media', 'inherit', '--srtp', 'optional');
     // Per-extension digest algorithms (an MD5-only phone such as baresip 1.0).
     expect((await cli('extension', 'set-digest', '1002', 'md5')).out).toBe(
       'digest algorithms of 1002: MD5\n',
@@ -124,9 +138,12 @@ describe('switchboard CLI', () => {
     expect((await cli('extension', 'set-digest', '1002', 'default')).out).toBe(
       'digest algorithms of 1002: the global setting\n',
     );
-    expect((await cli('extension', 'add', '1005', 'Dee', '--digest', 'MD5,SHA-256')).code).toBe(0);
+    expect(
+      (await cli('extension', 'add', '1005', 'Dee', '--digest', 'MD5,SHA-256', '--srtp', 'off')).code,
+    ).toBe(0);
     const dee = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1005' } });
     expect(dee.digestAlgorithms).toEqual(['MD5', 'SHA_256']);
+    expect(dee.srtpPolicy).toBe('off');
     await cli('extension', 'remove', '1005');
     const json = JSON.parse((await cli('extension', 'list', '--json')).out) as { number: string }[];
     expect(json.map((e) => e.number)).toEqual(['1001', '1002']);
@@ -220,7 +237,10 @@ describe('CLI parity with the admin UI', () => {
       '--email',
       'c@example.com',
     );
-    expect(edited).toMatchObject({ code: 0, out: 'updated extension 3301 (Carol C); voicemail on\n' });
+    expect(edited).toMatchObject({
+      code: 0,
+      out: 'updated extension 3301 (Carol C); voicemail on; media inherit; srtp optional\n',
+    });
     expect((await row()).voicemailBox).toMatchObject({ enabled: true, email: 'c@example.com' });
     expect((await cli('extension', 'edit', '3301', '--voicemail', 'off')).out).toContain('voicemail off');
     expect((await row()).voicemailBox).toMatchObject({ enabled: false, email: 'c@example.com' });

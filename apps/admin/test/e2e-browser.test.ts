@@ -123,6 +123,30 @@ describe('admin UI in headless Chromium', () => {
       .toEqual(['MD5']);
   });
 
+  it('sets the media mode and SRTP policy in the edit form, with the relay note for required SRTP', async () => {
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Media mode').click();
+    await page.getByRole('option', { name: /^Direct/ }).click();
+    await dialog.getByLabel('SRTP (SDES)').click();
+    await page.getByRole('option', { name: /^Required/ }).click();
+    await expect.poll(() => dialog.textContent()).toContain('SRTP needs the media relay');
+    await shot('extension-media');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect
+      .poll(async () => {
+        const row = await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } });
+        return [row.mediaMode, row.srtpPolicy];
+      })
+      .toEqual(['direct', 'required']);
+    await servers.prisma.extension.update({
+      where: { number: '1001' },
+      data: { mediaMode: 'inherit', srtpPolicy: 'optional' },
+    });
+  });
+
   it('manages the voicemail box in the extension form; the list shows online and voicemail columns', async () => {
     const table = page.getByTestId('extensions-table');
     await expect.poll(() => table.getByTestId('voicemail-status').first().textContent()).toBe('on');

@@ -12,6 +12,22 @@ import { formatTable, safeText } from './table.js';
 
 type Out = (text: string) => void;
 
+const MEDIA_HELP = 'media mode of its calls: inherit (global setting), relay, direct or auto';
+const SRTP_HELP = 'SDES-SRTP policy: required (plain RTP refused), optional or off';
+
+interface MediaOptions {
+  media?: string;
+  srtp?: string;
+}
+
+/** The media options given, left for the schema to validate (its message names the field). */
+function mediaInput(opts: MediaOptions): { mediaMode?: string; srtpPolicy?: string } {
+  return {
+    ...(opts.media !== undefined ? { mediaMode: opts.media } : {}),
+    ...(opts.srtp !== undefined ? { srtpPolicy: opts.srtp } : {}),
+  };
+}
+
 function service(ctx: CliContext): ExtensionsService {
   return new ExtensionsService(ctx.prisma, { sipRealm: ctx.config.sip.domain }, ctx.audit);
 }
@@ -32,11 +48,13 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--max-calls <n>', 'maximum concurrent calls', '2')
     .option('--disabled', 'create it disabled')
     .option('--digest <algorithms>', 'digest algorithms offered, e.g. MD5 or SHA-256,MD5 (default: global)')
+    .option('--media <mode>', MEDIA_HELP)
+    .option('--srtp <policy>', SRTP_HELP)
     .action(
       async (
         number: string,
         displayName: string,
-        opts: { password?: string; maxCalls: string; disabled?: boolean; digest?: string },
+        opts: MediaOptions & { password?: string; maxCalls: string; disabled?: boolean; digest?: string },
       ) => {
         const input = parseOrFail(createExtensionSchema, {
           number,
@@ -47,6 +65,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             ? { digestAlgorithms: parseOrFail(digestAlgorithmsTextSchema, opts.digest) }
             : {}),
           ...(opts.password !== undefined ? { sipPassword: opts.password } : {}),
+          ...mediaInput(opts),
         });
         const { extension, sipPassword } = await service(ctx()).create(cliActor, input);
         out(`created extension ${extension.number} (${safeText(extension.displayName)})\n`);
@@ -78,10 +97,12 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--no-pin', 'remove the voicemail PIN')
     .option('--voicemail <on|off>', 'voicemail box on or off')
     .option('--email <address>', 'e-mail for new voicemail messages ("" = none)')
+    .option('--media <mode>', MEDIA_HELP)
+    .option('--srtp <policy>', SRTP_HELP)
     .action(
       async (
         number: string,
-        opts: {
+        opts: MediaOptions & {
           name?: string;
           number?: string;
           maxCalls?: string;
@@ -105,6 +126,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             : opts.pin !== undefined
               ? { voicemailPin: opts.pin }
               : {}),
+          ...mediaInput(opts),
           ...(voicemailChanged
             ? {
                 voicemail: {
@@ -119,7 +141,10 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
         });
         const after = await service(ctx()).update(cliActor, id, input);
         const vm = after.voicemail ? (after.voicemail.enabled ? 'on' : 'off') : 'none';
-        out(`updated extension ${after.number} (${safeText(after.displayName)}); voicemail ${vm}\n`);
+        out(
+          `updated extension ${after.number} (${safeText(after.displayName)}); voicemail ${vm}; ` +
+            `media ${after.mediaMode}; srtp ${after.srtpPolicy}\n`,
+        );
       },
     );
 
@@ -134,7 +159,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
       if (items.length === 0) return out('no extensions\n');
       out(
         formatTable(
-          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD', 'DIGEST'],
+          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD', 'DIGEST', 'MEDIA', 'SRTP'],
           items.map((e) => [
             e.number,
             safeText(e.displayName),
@@ -142,6 +167,8 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             String(e.maxConcurrentCalls),
             e.hasSipPassword ? 'set' : 'none',
             e.digestAlgorithms.length > 0 ? e.digestAlgorithms.join(',') : 'default',
+            e.mediaMode,
+            e.srtpPolicy,
           ]),
         ),
       );

@@ -40,6 +40,17 @@ export const digestAlgorithmsTextSchema = z
   )
   .pipe(digestAlgorithmsSchema);
 
+/**
+ * Media anchoring of the extension's call legs: `inherit` follows SWITCHBOARD_MEDIA_MODE; when the
+ * two sides of a call differ, the B2BUA relays if either side asks for it (see the README).
+ */
+export const MEDIA_MODES = ['inherit', 'relay', 'direct', 'auto'] as const;
+export const mediaModeSchema = z.enum(MEDIA_MODES, { error: 'must be inherit, relay, direct or auto' });
+
+/** SDES-SRTP (RFC 4568) on the extension's legs; `required` and a SRTP leg always go through rtpengine. */
+export const SRTP_POLICIES = ['required', 'optional', 'off'] as const;
+export const srtpPolicySchema = z.enum(SRTP_POLICIES, { error: 'must be required, optional or off' });
+
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
 /**
@@ -69,6 +80,8 @@ export const createExtensionSchema = z.object({
   digestAlgorithms: digestAlgorithmsSchema.default([]),
   /** Record the calls this extension makes or answers (through rtpengine). */
   recordCalls: z.boolean({ error: 'must be true or false' }).default(false),
+  mediaMode: mediaModeSchema.default('inherit'),
+  srtpPolicy: srtpPolicySchema.default('optional'),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -89,6 +102,8 @@ export const updateExtensionSchema = z
       .max(100, 'must be at most 100'),
     digestAlgorithms: digestAlgorithmsSchema,
     recordCalls: z.boolean({ error: 'must be true or false' }),
+    mediaMode: mediaModeSchema,
+    srtpPolicy: srtpPolicySchema,
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
     /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
@@ -117,6 +132,9 @@ export const extensionViewSchema = z.object({
   maxConcurrentCalls: z.number().int(),
   /** Empty: the global SWITCHBOARD_SIP_DIGEST_ALGORITHMS. */
   digestAlgorithms: z.array(z.enum(['SHA-256', 'MD5'])),
+  /** `inherit`: the global SWITCHBOARD_MEDIA_MODE. */
+  mediaMode: z.enum(MEDIA_MODES),
+  srtpPolicy: z.enum(SRTP_POLICIES),
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),

@@ -33,6 +33,8 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     enabled: row.enabled,
     maxConcurrentCalls: row.maxConcurrentCalls,
     digestAlgorithms: digestAlgorithmNames(row.digestAlgorithms),
+    mediaMode: row.mediaMode,
+    srtpPolicy: row.srtpPolicy,
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
@@ -119,6 +121,8 @@ export class ExtensionsService {
           maxConcurrentCalls: input.maxConcurrentCalls,
           recordCalls: input.recordCalls,
           digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms),
+          mediaMode: input.mediaMode,
+          srtpPolicy: input.srtpPolicy,
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
           ...(boxOnCreate(input) ? { voicemailBox: { create: boxOnCreate(input) } } : {}),
@@ -155,6 +159,8 @@ export class ExtensionsService {
           enabled: input.enabled,
           maxConcurrentCalls: input.maxConcurrentCalls,
           recordCalls: input.recordCalls,
+          mediaMode: input.mediaMode,
+          srtpPolicy: input.srtpPolicy,
           ...(input.digestAlgorithms !== undefined
             ? { digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms) }
             : {}),

@@ -20,6 +20,9 @@ export interface AdminUser {
 
 export type DigestAlgorithm = 'SHA-256' | 'MD5';
 
+export type MediaMode = 'inherit' | 'relay' | 'direct' | 'auto';
+export type SrtpPolicy = 'required' | 'optional' | 'off';
+
 export interface Extension {
   id: string;
   number: string;
@@ -28,6 +31,9 @@ export interface Extension {
   maxConcurrentCalls: number;
   /** Empty: the global setting. */
   digestAlgorithms: DigestAlgorithm[];
+  /** `inherit`: the global SWITCHBOARD_MEDIA_MODE. */
+  mediaMode: MediaMode;
+  srtpPolicy: SrtpPolicy;
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;

@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
-import type { DigestAlgorithm, Extension } from '../api/types';
+import type { DigestAlgorithm, Extension, MediaMode, SrtpPolicy } from '../api/types';
 
 /** The choices of digest algorithms offered to the phone; 'default' = the global setting. */
 const DIGEST_CHOICES = [
@@ -23,6 +23,19 @@ const DIGEST_CHOICES = [
   { value: 'SHA-256,MD5', label: 'SHA-256, then MD5' },
   { value: 'MD5,SHA-256', label: 'MD5, then SHA-256' },
   { value: 'SHA-256', label: 'SHA-256 only' },
+];
+
+const MEDIA_CHOICES: { value: MediaMode; label: string }[] = [
+  { value: 'inherit', label: 'Global setting (SWITCHBOARD_MEDIA_MODE)' },
+  { value: 'relay', label: 'Relay: always through rtpengine' },
+  { value: 'auto', label: 'Auto: relay when a party is behind NAT' },
+  { value: 'direct', label: 'Direct: phone to phone' },
+];
+
+const SRTP_CHOICES: { value: SrtpPolicy; label: string }[] = [
+  { value: 'optional', label: 'Optional: SRTP when the phone offers it' },
+  { value: 'required', label: 'Required: plain RTP refused (488)' },
+  { value: 'off', label: 'Off: plain RTP only' },
 ];
 
 const digestListOf = (value: string): DigestAlgorithm[] =>
@@ -44,6 +57,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [enabled, setEnabled] = useState(true);
   const [recordCalls, setRecordCalls] = useState(false);
   const [digest, setDigest] = useState('default');
+  const [mediaMode, setMediaMode] = useState<MediaMode>('inherit');
+  const [srtpPolicy, setSrtpPolicy] = useState<SrtpPolicy>('optional');
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
   const [voicemailOn, setVoicemailOn] = useState(true);
@@ -59,6 +74,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setEnabled(editing?.enabled ?? true);
     setRecordCalls(editing?.recordCalls ?? false);
     setDigest(editing?.digestAlgorithms.join(',') || 'default');
+    setMediaMode(editing?.mediaMode ?? 'inherit');
+    setSrtpPolicy(editing?.srtpPolicy ?? 'optional');
     setPin('');
     setClearPin(false);
     // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
@@ -77,6 +94,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
       maxConcurrentCalls: Number(maxCalls),
       recordCalls,
       digestAlgorithms: digestListOf(digest),
+      mediaMode,
+      srtpPolicy,
       // Without a box and left off: nothing to create.
       ...(voicemailOn || editing?.voicemail
         ? { voicemail: { enabled: voicemailOn, email: voicemailEmail.trim() || null } }
@@ -152,6 +171,34 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             onChange={(v) => setDigest(v ?? 'default')}
             error={error?.forField('digestAlgorithms')}
           />
+          <Fieldset legend="Media">
+            <Stack gap="xs">
+              <Select
+                label="Media mode"
+                description="When the two phones of a call differ, relay wins"
+                name="mediaMode"
+                data={MEDIA_CHOICES}
+                value={mediaMode}
+                allowDeselect={false}
+                onChange={(v) => setMediaMode((v as MediaMode | null) ?? 'inherit')}
+                error={error?.forField('mediaMode')}
+              />
+              <Select
+                label="SRTP (SDES)"
+                description={
+                  srtpPolicy === 'required' && mediaMode === 'direct'
+                    ? 'SRTP needs the media relay: calls of this phone are relayed despite "direct"'
+                    : 'Keys travel in the SDP: use with TLS phones'
+                }
+                name="srtpPolicy"
+                data={SRTP_CHOICES}
+                value={srtpPolicy}
+                allowDeselect={false}
+                onChange={(v) => setSrtpPolicy((v as SrtpPolicy | null) ?? 'optional')}
+                error={error?.forField('srtpPolicy')}
+              />
+            </Stack>
+          </Fieldset>
           <Fieldset legend="Voicemail">
             <Stack gap="xs">
               <Switch

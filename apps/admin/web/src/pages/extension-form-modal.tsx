@@ -180,7 +180,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
                 data={MEDIA_CHOICES}
                 value={mediaMode}
                 allowDeselect={false}
-                onChange={(v) => setMediaMode((v) ?? 'inherit')}
+                onChange={(v) => setMediaMode(v ?? 'inherit')}
                 error={error?.forField('mediaMode')}
               />
               <Select
@@ -194,7 +194,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
                 data={SRTP_CHOICES}
                 value={srtpPolicy}
                 allowDeselect={false}
-                onChange={(v) => setSrtpPolicy((v) ?? 'optional')}
+                onChange={(v) => setSrtpPolicy(v ?? 'optional')}
                 error={error?.forField('srtpPolicy')}
               />
             </Stack>

@@ -25,6 +25,10 @@ export interface NgSdpOptions {
   readonly receivedFrom?: { readonly family: 'IP4' | 'IP6'; readonly address: string };
   /** Media protocol towards the answerer, e.g. `RTP/AVP` or `RTP/SAVP`. */
   readonly transportProtocol?: string;
+  /** SDES-SRTP (RFC 4568) options, e.g. `no-NULL_HMAC_SHA1_80` (leave that suite out), `off`. */
+  readonly sdes?: readonly string[];
+  /** DTLS-SRTP towards the answerer: `off` keeps a plain SDES offer free of fingerprint/setup lines. */
+  readonly dtls?: 'off' | 'passive' | 'active';
   /** A label shown in rtpengine's logs and query output for this leg. */
   readonly label?: string;
 }
@@ -126,6 +130,8 @@ function sdpOptions(o: NgSdpOptions): BencodeDict {
     ICE: o.ice,
     'received-from': o.receivedFrom ? [o.receivedFrom.family, o.receivedFrom.address] : undefined,
     'transport-protocol': o.transportProtocol,
+    SDES: o.sdes,
+    DTLS: o.dtls,
     label: o.label,
   };
 }

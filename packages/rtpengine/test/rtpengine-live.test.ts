@@ -129,6 +129,42 @@ describe.skipIf(!live)('NgClient against a real rtpengine on loopback', () => {
     await client.delete({ callId: 'live-fork' });
   });
 
+  it('bridges SDES-SRTP (RTP/SAVP) and plain RTP: transport-protocol, SDES and DTLS options', async () => {
+    const key = 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n';
+    // A plain offer to a SRTP-only answerer: rtpengine's own keys, no NULL suite, no DTLS lines.
+    const offer = await client.offer({
+      callId: 'live-sdes',
+      fromTag: 'A',
+      sdp: sdp(4000),
+      transportProtocol: 'RTP/SAVP',
+      sdes: ['no-NULL_HMAC_SHA1_80', 'no-NULL_HMAC_SHA1_32'],
+      dtls: 'off',
+    });
+    expect(offer.sdp).toMatch(/^m=audio \d+ RTP\/SAVP 0/m);
+    expect(offer.sdp).toMatch(/^a=crypto:\d+ AES_CM_128_HMAC_SHA1_80 inline:/m);
+    expect(offer.sdp).not.toMatch(/NULL_HMAC|a=fingerprint|a=setup/);
+    const answer = await client.answer({
+      callId: 'live-sdes',
+      fromTag: 'A',
+      toTag: 'B',
+      sdp: sdp(5000, key).replace('RTP/AVP', 'RTP/SAVP'),
+    });
+    // The plain offerer gets a plain answer.
+    expect(answer.sdp).toMatch(/^m=audio \d+ RTP\/AVP 0/m);
+    expect(answer.sdp).not.toContain('a=crypto');
+    // The other way: a SRTP offer becomes plain towards a plain answerer.
+    const back = await client.offer({
+      callId: 'live-sdes-2',
+      fromTag: 'A',
+      sdp: sdp(4002, key).replace('RTP/AVP', 'RTP/SAVP'),
+      transportProtocol: 'RTP/AVP',
+    });
+    expect(back.sdp).toMatch(/^m=audio \d+ RTP\/AVP 0/m);
+    expect(back.sdp).not.toContain('a=crypto');
+    await client.delete({ callId: 'live-sdes' });
+    await client.delete({ callId: 'live-sdes-2' });
+  });
+
   it('surfaces rtpengine refusals as rejected errors with its reason', async () => {
     await expect(
       client.answer({ callId: 'no-such-call', fromTag: 'A', toTag: 'B', sdp: sdp(4000) }),

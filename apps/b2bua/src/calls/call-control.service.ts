@@ -11,6 +11,7 @@ import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { RFC4028_MIN_SE, TIMER_OPTION_TAG, answerSessionRefresh } from '@switchboard/dialog';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
+import type { PrismaClient } from '@switchboard/db';
 import type { Redis } from 'ioredis';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
@@ -21,7 +22,7 @@ import { RoutingClientService } from '../services/routing-client.service.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
-import { CONFIG, LOGGER, REDIS } from '../tokens.js';
+import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
@@ -34,6 +35,7 @@ import { OutstandingByes } from './outstanding-byes.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
+import { createMediaPolicyLookup } from './media/media-policy-lookup.js';
 import { ActiveCallStore } from './records/active-call-store.js';
 import { CallTraceService } from './trace/call-trace.service.js';
 import { intervalTooSmall, sessionTimerViewOf } from './bridge/session-timer-messages.js';
@@ -76,6 +78,7 @@ export class CallControlService
     @Inject(RegistrationRepository) private readonly registrations: RegistrationRepository,
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -143,6 +146,11 @@ export class CallControlService
       },
       this.processMetrics,
     );
+    const mediaPolicy = createMediaPolicyLookup(
+      this.prisma,
+      this.config.database.outageCacheSeconds,
+      this.logger,
+    );
     const timers = this.config.calls.sessionTimers;
     if (timers.enabled && timers.minSeSeconds < RFC4028_MIN_SE) {
       this.logger.warn(
@@ -155,7 +163,7 @@ export class CallControlService
       domain: this.config.sip.domain,
       allow: stack.allowedMethods.join(', '),
       logger: this.logger,
-      expander: new RegisteredTargetExpander(this.registrations, stack),
+      expander: new RegisteredTargetExpander(this.registrations, stack, mediaPolicy),
       requestPlan: (job, signal) => this.routing.requestPlan(job, signal),
       publishRecord: (record) => {
         this.metrics.callEnded(record);
@@ -174,6 +182,7 @@ export class CallControlService
       routingFallback: this.config.routing.fallback,
       latency: this.latency,
       media: this.mediaAnchor,
+      callerMediaPolicy: mediaPolicy,
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
     };
   }

@@ -6,6 +6,7 @@ import type { RoutingOutcome } from '../services/routing-client.service.js';
 import type { CallLatencyRecorder } from './call-latency.js';
 import type { CallSipPort } from './call-sip-port.js';
 import type { MediaAnchorDeps } from './media/call-media.js';
+import type { LegMediaPolicy } from './media/media-policy.js';
 import type { TargetExpander } from './plan/branch-types.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
@@ -39,6 +40,8 @@ export interface CallDeps {
   readonly routingFallback: RoutingFallback;
   /** Media anchoring in rtpengine (absent: every call's media flow directly). */
   readonly media?: MediaAnchorDeps;
+  /** The calling extension's media policy (absent: the default policy for every caller). */
+  readonly callerMediaPolicy?: (extension: string) => Promise<LegMediaPolicy>;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
 }

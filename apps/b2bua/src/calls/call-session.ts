@@ -21,6 +21,7 @@ import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
 import { mayRecord, recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
+import { warningOf } from './bridge/sdp-media-limit.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
@@ -254,7 +255,47 @@ export class CallSession implements BranchLauncher<SipResponse> {
     }
   }
 
+  /** The caller's media policy, looked up once (before its offer is checked and branches open). */
+  private callerPolicyKnown = false;
+
+  /**
+   * Resolves the caller's media policy and checks its offer against its SRTP policy: false when
+   * the call was answered here (488 for a refused offer, 503 when the policy cannot be read).
+   */
+  private async callerMediaReady(): Promise<boolean> {
+    if (this.callerPolicyKnown) return true;
+    const extension = this.identity.callerExtension;
+    const lookup = this.deps.callerMediaPolicy;
+    if (extension && lookup) {
+      try {
+        this.media.setCallerPolicy(await lookup(extension));
+      } catch {
+        // Logged by the lookup. Without the policy a `required` SRTP phone could go plain: refuse.
+        this.failTo(
+          503,
+          'Service Unavailable',
+          [['Retry-After', String(this.deps.retryAfterSeconds)]],
+          'failed',
+          'media policy unavailable',
+        );
+        return false;
+      }
+    }
+    this.callerPolicyKnown = true;
+    const refused = this.media.refusedCallerOffer(bodyOf(this.caller.invite));
+    if (refused) {
+      this.deps.logger.info(
+        { call: this.id, callId: this.callerCallId, reason: refused },
+        'caller offer refused (SRTP policy)',
+      );
+      this.failTo(488, 'Not Acceptable Here', [warningOf(refused, 302)], 'rejected', 'SRTP policy');
+      return false;
+    }
+    return true;
+  }
+
   private async route(): Promise<void> {
+    if (!(await this.callerMediaReady()) || this.state !== 'routing') return;
     const routingStarted = this.deps.port.clock.now();
     const result = await routeCall(this.deps, {
       callId: this.id,
@@ -373,22 +414,47 @@ export class CallSession implements BranchLauncher<SipResponse> {
     } catch (err) {
       return this.unreachable(spec, listener, err);
     }
+    const callee = {
+      ...calleeMedia(spec.uri, spec.destination?.host),
+      ...(spec.mediaPolicy ? { policy: spec.mediaPolicy } : {}),
+    };
     const relayed = this.media.openBranch(
       init.callId,
-      calleeMedia(spec.uri, spec.destination?.host),
+      callee,
+      init.body,
       mayRecord(this.recording, spec.targetKey),
     );
-    if (!relayed || !init.body || !destination)
-      return this.startLeg(spec, init, listener, destination !== undefined);
+    if (!relayed || !init.body || !destination) {
+      const offer = init.body ? this.media.directOffer(init.callId, init.body) : undefined;
+      if (offer && !offer.ok) return this.refusedBranch(spec, listener, offer.reason);
+      const body = offer?.ok ? offer.body : undefined;
+      return this.startLeg(spec, body ? { ...init, body } : init, listener, destination !== undefined);
+    }
     // The branch's INVITE carries rtpengine's offer for it (its own ports: forked early media).
     const branch = new DeferredBranch(init.callId);
     this.media.cross({ kind: 'offer', from: 'caller', to: { branch: init.callId } }, init.body, (offer) => {
       if (this.state !== 'dialling') return;
       branch.start(() =>
-        this.startLeg(spec, offer.ok && offer.body ? { ...init, body: offer.body } : init, listener, true),
+        offer.ok
+          ? this.startLeg(spec, offer.body ? { ...init, body: offer.body } : init, listener, true)
+          : this.refusedBranch(spec, listener, offer.reason),
       );
     });
     return branch;
+  }
+
+  /** The offer cannot go to this branch (its SRTP policy): it fails as if it answered 488. */
+  private refusedBranch(
+    spec: BranchSpec,
+    listener: BranchListener<SipResponse>,
+    reason: string,
+  ): BranchHandle {
+    this.deps.logger.warn(
+      { call: this.id, callId: this.callerCallId, uri: spec.uri, reason },
+      'branch not started (488)',
+    );
+    listener.failed(488, undefined);
+    return { cancel: () => undefined };
   }
 
   private startLeg(
@@ -470,6 +536,19 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.media.cross(this.calleeSdp(leg.callId), bodyOf(response), (relay) => {
       if (this.state !== 'answering' || !this.caller.open || !leg.dialog || !leg.route) {
         leg.hangUp();
+        return;
+      }
+      if (!relay.ok && relay.warnCode !== undefined) {
+        // A late offer (2xx to our INVITE without SDP) the callee's SRTP policy refuses: ACK, BYE.
+        leg.ackAnswer(undefined);
+        leg.hangUp();
+        this.failTo(
+          488,
+          'Not Acceptable Here',
+          [warningOf(relay.reason, relay.warnCode)],
+          'failed',
+          'SRTP policy',
+        );
         return;
       }
       this.bridgeAnswered(

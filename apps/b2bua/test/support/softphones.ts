@@ -31,6 +31,11 @@ export interface SoftphoneOptions {
   caFile: string;
   /** Loopback address the phone uses for SIP and RTP: 127.0.0.1 or ::1. */
   address?: string;
+  /**
+   * baresip's media encryption (SDES, its srtp module): `srtp-mand` offers RTP/SAVP with a=crypto,
+   * `srtp` a best-effort a=crypto on RTP/AVP. Absent: plain RTP.
+   */
+  mediaenc?: 'srtp' | 'srtp-mand';
 }
 
 /** What a call test does with a phone, whichever client it is. */
@@ -134,6 +139,7 @@ export function startBaresipPhone(o: SoftphoneOptions): Softphone {
       'module stdio.so',
       'module g711.so',
       'module aufile.so',
+      ...(o.mediaenc ? ['module srtp.so'] : []),
       'module_app account.so',
       'module_app menu.so',
       '',
@@ -146,6 +152,7 @@ export function startBaresipPhone(o: SoftphoneOptions): Softphone {
     'regint=600',
     'audio_codecs=PCMU',
     'answermode=auto',
+    ...(o.mediaenc ? [`mediaenc=${o.mediaenc}`] : []),
   ];
   fs.writeFileSync(path.join(dir, 'accounts'), `<sip:${o.extension}@${o.domain}${tp}>;${params.join(';')}\n`);
   fs.writeFileSync(path.join(dir, 'contacts'), '');

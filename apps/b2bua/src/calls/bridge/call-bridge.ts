@@ -125,7 +125,7 @@ export class CallBridge {
       tx.respond(
         createResponse(request, 488, {
           reason: 'Not Acceptable Here',
-          headers: [warningOf(relay.reason)],
+          headers: [warningOf(relay.reason, relay.warnCode)],
         }),
       );
       x.dialog.responseSent(inbound, 488);

@@ -16,7 +16,10 @@ export function sdpMediaLimitProblem(
   return count > max ? `Too many media streams (more than ${max})` : undefined;
 }
 
-/** The Warning of a 488 (RFC 3261 §20.43: 399 = miscellaneous, our host, the reason quoted). */
-export function warningOf(reason: string): readonly [string, string] {
-  return ['Warning', `399 switchboard "${reason.replace(/"/g, "'")}"`];
+/**
+ * The Warning of a 488 (RFC 3261 §20.43: 399 = miscellaneous, 302 = incompatible transport
+ * protocol; our host, the reason quoted).
+ */
+export function warningOf(reason: string, code = 399): readonly [string, string] {
+  return ['Warning', `${code} switchboard "${reason.replace(/"/g, "'")}"`];
 }

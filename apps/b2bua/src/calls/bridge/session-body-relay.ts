@@ -4,7 +4,8 @@ import { sdpMediaLimitProblem } from './sdp-media-limit.js';
 
 export type BodyRelay =
   | { readonly ok: true; readonly body: SessionBody | undefined; readonly mediaCount: number }
-  | { readonly ok: false; readonly reason: string };
+  /** `warnCode`: the Warning's code (RFC 3261 §20.43), 399 when absent. */
+  | { readonly ok: false; readonly reason: string; readonly warnCode?: number };
 
 /**
  * Checks a session body before it crosses to the other leg. SDP is parsed and relayed with every

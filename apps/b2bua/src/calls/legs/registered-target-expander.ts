@@ -2,6 +2,7 @@ import type { DialTarget } from '@switchboard/plugin-sdk';
 import { dialableBindings } from '../../registrar/binding-flows.js';
 import type { RegistrationRepository } from '../../repositories/registration.repository.js';
 import type { CallSipPort } from '../call-sip-port.js';
+import type { LegMediaPolicy } from '../media/media-policy.js';
 import type { BranchSpec, TargetExpander } from '../plan/branch-types.js';
 import { reachedOnFlow } from './in-dialog-route.js';
 import { bindingDestination, resolveUriDestination } from './leg-destination.js';
@@ -14,15 +15,18 @@ export class RegisteredTargetExpander implements TargetExpander {
   constructor(
     private readonly registrations: RegistrationRepository,
     private readonly port: CallSipPort,
+    /** An extension's media policy, put on each of its branches (absent: the default policy). */
+    private readonly mediaPolicy?: (extension: string) => Promise<LegMediaPolicy>,
   ) {}
 
   async expand(target: DialTarget): Promise<readonly BranchSpec[]> {
     if (target.kind === 'uri') return this.expandUri(target.uri);
     const key = target.kind === 'extension' ? target.extension : target.aor;
-    const bindings = dialableBindings(
-      await this.registrations.bindings(key),
-      this.port.isFlowOpen?.bind(this.port),
-    );
+    const [stored, mediaPolicy] = await Promise.all([
+      this.registrations.bindings(key),
+      target.kind === 'extension' ? this.mediaPolicy?.(key) : undefined,
+    ]);
+    const bindings = dialableBindings(stored, this.port.isFlowOpen?.bind(this.port));
     const specs: BranchSpec[] = [];
     for (const b of bindings) {
       const destination = bindingDestination(b);
@@ -33,6 +37,7 @@ export class RegisteredTargetExpander implements TargetExpander {
         uri: b.contact,
         destination,
         ...(flow ? { destinationIsFlow: true } : {}),
+        ...(mediaPolicy ? { mediaPolicy } : {}),
       });
     }
     return specs;

@@ -8,14 +8,35 @@ import { isOnHold } from './hold-detection.js';
 import type { MediaMetrics } from './media-metrics.js';
 import { MediaWatchdog, type WatchdogTiming } from './media-watchdog.js';
 import type { RelayHealth } from './relay-health.js';
+import { branchRelayDecision, DEFAULT_LEG_POLICY, type LegMediaPolicy } from './media-policy.js';
 import { restoreUnrelayedMedia } from './relayed-media-lines.js';
+import { checkOfferFrom, offersSrtp, rtpProfileTowards } from './srtp-offer.js';
+
+/**
+ * SDES suites rtpengine must not offer a SRTP leg, leaving AES_CM_128_HMAC_SHA1_80 and _32 (RFC
+ * 4568 §6.2.1-2, what desk phones implement): NULL ciphers authenticate without encrypting (they
+ * would defeat a `required` policy), F8 is rarely implemented, and the AES-192/256 and AEAD-GCM
+ * suites (RFC 6188, RFC 7714) failed to decrypt with baresip 1.0 in our tests.
+ */
+const SDES_LEFT_OUT = [
+  'NULL_HMAC_SHA1_80',
+  'NULL_HMAC_SHA1_32',
+  'F8_128_HMAC_SHA1_80',
+  'F8_128_HMAC_SHA1_32',
+  'AES_192_CM_HMAC_SHA1_80',
+  'AES_192_CM_HMAC_SHA1_32',
+  'AES_256_CM_HMAC_SHA1_80',
+  'AES_256_CM_HMAC_SHA1_32',
+  'AEAD_AES_128_GCM',
+  'AEAD_AES_256_GCM',
+];
 
 export type MediaMode = 'relay' | 'direct' | 'auto';
 
 /** What a call needs from the process-wide media relay settings. */
 export interface MediaAnchorDeps {
   readonly mode: MediaMode;
-  /** Absent: no rtpengine configured, every call is `direct`. */
+  /** Absent: no rtpengine configured, every call is `direct` (and SRTP cannot be bridged). */
   readonly client: NgClient | undefined;
   /** rtpengine has an `external` interface: NATed parties are relayed on it, others on `internal`. */
   readonly hasExternalInterface: boolean;
@@ -38,6 +59,8 @@ export interface PartyMedia {
   readonly sourceHost: string;
   /** Its source differs from its Contact/SDP address: its SDP address is not to be trusted. */
   readonly behindNat: boolean;
+  /** Its extension's media mode and SRTP policy (absent: DEFAULT_LEG_POLICY). */
+  readonly policy?: LegMediaPolicy;
 }
 
 /** Which way an SDP body crosses: from the caller or from a callee branch (its leg's Call-ID). */
@@ -60,12 +83,23 @@ export interface SdpCrossing {
  * branch's first offer, the branch goes direct (fallback `direct`) or the call ends (`503`); once a
  * branch holds rtpengine ports, a failure ends the call (`onEnd`): BYE both ways when answered.
  * An answered call is watched (MediaWatchdog) and ended on media timeout or a lost relay.
+ *
+ * Each side has its own media policy (media-policy.ts: the stronger mode wins, SRTP forces relay).
+ * Offers are checked against their sender's SRTP policy (srtp-offer.ts: 488 when refused), and a
+ * relayed offer is turned into SRTP (RTP/SAVP with rtpengine's SDES keys) or plain RTP/AVP for
+ * its receiver: SRTP when its policy is `required`, or `optional` and it offered SRTP itself in this
+ * call; rtpengine answers each side in the profile that side offered.
  */
 export class CallMedia {
   /** Relayed branches (by leg Call-ID) and where each callee is. */
   private readonly relayed = new Map<string, PartyMedia>();
   /** Relayed branches rtpengine has ports for (one crossing succeeded). */
   private readonly anchored = new Set<string>();
+  /** Every branch's callee policy (relayed or not). */
+  private readonly calleePolicies = new Map<string, LegMediaPolicy>();
+  /** Parties (`caller` or a branch) that offered SRTP in this call: an `optional` one keeps it. */
+  private readonly srtpParties = new Set<string>();
+  private callerPolicy: LegMediaPolicy;
   private serial: Promise<void> = Promise.resolve();
   private ended = false;
   private watchdog: MediaWatchdog | undefined;
@@ -83,6 +117,37 @@ export class CallMedia {
     const { recording, client } = deps;
     this.recording =
       recording && client ? new CallRecording(recording, client, callId, deps.logger) : undefined;
+    this.callerPolicy = caller.policy ?? DEFAULT_LEG_POLICY;
+  }
+
+  /** The caller's extension policy, once looked up (before any branch opens). */
+  setCallerPolicy(policy: LegMediaPolicy): void {
+    this.callerPolicy = policy;
+  }
+
+  /**
+   * The caller's offer on a branch that is not relayed (the relayed ones cross in `cross`): checked
+   * against both sides' SRTP policies, a best-effort a=crypto from an `off` caller dropped.
+   */
+  directOffer(branch: string, body: SessionBody): BodyRelay {
+    const offer: BodyRelay = { ok: true, body, mediaCount: 0 };
+    if (!isSdp(body)) return offer;
+    try {
+      return this.srtpChecked({ kind: 'offer', from: 'caller', to: { branch } }, offer);
+    } catch (err) {
+      return { ok: false, reason: err instanceof Error ? err.message : 'unreadable SDP' };
+    }
+  }
+
+  /** The caller's initial offer against its SRTP policy: the reason of the 488, or undefined. */
+  refusedCallerOffer(body: SessionBody | undefined): string | undefined {
+    if (!body || !isSdp(body)) return undefined;
+    try {
+      const check = checkOfferFrom(this.callerPolicy.srtp, body.content.toString('utf8'));
+      return check.ok ? undefined : check.reason;
+    } catch {
+      return undefined; // unreadable SDP: relayBody answers it with its own 488
+    }
   }
 
   /**
@@ -91,22 +156,38 @@ export class CallMedia {
    */
   refusesNewCall(): boolean {
     const { mode, client, health, fallback } = this.deps;
-    const wantsRelay = mode === 'relay' || (mode === 'auto' && this.caller.behindNat);
+    const own = this.callerPolicy.mode === 'inherit' ? mode : this.callerPolicy.mode;
+    const wantsRelay =
+      own === 'relay' || (own === 'auto' && this.caller.behindNat) || this.callerPolicy.srtp === 'required';
     const refuses = client !== undefined && fallback === '503' && health?.up === false && wantsRelay;
     if (refuses) this.deps.metrics?.fallback('503');
     return refuses;
   }
 
   /**
-   * Decides, at its first offer, whether a branch's media go through rtpengine. `mayRecord`: the
-   * call is recorded if this branch answers, so `auto` relays it too (recording is rtpengine's).
+   * Decides, at its first offer, whether a branch's media go through rtpengine. `offer`: the
+   * caller's offer this branch gets (SRTP in it may force the relay). `mayRecord`: the call is
+   * recorded if this branch answers, so `auto` relays it too (recording is rtpengine's).
    */
-  openBranch(branch: string, callee: PartyMedia, mayRecord = false): boolean {
+  openBranch(branch: string, callee: PartyMedia, offer?: SessionBody, mayRecord = false): boolean {
     const { mode, client, health } = this.deps;
-    const relay =
-      client !== undefined &&
-      (mode === 'relay' ||
-        (mode === 'auto' && (this.caller.behindNat || callee.behindNat || (mayRecord && !!this.recording))));
+    const calleePolicy = callee.policy ?? DEFAULT_LEG_POLICY;
+    this.calleePolicies.set(branch, calleePolicy);
+    const decision = branchRelayDecision({
+      global: mode,
+      caller: this.callerPolicy,
+      callee: calleePolicy,
+      callerBehindNat: this.caller.behindNat,
+      calleeBehindNat: callee.behindNat,
+      callerOffersSrtp: offer !== undefined && isSdp(offer) && safeOffersSrtp(offer),
+      recorded: mayRecord && !!this.recording,
+    });
+    const relay = client !== undefined && decision.relay;
+    if (decision.relay && client === undefined)
+      this.deps.logger.error(
+        { call: this.callId, branch, why: decision.why },
+        'no rtpengine configured: branch media direct',
+      );
     if (relay && health?.up === false) {
       this.deps.logger.warn({ call: this.callId, branch }, 'rtpengine does not answer: branch media direct');
       this.deps.metrics?.fallback('direct');
@@ -114,6 +195,7 @@ export class CallMedia {
     }
     if (relay && this.relayed.size === 0) this.deps.metrics?.relayedCall();
     if (relay) this.relayed.set(branch, callee);
+    this.deps.logger.debug({ call: this.callId, branch, relay, why: decision.why }, 'branch media');
     return relay;
   }
 
@@ -155,8 +237,10 @@ export class CallMedia {
    * at once for a direct branch, after rtpengine answered for a relayed one.
    */
   cross(crossing: SdpCrossing, body: SessionBody | undefined, deliver: (relay: BodyRelay) => void): void {
-    const checked = relayBody(body, this.maxMedia);
+    const relayed = relayBody(body, this.maxMedia);
     const branch = branchOf(crossing);
+    const checked =
+      relayed.ok && relayed.body && isSdp(relayed.body) ? this.srtpChecked(crossing, relayed) : relayed;
     if (!checked.ok || !checked.body || !this.relayed.has(branch) || !isSdp(checked.body)) {
       deliver(checked);
       return;
@@ -179,6 +263,12 @@ export class CallMedia {
         this.deps.health?.failed(err, this.callId);
         if (this.ended) return;
         if (!this.anchored.has(branch) && (this.deps.fallback ?? 'direct') === 'direct') {
+          // …unless its receiver requires SRTP this plain offer cannot give it.
+          const refused = this.srtpRefusalWithoutRelay(crossing, text);
+          if (refused) {
+            deliver(refused);
+            return;
+          }
           // Nobody got rtpengine's ports for this branch yet: it can still go direct.
           this.deps.logger.error(
             { err, call: this.callId, branch, kind: crossing.kind },
@@ -244,6 +334,7 @@ export class CallMedia {
         ? { flags: ['SIP-source-address'], receivedFrom: receivedFrom(sender.sourceHost) }
         : {}),
       ...(this.deps.hasExternalInterface ? { direction: this.direction(crossing) } : {}),
+      ...(crossing.kind === 'offer' ? this.srtpOptions(crossing.to, sdp) : {}),
       label: crossing.from === 'caller' ? 'caller' : 'callee',
     };
     const result =
@@ -260,6 +351,56 @@ export class CallMedia {
     if (result.warning)
       this.deps.logger.warn({ call: this.callId, warning: result.warning }, 'rtpengine warning');
     return restoreUnrelayedMedia(sdp, result.sdp);
+  }
+
+  /**
+   * An offer is checked against its sender's SRTP policy (refused: 488 with the reason, Warning
+   * 302 "Incompatible transport protocol", RFC 3261 §20.43) and remembered as SRTP or not;
+   * other bodies pass. A direct (unrelayed) offer must also suit its receiver.
+   */
+  private srtpChecked(crossing: SdpCrossing, relayed: BodyRelay & { ok: true }): BodyRelay {
+    if (crossing.kind !== 'offer' || !relayed.body) return relayed;
+    const text = relayed.body.content.toString('utf8');
+    const check = checkOfferFrom(this.policyOf(crossing.from).srtp, text);
+    if (!check.ok) return { ok: false, reason: check.reason, warnCode: 302 };
+    const sender = tagOf(crossing.from);
+    if (offersSrtp(check.sdp)) this.srtpParties.add(sender);
+    else this.srtpParties.delete(sender);
+    const refused = this.relayed.has(branchOf(crossing))
+      ? undefined
+      : this.srtpRefusalWithoutRelay(crossing, check.sdp);
+    if (refused) return refused;
+    if (check.sdp === text) return relayed;
+    return {
+      ...relayed,
+      body: { contentType: relayed.body.contentType, content: Buffer.from(check.sdp, 'utf8') },
+    };
+  }
+
+  /** Without rtpengine a plain offer cannot become SRTP: refused towards a `required` party. */
+  private srtpRefusalWithoutRelay(crossing: SdpCrossing, sdp: string): BodyRelay | undefined {
+    if (crossing.kind !== 'offer' || this.policyOf(crossing.to).srtp !== 'required' || offersSrtp(sdp))
+      return undefined;
+    this.deps.logger.error(
+      { call: this.callId, branch: branchOf(crossing) },
+      'SRTP required but the media relay is not available: offer refused',
+    );
+    return { ok: false, reason: 'SRTP required: media relay unavailable', warnCode: 302 };
+  }
+
+  /** rtpengine's ng options for an offer towards `to`: SRTP (SDES keys, no DTLS) or plain RTP. */
+  private srtpOptions(to: Party, sdp: string): Partial<NgSdpOptions> {
+    const policy = this.policyOf(to).srtp;
+    const srtp = policy === 'required' || (policy === 'optional' && this.srtpParties.has(tagOf(to)));
+    const profile = rtpProfileTowards(sdp, srtp);
+    if (!profile) return {};
+    return srtp
+      ? { transportProtocol: profile, sdes: SDES_LEFT_OUT.map((s) => `no-${s}`), dtls: 'off' }
+      : { transportProtocol: profile };
+  }
+
+  private policyOf(p: Party): LegMediaPolicy {
+    return p === 'caller' ? this.callerPolicy : (this.calleePolicies.get(p.branch) ?? DEFAULT_LEG_POLICY);
   }
 
   private partyOf(p: Party): PartyMedia | undefined {
@@ -281,6 +422,14 @@ function branchOf(c: SdpCrossing): string {
 
 function tagOf(p: Party): string {
   return p === 'caller' ? 'caller' : p.branch;
+}
+
+function safeOffersSrtp(body: SessionBody): boolean {
+  try {
+    return offersSrtp(body.content.toString('utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function isSdp(body: SessionBody): boolean {

@@ -1,5 +1,6 @@
 import type { DialStep, DialTarget } from '@switchboard/plugin-sdk';
 import type { ResolvedTarget } from '@switchboard/transactions';
+import type { LegMediaPolicy } from '../media/media-policy.js';
 
 /** One contact to ring: a dial target expands into one branch per registered contact. */
 export interface BranchSpec {
@@ -14,6 +15,8 @@ export interface BranchSpec {
    * than its Contact: requests of the call's dialog keep using it (see InDialogRoute).
    */
   readonly destinationIsFlow?: boolean;
+  /** The media policy of the party rung (its extension's; a trunk's later); absent: the default. */
+  readonly mediaPolicy?: LegMediaPolicy;
 }
 
 /** Why the B2BUA cancels a branch; `completed-elsewhere` carries the RFC 3326 Reason. */

@@ -1,4 +1,4 @@
-import type { CallTrace, TraceEntry } from '@switchboard/sip-trace';
+import { redactSdesKeys, type CallTrace, type TraceEntry } from '@switchboard/sip-trace';
 import type { Endpoint, TransportProtocol } from '@switchboard/transactions';
 import { sipCallIdOf } from './sip-call-id.js';
 
@@ -57,8 +57,8 @@ export class CallTraceRecorder {
 
   /** The transport hook: keeps the message if its Call-ID belongs to a call (or an INVITE dialog). */
   record(packet: TracePacket): void {
-    const msg = packet.data.toString('utf8');
-    const sipCallId = sipCallIdOf(msg);
+    const text = packet.data.toString('utf8');
+    const sipCallId = sipCallIdOf(text);
     if (sipCallId === undefined) return;
     const entry: TraceEntry = {
       t: this.now(),
@@ -66,9 +66,10 @@ export class CallTraceRecorder {
       proto: packet.proto,
       local: { host: packet.local.host, port: packet.local.port },
       remote: { host: packet.remote.host, port: packet.remote.port },
-      msg,
+      // SRTP keys never reach storage (admin download, pcap): see redactSdesKeys.
+      msg: redactSdesKeys(text),
     };
-    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, msg);
+    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, text);
     if (owner) this.append(owner, entry, packet.data.length);
   }
 

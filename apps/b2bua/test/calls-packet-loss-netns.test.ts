@@ -127,10 +127,17 @@ describe.skipIf(unavailable !== undefined)(
       }
       const view = callerView(run.messages);
       expect(view.placed.size, run.output).toBe(CALLS);
-      const records = await h!.prisma.callRecord.findMany({
-        where: { sipCallId: { in: [...view.placed] } },
-        select: { sipCallId: true, disposition: true, hangupCause: true },
-      });
+      // Records are written behind the calls (queue + worker): every completed call's is there first.
+      const readRecords = () =>
+        h!.prisma.callRecord.findMany({
+          where: { sipCallId: { in: [...view.placed] } },
+          select: { sipCallId: true, disposition: true, hangupCause: true },
+        });
+      await vi.waitFor(
+        async () => expect((await readRecords()).length).toBeGreaterThanOrEqual(view.completed.size),
+        { timeout: 15_000, interval: 200 },
+      );
+      const records = await readRecords();
       const answered = new Set(records.filter((r) => r.disposition === 'answered').map((r) => r.sipCallId!));
       const failed = records.filter((r) => r.disposition === 'failed');
       console.log(

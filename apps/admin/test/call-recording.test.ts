@@ -50,7 +50,7 @@ function stereoWav(seconds: number): Buffer {
 }
 
 beforeAll(async () => {
-  servers = await createTestServers(12);
+  servers = await createTestServers(3);
   server = await startTestApp(servers, { webDistDir });
   await new AdminUsersService(servers.prisma, new AuditLogService(servers.prisma)).create(
     { id: null, name: 'test' },

@@ -144,6 +144,7 @@ describe('migrate', () => {
       'admin_users',
       'api_tokens',
       'audit_log',
+      'call_recordings',
       'call_records',
       'call_traces',
       'extensions',

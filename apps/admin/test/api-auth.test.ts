@@ -260,8 +260,19 @@ describe('OpenAPI document and docs page', () => {
     expect((await s.get('/api/docs/init.js')).text).toContain('/api/openapi.json');
   });
 
-  it('reports health of PostgreSQL and Redis', async () => {
+  it('reports health of PostgreSQL, Redis and the B2BUA processes without a session', async () => {
     const res = await new HttpSession(server.baseUrl).get('/api/health');
-    expect(res.body).toEqual({ status: 'ok', database: true, redis: true });
+    // No B2BUA process runs here (with them: health-processes.test.ts); media is direct, no rtpengine.
+    expect(res.body).toEqual({
+      status: 'degraded',
+      database: true,
+      redis: true,
+      processes: {
+        signalling: { status: 'down', alive: 0, known: 0, lastBeatAgeMs: null },
+        worker: { status: 'down', alive: 0, known: 0, lastBeatAgeMs: null },
+      },
+      rtpengine: null,
+      heartbeat: { intervalMs: 1000, aliveMs: 3000 },
+    });
   });
 });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { redisKeys } from '@switchboard/live-state';
+import { pluginStatusFields, processesKey, redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
 import { HttpSession } from './support/http-session.js';
 import {
   createTestServers,
+  fakeProcess,
   startTestApp,
   type RunningTestApp,
   type TestServers,
@@ -538,16 +539,14 @@ describe('plugins', () => {
     const list = (await s.get('/api/plugins')).body as { items: { id: string; enabled: boolean }[] };
     expect(list.items.find((p) => p.id === 'fresh')).toMatchObject({ enabled: true });
 
-    await servers.redis.hset(
-      redisKeys.pluginWorkers,
-      'w-live',
-      JSON.stringify({ revision: 0, appliedAt: Date.now(), seenAt: Date.now() }),
-    );
-    await servers.redis.hset(
-      redisKeys.pluginWorkers,
-      'w-gone',
-      JSON.stringify({ revision: 0, appliedAt: 0, seenAt: Date.now() - 60_000 }),
-    );
+    // A live worker still on revision 0, and one whose heartbeat stopped (not counted).
+    const live = fakeProcess(servers, server, 'worker', 'w-live');
+    live.set(pluginStatusFields({ revision: 0, appliedAt: Date.now() }));
+    await live.beat();
+    const gone = fakeProcess(servers, server, 'worker', 'w-gone');
+    gone.set(pluginStatusFields({ revision: 0, appliedAt: 0 }));
+    await gone.beat();
+    await servers.redis.zadd(processesKey(server.queuePrefix, 'worker'), 0, gone.id);
     const saved = await s.put('/api/plugins/fresh', { enabled: true, config: {} });
     const revision = (saved.body as { revision: number }).revision;
     expect(revision).toBeGreaterThan(0);
@@ -558,13 +557,10 @@ describe('plugins', () => {
       live: false,
       errors: [],
     });
-    await servers.redis.hset(
-      redisKeys.pluginWorkers,
-      'w-live',
-      JSON.stringify({ revision, appliedAt: Date.now(), seenAt: Date.now() }),
-    );
+    live.set(pluginStatusFields({ revision, appliedAt: Date.now() }));
+    await live.beat();
     expect((await s.get('/api/plugins/rollout')).body).toMatchObject({ workers: 1, applied: 1, live: true });
-    await servers.redis.del(redisKeys.pluginWorkers);
+    await Promise.all([live.leave(), gone.leave()]);
   });
 });
 

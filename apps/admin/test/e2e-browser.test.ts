@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { redisKeys } from '@switchboard/live-state';
+import { pluginStatusFields, processKey, processesKey, redisKeys } from '@switchboard/live-state';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
@@ -9,6 +9,7 @@ import { AdminUsersService } from '../src/auth/admin-users.service.js';
 import { launchChromium, screenshotDir, webDistDir } from './support/browser.js';
 import {
   createTestServers,
+  fakeProcess,
   startTestApp,
   type RunningTestApp,
   type TestServers,
@@ -293,13 +294,11 @@ describe('admin UI in headless Chromium', () => {
     );
     // Stands in for one routing worker (its real side: apps/b2bua/test/routing-plugins.test.ts):
     // it reports the revision it runs, and applies a new one when told on the change channel.
-    const workerId = 'e2e-worker';
-    const report = async (revision: number) =>
-      servers.redis.hset(
-        redisKeys.pluginWorkers,
-        workerId,
-        JSON.stringify({ revision, appliedAt: Date.now(), seenAt: Date.now() }),
-      );
+    const worker = fakeProcess(servers, server, 'worker', 'e2e-worker');
+    const report = async (revision: number) => {
+      worker.set(pluginStatusFields({ revision, appliedAt: Date.now() }));
+      await worker.beat();
+    };
     await report(Number((await servers.redis.get(redisKeys.pluginConfigRevision)) ?? 0));
     const channel = servers.redis.duplicate();
     await channel.subscribe(redisKeys.pluginConfigChanged);
@@ -322,7 +321,36 @@ describe('admin UI in headless Chromium', () => {
       await shot('plugins');
     } finally {
       channel.disconnect();
-      await servers.redis.hdel(redisKeys.pluginWorkers, workerId);
+      await worker.leave();
+    }
+  });
+
+  it('lists the signalling and worker processes with their heartbeats on the Status page', async () => {
+    // Heartbeats written as the b2bua writes them (the real processes: health-processes.test.ts).
+    const signalling = fakeProcess(servers, server, 'signalling', 'sig-1');
+    const worker = fakeProcess(servers, server, 'worker', 'worker-1');
+    const silent = fakeProcess(servers, server, 'worker', 'worker-2');
+    await Promise.all([signalling.beat(), worker.beat(), silent.beat()]);
+    // worker-2 last beat a minute minus 10 s ago: down, still listed.
+    const oldBeat = Date.now() - 50_000;
+    await servers.redis.zadd(processesKey(server.queuePrefix, 'worker'), oldBeat, silent.id);
+    await servers.redis.hset(processKey(server.queuePrefix, silent.id), 'lastBeat', oldBeat);
+    const beating = setInterval(() => void Promise.all([signalling.beat(), worker.beat()]), 1000);
+    try {
+      await openPage('status', 'Status');
+      const processes = page.getByTestId('processes-table');
+      await expect.poll(() => processes.locator('tbody tr').count()).toBe(3);
+      const rows = await processes.locator('tbody tr').allTextContents();
+      expect(rows.find((r) => r.includes('sig-1.test'))).toMatch(/^signalling.*4242.*0\.1\.0.*up$/);
+      expect(rows.find((r) => r.includes('worker-1.test'))).toMatch(/^worker.*up$/);
+      expect(rows.find((r) => r.includes('worker-2.test'))).toMatch(/^worker.*5\ds ago.*down$/);
+      const health = await page.getByTestId('health-table').textContent();
+      expect(health).toContain('SIP signallingup1 of 1 alive');
+      expect(health).toContain('Routing workersup1 of 2 alive');
+      await shot('status');
+    } finally {
+      clearInterval(beating);
+      await Promise.all([signalling.leave(), worker.leave(), silent.leave()]);
     }
   });
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -14,6 +15,15 @@ async function freeTcpPort(): Promise<number> {
   await once(server, 'listening');
   const { port } = server.address() as net.AddressInfo;
   server.close();
+  return port;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  s.bind(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address();
+  s.close();
   return port;
 }
 
@@ -35,6 +45,7 @@ describe('node dist/main.js', () => {
   it('starts from the environment, prints its URL, serves API, probes and metrics, and stops cleanly on SIGTERM', async () => {
     expect(existsSync(mainJs), 'build the package first (pnpm build)').toBe(true);
     const opsPort = await freeTcpPort();
+    const rtpenginePort = await freeUdpPort();
     const child = spawn(process.execPath, [mainJs], {
       env: {
         PATH: process.env.PATH,
@@ -45,6 +56,11 @@ describe('node dist/main.js', () => {
         SWITCHBOARD_LOG_LEVEL: 'warn',
         SWITCHBOARD_DATA_DIR: servers.dataDir,
         SWITCHBOARD_METRICS_PORT_ADMIN: String(opsPort),
+        SWITCHBOARD_QUEUE_PREFIX: 'admin-main-test',
+        // Relayed media: health pings rtpengine's ng port, where nothing answers here.
+        SWITCHBOARD_MEDIA_MODE: 'relay',
+        SWITCHBOARD_RTPENGINE_NG_PORT: String(rtpenginePort),
+        SWITCHBOARD_RTPENGINE_TIMEOUT_MS: '200',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -60,7 +76,13 @@ describe('node dist/main.js', () => {
       child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
     });
     const health = await fetch(`${url}api/health`);
-    expect(await health.json()).toEqual({ status: 'ok', database: true, redis: true });
+    expect(await health.json()).toMatchObject({
+      status: 'degraded',
+      database: true,
+      redis: true,
+      processes: { signalling: { status: 'down' }, worker: { status: 'down' } },
+      rtpengine: { address: `127.0.0.1:${rtpenginePort}`, status: 'down' },
+    });
     // The built UI is served (SPA fallback on), yet probes and unknown API paths never get index.html.
     expect((await fetch(`${url}calls`)).headers.get('content-type')).toContain('text/html');
     expect(await (await fetch(`${url}healthz`)).json()).toEqual({ status: 'ok', role: 'admin' });

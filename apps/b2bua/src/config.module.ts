@@ -1,9 +1,9 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
-import { CONFIG, LOGGER } from './tokens.js';
+import { CONFIG, LOGGER, PROCESS_ROLE } from './tokens.js';
 
-/** Provides the already-validated config, the process logger and its metrics registry to every module. */
+/** Provides the already-validated config, the process logger, its metrics registry and role to every module. */
 @Global()
 @Module({})
 export class ConfigModule {
@@ -14,8 +14,9 @@ export class ConfigModule {
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: METRICS, useValue: metrics },
+        { provide: PROCESS_ROLE, useValue: metrics.role },
       ],
-      exports: [CONFIG, LOGGER, METRICS],
+      exports: [CONFIG, LOGGER, METRICS, PROCESS_ROLE],
     };
   }
 }

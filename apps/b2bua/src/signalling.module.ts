@@ -9,6 +9,7 @@ import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
 
+import { ProcessHeartbeatService } from './services/process-heartbeat.service.js';
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
 export class SignallingModule {
@@ -32,6 +33,8 @@ export class SignallingModule {
         // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
         NotificationsModule.forSignalling(),
       ],
+      // Read by the admin's health and status page.
+      providers: [ProcessHeartbeatService],
     };
   }
 }

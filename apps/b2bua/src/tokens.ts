@@ -1,6 +1,8 @@
 /** Injection tokens shared by both process roles. */
 export const CONFIG = Symbol('SwitchboardConfig');
 export const LOGGER = Symbol('Logger');
+/** This process's role ('signalling' or 'worker'). */
+export const PROCESS_ROLE = Symbol('ProcessRole');
 export const REDIS = Symbol('Redis');
 export const PRISMA = Symbol('PrismaClient');
 export const PLUGIN_REGISTRY = Symbol('PluginRegistry');

@@ -17,6 +17,7 @@ import { RecordingPolicyRepository } from './repositories/recording-policy.repos
 import { RecordingWorkerService } from './recordings/recording.services.js';
 import { RegistrationRepository } from './repositories/registration.repository.js';
 import { CallRecordWorkerService } from './services/call-record.services.js';
+import { ProcessHeartbeatService } from './services/process-heartbeat.service.js';
 import { PluginConfigReloaderService } from './services/plugin-config-reloader.service.js';
 import { buildPluginRegistry } from './services/plugin-registry.factory.js';
 import { RoutingWorkerService } from './services/routing-worker.service.js';
@@ -56,6 +57,7 @@ export class WorkerModule {
           useFactory: (c: SwitchboardConfig, stored: PluginConfigRepository, redis: Redis, log: Logger) =>
             buildPluginRegistry(c, stored, redis, log),
         },
+        ProcessHeartbeatService,
         PluginConfigReloaderService,
         RoutingWorkerService,
         CallRecordWorkerService,

@@ -1,7 +1,7 @@
 import { redisKeys } from '@switchboard/live-state';
 import { describe, expect, it, vi } from 'vitest';
 import { CallControlService } from '../src/calls/call-control.service.js';
-import { liveWorkerCount } from '../src/services/routing-heartbeat.js';
+import { liveProcessCount } from '@switchboard/live-state';
 import { callSuite, expectPassed } from './support/call-runner.js';
 import { startCalls, startSipp } from './support/calls-harness.js';
 import { expectForkedEarlyMedia } from './support/forked-early-media.js';
@@ -93,9 +93,9 @@ describe('early media from several forks (sipp, media direct)', () => {
 describe('no routing worker alive (sipp)', () => {
   it('the worker heartbeat is live, then gone on stop; the next call gets 503 at once', async () => {
     const { h, run } = suite;
-    expect(await liveWorkerCount(h.redis, h.config.queuePrefix)).toBe(1);
+    expect(await liveProcessCount(h.redis, h.config.queuePrefix, 'worker')).toBe(1);
     await h.worker.close();
-    expect(await liveWorkerCount(h.redis, h.config.queuePrefix)).toBe(0);
+    expect(await liveProcessCount(h.redis, h.config.queuePrefix, 'worker')).toBe(0);
     const started = Date.now();
     const r = await run.call('201', 'call-uac-503.xml');
     expectPassed(r.caller);

@@ -6,7 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, type SwitchboardConfig } from '@switchboard/config';
 import { createPrismaClient, seed, type PrismaClient } from '@switchboard/db';
-import { redisKeys } from '@switchboard/live-state';
+import { pluginStatusOf, readProcesses, redisKeys } from '@switchboard/live-state';
 import { simulatePlan } from '@switchboard/plugin-sdk/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +15,8 @@ import { PluginStateRepository } from '../src/repositories/plugin-state.reposito
 import { RoutingClientService } from '../src/services/routing-client.service.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { PLUGIN_REGISTRY } from '../src/tokens.js';
-import { PluginConfigReloaderService } from '../src/services/plugin-config-reloader.service.js';
+import { ProcessHeartbeatService } from '../src/services/process-heartbeat.service.js';
 import type { LivePluginRegistry } from '../src/services/plugin-registry.factory.js';
-import { pluginWorkerStatusSchema } from '@switchboard/live-state';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 
 // Numbers and domain of their own: Redis keys of registrations and busy lines are not prefixed.
@@ -216,9 +215,9 @@ describe('plugin configuration applied without a restart', () => {
   }
 
   async function workerStatus() {
-    const id = worker.get(PluginConfigReloaderService).workerId;
-    const raw = await redis.hget(redisKeys.pluginWorkers, id);
-    return raw === null ? null : pluginWorkerStatusSchema.parse(JSON.parse(raw));
+    const id = worker.get(ProcessHeartbeatService).id;
+    const me = (await readProcesses(redis, config.queuePrefix)).find((p) => p.id === id);
+    return me === undefined ? null : pluginStatusOf(me);
   }
 
   it('a saved change reaches the running worker, which reports the revision it runs', async () => {

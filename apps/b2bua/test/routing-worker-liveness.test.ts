@@ -7,11 +7,11 @@ import { ROUTING_QUEUE, routingJobId, type RoutingJob } from '../src/jobs/routin
 import { RoutingClientService } from '../src/services/routing-client.service.js';
 import {
   HEARTBEAT_ALIVE_MS,
-  beat,
-  leave,
-  liveWorkerCount,
-  routingWorkersKey,
-} from '../src/services/routing-heartbeat.js';
+  ProcessHeartbeat,
+  liveProcessCount,
+  processKey,
+  processesKey,
+} from '@switchboard/live-state';
 import { OwnRedis } from './support/fault-servers.js';
 import { requiredEnv, testConfig } from './support/test-env.js';
 
@@ -26,6 +26,7 @@ let redis: Redis;
 let config: SwitchboardConfig;
 let client: RoutingClientService;
 let queue: Queue;
+let silent: ProcessHeartbeat;
 
 function job(): RoutingJob {
   return {
@@ -51,11 +52,17 @@ beforeAll(async () => {
   client = new RoutingClientService(config, createLogger('test', config));
   await client.onApplicationBootstrap();
   queue = new Queue(ROUTING_QUEUE, { connection: redis.duplicate(), prefix: config.queuePrefix });
+  silent = new ProcessHeartbeat(
+    redis,
+    config.queuePrefix,
+    { role: 'worker', pid: 1, host: 'silent', startedAt: Date.now(), version: 'test' },
+    'silent',
+  );
 });
 
 afterAll(async () => {
   await client.onApplicationShutdown();
-  await redis.del(routingWorkersKey(config.queuePrefix));
+  await redis.del(processesKey(config.queuePrefix, 'worker'), processKey(config.queuePrefix, silent.id));
   await queue.obliterate({ force: true }).catch(() => undefined);
   await queue.close();
   redis.disconnect();
@@ -71,8 +78,8 @@ describe('routing worker liveness (heartbeat and pick-up bound)', () => {
   });
 
   it('a live heartbeat but nobody takes the job: not-picked-up after the bound, the job removed', async () => {
-    await beat(redis, config.queuePrefix, 'silent-worker');
-    expect(await liveWorkerCount(redis, config.queuePrefix)).toBe(1);
+    await silent.beat();
+    expect(await liveProcessCount(redis, config.queuePrefix, 'worker')).toBe(1);
     const j = job();
     const started = performance.now();
     expect(await client.requestPlan(j)).toEqual({ kind: 'not-picked-up', waitedMs: 300 });
@@ -83,10 +90,10 @@ describe('routing worker liveness (heartbeat and pick-up bound)', () => {
   });
 
   it('a heartbeat older than the alive window or removed on stop no longer counts', async () => {
-    const key = routingWorkersKey(config.queuePrefix);
+    const key = processesKey(config.queuePrefix, 'worker');
     await redis.zadd(key, Date.now() - HEARTBEAT_ALIVE_MS - 5000, 'stale-worker');
-    await leave(redis, config.queuePrefix, 'silent-worker');
-    expect(await liveWorkerCount(redis, config.queuePrefix)).toBe(0);
+    await silent.leave();
+    expect(await liveProcessCount(redis, config.queuePrefix, 'worker')).toBe(0);
     // The client polls heartbeats once a second; until then a job is caught by the pick-up bound.
     await vi.waitFor(async () => expect(await client.requestPlan(job())).toEqual({ kind: 'no-worker' }), {
       timeout: 3000,
@@ -123,9 +130,14 @@ describe('routing worker liveness across a Redis restart', () => {
   it('just after a reconnect a stale heartbeat is not believed: the call takes the queue and its pick-up bound', async () => {
     // A worker beat before the outage; Redis is then down longer than the alive window, so its last
     // heartbeat is stale when the signalling process's first commands after the restart read it.
-    await beat(ownRedis, ownConfig.queuePrefix, 'worker-before-outage');
+    await new ProcessHeartbeat(
+      ownRedis,
+      ownConfig.queuePrefix,
+      { role: 'worker', pid: 2, host: 'before-outage', startedAt: Date.now(), version: 'test' },
+      'before-outage',
+    ).beat();
     await own.restart(HEARTBEAT_ALIVE_MS + 200);
-    expect(await liveWorkerCount(ownRedis, ownConfig.queuePrefix)).toBe(0);
+    expect(await liveProcessCount(ownRedis, ownConfig.queuePrefix, 'worker')).toBe(0);
     expect(await ownClient.requestPlan(job())).toEqual({ kind: 'not-picked-up', waitedMs: 300 });
     // One alive window after the reconnect, no heartbeat means no worker again.
     await vi.waitFor(async () => expect(await ownClient.requestPlan(job())).toEqual({ kind: 'no-worker' }), {

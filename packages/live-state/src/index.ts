@@ -1,1 +1,2 @@
 export * from './redis-keys.js';
+export * from './process-heartbeat.js';

@@ -21,8 +21,6 @@ export const redisKeys = {
   pluginConfigRevision: 'sb:plugins:revision',
   /** Pub/sub channel: the new revision, published after the INCR; routing workers reload on it. */
   pluginConfigChanged: 'sb:plugins:changed',
-  /** HASH: field = routing worker node id, value = JSON PluginWorkerStatus (the revision it runs). */
-  pluginWorkers: 'sb:plugins:workers',
   /** STRING per plugin key: the plugin's own small state (PluginApi.state). */
   pluginState: (pluginId: string, key: string): string => `sb:plugin-state:${pluginId}:${key}`,
   /**
@@ -97,20 +95,6 @@ export const pluginManifestSchema = z.object({
   configJsonSchema: z.record(z.string(), z.unknown()).optional(),
 });
 export type PluginManifest = z.infer<typeof pluginManifestSchema>;
-
-/** A routing worker's plugin configuration state; `seenAt` is refreshed while it runs. */
-export const pluginWorkerStatusSchema = z.object({
-  /** The configuration revision its plugin chain was built from. */
-  revision: z.number().int().nonnegative(),
-  appliedAt: z.number(),
-  seenAt: z.number(),
-  /** Why the latest revision could not be applied (the worker keeps the previous chain). */
-  error: z.string().optional(),
-});
-export type PluginWorkerStatus = z.infer<typeof pluginWorkerStatusSchema>;
-
-/** Workers whose `seenAt` is older than this are gone (they refresh it every few seconds). */
-export const PLUGIN_WORKER_STALE_MS = 30_000;
 
 /** An operator asks the signalling processes to end a call (BYE or CANCEL on every leg). */
 export const callHangupRequestSchema = z.object({

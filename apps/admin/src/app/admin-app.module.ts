@@ -36,6 +36,7 @@ import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
 import { VoicemailService } from '../voicemail/voicemail.service.js';
 import { HealthController } from './health.controller.js';
+import { HealthService } from './health.service.js';
 import { ProbesController } from './probes.controller.js';
 
 export interface AdminAppDependencies {
@@ -81,6 +82,7 @@ export class AdminAppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         AuditLogService,
         AuditLogReader,
+        HealthService,
         SessionService,
         ApiTokensService,
         LoginRateLimiter,

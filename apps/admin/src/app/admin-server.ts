@@ -25,6 +25,15 @@ export function adminOptionsFrom(
     dataDir: config.dataDir,
     webDistDir: defaultWebDistDir,
     secureCookies: process.env.SWITCHBOARD_ADMIN_SECURE_COOKIES === 'true',
+    queuePrefix: config.queuePrefix,
+    rtpengine:
+      config.media.mode === 'direct'
+        ? null
+        : {
+            address: config.media.rtpengine.address,
+            port: config.media.rtpengine.ngPort,
+            timeoutMs: config.media.rtpengine.timeoutMs,
+          },
     ...overrides,
   };
 }

@@ -1,29 +1,21 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { Public } from '../auth/public.decorator.js';
-import type { PrismaClient } from '../common/db.js';
-import { PRISMA, REDIS } from '../common/tokens.js';
+import { HealthService } from './health.service.js';
 
-@Public()
 @Controller('api/health')
 export class HealthController {
-  constructor(
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(REDIS) private readonly redis: Redis,
-  ) {}
+  constructor(@Inject(HealthService) private readonly service: HealthService) {}
 
+  /** For monitors: no session needed, and no host names or process ids in the answer. */
+  @Public()
   @Get()
-  async health() {
-    const [database, redis] = await Promise.all([
-      this.prisma.$queryRaw`SELECT 1`.then(
-        () => true,
-        () => false,
-      ),
-      this.redis.ping().then(
-        (r) => r === 'PONG',
-        () => false,
-      ),
-    ]);
-    return { status: database && redis ? 'ok' : 'degraded', database, redis };
+  health() {
+    return this.service.health();
+  }
+
+  /** Each signalling and worker process with its heartbeat (the status page). */
+  @Get('processes')
+  async processes() {
+    return { items: await this.service.processes() };
   }
 }

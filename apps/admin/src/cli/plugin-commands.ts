@@ -6,7 +6,9 @@ import { formatTable, safeText } from './table.js';
 type Out = (text: string) => void;
 
 async function service(ctx: CliContext): Promise<PluginsService> {
-  return new PluginsService(ctx.prisma, await ctx.redis(), ctx.audit);
+  return new PluginsService(ctx.prisma, await ctx.redis(), ctx.audit, {
+    queuePrefix: ctx.config.queuePrefix,
+  });
 }
 
 /** `switchboard plugin …`: the Plugins page from the console; changes apply without a restart. */

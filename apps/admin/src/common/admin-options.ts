@@ -13,6 +13,10 @@ export interface AdminOptions {
   loginRateLimit: { max: number; windowSeconds: number };
   /** Consecutive failed logins that lock an account, and for how long. */
   lockout: { maxFailures: number; lockMs: number };
+  /** SWITCHBOARD_QUEUE_PREFIX: the installation's namespace in Redis (process heartbeats). */
+  queuePrefix: string;
+  /** rtpengine's ng socket that health pings; null when media is direct (no rtpengine). */
+  rtpengine: { address: string; port: number; timeoutMs: number } | null;
 }
 
 export const defaultAdminOptions: Omit<AdminOptions, 'sipRealm' | 'dataDir' | 'webDistDir'> = {
@@ -20,4 +24,6 @@ export const defaultAdminOptions: Omit<AdminOptions, 'sipRealm' | 'dataDir' | 'w
   sessionTtlMs: 8 * 60 * 60 * 1000,
   loginRateLimit: { max: 20, windowSeconds: 60 },
   lockout: { maxFailures: 5, lockMs: 15 * 60 * 1000 },
+  queuePrefix: 'sb-queue',
+  rtpengine: null,
 };

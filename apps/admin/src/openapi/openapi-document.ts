@@ -45,8 +45,15 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/health',
     tag: 'system',
-    summary: 'Liveness of the app, PostgreSQL and Redis',
+    summary:
+      'ok or degraded: PostgreSQL, Redis, the signalling and worker processes (heartbeats) and rtpengine (ng ping) when media is relayed',
     public: true,
+  },
+  {
+    method: 'get',
+    path: '/api/health/processes',
+    tag: 'system',
+    summary: 'Each signalling and worker process: role, host, pid, version, start, heartbeat age, up/down',
   },
   {
     method: 'post',

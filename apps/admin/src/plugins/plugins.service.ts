@@ -4,14 +4,10 @@ import { z } from 'zod';
 import { AuditLogService, type AuditActor } from '../audit/audit-log.service.js';
 import { notFound } from '../common/conflict.js';
 import type { Prisma, PrismaClient } from '../common/db.js';
-import { PRISMA, REDIS } from '../common/tokens.js';
+import type { AdminOptions } from '../common/admin-options.js';
+import { ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
 import { issuesToFieldErrors, validationError } from '../common/zod-validation.pipe.js';
-import {
-  PLUGIN_WORKER_STALE_MS,
-  pluginWorkerStatusSchema,
-  redisKeys,
-  type PluginWorkerStatus,
-} from '@switchboard/live-state';
+import { pluginStatusOf, readProcesses, redisKeys, type PluginWorkerStatus } from '@switchboard/live-state';
 import { pluginManifestSchema, pluginManifestsKey, type PluginManifest } from './plugin-manifest.js';
 
 export interface PluginView {
@@ -37,15 +33,6 @@ export interface PluginRollout {
   errors: string[];
 }
 
-function parseWorkerStatus(text: string): PluginWorkerStatus | null {
-  try {
-    const parsed = pluginWorkerStatusSchema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 function parseManifest(text: string): PluginManifest | null {
   try {
     const parsed = pluginManifestSchema.safeParse(JSON.parse(text));
@@ -61,6 +48,7 @@ export class PluginsService {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'queuePrefix'>,
   ) {}
 
   async list(): Promise<PluginView[]> {
@@ -130,16 +118,17 @@ export class PluginsService {
     return { ...plugin, enabled, config, revision };
   }
 
-  /** How far the latest saved configuration has reached the running routing workers. */
-  async rollout(now = Date.now()): Promise<PluginRollout> {
-    const [rawRevision, raw] = await Promise.all([
+  /** How far the latest saved configuration has reached the live routing workers (their heartbeats). */
+  async rollout(): Promise<PluginRollout> {
+    const [rawRevision, processes] = await Promise.all([
       this.redis.get(redisKeys.pluginConfigRevision),
-      this.redis.hgetall(redisKeys.pluginWorkers),
+      readProcesses(this.redis, this.options.queuePrefix),
     ]);
     const revision = Number(rawRevision ?? 0);
-    const workers = Object.values(raw)
-      .map(parseWorkerStatus)
-      .filter((w): w is PluginWorkerStatus => w !== null && now - w.seenAt < PLUGIN_WORKER_STALE_MS);
+    const workers = processes
+      .filter((p) => p.role === 'worker' && p.alive)
+      .map(pluginStatusOf)
+      .filter((w): w is PluginWorkerStatus => w !== null);
     const applied = workers.filter((w) => w.revision >= revision).length;
     const errors = [...new Set(workers.flatMap((w) => (w.error === undefined ? [] : [w.error])))];
     return {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ProcessHeartbeat, type HeartbeatRole } from '@switchboard/live-state';
 import { createPrismaClient, migrate, withDatabase, type PrismaClient } from '@switchboard/db';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -72,6 +73,8 @@ export async function createTestServers(redisDb: number): Promise<TestServers> {
 export interface RunningTestApp {
   app: NestExpressApplication;
   baseUrl: string;
+  /** The app's own Redis namespace for process heartbeats (apart from other test files'). */
+  queuePrefix: string;
   close(): Promise<void>;
 }
 
@@ -79,19 +82,37 @@ export async function startTestApp(
   servers: TestServers,
   overrides: Partial<AdminOptions> = {},
 ): Promise<RunningTestApp> {
-  const app = await createAdminApp({
-    prisma: servers.prisma,
-    redis: servers.redis,
-    options: {
-      ...defaultAdminOptions,
-      sipRealm: 'pbx.test',
-      dataDir: servers.dataDir,
-      webDistDir: null,
-      ...overrides,
-    },
-  });
+  const options: AdminOptions = {
+    ...defaultAdminOptions,
+    sipRealm: 'pbx.test',
+    dataDir: servers.dataDir,
+    webDistDir: null,
+    queuePrefix: `test-${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  };
+  const app = await createAdminApp({ prisma: servers.prisma, redis: servers.redis, options });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (typeof address !== 'object' || address === null) throw new Error('server has no address');
-  return { app, baseUrl: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    queuePrefix: options.queuePrefix,
+    close: () => app.close(),
+  };
+}
+
+/** Stands in for a b2bua process in admin tests: its heartbeat, written like the real one's. */
+export function fakeProcess(
+  servers: TestServers,
+  app: RunningTestApp,
+  role: HeartbeatRole,
+  name: string,
+): ProcessHeartbeat {
+  return new ProcessHeartbeat(
+    servers.redis,
+    app.queuePrefix,
+    { role, pid: 4242, host: `${name}.test`, startedAt: Date.now(), version: '0.1.0' },
+    name,
+  );
 }

@@ -16,6 +16,7 @@ import { FollowMePage } from './pages/follow-me-page';
 import { LivePage } from './pages/live-page';
 import { PluginsPage } from './pages/plugins-page';
 import { RingGroupsPage } from './pages/ring-groups-page';
+import { StatusPage } from './pages/status-page';
 import { VoicemailPage } from './pages/voicemail-page';
 
 const pages = [
@@ -25,6 +26,7 @@ const pages = [
   { route: 'voicemail', label: 'Voicemail', render: () => <VoicemailPage /> },
   { route: 'calls', label: 'Call history', render: () => <CallHistoryPage /> },
   { route: 'live', label: 'Live', render: () => <LivePage /> },
+  { route: 'status', label: 'Status', render: () => <StatusPage /> },
   { route: 'plugins', label: 'Plugins', render: () => <PluginsPage /> },
   { route: 'audit', label: 'Audit log', render: () => <AuditPage /> },
   { route: 'tokens', label: 'API tokens', render: () => <ApiTokensPage /> },

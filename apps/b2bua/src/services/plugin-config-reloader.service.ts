@@ -1,34 +1,32 @@
-import crypto from 'node:crypto';
-import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@switchboard/config';
-import { redisKeys, type PluginWorkerStatus } from '@switchboard/live-state';
+import { pluginStatusFields, redisKeys } from '@switchboard/live-state';
 import { PluginRegistryError } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
 import { PluginConfigRepository } from '../repositories/plugin-config.repository.js';
 import { LOGGER, PLUGIN_REGISTRY, REDIS } from '../tokens.js';
+import { ProcessHeartbeatService } from './process-heartbeat.service.js';
 import {
   publishPluginManifests,
   readPluginConfigRevision,
   type LivePluginRegistry,
 } from './plugin-registry.factory.js';
 
-/** How often a worker says it is alive and checks the revision (in case a pub/sub message was lost). */
-const HEARTBEAT_MS = 5_000;
+/** How often a worker checks the revision anyway (in case a pub/sub message was lost). */
+const RECHECK_MS = 5_000;
 
 /**
  * Applies plugin configuration saved in the admin app without a restart: on the change channel
- * (and on every heartbeat, should a message be lost) it compares the stored revision with the one
+ * (and every RECHECK_MS, should a message be lost) it compares the stored revision with the one
  * its chain was built from, rebuilds the chain from PostgreSQL, and reports the revision it runs in
- * redisKeys.pluginWorkers so the Plugins page can say when a change is live on every worker.
+ * the process heartbeat (`plugin*` fields, see pluginStatusFields) so the Plugins page can say when
+ * a change is live on every worker.
  * A configuration the plugin rejects keeps the previous chain and is reported as the worker's error.
  */
 @Injectable()
 export class PluginConfigReloaderService implements OnApplicationBootstrap, OnApplicationShutdown {
-  /** Unique per worker service, also for several workers in one process (tests). */
-  readonly workerId = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   private subscriber: Redis | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private recheck: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
   private appliedAt = Date.now();
   private error: string | undefined;
@@ -38,6 +36,7 @@ export class PluginConfigReloaderService implements OnApplicationBootstrap, OnAp
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PLUGIN_REGISTRY) private readonly live: LivePluginRegistry,
     @Inject(PluginConfigRepository) private readonly stored: PluginConfigRepository,
+    @Inject(ProcessHeartbeatService) private readonly heartbeat: ProcessHeartbeatService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -48,15 +47,14 @@ export class PluginConfigReloaderService implements OnApplicationBootstrap, OnAp
     // A change saved between the registry's build and the subscription is caught here.
     this.check();
     await this.queue;
-    this.heartbeat = setInterval(() => this.check(), HEARTBEAT_MS);
-    this.heartbeat.unref();
+    this.recheck = setInterval(() => this.check(), RECHECK_MS);
+    this.recheck.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.heartbeat);
+    clearInterval(this.recheck);
     await this.queue;
     await this.subscriber?.quit().catch(() => undefined);
-    await this.redis.hdel(redisKeys.pluginWorkers, this.workerId).catch(() => undefined);
   }
 
   /** Serialised, so two messages never rebuild the chain at once. */
@@ -84,12 +82,14 @@ export class PluginConfigReloaderService implements OnApplicationBootstrap, OnAp
         this.error = err.message;
       }
     }
-    const status: PluginWorkerStatus = {
+    const before = this.heartbeat.heartbeat.fields;
+    const status = pluginStatusFields({
       revision: this.live.revision,
       appliedAt: this.appliedAt,
-      seenAt: Date.now(),
-      ...(this.error === undefined ? {} : { error: this.error }),
-    };
-    await this.redis.hset(redisKeys.pluginWorkers, this.workerId, JSON.stringify(status));
+      error: this.error,
+    });
+    this.heartbeat.heartbeat.set(status);
+    // A change is reported at once, not at the next beat.
+    if (Object.entries(status).some(([k, v]) => before[k] !== v)) await this.heartbeat.beat();
   }
 }

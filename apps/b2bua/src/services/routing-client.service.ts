@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { HEARTBEAT_ALIVE_MS, HEARTBEAT_INTERVAL_MS, liveProcessCount } from '@switchboard/live-state';
 import { Queue } from 'bullmq';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
 import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
-import { HEARTBEAT_ALIVE_MS, HEARTBEAT_INTERVAL_MS, liveWorkerCount } from './routing-heartbeat.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -31,7 +31,7 @@ const UNTAKEN = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children'
  * reads made the routing wait the largest part of call setup under load (bench:cps).
  * A CANCEL from the caller aborts the wait and the late plan is discarded (the job id is unique
  * per call and attempt, so nothing else can pick it up). With no routing worker alive (heartbeats,
- * `routing-heartbeat.ts`) or a job nobody picks up within SWITCHBOARD_ROUTING_PICKUP_MS, the call
+ * `ProcessHeartbeatService`) or a job nobody picks up within SWITCHBOARD_ROUTING_PICKUP_MS, the call
  * hears so at once instead of after the whole routing timeout.
  */
 @Injectable()
@@ -95,7 +95,7 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     const redis = this.redis;
     if (!redis) return undefined;
     try {
-      this.workersAlive = (await liveWorkerCount(redis, this.config.queuePrefix)) > 0;
+      this.workersAlive = (await liveProcessCount(redis, this.config.queuePrefix, 'worker')) > 0;
     } catch (err) {
       this.logger.warn({ err }, 'routing worker heartbeats not readable');
     }

@@ -1,6 +1,4 @@
 import type { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
@@ -30,7 +28,6 @@ import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import type { LivePluginRegistry } from './plugin-registry.factory.js';
 import { encodeRoutingReply } from './routing-reply.js';
-import { beat, HEARTBEAT_INTERVAL_MS, leave } from './routing-heartbeat.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 import { observeJobWait } from '../ops/queue-job-wait.js';
 
@@ -48,8 +45,6 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   };
   /** Jobs this process finished (for metrics and the scale-out test). */
   processed = 0;
-  private readonly node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private heartbeat: NodeJS.Timeout | undefined;
   private readonly chainRun: Histogram<'plugin' | 'outcome'>;
   private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
   /** Extensions and ring groups that record: a switch in the admin applies to calls within this. */
@@ -119,10 +114,6 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
     this.publisher = queueConnection(this.config.redisUrl, { pipelined: true });
     await this.worker.waitUntilReady();
-    // Signalling processes skip the queue wait when no worker is alive (issue #16 item 14).
-    await this.beat();
-    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_INTERVAL_MS);
-    this.heartbeat.unref();
     this.logger.info(
       { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },
       'routing worker ready',
@@ -130,21 +121,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.heartbeat);
-    if (this.publisher)
-      await leave(this.publisher, this.config.queuePrefix, this.node).catch((err: unknown) =>
-        this.logger.warn({ err }, 'routing worker heartbeat not removed'),
-      );
     await this.worker?.close();
     await this.publisher?.quit().catch(() => undefined);
-  }
-
-  /** Never rejects: a failed beat is logged (three in a row and signalling processes stop waiting for us). */
-  private async beat(): Promise<void> {
-    if (!this.publisher) return;
-    await beat(this.publisher, this.config.queuePrefix, this.node).catch((err: unknown) =>
-      this.logger.warn({ err }, 'routing worker heartbeat failed'),
-    );
   }
 
   async process(job: Job): Promise<RoutingResult> {

@@ -34,8 +34,13 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+interface Role {
+  child: ChildProcess;
+  stdout: () => string;
+}
+
 /** Starts a b2bua role on this test's database and heartbeat namespace; resolves once it is ready. */
-async function startRole(role: 'signalling' | 'worker', env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+async function startRole(role: 'signalling' | 'worker', env: NodeJS.ProcessEnv = {}): Promise<Role> {
   const child = spawn(process.execPath, [b2bua, role], {
     env: {
       PATH: process.env.PATH,
@@ -49,16 +54,18 @@ async function startRole(role: 'signalling' | 'worker', env: NodeJS.ProcessEnv =
       SWITCHBOARD_DATA_DIR: servers.dataDir,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   children.push(child);
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise<void>((resolve, reject) => {
     child.on('message', (m: { type?: string }) => m.type === 'ready' && resolve());
     child.once('exit', (code) => reject(new Error(`${role} exited (${code}) before ready: ${stderr}`)));
   });
-  return child;
+  return { child, stdout: () => stdout };
 }
 
 async function health(): Promise<Health> {
@@ -88,7 +95,7 @@ describe('/api/health with the B2BUA processes', () => {
     });
 
     const sipPort = await freeUdpPort();
-    const [signalling, worker] = await Promise.all([
+    const [{ child: signalling }, { child: worker }] = await Promise.all([
       startRole('signalling', {
         SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
         SWITCHBOARD_SIP_UDP_PORT: String(sipPort),
@@ -125,7 +132,15 @@ describe('/api/health with the B2BUA processes', () => {
     });
     expect(degraded.processes.worker.lastBeatAgeMs).toBeGreaterThanOrEqual(HEARTBEAT_ALIVE_MS);
 
-    const restarted = await startRole('worker');
+    // The new worker logs for a human (SWITCHBOARD_LOG_FORMAT=pretty), like any process can.
+    const { child: restarted, stdout } = await startRole('worker', {
+      SWITCHBOARD_LOG_FORMAT: 'pretty',
+      SWITCHBOARD_LOG_LEVEL: 'info',
+    });
+    expect(stdout()).toMatch(
+      new RegExp(`^\\[[\\d: .-]+\\] INFO \\(b2bua-worker/${restarted.pid}\\): ready$`, 'm'),
+    );
+    expect(stdout()).not.toContain('"msg":');
     expect(await health()).toMatchObject({
       status: 'ok',
       processes: { worker: { status: 'up', alive: 1, known: 2 } },

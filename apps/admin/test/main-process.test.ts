@@ -53,7 +53,8 @@ describe('node dist/main.js', () => {
         REDIS_URL: servers.redisUrl,
         SWITCHBOARD_ADMIN_HOST: '127.0.0.1',
         SWITCHBOARD_ADMIN_PORT: String(20000 + Math.floor(Math.random() * 20000)),
-        SWITCHBOARD_LOG_LEVEL: 'warn',
+        SWITCHBOARD_LOG_LEVEL: 'info',
+        SWITCHBOARD_LOG_FORMAT: 'pretty',
         SWITCHBOARD_DATA_DIR: servers.dataDir,
         SWITCHBOARD_METRICS_PORT_ADMIN: String(opsPort),
         SWITCHBOARD_QUEUE_PREFIX: 'admin-main-test',
@@ -75,6 +76,11 @@ describe('node dist/main.js', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited early (${code}): ${stderr}`)));
     });
+    // SWITCHBOARD_LOG_FORMAT=pretty: readable lines, not JSON (the b2bua roles' JSON default:
+    // apps/b2bua/test/process-roles.test.ts).
+    expect(stdout).toMatch(new RegExp(`^\\[[\\d: .-]+\\] INFO \\(admin/${child.pid}\\): listening$`, 'm'));
+    expect(stdout).toMatch(/^ {4}url: "http:\/\/127\.0\.0\.1:\d+\/"$/m);
+    expect(stdout).not.toContain('"msg":');
     const health = await fetch(`${url}api/health`);
     expect(await health.json()).toMatchObject({
       status: 'degraded',

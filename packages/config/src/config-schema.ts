@@ -93,6 +93,8 @@ export const envSchema = z.object({
   SWITCHBOARD_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
+  /** `json` (one object per line, for log collectors) or `pretty` (pino-pretty, for a human at a terminal). */
+  SWITCHBOARD_LOG_FORMAT: z.enum(['json', 'pretty'], { error: "must be 'json' or 'pretty'" }).default('json'),
   SWITCHBOARD_SIP_BIND_ADDRESS: ipAddress.default('0.0.0.0'),
   SWITCHBOARD_SIP_PUBLIC_ADDRESS: z.string().min(1, 'must not be empty').optional(),
   SWITCHBOARD_SIP_DOMAIN: z.string().min(1, 'must not be empty').optional(),

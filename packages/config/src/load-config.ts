@@ -6,6 +6,7 @@ export interface SwitchboardConfig {
   redisUrl: string;
   dataDir: string;
   logLevel: SwitchboardEnv['SWITCHBOARD_LOG_LEVEL'];
+  logFormat: SwitchboardEnv['SWITCHBOARD_LOG_FORMAT'];
   sip: {
     bindAddress: string;
     /** Address put in Via/Contact/Record-Route and SDP; the bind address unless it is a wildcard. Never bracketed. */
@@ -207,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     redisUrl: e.REDIS_URL,
     dataDir: path.resolve(e.SWITCHBOARD_DATA_DIR),
     logLevel: e.SWITCHBOARD_LOG_LEVEL,
+    logFormat: e.SWITCHBOARD_LOG_FORMAT,
     sip: {
       bindAddress: e.SWITCHBOARD_SIP_BIND_ADDRESS,
       publicAddress,

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
     expect(c.admin).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.rtp).toEqual({ portMin: 20000, portMax: 20999 });
     expect(c.logLevel).toBe('info');
+    expect(c.logFormat).toBe('json');
     expect(c.routing).toEqual({
       plugins: [
         '@switchboard/plugin-ring-group',
@@ -253,6 +254,13 @@ describe('loadConfig', () => {
   it('rejects an unknown log level', () => {
     const [p] = problemsOf({ ...base, SWITCHBOARD_LOG_LEVEL: 'loud' });
     expect(p?.variable).toBe('SWITCHBOARD_LOG_LEVEL');
+  });
+
+  it('reads the log format: json or pretty, nothing else', () => {
+    expect(loadConfig({ ...base, SWITCHBOARD_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(problemsOf({ ...base, SWITCHBOARD_LOG_FORMAT: 'text' })).toEqual([
+      { variable: 'SWITCHBOARD_LOG_FORMAT', message: "must be 'json' or 'pretty'" },
+    ]);
   });
 
   it('rejects an inverted RTP range', () => {

@@ -225,17 +225,20 @@ export class CallControlService
     if (tx.state !== 'proceeding' && tx.state !== 'trying') return;
     const deps = this.deps;
     if (!deps) {
+      this.rejected(request, 503, 'call control not started');
       tx.reply(503, 'Service Unavailable');
       return;
     }
     const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
     if (!identity) {
+      this.rejected(request, 416, 'Request-URI scheme not sip, sips or tel');
       tx.reply(416, 'Unsupported URI Scheme');
       return;
     }
     // Bounded work: an offer over the m-line cap is refused before any SDP is parsed (RFC 3261 §21.4.26).
     const tooMany = sdpMediaLimitProblem(bodyOf(request), this.config.sdp.maxMedia);
     if (tooMany) {
+      this.rejected(request, 488, tooMany);
       tx.respond(
         createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(tooMany)] }),
       );
@@ -245,6 +248,7 @@ export class CallControlService
       // RFC 4028 §9: a Session-Expires below our minimum is refused with ours, before any routing.
       const decision = answerSessionRefresh(sessionTimerViewOf(request), deps.sessionTimers);
       if (decision.kind === 'reject') {
+        this.rejected(request, 422, `Session-Expires below Min-SE ${decision.minSE}`);
         tx.respond(intervalTooSmall(request, decision.minSE));
         return;
       }
@@ -265,6 +269,14 @@ export class CallControlService
     this.metrics.callStarted();
     trace.begin(session.id, request.callId);
     session.start(receivedAt);
+  }
+
+  /**
+   * An INVITE refused before it became a call (those that became one are in the `call ended` line
+   * with their status; authentication refusals in `SIP authentication failed`).
+   */
+  private rejected(request: SipRequest, status: number, reason: string): void {
+    this.logger.info({ callId: request.callId, status, reason }, 'INVITE rejected');
   }
 
   private onCancel({ tx, cancelTarget }: IncomingSipRequest): void {

@@ -1,5 +1,5 @@
 import { LogThrottle, type Logger, type SwitchboardConfig } from '@switchboard/config';
-import { createResponse } from '@switchboard/sip';
+import { createResponse, type SipRequest } from '@switchboard/sip';
 import type { Clock } from '@switchboard/transactions';
 import type { Redis } from 'ioredis';
 import type { SecurityMetrics } from '../security/security-metrics.js';
@@ -88,7 +88,12 @@ export class SipAuthLockout {
   }
 
   /** A lock-out is a warn-level event with the address first, for fail2ban-style log watchers. */
-  lockedOut(ip: string, user: string | undefined, scope: Exclude<LockScope, undefined>): void {
+  lockedOut(
+    ip: string,
+    user: string | undefined,
+    scope: Exclude<LockScope, undefined>,
+    request: Pick<SipRequest, 'method' | 'callId'>,
+  ): void {
     this.metrics.increment('authLockouts');
     this.logger.warn(
       {
@@ -96,6 +101,8 @@ export class SipAuthLockout {
         ip,
         user,
         scope,
+        method: request.method,
+        callId: request.callId,
         maxFailures: this.config.auth.maxFailures,
         lockoutSeconds: this.config.auth.lockoutSeconds,
       },

@@ -234,10 +234,13 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
           user: result.claimedUsername,
           reason: result.reason,
           locked: locked !== undefined,
+          method: request.method,
+          callId: request.callId,
+          status: result.status,
         },
         'SIP authentication failed',
       );
-      if (locked) this.lockout.lockedOut(origin.host, claimed ?? result.claimedUsername, locked);
+      if (locked) this.lockout.lockedOut(origin.host, claimed ?? result.claimedUsername, locked, request);
     }
     tx.respond(challengeResponse(request, result.status, result.headers));
     return { ok: false, status: result.status };

@@ -52,6 +52,8 @@ export function reportCallEnd(
       sipCallId,
       startedAt: timeline.startedWall,
       disposition,
+      // The final status the caller got when the PBX refused or failed the call (404, 403, 486, 503…).
+      status,
       side,
       cause,
       plugin: pluginId,

@@ -7,10 +7,10 @@ import { computeDigestCredentials, createPrismaClient, type PrismaClient } from 
 import { redisKeys } from '@switchboard/live-state';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { HEARTBEAT_ALIVE_MS, processesKey } from '@switchboard/live-state';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Supervisor } from '../../../scripts/lib/supervisor.mjs';
 import { CALL_RECORDS_QUEUE } from '../src/jobs/call-record-job.js';
-import { HEARTBEAT_ALIVE_MS, routingWorkersKey } from '../src/services/routing-heartbeat.js';
 import { OwnRedis, TcpOutage } from './support/fault-servers.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 import { SIPP, requireSipp, scenarioDir } from './support/sipp.js';
@@ -178,12 +178,12 @@ async function loadUnderway(): Promise<void> {
 
 /**
  * The restarted routing worker is back for the signalling process: its heartbeat (member
- * `<host>:<pid>:<random>`) is in the routing-workers set and fresh by Redis's clock.
+ * `worker:<host>:<pid>:<random>`) is in the workers' heartbeat set and fresh by Redis's clock.
  */
 async function workerBeating(pid: number): Promise<void> {
   await vi.waitFor(
     async () => {
-      const members = await live.zrange(routingWorkersKey(QUEUE_PREFIX), 0, -1, 'WITHSCORES');
+      const members = await live.zrange(processesKey(QUEUE_PREFIX, 'worker'), 0, -1, 'WITHSCORES');
       const [seconds, micros] = await live.time();
       const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       let fresh = false;

@@ -74,7 +74,7 @@ async function health(): Promise<Health> {
 
 beforeAll(async () => {
   expect(existsSync(b2bua), 'build apps/b2bua first (pnpm build)').toBe(true);
-  servers = await createTestServers(8);
+  servers = await createTestServers(2);
   server = await startTestApp(servers);
 });
 

@@ -1,0 +1,188 @@
+import type { SipRequest, SipResponse } from '@switchboard/sip';
+import type { TimerHandle } from '@switchboard/transactions';
+import { CallBridge, type BridgeSide, type Side } from './bridge/call-bridge.js';
+import { warningOf } from './bridge/sdp-media-limit.js';
+import { SessionRefresh, calleeLegTimer, callerLegTimer } from './bridge/session-refresh.js';
+import type { CallBranchLauncher } from './call-branch-launcher.js';
+import type { CallDeps } from './call-deps.js';
+import type { CallEnding, CallLogIds } from './call-session-hooks.js';
+import type { CalleeLeg } from './legs/callee-leg.js';
+import { bodyOf, type CallerLeg, type SessionBody } from './legs/caller-leg.js';
+import type { InDialogRoute } from './legs/in-dialog-route.js';
+import type { CallMedia, Party } from './media/call-media.js';
+import { recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
+
+/** What a call's answer reads from its session (passed in, not the whole session). */
+export interface CallAnswerHost extends CallEnding {
+  readonly deps: CallDeps;
+  readonly caller: CallerLeg;
+  readonly media: CallMedia;
+  readonly launcher: CallBranchLauncher;
+  readonly log: CallLogIds;
+  recording(): RecordingPlan | undefined;
+  /** The session is `answering`: 2xx taken from a callee, the caller's ACK still to come. */
+  answering(): boolean;
+  /** The session is `answering` or `bridged`. */
+  connected(): boolean;
+}
+
+/**
+ * The answered side of a call: the winning callee leg, its 2xx relayed to the caller, the bridge of
+ * the two dialogs, RFC 4028 session timers and SWITCHBOARD_MAX_CALL_SECONDS.
+ */
+export class CallAnswer {
+  private winnerLeg: CalleeLeg | undefined;
+  /** The answering target's key (extension number, AOR or URI). */
+  private answeredKey: string | undefined;
+  private callBridge: CallBridge | undefined;
+  /** RFC 4028 session timers of the bridged legs (absent: off). */
+  private refresh: SessionRefresh | undefined;
+  // SWITCHBOARD_MAX_CALL_SECONDS, armed when the call is answered.
+  private maxDuration: TimerHandle | undefined;
+
+  constructor(private readonly host: CallAnswerHost) {}
+
+  get bridge(): CallBridge | undefined {
+    return this.callBridge;
+  }
+
+  /** `leg` answered while the caller still waits: its 2xx goes to the caller once its SDP is relayed. */
+  accept(leg: CalleeLeg, response: SipResponse, targetKey: string): void {
+    const { deps, caller, media } = this.host;
+    this.winnerLeg = leg;
+    this.answeredKey = targetKey;
+    if (deps.maxCallMs > 0) {
+      this.maxDuration = deps.port.clock.schedule(deps.maxCallMs, () => {
+        if (this.host.connected()) this.hangUp('max call duration');
+      });
+    }
+    const toTag = caller.earlyTag(leg.callId, response.to.tag);
+    media.cross(this.host.launcher.calleeSdp(leg.callId), bodyOf(response), (relay) => {
+      if (!this.host.answering() || !caller.open || !leg.dialog || !leg.route) {
+        leg.hangUp();
+        return;
+      }
+      if (!relay.ok && relay.warnCode !== undefined) {
+        // A late offer (2xx to our INVITE without SDP) the callee's SRTP policy refuses: ACK, BYE.
+        leg.ackAnswer(undefined);
+        leg.hangUp();
+        this.host.failTo(
+          488,
+          'Not Acceptable Here',
+          [warningOf(relay.reason, relay.warnCode)],
+          'failed',
+          'SRTP policy',
+        );
+        return;
+      }
+      this.bridgeAnswered(
+        leg,
+        leg.dialog,
+        leg.route,
+        relay.ok ? relay.body : bodyOf(response),
+        toTag,
+        response,
+      );
+    });
+  }
+
+  /** Late offer: the caller's answer rides in its ACK and goes on in ours (RFC 3264 §4). */
+  callerAcked(ack: SipRequest): void {
+    const winner = this.winnerLeg;
+    if (!winner?.awaitingAnswer) return;
+    this.host.media.cross(
+      { kind: 'answer', from: 'caller', to: { branch: winner.callId } },
+      bodyOf(ack),
+      (a) => winner.ackAnswer(a.ok ? a.body : undefined),
+    );
+  }
+
+  /** BYE on both legs of an answered call (the callee's 2xx is ACKed first if still pending). */
+  hangUp(cause: string): void {
+    this.winnerLeg?.ackAnswer(undefined);
+    if (!this.callBridge) {
+      // Answered by the callee, its SDP still with the media relay: the caller gets no 2xx now.
+      this.winnerLeg?.hangUp();
+      if (this.host.caller.open) this.host.caller.reject(503, 'Service Unavailable');
+    }
+    this.callBridge?.hangUpBoth();
+    this.host.end('answered', 'system', cause);
+  }
+
+  /** The call ended: no more timers of the answered call. */
+  stop(): void {
+    this.maxDuration?.cancel();
+    this.refresh?.stop();
+  }
+
+  /** The 2xx goes to the caller with the (relayed) answer, and the two dialogs become a bridge. */
+  private bridgeAnswered(
+    leg: CalleeLeg,
+    calleeDialog: NonNullable<CalleeLeg['dialog']>,
+    calleeRoute: InDialogRoute,
+    answer: SessionBody | undefined,
+    toTag: string,
+    calleeAnswer: SipResponse,
+  ): void {
+    const { deps, caller, media, log } = this.host;
+    const timers = deps.sessionTimers;
+    const callerTimer = timers ? callerLegTimer(caller.invite, answer, timers) : undefined;
+    const callerDialog = caller.answer(
+      answer,
+      {},
+      () => {
+        // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+        leg.ackAnswer(undefined);
+        this.callBridge?.hangUpBoth();
+        this.host.end('failed', 'system', 'no ACK from caller');
+      },
+      toTag,
+      callerTimer?.headers,
+    );
+    if (leg.answerReceivedAt !== undefined)
+      deps.latency?.record('okInToOut', deps.port.clock.now() - leg.answerReceivedAt);
+    media.answered();
+    media.record(recordingSubjects(this.host.recording(), this.answeredKey), leg.callId);
+    const sides: Record<Side, BridgeSide> = {
+      caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
+      callee: { dialog: calleeDialog, route: calleeRoute, contact: leg.localContact },
+    };
+    const calleeTimers = leg.sessionTimers;
+    if (callerTimer && calleeTimers) {
+      this.refresh = new SessionRefresh({
+        sides,
+        legs: { caller: callerTimer.leg, callee: calleeLegTimer(calleeAnswer, leg.init.body, calleeTimers) },
+        clock: deps.port.clock,
+        allow: deps.allow,
+        logger: deps.logger,
+        call: { id: log.call, callId: log.callId },
+        onEnd: (_side, cause) => this.hangUp(cause),
+      });
+    }
+    this.callBridge = new CallBridge(
+      deps.port,
+      sides,
+      {
+        onHangup: (side) => this.host.end('answered', side, 'BYE'),
+        onAckFailed: (side, err) => deps.logger.warn({ ...log, side, err }, 'ACK not sent'),
+        onEnded: (cause) => {
+          deps.logger.warn({ ...log, cause }, 'call ended with BYE');
+          this.host.end('answered', 'system', cause);
+        },
+      },
+      deps.allow,
+      (kind, from, body, deliver) => {
+        const callee: Party = { branch: leg.callId };
+        media.cross(
+          { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
+          body,
+          (relay) => {
+            this.refresh?.crossed(kind, from, body, relay);
+            deliver(relay);
+          },
+        );
+      },
+      this.refresh,
+    );
+  }
+}

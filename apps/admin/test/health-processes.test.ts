@@ -99,7 +99,7 @@ describe('/api/health with the B2BUA processes', () => {
       startRole('signalling', {
         SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
         SWITCHBOARD_SIP_UDP_PORT: String(sipPort),
-        SWITCHBOARD_SIP_TCP_PORT: String(sipPort),
+        SWITCHBOARD_SIP_TCP_PORT: '0', // UDP only: a free UDP port says nothing of TCP's
         SWITCHBOARD_SIP_DOMAIN: 'pbx.health.test',
       }),
       startRole('worker'),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { durableJobOptions, queueConnection } from '../jobs/queue-connection.js';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { queueConnection } from '../jobs/queue-connection.js';
 import {
   RECORDINGS_QUEUE,
   recordingJobId,
@@ -9,6 +9,7 @@ import {
   type RecordingJob,
 } from '../jobs/recording-job.js';
 import { CallRecordingRepository } from '../repositories/call-recording.repository.js';
+import { DurableQueuePublisher } from '../jobs/durable-queue-publisher.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { RecordingNotReady, RecordingStore } from './recording-store.js';
 
@@ -19,27 +20,13 @@ const PRUNE_EVERY_MS = 60_000;
 
 /** Signalling side: hands recorded calls that ended to the worker queue. */
 @Injectable()
-export class RecordingPublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private queue: Queue | undefined;
-
-  constructor(@Inject(CONFIG) private readonly config: SwitchboardConfig) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.queue = new Queue(RECORDINGS_QUEUE, {
-      connection: queueConnection(this.config.redisUrl, { pipelined: true }),
-      prefix: this.config.queuePrefix,
-      defaultJobOptions: durableJobOptions,
-    });
-    await this.queue.waitUntilReady();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
+export class RecordingPublisherService extends DurableQueuePublisher<RecordingJob> {
+  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
+    super(config, RECORDINGS_QUEUE, true);
   }
 
   async publish(job: RecordingJob): Promise<void> {
-    if (!this.queue) throw new Error('recordings queue not started');
-    await this.queue.add('recording', job, { jobId: recordingJobId(job.callId) });
+    await this.add('recording', job, recordingJobId(job.callId));
   }
 }
 

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
   CALL_RECORDS_QUEUE,
   callRecordJobId,
@@ -15,38 +15,22 @@ import {
   type CallRecordJob,
 } from '../jobs/call-record-job.js';
 import { CallRecordRepository } from '../repositories/call-record.repository.js';
+import { DurableQueuePublisher } from '../jobs/durable-queue-publisher.js';
 import { CONFIG, LOGGER } from '../tokens.js';
 import { WriteBatcher } from './write-batcher.js';
 import { observeJobWait } from '../ops/queue-job-wait.js';
-import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 
 /** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
 @Injectable()
-export class CallRecordPublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private queue: Queue | undefined;
-
-  constructor(@Inject(CONFIG) private readonly config: SwitchboardConfig) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.queue = new Queue(CALL_RECORDS_QUEUE, {
-      // Never blocks: the adds of one event-loop turn go out in one write.
-      connection: queueConnection(this.config.redisUrl, { pipelined: true }),
-      prefix: this.config.queuePrefix,
-      defaultJobOptions: durableJobOptions,
-    });
-    await this.queue.waitUntilReady();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
+export class CallRecordPublisherService extends DurableQueuePublisher<CallRecordJob> {
+  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
+    super(config, CALL_RECORDS_QUEUE, true);
   }
 
   async publish(record: CallRecordJob): Promise<void> {
-    if (!this.queue) throw new Error('call record queue not started');
     // Validated once, by the worker at the queue boundary (it rejects a bad record as unrecoverable).
-    await this.queue.add('call-record', record, {
-      jobId: callRecordJobId(record.id),
-    });
+    await this.add('call-record', record, callRecordJobId(record.id));
   }
 }
 

@@ -8,7 +8,8 @@ import {
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DurableQueuePublisher } from '../jobs/durable-queue-publisher.js';
 import { CONFIG, LOGGER, PRISMA } from '../tokens.js';
 import {
   MESSAGE_WAITING_NOTIFIER,
@@ -17,33 +18,18 @@ import {
 } from './message-waiting-notifier.js';
 import { VoicemailBoxRepository } from './voicemail-box.repository.js';
 import { VOICEMAIL_QUEUE, voicemailJobSchema, type VoicemailJob } from './voicemail-job.js';
-import { queueConnection, durableJobOptions } from '../jobs/queue-connection.js';
+import { queueConnection } from '../jobs/queue-connection.js';
 import { observeJobWait } from '../ops/queue-job-wait.js';
 
 /** Signalling side: queues recorded messages (retried with backoff until PostgreSQL has them). */
 @Injectable()
-export class VoicemailPublisherService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private queue: Queue | undefined;
-
-  constructor(@Inject(CONFIG) private readonly config: SwitchboardConfig) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.queue = new Queue(VOICEMAIL_QUEUE, {
-      connection: queueConnection(this.config.redisUrl),
-      prefix: this.config.queuePrefix,
-      defaultJobOptions: durableJobOptions,
-    });
-    await this.queue.waitUntilReady();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.queue?.close();
+export class VoicemailPublisherService extends DurableQueuePublisher<VoicemailJob> {
+  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
+    super(config, VOICEMAIL_QUEUE);
   }
 
   async publish(job: VoicemailJob): Promise<void> {
-    if (!this.queue) throw new Error('voicemail queue not started');
-    // The job id is the idempotency key: adding it twice keeps one job (BullMQ dedups by id).
-    await this.queue.add('voicemail-message', job, { jobId: job.idempotencyKey });
+    await this.add('voicemail-message', job, job.idempotencyKey);
   }
 }
 

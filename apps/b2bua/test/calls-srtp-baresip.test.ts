@@ -3,7 +3,7 @@ import { NgClient, type NgQueryResult } from '@switchboard/rtpengine';
 import { SystemClock } from '@switchboard/transactions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enableExtensionsPlugin, startCalls, type CallsHarness } from './support/calls-harness.js';
-import { freeTcpPort, freeUdpPort } from './support/sip-test-kit.js';
+import { freeSipPort, freeTcpPort, freeUdpPort } from './support/sip-test-kit.js';
 import { startBaresipPhone, type PhoneTransport, type Softphone } from './support/softphones.js';
 import { selfSignedCertFiles } from './support/stream-phone.js';
 import { rtpengineAvailable, relayEnv, testRtpengine, type TestRtpengine } from './support/test-rtpengine.js';
@@ -83,7 +83,7 @@ async function phone(extension: string, transport: PhoneTransport, srtp: boolean
     domain: h.domain,
     proxy: { host: '127.0.0.1', port: transport === 'tls' ? tlsPort : h.port },
     transport,
-    sipPort: transport === 'udp' ? await freeUdpPort() : await freeTcpPort(),
+    sipPort: await freeSipPort(),
     rtpPort: await rtpPortRange(),
     caFile: cert.certFile,
     ...(srtp ? { mediaenc: 'srtp-mand' as const } : {}),

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CallsHarness, startCalls, enableExtensionsPlugin } from './support/calls-harness.js';
-import { freeTcpPort, freeUdpPort, type SignallingHarness } from './support/sip-test-kit.js';
+import { freeSipPort, freeTcpPort, freeUdpPort, type SignallingHarness } from './support/sip-test-kit.js';
 import {
   type PhoneTransport,
   type Softphone,
@@ -114,7 +114,7 @@ async function phone(pbx: Pbx, i: number, cell: Cell, role: 'caller' | 'callee')
     domain: pbx.h.domain,
     proxy: { host: pbx.address, port: pbx.ports[transport] },
     transport,
-    sipPort: transport === 'udp' ? await freeUdpPort() : await freeTcpPort(),
+    sipPort: await freeSipPort(),
     rtpPort: await freeUdpPort(),
     caFile,
     address: pbx.address,

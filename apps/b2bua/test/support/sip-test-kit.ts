@@ -29,6 +29,31 @@ export async function freeTcpPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A loopback port free for both UDP and TCP at the time of the call: baresip listens on both with
+ * one `sip_listen` port whatever its transport, so a port free for one only can fail it with
+ * EADDRINUSE when the suite runs in parallel.
+ */
+export async function freeSipPort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    const udp = dgram.createSocket('udp4');
+    udp.bind(0, '127.0.0.1');
+    await once(udp, 'listening');
+    const { port } = udp.address();
+    const tcp = net.createServer();
+    const free = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    udp.close();
+    if (free) {
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+      return port;
+    }
+  }
+  throw new Error('no loopback port free for both UDP and TCP in 20 attempts');
+}
+
 /** A signalling role in-process on random loopback ports, its own database and SIP domain. */
 export interface SignallingHarness {
   readonly config: SwitchboardConfig;

@@ -1,12 +1,15 @@
-import { redisKeys } from '@switchboard/live-state';
-import { NgClient, type NgQueryResult } from '@switchboard/rtpengine';
-import { SystemClock } from '@switchboard/transactions';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { enableExtensionsPlugin, startCalls, type CallsHarness } from './support/calls-harness.js';
 import { freeSipPort, freeTcpPort, freeUdpPort } from './support/sip-test-kit.js';
 import { startBaresipPhone, type PhoneTransport, type Softphone } from './support/softphones.js';
 import { selfSignedCertFiles } from './support/stream-phone.js';
-import { rtpengineAvailable, relayEnv, testRtpengine, type TestRtpengine } from './support/test-rtpengine.js';
+import {
+  relayedPacketsPerParty,
+  rtpengineAvailable,
+  relayEnv,
+  testRtpengine,
+  type TestRtpengine,
+} from './support/test-rtpengine.js';
 
 /**
  * SDES-SRTP (#24): a TLS baresip with `mediaenc srtp-mand` (RTP/SAVP + a=crypto) and a plain UDP
@@ -98,31 +101,6 @@ async function expectOn(p: Softphone, pattern: RegExp, what: string, from = 0, m
   });
 }
 
-/** RTP packets rtpengine received from each party of the live call, once both sent 50 (1 s). */
-async function relayedPackets(): Promise<number[]> {
-  const [id] = await h.redis.zrange(redisKeys.calls, 0, -1);
-  const ng = new NgClient({ address: rtpengine!.address, port: rtpengine!.ngPort, clock: new SystemClock() });
-  const perTag = (q: NgQueryResult): number[] =>
-    [...q.tags.values()].map((medias) =>
-      medias.reduce((n, m) => n + m.streams.reduce((k, st) => k + st.stats.packets, 0), 0),
-    );
-  let last: number[] = [];
-  try {
-    await vi.waitFor(
-      async () => {
-        last = perTag(await ng.query({ callId: id! }));
-        expect(last.filter((n) => n >= 50).length).toBeGreaterThanOrEqual(2);
-      },
-      { timeout: 6000, interval: 200 },
-    );
-  } catch {
-    // The test's assertion shows `last`.
-  } finally {
-    ng.close();
-  }
-  return last;
-}
-
 /** The SIP messages of the test's one stored trace whose start line matches `start` (waits for it). */
 async function tracedMessages(start: RegExp): Promise<{ dir: string; msg: string }[]> {
   return vi.waitFor(
@@ -155,7 +133,7 @@ describe.skipIf(!rtpengineAvailable)(
           caller.dial(`sip:${callee.options.extension}@${h.domain}`);
           await expectOn(caller, caller.established, 'call established');
           await expectOn(callee, callee.established, 'call established');
-          const relayed = await relayedPackets();
+          const relayed = await relayedPacketsPerParty(h.redis, rtpengine!);
           caller.hangUp();
           await expectOn(caller, caller.ended, 'call ended');
           await expectOn(callee, callee.ended, 'call ended');

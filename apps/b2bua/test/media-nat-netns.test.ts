@@ -1,17 +1,11 @@
 import { redisKeys } from '@switchboard/live-state';
-import {
-  NgClient,
-  startRtpengine,
-  rtpengineInstalled,
-  type NgQueryResult,
-  type RtpengineProcess,
-} from '@switchboard/rtpengine';
-import { SystemClock } from '@switchboard/transactions';
+import { startRtpengine, rtpengineInstalled, type RtpengineProcess } from '@switchboard/rtpengine';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip, type BaresipRun, type RtpSummary } from './support/baresip.js';
 import { type CallsHarness, startCalls, seedExtensions } from './support/calls-harness.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 import { createNatNetwork, netnsUnavailable, type NatNetwork } from './support/nat-network.js';
+import { relayedPacketsPerParty } from './support/test-rtpengine.js';
 
 /**
  * The real NAT case of issue #24 on one machine: a baresip phone in a namespace behind a
@@ -109,7 +103,8 @@ async function call(
       timeout: 12_000,
       interval: 100,
     });
-    const relayed = state.mode === 'relay' ? await relayedPackets(state) : [];
+    const relayed =
+      state.mode === 'relay' ? await relayedPacketsPerParty(state.h!.redis, state.rtpengine!) : [];
     const callerRun = await caller.done;
     callee.kill();
     const calleeRun = await callee.done;
@@ -122,38 +117,6 @@ async function call(
   } finally {
     for (const r of runs) r.kill();
   }
-}
-
-/**
- * rtpengine's own view of the live call (ng `query`): packets received from each party, polled
- * until both parties have sent 50 (a second of 20 ms audio) or the bound runs out.
- */
-async function relayedPackets(state: ReturnType<typeof mediaSuite>): Promise<number[]> {
-  const [id] = await state.h!.redis.zrange(redisKeys.calls, 0, -1);
-  const ng = new NgClient({
-    address: state.rtpengine!.address,
-    port: state.rtpengine!.ngPort,
-    clock: new SystemClock(),
-  });
-  const perTag = (q: NgQueryResult): number[] =>
-    [...q.tags.values()].map((medias) =>
-      medias.reduce((n, m) => n + m.streams.reduce((k, st) => k + st.stats.packets, 0), 0),
-    );
-  let last: number[] = [];
-  try {
-    await vi.waitFor(
-      async () => {
-        last = perTag(await ng.query({ callId: id! }));
-        expect(last.filter((n) => n >= 50).length).toBeGreaterThanOrEqual(2);
-      },
-      { timeout: 6000, interval: 200 },
-    );
-  } catch {
-    // The assertion in the test reports `last`.
-  } finally {
-    ng.close();
-  }
-  return last;
 }
 
 const phonesOf = (n: NatNetwork): Phones => ({

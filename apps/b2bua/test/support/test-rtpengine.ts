@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { rtpengineInstalled, startRtpengine, type RtpengineProcess } from '@switchboard/rtpengine';
+import { redisKeys } from '@switchboard/live-state';
+import {
+  NgClient,
+  rtpengineInstalled,
+  startRtpengine,
+  type NgQueryResult,
+  type RtpengineProcess,
+} from '@switchboard/rtpengine';
+import { SystemClock } from '@switchboard/transactions';
+import type { Redis } from 'ioredis';
+import { expect, vi } from 'vitest';
 
 export interface TestRtpengine {
   readonly address: string;
@@ -61,4 +71,35 @@ export function relayEnv(r: TestRtpengine): Record<string, string> {
     SWITCHBOARD_RTPENGINE_TIMEOUT_MS: '500',
     ...(r.recordingDir ? { SWITCHBOARD_RTPENGINE_RECORDING_DIR: r.recordingDir } : {}),
   };
+}
+
+/**
+ * RTP packets rtpengine received from each party of the one live call, once two parties sent 50
+ * (1 s) or after 6 s; the caller's assertion reports the counts.
+ */
+export async function relayedPacketsPerParty(
+  redis: Redis,
+  relay: { readonly address: string; readonly ngPort: number },
+): Promise<number[]> {
+  const [id] = await redis.zrange(redisKeys.calls, 0, -1);
+  const ng = new NgClient({ address: relay.address, port: relay.ngPort, clock: new SystemClock() });
+  const perTag = (q: NgQueryResult): number[] =>
+    [...q.tags.values()].map((medias) =>
+      medias.reduce((n, m) => n + m.streams.reduce((k, st) => k + st.stats.packets, 0), 0),
+    );
+  let last: number[] = [];
+  try {
+    await vi.waitFor(
+      async () => {
+        last = perTag(await ng.query({ callId: id! }));
+        expect(last.filter((n) => n >= 50).length).toBeGreaterThanOrEqual(2);
+      },
+      { timeout: 6000, interval: 200 },
+    );
+  } catch {
+    // The caller's assertion shows `last`.
+  } finally {
+    ng.close();
+  }
+  return last;
 }

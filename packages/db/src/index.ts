@@ -30,3 +30,18 @@ export {
   MigrationDirectoryError,
 } from './db-errors.js';
 export { defaultMigrationsDir, defaultPrismaDir, defaultSchemaPath } from './paths.js';
+export { SECRET_KEY_FILE, SecretBox, SecretBoxError } from './secret-box.js';
+export {
+  formatInboundSource,
+  InboundSourceError,
+  InboundSourceMatcher,
+  normalizeInboundSources,
+  parseInboundSource,
+  type InboundSource,
+} from './trunks/inbound-sources.js';
+export {
+  sealTrunkPassword,
+  TRUNK_PASSWORD_CONTEXT,
+  TrunkReader,
+  type TrunkSettings,
+} from './trunks/trunk-reader.js';

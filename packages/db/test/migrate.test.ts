@@ -152,6 +152,7 @@ describe('migrate', () => {
       'plugin_configs',
       'ring_group_members',
       'ring_groups',
+      'trunks',
       'voicemail_boxes',
       'voicemail_messages',
     ]);

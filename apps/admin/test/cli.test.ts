@@ -7,25 +7,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/switchboard-cli.js';
 import { verifyPassword } from '../src/auth/password-hasher.js';
+import { cliRunner } from './support/cli-runner.js';
 import { createTestServers, type TestServers } from './support/test-environment.js';
 
 let servers: TestServers;
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    out: (t) => (out += t),
-    err: (t) => (err += t),
-    env: {
-      DATABASE_URL: servers.databaseUrl,
-      REDIS_URL: servers.redisUrl,
-      SWITCHBOARD_SIP_DOMAIN: 'pbx.cli',
-      SWITCHBOARD_DATA_DIR: servers.dataDir,
-    },
-  });
-  return { code, out, err };
-}
+const cli = cliRunner(() => servers);
 
 beforeAll(async () => {
   servers = await createTestServers(14);
@@ -169,7 +156,7 @@ describe('switchboard CLI', () => {
     );
     expect(add.out).toBe('created ring group 600 (Sales) with 2 member(s)\n');
     const list = await cli('ring-group', 'list');
-    expect(list.out).toMatch(/600\s+Sales\s+hunt\s+30s\s+1003,1001/);
+    expect(list.out).toMatch(/600\s+Sales\s+yes\s+hunt\s+30s\s+1003,1001/);
     const bad = await cli('ring-group', 'add', '601', 'Bad', '--members', '9999');
     expect(bad).toMatchObject({ code: 1 });
     expect(bad.err).toContain('no extension 9999');

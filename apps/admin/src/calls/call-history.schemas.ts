@@ -12,9 +12,10 @@ export const dispositions = [
   'redirected',
 ] as const;
 
-const dateParam = z.iso
-  .datetime({ offset: true, error: 'must be an ISO 8601 date-time' })
-  .or(z.iso.date({ error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time' }));
+// The union's own message: zod's default for a union of formats is "Invalid input".
+const dateParam = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time',
+});
 
 export const callFilterSchema = z.object({
   /** Calls started at or after this time. */

@@ -8,9 +8,8 @@ import {
 } from '../extensions/extension.schemas.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
+import { JSON_HELP, isOn, onOffOption, printResult, type Out } from './cli-options.js';
 import { formatTable, safeText } from './table.js';
-
-type Out = (text: string) => void;
 
 const MEDIA_HELP = 'media mode of its calls: inherit (global setting), relay, direct or auto';
 const SRTP_HELP = 'SDES-SRTP policy: required (plain RTP refused), optional or off';
@@ -99,10 +98,16 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--email <address>', 'e-mail for new voicemail messages ("" = none)')
     .option('--media <mode>', MEDIA_HELP)
     .option('--srtp <policy>', SRTP_HELP)
+    .option('--digest <algorithms>', 'digest algorithms offered, e.g. MD5 or SHA-256,MD5, or default')
+    .addOption(onOffOption('--record <on|off>', 'record the calls it makes or answers'))
+    .addOption(onOffOption('--enabled <on|off>', 'a disabled extension cannot register or be called'))
     .action(
       async (
         number: string,
         opts: MediaOptions & {
+          digest?: string;
+          record?: string;
+          enabled?: string;
           name?: string;
           number?: string;
           maxCalls?: string;
@@ -127,6 +132,11 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
               ? { voicemailPin: opts.pin }
               : {}),
           ...mediaInput(opts),
+          ...(opts.digest !== undefined
+            ? { digestAlgorithms: parseOrFail(digestAlgorithmsTextSchema, opts.digest) }
+            : {}),
+          ...(opts.record !== undefined ? { recordCalls: isOn(opts.record) } : {}),
+          ...(opts.enabled !== undefined ? { enabled: isOn(opts.enabled) } : {}),
           ...(voicemailChanged
             ? {
                 voicemail: {
@@ -152,7 +162,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .command('list')
     .description('list extensions')
     .option('--search <text>', 'filter by number or name')
-    .option('--json', 'print JSON')
+    .option('--json', JSON_HELP)
     .action(async (opts: { search?: string; json?: boolean }) => {
       const items = await service(ctx()).list(opts.search ? { search: opts.search } : {});
       if (opts.json) return out(JSON.stringify(items, null, 2) + '\n');
@@ -170,6 +180,37 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             e.mediaMode,
             e.srtpPolicy,
           ]),
+        ),
+      );
+    });
+
+  ext
+    .command('show <number>')
+    .description('one extension with its voicemail box, follow-me state and registrations')
+    .option('--json', JSON_HELP)
+    .action(async (number: string, opts: { json?: boolean }) => {
+      const e = await service(ctx()).get(await idOf(ctx(), number));
+      const vm = e.voicemail
+        ? `${e.voicemail.enabled ? 'on' : 'off'}, e-mail ${safeText(e.voicemail.email ?? 'none')}, ` +
+          `${e.voicemail.messages} message(s), ${e.voicemail.unheard} unheard`
+        : 'none';
+      printResult(out, opts.json, e, () =>
+        formatTable(
+          ['FIELD', 'VALUE'],
+          [
+            ['number', e.number],
+            ['name', safeText(e.displayName)],
+            ['enabled', e.enabled ? 'yes' : 'no'],
+            ['max calls', String(e.maxConcurrentCalls)],
+            ['SIP password', e.hasSipPassword ? 'set' : 'none'],
+            ['digest', e.digestAlgorithms.join(',') || 'default'],
+            ['media', e.mediaMode],
+            ['srtp', e.srtpPolicy],
+            ['record calls', e.recordCalls ? 'yes' : 'no'],
+            ['voicemail', vm],
+            ['voicemail PIN', e.hasVoicemailPin ? 'set' : 'none'],
+            ['follow-me', e.followMeEnabled ? 'on' : 'off'],
+          ],
         ),
       );
     });

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { PluginsService } from '../plugins/plugins.service.js';
 import { CliError, cliActor, type CliContext } from './cli-context.js';
+import { JSON_HELP, type Out } from './cli-options.js';
 import { formatTable, safeText } from './table.js';
-
-type Out = (text: string) => void;
 
 async function service(ctx: CliContext): Promise<PluginsService> {
   return new PluginsService(ctx.prisma, await ctx.redis(), ctx.audit, {
@@ -18,7 +17,7 @@ export function registerPluginCommands(program: Command, ctx: () => CliContext, 
   plugin
     .command('list')
     .description('plugins announced by routing workers or configured, with their state')
-    .option('--json', 'print JSON')
+    .option('--json', JSON_HELP)
     .action(async (opts: { json?: boolean }) => {
       const items = await (await service(ctx())).list();
       if (opts.json) {

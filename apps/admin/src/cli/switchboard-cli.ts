@@ -3,8 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@switchboard/config';
 import { registerAdminCommands } from './admin-commands.js';
 import { CliContext, CliError, describeError } from './cli-context.js';
+import type { Out } from './cli-options.js';
+import { registerCallCommands } from './call-commands.js';
 import { registerExtensionCommands } from './extension-commands.js';
+import { registerFollowMeCommands } from './follow-me-commands.js';
 import { registerPluginCommands } from './plugin-commands.js';
+import { registerRegistrationCommands } from './registration-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
@@ -22,21 +26,39 @@ function packageVersion(): string {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-/** Runs one `switchboard` command line; returns the exit status (0 ok, 1 error). */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let context: CliContext | null = null;
-  const ctx = (): CliContext => (context ??= new CliContext(withSettingsFile(io.env ?? process.env)));
+type RegisterCommands = (program: Command, ctx: () => CliContext, out: Out) => void;
+
+/** One file per command group (`<group>-commands.ts`); `switchboard --help` lists them in this order. */
+const commandGroups: readonly RegisterCommands[] = [
+  registerExtensionCommands,
+  registerRingGroupCommands,
+  registerFollowMeCommands,
+  registerCallCommands,
+  registerRegistrationCommands,
+  registerPluginCommands,
+  registerAdminCommands,
+  registerShowCommands,
+  registerTraceCommands,
+];
+
+/** The whole command tree; every command ends through `exitOverride` (never process.exit). */
+export function buildProgram(ctx: () => CliContext, io: Pick<CliIo, 'out' | 'err'>): Command {
   const program = new Command('switchboard')
     .description('Switchboard PBX administration from the console')
     .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
-  registerExtensionCommands(program, ctx, io.out);
-  registerRingGroupCommands(program, ctx, io.out);
-  registerAdminCommands(program, ctx, io.out);
-  registerShowCommands(program, ctx, io.out);
-  registerPluginCommands(program, ctx, io.out);
-  registerTraceCommands(program, ctx, io.out);
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(add --help for usage)');
+  // Subcommands inherit the settings above (commander copies them when a command is added).
+  for (const register of commandGroups) register(program, ctx, io.out);
+  return program;
+}
+
+/** Runs one `switchboard` command line; returns the exit status (0 ok, 1 error). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let context: CliContext | null = null;
+  const ctx = (): CliContext => (context ??= new CliContext(withSettingsFile(io.env ?? process.env)));
+  const program = buildProgram(ctx, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

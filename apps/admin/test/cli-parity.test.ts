@@ -1,13 +1,20 @@
 // `switchboard` commands that mirror the admin UI (issue #23, "CLI parity"), against real PostgreSQL
 // and Redis: each goes through the admin's services, so the same validation and audit entries apply.
 import { randomUUID } from 'node:crypto';
-import { callHangupRequestSchema, redisKeys } from '@switchboard/live-state';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ProcessHeartbeat,
+  callHangupRequestSchema,
+  pluginStatusFields,
+  redisKeys,
+} from '@switchboard/live-state';
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/switchboard-cli.js';
 import { CliContext } from '../src/cli/cli-context.js';
-import { cliRunner } from './support/cli-runner.js';
+import { cliEnv, cliRunner } from './support/cli-runner.js';
 import { createTestServers, type TestServers } from './support/test-environment.js';
 
 let servers: TestServers;
@@ -348,6 +355,199 @@ describe('registrations and calls', () => {
         out: '',
         err: `switchboard: active call "${gone}" not found\n`,
       });
+    });
+  });
+});
+
+describe('voicemail', () => {
+  it('lists boxes, and sets on/off, PIN, e-mail and limits with the API validation', async () => {
+    const list = await cli('voicemail', 'list');
+    expect(list.out.split('\n')[0]).toMatch(
+      /^NUMBER\s+NAME\s+BOX\s+PIN\s+E-MAIL\s+MESSAGES\s+UNHEARD\s+MAX LENGTH\s+MAX MESSAGES$/,
+    );
+    expect(list.out).toMatch(/1002\s+Bob\s+none\s+none\s+-\s+0\s+0\s+-\s+-/);
+    // A first PIN creates an enabled box, as the extension form does.
+    expect((await cli('voicemail', 'set', '1002', '--pin', '4321')).out).toMatch(
+      /1002\s+Bob\s+on\s+set\s+-\s+0\s+0\s+180s\s+100/,
+    );
+    const set = await cli('voicemail', 'set', '1002', '--email', 'bob@example.com', '--max-seconds', '60');
+    expect(set.out).toMatch(/1002\s+Bob\s+on\s+set\s+bob@example.com\s+0\s+0\s+60s\s+100/);
+    const bad = await cli(
+      'voicemail',
+      'set',
+      '1002',
+      '--email',
+      'nope',
+      '--max-messages',
+      '0',
+      '--pin',
+      '12',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toBe('switchboard: voicemailPin: must be 4 to 12 digits\n');
+    const badBox = await cli('voicemail', 'set', '1002', '--email', 'nope', '--max-messages', '0');
+    expect(badBox.err).toBe(
+      'switchboard: maxMessages: must be at least 1\nemail: must be an e-mail address\n',
+    );
+    expect((await cli('voicemail', 'set', '1002', '--enabled', 'off', '--no-pin')).code).toBe(0);
+    const shown = JSON.parse((await cli('voicemail', 'show', '1002', '--json')).out) as {
+      hasPin: boolean;
+      box: { enabled: boolean; email: string; maxMessageSeconds: number };
+    };
+    expect(shown).toMatchObject({
+      hasPin: false,
+      box: { enabled: false, email: 'bob@example.com', maxMessageSeconds: 60 },
+    });
+    expect(await servers.prisma.auditLog.count({ where: { entity: 'voicemail_box', actor: 'cli' } })).toBe(2);
+    expect((await cli('voicemail', 'set', '1002')).err).toContain('nothing to change');
+    expect((await cli('voicemail', 'show', '4242')).err).toBe('switchboard: no extension 4242\n');
+  });
+
+  it('lists, marks, exports and deletes messages', async () => {
+    const box = await servers.prisma.voicemailBox.findUniqueOrThrow({
+      where: {
+        extensionId: (await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1002' } })).id,
+      },
+    });
+    const wav = Buffer.concat([Buffer.from('RIFF'), Buffer.alloc(40, 7)]);
+    mkdirSync(path.join(servers.dataDir, 'voicemail'), { recursive: true });
+    writeFileSync(path.join(servers.dataDir, 'voicemail', 'cli.wav'), wav);
+    const msg = await servers.prisma.voicemailMessage.create({
+      data: {
+        boxId: box.id,
+        callerNumber: '1001',
+        callerName: 'Alice',
+        durationSeconds: 7,
+        wavPath: 'voicemail/cli.wav',
+        idempotencyKey: 'cli-job-1',
+      },
+    });
+    const list = await cli('voicemail', 'messages', '1002');
+    expect(list.out).toMatch(new RegExp(`Alice <1001>\\s+7s\\s+no\\s+${msg.id}`));
+    expect((await cli('voicemail', 'messages', '1001')).out).toBe('no messages for 1001\n');
+    expect((await cli('voicemail', 'mark-heard', msg.id)).out).toBe(`message ${msg.id} marked heard\n`);
+    expect(JSON.parse((await cli('voicemail', 'messages', '1002', '--json')).out)).toEqual([
+      expect.objectContaining({ id: msg.id, heard: true }),
+    ]);
+    const file = path.join(servers.dataDir, 'exported.wav');
+    expect((await cli('voicemail', 'export', msg.id, file)).out).toBe(
+      `wrote ${wav.length} bytes to ${file}\n`,
+    );
+    expect(readFileSync(file)).toEqual(wav);
+    expect((await cli('voicemail', 'export', msg.id, file)).err).toBe(
+      `switchboard: ${file} exists already\n`,
+    );
+    expect((await cli('voicemail', 'delete', msg.id)).out).toBe(`deleted message ${msg.id}\n`);
+    expect(existsSync(path.join(servers.dataDir, 'voicemail', 'cli.wav'))).toBe(false);
+    expect((await cli('voicemail', 'delete', msg.id)).err).toBe('switchboard: voicemail message not found\n');
+    expect((await cli('voicemail', 'delete', 'x')).err).toBe('switchboard: message-id: must be a UUID\n');
+    // Marking heard and deleting each told the message-waiting notifier.
+    expect(await servers.redis.lrange(redisKeys.mwiChanges('pbx.cli'), 0, -1)).toEqual(['1002', '1002']);
+  });
+});
+
+describe('plugins', () => {
+  let worker: ProcessHeartbeat;
+  let channel: Redis;
+
+  beforeAll(async () => {
+    await servers.redis.hset(
+      redisKeys.pluginManifests,
+      'find-me',
+      JSON.stringify({
+        id: 'find-me',
+        version: '2.0.0',
+        description: 'Follow-me steps',
+        enabled: true,
+        configJsonSchema: {
+          type: 'object',
+          properties: {
+            ringSeconds: { type: 'integer', minimum: 5, maximum: 300 },
+            onNoAnswer: { type: 'string', enum: ['voicemail', 'reject'] },
+          },
+          additionalProperties: false,
+        },
+      }),
+    );
+    // One routing worker as the b2bua runs it: reports the revision it runs, applies a new one when told.
+    const { config } = new CliContext(cliEnv(servers));
+    worker = new ProcessHeartbeat(
+      servers.redis,
+      config.queuePrefix,
+      { role: 'worker', pid: 4242, host: 'worker.test', startedAt: Date.now(), version: '0.1.0' },
+      'cli-worker',
+    );
+    const report = async (revision: number) => {
+      worker.set(pluginStatusFields({ revision, appliedAt: Date.now() }));
+      await worker.beat();
+    };
+    await report(Number((await servers.redis.get(redisKeys.pluginConfigRevision)) ?? 0));
+    channel = servers.redis.duplicate();
+    await channel.subscribe(redisKeys.pluginConfigChanged);
+    channel.on('message', (_c: string, revision: string) => void report(Number(revision)));
+  });
+
+  afterAll(async () => {
+    channel?.disconnect();
+    await worker?.leave();
+  });
+
+  it('shows a plugin with its config and schema', async () => {
+    const shown = await cli('plugin', 'show', 'find-me');
+    expect(shown.out).toMatch(/version\s+2\.0\.0/);
+    expect(shown.out).toMatch(/enabled\s+yes/);
+    expect(shown.out).toContain('"onNoAnswer": {');
+    expect(JSON.parse((await cli('plugin', 'show', 'find-me', '--json')).out)).toMatchObject({
+      id: 'find-me',
+      installed: true,
+      config: {},
+    });
+    expect((await cli('plugin', 'show', 'nope')).err).toBe('switchboard: no plugin "nope"\n');
+  });
+
+  it('sets the config, validated against the schema, and the running worker applies it', async () => {
+    const set = await cli(
+      'plugin',
+      'set-config',
+      'find-me',
+      '--set',
+      'ringSeconds=25',
+      '--set',
+      'onNoAnswer=reject',
+    );
+    expect(set.out).toMatch(
+      /^plugin find-me configuration saved \(configuration revision (\d+)\): live on [01] of 1 routing worker/,
+    );
+    const row = await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'find-me' } });
+    // Saving the config keeps the plugin enabled.
+    expect(row).toMatchObject({ enabled: true, config: { ringSeconds: 25, onNoAnswer: 'reject' } });
+    await expect
+      .poll(async () => (await cli('plugin', 'status')).out)
+      .toMatch(/: live \(1 of 1 routing worker/);
+    const bad = await cli('plugin', 'set-config', 'find-me', '--set', 'ringSeconds=1', '--set', 'colour=red');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('config.ringSeconds:');
+    expect(bad.err).toContain('colour');
+    expect((await cli('plugin', 'set-config', 'find-me', '--json', '[1]')).err).toBe(
+      'switchboard: --json: must be a JSON object\n',
+    );
+    expect((await cli('plugin', 'set-config', 'find-me', '--json', '{nope')).err).toMatch(
+      /^switchboard: --json: not JSON \(/,
+    );
+    const file = path.join(servers.dataDir, 'find-me.json');
+    writeFileSync(file, JSON.stringify({ ringSeconds: 40 }));
+    expect((await cli('plugin', 'set-config', 'find-me', '--file', file)).code).toBe(0);
+    expect((await cli('plugin', 'set-config', 'find-me', '--unset', 'ringSeconds')).code).toBe(0);
+    expect(
+      (await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'find-me' } })).config,
+    ).toEqual({});
+    const audit = await servers.prisma.auditLog.findFirstOrThrow({
+      where: { entity: 'plugin_config', actor: 'cli' },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit).toMatchObject({
+      before: { enabled: true, config: {} },
+      after: { enabled: true, config: { ringSeconds: 25 } },
     });
   });
 });

@@ -249,7 +249,9 @@ describe('CLI parity with the admin UI', () => {
     const list = await cli('plugin', 'list');
     expect(list.out).toMatch(/blocklist\s+1\.2\.0\s+yes\s+yes/);
     const disabled = await cli('plugin', 'disable', 'blocklist');
-    expect(disabled.out).toMatch(/^plugin blocklist disabled \(configuration revision \d+\)\n$/);
+    expect(disabled.out).toMatch(
+      /^plugin blocklist disabled \(configuration revision \d+\): no routing worker is running; it applies when one starts\n$/,
+    );
     expect(
       await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'blocklist' } }),
     ).toMatchObject({

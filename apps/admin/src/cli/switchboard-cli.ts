@@ -12,6 +12,7 @@ import { registerRegistrationCommands } from './registration-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
+import { registerVoicemailCommands } from './voicemail-commands.js';
 import { withSettingsFile } from './settings-file.js';
 
 export interface CliIo {
@@ -33,6 +34,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerExtensionCommands,
   registerRingGroupCommands,
   registerFollowMeCommands,
+  registerVoicemailCommands,
   registerCallCommands,
   registerRegistrationCommands,
   registerPluginCommands,

@@ -7,21 +7,25 @@ export interface CliRun {
   err: string;
 }
 
-/** Runs `switchboard …` in-process against the test file's database, Redis and data directory. */
+/** The environment the CLI gets in tests: the test file's database, Redis and data directory. */
+export function cliEnv({ databaseUrl, redisUrl, dataDir }: TestServers): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    SWITCHBOARD_SIP_DOMAIN: 'pbx.cli',
+    SWITCHBOARD_DATA_DIR: dataDir,
+  };
+}
+
+/** Runs `switchboard …` in-process, as from a shell: exit status and what it printed. */
 export function cliRunner(servers: () => TestServers) {
   return async (...argv: string[]): Promise<CliRun> => {
     let out = '';
     let err = '';
-    const { databaseUrl, redisUrl, dataDir } = servers();
     const code = await runCli(argv, {
       out: (t) => (out += t),
       err: (t) => (err += t),
-      env: {
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: redisUrl,
-        SWITCHBOARD_SIP_DOMAIN: 'pbx.cli',
-        SWITCHBOARD_DATA_DIR: dataDir,
-      },
+      env: cliEnv(servers()),
     });
     return { code, out, err };
   };

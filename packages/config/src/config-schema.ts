@@ -430,6 +430,38 @@ export const envSchema = z.object({
     .default(300),
   /** SIP flood control: networks never limited (trunks, office LANs). */
   SWITCHBOARD_SIP_FLOOD_ALLOW: cidrList.default(['127.0.0.1/32', '::1/128']),
+  /**
+   * Overload control: new calls get 503 + Retry-After while this many routing requests wait for a
+   * plan (0 = not watched). At the measured ~400 calls/s a healthy backlog is a handful; 200 means
+   * routing is half a second behind.
+   */
+  SWITCHBOARD_OVERLOAD_MAX_ROUTING_BACKLOG: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(1_000_000, 'must be at most 1000000')
+    .default(200),
+  /** Overload control: 503 to new calls while the event loop's mean delay (over 0.5 s) exceeds this (0 = not watched). */
+  SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(60_000, 'must be at most 60000')
+    .default(100),
+  /** Overload control: 503 to new calls while this process holds this many calls (0 = not watched). */
+  SWITCHBOARD_OVERLOAD_MAX_CALLS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(10_000_000, 'must be at most 10000000')
+    .default(5000),
+  /** Overload control: the Retry-After (RFC 3261 §20.33) of the 503s, in seconds. */
+  SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600')
+    .default(5),
   /** Message-waiting (RFC 3842) SUBSCRIBE bounds on Expires: shorter gets 423, longer is capped. */
   SWITCHBOARD_MWI_MIN_EXPIRES: z.coerce
     .number()

@@ -95,6 +95,11 @@ export interface SwitchboardConfig {
   };
   /** Per-source SIP flood control (token bucket + ban) in the signalling process. */
   flood: { ratePerSecond: number; burst: number; banSeconds: number; allow: string[] };
+  /**
+   * Overload control of the signalling process: bounds (0 = not watched) beyond which new INVITEs get
+   * 503 with `retryAfterSeconds`.
+   */
+  overload: { maxRoutingBacklog: number; maxLoopLagMs: number; maxCalls: number; retryAfterSeconds: number };
   /** Message-waiting indication (RFC 3842): SUBSCRIBE Expires bounds, unsolicited NOTIFYs. */
   mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
   /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
@@ -297,6 +302,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       burst: e.SWITCHBOARD_SIP_FLOOD_BURST,
       banSeconds: e.SWITCHBOARD_SIP_FLOOD_BAN_SECONDS,
       allow: e.SWITCHBOARD_SIP_FLOOD_ALLOW,
+    },
+    overload: {
+      maxRoutingBacklog: e.SWITCHBOARD_OVERLOAD_MAX_ROUTING_BACKLOG,
+      maxLoopLagMs: e.SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS,
+      maxCalls: e.SWITCHBOARD_OVERLOAD_MAX_CALLS,
+      retryAfterSeconds: e.SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS,
     },
     mwi: {
       minExpires: e.SWITCHBOARD_MWI_MIN_EXPIRES,

@@ -18,6 +18,7 @@ import { RegistrationRepository } from '../repositories/registration.repository.
 import { CallRecordPublisherService } from '../services/call-record.services.js';
 import { recordingAnnouncementFile } from '../recordings/recording-announcement.js';
 import { RecordingPublisherService } from '../recordings/recording.services.js';
+import { OverloadControlService } from '../security/overload-control.service.js';
 import { RoutingClientService } from '../services/routing-client.service.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
@@ -62,6 +63,8 @@ export class CallControlService
   /** What the last shutdown hung up and how many BYEs were still unanswered when it moved on. */
   lastShutdown: { calls: number; byes: number; unanswered: number } | undefined;
   private deps: CallDeps | undefined;
+  /** New INVITEs whose credentials are being checked (not in the table yet). */
+  private authenticating = 0;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
 
   /** Whether rtpengine answers (undefined: no relay configured); probes, tests. */
@@ -80,6 +83,7 @@ export class CallControlService
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CallTraceService) private readonly trace: CallTraceService,
+    @Inject(OverloadControlService) private readonly overload: OverloadControlService,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly processMetrics: ProcessMetrics,
@@ -90,6 +94,10 @@ export class CallControlService
   }
 
   onModuleInit(): void {
+    this.overload.watch({
+      calls: () => this.calls.size + this.authenticating,
+      routingBacklog: () => this.routing.backlog,
+    });
     this.stack.registerHandler('INVITE', {
       handle: (i) => this.onInvite(i),
       // A new call without credentials gets its 407 statelessly (not our own leg looping back: 482).
@@ -123,6 +131,7 @@ export class CallControlService
       ...this.calls.indexSizes(),
       transactions: this.stack.layer.size,
       flood: this.stack.floodState,
+      overload: this.overload.state,
       auth: this.auth.sizes,
       trace: this.trace.sizes,
       heapUsedKiB: Math.round(mem.heapUsed / 1024),
@@ -219,7 +228,10 @@ export class CallControlService
       tx.reply(482, 'Loop Detected'); // one of our own legs came back to us (RFC 3261 §16.3 step 4 spirit)
       return;
     }
-    const auth = await this.auth.authenticate(incoming, 'proxy');
+    // Counted as a call while its credentials are checked: a burst cannot slip past the bound of
+    // overload control before the first of its calls reaches the table.
+    this.authenticating += 1;
+    const auth = await this.auth.authenticate(incoming, 'proxy').finally(() => (this.authenticating -= 1));
     if (!auth.ok) return;
     // A CANCEL may have ended the INVITE while the credentials were checked.
     if (tx.state !== 'proceeding' && tx.state !== 'trying') return;

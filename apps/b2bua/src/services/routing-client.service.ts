@@ -85,6 +85,11 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     this.workerPoll.unref();
   }
 
+  /** Routing requests waiting for their plan (overload control's routing backlog). */
+  get backlog(): number {
+    return this.waiting.size;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.workerPoll);
     await Promise.allSettled([this.subscriber?.quit(), this.queue?.close(), this.redis?.quit()]);

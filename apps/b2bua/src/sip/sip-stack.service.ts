@@ -23,6 +23,7 @@ import {
 import { CallTraceService } from '../calls/trace/call-trace.service.js';
 import { FloodGuard, type FloodBan } from '../security/flood-guard.js';
 import { GuardedTransport } from '../security/guarded-transport.js';
+import { OverloadControlService } from '../security/overload-control.service.js';
 import type { SecurityMetrics } from '../security/security-metrics.js';
 import { CONFIG, LOGGER, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import {
@@ -96,6 +97,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     @Inject(SECURITY_METRICS) private readonly metrics: SecurityMetrics,
     @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(METRICS) processMetrics: ProcessMetrics,
+    @Inject(OverloadControlService) private readonly overload: OverloadControlService,
   ) {
     this.txMetrics = new SipTransactionMetrics(processMetrics, () => this.txLayer?.census());
     this.flood = new FloodGuard(config.flood, {
@@ -330,6 +332,12 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     if (!registration?.handler.screen) return false;
     try {
       if (this.check(message, registration) !== undefined) return false;
+      if (
+        message.method === 'INVITE' &&
+        message.to.tag === undefined &&
+        this.refusedForOverload(message, send)
+      )
+        return true;
       return registration.handler.screen(message, originOf(origin), send);
     } catch (err) {
       this.logger.error(
@@ -338,6 +346,20 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       );
       return false; // the stateful way answers it
     }
+  }
+
+  /**
+   * Overload control sees each new INVITE before its handler's screen (the digest challenge, which
+   * may read the extension's row): a refused call costs no authentication work, no transaction and
+   * no Redis command, only a stateless 503 with Retry-After.
+   */
+  private refusedForOverload(request: SipRequest, send: (response: SipMessage) => Promise<void>): boolean {
+    const refusal = this.overload.refuseNewCall(request);
+    if (!refusal) return false;
+    send(refusal).catch((err: unknown) =>
+      this.logger.warn({ err, callId: request.callId }, 'overload 503 could not be sent'),
+    );
+    return true;
   }
 
   /** The checks of RFC 3261 §8.2 in order; the first that fails gives the response. */

@@ -3,6 +3,7 @@ import { SystemClock } from '@switchboard/transactions';
 import { CallTraceService } from '../calls/trace/call-trace.service.js';
 import { CallTraceRepository } from '../repositories/call-trace.repository.js';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
+import { OverloadControlService } from '../security/overload-control.service.js';
 import { SecurityMetrics } from '../security/security-metrics.js';
 import { exportSecurityMetrics } from '../security/security-metrics-exporter.js';
 import { SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
@@ -30,10 +31,18 @@ import { SipStackService } from './sip-stack.service.js';
     },
     CallTraceRepository,
     CallTraceService,
+    OverloadControlService,
     SipStackService,
     SipAuthService,
     OptionsHandler,
   ],
-  exports: [SIP_CLOCK, SECURITY_METRICS, CallTraceService, SipStackService, SipAuthService],
+  exports: [
+    SIP_CLOCK,
+    SECURITY_METRICS,
+    CallTraceService,
+    OverloadControlService,
+    SipStackService,
+    SipAuthService,
+  ],
 })
 export class SipModule {}

@@ -126,7 +126,7 @@ export function challengeResponse(
 }
 
 /** A To tag derived from the request's identity (RFC 3261 §8.2.7, §19.3): equal for its retransmissions. */
-function statelessTag(request: SipRequest): string {
+export function statelessTag(request: SipRequest): string {
   const branch = request.topVia.branch ?? '';
   return createHash('sha256')
     .update(`${request.callId}\0${request.from.tag ?? ''}\0${branch}\0${request.cseq.seq}`)

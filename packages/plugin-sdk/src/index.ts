@@ -1,3 +1,6 @@
+// zod itself, bundled in the packed SDK: plugins write their configSchema with this `z`, so the schema
+// and the SDK's types always come from the same zod.
+export { z } from 'zod';
 export * from './routing-plan.js';
 export type { CallContext, CallAttempt } from './call-context.js';
 export type {

@@ -1,7 +1,7 @@
 // The plugin of README.md §1 and its test of §2, kept here so the author kit stays true.
-import { z } from 'zod';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PASS, definePlugin, type RoutingDecision } from '../src/index.js';
+import { PASS, definePlugin, z, type RoutingDecision } from '../src/index.js';
 import { routeCall, simulatePlan, testCall, type TestWorld } from '../src/testkit/index.js';
 
 const configSchema = z.strictObject({
@@ -51,5 +51,17 @@ describe('README example plugin', () => {
     await expect(routeCall(plugin, testCall('500'), { config: { openUntill: 17 } })).rejects.toThrow(
       /openUntill/,
     );
+  });
+});
+
+describe('README code blocks', () => {
+  it('every json block (package.json, tsconfig.json) is valid JSON', () => {
+    const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const blocks = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    const [pkg, tsconfig] = blocks.map((b) => JSON.parse(b) as Record<string, Record<string, unknown>>);
+    expect(pkg?.scripts).toEqual({ build: 'tsc -p tsconfig.json', test: 'vitest run' });
+    expect(Object.keys(pkg?.dependencies ?? {})).toEqual(['@switchboard/plugin-sdk']);
+    expect(tsconfig?.compilerOptions).toMatchObject({ module: 'NodeNext', outDir: 'dist' });
   });
 });

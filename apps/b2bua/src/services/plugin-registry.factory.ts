@@ -7,6 +7,7 @@ import {
   type PluginModuleSpec,
 } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
+import { pluginImportSpecifier } from './plugin-module-resolver.js';
 import type { PluginConfigRepository, StoredPluginConfig } from '../repositories/plugin-config.repository.js';
 
 /**
@@ -73,8 +74,8 @@ export async function buildPluginRegistry(
   stored: PluginConfigRepository,
   redis: Redis,
   logger: Logger,
-  // Resolved from the b2bua app, so plugins are dependencies of the app (or absolute paths).
-  importer: (specifier: string) => Promise<unknown> = (specifier) => import(specifier),
+  // Package names resolve from the b2bua app (plugins installed as its dependencies); paths are checked.
+  importer: (specifier: string) => Promise<unknown> = (entry) => import(pluginImportSpecifier(entry)),
 ): Promise<LivePluginRegistry> {
   const entries = await loadPluginModules(
     config.routing.plugins.map((module): PluginModuleSpec => ({ module })),

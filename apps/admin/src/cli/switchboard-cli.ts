@@ -8,6 +8,7 @@ import { registerCallCommands } from './call-commands.js';
 import { registerExtensionCommands } from './extension-commands.js';
 import { registerFollowMeCommands } from './follow-me-commands.js';
 import { registerPluginCommands } from './plugin-commands.js';
+import { registerPluginScaffoldCommands } from './plugin-scaffold-commands.js';
 import { registerRegistrationCommands } from './registration-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
@@ -38,6 +39,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerCallCommands,
   registerRegistrationCommands,
   registerPluginCommands,
+  registerPluginScaffoldCommands,
   registerAdminCommands,
   registerShowCommands,
   registerTraceCommands,

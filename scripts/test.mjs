@@ -20,6 +20,7 @@ const TEST_TOOLS = {
   'rtpengine-daemon': 'rtpengine',
   iproute2: 'ip',
   iptables: 'iptables',
+  kamailio: 'kamailio',
 };
 
 function collectReports() {

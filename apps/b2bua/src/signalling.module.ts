@@ -7,6 +7,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
+import { TrunksModule } from './trunks/trunks.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
 
 import { ProcessHeartbeatService } from './services/process-heartbeat.service.js';
@@ -32,6 +33,8 @@ export class SignallingModule {
         VoicemailModule,
         // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
         NotificationsModule.forSignalling(),
+        // Outbound registrations to SIP trunks.
+        TrunksModule,
       ],
       // Read by the admin's health and status page.
       providers: [ProcessHeartbeatService],

@@ -26,20 +26,29 @@ export class SecretBoxError extends DbError {
  * column (another purpose) does not decrypt.
  */
 export class SecretBox {
-  private constructor(private readonly key: Buffer) {}
+  private loaded: Buffer | undefined;
+
+  private constructor(private readonly load: () => Buffer) {}
 
   static fromKey(key: Uint8Array): SecretBox {
     if (key.length !== KEY_BYTES)
       throw new SecretBoxError(`secret key must be ${KEY_BYTES} bytes, got ${key.length}`);
-    return new SecretBox(Buffer.from(key));
+    const copy = Buffer.from(key);
+    return new SecretBox(() => copy);
   }
 
   /**
-   * The key of `<dataDir>/secret.key`, created on first use (random, mode 0600, base64 text). Two
-   * processes starting together agree on one key.
+   * The key of `<dataDir>/secret.key`, read (or created: random, mode 0600, base64 text) on the first
+   * encrypt/decrypt, so an installation without secrets has no key file. Two processes starting
+   * together agree on one key.
    */
   static fromDataDir(dataDir: string): SecretBox {
-    return SecretBox.fromKey(loadOrCreateKey(path.join(dataDir, SECRET_KEY_FILE)));
+    return new SecretBox(() => loadOrCreateKey(path.join(dataDir, SECRET_KEY_FILE)));
+  }
+
+  private get key(): Buffer {
+    this.loaded ??= this.load();
+    return this.loaded;
   }
 
   encrypt(plaintext: string, context: string): string {

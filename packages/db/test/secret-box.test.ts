@@ -20,7 +20,9 @@ afterEach(() => {
 describe('SecretBox', () => {
   it('creates a 32-byte key with mode 0600 on first use and reuses it afterwards', () => {
     const dir = path.join(tempDir(), 'data');
-    const sealed = SecretBox.fromDataDir(dir).encrypt('s3cret-pässword', 'ctx');
+    const box = SecretBox.fromDataDir(dir);
+    expect(fs.existsSync(dir)).toBe(false); // nothing until a secret is sealed or opened
+    const sealed = box.encrypt('s3cret-pässword', 'ctx');
     const file = path.join(dir, SECRET_KEY_FILE);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')).toHaveLength(32);
@@ -55,10 +57,10 @@ describe('SecretBox', () => {
     const file = path.join(dir, SECRET_KEY_FILE);
     fs.writeFileSync(file, Buffer.alloc(32).toString('base64'), { mode: 0o644 });
     fs.chmodSync(file, 0o644);
-    expect(() => SecretBox.fromDataDir(dir)).toThrow(/readable by others/);
+    expect(() => SecretBox.fromDataDir(dir).encrypt('x', 'ctx')).toThrow(/readable by others/);
     fs.writeFileSync(file, 'short', { mode: 0o600 });
     fs.chmodSync(file, 0o600);
-    expect(() => SecretBox.fromDataDir(dir)).toThrow(/32-byte/);
+    expect(() => SecretBox.fromDataDir(dir).encrypt('x', 'ctx')).toThrow(/32-byte/);
     expect(() => SecretBox.fromKey(Buffer.alloc(16))).toThrow(SecretBoxError);
   });
 });

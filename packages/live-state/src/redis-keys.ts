@@ -42,6 +42,10 @@ export const redisKeys = {
   callHangupRequests: 'sb:calls:hangup',
   /** Pub/sub channel: JSON CallHangupResult, one per signalling process that got the request. */
   callHangupResults: 'sb:calls:hangup:results',
+  /** HASH: field = trunk id, value = JSON TrunkRegistrationStatus, written by the signalling process. */
+  trunkRegistrations: 'sb:trunk-regs',
+  /** Pub/sub channel: a trunk was created, changed or deleted (message = its id); signalling reloads. */
+  trunksChanged: 'sb:trunks:changed',
 } as const;
 
 export const registrationBindingSchema = z.object({
@@ -114,3 +118,23 @@ export const callHangupResultSchema = z.object({
   node: z.string().optional(),
 });
 export type CallHangupResult = z.infer<typeof callHangupResultSchema>;
+
+/** Outbound registration of one trunk as the B2BUA last saw it (times: epoch ms). */
+export const trunkRegistrationStatusSchema = z.object({
+  /** `disabled`: not registering (trunk disabled, registration off, or being removed). */
+  state: z.enum(['registering', 'registered', 'failing', 'disabled']),
+  /** Consecutive failed attempts. */
+  failures: z.number().int().nonnegative(),
+  /** Status code and reason of the last final response; no code when none came (timeout, no route). */
+  lastStatus: z.number().int().optional(),
+  lastReason: z.string().optional(),
+  lastResponseAt: z.number().optional(),
+  /** When the provider drops our binding unless refreshed, and the expiry it granted (seconds). */
+  registeredUntil: z.number().optional(),
+  expires: z.number().optional(),
+  /** Failing: when the next attempt goes out (the back-off). */
+  nextAttemptAt: z.number().optional(),
+  /** Signalling process that holds the registration. */
+  node: z.string().optional(),
+});
+export type TrunkRegistrationStatus = z.infer<typeof trunkRegistrationStatusSchema>;

@@ -2,12 +2,12 @@
 // enables and resets a user; a read-only user sees the pages without any control that changes
 // something; a failed logout says so and keeps the session.
 import { randomUUID } from 'node:crypto';
-import { redisKeys } from '@switchboard/live-state';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
 import { launchChromium, submitLogin, webDistDir } from './support/browser.js';
+import { addLiveCall } from './support/live-stand-ins.js';
 import {
   createTestServers,
   startTestApp,
@@ -45,13 +45,7 @@ beforeAll(async () => {
     password,
   );
   const id = randomUUID();
-  await servers.redis.zadd(redisKeys.calls, Date.now(), id);
-  await servers.redis.hset(redisKeys.call(id), {
-    state: 'bridged',
-    from: 'sip:100@pbx.test',
-    to: 'sip:201@pbx.test',
-    startedAt: String(Date.now()),
-  });
+  await addLiveCall(servers.redis, id);
   browser = await launchChromium();
 });
 

@@ -3,18 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ProcessHeartbeat,
-  callHangupRequestSchema,
-  pluginStatusFields,
-  redisKeys,
-} from '@switchboard/live-state';
+import { ProcessHeartbeat, redisKeys } from '@switchboard/live-state';
 import type { Command } from 'commander';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/switchboard-cli.js';
 import { CliContext } from '../src/cli/cli-context.js';
 import { cliEnv, cliRunner } from './support/cli-runner.js';
+import { addLiveCall, standInPluginWorker, standInSignalling } from './support/live-stand-ins.js';
 import { createTestServers, type TestServers } from './support/test-environment.js';
 
 let servers: TestServers;
@@ -305,28 +301,14 @@ describe('registrations and calls', () => {
     const held = new Set<string>();
 
     beforeAll(async () => {
-      // A stand-in signalling process: answers hang-up requests as the B2BUA does.
-      signalling = servers.redis.duplicate();
-      signalling.on('message', (_channel: string, text: string) => {
-        const request = callHangupRequestSchema.parse(JSON.parse(text));
-        const result = {
-          requestId: request.requestId,
-          callId: request.callId,
-          found: held.delete(request.callId),
-          node: 'stand-in',
-        };
-        void servers.redis.publish(redisKeys.callHangupResults, JSON.stringify(result));
-      });
-      await signalling.subscribe(redisKeys.callHangupRequests);
+      signalling = await standInSignalling(servers.redis, held);
     });
 
     afterAll(() => signalling?.disconnect());
 
     it('lists live calls and hangs one up, audited as the CLI', async () => {
       const id = randomUUID();
-      await servers.redis.zadd(redisKeys.calls, Date.now(), id);
-      await servers.redis.hset(redisKeys.call(id), {
-        state: 'bridged',
+      await addLiveCall(servers.redis, id, {
         from: 'sip:1001@pbx.cli',
         fromDisplayName: 'Alice',
         to: 'sip:1002@pbx.cli',
@@ -451,24 +433,16 @@ describe('plugins', () => {
   let channel: Redis;
 
   beforeAll(async () => {
-    await servers.redis.hset(
-      redisKeys.pluginManifests,
-      'find-me',
-      JSON.stringify({
-        id: 'find-me',
-        version: '2.0.0',
-        description: 'Follow-me steps',
-        enabled: true,
-        configJsonSchema: {
-          type: 'object',
-          properties: {
-            ringSeconds: { type: 'integer', minimum: 5, maximum: 300 },
-            onNoAnswer: { type: 'string', enum: ['voicemail', 'reject'] },
-          },
-          additionalProperties: false,
-        },
-      }),
-    );
+    const configJsonSchema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        announceSteps: { type: 'boolean' },
+        ringSeconds: { type: 'integer', minimum: 5, maximum: 120 },
+      },
+    };
+    const manifest = { id: 'find-me', version: '2.0.0', enabled: true, configJsonSchema };
+    await servers.redis.hset(redisKeys.pluginManifests, 'find-me', JSON.stringify(manifest));
     // One routing worker as the b2bua runs it: reports the revision it runs, applies a new one when told.
     const { config } = new CliContext(cliEnv(servers));
     worker = new ProcessHeartbeat(
@@ -477,14 +451,7 @@ describe('plugins', () => {
       { role: 'worker', pid: 4242, host: 'worker.test', startedAt: Date.now(), version: '0.1.0' },
       'cli-worker',
     );
-    const report = async (revision: number) => {
-      worker.set(pluginStatusFields({ revision, appliedAt: Date.now() }));
-      await worker.beat();
-    };
-    await report(Number((await servers.redis.get(redisKeys.pluginConfigRevision)) ?? 0));
-    channel = servers.redis.duplicate();
-    await channel.subscribe(redisKeys.pluginConfigChanged);
-    channel.on('message', (_c: string, revision: string) => void report(Number(revision)));
+    channel = await standInPluginWorker(servers.redis, worker);
   });
 
   afterAll(async () => {
@@ -496,7 +463,7 @@ describe('plugins', () => {
     const shown = await cli('plugin', 'show', 'find-me');
     expect(shown.out).toMatch(/version\s+2\.0\.0/);
     expect(shown.out).toMatch(/enabled\s+yes/);
-    expect(shown.out).toContain('"onNoAnswer": {');
+    expect(shown.out).toContain('"announceSteps": {');
     expect(JSON.parse((await cli('plugin', 'show', 'find-me', '--json')).out)).toMatchObject({
       id: 'find-me',
       installed: true,
@@ -513,14 +480,14 @@ describe('plugins', () => {
       '--set',
       'ringSeconds=25',
       '--set',
-      'onNoAnswer=reject',
+      'announceSteps=true',
     );
     expect(set.out).toMatch(
       /^plugin find-me configuration saved \(configuration revision (\d+)\): live on [01] of 1 routing worker/,
     );
     const row = await servers.prisma.pluginConfig.findUniqueOrThrow({ where: { pluginId: 'find-me' } });
     // Saving the config keeps the plugin enabled.
-    expect(row).toMatchObject({ enabled: true, config: { ringSeconds: 25, onNoAnswer: 'reject' } });
+    expect(row).toMatchObject({ enabled: true, config: { ringSeconds: 25, announceSteps: true } });
     await expect
       .poll(async () => (await cli('plugin', 'status')).out)
       .toMatch(/: live \(1 of 1 routing worker/);

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pluginStatusFields, processKey, processesKey, redisKeys } from '@switchboard/live-state';
+import { processKey, processesKey, redisKeys } from '@switchboard/live-state';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
 import { launchChromium, screenshotDir, webDistDir } from './support/browser.js';
+import { standInPluginWorker } from './support/live-stand-ins.js';
 import {
   createTestServers,
   fakeProcess,
@@ -295,14 +296,7 @@ describe('admin UI in headless Chromium', () => {
     // Stands in for one routing worker (its real side: apps/b2bua/test/routing-plugins.test.ts):
     // it reports the revision it runs, and applies a new one when told on the change channel.
     const worker = fakeProcess(servers, server, 'worker', 'e2e-worker');
-    const report = async (revision: number) => {
-      worker.set(pluginStatusFields({ revision, appliedAt: Date.now() }));
-      await worker.beat();
-    };
-    await report(Number((await servers.redis.get(redisKeys.pluginConfigRevision)) ?? 0));
-    const channel = servers.redis.duplicate();
-    await channel.subscribe(redisKeys.pluginConfigChanged);
-    channel.on('message', (_c: string, revision: string) => void report(Number(revision)));
+    const channel = await standInPluginWorker(servers.redis, worker);
     try {
       await openPage('plugins', 'Plugins');
       await expect.poll(() => page.getByTestId('plugin-workers').textContent()).toContain('1 routing worker');

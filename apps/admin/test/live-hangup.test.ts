@@ -2,12 +2,13 @@
 // sb:calls:hangup that answers on sb:calls:hangup:results as the B2BUA does. The whole path with
 // the real B2BUA, sipp and Chromium is apps/b2bua/test/admin-live-hangup-browser.test.ts.
 import { randomUUID } from 'node:crypto';
-import { callHangupRequestSchema, redisKeys, type CallHangupRequest } from '@switchboard/live-state';
+import type { CallHangupRequest } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLogService } from '../src/audit/audit-log.service.js';
 import { AdminUsersService } from '../src/auth/admin-users.service.js';
 import { HttpSession } from './support/http-session.js';
+import { addLiveCall, standInSignalling } from './support/live-stand-ins.js';
 import {
   createTestServers,
   startTestApp,
@@ -24,15 +25,7 @@ const held = new Set<string>();
 const requests: CallHangupRequest[] = [];
 const password = 'hangup tests password 1';
 
-async function liveCall(id: string): Promise<void> {
-  await servers.redis.zadd(redisKeys.calls, Date.now(), id);
-  await servers.redis.hset(redisKeys.call(id), {
-    state: 'bridged',
-    from: 'sip:100@pbx.test',
-    to: 'sip:201@pbx.test',
-    startedAt: String(Date.now()),
-  });
-}
+const liveCall = (id: string) => addLiveCall(servers.redis, id);
 
 beforeAll(async () => {
   servers = await createTestServers(8);
@@ -44,15 +37,7 @@ beforeAll(async () => {
   );
   session = new HttpSession(server.baseUrl);
   expect(await session.login('carol', password)).toBe(200);
-  signalling = servers.redis.duplicate();
-  signalling.on('message', (_channel: string, text: string) => {
-    const request = callHangupRequestSchema.parse(JSON.parse(text));
-    requests.push(request);
-    const found = held.delete(request.callId);
-    const result = { requestId: request.requestId, callId: request.callId, found, node: 'stand-in' };
-    void servers.redis.publish(redisKeys.callHangupResults, JSON.stringify(result));
-  });
-  await signalling.subscribe(redisKeys.callHangupRequests);
+  signalling = await standInSignalling(servers.redis, held, (request) => requests.push(request));
 });
 
 afterAll(async () => {

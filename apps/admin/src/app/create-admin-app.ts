@@ -42,6 +42,13 @@ export async function createAdminApp(
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  // A client (browser, reverse proxy, undici) reuses an idle keep-alive connection until its own idle
+  // timer fires; Node's 5 s server default closes it first under load, and the reused request then
+  // fails with ECONNRESET. The server must outlive its clients' idle timeouts (60 s is the common proxy
+  // default); headersTimeout stays above it as Node requires.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.use(securityHeaders);
   app.use('/api/docs/assets', express.static(swaggerUiDir(), { index: false }));
   const web = deps.options.webDistDir;

@@ -28,15 +28,27 @@ export class ProcessHeartbeatService implements OnApplicationBootstrap, OnApplic
   private readonly redis: Redis;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = false;
+  /** A reconnect came while a beat was in flight: beat again once it settles. */
+  private beatAgain = false;
   private failing = false;
+  private stopped = false;
 
   constructor(
     @Inject(CONFIG) config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PROCESS_ROLE) role: HeartbeatRole,
   ) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+    this.redis = new Redis(config.redisUrl, {
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+      // Back within half a second of Redis (ioredis's default waits up to 2 s between attempts).
+      retryStrategy: (attempt) => Math.min(attempt * 50, 500),
+    });
     this.redis.on('error', () => undefined); // reported by the failing beat, once
+    // Beats written while Redis was down are missing (a restarted Redis holds the last one from before
+    // the outage, older than the alive window): beat as soon as the connection is back, so readers
+    // see this process alive again at once instead of after the next tick.
+    this.redis.on('ready', () => void this.beat());
     this.heartbeat = new ProcessHeartbeat(
       this.redis,
       config.queuePrefix,
@@ -57,6 +69,7 @@ export class ProcessHeartbeatService implements OnApplicationBootstrap, OnApplic
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    this.stopped = true;
     await this.heartbeat
       .leave()
       .catch((err: unknown) => this.logger.warn({ err }, 'process heartbeat not removed'));
@@ -65,7 +78,11 @@ export class ProcessHeartbeatService implements OnApplicationBootstrap, OnApplic
 
   /** Never rejects, never overlaps: a failure is logged once until a beat succeeds again. */
   async beat(): Promise<void> {
-    if (this.inFlight) return;
+    if (this.stopped) return;
+    if (this.inFlight) {
+      this.beatAgain = true;
+      return;
+    }
     this.inFlight = true;
     try {
       await this.heartbeat.beat();
@@ -76,6 +93,10 @@ export class ProcessHeartbeatService implements OnApplicationBootstrap, OnApplic
       this.failing = true;
     } finally {
       this.inFlight = false;
+    }
+    if (this.beatAgain) {
+      this.beatAgain = false;
+      await this.beat();
     }
   }
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { HEARTBEAT_ALIVE_MS, HEARTBEAT_INTERVAL_MS, liveProcessCount } from '@switchboard/live-state';
+import { HEARTBEAT_INTERVAL_MS, liveProcessCount } from '@switchboard/live-state';
 import { Queue } from 'bullmq';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
@@ -46,12 +46,6 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   private workerPoll: NodeJS.Timeout | undefined;
   /** Redis connection for the heartbeat reads. */
   private redis: Redis | undefined;
-  /**
-   * When the heartbeat connection last came back after losing Redis (performance.now()). Heartbeats
-   * written while Redis was down are missing, so for one alive window after that a stale heartbeat is
-   * no proof that no worker runs: calls then take the queue and its pick-up bound instead.
-   */
-  private reconnectedAt: number | undefined;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -79,7 +73,6 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     const redis = queueConnection(this.config.redisUrl);
     this.redis = redis;
     await redis.ping();
-    redis.on('ready', () => (this.reconnectedAt = performance.now()));
     await this.pollWorkers();
     this.workerPoll = setInterval(() => void this.pollWorkers(), HEARTBEAT_INTERVAL_MS);
     this.workerPoll.unref();
@@ -108,14 +101,12 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   }
 
   /**
-   * The polled state; when it says "none", asked again now (a worker may just have started). Right
-   * after a reconnect to Redis "none" is not believed (the workers have not beaten again yet).
+   * The polled state; when it says "none", asked again now (a worker may just have started, or beaten
+   * again on its reconnect after a Redis restart: ProcessHeartbeatService).
    */
   private async anyWorkerAlive(): Promise<boolean> {
     if (this.workersAlive === true) return true;
-    if ((await this.pollWorkers()) !== false) return true;
-    const since = this.reconnectedAt;
-    return since !== undefined && performance.now() - since < HEARTBEAT_ALIVE_MS;
+    return (await this.pollWorkers()) !== false;
   }
 
   /**

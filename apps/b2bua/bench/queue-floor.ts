@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   const channel = `${prefix}:reply`;
   const routing = new Queue('routing', {
-    connection: queueConnection(redisUrl, { pipelined: true }),
+    connection: queueConnection(redisUrl, 'bench', console, { pipelined: true }),
     prefix,
     defaultJobOptions: {
       removeOnComplete: { age: 300, count: KEEP_COMPLETED },
@@ -36,25 +36,25 @@ async function main(): Promise<void> {
     },
   });
   const records = new Queue('call-records', {
-    connection: queueConnection(redisUrl, { pipelined: true }),
+    connection: queueConnection(redisUrl, 'bench', console, { pipelined: true }),
     prefix,
     defaultJobOptions: durableJobOptions,
   });
-  const publisher = queueConnection(redisUrl, { pipelined: true });
+  const publisher = queueConnection(redisUrl, 'bench', console, { pipelined: true });
   const routingWorker = new Worker(
     'routing',
     async (job) => {
       await publisher.publish(channel, String(job.id));
     },
-    { connection: queueConnection(redisUrl), prefix, concurrency: CONCURRENCY },
+    { connection: queueConnection(redisUrl, 'bench', console), prefix, concurrency: CONCURRENCY },
   );
   const recordWorker = new Worker('call-records', () => Promise.resolve(), {
-    connection: queueConnection(redisUrl),
+    connection: queueConnection(redisUrl, 'bench', console),
     prefix,
     concurrency: CONCURRENCY,
   });
   const waiting = new Map<string, () => void>();
-  const subscriber = queueConnection(redisUrl);
+  const subscriber = queueConnection(redisUrl, 'bench', console);
   subscriber.on('message', (_c: string, id: string) => waiting.get(id)?.());
   await Promise.all([
     routing.waitUntilReady(),

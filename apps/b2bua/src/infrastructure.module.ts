@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type { SwitchboardConfig } from '@switchboard/config';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { createPrismaClient, type PrismaClient } from '@switchboard/db';
-import { CONFIG, PRISMA, REDIS } from './tokens.js';
+import { CONFIG, LOGGER, PRISMA, REDIS } from './tokens.js';
 import { queueConnection } from './jobs/queue-connection.js';
 
 /** Connections to Redis (soft state, queues) and PostgreSQL (the truth), closed on shutdown. */
@@ -11,10 +11,11 @@ import { queueConnection } from './jobs/queue-connection.js';
   providers: [
     {
       provide: REDIS,
-      inject: [CONFIG],
+      inject: [CONFIG, LOGGER],
       // Auto-pipelined: profiling bench:cps showed one write syscall per command costing a quarter of
       // the signalling CPU. Nothing blocks on this one.
-      useFactory: (config: SwitchboardConfig) => queueConnection(config.redisUrl, { pipelined: true }),
+      useFactory: (config: SwitchboardConfig, logger: Logger) =>
+        queueConnection(config.redisUrl, 'shared', logger, { pipelined: true }),
     },
     {
       provide: PRISMA,

@@ -75,7 +75,7 @@ beforeAll(async () => {
   }
   client = new RoutingClientService(config, logger);
   await client.onApplicationBootstrap();
-  publisher = new CallRecordPublisherService(config);
+  publisher = new CallRecordPublisherService(config, createLogger('test', config));
   await publisher.onApplicationBootstrap();
 });
 

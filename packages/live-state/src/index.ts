@@ -1,2 +1,3 @@
 export * from './redis-keys.js';
 export * from './process-heartbeat.js';
+export * from './connection-errors.js';

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import { ProcessMetrics, startRoleOpsServer } from '@switchboard/metrics';
 import { Redis } from 'ioredis';
 import { defaultAdminOptions, type AdminOptions } from '../common/admin-options.js';
@@ -47,7 +48,7 @@ export async function startAdminServer(
   const prisma = createPrismaClient(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
   // Without a listener ioredis prints every reconnect failure as an unhandled error event.
-  redis.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
+  logConnectionErrors(redis, logger, 'admin');
   await redis.connect();
   const metrics = new ProcessMetrics('admin');
   const app = await createAdminApp(

@@ -33,6 +33,9 @@ export class CliContext {
   async redis(): Promise<Redis> {
     if (!this.redisClient) {
       this.redisClient = new Redis(this.config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      // The failing command reports it (CliError); without a listener ioredis would also print each
+      // reconnect failure as an unhandled error event.
+      this.redisClient.on('error', () => undefined);
       await this.redisClient.connect();
     }
     return this.redisClient;

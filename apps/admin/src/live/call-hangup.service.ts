@@ -3,11 +3,13 @@ import {
   GatewayTimeoutException,
   Inject,
   Injectable,
+  Logger,
   ServiceUnavailableException,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
   callHangupResultSchema,
+  logConnectionErrors,
   redisKeys,
   type CallHangupRequest,
   type CallHangupResult,
@@ -38,6 +40,7 @@ interface Pending {
 export class CallHangupService implements OnApplicationShutdown {
   private subscriber: Promise<Redis> | undefined;
   private readonly pending = new Map<string, Pending>();
+  private readonly logger = new Logger('CallHangupService');
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -103,6 +106,11 @@ export class CallHangupService implements OnApplicationShutdown {
     if (!this.subscriber) {
       const connecting = (async () => {
         const sub = this.redis.duplicate({ enableAutoPipelining: false });
+        logConnectionErrors(
+          sub,
+          { warn: (_fields, message) => this.logger.warn(message) },
+          'call hang-up results',
+        );
         sub.on('message', (_channel: string, text: string) => this.onResult(text));
         await sub.subscribe(redisKeys.callHangupResults);
         return sub;

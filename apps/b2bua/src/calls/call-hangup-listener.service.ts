@@ -1,10 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@switchboard/config';
 import {
-  callHangupRequestSchema,
-  redisKeys,
   type CallHangupRequest,
+  callHangupRequestSchema,
   type CallHangupResult,
+  logConnectionErrors,
+  redisKeys,
 } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
 import { NODE_ID } from '../registrar/node-id.js';
@@ -30,7 +31,7 @@ export class CallHangupListenerService implements OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    this.subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'call hang-up channel error'));
+    logConnectionErrors(this.subscriber, this.logger, 'call hang-up channel');
     this.subscriber.on('message', (_channel: string, text: string) => this.onMessage(text));
     await this.subscriber.subscribe(redisKeys.callHangupRequests);
   }

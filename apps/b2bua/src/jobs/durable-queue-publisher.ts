@@ -1,5 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import type { SwitchboardConfig } from '@switchboard/config';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import { Queue } from 'bullmq';
 import { durableJobOptions, queueConnection } from './queue-connection.js';
 
@@ -12,6 +13,7 @@ export abstract class DurableQueuePublisher<T> implements OnApplicationBootstrap
 
   protected constructor(
     private readonly config: SwitchboardConfig,
+    private readonly logger: Logger,
     private readonly queueName: string,
     /** Never blocks the caller: the adds of one event-loop turn go out in one write. */
     private readonly pipelined = false,
@@ -19,10 +21,13 @@ export abstract class DurableQueuePublisher<T> implements OnApplicationBootstrap
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(this.queueName, {
-      connection: queueConnection(this.config.redisUrl, { pipelined: this.pipelined }),
+      connection: queueConnection(this.config.redisUrl, `${this.queueName} queue`, this.logger, {
+        pipelined: this.pipelined,
+      }),
       prefix: this.config.queuePrefix,
       defaultJobOptions: durableJobOptions,
     });
+    logConnectionErrors(this.queue, this.logger, `${this.queueName} queue`);
     await this.queue.waitUntilReady();
   }
 

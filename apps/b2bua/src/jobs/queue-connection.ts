@@ -1,16 +1,25 @@
+import { logConnectionErrors, type WarnLogger } from '@switchboard/live-state';
 import type { DefaultJobOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
 /**
  * A Redis connection for BullMQ queues, workers and the routing reply channel. BullMQ's blocking
  * commands need `maxRetriesPerRequest: null`; `pipelined` batches the commands of one event-loop
- * turn into one write (for producers on the signalling hot path, never for blocking readers).
+ * turn into one write (for producers on the signalling hot path, never for blocking readers). Its
+ * errors are logged under `name`, rate-limited (logConnectionErrors).
  */
-export function queueConnection(redisUrl: string, options: { pipelined?: boolean } = {}): Redis {
-  return new Redis(redisUrl, {
+export function queueConnection(
+  redisUrl: string,
+  name: string,
+  logger: WarnLogger,
+  options: { pipelined?: boolean } = {},
+): Redis {
+  const redis = new Redis(redisUrl, {
     maxRetriesPerRequest: null,
     enableAutoPipelining: options.pipelined ?? false,
   });
+  logConnectionErrors(redis, logger, name);
+  return redis;
 }
 
 /**

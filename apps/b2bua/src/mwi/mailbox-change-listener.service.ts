@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { redisKeys } from '@switchboard/live-state';
+import { logConnectionErrors, redisKeys } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
 import { CONFIG, LOGGER, REDIS } from '../tokens.js';
 import { MwiNotifierService } from './mwi-notifier.service.js';
@@ -32,6 +32,7 @@ export class MailboxChangeListenerService implements OnApplicationBootstrap, OnA
   onApplicationBootstrap(): void {
     // A connection of its own: BRPOP blocks it (and must not join the shared auto-pipeline).
     this.blocking = this.redis.duplicate({ enableAutoPipelining: false, maxRetriesPerRequest: null });
+    logConnectionErrors(this.blocking, this.logger, 'mailbox changes');
     this.loop = this.run(this.blocking);
   }
 

@@ -1,3 +1,4 @@
+import { logConnectionErrors } from '@switchboard/live-state';
 import {
   Inject,
   Injectable,
@@ -49,7 +50,7 @@ export class VoicemailEmailScheduler
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled) return;
     this.queue = new Queue(VOICEMAIL_EMAIL_QUEUE, {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'voicemail e-mail queue', this.logger),
       prefix: this.config.queuePrefix,
       defaultJobOptions: {
         attempts: this.options.attempts,
@@ -59,6 +60,7 @@ export class VoicemailEmailScheduler
         removeOnFail: { age: Math.ceil((this.options.lookbackMs * 7) / 1000) },
       },
     });
+    logConnectionErrors(this.queue, this.logger, 'voicemail e-mail queue');
     await this.queue.waitUntilReady();
   }
 

@@ -7,6 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import type { PrismaClient } from '@switchboard/db';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -44,11 +45,11 @@ export class VoicemailEmailWorkerService implements OnApplicationBootstrap, OnAp
     }
     this.transport = nodemailer.createTransport(url);
     this.worker = new Worker(VOICEMAIL_EMAIL_QUEUE, (job) => this.process(job), {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'voicemail e-mail worker', this.logger),
       prefix: this.config.queuePrefix,
       concurrency: 4,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'voicemail e-mail worker error'));
+    logConnectionErrors(this.worker, this.logger, 'voicemail e-mail worker');
     if (this.metrics) observeJobWait(this.worker, this.metrics);
     this.worker.on('failed', (job, err) =>
       this.logger.warn(

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { SwitchboardConfig } from '@switchboard/config';
+import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -8,7 +9,7 @@ import { CALL_RECORDS_QUEUE } from '../jobs/call-record-job.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 import { ROUTING_QUEUE } from '../jobs/routing-job.js';
 import { VOICEMAIL_EMAIL_QUEUE } from '../notifications/voicemail-email-job.js';
-import { CONFIG } from '../tokens.js';
+import { CONFIG, LOGGER } from '../tokens.js';
 import { VOICEMAIL_QUEUE } from '../voicemail/voicemail-job.js';
 
 const QUEUES = [
@@ -32,12 +33,14 @@ export class QueueMetricsService implements OnApplicationBootstrap, OnApplicatio
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(METRICS) private readonly metrics: ProcessMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
-    const connection = queueConnection(this.config.redisUrl);
+    const connection = queueConnection(this.config.redisUrl, 'queue metrics', this.logger);
     this.connection = connection;
     const queues = QUEUES.map((name) => new Queue(name, { connection, prefix: this.config.queuePrefix }));
+    for (const q of queues) logConnectionErrors(q, this.logger, `${q.name} queue metrics`);
     this.queues = queues;
     this.metrics.gauge({
       name: 'switchboard_queue_jobs',

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { queueConnection } from '../jobs/queue-connection.js';
 import {
@@ -21,8 +22,8 @@ const PRUNE_EVERY_MS = 60_000;
 /** Signalling side: hands recorded calls that ended to the worker queue. */
 @Injectable()
 export class RecordingPublisherService extends DurableQueuePublisher<RecordingJob> {
-  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
-    super(config, RECORDINGS_QUEUE, true);
+  constructor(@Inject(CONFIG) config: SwitchboardConfig, @Inject(LOGGER) logger: Logger) {
+    super(config, logger, RECORDINGS_QUEUE, true);
   }
 
   async publish(job: RecordingJob): Promise<void> {
@@ -60,12 +61,12 @@ export class RecordingWorkerService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(RECORDINGS_QUEUE, (job) => this.process(job), {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'recording worker', this.logger),
       prefix: this.config.queuePrefix,
       // Decoding is CPU work: two at a time leaves the routing jobs room.
       concurrency: 2,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'recording worker error'));
+    logConnectionErrors(this.worker, this.logger, 'recording worker');
     await this.worker.waitUntilReady();
     this.pruneSometimes();
   }

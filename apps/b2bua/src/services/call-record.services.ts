@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
@@ -24,8 +25,8 @@ import { queueConnection } from '../jobs/queue-connection.js';
 /** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
 @Injectable()
 export class CallRecordPublisherService extends DurableQueuePublisher<CallRecordJob> {
-  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
-    super(config, CALL_RECORDS_QUEUE, true);
+  constructor(@Inject(CONFIG) config: SwitchboardConfig, @Inject(LOGGER) logger: Logger) {
+    super(config, logger, CALL_RECORDS_QUEUE, true);
   }
 
   async publish(record: CallRecordJob): Promise<void> {
@@ -56,7 +57,7 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(CALL_RECORDS_QUEUE, (job) => this.process(job), {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'call record worker', this.logger),
       prefix: this.config.queuePrefix,
       // Enough jobs in flight for the batcher to fill its INSERTs.
       concurrency: 64,
@@ -66,7 +67,7 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
       lockDuration: 10_000,
       stalledInterval: 5_000,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'call record worker error'));
+    logConnectionErrors(this.worker, this.logger, 'call record worker');
     if (this.metrics) observeJobWait(this.worker, this.metrics);
     await this.worker.waitUntilReady();
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@switchboard/config';
-import { pluginStatusFields, redisKeys } from '@switchboard/live-state';
+import { logConnectionErrors, pluginStatusFields, redisKeys } from '@switchboard/live-state';
 import { PluginRegistryError } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
 import { PluginConfigRepository } from '../repositories/plugin-config.repository.js';
@@ -41,7 +41,7 @@ export class PluginConfigReloaderService implements OnApplicationBootstrap, OnAp
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    this.subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'plugin change channel error'));
+    logConnectionErrors(this.subscriber, this.logger, 'plugin change channel');
     this.subscriber.on('message', () => this.check());
     await this.subscriber.subscribe(redisKeys.pluginConfigChanged);
     // A change saved between the registry's build and the subscription is caught here.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { HEARTBEAT_INTERVAL_MS, liveProcessCount } from '@switchboard/live-state';
+import { HEARTBEAT_INTERVAL_MS, liveProcessCount, logConnectionErrors } from '@switchboard/live-state';
 import { Queue } from 'bullmq';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
 import { CONFIG, LOGGER } from '../tokens.js';
@@ -55,7 +55,7 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(ROUTING_QUEUE, {
       // The adding connection never blocks: batch the adds of one event-loop turn into one write.
-      connection: queueConnection(this.config.redisUrl, { pipelined: true }),
+      connection: queueConnection(this.config.redisUrl, 'routing queue', this.logger, { pipelined: true }),
       prefix: this.config.queuePrefix,
       // Bounded by count too: 300 s of routing jobs at 1,000 calls/s would be 300k jobs in Redis.
       defaultJobOptions: {
@@ -64,13 +64,14 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
         attempts: 1,
       },
     });
+    logConnectionErrors(this.queue, this.logger, 'routing queue');
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.channel = routingReplyChannel(this.config.queuePrefix, node);
-    const subscriber = queueConnection(this.config.redisUrl);
+    const subscriber = queueConnection(this.config.redisUrl, 'routing replies', this.logger);
     subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
     this.subscriber = subscriber;
     await Promise.all([this.queue.waitUntilReady(), subscriber.subscribe(this.channel)]);
-    const redis = queueConnection(this.config.redisUrl);
+    const redis = queueConnection(this.config.redisUrl, 'worker heartbeats', this.logger);
     this.redis = redis;
     await redis.ping();
     await this.pollWorkers();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import {
   PluginFailureError,
   routeThroughChain,
@@ -105,14 +106,16 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(ROUTING_QUEUE, (job) => this.process(job), {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'routing worker', this.logger),
       prefix: this.config.queuePrefix,
       concurrency: this.config.routing.concurrency,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'routing worker error'));
+    logConnectionErrors(this.worker, this.logger, 'routing worker');
     observeJobWait(this.worker, this.metrics);
     // Replies go out on a connection of their own (the worker's blocks), batched per event-loop turn.
-    this.publisher = queueConnection(this.config.redisUrl, { pipelined: true });
+    this.publisher = queueConnection(this.config.redisUrl, 'routing replies', this.logger, {
+      pipelined: true,
+    });
     await this.worker.waitUntilReady();
     this.logger.info(
       { queue: ROUTING_QUEUE, concurrency: this.config.routing.concurrency },

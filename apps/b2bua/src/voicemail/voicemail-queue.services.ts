@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
+import { logConnectionErrors } from '@switchboard/live-state';
 import type { PrismaClient } from '@switchboard/db';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
@@ -24,8 +25,8 @@ import { observeJobWait } from '../ops/queue-job-wait.js';
 /** Signalling side: queues recorded messages (retried with backoff until PostgreSQL has them). */
 @Injectable()
 export class VoicemailPublisherService extends DurableQueuePublisher<VoicemailJob> {
-  constructor(@Inject(CONFIG) config: SwitchboardConfig) {
-    super(config, VOICEMAIL_QUEUE);
+  constructor(@Inject(CONFIG) config: SwitchboardConfig, @Inject(LOGGER) logger: Logger) {
+    super(config, logger, VOICEMAIL_QUEUE);
   }
 
   async publish(job: VoicemailJob): Promise<void> {
@@ -56,11 +57,11 @@ export class VoicemailWorkerService implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.worker = new Worker(VOICEMAIL_QUEUE, (job) => this.process(job), {
-      connection: queueConnection(this.config.redisUrl),
+      connection: queueConnection(this.config.redisUrl, 'voicemail worker', this.logger),
       prefix: this.config.queuePrefix,
       concurrency: 4,
     });
-    this.worker.on('error', (err) => this.logger.error({ err }, 'voicemail worker error'));
+    logConnectionErrors(this.worker, this.logger, 'voicemail worker');
     if (this.metrics) observeJobWait(this.worker, this.metrics);
     await this.worker.waitUntilReady();
   }

@@ -17,6 +17,7 @@ import type { AdminRole, AdminUser } from '../api/types';
 import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { useCanChange, useSession } from '../components/session-context';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useAction } from '../components/use-action';
 import { useApiData } from '../components/use-api-data';
 import { ScrollTable } from '../components/scroll-table';
 
@@ -79,17 +80,9 @@ export function AdminUsersPage() {
   const canChange = useCanChange();
   const me = useSession()?.username;
   const [secret, setSecret] = useState<{ title: string; password: string } | null>(null);
-  const [actionError, setActionError] = useState<Error | null>(null);
+  const { act, error: actionError } = useAction(reload);
   const items = data?.items ?? [];
 
-  const act = (p: Promise<unknown>): void =>
-    void p.then(
-      () => {
-        setActionError(null);
-        reload();
-      },
-      (err: unknown) => setActionError(err instanceof Error ? err : new Error(String(err))),
-    );
   const update = (u: AdminUser, change: { role?: AdminRole; disabled?: boolean }) =>
     act(api('PATCH', `/api/admin-users/${u.id}`, change));
   const reset = (u: AdminUser) => {

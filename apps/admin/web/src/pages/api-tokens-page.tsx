@@ -16,6 +16,7 @@ import { api, ApiError } from '../api/api-client';
 import type { ApiToken } from '../api/types';
 import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useAction } from '../components/use-action';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
 import { ScrollTable } from '../components/scroll-table';
@@ -94,15 +95,13 @@ function NewTokenForm({ onCreated }: { onCreated: (token: string) => void }) {
 export function ApiTokensPage() {
   const { data, error, loading, reload } = useApiData<{ items: ApiToken[] }>('/api/tokens');
   const [secret, setSecret] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<Error | null>(null);
+  const { act, error: actionError } = useAction(reload);
   const canChange = useCanChange();
   const items = data?.items ?? [];
 
   const revoke = (t: ApiToken) => {
     if (!window.confirm(`Revoke the token "${t.name}"? Whatever uses it stops working.`)) return;
-    api('DELETE', `/api/tokens/${t.id}`).then(reload, (err: unknown) =>
-      setActionError(err instanceof Error ? err : new Error(String(err))),
-    );
+    act(api('DELETE', `/api/tokens/${t.id}`));
   };
 
   return (

@@ -1,10 +1,11 @@
 import { Badge, Button, Group, Menu, Stack, Switch, Table, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { api } from '../api/api-client';
 import type { Extension } from '../api/types';
 import { SecretRevealModal } from '../components/secret-reveal-modal';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useAction } from '../components/use-action';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
 import { ExtensionFormModal } from './extension-form-modal';
@@ -21,23 +22,13 @@ export function ExtensionsPage() {
     editing: null,
   });
   const [secret, setSecret] = useState<{ title: string; value: string } | null>(null);
-  const [actionError, setActionError] = useState<Error | null>(null);
-
-  const act = (promise: Promise<unknown>) => {
-    setActionError(null);
-    promise.then(reload, (err: unknown) =>
-      setActionError(err instanceof Error ? err : new ApiError(0, String(err))),
+  const { act, error: actionError } = useAction(reload);
+  const newPassword = (ext: Extension) =>
+    act(
+      api<{ sipPassword: string }>('POST', `/api/extensions/${ext.id}/sip-password`, {}).then((r) =>
+        setSecret({ title: `New SIP password for ${ext.number}`, value: r.sipPassword }),
+      ),
     );
-  };
-  const newPassword = (ext: Extension) => {
-    api<{ sipPassword: string }>('POST', `/api/extensions/${ext.id}/sip-password`, {}).then(
-      (r) => {
-        setSecret({ title: `New SIP password for ${ext.number}`, value: r.sipPassword });
-        reload();
-      },
-      (err: unknown) => setActionError(err instanceof Error ? err : new Error(String(err))),
-    );
-  };
   const remove = (ext: Extension) => {
     if (window.confirm(`Delete extension ${ext.number}? Phones using it will stop working.`)) {
       act(api('DELETE', `/api/extensions/${ext.id}`));

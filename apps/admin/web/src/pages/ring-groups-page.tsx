@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api/api-client';
 import type { Extension, RingGroup } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useAction } from '../components/use-action';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
 import { strategyLabel } from './ring-strategies';
@@ -16,13 +17,11 @@ export function RingGroupsPage() {
     opened: false,
     editing: null,
   });
-  const [actionError, setActionError] = useState<Error | null>(null);
+  const { act, error: actionError } = useAction(groups.reload);
 
   const remove = (g: RingGroup) => {
     if (!window.confirm(`Delete ring group ${g.number}?`)) return;
-    api('DELETE', `/api/ring-groups/${g.id}`).then(groups.reload, (err: unknown) =>
-      setActionError(err instanceof Error ? err : new Error(String(err))),
-    );
+    act(api('DELETE', `/api/ring-groups/${g.id}`));
   };
 
   const items = groups.data?.items ?? [];

@@ -12,10 +12,11 @@ import {
   Title,
   Alert,
 } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../api/api-client';
 import type { VoicemailBoxRow, VoicemailMessage } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
+import { useAction } from '../components/use-action';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
 import { ScrollTable } from '../components/scroll-table';
@@ -99,16 +100,12 @@ function Messages({ row, onChanged }: { row: VoicemailBoxRow; onChanged: () => v
   const { data, error, reload } = useApiData<{ items: VoicemailMessage[] }>(
     `/api/voicemail/boxes/${boxId}/messages`,
   );
-  const [actionError, setActionError] = useState<Error | null>(null);
+  const changed = useCallback(() => {
+    reload();
+    onChanged();
+  }, [reload, onChanged]);
+  const { act, error: actionError } = useAction(changed);
   const canChange = useCanChange();
-  const act = (p: Promise<unknown>): void =>
-    void p.then(
-      () => {
-        reload();
-        onChanged();
-      },
-      (err: unknown) => setActionError(err instanceof Error ? err : new Error(String(err))),
-    );
   const items = data?.items ?? [];
   return (
     <Stack>

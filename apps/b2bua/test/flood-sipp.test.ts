@@ -94,7 +94,7 @@ function percentile(values: number[], p: number): number {
 }
 
 describe('INVITE flood from one source', () => {
-  it('bans the flooder within 2 s and logs it; legitimate calls run; no call is left', async () => {
+  it('bans the flooder within 2 s and logs it; legitimate calls run; OPTIONS under 200 ms p99; no call is left', async () => {
     const metrics = h.app.get<symbol, SecurityMetrics>(SECURITY_METRICS);
     const logger = h.app.get<symbol, Logger>(LOGGER);
     const warn = vi.spyOn(logger, 'warn');
@@ -208,13 +208,14 @@ describe('INVITE flood from one source', () => {
         `event-loop delay max ${(loopDelay.max / 1e6).toFixed(0)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(0)} ms; ` +
         `CPU ${(cpuShare * 100).toFixed(0)} % of one core, load average ${os.loadavg()[0]?.toFixed(1) ?? '?'})`,
     );
+    // Issue #17: OPTIONS answered under 200 ms p99 while the flood runs. A load test: it runs alone after
+    // the package's other files (vitest.config.ts); a host busy with other work starves this process
+    // (the event-loop delay printed above) and fails it (root README, Security).
+    expect(p99).toBeLessThan(200);
     // Nothing left in the live-call set once the calls ended.
     for (let i = 0; i < 50 && (await h.redis.zcard(redisKeys.calls)) > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await h.redis.zcard(redisKeys.calls)).toBe(0);
     expect(await h.redis.keys('sb:call:*')).toEqual([]);
   });
-
-  it.skip('OPTIONS stays under 200 ms p99 during the flood: NOT reliably met on the shared 2-core machine. Four runs at load average 17-22: p99 430, 751, 148 and 133 ms over ~100-145 OPTIONS (p50 2-5 ms; 2, 5, 0 and 1 answers over 200 ms) while this process used only 20-24 % of one core. A CPU profile of the flood window (node:inspector, 0.5 ms sampling) has the process idle 83 % of the time and the banned flood costing ~12 us of JavaScript a packet (UdpTransport.onMessage, FloodGuard.admit, the dropped-packet counter) plus the receive syscalls, nothing else on the hot path; the slow OPTIONS wait in the socket receive queue behind thousands of flood datagrams queued while the process had no core (libuv reads 32 a loop turn), so only dropping them in the kernel (fail2ban on the ban log line, README Security) removes the wait', () =>
-    undefined);
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pluginStatusFields, processesKey, redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -561,6 +561,101 @@ describe('plugins', () => {
     await live.beat();
     expect((await s.get('/api/plugins/rollout')).body).toMatchObject({ workers: 1, applied: 1, live: true });
     await Promise.all([live.leave(), gone.leave()]);
+  });
+});
+
+describe('trunks', () => {
+  interface TrunkBody {
+    id: string;
+    name: string;
+    hasPassword: boolean;
+    inboundSources: string[];
+    registration: { state: string; lastStatus?: number } | null;
+  }
+
+  it('creates a trunk with its password sealed, never returned nor audited, and tells the B2BUA', async () => {
+    const sub = servers.redis.duplicate();
+    const messages: string[] = [];
+    sub.on('message', (_channel: string, message: string) => messages.push(message));
+    await sub.subscribe(redisKeys.trunksChanged);
+    try {
+      const res = await s.post('/api/trunks', {
+        name: 'carrier',
+        host: 'sip.carrier.example',
+        transport: 'tls',
+        authUsername: '4930100',
+        password: 'provider-secret-pw',
+        register: true,
+        inboundSources: ['192.0.2.10', '198.51.100.0/24'],
+      });
+      expect(res.status).toBe(201);
+      const trunk = res.body as TrunkBody;
+      expect(trunk).toMatchObject({
+        name: 'carrier',
+        hasPassword: true,
+        registration: null,
+        registerExpiry: 3600,
+      });
+      expect(JSON.stringify(res.body)).not.toContain('provider-secret-pw');
+      expect(res.body).not.toHaveProperty('password');
+      expect(res.body).not.toHaveProperty('passwordEncrypted');
+      const row = await servers.prisma.trunk.findUniqueOrThrow({ where: { id: trunk.id } });
+      expect(row.passwordEncrypted).toMatch(/^v1\./);
+      expect(row.passwordEncrypted).not.toContain('provider-secret-pw');
+      expect(statSync(path.join(servers.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+
+      await servers.redis.hset(
+        redisKeys.trunkRegistrations,
+        trunk.id,
+        JSON.stringify({ state: 'failing', failures: 2, lastStatus: 403, lastReason: 'Forbidden' }),
+      );
+      const listed = (await s.get('/api/trunks')).body as { items: TrunkBody[] };
+      expect(listed.items.find((t) => t.id === trunk.id)?.registration).toMatchObject({
+        state: 'failing',
+        lastStatus: 403,
+      });
+
+      const edited = await s.patch(`/api/trunks/${trunk.id}`, {
+        password: 'new-provider-pw',
+        registerExpiry: 600,
+      });
+      expect(edited.status).toBe(200);
+      const audit = await servers.prisma.auditLog.findMany({
+        where: { entity: 'trunk', entityId: trunk.id },
+      });
+      expect(audit.map((a) => a.action).sort()).toEqual(['create', 'update']);
+      for (const a of audit) expect(JSON.stringify(a)).not.toMatch(/provider-secret-pw|new-provider-pw|v1\./);
+      expect(audit.find((a) => a.action === 'update')?.after).toMatchObject({
+        registerExpiry: 600,
+        secretChanged: true,
+      });
+
+      expect((await s.delete(`/api/trunks/${trunk.id}`)).status).toBe(204);
+      expect((await s.get(`/api/trunks/${trunk.id}`)).status).toBe(404);
+      expect(messages).toEqual([trunk.id, trunk.id, trunk.id]);
+    } finally {
+      await sub.quit();
+    }
+  });
+
+  it('refuses bad input with field errors: name taken, bad CIDR, registration without credentials', async () => {
+    expect((await s.post('/api/trunks', { name: 'dup', host: 'a.example' })).status).toBe(201);
+    const taken = await s.post('/api/trunks', { name: 'dup', host: 'b.example' });
+    expect(taken.status).toBe(409);
+    const bad = await s.post('/api/trunks', {
+      name: 'bad one',
+      host: 'not a host',
+      port: 70000,
+      inboundSources: ['10.0.0.1/24', 'example.com'],
+    });
+    expect(bad.status).toBe(400);
+    const fields = (bad.body as { errors: { field: string; message: string }[] }).errors.map((e) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'host', 'port', 'inboundSources.0', 'inboundSources.1']),
+    );
+    const noCredentials = await s.post('/api/trunks', { name: 'reg', host: 'c.example', register: true });
+    expect(noCredentials.status).toBe(400);
+    expect(JSON.stringify(noCredentials.body)).toMatch(/authUsername.*required when register is on/);
   });
 });
 

@@ -33,6 +33,8 @@ import { PluginsController } from '../plugins/plugins.controller.js';
 import { PluginsService } from '../plugins/plugins.service.js';
 import { RingGroupsController } from '../ring-groups/ring-groups.controller.js';
 import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
+import { TrunksController } from '../trunks/trunks.controller.js';
+import { TrunksService } from '../trunks/trunks.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
 import { VoicemailService } from '../voicemail/voicemail.service.js';
 import { HealthController } from './health.controller.js';
@@ -55,6 +57,7 @@ export const adminControllers: readonly Type[] = [
   ExtensionsController,
   FollowMeController,
   RingGroupsController,
+  TrunksController,
   VoicemailController,
   CallHistoryController,
   // After the history: its `export.csv` must match before `:id`.
@@ -91,6 +94,7 @@ export class AdminAppModule {
         ExtensionsService,
         FollowMeService,
         RingGroupsService,
+        TrunksService,
         VoicemailService,
         CallHistoryService,
         CallDetailService,

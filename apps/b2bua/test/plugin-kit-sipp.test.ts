@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { enableExtensionsPlugin, killAllSipp, startSipp } from './support/calls-harness.js';
+import { enableExtensionsPlugin, killAllSipp, sippCallAnswered } from './support/calls-harness.js';
 import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
 import { requiredEnv } from './support/test-env.js';
 
@@ -136,30 +136,7 @@ describe('plugin author kit, end to end', () => {
     const loaded = worker.lines.find((l) => l.includes('routing plugins loaded'));
     expect(JSON.parse(loaded ?? '{}')).toMatchObject({ chain: ['front-desk@0.1.0', 'extensions@0.1.0'] });
 
-    const callee = await startSipp('call-uas-answer.xml', []);
-    const aor = `sip:8711@${h.domain}`;
-    const contact = `sip:8711@127.0.0.1:${callee.port}`;
-    const binding = { aor, contact, expiresAt: Date.now() + 600_000, q: 1, transport: 'UDP' };
-    await h.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
-    const caller = await startSipp(
-      'call-uac-basic.xml',
-      ['-s', '7500', '-au', '8700', '-ap', 'pw-8700', '-key', 'domain', h.domain, '-key', 'caller', '8700'],
-      { host: '127.0.0.1', port: h.port },
-      `sip:7500@${h.domain}`,
-    );
-    const called = await caller.done;
-    expect(called.code, called.output).toBe(0);
-    const answered = await callee.done;
-    expect(answered.code, answered.output).toBe(0);
-
-    const rec = await vi.waitFor(
-      async () => {
-        const row = await h.prisma.callRecord.findFirst({ where: { calleeNumber: '7500' } });
-        if (!row) throw new Error('no call record yet');
-        return row;
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    const rec = await sippCallAnswered(h, { caller: '8700', dialled: '7500', callee: '8711' });
     expect(rec).toMatchObject({ callerNumber: '8700', answeredBy: '8711', disposition: 'answered' });
     // The plugin's own log line, from the worker process, for this call.
     const logged = worker.lines

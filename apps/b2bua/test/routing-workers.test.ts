@@ -5,10 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/services/routing-client.service.js';
-import { killAllSipp, startSipp } from './support/calls-harness.js';
+import { killAllSipp, sippCallAnswered } from './support/calls-harness.js';
 import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
 import { requiredEnv } from './support/test-env.js';
 
@@ -163,30 +163,7 @@ describe('routing worker processes sharing the queue', () => {
   });
 
   it('a call whose plugin runs over its budget in a worker process gets the routing fallback; the worker logs it', async () => {
-    const callee = await startSipp('call-uas-answer.xml', []);
-    const aor = `sip:8701@${h.domain}`;
-    const contact = `sip:8701@127.0.0.1:${callee.port}`;
-    const binding = { aor, contact, expiresAt: Date.now() + 600_000, q: 1, transport: 'UDP' };
-    await h.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
-    const caller = await startSipp(
-      'call-uac-basic.xml',
-      ['-s', '7101', '-au', '8700', '-ap', 'pw-8700', '-key', 'domain', h.domain, '-key', 'caller', '8700'],
-      { host: '127.0.0.1', port: h.port },
-      `sip:7101@${h.domain}`,
-    );
-    const called = await caller.done;
-    expect(called.code, called.output).toBe(0);
-    const answered = await callee.done;
-    expect(answered.code, answered.output).toBe(0);
-
-    const rec = await vi.waitFor(
-      async () => {
-        const row = await h.prisma.callRecord.findFirst({ where: { calleeNumber: '7101' } });
-        if (!row) throw new Error('no call record yet');
-        return row;
-      },
-      { timeout: 10_000, interval: 50 },
-    );
+    const rec = await sippCallAnswered(h, { caller: '8700', dialled: '7101', callee: '8701' });
     expect(rec).toMatchObject({ callerNumber: '8700', answeredBy: '8701', disposition: 'answered' });
     // The routing job carries the call's id: the worker process that ran it logged the failure.
     const logged = await Promise.race(workers.map((w) => w.waitFor(new RegExp(rec.id))));

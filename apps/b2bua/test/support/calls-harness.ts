@@ -7,6 +7,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
+import { vi } from 'vitest';
 import { WorkerModule } from '../../src/worker.module.js';
 import { SIPP, requireSipp, scenarioDir } from './sipp.js';
 import { freeUdpPort, startSignalling, type SignallingHarness } from './sip-test-kit.js';
@@ -67,19 +68,7 @@ export async function startCalls(
   return {
     ...h,
     worker,
-    bind: async (extension, port) => {
-      const aor = `sip:${extension}@${h.domain}`;
-      const contact = `sip:${extension}@127.0.0.1:${port}`;
-      const binding = {
-        aor,
-        contact,
-        expiresAt: Date.now() + 600_000,
-        q: 1,
-        sourceAddress: `127.0.0.1:${port}`,
-        transport: 'UDP',
-      };
-      await h.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
-    },
+    bind: (extension, port) => bindContact(h, extension, port),
     unbindAll: async (extension) => {
       await h.redis.del(redisKeys.registration(`sip:${extension}@${h.domain}`));
     },
@@ -88,6 +77,69 @@ export async function startCalls(
       await h.close();
     },
   };
+}
+
+type CallRecordRow = NonNullable<Awaited<ReturnType<SignallingHarness['prisma']['callRecord']['findFirst']>>>;
+
+/** Binds a contact of `extension` at 127.0.0.1:port in the location service (as the registrar does). */
+export async function bindContact(s: SignallingHarness, extension: string, port: number): Promise<void> {
+  const aor = `sip:${extension}@${s.domain}`;
+  const contact = `sip:${extension}@127.0.0.1:${port}`;
+  const binding = {
+    aor,
+    contact,
+    expiresAt: Date.now() + 600_000,
+    q: 1,
+    sourceAddress: `127.0.0.1:${port}`,
+    transport: 'UDP',
+  };
+  await s.redis.hset(redisKeys.registration(aor), contact, JSON.stringify(binding));
+}
+
+/**
+ * One sipp call from extension `caller` (digest password `pw-<caller>`) to `dialled`, answered by a
+ * sipp bound as extension `callee`. Throws with sipp's output unless both ends passed; returns the
+ * call's record once written.
+ */
+export async function sippCallAnswered(
+  s: SignallingHarness,
+  call: { caller: string; dialled: string; callee: string },
+): Promise<CallRecordRow> {
+  const answering = await startSipp('call-uas-answer.xml', []);
+  await bindContact(s, call.callee, answering.port);
+  const calling = await startSipp(
+    'call-uac-basic.xml',
+    [
+      '-s',
+      call.dialled,
+      '-au',
+      call.caller,
+      '-ap',
+      `pw-${call.caller}`,
+      '-key',
+      'domain',
+      s.domain,
+      '-key',
+      'caller',
+      call.caller,
+    ],
+    { host: '127.0.0.1', port: s.port },
+    `sip:${call.dialled}@${s.domain}`,
+  );
+  for (const [side, run] of [
+    ['caller', await calling.done],
+    ['callee', await answering.done],
+  ] as const) {
+    if (run.code !== 0) throw new Error(`${side} sipp failed (exit ${run.code}):\n${run.output}`);
+  }
+  return vi.waitFor(
+    async () => {
+      const row = await s.prisma.callRecord.findFirst({ where: { calleeNumber: call.dialled } });
+      if (!row) throw new Error(`no call record for ${call.dialled} yet`);
+      return row;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
 }
 
 const live = new Set<ChildProcess>();

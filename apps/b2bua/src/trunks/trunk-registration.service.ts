@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { type PrismaClient, SecretBox, TrunkReader, type TrunkSettings } from '@switchboard/db';
-import { redisKeys, type TrunkRegistrationStatus } from '@switchboard/live-state';
+import { logConnectionErrors, redisKeys, type TrunkRegistrationStatus } from '@switchboard/live-state';
 import type { Clock } from '@switchboard/transactions';
 import type { Redis } from 'ioredis';
 import { NODE_ID } from '../registrar/node-id.js';
@@ -50,7 +50,7 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    this.subscriber.on('error', (err: unknown) => this.logger.warn({ err }, 'trunk change channel error'));
+    logConnectionErrors(this.subscriber, this.logger, 'trunk change channel');
     this.subscriber.on('message', () => void this.reload());
     await this.subscriber.subscribe(redisKeys.trunksChanged);
     await this.reload();

@@ -518,3 +518,56 @@ describe('plugins', () => {
     });
   });
 });
+
+describe('trunks', () => {
+  it('adds, shows, edits, reports the registration status of and removes a trunk, never printing its password', async () => {
+    process.env.SB_TEST_TRUNK_PW = 'cli-provider-pw';
+    try {
+      const add = await cli(
+        'trunk',
+        'add',
+        'carrier',
+        'sip.carrier.example',
+        '--username',
+        '4930100',
+        '--password-env',
+        'SB_TEST_TRUNK_PW',
+        '--register',
+        'on',
+        '--sources',
+        '192.0.2.10,198.51.100.0/24',
+      );
+      expect(add).toEqual({ code: 0, out: 'created trunk carrier (sip.carrier.example)\n', err: '' });
+    } finally {
+      delete process.env.SB_TEST_TRUNK_PW;
+    }
+    const row = await servers.prisma.trunk.findUniqueOrThrow({ where: { name: 'carrier' } });
+    expect((await cli('trunk', 'status')).out).toMatch(/carrier\s+not reported yet/);
+    await servers.redis.hset(
+      redisKeys.trunkRegistrations,
+      row.id,
+      JSON.stringify({
+        state: 'failing',
+        failures: 1,
+        lastStatus: 403,
+        lastReason: 'Forbidden',
+        lastResponseAt: 0,
+        nextAttemptAt: 30_000,
+      }),
+    );
+    expect((await cli('trunk', 'status')).out).toMatch(
+      /carrier\s+failing: 403 Forbidden at 1970-01-01T00:00:00.000Z, 1 failure/,
+    );
+    const show = await cli('trunk', 'show', 'carrier');
+    expect(show.out).toMatch(/password\s+set/);
+    expect(show.out).toMatch(/inbound sources\s+192.0.2.10, 198.51.100.0\/24/);
+    expect(show.out + (await cli('trunk', 'list', '--json')).out).not.toContain('cli-provider-pw');
+    expect((await cli('trunk', 'edit', 'carrier', '--expiry', '600', '--transport', 'tls')).code).toBe(0);
+    expect((await cli('trunk', 'list')).out).toMatch(/carrier\s+yes\s+sip.carrier.example\s+tls\s+4930100/);
+    const bad = await cli('trunk', 'edit', 'carrier', '--sources', '10.0.0.1/24');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('host bits set');
+    expect((await cli('trunk', 'remove', 'carrier')).out).toBe('removed trunk carrier\n');
+    expect((await cli('trunk', 'show', 'carrier')).err).toContain('trunk carrier not found');
+  });
+});

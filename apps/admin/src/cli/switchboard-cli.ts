@@ -13,6 +13,7 @@ import { registerRegistrationCommands } from './registration-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
+import { registerTrunkCommands } from './trunk-commands.js';
 import { registerVoicemailCommands } from './voicemail-commands.js';
 import { withSettingsFile } from './settings-file.js';
 
@@ -38,6 +39,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerVoicemailCommands,
   registerCallCommands,
   registerRegistrationCommands,
+  registerTrunkCommands,
   registerPluginCommands,
   registerPluginScaffoldCommands,
   registerAdminCommands,

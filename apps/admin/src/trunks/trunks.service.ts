@@ -48,7 +48,7 @@ export class TrunksService {
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
-    @Inject(ADMIN_OPTIONS) options: AdminOptions,
+    @Inject(ADMIN_OPTIONS) options: Pick<AdminOptions, 'dataDir'>,
   ) {
     this.secrets = SecretBox.fromDataDir(options.dataDir);
   }

@@ -16,6 +16,9 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest-report.json' },
     testTimeout: 30_000,
+    // Set-up hooks start real processes (signalling, worker, rtpengine, Kamailio) and create a database
+    // each; on a loaded CI machine that outlasts vitest's 10 s default without anything being wrong.
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'b2bua', include: ['test/**/*.test.ts'], exclude: LOAD_TESTS } },
       {

@@ -50,6 +50,8 @@ beforeAll(async () => {
     SWITCHBOARD_PLUGINS: `${fixture},@switchboard/plugin-extensions`,
     SWITCHBOARD_PLUGIN_TIMEOUT_MS: '5000',
     SWITCHBOARD_ROUTING_TIMEOUT_MS: '4000',
+    // One job per call: this file covers the per-call path (batches: routing-batch.test.ts).
+    SWITCHBOARD_ROUTING_BATCH_WINDOW_MS: '0',
   });
   await prisma.extension.create({ data: { number: '201', displayName: 'Bob', maxConcurrentCalls: 2 } });
   await prisma.extension.create({ data: { number: '202', displayName: 'Carol' } });
@@ -77,7 +79,8 @@ beforeAll(async () => {
   await client.onApplicationBootstrap();
   publisher = new CallRecordPublisherService(config, createLogger('test', config));
   await publisher.onApplicationBootstrap();
-});
+  // Two worker contexts and a database: over vitest's 10 s default on a busy shared machine.
+}, 60_000);
 
 afterAll(async () => {
   await client?.onApplicationShutdown();

@@ -91,6 +91,9 @@ beforeAll(async () => {
     // Bursts of 40 jobs on workers of concurrency 1 wait in the queue on purpose: above the pick-up
     // bound (default 500 ms) they would get `not-picked-up` instead of sharing the burst.
     SWITCHBOARD_ROUTING_PICKUP_MS: '10000',
+    // One job per call: the bursts here test how jobs are shared between worker processes (a batch
+    // is one job: routing-batch.test.ts).
+    SWITCHBOARD_ROUTING_BATCH_WINDOW_MS: '0',
     // sipp answers only the first challenge and only knows MD5 (both are still offered).
     SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
   });

@@ -348,6 +348,24 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(1000, 'must be at most 1000')
     .default(64),
+  /**
+   * Routing requests arriving within this window go to the queue as one job (one BullMQ round trip
+   * for many calls). The window is 0 when calls are rare (a call arriving this long after the
+   * previous one is sent at once) and grows with the rate up to this bound; 0 = one job per call.
+   */
+  SWITCHBOARD_ROUTING_BATCH_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(100, 'must be at most 100')
+    .default(5),
+  /** Calls at most in one batched routing job; a full batch is sent without waiting for its window. */
+  SWITCHBOARD_ROUTING_BATCH_MAX: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(32),
   /** PEM certificate chain and private key for the SIP TLS listener; without both, TLS stays off. */
   SWITCHBOARD_SIP_TLS_CERT: z.string().min(1, 'must not be empty').optional(),
   SWITCHBOARD_SIP_TLS_KEY: z.string().min(1, 'must not be empty').optional(),

@@ -68,6 +68,9 @@ export interface SwitchboardConfig {
     pickupMs: number;
     pluginTimeoutMs: number;
     concurrency: number;
+    /** Batched routing jobs: the largest collect window (0 = one job per call) and batch size. */
+    batchWindowMs: number;
+    batchMax: number;
     /** What a call gets when routing fails or times out. */
     fallback: RoutingFallback;
     /** Milliseconds a worker reuses directory lookups (0 = off). */
@@ -263,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       pickupMs: e.SWITCHBOARD_ROUTING_PICKUP_MS,
       pluginTimeoutMs: e.SWITCHBOARD_PLUGIN_TIMEOUT_MS,
       concurrency: e.SWITCHBOARD_ROUTING_CONCURRENCY,
+      batchWindowMs: e.SWITCHBOARD_ROUTING_BATCH_WINDOW_MS,
+      batchMax: e.SWITCHBOARD_ROUTING_BATCH_MAX,
       fallback: e.SWITCHBOARD_ROUTING_FALLBACK,
       cacheMs: e.SWITCHBOARD_ROUTING_CACHE_MS,
     },

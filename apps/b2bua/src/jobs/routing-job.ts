@@ -36,6 +36,28 @@ export const routingJobSchema = z.object({
 });
 export type RoutingJob = z.infer<typeof routingJobSchema>;
 
+/** BullMQ job name of a batch (a single call's job keeps the name `route`). */
+export const ROUTING_BATCH_JOB = 'route-batch';
+/** The largest batch a worker accepts (SWITCHBOARD_ROUTING_BATCH_MAX is at most this). */
+export const MAX_ROUTING_BATCH = 500;
+
+/** One call of a batch: its own job id (the reply key), call and attempt. */
+export const routingBatchEntrySchema = routingJobSchema
+  .omit({ replyTo: true })
+  .extend({ jobId: z.string().min(1).max(400) });
+export type RoutingBatchEntry = z.infer<typeof routingBatchEntrySchema>;
+
+/**
+ * Several calls' routing in one job (one queue round trip): the worker runs their plans
+ * concurrently and replies per call on `replyTo`, exactly as for single jobs. The entries are
+ * validated one by one, so one malformed entry does not sink the others.
+ */
+export const routingBatchJobSchema = z.object({
+  calls: z.array(z.unknown()).min(1).max(MAX_ROUTING_BATCH),
+  replyTo: z.string().min(1).max(200),
+});
+export type RoutingBatchJob = { calls: RoutingBatchEntry[]; replyTo: string };
+
 export const routingResultSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('plan'),

@@ -1,12 +1,28 @@
 import type { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { HEARTBEAT_INTERVAL_MS, liveProcessCount, logConnectionErrors } from '@switchboard/live-state';
+import { SystemClock, type Clock } from '@switchboard/transactions';
 import { Queue } from 'bullmq';
-import { ROUTING_QUEUE, routingJobId, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
-import { CONFIG, LOGGER } from '../tokens.js';
+import {
+  MAX_ROUTING_BATCH,
+  ROUTING_BATCH_JOB,
+  ROUTING_QUEUE,
+  routingJobId,
+  type RoutingBatchJob,
+  type RoutingJob,
+  type RoutingResult,
+} from '../jobs/routing-job.js';
+import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
+import { RoutingBatcher } from './routing-batcher.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
 import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
 
@@ -21,6 +37,15 @@ export type RoutingOutcome =
   /** Still waiting in the queue after SWITCHBOARD_ROUTING_PICKUP_MS: removed from it. */
   | { kind: 'not-picked-up'; waitedMs: number };
 
+/** A call waiting for its plan. */
+interface PendingPlan {
+  readonly jobId: string;
+  readonly job: RoutingJob;
+  readonly settle: (outcome: RoutingOutcome) => void;
+  /** The BullMQ job that carries it once sent: its own id alone, the batch's id in a batch. */
+  queueJobId?: string;
+}
+
 /** Job states in which no worker has taken the job yet. */
 const UNTAKEN = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children']);
 
@@ -33,14 +58,21 @@ const UNTAKEN = new Set(['waiting', 'delayed', 'prioritized', 'waiting-children'
  * per call and attempt, so nothing else can pick it up). With no routing worker alive (heartbeats,
  * `ProcessHeartbeatService`) or a job nobody picks up within SWITCHBOARD_ROUTING_PICKUP_MS, the call
  * hears so at once instead of after the whole routing timeout.
+ *
+ * Under load the calls of a short window travel in one job (`RoutingBatcher`,
+ * SWITCHBOARD_ROUTING_BATCH_WINDOW_MS): one queue round trip for many calls. Each call keeps its
+ * own reply, timeout, CANCEL and pick-up bound; an idle PBX sends every call alone at once.
  */
 @Injectable()
 export class RoutingClientService implements OnApplicationBootstrap, OnApplicationShutdown {
   private queue: Queue | undefined;
   private subscriber: Redis | undefined;
   private channel = '';
-  /** Job id → the waiting call's resolver. */
-  private readonly waiting = new Map<string, (result: RoutingResult) => void>();
+  /** Job id → the waiting call. */
+  private readonly waiting = new Map<string, PendingPlan>();
+  private readonly batcher: RoutingBatcher<PendingPlan>;
+  /** Jobs sent: single calls and batches (with the calls they carried), for tests and figures. */
+  readonly sent = { single: 0, batches: 0, batchedCalls: 0 };
   /** Live routing workers at the last poll (undefined: not known yet). */
   private workersAlive: boolean | undefined;
   private workerPoll: NodeJS.Timeout | undefined;
@@ -50,7 +82,15 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Optional() @Inject(SIP_CLOCK) clock: Clock = new SystemClock(),
+  ) {
+    this.batcher = new RoutingBatcher({
+      clock,
+      maxWindowMs: config.routing.batchWindowMs,
+      maxBatch: Math.min(config.routing.batchMax, MAX_ROUTING_BATCH),
+      flush: (plans) => this.enqueue(plans),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.queue = new Queue(ROUTING_QUEUE, {
@@ -79,12 +119,18 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     this.workerPoll.unref();
   }
 
+  /** Routing requests in the batching window, not sent yet. */
+  get collecting(): number {
+    return this.batcher.size;
+  }
+
   /** Routing requests waiting for their plan (overload control's routing backlog). */
   get backlog(): number {
     return this.waiting.size;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.batcher.drain();
     clearInterval(this.workerPoll);
     await Promise.allSettled([this.subscriber?.quit(), this.queue?.close(), this.redis?.quit()]);
   }
@@ -114,19 +160,47 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
    * At the pick-up bound: a job still waiting in the queue is removed (a worker that takes it
    * meanwhile keeps it: BullMQ does not remove a locked job) and the call hears `not-picked-up`.
    */
-  private async checkPickedUp(
-    queue: Queue,
-    jobId: string,
-    settle: (outcome: RoutingOutcome) => void,
-  ): Promise<void> {
+  private async checkPickedUp(queue: Queue, plan: PendingPlan): Promise<void> {
+    const jobId = plan.queueJobId;
+    if (jobId === undefined) return;
     try {
       const state = await queue.getJobState(jobId);
       if (!UNTAKEN.has(state)) return;
-      if ((await queue.remove(jobId)) === 1)
-        settle({ kind: 'not-picked-up', waitedMs: this.config.routing.pickupMs });
+      if ((await queue.remove(jobId)) !== 1) return;
+      // Every call the removed job carried (a batch: all of its calls) hears it now.
+      const outcome: RoutingOutcome = { kind: 'not-picked-up', waitedMs: this.config.routing.pickupMs };
+      for (const waiting of this.waiting.values()) if (waiting.queueJobId === jobId) waiting.settle(outcome);
     } catch (err) {
       this.logger.warn({ err, jobId }, 'routing job state not readable at the pick-up bound');
     }
+  }
+
+  /** Sends a batch from the batcher: one call as a plain `route` job, several as one batch job. */
+  private enqueue(plans: PendingPlan[]): void {
+    const queue = this.queue;
+    const failed = (message: string): void => {
+      for (const plan of plans) plan.settle({ kind: 'queue-error', message });
+    };
+    if (!queue) return failed('routing queue not started');
+    const [first] = plans;
+    let added: Promise<unknown>;
+    if (plans.length === 1 && first) {
+      first.queueJobId = first.jobId;
+      this.sent.single += 1;
+      // Typed here; validated once, by the worker at the queue boundary.
+      added = queue.add('route', { ...first.job, replyTo: this.channel }, { jobId: first.jobId });
+    } else {
+      const batchId = `routes-${randomUUID()}`;
+      for (const plan of plans) plan.queueJobId = batchId;
+      this.sent.batches += 1;
+      this.sent.batchedCalls += plans.length;
+      const data: RoutingBatchJob = {
+        calls: plans.map(({ jobId, job }) => ({ jobId, call: job.call, attempt: job.attempt })),
+        replyTo: this.channel,
+      };
+      added = queue.add(ROUTING_BATCH_JOB, data, { jobId: batchId });
+    }
+    added.catch((err: unknown) => failed(err instanceof Error ? err.message : String(err)));
   }
 
   async requestPlan(job: RoutingJob, signal?: AbortSignal): Promise<RoutingOutcome> {
@@ -137,30 +211,29 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       this.logger.error({ callId: job.call.callId }, 'no routing worker alive');
       return { kind: 'no-worker' };
     }
+    // A CANCEL while the heartbeats were read: an abort listener added now would never fire.
+    if (signal?.aborted) return { kind: 'cancelled' };
     const jobId = routingJobId(job.call.callId, job.attempt);
     let settle: (outcome: RoutingOutcome) => void = () => undefined;
     const settled = new Promise<RoutingOutcome>((resolve) => (settle = resolve));
-    // The bounded wait covers the enqueue too; a CANCEL is heard from the first moment.
+    const plan: PendingPlan = { jobId, job, settle };
+    // The bounded wait covers the batching window and the enqueue; a CANCEL is heard from the first moment.
     const timer = setTimeout(() => settle({ kind: 'timeout' }), this.config.routing.timeoutMs);
-    const pickup = setTimeout(
-      () => void this.checkPickedUp(queue, jobId, settle),
-      this.config.routing.pickupMs,
-    );
+    const pickup = setTimeout(() => void this.checkPickedUp(queue, plan), this.config.routing.pickupMs);
     const onAbort = (): void => settle({ kind: 'cancelled' });
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.waiting.set(jobId, settle);
-    // Typed here; validated once, by the worker at the queue boundary.
-    queue.add('route', { ...job, replyTo: this.channel }, { jobId }).catch((err: unknown) => {
-      settle({ kind: 'queue-error', message: err instanceof Error ? err.message : String(err) });
-    });
+    this.waiting.set(jobId, plan);
+    const ticket = this.batcher.add(plan);
     const outcome = await settled;
     clearTimeout(timer);
     clearTimeout(pickup);
     signal?.removeEventListener('abort', onAbort);
     this.waiting.delete(jobId);
     if (outcome.kind === 'timeout' || outcome.kind === 'cancelled') {
-      // Still waiting? Then no worker runs it (a late result is ignored either way).
-      await queue.remove(jobId).catch(() => undefined);
+      // Still in the batching window: it never leaves. Sent alone and still waiting in the queue:
+      // removed, so no worker runs it. In a batch the other calls need the job: a worker routes it
+      // and the late plan is ignored (no one waits for its job id any more).
+      if (!ticket.withdraw() && plan.queueJobId === jobId) await queue.remove(jobId).catch(() => undefined);
     }
     if (outcome.kind === 'timeout') {
       this.logger.warn(
@@ -184,6 +257,6 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       this.logger.warn({ channel: this.channel }, 'malformed routing reply ignored');
       return;
     }
-    this.waiting.get(reply.jobId)?.(reply.result); // unknown id: a plan that came too late
+    this.waiting.get(reply.jobId)?.settle(reply.result); // unknown id: a plan that came too late
   }
 }

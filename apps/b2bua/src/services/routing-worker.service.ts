@@ -16,7 +16,15 @@ import {
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Histogram } from 'prom-client';
-import { ROUTING_QUEUE, routingJobSchema, type RoutingJob, type RoutingResult } from '../jobs/routing-job.js';
+import {
+  ROUTING_BATCH_JOB,
+  ROUTING_QUEUE,
+  routingBatchEntrySchema,
+  routingBatchJobSchema,
+  routingJobSchema,
+  type RoutingJob,
+  type RoutingResult,
+} from '../jobs/routing-job.js';
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
 import { DirectoryRepository } from '../repositories/directory.repository.js';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
@@ -44,8 +52,10 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     readonly ringGroup: LookupCache<RingGroupInfo | undefined>;
     readonly followMe: LookupCache<FollowMeInfo | undefined>;
   };
-  /** Jobs this process finished (for metrics and the scale-out test). */
+  /** Calls this process routed (for metrics and the scale-out test). */
   processed = 0;
+  /** Batch jobs this process ran (each counted in `processed` per call too). */
+  batchesProcessed = 0;
   private readonly chainRun: Histogram<'plugin' | 'outcome'>;
   private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
   /** Extensions and ring groups that record: a switch in the admin applies to calls within this. */
@@ -128,18 +138,58 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     await this.publisher?.quit().catch(() => undefined);
   }
 
-  async process(job: Job): Promise<RoutingResult> {
+  /** A routing job: one call (`route`) or a batch of calls (`route-batch`). */
+  async process(job: Job): Promise<RoutingResult | { routed: number }> {
+    if (job.name === ROUTING_BATCH_JOB) return this.processBatch(job);
     const parsed = routingJobSchema.safeParse(job.data);
     if (!parsed.success) {
       // A malformed job will not get better on retry.
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
+    return this.routeAndReply(job.id, parsed.data.call, parsed.data.replyTo);
+  }
+
+  /**
+   * The calls of a batch are routed concurrently and each reply is published as soon as its plan
+   * is ready (a slow plugin for one call delays no other). Entries are validated one by one: a
+   * malformed one gets a worker-error reply when its job id is readable, the others go on.
+   */
+  private async processBatch(job: Job): Promise<{ routed: number }> {
+    const batch = routingBatchJobSchema.safeParse(job.data);
+    if (!batch.success) {
+      throw new UnrecoverableError(`invalid routing batch: ${batch.error.issues[0]?.message ?? 'unknown'}`);
+    }
+    this.batchesProcessed += 1;
+    const { calls, replyTo } = batch.data;
+    const routed = await Promise.all(
+      calls.map(async (raw) => {
+        const entry = routingBatchEntrySchema.safeParse(raw);
+        if (entry.success) {
+          await this.routeAndReply(entry.data.jobId, entry.data.call, replyTo);
+          return 1;
+        }
+        const jobId = (raw as { jobId?: unknown } | null)?.jobId;
+        const message = `invalid routing batch entry: ${entry.error.issues[0]?.message ?? 'unknown'}`;
+        this.logger.error({ jobId: job.id, entry: jobId }, message);
+        if (typeof jobId === 'string') this.reply(replyTo, jobId, { kind: 'worker-error', message });
+        return 0;
+      }),
+    );
+    return { routed: routed.reduce<number>((a, b) => a + b, 0) };
+  }
+
+  /** Routes one call and publishes its result on the asking process's channel. Never rejects. */
+  private async routeAndReply(
+    jobId: string | undefined,
+    call: RoutingJob['call'],
+    replyTo: string | undefined,
+  ): Promise<RoutingResult> {
     this.processed += 1;
     const started = performance.now();
-    const result = await this.route(parsed.data.call).catch((err: unknown): RoutingResult => {
+    const result = await this.route(call).catch((err: unknown): RoutingResult => {
       // Not a plugin's failure (e.g. a database or Redis error): logged with the call id, and the
       // asking process hears at once so the call gets its fallback instead of waiting the timeout.
-      this.logger.error({ err, callId: parsed.data.call.callId }, 'routing job failed');
+      this.logger.error({ err, callId: call.callId }, 'routing job failed');
       return { kind: 'worker-error', message: err instanceof Error ? err.message : String(err) };
     });
     this.chainRun.observe(
@@ -149,14 +199,15 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       },
       (performance.now() - started) / 1000,
     );
-    const replyTo = parsed.data.replyTo;
-    if (replyTo && job.id && this.publisher) {
-      // The asking process waits on its channel; the job's return value stays for other readers.
-      this.publisher
-        .publish(replyTo, encodeRoutingReply(job.id, result))
-        .catch((err: unknown) => this.logger.error({ err, jobId: job.id }, 'routing reply not published'));
-    }
+    // The asking process waits on its channel; a single job's return value stays for other readers.
+    if (replyTo && jobId) this.reply(replyTo, jobId, result);
     return result;
+  }
+
+  private reply(replyTo: string, jobId: string, result: RoutingResult): void {
+    this.publisher
+      ?.publish(replyTo, encodeRoutingReply(jobId, result))
+      .catch((err: unknown) => this.logger.error({ err, jobId }, 'routing reply not published'));
   }
 
   private async route(call: RoutingJob['call']): Promise<RoutingResult> {

@@ -45,8 +45,16 @@ describe('loadConfig', () => {
       pickupMs: 500,
       pluginTimeoutMs: 1000,
       concurrency: 64,
+      batchWindowMs: 5,
+      batchMax: 32,
       fallback: { kind: 'unavailable' },
       cacheMs: 0,
+    });
+    expect(c.overload).toEqual({
+      maxRoutingBacklog: 200,
+      maxLoopLagMs: 100,
+      maxCalls: 5000,
+      retryAfterSeconds: 5,
     });
   });
 

@@ -79,8 +79,7 @@ beforeAll(async () => {
   await client.onApplicationBootstrap();
   publisher = new CallRecordPublisherService(config, createLogger('test', config));
   await publisher.onApplicationBootstrap();
-  // Two worker contexts and a database: over vitest's 10 s default on a busy shared machine.
-}, 60_000);
+});
 
 afterAll(async () => {
   await client?.onApplicationShutdown();

@@ -51,11 +51,18 @@ class World implements BranchLauncher<number>, TargetExpander {
   /** Registered contacts per extension. */
   contacts: Record<string, string[]> = {};
   scripts: Record<string, Script> = {};
+  unusableTrunks = new Set<string>();
 
   expand(target: DialTarget): Promise<readonly BranchSpec[]> {
     if (target.kind === 'extension') {
       const list = this.contacts[target.extension] ?? [`sip:${target.extension}@phone`];
       return Promise.resolve(list.map((uri) => ({ targetKey: target.extension, uri })));
+    }
+    if (target.kind === 'trunk') {
+      // A trunk at its limit (or disabled) has no branch: unavailable at once.
+      if (this.unusableTrunks.has(target.trunk)) return Promise.resolve([]);
+      const key = `trunk:${target.trunk}:${target.number}`;
+      return Promise.resolve([{ targetKey: key, uri: `sip:${target.number}@${target.trunk}` }]);
     }
     const uri = target.kind === 'aor' ? target.aor : target.uri;
     return Promise.resolve([{ targetKey: uri, uri }]);
@@ -365,6 +372,37 @@ describe('PlanExecutor on FakeClock with scripted legs', () => {
     expect(w.clock.pending()).toBe(0);
   });
 
+  it("failover 'carrier': the next trunk after a 503, a silent trunk (408) or an unusable one, not after 404 or 486", async () => {
+    const trunkPlan = (trunks: string[]): RoutingPlanInput => ({
+      steps: [
+        {
+          type: 'dial',
+          mode: 'sequential',
+          failover: 'carrier',
+          ringTimeoutSeconds: 60,
+          targets: trunks.map((trunk) => ({ kind: 'trunk' as const, trunk, number: '+4930123' })),
+        },
+      ],
+    });
+    const answered = async (first: Script | 'unusable', expected: string | undefined): Promise<void> => {
+      const w = new World();
+      if (first === 'unusable') w.unusableTrunks.add('a');
+      else w.scripts['sip:+4930123@a'] = first;
+      w.scripts['sip:+4930123@b'] = [{ at: 1000, status: 200 }];
+      const r = await run(w, trunkPlan(['a', 'b']), 5000);
+      expect(r.answered).toBe(expected);
+    };
+    await answered([{ at: 0, status: 503 }], 'trunk:b:+4930123');
+    await answered('unusable', 'trunk:b:+4930123');
+    await answered([{ at: 0, status: 404 }], undefined);
+    await answered([{ at: 0, status: 486 }], undefined);
+    await answered([{ at: 0, status: 603 }], undefined);
+    // No response at all: the leg reports 408 without a response (Timer B), like a dead provider.
+    const w = new World();
+    const r = await runWithSilentFirst(w, trunkPlan(['a', 'b']));
+    expect(r).toBe('trunk:b:+4930123');
+  });
+
   it('agrees with the plugin SDK simulatePlan on a mixed plan', async () => {
     const input: RoutingPlanInput = {
       steps: [
@@ -387,3 +425,29 @@ describe('PlanExecutor on FakeClock with scripted legs', () => {
     expect(w.legs.map((l) => l.spec.targetKey)).toEqual(['201', '202', '203', '204']);
   });
 });
+
+/** Trunk `a` never answers: its leg reports 408 with no response (Timer B), then `b` answers. */
+async function runWithSilentFirst(w: World, input: RoutingPlanInput): Promise<string | undefined> {
+  let answered: string | undefined;
+  const launcher: BranchLauncher<number> = {
+    launch: (spec, step, listener) => {
+      if (spec.uri === 'sip:+4930123@a') {
+        w.clock.schedule(32_000, () => listener.failed(408, undefined));
+        return { cancel: () => undefined };
+      }
+      return w.launch(spec, step, listener);
+    },
+  };
+  w.scripts['sip:+4930123@b'] = [{ at: 1000, status: 200 }];
+  const executor = new PlanExecutor<number>(
+    parseRoutingPlan(input),
+    { clock: w.clock, launcher, expander: w, pluginId: 'test', destination: '9' },
+    { provisional: () => undefined, answered: (_r, key) => (answered = key), finished: () => undefined },
+  );
+  executor.start();
+  for (let t = 0; t <= 40_000; t += 1000) {
+    await flush();
+    w.clock.advance(1000);
+  }
+  return answered;
+}

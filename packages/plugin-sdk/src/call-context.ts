@@ -9,6 +9,11 @@ export interface CallContext {
     readonly displayName?: string;
     /** Set when the caller authenticated as one of our extensions. */
     readonly extension?: string;
+    /**
+     * Set when the call came in from one of the PBX's SIP trunks (matched by its source address or
+     * its registration); `destination` is then the dialled number (DID) as the trunk delivers it.
+     */
+    readonly trunk?: string;
   };
   /** The dialled destination: the Request-URI's user part (e.g. "201", "600", "+4930123"). */
   readonly destination: string;

@@ -41,4 +41,24 @@ export {
   type PluginRunOutcome,
 } from './plugin-chain.js';
 export { firstMove, moveAfterFailure, combineFailures, reasonPhrase, type PlanMove } from './plan-cursor.js';
+export { outcomeOfStatus, isCarrierFailure } from './failure-status.js';
+export { dialTargetKey } from './dial-target-key.js';
 export { externalTarget, domainOf, type ExternalTargetOptions } from './external-target.js';
+export {
+  compileDialPattern,
+  rewriteNumber,
+  DialPatternError,
+  type DialPattern,
+} from './numbering/dial-pattern.js';
+export {
+  classifyNumber,
+  classAllows,
+  dialPrefixes,
+  toE164,
+  DIAL_CLASSES,
+  NumberingError,
+  type ClassifiedNumber,
+  type DialClass,
+  type NumberClass,
+  type NumberingSettings,
+} from './numbering/phone-numbers.js';

@@ -1,3 +1,5 @@
+import type { DialClass } from './numbering/phone-numbers.js';
+
 /** Read-only view of the PBX that the host gives a plugin on each call. */
 export interface ExtensionInfo {
   readonly number: string;
@@ -6,6 +8,12 @@ export interface ExtensionInfo {
   /** 0 means no limit. */
   readonly maxConcurrentCalls: number;
   readonly hasVoicemail: boolean;
+  /** The widest numbers this extension may dial out (toll-fraud protection; emergency numbers always). */
+  readonly dialClass: DialClass;
+  /** The public number presented as caller ID on its outside calls (E.164), if it has its own. */
+  readonly externalNumber?: string;
+  /** Most outside calls (through trunks) at once; 0 means no limit. */
+  readonly maxExternalCalls: number;
 }
 
 export interface RegisteredContact {
@@ -78,6 +86,8 @@ export interface PluginApi<Config> {
   readonly calls: {
     /** Calls the extension is in right now (for busy detection against maxConcurrentCalls). */
     activeCount(extension: string): Promise<number>;
+    /** Outside calls (through a trunk) the extension is in right now (against maxExternalCalls). */
+    activeExternalCount(extension: string): Promise<number>;
   };
   readonly state: PluginState;
   readonly log: PluginLogger;

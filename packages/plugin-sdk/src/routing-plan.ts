@@ -12,6 +12,12 @@ const sipUri = z
   .max(1024)
   .regex(/^(sips?|tel):[^\s<>]+$/i, 'must be a sip:, sips: or tel: URI without spaces or angle brackets');
 
+const trunkName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a trunk name: 1-64 letters, digits, _ . -');
+
+const trunkNumber = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'must be 1-32 digits (*, #), optionally after +');
+
 const ringTimeoutSeconds = z
   .number()
   .int()
@@ -29,6 +35,24 @@ export const dialTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('aor'), aor: sipUri, ringTimeoutSeconds: ringTimeoutSeconds.optional() }),
   /** One URI, sent as is (RFC 3263 resolution for other domains). */
   z.object({ kind: z.literal('uri'), uri: sipUri, ringTimeoutSeconds: ringTimeoutSeconds.optional() }),
+  /**
+   * A number on the public network through one of the PBX's SIP trunks (by name). The B2BUA sends
+   * the INVITE to the trunk's provider with its credentials, From and caller-ID presentation; a
+   * trunk that is disabled, unknown or at its concurrent-call limit fails the target as unavailable.
+   */
+  z.object({
+    kind: z.literal('trunk'),
+    trunk: trunkName,
+    /** The number as the provider wants it (after strip/prepend/E.164), the Request-URI's user part. */
+    number: trunkNumber,
+    /** Caller ID toward the provider: the number presented (From / P-Asserted-Identity user part). */
+    callerIdNumber: trunkNumber.optional(),
+    /** RFC 3323 §4.2 / RFC 3325 §9.3: ask the provider to withhold the caller's identity (`Privacy: id`). */
+    anonymous: z.boolean().optional(),
+    /** An emergency call: never refused by the per-trunk limit. */
+    emergency: z.boolean().optional(),
+    ringTimeoutSeconds: ringTimeoutSeconds.optional(),
+  }),
 ]);
 export type DialTarget = z.infer<typeof dialTargetSchema>;
 
@@ -89,6 +113,13 @@ export const dialStepSchema = z.object({
    * state under this key — e.g. round-robin memory — so plugins learn outcomes without callbacks.
    */
   rememberAnswerAs: z.string().min(1).max(200).optional(),
+  /**
+   * Sequential steps: `any` (default) moves to the next target after any failure; `carrier` only
+   * after a failure that says the route did not work — 408, a 5xx, no response or a target that
+   * cannot be used (no contact, trunk disabled or at its limit) — the way a PBX fails over between
+   * trunks. Any other final answer (404, 486, 6xx…) or a ring timeout ends the step with it.
+   */
+  failover: z.enum(['any', 'carrier']).optional(),
 });
 export type DialStep = z.infer<typeof dialStepSchema>;
 

@@ -1,9 +1,18 @@
+import { dialTargetKey } from '../dial-target-key.js';
+import { isCarrierFailure, outcomeOfStatus } from '../failure-status.js';
 import { combineFailures, firstMove, moveAfterFailure, type PlanMove } from '../plan-cursor.js';
 import type { DialStep, DialTarget, FailureOutcome, RoutingPlan } from '../routing-plan.js';
 
 /** How a simulated callee reacts when it rings. */
 export type CalleeBehaviour =
-  'answer' | { answerAfterSeconds: number } | 'busy' | 'decline' | 'no-answer' | 'unavailable';
+  | 'answer'
+  | { answerAfterSeconds: number }
+  | 'busy'
+  | 'decline'
+  | 'no-answer'
+  | 'unavailable'
+  /** A final SIP status at once, e.g. a trunk's 503 (carrier failure) or 404 (number unknown). */
+  | { status: number };
 
 export type SimEvent =
   | { t: number; step: number; type: 'ring'; target: string }
@@ -27,9 +36,8 @@ export interface Simulation {
   rang: string[];
 }
 
-export function targetKey(t: DialTarget): string {
-  return t.kind === 'extension' ? t.extension : t.kind === 'aor' ? t.aor : t.uri;
-}
+/** A target's key (see `dialTargetKey`): `callees` of `simulatePlan` are keyed by it. */
+export const targetKey: (t: DialTarget) => string = dialTargetKey;
 
 interface StepRun {
   answered?: string;
@@ -80,14 +88,21 @@ export function simulatePlan(
 
 function answerTime(b: CalleeBehaviour): number | undefined {
   if (b === 'answer') return 0;
-  return typeof b === 'object' ? b.answerAfterSeconds : undefined;
+  return typeof b === 'object' && 'answerAfterSeconds' in b ? b.answerAfterSeconds : undefined;
 }
 
 function immediateFailure(b: CalleeBehaviour): FailureOutcome | undefined {
   if (b === 'busy') return 'busy';
   if (b === 'decline') return 'declined';
   if (b === 'unavailable') return 'unavailable';
+  if (typeof b === 'object' && 'status' in b) return outcomeOfStatus(b.status);
   return undefined;
+}
+
+/** 'unavailable' stands for a target that could not be used (no contact, trunk at its limit). */
+function carrierFailure(b: CalleeBehaviour): boolean {
+  if (b === 'unavailable') return true;
+  return typeof b === 'object' && 'status' in b && isCarrierFailure(b.status, true);
 }
 
 function runParallel(
@@ -153,6 +168,8 @@ function runSequential(
     if (failure) {
       events.push({ t, step: index, type: 'fail', target: key, outcome: failure });
       failures.push(failure);
+      // failover 'carrier': only a route failure moves on to the next target (trunk failover).
+      if (step.failover === 'carrier' && !carrierFailure(b)) return { outcome: failure, duration: t - t0 };
       continue;
     }
     events.push({ t, step: index, type: 'ring', target: key });
@@ -166,6 +183,7 @@ function runSequential(
     t += limit;
     events.push({ t, step: index, type: 'cancel', target: key });
     failures.push('no-answer');
+    if (step.failover === 'carrier') return { outcome: 'no-answer', duration: t - t0 };
   }
   return { outcome: combineFailures(failures), duration: t - t0 };
 }

@@ -15,6 +15,8 @@ export interface TestWorld {
   /** Extension number or AOR → contacts (strings are taken as URIs with q=1). */
   registrations?: Readonly<Record<string, readonly (string | RegisteredContact)[]>>;
   activeCalls?: Readonly<Record<string, number>>;
+  /** Extension number → outside calls (through trunks) it is in now. */
+  activeExternalCalls?: Readonly<Record<string, number>>;
   ringGroups?: readonly RingGroupInfo[];
   followMe?: readonly FollowMeInfo[];
   now?: Date;
@@ -44,6 +46,9 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
         enabled: e.enabled ?? true,
         maxConcurrentCalls: e.maxConcurrentCalls ?? 0,
         hasVoicemail: e.hasVoicemail ?? false,
+        dialClass: e.dialClass ?? 'national',
+        ...(e.externalNumber === undefined ? {} : { externalNumber: e.externalNumber }),
+        maxExternalCalls: e.maxExternalCalls ?? 0,
       } satisfies ExtensionInfo,
     ]),
   );
@@ -68,7 +73,10 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
       ringGroup: (n) => Promise.resolve(world.ringGroups?.find((g) => g.number === n)),
       followMe: (ext) => Promise.resolve(world.followMe?.find((f) => f.extension === ext)),
     },
-    calls: { activeCount: (n) => Promise.resolve(world.activeCalls?.[n] ?? 0) },
+    calls: {
+      activeCount: (n) => Promise.resolve(world.activeCalls?.[n] ?? 0),
+      activeExternalCount: (n) => Promise.resolve(world.activeExternalCalls?.[n] ?? 0),
+    },
     state: {
       get: (k) => Promise.resolve(state.get(k)),
       set: (k, v) => {

@@ -1,7 +1,7 @@
 import {
   PASS,
   definePlugin,
-  type DialTarget,
+  dialTargetKey,
   type RoutingDecision,
   type RoutingPlanInput,
 } from '@switchboard/plugin-sdk';
@@ -16,8 +16,6 @@ type DialStepInput = Extract<RoutingPlanInput['steps'][number], { type: 'dial' }
 const MAX_TARGETS = 64;
 const MAX_DIAL_STEPS = 31;
 
-const keyOf = (t: DialTarget): string =>
-  t.kind === 'extension' ? t.extension : t.kind === 'aor' ? t.aor : t.uri;
 
 /**
  * Find-me/follow-me: when the dialled extension has follow-me switched on, its steps ring one after
@@ -46,7 +44,7 @@ export default definePlugin({
       const seen = new Set<string>();
       const targets = results
         .flatMap((r) => ('target' in r ? [r.target] : []))
-        .filter((t) => !seen.has(keyOf(t)) && seen.add(keyOf(t)))
+        .filter((t) => !seen.has(dialTargetKey(t)) && seen.add(dialTargetKey(t)))
         .slice(0, MAX_TARGETS);
       if (targets.length === 0) continue;
       steps.push({

@@ -17,10 +17,13 @@ export class RegisteredTargetExpander implements TargetExpander {
     private readonly port: CallSipPort,
     /** An extension's media policy, put on each of its branches (absent: the default policy). */
     private readonly mediaPolicy?: (extension: string) => Promise<LegMediaPolicy>,
+    /** Trunk targets (absent: no trunks configured, such a target is unavailable). */
+    private readonly trunks?: TargetExpander,
   ) {}
 
   async expand(target: DialTarget): Promise<readonly BranchSpec[]> {
     if (target.kind === 'uri') return this.expandUri(target.uri);
+    if (target.kind === 'trunk') return this.trunks ? this.trunks.expand(target) : [];
     const key = target.kind === 'extension' ? target.extension : target.aor;
     const [stored, mediaPolicy] = await Promise.all([
       this.registrations.bindings(key),

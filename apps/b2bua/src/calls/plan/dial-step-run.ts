@@ -1,6 +1,8 @@
 import type { Clock, TimerHandle } from '@switchboard/transactions';
 import {
   combineFailures,
+  dialTargetKey,
+  isCarrierFailure,
   type DialStep,
   type DialTarget,
   type FailureOutcome,
@@ -15,9 +17,7 @@ import type {
 } from './branch-types.js';
 import { betterResponse, outcomeOfStatus } from './response-selection.js';
 
-export function targetKeyOf(t: DialTarget): string {
-  return t.kind === 'extension' ? t.extension : t.kind === 'aor' ? t.aor : t.uri;
-}
+export const targetKeyOf: (t: DialTarget) => string = dialTargetKey;
 
 /** How a dial step ended. */
 export type StepEnd<R> =
@@ -54,6 +54,8 @@ interface Branch<R> {
   state: BranchState;
   handle?: BranchHandle;
   readonly group: TargetGroup<R>;
+  /** A final response came (false: Timer B, a transport error or a leg that could not start). */
+  responded?: boolean;
 }
 
 interface TargetGroup<R> {
@@ -64,6 +66,8 @@ interface TargetGroup<R> {
   redirects: number;
   timer?: TimerHandle;
   outcome?: FailureOutcome;
+  /** The target failed because the route did (408, 5xx, no response, unusable): `failover: 'carrier'`. */
+  carrierFailed?: boolean;
 }
 
 /**
@@ -150,8 +154,9 @@ export class DialStepRun<R> {
       };
       this.groups.push(group);
       if (specs.length === 0) {
-        // Not registered: the target fails at once as unavailable (480).
+        // Not registered (or a trunk that cannot be used): the target fails at once as unavailable (480).
         group.outcome = 'unavailable';
+        group.carrierFailed = true;
         this.noteStatus(480, undefined);
         continue;
       }
@@ -191,7 +196,10 @@ export class DialStepRun<R> {
             this.options.onProvisional(status, response, spec);
         },
         answered: (response) => this.branchAnswered(branch, response),
-        failed: (status, _response, contacts) => this.branchFailed(branch, status, contacts),
+        failed: (status, response, contacts) => {
+          if (branch.state === 'ringing') branch.responded = response !== undefined;
+          this.branchFailed(branch, status, contacts);
+        },
       });
       if (branch.handle.callId !== undefined) leg.sipCallId = branch.handle.callId;
     } catch (err) {
@@ -262,14 +270,18 @@ export class DialStepRun<R> {
     group.timer?.cancel();
     const outcomes = group.branches.map((b) => outcomeOfStatus(b.leg.status ?? 480));
     group.outcome = combineFailures(outcomes);
+    group.carrierFailed = group.branches.every((b) => isCarrierFailure(b.leg.status ?? 408, b.responded === true));
     this.checkDone();
   }
 
   private checkDone(): void {
     if (this.state !== 'ringing' || this.launching) return;
     if (this.groups.some((g) => g.outcome === undefined)) return;
-    if (this.step.mode === 'sequential') this.startNextSequential();
-    else this.finishFailed();
+    if (this.step.mode !== 'sequential') return this.finishFailed();
+    // failover 'carrier' (trunk failover): only a route failure moves on to the next target.
+    const last = this.groups[this.groups.length - 1];
+    if (this.step.failover === 'carrier' && last && last.carrierFailed !== true) return this.finishFailed();
+    this.startNextSequential();
   }
 
   private finishFailed(): void {

@@ -1,12 +1,4 @@
-import type { FailureOutcome } from '@switchboard/plugin-sdk';
-
-/** How a final failure of one branch counts in the plan (the plan speaks in outcomes, not statuses). */
-export function outcomeOfStatus(status: number): FailureOutcome {
-  if (status === 486 || status === 600) return 'busy';
-  if (status >= 600) return 'declined';
-  if (status === 408 || status === 487) return 'no-answer';
-  return 'unavailable';
-}
+export { outcomeOfStatus } from '@switchboard/plugin-sdk';
 
 /**
  * RFC 3261 §16.7 step 6: among final responses a 6xx wins; otherwise the lowest class; inside a

@@ -229,12 +229,16 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 characters of A-Z, a-z, 0-9, _ or -')
     .default('sb-queue'),
   /**
-   * Routing plugins in chain order: npm package names or absolute paths, comma-separated. Ring groups
-   * and follow-me come before plain extensions, which would otherwise take those calls first.
+   * Routing plugins in chain order: npm package names or absolute paths, comma-separated. Inbound
+   * routes first (a trunk call is routed by its DID, never by the rest of the chain); ring groups and
+   * follow-me before plain extensions, which would otherwise take those calls first; outbound routes
+   * last (what no internal plugin took may go out through a trunk).
    */
   SWITCHBOARD_PLUGINS: z
     .string()
-    .default('@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions')
+    .default(
+      '@switchboard/plugin-inbound-routes,@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions,@switchboard/plugin-outbound-routes',
+    )
     .transform((v) =>
       v
         .split(',')

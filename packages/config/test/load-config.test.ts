@@ -37,9 +37,11 @@ describe('loadConfig', () => {
     expect(c.logFormat).toBe('json');
     expect(c.routing).toEqual({
       plugins: [
+        '@switchboard/plugin-inbound-routes',
         '@switchboard/plugin-ring-group',
         '@switchboard/plugin-find-me',
         '@switchboard/plugin-extensions',
+        '@switchboard/plugin-outbound-routes',
       ],
       timeoutMs: 3000,
       pickupMs: 500,

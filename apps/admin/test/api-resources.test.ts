@@ -108,6 +108,31 @@ describe('extensions', () => {
     expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
   });
 
+  it('stores the dialling class, external number and outside-call limit (defaults: national, none, 2)', async () => {
+    const created = await s.post('/api/extensions', { number: '1079', displayName: 'Reception' });
+    const ext = (created.body as { extension: Ext & Record<string, unknown> }).extension;
+    expect(ext).toMatchObject({ dialClass: 'national', externalNumber: null, maxExternalCalls: 2 });
+    const set = await s.patch(`/api/extensions/${ext.id}`, {
+      dialClass: 'international',
+      externalNumber: '+493012345179',
+      maxExternalCalls: 0,
+    });
+    expect(set.body).toMatchObject({
+      dialClass: 'international',
+      externalNumber: '+493012345179',
+      maxExternalCalls: 0,
+    });
+    const bad = await s.patch(`/api/extensions/${ext.id}`, { dialClass: 'world', externalNumber: '0301234' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      errors: [
+        { field: 'dialClass', message: 'must be internal, local, national or international' },
+        { field: 'externalNumber', message: 'must be an E.164 number: + then 5 to 15 digits' },
+      ],
+    });
+    expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
+  });
+
   it('stores the digest algorithms offered per extension (empty = the global setting)', async () => {
     const md5 = await s.post('/api/extensions', {
       number: '1077',

@@ -226,7 +226,7 @@ describe('CLI parity with the admin UI', () => {
     );
     expect(edited).toMatchObject({
       code: 0,
-      out: 'updated extension 3301 (Carol C); voicemail on; media inherit; srtp optional\n',
+      out: 'updated extension 3301 (Carol C); voicemail on; media inherit; srtp optional; dial class national\n',
     });
     expect((await row()).voicemailBox).toMatchObject({ enabled: true, email: 'c@example.com' });
     expect((await cli('extension', 'edit', '3301', '--voicemail', 'off')).out).toContain('voicemail off');

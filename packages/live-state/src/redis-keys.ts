@@ -15,6 +15,10 @@ export const redisKeys = {
   call: (callId: string): string => `sb:call:${callId}`,
   /** ZSET per extension: member = call id, score = start time; its size is the extension's active calls. */
   extensionCalls: (extension: string): string => `sb:ext-calls:${extension}`,
+  /** ZSET per extension of its calls through a trunk (member = call id): its outside-call limit. */
+  extensionExternalCalls: (extension: string): string => `sb:ext-outside-calls:${extension}`,
+  /** ZSET per trunk of the calls using it (member = call id): the trunk's concurrent-call limit. */
+  trunkCalls: (trunk: string): string => `sb:trunk-calls:${trunk}`,
   /** HASH: field = plugin id, value = JSON PluginManifest, written by routing workers at start. */
   pluginManifests: 'sb:plugins',
   /** STRING: revision of the plugin configuration, INCR by the admin app after each saved change. */

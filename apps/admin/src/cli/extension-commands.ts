@@ -14,16 +14,26 @@ import { formatTable, safeText } from './table.js';
 const MEDIA_HELP = 'media mode of its calls: inherit (global setting), relay, direct or auto';
 const SRTP_HELP = 'SDES-SRTP policy: required (plain RTP refused), optional or off';
 
+const CLASS_HELP = 'widest outside numbers it may dial: internal, local, national or international';
+const EXTERNAL_HELP = 'caller ID on its outside calls, E.164 (e.g. +493012345100; "" = none)';
+const OUTSIDE_HELP = 'most outside calls at once (0 = no limit)';
+
 interface MediaOptions {
   media?: string;
   srtp?: string;
+  dialClass?: string;
+  externalNumber?: string;
+  maxOutsideCalls?: string;
 }
 
-/** The media options given, left for the schema to validate (its message names the field). */
-function mediaInput(opts: MediaOptions): { mediaMode?: string; srtpPolicy?: string } {
+/** The media and outside-call options given, left for the schema to validate (its message names the field). */
+function mediaInput(opts: MediaOptions): Record<string, unknown> {
   return {
     ...(opts.media !== undefined ? { mediaMode: opts.media } : {}),
     ...(opts.srtp !== undefined ? { srtpPolicy: opts.srtp } : {}),
+    ...(opts.dialClass !== undefined ? { dialClass: opts.dialClass } : {}),
+    ...(opts.externalNumber !== undefined ? { externalNumber: opts.externalNumber || null } : {}),
+    ...(opts.maxOutsideCalls !== undefined ? { maxExternalCalls: Number(opts.maxOutsideCalls) } : {}),
   };
 }
 
@@ -49,6 +59,9 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--digest <algorithms>', 'digest algorithms offered, e.g. MD5 or SHA-256,MD5 (default: global)')
     .option('--media <mode>', MEDIA_HELP)
     .option('--srtp <policy>', SRTP_HELP)
+    .option('--dial-class <class>', CLASS_HELP)
+    .option('--external-number <number>', EXTERNAL_HELP)
+    .option('--max-outside-calls <n>', OUTSIDE_HELP)
     .action(
       async (
         number: string,
@@ -101,6 +114,9 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--digest <algorithms>', 'digest algorithms offered, e.g. MD5 or SHA-256,MD5, or default')
     .addOption(onOffOption('--record <on|off>', 'record the calls it makes or answers'))
     .addOption(onOffOption('--enabled <on|off>', 'a disabled extension cannot register or be called'))
+    .option('--dial-class <class>', CLASS_HELP)
+    .option('--external-number <number>', EXTERNAL_HELP)
+    .option('--max-outside-calls <n>', OUTSIDE_HELP)
     .action(
       async (
         number: string,
@@ -153,7 +169,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
         const vm = after.voicemail ? (after.voicemail.enabled ? 'on' : 'off') : 'none';
         out(
           `updated extension ${after.number} (${safeText(after.displayName)}); voicemail ${vm}; ` +
-            `media ${after.mediaMode}; srtp ${after.srtpPolicy}\n`,
+            `media ${after.mediaMode}; srtp ${after.srtpPolicy}; dial class ${after.dialClass}\n`,
         );
       },
     );
@@ -169,7 +185,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
       if (items.length === 0) return out('no extensions\n');
       out(
         formatTable(
-          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD', 'DIGEST', 'MEDIA', 'SRTP'],
+          ['NUMBER', 'NAME', 'ENABLED', 'MAX CALLS', 'SIP PASSWORD', 'DIGEST', 'MEDIA', 'SRTP', 'DIAL CLASS'],
           items.map((e) => [
             e.number,
             safeText(e.displayName),
@@ -179,6 +195,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             e.digestAlgorithms.length > 0 ? e.digestAlgorithms.join(',') : 'default',
             e.mediaMode,
             e.srtpPolicy,
+            e.dialClass,
           ]),
         ),
       );

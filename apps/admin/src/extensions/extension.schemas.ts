@@ -51,6 +51,26 @@ export const mediaModeSchema = z.enum(MEDIA_MODES, { error: 'must be inherit, re
 export const SRTP_POLICIES = ['required', 'optional', 'off'] as const;
 export const srtpPolicySchema = z.enum(SRTP_POLICIES, { error: 'must be required, optional or off' });
 
+/**
+ * Toll-fraud protection: the widest outside numbers the extension may dial through trunks (each
+ * class includes the ones before it); emergency numbers are always allowed.
+ */
+export const DIAL_CLASSES = ['internal', 'local', 'national', 'international'] as const;
+export const dialClassSchema = z.enum(DIAL_CLASSES, {
+  error: 'must be internal, local, national or international',
+});
+
+/** The public number shown as caller ID on the extension's outside calls (E.164). */
+export const externalNumberSchema = z
+  .string()
+  .regex(/^\+[1-9][0-9]{4,14}$/, 'must be an E.164 number: + then 5 to 15 digits');
+
+const maxExternalCallsSchema = z
+  .number({ error: 'must be a number' })
+  .int('must be an integer')
+  .min(0, 'must be 0 (no limit) or more')
+  .max(100, 'must be at most 100');
+
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
 /**
@@ -82,6 +102,10 @@ export const createExtensionSchema = z.object({
   recordCalls: z.boolean({ error: 'must be true or false' }).default(false),
   mediaMode: mediaModeSchema.default('inherit'),
   srtpPolicy: srtpPolicySchema.default('optional'),
+  dialClass: dialClassSchema.default('national'),
+  externalNumber: externalNumberSchema.nullable().default(null),
+  /** Outside calls at once; 0 = no limit. */
+  maxExternalCalls: maxExternalCallsSchema.default(2),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -104,6 +128,9 @@ export const updateExtensionSchema = z
     recordCalls: z.boolean({ error: 'must be true or false' }),
     mediaMode: mediaModeSchema,
     srtpPolicy: srtpPolicySchema,
+    dialClass: dialClassSchema,
+    externalNumber: externalNumberSchema.nullable(),
+    maxExternalCalls: maxExternalCallsSchema,
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
     /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
@@ -135,6 +162,9 @@ export const extensionViewSchema = z.object({
   /** `inherit`: the global SWITCHBOARD_MEDIA_MODE. */
   mediaMode: z.enum(MEDIA_MODES),
   srtpPolicy: z.enum(SRTP_POLICIES),
+  dialClass: z.enum(DIAL_CLASSES),
+  externalNumber: z.string().nullable(),
+  maxExternalCalls: z.number().int(),
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),

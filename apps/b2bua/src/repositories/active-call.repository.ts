@@ -11,4 +11,9 @@ export class ActiveCallRepository {
   async countFor(extension: string): Promise<number> {
     return this.redis.zcard(redisKeys.extensionCalls(extension));
   }
+
+  /** The extension's calls through a trunk (its outside-call limit). */
+  async externalCountFor(extension: string): Promise<number> {
+    return this.redis.zcard(redisKeys.extensionExternalCalls(extension));
+  }
 }

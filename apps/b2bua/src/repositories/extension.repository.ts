@@ -15,6 +15,9 @@ export class ExtensionRepository {
         displayName: true,
         enabled: true,
         maxConcurrentCalls: true,
+        dialClass: true,
+        externalNumber: true,
+        maxExternalCalls: true,
         voicemailBox: { select: { enabled: true } },
       },
     });
@@ -25,6 +28,9 @@ export class ExtensionRepository {
       enabled: row.enabled,
       maxConcurrentCalls: row.maxConcurrentCalls,
       hasVoicemail: row.voicemailBox?.enabled ?? false,
+      dialClass: row.dialClass,
+      ...(row.externalNumber ? { externalNumber: row.externalNumber } : {}),
+      maxExternalCalls: row.maxExternalCalls,
     };
   }
 }

@@ -270,7 +270,10 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
         ringGroup: (n) => lookups.ringGroup.get(n),
         followMe: (ext) => lookups.followMe.get(ext),
       },
-      calls: { activeCount: (ext) => this.activeCalls.countFor(ext) },
+      calls: {
+        activeCount: (ext) => this.activeCalls.countFor(ext),
+        activeExternalCount: (ext) => this.activeCalls.externalCountFor(ext),
+      },
       state: this.pluginState.forPlugin(pluginId),
       log: {
         info: (msg, fields) => log.info(fields ?? {}, msg),

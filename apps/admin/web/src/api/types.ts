@@ -22,6 +22,7 @@ export type DigestAlgorithm = 'SHA-256' | 'MD5';
 
 export type MediaMode = 'inherit' | 'relay' | 'direct' | 'auto';
 export type SrtpPolicy = 'required' | 'optional' | 'off';
+export type DialClass = 'internal' | 'local' | 'national' | 'international';
 
 export interface Extension {
   id: string;
@@ -34,6 +35,12 @@ export interface Extension {
   /** `inherit`: the global SWITCHBOARD_MEDIA_MODE. */
   mediaMode: MediaMode;
   srtpPolicy: SrtpPolicy;
+  /** Widest outside numbers it may dial (emergency numbers always). */
+  dialClass: DialClass;
+  /** Caller ID of its outside calls (E.164), or null: the route's or trunk's. */
+  externalNumber: string | null;
+  /** Outside calls at once; 0 = no limit. */
+  maxExternalCalls: number;
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;

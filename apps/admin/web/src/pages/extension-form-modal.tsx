@@ -14,7 +14,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
-import type { DigestAlgorithm, Extension, MediaMode, SrtpPolicy } from '../api/types';
+import type { DialClass, DigestAlgorithm, Extension, MediaMode, SrtpPolicy } from '../api/types';
 
 /** The choices of digest algorithms offered to the phone; 'default' = the global setting. */
 const DIGEST_CHOICES = [
@@ -30,6 +30,13 @@ const MEDIA_CHOICES: { value: MediaMode; label: string }[] = [
   { value: 'relay', label: 'Relay: always through rtpengine' },
   { value: 'auto', label: 'Auto: relay when a party is behind NAT' },
   { value: 'direct', label: 'Direct: phone to phone' },
+];
+
+const DIAL_CLASS_CHOICES: { value: DialClass; label: string }[] = [
+  { value: 'internal', label: 'Internal only (no outside calls)' },
+  { value: 'local', label: 'Local' },
+  { value: 'national', label: 'National' },
+  { value: 'international', label: 'International' },
 ];
 
 const SRTP_CHOICES: { value: SrtpPolicy; label: string }[] = [
@@ -59,6 +66,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [digest, setDigest] = useState('default');
   const [mediaMode, setMediaMode] = useState<MediaMode>('inherit');
   const [srtpPolicy, setSrtpPolicy] = useState<SrtpPolicy>('optional');
+  const [dialClass, setDialClass] = useState<DialClass>('national');
+  const [externalNumber, setExternalNumber] = useState('');
+  const [maxOutside, setMaxOutside] = useState<number | string>(2);
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
   const [voicemailOn, setVoicemailOn] = useState(true);
@@ -76,6 +86,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setDigest(editing?.digestAlgorithms.join(',') || 'default');
     setMediaMode(editing?.mediaMode ?? 'inherit');
     setSrtpPolicy(editing?.srtpPolicy ?? 'optional');
+    setDialClass(editing?.dialClass ?? 'national');
+    setExternalNumber(editing?.externalNumber ?? '');
+    setMaxOutside(editing?.maxExternalCalls ?? 2);
     setPin('');
     setClearPin(false);
     // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
@@ -96,6 +109,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
       digestAlgorithms: digestListOf(digest),
       mediaMode,
       srtpPolicy,
+      dialClass,
+      externalNumber: externalNumber.trim() || null,
+      maxExternalCalls: Number(maxOutside),
       // Without a box and left off: nothing to create.
       ...(voicemailOn || editing?.voicemail
         ? { voicemail: { enabled: voicemailOn, email: voicemailEmail.trim() || null } }
@@ -196,6 +212,38 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
                 allowDeselect={false}
                 onChange={(v) => setSrtpPolicy(v ?? 'optional')}
                 error={error?.forField('srtpPolicy')}
+              />
+            </Stack>
+          </Fieldset>
+          <Fieldset legend="Outside calls">
+            <Stack gap="xs">
+              <Select
+                label="Dialling class"
+                description="Widest numbers it may dial through trunks; emergency numbers always go out"
+                name="dialClass"
+                data={DIAL_CLASS_CHOICES}
+                value={dialClass}
+                allowDeselect={false}
+                onChange={(v) => setDialClass(v ?? 'national')}
+                error={error?.forField('dialClass')}
+              />
+              <TextInput
+                label="External number (caller ID)"
+                description="E.164, e.g. +493012345100; blank: the route's or trunk's"
+                name="externalNumber"
+                value={externalNumber}
+                onChange={(e) => setExternalNumber(e.currentTarget.value)}
+                error={error?.forField('externalNumber')}
+              />
+              <NumberInput
+                label="Outside calls at once"
+                description="0 = no limit"
+                name="maxExternalCalls"
+                min={0}
+                max={100}
+                value={maxOutside}
+                onChange={setMaxOutside}
+                error={error?.forField('maxExternalCalls')}
               />
             </Stack>
           </Fieldset>

@@ -101,7 +101,7 @@ describe('switchboard CLI', () => {
     expect(bad.err).toContain('displayName: is required');
     const list = await cli('extension', 'list');
     expect(list.out.split('\n')[0]).toMatch(
-      /^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD\s+DIGEST\s+MEDIA\s+SRTP$/,
+      /^NUMBER\s+NAME\s+ENABLED\s+MAX CALLS\s+SIP PASSWORD\s+DIGEST\s+MEDIA\s+SRTP\s+DIAL CLASS$/,
     );
     expect(list.out).toMatch(/1002\s+Bob\s+yes\s+4\s+set\s+default\s+inherit\s+optional/);
     // Per-extension media mode and SRTP policy.

@@ -16,7 +16,6 @@ type DialStepInput = Extract<RoutingPlanInput['steps'][number], { type: 'dial' }
 const MAX_TARGETS = 64;
 const MAX_DIAL_STEPS = 31;
 
-
 /**
  * Find-me/follow-me: when the dialled extension has follow-me switched on, its steps ring one after
  * the other, each a parallel dial of its targets for the step's seconds (desk 15 s → desk + mobile

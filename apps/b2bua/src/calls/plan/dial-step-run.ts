@@ -270,7 +270,9 @@ export class DialStepRun<R> {
     group.timer?.cancel();
     const outcomes = group.branches.map((b) => outcomeOfStatus(b.leg.status ?? 480));
     group.outcome = combineFailures(outcomes);
-    group.carrierFailed = group.branches.every((b) => isCarrierFailure(b.leg.status ?? 408, b.responded === true));
+    group.carrierFailed = group.branches.every((b) =>
+      isCarrierFailure(b.leg.status ?? 408, b.responded === true),
+    );
     this.checkDone();
   }
 

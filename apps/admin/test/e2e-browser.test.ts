@@ -225,6 +225,78 @@ describe('admin UI in headless Chromium', () => {
     await shot('extensions');
   });
 
+  it('manages a trunk: lists its registration status, edits it with a field error, deletes it; never shows the password', async () => {
+    const trunkPassword = 'provider-secret-7f3a';
+    await openPage('trunks', 'Trunks');
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No trunks yet');
+    await page.getByRole('button', { name: 'New trunk' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[name="name"]').fill('carrier');
+    await dialog.locator('input[name="host"]').fill('sip.carrier.test');
+    await dialog.locator('input[name="authUsername"]').fill('acct100');
+    await dialog.locator('input[name="password"]').fill(trunkPassword);
+    await dialog.getByRole('switch', { name: 'Register with the provider' }).click();
+    await dialog.locator('textarea[name="inboundSources"]').fill('192.0.2.0/24\n198.51.100.7');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const trunk = await servers.prisma.trunk.findUniqueOrThrow({ where: { name: 'carrier' } });
+    expect(trunk).toMatchObject({ host: 'sip.carrier.test', register: true, authUsername: 'acct100' });
+    expect(trunk.inboundSources).toEqual(['192.0.2.0/24', '198.51.100.7']);
+
+    // The status as the signalling process reports it (its real side: the b2bua trunk registration tests).
+    const status = page.getByTestId('trunk-registration');
+    await expect.poll(() => status.textContent()).toBe('not reported yet');
+    const now = Date.now();
+    await servers.redis.hset(
+      redisKeys.trunkRegistrations,
+      trunk.id,
+      JSON.stringify({ state: 'registered', failures: 0, lastStatus: 200, registeredUntil: now + 3_600_000 }),
+    );
+    await page.reload();
+    await expect.poll(() => status.textContent()).toBe('registered');
+    const table = page.getByTestId('trunks-table');
+    expect(await table.textContent()).toMatch(/carrier.*sip\.carrier\.test.*UDP.*yes.*registered/);
+    await servers.redis.hset(
+      redisKeys.trunkRegistrations,
+      trunk.id,
+      JSON.stringify({
+        state: 'failing',
+        failures: 2,
+        lastStatus: 403,
+        lastReason: 'Forbidden',
+        lastResponseAt: now,
+      }),
+    );
+    await page.reload();
+    await expect.poll(() => status.textContent()).toBe('failing');
+    expect(await page.getByTestId('trunk-registration-detail').textContent()).toContain('403 Forbidden');
+    await shot('trunks');
+
+    await page.getByRole('button', { name: 'Edit carrier' }).click();
+    expect(await dialog.textContent()).toContain('set — leave empty to keep it');
+    expect(await dialog.locator('input[name="password"]').inputValue()).toBe('');
+    await dialog.locator('input[name="port"]').fill('5080');
+    await dialog.locator('textarea[name="inboundSources"]').fill('192.0.2.0/24\n10.1.2.3/8');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.textContent()).toMatch(/line 2: .*host bits/);
+    await shot('trunk-field-error');
+    await dialog.locator('textarea[name="inboundSources"]').fill('192.0.2.0/24\n10.0.0.0/8');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const edited = await servers.prisma.trunk.findUniqueOrThrow({ where: { id: trunk.id } });
+    expect(edited).toMatchObject({ port: 5080, inboundSources: ['192.0.2.0/24', '10.0.0.0/8'] });
+    // The empty password input kept the stored password.
+    expect(edited.passwordEncrypted).toBe(trunk.passwordEncrypted);
+    await expect.poll(() => table.textContent()).toContain('sip.carrier.test:5080');
+    expect(await page.content()).not.toContain(trunkPassword);
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete carrier' }).click();
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No trunks yet');
+    expect(await servers.prisma.trunk.count()).toBe(0);
+    await servers.redis.hdel(redisKeys.trunkRegistrations, trunk.id);
+  });
+
   it('refuses a CSRF-less request made with the logged-in browser session', async () => {
     const statuses = await page.evaluate(async () => {
       const body = JSON.stringify({ number: '1999', displayName: 'Forged' });

@@ -17,11 +17,13 @@ import { LivePage } from './pages/live-page';
 import { PluginsPage } from './pages/plugins-page';
 import { RingGroupsPage } from './pages/ring-groups-page';
 import { StatusPage } from './pages/status-page';
+import { TrunksPage } from './pages/trunks-page';
 import { VoicemailPage } from './pages/voicemail-page';
 
 const pages = [
   { route: 'extensions', label: 'Extensions', render: () => <ExtensionsPage /> },
   { route: 'ring-groups', label: 'Ring groups', render: () => <RingGroupsPage /> },
+  { route: 'trunks', label: 'Trunks', render: () => <TrunksPage /> },
   { route: 'follow-me', label: 'Follow-me', render: () => <FollowMePage /> },
   { route: 'voicemail', label: 'Voicemail', render: () => <VoicemailPage /> },
   { route: 'calls', label: 'Call history', render: () => <CallHistoryPage /> },

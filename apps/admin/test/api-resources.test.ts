@@ -335,6 +335,7 @@ describe('follow-me', () => {
         { targets: ['3002'], ringSeconds: 15 },
         { targets: ['+4930123456', 'sip:alice@example.org'], ringSeconds: 25 },
       ],
+      finalDestination: { kind: 'voicemail', target: null },
     });
     const rows = await servers.prisma.followMeStep.findMany({
       where: { extensionId: ext.id },
@@ -349,6 +350,81 @@ describe('follow-me', () => {
     expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual([
       'steps.0.targets.0',
       'steps.0.ringSeconds',
+    ]);
+  });
+});
+
+describe('follow-me final destination', () => {
+  it('defaults to the own mailbox, is validated against what exists, and audited before/after', async () => {
+    const ext = await createExtension('3101');
+    await createExtension('3102');
+    const url = `/api/extensions/${ext.id}/follow-me`;
+    expect((await s.get(url)).body).toMatchObject({ finalDestination: { kind: 'voicemail', target: null } });
+    const steps = [{ targets: ['3102'], ringSeconds: 10 }];
+    const bad = async (finalDestination: object) => {
+      const res = await s.put(url, { enabled: true, steps, finalDestination });
+      expect(res.status, JSON.stringify(finalDestination)).toBe(400);
+      return (res.body as { errors: { field: string; message: string }[] }).errors;
+    };
+    expect(await bad({ kind: 'extension' })).toEqual([
+      { field: 'finalDestination.target', message: 'is required for extension' },
+    ]);
+    expect(await bad({ kind: 'busy', target: '3102' })).toEqual([
+      { field: 'finalDestination.target', message: 'must be empty for busy' },
+    ]);
+    expect(await bad({ kind: 'teleport' })).toMatchObject([{ field: 'finalDestination.kind' }]);
+    expect(await bad({ kind: 'external', target: '<x>' })).toEqual([
+      { field: 'finalDestination.target', message: 'must be a phone number or a sip: URI' },
+    ]);
+    expect(await bad({ kind: 'extension', target: '3999' })).toEqual([
+      { field: 'finalDestination.target', message: 'no extension 3999' },
+    ]);
+    const self = await bad({ kind: 'extension', target: '3101' });
+    expect(self.map((e) => e.field)).toEqual(['finalDestination.target']);
+    expect(self[0]?.message).toMatch(/another extension/);
+    expect(await bad({ kind: 'ring_group', target: '3998' })).toEqual([
+      { field: 'finalDestination.target', message: 'no ring group 3998' },
+    ]);
+    expect(await bad({ kind: 'voicemail', target: '3102' })).toEqual([
+      { field: 'finalDestination.target', message: 'extension 3102 has no voicemail box' },
+    ]);
+
+    const put = await s.put(url, {
+      enabled: true,
+      steps,
+      finalDestination: { kind: 'extension', target: '3102' },
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toEqual({
+      enabled: true,
+      steps,
+      finalDestination: { kind: 'extension', target: '3102' },
+    });
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: ext.id } });
+    expect(row).toMatchObject({ followMeFinalKind: 'extension', followMeFinalTarget: '3102' });
+    // Left out: the stored destination stays (clients that only edit the steps).
+    const stepsOnly = await s.put(url, { enabled: false, steps });
+    expect(stepsOnly.body).toMatchObject({ finalDestination: { kind: 'extension', target: '3102' } });
+    const busy = await s.put(url, { enabled: true, steps, finalDestination: { kind: 'busy', target: '' } });
+    expect(busy.body).toMatchObject({ finalDestination: { kind: 'busy', target: null } });
+
+    const audit = await servers.prisma.auditLog.findMany({
+      where: { entity: 'follow_me', entityId: ext.id },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit.map((a) => [a.before, a.after])).toEqual([
+      [
+        { enabled: false, steps: [], finalDestination: { kind: 'voicemail', target: null } },
+        { enabled: true, steps, finalDestination: { kind: 'extension', target: '3102' } },
+      ],
+      [
+        { enabled: true, steps, finalDestination: { kind: 'extension', target: '3102' } },
+        { enabled: false, steps, finalDestination: { kind: 'extension', target: '3102' } },
+      ],
+      [
+        { enabled: false, steps, finalDestination: { kind: 'extension', target: '3102' } },
+        { enabled: true, steps, finalDestination: { kind: 'busy', target: null } },
+      ],
     ]);
   });
 });

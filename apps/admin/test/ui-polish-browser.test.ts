@@ -1,5 +1,5 @@
-// Headless Chromium: follow-me errors numbered as the page numbers steps, the destination after the
-// last step, ring-group strategies in words, a visible cue that tables scroll at phone width, and
+// Headless Chromium: follow-me errors numbered as the page numbers steps, the final destination after
+// the last step (shown and set), ring-group strategies in words, a visible cue that tables scroll at phone width, and
 // exactly one <h1> on every page.
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -71,6 +71,42 @@ describe('UI details (headless Chromium)', () => {
     expect(await page.getByTestId('follow-me-final').textContent()).toMatch(
       /^After step 2: nobody: the caller hears "temporarily unavailable"/,
     );
+  });
+
+  it('sets the final destination after the last step: a missing target is named, a ring group is saved', async () => {
+    await page.goto(`${server.baseUrl}/#/follow-me?ext=${extensionId}`);
+    await page.reload();
+    const final = page.getByTestId('follow-me-final');
+    const finalKind = page.getByLabel('Final destination', { exact: true }).filter({ visible: true });
+    await expect.poll(() => final.textContent()).toContain('Then:');
+    await page.getByRole('button', { name: 'Add step' }).click();
+    const input = page.getByLabel('Step 1 targets', { exact: true }).filter({ visible: true });
+    await input.fill('+4930123456');
+    await input.press('Enter');
+    await finalKind.click();
+    await page.getByRole('option', { name: 'Another extension' }).click();
+    await page.getByLabel('Destination target').fill('1009');
+    await expect
+      .poll(() => final.textContent())
+      .toBe('After step 1: extension 1009 (its own follow-me and voicemail apply)');
+    await page.getByRole('button', { name: 'Save follow-me' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toBe('Final destination: no extension 1009');
+
+    await finalKind.click();
+    await page.getByRole('option', { name: 'Ring group' }).click();
+    await page.getByLabel('Destination target').fill('600');
+    await page.getByRole('button', { name: 'Save follow-me' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await final.textContent()).toBe('After step 1: ring group 600');
+    const row = await servers.prisma.extension.findUniqueOrThrow({ where: { id: extensionId } });
+    expect(row).toMatchObject({ followMeFinalKind: 'ring_group', followMeFinalTarget: '600' });
+
+    await finalKind.click();
+    await page.getByRole('option', { name: 'Busy (486)' }).click();
+    expect(await page.getByLabel('Destination target').isDisabled()).toBe(true);
+    expect(await final.textContent()).toBe('After step 1: the caller hears busy (486)');
   });
 
   it('names ring-group strategies in words', async () => {

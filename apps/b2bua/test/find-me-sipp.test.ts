@@ -11,6 +11,8 @@ vi.setConfig({ testTimeout: 45_000 });
 
 const CALLER = '8200';
 const DESK = '8401';
+/** The colleague the follow-me ends at (final destination) in the last test. */
+const COLLEAGUE = '8402';
 /** sipp's own limit (the harness default is 15 s): two 5 s steps; the harness kills any sipp after 20 s. */
 const SIPP_TIMEOUT = ['-timeout', '19s'];
 
@@ -23,6 +25,7 @@ beforeAll(async () => {
     async (s) => {
       await s.addExtension(CALLER, `pw-${CALLER}`);
       await s.addExtension(DESK, `pw-${DESK}`);
+      await s.addExtension(COLLEAGUE, `pw-${COLLEAGUE}`);
       const desk = await s.prisma.extension.update({
         where: { number: DESK },
         data: { followMeEnabled: true },
@@ -42,6 +45,7 @@ let testStart = new Date();
 beforeEach(async () => {
   testStart = new Date();
   await h.unbindAll(DESK);
+  await h.unbindAll(COLLEAGUE);
 });
 
 /** The steps as FollowMeService.replace writes them (positions are the list order). */
@@ -208,5 +212,33 @@ describe('follow-me through the B2BUA (sipp)', () => {
     const rec = await onlyRecord();
     expect(rec).toMatchObject({ answeredBy: DESK, disposition: 'answered' });
     expect(rec.legs).toHaveLength(1);
+  });
+
+  it('after the last step the call lands at the final destination: another extension, which answers', async () => {
+    const { id } = await h.prisma.extension.findUniqueOrThrow({ where: { number: DESK } });
+    // As FollowMeService.replace stores it.
+    await h.prisma.extension.update({
+      where: { id },
+      data: { followMeFinalKind: 'extension', followMeFinalTarget: COLLEAGUE },
+    });
+    try {
+      const desk = await deskPhone('call-uas-busy.xml', 1);
+      const colleague = await startSipp('call-uas-answer.xml', SIPP_TIMEOUT);
+      await h.bind(COLLEAGUE, colleague.port);
+      await setSteps([{ targets: [DESK], ringSeconds: 20 }]);
+      expectPassed(await dial('call-uac-basic.xml'));
+      expectPassed(await desk.done);
+      expectPassed(await colleague.done);
+      const rec = await onlyRecord();
+      expect(rec).toMatchObject({ answeredBy: COLLEAGUE, disposition: 'answered', calleeNumber: DESK });
+      const ports = { desk: desk.port, colleague: colleague.port };
+      // The step rang (the desk was busy), then the reroute to the final destination answered.
+      expect(rec.legs.map((l) => `${owner(l, ports)}:${l.status}`)).toEqual(['desk:486', 'colleague:200']);
+    } finally {
+      await h.prisma.extension.update({
+        where: { id },
+        data: { followMeFinalKind: 'voicemail', followMeFinalTarget: null },
+      });
+    }
   });
 });

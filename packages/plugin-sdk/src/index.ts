@@ -62,3 +62,10 @@ export {
   type NumberClass,
   type NumberingSettings,
 } from './numbering/phone-numbers.js';
+export {
+  noAnswerStep,
+  UNAVAILABLE_STEP,
+  BUSY_STEP,
+  type NoAnswerDestination,
+  type NoAnswerStepOptions,
+} from './no-answer-destination.js';

@@ -1,4 +1,5 @@
 import type { DialClass } from './numbering/phone-numbers.js';
+import type { NoAnswerDestination } from './no-answer-destination.js';
 
 /** Read-only view of the PBX that the host gives a plugin on each call. */
 export interface ExtensionInfo {
@@ -38,9 +39,7 @@ export interface RingGroupInfo {
   /** Time each member rings in one-at-a-time strategies. */
   readonly memberRingSeconds: number;
   readonly members: readonly { readonly extension: string; readonly ringSeconds?: number }[];
-  readonly fallback:
-    | { readonly kind: 'none' | 'hangup' }
-    | { readonly kind: 'extension' | 'ring_group' | 'voicemail' | 'external'; readonly target: string };
+  readonly fallback: NoAnswerDestination;
   /** Put in front of the caller's display name, e.g. "Sales: ". */
   readonly callerIdPrefix?: string;
 }
@@ -51,6 +50,8 @@ export interface FollowMeInfo {
   readonly enabled: boolean;
   /** Targets are extension numbers, external numbers or SIP URIs. */
   readonly steps: readonly { readonly targets: readonly string[]; readonly ringSeconds: number }[];
+  /** Where the call goes after the last step; absent = the extension's own voicemail box (480 without). */
+  readonly finalDestination?: NoAnswerDestination;
 }
 
 export interface PluginLogger {

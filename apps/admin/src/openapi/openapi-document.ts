@@ -17,7 +17,7 @@ import {
   setSipPasswordSchema,
   updateExtensionSchema,
 } from '../extensions/extension.schemas.js';
-import { followMeSchema } from '../follow-me/follow-me.schemas.js';
+import { followMeSchema, followMeViewSchema } from '../follow-me/follow-me.schemas.js';
 import { updatePluginSchema } from '../plugins/plugins.controller.js';
 import {
   createRingGroupSchema,
@@ -124,16 +124,16 @@ const operations: Operation[] = [
     method: 'get',
     path: '/api/extensions/{id}/follow-me',
     tag: 'follow-me',
-    summary: 'Follow-me steps of an extension',
-    response: followMeSchema,
+    summary: 'Follow-me steps and final destination of an extension',
+    response: followMeViewSchema,
   },
   {
     method: 'put',
     path: '/api/extensions/{id}/follow-me',
     tag: 'follow-me',
-    summary: 'Replace the follow-me steps',
+    summary: 'Replace the follow-me steps (and the final destination when given)',
     body: followMeSchema,
-    response: followMeSchema,
+    response: followMeViewSchema,
   },
   {
     method: 'get',

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import { dialNumberSchema, displayNameSchema } from '../extensions/extension.schemas.js';
 
 export const ringStrategies = ['ringall', 'hunt', 'roundrobin', 'random', 'memoryhunt'] as const;
-export const fallbackKinds = ['none', 'extension', 'ring_group', 'voicemail', 'external', 'hangup'] as const;
+export const fallbackKinds = [
+  'none',
+  'extension',
+  'ring_group',
+  'voicemail',
+  'external',
+  'hangup',
+  'busy',
+] as const;
+/** Fallbacks that end the call (480, or 486 for busy) and take no target. */
+export const fallbackKindsWithoutTarget: ReadonlySet<string> = new Set(['none', 'hangup', 'busy']);
 
 const seconds = (min: number, max: number) =>
   z
@@ -48,7 +58,7 @@ function checkMembersAndFallback(
     seen.add(m.extension);
   });
   const kind = value.fallbackKind;
-  if (kind && kind !== 'none' && kind !== 'hangup' && !value.fallbackTarget) {
+  if (kind && !fallbackKindsWithoutTarget.has(kind) && !value.fallbackTarget) {
     ctx.addIssue({
       code: 'custom',
       path: ['fallbackTarget'],

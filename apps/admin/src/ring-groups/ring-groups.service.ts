@@ -4,7 +4,12 @@ import { conflict, isUniqueViolation, notFound } from '../common/conflict.js';
 import type { Prisma, PrismaClient } from '../common/db.js';
 import { PRISMA } from '../common/tokens.js';
 import { validationError } from '../common/zod-validation.pipe.js';
-import type { CreateRingGroupInput, RingGroupView, UpdateRingGroupInput } from './ring-group.schemas.js';
+import {
+  fallbackKindsWithoutTarget,
+  type CreateRingGroupInput,
+  type RingGroupView,
+  type UpdateRingGroupInput,
+} from './ring-group.schemas.js';
 
 const withMembers = {
   members: { orderBy: { position: 'asc' }, include: { extension: true } },
@@ -85,7 +90,7 @@ export class RingGroupsService {
       fallbackKind: input.fallbackKind ?? before.fallbackKind,
       fallbackTarget: input.fallbackTarget !== undefined ? input.fallbackTarget : before.fallbackTarget,
     };
-    if (merged.fallbackKind !== 'none' && merged.fallbackKind !== 'hangup' && !merged.fallbackTarget) {
+    if (!fallbackKindsWithoutTarget.has(merged.fallbackKind) && !merged.fallbackTarget) {
       throw validationError([
         { field: 'fallbackTarget', message: `is required when fallbackKind is ${merged.fallbackKind}` },
       ]);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PrismaClient } from '@switchboard/db';
-import type { FollowMeInfo, RingGroupInfo } from '@switchboard/plugin-sdk';
+import type { FallbackKind } from '@switchboard/db';
+import type { FollowMeInfo, NoAnswerDestination, RingGroupInfo } from '@switchboard/plugin-sdk';
 import { PRISMA } from '../tokens.js';
 
 /** Ring groups and follow-me steps from PostgreSQL, in the plugin SDK's read-only shapes. */
@@ -16,10 +17,6 @@ export class DirectoryRepository {
       },
     });
     if (!g) return undefined;
-    const fallback: RingGroupInfo['fallback'] =
-      g.fallbackKind === 'none' || g.fallbackKind === 'hangup' || !g.fallbackTarget
-        ? { kind: g.fallbackKind === 'hangup' ? 'hangup' : 'none' }
-        : { kind: g.fallbackKind, target: g.fallbackTarget };
     return {
       number: g.number,
       name: g.name,
@@ -32,7 +29,7 @@ export class DirectoryRepository {
           ? { extension: m.extension.number }
           : { extension: m.extension.number, ringSeconds: m.ringSeconds },
       ),
-      fallback,
+      fallback: destination(g.fallbackKind, g.fallbackTarget),
       ...(g.callerIdPrefix ? { callerIdPrefix: g.callerIdPrefix } : {}),
     };
   }
@@ -40,7 +37,13 @@ export class DirectoryRepository {
   async followMe(extension: string): Promise<FollowMeInfo | undefined> {
     const ext = await this.prisma.extension.findUnique({
       where: { number: extension },
-      select: { number: true, followMeEnabled: true, followMeSteps: { orderBy: { position: 'asc' } } },
+      select: {
+        number: true,
+        followMeEnabled: true,
+        followMeFinalKind: true,
+        followMeFinalTarget: true,
+        followMeSteps: { orderBy: { position: 'asc' } },
+      },
     });
     if (!ext) return undefined;
     return {
@@ -50,6 +53,17 @@ export class DirectoryRepository {
         targets: Array.isArray(s.targets) ? s.targets.filter((t): t is string => typeof t === 'string') : [],
         ringSeconds: s.ringSeconds,
       })),
+      // A mailbox without a target is the extension's own.
+      finalDestination: destination(
+        ext.followMeFinalKind,
+        ext.followMeFinalTarget ?? (ext.followMeFinalKind === 'voicemail' ? ext.number : null),
+      ),
     };
   }
+}
+
+/** A stored fallback kind + target; a kind that needs a target but has none is 480 (`none`). */
+function destination(kind: FallbackKind, target: string | null): NoAnswerDestination {
+  if (kind === 'none' || kind === 'hangup' || kind === 'busy') return { kind };
+  return target ? { kind, target } : { kind: 'none' };
 }

@@ -30,6 +30,14 @@ export const configSchema = z.strictObject({
     .enum(['sip', 'tel'])
     .default('sip')
     .describe('Write external numbers as sip:<n>@<domain>;user=phone or as tel: URIs'),
+  /** How long an `external` final destination rings. */
+  externalRingSeconds: z
+    .number()
+    .int()
+    .min(5)
+    .max(600)
+    .default(30)
+    .describe('How long an external final destination rings'),
 });
 
 export type FindMeConfig = z.output<typeof configSchema>;

@@ -6,6 +6,7 @@ import {
   type RoutingPlanInput,
 } from '@switchboard/plugin-sdk';
 import { configSchema } from './find-me-config.js';
+import { finalStep } from './final-step.js';
 import { resolveTarget } from './step-targets.js';
 
 export const PLUGIN_ID = 'find-me';
@@ -19,19 +20,21 @@ const MAX_DIAL_STEPS = 31;
 /**
  * Find-me/follow-me: when the dialled extension has follow-me switched on, its steps ring one after
  * the other, each a parallel dial of its targets for the step's seconds (desk 15 s → desk + mobile
- * 20 s); a decline or busy moves on to the next step; then the mailbox, or 480. Extensions without
- * follow-me pass to the next plugin (usually `extensions`).
+ * 20 s); a decline or busy moves on to the next step; then the final destination (by default the mailbox, or
+ * 480 without one). Extensions without follow-me pass to the next plugin (usually `extensions`).
  */
 export default definePlugin({
   id: PLUGIN_ID,
   version: '0.1.0',
-  description: 'Find-me/follow-me: ring an extension’s ordered steps of targets, then its voicemail',
+  description: 'Find-me/follow-me: ring an extension’s ordered steps of targets, then its final destination',
   configSchema,
   async route(call, api): Promise<RoutingDecision> {
     const ext = await api.extensions.get(call.destination);
     if (!ext?.enabled) return PASS;
     const followMe = await api.directory.followMe(ext.number);
     if (!followMe?.enabled || followMe.steps.length === 0) return PASS;
+    // Reached again through a final destination (A's ends at B, B's at A): ring it as a plain extension.
+    if (call.history.some((a) => a.pluginId === PLUGIN_ID && a.destination === ext.number)) return PASS;
 
     const steps: DialStepInput[] = [];
     for (const [index, step] of followMe.steps.entries()) {
@@ -53,9 +56,6 @@ export default definePlugin({
         ringTimeoutSeconds: Math.min(600, Math.max(1, step.ringSeconds)),
       });
     }
-    const last = ext.hasVoicemail
-      ? ({ type: 'voicemail', mailbox: ext.number } as const)
-      : ({ type: 'reject', status: 480, reason: 'Temporarily Unavailable' } as const);
-    return { steps: [...steps, last] };
+    return { steps: [...steps, await finalStep(followMe, ext, call, api)] };
   },
 });

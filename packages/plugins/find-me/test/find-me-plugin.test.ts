@@ -125,6 +125,79 @@ describe('find-me plan', () => {
   });
 });
 
+describe('final destination after the last step', () => {
+  const ending = (finalDestination: FollowMeInfo['finalDestination']) =>
+    world({ followMe: [{ ...bob, steps: [{ targets: ['201'], ringSeconds: 15 }], finalDestination }] });
+  const lastStep = async (finalDestination: FollowMeInfo['finalDestination'], config: object = {}) =>
+    (await planFor('201', ending(finalDestination), config)).steps.at(-1);
+
+  it('another extension or a ring group: asked through the plugin chain again after the steps', async () => {
+    const plan = await planFor('201', ending({ kind: 'extension', target: '202' }));
+    expect(plan.steps).toEqual([
+      expect.objectContaining({ type: 'dial', ringTimeoutSeconds: 15 }),
+      { type: 'reroute', destination: '202' },
+    ]);
+    const sim = simulatePlan(plan, {});
+    expect(sim.result).toEqual({ kind: 'reroute', destination: '202' });
+    expect(sim.elapsedSeconds).toBe(15);
+    expect(await lastStep({ kind: 'ring_group', target: '600' })).toEqual({
+      type: 'reroute',
+      destination: '600',
+    });
+  });
+
+  it("another extension's mailbox, or 480 when that extension has none", async () => {
+    const w = world({
+      extensions: [
+        { number: '201', hasVoicemail: true },
+        { number: '205', hasVoicemail: true },
+        { number: '202' },
+      ],
+      followMe: [{ ...bob, finalDestination: { kind: 'voicemail', target: '205' } }],
+    });
+    expect((await planFor('201', w)).steps.at(-1)).toEqual({ type: 'voicemail', mailbox: '205' });
+    const r = await routeCall(plugin, testCall('201'), {
+      world: { ...w, followMe: [{ ...bob, finalDestination: { kind: 'voicemail', target: '202' } }] },
+    });
+    if (r.pass) throw new Error('expected a plan');
+    expect(r.plan.steps.at(-1)).toEqual({ type: 'reject', status: 480, reason: 'Temporarily Unavailable' });
+    expect(r.logs.map((l) => l.msg)).toContain('follow-me final mailbox does not take messages');
+  });
+
+  it('busy gives 486, hang up 480, whatever the last step answered', async () => {
+    const busy = simulatePlan(await planFor('201', ending({ kind: 'busy' })), {}, 'decline');
+    expect(busy.result).toEqual({ kind: 'reject', status: 486, reason: 'Busy Here' });
+    const hangup = simulatePlan(await planFor('201', ending({ kind: 'hangup' })), {}, 'busy');
+    expect(hangup.result).toEqual({ kind: 'reject', status: 480, reason: 'Temporarily Unavailable' });
+  });
+
+  it('an external number rings through the configured domain for its own ring time', async () => {
+    expect(
+      await lastStep({ kind: 'external', target: '+49 30 1234' }, { externalDomain: 'trunk.example' }),
+    ).toEqual({
+      type: 'dial',
+      mode: 'parallel',
+      targets: [{ kind: 'uri', uri: 'sip:+49301234@trunk.example;user=phone' }],
+      ringTimeoutSeconds: 30,
+    });
+    const r = await routeCall(plugin, testCall('201'), {
+      world: ending({ kind: 'external', target: 'nowhere' }),
+    });
+    if (r.pass) throw new Error('expected a plan');
+    expect(r.plan.steps.at(-1)).toMatchObject({ type: 'reject', status: 480 });
+    expect(r.logs.map((l) => l.msg)).toContain('follow-me final destination is not usable');
+  });
+
+  it('a follow-me reached again through final destinations rings as a plain extension', async () => {
+    const again = testCall('201', {
+      history: [{ pluginId: 'find-me', destination: '201', outcome: 'no-answer', tried: ['201'] }],
+    });
+    expect(
+      (await routeCall(plugin, again, { world: ending({ kind: 'extension', target: '202' }) })).pass,
+    ).toBe(true);
+  });
+});
+
 describe('find-me skip rules', () => {
   it('desk not registered: its step is dropped and the next step rings at once', async () => {
     const r = await routeCall(plugin, testCall('201'), { world: world({ registrations: {} }) });

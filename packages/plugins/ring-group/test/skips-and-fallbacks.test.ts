@@ -85,6 +85,11 @@ describe('fallback when nobody answers', () => {
     expect(sim.result).toEqual({ kind: 'reroute', destination: '601' });
   });
 
+  it('busy: the caller gets 486 Busy Here after the group time', async () => {
+    const { sim } = await withFallback({ kind: 'busy' });
+    expect(sim).toMatchObject({ result: { kind: 'reject', status: 486 }, elapsedSeconds: 20 });
+  });
+
   it('voicemail: the mailbox takes the call', async () => {
     const { plan, sim } = await withFallback({ kind: 'voicemail', target: '201' });
     expect(plan.steps.at(-1)).toEqual({ type: 'voicemail', mailbox: '201' });

@@ -54,7 +54,8 @@ export interface Extension {
 }
 
 export type RingStrategy = 'ringall' | 'hunt' | 'roundrobin' | 'random' | 'memoryhunt';
-export type FallbackKind = 'none' | 'extension' | 'ring_group' | 'voicemail' | 'external' | 'hangup';
+export type FallbackKind = 'none' | 'extension' | 'ring_group' | 'voicemail' | 'external' | 'hangup' | 'busy';
+export type FinalDestinationKind = 'voicemail' | 'extension' | 'ring_group' | 'external' | 'busy' | 'hangup';
 
 export interface RingGroup {
   id: string;
@@ -80,6 +81,8 @@ export interface RingGroup {
 export interface FollowMe {
   enabled: boolean;
   steps: { targets: string[]; ringSeconds: number }[];
+  /** After the last step; a voicemail target of null is the extension's own box. */
+  finalDestination: { kind: FinalDestinationKind; target: string | null };
 }
 
 export interface VoicemailBoxRow {

@@ -9,11 +9,12 @@ import {
   Switch,
   TagsInput,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/api-client';
-import type { Extension, FollowMe } from '../api/types';
+import type { Extension, FinalDestinationKind, FollowMe } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { ReadOnlyFieldset } from '../components/read-only-fieldset';
@@ -35,15 +36,48 @@ export function stepWords(text: string): string {
     )
     .replace(/\bsteps\.(\d+)\.targets\b/g, (_m, s: string) => `Step ${Number(s) + 1}, targets`)
     .replace(/\bsteps\.(\d+)\.ringSeconds\b/g, (_m, s: string) => `Step ${Number(s) + 1}, ring time`)
-    .replace(/\bsteps\.(\d+)\b/g, (_m, s: string) => `Step ${Number(s) + 1}`);
+    .replace(/\bsteps\.(\d+)\b/g, (_m, s: string) => `Step ${Number(s) + 1}`)
+    .replace(/\bfinalDestination\.(target|kind)\b/g, 'Final destination');
 }
 
+const finalKinds: { value: FinalDestinationKind; label: string }[] = [
+  { value: 'voicemail', label: 'Voicemail box' },
+  { value: 'extension', label: 'Another extension' },
+  { value: 'ring_group', label: 'Ring group' },
+  { value: 'external', label: 'External number / SIP URI' },
+  { value: 'busy', label: 'Busy (486)' },
+  { value: 'hangup', label: 'Hang up (480)' },
+];
+
 /** What the caller reaches after the last step (the find-me plugin's end of plan). */
-function finalDestination(extension: Extension): string {
-  return extension.voicemail?.enabled
-    ? `the voicemail box of ${extension.number}`
-    : 'nobody: the caller hears "temporarily unavailable" (480); turn on the voicemail box of the extension to take messages';
+function finalDestination({ kind, target }: FollowMe['finalDestination'], extension: Extension): string {
+  switch (kind) {
+    case 'voicemail':
+      if (target && target !== extension.number) return `the voicemail box of ${target}`;
+      return extension.voicemail?.enabled
+        ? `the voicemail box of ${extension.number}`
+        : 'nobody: the caller hears "temporarily unavailable" (480); turn on the voicemail box of the extension to take messages';
+    case 'extension':
+      return `extension ${target ?? '?'} (its own follow-me and voicemail apply)`;
+    case 'ring_group':
+      return `ring group ${target ?? '?'}`;
+    case 'external':
+      return `the external number ${target ?? '?'}`;
+    case 'busy':
+      return 'the caller hears busy (486)';
+    case 'hangup':
+      return 'the call ends: the caller hears "temporarily unavailable" (480)';
+  }
 }
+
+const targetHint: Record<FinalDestinationKind, string> = {
+  voicemail: 'Extension number; empty = this extension',
+  extension: 'Extension number',
+  ring_group: 'Ring group number',
+  external: 'Phone number or sip: URI',
+  busy: '',
+  hangup: '',
+};
 
 function FollowMeEditor({ extension }: { extension: Extension }) {
   const { data, error, loading } = useApiData<FollowMe>(`/api/extensions/${extension.id}/follow-me`);
@@ -126,11 +160,46 @@ function FollowMeEditor({ extension }: { extension: Extension }) {
             </Group>
           </Paper>
         ))}
-        <Paper withBorder p="sm" data-testid="follow-me-final">
-          <Text size="sm">
-            <b>{draft.steps.length === 0 ? 'Then' : `After step ${draft.steps.length}`}:</b>{' '}
-            {finalDestination(extension)}
-          </Text>
+        <Paper withBorder p="sm">
+          <Stack gap="xs">
+            <Text size="sm" data-testid="follow-me-final">
+              <b>{draft.steps.length === 0 ? 'Then' : `After step ${draft.steps.length}`}:</b>{' '}
+              {finalDestination(draft.finalDestination, extension)}
+            </Text>
+            <Group align="flex-start" wrap="wrap">
+              <Select
+                label="Final destination"
+                data={finalKinds}
+                value={draft.finalDestination.kind}
+                allowDeselect={false}
+                w={240}
+                onChange={(v) =>
+                  v &&
+                  setDraft({
+                    ...draft,
+                    finalDestination: {
+                      kind: v,
+                      target: v === 'busy' || v === 'hangup' ? null : draft.finalDestination.target,
+                    },
+                  })
+                }
+              />
+              <TextInput
+                label="Destination target"
+                placeholder={targetHint[draft.finalDestination.kind]}
+                disabled={targetHint[draft.finalDestination.kind] === ''}
+                value={draft.finalDestination.target ?? ''}
+                style={{ flex: 1, minWidth: 220 }}
+                onChange={(e) =>
+                  setDraft({
+                    ...draft,
+                    finalDestination: { ...draft.finalDestination, target: e.currentTarget.value || null },
+                  })
+                }
+                error={saveError?.forField('finalDestination.target')}
+              />
+            </Group>
+          </Stack>
         </Paper>
         {canChange ? (
           <Group>

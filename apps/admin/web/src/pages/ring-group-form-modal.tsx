@@ -22,6 +22,7 @@ const fallbacks: { value: FallbackKind; label: string }[] = [
   { value: 'voicemail', label: 'Voicemail of extension' },
   { value: 'external', label: 'External number / SIP URI' },
   { value: 'hangup', label: 'Hang up' },
+  { value: 'busy', label: 'Busy (486)' },
 ];
 
 interface Props {
@@ -172,7 +173,7 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
               label="Fallback target"
               name="fallbackTarget"
               value={fallbackTarget}
-              disabled={fallbackKind === 'none' || fallbackKind === 'hangup'}
+              disabled={fallbackKind === 'none' || fallbackKind === 'hangup' || fallbackKind === 'busy'}
               onChange={(e) => setFallbackTarget(e.currentTarget.value)}
               error={error?.forField('fallbackTarget')}
             />

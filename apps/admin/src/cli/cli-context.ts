@@ -17,7 +17,8 @@ export class CliContext {
   private redisClient: Redis | null = null;
   readonly config: SwitchboardConfig;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
+  /** @param env the CLI's environment (withSettingsFile: SWITCHBOARD_SETTINGS names the file in use) */
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
     this.config = loadConfig(env);
   }
 

@@ -42,5 +42,6 @@ export function withSettingsFile(
   }
   const fromFile = parseSettings(fs.readFileSync(file, 'utf8'));
   const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  return { ...fromFile, ...set };
+  // Named in the result, so commands that update the file (restore) know which one is in use.
+  return { ...fromFile, ...set, SWITCHBOARD_SETTINGS: file };
 }

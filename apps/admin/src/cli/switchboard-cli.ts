@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@switchboard/config';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerBackupCommands } from './backup-commands.js';
 import { CliContext, CliError, describeError } from './cli-context.js';
 import type { Out } from './cli-options.js';
 import { registerCallCommands } from './call-commands.js';
@@ -45,6 +46,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerAdminCommands,
   registerShowCommands,
   registerTraceCommands,
+  registerBackupCommands,
 ];
 
 /** The whole command tree; every command ends through `exitOverride` (never process.exit). */

@@ -103,6 +103,10 @@ describe('Admin users page (headless Chromium)', () => {
     expect(await page.getByRole('button', { name: 'New extension' }).count()).toBe(0);
     await open(page, 'ring-groups', 'Ring groups');
     expect(await page.getByRole('button', { name: 'New ring group' }).count()).toBe(0);
+    await servers.prisma.trunk.create({ data: { name: 'viewer-carrier', host: 'sip.carrier.test' } });
+    await open(page, 'trunks', 'Trunks');
+    await page.getByTestId('trunks-table').getByText('viewer-carrier').waitFor();
+    expect(await page.getByRole('button', { name: /^(New trunk|Edit|Delete)/ }).count()).toBe(0);
     await open(page, 'live', 'Live');
     await page.getByTestId('live-calls-table').getByText('bridged').waitFor();
     expect(await page.getByRole('button', { name: /^Hang up/ }).count()).toBe(0);

@@ -181,7 +181,7 @@ describe('follow-me', () => {
     expect(set.out).toMatch(/^follow-me of 1001: enabled\n/);
     expect(set.out).toMatch(/1\s+25s\s+1002, \+15551234\n/);
     expect(set.out).toMatch(/2\s+20s\s+sip:alice@mobile.example\n/);
-    expect(set.out).toContain('after the last step: nobody (480 Temporarily Unavailable)');
+    expect(set.out).toContain('after the last step: nobody (480 Temporarily Unavailable: no voicemail box)');
     const steps = await servers.prisma.followMeStep.findMany({ orderBy: { position: 'asc' } });
     expect(steps.map((s) => [s.position, s.targets, s.ringSeconds])).toEqual([
       [0, ['1002', '+15551234'], 25],
@@ -210,12 +210,52 @@ describe('follow-me', () => {
         { targets: ['1002', '+15551234'], ringSeconds: 25 },
         { targets: ['sip:alice@mobile.example'], ringSeconds: 20 },
       ],
+      finalDestination: { kind: 'voicemail', target: null },
     });
     expect((await cli('follow-me', 'set', '1001')).err).toContain('nothing to change');
     expect((await cli('follow-me', 'clear', '1001')).out).toBe('follow-me of 1001 cleared\n');
-    expect((await cli('follow-me', 'show', '1001')).out).toBe('follow-me of 1001: disabled\nno steps\n');
+    expect((await cli('follow-me', 'show', '1001')).out).toBe(
+      'follow-me of 1001: disabled\nno steps\nafter the last step: the voicemail box of 1001\n',
+    );
     const audits = await servers.prisma.auditLog.count({ where: { entity: 'follow_me', actor: 'cli' } });
     expect(audits).toBe(3);
+  });
+
+  it('sets the final destination after the last step, checked as the API checks it', async () => {
+    const toGroup = await cli(
+      'follow-me',
+      'set',
+      '1002',
+      '--step',
+      '1003',
+      '--final',
+      'extension',
+      '--final-target',
+      '1001',
+    );
+    expect(toGroup.out).toContain('after the last step: extension 1001\n');
+    expect(await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1002' } })).toMatchObject({
+      followMeFinalKind: 'extension',
+      followMeFinalTarget: '1001',
+    });
+    expect((await cli('follow-me', 'set', '1002', '--final', 'busy')).out).toContain(
+      'after the last step: busy (486)\n',
+    );
+    // Steps given before stay when only the destination changes.
+    expect((await cli('follow-me', 'show', '1002')).out).toMatch(/1\s+20s\s+1003\n/);
+    expect((await cli('follow-me', 'set', '1002', '--final', 'ring_group')).err).toBe(
+      'switchboard: final destination: is required for ring_group\n',
+    );
+    expect(
+      (await cli('follow-me', 'set', '1002', '--final', 'ring_group', '--final-target', '777')).code,
+    ).toBe(1);
+    expect((await cli('follow-me', 'set', '1002', '--final', 'moon')).err).toContain(
+      'final destination: must be one of',
+    );
+    expect((await cli('follow-me', 'set', '1002', '--final-target', '1001')).err).toBe(
+      'switchboard: --final-target needs --final\n',
+    );
+    await cli('follow-me', 'clear', '1002');
   });
 });
 

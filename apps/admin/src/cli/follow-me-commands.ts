@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { dialNumberSchema } from '../extensions/extension.schemas.js';
-import { followMeSchema, type FollowMeInput } from '../follow-me/follow-me.schemas.js';
+import {
+  finalDestinationKinds,
+  followMeSchema,
+  type FollowMeInput,
+  type FollowMeView,
+} from '../follow-me/follow-me.schemas.js';
 import { FollowMeService } from '../follow-me/follow-me.service.js';
 import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
 import { JSON_HELP, isOn, onOffOption, printResult, splitList, type Out } from './cli-options.js';
@@ -21,6 +26,7 @@ function parseStep(text: string): { targets: string[]; ringSeconds: number } {
 /** Field paths in the words the admin page uses: steps count from 1 (`step 2, target 1`). */
 function issueWhere(path: readonly PropertyKey[]): string {
   const [root, step, field, target] = path;
+  if (root === 'finalDestination') return 'final destination';
   if (root !== 'steps' || typeof step !== 'number') return path.map(String).join('.') || 'follow-me';
   const where = [`step ${step + 1}`];
   if (field === 'targets') where.push(typeof target === 'number' ? `target ${target + 1}` : 'targets');
@@ -35,12 +41,35 @@ function parseFollowMe(input: unknown): FollowMeInput {
   throw new CliError(issues.map((i) => `${issueWhere(i.path)}: ${i.message}`).join('\n'));
 }
 
-function describe(number: string, followMe: FollowMeInput, voicemailOn: boolean): string {
+/** Where the caller ends after the last step, in the admin page's words. */
+function finalWords(
+  { kind, target }: FollowMeView['finalDestination'],
+  number: string,
+  voicemailOn: boolean,
+) {
+  switch (kind) {
+    case 'voicemail':
+      if (target && target !== number) return `the voicemail box of ${target}`;
+      return voicemailOn
+        ? `the voicemail box of ${number}`
+        : 'nobody (480 Temporarily Unavailable: no voicemail box)';
+    case 'extension':
+      return `extension ${target ?? '?'}`;
+    case 'ring_group':
+      return `ring group ${target ?? '?'}`;
+    case 'external':
+      return `the external number ${safeText(target)}`;
+    case 'busy':
+      return 'busy (486)';
+    case 'hangup':
+      return 'hang up (480 Temporarily Unavailable)';
+  }
+}
+
+function describe(number: string, followMe: FollowMeView, voicemailOn: boolean): string {
   const header = `follow-me of ${number}: ${followMe.enabled ? 'enabled' : 'disabled'}\n`;
-  const final = `after the last step: ${
-    voicemailOn ? `the voicemail box of ${number}` : 'nobody (480 Temporarily Unavailable)'
-  }\n`;
-  if (followMe.steps.length === 0) return header + 'no steps\n';
+  const final = `after the last step: ${finalWords(followMe.finalDestination, number, voicemailOn)}\n`;
+  if (followMe.steps.length === 0) return header + 'no steps\n' + final;
   return (
     header +
     formatTable(
@@ -84,22 +113,40 @@ export function registerFollowMeCommands(program: Command, ctx: () => CliContext
       [] as string[],
     )
     .addOption(onOffOption('--enabled <on|off>', 'follow-me on or off (default: on when steps are given)'))
-    .action(async (number: string, opts: { step: string[]; enabled?: string }) => {
-      if (opts.step.length === 0 && opts.enabled === undefined) {
-        throw new CliError('nothing to change: give --step (one per step) and/or --enabled on|off');
-      }
-      const ext = await extensionOf(number);
-      const current = await service().get(ext.id);
-      const input = parseFollowMe({
-        enabled: isOn(opts.enabled) ?? (opts.step.length > 0 ? true : current.enabled),
-        steps: opts.step.length > 0 ? opts.step.map(parseStep) : current.steps,
-      });
-      const saved = await service().replace(cliActor, ext.id, input);
-      out(describe(number, saved, ext.voicemailOn));
-    });
+    .option('--final <kind>', `where the call goes after the last step: ${finalDestinationKinds.join(' | ')}`)
+    .option(
+      '--final-target <target>',
+      "its extension, ring group, voicemail box (default: this extension's) or external number",
+    )
+    .action(
+      async (
+        number: string,
+        opts: { step: string[]; enabled?: string; final?: string; finalTarget?: string },
+      ) => {
+        if (opts.finalTarget !== undefined && opts.final === undefined) {
+          throw new CliError('--final-target needs --final');
+        }
+        if (opts.step.length === 0 && opts.enabled === undefined && opts.final === undefined) {
+          throw new CliError(
+            'nothing to change: give --step (one per step), --enabled on|off and/or --final',
+          );
+        }
+        const ext = await extensionOf(number);
+        const current = await service().get(ext.id);
+        const input = parseFollowMe({
+          enabled: isOn(opts.enabled) ?? (opts.step.length > 0 ? true : current.enabled),
+          steps: opts.step.length > 0 ? opts.step.map(parseStep) : current.steps,
+          ...(opts.final !== undefined
+            ? { finalDestination: { kind: opts.final, target: opts.finalTarget ?? null } }
+            : {}),
+        });
+        const saved = await service().replace(cliActor, ext.id, input);
+        out(describe(number, saved, ext.voicemailOn));
+      },
+    );
 
   fm.command('clear <extension>')
-    .description('remove every step and turn follow-me off')
+    .description('remove every step and turn follow-me off (the final destination stays)')
     .action(async (number: string) => {
       const ext = await extensionOf(number);
       await service().replace(cliActor, ext.id, { enabled: false, steps: [] });

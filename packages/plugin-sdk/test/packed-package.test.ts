@@ -51,9 +51,10 @@ describe('packed @switchboard/plugin-sdk', () => {
     const exported = targets(packed.exports);
     expect(exported).toEqual(expect.arrayContaining(['./dist/index.d.ts', './dist/testkit/index.d.ts']));
     for (const target of exported) expect(files).toContain(`package/${target.slice(2)}`);
-    // zod is bundled, so an install needs nothing but the tarball.
-    expect(packed.bundleDependencies).toEqual(['zod']);
+    // The dependencies are bundled, so an install needs nothing but the tarball.
+    expect(packed.bundleDependencies).toEqual(['libphonenumber-js', 'zod']);
     expect(files).toContain('package/node_modules/zod/package.json');
+    expect(files).toContain('package/node_modules/libphonenumber-js/package.json');
     expect(files.filter((f) => f.startsWith('package/test/'))).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/services/routing-client.service.js';
 import { RoutingWorkerService } from '../src/services/routing-worker.service.js';
 import { WorkerModule } from '../src/worker.module.js';
+import { routingJob } from './support/routing-jobs.js';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 
 /**
@@ -32,19 +33,7 @@ let client: RoutingClientService;
 /** The batching window's clock, moved by the test (the routing timeouts run on real time). */
 const clock = new FakeClock();
 
-function job(destination: string): RoutingJob {
-  return {
-    attempt: 0,
-    call: {
-      callId: `${crypto.randomUUID()}@caller.test`,
-      caller: { uri: 'sip:100@pbx.test', displayName: 'Alice', extension: '100' },
-      destination,
-      requestUri: `sip:${destination}@pbx.test`,
-      receivedAt: new Date().toISOString(),
-      history: [],
-    },
-  };
-}
+const job = (destination: string): RoutingJob => routingJob(destination);
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -17,6 +17,7 @@ import { WorkerModule } from '../src/worker.module.js';
 import { PLUGIN_REGISTRY } from '../src/tokens.js';
 import { ProcessHeartbeatService } from '../src/services/process-heartbeat.service.js';
 import type { LivePluginRegistry } from '../src/services/plugin-registry.factory.js';
+import { routingJob } from './support/routing-jobs.js';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 
 // Numbers and domain of their own: Redis keys of registrations and busy lines are not prefixed.
@@ -31,19 +32,8 @@ let config: SwitchboardConfig;
 let worker: INestApplicationContext;
 let client: RoutingClientService;
 
-function job(destination: string, callerUri = `sip:4299@${DOMAIN}`): RoutingJob {
-  return {
-    attempt: 0,
-    call: {
-      callId: `${crypto.randomUUID()}@caller.test`,
-      caller: { uri: callerUri, displayName: 'Alice' },
-      destination,
-      requestUri: `sip:${destination}@${DOMAIN}`,
-      receivedAt: new Date().toISOString(),
-      history: [],
-    },
-  };
-}
+const job = (destination: string, callerUri = `sip:4299@${DOMAIN}`): RoutingJob =>
+  routingJob(destination, { domain: DOMAIN, caller: { uri: callerUri, displayName: 'Alice' } });
 
 async function planOf(destination: string, callerUri?: string) {
   const result = await client.requestPlan(job(destination, callerUri));

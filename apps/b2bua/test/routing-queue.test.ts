@@ -14,6 +14,7 @@ import { CallRecordPublisherService } from '../src/services/call-record.services
 import { RoutingClientService } from '../src/services/routing-client.service.js';
 import { RoutingWorkerService } from '../src/services/routing-worker.service.js';
 import { WorkerModule } from '../src/worker.module.js';
+import { routingJob } from './support/routing-jobs.js';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 
 const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/behaviour-plugin.mjs');
@@ -26,20 +27,8 @@ const workers: INestApplicationContext[] = [];
 let client: RoutingClientService;
 let publisher: CallRecordPublisherService;
 
-function job(destination: string, overrides: Partial<RoutingJob['call']> = {}): RoutingJob {
-  return {
-    attempt: 0,
-    call: {
-      callId: `${crypto.randomUUID()}@caller.test`,
-      caller: { uri: 'sip:100@pbx.test', displayName: 'Alice', extension: '100' },
-      destination,
-      requestUri: `sip:${destination}@pbx.test`,
-      receivedAt: new Date().toISOString(),
-      history: [],
-      ...overrides,
-    },
-  };
-}
+const job = (destination: string, overrides: Partial<RoutingJob['call']> = {}): RoutingJob =>
+  routingJob(destination, overrides);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -253,6 +242,8 @@ describe('directory for plugins', () => {
       extension: '201',
       enabled: true,
       steps: [{ targets: ['201', '+4930123456'], ringSeconds: 15 }],
+      // Not configured: the extension's own mailbox, as before final destinations existed.
+      finalDestination: { kind: 'voicemail', target: '201' },
     });
     expect(await directory.ringGroup('601')).toBeUndefined();
   });

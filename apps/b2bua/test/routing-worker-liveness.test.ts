@@ -14,6 +14,7 @@ import {
   processesKey,
 } from '@switchboard/live-state';
 import { OwnRedis } from './support/fault-servers.js';
+import { routingJob } from './support/routing-jobs.js';
 import { requiredEnv, testConfig } from './support/test-env.js';
 
 /**
@@ -29,19 +30,7 @@ let client: RoutingClientService;
 let queue: Queue;
 let silent: ProcessHeartbeat;
 
-function job(): RoutingJob {
-  return {
-    attempt: 0,
-    call: {
-      callId: `${crypto.randomUUID()}@caller.test`,
-      caller: { uri: 'sip:100@pbx.test', extension: '100' },
-      destination: '201',
-      requestUri: 'sip:201@pbx.test',
-      receivedAt: new Date().toISOString(),
-      history: [],
-    },
-  };
-}
+const job = (): RoutingJob => routingJob('201', { caller: { uri: 'sip:100@pbx.test', extension: '100' } });
 
 beforeAll(async () => {
   redis = new Redis(requiredEnv('REDIS_URL'));

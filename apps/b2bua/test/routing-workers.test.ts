@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/services/routing-client.service.js';
 import { killAllSipp, sippCallAnswered } from './support/calls-harness.js';
+import { routingJob } from './support/routing-jobs.js';
 import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
 import { requiredEnv } from './support/test-env.js';
 
@@ -62,19 +62,7 @@ function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
   };
 }
 
-function job(destination: string): RoutingJob {
-  return {
-    attempt: 0,
-    call: {
-      callId: `${crypto.randomUUID()}@caller.test`,
-      caller: { uri: 'sip:100@pbx.test', displayName: 'Alice', extension: '100' },
-      destination,
-      requestUri: `sip:${destination}@pbx.test`,
-      receivedAt: new Date().toISOString(),
-      history: [],
-    },
-  };
-}
+const job = (destination: string): RoutingJob => routingJob(destination);
 
 /** The pid of the worker process that computed a 7100 plan. */
 function workerPid(result: RoutingOutcome): number {

@@ -143,7 +143,13 @@ describe('b2bua process roles', () => {
     };
     const p = start(['worker'], env);
     const loaded = JSON.parse(await p.waitFor(/routing plugins loaded/)) as { chain: string[] };
-    expect(loaded.chain).toEqual(['ring-group@0.1.0', 'find-me@0.1.0', 'extensions@0.1.0']);
+    expect(loaded.chain).toEqual([
+      'inbound-routes@0.1.0',
+      'ring-group@0.1.0',
+      'find-me@0.1.0',
+      'extensions@0.1.0',
+      'outbound-routes@0.1.0',
+    ]);
     await p.waitFor(/routing worker ready/);
     await p.waitFor(/"msg":"ready"/);
     await expectOpsEndpoints(opsPort, 'worker');

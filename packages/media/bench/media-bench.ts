@@ -6,6 +6,9 @@ import { alawEncode, alawDecode } from '../src/codec/g711-alaw.js';
 import { decodeRtpPacket, encodeRtpPacket } from '../src/rtp/rtp-packet.js';
 import { decodeRtcpCompound, encodeRtcpCompound } from '../src/rtcp/rtcp-packet.js';
 import { generateTone } from '../src/audio/tone.js';
+import { ConferenceMixer } from '../src/conference/conference-mixer.js';
+import { g711Decode, g711Encode } from '../src/codec/g711.js';
+import type { Clock } from '../src/clock.js';
 
 let sink = 0;
 
@@ -79,6 +82,37 @@ const rtcp = encodeRtcpCompound([
   },
   { type: 'sdes', chunks: [{ ssrc: 1, items: [{ type: 1, value: 'switchboard-bench' }] }] },
 ]);
+
+// A room of 32 talkers: one mixer tick (decode 32 frames, mix-minus, encode 32 frames) against the
+// naive mix where each listener sums the other 31 frames itself (O(n²) additions per tick).
+const ROOM = 32;
+const roomFrames = Array.from({ length: ROOM }, (_, i) =>
+  ulawEncode(generateTone({ frequencyHz: 300 + 50 * i, durationMs: 20, amplitude: 0.05, fadeMs: 0 })),
+);
+let due: (() => void) | undefined;
+const manualClock: Clock = {
+  now: () => 0,
+  schedule: (_ms, fn) => {
+    due = fn;
+    return { cancel: () => (due = undefined) };
+  },
+};
+const mixer = new ConferenceMixer({ clock: manualClock, jitterBuffer: { prebufferFrames: 1 } });
+for (let i = 0; i < ROOM; i++)
+  mixer.join(`p${i}`, { law: 'pcmu', send: (payload) => (sink ^= payload[3] ?? 0) });
+
+function naiveRoomTick(): void {
+  const decoded = roomFrames.map((f) => g711Decode('pcmu', f));
+  const out = new Int16Array(160);
+  for (let listener = 0; listener < ROOM; listener++) {
+    for (let s = 0; s < 160; s++) {
+      let sum = 0;
+      for (let talker = 0; talker < ROOM; talker++) if (talker !== listener) sum += decoded[talker]?.[s] ?? 0;
+      out[s] = Math.max(-32768, Math.min(32767, sum));
+    }
+    sink ^= g711Encode('pcmu', out)[3] ?? 0;
+  }
+}
 
 interface Row {
   name: string;
@@ -186,6 +220,20 @@ const rows: Row[] = [
       return 1;
     }),
   },
+  {
+    name: 'conference tick, 32 in room',
+    unit: 'ticks/s',
+    ours: rate(() => {
+      for (let i = 0; i < ROOM; i++) mixer.receive(`p${i}`, roomFrames[i] ?? new Uint8Array(160));
+      due?.();
+      return 1;
+    }),
+    baselineName: 'naive per-listener sum',
+    baseline: rate(() => {
+      naiveRoomTick();
+      return 1;
+    }),
+  },
 ];
 
 const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : `${(n / 1e3).toFixed(1)} k`);
@@ -213,4 +261,6 @@ for (const r of rows) {
 // 8 kHz audio needs 8000 samples/s per call direction: print the headroom of one core.
 const decode = rows[1]?.ours ?? 0;
 console.log(`\nµ-law decode alone could serve ${(decode / 8000).toFixed(0)} call directions per core.`);
+const tick = rows.find((r) => r.name.startsWith('conference'))?.ours ?? 0;
+console.log(`a 32-party room needs 50 ticks/s: one core mixes ${(tick / 50).toFixed(0)} such rooms.`);
 if (sink === 0.5) console.log(sink);

@@ -26,7 +26,11 @@ export type MediaErrorCode =
   | 'PORT_RANGE_INVALID'
   | 'PORT_RANGE_EXHAUSTED'
   | 'PORT_NOT_ALLOCATED'
-  | 'SESSION_STATE';
+  | 'SESSION_STATE'
+  | 'CONFERENCE_FULL'
+  | 'CONFERENCE_DUPLICATE'
+  | 'CONFERENCE_UNKNOWN_PARTICIPANT'
+  | 'CONFERENCE_BAD_OPTION';
 
 export class MediaError extends Error {
   constructor(
@@ -45,3 +49,4 @@ export class PcapError extends MediaError {}
 export class WavError extends MediaError {}
 export class PortAllocationError extends MediaError {}
 export class SessionError extends MediaError {}
+export class ConferenceError extends MediaError {}

@@ -8,6 +8,7 @@ export {
   WavError,
   PortAllocationError,
   SessionError,
+  ConferenceError,
   type MediaErrorCode,
 } from './errors.js';
 
@@ -118,3 +119,22 @@ export {
   messageCountPrompts,
   type PromptId,
 } from './audio/default-prompts.js';
+export {
+  ConferenceMixer,
+  CONFERENCE_MAX_PARTICIPANTS,
+  type ConferenceMixerOptions,
+  type ConferenceParticipantOptions,
+  type ConferenceMixerStats,
+} from './conference/conference-mixer.js';
+export {
+  ParticipantJitterBuffer,
+  type ParticipantJitterBufferOptions,
+  type ParticipantJitterBufferStats,
+} from './conference/participant-jitter-buffer.js';
+export { ConferenceKeypad, type ConferenceKeyAction } from './conference/conference-keypad.js';
+export {
+  conferenceJoinTone,
+  conferenceLeaveTone,
+  conferenceMuteTone,
+} from './conference/conference-tones.js';
+export { saturate16, mixMinus } from './conference/saturating-mix.js';

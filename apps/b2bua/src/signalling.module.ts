@@ -10,7 +10,7 @@ import { SipModule } from './sip/sip.module.js';
 import { TrunksModule } from './trunks/trunks.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
 
-import { ProcessHeartbeatService } from './services/process-heartbeat.service.js';
+import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
 export class SignallingModule {

@@ -16,11 +16,11 @@ import { CallRecordingRepository } from './repositories/call-recording.repositor
 import { RecordingPolicyRepository } from './repositories/recording-policy.repository.js';
 import { RecordingWorkerService } from './recordings/recording.services.js';
 import { RegistrationRepository } from './repositories/registration.repository.js';
-import { CallRecordWorkerService } from './services/call-record.services.js';
-import { ProcessHeartbeatService } from './services/process-heartbeat.service.js';
-import { PluginConfigReloaderService } from './services/plugin-config-reloader.service.js';
-import { buildPluginRegistry } from './services/plugin-registry.factory.js';
-import { RoutingWorkerService } from './services/routing-worker.service.js';
+import { CallRecordWorkerService } from './calls/records/call-record.services.js';
+import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
+import { PluginConfigReloaderService } from './routing/plugin-config-reloader.service.js';
+import { buildPluginRegistry } from './routing/plugin-registry.factory.js';
+import { RoutingWorkerService } from './routing/routing-worker.service.js';
 import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS } from './tokens.js';
 import { VoicemailWorkerService } from './voicemail/voicemail-queue.services.js';
 

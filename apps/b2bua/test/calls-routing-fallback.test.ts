@@ -2,7 +2,7 @@ import type { Logger, RoutingFallback } from '@switchboard/config';
 import { describe, expect, it } from 'vitest';
 import type { CallDeps } from '../src/calls/call-deps.js';
 import { fallbackPlan, routeCall, type RouteRequest } from '../src/calls/call-routing.js';
-import type { RoutingOutcome } from '../src/services/routing-client.service.js';
+import type { RoutingOutcome } from '../src/routing/routing-client.service.js';
 
 /** routeCall with a scripted routing outcome and a recording logger (no queue, no network). */
 function depsFor(outcome: RoutingOutcome | Error, routingFallback: RoutingFallback) {

@@ -3,7 +3,7 @@ import {
   decodeRoutingReply,
   encodeRoutingReply,
   routingReplyChannel,
-} from '../src/services/routing-reply.js';
+} from '../src/routing/routing-reply.js';
 
 describe('routing reply channel payloads', () => {
   it('round-trips a plan result keyed by the job id', () => {

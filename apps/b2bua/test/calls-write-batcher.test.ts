@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { WriteBatcher } from '../src/services/write-batcher.js';
+import { WriteBatcher } from '../src/jobs/write-batcher.js';
 
 function batcherWith(failMany = false, badItem = -1) {
   const many: number[][] = [];

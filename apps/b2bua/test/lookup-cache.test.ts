@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LookupCache, type LookupCacheOptions } from '../src/services/lookup-cache.js';
+import { LookupCache, type LookupCacheOptions } from '../src/routing/lookup-cache.js';
 
 function cacheWith(ttlMs: number, extra: Partial<LookupCacheOptions<string | undefined>> = {}) {
   let now = 0;

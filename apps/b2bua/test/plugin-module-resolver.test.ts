@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginRegistryError, loadPluginModules } from '@switchboard/plugin-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginImportSpecifier } from '../src/services/plugin-module-resolver.js';
+import { pluginImportSpecifier } from '../src/routing/plugin-module-resolver.js';
 
 /** SWITCHBOARD_PLUGINS entries that are paths: checked at boot, a folder loads through its package.json. */
 let tmp: string;

@@ -1,6 +1,6 @@
 import { FakeClock } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
-import { RoutingBatcher } from '../src/services/routing-batcher.js';
+import { RoutingBatcher } from '../src/routing/routing-batcher.js';
 
 function batcher(maxWindowMs = 5, maxBatch = 4) {
   const clock = new FakeClock();

@@ -12,11 +12,11 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { PluginStateRepository } from '../src/repositories/plugin-state.repository.js';
-import { RoutingClientService } from '../src/services/routing-client.service.js';
+import { RoutingClientService } from '../src/routing/routing-client.service.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { PLUGIN_REGISTRY } from '../src/tokens.js';
-import { ProcessHeartbeatService } from '../src/services/process-heartbeat.service.js';
-import type { LivePluginRegistry } from '../src/services/plugin-registry.factory.js';
+import { ProcessHeartbeatService } from '../src/ops/process-heartbeat.service.js';
+import type { LivePluginRegistry } from '../src/routing/plugin-registry.factory.js';
 import { routingJob } from './support/routing-jobs.js';
 import { createTestDatabase, requiredEnv, testConfig } from './support/test-env.js';
 

@@ -4,8 +4,8 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROUTING_QUEUE, routingJobId, type RoutingJob } from '../src/jobs/routing-job.js';
-import { ProcessHeartbeatService } from '../src/services/process-heartbeat.service.js';
-import { RoutingClientService } from '../src/services/routing-client.service.js';
+import { ProcessHeartbeatService } from '../src/ops/process-heartbeat.service.js';
+import { RoutingClientService } from '../src/routing/routing-client.service.js';
 import {
   HEARTBEAT_ALIVE_MS,
   ProcessHeartbeat,

@@ -6,7 +6,7 @@ import { createLogger } from '@switchboard/config';
 import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
-import { RoutingClientService, type RoutingOutcome } from '../src/services/routing-client.service.js';
+import { RoutingClientService, type RoutingOutcome } from '../src/routing/routing-client.service.js';
 import { killAllSipp, sippCallAnswered } from './support/calls-harness.js';
 import { routingJob } from './support/routing-jobs.js';
 import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';

@@ -2,7 +2,7 @@ import type { Logger, RoutingFallback } from '@switchboard/config';
 import type { SessionTimerSettings } from '@switchboard/dialog';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import type { RoutingJob } from '../jobs/routing-job.js';
-import type { RoutingOutcome } from '../services/routing-client.service.js';
+import type { RoutingOutcome } from '../routing/routing-client.service.js';
 import type { CallLatencyRecorder } from './call-latency.js';
 import type { CallSipPort } from './call-sip-port.js';
 import type { MediaAnchorDeps } from './media/call-media.js';

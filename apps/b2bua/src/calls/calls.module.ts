@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
-import { CallRecordPublisherService } from '../services/call-record.services.js';
+import { CallRecordPublisherService } from './records/call-record.services.js';
 import { RecordingPublisherService } from '../recordings/recording.services.js';
-import { RoutingClientService } from '../services/routing-client.service.js';
+import { RoutingClientService } from '../routing/routing-client.service.js';
 import { SipModule } from '../sip/sip.module.js';
 import { CallControlService } from './call-control.service.js';
 import { CallHangupListenerService } from './call-hangup-listener.service.js';

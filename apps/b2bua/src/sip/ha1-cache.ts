@@ -1,5 +1,5 @@
 import type { DigestBaseAlgorithm } from '@switchboard/dialog';
-import { LookupCache, type LookupCacheOptions } from '../services/lookup-cache.js';
+import { LookupCache, type LookupCacheOptions } from '../routing/lookup-cache.js';
 
 /** What the digest check needs of an extension row. */
 export interface Ha1Row {

@@ -1,6 +1,6 @@
 import type { Logger } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
-import { LookupCache } from '../../services/lookup-cache.js';
+import { LookupCache } from '../../routing/lookup-cache.js';
 import { DEFAULT_LEG_POLICY, type LegMediaPolicy } from './media-policy.js';
 
 /** An extension's media policy reaches new calls within this time after an admin change. */

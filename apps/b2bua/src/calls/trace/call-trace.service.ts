@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { Clock, TimerHandle, Transport } from '@switchboard/transactions';
 import { CallTraceRepository, type StoredTrace } from '../../repositories/call-trace.repository.js';
-import { WriteBatcher } from '../../services/write-batcher.js';
+import { WriteBatcher } from '../../jobs/write-batcher.js';
 import { CONFIG, LOGGER, SIP_CLOCK } from '../../tokens.js';
 import { CallTraceRecorder } from './call-trace-recorder.js';
 import { TracingTransport } from './tracing-transport.js';

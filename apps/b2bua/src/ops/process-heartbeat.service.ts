@@ -7,7 +7,7 @@ import { HEARTBEAT_INTERVAL_MS, ProcessHeartbeat, type HeartbeatRole } from '@sw
 import { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PROCESS_ROLE } from '../tokens.js';
 
-/** The package version (apps/b2bua/package.json, two folders up from src/services and dist/services). */
+/** The package version (apps/b2bua/package.json, two folders up from src/ops and dist/ops). */
 function packageVersion(): string {
   const file = new URL('../../package.json', import.meta.url);
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;

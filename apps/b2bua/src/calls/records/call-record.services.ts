@@ -14,13 +14,13 @@ import {
   callRecordJobId,
   callRecordJobSchema,
   type CallRecordJob,
-} from '../jobs/call-record-job.js';
-import { CallRecordRepository } from '../repositories/call-record.repository.js';
-import { DurableQueuePublisher } from '../jobs/durable-queue-publisher.js';
-import { CONFIG, LOGGER } from '../tokens.js';
-import { WriteBatcher } from './write-batcher.js';
-import { observeJobWait } from '../ops/queue-job-wait.js';
-import { queueConnection } from '../jobs/queue-connection.js';
+} from '../../jobs/call-record-job.js';
+import { CallRecordRepository } from '../../repositories/call-record.repository.js';
+import { DurableQueuePublisher } from '../../jobs/durable-queue-publisher.js';
+import { CONFIG, LOGGER } from '../../tokens.js';
+import { WriteBatcher } from '../../jobs/write-batcher.js';
+import { observeJobWait } from '../../ops/queue-job-wait.js';
+import { queueConnection } from '../../jobs/queue-connection.js';
 
 /** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
 @Injectable()

@@ -5,7 +5,7 @@ import { PluginRegistryError } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
 import { PluginConfigRepository } from '../repositories/plugin-config.repository.js';
 import { LOGGER, PLUGIN_REGISTRY, REDIS } from '../tokens.js';
-import { ProcessHeartbeatService } from './process-heartbeat.service.js';
+import { ProcessHeartbeatService } from '../ops/process-heartbeat.service.js';
 import {
   publishPluginManifests,
   readPluginConfigRevision,

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeRoutingReply,
-  encodeRoutingReply,
-  routingReplyChannel,
-} from '../src/routing/routing-reply.js';
+import { decodeRoutingReply, encodeRoutingReply, routingReplyChannel } from '../src/routing/routing-reply.js';
 
 describe('routing reply channel payloads', () => {
   it('round-trips a plan result keyed by the job id', () => {

@@ -78,6 +78,29 @@ describe('LookupCache (directory reads of the routing worker and the digest rows
     expect(small.loads).toEqual(['1', '2', '3', '1']);
   });
 
+  it('evicts the least recently used key, not the first loaded (lru-cache)', async () => {
+    const c = cacheWith(1000, { maxEntries: 2 });
+    await c.cache.get('1');
+    await c.cache.get('2');
+    await c.cache.get('1'); // a hit: '1' is now the most recently used
+    await c.cache.get('3'); // full: '2' goes
+    await c.cache.get('1');
+    await c.cache.get('2');
+    expect(c.loads).toEqual(['1', '2', '3', '2']);
+  });
+
+  it('forgets an entry once it is past TTL + stale window, so it can no longer stand in', async () => {
+    const c = cacheWith(1000, { staleMs: 500 });
+    c.advance(10); // a clock at 0 means "no TTL" to lru-cache; real monotonic clocks never are
+    await c.cache.get('201');
+    expect(c.cache.size).toBe(1);
+    c.advance(1500);
+    c.failing(true);
+    await expect(c.cache.get('201')).rejects.toThrow('db down');
+    expect(c.cache.size).toBe(0);
+    expect(c.stale).toEqual([]);
+  });
+
   it('serves a value whose reload fails for staleMs after its TTL, then fails', async () => {
     const c = cacheWith(1000, { staleMs: 60_000 });
     await c.cache.get('201');

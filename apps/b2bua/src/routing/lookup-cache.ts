@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /** Options of a LookupCache. */
 export interface LookupCacheOptions<V> {
   /** How long a loaded value is reused: a change in PostgreSQL takes effect within it. */
@@ -13,7 +15,7 @@ export interface LookupCacheOptions<V> {
    * refusing must not hold calls either. 0 = wait for the load.
    */
   readonly slowLoadMs?: number;
-  /** Keys kept at most; the oldest goes first. */
+  /** Keys kept at most; the least recently used goes first. */
   readonly maxEntries: number;
   /** Monotonic milliseconds (injected so tests need no sleeps). */
   readonly now: () => number;
@@ -44,22 +46,43 @@ interface Entry<V> {
 }
 
 /**
+ * The bounded store of LookupCache and Ha1Cache: `lru-cache` with the injected clock. An entry is
+ * dropped `lifetimeMs` after it was set (on access; no timers); `ttlResolution: 0` because its
+ * default caches the clock for 1 ms of real time, which an injected test clock never passes.
+ */
+export function boundedLru<T extends object>(
+  maxEntries: number,
+  lifetimeMs: number,
+  now: () => number,
+): LRUCache<string, T> {
+  return new LRUCache<string, T>({
+    max: Math.max(1, Math.floor(maxEntries)),
+    ttl: Math.max(1, Math.ceil(lifetimeMs)),
+    ttlResolution: 0,
+    perf: { now },
+  });
+}
+
+/**
  * A bounded read-through cache for directory lookups that every call repeats (the routing
  * worker's extension / ring group / follow-me reads, the signalling role's digest rows):
  * bench:cps profiles put Prisma at about a quarter of the worker's CPU. Within `ttlMs` a value is
  * reused; after it the value is loaded again, and only if that load fails is the old value served,
  * up to `staleMs` after its TTL (stale-on-error, like HTTP's stale-if-error, RFC 5861 §4).
- * Concurrent misses for one key share one load; a failed load is never kept.
+ * Concurrent misses for one key share one load; a failed load is never kept. Bounded by
+ * `maxEntries` (least recently used out first) and by age: an entry past `ttlMs + staleMs` is gone.
  */
 export class LookupCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  private readonly entries: LRUCache<string, Entry<V>>;
   /** Loads under way, with when they started (a load already past slowLoadMs is not waited for again). */
   private readonly pending = new Map<string, { readonly loading: Promise<V>; readonly startedAt: number }>();
 
   constructor(
     protected readonly options: LookupCacheOptions<V>,
     private readonly load: (key: string) => Promise<V>,
-  ) {}
+  ) {
+    this.entries = boundedLru(options.maxEntries, options.ttlMs + options.staleMs, options.now);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -134,13 +157,10 @@ export class LookupCache<V> {
   }
 
   private store(key: string, value: V): void {
-    this.entries.delete(key); // re-insert at the end: Map order is insertion order
     const { ttlMs, staleMs, maxEntries, keep } = this.options;
-    if (ttlMs + staleMs <= 0 || (keep && !keep(value))) return;
-    while (this.entries.size >= maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
+    if (ttlMs + staleMs <= 0 || maxEntries <= 0 || (keep && !keep(value))) {
+      this.entries.delete(key);
+      return;
     }
     this.entries.set(key, { value, loadedAt: this.options.now() });
   }

@@ -1,5 +1,6 @@
 import type { DigestBaseAlgorithm } from '@switchboard/dialog';
-import { LookupCache, type LookupCacheOptions } from '../routing/lookup-cache.js';
+import type { LRUCache } from 'lru-cache';
+import { boundedLru, LookupCache, type LookupCacheOptions } from '../routing/lookup-cache.js';
 
 /** What the digest check needs of an extension row. */
 export interface Ha1Row {
@@ -29,21 +30,18 @@ export class Ha1Cache extends LookupCache<Ha1Row | undefined> {
    * Users found unknown, with when (bounded like the rows, kept apart so unknown users never push
    * known extensions out): only `known` reads it, for stateless challenges.
    */
-  private readonly absent = new Map<string, number>();
+  private readonly absent: LRUCache<string, { readonly checkedAt: number }>;
 
   constructor(options: Ha1CacheOptions, load: (username: string) => Promise<Ha1Row | undefined>) {
     super({ staleMs: 0, ...options, keep: (row) => row !== undefined }, load);
+    this.absent = boundedLru(options.maxEntries, options.ttlMs, options.now);
   }
 
   override async get(username: string): Promise<Ha1Row | undefined> {
     const row = await super.get(username);
     this.absent.delete(username);
-    if (row === undefined && this.options.ttlMs > 0) {
-      if (this.absent.size >= this.options.maxEntries) {
-        const oldest = this.absent.keys().next();
-        if (!oldest.done) this.absent.delete(oldest.value);
-      }
-      this.absent.set(username, this.options.now());
+    if (row === undefined && this.options.ttlMs > 0 && this.options.maxEntries > 0) {
+      this.absent.set(username, { checkedAt: this.options.now() });
     }
     return row;
   }
@@ -55,9 +53,10 @@ export class Ha1Cache extends LookupCache<Ha1Row | undefined> {
   known(username: string): { row: Ha1Row | undefined } | undefined {
     const hit = this.peek(username);
     if (hit) return { row: hit.value };
-    const checkedAt = this.absent.get(username);
-    if (checkedAt === undefined) return undefined;
-    if (this.options.now() - checkedAt < this.options.ttlMs) return { row: undefined };
+    // The LRU drops an entry ttlMs after it was set; the explicit check keeps `known` exact.
+    const absent = this.absent.get(username);
+    if (absent === undefined) return undefined;
+    if (this.options.now() - absent.checkedAt < this.options.ttlMs) return { row: undefined };
     this.absent.delete(username);
     return undefined;
   }

@@ -1,6 +1,7 @@
-import type { SipRequest, SipResponse } from '@switchboard/sip';
-import type { TimerHandle } from '@switchboard/transactions';
-import { CallBridge, type BridgeSide, type Side } from './bridge/call-bridge.js';
+import type { IncomingRequest } from '@switchboard/dialog';
+import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
+import type { ServerTransaction, TimerHandle } from '@switchboard/transactions';
+import { CallBridge, type BridgeHooks, type BridgeSide, type Side } from './bridge/call-bridge.js';
 import { warningOf } from './bridge/sdp-media-limit.js';
 import { SessionRefresh, calleeLegTimer, callerLegTimer } from './bridge/session-refresh.js';
 import type { CallBranchLauncher } from './call-branch-launcher.js';
@@ -24,6 +25,14 @@ export interface CallAnswerHost extends CallEnding {
   answering(): boolean;
   /** The session is `answering` or `bridged`. */
   connected(): boolean;
+  /** A REFER on the bridged call (see BridgeHooks.onRefer). */
+  refer(
+    from: Side,
+    sides: Record<Side, BridgeSide>,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    inbound: IncomingRequest,
+  ): void;
 }
 
 /**
@@ -109,10 +118,45 @@ export class CallAnswer {
     this.host.end('answered', 'system', cause);
   }
 
+  /** The bridge's two sides (undefined before the call is bridged). */
+  sides(): Record<Side, BridgeSide> | undefined {
+    const b = this.callBridge;
+    return b && { caller: b.side('caller'), callee: b.side('callee') };
+  }
+
+  /**
+   * A transfer moved one side to a new party: the old bridge is retired (no BYE) and a new one joins
+   * `sides`. Its SDP crosses as is: the transferee and the target exchanged their SDP directly in the
+   * transfer's re-INVITE, not through the media anchor. RFC 4028 refreshes of the old legs stop.
+   */
+  rebridge(sides: Record<Side, BridgeSide>, answeredKey: string): void {
+    this.refresh?.stop();
+    this.refresh = undefined;
+    this.callBridge?.retire();
+    this.answeredKey = answeredKey;
+    this.callBridge = new CallBridge(this.host.deps.port, sides, this.bridgeHooks(), this.host.deps.allow);
+  }
+
   /** The call ended: no more timers of the answered call. */
   stop(): void {
     this.maxDuration?.cancel();
     this.refresh?.stop();
+  }
+
+  private bridgeHooks(): BridgeHooks {
+    const { deps, log } = this.host;
+    return {
+      onHangup: (side) => this.host.end('answered', side, 'BYE'),
+      onAckFailed: (side, err) => deps.logger.warn({ ...log, side, err }, 'ACK not sent'),
+      onEnded: (cause) => {
+        deps.logger.warn({ ...log, cause }, 'call ended with BYE');
+        this.host.end('answered', 'system', cause);
+      },
+      onRefer: (from, request, tx, inbound) => {
+        const sides = this.sides();
+        if (sides) this.host.refer(from, sides, request, tx, inbound);
+      },
+    };
   }
 
   /** The 2xx goes to the caller with the (relayed) answer, and the two dialogs become a bridge. */
@@ -162,14 +206,7 @@ export class CallAnswer {
     this.callBridge = new CallBridge(
       deps.port,
       sides,
-      {
-        onHangup: (side) => this.host.end('answered', side, 'BYE'),
-        onAckFailed: (side, err) => deps.logger.warn({ ...log, side, err }, 'ACK not sent'),
-        onEnded: (cause) => {
-          deps.logger.warn({ ...log, cause }, 'call ended with BYE');
-          this.host.end('answered', 'system', cause);
-        },
-      },
+      this.bridgeHooks(),
       deps.allow,
       (kind, from, body, deliver) => {
         const callee: Party = { branch: leg.callId };

@@ -108,6 +108,7 @@ export class CallControlService
     });
     this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
     for (const m of IN_DIALOG) this.stack.registerHandler(m, { handle: (i) => this.onInDialog(i) });
+    this.stack.registerHandler('REFER', { handle: (i) => this.onRefer(i) });
     if (this.config.calls.sessionTimers.enabled) this.stack.addSupported(TIMER_OPTION_TAG);
     this.stack.onAck((ack) => {
       const match = this.calls.match(ack);
@@ -268,8 +269,8 @@ export class CallControlService
     const table = this.calls;
     const trace = this.trace;
     const session: CallSession = new CallSession(deps, identity, request, tx, {
-      legStarted: (callId) => {
-        table.addLeg(session, callId);
+      legStarted: (callId, side) => {
+        table.addLeg(session, callId, side);
         trace.leg(session.id, callId);
       },
       ended: () => {
@@ -297,6 +298,18 @@ export class CallControlService
     if (session) session.cancelByCaller();
     else if (cancelTarget && cancelTarget.state === 'proceeding')
       cancelTarget.reply(487, 'Request Terminated');
+  }
+
+  /**
+   * REFER transfers a call the PBX holds (RFC 3515, in its dialog: calls/transfer/). One outside any
+   * dialog would make the PBX place a call for anybody who asks: refused with 403.
+   */
+  private onRefer(incoming: IncomingSipRequest): void {
+    if (incoming.request.to.tag === undefined) {
+      incoming.tx.reply(403, 'REFER Outside A Dialog Not Accepted');
+      return;
+    }
+    this.onInDialog(incoming);
   }
 
   private onInDialog({ request, tx }: IncomingSipRequest): void {

@@ -3,6 +3,7 @@ import type { SessionTimerSettings } from '@switchboard/dialog';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import type { RoutingJob } from '../jobs/routing-job.js';
 import type { RoutingOutcome } from '../routing/routing-client.service.js';
+import type { Side } from './bridge/call-bridge.js';
 import type { CallLatencyRecorder } from './call-latency.js';
 import type { CallSipPort } from './call-sip-port.js';
 import type { MediaAnchorDeps } from './media/call-media.js';
@@ -48,6 +49,7 @@ export interface CallDeps {
 
 /** What the session tells the call table about the Call-IDs it owns. */
 export interface CallTableHooks {
-  legStarted(callId: string): void;
+  /** `side`: the bridge side the leg plays (default callee; a transfer target may take the caller's). */
+  legStarted(callId: string, side?: Side): void;
   ended(): void;
 }

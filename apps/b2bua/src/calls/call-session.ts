@@ -21,6 +21,7 @@ import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
 import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
+import { ReferHandler } from './transfer/refer-handler.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
 /**
@@ -47,6 +48,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly launcher: CallBranchLauncher;
   private readonly answer: CallAnswer;
   private readonly callerMedia: CallerMediaReadiness;
+  /** REFER on the bridged call: blind transfers and the call's transfer chain. */
+  private readonly transfers: ReferHandler;
   private local: LocalCall | undefined;
   /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
   private readonly media: CallMedia;
@@ -118,6 +121,31 @@ export class CallSession implements BranchLauncher<SipResponse> {
       recording: () => this.recording,
       answering: () => this.state === 'answering',
       connected: () => this.state === 'answering' || this.state === 'bridged',
+      refer: (from, sides, request, referTx, inbound) => {
+        // RFC 3515 §2.4.1: a transfer needs the established call (the caller's ACK received).
+        if (this.state !== 'bridged') {
+          referTx.reply(491, 'Request Pending');
+          sides[from].dialog.responseSent(inbound, 491);
+          return;
+        }
+        this.transfers.refer(from, sides, request, referTx, inbound);
+      },
+    });
+    this.transfers = new ReferHandler({
+      deps,
+      log,
+      invite,
+      callerIdentity: identity,
+      answeredKey: () => this.timeline.answeredKey,
+      legStarted: (callId, side) => table.legStarted(callId, side),
+      addLegs: (legs) => this.timeline.addLegs(legs),
+      connected: (sides, targetKey) => {
+        this.answer.rebridge(sides, targetKey);
+        if (/^[0-9*#+]+$/.test(targetKey)) {
+          this.extensions.add(targetKey);
+          this.soft(this.deps.liveCalls.joined(this.id, targetKey, this.deps.wallNow()));
+        }
+      },
     });
     this.callerMedia = new CallerMediaReadiness({
       failTo: (...args) => this.failTo(...args),
@@ -175,6 +203,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   /** A request inside the caller's dialog or a callee leg's dialog. */
   handleRequest(side: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    if (this.transfers.retiredRequest(request, tx)) return;
     if (this.local && this.state !== 'ended' && side === 'caller') {
       this.local.request(request, tx);
       return;
@@ -417,6 +446,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (this.state === 'ended') return;
     this.state = 'ended';
     this.answer.stop();
+    this.transfers.stop();
     this.stopRouting();
     if (this.executor) this.timeline.addLegs(this.executor.legs);
     this.launcher.disposeAll();
@@ -431,6 +461,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.timeline,
       end,
       this.deps.logger,
+      this.transfers.chain,
     );
     this.soft(this.deps.publishRecord(record));
   }

@@ -9,7 +9,8 @@ import type { CallSession } from './call-session.js';
  */
 export class CallTable {
   private readonly byCaller = new Map<string, CallSession>();
-  private readonly byLeg = new Map<string, CallSession>();
+  /** A leg plays the callee side, except a transfer target that took the caller's place. */
+  private readonly byLeg = new Map<string, { session: CallSession; side: Side }>();
   private readonly byInvite = new Map<ServerTransaction<SipMessage>, CallSession>();
   private readonly keysOf = new Map<CallSession, { caller: string; legs: string[] }>();
 
@@ -40,8 +41,8 @@ export class CallTable {
     this.keysOf.set(session, { caller, legs: [] });
   }
 
-  addLeg(session: CallSession, callId: string): void {
-    this.byLeg.set(callId, session);
+  addLeg(session: CallSession, callId: string, side: Side = 'callee'): void {
+    this.byLeg.set(callId, { session, side });
     this.keysOf.get(session)?.legs.push(callId);
   }
 
@@ -66,7 +67,7 @@ export class CallTable {
   /** The call and side of an in-dialog request (or ACK). */
   match(request: SipRequest): { session: CallSession; side: Side } | undefined {
     const leg = this.byLeg.get(request.callId);
-    if (leg) return { session: leg, side: 'callee' };
+    if (leg) return leg;
     const tag = request.from.tag;
     const caller = tag === undefined ? undefined : this.byCaller.get(`${request.callId};${tag}`);
     return caller ? { session: caller, side: 'caller' } : undefined;

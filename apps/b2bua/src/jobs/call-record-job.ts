@@ -4,6 +4,20 @@ export const CALL_RECORDS_QUEUE = 'call-records';
 
 const isoTime = z.iso.datetime();
 
+/** One blind transfer of the call (RFC 3515 REFER): who asked, who was moved, to whom, and how it went. */
+export const transferRecordSchema = z.object({
+  /** The party that sent the REFER (extension number, else its URI). */
+  transferor: z.string().max(255),
+  /** The party moved to the target. */
+  transferee: z.string().max(255),
+  /** The target that answered, else the Refer-To destination. */
+  target: z.string().max(1024),
+  at: isoTime,
+  /** The referred call's final status (200: connected; else the call stayed as it was). */
+  status: z.number().int().min(100).max(699),
+});
+export type TransferRecord = z.infer<typeof transferRecordSchema>;
+
 /** One finished call, written to PostgreSQL by a worker (idempotent on `id`). */
 export const callRecordJobSchema = z.object({
   id: z.string().min(1).max(255),
@@ -42,6 +56,8 @@ export const callRecordJobSchema = z.object({
       }),
     )
     .max(256),
+  /** The call's transfers in order (absent: none). */
+  transfers: z.array(transferRecordSchema).max(64).optional(),
 });
 export type CallRecordJob = z.infer<typeof callRecordJobSchema>;
 

@@ -45,5 +45,6 @@ function rowOf(record: CallRecordJob) {
     hangupCause: record.hangupCause ?? null,
     hangupSide: record.hangupSide ?? null,
     legs: record.legs,
+    transfers: record.transfers ?? [],
   };
 }

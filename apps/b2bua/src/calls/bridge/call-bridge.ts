@@ -31,6 +31,16 @@ export interface BridgeHooks {
   onAckFailed(side: Side, err: unknown): void;
   /** The bridge ended the call itself (both sides sent BYE), e.g. no ACK for a re-INVITE's 2xx. */
   onEnded(cause: string): void;
+  /**
+   * A REFER from `from` (RFC 3515), accepted by its dialog (ids, CSeq): the hook answers it and
+   * calls `responseSent`. Absent: REFER is answered 405 like any method the bridge does not relay.
+   */
+  onRefer?(
+    from: Side,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    inbound: ReturnType<typeof incomingRequestFromSip>,
+  ): void;
 }
 
 /**
@@ -82,6 +92,10 @@ export class CallBridge {
     }
     // Only a request the dialog accepted (its ids, a fresh CSeq) may move where a pinned peer is reached.
     x.route.heardFrom(flowOf(tx));
+    if (request.method === 'REFER' && !this.ended && this.hooks.onRefer) {
+      this.hooks.onRefer(from, request, tx, inbound);
+      return;
+    }
     if (request.method === 'BYE') {
       tx.reply(200);
       x.dialog.responseSent(inbound, 200);
@@ -172,6 +186,16 @@ export class CallBridge {
         this.invites.sendHeld(from, seq, withBody(held, answer.ok ? answer.body : undefined)),
       );
     }
+  }
+
+  /** One side's dialog and route (a transfer notifies and re-INVITEs through them). */
+  side(side: Side): BridgeSide {
+    return this.sides[side];
+  }
+
+  /** A transfer replaced this bridge: it relays nothing more and sends no BYE (the new one owns the legs). */
+  retire(): void {
+    this.finish();
   }
 
   /** Ends both dialogs with BYE (the system hangs up, e.g. shutdown). */

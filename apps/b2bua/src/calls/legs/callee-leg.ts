@@ -35,6 +35,8 @@ export interface CalleeLegInit {
   readonly sessionTimers?: SessionTimerSettings;
   /** Call-ID of this leg; fresh per leg (a B2BUA never reuses the caller's). */
   readonly callId: string;
+  /** More headers of the INVITE, e.g. Referred-By on a transferred call (RFC 3892 §3). */
+  readonly extraHeaders?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
 }
 
 export interface CalleeLegHooks {
@@ -109,6 +111,7 @@ export class CalleeLeg implements BranchHandle {
         ...(init.sessionTimers
           ? sessionRefreshHeaders(init.sessionTimers.expires, init.sessionTimers.minSE)
           : []),
+        ...(init.extraHeaders ?? []),
       ],
       ...(init.body ? { body: { contentType: init.body.contentType, content: init.body.content } } : {}),
     };

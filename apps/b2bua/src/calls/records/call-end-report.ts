@@ -1,5 +1,5 @@
 import type { Logger } from '@switchboard/config';
-import type { CallRecordJob } from '../../jobs/call-record-job.js';
+import type { CallRecordJob, TransferRecord } from '../../jobs/call-record-job.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { Disposition, HangupSide } from './call-record-builder.js';
 import type { CallTimeline } from './call-timeline.js';
@@ -31,6 +31,8 @@ export function reportCallEnd(
   timeline: CallTimeline,
   end: CallEnd,
   logger: Logger,
+  /** The call's transfers (REFER), in order. */
+  transfers: readonly TransferRecord[] = [],
 ): CallRecordJob {
   const { id, sipCallId, pluginId } = keys;
   const { disposition, side, cause, status } = end;
@@ -45,6 +47,7 @@ export function reportCallEnd(
     hangupCause: status === undefined ? cause : `${status} ${cause}`,
     hangupSide: side,
   });
+  if (transfers.length > 0) record.transfers = transfers.slice(0, 64);
   const legs = timeline.legs.map((l) => `${l.target} ${l.status ?? '-'} ${l.sipCallId ?? '-'}`);
   logger.info(
     {
@@ -58,6 +61,9 @@ export function reportCallEnd(
       cause,
       plugin: pluginId,
       legs,
+      ...(transfers.length > 0
+        ? { transfers: transfers.map((t) => `${t.transferor}: ${t.transferee} → ${t.target} ${t.status}`) }
+        : {}),
     },
     'call ended',
   );

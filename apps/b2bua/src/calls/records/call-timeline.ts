@@ -28,6 +28,11 @@ export class CallTimeline {
     this.startedAt = now();
   }
 
+  /** Who answered (extension number, AOR or URI), once someone did. */
+  get answeredKey(): string | undefined {
+    return this.answeredBy;
+  }
+
   ringing(): void {
     this.ringingAt ??= this.now();
   }

@@ -1,0 +1,196 @@
+import { incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
+import type { SipResponse } from '@switchboard/sip';
+import type { BridgeSide } from '../bridge/call-bridge.js';
+import { routeCall, type CallIdentity } from '../call-routing.js';
+import type { CalleeLeg } from '../legs/callee-leg.js';
+import { bodyOf } from '../legs/caller-leg.js';
+import type { LegRecord } from '../plan/branch-types.js';
+import { planEndResponse } from '../plan/plan-end-response.js';
+import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
+import type { ReferTarget } from './refer-request.js';
+import { TransferLegLauncher, type TransferLegHost } from './transfer-leg-launcher.js';
+import type { TransferNotifier } from './transfer-notifier.js';
+
+/** What a blind transfer needs from its call. */
+export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
+  /** A routing id of its own per transfer (job ids are per call and attempt). */
+  readonly routingId: string;
+  /** The transferee: the new call's caller, and the leg that is re-INVITEd towards the target. */
+  readonly transferee: { readonly identity: CallIdentity; readonly side: BridgeSide };
+  readonly target: ReferTarget;
+  readonly notifier: TransferNotifier;
+  /** The legs this transfer tried (call record). */
+  addLegs(legs: readonly LegRecord[]): void;
+  /** The transferee now talks to `leg` (its media moved): the call is bridged to it. */
+  connected(leg: CalleeLeg, targetKey: string): void;
+  /** The transfer failed with this status; the original call is untouched. */
+  failed(status: number, reason: string): void;
+}
+
+type Phase = 'routing' | 'dialling' | 'moving' | 'done';
+
+/**
+ * One blind transfer (RFC 3515 §2.4.4, RFC 5589 §6): the Refer-To target is routed through the
+ * plugins as a new call from the transferee, its legs are dialled by the plan (ring groups, follow-me,
+ * trunks), and when one answers, the transferee is re-INVITEd with the target's offer (RFC 3725
+ * flow I). The transferor hears every step as a NOTIFY (`notifier`).
+ */
+export class BlindTransfer {
+  private phase: Phase = 'routing';
+  private readonly abort = new AbortController();
+  private executor: PlanExecutor<SipResponse> | undefined;
+  private readonly launcher: TransferLegLauncher;
+  private ringing = false;
+  private attempt = 0;
+
+  constructor(private readonly host: BlindTransferHost) {
+    this.launcher = new TransferLegLauncher({ ...host, identity: this.identity() });
+  }
+
+  start(): void {
+    this.host.notifier.progress(100);
+    this.route().catch((err: unknown) => {
+      this.host.deps.logger.error({ ...this.host.log, err }, 'transfer routing failed internally');
+      this.fail(500, 'Server Internal Error');
+    });
+  }
+
+  /** The call ends while the transfer runs: routing abandoned, branches cancelled, legs released. */
+  stop(): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.abort.abort('call ended');
+    this.executor?.cancel();
+    this.launcher.disposeAll();
+  }
+
+  private identity(): CallIdentity {
+    return {
+      ...this.host.transferee.identity,
+      destination: this.host.target.destination,
+      requestUri: this.host.target.uri,
+    };
+  }
+
+  private async route(): Promise<void> {
+    const { deps } = this.host;
+    const result = await routeCall(deps, {
+      callId: this.host.routingId,
+      identity: this.identity(),
+      receivedAt: new Date(deps.wallNow()).toISOString(),
+      history: [],
+      attempt: this.attempt,
+      signal: this.abort.signal,
+    });
+    if (this.phase !== 'routing') return;
+    if (result.kind === 'cancelled') return;
+    if (result.kind === 'reject') return this.fail(result.status, result.reason);
+    this.phase = 'dialling';
+    this.executor = new PlanExecutor<SipResponse>(
+      result.plan,
+      {
+        clock: deps.port.clock,
+        launcher: this.launcher,
+        expander: deps.expander,
+        pluginId: result.pluginId,
+        destination: this.host.target.destination,
+        onError: (err) => deps.logger.error({ ...this.host.log, err }, 'transfer dial step failed'),
+      },
+      {
+        provisional: (status) => {
+          if (this.ringing || status < 180) return;
+          this.ringing = true;
+          this.host.notifier.progress(status);
+        },
+        answered: (response, targetKey) => this.answered(response, targetKey),
+        finished: (end) => this.finished(end),
+      },
+    );
+    this.host.addLegs(this.executor.legs); // a live list: legs still ringing are recorded as they end
+    this.executor.start();
+  }
+
+  private finished(end: PlanEnd): void {
+    if (this.phase !== 'dialling') return;
+    switch (end.kind) {
+      case 'reject':
+      case 'redirect': {
+        const r = planEndResponse(end);
+        return this.fail(r.status, r.reason);
+      }
+      case 'voicemail':
+        // The transferee is not our UAS any more once bridged: voicemail cannot answer it here.
+        return this.fail(480, 'Temporarily Unavailable');
+      case 'reroute':
+        if (this.attempt >= this.host.deps.maxReroutes) return this.fail(480, 'Temporarily Unavailable');
+        this.attempt += 1;
+        this.phase = 'routing';
+        this.route().catch((err: unknown) => {
+          this.host.deps.logger.error({ ...this.host.log, err }, 'transfer routing failed internally');
+          this.fail(500, 'Server Internal Error');
+        });
+        return;
+    }
+  }
+
+  /** The target answered with its offer (our INVITE had none): the transferee gets it in a re-INVITE. */
+  private answered(response: SipResponse, targetKey: string): void {
+    const leg = this.launcher.leg(response.callId);
+    if (this.phase !== 'dialling' || !leg?.dialog || !leg.route) {
+      leg?.hangUp();
+      return;
+    }
+    this.phase = 'moving';
+    const offer = bodyOf(response);
+    if (!offer) return this.abandon(leg, 488, 'Not Acceptable Here');
+    const { dialog, route } = this.host.transferee.side;
+    let reinvite: OutgoingRequest;
+    try {
+      reinvite = dialog.createRequest('INVITE', { body: offer });
+    } catch {
+      // The transferee's own re-INVITE is pending (RFC 3261 §14.1): the transfer gives way.
+      return this.abandon(leg, 491, 'Request Pending');
+    }
+    let final = false;
+    route.send(reinvite, {
+      onResponse: (res) => {
+        if (res.kind !== 'response' || res.status < 200) return;
+        if (final) {
+          if (res.status < 300) this.ackTransferee(reinvite); // a 2xx retransmission
+          return;
+        }
+        final = true;
+        dialog.responseReceived(reinvite, incomingResponseFromSip(res));
+        if (res.status >= 300) return this.abandon(leg, res.status, res.reason);
+        this.ackTransferee(reinvite);
+        leg.ackAnswer(bodyOf(res));
+        this.phase = 'done';
+        this.host.connected(leg, targetKey);
+      },
+      onTimeout: () => this.abandon(leg, 408, 'Request Timeout'),
+      onTransportError: () => this.abandon(leg, 503, 'Service Unavailable'),
+    });
+  }
+
+  private ackTransferee(reinvite: OutgoingRequest): void {
+    const { dialog, route } = this.host.transferee.side;
+    route
+      .sendAck(dialog.createAck(reinvite.cseq.seq))
+      .catch((err: unknown) =>
+        this.host.deps.logger.warn({ ...this.host.log, err }, 'ACK to the transferee not sent'),
+      );
+  }
+
+  /** The target answered but the transferee could not be moved: the target's leg is ended. */
+  private abandon(leg: CalleeLeg, status: number, reason: string): void {
+    leg.hangUp();
+    this.fail(status, reason);
+  }
+
+  private fail(status: number, reason: string): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    this.launcher.disposeAll();
+    this.host.failed(status, reason);
+  }
+}

@@ -1,0 +1,165 @@
+import { incomingRequestFromSip, type IncomingRequest } from '@switchboard/dialog';
+import { createResponse, formatNameAddr, type SipMessage, type SipRequest } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import type { BridgeSide, Side } from '../bridge/call-bridge.js';
+import { other } from '../bridge/relayed-invites.js';
+import type { CallDeps } from '../call-deps.js';
+import type { CallIdentity } from '../call-routing.js';
+import type { CallLogIds } from '../call-session-hooks.js';
+import type { CalleeLeg } from '../legs/callee-leg.js';
+import { sendBye } from '../legs/in-dialog-route.js';
+import type { LegRecord } from '../plan/branch-types.js';
+import type { TransferRecord } from '../../jobs/call-record-job.js';
+import { BlindTransfer } from './blind-transfer.js';
+import { checkRefer } from './refer-request.js';
+import { TransferNotifier } from './transfer-notifier.js';
+
+/** What the REFER handling reads from and does to its call. */
+export interface ReferHost {
+  readonly deps: CallDeps;
+  readonly log: CallLogIds;
+  readonly invite: SipRequest;
+  /** Who placed the call (the caller side's party until a transfer replaces it). */
+  readonly callerIdentity: CallIdentity;
+  /** Who answered it (extension number, AOR or URI). */
+  answeredKey(): string | undefined;
+  legStarted(callId: string, side: Side): void;
+  addLegs(legs: readonly LegRecord[]): void;
+  /** The bridge now joins these two sides (one of them the transfer target); `targetKey` answered. */
+  connected(sides: Record<Side, BridgeSide>, targetKey: string): void;
+}
+
+/** Digits, `*`, `#`, `+`: the plan's key of an extension (else an AOR or URI). */
+const EXTENSION_KEY = /^[0-9*#+]+$/;
+
+/**
+ * The transfers of one bridged call (RFC 3515 REFER from either party): checks the REFER, answers it
+ * 202 and runs one BlindTransfer at a time; a transferor replaced by the target keeps its dialog
+ * here until it ends (its BYE is answered 200, never relayed). Keeps the call's transfer chain.
+ */
+export class ReferHandler {
+  private running: BlindTransfer | undefined;
+  private count = 0;
+  private readonly parties: Partial<Record<Side, CallIdentity>> = {};
+  private readonly retired: BridgeSide[] = [];
+  readonly chain: TransferRecord[] = [];
+
+  constructor(private readonly host: ReferHost) {}
+
+  /** A REFER inside the bridged call from `from` (already accepted by that side's dialog). */
+  refer(
+    from: Side,
+    sides: Record<Side, BridgeSide>,
+    request: SipRequest,
+    tx: ServerTransaction<SipMessage>,
+    inbound: IncomingRequest,
+  ): void {
+    const transferor = sides[from];
+    const respond = (status: number, reason: string): void => {
+      tx.respond(createResponse(request, status, { reason }));
+      transferor.dialog.responseSent(inbound, status);
+    };
+    if (this.running) return respond(491, 'Transfer Already In Progress');
+    const check = checkRefer(request);
+    if (!check.ok) {
+      this.host.deps.logger.info(
+        { ...this.host.log, status: check.status, reason: check.reason },
+        'REFER refused',
+      );
+      return respond(check.status, check.reason);
+    }
+    respond(202, 'Accepted'); // RFC 3515 §2.4.2
+    const toSide = other(from);
+    const by = this.party(from);
+    const transferee = this.party(toSide);
+    const entry = (status: number, target: string): TransferRecord => ({
+      transferor: labelOf(by),
+      transferee: labelOf(transferee),
+      target,
+      at: new Date(this.host.deps.wallNow()).toISOString(),
+      status,
+    });
+    const notifier = new TransferNotifier(transferor, this.host.deps.logger, this.host.log);
+    this.count += 1;
+    this.host.deps.logger.info(
+      { ...this.host.log, transferor: labelOf(by), target: check.target.uri },
+      'blind transfer requested',
+    );
+    this.running = new BlindTransfer({
+      deps: this.host.deps,
+      log: this.host.log,
+      invite: this.host.invite,
+      routingId: `${this.host.log.call}:transfer:${this.count}`,
+      transferee: { identity: transferee, side: sides[toSide] },
+      target: check.target,
+      referredBy: check.target.referredBy ?? formatNameAddr({ uri: by.callerUri }),
+      notifier,
+      legStarted: (callId) => this.host.legStarted(callId, from),
+      addLegs: (legs) => this.host.addLegs(legs),
+      connected: (leg: CalleeLeg, targetKey: string) => {
+        this.running = undefined;
+        this.chain.push(entry(200, targetKey));
+        this.parties[from] = partyOf(targetKey, this.host.deps.domain);
+        this.retired.push(transferor);
+        const route = leg.route;
+        const dialog = leg.dialog;
+        if (!route || !dialog) return; // BlindTransfer only connects an answered leg
+        this.host.connected({ ...sides, [from]: { dialog, route, contact: leg.localContact } }, targetKey);
+        // RFC 5589 §6.1: the transferor's call ends once it knows the transfer worked.
+        notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
+      },
+      failed: (status, reason) => {
+        this.running = undefined;
+        this.chain.push(entry(status, check.target.destination));
+        this.host.deps.logger.info({ ...this.host.log, status, reason }, 'blind transfer failed, call kept');
+        notifier.final(status, reason);
+      },
+    });
+    this.running.start();
+  }
+
+  /**
+   * A request on the dialog of a transferor the target replaced: its BYE gets 200 (the call goes on
+   * without it), anything else 481. False: not such a dialog.
+   */
+  retiredRequest(request: SipRequest, tx: ServerTransaction<SipMessage>): boolean {
+    const side = this.retired.find(
+      (s) => s.dialog.id.callId === request.callId && s.dialog.id.remoteTag === (request.from.tag ?? ''),
+    );
+    if (!side) return false;
+    const inbound = incomingRequestFromSip(request);
+    const check = side.dialog.receiveRequest(inbound);
+    const status = check.accept && request.method === 'BYE' ? 200 : 481;
+    tx.reply(status);
+    side.dialog.responseSent(inbound, status);
+    return true;
+  }
+
+  /** The call ended: a running transfer is abandoned. */
+  stop(): void {
+    this.running?.stop();
+    this.running = undefined;
+  }
+
+  private party(side: Side): CallIdentity {
+    const known = this.parties[side];
+    if (known) return known;
+    const identity =
+      side === 'caller'
+        ? this.host.callerIdentity
+        : partyOf(this.host.answeredKey() ?? 'unknown', this.host.deps.domain);
+    this.parties[side] = identity;
+    return identity;
+  }
+}
+
+/** An answering party as the caller of a new call: an extension in our domain, or its URI. */
+function partyOf(key: string, domain: string): CallIdentity {
+  if (EXTENSION_KEY.test(key))
+    return { callerUri: `sip:${key}@${domain}`, callerExtension: key, destination: '', requestUri: '' };
+  return { callerUri: key, destination: '', requestUri: '' };
+}
+
+function labelOf(identity: CallIdentity): string {
+  return identity.callerExtension ?? identity.callerUri;
+}

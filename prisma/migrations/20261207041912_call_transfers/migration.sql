@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "call_records" ADD COLUMN     "transfers" JSONB NOT NULL DEFAULT '[]';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 export const CALL_RECORDS_QUEUE = 'call-records';
@@ -60,6 +61,33 @@ export const callRecordJobSchema = z.object({
   transfers: z.array(transferRecordSchema).max(64).optional(),
 });
 export type CallRecordJob = z.infer<typeof callRecordJobSchema>;
+
+/**
+ * The signalling role publishes call records in batches: one job per `CALL_RECORD_BATCH_MAX`
+ * records or per `CALL_RECORD_BATCH_MS` tick after the first, whichever comes first (one BullMQ
+ * job runs dozens of Redis commands inside its scripts; a record's PostgreSQL row is its idempotency
+ * key, so a retried batch stores each record once).
+ */
+export const CALL_RECORD_BATCH_JOB = 'call-records';
+/** The job name of one record (older signalling processes; still accepted by the worker). */
+export const CALL_RECORD_JOB = 'call-record';
+export const CALL_RECORD_BATCH_MAX = 64;
+export const CALL_RECORD_BATCH_MS = 10;
+
+/**
+ * A batch: records are checked one by one by the worker, so one malformed record is dropped (and
+ * logged) without losing its batch-mates.
+ */
+export const callRecordBatchJobSchema = z.object({
+  records: z.array(z.unknown()).min(1).max(CALL_RECORD_BATCH_MAX),
+});
+
+/** Deterministic per batch (the same records give the same job id: BullMQ keeps one). */
+export function callRecordBatchJobId(records: readonly CallRecordJob[]): string {
+  const ids = createHash('sha256');
+  for (const r of records) ids.update(r.id).update('\0');
+  return `cdrs-${ids.digest('base64url').slice(0, 24)}`;
+}
 
 export function callRecordJobId(callId: string): string {
   return `cdr-${Buffer.from(callId).toString('base64url')}`;

@@ -12,14 +12,17 @@ interface Pending<T> {
 }
 
 /**
- * Groups the writes of concurrent queue jobs into one database statement (bench:cps: one Prisma
- * upsert per call record was the routing worker's largest cost). Each `add` settles when its item
- * is stored. When a batch write fails, every item is retried alone, so one bad item fails only
- * its own job (which the queue retries) and never its batch-mates.
+ * Groups writes into one: the call records of concurrent queue jobs into one database statement
+ * (bench:cps: one Prisma upsert per call record was the routing worker's largest cost), the call
+ * records the signalling role publishes into one queue job. Each `add` settles when its item is
+ * stored. When a batch write fails, every item is retried alone, so one bad item fails only its
+ * own job (which the queue retries) and never its batch-mates.
  */
 export class WriteBatcher<T> {
   private batch: Pending<T>[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Batches being written (drain waits for them). */
+  private readonly writing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly options: WriteBatcherOptions,
@@ -42,13 +45,26 @@ export class WriteBatcher<T> {
     const batch = this.batch;
     this.batch = [];
     if (batch.length === 0) return;
-    this.writeMany(batch.map((p) => p.item)).then(
+    const written = this.writeMany(batch.map((p) => p.item)).then(
       () => {
         for (const p of batch) p.resolve();
       },
-      () => {
-        for (const p of batch) this.writeOne(p.item).then(p.resolve, p.reject);
-      },
+      () =>
+        Promise.all(
+          batch.map((p) =>
+            this.writeOne(p.item).then(p.resolve, (err: unknown) => {
+              p.reject(err);
+            }),
+          ),
+        ),
     );
+    this.writing.add(written);
+    void written.finally(() => this.writing.delete(written));
+  }
+
+  /** Writes what is waiting and resolves once every batch under way has settled (shutdown). */
+  async drain(): Promise<void> {
+    this.flush();
+    await Promise.all([...this.writing]);
   }
 }

@@ -10,8 +10,13 @@ import { logConnectionErrors } from '@switchboard/live-state';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import {
+  CALL_RECORD_BATCH_JOB,
+  CALL_RECORD_BATCH_MAX,
+  CALL_RECORD_BATCH_MS,
+  CALL_RECORD_JOB,
   CALL_RECORDS_QUEUE,
-  callRecordJobId,
+  callRecordBatchJobId,
+  callRecordBatchJobSchema,
   callRecordJobSchema,
   type CallRecordJob,
 } from '../../jobs/call-record-job.js';
@@ -22,16 +27,35 @@ import { WriteBatcher } from '../../jobs/write-batcher.js';
 import { observeJobWait } from '../../ops/queue-job-wait.js';
 import { queueConnection } from '../../jobs/queue-connection.js';
 
-/** Signalling side: hands finished calls to the queue (retried with backoff until PostgreSQL has them). */
+/**
+ * Signalling side: hands finished calls to the queue, one job per batch of records (up to
+ * CALL_RECORD_BATCH_MAX, or CALL_RECORD_BATCH_MS after the first), retried with backoff until
+ * PostgreSQL has them. Each `publish` settles when its batch's job is in Redis.
+ */
 @Injectable()
-export class CallRecordPublisherService extends DurableQueuePublisher<CallRecordJob> {
+export class CallRecordPublisherService extends DurableQueuePublisher<{ records: CallRecordJob[] }> {
+  private readonly batcher = new WriteBatcher<CallRecordJob>(
+    { maxItems: CALL_RECORD_BATCH_MAX, maxDelayMs: CALL_RECORD_BATCH_MS },
+    (records) => this.addBatch(records),
+    (record) => this.addBatch([record]),
+  );
+
   constructor(@Inject(CONFIG) config: SwitchboardConfig, @Inject(LOGGER) logger: Logger) {
     super(config, logger, CALL_RECORDS_QUEUE, true);
   }
 
-  async publish(record: CallRecordJob): Promise<void> {
-    // Validated once, by the worker at the queue boundary (it rejects a bad record as unrecoverable).
-    await this.add('call-record', record, callRecordJobId(record.id));
+  publish(record: CallRecordJob): Promise<void> {
+    // Validated once, by the worker at the queue boundary (it drops a bad record, logged).
+    return this.batcher.add(record);
+  }
+
+  override async onApplicationShutdown(): Promise<void> {
+    await this.batcher.drain();
+    await super.onApplicationShutdown();
+  }
+
+  private addBatch(records: readonly CallRecordJob[]): Promise<void> {
+    return this.add(CALL_RECORD_BATCH_JOB, { records: [...records] }, callRecordBatchJobId(records));
   }
 }
 
@@ -77,10 +101,38 @@ export class CallRecordWorkerService implements OnApplicationBootstrap, OnApplic
     await this.worker?.close();
   }
 
+  /**
+   * A batch job (or one record from an older signalling process). A retried batch writes each
+   * record once: rows already stored by an earlier attempt are kept (ON CONFLICT DO NOTHING).
+   */
   async process(job: Job): Promise<void> {
-    const parsed = callRecordJobSchema.safeParse(job.data);
-    if (!parsed.success)
-      throw new UnrecoverableError(`invalid call record: ${parsed.error.issues[0]?.message ?? ''}`);
-    await this.batcher.add(parsed.data);
+    if (job.name === CALL_RECORD_JOB) {
+      const parsed = callRecordJobSchema.safeParse(job.data);
+      if (!parsed.success)
+        throw new UnrecoverableError(`invalid call record: ${parsed.error.issues[0]?.message ?? ''}`);
+      await this.batcher.add(parsed.data);
+      return;
+    }
+    const batch = callRecordBatchJobSchema.safeParse(job.data);
+    if (!batch.success)
+      throw new UnrecoverableError(`invalid call-record batch: ${batch.error.issues[0]?.message ?? ''}`);
+    const valid: CallRecordJob[] = [];
+    for (const raw of batch.data.records) {
+      const parsed = callRecordJobSchema.safeParse(raw);
+      if (parsed.success) valid.push(parsed.data);
+      else
+        this.logger.error(
+          { jobId: job.id, callId: recordId(raw), issue: parsed.error.issues[0]?.message },
+          'invalid call record dropped',
+        );
+    }
+    if (valid.length === 0) throw new UnrecoverableError('call-record batch without a valid record');
+    await Promise.all(valid.map((record) => this.batcher.add(record)));
   }
+}
+
+/** The call id of a record that failed validation, if it has one (for the log). */
+function recordId(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || !('id' in raw)) return undefined;
+  return typeof raw.id === 'string' ? raw.id.slice(0, 255) : undefined;
 }

@@ -7,6 +7,7 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { RegistrarModule } from './registrar/registrar.module.js';
 import { SipModule } from './sip/sip.module.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TrunksModule } from './trunks/trunks.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
 
@@ -33,6 +34,8 @@ export class SignallingModule {
         VoicemailModule,
         // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
         NotificationsModule.forSignalling(),
+        // SUBSCRIBE for message-summary (MWI) and dialog (busy lamps, RFC 4235).
+        SubscriptionsModule,
         // Outbound registrations to SIP trunks.
         TrunksModule,
       ],

@@ -204,7 +204,7 @@ describe('MWI SUBSCRIBE / NOTIFY over UDP (RFC 3842, RFC 6665)', () => {
     const p = await phone();
     const bad = await p.subscribe({ event: 'presence', expires: 600 });
     expect(bad.status).toBe(489);
-    expect(bad.getHeader('Allow-Events')).toBe('message-summary');
+    expect(bad.getHeader('Allow-Events')).toBe('message-summary, dialog');
     const other = await p.subscribe({ mailbox: '202', expires: 600 });
     expect(other.status).toBe(403);
     const brief = await p.subscribe({ expires: 1 });

@@ -2,14 +2,24 @@ import { parseMessage, type SipRequest } from '@switchboard/sip';
 import { FakeClock } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
 import { buildMessageSummary } from '../src/mwi/message-summary-body.js';
-import type { MwiSubscription } from '../src/mwi/mwi-subscription.js';
-import { buildInDialogNotify, buildUnsolicitedNotify } from '../src/mwi/notify-request.js';
-import { afterNotify, decideSubscribe, type SubscribeFacts } from '../src/mwi/subscribe-decision.js';
-import { SubscriptionTimers } from '../src/mwi/subscription-timers.js';
+import { buildUnsolicitedNotify } from '../src/mwi/unsolicited-notify.js';
+import type { EventSubscription } from '../src/subscriptions/event-subscription.js';
+import { buildInDialogNotify } from '../src/subscriptions/notify-request.js';
+import {
+  afterNotify,
+  badEvent,
+  decideSubscribe as decide,
+  type SubscribeFacts,
+  type SubscribeLimits,
+} from '../src/subscriptions/subscribe-decision.js';
+import { SubscriptionTimers } from '../src/subscriptions/subscription-timers.js';
+
+/** The message-summary package's terms (RFC 3842 §4: an hour by default). */
+const summary = { contentType: 'application/simple-message-summary', defaultExpires: 3600 };
+const decideSubscribe = (facts: SubscribeFacts, l: SubscribeLimits) => decide(facts, l, summary);
 
 const limits = { minExpires: 60, maxExpires: 3600 };
 const initial: SubscribeFacts = {
-  eventType: 'message-summary',
   accept: [],
   expires: 600,
   inDialog: false,
@@ -80,15 +90,13 @@ describe('SUBSCRIBE decisions (RFC 6665 §4.2.1)', () => {
     });
   });
 
-  it('answers 489 with Allow-Events for another package or none', () => {
-    for (const eventType of ['presence', 'dialog', undefined]) {
-      expect(decideSubscribe({ ...initial, eventType }, limits)).toEqual({
-        kind: 'reject',
-        status: 489,
-        reason: 'Bad Event',
-        headers: [['Allow-Events', 'message-summary']],
-      });
-    }
+  it('answers 489 with Allow-Events listing the packages served', () => {
+    expect(badEvent(['message-summary', 'dialog'])).toEqual({
+      kind: 'reject',
+      status: 489,
+      reason: 'Bad Event',
+      headers: [['Allow-Events', 'message-summary, dialog']],
+    });
   });
 
   it('answers 423 with Min-Expires below the minimum; Expires 0 unsubscribes (or fetches)', () => {
@@ -175,8 +183,9 @@ describe('subscription expiry timers on a fake clock', () => {
 });
 
 describe('NOTIFY requests', () => {
-  const sub: MwiSubscription = {
+  const sub: EventSubscription = {
     id: 'cid-1@phone;lt',
+    event: 'message-summary',
     extension: '201',
     account: 'sip:201@pbx.test',
     callId: 'cid-1@phone',
@@ -197,7 +206,14 @@ describe('NOTIFY requests', () => {
 
   it('in dialog: remote target as Request-URI, swapped From/To with tags, CSeq, Event id, state, body', () => {
     const body = buildMessageSummary({ account: sub.account, newMessages: 1, oldMessages: 0 });
-    const n = roundTrip(buildInDialogNotify(sub, 7, { state: 'active', expires: 599 }, body));
+    const n = roundTrip(
+      buildInDialogNotify(
+        sub,
+        7,
+        { state: 'active', expires: 599 },
+        { contentType: summary.contentType, body },
+      ),
+    );
     expect(n.method).toBe('NOTIFY');
     expect(n.requestUri).toBe('sip:201@198.51.100.7:5062');
     expect(n.from.tag).toBe('lt');
@@ -214,7 +230,14 @@ describe('NOTIFY requests', () => {
 
   it('with a route set: loose routing keeps the target and lists the routes; terminated carries the reason', () => {
     const routed = { ...sub, routeSet: ['<sip:proxy1.test;lr>', '<sip:proxy2.test;lr>'] };
-    const n = roundTrip(buildInDialogNotify(routed, 8, { state: 'terminated', reason: 'timeout' }, ''));
+    const n = roundTrip(
+      buildInDialogNotify(
+        routed,
+        8,
+        { state: 'terminated', reason: 'timeout' },
+        { contentType: summary.contentType, body: '' },
+      ),
+    );
     expect(n.requestUri).toBe('sip:201@198.51.100.7:5062');
     expect(n.getHeaders('Route')).toEqual(['<sip:proxy1.test;lr>', '<sip:proxy2.test;lr>']);
     expect(n.getHeader('Subscription-State')).toBe('terminated;reason=timeout');

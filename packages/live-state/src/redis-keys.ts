@@ -40,6 +40,18 @@ export const redisKeys = {
    */
   mwiChanges: (domain: string): string => `sb:mwi-changes:${domain}`,
   /**
+   * HASH per watched resource (extension number, later park slot): field = dialog id, value = JSON
+   * ExtensionDialog, its calls' dialogs as the dialog event package (RFC 4235) reports them; written by
+   * the signalling process that holds the call, read for full-state NOTIFYs and the admin's lamps.
+   */
+  extensionDialogs: (resource: string): string => `sb:ext-dialogs:${resource}`,
+  /** Pub/sub channel: JSON DialogChange after each write of extensionDialogs (partial-state NOTIFYs). */
+  dialogChanges: 'sb:dialog-changes',
+  /** HASH per watched account (`sip:<ext>@<domain>`): field = subscription id, value = JSON dialog-package subscription. */
+  dialogSubscriptions: (account: string): string => `sb:dialog-subs:${account}`,
+  /** HASH per watched account: field = subscription id, value = CSeq of the last NOTIFY in that dialog. */
+  dialogNotifySeq: (account: string): string => `sb:dialog-seq:${account}`,
+  /**
    * Pub/sub channel: JSON CallHangupRequest from the admin app; every signalling process answers on
    * callHangupResults whether it held the call (and ended it).
    */
@@ -93,6 +105,37 @@ export const activeCallSchema = z.object({
   node: z.string().optional(),
 });
 export type ActiveCall = z.infer<typeof activeCallSchema>;
+
+/** One dialog of a watched resource (RFC 4235 §4.1.2), as the B2BUA leg towards it sees it. */
+export const extensionDialogSchema = z.object({
+  /** Unique per dialog of the resource (the dialog element's id attribute). */
+  id: z.string().min(1).max(200),
+  /** The SIP Call-ID of the leg to or from the resource's phone. */
+  callId: z.string().max(200).optional(),
+  /** RFC 4235 §3.7.1 states; `proceeding` is a 1xx without a To tag. */
+  state: z.enum(['trying', 'proceeding', 'early', 'confirmed', 'terminated']),
+  /** `initiator`: the resource's phone called; `recipient`: it is being called. */
+  direction: z.enum(['initiator', 'recipient']),
+  /** The other party's URI and display name (the remote element). */
+  remote: z.string().max(500),
+  remoteName: z.string().max(200).optional(),
+  /** Why it terminated (§4.1.2 event attribute): cancelled, rejected, replaced, local-bye, remote-bye, error, timeout. */
+  event: z
+    .enum(['cancelled', 'rejected', 'replaced', 'local-bye', 'remote-bye', 'error', 'timeout'])
+    .optional(),
+  /** SIP status that ended it (the state's code attribute). */
+  code: z.number().int().optional(),
+  /** Epoch ms of the dialog's start (duration in NOTIFYs and the admin). */
+  startedAt: z.number(),
+});
+export type ExtensionDialog = z.infer<typeof extensionDialogSchema>;
+
+/** A change of one resource's dialog, published on dialogChanges. */
+export const dialogChangeSchema = z.object({
+  resource: z.string().min(1).max(64),
+  dialog: extensionDialogSchema,
+});
+export type DialogChange = z.infer<typeof dialogChangeSchema>;
 
 export const pluginManifestSchema = z.object({
   id: z.string().min(1).max(128),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeCallSchema, redisKeys, registrationBindingSchema } from '../src/index.js';
+import { activeCallSchema, dialogChangeSchema, redisKeys, registrationBindingSchema } from '../src/index.js';
 
 describe('live-state contract', () => {
   it('builds namespaced keys', () => {
@@ -10,6 +10,16 @@ describe('live-state contract', () => {
     expect(redisKeys.mwiSubscriptions('sip:201@pbx.test')).toBe('sb:mwi-subs:sip:201@pbx.test');
     expect(redisKeys.mwiNotifySeq('sip:201@pbx.test')).toBe('sb:mwi-seq:sip:201@pbx.test');
     expect(redisKeys.mwiChanges('pbx.test')).toBe('sb:mwi-changes:pbx.test');
+    expect(redisKeys.extensionDialogs('201')).toBe('sb:ext-dialogs:201');
+    expect(redisKeys.dialogSubscriptions('sip:201@pbx.test')).toBe('sb:dialog-subs:sip:201@pbx.test');
+  });
+
+  it('reads a dialog change and refuses an unknown dialog state', () => {
+    const dialog = { id: 'd1', state: 'early', direction: 'recipient', remote: 'sip:100@x', startedAt: 1 };
+    expect(dialogChangeSchema.parse({ resource: '201', dialog }).dialog.state).toBe('early');
+    expect(
+      dialogChangeSchema.safeParse({ resource: '201', dialog: { ...dialog, state: 'ringing' } }).success,
+    ).toBe(false);
   });
 
   it('reads an active call hash (all strings in Redis) into numbers', () => {

@@ -3,6 +3,7 @@ import type { SipRequest, SipResponse } from '@switchboard/sip';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
 import type { CallIdentity } from './call-routing.js';
 import type { CallLogIds } from './call-session-hooks.js';
+import type { CallLamps } from './lamps/call-lamps.js';
 import { CalleeLeg, type CalleeLegInit } from './legs/callee-leg.js';
 import { calleeLegInit } from './legs/callee-leg-init.js';
 import { uriDestination } from './legs/leg-destination.js';
@@ -20,6 +21,8 @@ export interface BranchLaunchHost {
   readonly identity: CallIdentity;
   readonly invite: SipRequest;
   readonly log: CallLogIds;
+  /** The rung extensions' dialogs for busy lamps (RFC 4235). */
+  readonly lamps: CallLamps;
   recording(): RecordingPlan | undefined;
   /** Whether the call still dials (a relayed offer arriving later starts no leg otherwise). */
   dialling(): boolean;
@@ -49,6 +52,12 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
   }
 
   launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
+    const lamp = this.host.lamps.branch(spec.targetKey, listener);
+    if (!lamp) return this.launchLeg(spec, step, listener);
+    return lamp.wrap(this.launchLeg(spec, step, lamp.listener));
+  }
+
+  private launchLeg(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
     const { deps, media } = this.host;
     const destination = spec.destination ?? uriDestination(spec.uri);
     let init: CalleeLegInit;

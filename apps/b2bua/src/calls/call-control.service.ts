@@ -38,6 +38,7 @@ import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { createMediaPolicyLookup } from './media/media-policy-lookup.js';
 import { ActiveCallStore } from './records/active-call-store.js';
+import { DialogStateStore } from '../lamps/dialog-state.store.js';
 import { CallTraceService } from './trace/call-trace.service.js';
 import { intervalTooSmall, sessionTimerViewOf } from './bridge/session-timer-messages.js';
 
@@ -180,6 +181,7 @@ export class CallControlService
         return this.records.publish(record);
       },
       liveCalls: new ActiveCallStore(this.redis),
+      dialogStates: new DialogStateStore(this.redis),
       rememberAnswer: (pluginId, key, value) => this.pluginState.forPlugin(pluginId).set(key, value),
       wallNow: () => Date.now(),
       maxReroutes: 3,

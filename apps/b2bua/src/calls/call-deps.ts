@@ -11,6 +11,7 @@ import type { LegMediaPolicy } from './media/media-policy.js';
 import type { TargetExpander } from './plan/branch-types.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
+import type { DialogStateSink } from './lamps/dialog-lamp.js';
 
 /** Everything a call session uses from outside; the service wires the real ones, tests their own. */
 export interface CallDeps {
@@ -43,6 +44,8 @@ export interface CallDeps {
   readonly media?: MediaAnchorDeps;
   /** The calling extension's media policy (absent: the default policy for every caller). */
   readonly callerMediaPolicy?: (extension: string) => Promise<LegMediaPolicy>;
+  /** Extensions' dialog states for the dialog event package, RFC 4235 (absent: no busy lamps). */
+  readonly dialogStates?: DialogStateSink;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
 }

@@ -10,6 +10,7 @@ import type { CallDeps, CallTableHooks } from './call-deps.js';
 import type { CallEnding, CallLogIds } from './call-session-hooks.js';
 import { CallerMediaReadiness } from './caller-media-readiness.js';
 import { bodyOf, CallerLeg } from './legs/caller-leg.js';
+import { CallLamps } from './lamps/call-lamps.js';
 import { CallMedia } from './media/call-media.js';
 import { callerMedia } from './media/nat-detection.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
@@ -54,6 +55,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
   private readonly media: CallMedia;
   private readonly timeline: CallTimeline;
+  /** The extensions' dialogs in this call, for busy lamps (RFC 4235). */
+  private readonly lamps: CallLamps;
   private readonly extensions = new Set<string>();
   private history: CallAttempt[] = [];
   private attempt = 0;
@@ -100,6 +103,15 @@ export class CallSession implements BranchLauncher<SipResponse> {
     if (identity.callerExtension) this.extensions.add(identity.callerExtension);
     const log: CallLogIds = { call: this.id, callId: invite.callId };
     const media = this.media;
+    this.lamps = new CallLamps({
+      sink: deps.dialogStates,
+      call: this.id,
+      identity,
+      callerCallId: invite.callId,
+      domain: deps.domain,
+      wallNow: deps.wallNow,
+      onError: (err) => deps.logger.warn({ err, ...log }, 'dialog state not written'),
+    });
     this.launcher = new CallBranchLauncher({
       deps,
       table,
@@ -107,6 +119,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       identity,
       invite,
       log,
+      lamps: this.lamps,
       recording: () => this.recording,
       dialling: () => this.state === 'dialling',
       receivedAt: () => this.receivedAt,
@@ -178,6 +191,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
         ...(this.identity.callerExtension ? { callerExtension: this.identity.callerExtension } : {}),
       }),
     );
+    this.lamps.callerStarted();
     const voicemail = this.deps.voicemail;
     if (voicemail?.isAccessCode(this.destination)) {
       this.state = 'local';
@@ -402,6 +416,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.caller.provisional(status, response.reason, relay.ok ? relay.body : undefined, toTag),
     );
     this.soft(this.deps.liveCalls.state(this.id, 'ringing'));
+    this.lamps.callerRinging();
   }
 
   private answered(response: SipResponse, targetKey: string, step: DialStep): void {
@@ -414,6 +429,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     const answeredWall = this.timeline.answered(targetKey);
     this.answer.accept(leg, response, targetKey);
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+    this.lamps.callerAnswered();
     if (/^[0-9*#+]+$/.test(targetKey)) {
       this.extensions.add(targetKey);
       this.soft(this.deps.liveCalls.joined(this.id, targetKey, answeredWall));
@@ -435,6 +451,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       answered: (answeredBy) => {
         const answeredAt = String(this.timeline.answered(answeredBy));
         this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt }));
+        this.lamps.callerAnswered();
       },
       ended: (e: LocalCallEnd) => this.end(e.disposition, e.side, e.cause, e.status),
     };
@@ -454,6 +471,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.media.end();
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
+    this.lamps.ended(disposition, side, status);
     const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };
     const record = reportCallEnd(
       { id: this.id, sipCallId: this.callerCallId, pluginId: this.pluginId },

@@ -1,8 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { redisKeys } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../tokens.js';
-import { mwiSubscriptionSchema, type MwiSubscription } from './mwi-subscription.js';
+import { eventSubscriptionSchema, type EventSubscription } from './event-subscription.js';
+
+/** The two Redis hashes of one event package per watched account (`@switchboard/live-state` keys). */
+export interface SubscriptionKeys {
+  /** field = subscription id, value = JSON EventSubscription. */
+  subscriptions(account: string): string;
+  /** field = subscription id, value = CSeq of the last NOTIFY sent in that dialog. */
+  notifySeq(account: string): string;
+}
 
 /** The keys outlive the last subscription by this long, so its expiry NOTIFY can still read it. */
 const KEY_GRACE_MS = 60_000;
@@ -22,18 +27,20 @@ end
 return 1
 `;
 
-/** Message-summary subscriptions in Redis per mailbox account (`@switchboard/live-state` keys), shared by every signalling process. */
-@Injectable()
-export class MwiSubscriptionStore {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+/** One event package's subscriptions in Redis per watched account, shared by every signalling process. */
+export class SubscriptionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: SubscriptionKeys,
+  ) {}
 
-  async save(sub: MwiSubscription, now = Date.now()): Promise<void> {
+  async save(sub: EventSubscription, now = Date.now()): Promise<void> {
     const ttl = Math.max(1, sub.expiresAt - now) + KEY_GRACE_MS;
     await this.redis.eval(
       SAVE_SCRIPT,
       2,
-      redisKeys.mwiSubscriptions(sub.account),
-      redisKeys.mwiNotifySeq(sub.account),
+      this.keys.subscriptions(sub.account),
+      this.keys.notifySeq(sub.account),
       sub.id,
       JSON.stringify(sub),
       String(ttl),
@@ -41,15 +48,15 @@ export class MwiSubscriptionStore {
   }
 
   /** The stored subscription, expired or not; undefined when unknown or unreadable. */
-  async get(account: string, id: string): Promise<MwiSubscription | undefined> {
-    const raw = await this.redis.hget(redisKeys.mwiSubscriptions(account), id);
+  async get(account: string, id: string): Promise<EventSubscription | undefined> {
+    const raw = await this.redis.hget(this.keys.subscriptions(account), id);
     return raw === null ? undefined : parse(raw);
   }
 
-  /** Live subscriptions of a mailbox; expired and unreadable entries are removed on the way. */
-  async live(account: string, now = Date.now()): Promise<MwiSubscription[]> {
-    const all = await this.redis.hgetall(redisKeys.mwiSubscriptions(account));
-    const live: MwiSubscription[] = [];
+  /** Live subscriptions of an account; expired and unreadable entries are removed on the way. */
+  async live(account: string, now = Date.now()): Promise<EventSubscription[]> {
+    const all = await this.redis.hgetall(this.keys.subscriptions(account));
+    const live: EventSubscription[] = [];
     const stale: string[] = [];
     for (const [id, raw] of Object.entries(all)) {
       const sub = parse(raw);
@@ -66,20 +73,20 @@ export class MwiSubscriptionStore {
 
   /** The CSeq of the next NOTIFY in this dialog (1, 2, …), atomic across processes. */
   async nextNotifySeq(account: string, id: string): Promise<number> {
-    return this.redis.hincrby(redisKeys.mwiNotifySeq(account), id, 1);
+    return this.redis.hincrby(this.keys.notifySeq(account), id, 1);
   }
 
   private async removeFields(account: string, ids: string[]): Promise<void> {
     await Promise.all([
-      this.redis.hdel(redisKeys.mwiSubscriptions(account), ...ids),
-      this.redis.hdel(redisKeys.mwiNotifySeq(account), ...ids),
+      this.redis.hdel(this.keys.subscriptions(account), ...ids),
+      this.redis.hdel(this.keys.notifySeq(account), ...ids),
     ]);
   }
 }
 
-function parse(raw: string): MwiSubscription | undefined {
+function parse(raw: string): EventSubscription | undefined {
   try {
-    const result = mwiSubscriptionSchema.safeParse(JSON.parse(raw));
+    const result = eventSubscriptionSchema.safeParse(JSON.parse(raw));
     return result.success ? result.data : undefined;
   } catch {
     return undefined;

@@ -7,16 +7,20 @@ const destinationSchema = z.object({
 });
 
 /**
- * One message-summary subscription and the notifier's side of its dialog (RFC 6665 §4.1.2), as
- * stored in Redis (`sb:mwi-subs:<extension>`) so that any signalling process can NOTIFY it.
+ * One subscription of an event package and the notifier's side of its dialog (RFC 6665 §4.1.2), as
+ * stored in Redis (the package's hash per watched account) so that any signalling process can NOTIFY it.
  */
-export const mwiSubscriptionSchema = z.object({
+export const eventSubscriptionSchema = z.object({
   /** `<Call-ID>;<our tag>`: unique per dialog. */
   id: z.string(),
-  /** The mailbox (extension number). */
+  /** The event package (RFC 6665 §7.2.1); entries written before packages were named are message-summary. */
+  event: z.string().default('message-summary'),
+  /** The watched resource: the mailbox or the extension (number). */
   extension: z.string(),
-  /** Message-Account of the bodies, e.g. sip:201@pbx.example.com. */
+  /** Its URI, e.g. sip:201@pbx.example.com (Message-Account, dialog-info entity). */
   account: z.string(),
+  /** The authenticated extension that subscribed. */
+  watcher: z.string().optional(),
   callId: z.string(),
   localTag: z.string(),
   remoteTag: z.string(),
@@ -42,8 +46,8 @@ export const mwiSubscriptionSchema = z.object({
   /** Signalling process that last accepted a SUBSCRIBE of this dialog. */
   node: z.string(),
 });
-export type MwiSubscription = z.infer<typeof mwiSubscriptionSchema>;
-export type MwiDestination = z.infer<typeof destinationSchema>;
+export type EventSubscription = z.infer<typeof eventSubscriptionSchema>;
+export type SubscriptionDestination = z.infer<typeof destinationSchema>;
 
 /** The dialog id used as hash field and timer key. */
 export function subscriptionId(callId: string, localTag: string): string {

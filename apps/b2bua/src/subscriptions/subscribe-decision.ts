@@ -1,17 +1,18 @@
-import { MESSAGE_SUMMARY_EVENT, MESSAGE_SUMMARY_TYPE } from './message-summary-body.js';
-
-/** RFC 3842 §4 suggests hour-long subscriptions when the subscriber names no duration. */
-export const DEFAULT_MWI_EXPIRES = 3600;
-
 export interface SubscribeLimits {
   readonly minExpires: number;
   readonly maxExpires: number;
 }
 
+/** What the decision needs of the event package the SUBSCRIBE names. */
+export interface PackageTerms {
+  /** The body type of its NOTIFYs, which the Accept header must allow (RFC 6665 §4.2.1). */
+  readonly contentType: string;
+  /** Seconds when the subscriber names no Expires (each package defines it, RFC 6665 §7.2.3). */
+  readonly defaultExpires: number;
+}
+
 /** What the handler read from a SUBSCRIBE, and the subscription it refreshes (in-dialog only). */
 export interface SubscribeFacts {
-  /** Event package, undefined when the header is missing. */
-  readonly eventType: string | undefined;
   /** Media types of the Accept header(s); empty when absent. */
   readonly accept: readonly string[];
   /** The Expires header in seconds, undefined when absent. */
@@ -35,34 +36,35 @@ export type SubscribeDecision =
   /** 200 with Expires: 0, then a final NOTIFY `terminated` (unsubscribe, or a fetch when initial). */
   | { readonly kind: 'unsubscribe' };
 
-function acceptsSummary(accept: readonly string[]): boolean {
+function accepts(accept: readonly string[], contentType: string): boolean {
   if (accept.length === 0) return true;
+  const [major] = contentType.split('/');
   return accept.some((value) => {
     const type = (value.split(';')[0] ?? '').trim().toLowerCase();
-    return type === MESSAGE_SUMMARY_TYPE || type === 'application/*' || type === '*/*';
+    return type === contentType || type === `${major}/*` || type === '*/*';
   });
 }
 
+/** A SUBSCRIBE for a package we do not serve: 489 listing those we do (RFC 6665 §7.2.2, §8.3.2). */
+export function badEvent(served: readonly string[]): SubscribeDecision {
+  return { kind: 'reject', status: 489, reason: 'Bad Event', headers: [['Allow-Events', served.join(', ')]] };
+}
+
 /**
- * The notifier's answer to a SUBSCRIBE (RFC 6665 §4.2.1, RFC 3842 §4), once the requester is known to
- * own the mailbox. Pure, so that every branch is tested without a network.
+ * The notifier's answer to a SUBSCRIBE of a package we serve (RFC 6665 §4.2.1), once the subscriber
+ * is known to be allowed to watch the resource. Pure, so that every branch is tested without a network.
  */
-export function decideSubscribe(facts: SubscribeFacts, limits: SubscribeLimits): SubscribeDecision {
-  if (facts.eventType?.toLowerCase() !== MESSAGE_SUMMARY_EVENT) {
-    // §7.2.2 / §8.3.2: 489 lists the packages we do support.
-    return {
-      kind: 'reject',
-      status: 489,
-      reason: 'Bad Event',
-      headers: [['Allow-Events', MESSAGE_SUMMARY_EVENT]],
-    };
-  }
-  if (!acceptsSummary(facts.accept)) {
+export function decideSubscribe(
+  facts: SubscribeFacts,
+  limits: SubscribeLimits,
+  terms: PackageTerms,
+): SubscribeDecision {
+  if (!accepts(facts.accept, terms.contentType)) {
     return {
       kind: 'reject',
       status: 406,
       reason: 'Not Acceptable',
-      headers: [['Accept', MESSAGE_SUMMARY_TYPE]],
+      headers: [['Accept', terms.contentType]],
     };
   }
   if (facts.inDialog) {
@@ -74,7 +76,7 @@ export function decideSubscribe(facts: SubscribeFacts, limits: SubscribeLimits):
       return { kind: 'reject', status: 500, reason: 'CSeq Out Of Order' }; // RFC 3261 §12.2.2
     }
   }
-  const requested = facts.expires ?? Math.min(DEFAULT_MWI_EXPIRES, limits.maxExpires);
+  const requested = facts.expires ?? Math.min(terms.defaultExpires, limits.maxExpires);
   if (requested === 0) return { kind: 'unsubscribe' };
   if (requested < limits.minExpires) {
     // §4.2.1.1: too short → 423 with Min-Expires.

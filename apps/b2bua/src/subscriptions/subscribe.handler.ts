@@ -2,38 +2,41 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { createResponse, generateTag, unescapeUriPart, type SipRequest } from '@switchboard/sip';
 import { NODE_ID } from '../registrar/node-id.js';
+import { LocalDomain } from '../sip/local-domain.js';
 import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest, SipRequestHandler } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { uasNeedsSipsContact } from '../sip/sips-contact.js';
 import { CONFIG, LOGGER } from '../tokens.js';
-import { MESSAGE_SUMMARY_EVENT } from './message-summary-body.js';
-import { subscriptionId, type MwiSubscription } from './mwi-subscription.js';
-import { MwiSubscriptionStore } from './mwi-subscription.store.js';
-import { MwiNotifierService } from './mwi-notifier.service.js';
-import { decideSubscribe, type SubscribeDecision } from './subscribe-decision.js';
-import { LocalDomain } from '../sip/local-domain.js';
+import type { EventPackage } from './event-package.js';
+import { subscriptionId, type EventSubscription } from './event-subscription.js';
+import { badEvent, decideSubscribe, type SubscribeDecision } from './subscribe-decision.js';
 
 type Reply = (status: number, reason: string, headers?: ReadonlyArray<readonly [string, string]>) => void;
+type Accepted = Exclude<SubscribeDecision, { kind: 'reject' }>;
+
+/** The event packages the SUBSCRIBE handler serves (each module adds its own). */
+export const EVENT_PACKAGES = Symbol('EVENT_PACKAGES');
 
 /**
- * SUBSCRIBE for `message-summary` (RFC 3842, RFC 6665 §4.2.1): digest-authenticated extensions
- * subscribe to their own mailbox; 200 then an immediate NOTIFY with the counts; refresh and
- * unsubscribe inside the dialog; other event packages get 489.
+ * SUBSCRIBE for the packages we serve (RFC 6665 §4.2.1): digest-authenticated extensions subscribe
+ * to a resource the package allows them to watch; 200 then an immediate NOTIFY with the full state;
+ * refresh and unsubscribe inside the dialog; other event packages get 489 with Allow-Events.
  */
 @Injectable()
 export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
   private readonly local: LocalDomain;
+  private readonly packages: ReadonlyMap<string, EventPackage>;
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SipStackService) private readonly stack: SipStackService,
     @Inject(SipAuthService) private readonly auth: SipAuthService,
-    @Inject(MwiSubscriptionStore) private readonly store: MwiSubscriptionStore,
-    @Inject(MwiNotifierService) private readonly notifier: MwiNotifierService,
+    @Inject(EVENT_PACKAGES) packages: readonly EventPackage[],
   ) {
     this.local = new LocalDomain(config);
+    this.packages = new Map(packages.map((p) => [p.event, p]));
   }
 
   onModuleInit(): void {
@@ -46,46 +49,44 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
     const reply: Reply = (status, reason, headers) =>
       tx.respond(createResponse(request, status, { reason, ...(headers ? { headers: [...headers] } : {}) }));
 
-    const target = request.uri;
-    if (!this.local.owns(target)) {
+    if (!this.local.owns(request.uri)) {
       reply(404, 'Domain Not Served Here');
       return;
     }
-    const event = request.event;
-    if (event?.type.toLowerCase() !== MESSAGE_SUMMARY_EVENT) {
+    const pkg = this.packages.get(request.event?.type.toLowerCase() ?? '');
+    if (!pkg) {
       // Before the challenge: which packages we serve is no secret, and the phone learns it at once.
-      this.answer(reply, decideSubscribe(factsOf(request, undefined), this.config.mwi));
+      answer(reply, badEvent([...this.packages.keys()]));
       return;
     }
     const auth = await this.auth.authenticate(incoming, 'www');
     if (!auth.ok) return;
 
-    const mailbox = mailboxOf(request, this.local);
-    if (mailbox === undefined) {
-      reply(404, 'No Such Mailbox');
+    const resource = resourceOf(request, this.local);
+    if (resource === undefined) {
+      reply(404, 'Not Found');
       return;
     }
-    if (mailbox !== auth.username) {
-      // A phone reads its own mailbox's state only (the counts say who has messages).
-      reply(403, 'Not Allowed To Subscribe To This Mailbox');
+    const refusal = await pkg.authorize(auth.username, resource, request);
+    if (refusal) {
+      reply(refusal.status, refusal.reason);
       return;
     }
+    const account = pkg.accountOf(resource);
     const toTag = request.to.tag;
     const existing =
-      toTag === undefined
-        ? undefined
-        : await this.store.get(this.notifier.accountOf(mailbox), subscriptionId(request.callId, toTag));
-    const decision = decideSubscribe(factsOf(request, existing), this.config.mwi);
+      toTag === undefined ? undefined : await pkg.store.get(account, subscriptionId(request.callId, toTag));
+    const decision = decideSubscribe(factsOf(request, existing), this.config.mwi, pkg);
     if (decision.kind === 'reject') {
-      this.answer(reply, decision);
+      answer(reply, decision);
       return;
     }
     const now = Date.now();
     const sub = existing
       ? refreshed(existing, request, decision, now)
-      : this.created(incoming, mailbox, decision, now);
+      : this.created(incoming, pkg, { resource, watcher: auth.username }, decision, now);
     // Stored before the 200, so that a subscription we accepted can always be NOTIFYed and refreshed.
-    if (decision.kind === 'subscribe') await this.store.save(sub, now);
+    if (decision.kind === 'subscribe') await pkg.store.save(sub, now);
     tx.respond(
       createResponse(request, 200, {
         ...(existing ? {} : { toTag: sub.localTag }),
@@ -97,43 +98,42 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
     );
     if (decision.kind === 'unsubscribe') {
       // RFC 6665 §4.2.1.4: a final NOTIFY; for an initial SUBSCRIBE with Expires 0 it is a one-time fetch.
-      await this.notifier.notifyWithCounts(sub, { state: 'terminated', reason: 'timeout' });
-      this.logger.debug({ mailbox, id: sub.id }, 'MWI unsubscribe');
+      await pkg.notifyFullState(sub, { state: 'terminated', reason: 'timeout' });
+      this.logger.debug({ event: pkg.event, resource, id: sub.id }, 'unsubscribe');
       return;
     }
-    this.notifier.armExpiry(sub, now);
+    pkg.notifier.armExpiry(sub, now);
     // §4.2.1.2: a NOTIFY right after every accepted SUBSCRIBE, initial or refresh.
-    await this.notifier.notifyWithCounts(sub, { state: 'active', expires: decision.expires });
+    await pkg.notifyFullState(sub, { state: 'active', expires: decision.expires });
     this.logger.debug(
-      { mailbox, id: sub.id, expires: decision.expires, refresh: !!existing },
-      'MWI subscription',
+      { event: pkg.event, resource, id: sub.id, expires: decision.expires, refresh: !!existing },
+      'subscription',
     );
-  }
-
-  private answer(reply: Reply, decision: SubscribeDecision): void {
-    if (decision.kind === 'reject') reply(decision.status, decision.reason, decision.headers);
   }
 
   private created(
     { request, origin }: IncomingSipRequest,
-    mailbox: string,
-    decision: Exclude<SubscribeDecision, { kind: 'reject' }>,
+    pkg: EventPackage,
+    who: { resource: string; watcher: string },
+    decision: Accepted,
     now: number,
-  ): MwiSubscription {
+  ): EventSubscription {
     const localTag = generateTag();
-    const contact = firstContact(request);
+    const account = pkg.accountOf(who.resource);
     return {
       id: subscriptionId(request.callId, localTag),
-      extension: mailbox,
-      account: this.notifier.accountOf(mailbox),
+      event: pkg.event,
+      extension: who.resource,
+      account,
+      watcher: who.watcher,
       callId: request.callId,
       localTag,
       remoteTag: request.from.tag ?? '',
-      localHeader: `${request.getHeader('To') ?? `<${this.notifier.accountOf(mailbox)}>`};tag=${localTag}`,
+      localHeader: `${request.getHeader('To') ?? `<${account}>`};tag=${localTag}`,
       remoteHeader: request.getHeader('From') ?? '',
-      remoteTarget: contact ?? request.from.uriText,
+      remoteTarget: firstContact(request) ?? request.from.uriText,
       routeSet: request.getHeaderValues('Record-Route'),
-      localContact: this.notifier.localContact(origin.protocol, mailbox, uasNeedsSipsContact(request)),
+      localContact: pkg.notifier.localContact(origin.protocol, who.resource, uasNeedsSipsContact(request)),
       destination: { host: origin.host, port: origin.port, protocol: origin.protocol },
       ...(request.event?.id === undefined ? {} : { eventId: request.event.id }),
       remoteSeq: request.cseq.seq,
@@ -144,12 +144,15 @@ export class SubscribeHandler implements SipRequestHandler, OnModuleInit {
   }
 }
 
+function answer(reply: Reply, decision: SubscribeDecision): void {
+  if (decision.kind === 'reject') reply(decision.status, decision.reason, decision.headers);
+}
+
 function factsOf(
   request: SipRequest,
-  existing: MwiSubscription | undefined,
+  existing: EventSubscription | undefined,
 ): Parameters<typeof decideSubscribe>[0] {
   return {
-    eventType: request.event?.type,
     accept: request.getHeaderValues('Accept'),
     expires: request.expires,
     inDialog: request.to.tag !== undefined,
@@ -161,11 +164,11 @@ function factsOf(
 
 /** A refresh moves the expiry and the remote target (SUBSCRIBE is a target refresh, RFC 6665 §4.1.2.1). */
 function refreshed(
-  sub: MwiSubscription,
+  sub: EventSubscription,
   request: SipRequest,
-  decision: Exclude<SubscribeDecision, { kind: 'reject' }>,
+  decision: Accepted,
   now: number,
-): MwiSubscription {
+): EventSubscription {
   return {
     ...sub,
     remoteTarget: firstContact(request) ?? sub.remoteTarget,
@@ -180,8 +183,11 @@ function firstContact(request: SipRequest): string | undefined {
   return contacts === '*' ? undefined : contacts[0]?.uriText;
 }
 
-/** The mailbox: the Request-URI's user (RFC 3842 §4), else the To user (in-dialog requests go to our Contact). */
-function mailboxOf(request: SipRequest, local: LocalDomain): string | undefined {
+/**
+ * The watched resource: the Request-URI's user (RFC 3842 §4, RFC 4235 §3.1), else the To user
+ * (in-dialog requests go to our Contact).
+ */
+function resourceOf(request: SipRequest, local: LocalDomain): string | undefined {
   const target = request.uri;
   if (target.kind === 'sip' && target.user) return unescapeUriPart(target.user);
   const to = request.to.uri;

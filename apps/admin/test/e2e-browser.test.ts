@@ -346,6 +346,38 @@ describe('admin UI in headless Chromium', () => {
     await shot('live');
   });
 
+  it("shows each extension's busy lamp from the B2BUA's dialog states (RFC 4235), escaped", async () => {
+    const now = Date.now();
+    const dialog = {
+      id: 'call-9-2',
+      state: 'early',
+      direction: 'recipient',
+      remote: 'sip:1002@pbx.test',
+      remoteName: '<img src=y onerror="window.__xss=4">',
+      startedAt: now - 2000,
+    };
+    await servers.redis.hset(redisKeys.extensionDialogs('1001'), dialog.id, JSON.stringify(dialog));
+    await openPage('live', 'Live');
+    const lamp = page.getByTestId('lamp-1001');
+    // The page may still show the previous load: the next 3 s refresh reads the lamp.
+    await expect.poll(() => lamp.textContent(), { timeout: 10_000 }).toContain('ringing');
+    expect(await lamp.textContent()).toContain(
+      'from <img src=y onerror="window.__xss=4"> <sip:1002@pbx.test>',
+    );
+    expect(await lamp.textContent()).toContain(hostileName);
+    // Answered: the lamp turns busy on the next refresh; gone: idle.
+    await servers.redis.hset(
+      redisKeys.extensionDialogs('1001'),
+      dialog.id,
+      JSON.stringify({ ...dialog, state: 'confirmed' }),
+    );
+    await expect.poll(() => lamp.textContent(), { timeout: 10_000 }).toContain('busy');
+    await servers.redis.del(redisKeys.extensionDialogs('1001'));
+    await expect.poll(() => lamp.textContent(), { timeout: 10_000 }).toContain('idle');
+    expect(await page.locator('img[src="y"]').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+  });
+
   it('edits a newly installed plugin (Enabled on) through its JSON Schema form and says when the change is live', async () => {
     // Announced by a worker, never saved: the worker runs it enabled, so the switch must say so.
     await servers.redis.hset(

@@ -3,9 +3,11 @@ import type { Redis } from 'ioredis';
 import { REDIS } from '../common/tokens.js';
 import {
   activeCallSchema,
+  extensionDialogSchema,
   redisKeys,
   registrationBindingSchema,
   type ActiveCall,
+  type ExtensionDialog,
   type RegistrationBinding,
 } from '@switchboard/live-state';
 
@@ -52,5 +54,28 @@ export class LiveStateReader {
       if (parsed.success) calls.push(parsed.data);
     });
     return calls.sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  /** The current dialogs of each resource (extension number), as the B2BUA reports them for busy lamps. */
+  async dialogs(resources: readonly string[]): Promise<Map<string, ExtensionDialog[]>> {
+    const out = new Map<string, ExtensionDialog[]>();
+    if (resources.length === 0) return out;
+    const pipeline = this.redis.pipeline();
+    for (const r of resources) pipeline.hgetall(redisKeys.extensionDialogs(r));
+    const results = (await pipeline.exec()) ?? [];
+    results.forEach(([error, hash], i) => {
+      const resource = resources[i];
+      if (error || resource === undefined || typeof hash !== 'object' || hash === null) return;
+      const dialogs: ExtensionDialog[] = [];
+      for (const value of Object.values(hash as Record<string, string>)) {
+        const parsed = extensionDialogSchema.safeParse(parseJson(value));
+        if (parsed.success) dialogs.push(parsed.data);
+      }
+      out.set(
+        resource,
+        dialogs.sort((a, b) => a.startedAt - b.startedAt),
+      );
+    });
+    return out;
   }
 }

@@ -2,7 +2,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/com
 import { actorOf } from '../common/actor.js';
 import type { AdminRequest } from '../common/request-context.js';
 import { UuidParamPipe } from '../common/uuid-param.pipe.js';
+import { ExtensionsService } from '../extensions/extensions.service.js';
 import { CallHangupService } from './call-hangup.service.js';
+import { lampState } from './lamp-state.js';
 import { LiveStateReader } from './live-state.reader.js';
 
 @Controller('api/live')
@@ -10,7 +12,32 @@ export class LiveController {
   constructor(
     @Inject(LiveStateReader) private readonly live: LiveStateReader,
     @Inject(CallHangupService) private readonly hangups: CallHangupService,
+    @Inject(ExtensionsService) private readonly extensions: ExtensionsService,
   ) {}
+
+  /** Every extension's busy lamp (RFC 4235 dialog states the B2BUA keeps in Redis), by number. */
+  @Get('lamps')
+  async lamps() {
+    const extensions = await this.extensions.list({});
+    const dialogs = await this.live.dialogs(extensions.map((e) => e.number));
+    return {
+      items: extensions.map((e) => {
+        const own = dialogs.get(e.number) ?? [];
+        return {
+          number: e.number,
+          displayName: e.displayName,
+          lamp: lampState(own),
+          dialogs: own.map((d) => ({
+            state: d.state,
+            direction: d.direction,
+            remote: d.remote,
+            ...(d.remoteName ? { remoteName: d.remoteName } : {}),
+            startedAt: d.startedAt,
+          })),
+        };
+      }),
+    };
+  }
 
   @Get('registrations')
   async registrations() {

@@ -210,6 +210,20 @@ export interface ActiveCall {
   callerUserAgent?: string;
 }
 
+/** GET /api/live/lamps: an extension's busy lamp and its dialogs (RFC 4235 states). */
+export interface ExtensionLamp {
+  number: string;
+  displayName: string;
+  lamp: 'idle' | 'dialling' | 'ringing' | 'busy';
+  dialogs: Array<{
+    state: 'trying' | 'proceeding' | 'early' | 'confirmed' | 'terminated';
+    direction: 'initiator' | 'recipient';
+    remote: string;
+    remoteName?: string;
+    startedAt: number;
+  }>;
+}
+
 export interface Plugin {
   id: string;
   name: string;

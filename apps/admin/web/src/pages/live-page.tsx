@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/api-client';
-import type { ActiveCall, Registration } from '../api/types';
+import type { ActiveCall, ExtensionLamp, Registration } from '../api/types';
 import { EmptyView, ErrorAlert } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
@@ -18,9 +18,25 @@ function party(uri: string, name: string | undefined): string {
   return name ? `${name} <${uri}>` : uri;
 }
 
+const lampColor: Record<ExtensionLamp['lamp'], string> = {
+  idle: 'gray',
+  dialling: 'yellow',
+  ringing: 'orange',
+  busy: 'red',
+};
+
+/** The other parties of an extension's open dialogs, e.g. "from Alice <sip:100@pbx>". */
+function lampParties(l: ExtensionLamp): string {
+  return l.dialogs
+    .filter((d) => d.state !== 'terminated')
+    .map((d) => `${d.direction === 'recipient' ? 'from' : 'to'} ${party(d.remote, d.remoteName)}`)
+    .join(', ');
+}
+
 export function LivePage() {
   const regs = useApiData<{ items: Registration[] }>('/api/live/registrations', refreshMs);
   const calls = useApiData<{ items: ActiveCall[] }>('/api/live/calls', refreshMs);
+  const lamps = useApiData<{ items: ExtensionLamp[] }>('/api/live/lamps', refreshMs);
   const [hangup, setHangup] = useState<{ ok: boolean; text: string } | null>(null);
   const [ending, setEnding] = useState<string | null>(null);
   const canChange = useCanChange();
@@ -106,6 +122,37 @@ export function LivePage() {
                       </Button>
                     </Table.Td>
                   ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollTable>
+      ) : null}
+      <Title order={4}>Extension lamps</Title>
+      <ErrorAlert error={lamps.error} />
+      {lamps.data && lamps.data.items.length === 0 ? <EmptyView title="No extensions" /> : null}
+      {lamps.data && lamps.data.items.length > 0 ? (
+        <ScrollTable minWidth={480}>
+          <Table striped data-testid="lamps-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Extension</Table.Th>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Lamp</Table.Th>
+                <Table.Th>With</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {lamps.data.items.map((l) => (
+                <Table.Tr key={l.number} data-testid={`lamp-${l.number}`}>
+                  <Table.Td>{l.number}</Table.Td>
+                  <Table.Td>{l.displayName}</Table.Td>
+                  <Table.Td>
+                    <Badge color={lampColor[l.lamp]} variant={l.lamp === 'idle' ? 'outline' : 'filled'}>
+                      {l.lamp}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>{lampParties(l)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

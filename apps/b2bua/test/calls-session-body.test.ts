@@ -89,6 +89,7 @@ describe('call records', () => {
       disposition: 'answered',
       hangupCause: 'BYE',
       hangupSide: 'callee',
+      direction: 'internal',
       legs: [
         {
           target: 'sip:201@192.0.2.5',

@@ -12,6 +12,7 @@ import { DeferredBranch } from './media/deferred-branch.js';
 import { calleeMedia } from './media/nat-detection.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
 import { mayRecord, type RecordingPlan } from '../recordings/recording-policy.js';
+import { offerForTrunk } from './media/trunk-codecs.js';
 
 /** What the branch launcher reads from its call (passed in, not the whole session). */
 export interface BranchLaunchHost {
@@ -57,14 +58,25 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
     return lamp.wrap(this.launchLeg(spec, step, lamp.listener));
   }
 
-  private launchLeg(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
+  private launchLeg(spec: BranchSpec, step: DialStep, given: BranchListener<SipResponse>): BranchHandle {
     const { deps, media } = this.host;
+    const trunk = spec.trunk;
+    const listener = trunk ? releasingOnFailure(given, () => trunk.release()) : given;
+    if (trunk?.refusal) {
+      listener.failed(trunk.refusal.status, undefined);
+      return { cancel: () => undefined };
+    }
     const destination = spec.destination ?? uriDestination(spec.uri);
     let init: CalleeLegInit;
     try {
       init = calleeLegInit(this.host.invite, this.host.identity, spec, step, destination, deps);
     } catch (err) {
       return this.unreachable(spec, listener, err);
+    }
+    if (trunk && init.body) {
+      const offer = offerForTrunk(init.body, trunk.codecs);
+      if ('refused' in offer) return this.refusedBranch(spec, listener, offer.refused);
+      init = { ...init, body: offer.body };
     }
     const callee = {
       ...calleeMedia(spec.uri, spec.destination?.host),
@@ -150,4 +162,16 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
     const reason = err instanceof Error ? err.message : String(err);
     this.host.deps.logger.warn({ ...this.host.log, uri: spec.uri, reason }, 'branch not started (503)');
   }
+}
+
+/** A trunk branch gives its slot back when it fails (the next trunk may need it). */
+function releasingOnFailure<R>(listener: BranchListener<R>, release: () => void): BranchListener<R> {
+  return {
+    provisional: (status, response) => listener.provisional(status, response),
+    answered: (response) => listener.answered(response),
+    failed: (status, response, contacts) => {
+      release();
+      listener.failed(status, response, contacts);
+    },
+  };
 }

@@ -35,6 +35,7 @@ import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
+import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
 import { createMediaPolicyLookup } from './media/media-policy-lookup.js';
 import { ActiveCallStore } from './records/active-call-store.js';
@@ -196,6 +197,7 @@ export class CallControlService
       media: this.mediaAnchor,
       callerMediaPolicy: mediaPolicy,
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
+      trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
     };
   }
 

@@ -9,6 +9,7 @@ import type { CallSipPort } from './call-sip-port.js';
 import type { MediaAnchorDeps } from './media/call-media.js';
 import type { LegMediaPolicy } from './media/media-policy.js';
 import type { TargetExpander } from './plan/branch-types.js';
+import type { TrunkLegDeps } from './legs/trunk-target-expander.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 import type { DialogStateSink } from './lamps/dialog-lamp.js';
@@ -46,6 +47,8 @@ export interface CallDeps {
   readonly callerMediaPolicy?: (extension: string) => Promise<LegMediaPolicy>;
   /** Extensions' dialog states for the dialog event package, RFC 4235 (absent: no busy lamps). */
   readonly dialogStates?: DialogStateSink;
+  /** Trunk legs: provider lookup, credentials, limits (absent: a trunk target is unavailable). */
+  readonly trunkLegs?: TrunkLegDeps;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
 }

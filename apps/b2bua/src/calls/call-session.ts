@@ -13,10 +13,18 @@ import { bodyOf, CallerLeg } from './legs/caller-leg.js';
 import { CallLamps } from './lamps/call-lamps.js';
 import { CallMedia } from './media/call-media.js';
 import { callerMedia } from './media/nat-detection.js';
-import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from './plan/branch-types.js';
+import { TrunkTargetExpander } from './legs/trunk-target-expander.js';
+import type {
+  BranchHandle,
+  BranchLauncher,
+  BranchListener,
+  BranchSpec,
+  TargetExpander,
+} from './plan/branch-types.js';
 import { planEndResponse } from './plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
 import type { Disposition, HangupSide } from './records/call-record-builder.js';
+import { callDirection } from './records/call-direction.js';
 import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
@@ -58,6 +66,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** The extensions' dialogs in this call, for busy lamps (RFC 4235). */
   private readonly lamps: CallLamps;
   private readonly extensions = new Set<string>();
+  /** This call's trunk legs (their slots on trunks and the caller's outside-call limit). */
+  private readonly trunks: TrunkTargetExpander | undefined;
+  /** Plan targets → branches: the registered-contact expander, trunk targets through `trunks`. */
+  private readonly expander: TargetExpander;
   private history: CallAttempt[] = [];
   private attempt = 0;
   private pluginId = '';
@@ -101,6 +113,17 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());
     this.receivedAt = this.timeline.startedAt;
     if (identity.callerExtension) this.extensions.add(identity.callerExtension);
+    const trunks = deps.trunkLegs
+      ? new TrunkTargetExpander(deps.trunkLegs, {
+          callId: this.id,
+          ...(identity.callerExtension ? { callerExtension: identity.callerExtension } : {}),
+          ...(identity.callerName ? { callerName: identity.callerName } : {}),
+        })
+      : undefined;
+    this.trunks = trunks;
+    this.expander = trunks
+      ? { expand: (t) => (t.kind === 'trunk' ? trunks.expand(t) : deps.expander.expand(t)) }
+      : deps.expander;
     const log: CallLogIds = { call: this.id, callId: invite.callId };
     const media = this.media;
     this.lamps = new CallLamps({
@@ -336,7 +359,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
         {
           clock: this.deps.port.clock,
           launcher: this.launcher,
-          expander: this.deps.expander,
+          expander: this.expander,
           pluginId: result.pluginId,
           destination: this.destination,
           onError: (err) =>
@@ -472,9 +495,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.table.ended();
     this.soft(this.deps.liveCalls.ended(this.id, [...this.extensions]));
     this.lamps.ended(disposition, side, status);
+    if (this.trunks) this.soft(this.trunks.releaseAll());
     const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };
+    const edge = callDirection(undefined, this.trunks?.outbound);
     const record = reportCallEnd(
-      { id: this.id, sipCallId: this.callerCallId, pluginId: this.pluginId },
+      { id: this.id, sipCallId: this.callerCallId, pluginId: this.pluginId, edge },
       this.identity,
       this.timeline,
       end,

@@ -45,6 +45,14 @@ export const callRecordJobSchema = z.object({
   ]),
   hangupCause: z.string().max(255).optional(),
   hangupSide: z.enum(['caller', 'callee', 'system']).optional(),
+  /** Internal, or in from / out through a trunk (absent: internal, records of older B2BUAs). */
+  direction: z.enum(['internal', 'inbound', 'outbound']).optional(),
+  /** The trunk an inbound call came in on or an outbound call went out through. */
+  trunk: z.string().max(64).optional(),
+  /** The outside party's number: the caller of an inbound call, the number sent out on an outbound one. */
+  externalNumber: z.string().max(64).optional(),
+  /** The public number dialled (DID) of an inbound call. */
+  did: z.string().max(64).optional(),
   legs: z
     .array(
       z.object({

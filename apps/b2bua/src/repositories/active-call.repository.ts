@@ -12,8 +12,8 @@ export class ActiveCallRepository {
     return this.redis.zcard(redisKeys.extensionCalls(extension));
   }
 
-  /** The extension's calls through a trunk (its outside-call limit). */
+  /** The extension's calls through a trunk (its outside-call limit); a slot's score is its expiry. */
   async externalCountFor(extension: string): Promise<number> {
-    return this.redis.zcard(redisKeys.extensionExternalCalls(extension));
+    return this.redis.zcount(redisKeys.extensionExternalCalls(extension), Date.now(), '+inf');
   }
 }

@@ -44,6 +44,10 @@ function rowOf(record: CallRecordJob) {
     disposition: record.disposition,
     hangupCause: record.hangupCause ?? null,
     hangupSide: record.hangupSide ?? null,
+    direction: record.direction ?? 'internal',
+    trunk: record.trunk ?? null,
+    externalNumber: record.externalNumber ?? null,
+    did: record.did ?? null,
     legs: record.legs,
     transfers: record.transfers ?? [],
   };

@@ -178,7 +178,7 @@ export class TrunkRegisterSender implements RegisterSender {
 }
 
 /** "host", "host:port", "[v6]:port" → host and optional port. */
-function splitHostPort(value: string): [string, number | undefined] {
+export function splitHostPort(value: string): [string, number | undefined] {
   const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
   if (!m?.[1]) return [value, undefined];
   return [m[1], m[2] === undefined ? undefined : Number(m[2])];

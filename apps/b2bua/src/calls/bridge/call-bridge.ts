@@ -14,6 +14,7 @@ import { relayBody, type BodyRelay } from './session-body-relay.js';
 import type { SessionRefresh } from './session-refresh.js';
 import { warningOf } from './sdp-media-limit.js';
 import { flowOf, type InDialogRoute, sendBye } from '../legs/in-dialog-route.js';
+import { withCredentials } from '../legs/trunk-digest.js';
 
 export type { Side };
 
@@ -158,21 +159,49 @@ export class CallBridge {
       return;
     }
     const lateOffer = request.method === 'INVITE' && relay.body === undefined;
-    let final = false;
-    y.route.send(out, {
-      onResponse: (res) => {
-        if (res.kind !== 'response' || res.status < 200) return;
-        // A 2xx retransmission (the INVITE transaction is Accepted, RFC 6026) is not a new answer.
-        if (final) {
-          if (out.method === 'INVITE' && res.status < 300) this.invites.retransmitted(from, request.cseq.seq);
-          return;
-        }
-        final = true;
-        this.relayResponse(from, request, tx, out, res, lateOffer);
-      },
-      onTimeout: () => this.relayFailure(from, request, tx, out, 408),
-      onTransportError: () => this.relayFailure(from, request, tx, out, 503),
-    });
+    const send = (req: OutgoingRequest): void => {
+      let final = false;
+      y.route.send(req, {
+        onResponse: (res) => {
+          if (res.kind !== 'response' || res.status < 200) return;
+          // A 2xx retransmission (the INVITE transaction is Accepted, RFC 6026) is not a new answer.
+          if (final) {
+            if (req.method === 'INVITE' && res.status < 300)
+              this.invites.retransmitted(from, request.cseq.seq);
+            return;
+          }
+          final = true;
+          const again = this.withCredentials(y, req, res);
+          if (again) return send(again);
+          this.relayResponse(from, request, tx, req, res, lateOffer);
+        },
+        onTimeout: () => this.relayFailure(from, request, tx, req, 408),
+        onTransportError: () => this.relayFailure(from, request, tx, req, 503),
+      });
+    };
+    send(out);
+  }
+
+  /**
+   * A trunk's 401/407 to a request we relayed (re-INVITE, UPDATE, INFO…): the same request again in
+   * the dialog (next CSeq) with credentials (RFC 3261 §22.2); undefined when it is not to be retried.
+   */
+  private withCredentials(
+    y: BridgeSide,
+    req: OutgoingRequest,
+    res: SipResponse,
+  ): OutgoingRequest | undefined {
+    const auth = y.route.credentialsFor(req, res);
+    if (!auth) return undefined;
+    y.dialog.responseReceived(req, incomingResponseFromSip(res));
+    try {
+      return y.dialog.createRequest(req.method, {
+        headers: withCredentials(req.headers, auth),
+        ...(req.body ? { body: req.body } : {}),
+      });
+    } catch {
+      return undefined;
+    }
   }
 
   /** An ACK for a 2xx we relayed (ours to the other side was sent when its 2xx arrived). */

@@ -4,7 +4,7 @@ import type { SessionTimerSettings } from '@switchboard/dialog';
 import { formatNameAddr, type SipRequest } from '@switchboard/sip';
 import type { ResolvedTarget } from '@switchboard/transactions';
 import type { CallIdentity } from '../call-routing.js';
-import type { BranchSpec } from '../plan/branch-types.js';
+import type { BranchSpec, TrunkLegSpec } from '../plan/branch-types.js';
 import type { CalleeLegInit } from './callee-leg.js';
 import { bodyOf } from './caller-leg.js';
 
@@ -23,6 +23,7 @@ export function calleeLegInit(
 ): CalleeLegInit {
   const display = step.callerId?.displayName ?? `${step.callerId?.prefix ?? ''}${identity.callerName ?? ''}`;
   const body = bodyOf(invite);
+  if (spec.trunk) return trunkLegInit(invite, spec, spec.trunk, destination, local, body);
   return {
     requestUri: spec.uri,
     destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
@@ -44,5 +45,34 @@ export function calleeLegInit(
     allow: local.allow,
     ...(local.sessionTimers ? { sessionTimers: local.sessionTimers } : {}),
     callId: `${randomUUID()}@switchboard`,
+  };
+}
+
+/**
+ * The INVITE to a SIP provider: our account's From (or the anonymous one) and the number in the
+ * Request-URI and To, the caller ID in P-Asserted-Identity when the trunk asks for it, `Privacy: id`
+ * for anonymous calls, the outbound proxy as Route; never our internal identity (its PAI would name
+ * our extension and domain).
+ */
+function trunkLegInit(
+  invite: SipRequest,
+  spec: BranchSpec,
+  trunk: TrunkLegSpec,
+  destination: ResolvedTarget | undefined,
+  local: { allow: string; sessionTimers?: SessionTimerSettings | undefined },
+  body: ReturnType<typeof bodyOf>,
+): CalleeLegInit {
+  return {
+    requestUri: spec.uri,
+    destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
+    from: trunk.from,
+    ...(trunk.assertedIdentity ? { assertedIdentity: trunk.assertedIdentity } : {}),
+    to: { uri: trunk.to },
+    maxForwards: Math.max(0, (invite.maxForwards ?? 70) - 1),
+    ...(body ? { body } : {}),
+    allow: local.allow,
+    ...(local.sessionTimers ? { sessionTimers: local.sessionTimers } : {}),
+    callId: `${randomUUID()}@switchboard`,
+    trunk,
   };
 }

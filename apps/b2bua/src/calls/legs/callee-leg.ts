@@ -5,6 +5,7 @@ import {
   sessionRefreshHeaders,
   settingsAfter422,
   sipRequestFromOutgoing,
+  type HeaderField,
   type OutgoingRequest,
   type SessionTimerSettings,
 } from '@switchboard/dialog';
@@ -13,9 +14,10 @@ import type { ClientTransaction, ResolvedTarget } from '@switchboard/transaction
 import { uacNeedsSipsContact } from '../../sip/sips-contact.js';
 import { sessionTimerViewOf } from '../bridge/session-timer-messages.js';
 import type { CallSipPort } from '../call-sip-port.js';
-import type { BranchHandle, BranchListener, CancelCause } from '../plan/branch-types.js';
+import type { BranchHandle, BranchListener, CancelCause, TrunkLegSpec } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
 import { InDialogRoute, sendBye } from './in-dialog-route.js';
+import { TrunkDigest, withCredentials } from './trunk-digest.js';
 
 /** What the outgoing INVITE carries from the caller's side. */
 export interface CalleeLegInit {
@@ -37,6 +39,8 @@ export interface CalleeLegInit {
   readonly callId: string;
   /** More headers of the INVITE, e.g. Referred-By on a transferred call (RFC 3892 §3). */
   readonly extraHeaders?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  /** A leg to a SIP provider: Route, Privacy, digest credentials, further targets (RFC 3263 §4.3). */
+  readonly trunk?: TrunkLegSpec;
 }
 
 export interface CalleeLegHooks {
@@ -65,6 +69,12 @@ export class CalleeLeg implements BranchHandle {
   /** RFC 4028 settings of this leg, raised by a 422 (§7.3); undefined: no session timers. */
   private timerSettings: SessionTimerSettings | undefined;
   private retried422 = false;
+  /** Credentials were sent with the current INVITE (a second challenge is the provider's refusal). */
+  private authSent = false;
+  private readonly digest: TrunkDigest | undefined;
+  /** Where the INVITE goes: the first target, then the next one of `alternates` after a failure. */
+  private destination: ResolvedTarget;
+  private readonly alternates: ResolvedTarget[];
   private sentInvite: SipRequest | undefined;
   /**
    * Late offer (RFC 3261 §13.2.1, RFC 3264 §4): our INVITE had no SDP, so the callee's 2xx carries the
@@ -95,10 +105,13 @@ export class CalleeLeg implements BranchHandle {
     );
     const { localContact } = this;
     this.timerSettings = init.sessionTimers;
+    this.destination = init.destination;
+    this.alternates = [...(init.trunk?.alternates ?? [])];
+    this.digest = init.trunk?.credentials ? new TrunkDigest(init.trunk.credentials) : undefined;
     this.outgoing = {
       method: 'INVITE',
       requestUri: init.requestUri,
-      route: [],
+      route: init.trunk?.route ? [init.trunk.route] : [],
       from: { ...init.from, tag: generateTag() },
       to: { uri: init.to.uri },
       callId: init.callId,
@@ -108,6 +121,7 @@ export class CalleeLeg implements BranchHandle {
       headers: [
         { name: 'Allow', value: init.allow },
         ...(init.assertedIdentity ? [{ name: 'P-Asserted-Identity', value: init.assertedIdentity }] : []),
+        ...(init.trunk?.privacy ? [{ name: 'Privacy', value: init.trunk.privacy }] : []),
         ...(init.sessionTimers
           ? sessionRefreshHeaders(init.sessionTimers.expires, init.sessionTimers.minSE)
           : []),
@@ -130,7 +144,7 @@ export class CalleeLeg implements BranchHandle {
   start(): void {
     const request = sipRequestFromOutgoing(this.outgoing);
     try {
-      this.tx = this.port.sendRequest(request, this.init.destination, {
+      this.tx = this.port.sendRequest(request, this.destination, {
         onResponse: (res) => {
           if (res.kind === 'response') this.onResponse(res);
         },
@@ -231,6 +245,8 @@ export class CalleeLeg implements BranchHandle {
       return;
     }
     if (status === 422 && this.retryWithLargerInterval(res)) return;
+    if ((status === 401 || status === 407) && this.retryWithCredentials(res)) return;
+    if (status === 503 && !this.provisionalSeen && this.tryAlternate()) return;
     if (this.state === 'calling' || this.state === 'proceeding') {
       this.state = 'failed';
       const contacts = status >= 300 && status < 400 ? contactsOf(res) : undefined;
@@ -252,13 +268,42 @@ export class CalleeLeg implements BranchHandle {
     this.retried422 = true;
     this.timerSettings = raised;
     const timerHeaders = new Set(['supported', 'session-expires', 'min-se']);
+    this.resend([
+      ...this.outgoing.headers.filter((h) => !timerHeaders.has(h.name.toLowerCase())),
+      ...sessionRefreshHeaders(raised.expires, raised.minSE),
+    ]);
+    return true;
+  }
+
+  /** RFC 3261 §22.2/§22.3: a trunk leg's INVITE goes again once with the provider's credentials. */
+  private retryWithCredentials(res: SipResponse): boolean {
+    if (!this.digest || this.authSent || (this.state !== 'calling' && this.state !== 'proceeding'))
+      return false;
+    const auth = this.digest.answer(res, { method: 'INVITE', uri: this.outgoing.requestUri });
+    if (!auth) return false;
+    this.authSent = true;
+    this.resend(withCredentials(this.outgoing.headers, auth));
+    return true;
+  }
+
+  /**
+   * RFC 3263 §4.3: the provider's next target when this one did not answer (timeout, transport
+   * error) or answered 503 before any provisional response. False: none left, the branch fails.
+   */
+  private tryAlternate(): boolean {
+    const next = this.alternates.shift();
+    if (!next || (this.state !== 'calling' && this.state !== 'proceeding')) return false;
+    this.destination = next;
+    this.resend(this.outgoing.headers);
+    return true;
+  }
+
+  /** The INVITE again as a new transaction (same Call-ID and From tag, next CSeq) with `headers`. */
+  private resend(headers: HeaderField[]): void {
     this.outgoing = {
       ...this.outgoing,
       cseq: { seq: this.outgoing.cseq.seq + 1, method: 'INVITE' },
-      headers: [
-        ...this.outgoing.headers.filter((h) => !timerHeaders.has(h.name.toLowerCase())),
-        ...sessionRefreshHeaders(raised.expires, raised.minSE),
-      ],
+      headers,
     };
     this.uac.dispose();
     this.uac = new UacInviteDialogs(this.outgoing, {
@@ -268,10 +313,10 @@ export class CalleeLeg implements BranchHandle {
     this.provisionalSeen = false;
     this.state = 'calling';
     this.start();
-    return true;
   }
 
   private onNoResponse(): void {
+    if (this.tryAlternate()) return;
     this.uac.transactionFailed();
     if (this.state === 'calling' || this.state === 'proceeding') {
       this.state = 'failed';
@@ -289,7 +334,7 @@ export class CalleeLeg implements BranchHandle {
   /** The answering dialog's route; another branch's dialog (a 2xx to end) gets its own. */
   private routeOf(dialog: Dialog | undefined): InDialogRoute {
     if (dialog && dialog === this.dialog && this.route) return this.route;
-    return new InDialogRoute(this.port, this.init.destination, this.init.destinationIsFlow === true);
+    return new InDialogRoute(this.port, this.destination, this.init.destinationIsFlow === true, this.digest);
   }
 
   private sendCancel(cause: CancelCause): void {
@@ -297,7 +342,8 @@ export class CalleeLeg implements BranchHandle {
     const tx = this.tx;
     if (!invite || !tx) return;
     try {
-      this.port.sendRequest(buildCancel(invite, cause), this.init.destination, {}, { branch: tx.branch });
+      // A challenge to the CANCEL is not answered (see TrunkDigest): the INVITE's answer ends the leg.
+      this.port.sendRequest(buildCancel(invite, cause), this.destination, {}, { branch: tx.branch });
     } catch {
       // The transport is gone: Timer B ends the INVITE transaction anyway.
     }

@@ -2,6 +2,7 @@ import {
   routeUri,
   sipRequestFromOutgoing,
   type Dialog,
+  type HeaderField,
   type OutgoingRequest,
   incomingResponseFromSip,
 } from '@switchboard/dialog';
@@ -9,6 +10,7 @@ import type { SipMessage } from '@switchboard/sip';
 import type { ClientTransactionHandlers, ResolvedTarget, ServerTransaction } from '@switchboard/transactions';
 import type { CallSipPort } from '../call-sip-port.js';
 import { resolveUriDestination, uriDestination } from './leg-destination.js';
+import type { TrunkDigest } from './trunk-digest.js';
 
 /**
  * Whether a peer is reached at the Contact it wrote: the URI names (IP literal, port, transport) the
@@ -54,7 +56,20 @@ export class InDialogRoute {
     private flow: ResolvedTarget,
     /** True when the peer is reached on `flow` rather than at its remote target (see reachedOnFlow). */
     readonly pinned: boolean,
+    /** A trunk leg's credentials: a provider's 401/407 to our in-dialog requests is answered once. */
+    private readonly digest?: TrunkDigest,
   ) {}
+
+  /**
+   * Credentials answering a challenge to `request` (RFC 3261 §22.2), to send it again with the next
+   * CSeq; undefined when this peer is not a trunk, the response is no challenge, or `request`
+   * already carried credentials (a second challenge is a refusal).
+   */
+  credentialsFor(request: OutgoingRequest, response: SipMessage): HeaderField[] | undefined {
+    if (!this.digest || response.kind !== 'response') return undefined;
+    if (request.headers.some((h) => /^(proxy-)?authorization$/i.test(h.name))) return undefined;
+    return this.digest.answer(response, { method: request.method, uri: request.requestUri });
+  }
 
   /** The peer sent a request in the dialog from `source`: a pinned peer is reached there from now on. */
   heardFrom(source: ResolvedTarget): void {
@@ -126,19 +141,25 @@ export function flowOf(tx: ServerTransaction<SipMessage>): ResolvedTarget {
   return { host: source.host, port: source.port, protocol: transport.protocol };
 }
 
-/** Ends `dialog` with BYE through `route`; a BYE that cannot be built or sent ends it locally (§15). */
-export function sendBye(route: InDialogRoute, dialog: Dialog): void {
+/**
+ * Ends `dialog` with BYE through `route`; a BYE that cannot be built or sent ends it locally (§15).
+ * A trunk's challenge to it is answered once (a new BYE with the next CSeq and credentials).
+ */
+export function sendBye(route: InDialogRoute, dialog: Dialog, credentials: HeaderField[] = []): void {
   if (dialog.state === 'terminated') return;
   let bye: OutgoingRequest;
   try {
-    bye = dialog.createRequest('BYE');
+    bye = dialog.createRequest('BYE', credentials.length > 0 ? { headers: credentials } : {});
   } catch {
     dialog.terminate('local');
     return;
   }
   route.send(bye, {
     onResponse: (res) => {
-      if (res.kind === 'response') dialog.responseReceived(bye, incomingResponseFromSip(res));
+      if (res.kind !== 'response' || res.status < 200) return;
+      const auth = route.credentialsFor(bye, res);
+      if (auth) return sendBye(route, dialog, auth);
+      dialog.responseReceived(bye, incomingResponseFromSip(res));
     },
     onTimeout: () => dialog.requestFailed(bye),
     onTransportError: () => dialog.requestFailed(bye),

@@ -17,6 +17,37 @@ export interface BranchSpec {
   readonly destinationIsFlow?: boolean;
   /** The media policy of the party rung (its extension's; a trunk's later); absent: the default. */
   readonly mediaPolicy?: LegMediaPolicy;
+  /** A leg to a SIP provider: how the INVITE is addressed and authenticated (trunk targets only). */
+  readonly trunk?: TrunkLegSpec;
+}
+
+/**
+ * What makes a branch a trunk leg (see TrunkTargetExpander). Holds the digest password in memory
+ * for the leg's life: never logged (log `name` and the URIs only).
+ */
+export interface TrunkLegSpec {
+  /** The trunk's name (logs, call record). */
+  readonly name: string;
+  /** The number sent to the provider (Request-URI user part). */
+  readonly number: string;
+  readonly from: { readonly uri: string; readonly displayName?: string };
+  readonly to: string;
+  /** RFC 3325 §9.1 P-Asserted-Identity toward the provider (caller-ID mode `pai`). */
+  readonly assertedIdentity?: string;
+  /** RFC 3323 §4.2 `Privacy: id` (an anonymous call). */
+  readonly privacy?: 'id';
+  /** The outbound proxy as a loose route (RFC 3261 §8.1.2), or none. */
+  readonly route?: string;
+  /** Digest credentials toward the provider (RFC 3261 §22.2); absent: an IP-authenticated trunk. */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** Codec names the trunk allows, in preference order (empty: the offer as is). */
+  readonly codecs: readonly string[];
+  /** RFC 3263 §4.3: further targets of the provider, tried when one does not answer. */
+  readonly alternates: readonly ResolvedTarget[];
+  /** The branch failed: give back its trunk slot so the next trunk can be tried. */
+  release(): void;
+  /** A refusal instead of an INVITE (the caller's outside-call limit): the branch fails with it. */
+  readonly refusal?: { readonly status: number; readonly reason: string };
 }
 
 /** Why the B2BUA cancels a branch; `completed-elsewhere` carries the RFC 3326 Reason. */

@@ -1,6 +1,7 @@
 import type { Logger } from '@switchboard/config';
 import type { CallRecordJob, TransferRecord } from '../../jobs/call-record-job.js';
 import type { CallIdentity } from '../call-routing.js';
+import type { CallDirectionFacts } from './call-direction.js';
 import type { Disposition, HangupSide } from './call-record-builder.js';
 import type { CallTimeline } from './call-timeline.js';
 
@@ -18,6 +19,8 @@ export interface CallKeys {
   readonly id: string;
   readonly sipCallId: string;
   readonly pluginId: string;
+  /** Which way it crossed the PBX's edge (callDirection); absent: internal. */
+  readonly edge?: CallDirectionFacts;
 }
 
 /**
@@ -34,7 +37,7 @@ export function reportCallEnd(
   /** The call's transfers (REFER), in order. */
   transfers: readonly TransferRecord[] = [],
 ): CallRecordJob {
-  const { id, sipCallId, pluginId } = keys;
+  const { id, sipCallId, pluginId, edge } = keys;
   const { disposition, side, cause, status } = end;
   const record = timeline.record({
     id,
@@ -46,6 +49,7 @@ export function reportCallEnd(
     disposition,
     hangupCause: status === undefined ? cause : `${status} ${cause}`,
     hangupSide: side,
+    ...(edge ? { edge } : {}),
   });
   if (transfers.length > 0) record.transfers = transfers.slice(0, 64);
   const legs = timeline.legs.map((l) => `${l.target} ${l.status ?? '-'} ${l.sipCallId ?? '-'}`);
@@ -60,6 +64,7 @@ export function reportCallEnd(
       side,
       cause,
       plugin: pluginId,
+      ...(edge && edge.direction !== 'internal' ? { direction: edge.direction, trunk: edge.trunk } : {}),
       legs,
       ...(transfers.length > 0
         ? { transfers: transfers.map((t) => `${t.transferor}: ${t.transferee} → ${t.target} ${t.status}`) }

@@ -1,5 +1,6 @@
 import type { CallRecordJob } from '../../jobs/call-record-job.js';
 import type { LegRecord } from '../plan/branch-types.js';
+import type { CallDirectionFacts } from './call-direction.js';
 
 export type Disposition = CallRecordJob['disposition'];
 export type HangupSide = NonNullable<CallRecordJob['hangupSide']>;
@@ -23,6 +24,8 @@ export interface CallFacts {
   readonly hangupCause?: string;
   readonly hangupSide?: HangupSide;
   readonly legs: readonly LegRecord[];
+  /** Internal, inbound or outbound (see callDirection); absent: internal. */
+  readonly edge?: CallDirectionFacts;
 }
 
 const MAX = 255;
@@ -46,6 +49,10 @@ export function buildCallRecord(facts: CallFacts, toEpoch: (t: number) => number
     disposition: facts.disposition,
     ...(facts.hangupCause ? { hangupCause: clip(facts.hangupCause) } : {}),
     ...(facts.hangupSide ? { hangupSide: facts.hangupSide } : {}),
+    direction: facts.edge?.direction ?? 'internal',
+    ...(facts.edge?.trunk ? { trunk: facts.edge.trunk.slice(0, 64) } : {}),
+    ...(facts.edge?.externalNumber ? { externalNumber: facts.edge.externalNumber.slice(0, 64) } : {}),
+    ...(facts.edge?.did ? { did: facts.edge.did.slice(0, 64) } : {}),
     legs: facts.legs.slice(0, 256).map((l) => ({
       target: l.uri.slice(0, 1024),
       startedAt: iso(l.startedAt),

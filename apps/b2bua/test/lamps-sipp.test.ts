@@ -2,6 +2,7 @@ import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   killAllSipp,
+  sippCallAnswered,
   seedExtensions,
   startCalls,
   startSipp,
@@ -66,28 +67,8 @@ describe('dialog event package with sipp (RFC 4235)', () => {
       { timeout: 10_000, interval: 50 },
     );
 
-    const callee = await startSipp('call-uas-answer.xml', []);
-    await h.bind(WATCHED, callee.port);
-    const caller = await startSipp(
-      'call-uac-basic.xml',
-      [
-        '-s',
-        WATCHED,
-        '-au',
-        CALLER,
-        '-ap',
-        `pw-${CALLER}`,
-        '-key',
-        'domain',
-        h.domain,
-        '-key',
-        'caller',
-        CALLER,
-      ],
-      { host: '127.0.0.1', port: h.port },
-      account,
-    );
-    for (const run of [await caller.done, await callee.done]) expect(run.code, run.output).toBe(0);
+    // sipp 8702 calls 8701; a sipp phone bound as 8701 rings (180), answers, and the caller hangs up.
+    await sippCallAnswered(h, { caller: CALLER, dialled: WATCHED, callee: WATCHED });
     const watched = await watcher.done;
     expect(watched.code, watched.output).toBe(0);
 

@@ -121,13 +121,18 @@ export class DialogEventPackageService
       subs.map((sub) =>
         this.enqueue(sub.id, async () => {
           const seq = await this.store.nextNotifySeq(sub.account, sub.id);
-          const body = buildDialogInfo({
-            version: seq - 1,
-            state: 'partial',
-            entity: sub.account,
-            dialogs: [change.dialog],
-            now: Date.now(),
-          });
+          // A change that overtakes the subscription's first NOTIFY (published between the SUBSCRIBE's
+          // 200 and that NOTIFY) must not be the first body the phone sees: §4.1 starts with full state.
+          const body =
+            seq === 1
+              ? await this.fullBody(sub, seq)
+              : buildDialogInfo({
+                  version: seq - 1,
+                  state: 'partial',
+                  entity: sub.account,
+                  dialogs: [change.dialog],
+                  now: Date.now(),
+                });
           return this.notifier.notifyWithSeq(
             sub,
             seq,

@@ -10,6 +10,7 @@ import { SipModule } from './sip/sip.module.js';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TrunksModule } from './trunks/trunks.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
+import { ConferenceModule } from './conference/conference.module.js';
 
 import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
@@ -32,6 +33,8 @@ export class SignallingModule {
         CallsModule,
         // Voicemail deposit and mailbox access (global: call control injects VOICEMAIL_APPS).
         VoicemailModule,
+        // Conference rooms (global: call control injects CONFERENCE_APPS); uses the voicemail's media.
+        ConferenceModule,
         // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
         NotificationsModule.forSignalling(),
         // SUBSCRIBE for message-summary (MWI) and dialog (busy lamps, RFC 4235).

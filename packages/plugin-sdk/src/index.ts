@@ -12,6 +12,7 @@ export type {
   RingGroupInfo,
   RingStrategy,
   FollowMeInfo,
+  ConferenceRoomInfo,
 } from './plugin-api.js';
 export {
   definePlugin,

@@ -10,6 +10,7 @@ import {
 export type PlanMove =
   | { readonly kind: 'step'; readonly index: number; readonly step: PlanStep }
   | { readonly kind: 'voicemail'; readonly mailbox: string }
+  | { readonly kind: 'conference'; readonly room: string }
   | { readonly kind: 'redirect'; readonly status: number; readonly contacts: readonly string[] }
   | { readonly kind: 'reject'; readonly status: number; readonly reason: string }
   | { readonly kind: 'reroute'; readonly destination?: string };
@@ -41,6 +42,8 @@ function applyAction(
       return moveToStep(plan, index + 1, outcome);
     case 'voicemail':
       return { kind: 'voicemail', mailbox: action.mailbox };
+    case 'conference':
+      return { kind: 'conference', room: action.room };
     case 'redirect':
       return { kind: 'redirect', status: action.status, contacts: action.contacts };
     case 'reject':
@@ -65,6 +68,8 @@ function moveToStep(plan: RoutingPlan, index: number, lastOutcome: FailureOutcom
       return { kind: 'step', index, step };
     case 'voicemail':
       return { kind: 'voicemail', mailbox: step.mailbox };
+    case 'conference':
+      return { kind: 'conference', room: step.room };
     case 'redirect':
       return { kind: 'redirect', status: step.status, contacts: step.contacts };
     case 'reject':

@@ -44,6 +44,17 @@ export interface RingGroupInfo {
   readonly callerIdPrefix?: string;
 }
 
+/** A conference room as configured in the admin app (the PIN itself never leaves the database). */
+export interface ConferenceRoomInfo {
+  readonly number: string;
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly hasPin: boolean;
+  /** At most this many participants at once (1-32). */
+  readonly maxParticipants: number;
+  readonly announceJoin: boolean;
+}
+
 /** An extension's find-me/follow-me steps: each a set of targets ringing in parallel. */
 export interface FollowMeInfo {
   readonly extension: string;
@@ -83,6 +94,7 @@ export interface PluginApi<Config> {
   readonly directory: {
     ringGroup(number: string): Promise<RingGroupInfo | undefined>;
     followMe(extension: string): Promise<FollowMeInfo | undefined>;
+    conferenceRoom(number: string): Promise<ConferenceRoomInfo | undefined>;
   };
   readonly calls: {
     /** Calls the extension is in right now (for busy detection against maxConcurrentCalls). */

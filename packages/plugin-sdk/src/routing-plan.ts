@@ -73,6 +73,8 @@ export const planActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('next') }),
   /** Answer with the voicemail service for this mailbox (the voicemail issue executes it). */
   z.object({ type: z.literal('voicemail'), mailbox: extensionNumber }),
+  /** Answer and put the caller into this conference room (PIN asked by DTMF when the room has one). */
+  z.object({ type: z.literal('conference'), room: extensionNumber }),
   /** Answer 3xx listing the contacts, so the caller tries them itself (a redirect server, RFC 3261 §8.3). */
   z.object({
     type: z.literal('redirect'),
@@ -126,6 +128,8 @@ export type DialStep = z.infer<typeof dialStepSchema>;
 export const planStepSchema = z.discriminatedUnion('type', [
   dialStepSchema,
   z.object({ type: z.literal('voicemail'), mailbox: extensionNumber }),
+  /** The B2BUA answers and joins the caller to the conference room with this number. */
+  z.object({ type: z.literal('conference'), room: extensionNumber }),
   z.object({
     type: z.literal('redirect'),
     contacts: z.array(sipUri).min(1, 'needs at least one contact').max(16),

@@ -25,6 +25,7 @@ import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
+import { CONFERENCE_APPS, type ConferenceApps } from '../conference/conference-apps.js';
 import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
 import { CallLatencyRecorder } from './call-latency.js';
@@ -90,6 +91,7 @@ export class CallControlService
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly processMetrics: ProcessMetrics,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
+    @Optional() @Inject(CONFERENCE_APPS) private readonly conference?: ConferenceApps,
   ) {
     this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
     this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
@@ -198,6 +200,7 @@ export class CallControlService
       callerMediaPolicy: mediaPolicy,
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
       trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
+      ...(this.conference ? { conference: this.conference } : {}),
     };
   }
 

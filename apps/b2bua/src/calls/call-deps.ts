@@ -11,6 +11,7 @@ import type { LegMediaPolicy } from './media/media-policy.js';
 import type { TargetExpander } from './plan/branch-types.js';
 import type { TrunkLegDeps } from './legs/trunk-target-expander.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
+import type { ConferenceApps } from '../conference/conference-apps.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 import type { DialogStateSink } from './lamps/dialog-lamp.js';
 
@@ -51,6 +52,8 @@ export interface CallDeps {
   readonly trunkLegs?: TrunkLegDeps;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
+  /** Conference rooms (absent: a plan's conference end gets 480). */
+  readonly conference?: ConferenceApps;
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

@@ -399,6 +399,19 @@ export class CallSession implements BranchLauncher<SipResponse> {
           'no_answer',
           `voicemail ${end.mailbox} unavailable`,
         );
+      case 'conference':
+        if (this.deps.conference) {
+          this.state = 'local';
+          this.local = this.deps.conference.join(this.localContext(), end.room);
+          return;
+        }
+        return this.failTo(
+          480,
+          'Conference Not Available',
+          [],
+          'failed',
+          `conference ${end.room} unavailable`,
+        );
       case 'reroute':
         if (this.attempt >= this.deps.maxReroutes) {
           return this.failTo(480, 'Temporarily Unavailable', [], 'failed', 'too many reroutes');

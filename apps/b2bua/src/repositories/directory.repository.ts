@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PrismaClient } from '@switchboard/db';
 import type { FallbackKind } from '@switchboard/db';
-import type { FollowMeInfo, NoAnswerDestination, RingGroupInfo } from '@switchboard/plugin-sdk';
+import type {
+  ConferenceRoomInfo,
+  FollowMeInfo,
+  NoAnswerDestination,
+  RingGroupInfo,
+} from '@switchboard/plugin-sdk';
 import { PRISMA } from '../tokens.js';
 
-/** Ring groups and follow-me steps from PostgreSQL, in the plugin SDK's read-only shapes. */
+/** Ring groups, follow-me steps and conference rooms from PostgreSQL, in the plugin SDK's read-only shapes. */
 @Injectable()
 export class DirectoryRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
@@ -58,6 +63,19 @@ export class DirectoryRepository {
         ext.followMeFinalKind,
         ext.followMeFinalTarget ?? (ext.followMeFinalKind === 'voicemail' ? ext.number : null),
       ),
+    };
+  }
+
+  async conferenceRoom(number: string): Promise<ConferenceRoomInfo | undefined> {
+    const r = await this.prisma.conferenceRoom.findUnique({ where: { number } });
+    if (!r) return undefined;
+    return {
+      number: r.number,
+      name: r.name,
+      enabled: r.enabled,
+      hasPin: r.pinHash !== null,
+      maxParticipants: r.maxParticipants,
+      announceJoin: r.announceJoin,
     };
   }
 }

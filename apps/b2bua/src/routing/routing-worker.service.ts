@@ -11,6 +11,7 @@ import {
   type PluginApi,
   type RegisteredPlugin,
   type RingGroupInfo,
+  type ConferenceRoomInfo,
   type RoutingPlan,
 } from '@switchboard/plugin-sdk';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
@@ -50,6 +51,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   private readonly lookups: {
     readonly extension: LookupCache<ExtensionInfo | undefined>;
     readonly ringGroup: LookupCache<RingGroupInfo | undefined>;
+    readonly conferenceRoom: LookupCache<ConferenceRoomInfo | undefined>;
     readonly followMe: LookupCache<FollowMeInfo | undefined>;
   };
   /** Calls this process routed (for metrics and the scale-out test). */
@@ -111,6 +113,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       extension: new LookupCache(options('extension'), (n) => this.extensions.findInfo(n)),
       ringGroup: new LookupCache(options('ring group'), (n) => this.directory.ringGroup(n)),
       followMe: new LookupCache(options('follow-me'), (n) => this.directory.followMe(n)),
+      conferenceRoom: new LookupCache(options('conference room'), (n) => this.directory.conferenceRoom(n)),
     };
   }
 
@@ -269,6 +272,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       directory: {
         ringGroup: (n) => lookups.ringGroup.get(n),
         followMe: (ext) => lookups.followMe.get(ext),
+        conferenceRoom: (n) => lookups.conferenceRoom.get(n),
       },
       calls: {
         activeCount: (ext) => this.activeCalls.countFor(ext),

@@ -85,6 +85,14 @@ export class VoicemailMedia {
     return true;
   }
 
+  /**
+   * Queues one encoded 20 ms frame (a conference mix) for paced sending. A frame refused because the
+   * session closed meanwhile is dropped: the participant is leaving and nothing is left to tell.
+   */
+  sendFrame(payload: Uint8Array): void {
+    this.session.play(payload).catch(() => undefined);
+  }
+
   stop(): void {
     this.session.stopPlayback();
   }

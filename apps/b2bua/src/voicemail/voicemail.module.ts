@@ -15,6 +15,6 @@ import { VoicemailService } from './voicemail.service.js';
     VoicemailService,
     { provide: VOICEMAIL_APPS, useExisting: VoicemailService },
   ],
-  exports: [VOICEMAIL_APPS],
+  exports: [VOICEMAIL_APPS, VoicemailService],
 })
 export class VoicemailModule {}

@@ -79,7 +79,8 @@ export class VoicemailService implements VoicemailApps {
     return call;
   }
 
-  private contextFor(call: LocalCallContext): VoicemailContext {
+  /** The media, prompts and PIN checking of one locally answered call (conference rooms use it too). */
+  contextFor(call: LocalCallContext): VoicemailContext {
     const clock = call.port.clock;
     return {
       ...this.shared,

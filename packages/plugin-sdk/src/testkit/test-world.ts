@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { CallContext } from '../call-context.js';
 import type { SwitchboardPlugin } from '../define-plugin.js';
 import type {
+  ConferenceRoomInfo,
   ExtensionInfo,
   FollowMeInfo,
   PluginApi,
@@ -19,6 +20,7 @@ export interface TestWorld {
   activeExternalCalls?: Readonly<Record<string, number>>;
   ringGroups?: readonly RingGroupInfo[];
   followMe?: readonly FollowMeInfo[];
+  conferenceRooms?: readonly ConferenceRoomInfo[];
   now?: Date;
   /** Shared between calls of one test, like the host's Redis-backed state. */
   state?: Map<string, string>;
@@ -72,6 +74,7 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
     directory: {
       ringGroup: (n) => Promise.resolve(world.ringGroups?.find((g) => g.number === n)),
       followMe: (ext) => Promise.resolve(world.followMe?.find((f) => f.extension === ext)),
+      conferenceRoom: (n) => Promise.resolve(world.conferenceRooms?.find((r) => r.number === n)),
     },
     calls: {
       activeCount: (n) => Promise.resolve(world.activeCalls?.[n] ?? 0),

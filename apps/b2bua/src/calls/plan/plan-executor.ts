@@ -14,6 +14,7 @@ import { DialStepRun, type StepEnd } from './dial-step-run.js';
 /** How a plan ended for the caller (everything but an answer is a final non-2xx or a reroute). */
 export type PlanEnd =
   | { readonly kind: 'voicemail'; readonly mailbox: string }
+  | { readonly kind: 'conference'; readonly room: string }
   | { readonly kind: 'redirect'; readonly status: number; readonly contacts: readonly string[] }
   | { readonly kind: 'reject'; readonly status: number; readonly reason: string }
   | { readonly kind: 'reroute'; readonly destination?: string; readonly attempt: CallAttempt };
@@ -84,6 +85,8 @@ export class PlanExecutor<R> {
     switch (move.kind) {
       case 'voicemail':
         return this.end({ kind: 'voicemail', mailbox: move.mailbox });
+      case 'conference':
+        return this.end({ kind: 'conference', room: move.room });
       case 'redirect':
         return this.end({ kind: 'redirect', status: move.status, contacts: move.contacts });
       case 'reject':

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { PrismaClient } from '@switchboard/db';
+import { PRISMA } from '../tokens.js';
+import type { LocalCall, LocalCallContext } from '../voicemail/local-call.js';
+import { VoicemailService } from '../voicemail/voicemail.service.js';
+import type { ConferenceApps } from './conference-apps.js';
+import { ConferenceBridge } from './conference-bridge.js';
+import { ConferenceCall, type ConferenceContext } from './conference-call.js';
+import { ConferenceRoomRepository } from './conference-room.repository.js';
+
+/**
+ * Conference rooms in the signalling role: a plan's conference(room) end. Media (ports, prompts,
+ * PIN checking) is the voicemail's, so both share one RTP port allocator and one PIN lock-out.
+ */
+@Injectable()
+export class ConferenceService implements ConferenceApps {
+  private readonly rooms: ConferenceRoomRepository;
+  private bridge: ConferenceBridge | undefined;
+
+  constructor(
+    @Inject(PRISMA) prisma: PrismaClient,
+    @Inject(VoicemailService) private readonly voicemail: VoicemailService,
+  ) {
+    this.rooms = new ConferenceRoomRepository(prisma);
+  }
+
+  join(context: LocalCallContext, room: string): LocalCall {
+    const vm = this.voicemail.contextFor(context);
+    // Every room ticks on the calls' clock (the SIP stack's, a fake one in tests).
+    this.bridge ??= new ConferenceBridge(vm.clock);
+    const conf: ConferenceContext = { bridge: this.bridge, rooms: this.rooms };
+    const call = new ConferenceCall(context, vm, conf, room);
+    call.start();
+    return call;
+  }
+}

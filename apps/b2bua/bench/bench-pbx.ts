@@ -17,6 +17,7 @@ import {
   freeUdpPort,
   sleep,
   startRole,
+  callerArgs,
   type Role,
 } from './cps-support.js';
 
@@ -30,6 +31,8 @@ export interface BenchPbx {
   readonly target: string;
   /** sipp arguments of an authenticated call from 100 to 201 (bench/sipp/uac.xml). */
   readonly callerArgs: readonly string[];
+  /** The throwaway database (its PostgreSQL backends are counted in CPU per call). */
+  readonly dbName: string;
   stop(): Promise<void>;
 }
 
@@ -89,10 +92,6 @@ export async function startBenchPbx(extraEnv: NodeJS.ProcessEnv = {}): Promise<B
       transport: 'UDP',
     }),
   );
-  const callerArgs = [
-    ...['-s', '201', '-au', '100', '-ap', 'pw-100', '-auth_uri', `201@${domain}`],
-    ...['-key', 'domain', domain, '-key', 'caller', '100'],
-  ];
   const stop = async (): Promise<void> => {
     const uasErrors = path.join(work, 'uas-errors.log');
     if (fs.existsSync(uasErrors) && fs.statSync(uasErrors).size > 0)
@@ -109,7 +108,16 @@ export async function startBenchPbx(extraEnv: NodeJS.ProcessEnv = {}): Promise<B
     await admin.$disconnect();
     fs.rmSync(work, { recursive: true, force: true });
   };
-  return { signalling, worker, redis, work, target: `127.0.0.1:${sipPort}`, callerArgs, stop };
+  return {
+    signalling,
+    worker,
+    redis,
+    work,
+    target: `127.0.0.1:${sipPort}`,
+    callerArgs: callerArgs(domain),
+    dbName,
+    stop,
+  };
 }
 
 /** The callee: a sipp UAS that answers every call (no call limit: it must never refuse under load). */

@@ -147,6 +147,44 @@ export function cpuSplitMs(pid: number | undefined): { user: number; system: num
 }
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/** CPU ms used so far by a set of processes (one that ended counts 0). */
+export function cpuMsOf(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuMs(pid);
+    } catch {
+      // ended
+    }
+  }
+  return total;
+}
+
+/** Processes whose /proc/<pid>/stat and cmdline satisfy `match` (ppid and command line). */
+export function procPids(match: (p: { ppid: number; cmdline: string }) => boolean): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (match({ ppid, cmdline })) out.push(Number(entry));
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return out;
+}
+
+/** sipp arguments of an authenticated call from 100 to 201 (bench/sipp/uac.xml) in `domain`. */
+export function callerArgs(domain: string): string[] {
+  return [
+    ...['-s', '201', '-au', '100', '-ap', 'pw-100', '-auth_uri', `201@${domain}`],
+    ...['-key', 'domain', domain, '-key', 'caller', '100'],
+  ];
+}
+
 export interface SippRun {
   child: ChildProcess;
   done: Promise<{ code: number | null; out: string }>;
@@ -206,13 +244,48 @@ export interface Row {
   failed: number;
   p50: number;
   p95: number;
+  p99: number;
   b2bua: LatencyLine | undefined;
   window: { from: number; to: number };
   /** Calls the B2BUA ended abnormally (not by BYE), and why. */
   b2buaFailed: number;
   b2buaCauses: string;
   /** CPU ms per call of each role from the rate's start until its calls ended (+3 s drain). */
-  cpu: { signalling: number; worker: number };
+  cpu: { signalling: number; worker: number; redis: number; postgres: number };
+}
+
+/** CPU ms so far of each process, to subtract later (processes may come and go in between). */
+export function cpuSnapshot(pids: readonly number[]): Map<number, number> {
+  return new Map(pids.map((pid) => [pid, cpuMsOf([pid])]));
+}
+
+/** CPU ms the processes `pidsNow` used since `before` (a process new since then counts in full). */
+export function cpuSince(before: Map<number, number>, pidsNow: readonly number[]): number {
+  return pidsNow.reduce((sum, pid) => sum + cpuMsOf([pid]) - (before.get(pid) ?? 0), 0);
+}
+
+/** One step of the load: `rate` calls/s for `seconds` (sipp UAC, uac.xml), its exit and setup times. */
+export async function runRate(
+  target: string,
+  common: readonly string[],
+  rate: number,
+  seconds: number,
+  work: string,
+): Promise<{ code: number | null; out: string; failed: number; rtts: number[]; errorFile: string }> {
+  const errorFile = path.join(work, `errors-${rate}-${Date.now()}.log`);
+  const r = await startSippUac(
+    target,
+    [
+      ...common,
+      ...['-p', String(await freeUdpPort()), '-r', String(rate), '-m', String(rate * seconds)],
+      // Enough concurrent calls that sipp never throttles the rate while setup is slow.
+      ...['-l', String(rate * 12), '-d', '500', '-timeout', `${seconds + 30}s`],
+      ...['-trace_err', '-error_file', errorFile, '-trace_rtt', '-rtt_freq', '1', '-max_socket', '4096'],
+    ],
+    work,
+  ).done;
+  const failed = Number(/Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1] ?? NaN);
+  return { ...r, failed, rtts: readRtts(work), errorFile };
 }
 
 /** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */

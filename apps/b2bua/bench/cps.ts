@@ -5,7 +5,6 @@
 // Reports: highest CPS with 0 failed calls, setup latency (authenticated INVITE → 200 at the caller,
 // routing job included; the callee answers at once), memory per concurrent call at 1,000+ calls.
 import fs from 'node:fs';
-import path from 'node:path';
 import { redisKeys } from '@switchboard/live-state';
 import { startBenchPbx } from './bench-pbx.js';
 import {
@@ -18,10 +17,15 @@ import {
   readRtts,
   cpuMs,
   cpuSplitMs,
+  cpuSince,
+  cpuSnapshot,
+  procPids,
+  runRate,
   type Row,
   latencySummary,
   fmt,
 } from './cps-support.js';
+import { compareWithKamailio } from './kamailio-side.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,400,600').split(',').map(Number);
 const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 8);
@@ -46,49 +50,24 @@ async function main(): Promise<void> {
 
   const rows: Row[] = [];
   let best = 0;
+  const redisPid = Number(/process_id:(\d+)/.exec(await redis.info('server'))?.[1] ?? NaN);
+  // PostgreSQL backends serving the bench database ("postgres: user db addr state").
+  const pgPids = (): number[] =>
+    procPids((p) => p.cmdline.startsWith('postgres: ') && p.cmdline.includes(` ${pbx.dbName} `));
   for (const rate of RATES) {
     const calls = rate * SECONDS_PER_RATE;
     const rateStarted = Date.now();
     const cpuBefore = { s: cpuMs(signalling.child.pid), w: cpuMs(worker.child.pid) };
+    const sharedBefore = { redis: cpuSnapshot([redisPid]), pg: cpuSnapshot(pgPids()) };
     const splitBefore = cpuSplitMs(signalling.child.pid);
-    const port = await freeUdpPort();
-    const r = await startSippUac(
-      target,
-      [
-        ...common,
-        '-p',
-        String(port),
-        '-r',
-        String(rate),
-        '-m',
-        String(calls),
-        // Enough concurrent calls that sipp never throttles the rate while setup is slow.
-        '-l',
-        String(rate * 12),
-        '-d',
-        '500',
-        '-timeout',
-        `${SECONDS_PER_RATE + 30}s`,
-        '-trace_err',
-        '-error_file',
-        path.join(work, `errors-${rate}.log`),
-        '-trace_rtt',
-        '-rtt_freq',
-        '1',
-        '-max_socket',
-        '4096',
-      ],
-      work,
-    ).done;
-    const rtts = readRtts(work);
+    const r = await runRate(target, common, rate, SECONDS_PER_RATE, work);
+    const rtts = r.rtts;
     const b2bua = await latencySummary(signalling);
     const window = { from: rateStarted, to: Date.now() };
     const { count: b2buaFailed } = abnormalIn(signalling.abnormal, window.from, window.to);
-    const failed = /Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1];
     const ok = r.code === 0 && b2buaFailed === 0;
     if (!ok) {
-      const errFile = path.join(work, `errors-${rate}.log`);
-      const errors = fs.existsSync(errFile) ? fs.readFileSync(errFile, 'utf8') : '';
+      const errors = fs.existsSync(r.errorFile) ? fs.readFileSync(r.errorFile, 'utf8') : '';
       console.log(`first failures at ${rate}/s:\n${errors.slice(0, 1500)}`);
     }
     if (ok) best = rate;
@@ -96,6 +75,8 @@ async function main(): Promise<void> {
     const cpu = {
       signalling: (cpuMs(signalling.child.pid) - cpuBefore.s) / calls,
       worker: (cpuMs(worker.child.pid) - cpuBefore.w) / calls,
+      redis: cpuSince(sharedBefore.redis, [redisPid]) / calls,
+      postgres: cpuSince(sharedBefore.pg, pgPids()) / calls,
     };
     const split = cpuSplitMs(signalling.child.pid);
     console.log(
@@ -105,9 +86,10 @@ async function main(): Promise<void> {
       rate,
       calls,
       ok,
-      failed: Number(failed ?? NaN),
+      failed: r.failed,
       p50: percentile(rtts, 50),
       p95: percentile(rtts, 95),
+      p99: percentile(rtts, 99),
       b2bua,
       window,
       b2buaFailed,
@@ -115,7 +97,7 @@ async function main(): Promise<void> {
       cpu,
     });
     console.log(
-      `rate ${rate}/s: exit ${r.code}, failed ${failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p95 ${percentile(rtts, 95)} ms`,
+      `rate ${rate}/s: exit ${r.code}, failed ${r.failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p99 ${percentile(rtts, 99)} ms`,
     );
     if (!ok) break;
   }
@@ -184,12 +166,12 @@ async function main(): Promise<void> {
   await hold.done;
 
   console.log(
-    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker (ms) | result |',
+    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 / p99 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker / Redis / PostgreSQL (ms) | result |',
   );
   console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} / ${r.p99} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} / ${r.cpu.redis.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} | ${r.ok ? 'ok' : 'FAILED'} |`,
     );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
@@ -206,6 +188,8 @@ async function main(): Promise<void> {
   );
 
   await pbx.stop();
+
+  if (process.env.BENCH_KAMAILIO !== '0') await compareWithKamailio(rows, best, RATES, SECONDS_PER_RATE);
 }
 
 main().catch((err: unknown) => {

@@ -774,3 +774,55 @@ describe('audit log', () => {
     for (const r of rows) expect(JSON.stringify(r)).not.toMatch(/\$argon2id|"ha1/);
   });
 });
+
+describe('conference rooms', () => {
+  interface RoomBody {
+    id: string;
+    number: string;
+    hasPin: boolean;
+    maxParticipants: number;
+    announceJoin: boolean;
+  }
+
+  it('creates, lists, edits and deletes a room; the PIN is hashed, never returned nor audited', async () => {
+    const res = await s.post('/api/conference-rooms', { number: '8100', name: 'Board', pin: '482913' });
+    expect(res.status).toBe(201);
+    const room = res.body as RoomBody;
+    expect(room).toMatchObject({ number: '8100', hasPin: true, maxParticipants: 10, announceJoin: true });
+    expect(JSON.stringify(res.body)).not.toContain('482913');
+    const row = await servers.prisma.conferenceRoom.findUniqueOrThrow({ where: { id: room.id } });
+    expect(row.pinHash).toMatch(/^\$argon2/);
+    const listed = (await s.get('/api/conference-rooms')).body as { items: RoomBody[] };
+    expect(listed.items.map((r) => r.number)).toContain('8100');
+
+    const edited = await s.patch(`/api/conference-rooms/${room.id}`, {
+      pin: null,
+      maxParticipants: 32,
+      announceJoin: false,
+    });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ hasPin: false, maxParticipants: 32, announceJoin: false });
+    const audit = await servers.prisma.auditLog.findMany({
+      where: { entity: 'conference_room', entityId: room.id },
+    });
+    expect(audit.map((a) => a.action).sort()).toEqual(['create', 'update']);
+    for (const a of audit) expect(JSON.stringify(a)).not.toMatch(/482913|argon2/);
+
+    expect((await s.delete(`/api/conference-rooms/${room.id}`)).status).toBe(204);
+    expect((await s.get(`/api/conference-rooms/${room.id}`)).status).toBe(404);
+  });
+
+  it('refuses bad input with field errors: number taken, bad PIN, more than 32 participants', async () => {
+    expect((await s.post('/api/conference-rooms', { number: '8101', name: 'A' })).status).toBe(201);
+    expect((await s.post('/api/conference-rooms', { number: '8101', name: 'B' })).status).toBe(409);
+    const bad = await s.post('/api/conference-rooms', {
+      number: 'room 1',
+      name: '',
+      pin: '12a',
+      maxParticipants: 33,
+    });
+    expect(bad.status).toBe(400);
+    const fields = (bad.body as { errors: { field: string }[] }).errors.map((e) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['number', 'name', 'pin', 'maxParticipants']));
+  });
+});

@@ -611,3 +611,41 @@ describe('trunks', () => {
     expect((await cli('trunk', 'show', 'carrier')).err).toContain('trunk carrier not found');
   });
 });
+
+describe('conference rooms', () => {
+  it('adds, lists, edits and removes a room, taking the PIN from the environment and never printing it', async () => {
+    process.env.SB_TEST_ROOM_PIN = '918273';
+    try {
+      const add = await cli(
+        'conference',
+        'add',
+        '8200',
+        'Weekly',
+        '--pin-env',
+        'SB_TEST_ROOM_PIN',
+        '--max',
+        '5',
+      );
+      expect(add).toEqual({ code: 0, out: 'created conference room 8200 (Weekly)\n', err: '' });
+    } finally {
+      delete process.env.SB_TEST_ROOM_PIN;
+    }
+    const list = await cli('conference', 'list');
+    expect(list.out).toMatch(/8200\s+Weekly\s+yes\s+yes\s+5\s+on/);
+    expect(list.out).not.toContain('918273');
+    expect(await cli('conference', 'edit', '8200', '--no-pin', '--announce', 'off')).toMatchObject({
+      code: 0,
+    });
+    const shown = JSON.parse((await cli('conference', 'show', '8200', '--json')).out) as Record<
+      string,
+      unknown
+    >;
+    expect(shown).toMatchObject({ number: '8200', hasPin: false, announceJoin: false, maxParticipants: 5 });
+    expect((await cli('conference', 'add', '8201', 'Big', '--max', '33')).code).not.toBe(0);
+    expect(await cli('conference', 'remove', '8200')).toEqual({
+      code: 0,
+      out: 'removed conference room 8200\n',
+      err: '',
+    });
+  });
+});

@@ -34,6 +34,8 @@ import { PluginsService } from '../plugins/plugins.service.js';
 import { RingGroupsController } from '../ring-groups/ring-groups.controller.js';
 import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
 import { TrunksController } from '../trunks/trunks.controller.js';
+import { ConferenceRoomsController } from '../conference-rooms/conference-rooms.controller.js';
+import { ConferenceRoomsService } from '../conference-rooms/conference-rooms.service.js';
 import { TrunksService } from '../trunks/trunks.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
 import { VoicemailService } from '../voicemail/voicemail.service.js';
@@ -58,6 +60,7 @@ export const adminControllers: readonly Type[] = [
   FollowMeController,
   RingGroupsController,
   TrunksController,
+  ConferenceRoomsController,
   VoicemailController,
   CallHistoryController,
   // After the history: its `export.csv` must match before `:id`.
@@ -95,6 +98,7 @@ export class AdminAppModule {
         FollowMeService,
         RingGroupsService,
         TrunksService,
+        ConferenceRoomsService,
         VoicemailService,
         CallHistoryService,
         CallDetailService,

@@ -15,6 +15,7 @@ import { registerRingGroupCommands } from './ring-group-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
 import { registerTrunkCommands } from './trunk-commands.js';
+import { registerConferenceCommands } from './conference-commands.js';
 import { registerVoicemailCommands } from './voicemail-commands.js';
 import { withSettingsFile } from './settings-file.js';
 
@@ -41,6 +42,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerCallCommands,
   registerRegistrationCommands,
   registerTrunkCommands,
+  registerConferenceCommands,
   registerPluginCommands,
   registerPluginScaffoldCommands,
   registerAdminCommands,

@@ -25,6 +25,11 @@ import {
   updateRingGroupSchema,
 } from '../ring-groups/ring-group.schemas.js';
 import { createTrunkSchema, trunkViewSchema, updateTrunkSchema } from '../trunks/trunk.schemas.js';
+import {
+  conferenceRoomViewSchema,
+  createConferenceRoomSchema,
+  updateConferenceRoomSchema,
+} from '../conference-rooms/conference-room.schemas.js';
 import { markHeardSchema, voicemailBoxSchema } from '../voicemail/voicemail.schemas.js';
 
 interface Operation {
@@ -210,6 +215,44 @@ const operations: Operation[] = [
     path: '/api/trunks/{id}',
     tag: 'trunks',
     summary: 'Delete a trunk (its registration is removed)',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/conference-rooms',
+    tag: 'conference-rooms',
+    summary: 'List conference rooms (PINs never returned: hasPin)',
+    response: list(conferenceRoomViewSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/conference-rooms',
+    tag: 'conference-rooms',
+    summary: 'Create a conference room; 409 when the number is taken',
+    body: createConferenceRoomSchema,
+    response: conferenceRoomViewSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/conference-rooms/{id}',
+    tag: 'conference-rooms',
+    summary: 'One conference room',
+    response: conferenceRoomViewSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/conference-rooms/{id}',
+    tag: 'conference-rooms',
+    summary: 'Edit a conference room (pin: new digits, null to remove, absent to keep)',
+    body: updateConferenceRoomSchema,
+    response: conferenceRoomViewSchema,
+  },
+  {
+    method: 'delete',
+    path: '/api/conference-rooms/{id}',
+    tag: 'conference-rooms',
+    summary: 'Delete a conference room',
     status: 204,
   },
   {

@@ -179,6 +179,19 @@ describe('outbound calls through trunks (Kamailio carrier)', () => {
     await expectSlotsFreed();
   });
 
+  it('a re-INVITE relayed to the trunk and challenged by the carrier goes again with credentials', async () => {
+    const phone = await startSipp('trunk-uas-reinvite.xml', []);
+    const kam = await carrierTo(phone.port);
+    const caller = await dial('03012345678', 'call-uac-reinvite-video.xml');
+    const callee = await phone.done;
+    expect(callee.code, callee.output).toBe(0);
+    expect(caller.code, caller.output).toBe(0);
+    // The initial INVITE and both re-INVITEs: each challenged once, each accepted with our digest.
+    await vi.waitFor(() => expect(kam.count(/SIM authenticated INVITE user=4930100/)).toBe(3));
+    expect(kam.count(/SIM challenge INVITE/)).toBe(3);
+    await expectSlotsFreed();
+  });
+
   it('fails over to the next trunk when the first answers 503', async () => {
     const down = await startSipp('trunk-uas-503.xml', []);
     await carrierTo(down.port);

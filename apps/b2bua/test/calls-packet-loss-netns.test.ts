@@ -18,6 +18,10 @@ import { SIPP, requireSipp, scenarioDir } from './support/sipp.js';
  * §13.3.1.4) or the caller's BYE got through; a call recorded failed ("no ACK from caller") must be
  * one the caller did not complete. sipp's own `-lost` is not used: it drops a received 200 inside
  * sipp and then never ACKs the retransmissions, which is a failed call for the PBX too.
+ * The caller's scenario matches its BYE's 200 by transaction: before it did, a call whose ACK and
+ * first BYE were both lost ended inside sipp on the PBX's 2xx retransmission (taken for the BYE's
+ * 200), while the PBX had received nothing after its 200 and rightly ended the call on the 64*T1
+ * timer as "no ACK from caller" (sipp-caller-lost-ack.test.ts replays that sequence).
  */
 const LOSS_PERCENT = 20;
 const CALLS = 60;
@@ -97,11 +101,7 @@ async function placeCallsThroughLoss(): Promise<{ code: number | null; messages:
 describe.skipIf(unavailable !== undefined)(
   `calls through ${LOSS_PERCENT} % real packet loss (${unavailable ?? 'network namespace'})`,
   () => {
-    // Skipped: flaky, the bug it guards is not fixed (#17 item 5). In the full CI run of 0f0179a 1 of 18
-    // calls sipp completed (200 received, ACK sent) was recorded failed 'no ACK from caller' (20 % loss,
-    // 199 datagrams dropped); the run before passed. Suspect: the ACK lost, sipp already in its BYE, and
-    // the PBX ending the call on the 64*T1 ACK timer instead of on that BYE. Re-enable with the fix.
-    it.skip('every call the caller completed is recorded answered; only calls it did not complete are recorded failed: SKIPPED, flaky (one completed call recorded "no ACK from caller" in a CI run; cause not yet found, #17 item 5)', async () => {
+    it('every call the caller completed is recorded answered; only calls it did not complete are recorded failed', async () => {
       let run: Awaited<ReturnType<typeof placeCallsThroughLoss>>;
       // The callee answers every call, on loopback (no loss on that leg).
       const calleePort = await freeUdpPort();

@@ -313,6 +313,31 @@ export const envSchema = z.object({
     .min(0, 'must be 0 (no limit) or more')
     .max(604_800, 'must be at most 604800 (7 days)')
     .default(14_400),
+  /** Call park: the number a call is transferred (REFER) to in order to park it. */
+  SWITCHBOARD_PARK_NUMBER: z
+    .string()
+    .regex(/^[0-9*#]{1,16}$/, 'must be 1-16 digits, * or #')
+    .default('700'),
+  /** Call park: the slots parked calls take, first free first, `first-last` (at most 100 slots). */
+  SWITCHBOARD_PARK_SLOTS: z
+    .string()
+    .regex(/^[0-9]{1,15}-[0-9]{1,15}$/, "must be 'first-last', e.g. 701-720")
+    .transform((v, ctx) => {
+      const [first = 0, last = 0] = v.split('-').map(Number);
+      if (last < first || last - first >= 100) {
+        ctx.addIssue({ code: 'custom', message: 'must be an ascending range of at most 100 slots' });
+        return z.NEVER;
+      }
+      return { first, last };
+    })
+    .default({ first: 701, last: 720 }),
+  /** Call park: seconds a parked call waits before it rings the parker again. */
+  SWITCHBOARD_PARK_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(3600, 'must be at most 3600 (1 hour)')
+    .default(45),
   /**
    * RFC 4028 session timers on every leg of an answered call: `Supported: timer`, Session-Expires
    * and Min-SE negotiation, refreshes by UPDATE or re-INVITE, BYE on both legs when one expires.

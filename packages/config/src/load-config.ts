@@ -81,6 +81,8 @@ export interface SwitchboardConfig {
     maxDurationSeconds: number;
     /** RFC 4028 session timers: on/off, the interval asked for and granted, the smallest accepted. */
     sessionTimers: { enabled: boolean; expiresSeconds: number; minSeSeconds: number };
+    /** Call park: the park number, the slot range and the seconds before a parked call rings back. */
+    park: { number: string; firstSlot: number; lastSlot: number; timeoutSeconds: number };
   };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
@@ -277,6 +279,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         enabled: e.SWITCHBOARD_SESSION_TIMERS,
         expiresSeconds: e.SWITCHBOARD_SESSION_EXPIRES,
         minSeSeconds: e.SWITCHBOARD_SESSION_MIN_SE,
+      },
+      park: {
+        number: e.SWITCHBOARD_PARK_NUMBER,
+        firstSlot: e.SWITCHBOARD_PARK_SLOTS.first,
+        lastSlot: e.SWITCHBOARD_PARK_SLOTS.last,
+        timeoutSeconds: e.SWITCHBOARD_PARK_TIMEOUT_SECONDS,
       },
     },
     trace: {

@@ -137,6 +137,32 @@ export class CallAnswer {
     this.callBridge = new CallBridge(this.host.deps.port, sides, this.bridgeHooks(), this.host.deps.allow);
   }
 
+  /** The call was parked: the bridge relays nothing more; the parked party's BYE still ends the call. */
+  park(): void {
+    this.refresh?.stop();
+    this.refresh = undefined;
+    this.callBridge?.retire();
+  }
+
+  /**
+   * The caller dialled a park slot and the parked party already answered its offer (park-retrieval):
+   * the 2xx goes to the caller and the two dialogs become a bridge.
+   */
+  acceptParked(parked: BridgeSide, answer: SessionBody | undefined, answeredKey: string): void {
+    const { deps, caller } = this.host;
+    this.answeredKey = answeredKey;
+    const callerDialog = caller.answer(answer, {}, () => {
+      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+      this.callBridge?.hangUpBoth();
+      this.host.end('failed', 'system', 'no ACK from caller');
+    });
+    const sides: Record<Side, BridgeSide> = {
+      caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
+      callee: parked,
+    };
+    this.callBridge = new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow);
+  }
+
   /** The call ended: no more timers of the answered call. */
   stop(): void {
     this.maxDuration?.cancel();

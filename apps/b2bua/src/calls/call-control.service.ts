@@ -34,6 +34,7 @@ import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
+import { ParkLot } from './park/park-lot.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
@@ -63,6 +64,8 @@ export class CallControlService
   readonly latency: CallLatencyRecorder;
   private readonly metrics: CallMetrics;
   readonly byes = new OutstandingByes();
+  /** Parked calls of this process (SWITCHBOARD_PARK_*); set up with the config. */
+  readonly parkLot: ParkLot;
   /** What the last shutdown hung up and how many BYEs were still unanswered when it moved on. */
   lastShutdown: { calls: number; byes: number; unanswered: number } | undefined;
   private deps: CallDeps | undefined;
@@ -94,6 +97,8 @@ export class CallControlService
     @Optional() @Inject(CONFERENCE_APPS) private readonly conference?: ConferenceApps,
   ) {
     this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
+    const park = config.calls.park;
+    this.parkLot = new ParkLot(park.number, park.firstSlot, park.lastSlot);
     this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
   }
 
@@ -201,6 +206,7 @@ export class CallControlService
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
       trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
       ...(this.conference ? { conference: this.conference } : {}),
+      park: { lot: this.parkLot, timeoutMs: this.config.calls.park.timeoutSeconds * 1000 },
     };
   }
 

@@ -31,6 +31,8 @@ import { routeCall, type CallIdentity } from './call-routing.js';
 import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
+import { retrieveParked } from './park/park-retrieval.js';
+import { sendBye } from './legs/in-dialog-route.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
 /**
@@ -175,6 +177,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
       answeredKey: () => this.timeline.answeredKey,
       legStarted: (callId, side) => table.legStarted(callId, side),
       addLegs: (legs) => this.timeline.addLegs(legs),
+      parked: () => this.answer.park(),
+      retrieved: (cause) => this.end('answered', 'system', cause),
+      abandoned: (cause) => this.end('answered', 'system', cause),
       connected: (sides, targetKey) => {
         this.answer.rebridge(sides, targetKey);
         if (/^[0-9*#+]+$/.test(targetKey)) {
@@ -215,6 +220,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }),
     );
     this.lamps.callerStarted();
+    const slot = this.deps.park?.lot.slotOf(this.destination);
+    if (slot !== undefined) {
+      this.retrieveParked(slot);
+      return;
+    }
     const voicemail = this.deps.voicemail;
     if (voicemail?.isAccessCode(this.destination)) {
       this.state = 'local';
@@ -305,6 +315,42 @@ export class CallSession implements BranchLauncher<SipResponse> {
     } else if (this.state !== 'ended') {
       this.answer.hangUp(cause);
     }
+  }
+
+  /**
+   * The caller dialled a park slot: the parked party gets the caller's offer in a re-INVITE and its
+   * answer goes to the caller (park-retrieval.ts). An empty slot → 404; an INVITE without SDP → 488
+   * (retrieval needs the caller's offer); a parked party refusing the re-INVITE → its status, and
+   * the call stays parked.
+   */
+  private retrieveParked(slot: number): void {
+    const lot = this.deps.park?.lot;
+    const offer = bodyOf(this.caller.invite);
+    if (!offer)
+      return this.failTo(488, 'Not Acceptable Here', [], 'failed', 'park retrieval without SDP offer');
+    const entry = lot?.take(slot);
+    if (!entry) return this.failTo(404, 'No Call Parked Here', [], 'rejected', `park slot ${slot} empty`);
+    this.state = 'answering';
+    const log = { call: this.id, callId: this.callerCallId };
+    retrieveParked(entry, offer, this.deps, log, {
+      answered: (answer) => {
+        if (this.state !== 'answering' || !this.caller.open) {
+          sendBye(entry.side.route, entry.side.dialog); // the retriever gave up meanwhile
+          entry.retrieved(this.identity.callerExtension ?? this.identity.callerUri);
+          return;
+        }
+        this.table.legStarted(entry.side.dialog.id.callId, 'callee');
+        const answeredWall = this.timeline.answered(entry.label);
+        this.answer.acceptParked(entry.side, answer, entry.label);
+        this.lamps.callerAnswered();
+        entry.retrieved(this.identity.callerExtension ?? this.identity.callerUri);
+        this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+      },
+      failed: (status, reason) => {
+        entry.returned();
+        this.failTo(status, reason, [], 'failed', `park retrieval: ${status} ${reason}`);
+      },
+    });
   }
 
   // --- routing ---------------------------------------------------------------------------------

@@ -50,7 +50,8 @@ export class CallTable {
     const keys = this.keysOf.get(session);
     if (!keys) return;
     this.byCaller.delete(keys.caller);
-    for (const leg of keys.legs) this.byLeg.delete(leg);
+    // A parked party's Call-ID may belong to the call that retrieved it by now.
+    for (const leg of keys.legs) if (this.byLeg.get(leg)?.session === session) this.byLeg.delete(leg);
     this.byInvite.delete(session.inviteTx);
     this.keysOf.delete(session);
   }

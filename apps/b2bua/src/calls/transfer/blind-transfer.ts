@@ -9,7 +9,7 @@ import { planEndResponse } from '../plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
 import type { ReferTarget } from './refer-request.js';
 import { TransferLegLauncher, type TransferLegHost } from './transfer-leg-launcher.js';
-import type { TransferNotifier } from './transfer-notifier.js';
+import type { TransferProgress } from './transfer-notifier.js';
 
 /** What a blind transfer needs from its call. */
 export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
@@ -18,7 +18,7 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
   /** The transferee: the new call's caller, and the leg that is re-INVITEd towards the target. */
   readonly transferee: { readonly identity: CallIdentity; readonly side: BridgeSide };
   readonly target: ReferTarget;
-  readonly notifier: TransferNotifier;
+  readonly notifier: TransferProgress;
   /** The legs this transfer tried (call record). */
   addLegs(legs: readonly LegRecord[]): void;
   /** The transferee now talks to `leg` (its media moved): the call is bridged to it. */

@@ -10,6 +10,7 @@ import type { CalleeLeg } from '../legs/callee-leg.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import type { LegRecord } from '../plan/branch-types.js';
 import type { TransferRecord } from '../../jobs/call-record-job.js';
+import { ParkedCall } from '../park/parked-call.js';
 import { BlindTransfer } from './blind-transfer.js';
 import { checkRefer } from './refer-request.js';
 import { TransferNotifier } from './transfer-notifier.js';
@@ -27,6 +28,12 @@ export interface ReferHost {
   addLegs(legs: readonly LegRecord[]): void;
   /** The bridge now joins these two sides (one of them the transfer target); `targetKey` answered. */
   connected(sides: Record<Side, BridgeSide>, targetKey: string): void;
+  /** The call was parked: its bridge relays nothing more (the parked party's BYE still ends it). */
+  parked(): void;
+  /** The parked call was retrieved (its party now belongs to the retriever's call): end without BYE. */
+  retrieved(cause: string): void;
+  /** The parked call was given up (BYE sent to the parked party): end. */
+  abandoned(cause: string): void;
 }
 
 /** Digits, `*`, `#`, `+`: the plan's key of an extension (else an AOR or URI). */
@@ -39,6 +46,7 @@ const EXTENSION_KEY = /^[0-9*#+]+$/;
  */
 export class ReferHandler {
   private running: BlindTransfer | undefined;
+  private parkedCall: ParkedCall | undefined;
   private count = 0;
   private readonly parties: Partial<Record<Side, CallIdentity>> = {};
   private readonly retired: BridgeSide[] = [];
@@ -59,7 +67,7 @@ export class ReferHandler {
       tx.respond(createResponse(request, status, { reason }));
       transferor.dialog.responseSent(inbound, status);
     };
-    if (this.running) return respond(491, 'Transfer Already In Progress');
+    if (this.running || this.parkedCall) return respond(491, 'Transfer Already In Progress');
     const check = checkRefer(request);
     if (!check.ok) {
       this.host.deps.logger.info(
@@ -85,6 +93,11 @@ export class ReferHandler {
       { ...this.host.log, transferor: labelOf(by), target: check.target.uri },
       'blind transfer requested',
     );
+    const park = this.host.deps.park;
+    if (park && check.target.destination === park.lot.number) {
+      this.park(from, sides, notifier, by, transferee, entry);
+      return;
+    }
     this.running = new BlindTransfer({
       deps: this.host.deps,
       log: this.host.log,
@@ -99,12 +112,8 @@ export class ReferHandler {
       connected: (leg: CalleeLeg, targetKey: string) => {
         this.running = undefined;
         this.chain.push(entry(200, targetKey));
-        this.parties[from] = partyOf(targetKey, this.host.deps.domain);
         this.retired.push(transferor);
-        const route = leg.route;
-        const dialog = leg.dialog;
-        if (!route || !dialog) return; // BlindTransfer only connects an answered leg
-        this.host.connected({ ...sides, [from]: { dialog, route, contact: leg.localContact } }, targetKey);
+        this.moved(from, sides, leg, targetKey);
         // RFC 5589 §6.1: the transferor's call ends once it knows the transfer worked.
         notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
       },
@@ -116,6 +125,70 @@ export class ReferHandler {
       },
     });
     this.running.start();
+  }
+
+  /** `leg` (a transfer target, or the parker rung again) now takes side `to` of the call. */
+  private moved(to: Side, sides: Record<Side, BridgeSide>, leg: CalleeLeg, targetKey: string): void {
+    this.parties[to] = partyOf(targetKey, this.host.deps.domain);
+    const route = leg.route;
+    const dialog = leg.dialog;
+    if (!route || !dialog) return; // only an answered leg is connected
+    this.host.connected({ ...sides, [to]: { dialog, route, contact: leg.localContact } }, targetKey);
+  }
+
+  /**
+   * A transfer to the park number: the transferee waits in the first free slot (ParkedCall), the
+   * parker is told the slot in the final NOTIFY's sipfrag (`200 Parked at 701`) and gets BYE. A full
+   * lot is a failure NOTIFY (486) and the call stays.
+   */
+  private park(
+    from: Side,
+    sides: Record<Side, BridgeSide>,
+    notifier: TransferNotifier,
+    parker: CallIdentity,
+    transferee: CallIdentity,
+    entry: (status: number, target: string) => TransferRecord,
+  ): void {
+    const park = this.host.deps.park;
+    if (!park) return;
+    const toSide = other(from);
+    const parked = new ParkedCall({
+      deps: this.host.deps,
+      log: this.host.log,
+      invite: this.host.invite,
+      lot: park.lot,
+      timeoutMs: park.timeoutMs,
+      parked: { identity: transferee, side: sides[toSide], name: toSide },
+      parker,
+      legStarted: (callId, side) => this.host.legStarted(callId, side),
+      addLegs: (legs) => this.host.addLegs(legs),
+      connected: (leg, key) => {
+        this.parkedCall = undefined;
+        this.chain.push({ ...entry(200, key), transferor: 'park timeout' });
+        this.moved(from, sides, leg, key);
+      },
+      retrieved: (slot, by) => {
+        this.parkedCall = undefined;
+        this.chain.push({ ...entry(200, by), transferor: `park ${slot}` });
+        this.host.retrieved(`parked at ${slot}, retrieved by ${by}`);
+      },
+      abandoned: (cause) => {
+        this.parkedCall = undefined;
+        this.host.abandoned(cause);
+      },
+    });
+    const slot = parked.park();
+    if (slot === undefined) {
+      this.chain.push(entry(486, park.lot.number));
+      notifier.final(486, 'Park Lot Full');
+      return;
+    }
+    this.parkedCall = parked;
+    this.chain.push(entry(200, `park ${slot}`));
+    this.retired.push(sides[from]);
+    this.host.parked();
+    const transferor = sides[from];
+    notifier.final(200, `Parked at ${slot}`, () => sendBye(transferor.route, transferor.dialog));
   }
 
   /**
@@ -139,6 +212,8 @@ export class ReferHandler {
   stop(): void {
     this.running?.stop();
     this.running = undefined;
+    this.parkedCall?.stop();
+    this.parkedCall = undefined;
   }
 
   private party(side: Side): CallIdentity {

@@ -16,8 +16,8 @@ export interface TransferLegHost {
   readonly invite: SipRequest;
   /** The transferee as the caller of the new call. */
   readonly identity: CallIdentity;
-  /** RFC 3892 §3: who asked for the transfer, carried into the new INVITE. */
-  readonly referredBy: string;
+  /** RFC 3892 §3: who asked for the transfer, carried into the new INVITE (absent: the PBX itself). */
+  readonly referredBy?: string;
   /** A leg's Call-ID is now ours (the call table routes its in-dialog requests to this call). */
   legStarted(callId: string): void;
 }
@@ -49,7 +49,12 @@ export class TransferLegLauncher implements BranchLauncher<SipResponse> {
       const { body: _offer, ...init } = calleeLegInit(invite, identity, spec, step, destination, deps);
       leg = new CalleeLeg(
         deps.port,
-        { ...init, extraHeaders: [{ name: 'Referred-By', value: this.host.referredBy }] },
+        {
+          ...init,
+          ...(this.host.referredBy
+            ? { extraHeaders: [{ name: 'Referred-By', value: this.host.referredBy }] }
+            : {}),
+        },
         listener,
         {
           onAckFailed: (err) =>

@@ -7,13 +7,25 @@ import type { CallLogIds } from '../call-session-hooks.js';
 /** How long the implicit subscription of a REFER lasts at most (RFC 3515 §2.4.5: our choice). */
 export const REFER_SUBSCRIPTION_SECONDS = 60;
 
+/** Where a referred call's progress goes (the REFER's subscription, or nobody). */
+export interface TransferProgress {
+  progress(status: number, reason?: string): void;
+  final(status: number, reason?: string, then?: () => void): void;
+}
+
+/** A call the PBX refers by itself (a parked call ringing its parker again): nobody to tell. */
+export const SILENT_PROGRESS: TransferProgress = {
+  progress: () => undefined,
+  final: (_status, _reason, then) => then?.(),
+};
+
 /**
  * The implicit `refer` subscription a REFER creates (RFC 3515 §2.4.4): one NOTIFY per progress step
  * of the referred call on the transferor's dialog, each a `message/sipfrag` status line (§2.4.5);
  * the final one says `Subscription-State: terminated` (RFC 6665 §4.1.3). A NOTIFY is sent once the
  * previous one has its final response, so they arrive in order; `then` runs after the last one.
  */
-export class TransferNotifier {
+export class TransferNotifier implements TransferProgress {
   private readonly queue: Array<{ status: number; reason: string; final: boolean }> = [];
   private sending = false;
   private closed = false;
@@ -32,6 +44,7 @@ export class TransferNotifier {
 
   /** The referred call's final status; `then` runs once this last NOTIFY was answered (or failed). */
   final(status: number, reason = reasonPhrase(status), then?: () => void): void {
+    if (this.closed) return;
     this.afterLast = then;
     this.push(status, reason, true);
   }

@@ -1,0 +1,118 @@
+import type { TimerHandle } from '@switchboard/transactions';
+import type { BridgeSide, Side } from '../bridge/call-bridge.js';
+import type { CallIdentity } from '../call-routing.js';
+import { sendBye } from '../legs/in-dialog-route.js';
+import { BlindTransfer, type BlindTransferHost } from '../transfer/blind-transfer.js';
+import { SILENT_PROGRESS } from '../transfer/transfer-notifier.js';
+import type { ParkedEntry, ParkLot } from './park-lot.js';
+
+/** What a parked call needs from its call (besides what a transfer needs). */
+export interface ParkedCallHost extends Pick<
+  BlindTransferHost,
+  'deps' | 'log' | 'invite' | 'addLegs' | 'connected'
+> {
+  readonly lot: ParkLot;
+  readonly timeoutMs: number;
+  /** The parked party and its side. */
+  readonly parked: { readonly identity: CallIdentity; readonly side: BridgeSide; readonly name: Side };
+  /** Who parked it: rung again when the park times out. */
+  readonly parker: CallIdentity;
+  /** A ring-back leg's Call-ID is ours (it takes the parker's old side). */
+  legStarted(callId: string, side: Side): void;
+  /** The retriever took the call: the parked call ends without BYE. */
+  retrieved(slot: number, by: string): void;
+  /** Nobody took it and the parker's plan did not answer either: BYE to the parked party, call ended. */
+  abandoned(cause: string): void;
+}
+
+/**
+ * One parked call (the park half of issue #19): it waits in its slot (the parked party hears silence:
+ * its media still goes where the parker's phone was, and nothing plays — no music-on-hold yet) until
+ * someone dials the slot (ParkRetrieval) or SWITCHBOARD_PARK_TIMEOUT_SECONDS pass; then it rings the
+ * parker again as a new call from the parked party through the routing plugins, so the parker's own
+ * no-answer plan (ring time, follow-me, reject) applies.
+ */
+export class ParkedCall implements ParkedEntry {
+  private slotNumber: number | undefined;
+  private timer: TimerHandle | undefined;
+  private expired = false;
+  private ringBack: BlindTransfer | undefined;
+  private done = false;
+
+  constructor(private readonly host: ParkedCallHost) {}
+
+  get side(): BridgeSide {
+    return this.host.parked.side;
+  }
+
+  get label(): string {
+    const p = this.host.parked.identity;
+    return p.callerExtension ?? p.callerUri;
+  }
+
+  /** Takes the first free slot and starts the park timer; undefined: the lot is full. */
+  park(): number | undefined {
+    const slot = this.host.lot.park(this);
+    if (slot === undefined) return undefined;
+    this.slotNumber = slot;
+    this.timer = this.host.deps.port.clock.schedule(this.host.timeoutMs, () => this.timedOut());
+    this.host.deps.logger.info({ ...this.host.log, slot, parked: this.label }, 'call parked');
+    return slot;
+  }
+
+  retrieved(by: string): void {
+    if (this.done || this.slotNumber === undefined) return;
+    this.done = true;
+    this.timer?.cancel();
+    this.host.retrieved(this.slotNumber, by);
+  }
+
+  returned(): void {
+    if (this.done || this.slotNumber === undefined) return;
+    if (this.expired || !this.host.lot.put(this.slotNumber, this)) this.ringParker();
+  }
+
+  /** The call ended while parked (the parked party hung up, shutdown): the slot is free again. */
+  stop(): void {
+    this.done = true;
+    this.timer?.cancel();
+    this.ringBack?.stop();
+    if (this.slotNumber !== undefined) this.host.lot.release(this.slotNumber, this);
+  }
+
+  private timedOut(): void {
+    this.expired = true;
+    if (this.done || this.slotNumber === undefined) return;
+    // Being retrieved right now: `returned` rings the parker if that retrieval fails.
+    if (!this.host.lot.occupied.includes(this.slotNumber)) return;
+    this.host.lot.release(this.slotNumber, this);
+    this.ringParker();
+  }
+
+  private ringParker(): void {
+    const parker = this.host.parker.callerExtension;
+    this.host.deps.logger.info({ ...this.host.log, slot: this.slotNumber, parker }, 'park timed out');
+    if (parker === undefined) return this.giveUp('park timeout, parker not an extension');
+    const parkerSide = this.host.parked.name === 'caller' ? 'callee' : 'caller';
+    this.ringBack = new BlindTransfer({
+      ...this.host,
+      routingId: `${this.host.log.call}:park-timeout`,
+      transferee: { identity: this.host.parked.identity, side: this.host.parked.side },
+      target: { uri: `sip:${parker}@${this.host.deps.domain}`, destination: parker },
+      notifier: SILENT_PROGRESS,
+      legStarted: (callId) => this.host.legStarted(callId, parkerSide),
+      connected: (leg, key) => {
+        this.done = true;
+        this.host.connected(leg, key);
+      },
+      failed: (status, reason) => this.giveUp(`park timeout, parker ${parker}: ${status} ${reason}`),
+    });
+    this.ringBack.start();
+  }
+
+  private giveUp(cause: string): void {
+    this.done = true;
+    sendBye(this.host.parked.side.route, this.host.parked.side.dialog);
+    this.host.abandoned(cause);
+  }
+}

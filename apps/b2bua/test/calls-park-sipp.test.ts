@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
+import { callSuite, expectPassed } from './support/call-runner.js';
+
+/**
+ * Call park (test/sipp/park-*.xml): 100 calls 201, 201 transfers the call (REFER) to the park number
+ * 700, the call waits in slot 701; 202 dials 701 and gets it, or after SWITCHBOARD_PARK_TIMEOUT_SECONDS
+ * the parked call rings 201 again through the routing plugins.
+ */
+const PARK_TIMEOUT_SECONDS = 3;
+const suite = callSuite({ SWITCHBOARD_PARK_TIMEOUT_SECONDS: String(PARK_TIMEOUT_SECONDS) }, async (s) => {
+  await s.addExtension('202', 'pw-202');
+  await enableExtensionsPlugin(s);
+});
+
+/** 100 calls 201, 201 parks the call; resolves once the parker's sipp is done (BYEd by the PBX). */
+async function parkedCall() {
+  const { h } = suite;
+  const parker = await startSipp('park-uas-parker.xml', [
+    '-key',
+    'domain',
+    h.domain,
+    '-key',
+    'target',
+    '700',
+  ]);
+  await h.bind('201', parker.port);
+  const caller = await startSipp(
+    'transfer-uac-transferee.xml',
+    ['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', h.domain, '-key', 'caller', '100'],
+    { host: '127.0.0.1', port: h.port },
+    `sip:201@${h.domain}`,
+  );
+  const parked = await parker.done;
+  if (parked.code !== 0) caller.kill();
+  expectPassed(parked);
+  return caller;
+}
+
+async function records() {
+  return suite.h.prisma.callRecord.findMany({ orderBy: { startedAt: 'asc' } });
+}
+
+describe('call park (sipp)', () => {
+  it('park: 202, NOTIFY 200 "Parked at 701", parker BYEd; 202 dials 701: the parked caller is re-INVITEd with its offer, 202 gets the answer; both records', async () => {
+    const caller = await parkedCall();
+    const retriever = await startSipp(
+      'call-uac-callee-hangup.xml',
+      ['-s', '701', '-au', '202', '-ap', 'pw-202', '-key', 'domain', suite.h.domain, '-key', 'caller', '202'],
+      { host: '127.0.0.1', port: suite.h.port },
+      `sip:701@${suite.h.domain}`,
+    );
+    expectPassed(await caller.done);
+    expectPassed(await retriever.done);
+    await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(2);
+    const [original, retrieval] = await records();
+    expect(original).toMatchObject({ callerNumber: '100', calleeNumber: '201', disposition: 'answered' });
+    expect(original?.hangupCause).toMatch(/parked at 701, retrieved by 202/);
+    expect(original?.transfers).toMatchObject([
+      { transferor: '201', transferee: '100', target: 'park 701', status: 200 },
+      { transferor: 'park 701', transferee: '100', target: '202', status: 200 },
+    ]);
+    expect(retrieval).toMatchObject({
+      callerNumber: '202',
+      calleeNumber: '701',
+      answeredBy: '100',
+      disposition: 'answered',
+    });
+    await suite.run.expectNoLiveCalls();
+  });
+
+  it('an empty slot answers 404; a parked call nobody takes rings the parker again after the timeout', async () => {
+    const empty = await startSipp(
+      'park-uac-empty-slot.xml',
+      ['-s', '702', '-au', '202', '-ap', 'pw-202', '-key', 'domain', suite.h.domain, '-key', 'caller', '202'],
+      { host: '127.0.0.1', port: suite.h.port },
+      `sip:702@${suite.h.domain}`,
+    );
+    const caller = await parkedCall();
+    const parkedAt = Date.now();
+    const again = await startSipp('park-uas-parker-rung-again.xml', []);
+    await suite.h.unbindAll('201');
+    await suite.h.bind('201', again.port);
+    expectPassed(await again.done);
+    expect(Date.now() - parkedAt).toBeGreaterThanOrEqual(PARK_TIMEOUT_SECONDS * 1000 - 500);
+    expectPassed(await caller.done);
+    const emptyResult = await empty.done;
+    expect(emptyResult.messages).toMatch(/SIP\/2.0 404 No Call Parked Here/);
+    await expect
+      .poll(async () => (await records()).find((r) => r.calleeNumber === '201')?.transfers, {
+        timeout: 10_000,
+      })
+      .toMatchObject([
+        { transferor: '201', target: 'park 701', status: 200 },
+        { transferor: 'park timeout', transferee: '100', target: '201', status: 200 },
+      ]);
+    await suite.run.expectNoLiveCalls();
+  });
+});

@@ -165,7 +165,7 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
 }
 
 /** A trunk branch gives its slot back when it fails (the next trunk may need it). */
-function releasingOnFailure<R>(listener: BranchListener<R>, release: () => void): BranchListener<R> {
+export function releasingOnFailure<R>(listener: BranchListener<R>, release: () => void): BranchListener<R> {
   return {
     provisional: (status, response) => listener.provisional(status, response),
     answered: (response) => listener.answered(response),

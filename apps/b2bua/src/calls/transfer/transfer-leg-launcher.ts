@@ -1,5 +1,6 @@
 import type { DialStep } from '@switchboard/plugin-sdk';
 import type { SipRequest, SipResponse } from '@switchboard/sip';
+import { releasingOnFailure } from '../call-branch-launcher.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { CallLogIds } from '../call-session-hooks.js';
@@ -41,8 +42,15 @@ export class TransferLegLauncher implements BranchLauncher<SipResponse> {
     for (const leg of this.legs.values()) leg.dispose();
   }
 
-  launch(spec: BranchSpec, step: DialStep, listener: BranchListener<SipResponse>): BranchHandle {
+  launch(spec: BranchSpec, step: DialStep, given: BranchListener<SipResponse>): BranchHandle {
     const { deps, identity, invite, log } = this.host;
+    // A trunk target (a transfer to an outside number) keeps the trunk's channel limits.
+    const trunk = spec.trunk;
+    const listener = trunk ? releasingOnFailure(given, () => trunk.release()) : given;
+    if (trunk?.refusal) {
+      listener.failed(trunk.refusal.status, undefined);
+      return { cancel: () => undefined };
+    }
     const destination = spec.destination ?? uriDestination(spec.uri);
     let leg: CalleeLeg;
     try {

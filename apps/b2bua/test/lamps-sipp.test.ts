@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe('dialog event package with sipp (RFC 4235)', () => {
-  it('NOTIFYs full state, then trying → early → confirmed → terminated as a call to the extension goes by', async () => {
+  it('NOTIFYs full state, then trying → early → confirmed → terminated as a call to the extension goes by; presence follows', async () => {
     const account = `sip:${WATCHED}@${h.domain}`;
     const watcher = await startSipp(
       'blf-subscribe-call.xml',
@@ -61,9 +61,19 @@ describe('dialog event package with sipp (RFC 4235)', () => {
       { host: '127.0.0.1', port: h.port },
       account,
     );
-    // The first NOTIFY (full state, idle) went out: its CSeq counter is 1.
+    // Presence (RFC 3856) for the same states, watched by the same extension from another sipp.
+    const presence = await startSipp(
+      'presence-subscribe-call.xml',
+      watcherArgs(WATCHED),
+      { host: '127.0.0.1', port: h.port },
+      account,
+    );
+    // The first NOTIFY of each (full state, idle) went out: its CSeq counter is 1.
     await vi.waitFor(
-      async () => expect(await h.redis.hvals(redisKeys.dialogNotifySeq(account))).toEqual(['1']),
+      async () => {
+        expect(await h.redis.hvals(redisKeys.dialogNotifySeq(account))).toEqual(['1']);
+        expect(await h.redis.hvals(redisKeys.presenceNotifySeq(account))).toEqual(['1']);
+      },
       { timeout: 10_000, interval: 50 },
     );
 
@@ -71,6 +81,16 @@ describe('dialog event package with sipp (RFC 4235)', () => {
     await sippCallAnswered(h, { caller: CALLER, dialled: WATCHED, callee: WATCHED });
     const watched = await watcher.done;
     expect(watched.code, watched.output).toBe(0);
+
+    const pidf = await presence.done;
+    expect(pidf.code, pidf.output).toBe(0);
+    const notes = [...pidf.messages.matchAll(/<note>([^<]+)<\/note>/g)].map((m) => m[1]);
+    // One NOTIFY per change, each with the state when sent (a later change may already show).
+    expect(notes).toHaveLength(6);
+    expect(notes[0]).toBe('Available');
+    expect(notes).toContain('On the phone');
+    expect(pidf.messages).toContain('<rpid:on-the-phone/>');
+    expect(notes.slice(4)).toEqual(['Available', 'Available']);
 
     const bodies = dialogInfoBodies(watched.messages);
     expect(bodies).toHaveLength(6);
@@ -110,7 +130,7 @@ describe('dialog event package with sipp (RFC 4235)', () => {
       })
     ).done;
     expect(run.code, run.output).toBe(0);
-    expect(run.messages).toMatch(/Allow-Events: message-summary, dialog/);
+    expect(run.messages).toMatch(/Allow-Events: message-summary, dialog, presence/);
   });
 
   it('answers 403 to a watcher whose From is not an extension of this PBX', async () => {

@@ -202,9 +202,9 @@ describe('MWI SUBSCRIBE / NOTIFY over UDP (RFC 3842, RFC 6665)', () => {
 
   it('489 with Allow-Events for another package, 401 challenge, 403 for another mailbox, 423 below the minimum', async () => {
     const p = await phone();
-    const bad = await p.subscribe({ event: 'presence', expires: 600 });
+    const bad = await p.subscribe({ event: 'x-unknown-package', expires: 600 });
     expect(bad.status).toBe(489);
-    expect(bad.getHeader('Allow-Events')).toBe('message-summary, dialog');
+    expect(bad.getHeader('Allow-Events')).toBe('message-summary, dialog, presence');
     const other = await p.subscribe({ mailbox: '202', expires: 600 });
     expect(other.status).toBe(403);
     const brief = await p.subscribe({ expires: 1 });

@@ -51,6 +51,10 @@ export const redisKeys = {
   dialogSubscriptions: (account: string): string => `sb:dialog-subs:${account}`,
   /** HASH per watched account: field = subscription id, value = CSeq of the last NOTIFY in that dialog. */
   dialogNotifySeq: (account: string): string => `sb:dialog-seq:${account}`,
+  /** HASH per watched account: presence (RFC 3856) subscriptions, as dialogSubscriptions. */
+  presenceSubscriptions: (account: string): string => `sb:presence-subs:${account}`,
+  /** HASH per watched account: NOTIFY CSeq per presence subscription. */
+  presenceNotifySeq: (account: string): string => `sb:presence-seq:${account}`,
   /**
    * Pub/sub channel: JSON CallHangupRequest from the admin app; every signalling process answers on
    * callHangupResults whether it held the call (and ended it).

@@ -2,9 +2,9 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/com
 import { actorOf } from '../common/actor.js';
 import type { AdminRequest } from '../common/request-context.js';
 import { UuidParamPipe } from '../common/uuid-param.pipe.js';
+import { lampState } from '@switchboard/live-state';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { CallHangupService } from './call-hangup.service.js';
-import { lampState } from './lamp-state.js';
 import { LiveStateReader } from './live-state.reader.js';
 
 @Controller('api/live')

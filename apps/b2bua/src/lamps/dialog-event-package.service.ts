@@ -50,9 +50,9 @@ export class DialogEventPackageService
   readonly notifier: SubscriptionNotifier;
   readonly dialogs: DialogStateStore;
   private readonly local: LocalDomain;
-  /** The tail of each subscription's NOTIFY chain (keyed by subscription id). */
-  private readonly queues = new Map<string, Promise<unknown>>();
   private subscriber: Redis | undefined;
+  /** Other packages fed by the same changes (presence). */
+  private readonly changeListeners: Array<(resource: string) => Promise<void>> = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -85,6 +85,11 @@ export class DialogEventPackageService
     await this.subscriber?.quit().catch(() => undefined);
   }
 
+  /** Also tell `listener` of each change this process hears (after its own NOTIFYs are queued). */
+  addChangeListener(listener: (resource: string) => Promise<void>): void {
+    this.changeListeners.push(listener);
+  }
+
   accountOf(resource: string): string {
     return `sip:${resource}@${this.config.sip.domain}`;
   }
@@ -106,7 +111,7 @@ export class DialogEventPackageService
 
   /** The full state (RFC 4235 §4.1): every current dialog of the resource. */
   notifyFullState(sub: EventSubscription, state: NotifyState): Promise<NotifyOutcome> {
-    return this.enqueue(sub.id, async () => {
+    return this.notifier.inOrder(sub.id, async () => {
       const seq = await this.store.nextNotifySeq(sub.account, sub.id);
       const body = await this.fullBody(sub, seq);
       return this.notifier.notifyWithSeq(sub, seq, state, { contentType: DIALOG_INFO_TYPE, body });
@@ -119,7 +124,7 @@ export class DialogEventPackageService
     const subs = (await this.store.live(account, now)).filter((s) => s.node === NODE_ID);
     return Promise.all(
       subs.map((sub) =>
-        this.enqueue(sub.id, async () => {
+        this.notifier.inOrder(sub.id, async () => {
           const seq = await this.store.nextNotifySeq(sub.account, sub.id);
           // A change that overtakes the subscription's first NOTIFY (published between the SUBSCRIBE's
           // 200 and that NOTIFY) must not be the first body the phone sees: §4.1 starts with full state.
@@ -166,17 +171,10 @@ export class DialogEventPackageService
     this.notifyChange(change).catch((err: unknown) =>
       this.logger.warn({ err, resource: change.resource }, 'dialog NOTIFY failed'),
     );
-  }
-
-  /** Runs `task` after the subscription's previous NOTIFY completed (versions in order, §4.1). */
-  private enqueue<T>(id: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(id) ?? Promise.resolve();
-    const next = previous.then(task, task);
-    const tail = next.catch(() => undefined);
-    this.queues.set(id, tail);
-    void tail.then(() => {
-      if (this.queues.get(id) === tail) this.queues.delete(id);
-    });
-    return next;
+    for (const listener of this.changeListeners) {
+      listener(change.resource).catch((err: unknown) =>
+        this.logger.warn({ err, resource: change.resource }, 'NOTIFY for a dialog change failed'),
+      );
+    }
   }
 }

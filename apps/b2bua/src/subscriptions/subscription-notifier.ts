@@ -20,6 +20,8 @@ export type NotifyOutcome = number | 'timeout' | 'transport-error' | 'no-route';
  */
 export class SubscriptionNotifier {
   readonly timers: SubscriptionTimers;
+  /** The tail of each subscription's NOTIFY chain (keyed by subscription id). */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly stack: SipStackService,
@@ -64,6 +66,21 @@ export class SubscriptionNotifier {
       await this.store.remove(sub.account, sub.id);
     }
     return outcome;
+  }
+
+  /**
+   * Runs `task` (which sends one NOTIFY) after the subscription's previous task finished, so that a
+   * phone gets the states in the order they happened (RFC 4235 §4.1 versions, presence documents).
+   */
+  inOrder<T>(id: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const tail = next.catch(() => undefined);
+    this.queues.set(id, tail);
+    void tail.then(() => {
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
+    return next;
   }
 
   /** Starts or restarts this process's expiry timer of a subscription. */

@@ -1,9 +1,10 @@
-import type { ExtensionDialog } from '@switchboard/live-state';
+import type { ExtensionDialog } from './redis-keys.js';
 
 /**
  * What an extension's busy lamp shows, from its dialogs (RFC 4235 states), as desk phones light a
  * BLF key: in a call (confirmed) wins over ringing (a recipient dialog not yet confirmed), which wins
- * over dialling (an initiator dialog not yet confirmed).
+ * over dialling (an initiator dialog not yet confirmed). The admin's Live page and presence (RFC 3856)
+ * show the same state.
  */
 export type LampState = 'idle' | 'dialling' | 'ringing' | 'busy';
 

@@ -39,6 +39,18 @@ describe('FloodGuard (per-source token bucket + ban)', () => {
     expect(g.size.sources).toBe(0);
   });
 
+  it('never limits trusted sources that change at run time (the trunks), even one already banned', () => {
+    const { g, bans } = guard();
+    const trunks = new Set<string>();
+    g.trust((ip) => trunks.has(ip));
+    for (let i = 0; i < 21; i++) g.admit('192.0.2.9');
+    expect(bans).toHaveLength(1);
+    expect(g.admit('192.0.2.9')).toBe(false);
+    trunks.add('192.0.2.9'); // a trunk now sends from there
+    for (let i = 0; i < 1000; i++) expect(g.admit('192.0.2.9')).toBe(true);
+    expect(bans).toHaveLength(1);
+  });
+
   it('keeps at most maxSources buckets', () => {
     const { g } = guard([], 50);
     for (let i = 0; i < 200; i++) g.admit(`10.0.${i >> 8}.${i & 255}`);

@@ -24,6 +24,9 @@ import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
+import { inboundIdentity } from '../trunks/inbound-trunk-call.js';
+import { InboundTrunkDirectory, type InboundTrunk } from '../trunks/inbound-trunk-directory.js';
+import { TrunkCallLimits } from '../trunks/trunk-call-limits.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import { CONFERENCE_APPS, type ConferenceApps } from '../conference/conference-apps.js';
 import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
@@ -90,6 +93,8 @@ export class CallControlService
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(CallTraceService) private readonly trace: CallTraceService,
     @Inject(OverloadControlService) private readonly overload: OverloadControlService,
+    @Inject(InboundTrunkDirectory) private readonly trunks: InboundTrunkDirectory,
+    @Inject(TrunkCallLimits) private readonly trunkSlots: TrunkCallLimits,
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS) private readonly processMetrics: ProcessMetrics,
@@ -109,10 +114,12 @@ export class CallControlService
     });
     this.stack.registerHandler('INVITE', {
       handle: (i) => this.onInvite(i),
-      // A new call without credentials gets its 407 statelessly (not our own leg looping back: 482).
+      // A new call without credentials gets its 407 statelessly (not our own leg looping back: 482,
+      // nor a call from a trunk, which is never challenged as an extension).
       screen: (request, origin, send) =>
         request.to.tag === undefined &&
         !this.calls.isOwnLeg(request.callId) &&
+        this.trunks.match(request, origin) === undefined &&
         this.auth.challengeStatelessly(request, origin, 'proxy', send),
     });
     this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
@@ -242,29 +249,19 @@ export class CallControlService
       tx.reply(482, 'Loop Detected'); // one of our own legs came back to us (RFC 3261 §16.3 step 4 spirit)
       return;
     }
-    // Counted as a call while its credentials are checked: a burst cannot slip past the bound of
-    // overload control before the first of its calls reaches the table.
-    this.authenticating += 1;
-    const auth = await this.auth.authenticate(incoming, 'proxy').finally(() => (this.authenticating -= 1));
-    if (!auth.ok) return;
-    // A CANCEL may have ended the INVITE while the credentials were checked.
-    if (tx.state !== 'proceeding' && tx.state !== 'trying') return;
+    const trunk = this.trunks.match(request, incoming.origin);
+    const identity = trunk ? await this.trunkCaller(incoming, trunk) : await this.extensionCaller(incoming);
+    if (!identity) return;
     const deps = this.deps;
     if (!deps) {
-      this.rejected(request, 503, 'call control not started');
+      this.endEarly(request, trunk, 503, 'call control not started');
       tx.reply(503, 'Service Unavailable');
-      return;
-    }
-    const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
-    if (!identity) {
-      this.rejected(request, 416, 'Request-URI scheme not sip, sips or tel');
-      tx.reply(416, 'Unsupported URI Scheme');
       return;
     }
     // Bounded work: an offer over the m-line cap is refused before any SDP is parsed (RFC 3261 §21.4.26).
     const tooMany = sdpMediaLimitProblem(bodyOf(request), this.config.sdp.maxMedia);
     if (tooMany) {
-      this.rejected(request, 488, tooMany);
+      this.endEarly(request, trunk, 488, tooMany);
       tx.respond(
         createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(tooMany)] }),
       );
@@ -274,7 +271,7 @@ export class CallControlService
       // RFC 4028 §9: a Session-Expires below our minimum is refused with ours, before any routing.
       const decision = answerSessionRefresh(sessionTimerViewOf(request), deps.sessionTimers);
       if (decision.kind === 'reject') {
-        this.rejected(request, 422, `Session-Expires below Min-SE ${decision.minSE}`);
+        this.endEarly(request, trunk, 422, `Session-Expires below Min-SE ${decision.minSE}`);
         tx.respond(intervalTooSmall(request, decision.minSE));
         return;
       }
@@ -289,12 +286,95 @@ export class CallControlService
       ended: () => {
         table.remove(session);
         trace.ended(session.id);
+        if (trunk) this.releaseTrunkSlot(trunk, request);
       },
     });
     table.add(session, request.from.tag ?? '');
     this.metrics.callStarted();
     trace.begin(session.id, request.callId);
     session.start(receivedAt);
+  }
+
+  /**
+   * The caller of an INVITE from an extension: authenticated by digest (407), its identity from its
+   * record; undefined when the stack already answered (challenge, lock-out, 416, CANCEL meanwhile).
+   */
+  private async extensionCaller(incoming: IncomingSipRequest): Promise<CallIdentity | undefined> {
+    const { request, tx } = incoming;
+    // Counted as a call while its credentials are checked: a burst cannot slip past the bound of
+    // overload control before the first of its calls reaches the table.
+    this.authenticating += 1;
+    const auth = await this.auth.authenticate(incoming, 'proxy').finally(() => (this.authenticating -= 1));
+    if (!auth.ok) return undefined;
+    // A CANCEL may have ended the INVITE while the credentials were checked.
+    if (tx.state !== 'proceeding' && tx.state !== 'trying') return undefined;
+    const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
+    if (!identity) {
+      this.rejected(request, 416, 'Request-URI scheme not sip, sips or tel');
+      tx.reply(416, 'Unsupported URI Scheme');
+    }
+    return identity;
+  }
+
+  /**
+   * The caller of an INVITE from a trunk (recognised by its source or registration, not challenged):
+   * the DID and the provider's caller ID, within the trunk's concurrent-call limit, which counts both
+   * directions (`sb:trunk-calls:<trunk>`). Undefined when answered here: 404 without a DID, 503 at the limit.
+   */
+  private async trunkCaller(
+    { request, tx }: IncomingSipRequest,
+    trunk: InboundTrunk,
+  ): Promise<CallIdentity | undefined> {
+    const identity = inboundIdentity(request, trunk, this.config.sip.domain);
+    if (!identity) {
+      this.rejected(request, 404, `no DID in the INVITE from trunk ${trunk.name}`);
+      tx.reply(404, 'Not Found');
+      return undefined;
+    }
+    let free: boolean;
+    try {
+      // The caller's SIP Call-ID: an outbound leg of the same call (call id) counts separately.
+      const slot = { callId: request.callId, trunk: trunk.name, maxTrunkCalls: trunk.maxConcurrentCalls };
+      free = (await this.trunkSlots.reserve({ ...slot, emergency: false })).ok;
+    } catch (err) {
+      // Soft state: without Redis the limit cannot be counted, the call is not refused for it.
+      this.logger.warn({ err, callId: request.callId, trunk: trunk.name }, 'trunk call not counted');
+      free = true;
+    }
+    if (!free) {
+      this.rejected(request, 503, `trunk ${trunk.name} at its limit of ${trunk.maxConcurrentCalls} calls`);
+      // No Retry-After: it would make the provider treat the whole PBX as down (RFC 3261 §21.5.4).
+      tx.reply(503, 'Trunk Call Limit Reached');
+      return undefined;
+    }
+    if (tx.state !== 'proceeding' && tx.state !== 'trying') {
+      this.releaseTrunkSlot(trunk, request);
+      return undefined;
+    }
+    this.logger.info(
+      { callId: request.callId, trunk: trunk.name, did: identity.destination, from: identity.externalNumber },
+      'inbound trunk call',
+    );
+    return identity;
+  }
+
+  private releaseTrunkSlot(trunk: InboundTrunk, request: SipRequest): void {
+    this.trunkSlots
+      .releaseTrunk(request.callId, trunk.name)
+      .catch((err: unknown) =>
+        this.logger.warn({ err, callId: request.callId, trunk: trunk.name }, 'trunk call slot not released'),
+      );
+  }
+
+  /** A refusal after the trunk slot was taken gives the slot back. */
+  private endEarly(
+    request: SipRequest,
+    trunk: InboundTrunk | undefined,
+    status: number,
+    reason: string,
+  ): void {
+    this.rejected(request, status, reason);
+    if (trunk) this.releaseTrunkSlot(trunk, request);
   }
 
   /**

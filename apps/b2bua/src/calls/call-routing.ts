@@ -10,7 +10,11 @@ export interface CallIdentity {
   readonly callerName?: string;
   readonly callerExtension?: string;
   readonly callerUserAgent?: string;
-  /** The Request-URI's user part. */
+  /** The trunk an inbound call came in on (then `destination` is the DID). */
+  readonly callerTrunk?: string;
+  /** The outside caller's number of an inbound trunk call (or "anonymous"). */
+  readonly externalNumber?: string;
+  /** The Request-URI's user part (a trunk call: the DID). */
   readonly destination: string;
   readonly requestUri: string;
 }
@@ -57,6 +61,7 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
             uri: req.identity.callerUri.slice(0, 1024),
             ...(req.identity.callerName ? { displayName: req.identity.callerName.slice(0, 255) } : {}),
             ...(req.identity.callerExtension ? { extension: req.identity.callerExtension } : {}),
+            ...(req.identity.callerTrunk ? { trunk: req.identity.callerTrunk } : {}),
           },
           destination: req.identity.destination.slice(0, 255) || '(none)',
           requestUri: req.identity.requestUri.slice(0, 1024),

@@ -24,7 +24,7 @@ import type {
 import { planEndResponse } from './plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
 import type { Disposition, HangupSide } from './records/call-record-builder.js';
-import { callDirection } from './records/call-direction.js';
+import { callDirection, type InboundTrunkCall } from './records/call-direction.js';
 import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
@@ -556,7 +556,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.lamps.ended(disposition, side, status);
     if (this.trunks) this.soft(this.trunks.releaseAll());
     const end = { disposition, side, cause, ...(status === undefined ? {} : { status }) };
-    const edge = callDirection(undefined, this.trunks?.outbound);
+    const edge = callDirection(inboundOf(this.identity), this.trunks?.outbound);
     const record = reportCallEnd(
       { id: this.id, sipCallId: this.callerCallId, pluginId: this.pluginId, edge },
       this.identity,
@@ -575,3 +575,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
 }
 
 export type { FailureOutcome };
+
+/** The trunk an inbound call came in on, for its record (callDirection). */
+function inboundOf(identity: CallIdentity): InboundTrunkCall | undefined {
+  if (identity.callerTrunk === undefined) return undefined;
+  return {
+    trunk: identity.callerTrunk,
+    ...(identity.externalNumber ? { callerNumber: identity.externalNumber } : {}),
+    did: identity.destination,
+  };
+}

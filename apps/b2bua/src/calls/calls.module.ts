@@ -5,6 +5,7 @@ import { CallRecordPublisherService } from './records/call-record.services.js';
 import { RecordingPublisherService } from '../recordings/recording.services.js';
 import { RoutingClientService } from '../routing/routing-client.service.js';
 import { SipModule } from '../sip/sip.module.js';
+import { TrunksModule } from '../trunks/trunks.module.js';
 import { CallControlService } from './call-control.service.js';
 import { CallHangupListenerService } from './call-hangup-listener.service.js';
 
@@ -13,7 +14,7 @@ import { CallHangupListenerService } from './call-hangup-listener.service.js';
  * it uses (the signalling root module need not list them again).
  */
 @Module({
-  imports: [SipModule],
+  imports: [SipModule, TrunksModule],
   providers: [
     RoutingClientService,
     CallRecordPublisherService,

@@ -19,6 +19,8 @@ export const routingJobSchema = z.object({
       uri: z.string().max(1024),
       displayName: z.string().max(255).optional(),
       extension: z.string().max(32).optional(),
+      /** The trunk an inbound call came in on (inbound-routes routes it by its DID). */
+      trunk: z.string().max(64).optional(),
     }),
     destination: z.string().min(1).max(255),
     requestUri: z.string().max(1024),

@@ -44,6 +44,7 @@ export class FloodGuard {
   private readonly bans = new Map<string, number>();
   private readonly allow = new BlockList();
   private readonly enabled: boolean;
+  private trusted: (ip: string) => boolean = () => false;
 
   constructor(
     private readonly limits: FloodLimits,
@@ -53,9 +54,17 @@ export class FloodGuard {
     for (const cidr of limits.allow) addCidr(this.allow, cidr);
   }
 
+  /**
+   * Sources that change at run time and are never limited, checked before any ban: the addresses of
+   * the SIP trunks (a busy provider sends many calls from one address and must never be banned).
+   */
+  trust(trusted: (ip: string) => boolean): void {
+    this.trusted = trusted;
+  }
+
   /** True when a packet from `ip` may go on to the SIP stack. */
   admit(ip: string): boolean {
-    if (!this.enabled) return true;
+    if (!this.enabled || this.trusted(ip)) return true;
     const now = this.options.now();
     const bannedUntil = this.bans.get(ip);
     if (bannedUntil !== undefined) {
@@ -107,9 +116,7 @@ export class FloodGuard {
   }
 
   private isAllowed(ip: string): boolean {
-    if (isIPv4(ip)) return this.allow.check(ip, 'ipv4');
-    if (isIPv6(ip)) return this.allow.check(ip, 'ipv6');
-    return false;
+    return blockListHas(this.allow, ip);
   }
 
   private evictOldest<V>(map: Map<string, V>, max: number): void {
@@ -119,6 +126,13 @@ export class FloodGuard {
       map.delete(oldest.value);
     }
   }
+}
+
+/** True when `ip` (a bare IPv4 or IPv6 address) is in `list`. */
+export function blockListHas(list: BlockList, ip: string): boolean {
+  if (isIPv4(ip)) return list.check(ip, 'ipv4');
+  if (isIPv6(ip)) return list.check(ip, 'ipv6');
+  return false;
 }
 
 /** Adds `a.b.c.d/n`, `x::y/n` or a bare address to `list`; throws TypeError on anything else. */

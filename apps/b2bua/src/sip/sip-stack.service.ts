@@ -108,6 +108,11 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
+  /** Addresses the flood guard never limits (the trunks' sources, which change at run time). */
+  trustSources(trusted: (ip: string) => boolean): void {
+    this.flood.trust(trusted);
+  }
+
   /** The flood guard's tracked sources and bans (memory figures). */
   get floodState(): { sources: number; bans: number } {
     return this.flood.size;

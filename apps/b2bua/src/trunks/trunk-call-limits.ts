@@ -20,6 +20,16 @@ end
 for i = 1, #KEYS do redis.call('ZADD', KEYS[i], ARGV[3], ARGV[2]) end
 return 0`;
 
+/** How long a trunk slot outlives a crashed process when calls have no maximum duration. */
+const DEFAULT_SLOT_MS = 4 * 3600_000;
+/** A slot lives a little longer than the longest call may. */
+const SLOT_MARGIN_MS = 60_000;
+
+/** The lifetime of a slot: the longest call (`SWITCHBOARD_MAX_CALL_SECONDS`, 0 = none) plus a margin. */
+export function trunkSlotMs(maxCallSeconds: number): number {
+  return (maxCallSeconds > 0 ? maxCallSeconds * 1000 : DEFAULT_SLOT_MS) + SLOT_MARGIN_MS;
+}
+
 export type ReserveResult =
   { readonly ok: true } | { readonly ok: false; readonly limit: 'trunk' | 'extension'; readonly max: number };
 

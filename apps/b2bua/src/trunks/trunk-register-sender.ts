@@ -6,6 +6,7 @@ import { createRequest, generateTag, parseUri, type SipMessage, SipResponse } fr
 import type { ResolvedTarget, TransportProtocol } from '@switchboard/transactions';
 import type { SipStackService } from '../sip/sip-stack.service.js';
 import type { RegisterOutcome, RegisterSender } from './trunk-registration-machine.js';
+import { providerHost, providerTargets } from './trunk-provider-targets.js';
 
 /** The parts of the SIP stack a trunk registration uses. */
 export type TrunkSipPort = Pick<SipStackService, 'sendRequest' | 'resolve' | 'localUri'>;
@@ -38,7 +39,7 @@ export class TrunkRegisterSender implements RegisterSender {
     private readonly port: TrunkSipPort,
     private readonly logger: Logger,
   ) {
-    this.user = trunk.fromUser ?? trunk.authUsername ?? trunk.name;
+    this.user = registrationUser(trunk);
     this.aor = `sip:${this.user}@${trunk.fromDomain ?? trunk.host}`;
     this.digest =
       trunk.authUsername !== null && trunk.password !== undefined
@@ -163,25 +164,17 @@ export class TrunkRegisterSender implements RegisterSender {
   }
 
   private registrarHost(): string {
-    return this.trunk.outboundProxy ?? this.trunk.host;
+    return providerHost(this.trunk);
   }
 
   private targets(): Promise<ResolvedTarget[]> {
-    const [host, portText] = splitHostPort(this.registrarHost());
-    const port = portText ?? (this.trunk.outboundProxy === null ? (this.trunk.port ?? undefined) : undefined);
-    return this.port.resolve({
-      host,
-      ...(port !== undefined ? { port } : {}),
-      transport: this.trunk.transport,
-    });
+    return providerTargets(this.trunk, (input) => this.port.resolve(input));
   }
 }
 
-/** "host", "host:port", "[v6]:port" → host and optional port. */
-export function splitHostPort(value: string): [string, number | undefined] {
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(value);
-  if (!m?.[1]) return [value, undefined];
-  return [m[1], m[2] === undefined ? undefined : Number(m[2])];
+/** The user part of the Contact we register for a trunk: a provider sends our calls to it. */
+export function registrationUser(trunk: TrunkSettings): string {
+  return trunk.fromUser ?? trunk.authUsername ?? trunk.name;
 }
 
 /** RFC 3261 §10.3 step 6 compares Contact URIs by §19.1.4 URI equality; user, host and port suffice here. */

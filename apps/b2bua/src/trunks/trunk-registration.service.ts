@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { NODE_ID } from '../registrar/node-id.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS, SIP_CLOCK } from '../tokens.js';
+import { InboundTrunkDirectory } from './inbound-trunk-directory.js';
 import { TrunkRegisterSender } from './trunk-register-sender.js';
 import { DEFAULT_REGISTRATION_TIMING, TrunkRegistrationMachine } from './trunk-registration-machine.js';
 import { TrunkRegistrationStatusStore } from './trunk-registration-status.store.js';
@@ -25,7 +26,8 @@ interface Running {
  * registration settings change (the old binding is removed first, Expires: 0), stopped with an
  * unregister when the trunk is disabled, loses registration or is deleted. Changes arrive on the
  * `sb:trunks:changed` channel (published by the admin app) and by a periodic re-read. Status goes to
- * Redis for the admin app and CLI, and to the log on each change of state.
+ * Redis for the admin app and CLI, and to the log on each change of state. Each read also refreshes
+ * the InboundTrunkDirectory (which trunk an inbound INVITE comes from).
  */
 @Injectable()
 export class TrunkRegistrationService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,11 +46,14 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
     @Inject(SipStackService) private readonly stack: SipStackService,
     @Inject(TrunkRegistrationStatusStore) private readonly store: TrunkRegistrationStatusStore,
     @Inject(SIP_CLOCK) private readonly clock: Clock,
+    @Inject(InboundTrunkDirectory) private readonly inbound: InboundTrunkDirectory,
   ) {
     this.reader = new TrunkReader(prisma, SecretBox.fromDataDir(config.dataDir));
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    // A provider's INVITEs are never flood-limited: a busy trunk must not be banned.
+    this.stack.trustSources((ip) => this.inbound.isTrunkSource(ip));
     this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
     logConnectionErrors(this.subscriber, this.logger, 'trunk change channel');
     this.subscriber.on('message', () => void this.reload());
@@ -84,6 +89,8 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
   private async apply(): Promise<void> {
     if (this.closed) return;
     const trunks = await this.reader.listAll();
+    // Inbound recognition follows the same reads (and re-resolves the providers each time).
+    await this.inbound.load(trunks, (input) => this.stack.resolve(input));
     const seen = new Set<string>();
     for (const trunk of trunks) {
       seen.add(trunk.id);

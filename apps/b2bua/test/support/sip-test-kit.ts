@@ -139,7 +139,11 @@ export class UdpSipClient {
   readonly received: SipResponse[] = [];
   port = 0;
 
-  constructor(private readonly server: { host: string; port: number }) {
+  /** `local`: the loopback address to send from (another 127.0.0.0/8 address plays another host). */
+  constructor(
+    private readonly server: { host: string; port: number },
+    private readonly local = '127.0.0.1',
+  ) {
     this.socket.on('message', (data) => {
       let message;
       try {
@@ -155,7 +159,7 @@ export class UdpSipClient {
   }
 
   async open(): Promise<this> {
-    this.socket.bind(0, '127.0.0.1');
+    this.socket.bind(0, this.local);
     await once(this.socket, 'listening');
     this.port = this.socket.address().port;
     return this;
@@ -172,7 +176,7 @@ export class UdpSipClient {
     const body = spec.body ?? '';
     const lines = [
       `${spec.method} ${spec.uri} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
+      `Via: SIP/2.0/UDP ${this.local}:${this.port};branch=${branch};rport`,
       `Max-Forwards: ${spec.maxForwards ?? 70}`,
       `From: ${spec.from};tag=${crypto.randomBytes(4).toString('hex')}`,
       `To: ${spec.to}`,

@@ -29,9 +29,9 @@ export function calleeLegInit(
     destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
     ...(spec.destinationIsFlow ? { destinationIsFlow: true } : {}),
     from: { uri: identity.callerUri, ...(display ? { displayName: display } : {}) },
-    // RFC 3325 §9.1: the identity we authenticated, for the phones and proxies of the other legs
-    // (the caller-id prefix of a ring group is a hint for the callee's screen, not an identity).
-    ...(identity.callerExtension !== undefined
+    // RFC 3325 §9.1: the identity we authenticated (or the trunk asserted), for the phones and proxies
+    // of the other legs (the caller-id prefix of a ring group is a hint for the callee's screen, not an identity).
+    ...(identity.callerExtension !== undefined || identity.callerTrunk !== undefined
       ? {
           assertedIdentity: formatNameAddr({
             uri: identity.callerUri,

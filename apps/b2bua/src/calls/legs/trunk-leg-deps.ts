@@ -1,15 +1,10 @@
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { type PrismaClient, SecretBox, TrunkReader } from '@switchboard/db';
 import type { Redis } from 'ioredis';
-import { TrunkCallLimits } from '../../trunks/trunk-call-limits.js';
+import { TrunkCallLimits, trunkSlotMs } from '../../trunks/trunk-call-limits.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import { DEFAULT_LEG_POLICY, type LegMediaPolicy } from '../media/media-policy.js';
 import type { TrunkLegDeps } from './trunk-target-expander.js';
-
-/** How long a trunk slot outlives a crashed process when calls have no maximum duration. */
-const DEFAULT_SLOT_MS = 4 * 3600_000;
-/** A slot lives a little longer than the longest call may. */
-const SLOT_MARGIN_MS = 60_000;
 
 /**
  * Trunk legs of the signalling process: trunks read by name from PostgreSQL with their password
@@ -26,7 +21,6 @@ export function createTrunkLegDeps(
   logger: Logger,
 ): TrunkLegDeps {
   const reader = new TrunkReader(prisma, SecretBox.fromDataDir(config.dataDir));
-  const maxCallMs = config.calls.maxDurationSeconds * 1000;
   const mediaPolicy: LegMediaPolicy =
     config.media.mode === 'direct' ? DEFAULT_LEG_POLICY : { mode: 'relay', srtp: 'off' };
   return {
@@ -40,7 +34,7 @@ export function createTrunkLegDeps(
       });
       return row?.maxExternalCalls ?? 0;
     },
-    limits: new TrunkCallLimits(redis, (maxCallMs > 0 ? maxCallMs : DEFAULT_SLOT_MS) + SLOT_MARGIN_MS),
+    limits: new TrunkCallLimits(redis, trunkSlotMs(config.calls.maxDurationSeconds)),
     mediaPolicy,
   };
 }

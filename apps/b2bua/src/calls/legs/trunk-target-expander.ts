@@ -4,7 +4,7 @@ import type { DialTarget } from '@switchboard/plugin-sdk';
 import { formatNameAddr } from '@switchboard/sip';
 import type { ResolvedTarget } from '@switchboard/transactions';
 import type { TrunkCallLimits } from '../../trunks/trunk-call-limits.js';
-import { splitHostPort } from '../../trunks/trunk-register-sender.js';
+import { providerTargets } from '../../trunks/trunk-provider-targets.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { LegMediaPolicy } from '../media/media-policy.js';
 import type { BranchSpec, TargetExpander, TrunkLegSpec } from '../plan/branch-types.js';
@@ -164,15 +164,7 @@ export class TrunkTargetExpander implements TargetExpander {
 
   /** RFC 3263 targets of the outbound proxy when set, else of the provider host (port: no SRV). */
   private locate(trunk: TrunkSettings): Promise<ResolvedTarget[]> {
-    const proxy = trunk.outboundProxy === null ? undefined : splitHostPort(trunk.outboundProxy);
-    const host = proxy?.[0] ?? trunk.host;
-    const port = proxy ? proxy[1] : (trunk.port ?? undefined);
-    return this.deps.port.resolve({
-      host,
-      ...(port !== undefined ? { port } : {}),
-      transport: trunk.transport,
-      secure: trunk.transport === 'tls',
-    });
+    return providerTargets(trunk, (input) => this.deps.port.resolve(input));
   }
 
   private requestUri(trunk: TrunkSettings, number: string): string {

@@ -43,7 +43,7 @@ export function reportCallEnd(
     id,
     sipCallId,
     ...(pluginId ? { pluginId } : {}),
-    callerNumber: identity.callerExtension ?? identity.callerUri,
+    callerNumber: identity.callerExtension ?? identity.externalNumber ?? identity.callerUri,
     ...(identity.callerName ? { callerName: identity.callerName } : {}),
     calleeNumber: identity.destination,
     disposition,

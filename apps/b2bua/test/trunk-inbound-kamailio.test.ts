@@ -175,8 +175,9 @@ describe('inbound trunk calls with a Kamailio carrier', () => {
   it('counts inbound calls against the trunk’s limit, shared with its other calls: 503 when full', async () => {
     await h.prisma.trunk.update({ where: { name: 'ip-carrier' }, data: { maxConcurrentCalls: 1 } });
     await h.app.get(TrunkRegistrationService).reload();
-    // A call on this trunk held by another signalling process (or an outbound leg).
-    await h.redis.zadd(redisKeys.trunkCalls('ip-carrier'), Date.now(), 'other-node-leg');
+    // A call on this trunk held by another signalling process (or an outbound leg); scored by the
+    // time its slot expires (trunk-call-limits.ts).
+    await h.redis.zadd(redisKeys.trunkCalls('ip-carrier'), Date.now() + 60_000, 'other-node-leg');
     const carrierServer = await new UdpSipClient({ host: '127.0.0.1', port: h.port }, IP_CARRIER).open();
     try {
       const full = await carrierServer.request({

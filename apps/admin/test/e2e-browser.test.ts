@@ -297,6 +297,43 @@ describe('admin UI in headless Chromium', () => {
     await servers.redis.hdel(redisKeys.trunkRegistrations, trunk.id);
   });
 
+  it('manages a conference room: creates it with a PIN, shows a field error, edits and deletes it; never shows the PIN', async () => {
+    await openPage('conference-rooms', 'Conference rooms');
+    await expect
+      .poll(() => page.getByTestId('empty-state').textContent())
+      .toContain('No conference rooms yet');
+    await page.getByRole('button', { name: 'New room' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[name="number"]').fill('8300');
+    await dialog.locator('input[name="name"]').fill('<b>Board</b>');
+    await dialog.locator('input[name="pin"]').fill('736251');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const room = await servers.prisma.conferenceRoom.findUniqueOrThrow({ where: { number: '8300' } });
+    expect(room.pinHash).toMatch(/^\$argon2/);
+    const table = page.getByTestId('conference-rooms-table');
+    await expect.poll(() => table.textContent()).toMatch(/8300<b>Board<\/b>yes10yesyes/); // escaped, not markup
+
+    await page.getByRole('button', { name: 'Edit 8300' }).click();
+    expect(await dialog.textContent()).toContain('set — leave empty to keep it');
+    await dialog.locator('input[name="number"]').fill('83 00');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => dialog.textContent()).toContain('must be 1-32 characters of 0-9');
+    await dialog.locator('input[name="number"]').fill('8300');
+    await dialog.locator('input[name="maxParticipants"]').fill('20');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const edited = await servers.prisma.conferenceRoom.findUniqueOrThrow({ where: { id: room.id } });
+    expect(edited).toMatchObject({ maxParticipants: 20, pinHash: room.pinHash });
+    expect(await page.content()).not.toContain('736251');
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete 8300' }).click();
+    await expect
+      .poll(() => page.getByTestId('empty-state').textContent())
+      .toContain('No conference rooms yet');
+  });
+
   it('refuses a CSRF-less request made with the logged-in browser session', async () => {
     const statuses = await page.evaluate(async () => {
       const body = JSON.stringify({ number: '1999', displayName: 'Forged' });

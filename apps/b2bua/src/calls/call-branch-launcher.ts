@@ -60,12 +60,9 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
 
   private launchLeg(spec: BranchSpec, step: DialStep, given: BranchListener<SipResponse>): BranchHandle {
     const { deps, media } = this.host;
+    const listener = trunkAwareListener(spec, given);
+    if (!listener) return { cancel: () => undefined };
     const trunk = spec.trunk;
-    const listener = trunk ? releasingOnFailure(given, () => trunk.release()) : given;
-    if (trunk?.refusal) {
-      listener.failed(trunk.refusal.status, undefined);
-      return { cancel: () => undefined };
-    }
     const destination = spec.destination ?? uriDestination(spec.uri);
     let init: CalleeLegInit;
     try {
@@ -164,8 +161,23 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
   }
 }
 
+/**
+ * The listener of a branch: a trunk branch gives its slot back when it fails; one its trunk refused
+ * (limits) has failed already (undefined: start nothing).
+ */
+export function trunkAwareListener(
+  spec: BranchSpec,
+  given: BranchListener<SipResponse>,
+): BranchListener<SipResponse> | undefined {
+  const trunk = spec.trunk;
+  const listener = trunk ? releasingOnFailure(given, () => trunk.release()) : given;
+  if (!trunk?.refusal) return listener;
+  listener.failed(trunk.refusal.status, undefined);
+  return undefined;
+}
+
 /** A trunk branch gives its slot back when it fails (the next trunk may need it). */
-export function releasingOnFailure<R>(listener: BranchListener<R>, release: () => void): BranchListener<R> {
+function releasingOnFailure<R>(listener: BranchListener<R>, release: () => void): BranchListener<R> {
   return {
     provisional: (status, response) => listener.provisional(status, response),
     answered: (response) => listener.answered(response),

@@ -1,6 +1,6 @@
 import type { DialStep } from '@switchboard/plugin-sdk';
 import type { SipRequest, SipResponse } from '@switchboard/sip';
-import { releasingOnFailure } from '../call-branch-launcher.js';
+import { trunkAwareListener } from '../call-branch-launcher.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { CallLogIds } from '../call-session-hooks.js';
@@ -45,12 +45,8 @@ export class TransferLegLauncher implements BranchLauncher<SipResponse> {
   launch(spec: BranchSpec, step: DialStep, given: BranchListener<SipResponse>): BranchHandle {
     const { deps, identity, invite, log } = this.host;
     // A trunk target (a transfer to an outside number) keeps the trunk's channel limits.
-    const trunk = spec.trunk;
-    const listener = trunk ? releasingOnFailure(given, () => trunk.release()) : given;
-    if (trunk?.refusal) {
-      listener.failed(trunk.refusal.status, undefined);
-      return { cancel: () => undefined };
-    }
+    const listener = trunkAwareListener(spec, given);
+    if (!listener) return { cancel: () => undefined };
     const destination = spec.destination ?? uriDestination(spec.uri);
     let leg: CalleeLeg;
     try {

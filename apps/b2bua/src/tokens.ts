@@ -10,3 +10,6 @@ export const PLUGIN_REGISTRY = Symbol('PluginRegistry');
 export const SIP_CLOCK = Symbol('SipClock');
 /** The signalling process's SecurityMetrics (flood bans, lock-outs, refusals). */
 export const SECURITY_METRICS = Symbol('SecurityMetrics');
+/** Wall-clock time routing plugins get as `api.now()` (time-of-day routing); tests provide a fixed one. */
+export const WALL_CLOCK = Symbol('WallClock');
+export type WallClock = () => Date;

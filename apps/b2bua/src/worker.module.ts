@@ -10,6 +10,7 @@ import { ActiveCallRepository } from './repositories/active-call.repository.js';
 import { CallRecordRepository } from './repositories/call-record.repository.js';
 import { DirectoryRepository } from './repositories/directory.repository.js';
 import { ExtensionRepository } from './repositories/extension.repository.js';
+import { PbxSettingsRepository } from './repositories/pbx-settings.repository.js';
 import { PluginConfigRepository } from './repositories/plugin-config.repository.js';
 import { PluginStateRepository } from './repositories/plugin-state.repository.js';
 import { CallRecordingRepository } from './repositories/call-recording.repository.js';
@@ -21,17 +22,21 @@ import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
 import { PluginConfigReloaderService } from './routing/plugin-config-reloader.service.js';
 import { buildPluginRegistry } from './routing/plugin-registry.factory.js';
 import { RoutingWorkerService } from './routing/routing-worker.service.js';
-import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS } from './tokens.js';
+import { CONFIG, LOGGER, PLUGIN_REGISTRY, REDIS, WALL_CLOCK, type WallClock } from './tokens.js';
 import { VoicemailWorkerService } from './voicemail/voicemail-queue.services.js';
 
 /** Root module of the routing worker process role (BullMQ workers running routing plugins). */
 @Module({})
 export class WorkerModule {
-  /** `metrics`: the process registry main.ts serves on /metrics (tests get a private one). */
+  /**
+   * `metrics`: the process registry main.ts serves on /metrics (tests get a private one);
+   * `wallClock`: the time plugins see (tests route on a fixed instant).
+   */
   static forRoot(
     config: SwitchboardConfig,
     logger: Logger,
     metrics = new ProcessMetrics('worker'),
+    wallClock: WallClock = () => new Date(),
   ): DynamicModule {
     return {
       module: WorkerModule,
@@ -42,12 +47,14 @@ export class WorkerModule {
         NotificationsModule.forWorker(),
       ],
       providers: [
+        { provide: WALL_CLOCK, useValue: wallClock },
         ExtensionRepository,
         DirectoryRepository,
         RegistrationRepository,
         ActiveCallRepository,
         PluginStateRepository,
         PluginConfigRepository,
+        PbxSettingsRepository,
         CallRecordRepository,
         RecordingPolicyRepository,
         CallRecordingRepository,

@@ -145,6 +145,7 @@ describe('b2bua process roles', () => {
     const loaded = JSON.parse(await p.waitFor(/routing plugins loaded/)) as { chain: string[] };
     expect(loaded.chain).toEqual([
       'inbound-routes@0.1.0',
+      'business-hours@0.1.0',
       'conference@0.1.0',
       'ring-group@0.1.0',
       'find-me@0.1.0',

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
     expect(c.routing).toEqual({
       plugins: [
         '@switchboard/plugin-inbound-routes',
+        '@switchboard/plugin-business-hours',
         '@switchboard/plugin-conference',
         '@switchboard/plugin-ring-group',
         '@switchboard/plugin-find-me',

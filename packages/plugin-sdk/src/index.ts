@@ -70,3 +70,5 @@ export {
   type NoAnswerDestination,
   type NoAnswerStepOptions,
 } from './no-answer-destination.js';
+export { zonedTime, isTimeZone, WEEKDAYS, type Weekday, type ZonedTime } from './time/zoned-time.js';
+export { routeDestinationSchema, destinationStep, type RouteDestination } from './route-destination.js';

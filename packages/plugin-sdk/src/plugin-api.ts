@@ -104,6 +104,11 @@ export interface PluginApi<Config> {
   };
   readonly state: PluginState;
   readonly log: PluginLogger;
-  /** The host's clock (time-of-day routing; a fake in tests). */
+  /** The host's clock (time-of-day routing; a fake in tests). Never `Date.now()` in a plugin. */
   now(): Date;
+  /**
+   * The PBX's time zone (IANA name, e.g. "Europe/Berlin"), set in the admin app; read wall-clock
+   * time with `zonedTime(api.now(), api.timeZone)`, never from the process's TZ.
+   */
+  readonly timeZone: string;
 }

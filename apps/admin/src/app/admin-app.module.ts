@@ -33,6 +33,8 @@ import { PluginsController } from '../plugins/plugins.controller.js';
 import { PluginsService } from '../plugins/plugins.service.js';
 import { RingGroupsController } from '../ring-groups/ring-groups.controller.js';
 import { RingGroupsService } from '../ring-groups/ring-groups.service.js';
+import { SettingsController } from '../settings/settings.controller.js';
+import { SettingsService } from '../settings/settings.service.js';
 import { TrunksController } from '../trunks/trunks.controller.js';
 import { ConferenceRoomsController } from '../conference-rooms/conference-rooms.controller.js';
 import { ConferenceRoomsService } from '../conference-rooms/conference-rooms.service.js';
@@ -67,6 +69,7 @@ export const adminControllers: readonly Type[] = [
   CallDetailController,
   LiveController,
   PluginsController,
+  SettingsController,
   AuditController,
   ApiTokensController,
   AdminUsersController,
@@ -105,6 +108,7 @@ export class AdminAppModule {
         LiveStateReader,
         CallHangupService,
         PluginsService,
+        SettingsService,
       ],
     };
   }

@@ -12,6 +12,7 @@ import { registerPluginCommands } from './plugin-commands.js';
 import { registerPluginScaffoldCommands } from './plugin-scaffold-commands.js';
 import { registerRegistrationCommands } from './registration-commands.js';
 import { registerRingGroupCommands } from './ring-group-commands.js';
+import { registerSettingsCommands } from './settings-commands.js';
 import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
 import { registerTrunkCommands } from './trunk-commands.js';
@@ -45,6 +46,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerConferenceCommands,
   registerPluginCommands,
   registerPluginScaffoldCommands,
+  registerSettingsCommands,
   registerAdminCommands,
   registerShowCommands,
   registerTraceCommands,

@@ -18,6 +18,7 @@ import {
   updateExtensionSchema,
 } from '../extensions/extension.schemas.js';
 import { followMeSchema, followMeViewSchema } from '../follow-me/follow-me.schemas.js';
+import { settingsSchema, settingsViewSchema } from '../settings/settings.schemas.js';
 import { updatePluginSchema } from '../plugins/plugins.controller.js';
 import {
   createRingGroupSchema,
@@ -139,6 +140,21 @@ const operations: Operation[] = [
     summary: 'Replace the follow-me steps (and the final destination when given)',
     body: followMeSchema,
     response: followMeViewSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/settings',
+    tag: 'settings',
+    summary: 'PBX-wide settings: the time zone time-of-day routing reads the clock in (UTC until saved)',
+    response: settingsViewSchema,
+  },
+  {
+    method: 'put',
+    path: '/api/settings',
+    tag: 'settings',
+    summary: 'Change the PBX settings (an IANA time zone such as Europe/Berlin)',
+    body: settingsSchema,
+    response: settingsViewSchema,
   },
   {
     method: 'get',

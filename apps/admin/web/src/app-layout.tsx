@@ -17,6 +17,7 @@ import { FollowMePage } from './pages/follow-me-page';
 import { LivePage } from './pages/live-page';
 import { PluginsPage } from './pages/plugins-page';
 import { RingGroupsPage } from './pages/ring-groups-page';
+import { SettingsPage } from './pages/settings-page';
 import { StatusPage } from './pages/status-page';
 import { TrunksPage } from './pages/trunks-page';
 import { VoicemailPage } from './pages/voicemail-page';
@@ -32,6 +33,7 @@ const pages = [
   { route: 'live', label: 'Live', render: () => <LivePage /> },
   { route: 'status', label: 'Status', render: () => <StatusPage /> },
   { route: 'plugins', label: 'Plugins', render: () => <PluginsPage /> },
+  { route: 'settings', label: 'Settings', render: () => <SettingsPage /> },
   { route: 'audit', label: 'Audit log', render: () => <AuditPage /> },
   { route: 'tokens', label: 'API tokens', render: () => <ApiTokensPage /> },
   { route: 'users', label: 'Admin users', render: () => <AdminUsersPage /> },

@@ -29,12 +29,13 @@ import {
 import { ActiveCallRepository } from '../repositories/active-call.repository.js';
 import { DirectoryRepository } from '../repositories/directory.repository.js';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
+import { PbxSettingsRepository } from '../repositories/pbx-settings.repository.js';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RecordingPolicyRepository } from '../repositories/recording-policy.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
 import { RecordingFlagsCache } from '../recordings/recording-flags-cache.js';
 import { recordingPlanOf, type RecordingPlan } from '../recordings/recording-policy.js';
-import { CONFIG, LOGGER, PLUGIN_REGISTRY } from '../tokens.js';
+import { CONFIG, LOGGER, PLUGIN_REGISTRY, WALL_CLOCK, type WallClock } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import type { LivePluginRegistry } from './plugin-registry.factory.js';
 import { encodeRoutingReply } from './routing-reply.js';
@@ -53,6 +54,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     readonly ringGroup: LookupCache<RingGroupInfo | undefined>;
     readonly conferenceRoom: LookupCache<ConferenceRoomInfo | undefined>;
     readonly followMe: LookupCache<FollowMeInfo | undefined>;
+    readonly timeZone: LookupCache<string>;
   };
   /** Calls this process routed (for metrics and the scale-out test). */
   processed = 0;
@@ -73,6 +75,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     @Inject(PluginStateRepository) private readonly pluginState: PluginStateRepository,
     @Inject(DirectoryRepository) private readonly directory: DirectoryRepository,
     @Inject(RecordingPolicyRepository) recordingPolicy: RecordingPolicyRepository,
+    @Inject(PbxSettingsRepository) private readonly pbxSettings: PbxSettingsRepository,
+    @Inject(WALL_CLOCK) private readonly wallClock: WallClock,
     @Inject(METRICS) private readonly metrics: ProcessMetrics,
   ) {
     this.recordingFlags = new RecordingFlagsCache(
@@ -114,6 +118,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       ringGroup: new LookupCache(options('ring group'), (n) => this.directory.ringGroup(n)),
       followMe: new LookupCache(options('follow-me'), (n) => this.directory.followMe(n)),
       conferenceRoom: new LookupCache(options('conference room'), (n) => this.directory.conferenceRoom(n)),
+      timeZone: new LookupCache(options('time zone'), () => this.pbxSettings.timeZone()),
     };
   }
 
@@ -215,7 +220,9 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   private async route(call: RoutingJob['call']): Promise<RoutingResult> {
     try {
-      const result = await routeThroughChain(this.plugins.current, call, (entry) => this.apiFor(entry), {
+      // One read (cached) per call: plugins get the PBX's zone, never the process's TZ.
+      const timeZone = await this.lookups.timeZone.get('pbx');
+      const result = await routeThroughChain(this.plugins.current, call, (e) => this.apiFor(e, timeZone), {
         timeoutMs: this.config.routing.pluginTimeoutMs,
         onPluginRun: (run) =>
           this.pluginRun.observe({ plugin: run.pluginId, outcome: run.outcome }, run.ms / 1000),
@@ -261,7 +268,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  private apiFor(entry: RegisteredPlugin): PluginApi<unknown> {
+  private apiFor(entry: RegisteredPlugin, timeZone: string): PluginApi<unknown> {
     const pluginId = entry.plugin.id;
     const log = this.logger.child({ pluginId });
     const lookups = this.lookups;
@@ -284,7 +291,8 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
         warn: (msg, fields) => log.warn(fields ?? {}, msg),
         error: (msg, fields) => log.error(fields ?? {}, msg),
       },
-      now: () => new Date(),
+      now: () => this.wallClock(),
+      timeZone,
     };
   }
 }

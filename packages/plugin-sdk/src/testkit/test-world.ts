@@ -22,6 +22,8 @@ export interface TestWorld {
   followMe?: readonly FollowMeInfo[];
   conferenceRooms?: readonly ConferenceRoomInfo[];
   now?: Date;
+  /** The PBX time zone (default UTC). */
+  timeZone?: string;
   /** Shared between calls of one test, like the host's Redis-backed state. */
   state?: Map<string, string>;
 }
@@ -89,6 +91,7 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
     },
     log: { info: log('info'), warn: log('warn'), error: log('error') },
     now: () => world.now ?? new Date('2026-01-05T10:00:00Z'),
+    timeZone: world.timeZone ?? 'UTC',
   };
 }
 

@@ -363,6 +363,13 @@ const operations: Operation[] = [
   },
   { method: 'get', path: '/api/live/calls', tag: 'live', summary: 'Active calls (from Redis)' },
   {
+    method: 'get',
+    path: '/api/live/lamps',
+    tag: 'live',
+    summary:
+      "Each extension's busy lamp (idle, dialling, ringing, busy) with the other parties, from the B2BUA's dialog states",
+  },
+  {
     method: 'post',
     path: '/api/live/calls/{id}/hangup',
     tag: 'live',

@@ -20,6 +20,9 @@ const PUBLIC_PHONE = '127.0.0.50';
 /** The SIP server of an IP-authenticated carrier (the trunk's inbound source allow-list). */
 const IP_CARRIER = '127.0.0.60';
 const CALLER_NUMBER = '+4930555';
+/** A ring-all group of extensions 202 and 203, reached from the public network through DID 4930100600. */
+const GROUP = '600';
+const GROUP_DID = '4930100600';
 
 /**
  * Inbound calls from SIP trunks (#18) with a simulated carrier (Debian Kamailio at 127.0.0.2: registrar
@@ -39,17 +42,32 @@ describe('inbound trunk calls with a Kamailio carrier', () => {
       address: '127.0.0.2',
       accounts: { '4930100': 'carrier-pw' },
       trustedSources: [PUBLIC_PHONE],
-      dids: { '4930100500': '4930100', '4930100999': '4930100' },
+      dids: { '4930100500': '4930100', '4930100999': '4930100', [GROUP_DID]: '4930100' },
     });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-trunk-in-'));
     h = await startCalls(
       {
         SWITCHBOARD_DATA_DIR: dataDir,
-        SWITCHBOARD_PLUGINS: '@switchboard/plugin-inbound-routes,@switchboard/plugin-extensions',
+        SWITCHBOARD_PLUGINS:
+          '@switchboard/plugin-inbound-routes,@switchboard/plugin-ring-group,@switchboard/plugin-extensions',
       },
       async (s) => {
-        await s.addExtension('201', 'pw-201');
+        for (const ext of ['201', '202', '203']) await s.addExtension(ext, `pw-${ext}`);
         await enableExtensionsPlugin(s);
+        await s.prisma.ringGroup.create({
+          data: {
+            number: GROUP,
+            name: 'Reception',
+            strategy: 'ringall',
+            ringTimeSeconds: 20,
+            members: {
+              create: ['202', '203'].map((number, position) => ({
+                position,
+                extension: { connect: { number } },
+              })),
+            },
+          },
+        });
         await s.prisma.pluginConfig.create({
           data: {
             pluginId: 'inbound-routes',
@@ -58,6 +76,7 @@ describe('inbound trunk calls with a Kamailio carrier', () => {
               routes: [
                 { did: '4930100500', trunk: 'carrier', destination: { kind: 'extension', extension: '201' } },
                 { did: '0301234', trunk: 'ip-carrier', destination: { kind: 'extension', extension: '201' } },
+                { did: GROUP_DID, trunk: 'carrier', destination: { kind: 'ring-group', number: GROUP } },
               ],
             },
           },
@@ -141,6 +160,35 @@ describe('inbound trunk calls with a Kamailio carrier', () => {
       disposition: 'answered',
     });
     // The call was counted on the trunk while it lasted, and is no more.
+    expect(await h.redis.zcard(redisKeys.trunkCalls('carrier'))).toBe(0);
+  });
+
+  it('rings both members of the ring group a DID routes to; one answers, the other is cancelled; recorded inbound', async () => {
+    const winner = await startSipp('trunk-uas-extension-answer.xml', []);
+    const loser = await startSipp('trunk-uas-member-cancelled.xml', []);
+    await h.bind('202', winner.port);
+    await h.bind('203', loser.port);
+    const caller = await publicCall('trunk-uac-public-call.xml', GROUP_DID, PUBLIC_PHONE, {
+      host: carrier.address,
+      port: carrier.port,
+    });
+    expect(caller.code, caller.output).toBe(0);
+    for (const member of [winner, loser]) {
+      const result = await member.done;
+      expect(result.code, result.output).toBe(0);
+    }
+    const record = await recordOf(GROUP_DID);
+    expect(record).toMatchObject({
+      direction: 'inbound',
+      trunk: 'carrier',
+      did: GROUP_DID,
+      externalNumber: CALLER_NUMBER,
+      answeredBy: '202',
+      disposition: 'answered',
+    });
+    // Both members rang (one fork), only 202 answered.
+    const legs = record.legs as Array<{ answered: boolean }>;
+    expect(legs.map((l) => l.answered).sort()).toEqual([false, true]);
     expect(await h.redis.zcard(redisKeys.trunkCalls('carrier'))).toBe(0);
   });
 

@@ -22,6 +22,9 @@ import { startTestKamailio, type TestKamailio } from './support/test-kamailio.js
  * "public phone"); trunk `carrier-b` is IP-authenticated and points straight at a sipp (or at a bare
  * UDP socket that counts what reaches it).
  */
+/** A phone of the carrier's own network (the far end of outbound calls that hangs up first). */
+const PUBLIC_PHONE = '127.0.0.50';
+
 describe('outbound calls through trunks (Kamailio carrier)', () => {
   let h: CallsHarness;
   let dataDir: string;
@@ -92,11 +95,15 @@ describe('outbound calls through trunks (Kamailio carrier)', () => {
     carrier = undefined;
   });
 
-  /** Starts the carrier in front of `publicPort` (a sipp phone) and points carrier-a at it. */
-  async function carrierTo(publicPort: number): Promise<TestKamailio> {
+  /**
+   * Starts the carrier in front of `publicPort` (a sipp phone) and points carrier-a at it. A phone at
+   * an address of its own (`publicHost`) is the carrier's network: its requests are not challenged.
+   */
+  async function carrierTo(publicPort: number, publicHost = '127.0.0.1'): Promise<TestKamailio> {
     carrier = await startTestKamailio({
       accounts: { '4930100': 'carrier-pw' },
-      publicNetwork: { host: '127.0.0.1', port: publicPort },
+      publicNetwork: { host: publicHost, port: publicPort },
+      ...(publicHost === '127.0.0.1' ? {} : { trustedSources: [publicHost] }),
       authInDialog: true,
     });
     await h.prisma.trunk.update({ where: { name: 'carrier-a' }, data: { port: carrier.port } });
@@ -175,6 +182,26 @@ describe('outbound calls through trunks (Kamailio carrier)', () => {
       trunk: 'carrier-a',
       externalNumber: '+493012345678',
       disposition: 'answered',
+    });
+    await expectSlotsFreed();
+  });
+
+  it('a BYE from the far end comes back through the carrier to the caller; recorded answered outbound', async () => {
+    const phone = await startSipp('trunk-uas-answer-hangup.xml', ['-i', PUBLIC_PHONE]);
+    const kam = await carrierTo(phone.port, PUBLIC_PHONE);
+    const caller = await dial('03012345678', 'call-uac-callee-hangup.xml');
+    const callee = await phone.done;
+    expect(callee.code, callee.output).toBe(0);
+    expect(caller.code, caller.output).toBe(0);
+    // The phone's BYE followed the carrier's Record-Route (RFC 3261 §16.12) to our Contact.
+    await kam.waitForLog(/SIM in-dialog BYE/);
+    expect(kam.count(/SIM challenge BYE/)).toBe(0);
+    expect(await onlyRecord()).toMatchObject({
+      direction: 'outbound',
+      trunk: 'carrier-a',
+      externalNumber: '+493012345678',
+      disposition: 'answered',
+      hangupSide: 'callee',
     });
     await expectSlotsFreed();
   });

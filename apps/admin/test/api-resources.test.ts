@@ -501,8 +501,35 @@ describe('call history', () => {
         answeredAt: i % 3 === 0 ? new Date(base + i * 3_600_000 + 5_000) : null,
         endedAt: new Date(base + i * 3_600_000 + 65_000),
         disposition: i % 3 === 0 ? ('answered' as const) : ('no_answer' as const),
+        ...(i === 29
+          ? { direction: 'inbound' as const, trunk: 'carrier', externalNumber: '+4930555', did: '4930100500' }
+          : {}),
       })),
     });
+  });
+
+  it('shows direction, trunk, external number and DID, and filters by direction (#18)', async () => {
+    const inbound = await s.get('/api/calls?direction=inbound');
+    expect(inbound.body).toMatchObject({
+      total: 1,
+      items: [
+        {
+          id: 'call-29',
+          direction: 'inbound',
+          trunk: 'carrier',
+          externalNumber: '+4930555',
+          did: '4930100500',
+        },
+      ],
+    });
+    const internal = await s.get('/api/calls?direction=internal&pageSize=1');
+    expect(internal.body).toMatchObject({
+      total: 29,
+      items: [{ direction: 'internal', trunk: null, externalNumber: null, did: null }],
+    });
+    const bad = await s.get('/api/calls?direction=sideways');
+    expect(bad.status).toBe(400);
+    expect((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['direction']);
   });
 
   it('paginates newest first', async () => {
@@ -548,7 +575,7 @@ describe('call history', () => {
     expect(res.headers.get('content-type')).toContain('text/csv');
     const lines = res.text.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'id,started_at,caller_number,caller_name,callee_number,answered_by,answered_at,ended_at,duration_seconds,disposition,hangup_cause,hangup_side',
+      'id,started_at,caller_number,caller_name,callee_number,answered_by,answered_at,ended_at,duration_seconds,disposition,hangup_cause,hangup_side,direction,trunk,external_number,did',
     );
     expect(lines).toHaveLength(16);
     expect(lines.at(-1)).toContain(`"'=HYPERLINK(""http://evil"")"`);

@@ -233,6 +233,7 @@ describe('call-detail page in headless Chromium', () => {
     await page.getByRole('heading', { name: 'Extensions', level: 1 }).waitFor();
     await page.goto(`${server.baseUrl}/#/calls`);
     await page.getByRole('heading', { name: 'Call history', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('calls-table').textContent()).toContain('internal');
     await page.getByTestId('calls-table').getByRole('link').last().click();
     await page.getByRole('heading', { name: 'Call detail', level: 1 }).waitFor();
     expect(page.url()).toContain(`#/calls/${callId}`);
@@ -240,6 +241,7 @@ describe('call-detail page in headless Chromium', () => {
     const legs = page.getByTestId('legs-table');
     for (const id of trace.sipCallIds.slice(1)) await expect.poll(() => legs.textContent()).toContain(id);
     expect(await page.getByTestId('call-facts').textContent()).toContain('extensions');
+    expect(await page.getByTestId('call-facts').textContent()).toContain('Directioninternal');
 
     const arrows = page.getByTestId('ladder-arrow');
     await expect.poll(() => arrows.count()).toBe(trace.entries.length);

@@ -19,6 +19,13 @@ export interface CallRecordView {
   disposition: string;
   hangupCause: string | null;
   hangupSide: string | null;
+  direction: 'internal' | 'inbound' | 'outbound';
+  /** The trunk an inbound call came in on or an outbound call went out through. */
+  trunk: string | null;
+  /** The outside party's number (the caller of an inbound call, the number dialled out). */
+  externalNumber: string | null;
+  /** The number an inbound call was made to. */
+  did: string | null;
 }
 
 type CallRow = Prisma.CallRecordGetPayload<object>;
@@ -41,6 +48,10 @@ export function toCallRecordView(row: CallRow): CallRecordView {
     disposition: row.disposition,
     hangupCause: row.hangupCause,
     hangupSide: row.hangupSide,
+    direction: row.direction,
+    trunk: row.trunk,
+    externalNumber: row.externalNumber,
+    did: row.did,
   };
 }
 
@@ -70,6 +81,7 @@ function whereOf(filter: CallFilter): Prisma.CallRecordWhereInput {
         }
       : {}),
     ...(filter.disposition ? { disposition: filter.disposition } : {}),
+    ...(filter.direction ? { direction: filter.direction } : {}),
   };
 }
 
@@ -86,6 +98,10 @@ const csvHeader = [
   'disposition',
   'hangup_cause',
   'hangup_side',
+  'direction',
+  'trunk',
+  'external_number',
+  'did',
 ];
 
 @Injectable()
@@ -133,6 +149,10 @@ export class CallHistoryService {
           v.disposition,
           v.hangupCause,
           v.hangupSide,
+          v.direction,
+          v.trunk,
+          v.externalNumber,
+          v.did,
         ]);
       }
       if (rows.length < batch) return;

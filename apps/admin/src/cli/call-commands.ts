@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import type { ActiveCall } from '@switchboard/live-state';
-import { callFilterSchema, callHistoryQuerySchema, dispositions } from '../calls/call-history.schemas.js';
+import {
+  callFilterSchema,
+  callHistoryQuerySchema,
+  directions,
+  dispositions,
+} from '../calls/call-history.schemas.js';
 import { CallHistoryService, type CallRecordView } from '../calls/call-history.service.js';
 import { UuidParamPipe } from '../common/uuid-param.pipe.js';
 import { CallHangupService } from '../live/call-hangup.service.js';
@@ -15,6 +20,7 @@ interface HistoryOptions {
   to?: string;
   number?: string;
   disposition?: string;
+  direction?: string;
   page: string;
   pageSize: string;
   json?: boolean;
@@ -73,13 +79,20 @@ export function registerCallCommands(program: Command, ctx: () => CliContext, ou
     .option('--to <date>', 'calls started before this time (a bare date: up to the end of that day)')
     .option('--number <digits>', 'caller or callee number contains this')
     .option('--disposition <d>', dispositions.join(' | '))
+    .option('--direction <d>', directions.join(' | '))
     .option('--page <n>', 'page number', '1')
     .option('--page-size <n>', 'calls per page (1-200)', '25')
     .option('--json', JSON_HELP)
     .option('--csv', 'print every matching call as CSV (the Calls page export), ignoring --page')
     .action(async (opts: HistoryOptions) => {
       const history = new CallHistoryService(ctx().prisma);
-      const filter = { from: opts.from, to: opts.to, number: opts.number, disposition: opts.disposition };
+      const filter = {
+        from: opts.from,
+        to: opts.to,
+        number: opts.number,
+        disposition: opts.disposition,
+        direction: opts.direction,
+      };
       if (opts.csv) {
         for await (const chunk of history.csv(parseOrFail(callFilterSchema, filter))) out(chunk);
         return;

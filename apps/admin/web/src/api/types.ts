@@ -123,6 +123,10 @@ export interface CallRecord {
   disposition: string;
   hangupCause: string | null;
   hangupSide: string | null;
+  direction: 'internal' | 'inbound' | 'outbound';
+  trunk: string | null;
+  externalNumber: string | null;
+  did: string | null;
 }
 
 export interface CallLeg {

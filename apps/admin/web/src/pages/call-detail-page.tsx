@@ -5,6 +5,7 @@ import { LadderDiagram } from '../components/ladder-diagram';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { ScrollTable } from '../components/scroll-table';
+import { directionText } from '../components/call-direction';
 
 function when(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
@@ -116,6 +117,9 @@ export function CallDetailPage({ id }: { id: string }) {
                 {data.callerName ? `${data.callerName} <${data.callerNumber}>` : data.callerNumber}
               </Fact>
               <Fact label="To">{data.calleeNumber}</Fact>
+              <Fact label="Direction">{directionText(data)}</Fact>
+              {data.externalNumber ? <Fact label="External number">{data.externalNumber}</Fact> : null}
+              {data.did ? <Fact label="DID">{data.did}</Fact> : null}
               <Fact label="Started">{when(data.startedAt)}</Fact>
               <Fact label="Answered by">{data.answeredBy ?? '—'}</Fact>
               <Fact label="Outcome">

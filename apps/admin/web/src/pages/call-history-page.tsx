@@ -17,6 +17,7 @@ import type { CallRecord, Page } from '../api/types';
 import { EmptyView, ErrorAlert, LoadingView } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { ScrollTable } from '../components/scroll-table';
+import { directionText } from '../components/call-direction';
 
 const dispositions = [
   'answered',
@@ -28,6 +29,7 @@ const dispositions = [
   'voicemail',
   'redirected',
 ];
+const directions = ['internal', 'inbound', 'outbound'];
 const pageSize = 25;
 
 function duration(s: number | null): string {
@@ -41,6 +43,7 @@ export function CallHistoryPage() {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [disposition, setDisposition] = useState<string | null>(null);
+  const [direction, setDirection] = useState<string | null>(null);
   const [page, setPage] = useState(1);
 
   const filter = new URLSearchParams();
@@ -48,6 +51,7 @@ export function CallHistoryPage() {
   if (from) filter.set('from', from);
   if (to) filter.set('to', to);
   if (disposition) filter.set('disposition', disposition);
+  if (direction) filter.set('direction', direction);
   const query = new URLSearchParams(filter);
   query.set('page', String(page));
   query.set('pageSize', String(pageSize));
@@ -101,6 +105,15 @@ export function CallHistoryPage() {
           onChange={resetPage(setDisposition)}
           w={160}
         />
+        <Select
+          label="Direction"
+          placeholder="any"
+          clearable
+          data={directions}
+          value={direction}
+          onChange={resetPage(setDirection)}
+          w={160}
+        />
       </Group>
       <ErrorAlert error={error} />
       {loading && !data ? <LoadingView /> : null}
@@ -116,6 +129,7 @@ export function CallHistoryPage() {
                   <Table.Th>Started</Table.Th>
                   <Table.Th>From</Table.Th>
                   <Table.Th>To</Table.Th>
+                  <Table.Th>Direction</Table.Th>
                   <Table.Th>Answered by</Table.Th>
                   <Table.Th>Duration</Table.Th>
                   <Table.Th>Outcome</Table.Th>
@@ -136,6 +150,7 @@ export function CallHistoryPage() {
                       {c.callerName ? `${c.callerName} <${c.callerNumber}>` : c.callerNumber}
                     </Table.Td>
                     <Table.Td>{c.calleeNumber}</Table.Td>
+                    <Table.Td>{directionText(c)}</Table.Td>
                     <Table.Td>{c.answeredBy ?? '—'}</Table.Td>
                     <Table.Td>{duration(c.durationSeconds)}</Table.Td>
                     <Table.Td>

@@ -29,7 +29,7 @@ function localTimeIn(zone: string): string | null {
 }
 
 export function SettingsPage() {
-  const { data, error, loading, reload } = useApiData<Settings>('/api/settings');
+  const { data, error, loading } = useApiData<Settings>('/api/settings');
   const canChange = useCanChange();
   const [timeZone, setTimeZone] = useState('');
   const [saveError, setSaveError] = useState<ApiError | null>(null);
@@ -49,10 +49,12 @@ export function SettingsPage() {
     setSaved(false);
     api<Settings>('PUT', '/api/settings', { timeZone })
       .then(
-        () => {
+        // The stored value comes back in the answer: a reload here would land later and overwrite
+        // whatever was typed after "Saved" appeared.
+        (stored) => {
           setSaveError(null);
           setSaved(true);
-          reload();
+          setTimeZone(stored.timeZone);
         },
         (err: unknown) => setSaveError(err instanceof ApiError ? err : new ApiError(0, String(err))),
       )

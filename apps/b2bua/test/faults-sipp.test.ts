@@ -143,6 +143,16 @@ async function recordJobsSettled(): Promise<void> {
  * case or one written twice (under another id) is counted, not hidden by a total.
  */
 async function expectOneRecordPerCall(callIds: Set<string>): Promise<void> {
+  // sipp is done once its BYE is answered, but the PBX ends the call (callee's BYE answered) and hands
+  // the record to the write batcher a moment later: a queue seen empty before that is no proof.
+  await vi.waitFor(
+    async () => {
+      const ids = await prisma.callRecord.findMany({ select: { sipCallId: true } });
+      const have = new Set(ids.map((r) => r.sipCallId));
+      expect([...callIds].filter((id) => !have.has(id))).toEqual([]);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
   await recordJobsSettled();
   const rows = await prisma.callRecord.findMany({ select: { id: true, sipCallId: true } });
   const bySipCallId = new Map<string, number>();

@@ -138,3 +138,7 @@ export {
   conferenceMuteTone,
 } from './conference/conference-tones.js';
 export { saturate16, mixMinus } from './conference/saturating-mix.js';
+export { musicTrackFromWav } from './music/music-track.js';
+export { MusicPlaylist, type MusicPlaylistOptions } from './music/music-playlist.js';
+export { MusicPlayer, type MusicPlayerOptions } from './music/music-player.js';
+export { DEFAULT_MUSIC_CLASS, defaultMusicPath, composeDefaultMusic } from './music/default-music.js';

@@ -8,7 +8,7 @@ export interface FloodLimits {
   readonly burst: number;
   /** How long a source that emptied its bucket is ignored. */
   readonly banSeconds: number;
-  /** Networks never limited (trunks, office LANs), as CIDR blocks, e.g. `10.0.0.0/8`. */
+  /** Networks never limited (office LANs), as CIDR blocks, e.g. `10.0.0.0/8`; trunks come by `trust`. */
   readonly allow: readonly string[];
 }
 

@@ -51,6 +51,7 @@ export {
   DialPatternError,
   type DialPattern,
 } from './numbering/dial-pattern.js';
+export { dialPatternSchema } from './numbering/dial-pattern-schema.js';
 export {
   classifyNumber,
   classAllows,

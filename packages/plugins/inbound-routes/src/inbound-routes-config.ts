@@ -1,17 +1,10 @@
-import { DialPatternError, compileDialPattern, routingPlanSchema } from '@switchboard/plugin-sdk';
+import { dialPatternSchema, routingPlanSchema } from '@switchboard/plugin-sdk';
 import { z } from 'zod';
 
 const number = z.string().regex(/^[0-9*#+]{1,32}$/, 'must be 1-32 characters of 0-9, *, # or +');
 
 /** A DID as delivered, or an Asterisk-style pattern for a block of DIDs (`_+4930123456X`). */
-const didPattern = z.string().superRefine((value, ctx) => {
-  try {
-    compileDialPattern(value);
-  } catch (err) {
-    if (err instanceof DialPatternError) ctx.addIssue({ code: 'custom', message: err.reason });
-    else throw err;
-  }
-});
+const didPattern = dialPatternSchema;
 
 export const inboundDestinationSchema = z.discriminatedUnion('kind', [
   /** The extension's phones (its follow-me and voicemail as the chain's plugins do them). */

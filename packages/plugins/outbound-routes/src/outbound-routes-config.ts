@@ -1,4 +1,4 @@
-import { DialPatternError, NumberingError, compileDialPattern, dialPrefixes } from '@switchboard/plugin-sdk';
+import { NumberingError, dialPatternSchema, dialPrefixes } from '@switchboard/plugin-sdk';
 import { z } from 'zod';
 
 const trunkName = z
@@ -7,14 +7,7 @@ const trunkName = z
 const number = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'must be 1-32 digits (*, #), optionally after +');
 
 /** A dial pattern, checked when the configuration is loaded (the worker refuses a bad one at start-up). */
-const dialPattern = z.string().superRefine((value, ctx) => {
-  try {
-    compileDialPattern(value);
-  } catch (err) {
-    if (err instanceof DialPatternError) ctx.addIssue({ code: 'custom', message: err.reason });
-    else throw err;
-  }
-});
+const dialPattern = dialPatternSchema;
 
 export const routeSchema = z.strictObject({
   name: z.string().min(1).max(64).describe('Name shown in logs, e.g. "national"'),

@@ -59,6 +59,7 @@ export class WriteBatcher<T> {
         ),
     );
     this.writing.add(written);
+    // `written` never rejects (a failed item rejects its own caller's promise), so nothing is lost here.
     void written.finally(() => this.writing.delete(written));
   }
 

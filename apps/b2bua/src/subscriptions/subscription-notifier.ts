@@ -77,6 +77,7 @@ export class SubscriptionNotifier {
     const next = previous.then(task, task);
     const tail = next.catch(() => undefined);
     this.queues.set(id, tail);
+    // `tail` cannot reject (caught above): this only forgets the queue once it is idle.
     void tail.then(() => {
       if (this.queues.get(id) === tail) this.queues.delete(id);
     });

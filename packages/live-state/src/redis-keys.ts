@@ -64,6 +64,8 @@ export const redisKeys = {
   callHangupResults: 'sb:calls:hangup:results',
   /** HASH: field = trunk id, value = JSON TrunkRegistrationStatus, written by the signalling process. */
   trunkRegistrations: 'sb:trunk-regs',
+  /** STRING per trunk: the node id that runs its outbound registration (a lease, PX-bounded). */
+  trunkRegistrationLease: (trunkId: string): string => `sb:trunk-reg-lease:${trunkId}`,
   /** Pub/sub channel: a trunk was created, changed or deleted (message = its id); signalling reloads. */
   trunksChanged: 'sb:trunks:changed',
 } as const;

@@ -9,11 +9,14 @@ import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS, SIP_CLOCK } from '../tokens.js';
 import { InboundTrunkDirectory } from './inbound-trunk-directory.js';
 import { TrunkRegisterSender } from './trunk-register-sender.js';
+import { TrunkRegistrationLease } from './trunk-registration-lease.js';
 import { DEFAULT_REGISTRATION_TIMING, TrunkRegistrationMachine } from './trunk-registration-machine.js';
 import { TrunkRegistrationStatusStore } from './trunk-registration-status.store.js';
 
-/** How often trunks are re-read anyway, should a change message be lost. */
-const RECHECK_MS = 30_000;
+/** How often trunks are re-read anyway (should a change message be lost) and leases renewed. */
+const RECHECK_MS = 15_000;
+/** A node that stops renewing (it died) gives its trunks up after this; another takes them within a recheck. */
+const LEASE_MS = 45_000;
 
 interface Running {
   signature: string;
@@ -27,12 +30,14 @@ interface Running {
  * unregister when the trunk is disabled, loses registration or is deleted. Changes arrive on the
  * `sb:trunks:changed` channel (published by the admin app) and by a periodic re-read. Status goes to
  * Redis for the admin app and CLI, and to the log on each change of state. Each read also refreshes
- * the InboundTrunkDirectory (which trunk an inbound INVITE comes from).
+ * the InboundTrunkDirectory (which trunk an inbound INVITE comes from). With several signalling
+ * nodes, each trunk is registered by the one node that holds its lease (TrunkRegistrationLease).
  */
 @Injectable()
 export class TrunkRegistrationService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly running = new Map<string, Running>();
   private readonly reader: TrunkReader;
+  private readonly lease: TrunkRegistrationLease;
   private subscriber: Redis | undefined;
   private recheck: NodeJS.Timeout | undefined;
   private queue: Promise<void> = Promise.resolve();
@@ -49,6 +54,7 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
     @Inject(InboundTrunkDirectory) private readonly inbound: InboundTrunkDirectory,
   ) {
     this.reader = new TrunkReader(prisma, SecretBox.fromDataDir(config.dataDir));
+    this.lease = new TrunkRegistrationLease(redis, NODE_ID, LEASE_MS);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,7 +74,15 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
     clearInterval(this.recheck);
     await this.queue;
     // No unregister on shutdown: the transports close now, and the next start registers the same Contact.
-    for (const { machine } of this.running.values()) machine.halt();
+    for (const [id, { machine }] of this.running) {
+      machine.halt();
+      // Another node takes the trunk over at its next reload instead of after the lease lapses.
+      await this.lease
+        .release(id)
+        .catch((err: unknown) =>
+          this.logger.warn({ err, trunk: id }, 'trunk registration lease not released'),
+        );
+    }
     this.running.clear();
     await this.subscriber?.quit().catch(() => undefined);
   }
@@ -100,6 +114,7 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
       if (seen.has(id)) continue;
       this.running.delete(id);
       await run.machine.stop();
+      await this.lease.release(id);
     }
     // Status of trunks deleted (also while this process was down) goes too.
     for (const id of await this.store.trunkIds()) if (!seen.has(id)) await this.store.remove(id);
@@ -107,16 +122,20 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
 
   private async applyTrunk(trunk: TrunkSettings): Promise<void> {
     const wanted = trunk.enabled && trunk.register;
+    // Renewed on every reload while wanted; a node that does not hold it leaves the trunk alone.
+    const held = wanted && (await this.lease.hold(trunk.id));
     const signature = registrationSignature(trunk);
     const current = this.running.get(trunk.id);
-    if (current && wanted && current.signature === signature) return;
+    if (current && held && current.signature === signature) return;
     if (current) {
       this.running.delete(trunk.id);
       await current.machine.stop();
-    } else if (!wanted) {
-      await this.store.write(trunk.id, { state: 'disabled', failures: 0, node: NODE_ID });
     }
-    if (!wanted || this.closed) return;
+    if (!wanted) {
+      await this.lease.release(trunk.id);
+      if (!current) await this.store.write(trunk.id, { state: 'disabled', failures: 0, node: NODE_ID });
+    }
+    if (!held || this.closed) return;
     const machine = new TrunkRegistrationMachine(
       { ...DEFAULT_REGISTRATION_TIMING, expires: trunk.registerExpiry },
       new TrunkRegisterSender(trunk, this.stack, this.logger),

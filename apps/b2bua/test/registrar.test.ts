@@ -125,6 +125,42 @@ describe('registrar (RFC 3261 §10.3)', () => {
     expect(expireTime).toBe(binding?.expiresAt);
   });
 
+  it('stores the Path of a REGISTER relayed by a proxy and echoes it to a UA that supports path (RFC 3327 §5.3)', async () => {
+    const path = ['<sip:127.0.0.2:5070;lr;received=sip:10.0.0.6:5062>', '<sip:127.0.0.3;lr>'];
+    const { response } = await registerWithAuth(
+      register('1002', {
+        headers: [
+          ['Contact', '<sip:1002@10.0.0.6:5062>'],
+          ['Path', path[0] ?? ''],
+          ['Path', path[1] ?? ''],
+          ['Supported', 'path'],
+          ['Require', 'path'],
+        ],
+      }),
+      { username: '1002', password: 'secret-1002' },
+    );
+    expect(response.status).toBe(200);
+    expect(response.getHeaders('Path')).toEqual(path);
+    const stored = await storedBindings(`sip:1002@${h.domain}`);
+    expect(stored['sip:1002@10.0.0.6:5062']?.path).toEqual(path);
+
+    // A Path URI that is not a loose router is refused with its reason.
+    const { response: refused } = await registerWithAuth(
+      register('1002', {
+        headers: [
+          ['Contact', '<sip:1002@10.0.0.6:5062>'],
+          ['Path', '<sip:127.0.0.2:5070>'],
+        ],
+      }),
+      { username: '1002', password: 'secret-1002' },
+    );
+    expect([refused.status, refused.reason]).toEqual([
+      400,
+      'Invalid Path header: URI without lr (loose routing)',
+    ]);
+    await h.redis.del(redisKeys.registration(`sip:1002@${h.domain}`));
+  });
+
   it('serves a phone that registers to an address of this host instead of the domain name (realm stays the domain)', async () => {
     const spec = register('1002', {
       uri: 'sip:127.0.0.1',

@@ -93,6 +93,11 @@ export const registrationBindingSchema = z.object({
   instance: z.string().optional(),
   /** The Contact's `reg-id` when RFC 5626 outbound is in use for this binding. */
   regId: z.number().int().positive().optional(),
+  /**
+   * The REGISTER's Path values in order (RFC 3327 §5.3), each a name-addr: requests to the contact
+   * carry them as a preloaded Route set, so they reach the phone through the proxies that relayed it.
+   */
+  path: z.array(z.string()).optional(),
 });
 export type RegistrationBinding = z.infer<typeof registrationBindingSchema>;
 

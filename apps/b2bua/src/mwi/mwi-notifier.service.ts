@@ -145,6 +145,7 @@ export class MwiNotifierService implements MessageWaitingNotifier, EventPackage,
           localContact: this.notifier.localContact(protocol, extension, uacNeedsSipsContact(binding.contact)),
           expires: Math.round((binding.expiresAt - now) / 1000),
           body,
+          ...(binding.path ? { route: binding.path } : {}),
         });
         const outcome: NotifyOutcome = target ? await this.notifier.send(request, target) : 'no-route';
         return { contact: binding.contact, outcome };

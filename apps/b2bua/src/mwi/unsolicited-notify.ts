@@ -15,11 +15,14 @@ export function buildUnsolicitedNotify(input: {
   localContact: string;
   expires: number;
   body: string;
+  /** The binding's Path as a preloaded Route set (RFC 3327 §5.3). */
+  route?: readonly string[];
 }): SipRequest {
   return createRequest({
     method: 'NOTIFY',
     uri: input.contact,
     headers: [
+      ...(input.route ?? []).map((value) => ['Route', value] as [string, string]),
       ['Max-Forwards', 70],
       ['From', `<${input.account}>;tag=${generateTag()}`],
       ['To', `<${input.account}>`],

@@ -3,6 +3,7 @@ import { type NameAddr, quote, SipParseError, type SipRequest, unquote } from '@
 import { endpointKey } from '@switchboard/transactions';
 import type { RequestOrigin } from '../sip/sip-request-handler.js';
 import type { BindingChange } from './registration-binding.store.js';
+import { pathOffersOutbound, registrationPath } from './registration-path.js';
 
 export interface RegistrationLimits {
   readonly minExpires: number;
@@ -23,8 +24,11 @@ export type BindingPlan =
   | { kind: 'query' }
   /** `Contact: *` with `Expires: 0`: remove every binding of the AOR. */
   | { kind: 'remove-all' }
-  /** `outbound`: RFC 5626 applies (the 200 gets `Require: outbound` and `Flow-Timer`, §6). */
-  | { kind: 'update'; changes: BindingChange[]; outbound: boolean }
+  /**
+   * `outbound`: RFC 5626 applies (the 200 gets `Require: outbound` and `Flow-Timer`, §6); `path`: the
+   * REGISTER's Path values (RFC 3327), stored with each binding.
+   */
+  | { kind: 'update'; changes: BindingChange[]; outbound: boolean; path?: string[] }
   | { kind: 'reject'; status: number; reason: string; headers?: Record<string, string> };
 
 /**
@@ -56,7 +60,17 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
   }
   if (contacts.length === 0) return { kind: 'query' };
 
-  const outbound = outboundUse(request, contacts, ctx.origin.flowId !== undefined);
+  let path: string[] | undefined;
+  try {
+    path = registrationPath(request);
+  } catch (err) {
+    return {
+      kind: 'reject',
+      status: 400,
+      reason: err instanceof SipParseError ? err.reason : 'Invalid Path header',
+    };
+  }
+  const outbound = outboundUse(request, contacts, ctx.origin.flowId !== undefined, path);
   if (outbound === 'first-hop-lacks-support')
     return { kind: 'reject', status: 439, reason: 'First Hop Lacks Outbound Support' };
 
@@ -104,6 +118,8 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
       node: ctx.node,
       // Requests to the phone go over the connection this REGISTER came on (RFC 5626 §5.3).
       ...(ctx.origin.flowId === undefined ? {} : { flowId: ctx.origin.flowId }),
+      // ... or, when proxies relayed it, back through them (RFC 3327 §5.3).
+      ...(path ? { path } : {}),
       ...identity,
       ...(contact.q === undefined ? {} : { q: contact.q }),
       ...displayNameOf(contact, request),
@@ -111,7 +127,12 @@ export function planBindings(request: SipRequest, ctx: BindingContext): BindingP
     };
     byContact.set(uri, { contact: uri, binding, ...identity });
   }
-  return { kind: 'update', changes: [...byContact.values()], outbound: outbound === 'yes' };
+  return {
+    kind: 'update',
+    changes: [...byContact.values()],
+    outbound: outbound === 'yes',
+    ...(path ? { path } : {}),
+  };
 }
 
 /**
@@ -129,13 +150,20 @@ type OutboundUse = 'yes' | 'no' | 'first-hop-lacks-support';
  * RFC 5626 §6: outbound applies when a Contact has both `+sip.instance` and `reg-id` and the phone
  * sent `Supported: outbound`; reg-id is ignored otherwise. Only on connection-oriented transports:
  * over UDP the keep-alive is STUN (§4.4.2), which we do not answer, so a UDP phone is told nothing
- * and keeps plain registration. We are the first hop only when the REGISTER has one Via: without
- * Path support (RFC 3327) a REGISTER relayed by a proxy gets 439.
+ * and keeps plain registration. We are the first hop only when the REGISTER has one Via; a REGISTER
+ * relayed by a proxy is accepted for outbound only when that edge proxy's Path value has `ob`
+ * (RFC 5626 §6, RFC 3327), else it gets 439.
  */
-function outboundUse(request: SipRequest, contacts: readonly NameAddr[], onFlow: boolean): OutboundUse {
+function outboundUse(
+  request: SipRequest,
+  contacts: readonly NameAddr[],
+  onFlow: boolean,
+  path: readonly string[] | undefined,
+): OutboundUse {
   const asks = contacts.some((c) => c.params.has('+sip.instance') && c.params.has('reg-id'));
   if (!asks || !onFlow || !request.supported.some((tag) => tag.toLowerCase() === 'outbound')) return 'no';
-  return request.via.length > 1 ? 'first-hop-lacks-support' : 'yes';
+  if (request.via.length === 1 || pathOffersOutbound(path)) return 'yes';
+  return 'first-hop-lacks-support';
 }
 
 /** A Contact's `+sip.instance` (unquoted, RFC 5626 §4.1) and, under outbound, its `reg-id` (§4.2). */

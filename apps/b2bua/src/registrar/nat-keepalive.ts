@@ -63,7 +63,9 @@ export class NatKeepAlive {
     if (this.options.kind === 'off') return;
     for (const key of [...this.tracked.keys()]) if (key.startsWith(`${aor} `)) this.tracked.delete(key);
     for (const binding of bindings) {
-      if (binding.node !== node || (binding.transport ?? 'UDP') !== 'UDP' || !isBehindNat(binding)) continue;
+      // A binding with a Path is reached through its proxy, which keeps its own NAT (RFC 3327 §5.3).
+      if (binding.path || binding.node !== node || (binding.transport ?? 'UDP') !== 'UDP') continue;
+      if (!isBehindNat(binding)) continue;
       this.tracked.set(`${aor} ${binding.contact}`, { binding, inFlight: false, silent: false });
     }
   }

@@ -21,6 +21,7 @@ import { NatKeepAliveService } from './nat-keepalive.service.js';
 import { RegistrationBindingStore } from './registration-binding.store.js';
 import { RegistrationFlowsService } from './registration-flows.service.js';
 import { LocalDomain } from '../sip/local-domain.js';
+import { pathToEcho } from './registration-path.js';
 
 import { NODE_ID } from './node-id.js';
 
@@ -64,6 +65,8 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
   onModuleInit(): void {
     this.stack.registerHandler('REGISTER', this, { local: true });
     this.stack.addSupported('outbound');
+    // RFC 3327 §5.3: we store Path and route requests to the contact through it.
+    this.stack.addSupported('path');
   }
 
   /** Step 3's challenge of a REGISTER without credentials, for a domain we serve, is stateless. */
@@ -162,6 +165,7 @@ export class RegisterHandler implements SipRequestHandler, OnModuleInit {
         headers: [
           ...contactHeaderValues(result.bindings, now).map((c) => ['Contact', c] as const),
           ['Date', formatDate(new Date(now))],
+          ...(plan.kind === 'update' ? pathHeadersOf(request, plan.path) : []),
           ...(plan.kind === 'update' && plan.outbound
             ? outboundHeadersOf(this.config.registrar.flowTimer)
             : []),
@@ -187,6 +191,14 @@ function outboundHeadersOf(flowTimer: number): (readonly [string, string])[] {
     ['Supported', 'outbound'],
     ...(flowTimer > 0 ? [['Flow-Timer', String(flowTimer)] as const] : []),
   ];
+}
+
+/** RFC 3327 §5.3: the stored Path values, echoed in the 200 to a UA that supports path. */
+function pathHeadersOf(
+  request: SipRequest,
+  path: readonly string[] | undefined,
+): (readonly [string, string])[] {
+  return (pathToEcho(request, path) ?? []).map((value) => ['Path', value] as const);
 }
 
 /** The extension number in the To URI when its host is ours (§10.3 step 5), else undefined. */

@@ -28,6 +28,7 @@ export function calleeLegInit(
     requestUri: spec.uri,
     destination: destination ?? { host: '0.0.0.0', port: 0, protocol: 'UDP' },
     ...(spec.destinationIsFlow ? { destinationIsFlow: true } : {}),
+    ...(spec.route ? { route: spec.route } : {}),
     from: { uri: identity.callerUri, ...(display ? { displayName: display } : {}) },
     // RFC 3325 §9.1: the identity we authenticated (or the trunk asserted), for the phones and proxies
     // of the other legs (the caller-id prefix of a ring group is a hint for the callee's screen, not an identity).

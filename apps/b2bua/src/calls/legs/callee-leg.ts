@@ -25,6 +25,8 @@ export interface CalleeLegInit {
   readonly destination: ResolvedTarget;
   /** `destination` is the phone's registered flow (NAT address or its connection): see BranchSpec. */
   readonly destinationIsFlow?: boolean;
+  /** Preloaded Route values (a registered contact's Path, RFC 3327 §5.3); a trunk's proxy is in `trunk`. */
+  readonly route?: readonly string[];
   readonly from: { readonly uri: string; readonly displayName?: string };
   /** RFC 3325 §9.1 P-Asserted-Identity value: who the caller is, as we authenticated them. */
   readonly assertedIdentity?: string;
@@ -97,7 +99,7 @@ export class CalleeLeg implements BranchHandle {
     private readonly listener: BranchListener<SipResponse>,
     private readonly hooks: CalleeLegHooks = {},
   ) {
-    // RFC 3261 §8.1.1.8: sips: only when the Request-URI is (we send no Route here).
+    // RFC 3261 §8.1.1.8: sips: only when the Request-URI is (a Path route set is the phone's own edge).
     this.localContact = port.localUri(
       init.destination.protocol,
       undefined,
@@ -111,7 +113,7 @@ export class CalleeLeg implements BranchHandle {
     this.outgoing = {
       method: 'INVITE',
       requestUri: init.requestUri,
-      route: init.trunk?.route ? [init.trunk.route] : [],
+      route: init.route ? [...init.route] : init.trunk?.route ? [init.trunk.route] : [],
       from: { ...init.from, tag: generateTag() },
       to: { uri: init.to.uri },
       callId: init.callId,

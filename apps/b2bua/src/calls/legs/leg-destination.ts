@@ -25,12 +25,33 @@ export function parseHostPort(value: string): { host: string; port: number } | u
  * when this process holds it (RFC 5626 §5.3), falling back to the Contact URI.
  */
 export function bindingDestination(binding: RegistrationBinding): ResolvedTarget | undefined {
+  const first = binding.path?.[0];
+  if (first !== undefined) return pathDestination(first);
   const source = binding.sourceAddress === undefined ? undefined : parseHostPort(binding.sourceAddress);
   const flowId = localFlowOf(binding);
   if (source) return { ...source, protocol: protocolOf(binding.transport), ...(flowId ? { flowId } : {}) };
   const contact = uriDestination(binding.contact);
   // A registered contact's transport is the phone's choice: never switched by size (§18.1.1).
   return contact && { host: contact.host, port: contact.port, protocol: contact.protocol };
+}
+
+/**
+ * RFC 3327 §5.3: a binding registered through proxies is reached through them, its Path values being
+ * the preloaded Route set; the request goes to the first one (RFC 3261 §8.1.2, loose routing). A
+ * Path URI naming a host (not an address) is left to resolvePathDestination.
+ */
+function pathDestination(first: string): ResolvedTarget | undefined {
+  const uri = /<([^>]*)>/.exec(first)?.[1];
+  return uri === undefined ? undefined : uriDestination(uri);
+}
+
+/** Where a binding with a Path goes: its first Path URI, through RFC 3263 when that names a host. */
+export async function resolvePathDestination(
+  port: Pick<CallSipPort, 'resolve'>,
+  path: readonly string[],
+): Promise<ResolvedTarget | undefined> {
+  const uri = /<([^>]*)>/.exec(path[0] ?? '')?.[1];
+  return uri === undefined ? undefined : resolveUriDestination(port, uri);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { CallSipPort } from '../call-sip-port.js';
 import type { LegMediaPolicy } from '../media/media-policy.js';
 import type { BranchSpec, TargetExpander } from '../plan/branch-types.js';
 import { reachedOnFlow } from './in-dialog-route.js';
-import { bindingDestination, resolveUriDestination } from './leg-destination.js';
+import { bindingDestination, resolvePathDestination, resolveUriDestination } from './leg-destination.js';
 
 /**
  * Plan targets → branches: an extension or AOR forks to every live, reachable registered contact
@@ -32,6 +32,11 @@ export class RegisteredTargetExpander implements TargetExpander {
     const bindings = dialableBindings(stored, this.port.isFlowOpen?.bind(this.port));
     const specs: BranchSpec[] = [];
     for (const b of bindings) {
+      if (b.path) {
+        const spec = await this.throughPath(key, b.contact, b.path);
+        if (spec) specs.push({ ...spec, ...(mediaPolicy ? { mediaPolicy } : {}) });
+        continue;
+      }
       const destination = bindingDestination(b);
       if (!destination) continue;
       const flow = b.sourceAddress !== undefined && reachedOnFlow(b.contact, destination);
@@ -44,6 +49,23 @@ export class RegisteredTargetExpander implements TargetExpander {
       });
     }
     return specs;
+  }
+
+  /**
+   * RFC 3327 §5.3: a contact registered through proxies is called through them — its Path as the
+   * preloaded Route set, sent to the first Path hop, whichever signalling process holds the call.
+   */
+  private async throughPath(
+    key: string,
+    contact: string,
+    path: readonly string[],
+  ): Promise<BranchSpec | undefined> {
+    try {
+      const destination = await resolvePathDestination(this.port, path);
+      return destination && { targetKey: key, uri: contact, destination, route: path };
+    } catch {
+      return undefined;
+    }
   }
 
   private async expandUri(uri: string): Promise<BranchSpec[]> {

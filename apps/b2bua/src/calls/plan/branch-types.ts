@@ -15,6 +15,8 @@ export interface BranchSpec {
    * than its Contact: requests of the call's dialog keep using it (see InDialogRoute).
    */
   readonly destinationIsFlow?: boolean;
+  /** A preloaded Route set (RFC 3261 §8.1.2): the binding's Path (RFC 3327 §5.3); absent: none. */
+  readonly route?: readonly string[];
   /** The media policy of the party rung (its extension's; a trunk's later); absent: the default. */
   readonly mediaPolicy?: LegMediaPolicy;
   /** A leg to a SIP provider: how the INVITE is addressed and authenticated (trunk targets only). */

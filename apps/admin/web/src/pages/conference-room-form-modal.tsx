@@ -13,13 +13,9 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
 import type { ConferenceRoom } from '../api/types';
+import type { ResourceFormProps } from '../components/resource-list-page';
 
-interface Props {
-  editing: ConferenceRoom | null;
-  opened: boolean;
-  onClose: () => void;
-  onSaved: () => void;
-}
+type Props = ResourceFormProps<ConferenceRoom>;
 
 export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: Props) {
   const [number, setNumber] = useState('');

@@ -14,6 +14,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
 import type { Extension, FallbackKind, RingGroup, RingStrategy } from '../api/types';
 import { strategies } from './ring-strategies';
+import type { ResourceFormProps } from '../components/resource-list-page';
 
 const fallbacks: { value: FallbackKind; label: string }[] = [
   { value: 'none', label: 'Reject (unavailable)' },
@@ -25,12 +26,8 @@ const fallbacks: { value: FallbackKind; label: string }[] = [
   { value: 'busy', label: 'Busy (486)' },
 ];
 
-interface Props {
-  editing: RingGroup | null;
-  opened: boolean;
+interface Props extends ResourceFormProps<RingGroup> {
   extensions: Extension[];
-  onClose: () => void;
-  onSaved: () => void;
 }
 
 export function RingGroupFormModal({ editing, opened, extensions, onClose, onSaved }: Props) {

@@ -15,6 +15,7 @@ import {
 import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/api-client';
 import type { Trunk, TrunkCallerIdMode, TrunkDidSource, TrunkTransport } from '../api/types';
+import type { ResourceFormProps } from '../components/resource-list-page';
 
 const transports: { value: TrunkTransport; label: string }[] = [
   { value: 'udp', label: 'UDP' },
@@ -80,12 +81,7 @@ function listErrors(error: ApiError | null, field: string, what: string): string
   return messages.length > 0 ? messages.join('; ') : undefined;
 }
 
-interface Props {
-  editing: Trunk | null;
-  opened: boolean;
-  onClose: () => void;
-  onSaved: () => void;
-}
+type Props = ResourceFormProps<Trunk>;
 
 export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
   const [text, setText] = useState<TextFields>(emptyText);

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { parkedCallSchema, redisKeys } from '@switchboard/live-state';
+import { describe, expect, it, vi } from 'vitest';
 import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 
@@ -42,8 +43,39 @@ async function records() {
 }
 
 describe('call park (sipp)', () => {
-  it('park: 202, NOTIFY 200 "Parked at 701", parker BYEd; 202 dials 701: the parked caller is re-INVITEd with its offer, 202 gets the answer; both records', async () => {
+  it('park: 202, NOTIFY 200 "Parked at 701", parker BYEd; 202 dials 701: the parked caller is re-INVITEd with its offer, 202 gets the answer; both records; the slot lamp and the Live page', async () => {
+    // 202 watches slot 701's lamp (RFC 4235): empty, confirmed while parked, terminated once retrieved.
+    const slotAccount = `sip:701@${suite.h.domain}`;
+    const watcher = await startSipp(
+      'park-slot-subscribe.xml',
+      [
+        '-s',
+        '202',
+        '-au',
+        '202',
+        '-ap',
+        'pw-202',
+        '-key',
+        'domain',
+        suite.h.domain,
+        '-key',
+        'watched',
+        '701',
+      ],
+      { host: '127.0.0.1', port: suite.h.port },
+      slotAccount,
+    );
+    await vi.waitFor(
+      async () => expect(await suite.h.redis.hvals(redisKeys.dialogNotifySeq(slotAccount))).toEqual(['1']),
+      { timeout: 10_000, interval: 50 },
+    );
     const caller = await parkedCall();
+    // The admin Live page's view of the slot (sb:parked), written by the process holding the call.
+    const shown = parkedCallSchema.parse(
+      JSON.parse((await suite.h.redis.hget(redisKeys.parkedCalls, '701')) ?? '{}'),
+    );
+    expect(shown).toMatchObject({ slot: 701, parked: '100', parker: '201' });
+    expect(shown.timeoutAt - shown.since).toBe(PARK_TIMEOUT_SECONDS * 1000);
     const retriever = await startSipp(
       'call-uac-callee-hangup.xml',
       ['-s', '701', '-au', '202', '-ap', 'pw-202', '-key', 'domain', suite.h.domain, '-key', 'caller', '202'],
@@ -52,6 +84,14 @@ describe('call park (sipp)', () => {
     );
     expectPassed(await caller.done);
     expectPassed(await retriever.done);
+    const watched = await watcher.done;
+    expectPassed(watched);
+    const bodies = [...watched.messages.matchAll(/<dialog-info[\s\S]*?<\/dialog-info>/g)].map((m) => m[0]);
+    expect(bodies).toHaveLength(4);
+    expect(bodies[0]).not.toContain('<dialog ');
+    expect(bodies[1]).toMatch(/<state>confirmed<\/state>[\s\S]*<identity display="Ext 100">sip:100@/);
+    expect(bodies[2]).toMatch(/<state>terminated<\/state>/);
+    expect(await suite.h.redis.hexists(redisKeys.parkedCalls, '701')).toBe(0);
     await expect.poll(async () => (await records()).length, { timeout: 10_000 }).toBe(2);
     const [original, retrieval] = await records();
     expect(original).toMatchObject({ callerNumber: '100', calleeNumber: '201', disposition: 'answered' });

@@ -45,6 +45,11 @@ export const redisKeys = {
    * the signalling process that holds the call, read for full-state NOTIFYs and the admin's lamps.
    */
   extensionDialogs: (resource: string): string => `sb:ext-dialogs:${resource}`,
+  /**
+   * HASH: field = park slot number, value = JSON ParkedCall, written by the signalling process that
+   * holds the parked call (admin Live page); the slot's lamp is its extensionDialogs entry.
+   */
+  parkedCalls: 'sb:parked',
   /** Pub/sub channel: JSON DialogChange after each write of extensionDialogs (partial-state NOTIFYs). */
   dialogChanges: 'sb:dialog-changes',
   /** HASH per watched account (`sip:<ext>@<domain>`): field = subscription id, value = JSON dialog-package subscription. */
@@ -147,6 +152,23 @@ export const dialogChangeSchema = z.object({
   dialog: extensionDialogSchema,
 });
 export type DialogChange = z.infer<typeof dialogChangeSchema>;
+
+/** A call waiting in a park slot (redisKeys.parkedCalls). */
+export const parkedCallSchema = z.object({
+  slot: z.number().int().nonnegative(),
+  /** The parked party (extension number, else its URI) and its display name. */
+  parked: z.string().max(500),
+  parkedName: z.string().max(200).optional(),
+  /** Who parked it (extension number, else URI): rung again when the park times out. */
+  parker: z.string().max(500),
+  /** Epoch ms: parked since, and when it rings the parker again. */
+  since: z.number(),
+  timeoutAt: z.number(),
+  /** The call session's id and the signalling process holding it. */
+  call: z.string().max(200),
+  node: z.string().max(200).optional(),
+});
+export type ParkedCall = z.infer<typeof parkedCallSchema>;
 
 export const pluginManifestSchema = z.object({
   id: z.string().min(1).max(128),

@@ -38,6 +38,7 @@ import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
 import { ParkLot } from './park/park-lot.js';
+import { ParkSlotStore } from './park/park-slot.store.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
@@ -213,7 +214,11 @@ export class CallControlService
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
       trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
       ...(this.conference ? { conference: this.conference } : {}),
-      park: { lot: this.parkLot, timeoutMs: this.config.calls.park.timeoutSeconds * 1000 },
+      park: {
+        lot: this.parkLot,
+        timeoutMs: this.config.calls.park.timeoutSeconds * 1000,
+        slots: new ParkSlotStore(this.redis),
+      },
     };
   }
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ExtensionRepository } from '../repositories/extension.repository.js';
 import { SipModule } from '../sip/sip.module.js';
 import { DialogEventPackageService } from './dialog-event-package.service.js';
+import { ParkSlotResources } from './park-slot-resources.js';
 import { PresenceEventPackageService } from './presence-event-package.service.js';
 import { WatchableResources } from './watchable-resources.js';
 
@@ -15,6 +16,7 @@ import { WatchableResources } from './watchable-resources.js';
   providers: [
     ExtensionRepository,
     WatchableResources,
+    ParkSlotResources,
     DialogEventPackageService,
     PresenceEventPackageService,
   ],

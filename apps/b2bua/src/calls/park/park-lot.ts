@@ -12,6 +12,13 @@ export interface ParkedEntry {
   returned(): void;
 }
 
+/** The slot `destination` names in the range `first`–`last` (SWITCHBOARD_PARK_SLOTS), if it is one. */
+export function parkSlotOf(destination: string, first: number, last: number): number | undefined {
+  if (!/^[0-9]{1,15}$/.test(destination)) return undefined;
+  const n = Number(destination);
+  return n >= first && n <= last ? n : undefined;
+}
+
 /**
  * The park slots of this signalling process (SWITCHBOARD_PARK_SLOTS): a call transferred to the park
  * number takes the first free slot, dialling the slot takes it out. In memory: parked calls live in
@@ -29,9 +36,7 @@ export class ParkLot {
 
   /** The slot a dialled number names, if it is one. */
   slotOf(destination: string): number | undefined {
-    if (!/^[0-9]{1,15}$/.test(destination)) return undefined;
-    const n = Number(destination);
-    return n >= this.first && n <= this.last ? n : undefined;
+    return parkSlotOf(destination, this.first, this.last);
   }
 
   /** Parks `entry` in the first free slot; undefined when every slot is taken. */

@@ -4,7 +4,10 @@ import type { CallIdentity } from '../call-routing.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import { BlindTransfer, type BlindTransferHost } from '../transfer/blind-transfer.js';
 import { SILENT_PROGRESS } from '../transfer/transfer-notifier.js';
+import { NODE_ID } from '../../registrar/node-id.js';
 import type { ParkedEntry, ParkLot } from './park-lot.js';
+import { ParkSlotPublisher } from './park-slot-publisher.js';
+import type { ParkSlotSink } from './park-slot.store.js';
 
 /** What a parked call needs from its call (besides what a transfer needs). */
 export interface ParkedCallHost extends Pick<
@@ -13,6 +16,8 @@ export interface ParkedCallHost extends Pick<
 > {
   readonly lot: ParkLot;
   readonly timeoutMs: number;
+  /** The admin Live page's view of the slots (absent: not shown). */
+  readonly slots: ParkSlotSink | undefined;
   /** The parked party and its side. */
   readonly parked: { readonly identity: CallIdentity; readonly side: BridgeSide; readonly name: Side };
   /** Who parked it: rung again when the park times out. */
@@ -38,8 +43,15 @@ export class ParkedCall implements ParkedEntry {
   private expired = false;
   private ringBack: BlindTransfer | undefined;
   private done = false;
+  private readonly board: ParkSlotPublisher;
 
-  constructor(private readonly host: ParkedCallHost) {}
+  constructor(private readonly host: ParkedCallHost) {
+    this.board = new ParkSlotPublisher({
+      slots: host.slots,
+      lamps: host.deps.dialogStates,
+      onError: (err) => host.deps.logger.warn({ ...host.log, err }, 'park slot state not written'),
+    });
+  }
 
   get side(): BridgeSide {
     return this.host.parked.side;
@@ -56,6 +68,7 @@ export class ParkedCall implements ParkedEntry {
     if (slot === undefined) return undefined;
     this.slotNumber = slot;
     this.timer = this.host.deps.port.clock.schedule(this.host.timeoutMs, () => this.timedOut());
+    this.show(slot);
     this.host.deps.logger.info({ ...this.host.log, slot, parked: this.label }, 'call parked');
     return slot;
   }
@@ -64,6 +77,7 @@ export class ParkedCall implements ParkedEntry {
     if (this.done || this.slotNumber === undefined) return;
     this.done = true;
     this.timer?.cancel();
+    this.board.vacated();
     this.host.retrieved(this.slotNumber, by);
   }
 
@@ -77,7 +91,28 @@ export class ParkedCall implements ParkedEntry {
     this.done = true;
     this.timer?.cancel();
     this.ringBack?.stop();
+    this.board.vacated();
     if (this.slotNumber !== undefined) this.host.lot.release(this.slotNumber, this);
+  }
+
+  /** The slot's lamp and the admin's park list show this call. */
+  private show(slot: number): void {
+    const { parked, parker, deps, log, timeoutMs } = this.host;
+    const since = deps.wallNow();
+    this.board.occupied(
+      {
+        slot,
+        parked: this.label,
+        ...(parked.identity.callerName ? { parkedName: parked.identity.callerName } : {}),
+        parker: parker.callerExtension ?? parker.callerUri,
+        since,
+        timeoutAt: since + timeoutMs,
+        call: log.call,
+        node: NODE_ID,
+      },
+      parked.side.dialog.id.callId,
+      parked.identity.callerUri,
+    );
   }
 
   private timedOut(): void {
@@ -90,6 +125,7 @@ export class ParkedCall implements ParkedEntry {
   }
 
   private ringParker(): void {
+    this.board.vacated({ event: 'timeout' });
     const parker = this.host.parker.callerExtension;
     this.host.deps.logger.info({ ...this.host.log, slot: this.slotNumber, parker }, 'park timed out');
     if (parker === undefined) return this.giveUp('park timeout, parker not an extension');

@@ -158,6 +158,7 @@ export class ReferHandler {
       invite: this.host.invite,
       lot: park.lot,
       timeoutMs: park.timeoutMs,
+      slots: park.slots,
       parked: { identity: transferee, side: sides[toSide], name: toSide },
       parker,
       legStarted: (callId, side) => this.host.legStarted(callId, side),

@@ -620,6 +620,35 @@ describe('live view from Redis', () => {
       items: [expect.objectContaining({ id: 'c1', state: 'answered', startedAt: now - 30_000 })],
     });
   });
+
+  it('lists parked calls by slot, skipping malformed ones and those a stopped process left behind', async () => {
+    const now = Date.now();
+    const parked = (slot: number, since: number) => ({
+      slot,
+      parked: '1001',
+      parkedName: 'Alice <b>A</b>',
+      parker: '1002',
+      since,
+      timeoutAt: since + 45_000,
+      call: `call-${slot}`,
+      node: 'pbx1:42',
+    });
+    await servers.redis.hset(redisKeys.parkedCalls, {
+      '702': JSON.stringify(parked(702, now - 5000)),
+      '701': JSON.stringify(parked(701, now - 1000)),
+      // Its timeout was 10 minutes ago: the parked call would have left the slot long since.
+      '703': JSON.stringify(parked(703, now - 655_000)),
+      '704': 'not json',
+      '705': JSON.stringify({ slot: 705 }),
+    });
+    const res = await s.get('/api/live/parked');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      items: [{ ...parked(701, now - 1000) }, { ...parked(702, now - 5000) }],
+    });
+    await servers.redis.del(redisKeys.parkedCalls);
+    expect((await s.get('/api/live/parked')).body).toEqual({ items: [] });
+  });
 });
 
 describe('plugins', () => {

@@ -415,6 +415,36 @@ describe('admin UI in headless Chromium', () => {
     expect(await page.evaluate('window.__xss')).toBeUndefined();
   });
 
+  it('shows the parked calls (slot, parked caller, parker, waiting time), escaped', async () => {
+    const now = Date.now();
+    await servers.redis.hset(
+      redisKeys.parkedCalls,
+      '701',
+      JSON.stringify({
+        slot: 701,
+        parked: 'sip:+4930123@carrier.test',
+        parkedName: '<img src=z onerror="window.__xss=5">',
+        parker: '1001',
+        since: now - 65_000,
+        timeoutAt: now + 30_000,
+        call: 'call-park-1',
+      }),
+    );
+    await openPage('live', 'Live');
+    const row = page.getByTestId('parked-701');
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('701');
+    expect(await row.textContent()).toContain(
+      '<img src=z onerror="window.__xss=5"> (sip:+4930123@carrier.test)',
+    );
+    expect(await row.textContent()).toContain('1001');
+    expect(await row.textContent()).toMatch(/1m \d+s/);
+    // Retrieved: the row leaves on the next refresh.
+    await servers.redis.del(redisKeys.parkedCalls);
+    await expect.poll(() => page.getByText('No parked calls').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.locator('img[src="z"]').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
+  });
+
   it('edits a newly installed plugin (Enabled on) through its JSON Schema form and says when the change is live', async () => {
     // Announced by a worker, never saved: the worker runs it enabled, so the switch must say so.
     await servers.redis.hset(

@@ -4,12 +4,20 @@ import { REDIS } from '../common/tokens.js';
 import {
   activeCallSchema,
   extensionDialogSchema,
+  parkedCallSchema,
   redisKeys,
   registrationBindingSchema,
   type ActiveCall,
   type ExtensionDialog,
+  type ParkedCall,
   type RegistrationBinding,
 } from '@switchboard/live-state';
+
+/**
+ * A parked call rings its parker back at `timeoutAt` and leaves its slot then; an entry this long
+ * past it was left by a signalling process that stopped (crashed) and is not shown.
+ */
+const PARKED_STALE_MS = 60_000;
 
 function parseJson(text: string): unknown {
   try {
@@ -77,5 +85,16 @@ export class LiveStateReader {
       );
     });
     return out;
+  }
+
+  /** The calls waiting in park slots (`sb:parked`), by slot; malformed and stale entries are skipped. */
+  async parkedCalls(now = Date.now()): Promise<ParkedCall[]> {
+    const all = await this.redis.hgetall(redisKeys.parkedCalls);
+    const out: ParkedCall[] = [];
+    for (const value of Object.values(all)) {
+      const parsed = parkedCallSchema.safeParse(parseJson(value));
+      if (parsed.success && parsed.data.timeoutAt + PARKED_STALE_MS > now) out.push(parsed.data);
+    }
+    return out.sort((a, b) => a.slot - b.slot);
   }
 }

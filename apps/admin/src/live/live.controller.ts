@@ -39,6 +39,12 @@ export class LiveController {
     };
   }
 
+  /** The calls waiting in park slots (slot, parked party, parker, since, ring-back time), by slot. */
+  @Get('parked')
+  async parked() {
+    return { items: await this.live.parkedCalls() };
+  }
+
   @Get('registrations')
   async registrations() {
     return { items: await this.live.registrations() };

@@ -370,6 +370,13 @@ const operations: Operation[] = [
       "Each extension's busy lamp (idle, dialling, ringing, busy) with the other parties, from the B2BUA's dialog states",
   },
   {
+    method: 'get',
+    path: '/api/live/parked',
+    tag: 'live',
+    summary:
+      'Calls waiting in park slots: slot, parked party, who parked it, since when and when it rings the parker back',
+  },
+  {
     method: 'post',
     path: '/api/live/calls/{id}/hangup',
     tag: 'live',

@@ -228,6 +228,16 @@ export interface ExtensionLamp {
   }>;
 }
 
+/** GET /api/live/parked: a call waiting in a park slot (times: epoch ms). */
+export interface ParkedCall {
+  slot: number;
+  parked: string;
+  parkedName?: string;
+  parker: string;
+  since: number;
+  timeoutAt: number;
+}
+
 export interface Plugin {
   id: string;
   name: string;

@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/api-client';
-import type { ActiveCall, ExtensionLamp, Registration } from '../api/types';
+import type { ActiveCall, ExtensionLamp, ParkedCall, Registration } from '../api/types';
 import { EmptyView, ErrorAlert } from '../components/status-views';
 import { useApiData } from '../components/use-api-data';
 import { useCanChange } from '../components/session-context';
@@ -37,6 +37,7 @@ export function LivePage() {
   const regs = useApiData<{ items: Registration[] }>('/api/live/registrations', refreshMs);
   const calls = useApiData<{ items: ActiveCall[] }>('/api/live/calls', refreshMs);
   const lamps = useApiData<{ items: ExtensionLamp[] }>('/api/live/lamps', refreshMs);
+  const parked = useApiData<{ items: ParkedCall[] }>('/api/live/parked', refreshMs);
   const [hangup, setHangup] = useState<{ ok: boolean; text: string } | null>(null);
   const [ending, setEnding] = useState<string | null>(null);
   const canChange = useCanChange();
@@ -122,6 +123,37 @@ export function LivePage() {
                       </Button>
                     </Table.Td>
                   ) : null}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollTable>
+      ) : null}
+      <Title order={4}>Parked calls</Title>
+      <ErrorAlert error={parked.error} />
+      {parked.data && parked.data.items.length === 0 ? (
+        <EmptyView title="No parked calls">A call transferred to the park number waits here.</EmptyView>
+      ) : null}
+      {parked.data && parked.data.items.length > 0 ? (
+        <ScrollTable minWidth={560}>
+          <Table striped data-testid="parked-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Slot</Table.Th>
+                <Table.Th>Parked caller</Table.Th>
+                <Table.Th>Parked by</Table.Th>
+                <Table.Th>Waiting</Table.Th>
+                <Table.Th>Rings back in</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {parked.data.items.map((p) => (
+                <Table.Tr key={p.slot} data-testid={`parked-${p.slot}`}>
+                  <Table.Td>{p.slot}</Table.Td>
+                  <Table.Td>{p.parkedName ? `${p.parkedName} (${p.parked})` : p.parked}</Table.Td>
+                  <Table.Td>{p.parker}</Table.Td>
+                  <Table.Td>{secondsFrom(now - p.since)}</Table.Td>
+                  <Table.Td>{secondsFrom(p.timeoutAt - now)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -191,19 +191,14 @@ export interface SippRun {
 }
 
 export function startSippUac(target: string, args: string[], cwd: string): SippRun {
+  return startSipp(target, ['-sf', path.join(scenarios, 'uac.xml'), ...args], cwd);
+}
+
+/** sipp against `target` on loopback with 4 MiB socket buffers; `args` name the scenario (-sf). */
+export function startSipp(target: string, args: string[], cwd: string): SippRun {
   const child = spawn(
     SIPP,
-    [
-      target,
-      '-sf',
-      path.join(scenarios, 'uac.xml'),
-      '-nostdin',
-      '-i',
-      '127.0.0.1',
-      '-buff_size',
-      String(SIPP_BUFFER),
-      ...args,
-    ],
+    [target, '-nostdin', '-i', '127.0.0.1', '-buff_size', String(SIPP_BUFFER), ...args],
     {
       cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -252,6 +247,8 @@ export interface Row {
   b2buaCauses: string;
   /** CPU ms per call of each role from the rate's start until its calls ended (+3 s drain). */
   cpu: { signalling: number; worker: number; redis: number; postgres: number };
+  /** Redis commands per call (INFO commandstats over the step, both roles). */
+  redisCommands: number;
 }
 
 /** CPU ms so far of each process, to subtract later (processes may come and go in between). */
@@ -298,3 +295,27 @@ export async function latencySummary(role: Role): Promise<LatencyLine | undefine
 
 export const fmt = (s: LatencyStat | undefined): string =>
   s && s.count > 0 ? `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)}` : '-';
+
+/** Redis's per-command call counts so far (INFO commandstats). */
+export async function redisCommandCounts(redis: {
+  info(section: string): Promise<string>;
+}): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+    out.set(m[1] ?? '?', Number(m[2]));
+  return out;
+}
+
+/** Commands per call since `before`: the total and the most frequent ("evalsha 4.0, hgetall 3.1, …"). */
+export function commandsPerCall(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  calls: number,
+): { total: number; top: string } {
+  const diff = [...after]
+    .map(([cmd, n]) => [cmd, (n - (before.get(cmd) ?? 0)) / calls] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = diff.reduce((sum, [, n]) => sum + n, 0);
+  return { total, top: diff.map(([cmd, n]) => `${cmd} ${n.toFixed(1)}`).join(', ') };
+}

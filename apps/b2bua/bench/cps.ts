@@ -24,8 +24,11 @@ import {
   type Row,
   latencySummary,
   fmt,
+  redisCommandCounts,
+  commandsPerCall,
 } from './cps-support.js';
 import { compareWithKamailio } from './kamailio-side.js';
+import { registrationCell, registrationRates } from './registrations.js';
 
 const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,400,600').split(',').map(Number);
 const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 8);
@@ -60,6 +63,7 @@ async function main(): Promise<void> {
     const cpuBefore = { s: cpuMs(signalling.child.pid), w: cpuMs(worker.child.pid) };
     const sharedBefore = { redis: cpuSnapshot([redisPid]), pg: cpuSnapshot(pgPids()) };
     const splitBefore = cpuSplitMs(signalling.child.pid);
+    const commandsBefore = await redisCommandCounts(redis);
     const r = await runRate(target, common, rate, SECONDS_PER_RATE, work);
     const rtts = r.rtts;
     const b2bua = await latencySummary(signalling);
@@ -79,6 +83,9 @@ async function main(): Promise<void> {
       postgres: cpuSince(sharedBefore.pg, pgPids()) / calls,
     };
     const split = cpuSplitMs(signalling.child.pid);
+    // Every Redis command of the step (both roles, BullMQ included) per call: INFO commandstats.
+    const redisCommands = commandsPerCall(commandsBefore, await redisCommandCounts(redis), calls);
+    console.log(`  Redis commands per call: ${redisCommands.total.toFixed(1)} (${redisCommands.top})`);
     console.log(
       `  signalling CPU per call: user ${((split.user - splitBefore.user) / calls).toFixed(2)} ms, system ${((split.system - splitBefore.system) / calls).toFixed(2)} ms`,
     );
@@ -95,6 +102,7 @@ async function main(): Promise<void> {
       b2buaFailed,
       b2buaCauses: '',
       cpu,
+      redisCommands: redisCommands.total,
     });
     console.log(
       `rate ${rate}/s: exit ${r.code}, failed ${r.failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p99 ${percentile(rtts, 99)} ms`,
@@ -166,12 +174,12 @@ async function main(): Promise<void> {
   await hold.done;
 
   console.log(
-    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 / p99 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker / Redis / PostgreSQL (ms) | result |',
+    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 / p99 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker / Redis / PostgreSQL (ms) | Redis commands per call | result |',
   );
-  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} / ${r.p99} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} / ${r.cpu.redis.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} / ${r.p99} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} / ${r.cpu.redis.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} | ${r.redisCommands.toFixed(1)} | ${r.ok ? 'ok' : 'FAILED'} |`,
     );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
@@ -187,9 +195,19 @@ async function main(): Promise<void> {
     `heap after full GC: drained ${(drainedHeap / 1024).toFixed(1)} MiB, with ${concurrent} held calls ${(loadedHeap / 1024).toFixed(1)} MiB → ${heapPerCallKb.toFixed(1)} KiB per concurrent call`,
   );
 
+  // Registrations/s with digest: the registrar is the signalling role (Redis bindings; PostgreSQL counted too).
+  const sbPids = (): number[] => [signalling.child.pid ?? 0, worker.child.pid ?? 0, redisPid, ...pgPids()];
+  const registrations = await registrationRates(target, 'bench.test', work, sbPids, 'switchboard');
+  console.log(`registrations with digest: ${registrationCell(registrations)} (target 3000/s)`);
+
   await pbx.stop();
 
-  if (process.env.BENCH_KAMAILIO !== '0') await compareWithKamailio(rows, best, RATES, SECONDS_PER_RATE);
+  if (process.env.BENCH_KAMAILIO !== '0')
+    await compareWithKamailio(rows, best, RATES, SECONDS_PER_RATE, {
+      registrations,
+      heapPerCallKb,
+      concurrent,
+    });
 }
 
 main().catch((err: unknown) => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cpuMsOf, percentile, runRate, sleep, type Row } from './cps-support.js';
 import { startBenchKamailio } from './kamailio-proxy.js';
+import { registrationCell, registrationRates, type RegistrationResult } from './registrations.js';
 
 interface KamailioRow {
   rate: number;
@@ -20,10 +21,12 @@ export async function compareWithKamailio(
   sbBest: number,
   rates: readonly number[],
   seconds: number,
+  sbExtra: { registrations: RegistrationResult; heapPerCallKb: number; concurrent: number },
 ): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-k-'));
   const k = await startBenchKamailio(work, Number(process.env.BENCH_KAMAILIO_CHILDREN ?? 2));
   const rows: KamailioRow[] = [];
+  let kRegistrations: RegistrationResult | undefined;
   try {
     for (const rate of rates) {
       const before = cpuMsOf(k.pids());
@@ -43,6 +46,7 @@ export async function compareWithKamailio(
       );
       if (!ok) break;
     }
+    kRegistrations = await registrationRates(k.target, 'bench.test', work, () => k.pids(), 'kamailio');
   } finally {
     await k.stop();
     fs.rmSync(work, { recursive: true, force: true });
@@ -83,6 +87,16 @@ export async function compareWithKamailio(
   console.log(
     `| Switchboard / Kamailio | ${ratio(sbBest, kBest)} | ${ratio(sbCpu, kAt?.cpu)} | ${ratio(sb100?.p50, k100?.p50)} / ${ratio(sb100?.p99, k100?.p99)} |`,
   );
+  const sbReg = sbExtra.registrations;
+  console.log('\n| system | registrations/s with digest (0 failed) | memory per held call after a full GC |');
+  console.log('|---|---:|---:|');
+  console.log(
+    `| Kamailio 5.6 (usrloc in memory) | ${registrationCell(kRegistrations)} | - (stateful proxy: no dialog state) |`,
+  );
+  console.log(
+    `| Switchboard (Redis bindings) | ${registrationCell(sbReg)} | ${sbExtra.heapPerCallKb.toFixed(1)} KiB of heap (${sbExtra.concurrent} calls held) |`,
+  );
+  console.log(`| Switchboard / Kamailio | ${ratio(sbReg.best, kRegistrations?.best)} | - |`);
   console.log(
     `(a rate counts only if sipp and, for Switchboard, the B2BUA saw 0 failed calls; sipp runs on the same cores; the highest rate tried was ${Math.max(...rates)}/s)`,
   );

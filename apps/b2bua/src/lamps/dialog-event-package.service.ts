@@ -64,10 +64,14 @@ export class DialogEventPackageService
   ) {
     this.local = new LocalDomain(config);
     this.dialogs = new DialogStateStore(redis);
-    this.store = new SubscriptionStore(redis, {
-      subscriptions: redisKeys.dialogSubscriptions,
-      notifySeq: redisKeys.dialogNotifySeq,
-    });
+    this.store = new SubscriptionStore(
+      redis,
+      {
+        subscriptions: redisKeys.dialogSubscriptions,
+        notifySeq: redisKeys.dialogNotifySeq,
+      },
+      NODE_ID,
+    );
     this.notifier = new SubscriptionNotifier(stack, this.store, logger, clock, (sub) =>
       this.notifyFullState(sub, { state: 'terminated', reason: 'timeout' }),
     );
@@ -78,6 +82,7 @@ export class DialogEventPackageService
     logConnectionErrors(this.subscriber, this.logger, 'dialog changes channel');
     this.subscriber.on('message', (_channel: string, text: string) => this.onChange(text));
     await this.subscriber.subscribe(redisKeys.dialogChanges);
+    await this.store.adoptHeld();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -121,6 +126,7 @@ export class DialogEventPackageService
   /** A dialog of `resource` changed: a partial NOTIFY to each of its subscriptions this process holds. */
   async notifyChange(change: DialogChange, now = Date.now()): Promise<NotifyOutcome[]> {
     const account = this.accountOf(change.resource);
+    if (!this.store.holdsAny(account, now)) return [];
     const subs = (await this.store.live(account, now)).filter((s) => s.node === NODE_ID);
     return Promise.all(
       subs.map((sub) =>

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { lampState, redisKeys } from '@switchboard/live-state';
 import type { SipRequest } from '@switchboard/sip';
@@ -27,7 +27,9 @@ import { buildPidf, PIDF_TYPE, PRESENCE_EVENT } from './pidf-body.js';
  * package's listener on `sb:dialog-changes`.
  */
 @Injectable()
-export class PresenceEventPackageService implements EventPackage, OnApplicationShutdown {
+export class PresenceEventPackageService
+  implements EventPackage, OnApplicationBootstrap, OnApplicationShutdown
+{
   readonly event = PRESENCE_EVENT;
   readonly contentType = PIDF_TYPE;
   readonly defaultExpires = 3600;
@@ -44,14 +46,22 @@ export class PresenceEventPackageService implements EventPackage, OnApplicationS
     @Inject(SIP_CLOCK) clock: Clock,
   ) {
     this.dialogs = new DialogStateStore(redis);
-    this.store = new SubscriptionStore(redis, {
-      subscriptions: redisKeys.presenceSubscriptions,
-      notifySeq: redisKeys.presenceNotifySeq,
-    });
+    this.store = new SubscriptionStore(
+      redis,
+      {
+        subscriptions: redisKeys.presenceSubscriptions,
+        notifySeq: redisKeys.presenceNotifySeq,
+      },
+      NODE_ID,
+    );
     this.notifier = new SubscriptionNotifier(stack, this.store, logger, clock, (sub) =>
       this.notifyFullState(sub, { state: 'terminated', reason: 'timeout' }),
     );
     dialogPackage.addChangeListener((resource) => this.notifyResource(resource));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.store.adoptHeld();
   }
 
   onApplicationShutdown(): void {
@@ -76,7 +86,9 @@ export class PresenceEventPackageService implements EventPackage, OnApplicationS
 
   /** A dialog of `resource` changed: the whole document to each of its subscriptions this process holds. */
   private async notifyResource(resource: string, now = Date.now()): Promise<void> {
-    const subs = (await this.store.live(this.accountOf(resource), now)).filter((s) => s.node === NODE_ID);
+    const account = this.accountOf(resource);
+    if (!this.store.holdsAny(account, now)) return;
+    const subs = (await this.store.live(account, now)).filter((s) => s.node === NODE_ID);
     await Promise.all(
       subs.map((sub) => this.notifyFullState(sub, { state: 'active', expires: secondsLeft(sub, now) })),
     );

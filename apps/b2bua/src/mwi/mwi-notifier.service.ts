@@ -16,6 +16,7 @@ import {
   SubscriptionNotifier,
   type NotifyOutcome,
 } from '../subscriptions/subscription-notifier.js';
+import { NODE_ID } from '../registrar/node-id.js';
 import { SubscriptionStore } from '../subscriptions/subscription.store.js';
 import { CONFIG, LOGGER, REDIS, SIP_CLOCK } from '../tokens.js';
 import type { MessageWaitingNotifier } from '../voicemail/message-waiting-notifier.js';
@@ -62,10 +63,14 @@ export class MwiNotifierService implements MessageWaitingNotifier, EventPackage,
     @Inject(RegistrationBindingStore) private readonly registrations: RegistrationBindingStore,
     @Inject(SIP_CLOCK) clock: Clock,
   ) {
-    this.store = new SubscriptionStore(redis, {
-      subscriptions: redisKeys.mwiSubscriptions,
-      notifySeq: redisKeys.mwiNotifySeq,
-    });
+    this.store = new SubscriptionStore(
+      redis,
+      {
+        subscriptions: redisKeys.mwiSubscriptions,
+        notifySeq: redisKeys.mwiNotifySeq,
+      },
+      NODE_ID,
+    );
     this.notifier = new SubscriptionNotifier(stack, this.store, logger, clock, (sub) =>
       this.notifyFullState(sub, { state: 'terminated', reason: 'timeout' }),
     );

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { eventSubscriptionSchema, type EventSubscription } from './event-subscription.js';
+import { HeldSubscriptions } from './held-subscriptions.js';
 
 /** The two Redis hashes of one event package per watched account (`@switchboard/live-state` keys). */
 export interface SubscriptionKeys {
@@ -29,12 +30,45 @@ return 1
 
 /** One event package's subscriptions in Redis per watched account, shared by every signalling process. */
 export class SubscriptionStore {
+  /** What this process holds (`node`): changes of other accounts skip the Redis read (`holdsAny`). */
+  private readonly held = new HeldSubscriptions();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: SubscriptionKeys,
+    /** This process's node id (`EventSubscription.node`). */
+    private readonly node: string,
   ) {}
 
+  /** False when no live subscription of `account` is held by this process (no need to read `live`). */
+  holdsAny(account: string, now = Date.now()): boolean {
+    return this.held.holdsAny(account, now);
+  }
+
+  /**
+   * At start: subscriptions stored under this node id by an earlier process with the same id (a
+   * container's pid repeats) are held again. One SCAN at boot, never on the call path.
+   */
+  async adoptHeld(now = Date.now()): Promise<void> {
+    const pattern = this.keys.subscriptions('*');
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        for (const raw of Object.values(await this.redis.hgetall(key))) {
+          const sub = parse(raw);
+          if (sub && sub.node === this.node && sub.expiresAt > now)
+            this.held.add(sub.account, sub.id, sub.expiresAt);
+        }
+      }
+    } while (cursor !== '0');
+  }
+
   async save(sub: EventSubscription, now = Date.now()): Promise<void> {
+    // Held before it is stored: a change read meanwhile costs a read, never a missed NOTIFY.
+    if (sub.node === this.node) this.held.add(sub.account, sub.id, sub.expiresAt);
+    else this.held.remove(sub.account, sub.id);
     const ttl = Math.max(1, sub.expiresAt - now) + KEY_GRACE_MS;
     await this.redis.eval(
       SAVE_SCRIPT,
@@ -68,6 +102,7 @@ export class SubscriptionStore {
   }
 
   async remove(account: string, id: string): Promise<void> {
+    this.held.remove(account, id);
     await this.removeFields(account, [id]);
   }
 

@@ -7,6 +7,8 @@ import { addCidr, blockListHas } from '../security/flood-guard.js';
 import { providerTargets, type TrunkResolve } from './trunk-provider-targets.js';
 import { registrationUser } from './trunk-register-sender.js';
 
+const MAX_SOURCE_ANSWERS = 10_000;
+
 /** What call control needs of the trunk an INVITE came in on. */
 export interface InboundTrunk {
   readonly id: string;
@@ -36,6 +38,11 @@ interface Entry extends InboundTrunk {
  */
 export class InboundTrunkDirectory {
   private entries: readonly Entry[] = [];
+  /**
+   * isTrunkSource's answers for this snapshot: it runs for every datagram (flood control asks first)
+   * and BlockList.check costs tens of µs. Bounded: cleared when full and on every reload.
+   */
+  private readonly sourceAnswers = new Map<string, boolean>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -43,6 +50,7 @@ export class InboundTrunkDirectory {
   async load(trunks: readonly TrunkSettings[], resolve: TrunkResolve): Promise<void> {
     const enabled = trunks.filter((t) => t.enabled);
     this.entries = await Promise.all(enabled.map((t) => this.entryOf(t, resolve)));
+    this.sourceAnswers.clear();
   }
 
   /** The trunk an INVITE comes from, or undefined. */
@@ -58,10 +66,16 @@ export class InboundTrunkDirectory {
 
   /** True for an address some trunk's calls come from (never flood-limited). */
   isTrunkSource(ip: string): boolean {
+    if (this.entries.length === 0) return false;
+    const known = this.sourceAnswers.get(ip);
+    if (known !== undefined) return known;
     const host = bare(ip);
-    return this.entries.some(
+    const answer = this.entries.some(
       (e) => e.providerAddresses.has(host) || (e.sources !== undefined && blockListHas(e.sources, host)),
     );
+    if (this.sourceAnswers.size >= MAX_SOURCE_ANSWERS) this.sourceAnswers.clear();
+    this.sourceAnswers.set(ip, answer);
+    return answer;
   }
 
   private async entryOf(trunk: TrunkSettings, resolve: TrunkResolve): Promise<Entry> {

@@ -60,9 +60,10 @@ export async function compareWithKamailio(
   // (If Switchboard passed none, at the first rate, marked as failed.)
   const passedByBoth = Math.max(0, ...sb.filter((r) => r.ok && r.rate <= kBest).map((r) => r.rate));
   const common = passedByBoth || (rates[0] ?? 0);
-  const note = passedByBoth ? '' : ' (Switchboard failed calls at this rate)';
   const sbAt = sb.find((r) => r.rate === common);
   const kAt = rows.find((r) => r.rate === common);
+  const failedHere = [sbAt?.ok ? '' : 'Switchboard', kAt?.ok ? '' : 'Kamailio'].filter(Boolean).join(' and ');
+  const note = passedByBoth ? '' : ` (${failedHere} failed calls at this rate)`;
   const sb100 = sb.find((r) => r.rate === 100);
   const k100 = rows.find((r) => r.rate === 100);
   const sbCpu = sbAt ? sbAt.cpu.signalling + sbAt.cpu.worker + sbAt.cpu.redis + sbAt.cpu.postgres : NaN;

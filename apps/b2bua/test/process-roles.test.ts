@@ -146,6 +146,7 @@ describe('b2bua process roles', () => {
     expect(loaded.chain).toEqual([
       'inbound-routes@0.1.0',
       'business-hours@0.1.0',
+      'ivr@0.1.0',
       'conference@0.1.0',
       'ring-group@0.1.0',
       'find-me@0.1.0',

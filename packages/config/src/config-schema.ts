@@ -237,7 +237,7 @@ export const envSchema = z.object({
   SWITCHBOARD_PLUGINS: z
     .string()
     .default(
-      '@switchboard/plugin-inbound-routes,@switchboard/plugin-business-hours,@switchboard/plugin-conference,@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions,@switchboard/plugin-outbound-routes',
+      '@switchboard/plugin-inbound-routes,@switchboard/plugin-business-hours,@switchboard/plugin-ivr,@switchboard/plugin-conference,@switchboard/plugin-ring-group,@switchboard/plugin-find-me,@switchboard/plugin-extensions,@switchboard/plugin-outbound-routes',
     )
     .transform((v) =>
       v

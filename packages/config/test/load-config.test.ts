@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       plugins: [
         '@switchboard/plugin-inbound-routes',
         '@switchboard/plugin-business-hours',
+        '@switchboard/plugin-ivr',
         '@switchboard/plugin-conference',
         '@switchboard/plugin-ring-group',
         '@switchboard/plugin-find-me',

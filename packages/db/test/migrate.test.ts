@@ -150,6 +150,7 @@ describe('migrate', () => {
       'conference_rooms',
       'extensions',
       'follow_me_steps',
+      'ivr_menus',
       'pbx_settings',
       'plugin_configs',
       'ring_group_members',

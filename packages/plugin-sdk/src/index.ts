@@ -13,6 +13,7 @@ export type {
   RingStrategy,
   FollowMeInfo,
   ConferenceRoomInfo,
+  MenuInfo,
 } from './plugin-api.js';
 export {
   definePlugin,

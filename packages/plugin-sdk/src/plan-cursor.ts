@@ -11,6 +11,7 @@ export type PlanMove =
   | { readonly kind: 'step'; readonly index: number; readonly step: PlanStep }
   | { readonly kind: 'voicemail'; readonly mailbox: string }
   | { readonly kind: 'conference'; readonly room: string }
+  | { readonly kind: 'menu'; readonly menu: string }
   | { readonly kind: 'redirect'; readonly status: number; readonly contacts: readonly string[] }
   | { readonly kind: 'reject'; readonly status: number; readonly reason: string }
   | { readonly kind: 'reroute'; readonly destination?: string };
@@ -44,6 +45,8 @@ function applyAction(
       return { kind: 'voicemail', mailbox: action.mailbox };
     case 'conference':
       return { kind: 'conference', room: action.room };
+    case 'menu':
+      return { kind: 'menu', menu: action.menu };
     case 'redirect':
       return { kind: 'redirect', status: action.status, contacts: action.contacts };
     case 'reject':
@@ -70,6 +73,8 @@ function moveToStep(plan: RoutingPlan, index: number, lastOutcome: FailureOutcom
       return { kind: 'voicemail', mailbox: step.mailbox };
     case 'conference':
       return { kind: 'conference', room: step.room };
+    case 'menu':
+      return { kind: 'menu', menu: step.menu };
     case 'redirect':
       return { kind: 'redirect', status: step.status, contacts: step.contacts };
     case 'reject':

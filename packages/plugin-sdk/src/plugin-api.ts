@@ -55,6 +55,16 @@ export interface ConferenceRoomInfo {
   readonly announceJoin: boolean;
 }
 
+/** An auto-attendant (IVR) menu as configured in the admin app; its digits are the B2BUA's business. */
+export interface MenuInfo {
+  /** The id the plan action `menu` names. */
+  readonly id: string;
+  /** The menu's own dialable number. */
+  readonly number: string;
+  readonly name: string;
+  readonly enabled: boolean;
+}
+
 /** An extension's find-me/follow-me steps: each a set of targets ringing in parallel. */
 export interface FollowMeInfo {
   readonly extension: string;
@@ -95,6 +105,8 @@ export interface PluginApi<Config> {
     ringGroup(number: string): Promise<RingGroupInfo | undefined>;
     followMe(extension: string): Promise<FollowMeInfo | undefined>;
     conferenceRoom(number: string): Promise<ConferenceRoomInfo | undefined>;
+    /** The auto-attendant menu answering this number (menus without a number are never found). */
+    menu(number: string): Promise<MenuInfo | undefined>;
   };
   readonly calls: {
     /** Calls the extension is in right now (for busy detection against maxConcurrentCalls). */

@@ -16,6 +16,9 @@ const trunkName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be a trunk name: 1-64 letters, digits, _ . -');
 
+/** An auto-attendant menu's id (the admin app's uuid). */
+const menuId = z.string().uuid('must be a menu id (uuid)');
+
 const trunkNumber = z.string().regex(/^\+?[0-9*#]{1,32}$/, 'must be 1-32 digits (*, #), optionally after +');
 
 const ringTimeoutSeconds = z
@@ -75,6 +78,8 @@ export const planActionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voicemail'), mailbox: extensionNumber }),
   /** Answer and put the caller into this conference room (PIN asked by DTMF when the room has one). */
   z.object({ type: z.literal('conference'), room: extensionNumber }),
+  /** Answer with this auto-attendant menu: greeting, DTMF choice, then the chosen destination. */
+  z.object({ type: z.literal('menu'), menu: menuId }),
   /** Answer 3xx listing the contacts, so the caller tries them itself (a redirect server, RFC 3261 §8.3). */
   z.object({
     type: z.literal('redirect'),
@@ -130,6 +135,11 @@ export const planStepSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voicemail'), mailbox: extensionNumber }),
   /** The B2BUA answers and joins the caller to the conference room with this number. */
   z.object({ type: z.literal('conference'), room: extensionNumber }),
+  /**
+   * The B2BUA answers with this auto-attendant menu (by id): it plays the greeting, collects DTMF
+   * (RFC 4733 or SIP INFO) and connects the caller to the chosen destination.
+   */
+  z.object({ type: z.literal('menu'), menu: menuId }),
   z.object({
     type: z.literal('redirect'),
     contacts: z.array(sipUri).min(1, 'needs at least one contact').max(16),

@@ -23,6 +23,14 @@ describe('plan cursor', () => {
     });
   });
 
+  it('a menu step or action answers with that auto-attendant menu', () => {
+    const id = '6f1c1a52-8d3e-4a5b-9b7c-0d2e4f6a8b1c';
+    expect(firstMove(plan({ steps: [{ type: 'menu', menu: id }] }))).toEqual({ kind: 'menu', menu: id });
+    const p = plan({ steps: [dial('201', { onFailure: { 'no-answer': { type: 'menu', menu: id } } })] });
+    expect(moveAfterFailure(p, 0, 'no-answer')).toEqual({ kind: 'menu', menu: id });
+    expect(moveAfterFailure(p, 0, 'busy')).toMatchObject({ kind: 'reject', status: 486 });
+  });
+
   it('a reroute step asks the chain again, with or without a new destination', () => {
     expect(firstMove(plan({ steps: [{ type: 'reroute', destination: '201' }] }))).toEqual({
       kind: 'reroute',

@@ -75,6 +75,12 @@ describe('routing plan schema', () => {
     ]);
   });
 
+  it('a menu step names its menu by id', () => {
+    expect(issuesOf({ steps: [{ type: 'menu', menu: '8000' }] })).toEqual([
+      'steps.0.menu: must be a menu id (uuid)',
+    ]);
+  });
+
   it('error message names the plugin', () => {
     expect(() => parseRoutingPlan({}, 'ring-group')).toThrow(
       /plugin "ring-group" returned an invalid routing plan/,

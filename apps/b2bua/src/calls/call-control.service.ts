@@ -29,6 +29,7 @@ import { InboundTrunkDirectory, type InboundTrunk } from '../trunks/inbound-trun
 import { TrunkCallLimits } from '../trunks/trunk-call-limits.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import { CONFERENCE_APPS, type ConferenceApps } from '../conference/conference-apps.js';
+import { MENU_APPS, type MenuApps } from '../ivr/menu-apps.js';
 import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
 import { CallLatencyRecorder } from './call-latency.js';
@@ -101,6 +102,7 @@ export class CallControlService
     @Inject(METRICS) private readonly processMetrics: ProcessMetrics,
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
     @Optional() @Inject(CONFERENCE_APPS) private readonly conference?: ConferenceApps,
+    @Optional() @Inject(MENU_APPS) private readonly menus?: MenuApps,
   ) {
     this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
     const park = config.calls.park;
@@ -214,6 +216,7 @@ export class CallControlService
       ...(this.voicemail ? { voicemail: this.voicemail } : {}),
       trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
       ...(this.conference ? { conference: this.conference } : {}),
+      ...(this.menus ? { menus: this.menus } : {}),
       park: {
         lot: this.parkLot,
         timeoutMs: this.config.calls.park.timeoutSeconds * 1000,

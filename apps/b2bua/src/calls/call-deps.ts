@@ -14,6 +14,7 @@ import type { ParkLot } from './park/park-lot.js';
 import type { ParkSlotSink } from './park/park-slot.store.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ConferenceApps } from '../conference/conference-apps.js';
+import type { MenuApps } from '../ivr/menu-apps.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 import type { DialogStateSink } from './lamps/dialog-lamp.js';
 
@@ -58,6 +59,8 @@ export interface CallDeps {
   readonly voicemail?: VoicemailApps;
   /** Conference rooms (absent: a plan's conference end gets 480). */
   readonly conference?: ConferenceApps;
+  /** Auto-attendant menus (absent: a plan's menu end gets 480). */
+  readonly menus?: MenuApps;
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

@@ -458,6 +458,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
           'failed',
           `conference ${end.room} unavailable`,
         );
+      case 'menu':
+        if (this.deps.menus) {
+          this.state = 'local';
+          this.local = this.deps.menus.run(this.localContext(), end.menu);
+          return;
+        }
+        return this.failTo(480, 'Menu Not Available', [], 'failed', `menu ${end.menu} unavailable`);
       case 'reroute':
         if (this.attempt >= this.deps.maxReroutes) {
           return this.failTo(480, 'Temporarily Unavailable', [], 'failed', 'too many reroutes');

@@ -3,6 +3,7 @@ import type { PrismaClient } from '@switchboard/db';
 import type { FallbackKind } from '@switchboard/db';
 import type {
   ConferenceRoomInfo,
+  MenuInfo,
   FollowMeInfo,
   NoAnswerDestination,
   RingGroupInfo,
@@ -64,6 +65,12 @@ export class DirectoryRepository {
         ext.followMeFinalTarget ?? (ext.followMeFinalKind === 'voicemail' ? ext.number : null),
       ),
     };
+  }
+
+  async menu(number: string): Promise<MenuInfo | undefined> {
+    const m = await this.prisma.ivrMenu.findUnique({ where: { number } });
+    if (!m?.number) return undefined;
+    return { id: m.id, number: m.number, name: m.name, enabled: m.enabled };
   }
 
   async conferenceRoom(number: string): Promise<ConferenceRoomInfo | undefined> {

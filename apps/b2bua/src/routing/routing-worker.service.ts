@@ -12,6 +12,7 @@ import {
   type RegisteredPlugin,
   type RingGroupInfo,
   type ConferenceRoomInfo,
+  type MenuInfo,
   type RoutingPlan,
 } from '@switchboard/plugin-sdk';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
@@ -53,6 +54,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     readonly extension: LookupCache<ExtensionInfo | undefined>;
     readonly ringGroup: LookupCache<RingGroupInfo | undefined>;
     readonly conferenceRoom: LookupCache<ConferenceRoomInfo | undefined>;
+    readonly menu: LookupCache<MenuInfo | undefined>;
     readonly followMe: LookupCache<FollowMeInfo | undefined>;
     readonly timeZone: LookupCache<string>;
   };
@@ -118,6 +120,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       ringGroup: new LookupCache(options('ring group'), (n) => this.directory.ringGroup(n)),
       followMe: new LookupCache(options('follow-me'), (n) => this.directory.followMe(n)),
       conferenceRoom: new LookupCache(options('conference room'), (n) => this.directory.conferenceRoom(n)),
+      menu: new LookupCache(options('menu'), (n) => this.directory.menu(n)),
       timeZone: new LookupCache(options('time zone'), () => this.pbxSettings.timeZone()),
     };
   }
@@ -280,6 +283,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
         ringGroup: (n) => lookups.ringGroup.get(n),
         followMe: (ext) => lookups.followMe.get(ext),
         conferenceRoom: (n) => lookups.conferenceRoom.get(n),
+        menu: (n) => lookups.menu.get(n),
       },
       calls: {
         activeCount: (ext) => this.activeCalls.countFor(ext),

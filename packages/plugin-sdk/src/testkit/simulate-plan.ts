@@ -24,6 +24,7 @@ export type SimResult =
   | { kind: 'answered'; target: string; step: number }
   | { kind: 'voicemail'; mailbox: string }
   | { kind: 'conference'; room: string }
+  | { kind: 'menu'; menu: string }
   | { kind: 'redirect'; status: number; contacts: readonly string[] }
   | { kind: 'reject'; status: number; reason: string }
   | { kind: 'reroute'; destination?: string };

@@ -5,6 +5,7 @@ import type {
   ConferenceRoomInfo,
   ExtensionInfo,
   FollowMeInfo,
+  MenuInfo,
   PluginApi,
   RegisteredContact,
   RingGroupInfo,
@@ -21,6 +22,7 @@ export interface TestWorld {
   ringGroups?: readonly RingGroupInfo[];
   followMe?: readonly FollowMeInfo[];
   conferenceRooms?: readonly ConferenceRoomInfo[];
+  menus?: readonly MenuInfo[];
   now?: Date;
   /** The PBX time zone (default UTC). */
   timeZone?: string;
@@ -77,6 +79,7 @@ export function createTestApi<Config>(config: Config, world: TestWorld = {}): Te
       ringGroup: (n) => Promise.resolve(world.ringGroups?.find((g) => g.number === n)),
       followMe: (ext) => Promise.resolve(world.followMe?.find((f) => f.extension === ext)),
       conferenceRoom: (n) => Promise.resolve(world.conferenceRooms?.find((r) => r.number === n)),
+      menu: (n) => Promise.resolve(world.menus?.find((m) => m.number === n)),
     },
     calls: {
       activeCount: (n) => Promise.resolve(world.activeCalls?.[n] ?? 0),

@@ -15,6 +15,7 @@ import { DialStepRun, type StepEnd } from './dial-step-run.js';
 export type PlanEnd =
   | { readonly kind: 'voicemail'; readonly mailbox: string }
   | { readonly kind: 'conference'; readonly room: string }
+  | { readonly kind: 'menu'; readonly menu: string }
   | { readonly kind: 'redirect'; readonly status: number; readonly contacts: readonly string[] }
   | { readonly kind: 'reject'; readonly status: number; readonly reason: string }
   | { readonly kind: 'reroute'; readonly destination?: string; readonly attempt: CallAttempt };
@@ -87,6 +88,8 @@ export class PlanExecutor<R> {
         return this.end({ kind: 'voicemail', mailbox: move.mailbox });
       case 'conference':
         return this.end({ kind: 'conference', room: move.room });
+      case 'menu':
+        return this.end({ kind: 'menu', menu: move.menu });
       case 'redirect':
         return this.end({ kind: 'redirect', status: move.status, contacts: move.contacts });
       case 'reject':

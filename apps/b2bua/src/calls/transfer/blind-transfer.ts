@@ -119,6 +119,7 @@ export class BlindTransfer {
         return this.fail(r.status, r.reason);
       }
       case 'voicemail':
+      case 'menu':
         // The transferee is not our UAS any more once bridged: voicemail cannot answer it here.
         return this.fail(480, 'Temporarily Unavailable');
       case 'reroute':

@@ -74,3 +74,4 @@ export {
 } from './no-answer-destination.js';
 export { zonedTime, isTimeZone, WEEKDAYS, type Weekday, type ZonedTime } from './time/zoned-time.js';
 export { routeDestinationSchema, destinationStep, type RouteDestination } from './route-destination.js';
+export { MENU_KEYS, menuOptionSchema, menuOptionsSchema, type MenuOption } from './menu-options.js';

@@ -38,6 +38,8 @@ import { SettingsService } from '../settings/settings.service.js';
 import { TrunksController } from '../trunks/trunks.controller.js';
 import { ConferenceRoomsController } from '../conference-rooms/conference-rooms.controller.js';
 import { ConferenceRoomsService } from '../conference-rooms/conference-rooms.service.js';
+import { IvrMenusController } from '../ivr-menus/ivr-menus.controller.js';
+import { IvrMenusService } from '../ivr-menus/ivr-menus.service.js';
 import { TrunksService } from '../trunks/trunks.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
 import { VoicemailService } from '../voicemail/voicemail.service.js';
@@ -63,6 +65,7 @@ export const adminControllers: readonly Type[] = [
   RingGroupsController,
   TrunksController,
   ConferenceRoomsController,
+  IvrMenusController,
   VoicemailController,
   CallHistoryController,
   // After the history: its `export.csv` must match before `:id`.
@@ -102,6 +105,7 @@ export class AdminAppModule {
         RingGroupsService,
         TrunksService,
         ConferenceRoomsService,
+        IvrMenusService,
         VoicemailService,
         CallHistoryService,
         CallDetailService,

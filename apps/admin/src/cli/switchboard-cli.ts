@@ -17,6 +17,7 @@ import { registerShowCommands } from './show-commands.js';
 import { registerTraceCommands } from './trace-commands.js';
 import { registerTrunkCommands } from './trunk-commands.js';
 import { registerConferenceCommands } from './conference-commands.js';
+import { registerMenuCommands } from './menu-commands.js';
 import { registerVoicemailCommands } from './voicemail-commands.js';
 import { withSettingsFile } from './settings-file.js';
 
@@ -44,6 +45,7 @@ const commandGroups: readonly RegisterCommands[] = [
   registerRegistrationCommands,
   registerTrunkCommands,
   registerConferenceCommands,
+  registerMenuCommands,
   registerPluginCommands,
   registerPluginScaffoldCommands,
   registerSettingsCommands,

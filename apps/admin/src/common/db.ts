@@ -1,6 +1,7 @@
 // The one place the admin app names @switchboard/db's exports, so a rename there is a one-line change here.
-export type { PrismaClient, Prisma } from '@switchboard/db';
+export type { PrismaClient } from '@switchboard/db';
 export {
+  Prisma,
   createPrismaClient,
   computeDigestCredentials,
   digestAlgorithmNames,

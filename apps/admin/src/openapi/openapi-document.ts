@@ -31,6 +31,11 @@ import {
   createConferenceRoomSchema,
   updateConferenceRoomSchema,
 } from '../conference-rooms/conference-room.schemas.js';
+import {
+  createIvrMenuSchema,
+  ivrMenuViewSchema,
+  updateIvrMenuSchema,
+} from '../ivr-menus/ivr-menu.schemas.js';
 import { markHeardSchema, voicemailBoxSchema } from '../voicemail/voicemail.schemas.js';
 
 interface Operation {
@@ -269,6 +274,44 @@ const operations: Operation[] = [
     path: '/api/conference-rooms/{id}',
     tag: 'conference-rooms',
     summary: 'Delete a conference room',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/ivr-menus',
+    tag: 'ivr-menus',
+    summary: 'List auto-attendant (IVR) menus',
+    response: list(ivrMenuViewSchema),
+  },
+  {
+    method: 'post',
+    path: '/api/ivr-menus',
+    tag: 'ivr-menus',
+    summary: 'Create a menu (key → destination options); 409 when the number is taken',
+    body: createIvrMenuSchema,
+    response: ivrMenuViewSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/ivr-menus/{id}',
+    tag: 'ivr-menus',
+    summary: 'One menu',
+    response: ivrMenuViewSchema,
+  },
+  {
+    method: 'patch',
+    path: '/api/ivr-menus/{id}',
+    tag: 'ivr-menus',
+    summary: 'Edit a menu (options replace the whole key map)',
+    body: updateIvrMenuSchema,
+    response: ivrMenuViewSchema,
+  },
+  {
+    method: 'delete',
+    path: '/api/ivr-menus/{id}',
+    tag: 'ivr-menus',
+    summary: 'Delete a menu',
     status: 204,
   },
   {

@@ -313,6 +313,13 @@ export const envSchema = z.object({
     .min(0, 'must be 0 (no limit) or more')
     .max(604_800, 'must be at most 604800 (7 days)')
     .default(14_400),
+  /**
+   * Music on hold: `on` plays the holder's class (files of <data dir>/moh/<class>/ by name, looped) to a
+   * held or parked party, `shuffle` the same in a random order, `off` leaves the held party in silence.
+   */
+  SWITCHBOARD_MUSIC_ON_HOLD: z
+    .enum(['on', 'shuffle', 'off'], { error: "must be 'on', 'shuffle' or 'off'" })
+    .default('on'),
   /** Call park: the number a call is transferred (REFER) to in order to park it. */
   SWITCHBOARD_PARK_NUMBER: z
     .string()

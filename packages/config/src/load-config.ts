@@ -83,6 +83,8 @@ export interface SwitchboardConfig {
     sessionTimers: { enabled: boolean; expiresSeconds: number; minSeSeconds: number };
     /** Call park: the park number, the slot range and the seconds before a parked call rings back. */
     park: { number: string; firstSlot: number; lastSlot: number; timeoutSeconds: number };
+    /** Music to held and parked parties (SWITCHBOARD_MUSIC_ON_HOLD). */
+    musicOnHold: 'on' | 'shuffle' | 'off';
   };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
@@ -286,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         lastSlot: e.SWITCHBOARD_PARK_SLOTS.last,
         timeoutSeconds: e.SWITCHBOARD_PARK_TIMEOUT_SECONDS,
       },
+      musicOnHold: e.SWITCHBOARD_MUSIC_ON_HOLD,
     },
     trace: {
       retentionDays: e.SWITCHBOARD_TRACE_RETENTION_DAYS,

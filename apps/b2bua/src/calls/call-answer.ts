@@ -1,7 +1,13 @@
 import type { IncomingRequest } from '@switchboard/dialog';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction, TimerHandle } from '@switchboard/transactions';
-import { CallBridge, type BridgeHooks, type BridgeSide, type Side } from './bridge/call-bridge.js';
+import {
+  CallBridge,
+  type BridgeHooks,
+  type BridgeSdpCrossing,
+  type BridgeSide,
+  type Side,
+} from './bridge/call-bridge.js';
 import { warningOf } from './bridge/sdp-media-limit.js';
 import { SessionRefresh, calleeLegTimer, callerLegTimer } from './bridge/session-refresh.js';
 import type { CallBranchLauncher } from './call-branch-launcher.js';
@@ -12,6 +18,10 @@ import { bodyOf, type CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import type { InDialogRoute } from './legs/in-dialog-route.js';
 import type { CallMedia, Party } from './media/call-media.js';
 import { recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
+import type { BridgeHoldMusic, BridgeHoldMusicOptions } from './hold/bridge-hold-music.js';
+import { callHoldMusic } from './hold/call-hold-music.js';
+import { HeldLegMusic } from './hold/held-leg-music.js';
+import { relayBody } from './bridge/session-body-relay.js';
 
 /** What a call's answer reads from its session (passed in, not the whole session). */
 export interface CallAnswerHost extends CallEnding {
@@ -48,6 +58,8 @@ export class CallAnswer {
   private refresh: SessionRefresh | undefined;
   // SWITCHBOARD_MAX_CALL_SECONDS, armed when the call is answered.
   private maxDuration: TimerHandle | undefined;
+  /** Music for the party the other one holds (absent: music on hold is off). */
+  private holdMusic: BridgeHoldMusic | undefined;
 
   constructor(private readonly host: CallAnswerHost) {}
 
@@ -134,14 +146,30 @@ export class CallAnswer {
     this.refresh = undefined;
     this.callBridge?.retire();
     this.answeredKey = answeredKey;
-    this.callBridge = new CallBridge(this.host.deps.port, sides, this.bridgeHooks(), this.host.deps.allow);
+    this.callBridge = this.plainBridge(sides);
   }
 
-  /** The call was parked: the bridge relays nothing more; the parked party's BYE still ends the call. */
-  park(): void {
+  /**
+   * The call was parked: the bridge relays nothing more; the parked party's BYE still ends the call.
+   * The party on `parkedSide` gets music (the `parker` extension's class) until it leaves the slot.
+   */
+  park(parkedSide: Side, parker: string | undefined): HeldLegMusic | undefined {
     this.refresh?.stop();
     this.refresh = undefined;
+    const side = this.sides()?.[parkedSide];
+    const sdp = this.holdMusic?.sdpOf(parkedSide);
+    this.holdMusic?.close();
     this.callBridge?.retire();
+    const { deps, log } = this.host;
+    const moh = deps.musicOnHold;
+    if (!moh || !side || !sdp) return undefined;
+    const music = new HeldLegMusic(
+      { moh, clock: deps.port.clock, logger: deps.logger, log },
+      { side, name: parkedSide, sdp },
+      moh.classOf(parker),
+    );
+    music.start();
+    return music;
   }
 
   /**
@@ -149,7 +177,7 @@ export class CallAnswer {
    * the 2xx goes to the caller and the two dialogs become a bridge.
    */
   acceptParked(parked: BridgeSide, answer: SessionBody | undefined, answeredKey: string): void {
-    const { deps, caller } = this.host;
+    const { caller } = this.host;
     this.answeredKey = answeredKey;
     const callerDialog = caller.answer(answer, {}, () => {
       // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
@@ -160,13 +188,37 @@ export class CallAnswer {
       caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
       callee: parked,
     };
-    this.callBridge = new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow);
+    this.callBridge = this.plainBridge(sides);
   }
 
   /** The call ended: no more timers of the answered call. */
   stop(): void {
     this.maxDuration?.cancel();
     this.refresh?.stop();
+    this.holdMusic?.close();
+  }
+
+  /**
+   * A bridge whose SDP crosses as is (after a transfer or a park retrieval the parties exchanged their
+   * SDP directly), with a fresh music-on-hold watch.
+   */
+  private plainBridge(sides: Record<Side, BridgeSide>): CallBridge {
+    const { deps } = this.host;
+    this.holdMusic?.close();
+    this.holdMusic = this.watchHold();
+    const checkOnly: BridgeSdpCrossing = (_kind, _from, body, deliver) => deliver(relayBody(body));
+    const crossing = this.holdMusic ? this.holdMusic.wrap(checkOnly) : checkOnly;
+    return new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow, crossing);
+  }
+
+  private watchHold(initial?: BridgeHoldMusicOptions['initial']): BridgeHoldMusic | undefined {
+    return callHoldMusic(
+      this.host.deps,
+      this.host.log,
+      () => this.sides(),
+      (side) => (side === 'caller' ? this.host.launcher.callerExtension : extensionKey(this.answeredKey)),
+      initial,
+    );
   }
 
   private bridgeHooks(): BridgeHooks {
@@ -229,23 +281,33 @@ export class CallAnswer {
         onEnd: (_side, cause) => this.hangUp(cause),
       });
     }
+    this.holdMusic = this.watchHold({
+      caller: { sent: answer, own: bodyOf(caller.invite) },
+      callee: { sent: leg.init.body, own: bodyOf(calleeAnswer) },
+    });
+    const crossing: BridgeSdpCrossing = (kind, from, body, deliver) => {
+      const callee: Party = { branch: leg.callId };
+      media.cross(
+        { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
+        body,
+        (relay) => {
+          this.refresh?.crossed(kind, from, body, relay);
+          deliver(relay);
+        },
+      );
+    };
     this.callBridge = new CallBridge(
       deps.port,
       sides,
       this.bridgeHooks(),
       deps.allow,
-      (kind, from, body, deliver) => {
-        const callee: Party = { branch: leg.callId };
-        media.cross(
-          { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
-          body,
-          (relay) => {
-            this.refresh?.crossed(kind, from, body, relay);
-            deliver(relay);
-          },
-        );
-      },
+      this.holdMusic ? this.holdMusic.wrap(crossing) : crossing,
       this.refresh,
     );
   }
+}
+
+/** An answered key that is an extension number (not an AOR or a URI). */
+function extensionKey(key: string | undefined): string | undefined {
+  return key !== undefined && /^[0-9*#+]+$/.test(key) ? key : undefined;
 }

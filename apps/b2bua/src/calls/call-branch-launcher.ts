@@ -38,6 +38,11 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
 
   constructor(private readonly host: BranchLaunchHost) {}
 
+  /** The calling extension, if the caller is one. */
+  get callerExtension(): string | undefined {
+    return this.host.identity.callerExtension;
+  }
+
   leg(callId: string): CalleeLeg | undefined {
     return this.legs.get(callId);
   }

@@ -40,6 +40,8 @@ import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
 import { ParkLot } from './park/park-lot.js';
 import { ParkSlotStore } from './park/park-slot.store.js';
+import type { MusicOnHold } from './hold/held-leg-music.js';
+import { MUSIC_ON_HOLD } from './hold/music-on-hold.service.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
@@ -103,6 +105,7 @@ export class CallControlService
     @Optional() @Inject(VOICEMAIL_APPS) private readonly voicemail?: VoicemailApps,
     @Optional() @Inject(CONFERENCE_APPS) private readonly conference?: ConferenceApps,
     @Optional() @Inject(MENU_APPS) private readonly menus?: MenuApps,
+    @Optional() @Inject(MUSIC_ON_HOLD) private readonly musicOnHold?: MusicOnHold,
   ) {
     this.metrics = new CallMetrics(processMetrics, () => this.calls.size);
     const park = config.calls.park;
@@ -222,6 +225,9 @@ export class CallControlService
         timeoutMs: this.config.calls.park.timeoutSeconds * 1000,
         slots: new ParkSlotStore(this.redis),
       },
+      ...(this.musicOnHold && this.config.calls.musicOnHold !== 'off'
+        ? { musicOnHold: this.musicOnHold }
+        : {}),
     };
   }
 

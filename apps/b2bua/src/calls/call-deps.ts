@@ -17,6 +17,7 @@ import type { ConferenceApps } from '../conference/conference-apps.js';
 import type { MenuApps } from '../ivr/menu-apps.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 import type { DialogStateSink } from './lamps/dialog-lamp.js';
+import type { MusicOnHold } from './hold/held-leg-music.js';
 
 /** Everything a call session uses from outside; the service wires the real ones, tests their own. */
 export interface CallDeps {
@@ -61,6 +62,8 @@ export interface CallDeps {
   readonly conference?: ConferenceApps;
   /** Auto-attendant menus (absent: a plan's menu end gets 480). */
   readonly menus?: MenuApps;
+  /** Music to held and parked parties (absent: they hear silence, SWITCHBOARD_MUSIC_ON_HOLD=off). */
+  readonly musicOnHold?: MusicOnHold;
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

@@ -177,7 +177,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       answeredKey: () => this.timeline.answeredKey,
       legStarted: (callId, side) => table.legStarted(callId, side),
       addLegs: (legs) => this.timeline.addLegs(legs),
-      parked: () => this.answer.park(),
+      parked: (side, parker) => this.answer.park(side, parker),
       retrieved: (cause) => this.end('answered', 'system', cause),
       abandoned: (cause) => this.end('answered', 'system', cause),
       connected: (sides, targetKey) => {

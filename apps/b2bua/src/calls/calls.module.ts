@@ -8,6 +8,7 @@ import { SipModule } from '../sip/sip.module.js';
 import { TrunksModule } from '../trunks/trunks.module.js';
 import { CallControlService } from './call-control.service.js';
 import { CallHangupListenerService } from './call-hangup-listener.service.js';
+import { MUSIC_ON_HOLD, MusicOnHoldService } from './hold/music-on-hold.service.js';
 
 /**
  * Call control of the signalling role. Provides the routing client and the call-record publisher
@@ -23,6 +24,8 @@ import { CallHangupListenerService } from './call-hangup-listener.service.js';
     PluginStateRepository,
     CallControlService,
     CallHangupListenerService,
+    MusicOnHoldService,
+    { provide: MUSIC_ON_HOLD, useExisting: MusicOnHoldService },
   ],
   exports: [CallControlService],
 })

@@ -38,6 +38,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     // The shared test machine starves processes for 100 ms and more (load average 40 on 2 cores):
     // overload control's event-loop bound would refuse test calls; overload tests set their bounds.
     SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',
+    // Hold tests check the relayed hold itself; music on hold adds re-INVITEs, its own tests turn it on.
+    SWITCHBOARD_MUSIC_ON_HOLD: 'off',
     ...env,
   });
 }

@@ -31,8 +31,8 @@ export interface ParkedCallHost extends Pick<
 }
 
 /**
- * One parked call (the park half of issue #19): it waits in its slot (the parked party hears silence:
- * its media still goes where the parker's phone was, and nothing plays — no music-on-hold yet) until
+ * One parked call (the park half of issue #19): it waits in its slot (the parked party hears the
+ * parker's music-on-hold class, started by the call's answer: hold/held-leg-music.ts) until
  * someone dials the slot (ParkRetrieval) or SWITCHBOARD_PARK_TIMEOUT_SECONDS pass; then it rings the
  * parker again as a new call from the parked party through the routing plugins, so the parker's own
  * no-answer plan (ring time, follow-me, reject) applies.

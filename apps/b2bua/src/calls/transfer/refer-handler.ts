@@ -28,8 +28,11 @@ export interface ReferHost {
   addLegs(legs: readonly LegRecord[]): void;
   /** The bridge now joins these two sides (one of them the transfer target); `targetKey` answered. */
   connected(sides: Record<Side, BridgeSide>, targetKey: string): void;
-  /** The call was parked: its bridge relays nothing more (the parked party's BYE still ends it). */
-  parked(): void;
+  /**
+   * The call was parked: its bridge relays nothing more (the parked party's BYE still ends it). Returns
+   * the music the party on `side` hears while parked (the `parker` extension's class), if any.
+   */
+  parked(side: Side, parker: string | undefined): { stop(): void } | undefined;
   /** The parked call was retrieved (its party now belongs to the retriever's call): end without BYE. */
   retrieved(cause: string): void;
   /** The parked call was given up (BYE sent to the parked party): end. */
@@ -47,6 +50,8 @@ const EXTENSION_KEY = /^[0-9*#+]+$/;
 export class ReferHandler {
   private running: BlindTransfer | undefined;
   private parkedCall: ParkedCall | undefined;
+  /** Music to the parked party until it leaves its slot. */
+  private parkMusic: { stop(): void } | undefined;
   private count = 0;
   private readonly parties: Partial<Record<Side, CallIdentity>> = {};
   private readonly retired: BridgeSide[] = [];
@@ -164,17 +169,17 @@ export class ReferHandler {
       legStarted: (callId, side) => this.host.legStarted(callId, side),
       addLegs: (legs) => this.host.addLegs(legs),
       connected: (leg, key) => {
-        this.parkedCall = undefined;
+        this.leavePark();
         this.chain.push({ ...entry(200, key), transferor: 'park timeout' });
         this.moved(from, sides, leg, key);
       },
       retrieved: (slot, by) => {
-        this.parkedCall = undefined;
+        this.leavePark();
         this.chain.push({ ...entry(200, by), transferor: `park ${slot}` });
         this.host.retrieved(`parked at ${slot}, retrieved by ${by}`);
       },
       abandoned: (cause) => {
-        this.parkedCall = undefined;
+        this.leavePark();
         this.host.abandoned(cause);
       },
     });
@@ -187,7 +192,7 @@ export class ReferHandler {
     this.parkedCall = parked;
     this.chain.push(entry(200, `park ${slot}`));
     this.retired.push(sides[from]);
-    this.host.parked();
+    this.parkMusic = this.host.parked(toSide, parker.callerExtension);
     const transferor = sides[from];
     notifier.final(200, `Parked at ${slot}`, () => sendBye(transferor.route, transferor.dialog));
   }
@@ -214,7 +219,14 @@ export class ReferHandler {
     this.running?.stop();
     this.running = undefined;
     this.parkedCall?.stop();
+    this.leavePark();
+  }
+
+  /** The parked party left its slot (retrieved, rung back, given up) or the call ended. */
+  private leavePark(): void {
     this.parkedCall = undefined;
+    this.parkMusic?.stop();
+    this.parkMusic = undefined;
   }
 
   private party(side: Side): CallIdentity {

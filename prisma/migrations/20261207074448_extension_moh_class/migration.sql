@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "extensions" ADD COLUMN     "moh_class" VARCHAR(32);

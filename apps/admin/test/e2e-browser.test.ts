@@ -334,6 +334,43 @@ describe('admin UI in headless Chromium', () => {
       .toContain('No conference rooms yet');
   });
 
+  it('manages an IVR menu: key rows, a refusal shown at the row, direct dial, escaped names, delete', async () => {
+    await openPage('menus', 'Menus');
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No menus yet');
+    await page.getByRole('button', { name: 'New menu' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('input[name="number"]').fill('8400');
+    await dialog.locator('input[name="name"]').fill('<b>Front</b>');
+    await dialog.getByRole('button', { name: 'Add key' }).click();
+    const target = dialog.locator('input[name="options.0.destination.target"]');
+    await target.fill('six');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await expect.poll(() => dialog.textContent()).toContain('must be 1-32 characters of 0-9');
+    await target.fill('600');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const menu = await servers.prisma.ivrMenu.findUniqueOrThrow({ where: { number: '8400' } });
+    expect(menu.options).toEqual([{ digit: '1', destination: { kind: 'extension', target: '600' } }]);
+    const table = page.getByTestId('ivr-menus-table');
+    await expect.poll(() => table.textContent()).toContain('<b>Front</b>1 → extension 600'); // text, not markup
+    expect(await page.locator('b', { hasText: 'Front' }).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Edit 8400' }).click();
+    // Mantine's switch input is visually hidden behind its track: click the input itself.
+    await dialog
+      .getByRole('switch', { name: 'Callers may dial an extension directly' })
+      .dispatchEvent('click');
+    await dialog.locator('input[name="interDigitTimeoutMs"]').fill('3000');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const edited = await servers.prisma.ivrMenu.findUniqueOrThrow({ where: { id: menu.id } });
+    expect(edited).toMatchObject({ directDial: true, interDigitTimeoutMs: 3000, options: menu.options });
+
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete 8400' }).click();
+    await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No menus yet');
+  });
+
   it('refuses a CSRF-less request made with the logged-in browser session', async () => {
     const statuses = await page.evaluate(async () => {
       const body = JSON.stringify({ number: '1999', displayName: 'Forged' });

@@ -12,6 +12,7 @@ import { CallDetailPage } from './pages/call-detail-page';
 import { CallHistoryPage } from './pages/call-history-page';
 import { ChangePasswordPage } from './pages/change-password-page';
 import { ConferenceRoomsPage } from './pages/conference-rooms-page';
+import { IvrMenusPage } from './pages/ivr-menus-page';
 import { ExtensionsPage } from './pages/extensions-page';
 import { FollowMePage } from './pages/follow-me-page';
 import { LivePage } from './pages/live-page';
@@ -27,6 +28,7 @@ const pages = [
   { route: 'ring-groups', label: 'Ring groups', render: () => <RingGroupsPage /> },
   { route: 'trunks', label: 'Trunks', render: () => <TrunksPage /> },
   { route: 'conference-rooms', label: 'Conference rooms', render: () => <ConferenceRoomsPage /> },
+  { route: 'menus', label: 'Menus', render: () => <IvrMenusPage /> },
   { route: 'follow-me', label: 'Follow-me', render: () => <FollowMePage /> },
   { route: 'voicemail', label: 'Voicemail', render: () => <VoicemailPage /> },
   { route: 'calls', label: 'Call history', render: () => <CallHistoryPage /> },

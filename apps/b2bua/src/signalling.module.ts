@@ -13,6 +13,7 @@ import { VoicemailModule } from './voicemail/voicemail.module.js';
 import { ConferenceModule } from './conference/conference.module.js';
 
 import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
+import { DeadNodeCallReaperService } from './ops/dead-node-call-reaper.service.js';
 /** Root module of the signalling process role (SIP transports, registrar, call control). */
 @Module({})
 export class SignallingModule {
@@ -42,8 +43,9 @@ export class SignallingModule {
         // Outbound registrations to SIP trunks.
         TrunksModule,
       ],
-      // Read by the admin's health and status page.
-      providers: [ProcessHeartbeatService],
+      // The heartbeat is read by the admin's health page and by the other signalling processes'
+      // reaper, which removes the live calls of a process that died.
+      providers: [ProcessHeartbeatService, DeadNodeCallReaperService],
     };
   }
 }

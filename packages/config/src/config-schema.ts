@@ -516,6 +516,16 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(3600, 'must be at most 3600')
     .default(5),
+  /**
+   * Scale-out: a signalling process silent (no heartbeat) this long is dead; the live calls it held
+   * are removed from the live-call set by the others (at least the heartbeat's 3 s alive window).
+   */
+  SWITCHBOARD_DEAD_NODE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3, 'must be at least 3 (the heartbeat alive window)')
+    .max(3600, 'must be at most 3600')
+    .default(10),
   /** Message-waiting (RFC 3842) SUBSCRIBE bounds on Expires: shorter gets 423, longer is capped. */
   SWITCHBOARD_MWI_MIN_EXPIRES: z.coerce
     .number()

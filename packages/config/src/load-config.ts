@@ -107,6 +107,8 @@ export interface SwitchboardConfig {
    * 503 with `retryAfterSeconds`.
    */
   overload: { maxRoutingBacklog: number; maxLoopLagMs: number; maxCalls: number; retryAfterSeconds: number };
+  /** A signalling process without heartbeat this long is dead: its live calls are reaped. */
+  deadNodeSeconds: number;
   /** Message-waiting indication (RFC 3842): SUBSCRIBE Expires bounds, unsolicited NOTIFYs. */
   mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
   /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
@@ -325,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       maxCalls: e.SWITCHBOARD_OVERLOAD_MAX_CALLS,
       retryAfterSeconds: e.SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS,
     },
+    deadNodeSeconds: e.SWITCHBOARD_DEAD_NODE_SECONDS,
     mwi: {
       minExpires: e.SWITCHBOARD_MWI_MIN_EXPIRES,
       maxExpires: e.SWITCHBOARD_MWI_MAX_EXPIRES,

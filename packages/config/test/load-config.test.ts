@@ -61,6 +61,17 @@ describe('loadConfig', () => {
       maxCalls: 5000,
       retryAfterSeconds: 5,
     });
+    expect(c.deadNodeSeconds).toBe(10);
+  });
+
+  it('bounds the dead-node time below by the heartbeat alive window', () => {
+    expect(loadConfig({ ...base, SWITCHBOARD_DEAD_NODE_SECONDS: '4' }).deadNodeSeconds).toBe(4);
+    expect(problemsOf({ ...base, SWITCHBOARD_DEAD_NODE_SECONDS: '2' })).toEqual([
+      {
+        variable: 'SWITCHBOARD_DEAD_NODE_SECONDS',
+        message: 'must be at least 3 (the heartbeat alive window)',
+      },
+    ]);
   });
 
   it('takes the routing lookup cache time and bounds it', () => {

@@ -24,6 +24,7 @@ import { SipAuthService } from '../sip/sip-auth.service.js';
 import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
+import { NODE_ID } from '../registrar/node-id.js';
 import { inboundIdentity } from '../trunks/inbound-trunk-call.js';
 import { InboundTrunkDirectory, type InboundTrunk } from '../trunks/inbound-trunk-directory.js';
 import { TrunkCallLimits } from '../trunks/trunk-call-limits.js';
@@ -201,7 +202,7 @@ export class CallControlService
         this.metrics.callEnded(record);
         return this.records.publish(record);
       },
-      liveCalls: new ActiveCallStore(this.redis),
+      liveCalls: new ActiveCallStore(this.redis, NODE_ID),
       dialogStates: new DialogStateStore(this.redis),
       rememberAnswer: (pluginId, key, value) => this.pluginState.forPlugin(pluginId).set(key, value),
       wallNow: () => Date.now(),

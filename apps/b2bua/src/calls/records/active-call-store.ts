@@ -36,7 +36,11 @@ return 1`;
  * Writes are soft state: a failure is logged by the caller and never breaks the call.
  */
 export class ActiveCallStore {
-  constructor(private readonly redis: Redis) {}
+  /** `node`: this signalling process (NODE_ID), written on each call so a dead node's calls can be reaped. */
+  constructor(
+    private readonly redis: Redis,
+    private readonly node?: string,
+  ) {}
 
   async started(call: ActiveCallStart): Promise<void> {
     const fields: Record<string, string> = {
@@ -48,7 +52,8 @@ export class ActiveCallStore {
     };
     if (call.fromDisplayName) fields.fromDisplayName = call.fromDisplayName;
     if (call.callerUserAgent) fields.callerUserAgent = call.callerUserAgent;
-    if (call.node) fields.node = call.node;
+    const node = call.node ?? this.node;
+    if (node) fields.node = node;
     // One script instead of HSET + ZADD + ZADD: each command costs the signalling process client
     // CPU (bench:cps profiles); a script call, like a single command, joins the auto-pipeline.
     const keys = [redisKeys.call(call.id), redisKeys.calls];

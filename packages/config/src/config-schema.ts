@@ -345,6 +345,16 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(3600, 'must be at most 3600 (1 hour)')
     .default(45),
+  /** Call pickup: the code a phone dials to answer a call ringing in one of its pickup groups. */
+  SWITCHBOARD_PICKUP_GROUP_CODE: z
+    .string()
+    .regex(/^[0-9*#]{1,16}$/, 'must be 1-16 digits, * or #')
+    .default('*8'),
+  /** Call pickup: dialling this prefix and an extension answers the call ringing that extension. */
+  SWITCHBOARD_PICKUP_DIRECTED_PREFIX: z
+    .string()
+    .regex(/^[0-9*#]{1,8}$/, 'must be 1-8 digits, * or #')
+    .default('**'),
   /**
    * RFC 4028 session timers on every leg of an answered call: `Supported: timer`, Session-Expires
    * and Min-SE negotiation, refreshes by UPDATE or re-INVITE, BYE on both legs when one expires.

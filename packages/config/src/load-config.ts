@@ -85,6 +85,8 @@ export interface SwitchboardConfig {
     park: { number: string; firstSlot: number; lastSlot: number; timeoutSeconds: number };
     /** Music to held and parked parties (SWITCHBOARD_MUSIC_ON_HOLD). */
     musicOnHold: 'on' | 'shuffle' | 'off';
+    /** Call pickup feature codes: the group pickup code and the directed pickup prefix. */
+    pickup: { groupCode: string; directedPrefix: string };
   };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
@@ -291,6 +293,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         timeoutSeconds: e.SWITCHBOARD_PARK_TIMEOUT_SECONDS,
       },
       musicOnHold: e.SWITCHBOARD_MUSIC_ON_HOLD,
+      pickup: {
+        groupCode: e.SWITCHBOARD_PICKUP_GROUP_CODE,
+        directedPrefix: e.SWITCHBOARD_PICKUP_DIRECTED_PREFIX,
+      },
     },
     trace: {
       retentionDays: e.SWITCHBOARD_TRACE_RETENTION_DAYS,

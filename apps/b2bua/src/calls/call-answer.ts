@@ -60,6 +60,8 @@ export class CallAnswer {
   private maxDuration: TimerHandle | undefined;
   /** Music for the party the other one holds (absent: music on hold is off). */
   private holdMusic: BridgeHoldMusic | undefined;
+  /** Call pickup: the picker's INVITE, answered by us (its 2xx is retransmitted until its ACK). */
+  private picker: CallerLeg | undefined;
 
   constructor(private readonly host: CallAnswerHost) {}
 
@@ -69,14 +71,10 @@ export class CallAnswer {
 
   /** `leg` answered while the caller still waits: its 2xx goes to the caller once its SDP is relayed. */
   accept(leg: CalleeLeg, response: SipResponse, targetKey: string): void {
-    const { deps, caller, media } = this.host;
+    const { caller, media } = this.host;
     this.winnerLeg = leg;
     this.answeredKey = targetKey;
-    if (deps.maxCallMs > 0) {
-      this.maxDuration = deps.port.clock.schedule(deps.maxCallMs, () => {
-        if (this.host.connected()) this.hangUp('max call duration');
-      });
-    }
+    this.armMaxDuration();
     const toTag = caller.earlyTag(leg.callId, response.to.tag);
     media.cross(this.host.launcher.calleeSdp(leg.callId), bodyOf(response), (relay) => {
       if (!this.host.answering() || !caller.open || !leg.dialog || !leg.route) {
@@ -191,11 +189,43 @@ export class CallAnswer {
     this.callBridge = this.plainBridge(sides);
   }
 
+  /**
+   * Call pickup (calls/pickup/): the ringing caller and the picker each get a 2xx with the answer to
+   * their own offer (pickup-sdp.ts), and the two UAS dialogs become a bridge, the picker on the
+   * callee side.
+   */
+  acceptPicked(picker: CallerLeg, toCaller: SessionBody, toPicker: SessionBody, answeredKey: string): void {
+    const { deps, caller } = this.host;
+    this.answeredKey = answeredKey;
+    this.picker = picker;
+    this.armMaxDuration();
+    const noAck = (who: string) => () => {
+      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
+      this.callBridge?.hangUpBoth();
+      this.host.end('failed', 'system', `no ACK from ${who}`);
+    };
+    const callerDialog = caller.answer(toCaller, {}, noAck('caller'));
+    const pickerDialog = picker.answer(toPicker, {}, noAck('picker'));
+    const sides: Record<Side, BridgeSide> = {
+      caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
+      callee: { dialog: pickerDialog, route: picker.route, contact: picker.contact },
+    };
+    this.callBridge = new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow);
+  }
+
+  /** An ACK on the callee side: the picker's for its 2xx stops that 2xx's retransmissions. */
+  calleeAcked(ack: SipRequest): void {
+    const picker = this.picker;
+    if (picker && ack.callId === picker.invite.callId && ack.cseq.seq === picker.invite.cseq.seq)
+      picker.acked();
+  }
+
   /** The call ended: no more timers of the answered call. */
   stop(): void {
     this.maxDuration?.cancel();
     this.refresh?.stop();
     this.holdMusic?.close();
+    this.picker?.dispose();
   }
 
   /**
@@ -219,6 +249,14 @@ export class CallAnswer {
       (side) => (side === 'caller' ? this.host.launcher.callerExtension : extensionKey(this.answeredKey)),
       initial,
     );
+  }
+
+  private armMaxDuration(): void {
+    const { deps } = this.host;
+    if (deps.maxCallMs <= 0) return;
+    this.maxDuration = deps.port.clock.schedule(deps.maxCallMs, () => {
+      if (this.host.connected()) this.hangUp('max call duration');
+    });
   }
 
   private bridgeHooks(): BridgeHooks {

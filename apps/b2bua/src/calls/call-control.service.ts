@@ -43,6 +43,8 @@ import { ParkLot } from './park/park-lot.js';
 import { ParkSlotStore } from './park/park-slot.store.js';
 import type { MusicOnHold } from './hold/held-leg-music.js';
 import { MUSIC_ON_HOLD } from './hold/music-on-hold.service.js';
+import { CallPickup } from './pickup/call-pickup.js';
+import { prismaPickupDirectory } from './pickup/pickup-directory.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
@@ -77,6 +79,8 @@ export class CallControlService
   /** What the last shutdown hung up and how many BYEs were still unanswered when it moved on. */
   lastShutdown: { calls: number; byes: number; unanswered: number } | undefined;
   private deps: CallDeps | undefined;
+  /** Group and directed pickup (SWITCHBOARD_PICKUP_*): the picker's INVITE joins a ringing call. */
+  private pickup: CallPickup | undefined;
   /** New INVITEs whose credentials are being checked (not in the table yet). */
   private authenticating = 0;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
@@ -230,6 +234,16 @@ export class CallControlService
         ? { musicOnHold: this.musicOnHold }
         : {}),
     };
+    this.pickup = new CallPickup({
+      codes: this.config.calls.pickup,
+      directory: prismaPickupDirectory(this.prisma),
+      dialogs: new DialogStateStore(this.redis),
+      localCall: (id) => this.calls.find(id),
+      port: this.deps.port,
+      allow: this.deps.allow,
+      wallNow: () => Date.now(),
+      logger: this.logger,
+    });
   }
 
   /**
@@ -291,6 +305,9 @@ export class CallControlService
         return;
       }
     }
+    // Pickup codes (*8, **<ext>) from an extension: its INVITE joins the ringing call (calls/pickup/).
+    const pickup = trunk ? undefined : this.pickup?.requestOf(identity.destination);
+    if (pickup && this.pickup) return this.pickup.run(incoming, identity, pickup);
     const table = this.calls;
     const trace = this.trace;
     const session: CallSession = new CallSession(deps, identity, request, tx, {

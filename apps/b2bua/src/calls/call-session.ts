@@ -33,6 +33,8 @@ import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/loc
 import { ReferHandler } from './transfer/refer-handler.js';
 import { retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
+import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
+import { crossOffers } from './pickup/pickup-sdp.js';
 
 /** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
 /**
@@ -296,6 +298,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       return;
     }
     if (side === 'caller') this.local?.ack(ack); // the ACK of a re-INVITE the voicemail answered
+    if (side === 'callee') this.answer.calleeAcked(ack);
     this.answer.bridge?.handleAck(side, ack);
   }
 
@@ -351,6 +354,31 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.failTo(status, reason, [], 'failed', `park retrieval: ${status} ${reason}`);
       },
     });
+  }
+
+  /**
+   * Call pickup (calls/pickup/): `picker` answers this ringing call. Every branch is cancelled with
+   * RFC 3326 `Reason: SIP;cause=200`, caller and picker get 2xx answers to their offers (pickup-sdp.ts).
+   */
+  pickUp(picker: Picker): PickupRefusal | undefined {
+    if (this.state !== 'dialling' || !this.caller.open)
+      return { status: 404, reason: 'No Call To Pick Up', cause: `call ${this.id} no longer ringing` };
+    const sdp = crossOffers(bodyOf(this.caller.invite), bodyOf(picker.leg.invite));
+    if (!sdp.ok) return { status: 488, reason: 'Not Acceptable Here', cause: sdp.reason };
+    this.executor?.cancel('completed-elsewhere');
+    if (this.executor) this.timeline.addLegs(this.executor.legs);
+    this.state = 'answering';
+    this.table.legStarted(picker.leg.invite.callId, 'callee');
+    const answeredWall = this.timeline.answered(picker.extension);
+    this.answer.acceptPicked(picker.leg, sdp.toCaller, sdp.toPicker, picker.extension);
+    const caller = this.identity.callerExtension ?? this.identity.callerUri;
+    this.transfers.chain.push(pickupRecord(picker, caller, this.deps.wallNow()));
+    this.lamps.callerAnswered();
+    this.lamps.picked(picker.extension, picker.leg.invite.callId);
+    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+    this.extensions.add(picker.extension);
+    this.soft(this.deps.liveCalls.joined(this.id, picker.extension, answeredWall));
+    return undefined;
   }
 
   // --- routing ---------------------------------------------------------------------------------

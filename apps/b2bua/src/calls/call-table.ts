@@ -34,6 +34,12 @@ export class CallTable {
     return [...this.keysOf.keys()];
   }
 
+  /** The call session with this id (call pickup finds the ringing call by it); linear, pickups are rare. */
+  find(id: string): CallSession | undefined {
+    for (const s of this.keysOf.keys()) if (s.id === id) return s;
+    return undefined;
+  }
+
   add(session: CallSession, callerTag: string): void {
     const caller = `${session.callerCallId};${callerTag}`;
     this.byCaller.set(caller, session);

@@ -51,6 +51,23 @@ export class CallLamps {
     this.caller?.move('confirmed');
   }
 
+  /**
+   * Call pickup: `extension`'s phone took the call with its own INVITE (Call-ID `callId`), now
+   * confirmed with the caller as its remote; it ends with the call like a branch.
+   */
+  picked(extension: string, callId: string): void {
+    const { sink, identity } = this.init;
+    if (!sink) return;
+    const lamp = this.lamp(extension, {
+      callId,
+      direction: 'initiator',
+      remote: identity.callerUri,
+      ...(identity.callerName ? { remoteName: identity.callerName } : {}),
+    });
+    lamp.move('confirmed');
+    this.branches.push(lamp);
+  }
+
   /** Wraps a branch to `targetKey` so that its responses move the rung extension's dialog. */
   branch(
     targetKey: string,

@@ -8,7 +8,7 @@ import {
   type RoutingPlan,
 } from '@switchboard/plugin-sdk';
 import type { Clock } from '@switchboard/transactions';
-import type { BranchLauncher, BranchSpec, LegRecord, TargetExpander } from './branch-types.js';
+import type { BranchLauncher, BranchSpec, CancelCause, LegRecord, TargetExpander } from './branch-types.js';
 import { DialStepRun, type StepEnd } from './dial-step-run.js';
 
 /** How a plan ended for the caller (everything but an answer is a final non-2xx or a reroute). */
@@ -69,11 +69,14 @@ export class PlanExecutor<R> {
     this.follow(firstMove(this.plan));
   }
 
-  /** The caller cancelled (or the call is being torn down): every branch gets CANCEL. */
-  cancel(): void {
+  /**
+   * The caller cancelled (or the call is being torn down): every branch gets CANCEL. `completed-elsewhere`:
+   * another phone picked the call up (the CANCELs carry the RFC 3326 Reason).
+   */
+  cancel(cause: CancelCause = 'caller-cancelled'): void {
     if (this.state !== 'dialling' && this.state !== 'idle') return;
     this.state = 'cancelled';
-    this.current?.abort('caller-cancelled');
+    this.current?.abort(cause);
   }
 
   private follow(move: PlanMove): void {

@@ -133,6 +133,42 @@ describe('extensions', () => {
     expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
   });
 
+  it('stores the call pickup groups (lower case, no repeats) and the directed-pickup opt-out; 400 for bad names', async () => {
+    const created = await s.post('/api/extensions', {
+      number: '1078',
+      displayName: 'Sales desk',
+      pickupGroups: ['Sales', ' sales ', 'support-2'],
+    });
+    expect(created.status).toBe(201);
+    const ext = (created.body as { extension: Ext & Record<string, unknown> }).extension;
+    expect(ext).toMatchObject({ pickupGroups: ['sales', 'support-2'], directedPickup: true });
+    const set = await s.patch(`/api/extensions/${ext.id}`, { pickupGroups: [], directedPickup: false });
+    expect(set.body).toMatchObject({ pickupGroups: [], directedPickup: false });
+    const bad = await s.patch(`/api/extensions/${ext.id}`, { pickupGroups: ['sales', 'no spaces!'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({
+      errors: [
+        {
+          field: 'pickupGroups',
+          message: 'each group must be 1 to 32 letters, digits, - or _ (starting with a letter or digit)',
+        },
+      ],
+    });
+    const many = await s.patch(`/api/extensions/${ext.id}`, {
+      pickupGroups: Array.from({ length: 17 }, (_, i) => `g${i}`),
+      directedPickup: 'yes',
+    });
+    expect(many.status).toBe(400);
+    expect(many.body).toMatchObject({
+      errors: [
+        { field: 'pickupGroups', message: 'must list at most 16 groups' },
+        { field: 'directedPickup', message: 'must be true or false' },
+      ],
+    });
+    expect((await s.get('/api/openapi.json')).text).toContain('"pickupGroups"');
+    expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
+  });
+
   it('stores the digest algorithms offered per extension (empty = the global setting)', async () => {
     const md5 = await s.post('/api/extensions', {
       number: '1077',

@@ -101,6 +101,36 @@ describe('extension edit and show', () => {
     await cli('extension', 'edit', '1003', '--enabled', 'on', '--digest', 'default', '--record', 'off');
     expect((await cli('extension', 'show', '4242')).err).toBe('switchboard: no extension 4242\n');
   });
+
+  it('sets the call pickup groups and the directed-pickup opt-out, with the API validation', async () => {
+    const edited = await cli(
+      'extension',
+      'edit',
+      '1003',
+      '--pickup-groups',
+      'Sales, support',
+      '--directed-pickup',
+      'off',
+    );
+    expect(edited.code).toBe(0);
+    expect(await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1003' } })).toMatchObject({
+      pickupGroups: ['sales', 'support'],
+      directedPickup: false,
+    });
+    const shown = await cli('extension', 'show', '1003');
+    expect(shown.out).toMatch(/pickup groups\s+sales,support\n/);
+    expect(shown.out).toMatch(/directed pickup\s+pickup groups only\n/);
+    const bad = await cli('extension', 'edit', '1003', '--pickup-groups', 'a b');
+    expect(bad).toMatchObject({
+      code: 1,
+      err: 'switchboard: pickupGroups: each group must be 1 to 32 letters, digits, - or _ (starting with a letter or digit)\n',
+    });
+    await cli('extension', 'edit', '1003', '--pickup-groups', 'none', '--directed-pickup', 'on');
+    expect(await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1003' } })).toMatchObject({
+      pickupGroups: [],
+      directedPickup: true,
+    });
+  });
 });
 
 describe('ring-group edit, show and remove', () => {

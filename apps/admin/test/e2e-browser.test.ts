@@ -158,6 +158,12 @@ describe('admin UI in headless Chromium', () => {
     const dialog = page.getByRole('dialog');
     await dialog.locator('input[name="voicemailPin"]').fill('4321');
     await dialog.locator('input[name="voicemailEmail"]').fill('alice@example.com');
+    // Call pickup: a bad group name gets the API's message under the field, then a good list saves.
+    await dialog.locator('input[name="pickupGroups"]').fill('Sales, no spaces!');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('each group must be 1 to 32 letters, digits, - or _').first().waitFor();
+    await dialog.locator('input[name="pickupGroups"]').fill('Sales, support');
+    await dialog.getByRole('switch', { name: 'Directed pickup from any extension' }).click();
     await page.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'hidden' });
     const ext = await servers.prisma.extension.findUniqueOrThrow({
@@ -166,6 +172,7 @@ describe('admin UI in headless Chromium', () => {
     });
     expect(ext.voicemailPinHash).toMatch(/^\$argon2id\$/);
     expect(ext.voicemailBox).toMatchObject({ enabled: true, email: 'alice@example.com' });
+    expect(ext).toMatchObject({ pickupGroups: ['sales', 'support'], directedPickup: false });
 
     const aor = 'sip:1001@pbx.test';
     await servers.redis.zadd(redisKeys.registrations, Date.now() + 60_000, aor);

@@ -8,7 +8,7 @@ import {
 } from '../extensions/extension.schemas.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
 import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
-import { JSON_HELP, isOn, onOffOption, printResult, type Out } from './cli-options.js';
+import { JSON_HELP, isOn, onOffOption, printResult, splitList, type Out } from './cli-options.js';
 import { formatTable, safeText } from './table.js';
 
 const MEDIA_HELP = 'media mode of its calls: inherit (global setting), relay, direct or auto';
@@ -17,6 +17,9 @@ const SRTP_HELP = 'SDES-SRTP policy: required (plain RTP refused), optional or o
 const CLASS_HELP = 'widest outside numbers it may dial: internal, local, national or international';
 const EXTERNAL_HELP = 'caller ID on its outside calls, E.164 (e.g. +493012345100; "" = none)';
 const OUTSIDE_HELP = 'most outside calls at once (0 = no limit)';
+const PICKUP_GROUPS_HELP = 'call pickup groups, e.g. sales,support ("" or none = no group)';
+const DIRECTED_PICKUP_HELP =
+  'others may pick up its ringing calls with **<number> (off: its pickup groups only)';
 
 interface MediaOptions {
   media?: string;
@@ -24,9 +27,11 @@ interface MediaOptions {
   dialClass?: string;
   externalNumber?: string;
   maxOutsideCalls?: string;
+  pickupGroups?: string;
+  directedPickup?: string;
 }
 
-/** The media and outside-call options given, left for the schema to validate (its message names the field). */
+/** The media, outside-call and pickup options given, left for the schema to validate (its message names the field). */
 function mediaInput(opts: MediaOptions): Record<string, unknown> {
   return {
     ...(opts.media !== undefined ? { mediaMode: opts.media } : {}),
@@ -34,6 +39,12 @@ function mediaInput(opts: MediaOptions): Record<string, unknown> {
     ...(opts.dialClass !== undefined ? { dialClass: opts.dialClass } : {}),
     ...(opts.externalNumber !== undefined ? { externalNumber: opts.externalNumber || null } : {}),
     ...(opts.maxOutsideCalls !== undefined ? { maxExternalCalls: Number(opts.maxOutsideCalls) } : {}),
+    ...(opts.pickupGroups !== undefined
+      ? {
+          pickupGroups: opts.pickupGroups.trim().toLowerCase() === 'none' ? [] : splitList(opts.pickupGroups),
+        }
+      : {}),
+    ...(opts.directedPickup !== undefined ? { directedPickup: isOn(opts.directedPickup) } : {}),
   };
 }
 
@@ -62,6 +73,8 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--dial-class <class>', CLASS_HELP)
     .option('--external-number <number>', EXTERNAL_HELP)
     .option('--max-outside-calls <n>', OUTSIDE_HELP)
+    .option('--pickup-groups <names>', PICKUP_GROUPS_HELP)
+    .addOption(onOffOption('--directed-pickup <on|off>', DIRECTED_PICKUP_HELP))
     .action(
       async (
         number: string,
@@ -117,6 +130,8 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--dial-class <class>', CLASS_HELP)
     .option('--external-number <number>', EXTERNAL_HELP)
     .option('--max-outside-calls <n>', OUTSIDE_HELP)
+    .option('--pickup-groups <names>', PICKUP_GROUPS_HELP)
+    .addOption(onOffOption('--directed-pickup <on|off>', DIRECTED_PICKUP_HELP))
     .action(
       async (
         number: string,
@@ -227,6 +242,8 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             ['voicemail', vm],
             ['voicemail PIN', e.hasVoicemailPin ? 'set' : 'none'],
             ['follow-me', e.followMeEnabled ? 'on' : 'off'],
+            ['pickup groups', e.pickupGroups.join(',') || 'none'],
+            ['directed pickup', e.directedPickup ? 'anyone' : 'pickup groups only'],
           ],
         ),
       );

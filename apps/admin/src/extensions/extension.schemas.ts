@@ -71,6 +71,20 @@ const maxExternalCallsSchema = z
   .min(0, 'must be 0 (no limit) or more')
   .max(100, 'must be at most 100');
 
+/**
+ * Call pickup groups (names): a member dialling the group pickup code (`*8`) answers a call ringing
+ * any extension sharing one of them. Stored in lower case (the B2BUA compares them exactly).
+ */
+export const pickupGroupsSchema = z
+  .array(z.string({ error: 'must be a list of group names' }), { error: 'must be a list of group names' })
+  .max(16, 'must list at most 16 groups')
+  .transform((groups) => [...new Set(groups.map((g) => g.trim().toLowerCase()))])
+  // Checked on the whole list so that the message belongs to the field, not to an index of it.
+  .refine(
+    (groups) => groups.every((g) => /^[a-z0-9][a-z0-9_-]{0,31}$/.test(g)),
+    'each group must be 1 to 32 letters, digits, - or _ (starting with a letter or digit)',
+  );
+
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
 /**
@@ -106,6 +120,9 @@ export const createExtensionSchema = z.object({
   externalNumber: externalNumberSchema.nullable().default(null),
   /** Outside calls at once; 0 = no limit. */
   maxExternalCalls: maxExternalCallsSchema.default(2),
+  pickupGroups: pickupGroupsSchema.default([]),
+  /** Calls ringing it may be picked up with `**<number>` from any extension (false: its groups only). */
+  directedPickup: z.boolean({ error: 'must be true or false' }).default(true),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -131,6 +148,8 @@ export const updateExtensionSchema = z
     dialClass: dialClassSchema,
     externalNumber: externalNumberSchema.nullable(),
     maxExternalCalls: maxExternalCallsSchema,
+    pickupGroups: pickupGroupsSchema,
+    directedPickup: z.boolean({ error: 'must be true or false' }),
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
     /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
@@ -165,6 +184,10 @@ export const extensionViewSchema = z.object({
   dialClass: z.enum(DIAL_CLASSES),
   externalNumber: z.string().nullable(),
   maxExternalCalls: z.number().int(),
+  /** Call pickup groups (lower case). */
+  pickupGroups: z.array(z.string()),
+  /** Others may pick up its ringing calls with directed pickup (false: its pickup groups only). */
+  directedPickup: z.boolean(),
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),

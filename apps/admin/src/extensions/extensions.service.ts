@@ -38,6 +38,8 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     dialClass: row.dialClass,
     externalNumber: row.externalNumber,
     maxExternalCalls: row.maxExternalCalls,
+    pickupGroups: row.pickupGroups,
+    directedPickup: row.directedPickup,
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
@@ -129,6 +131,8 @@ export class ExtensionsService {
           dialClass: input.dialClass,
           externalNumber: input.externalNumber,
           maxExternalCalls: input.maxExternalCalls,
+          pickupGroups: input.pickupGroups,
+          directedPickup: input.directedPickup,
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
           ...(boxOnCreate(input) ? { voicemailBox: { create: boxOnCreate(input) } } : {}),
@@ -170,6 +174,8 @@ export class ExtensionsService {
           dialClass: input.dialClass,
           externalNumber: input.externalNumber,
           maxExternalCalls: input.maxExternalCalls,
+          pickupGroups: input.pickupGroups,
+          directedPickup: input.directedPickup,
           ...(input.digestAlgorithms !== undefined
             ? { digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms) }
             : {}),

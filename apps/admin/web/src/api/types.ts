@@ -41,6 +41,10 @@ export interface Extension {
   externalNumber: string | null;
   /** Outside calls at once; 0 = no limit. */
   maxExternalCalls: number;
+  /** Call pickup groups (lower case): members answer each other's ringing calls with `*8`. */
+  pickupGroups: string[];
+  /** Others may pick up its ringing calls with `**<number>` (false: its pickup groups only). */
+  directedPickup: boolean;
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;

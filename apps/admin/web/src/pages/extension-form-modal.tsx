@@ -69,6 +69,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [dialClass, setDialClass] = useState<DialClass>('national');
   const [externalNumber, setExternalNumber] = useState('');
   const [maxOutside, setMaxOutside] = useState<number | string>(2);
+  const [pickupGroups, setPickupGroups] = useState('');
+  const [directedPickup, setDirectedPickup] = useState(true);
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
   const [voicemailOn, setVoicemailOn] = useState(true);
@@ -89,6 +91,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setDialClass(editing?.dialClass ?? 'national');
     setExternalNumber(editing?.externalNumber ?? '');
     setMaxOutside(editing?.maxExternalCalls ?? 2);
+    setPickupGroups(editing?.pickupGroups.join(', ') ?? '');
+    setDirectedPickup(editing?.directedPickup ?? true);
     setPin('');
     setClearPin(false);
     // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
@@ -112,6 +116,11 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
       dialClass,
       externalNumber: externalNumber.trim() || null,
       maxExternalCalls: Number(maxOutside),
+      pickupGroups: pickupGroups
+        .split(',')
+        .map((g) => g.trim())
+        .filter((g) => g !== ''),
+      directedPickup,
       // Without a box and left off: nothing to create.
       ...(voicemailOn || editing?.voicemail
         ? { voicemail: { enabled: voicemailOn, email: voicemailEmail.trim() || null } }
@@ -244,6 +253,24 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
                 value={maxOutside}
                 onChange={setMaxOutside}
                 error={error?.forField('maxExternalCalls')}
+              />
+            </Stack>
+          </Fieldset>
+          <Fieldset legend="Call pickup">
+            <Stack gap="xs">
+              <TextInput
+                label="Pickup groups"
+                description="Comma-separated names, e.g. sales, support: members answer each other's ringing calls with the group pickup code (*8)"
+                name="pickupGroups"
+                value={pickupGroups}
+                onChange={(e) => setPickupGroups(e.currentTarget.value)}
+                error={error?.forField('pickupGroups')}
+              />
+              <Switch
+                label="Directed pickup from any extension"
+                description="Off: only its pickup groups may answer its ringing calls with directed pickup (**number)"
+                checked={directedPickup}
+                onChange={(e) => setDirectedPickup(e.currentTarget.checked)}
               />
             </Stack>
           </Fieldset>

@@ -192,7 +192,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   killAllSipp();
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  // SIGTERM for Kamailio: its main process then stops its forked workers (SIGKILL would orphan them).
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) c.kill(c === kamailio?.child ? 'SIGTERM' : 'SIGKILL');
+  }
   await Promise.all(
     children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit')),
   );

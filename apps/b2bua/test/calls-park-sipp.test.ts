@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { parkedCallSchema, redisKeys } from '@switchboard/live-state';
 import { describe, expect, it, vi } from 'vitest';
 import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
@@ -8,15 +9,31 @@ import { callSuite, expectPassed } from './support/call-runner.js';
  * 700, the call waits in slot 701; 202 dials 701 and gets it, or after SWITCHBOARD_PARK_TIMEOUT_SECONDS
  * the parked call rings 201 again through the routing plugins.
  */
-const PARK_TIMEOUT_SECONDS = 3;
+// Long enough for the parker to hear its slot and the retriever to dial it on a loaded machine.
+const PARK_TIMEOUT_SECONDS = 8;
 const suite = callSuite({ SWITCHBOARD_PARK_TIMEOUT_SECONDS: String(PARK_TIMEOUT_SECONDS) }, async (s) => {
   await s.addExtension('202', 'pw-202');
   await enableExtensionsPlugin(s);
 });
 
-/** 100 calls 201, 201 parks the call; resolves once the parker's sipp is done (BYEd by the PBX). */
+/** RTP the PBX sends to the parker: PCMU packets (payload type 0) counted on a socket of the test. */
+async function rtpListener() {
+  const socket = createSocket('udp4');
+  let pcmu = 0;
+  socket.on('message', (packet) => {
+    if (packet.length === 12 + 160 && (packet[1] ?? 0) % 128 === 0) pcmu += 1;
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { port: socket.address().port, packets: () => pcmu, close: () => socket.close() };
+}
+
+/**
+ * 100 calls 201, 201 parks the call and hears the slot ("seven zero one": about 1.6 s of 20 ms PCMU
+ * packets before the final NOTIFY); resolves once the parker's sipp is done (BYEd by the PBX).
+ */
 async function parkedCall() {
   const { h } = suite;
+  const rtp = await rtpListener();
   const parker = await startSipp('park-uas-parker.xml', [
     '-key',
     'domain',
@@ -24,6 +41,9 @@ async function parkedCall() {
     '-key',
     'target',
     '700',
+    '-key',
+    'rtp_port',
+    String(rtp.port),
   ]);
   await h.bind('201', parker.port);
   const caller = await startSipp(
@@ -33,8 +53,10 @@ async function parkedCall() {
     `sip:201@${h.domain}`,
   );
   const parked = await parker.done;
+  rtp.close();
   if (parked.code !== 0) caller.kill();
   expectPassed(parked);
+  expect(rtp.packets()).toBeGreaterThanOrEqual(60);
   return caller;
 }
 
@@ -86,8 +108,11 @@ describe('call park (sipp)', () => {
     expectPassed(await retriever.done);
     const watched = await watcher.done;
     expectPassed(watched);
-    const bodies = [...watched.messages.matchAll(/<dialog-info[\s\S]*?<\/dialog-info>/g)].map((m) => m[0]);
-    expect(bodies).toHaveLength(4);
+    // One body per NOTIFY version (sipp's trace also logs a NOTIFY the PBX retransmitted over UDP).
+    const bodies = [
+      ...new Set([...watched.messages.matchAll(/<dialog-info[\s\S]*?<\/dialog-info>/g)].map((m) => m[0])),
+    ];
+    expect(bodies, bodies.join('\n----\n')).toHaveLength(4);
     expect(bodies[0]).not.toContain('<dialog ');
     expect(bodies[1]).toMatch(/<state>confirmed<\/state>[\s\S]*<identity display="Ext 100">sip:100@/);
     expect(bodies[2]).toMatch(/<state>terminated<\/state>/);
@@ -109,15 +134,23 @@ describe('call park (sipp)', () => {
     await suite.run.expectNoLiveCalls();
   });
 
-  it('an empty slot answers 404; a parked call nobody takes rings the parker again after the timeout', async () => {
+  it('an empty slot answers 404, the park number dialled alone 403; a parked call nobody takes rings the parker again after the timeout', async () => {
     const empty = await startSipp(
       'park-uac-empty-slot.xml',
       ['-s', '702', '-au', '202', '-ap', 'pw-202', '-key', 'domain', suite.h.domain, '-key', 'caller', '202'],
       { host: '127.0.0.1', port: suite.h.port },
       `sip:702@${suite.h.domain}`,
     );
-    const caller = await parkedCall();
+    // The park number dialled with no call to park: refused, saying how parking works.
+    const parkNumber = await startSipp(
+      'park-uac-empty-slot.xml',
+      ['-s', '700', '-au', '202', '-ap', 'pw-202', '-key', 'domain', suite.h.domain, '-key', 'caller', '202'],
+      { host: '127.0.0.1', port: suite.h.port },
+      `sip:700@${suite.h.domain}`,
+    );
+    // The park timer runs from the REFER: the announcement is part of the parked time.
     const parkedAt = Date.now();
+    const caller = await parkedCall();
     const again = await startSipp('park-uas-parker-rung-again.xml', []);
     await suite.h.unbindAll('201');
     await suite.h.bind('201', again.port);
@@ -126,6 +159,9 @@ describe('call park (sipp)', () => {
     expectPassed(await caller.done);
     const emptyResult = await empty.done;
     expect(emptyResult.messages).toMatch(/SIP\/2.0 404 No Call Parked Here/);
+    const parkNumberResult = await parkNumber.done;
+    expectPassed(parkNumberResult);
+    expect(parkNumberResult.messages).toMatch(/SIP\/2.0 403 Nothing To Park: Transfer A Call To 700/);
     await expect
       .poll(async () => (await records()).find((r) => r.calleeNumber === '201')?.transfers, {
         timeout: 10_000,

@@ -40,11 +40,11 @@ import { CallSession } from './call-session.js';
 import { CallTable } from './call-table.js';
 import { OutstandingByes } from './outstanding-byes.js';
 import { ParkLot } from './park/park-lot.js';
-import { ParkSlotStore } from './park/park-slot.store.js';
 import type { MusicOnHold } from './hold/held-leg-music.js';
 import { MUSIC_ON_HOLD } from './hold/music-on-hold.service.js';
 import { CallPickup } from './pickup/call-pickup.js';
 import { prismaPickupDirectory } from './pickup/pickup-directory.js';
+import { parkDeps } from './park/park-deps.js';
 import { bodyOf } from './legs/caller-leg.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
@@ -225,11 +225,7 @@ export class CallControlService
       trunkLegs: createTrunkLegDeps(this.prisma, this.redis, this.config, stack, this.logger),
       ...(this.conference ? { conference: this.conference } : {}),
       ...(this.menus ? { menus: this.menus } : {}),
-      park: {
-        lot: this.parkLot,
-        timeoutMs: this.config.calls.park.timeoutSeconds * 1000,
-        slots: new ParkSlotStore(this.redis),
-      },
+      park: parkDeps(this.config, this.parkLot, this.redis, stack.clock, this.logger),
       ...(this.musicOnHold && this.config.calls.musicOnHold !== 'off'
         ? { musicOnHold: this.musicOnHold }
         : {}),

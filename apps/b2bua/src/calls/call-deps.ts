@@ -12,6 +12,7 @@ import type { TargetExpander } from './plan/branch-types.js';
 import type { TrunkLegDeps } from './legs/trunk-target-expander.js';
 import type { ParkLot } from './park/park-lot.js';
 import type { ParkSlotSink } from './park/park-slot.store.js';
+import type { ParkAnnouncer } from './park/park-announcer.js';
 import type { VoicemailApps } from '../voicemail/local-call.js';
 import type { ConferenceApps } from '../conference/conference-apps.js';
 import type { MenuApps } from '../ivr/menu-apps.js';
@@ -55,7 +56,13 @@ export interface CallDeps {
   /** Trunk legs: provider lookup, credentials, limits (absent: a trunk target is unavailable). */
   readonly trunkLegs?: TrunkLegDeps;
   /** Call park: the slots and how long a call stays parked (absent: REFER to the park number is a transfer). */
-  readonly park?: { readonly lot: ParkLot; readonly timeoutMs: number; readonly slots?: ParkSlotSink };
+  readonly park?: {
+    readonly lot: ParkLot;
+    readonly timeoutMs: number;
+    readonly slots?: ParkSlotSink;
+    /** Plays the parker its slot before the final NOTIFY (absent: the sipfrag alone names it). */
+    readonly announcer?: ParkAnnouncer;
+  };
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
   /** Conference rooms (absent: a plan's conference end gets 480). */

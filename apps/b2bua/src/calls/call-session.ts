@@ -31,12 +31,11 @@ import { routeCall, type CallIdentity } from './call-routing.js';
 import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
-import { retrieveParked } from './park/park-retrieval.js';
+import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
 import { crossOffers } from './pickup/pickup-sdp.js';
 
-/** `local`: the B2BUA answers the caller itself (voicemail deposit, mailbox access). */
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
  * a stack trace (about 1 % of the signalling role's CPU in bench:cps profiles).
@@ -222,11 +221,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }),
     );
     this.lamps.callerStarted();
-    const slot = this.deps.park?.lot.slotOf(this.destination);
-    if (slot !== undefined) {
-      this.retrieveParked(slot);
-      return;
-    }
+    const park = this.deps.park?.lot;
+    if (park?.number === this.destination) return this.failTo(...parkNumberDialled(park.number));
+    const slot = park?.slotOf(this.destination);
+    if (slot !== undefined) return this.retrieveParked(slot);
     const voicemail = this.deps.voicemail;
     if (voicemail?.isAccessCode(this.destination)) {
       this.state = 'local';

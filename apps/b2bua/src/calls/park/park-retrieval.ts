@@ -1,8 +1,20 @@
+import type { Logger } from '@switchboard/config';
 import { incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
+import type { BridgeSide } from '../bridge/call-bridge.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallLogIds } from '../call-session-hooks.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import type { ParkedEntry } from './park-lot.js';
+
+/**
+ * The park number dialled as a call of its own (not as a transfer target): there is no call to park,
+ * so the INVITE is refused 403 with a reason that says how parking works (a real phone shows it).
+ */
+export function parkNumberDialled(
+  number: string,
+): [number, string, ReadonlyArray<readonly [string, string]>, 'rejected', string] {
+  return [403, `Nothing To Park: Transfer A Call To ${number}`, [], 'rejected', 'park number dialled'];
+}
 
 export interface RetrievalOutcome {
   /** The parked party answered the retriever's offer: the retriever gets this answer in its 2xx. */
@@ -22,17 +34,31 @@ export function retrieveParked(
   log: CallLogIds,
   outcome: RetrievalOutcome,
 ): void {
-  const { dialog, route } = entry.side;
+  reinviteWithOffer(entry.side, offer, deps.logger, log, outcome);
+}
+
+/**
+ * A re-INVITE with `offer` in `side`'s dialog (RFC 3261 §14.1); a 2xx is ACKed at once (also its
+ * retransmissions) and its answer handed on. Used to move a parked party and to play the parker its slot.
+ */
+export function reinviteWithOffer(
+  side: BridgeSide,
+  offer: SessionBody,
+  logger: Logger,
+  log: CallLogIds,
+  outcome: RetrievalOutcome,
+): void {
+  const { dialog, route } = side;
   let reinvite: OutgoingRequest;
   try {
     reinvite = dialog.createRequest('INVITE', { body: offer });
   } catch {
-    outcome.failed(491, 'Request Pending'); // the parked party's own re-INVITE is pending
+    outcome.failed(491, 'Request Pending'); // the other party's own re-INVITE is pending
     return;
   }
   const ack = (): void => {
     route.sendAck(dialog.createAck(reinvite.cseq.seq)).catch((err: unknown) => {
-      deps.logger.warn({ ...log, err }, 'ACK to the parked party not sent');
+      logger.warn({ ...log, err }, 'ACK of a re-INVITE not sent');
     });
   };
   let final = false;

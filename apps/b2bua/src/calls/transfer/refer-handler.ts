@@ -10,6 +10,7 @@ import type { CalleeLeg } from '../legs/callee-leg.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import type { LegRecord } from '../plan/branch-types.js';
 import type { TransferRecord } from '../../jobs/call-record-job.js';
+import { announceThen, type AnnouncingTo } from '../park/park-announcer.js';
 import { ParkedCall } from '../park/parked-call.js';
 import { BlindTransfer } from './blind-transfer.js';
 import { checkRefer } from './refer-request.js';
@@ -52,6 +53,8 @@ export class ReferHandler {
   private parkedCall: ParkedCall | undefined;
   /** Music to the parked party until it leaves its slot. */
   private parkMusic: { stop(): void } | undefined;
+  /** The parker hears its slot (park-announcer.ts) before the final NOTIFY and BYE. */
+  private announcing: AnnouncingTo | undefined;
   private count = 0;
   private readonly parties: Partial<Record<Side, CallIdentity>> = {};
   private readonly retired: BridgeSide[] = [];
@@ -194,7 +197,10 @@ export class ReferHandler {
     this.retired.push(sides[from]);
     this.parkMusic = this.host.parked(toSide, parker.callerExtension);
     const transferor = sides[from];
-    notifier.final(200, `Parked at ${slot}`, () => sendBye(transferor.route, transferor.dialog));
+    this.announcing = announceThen(park.announcer, transferor, slot, this.host.log, () => {
+      this.announcing = undefined;
+      notifier.final(200, `Parked at ${slot}`, () => sendBye(transferor.route, transferor.dialog));
+    });
   }
 
   /**
@@ -211,6 +217,7 @@ export class ReferHandler {
     const status = check.accept && request.method === 'BYE' ? 200 : 481;
     tx.reply(status);
     side.dialog.responseSent(inbound, status);
+    if (status === 200 && this.announcing?.side === side) this.announcing.stop();
     return true;
   }
 
@@ -220,6 +227,7 @@ export class ReferHandler {
     this.running = undefined;
     this.parkedCall?.stop();
     this.leavePark();
+    this.announcing?.stop();
   }
 
   /** The parked party left its slot (retrieved, rung back, given up) or the call ended. */

@@ -1,17 +1,7 @@
-import {
-  Alert,
-  Button,
-  Checkbox,
-  Group,
-  Modal,
-  NumberInput,
-  PasswordInput,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { Checkbox, Group, NumberInput, PasswordInput, Switch, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { api } from '../api/api-client';
+import { FormModal, useSave } from '../components/form-modal';
 import type { ConferenceRoom } from '../api/types';
 import type { ResourceFormProps } from '../components/resource-list-page';
 
@@ -25,8 +15,8 @@ export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: P
   const [enabled, setEnabled] = useState(true);
   const [announceJoin, setAnnounceJoin] = useState(true);
   const [maxParticipants, setMaxParticipants] = useState<number | string>(10);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSave();
+  const { error, reset } = saving;
 
   useEffect(() => {
     if (!opened) return;
@@ -37,12 +27,10 @@ export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: P
     setEnabled(editing?.enabled ?? true);
     setAnnounceJoin(editing?.announceJoin ?? true);
     setMaxParticipants(editing?.maxParticipants ?? 10);
-    setError(null);
-  }, [opened, editing]);
+    reset();
+  }, [opened, editing, reset]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = () => {
     // An empty PIN input keeps the stored PIN (write-only: the form never sees it).
     const pinField = clearPin ? { pin: null } : pin ? { pin } : {};
     const body = {
@@ -53,93 +41,76 @@ export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: P
       maxParticipants: Number(maxParticipants),
       ...pinField,
     };
-    (editing
-      ? api('PATCH', `/api/conference-rooms/${editing.id}`, body)
-      : api('POST', '/api/conference-rooms', body)
-    )
-      .then(onSaved, (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))))
-      .finally(() => setBusy(false));
+    saving.save(
+      editing
+        ? api('PATCH', `/api/conference-rooms/${editing.id}`, body)
+        : api('POST', '/api/conference-rooms', body),
+      onSaved,
+    );
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit conference room ${editing.number}` : 'New conference room'}
-      centered
+      editing={editing !== null}
+      state={saving}
+      onSubmit={submit}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error.message}
-            </Alert>
-          ) : null}
-          <Group grow align="flex-start">
-            <TextInput
-              label="Number"
-              name="number"
-              required
-              description="Dialled to join"
-              value={number}
-              onChange={(e) => setNumber(e.currentTarget.value)}
-              error={error?.forField('number')}
-            />
-            <TextInput
-              label="Name"
-              name="name"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={error?.forField('name')}
-            />
-          </Group>
-          <PasswordInput
-            label="PIN"
-            name="pin"
-            autoComplete="new-password"
-            description={
-              editing?.hasPin
-                ? 'set — leave empty to keep it'
-                : '4-16 digits, asked by the keypad; empty: no PIN'
-            }
-            disabled={clearPin}
-            value={pin}
-            onChange={(e) => setPin(e.currentTarget.value)}
-            error={error?.forField('pin')}
-          />
-          {editing?.hasPin ? (
-            <Checkbox
-              label="Remove the PIN"
-              checked={clearPin}
-              onChange={(e) => setClearPin(e.currentTarget.checked)}
-            />
-          ) : null}
-          <NumberInput
-            label="Most participants"
-            name="maxParticipants"
-            min={1}
-            max={32}
-            value={maxParticipants}
-            onChange={setMaxParticipants}
-            error={error?.forField('maxParticipants')}
-          />
-          <Switch
-            label="Chime when someone joins or leaves"
-            checked={announceJoin}
-            onChange={(e) => setAnnounceJoin(e.currentTarget.checked)}
-          />
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Group grow align="flex-start">
+        <TextInput
+          label="Number"
+          name="number"
+          required
+          description="Dialled to join"
+          value={number}
+          onChange={(e) => setNumber(e.currentTarget.value)}
+          error={error?.forField('number')}
+        />
+        <TextInput
+          label="Name"
+          name="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={error?.forField('name')}
+        />
+      </Group>
+      <PasswordInput
+        label="PIN"
+        name="pin"
+        autoComplete="new-password"
+        description={
+          editing?.hasPin ? 'set — leave empty to keep it' : '4-16 digits, asked by the keypad; empty: no PIN'
+        }
+        disabled={clearPin}
+        value={pin}
+        onChange={(e) => setPin(e.currentTarget.value)}
+        error={error?.forField('pin')}
+      />
+      {editing?.hasPin ? (
+        <Checkbox
+          label="Remove the PIN"
+          checked={clearPin}
+          onChange={(e) => setClearPin(e.currentTarget.checked)}
+        />
+      ) : null}
+      <NumberInput
+        label="Most participants"
+        name="maxParticipants"
+        min={1}
+        max={32}
+        value={maxParticipants}
+        onChange={setMaxParticipants}
+        error={error?.forField('maxParticipants')}
+      />
+      <Switch
+        label="Chime when someone joins or leaves"
+        checked={announceJoin}
+        onChange={(e) => setAnnounceJoin(e.currentTarget.checked)}
+      />
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+    </FormModal>
   );
 }

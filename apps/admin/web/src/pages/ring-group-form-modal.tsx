@@ -1,17 +1,7 @@
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  MultiSelect,
-  NumberInput,
-  Select,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { Group, MultiSelect, NumberInput, Select, Switch, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { api } from '../api/api-client';
+import { FormModal, useSave } from '../components/form-modal';
 import type { Extension, FallbackKind, RingGroup, RingStrategy } from '../api/types';
 import { strategies } from './ring-strategies';
 import type { ResourceFormProps } from '../components/resource-list-page';
@@ -42,8 +32,8 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
   const [callerIdPrefix, setCallerIdPrefix] = useState('');
   const [enabled, setEnabled] = useState(true);
   const [recordCalls, setRecordCalls] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSave();
+  const { error, reset } = saving;
 
   useEffect(() => {
     if (!opened) return;
@@ -58,12 +48,10 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
     setCallerIdPrefix(editing?.callerIdPrefix ?? '');
     setEnabled(editing?.enabled ?? true);
     setRecordCalls(editing?.recordCalls ?? false);
-    setError(null);
-  }, [opened, editing]);
+    reset();
+  }, [opened, editing, reset]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = () => {
     const body = {
       number,
       name,
@@ -77,129 +65,115 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
       callerIdPrefix: callerIdPrefix || null,
       members: members.map((extension) => ({ extension })),
     };
-    (editing ? api('PATCH', `/api/ring-groups/${editing.id}`, body) : api('POST', '/api/ring-groups', body))
-      .then(onSaved, (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))))
-      .finally(() => setBusy(false));
+    saving.save(
+      editing ? api('PATCH', `/api/ring-groups/${editing.id}`, body) : api('POST', '/api/ring-groups', body),
+      onSaved,
+    );
   };
 
   const memberError = error?.fieldErrors.find((e) => e.field.startsWith('members'))?.message;
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit ring group ${editing.number}` : 'New ring group'}
-      centered
       size="lg"
+      editing={editing !== null}
+      state={saving}
+      onSubmit={submit}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error.message}
-            </Alert>
-          ) : null}
-          <Group grow align="flex-start">
-            <TextInput
-              label="Number"
-              name="number"
-              required
-              inputMode="numeric"
-              value={number}
-              onChange={(e) => setNumber(e.currentTarget.value)}
-              error={error?.forField('number')}
-            />
-            <TextInput
-              label="Name"
-              name="name"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={error?.forField('name')}
-            />
-          </Group>
-          <MultiSelect
-            label="Members (in ring order)"
-            name="members"
-            searchable
-            placeholder="Pick extensions"
-            data={extensions.map((e) => ({ value: e.number, label: `${e.number} ${e.displayName}` }))}
-            value={members}
-            onChange={setMembers}
-            error={memberError}
-            nothingFoundMessage="No extension matches"
-          />
-          <Select
-            label="Strategy"
-            name="strategy"
-            data={strategies}
-            value={strategy}
-            allowDeselect={false}
-            onChange={(v) => v && setStrategy(v)}
-            error={error?.forField('strategy')}
-          />
-          <Group grow align="flex-start">
-            <NumberInput
-              label="Ring time (s)"
-              name="ringTimeSeconds"
-              min={5}
-              max={600}
-              value={ringTime}
-              onChange={setRingTime}
-              error={error?.forField('ringTimeSeconds')}
-            />
-            <NumberInput
-              label="Per member (s)"
-              name="memberRingSeconds"
-              min={5}
-              max={300}
-              value={memberRing}
-              onChange={setMemberRing}
-              error={error?.forField('memberRingSeconds')}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <Select
-              label="When nobody answers"
-              name="fallbackKind"
-              data={fallbacks}
-              value={fallbackKind}
-              allowDeselect={false}
-              onChange={(v) => v && setFallbackKind(v)}
-            />
-            <TextInput
-              label="Fallback target"
-              name="fallbackTarget"
-              value={fallbackTarget}
-              disabled={fallbackKind === 'none' || fallbackKind === 'hangup' || fallbackKind === 'busy'}
-              onChange={(e) => setFallbackTarget(e.currentTarget.value)}
-              error={error?.forField('fallbackTarget')}
-            />
-          </Group>
-          <TextInput
-            label="Caller name prefix (optional)"
-            description={'Shown before the caller name on the members\' phones, e.g. "Sales: "'}
-            name="callerIdPrefix"
-            value={callerIdPrefix}
-            onChange={(e) => setCallerIdPrefix(e.currentTarget.value)}
-            error={error?.forField('callerIdPrefix')}
-          />
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Switch
-            label="Record calls"
-            description="Through the media relay; listened to on the call's detail page"
-            checked={recordCalls}
-            onChange={(e) => setRecordCalls(e.currentTarget.checked)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <Group grow align="flex-start">
+        <TextInput
+          label="Number"
+          name="number"
+          required
+          inputMode="numeric"
+          value={number}
+          onChange={(e) => setNumber(e.currentTarget.value)}
+          error={error?.forField('number')}
+        />
+        <TextInput
+          label="Name"
+          name="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={error?.forField('name')}
+        />
+      </Group>
+      <MultiSelect
+        label="Members (in ring order)"
+        name="members"
+        searchable
+        placeholder="Pick extensions"
+        data={extensions.map((e) => ({ value: e.number, label: `${e.number} ${e.displayName}` }))}
+        value={members}
+        onChange={setMembers}
+        error={memberError}
+        nothingFoundMessage="No extension matches"
+      />
+      <Select
+        label="Strategy"
+        name="strategy"
+        data={strategies}
+        value={strategy}
+        allowDeselect={false}
+        onChange={(v) => v && setStrategy(v)}
+        error={error?.forField('strategy')}
+      />
+      <Group grow align="flex-start">
+        <NumberInput
+          label="Ring time (s)"
+          name="ringTimeSeconds"
+          min={5}
+          max={600}
+          value={ringTime}
+          onChange={setRingTime}
+          error={error?.forField('ringTimeSeconds')}
+        />
+        <NumberInput
+          label="Per member (s)"
+          name="memberRingSeconds"
+          min={5}
+          max={300}
+          value={memberRing}
+          onChange={setMemberRing}
+          error={error?.forField('memberRingSeconds')}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <Select
+          label="When nobody answers"
+          name="fallbackKind"
+          data={fallbacks}
+          value={fallbackKind}
+          allowDeselect={false}
+          onChange={(v) => v && setFallbackKind(v)}
+        />
+        <TextInput
+          label="Fallback target"
+          name="fallbackTarget"
+          value={fallbackTarget}
+          disabled={fallbackKind === 'none' || fallbackKind === 'hangup' || fallbackKind === 'busy'}
+          onChange={(e) => setFallbackTarget(e.currentTarget.value)}
+          error={error?.forField('fallbackTarget')}
+        />
+      </Group>
+      <TextInput
+        label="Caller name prefix (optional)"
+        description={'Shown before the caller name on the members\' phones, e.g. "Sales: "'}
+        name="callerIdPrefix"
+        value={callerIdPrefix}
+        onChange={(e) => setCallerIdPrefix(e.currentTarget.value)}
+        error={error?.forField('callerIdPrefix')}
+      />
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+      <Switch
+        label="Record calls"
+        description="Through the media relay; listened to on the call's detail page"
+        checked={recordCalls}
+        onChange={(e) => setRecordCalls(e.currentTarget.checked)}
+      />
+    </FormModal>
   );
 }

@@ -1,19 +1,16 @@
 import {
-  Alert,
-  Button,
   Checkbox,
   Group,
-  Modal,
   NumberInput,
   PasswordInput,
   Select,
-  Stack,
   Switch,
   Textarea,
   TextInput,
 } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { useEffect, useState } from 'react';
+import { api, type ApiError } from '../api/api-client';
+import { FormModal, useSave } from '../components/form-modal';
 import type { Trunk, TrunkCallerIdMode, TrunkDidSource, TrunkTransport } from '../api/types';
 import type { ResourceFormProps } from '../components/resource-list-page';
 
@@ -95,8 +92,8 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
   const [sendPrivacy, setSendPrivacy] = useState(true);
   const [maxCalls, setMaxCalls] = useState<number | string>('');
   const [clearPassword, setClearPassword] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSave();
+  const { error, reset } = saving;
 
   useEffect(() => {
     if (!opened) return;
@@ -111,8 +108,8 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
     setSendPrivacy(editing?.sendPrivacy ?? true);
     setMaxCalls(editing?.maxConcurrentCalls ?? '');
     setClearPassword(false);
-    setError(null);
-  }, [opened, editing]);
+    reset();
+  }, [opened, editing, reset]);
 
   const field = (name: keyof TextFields) => ({
     name,
@@ -124,9 +121,7 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
     error: error?.forField(name),
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = () => {
     // An empty password input keeps the stored one (write-only: the form never sees it).
     const password = clearPassword ? { password: null } : text.password ? { password: text.password } : {};
     const body = {
@@ -150,161 +145,147 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
       maxConcurrentCalls: numberOrNull(maxCalls),
       inboundSources: list(text.inboundSources, /\n/),
     };
-    (editing ? api('PATCH', `/api/trunks/${editing.id}`, body) : api('POST', '/api/trunks', body))
-      .then(onSaved, (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))))
-      .finally(() => setBusy(false));
+    saving.save(
+      editing ? api('PATCH', `/api/trunks/${editing.id}`, body) : api('POST', '/api/trunks', body),
+      onSaved,
+    );
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit trunk ${editing.name}` : 'New trunk'}
-      centered
       size="lg"
+      editing={editing !== null}
+      state={saving}
+      onSubmit={submit}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error.message}
-            </Alert>
-          ) : null}
-          <TextInput label="Name" required {...field('name')} />
-          <Group grow align="flex-start">
-            <TextInput label="Provider host" required description="Name or IP address" {...field('host')} />
-            <NumberInput
-              label="Port"
-              name="port"
-              description="Empty: RFC 3263 DNS lookup"
-              min={1}
-              max={65535}
-              value={port}
-              onChange={setPort}
-              error={error?.forField('port')}
-            />
-            <Select
-              label="Transport"
-              name="transport"
-              data={transports}
-              value={transport}
-              allowDeselect={false}
-              onChange={(v) => v && setTransport(v)}
-              error={error?.forField('transport')}
-            />
-          </Group>
-          <TextInput
-            label="Outbound proxy (optional)"
-            description="host or host:port"
-            {...field('outboundProxy')}
-          />
-          <Group grow align="flex-start">
-            <TextInput label="Auth username" {...field('authUsername')} />
-            <PasswordInput
-              label="Password"
-              autoComplete="new-password"
-              description={editing?.hasPassword ? 'set — leave empty to keep it' : 'not set'}
-              disabled={clearPassword}
-              {...field('password')}
-            />
-          </Group>
-          {editing?.hasPassword ? (
-            <Checkbox
-              label="Remove the stored password"
-              checked={clearPassword}
-              onChange={(e) => setClearPassword(e.currentTarget.checked)}
-            />
-          ) : null}
-          <Group grow align="flex-start">
-            <Switch
-              label="Register with the provider"
-              description="Needs the auth username and password"
-              checked={register}
-              onChange={(e) => setRegister(e.currentTarget.checked)}
-              error={error?.forField('register')}
-            />
-            <NumberInput
-              label="Registration expiry (s)"
-              name="registerExpiry"
-              min={60}
-              max={86400}
-              value={registerExpiry}
-              onChange={setRegisterExpiry}
-              error={error?.forField('registerExpiry')}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput label="From user (optional)" {...field('fromUser')} />
-            <TextInput label="From domain (optional)" {...field('fromDomain')} />
-          </Group>
-          <Group grow align="flex-start">
-            <Select
-              label="Dialled number (DID) from"
-              name="didSource"
-              data={didSources}
-              value={didSource}
-              allowDeselect={false}
-              onChange={(v) => v && setDidSource(v)}
-              error={error?.forField('didSource')}
-            />
-            <Select
-              label="Caller ID sent in"
-              name="callerIdMode"
-              data={callerIdModes}
-              value={callerIdMode}
-              allowDeselect={false}
-              onChange={(v) => v && setCallerIdMode(v)}
-              error={error?.forField('callerIdMode')}
-            />
-          </Group>
-          <Group grow align="flex-start">
-            <TextInput
-              label="Caller ID number (optional)"
-              description="Digits, optional leading +"
-              {...field('callerIdNumber')}
-            />
-            <NumberInput
-              label="Max concurrent calls"
-              name="maxConcurrentCalls"
-              description="Empty: no limit"
-              min={1}
-              max={10000}
-              value={maxCalls}
-              onChange={setMaxCalls}
-              error={error?.forField('maxConcurrentCalls')}
-            />
-          </Group>
-          <Switch
-            label="Send Privacy header"
-            description="Send Privacy: id on anonymous calls (RFC 3323)"
-            checked={sendPrivacy}
-            onChange={(e) => setSendPrivacy(e.currentTarget.checked)}
-          />
-          <TextInput
-            label="Codecs (optional)"
-            description="In order of preference, comma-separated (empty: all), e.g. PCMA, PCMU"
-            {...field('codecs')}
-            error={listErrors(error, 'codecs', 'codec')}
-          />
-          <Textarea
-            label="Inbound source allow-list"
-            description="One IP address or CIDR block per line: calls from these addresses are this trunk's"
-            autosize
-            minRows={2}
-            {...field('inboundSources')}
-            error={listErrors(error, 'inboundSources', 'line')}
-          />
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput label="Name" required {...field('name')} />
+      <Group grow align="flex-start">
+        <TextInput label="Provider host" required description="Name or IP address" {...field('host')} />
+        <NumberInput
+          label="Port"
+          name="port"
+          description="Empty: RFC 3263 DNS lookup"
+          min={1}
+          max={65535}
+          value={port}
+          onChange={setPort}
+          error={error?.forField('port')}
+        />
+        <Select
+          label="Transport"
+          name="transport"
+          data={transports}
+          value={transport}
+          allowDeselect={false}
+          onChange={(v) => v && setTransport(v)}
+          error={error?.forField('transport')}
+        />
+      </Group>
+      <TextInput
+        label="Outbound proxy (optional)"
+        description="host or host:port"
+        {...field('outboundProxy')}
+      />
+      <Group grow align="flex-start">
+        <TextInput label="Auth username" {...field('authUsername')} />
+        <PasswordInput
+          label="Password"
+          autoComplete="new-password"
+          description={editing?.hasPassword ? 'set — leave empty to keep it' : 'not set'}
+          disabled={clearPassword}
+          {...field('password')}
+        />
+      </Group>
+      {editing?.hasPassword ? (
+        <Checkbox
+          label="Remove the stored password"
+          checked={clearPassword}
+          onChange={(e) => setClearPassword(e.currentTarget.checked)}
+        />
+      ) : null}
+      <Group grow align="flex-start">
+        <Switch
+          label="Register with the provider"
+          description="Needs the auth username and password"
+          checked={register}
+          onChange={(e) => setRegister(e.currentTarget.checked)}
+          error={error?.forField('register')}
+        />
+        <NumberInput
+          label="Registration expiry (s)"
+          name="registerExpiry"
+          min={60}
+          max={86400}
+          value={registerExpiry}
+          onChange={setRegisterExpiry}
+          error={error?.forField('registerExpiry')}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <TextInput label="From user (optional)" {...field('fromUser')} />
+        <TextInput label="From domain (optional)" {...field('fromDomain')} />
+      </Group>
+      <Group grow align="flex-start">
+        <Select
+          label="Dialled number (DID) from"
+          name="didSource"
+          data={didSources}
+          value={didSource}
+          allowDeselect={false}
+          onChange={(v) => v && setDidSource(v)}
+          error={error?.forField('didSource')}
+        />
+        <Select
+          label="Caller ID sent in"
+          name="callerIdMode"
+          data={callerIdModes}
+          value={callerIdMode}
+          allowDeselect={false}
+          onChange={(v) => v && setCallerIdMode(v)}
+          error={error?.forField('callerIdMode')}
+        />
+      </Group>
+      <Group grow align="flex-start">
+        <TextInput
+          label="Caller ID number (optional)"
+          description="Digits, optional leading +"
+          {...field('callerIdNumber')}
+        />
+        <NumberInput
+          label="Max concurrent calls"
+          name="maxConcurrentCalls"
+          description="Empty: no limit"
+          min={1}
+          max={10000}
+          value={maxCalls}
+          onChange={setMaxCalls}
+          error={error?.forField('maxConcurrentCalls')}
+        />
+      </Group>
+      <Switch
+        label="Send Privacy header"
+        description="Send Privacy: id on anonymous calls (RFC 3323)"
+        checked={sendPrivacy}
+        onChange={(e) => setSendPrivacy(e.currentTarget.checked)}
+      />
+      <TextInput
+        label="Codecs (optional)"
+        description="In order of preference, comma-separated (empty: all), e.g. PCMA, PCMU"
+        {...field('codecs')}
+        error={listErrors(error, 'codecs', 'codec')}
+      />
+      <Textarea
+        label="Inbound source allow-list"
+        description="One IP address or CIDR block per line: calls from these addresses are this trunk's"
+        autosize
+        minRows={2}
+        {...field('inboundSources')}
+        error={listErrors(error, 'inboundSources', 'line')}
+      />
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+    </FormModal>
   );
 }

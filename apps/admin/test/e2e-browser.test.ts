@@ -187,7 +187,10 @@ describe('admin UI in headless Chromium', () => {
 
     await page.getByRole('button', { name: 'Actions for 1001' }).click();
     await page.getByRole('menuitem', { name: 'Edit' }).click();
-    await dialog.getByRole('switch', { name: 'Voicemail box' }).click();
+    // The form shows the stored box (on) before the user turns it off, as a person would see it.
+    const boxSwitch = dialog.getByRole('switch', { name: 'Voicemail box' });
+    await expect.poll(() => boxSwitch.isChecked()).toBe(true);
+    await boxSwitch.click();
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => table.getByTestId('voicemail-status').first().textContent()).toBe('off');
     expect(

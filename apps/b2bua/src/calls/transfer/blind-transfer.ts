@@ -119,8 +119,9 @@ export class BlindTransfer {
         return this.fail(r.status, r.reason);
       }
       case 'voicemail':
+      case 'conference':
       case 'menu':
-        // The transferee is not our UAS any more once bridged: voicemail cannot answer it here.
+        // The transferee is not our UAS any more once bridged: a local application cannot answer it here.
         return this.fail(480, 'Temporarily Unavailable');
       case 'reroute':
         if (this.attempt >= this.host.deps.maxReroutes) return this.fail(480, 'Temporarily Unavailable');

@@ -57,6 +57,7 @@ export {
   type SubscriptionState,
   type Replaces,
 } from './headers/event.js';
+export { uriReplaces, formatReplacesUriHeader } from './uri/uri-replaces.js';
 export { parseReason, parseWarning, type ReasonValue, type WarningValue } from './headers/reason-warning.js';
 export { parseDate, formatDate } from './headers/date.js';
 export {

@@ -48,10 +48,23 @@ describe('checkRefer (RFC 3515 §2.4.1)', () => {
     });
     expect(checkRefer(refer('Refer-To: <http://example.com/>'))).toMatchObject({ status: 416 });
     expect(checkRefer(refer('Refer-To: <sip:202@pbx.test;method=BYE>'))).toMatchObject({ status: 403 });
-    expect(
-      checkRefer(refer('Refer-To: <sip:202@pbx.test?Replaces=abc%3Bto-tag%3D1%3Bfrom-tag%3D2>')),
-    ).toMatchObject({
-      status: 501,
+    expect(checkRefer(refer('Refer-To: <sip:202@pbx.test?Replaces=abc%3Bto-tag%3D1>'))).toMatchObject({
+      status: 400,
+      reason: 'Invalid Replaces in Refer-To: Invalid Replaces header: to-tag and from-tag are required',
+    });
+  });
+
+  it('reads the consultation dialog of an attended transfer (RFC 5589 §7.1 Refer-To with Replaces)', () => {
+    const check = checkRefer(
+      refer('Refer-To: <sip:202@pbx.test?Replaces=abc%40h%3Bto-tag%3D1%3Bfrom-tag%3D2%3Bearly-only>'),
+    );
+    expect(check).toMatchObject({
+      ok: true,
+      target: {
+        uri: 'sip:202@pbx.test',
+        destination: '202',
+        replaces: { callId: 'abc@h', toTag: '1', fromTag: '2', earlyOnly: true },
+      },
     });
   });
 });

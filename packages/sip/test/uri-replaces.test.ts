@@ -24,7 +24,11 @@ describe('Replaces in a Refer-To URI (RFC 3891 §6.1, §7; RFC 5589 §7)', () =>
     const uri = sip(
       'sips:transfertarget@chicago.example.com?Replaces=090459243588173445%3Bto-tag%3D7553452%3Bfrom-tag%3D31431',
     );
-    expect(uriReplaces(uri)).toMatchObject({ callId: '090459243588173445', toTag: '7553452', fromTag: '31431' });
+    expect(uriReplaces(uri)).toMatchObject({
+      callId: '090459243588173445',
+      toTag: '7553452',
+      fromTag: '31431',
+    });
   });
 
   it('keeps early-only and the other URI headers apart; the header name is case-insensitive', () => {
@@ -52,8 +56,8 @@ describe('Replaces in a Refer-To URI (RFC 3891 §6.1, §7; RFC 5589 §7)', () =>
     expect(header).toBe('Replaces=12345%40192.168.118.3%3Bto-tag%3D12345%3Bfrom-tag%3D5FFE-3994');
     const back = uriReplaces(sip(`sip:bob@biloxi.example.com?${header}`));
     expect(back).toMatchObject({ callId: '12345@192.168.118.3', toTag: '12345', fromTag: '5FFE-3994' });
-    expect(
-      formatReplacesUriHeader({ callId: 'x y&z', toTag: 'a', fromTag: 'b', earlyOnly: true }),
-    ).toBe('Replaces=x%20y%26z%3Bto-tag%3Da%3Bfrom-tag%3Db%3Bearly-only');
+    expect(formatReplacesUriHeader({ callId: 'x y&z', toTag: 'a', fromTag: 'b', earlyOnly: true })).toBe(
+      'Replaces=x%20y%26z%3Bto-tag%3Da%3Bfrom-tag%3Db%3Bearly-only',
+    );
   });
 });

@@ -229,6 +229,7 @@ export class CallControlService
       ...(this.musicOnHold && this.config.calls.musicOnHold !== 'off'
         ? { musicOnHold: this.musicOnHold }
         : {}),
+      dialogs: { named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r) },
     };
     this.pickup = new CallPickup({
       codes: this.config.calls.pickup,

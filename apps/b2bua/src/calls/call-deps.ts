@@ -19,6 +19,7 @@ import type { MenuApps } from '../ivr/menu-apps.js';
 import type { ActiveCallStore } from './records/active-call-store.js';
 import type { DialogStateSink } from './lamps/dialog-lamp.js';
 import type { MusicOnHold } from './hold/held-leg-music.js';
+import type { DialogDirectory } from './replaces/call-dialogs.js';
 
 /** Everything a call session uses from outside; the service wires the real ones, tests their own. */
 export interface CallDeps {
@@ -63,6 +64,8 @@ export interface CallDeps {
     /** Plays the parker its slot before the final NOTIFY (absent: the sipfrag alone names it). */
     readonly announcer?: ParkAnnouncer;
   };
+  /** The PBX's calls by the dialogs a Replaces names (absent: attended transfer answers 481). */
+  readonly dialogs?: DialogDirectory;
   /** Voicemail deposit and mailbox access (absent: a plan's voicemail end gets 480). */
   readonly voicemail?: VoicemailApps;
   /** Conference rooms (absent: a plan's conference end gets 480). */

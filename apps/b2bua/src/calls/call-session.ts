@@ -24,7 +24,7 @@ import type {
 import { planEndResponse } from './plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from './plan/plan-executor.js';
 import type { Disposition, HangupSide } from './records/call-record-builder.js';
-import { callDirection, type InboundTrunkCall } from './records/call-direction.js';
+import { callDirection, inboundOf } from './records/call-direction.js';
 import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
@@ -35,6 +35,7 @@ import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
 import { crossOffers } from './pickup/pickup-sdp.js';
+import { CallDialogs } from './replaces/call-dialogs.js';
 
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
@@ -62,6 +63,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly callerMedia: CallerMediaReadiness;
   /** REFER on the bridged call: blind transfers and the call's transfer chain. */
   private readonly transfers: ReferHandler;
+  /** Its dialogs as a Replaces (RFC 3891) names them: attended transfer, INVITE with Replaces. */
+  readonly dialogs: CallDialogs;
   private local: LocalCall | undefined;
   /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
   private readonly media: CallMedia;
@@ -160,21 +163,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
       recording: () => this.recording,
       answering: () => this.state === 'answering',
       connected: () => this.state === 'answering' || this.state === 'bridged',
-      refer: (from, sides, request, referTx, inbound) => {
-        // RFC 3515 §2.4.1: a transfer needs the established call (the caller's ACK received).
-        if (this.state !== 'bridged') {
-          referTx.reply(491, 'Request Pending');
-          sides[from].dialog.responseSent(inbound, 491);
-          return;
-        }
-        this.transfers.refer(from, sides, request, referTx, inbound);
-      },
+      refer: (...args) => this.transfers.refer(...args),
     });
     this.transfers = new ReferHandler({
       deps,
       log,
       invite,
       callerIdentity: identity,
+      bridged: () => this.state === 'bridged',
       answeredKey: () => this.timeline.answeredKey,
       legStarted: (callId, side) => table.legStarted(callId, side),
       addLegs: (legs) => this.timeline.addLegs(legs),
@@ -188,6 +184,18 @@ export class CallSession implements BranchLauncher<SipResponse> {
           this.soft(this.deps.liveCalls.joined(this.id, targetKey, this.deps.wallNow()));
         }
       },
+    });
+    this.dialogs = new CallDialogs({
+      id: this.id,
+      invite,
+      dialled: identity,
+      answer: this.answer,
+      caller: this.caller,
+      launcher: this.launcher,
+      transfers: this.transfers,
+      state: () => this.state,
+      end: (cause) => this.end('answered', 'system', cause),
+      cancel: () => this.cancelByCaller(),
     });
     this.callerMedia = new CallerMediaReadiness({
       failTo: (...args) => this.failTo(...args),
@@ -608,13 +616,3 @@ export class CallSession implements BranchLauncher<SipResponse> {
 }
 
 export type { FailureOutcome };
-
-/** The trunk an inbound call came in on, for its record (callDirection). */
-function inboundOf(identity: CallIdentity): InboundTrunkCall | undefined {
-  if (identity.callerTrunk === undefined) return undefined;
-  return {
-    trunk: identity.callerTrunk,
-    ...(identity.externalNumber ? { callerNumber: identity.externalNumber } : {}),
-    did: identity.destination,
-  };
-}

@@ -71,6 +71,20 @@ export class CallTable {
     return this.byInvite.get(invite);
   }
 
+  /**
+   * The call that may hold the dialog a Replaces names (RFC 3891 §3): one of its legs by Call-ID, or
+   * its caller's dialog by Call-ID and either tag (the session then compares both tags).
+   */
+  holding(callId: string, tags: readonly string[]): CallSession | undefined {
+    const leg = this.byLeg.get(callId);
+    if (leg) return leg.session;
+    for (const tag of tags) {
+      const caller = this.byCaller.get(`${callId};${tag}`);
+      if (caller) return caller;
+    }
+    return undefined;
+  }
+
   /** The call and side of an in-dialog request (or ACK). */
   match(request: SipRequest): { session: CallSession; side: Side } | undefined {
     const leg = this.byLeg.get(request.callId);

@@ -5,7 +5,7 @@ export const CALL_RECORDS_QUEUE = 'call-records';
 
 const isoTime = z.iso.datetime();
 
-/** One blind transfer of the call (RFC 3515 REFER): who asked, who was moved, to whom, and how it went. */
+/** One transfer of the call (RFC 3515 REFER): who asked, who was moved, to whom, and how it went. */
 export const transferRecordSchema = z.object({
   /** The party that sent the REFER (extension number, else its URI). */
   transferor: z.string().max(255),
@@ -16,6 +16,8 @@ export const transferRecordSchema = z.object({
   at: isoTime,
   /** The referred call's final status (200: connected; else the call stayed as it was). */
   status: z.number().int().min(100).max(699),
+  /** `attended`: the Refer-To named a consultation call (RFC 3891 Replaces); absent: blind (or park). */
+  kind: z.enum(['blind', 'attended']).optional(),
 });
 export type TransferRecord = z.infer<typeof transferRecordSchema>;
 

@@ -23,12 +23,16 @@ const HVALUE_SAFE = /[A-Za-z0-9\-_.!~*'()[\]/?:+$]/;
  * The `Replaces=` URI header naming a dialog, escaped for a Refer-To URI: `;`, `=`, `@` and every
  * other character outside hvalue are %-escaped (RFC 3261 §19.1.1, example in RFC 3891 §6.1).
  */
-export function formatReplacesUriHeader(r: Pick<Replaces, 'callId' | 'toTag' | 'fromTag' | 'earlyOnly'>): string {
+export function formatReplacesUriHeader(
+  r: Pick<Replaces, 'callId' | 'toTag' | 'fromTag' | 'earlyOnly'>,
+): string {
   const value = `${r.callId};to-tag=${r.toTag};from-tag=${r.fromTag}${r.earlyOnly ? ';early-only' : ''}`;
   let out = '';
   for (const ch of value) {
     if (HVALUE_SAFE.test(ch)) out += ch;
-    else for (const byte of Buffer.from(ch, 'utf8')) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    else
+      for (const byte of Buffer.from(ch, 'utf8'))
+        out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return `Replaces=${out}`;
 }

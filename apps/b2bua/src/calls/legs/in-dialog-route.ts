@@ -143,13 +143,14 @@ export function flowOf(tx: ServerTransaction<SipMessage>): ResolvedTarget {
 
 /**
  * Ends `dialog` with BYE through `route`; a BYE that cannot be built or sent ends it locally (§15).
- * A trunk's challenge to it is answered once (a new BYE with the next CSeq and credentials).
+ * `headers`: e.g. a Reason (RFC 3326). A trunk's challenge to it is answered once (a new BYE with
+ * the next CSeq and credentials).
  */
-export function sendBye(route: InDialogRoute, dialog: Dialog, credentials: HeaderField[] = []): void {
+export function sendBye(route: InDialogRoute, dialog: Dialog, headers: HeaderField[] = []): void {
   if (dialog.state === 'terminated') return;
   let bye: OutgoingRequest;
   try {
-    bye = dialog.createRequest('BYE', credentials.length > 0 ? { headers: credentials } : {});
+    bye = dialog.createRequest('BYE', headers.length > 0 ? { headers } : {});
   } catch {
     dialog.terminate('local');
     return;

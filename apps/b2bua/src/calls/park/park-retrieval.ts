@@ -1,9 +1,9 @@
 import type { Logger } from '@switchboard/config';
-import { incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
 import type { BridgeSide } from '../bridge/call-bridge.js';
+import { reinviteSide } from '../bridge/side-reinvite.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallLogIds } from '../call-session-hooks.js';
-import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
+import type { SessionBody } from '../legs/caller-leg.js';
 import type { ParkedEntry } from './park-lot.js';
 
 /**
@@ -48,34 +48,11 @@ export function reinviteWithOffer(
   log: CallLogIds,
   outcome: RetrievalOutcome,
 ): void {
-  const { dialog, route } = side;
-  let reinvite: OutgoingRequest;
-  try {
-    reinvite = dialog.createRequest('INVITE', { body: offer });
-  } catch {
-    outcome.failed(491, 'Request Pending'); // the other party's own re-INVITE is pending
-    return;
-  }
-  const ack = (): void => {
-    route.sendAck(dialog.createAck(reinvite.cseq.seq)).catch((err: unknown) => {
-      logger.warn({ ...log, err }, 'ACK of a re-INVITE not sent');
-    });
-  };
-  let final = false;
-  route.send(reinvite, {
-    onResponse: (res) => {
-      if (res.kind !== 'response' || res.status < 200) return;
-      if (final) {
-        if (res.status < 300) ack(); // a 2xx retransmission
-        return;
-      }
-      final = true;
-      dialog.responseReceived(reinvite, incomingResponseFromSip(res));
-      if (res.status >= 300) return outcome.failed(res.status, res.reason);
+  reinviteSide(side, offer, { logger }, log, {
+    answered: (answer, ack) => {
       ack();
-      outcome.answered(bodyOf(res));
+      outcome.answered(answer);
     },
-    onTimeout: () => outcome.failed(408, 'Request Timeout'),
-    onTransportError: () => outcome.failed(503, 'Service Unavailable'),
+    failed: (status, reason) => outcome.failed(status, reason),
   });
 }

@@ -1,3 +1,5 @@
+import type { CallIdentity } from '../call-routing.js';
+
 /** Which way a call crossed the PBX's edge, for its record (call_records direction/trunk/number/DID). */
 export interface CallDirectionFacts {
   readonly direction: 'internal' | 'inbound' | 'outbound';
@@ -40,4 +42,14 @@ export function callDirection(
   }
   if (outbound) return { direction: 'outbound', trunk: outbound.trunk, externalNumber: outbound.number };
   return { direction: 'internal' };
+}
+
+/** The trunk an inbound call came in on, for its record (callDirection). */
+export function inboundOf(identity: CallIdentity): InboundTrunkCall | undefined {
+  if (identity.callerTrunk === undefined) return undefined;
+  return {
+    trunk: identity.callerTrunk,
+    ...(identity.externalNumber ? { callerNumber: identity.externalNumber } : {}),
+    did: identity.destination,
+  };
 }

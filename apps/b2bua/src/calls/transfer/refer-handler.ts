@@ -12,8 +12,9 @@ import type { LegRecord } from '../plan/branch-types.js';
 import type { TransferRecord } from '../../jobs/call-record-job.js';
 import { announceThen, type AnnouncingTo } from '../park/park-announcer.js';
 import { ParkedCall } from '../park/parked-call.js';
+import { AttendedTransfer } from './attended-transfer.js';
 import { BlindTransfer } from './blind-transfer.js';
-import { checkRefer } from './refer-request.js';
+import { checkRefer, type ReferTarget } from './refer-request.js';
 import { TransferNotifier } from './transfer-notifier.js';
 
 /** What the REFER handling reads from and does to its call. */
@@ -23,6 +24,8 @@ export interface ReferHost {
   readonly invite: SipRequest;
   /** Who placed the call (the caller side's party until a transfer replaces it). */
   readonly callerIdentity: CallIdentity;
+  /** The call is established (the caller's ACK received). */
+  bridged(): boolean;
   /** Who answered it (extension number, AOR or URI). */
   answeredKey(): string | undefined;
   legStarted(callId: string, side: Side): void;
@@ -40,16 +43,20 @@ export interface ReferHost {
   abandoned(cause: string): void;
 }
 
+/** A chain entry for a transfer's outcome (`status`, and who answered or the destination). */
+type ChainEntry = (status: number, target: string) => TransferRecord;
+
 /** Digits, `*`, `#`, `+`: the plan's key of an extension (else an AOR or URI). */
 const EXTENSION_KEY = /^[0-9*#+]+$/;
 
 /**
  * The transfers of one bridged call (RFC 3515 REFER from either party): checks the REFER, answers it
- * 202 and runs one BlindTransfer at a time; a transferor replaced by the target keeps its dialog
+ * 202 and runs one transfer at a time (BlindTransfer, or AttendedTransfer when the Refer-To carries
+ * Replaces); a transferor replaced by the target keeps its dialog
  * here until it ends (its BYE is answered 200, never relayed). Keeps the call's transfer chain.
  */
 export class ReferHandler {
-  private running: BlindTransfer | undefined;
+  private running: { stop(): void } | undefined;
   private parkedCall: ParkedCall | undefined;
   /** Music to the parked party until it leaves its slot. */
   private parkMusic: { stop(): void } | undefined;
@@ -75,6 +82,8 @@ export class ReferHandler {
       tx.respond(createResponse(request, status, { reason }));
       transferor.dialog.responseSent(inbound, status);
     };
+    // RFC 3515 §2.4.1: a transfer needs the established call (the caller's ACK received).
+    if (!this.host.bridged()) return respond(491, 'Request Pending');
     if (this.running || this.parkedCall) return respond(491, 'Transfer Already In Progress');
     const check = checkRefer(request);
     if (!check.ok) {
@@ -88,32 +97,85 @@ export class ReferHandler {
     const toSide = other(from);
     const by = this.party(from);
     const transferee = this.party(toSide);
-    const entry = (status: number, target: string): TransferRecord => ({
+    const entry = (kind: TransferRecord['kind']) => (status: number, target: string) => ({
       transferor: labelOf(by),
       transferee: labelOf(transferee),
       target,
       at: new Date(this.host.deps.wallNow()).toISOString(),
       status,
+      ...(kind ? { kind } : {}),
     });
     const notifier = new TransferNotifier(transferor, this.host.deps.logger, this.host.log);
     this.count += 1;
+    const replaces = check.target.replaces;
     this.host.deps.logger.info(
-      { ...this.host.log, transferor: labelOf(by), target: check.target.uri },
-      'blind transfer requested',
+      {
+        ...this.host.log,
+        transferor: labelOf(by),
+        target: check.target.uri,
+        attended: replaces !== undefined,
+      },
+      'transfer requested',
     );
-    const park = this.host.deps.park;
-    if (park && check.target.destination === park.lot.number) {
-      this.park(from, sides, notifier, by, transferee, entry);
+    if (replaces) {
+      const attended = new AttendedTransfer({
+        deps: this.host.deps,
+        log: this.host.log,
+        transferor: labelOf(by),
+        transferee: sides[toSide],
+        replaces,
+        notifier,
+        redial: (target) => this.blind(from, sides, target, notifier, entry('attended')),
+        takeOver: (callId) => this.host.legStarted(callId, from),
+        connected: (side, targetKey) => {
+          this.running = undefined;
+          this.chain.push(entry('attended')(200, targetKey));
+          this.retired.push(transferor);
+          this.moved(from, sides, side, targetKey);
+          // RFC 5589 §7: the transferor's dialogs end once it knows (its consultation leg already has).
+          notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
+        },
+        failed: (status, reason, target) => {
+          if (this.running === attended) this.running = undefined;
+          this.chain.push(entry('attended')(status, target || check.target.destination));
+          notifier.final(status, reason);
+        },
+      });
+      this.running = attended;
+      attended.start();
       return;
     }
-    this.running = new BlindTransfer({
+    const park = this.host.deps.park;
+    if (park && check.target.destination === park.lot.number) {
+      this.park(from, sides, notifier, by, transferee, entry(undefined));
+      return;
+    }
+    this.blind(from, sides, check.target, notifier, entry(undefined));
+  }
+
+  /** Who is on `side` now (extension number, else URI): the transfer chain's name for it. */
+  label(side: Side): string {
+    return labelOf(this.party(side));
+  }
+
+  /** The transferee (the side facing `from`) is routed to `target` as a new call (BlindTransfer). */
+  private blind(
+    from: Side,
+    sides: Record<Side, BridgeSide>,
+    target: ReferTarget,
+    notifier: TransferNotifier,
+    entry: ChainEntry,
+  ): void {
+    const toSide = other(from);
+    const transferor = sides[from];
+    const transfer = new BlindTransfer({
       deps: this.host.deps,
       log: this.host.log,
       invite: this.host.invite,
       routingId: `${this.host.log.call}:transfer:${this.count}`,
-      transferee: { identity: transferee, side: sides[toSide] },
-      target: check.target,
-      referredBy: check.target.referredBy ?? formatNameAddr({ uri: by.callerUri }),
+      transferee: { identity: this.party(toSide), side: sides[toSide] },
+      target,
+      referredBy: target.referredBy ?? formatNameAddr({ uri: this.party(from).callerUri }),
       notifier,
       legStarted: (callId) => this.host.legStarted(callId, from),
       addLegs: (legs) => this.host.addLegs(legs),
@@ -121,27 +183,26 @@ export class ReferHandler {
         this.running = undefined;
         this.chain.push(entry(200, targetKey));
         this.retired.push(transferor);
-        this.moved(from, sides, leg, targetKey);
+        const side = sideOf(leg);
+        if (side) this.moved(from, sides, side, targetKey);
         // RFC 5589 §6.1: the transferor's call ends once it knows the transfer worked.
         notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
       },
       failed: (status, reason) => {
         this.running = undefined;
-        this.chain.push(entry(status, check.target.destination));
+        this.chain.push(entry(status, target.destination));
         this.host.deps.logger.info({ ...this.host.log, status, reason }, 'blind transfer failed, call kept');
         notifier.final(status, reason);
       },
     });
-    this.running.start();
+    this.running = transfer;
+    transfer.start();
   }
 
-  /** `leg` (a transfer target, or the parker rung again) now takes side `to` of the call. */
-  private moved(to: Side, sides: Record<Side, BridgeSide>, leg: CalleeLeg, targetKey: string): void {
+  /** `side` (a transfer target, or the parker rung again) now takes side `to` of the call. */
+  private moved(to: Side, sides: Record<Side, BridgeSide>, side: BridgeSide, targetKey: string): void {
     this.parties[to] = partyOf(targetKey, this.host.deps.domain);
-    const route = leg.route;
-    const dialog = leg.dialog;
-    if (!route || !dialog) return; // only an answered leg is connected
-    this.host.connected({ ...sides, [to]: { dialog, route, contact: leg.localContact } }, targetKey);
+    this.host.connected({ ...sides, [to]: side }, targetKey);
   }
 
   /**
@@ -155,7 +216,7 @@ export class ReferHandler {
     notifier: TransferNotifier,
     parker: CallIdentity,
     transferee: CallIdentity,
-    entry: (status: number, target: string) => TransferRecord,
+    entry: ChainEntry,
   ): void {
     const park = this.host.deps.park;
     if (!park) return;
@@ -174,7 +235,8 @@ export class ReferHandler {
       connected: (leg, key) => {
         this.leavePark();
         this.chain.push({ ...entry(200, key), transferor: 'park timeout' });
-        this.moved(from, sides, leg, key);
+        const side = sideOf(leg);
+        if (side) this.moved(from, sides, side, key);
       },
       retrieved: (slot, by) => {
         this.leavePark();
@@ -247,6 +309,12 @@ export class ReferHandler {
     this.parties[side] = identity;
     return identity;
   }
+}
+
+/** An answered leg as a side of the bridge (only an answered leg is connected). */
+function sideOf(leg: CalleeLeg): BridgeSide | undefined {
+  const { route, dialog } = leg;
+  return route && dialog ? { dialog, route, contact: leg.localContact } : undefined;
 }
 
 /** An answering party as the caller of a new call: an extension in our domain, or its URI. */

@@ -1,4 +1,11 @@
-import { formatUri, type SipRequest, type SipUri, type TelUri } from '@switchboard/sip';
+import {
+  formatUri,
+  uriReplaces,
+  type Replaces,
+  type SipRequest,
+  type SipUri,
+  type TelUri,
+} from '@switchboard/sip';
 
 /** What a valid blind-transfer REFER asks for. */
 export interface ReferTarget {
@@ -8,6 +15,8 @@ export interface ReferTarget {
   readonly destination: string;
   /** The Referred-By value to carry into the new call (RFC 3892 §3), if the transferor sent one. */
   readonly referredBy?: string;
+  /** Attended transfer (RFC 3891 §7, RFC 5589 §7): the consultation dialog the transferee replaces. */
+  readonly replaces?: Replaces;
 }
 
 export type ReferCheck =
@@ -20,8 +29,9 @@ function refuse(status: number, reason: string): ReferCheck {
 
 /**
  * Checks an in-dialog REFER (RFC 3515 §2.4.1: exactly one Refer-To, else 400) and reads its target.
- * Only INVITE may be referred here (a `method` URI parameter naming anything else → 403), and a
- * Refer-To carrying `Replaces` (attended transfer, RFC 3891 §7) is refused with 501 until it is built.
+ * Only INVITE may be referred here (a `method` URI parameter naming anything else → 403). A Refer-To
+ * carrying `Replaces` (attended transfer, RFC 3891 §7) names the consultation dialog; an invalid one,
+ * or two, → 400.
  */
 export function checkRefer(request: SipRequest): ReferCheck {
   const values = request.getHeaderValues('Refer-To');
@@ -54,8 +64,12 @@ function sipTarget(uri: SipUri): ReferCheck {
   const method = uri.params.get('method');
   if (method !== undefined && method !== null && method.toUpperCase() !== 'INVITE')
     return refuse(403, `Only INVITE may be referred, not ${method}`);
-  if (uri.headers.some(([name]) => name.toLowerCase() === 'replaces'))
-    return refuse(501, 'Attended transfer (Refer-To with Replaces) not supported');
+  let replaces: Replaces | undefined;
+  try {
+    replaces = uriReplaces(uri);
+  } catch (err) {
+    return refuse(400, `Invalid Replaces in Refer-To: ${err instanceof Error ? err.message : String(err)}`);
+  }
   let destination: string;
   try {
     destination = decodeURIComponent(uri.user ?? '');
@@ -64,5 +78,5 @@ function sipTarget(uri: SipUri): ReferCheck {
   }
   if (destination === '') return refuse(400, 'Refer-To names no user');
   const bare: SipUri = { ...uri, headers: [] };
-  return { ok: true, target: { uri: formatUri(bare), destination } };
+  return { ok: true, target: { uri: formatUri(bare), destination, ...(replaces ? { replaces } : {}) } };
 }

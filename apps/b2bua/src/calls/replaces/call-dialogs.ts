@@ -1,0 +1,136 @@
+import type { DialogId } from '@switchboard/dialog';
+import type { Replaces, SipRequest } from '@switchboard/sip';
+import type { BridgeSide, Side } from '../bridge/call-bridge.js';
+import { other } from '../bridge/relayed-invites.js';
+import { sendBye } from '../legs/in-dialog-route.js';
+
+/**
+ * How a dialog named by a Replaces stands (RFC 3891 §3): a side of the bridged call, the caller's
+ * early dialog (its INVITE still unanswered: the PBX did not initiate it), or a callee leg still
+ * ringing (initiated by the PBX).
+ */
+export type NamedDialogState = 'confirmed' | 'early-incoming' | 'early-outgoing';
+
+/** The dialog of one of the PBX's calls that a Replaces names. */
+export interface NamedDialog {
+  readonly call: ReplaceableCall;
+  /** The call's side whose PBX-facing dialog matched. */
+  readonly side: Side;
+  readonly state: NamedDialogState;
+}
+
+/** What another call may do with a call whose dialog a Replaces named. */
+export interface ReplaceableCall {
+  /** The call's session id (records, logs). */
+  readonly id: string;
+  /** What its caller dialled (an early consultation call is re-dialled for the transferee). */
+  readonly dialled: { readonly requestUri: string; readonly destination: string };
+  /** Who is on `side` now (extension number, else URI), as its transfer chain names parties. */
+  party(side: Side): string;
+  /** The bridged call's side (its dialog and route); undefined before it is bridged. */
+  side(side: Side): BridgeSide | undefined;
+  /**
+   * Another call takes `kept` over: this one relays nothing more, the other side gets BYE with a
+   * Reason (RFC 3326), and the call ends with `cause` (no BYE to `kept`). False: no longer bridged.
+   */
+  handOver(kept: Side, cause: string): boolean;
+  /** Its caller's INVITE, still unanswered, is ended with 487 and every branch cancelled. */
+  abandonEarly(): void;
+}
+
+/** Where the PBX's calls are found by a Replaces (the call table). */
+export interface DialogDirectory {
+  named(replaces: Replaces): NamedDialog | undefined;
+}
+
+/** What CallDialogs reads from its session. */
+export interface CallDialogsHost {
+  readonly id: string;
+  readonly invite: SipRequest;
+  readonly dialled: ReplaceableCall['dialled'];
+  /** The bridge's sides; `park` retires the bridge (nothing relayed any more). */
+  readonly answer: { sides(): Record<Side, BridgeSide> | undefined; park(): void };
+  /** Is `tag` a To-tag of the caller's early dialogs? */
+  readonly caller: { isEarlyTag(tag: string): boolean };
+  /** Its callee legs being dialled. */
+  readonly launcher: { leg(callId: string): unknown };
+  /** Who is on each side now. */
+  readonly transfers: { label(side: Side): string };
+  /** The session's state (call-session.ts SessionState). */
+  state(): string;
+  end(cause: string): void;
+  cancel(): void;
+}
+
+/** RFC 3326: why the replaced party's dialog ends. */
+const REPLACED = { name: 'Reason', value: 'SIP;cause=200;text="Call replaced"' };
+
+/** Either tag order matches: phones disagree on whose view a Replaces takes when they are the callee. */
+function sameTags(id: DialogId, r: Replaces): boolean {
+  return (
+    (id.localTag === r.toTag && id.remoteTag === r.fromTag) ||
+    (id.localTag === r.fromTag && id.remoteTag === r.toTag)
+  );
+}
+
+/**
+ * One call's dialogs as a Replaces (RFC 3891) may name them: found by Call-ID and tags (RFC 3891 §3
+ * compares to-tag with the PBX's own tag and from-tag with the far end's; the other order is accepted
+ * too), and handed over to the call that replaces them.
+ */
+export class CallDialogs implements ReplaceableCall {
+  constructor(private readonly host: CallDialogsHost) {}
+
+  get id(): string {
+    return this.host.id;
+  }
+
+  get dialled(): ReplaceableCall['dialled'] {
+    return this.host.dialled;
+  }
+
+  named(r: Replaces): NamedDialog | undefined {
+    const state = this.host.state();
+    const sides = this.host.answer.sides();
+    if (state === 'bridged' && sides) {
+      for (const side of ['caller', 'callee'] as const) {
+        const id = sides[side].dialog.id;
+        if (id.callId === r.callId && sameTags(id, r)) return { call: this, side, state: 'confirmed' };
+      }
+      return undefined;
+    }
+    if (state !== 'dialling') return undefined;
+    const { invite } = this.host;
+    const fromTag = invite.from.tag ?? '';
+    const callerEarly =
+      r.callId === invite.callId &&
+      ((r.fromTag === fromTag && this.host.caller.isEarlyTag(r.toTag)) ||
+        (r.toTag === fromTag && this.host.caller.isEarlyTag(r.fromTag)));
+    if (callerEarly) return { call: this, side: 'caller', state: 'early-incoming' };
+    if (this.host.launcher.leg(r.callId) !== undefined)
+      return { call: this, side: 'callee', state: 'early-outgoing' };
+    return undefined;
+  }
+
+  party(side: Side): string {
+    return this.host.transfers.label(side);
+  }
+
+  side(side: Side): BridgeSide | undefined {
+    return this.host.state() === 'bridged' ? this.host.answer.sides()?.[side] : undefined;
+  }
+
+  handOver(kept: Side, cause: string): boolean {
+    const sides = this.host.answer.sides();
+    if (this.host.state() !== 'bridged' || !sides) return false;
+    this.host.answer.park();
+    const gone = sides[other(kept)];
+    sendBye(gone.route, gone.dialog, [REPLACED]);
+    this.host.end(cause);
+    return true;
+  }
+
+  abandonEarly(): void {
+    this.host.cancel();
+  }
+}

@@ -151,6 +151,14 @@ export class CallAnswer {
    * The call was parked: the bridge relays nothing more; the parked party's BYE still ends the call.
    * The party on `parkedSide` gets music (the `parker` extension's class) until it leaves the slot.
    */
+  /** Another call took a party over (replaces/): the bridge relays nothing more, no timers, no music. */
+  retire(): void {
+    this.refresh?.stop();
+    this.refresh = undefined;
+    this.holdMusic?.close();
+    this.callBridge?.retire();
+  }
+
   park(parkedSide: Side, parker: string | undefined): HeldLegMusic | undefined {
     this.refresh?.stop();
     this.refresh = undefined;

@@ -48,8 +48,8 @@ export interface CallDialogsHost {
   readonly id: string;
   readonly invite: SipRequest;
   readonly dialled: ReplaceableCall['dialled'];
-  /** The bridge's sides; `park` retires the bridge (nothing relayed any more). */
-  readonly answer: { sides(): Record<Side, BridgeSide> | undefined; park(): void };
+  /** The bridge's sides; `retire` retires the bridge (nothing relayed any more). */
+  readonly answer: { sides(): Record<Side, BridgeSide> | undefined; retire(): void };
   /** Is `tag` a To-tag of the caller's early dialogs? */
   readonly caller: { isEarlyTag(tag: string): boolean };
   /** Its callee legs being dialled. */
@@ -123,7 +123,7 @@ export class CallDialogs implements ReplaceableCall {
   handOver(kept: Side, cause: string): boolean {
     const sides = this.host.answer.sides();
     if (this.host.state() !== 'bridged' || !sides) return false;
-    this.host.answer.park();
+    this.host.answer.retire();
     const gone = sides[other(kept)];
     sendBye(gone.route, gone.dialog, [REPLACED]);
     this.host.end(cause);

@@ -356,6 +356,21 @@ export const envSchema = z.object({
     .regex(/^[0-9*#]{1,8}$/, 'must be 1-8 digits, * or #')
     .default('**'),
   /**
+   * Three-way calling: this key sequence, pressed in a bridged call (SIP INFO digits), then the
+   * third number and `#`, moves the call into an ad-hoc conference and calls the number. Empty: off.
+   */
+  SWITCHBOARD_THREE_WAY_CODE: z
+    .string()
+    .regex(/^([*#][0-9*#]{1,7})?$/, "must be empty (off) or start with * or # and be 2-8 keys, e.g. '*3'")
+    .default('*3'),
+  /** Three-way calling: seconds between two digits of the third number before it is dialled as typed. */
+  SWITCHBOARD_THREE_WAY_DIGIT_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1')
+    .max(30, 'must be at most 30')
+    .default(4),
+  /**
    * RFC 4028 session timers on every leg of an answered call: `Supported: timer`, Session-Expires
    * and Min-SE negotiation, refreshes by UPDATE or re-INVITE, BYE on both legs when one expires.
    */

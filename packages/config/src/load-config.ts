@@ -87,6 +87,8 @@ export interface SwitchboardConfig {
     musicOnHold: 'on' | 'shuffle' | 'off';
     /** Call pickup feature codes: the group pickup code and the directed pickup prefix. */
     pickup: { groupCode: string; directedPrefix: string };
+    /** Three-way calling by feature code in a bridged call (`code` empty: off). */
+    threeWay: { code: string; digitTimeoutSeconds: number };
   };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
@@ -296,6 +298,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       pickup: {
         groupCode: e.SWITCHBOARD_PICKUP_GROUP_CODE,
         directedPrefix: e.SWITCHBOARD_PICKUP_DIRECTED_PREFIX,
+      },
+      threeWay: {
+        code: e.SWITCHBOARD_THREE_WAY_CODE,
+        digitTimeoutSeconds: e.SWITCHBOARD_THREE_WAY_DIGIT_TIMEOUT_SECONDS,
       },
     },
     trace: {

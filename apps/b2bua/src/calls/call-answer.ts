@@ -17,11 +17,15 @@ import type { CalleeLeg } from './legs/callee-leg.js';
 import { bodyOf, type CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import type { InDialogRoute } from './legs/in-dialog-route.js';
 import type { CallMedia, Party } from './media/call-media.js';
+import { ThreeWayFeature, type ThreeWayFeatureHost } from './three-way/three-way-feature.js';
 import { recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
 import type { BridgeHoldMusic, BridgeHoldMusicOptions } from './hold/bridge-hold-music.js';
 import { callHoldMusic } from './hold/call-hold-music.js';
 import { HeldLegMusic } from './hold/held-leg-music.js';
 import { relayBody } from './bridge/session-body-relay.js';
+
+/** The requests and ACKs of an answered call's legs: its bridge's, or its three-way room's. */
+export type BridgedRequests = Pick<CallBridge, 'handleRequest' | 'handleAck'>;
 
 /** What a call's answer reads from its session (passed in, not the whole session). */
 export interface CallAnswerHost extends CallEnding {
@@ -35,6 +39,8 @@ export interface CallAnswerHost extends CallEnding {
   answering(): boolean;
   /** The session is `answering` or `bridged`. */
   connected(): boolean;
+  /** Who placed the call, its legs in the call table and the record (three-way calling). */
+  readonly threeWay: Pick<ThreeWayFeatureHost, 'identity' | 'legStarted' | 'addLegs'>;
   /** A REFER on the bridged call (see BridgeHooks.onRefer). */
   refer(
     from: Side,
@@ -62,11 +68,25 @@ export class CallAnswer {
   private holdMusic: BridgeHoldMusic | undefined;
   /** Call pickup: the picker's INVITE, answered by us (its 2xx is retransmitted until its ACK). */
   private picker: CallerLeg | undefined;
+  /** The three-way feature code; once used, the call is an ad-hoc conference. */
+  private readonly threeWay: ThreeWayFeature;
 
-  constructor(private readonly host: CallAnswerHost) {}
+  constructor(private readonly host: CallAnswerHost) {
+    this.threeWay = new ThreeWayFeature({
+      ...host.threeWay,
+      deps: host.deps,
+      log: host.log,
+      invite: host.caller.invite,
+      answeredKey: () => this.answeredKey,
+      sides: () => this.sides(),
+      retireBridge: () => this.park(),
+      end: (side, cause) => host.end('answered', side, cause),
+    });
+  }
 
-  get bridge(): CallBridge | undefined {
-    return this.callBridge;
+  /** Where the answered call's in-dialog requests go: the bridge, or the three-way room. */
+  get bridge(): BridgedRequests | undefined {
+    return this.threeWay.call ?? this.callBridge;
   }
 
   /** `leg` answered while the caller still waits: its 2xx goes to the caller once its SDP is relayed. */
@@ -125,6 +145,7 @@ export class CallAnswer {
       if (this.host.caller.open) this.host.caller.reject(503, 'Service Unavailable');
     }
     this.callBridge?.hangUpBoth();
+    this.threeWay.call?.hangUpAll(cause);
     this.host.end('answered', 'system', cause);
   }
 
@@ -232,6 +253,7 @@ export class CallAnswer {
   stop(): void {
     this.maxDuration?.cancel();
     this.refresh?.stop();
+    this.threeWay.stop();
     this.holdMusic?.close();
     this.picker?.dispose();
   }
@@ -276,6 +298,7 @@ export class CallAnswer {
         deps.logger.warn({ ...log, cause }, 'call ended with BYE');
         this.host.end('answered', 'system', cause);
       },
+      onInfo: (from, request) => this.threeWay.observe(from, request),
       onRefer: (from, request, tx, inbound) => {
         const sides = this.sides();
         if (sides) this.host.refer(from, sides, request, tx, inbound);

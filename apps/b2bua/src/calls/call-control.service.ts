@@ -230,6 +230,10 @@ export class CallControlService
         ? { musicOnHold: this.musicOnHold }
         : {}),
       dialogs: { named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r) },
+      threeWay: {
+        code: this.config.calls.threeWay.code,
+        digitTimeoutMs: this.config.calls.threeWay.digitTimeoutSeconds * 1000,
+      },
     };
     this.pickup = new CallPickup({
       codes: this.config.calls.pickup,

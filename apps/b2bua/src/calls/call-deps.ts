@@ -74,6 +74,8 @@ export interface CallDeps {
   readonly menus?: MenuApps;
   /** Music to held and parked parties (absent: they hear silence, SWITCHBOARD_MUSIC_ON_HOLD=off). */
   readonly musicOnHold?: MusicOnHold;
+  /** Three-way calling by feature code (absent: off); the room comes from `conference`. */
+  readonly threeWay?: { readonly code: string; readonly digitTimeoutMs: number };
 }
 
 /** What the session tells the call table about the Call-IDs it owns. */

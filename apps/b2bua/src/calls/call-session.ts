@@ -161,6 +161,11 @@ export class CallSession implements BranchLauncher<SipResponse> {
       launcher: this.launcher,
       log,
       recording: () => this.recording,
+      threeWay: {
+        identity,
+        legStarted: (id) => table.legStarted(id),
+        addLegs: (l) => this.timeline.addLegs(l),
+      },
       answering: () => this.state === 'answering',
       connected: () => this.state === 'answering' || this.state === 'bridged',
       refer: (...args) => this.transfers.refer(...args),

@@ -26,6 +26,12 @@ export class ConferenceBridge {
     return this.rooms.get(room)?.size ?? 0;
   }
 
+  /** Closes a room whoever is still in it (an ad-hoc room ends with its call). */
+  close(room: string): void {
+    this.rooms.get(room)?.close();
+    this.rooms.delete(room);
+  }
+
   /** Takes a participant out; the room closes with its last one. */
   leave(room: string, participant: string): void {
     const mixer = this.rooms.get(room);

@@ -2,6 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import type { PrismaClient } from '@switchboard/db';
 import { RtpPortAllocator } from '@switchboard/media';
+import type { Clock } from '@switchboard/transactions';
+import type { VoicemailMediaOptions } from './voicemail-media.js';
 import type { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import type { LocalCall, LocalCallContext, VoicemailApps } from './local-call.js';
@@ -82,16 +84,22 @@ export class VoicemailService implements VoicemailApps {
   /** The media, prompts and PIN checking of one locally answered call (conference rooms use it too). */
   contextFor(call: LocalCallContext): VoicemailContext {
     const clock = call.port.clock;
+    return { ...this.shared, clock, mediaOptions: this.mediaOptions(clock) };
+  }
+
+  /** RTP ports from the one allocator of the process (three-way rooms use it too). */
+  mediaOptions(clock: Clock): VoicemailMediaOptions {
     return {
-      ...this.shared,
       clock,
-      mediaOptions: {
-        clock,
-        allocator: this.allocator,
-        bindAddress: this.config.sip.bindAddress,
-        mediaTimeoutMs: 30_000,
-      },
+      allocator: this.allocator,
+      bindAddress: this.config.sip.bindAddress,
+      mediaTimeoutMs: 30_000,
     };
+  }
+
+  /** The address written in the SDP of media the PBX terminates. */
+  get publicAddress(): string {
+    return this.shared.publicAddress;
   }
 }
 

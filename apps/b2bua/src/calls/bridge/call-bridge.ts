@@ -32,6 +32,8 @@ export interface BridgeHooks {
   onAckFailed(side: Side, err: unknown): void;
   /** The bridge ended the call itself (both sides sent BYE), e.g. no ACK for a re-INVITE's 2xx. */
   onEnded(cause: string): void;
+  /** A DTMF INFO from `from` before it is relayed: true when the PBX took the key (a feature code). */
+  onInfo?(from: Side, request: SipRequest): boolean;
   /**
    * A REFER from `from` (RFC 3515), accepted by its dialog (ids, CSeq): the hook answers it and
    * calls `responseSent`. Absent: REFER is answered 405 like any method the bridge does not relay.
@@ -104,6 +106,11 @@ export class CallBridge {
       this.sendBye(other(from));
       this.finish();
       this.hooks.onHangup(from);
+      return;
+    }
+    if (request.method === 'INFO' && !this.ended && this.hooks.onInfo?.(from, request)) {
+      tx.reply(200); // RFC 6086 §4.2.2: received and used; the other phone does not get the key
+      x.dialog.responseSent(inbound, 200);
       return;
     }
     if (this.ended || !RELAYED.has(request.method)) {

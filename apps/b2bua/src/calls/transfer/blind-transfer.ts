@@ -3,7 +3,7 @@ import type { SipResponse } from '@switchboard/sip';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 import { routeCall, type CallIdentity } from '../call-routing.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
-import { bodyOf } from '../legs/caller-leg.js';
+import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import type { LegRecord } from '../plan/branch-types.js';
 import { planEndResponse } from '../plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
@@ -25,6 +25,11 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
   connected(leg: CalleeLeg, targetKey: string): void;
   /** The transfer failed with this status; the original call is untouched. */
   failed(status: number, reason: string): void;
+  /**
+   * Instead of moving the transferee to the target: the target answered with `offer`, and the host
+   * takes the leg itself (three-way calling joins it to a room). Absent: the re-INVITE of RFC 3725 flow I.
+   */
+  answeredWithOffer?(leg: CalleeLeg, offer: SessionBody, targetKey: string): void;
 }
 
 type Phase = 'routing' | 'dialling' | 'moving' | 'done';
@@ -145,6 +150,11 @@ export class BlindTransfer {
     this.phase = 'moving';
     const offer = bodyOf(response);
     if (!offer) return this.abandon(leg, 488, 'Not Acceptable Here');
+    if (this.host.answeredWithOffer) {
+      this.phase = 'done';
+      this.host.answeredWithOffer(leg, offer, targetKey);
+      return;
+    }
     const { dialog, route } = this.host.transferee.side;
     let reinvite: OutgoingRequest;
     try {

@@ -318,7 +318,7 @@ function sideOf(leg: CalleeLeg): BridgeSide | undefined {
 }
 
 /** An answering party as the caller of a new call: an extension in our domain, or its URI. */
-function partyOf(key: string, domain: string): CallIdentity {
+export function partyOf(key: string, domain: string): CallIdentity {
   if (EXTENSION_KEY.test(key))
     return { callerUri: `sip:${key}@${domain}`, callerExtension: key, destination: '', requestUri: '' };
   return { callerUri: key, destination: '', requestUri: '' };

@@ -79,7 +79,7 @@ export class CallAnswer {
       invite: host.caller.invite,
       answeredKey: () => this.answeredKey,
       sides: () => this.sides(),
-      retireBridge: () => this.park(),
+      retireBridge: () => this.retireBridge(),
       end: (side, cause) => host.end('answered', side, cause),
     });
   }
@@ -166,6 +166,14 @@ export class CallAnswer {
     this.callBridge?.retire();
     this.answeredKey = answeredKey;
     this.callBridge = this.plainBridge(sides);
+  }
+
+  /** The call became a three-way room: the bridge relays nothing more, its timers and music stop. */
+  private retireBridge(): void {
+    this.refresh?.stop();
+    this.refresh = undefined;
+    this.holdMusic?.close();
+    this.callBridge?.retire();
   }
 
   /**

@@ -79,7 +79,7 @@ export class CallAnswer {
       invite: host.caller.invite,
       answeredKey: () => this.answeredKey,
       sides: () => this.sides(),
-      retireBridge: () => this.retireBridge(),
+      retireBridge: () => this.retire(),
       end: (side, cause) => host.end('answered', side, cause),
     });
   }
@@ -168,8 +168,11 @@ export class CallAnswer {
     this.callBridge = this.plainBridge(sides);
   }
 
-  /** The call became a three-way room: the bridge relays nothing more, its timers and music stop. */
-  private retireBridge(): void {
+  /**
+   * The bridge relays nothing more, its timers and music stop: another call took a party over
+   * (replaces/), or the call became a three-way room.
+   */
+  retire(): void {
     this.refresh?.stop();
     this.refresh = undefined;
     this.holdMusic?.close();
@@ -180,14 +183,6 @@ export class CallAnswer {
    * The call was parked: the bridge relays nothing more; the parked party's BYE still ends the call.
    * The party on `parkedSide` gets music (the `parker` extension's class) until it leaves the slot.
    */
-  /** Another call took a party over (replaces/): the bridge relays nothing more, no timers, no music. */
-  retire(): void {
-    this.refresh?.stop();
-    this.refresh = undefined;
-    this.holdMusic?.close();
-    this.callBridge?.retire();
-  }
-
   park(parkedSide: Side, parker: string | undefined): HeldLegMusic | undefined {
     this.refresh?.stop();
     this.refresh = undefined;

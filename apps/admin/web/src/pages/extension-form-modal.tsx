@@ -1,10 +1,6 @@
 import {
-  Alert,
-  Button,
   Checkbox,
   Fieldset,
-  Group,
-  Modal,
   NumberInput,
   PasswordInput,
   Select,
@@ -12,8 +8,9 @@ import {
   Switch,
   TextInput,
 } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { useEffect, useState } from 'react';
+import { api } from '../api/api-client';
+import { FormModal, useSave } from '../components/form-modal';
 import type { DialClass, DigestAlgorithm, Extension, MediaMode, SrtpPolicy } from '../api/types';
 
 /** The choices of digest algorithms offered to the phone; 'default' = the global setting. */
@@ -75,8 +72,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [clearPin, setClearPin] = useState(false);
   const [voicemailOn, setVoicemailOn] = useState(true);
   const [voicemailEmail, setVoicemailEmail] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSave();
+  const { error, reset } = saving;
 
   useEffect(() => {
     if (!opened) return;
@@ -98,12 +95,10 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
     setVoicemailOn(editing ? (editing.voicemail?.enabled ?? false) : true);
     setVoicemailEmail(editing?.voicemail?.email ?? '');
-    setError(null);
-  }, [opened, editing]);
+    reset();
+  }, [opened, editing, reset]);
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = () => {
     const fields = {
       number,
       displayName,
@@ -135,201 +130,181 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
           ...fields,
           ...(pin ? { voicemailPin: pin } : {}),
         });
-    request
-      .then(
-        ({ extension, sipPassword }) => onSaved(extension, sipPassword),
-        (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))),
-      )
-      .finally(() => setBusy(false));
+    saving.save(request, ({ extension, sipPassword }) => onSaved(extension, sipPassword));
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit extension ${editing.number}` : 'New extension'}
-      centered
+      editing={editing !== null}
+      state={saving}
+      onSubmit={submit}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error.message}
-            </Alert>
-          ) : null}
-          <TextInput
-            description={
-              editing ? 'The number is the SIP user name: changing it clears the SIP password.' : undefined
-            }
-            label="Number"
-            name="number"
-            required
-            inputMode="numeric"
-            value={number}
-            onChange={(e) => setNumber(e.currentTarget.value)}
-            error={error?.forField('number')}
-          />
-          <TextInput
-            label="Display name"
-            name="displayName"
-            required
-            value={displayName}
-            onChange={(e) => setDisplayName(e.currentTarget.value)}
-            error={error?.forField('displayName')}
-          />
-          <NumberInput
-            label="Max concurrent calls"
-            name="maxConcurrentCalls"
-            min={1}
-            max={100}
-            value={maxCalls}
-            onChange={setMaxCalls}
-            error={error?.forField('maxConcurrentCalls')}
+      <TextInput
+        description={
+          editing ? 'The number is the SIP user name: changing it clears the SIP password.' : undefined
+        }
+        label="Number"
+        name="number"
+        required
+        inputMode="numeric"
+        value={number}
+        onChange={(e) => setNumber(e.currentTarget.value)}
+        error={error?.forField('number')}
+      />
+      <TextInput
+        label="Display name"
+        name="displayName"
+        required
+        value={displayName}
+        onChange={(e) => setDisplayName(e.currentTarget.value)}
+        error={error?.forField('displayName')}
+      />
+      <NumberInput
+        label="Max concurrent calls"
+        name="maxConcurrentCalls"
+        min={1}
+        max={100}
+        value={maxCalls}
+        onChange={setMaxCalls}
+        error={error?.forField('maxConcurrentCalls')}
+      />
+      <Select
+        label="Digest algorithms offered"
+        description="Phones that stop at a SHA-256 challenge need MD5 only"
+        name="digestAlgorithms"
+        data={DIGEST_CHOICES}
+        value={digest}
+        allowDeselect={false}
+        onChange={(v) => setDigest(v ?? 'default')}
+        error={error?.forField('digestAlgorithms')}
+      />
+      <Fieldset legend="Media">
+        <Stack gap="xs">
+          <Select
+            label="Media mode"
+            description="When the two phones of a call differ, relay wins"
+            name="mediaMode"
+            data={MEDIA_CHOICES}
+            value={mediaMode}
+            allowDeselect={false}
+            onChange={(v) => setMediaMode(v ?? 'inherit')}
+            error={error?.forField('mediaMode')}
           />
           <Select
-            label="Digest algorithms offered"
-            description="Phones that stop at a SHA-256 challenge need MD5 only"
-            name="digestAlgorithms"
-            data={DIGEST_CHOICES}
-            value={digest}
+            label="SRTP (SDES)"
+            description={
+              srtpPolicy === 'required' && mediaMode === 'direct'
+                ? 'SRTP needs the media relay: calls of this phone are relayed despite "direct"'
+                : 'Keys travel in the SDP: use with TLS phones'
+            }
+            name="srtpPolicy"
+            data={SRTP_CHOICES}
+            value={srtpPolicy}
             allowDeselect={false}
-            onChange={(v) => setDigest(v ?? 'default')}
-            error={error?.forField('digestAlgorithms')}
+            onChange={(v) => setSrtpPolicy(v ?? 'optional')}
+            error={error?.forField('srtpPolicy')}
           />
-          <Fieldset legend="Media">
-            <Stack gap="xs">
-              <Select
-                label="Media mode"
-                description="When the two phones of a call differ, relay wins"
-                name="mediaMode"
-                data={MEDIA_CHOICES}
-                value={mediaMode}
-                allowDeselect={false}
-                onChange={(v) => setMediaMode(v ?? 'inherit')}
-                error={error?.forField('mediaMode')}
-              />
-              <Select
-                label="SRTP (SDES)"
-                description={
-                  srtpPolicy === 'required' && mediaMode === 'direct'
-                    ? 'SRTP needs the media relay: calls of this phone are relayed despite "direct"'
-                    : 'Keys travel in the SDP: use with TLS phones'
-                }
-                name="srtpPolicy"
-                data={SRTP_CHOICES}
-                value={srtpPolicy}
-                allowDeselect={false}
-                onChange={(v) => setSrtpPolicy(v ?? 'optional')}
-                error={error?.forField('srtpPolicy')}
-              />
-            </Stack>
-          </Fieldset>
-          <Fieldset legend="Outside calls">
-            <Stack gap="xs">
-              <Select
-                label="Dialling class"
-                description="Widest numbers it may dial through trunks; emergency numbers always go out"
-                name="dialClass"
-                data={DIAL_CLASS_CHOICES}
-                value={dialClass}
-                allowDeselect={false}
-                onChange={(v) => setDialClass(v ?? 'national')}
-                error={error?.forField('dialClass')}
-              />
-              <TextInput
-                label="External number (caller ID)"
-                description="E.164, e.g. +493012345100; blank: the route's or trunk's"
-                name="externalNumber"
-                value={externalNumber}
-                onChange={(e) => setExternalNumber(e.currentTarget.value)}
-                error={error?.forField('externalNumber')}
-              />
-              <NumberInput
-                label="Outside calls at once"
-                description="0 = no limit"
-                name="maxExternalCalls"
-                min={0}
-                max={100}
-                value={maxOutside}
-                onChange={setMaxOutside}
-                error={error?.forField('maxExternalCalls')}
-              />
-            </Stack>
-          </Fieldset>
-          <Fieldset legend="Call pickup">
-            <Stack gap="xs">
-              <TextInput
-                label="Pickup groups"
-                description="Comma-separated names, e.g. sales, support: members answer each other's ringing calls with the group pickup code (*8)"
-                name="pickupGroups"
-                value={pickupGroups}
-                onChange={(e) => setPickupGroups(e.currentTarget.value)}
-                error={error?.forField('pickupGroups')}
-              />
-              <Switch
-                label="Directed pickup from any extension"
-                description="Off: only its pickup groups may answer its ringing calls with directed pickup (**number)"
-                checked={directedPickup}
-                onChange={(e) => setDirectedPickup(e.currentTarget.checked)}
-              />
-            </Stack>
-          </Fieldset>
-          <Fieldset legend="Voicemail">
-            <Stack gap="xs">
-              <Switch
-                label="Voicemail box"
-                description="Unanswered and busy calls can leave a message; off keeps stored messages."
-                checked={voicemailOn}
-                onChange={(e) => setVoicemailOn(e.currentTarget.checked)}
-              />
-              <PasswordInput
-                label={
-                  editing?.hasVoicemailPin
-                    ? 'New voicemail PIN (blank keeps the current one)'
-                    : 'Voicemail PIN (for listening from other phones)'
-                }
-                name="voicemailPin"
-                inputMode="numeric"
-                value={pin}
-                disabled={clearPin}
-                onChange={(e) => setPin(e.currentTarget.value)}
-                error={error?.forField('voicemailPin')}
-              />
-              {editing?.hasVoicemailPin ? (
-                <Checkbox
-                  label="Remove the voicemail PIN"
-                  checked={clearPin}
-                  onChange={(e) => setClearPin(e.currentTarget.checked)}
-                />
-              ) : null}
-              <TextInput
-                label="E-mail for new messages (optional)"
-                name="voicemailEmail"
-                type="email"
-                value={voicemailEmail}
-                disabled={!voicemailOn}
-                onChange={(e) => setVoicemailEmail(e.currentTarget.value)}
-                error={error?.forField('voicemail.email')}
-              />
-            </Stack>
-          </Fieldset>
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Switch
-            label="Record calls"
-            description="Through the media relay; listened to on the call's detail page"
-            checked={recordCalls}
-            onChange={(e) => setRecordCalls(e.currentTarget.checked)}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
         </Stack>
-      </form>
-    </Modal>
+      </Fieldset>
+      <Fieldset legend="Outside calls">
+        <Stack gap="xs">
+          <Select
+            label="Dialling class"
+            description="Widest numbers it may dial through trunks; emergency numbers always go out"
+            name="dialClass"
+            data={DIAL_CLASS_CHOICES}
+            value={dialClass}
+            allowDeselect={false}
+            onChange={(v) => setDialClass(v ?? 'national')}
+            error={error?.forField('dialClass')}
+          />
+          <TextInput
+            label="External number (caller ID)"
+            description="E.164, e.g. +493012345100; blank: the route's or trunk's"
+            name="externalNumber"
+            value={externalNumber}
+            onChange={(e) => setExternalNumber(e.currentTarget.value)}
+            error={error?.forField('externalNumber')}
+          />
+          <NumberInput
+            label="Outside calls at once"
+            description="0 = no limit"
+            name="maxExternalCalls"
+            min={0}
+            max={100}
+            value={maxOutside}
+            onChange={setMaxOutside}
+            error={error?.forField('maxExternalCalls')}
+          />
+        </Stack>
+      </Fieldset>
+      <Fieldset legend="Call pickup">
+        <Stack gap="xs">
+          <TextInput
+            label="Pickup groups"
+            description="Comma-separated names, e.g. sales, support: members answer each other's ringing calls with the group pickup code (*8)"
+            name="pickupGroups"
+            value={pickupGroups}
+            onChange={(e) => setPickupGroups(e.currentTarget.value)}
+            error={error?.forField('pickupGroups')}
+          />
+          <Switch
+            label="Directed pickup from any extension"
+            description="Off: only its pickup groups may answer its ringing calls with directed pickup (**number)"
+            checked={directedPickup}
+            onChange={(e) => setDirectedPickup(e.currentTarget.checked)}
+          />
+        </Stack>
+      </Fieldset>
+      <Fieldset legend="Voicemail">
+        <Stack gap="xs">
+          <Switch
+            label="Voicemail box"
+            description="Unanswered and busy calls can leave a message; off keeps stored messages."
+            checked={voicemailOn}
+            onChange={(e) => setVoicemailOn(e.currentTarget.checked)}
+          />
+          <PasswordInput
+            label={
+              editing?.hasVoicemailPin
+                ? 'New voicemail PIN (blank keeps the current one)'
+                : 'Voicemail PIN (for listening from other phones)'
+            }
+            name="voicemailPin"
+            inputMode="numeric"
+            value={pin}
+            disabled={clearPin}
+            onChange={(e) => setPin(e.currentTarget.value)}
+            error={error?.forField('voicemailPin')}
+          />
+          {editing?.hasVoicemailPin ? (
+            <Checkbox
+              label="Remove the voicemail PIN"
+              checked={clearPin}
+              onChange={(e) => setClearPin(e.currentTarget.checked)}
+            />
+          ) : null}
+          <TextInput
+            label="E-mail for new messages (optional)"
+            name="voicemailEmail"
+            type="email"
+            value={voicemailEmail}
+            disabled={!voicemailOn}
+            onChange={(e) => setVoicemailEmail(e.currentTarget.value)}
+            error={error?.forField('voicemail.email')}
+          />
+        </Stack>
+      </Fieldset>
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+      <Switch
+        label="Record calls"
+        description="Through the media relay; listened to on the call's detail page"
+        checked={recordCalls}
+        onChange={(e) => setRecordCalls(e.currentTarget.checked)}
+      />
+    </FormModal>
   );
 }

@@ -1,17 +1,7 @@
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  Group,
-  Modal,
-  NumberInput,
-  Select,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/api-client';
+import { ActionIcon, Alert, Button, Group, NumberInput, Select, Switch, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { api, type ApiError } from '../api/api-client';
+import { FormModal, useSave } from '../components/form-modal';
 import type { IvrMenu, MenuDestination } from '../api/types';
 import type { ResourceFormProps } from '../components/resource-list-page';
 
@@ -105,8 +95,8 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
   const [repeat, setRepeat] = useState<number | string>(2);
   const [timeout, setTimeoutDestination] = useState<DestinationDraft>(draftOf(null));
   const [invalid, setInvalid] = useState<DestinationDraft>(draftOf(null));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useSave();
+  const { error, reset } = saving;
 
   useEffect(() => {
     if (!opened) return;
@@ -120,16 +110,14 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
     setRepeat(editing?.repeatCount ?? 2);
     setTimeoutDestination(draftOf(editing?.timeoutDestination ?? null));
     setInvalid(draftOf(editing?.invalidDestination ?? null));
-    setError(null);
-  }, [opened, editing]);
+    reset();
+  }, [opened, editing, reset]);
 
   const setRow = (i: number, row: { digit: string; destination: DestinationDraft }) =>
     setRows(rows.map((r, j) => (j === i ? row : r)));
   const nextKey = () => KEYS.find((k) => !rows.some((r) => r.digit === k)) ?? '1';
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
+  const submit = () => {
     const orNull = (d: DestinationDraft) => (d.kind === 'hangup' ? null : bodyOf(d));
     const body = {
       number: number.trim() === '' ? null : number,
@@ -143,150 +131,136 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
       timeoutDestination: orNull(timeout),
       invalidDestination: orNull(invalid),
     };
-    (editing ? api('PATCH', `/api/ivr-menus/${editing.id}`, body) : api('POST', '/api/ivr-menus', body))
-      .then(onSaved, (err: unknown) => setError(err instanceof ApiError ? err : new ApiError(0, String(err))))
-      .finally(() => setBusy(false));
+    saving.save(
+      editing ? api('PATCH', `/api/ivr-menus/${editing.id}`, body) : api('POST', '/api/ivr-menus', body),
+      onSaved,
+    );
   };
 
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={editing ? `Edit menu ${editing.number ?? editing.name}` : 'New menu'}
-      centered
       size="lg"
+      editing={editing !== null}
+      state={saving}
+      onSubmit={submit}
     >
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {error ? (
-            <Alert color="red" role="alert">
-              {error.message}
-            </Alert>
-          ) : null}
-          <Group grow align="flex-start">
-            <TextInput
-              label="Number"
-              name="number"
-              description="Dialled to reach the menu; empty: only from other menus' plans"
-              value={number}
-              onChange={(e) => setNumber(e.currentTarget.value)}
-              error={error?.forField('number')}
-            />
-            <TextInput
-              label="Name"
-              name="name"
-              required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={error?.forField('name')}
-            />
-          </Group>
-          {rows.map((row, i) => (
-            <Group key={i} align="flex-end" wrap="nowrap" data-testid="menu-key-row">
-              <Select
-                label="Key"
-                name={`options.${i}.digit`}
-                data={KEYS}
-                allowDeselect={false}
-                w={80}
-                value={row.digit}
-                onChange={(digit) => setRow(i, { ...row, digit: digit ?? row.digit })}
-              />
-              <DestinationFields
-                label="Goes to"
-                name={`options.${i}.destination`}
-                value={row.destination}
-                onChange={(destination) => setRow(i, { ...row, destination })}
-                error={errorUnder(error, `options.${i}`)}
-              />
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={`Remove key ${row.digit}`}
-                onClick={() => setRows(rows.filter((_, j) => j !== i))}
-              >
-                ×
-              </ActionIcon>
-            </Group>
-          ))}
-          {errorUnder(error, 'options') && !rows.some((_, i) => errorUnder(error, `options.${i}`)) ? (
-            <Alert color="red">{errorUnder(error, 'options')}</Alert>
-          ) : null}
-          <Group>
-            <Button
-              variant="default"
-              disabled={rows.length >= KEYS.length}
-              onClick={() =>
-                setRows([
-                  ...rows,
-                  { digit: nextKey(), destination: { kind: 'extension', target: '', trunk: '' } },
-                ])
-              }
-            >
-              Add key
-            </Button>
-          </Group>
-          <DestinationFields
-            label="When no key is pressed"
-            name="timeoutDestination"
-            value={timeout}
-            onChange={setTimeoutDestination}
-            error={errorUnder(error, 'timeoutDestination')}
+      <Group grow align="flex-start">
+        <TextInput
+          label="Number"
+          name="number"
+          description="Dialled to reach the menu; empty: only from other menus' plans"
+          value={number}
+          onChange={(e) => setNumber(e.currentTarget.value)}
+          error={error?.forField('number')}
+        />
+        <TextInput
+          label="Name"
+          name="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={error?.forField('name')}
+        />
+      </Group>
+      {rows.map((row, i) => (
+        <Group key={i} align="flex-end" wrap="nowrap" data-testid="menu-key-row">
+          <Select
+            label="Key"
+            name={`options.${i}.digit`}
+            data={KEYS}
+            allowDeselect={false}
+            w={80}
+            value={row.digit}
+            onChange={(digit) => setRow(i, { ...row, digit: digit ?? row.digit })}
           />
           <DestinationFields
-            label="After invalid keys"
-            name="invalidDestination"
-            value={invalid}
-            onChange={setInvalid}
-            error={errorUnder(error, 'invalidDestination')}
+            label="Goes to"
+            name={`options.${i}.destination`}
+            value={row.destination}
+            onChange={(destination) => setRow(i, { ...row, destination })}
+            error={errorUnder(error, `options.${i}`)}
           />
-          <Group grow align="flex-start">
-            <NumberInput
-              label="Wait for a key (ms)"
-              name="responseTimeoutMs"
-              min={1000}
-              max={60000}
-              value={response}
-              onChange={setResponse}
-              error={error?.forField('responseTimeoutMs')}
-            />
-            <NumberInput
-              label="Repeats"
-              name="repeatCount"
-              min={0}
-              max={5}
-              value={repeat}
-              onChange={setRepeat}
-              error={error?.forField('repeatCount')}
-            />
-          </Group>
-          <Switch
-            label="Callers may dial an extension directly"
-            checked={directDial}
-            onChange={(e) => setDirectDial(e.currentTarget.checked)}
-          />
-          {directDial ? (
-            <NumberInput
-              label="Pause that ends a dialled extension (ms)"
-              name="interDigitTimeoutMs"
-              min={500}
-              max={10000}
-              value={interDigit}
-              onChange={setInterDigit}
-              error={error?.forField('interDigitTimeoutMs')}
-            />
-          ) : null}
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              {editing ? 'Save' : 'Create'}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            aria-label={`Remove key ${row.digit}`}
+            onClick={() => setRows(rows.filter((_, j) => j !== i))}
+          >
+            ×
+          </ActionIcon>
+        </Group>
+      ))}
+      {errorUnder(error, 'options') && !rows.some((_, i) => errorUnder(error, `options.${i}`)) ? (
+        <Alert color="red">{errorUnder(error, 'options')}</Alert>
+      ) : null}
+      <Group>
+        <Button
+          variant="default"
+          disabled={rows.length >= KEYS.length}
+          onClick={() =>
+            setRows([
+              ...rows,
+              { digit: nextKey(), destination: { kind: 'extension', target: '', trunk: '' } },
+            ])
+          }
+        >
+          Add key
+        </Button>
+      </Group>
+      <DestinationFields
+        label="When no key is pressed"
+        name="timeoutDestination"
+        value={timeout}
+        onChange={setTimeoutDestination}
+        error={errorUnder(error, 'timeoutDestination')}
+      />
+      <DestinationFields
+        label="After invalid keys"
+        name="invalidDestination"
+        value={invalid}
+        onChange={setInvalid}
+        error={errorUnder(error, 'invalidDestination')}
+      />
+      <Group grow align="flex-start">
+        <NumberInput
+          label="Wait for a key (ms)"
+          name="responseTimeoutMs"
+          min={1000}
+          max={60000}
+          value={response}
+          onChange={setResponse}
+          error={error?.forField('responseTimeoutMs')}
+        />
+        <NumberInput
+          label="Repeats"
+          name="repeatCount"
+          min={0}
+          max={5}
+          value={repeat}
+          onChange={setRepeat}
+          error={error?.forField('repeatCount')}
+        />
+      </Group>
+      <Switch
+        label="Callers may dial an extension directly"
+        checked={directDial}
+        onChange={(e) => setDirectDial(e.currentTarget.checked)}
+      />
+      {directDial ? (
+        <NumberInput
+          label="Pause that ends a dialled extension (ms)"
+          name="interDigitTimeoutMs"
+          min={500}
+          max={10000}
+          value={interDigit}
+          onChange={setInterDigit}
+          error={error?.forField('interDigitTimeoutMs')}
+        />
+      ) : null}
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+    </FormModal>
   );
 }

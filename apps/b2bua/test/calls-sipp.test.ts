@@ -187,8 +187,8 @@ describe('calls through the B2BUA (sipp)', () => {
   });
 
   it('redirect step: 302 with the plan contacts; record redirected', async () => {
-    const r = await call('700', 'call-uac-redirect.xml');
+    const r = await call('790', 'call-uac-redirect.xml');
     expectPassed(r.caller);
-    expect(await onlyRecord()).toMatchObject({ calleeNumber: '700', disposition: 'redirected' });
+    expect(await onlyRecord()).toMatchObject({ calleeNumber: '790', disposition: 'redirected' });
   });
 });

@@ -151,7 +151,11 @@ describe.skipIf(unavailable !== undefined)(
       );
       expect(new Set(records.map((r) => r.sipCallId)).size).toBe(records.length); // one per call
       // Completed by the caller <=> recorded answered.
-      expect([...view.completed].filter((id) => !answered.has(id))).toEqual([]);
+      const notAnswered = [...view.completed].filter((id) => !answered.has(id));
+      // On a mismatch the message shows how the PBX recorded those calls (disposition and cause).
+      expect(notAnswered, JSON.stringify(records.filter((r) => notAnswered.includes(r.sipCallId!)))).toEqual(
+        [],
+      );
       expect([...answered].filter((id) => !view.completed.has(id))).toEqual([]);
       for (const r of failed) expect(view.completed.has(r.sipCallId!)).toBe(false);
       // The loss was real (the kernel dropped datagrams) and calls still got through (sipp gives up

@@ -49,8 +49,10 @@ export function announceThen(
     return undefined;
   }
   const announcement = announcer.announce(side, slot, log);
-  // `done` never rejects (announce logs its own failures).
-  void announcement.done.then(then);
+  // `done` never rejects (announce logs its own failures); what runs after it (NOTIFY, BYE) may throw.
+  void announcement.done.then(then).catch((err: unknown) => {
+    announcer.logger.error({ ...log, err }, 'park not completed after the slot announcement');
+  });
   return { side, stop: () => announcement.stop() };
 }
 
@@ -68,6 +70,10 @@ export function slotPrompts(slot: number): PromptId[] {
  */
 export class ParkAnnouncer {
   constructor(private readonly init: ParkAnnouncerInit) {}
+
+  get logger(): Logger {
+    return this.init.logger;
+  }
 
   announce(parker: BridgeSide, slot: number, log: CallLogIds): SlotAnnouncement {
     let media: VoicemailMedia | undefined;

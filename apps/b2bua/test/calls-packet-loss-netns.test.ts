@@ -131,14 +131,22 @@ describe.skipIf(unavailable !== undefined)(
       }
       const view = callerView(run.messages);
       expect(view.placed.size, run.output).toBe(CALLS);
-      // Records are written behind the calls (queue + worker): every completed call's is there first.
+      // Records are written behind the calls (queue + worker, batched): wait until every completed
+      // call has its record. Counting all records is not enough — the calls the caller gave up have
+      // records too, so the count can be reached while a completed call's record is still queued.
       const readRecords = () =>
         h!.prisma.callRecord.findMany({
           where: { sipCallId: { in: [...view.placed] } },
           select: { sipCallId: true, disposition: true, hangupCause: true },
         });
       await vi.waitFor(
-        async () => expect((await readRecords()).length).toBeGreaterThanOrEqual(view.completed.size),
+        async () => {
+          const recorded = new Set((await readRecords()).map((r) => r.sipCallId));
+          expect(
+            [...view.completed].filter((id) => !recorded.has(id)),
+            'completed calls without a record',
+          ).toEqual([]);
+        },
         { timeout: 15_000, interval: 200 },
       );
       const records = await readRecords();

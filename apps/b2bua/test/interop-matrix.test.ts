@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CallsHarness, startCalls, enableExtensionsPlugin } from './support/calls-harness.js';
 import { freeSipPort, freeTcpPort, freeUdpPort, type SignallingHarness } from './support/sip-test-kit.js';
 import {
+  expectOn,
   type PhoneTransport,
   type Softphone,
   type SoftphoneOptions,
@@ -134,15 +135,6 @@ async function seedCells(s: SignallingHarness, cells: readonly Cell[], first = 0
     }
   }
   await enableExtensionsPlugin(s, 15);
-}
-
-/** Waits for `pattern` on `p` from output position `from`; on failure says which phone and shows its output. */
-async function expectOn(p: Softphone, pattern: RegExp, what: string, from = 0, ms = 10_000): Promise<void> {
-  await p.waitFor(pattern, ms, from).catch((err: unknown) => {
-    throw new Error(
-      `${p.client} ${p.options.extension}/${p.options.transport}: ${what}: ${String(err)}\n${p.tail()}`,
-    );
-  });
 }
 
 /** What the other phone shows when a re-INVITE changes the media (hold or resume). */

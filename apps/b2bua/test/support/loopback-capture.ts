@@ -42,6 +42,15 @@ export class LoopbackCapture {
     return new LoopbackCapture(child, dir, file);
   }
 
+  /**
+   * The UDP datagrams captured so far (the capture goes on): for waiting until a packet count is
+   * reached. A record still being written is left out.
+   */
+  datagrams(): CapturedDatagram[] {
+    const bytes = fs.existsSync(this.file) ? fs.readFileSync(this.file) : Buffer.alloc(0);
+    return bytes.length < 24 ? [] : [...readPcapDatagrams(bytes)];
+  }
+
   /** Stops the capture and returns every UDP datagram it holds. */
   async stop(): Promise<CapturedDatagram[]> {
     if (this.child.exitCode === null) {

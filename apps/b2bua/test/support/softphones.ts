@@ -27,8 +27,8 @@ export interface SoftphoneOptions {
   /** Local SIP port (UDP/TCP; TLS uses the next one for linphonec). */
   sipPort: number;
   rtpPort: number;
-  /** PEM of the PBX's TLS certificate (trusted by the phone). */
-  caFile: string;
+  /** PEM of the PBX's TLS certificate (trusted by the phone); needed for TLS only. */
+  caFile?: string;
   /** Loopback address the phone uses for SIP and RTP: 127.0.0.1 or ::1. */
   address?: string;
   /**
@@ -46,6 +46,8 @@ export interface Softphone {
   hold(): void;
   resume(): void;
   hangUp(): void;
+  /** Blind transfer of the current call to `uri` (the phone sends REFER, RFC 3515). */
+  transfer(uri: string): void;
   /** Resolves with the match when the output (from `from` on) matches; rejects after `ms`. */
   waitFor(pattern: RegExp, ms: number, from?: number): Promise<RegExpMatchArray>;
   readonly outputLength: number;
@@ -114,6 +116,21 @@ class Process {
   }
 }
 
+/** Waits for `pattern` on `p` from output position `from`; on failure says which phone and shows its output. */
+export async function expectOn(
+  p: Softphone,
+  pattern: RegExp,
+  what: string,
+  from = 0,
+  ms = 10_000,
+): Promise<void> {
+  await p.waitFor(pattern, ms, from).catch((err: unknown) => {
+    throw new Error(
+      `${p.client} ${p.options.extension}/${p.options.transport}: ${what}: ${String(err)}\n${p.tail()}`,
+    );
+  });
+}
+
 const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 /** baresip 1.0, headless: stdio commands, aufile audio, RTP statistics printed at hang-up. */
@@ -129,7 +146,7 @@ export function startBaresipPhone(o: SoftphoneOptions): Softphone {
       'poll_method epoll',
       `sip_listen ${bracket(address)}:${o.sipPort}`,
       `net_interface ${address}`,
-      `sip_cafile ${o.caFile}`,
+      ...(o.caFile ? [`sip_cafile ${o.caFile}`] : []),
       `rtp_ports ${o.rtpPort}-${o.rtpPort + 9}`,
       'rtp_stats yes',
       `audio_source aufile,${wav}`,
@@ -168,6 +185,7 @@ export function startBaresipPhone(o: SoftphoneOptions): Softphone {
     hold: () => p.send('/hold'),
     resume: () => p.send('/resume'),
     hangUp: () => p.send('/hangup'),
+    transfer: (uri) => p.send(`/transfer ${uri}`),
     waitFor: (pattern, ms, from) => p.waitFor(pattern, ms, from),
     get outputLength() {
       return p.output.length;
@@ -207,7 +225,7 @@ export function startLinphonec(o: SoftphoneOptions): Softphone {
       `sip_port=${o.transport === 'udp' ? o.sipPort : 0}`,
       `sip_tcp_port=${o.transport === 'tcp' ? o.sipPort : 0}`,
       `sip_tls_port=${o.transport === 'tls' ? o.sipPort : 0}`,
-      `root_ca=${o.caFile}`,
+      ...(o.caFile ? [`root_ca=${o.caFile}`] : []),
       // liblinphone 5.1 (mbedTLS) refuses our self-signed loopback certificate even as its root_ca.
       'verify_server_certs=0',
       'verify_server_cn=0',
@@ -269,6 +287,7 @@ export function startLinphonec(o: SoftphoneOptions): Softphone {
     hold: () => p.send('pause'),
     resume: () => p.send('resume'),
     hangUp: () => p.send('terminate'),
+    transfer: (uri) => p.send(`transfer ${uri}`),
     waitFor: (pattern, ms, from) => p.waitFor(pattern, ms, from),
     get outputLength() {
       return p.output.length;

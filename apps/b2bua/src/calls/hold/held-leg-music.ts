@@ -1,11 +1,9 @@
-import { incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
 import type { Logger } from '@switchboard/config';
 import { MusicPlayer, type G711Law, type MusicPlaylist, type RtpSession } from '@switchboard/media';
 import type { Clock, TimerHandle } from '@switchboard/transactions';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import type { CallLogIds } from '../call-session-hooks.js';
-import { bodyOf } from '../legs/caller-leg.js';
-import { withCredentials } from '../legs/trunk-digest.js';
+import { reinviteSide } from '../bridge/side-reinvite.js';
 import { g711LawOf, holdMusicOffer, musicDestination } from './hold-music-offer.js';
 import type { LegSdpState } from './leg-sdp-state.js';
 
@@ -102,57 +100,22 @@ export class HeldLegMusic {
     if (!current) return this.giveUp('nothing known of the held leg’s session: no music on hold');
     const offer = holdMusicOffer(current, law, { address, port: session.ports.rtp });
     if (!offer) return this.giveUp('held leg has no audio stream: no music on hold');
-    const { dialog, route } = this.leg.side;
     const body = { contentType: 'application/sdp', content: Buffer.from(offer.sdp.toString(), 'utf8') };
-    let request: OutgoingRequest;
-    try {
-      request = dialog.createRequest('INVITE', { body });
-    } catch {
-      // An INVITE of the held party is pending in its dialog: the same back-off as for a 491.
-      return this.glare(attempt, () => this.invite(attempt + 1, law, playlist, address));
-    }
-    this.leg.sdp.offered(offer.sdp);
-    const send = (req: OutgoingRequest): void => {
-      let final = false;
-      route.send(req, {
-        onResponse: (res) => {
-          if (res.kind !== 'response' || res.status < 200) return;
-          if (final) {
-            if (res.status < 300) this.ack(req); // a 2xx retransmission (RFC 3261 §13.2.2.4)
-            return;
-          }
-          final = true;
-          const auth = route.credentialsFor(req, res);
-          dialog.responseReceived(req, incomingResponseFromSip(res));
-          if (auth) {
-            // A trunk's challenge: the same offer again with credentials (RFC 3261 §22.2).
-            try {
-              return send(
-                dialog.createRequest('INVITE', { headers: withCredentials(req.headers, auth), body }),
-              );
-            } catch {
-              return this.giveUp('music re-INVITE not resent with credentials');
-            }
-          }
-          if (res.status === 491)
-            return this.glare(attempt, () => this.invite(attempt + 1, law, playlist, address));
-          if (res.status >= 300) return this.giveUp(`music re-INVITE answered ${res.status} ${res.reason}`);
-          this.ack(req);
-          const to = musicDestination(bodyOf(res), offer.audioIndex, law);
-          if (typeof to === 'string') return this.giveUp(`music re-INVITE answer unusable: ${to}`);
-          this.play(session, to, law, playlist);
-        },
-        onTimeout: () => {
-          dialog.requestFailed(req);
-          this.giveUp('music re-INVITE timed out');
-        },
-        onTransportError: (err) => {
-          dialog.requestFailed(req);
-          this.giveUp('music re-INVITE not sent', err);
-        },
-      });
-    };
-    send(request);
+    reinviteSide(this.leg.side, body, this.deps, this.deps.log, {
+      sent: () => this.leg.sdp.offered(offer.sdp),
+      answered: (answer, ack) => {
+        ack();
+        const to = musicDestination(answer, offer.audioIndex, law);
+        if (typeof to === 'string') return this.giveUp(`music re-INVITE answer unusable: ${to}`);
+        this.play(session, to, law, playlist);
+      },
+      failed: (status, reason, err) => {
+        // 491 is glare, or an INVITE of the held party still pending in its dialog: back off, retry.
+        if (status === 491)
+          return this.glare(attempt, () => this.invite(attempt + 1, law, playlist, address));
+        this.giveUp(`music re-INVITE failed: ${status} ${reason}`, err);
+      },
+    });
   }
 
   private play(
@@ -173,13 +136,6 @@ export class HeldLegMusic {
     });
     this.player.start();
     this.deps.logger.info({ ...this.deps.log, held: this.leg.name, law }, 'music on hold playing');
-  }
-
-  private ack(req: OutgoingRequest): void {
-    const { dialog, route } = this.leg.side;
-    route.sendAck(dialog.createAck(req.cseq.seq)).catch((err: unknown) => {
-      this.deps.logger.warn({ ...this.deps.log, err }, 'ACK of the music re-INVITE not sent');
-    });
   }
 
   /** RFC 3261 §14.1 back-off before trying again, on the call's clock. */

@@ -1,10 +1,11 @@
-import { incomingRequestFromSip, incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
+import { incomingRequestFromSip } from '@switchboard/dialog';
 import { ConferenceKeypad, conferenceMuteTone, type ConferenceMixer } from '@switchboard/media';
 import type { SessionDescription } from '@switchboard/sdp';
 import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { Uas2xxRetransmitter, type Clock, type ServerTransaction } from '@switchboard/transactions';
 import type { Logger } from '@switchboard/config';
 import type { BridgeSide } from '../bridge/call-bridge.js';
+import { reinviteSide } from '../bridge/side-reinvite.js';
 import type { CallLogIds } from '../call-session-hooks.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import { sendBye } from '../legs/in-dialog-route.js';
@@ -67,44 +68,25 @@ export class RoomMemberLeg {
    * Resolves false when the phone refused or its offer has no G.711 audio (it is left as it was).
    */
   moveIn(): Promise<boolean> {
-    const { dialog, route } = this.side;
-    let reinvite: OutgoingRequest;
-    try {
-      reinvite = dialog.createRequest('INVITE', {});
-    } catch {
-      return Promise.resolve(false); // its own re-INVITE is pending (§14.1)
-    }
+    const { logger, log } = this.host;
     return new Promise((resolve) => {
-      let final = false;
-      route.send(reinvite, {
-        onResponse: (res) => {
-          if (res.kind !== 'response' || res.status < 200) return;
-          if (final) {
-            if (res.status < 300) this.ack(reinvite, this.ours?.toString());
-            return;
-          }
-          final = true;
-          dialog.responseReceived(reinvite, incomingResponseFromSip(res));
-          if (res.status >= 300) return resolve(false);
-          this.join(bodyOf(res)).then(
+      reinviteSide(this.side, undefined, { logger }, log, {
+        answered: (offer, ack) => {
+          this.join(offer).then(
             (answer) => {
-              this.ack(reinvite, answer);
+              ack(answer === undefined ? undefined : { contentType: SDP, content: Buffer.from(answer) });
               if (answer === undefined) this.hangUp('no G.711 audio offered');
               resolve(answer !== undefined);
             },
             (err: unknown) => {
-              this.host.logger.error(
-                { ...this.host.log, err, member: this.label },
-                'room member media failed',
-              );
-              this.ack(reinvite, undefined);
+              logger.error({ ...log, err, member: this.label }, 'room member media failed');
+              ack();
               this.hangUp('media error');
               resolve(false);
             },
           );
         },
-        onTimeout: () => resolve(false),
-        onTransportError: () => resolve(false),
+        failed: () => resolve(false), // refused, unanswered, or its own re-INVITE pending (§14.1)
       });
     });
   }
@@ -236,17 +218,6 @@ export class RoomMemberLeg {
     const action = this.keypad.press(digit);
     if (action === 'toggle-mute' && mixer.has(id)) mixer.playTo(id, conferenceMuteTone(mixer.toggleMute(id)));
     else if (action === 'leave') this.hangUp('left with *#');
-  }
-
-  private ack(reinvite: OutgoingRequest, answer: string | undefined): void {
-    // Cached per CSeq by the dialog: a retransmitted 2xx gets the same ACK, answer included.
-    const ack = this.side.dialog.createAck(
-      reinvite.cseq.seq,
-      answer ? { body: { contentType: SDP, content: Buffer.from(answer) } } : {},
-    );
-    this.side.route.sendAck(ack).catch((err: unknown) => {
-      this.host.logger.warn({ ...this.host.log, err, member: this.label }, 'ACK to a room member not sent');
-    });
   }
 
   private leave(cause: string): void {

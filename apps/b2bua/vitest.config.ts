@@ -9,6 +9,7 @@ const LOAD_TESTS = [
   'test/flood-sipp.test.ts',
   'test/faults-sipp.test.ts',
   'test/calls-packet-loss-netns.test.ts',
+  'test/overload-sipp.test.ts',
 ];
 
 export default defineConfig({

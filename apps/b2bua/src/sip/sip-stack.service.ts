@@ -76,6 +76,8 @@ const BASE_SUPPORTED: readonly string[] = [];
 @Injectable()
 export class SipStackService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly handlers = new Map<string, Registration>();
+  /** `allowedMethods`, kept sorted as handlers register: every request's §8.2.1 check reads it. */
+  private allowed: readonly string[] = ['ACK', 'CANCEL'];
   private readonly supportedTags = new Set<string>(BASE_SUPPORTED);
   private readonly ackListeners: AckListener[] = [];
   private readonly strayListeners: StrayResponseListener[] = [];
@@ -134,6 +136,7 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
     if (m === 'ACK') throw new TypeError('ACK is not dispatched as a request: use onAck()');
     if (this.handlers.has(m)) throw new TypeError(`a SIP handler for ${m} is already registered`);
     this.handlers.set(m, { handler, local: options.local ?? false });
+    this.allowed = [...new Set(['ACK', 'CANCEL', ...this.handlers.keys()])].sort(methodOrder);
   }
 
   /** Declares an option tag we implement (listed in Supported, accepted in Require). */
@@ -180,8 +183,8 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /** Methods answered here, for Allow headers (RFC 3261 §20.5). ACK and CANCEL are always accepted. */
-  get allowedMethods(): string[] {
-    return [...new Set(['ACK', 'CANCEL', ...this.handlers.keys()])].sort(methodOrder);
+  get allowedMethods(): readonly string[] {
+    return this.allowed;
   }
 
   get supported(): string[] {

@@ -45,7 +45,10 @@ import { MUSIC_ON_HOLD } from './hold/music-on-hold.service.js';
 import { CallPickup } from './pickup/call-pickup.js';
 import { prismaPickupDirectory } from './pickup/pickup-directory.js';
 import { parkDeps } from './park/park-deps.js';
+import { EndedDialogs } from './replaces/ended-dialogs.js';
+import { inviteReplaces, type ReplacesLookup } from './replaces/invite-replaces.js';
 import { bodyOf } from './legs/caller-leg.js';
+import { REPLACES_OPTION_TAG } from './legs/call-option-tags.js';
 import { RegisteredTargetExpander } from './legs/registered-target-expander.js';
 import { createTrunkLegDeps } from './legs/trunk-leg-deps.js';
 import { createMediaAnchor } from './media/media-anchor-deps.js';
@@ -81,6 +84,10 @@ export class CallControlService
   private deps: CallDeps | undefined;
   /** Group and directed pickup (SWITCHBOARD_PICKUP_*): the picker's INVITE joins a ringing call. */
   private pickup: CallPickup | undefined;
+  /** Dialogs of calls that just ended: an INVITE with Replaces naming one gets 603 (RFC 3891 §3). */
+  private readonly endedDialogs: EndedDialogs;
+  /** Where an INVITE with Replaces (and attended transfer) finds the dialog it names. */
+  private readonly replaces: ReplacesLookup;
   /** New INVITEs whose credentials are being checked (not in the table yet). */
   private authenticating = 0;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
@@ -116,6 +123,11 @@ export class CallControlService
     const park = config.calls.park;
     this.parkLot = new ParkLot(park.number, park.firstSlot, park.lastSlot);
     this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
+    this.endedDialogs = new EndedDialogs(() => stack.clock.now());
+    this.replaces = {
+      named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r),
+      ended: (r) => this.endedDialogs.ended(r.callId, [r.fromTag, r.toTag]),
+    };
   }
 
   onModuleInit(): void {
@@ -137,6 +149,7 @@ export class CallControlService
     for (const m of IN_DIALOG) this.stack.registerHandler(m, { handle: (i) => this.onInDialog(i) });
     this.stack.registerHandler('REFER', { handle: (i) => this.onRefer(i) });
     if (this.config.calls.sessionTimers.enabled) this.stack.addSupported(TIMER_OPTION_TAG);
+    this.stack.addSupported(REPLACES_OPTION_TAG);
     this.stack.onAck((ack) => {
       const match = this.calls.match(ack);
       match?.session.handleAck(match.side, ack);
@@ -162,6 +175,7 @@ export class CallControlService
       overload: this.overload.state,
       auth: this.auth.sizes,
       trace: this.trace.sizes,
+      endedDialogs: this.endedDialogs.size,
       heapUsedKiB: Math.round(mem.heapUsed / 1024),
       rssMiB: Math.round(mem.rss / 1048576),
     };
@@ -229,7 +243,7 @@ export class CallControlService
       ...(this.musicOnHold && this.config.calls.musicOnHold !== 'off'
         ? { musicOnHold: this.musicOnHold }
         : {}),
-      dialogs: { named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r) },
+      dialogs: this.replaces,
       threeWay: {
         code: this.config.calls.threeWay.code,
         digitTimeoutMs: this.config.calls.threeWay.digitTimeoutSeconds * 1000,
@@ -306,6 +320,26 @@ export class CallControlService
         return;
       }
     }
+    // RFC 3891 §3: an INVITE with Replaces takes over a dialog the PBX holds (calls/replaces/).
+    const replacing = inviteReplaces(
+      {
+        replaces: request.getHeaderValues('Replaces'),
+        fromTrunk: trunk !== undefined,
+        caller: identity.callerExtension,
+        hasOffer: bodyOf(request) !== undefined,
+      },
+      this.replaces,
+    );
+    if (replacing.kind === 'reject') {
+      this.endEarly(request, trunk, replacing.status, replacing.cause);
+      tx.reply(replacing.status, replacing.reason);
+      return;
+    }
+    if (replacing.kind === 'pick-up') {
+      if (this.pickup) return this.pickup.replacing(incoming, identity, replacing.call, replacing.rung);
+      tx.reply(503, 'Service Unavailable');
+      return;
+    }
     // Pickup codes (*8, **<ext>) from an extension: its INVITE joins the ringing call (calls/pickup/).
     const pickup = trunk ? undefined : this.pickup?.requestOf(identity.destination);
     if (pickup && this.pickup) return this.pickup.run(incoming, identity, pickup);
@@ -317,7 +351,8 @@ export class CallControlService
         trace.leg(session.id, callId);
       },
       ended: () => {
-        table.remove(session);
+        const keys = table.remove(session);
+        if (keys) this.endedDialogs.remember(keys);
         trace.ended(session.id);
         if (trunk) this.releaseTrunkSlot(trunk, request);
       },
@@ -325,7 +360,7 @@ export class CallControlService
     table.add(session, request.from.tag ?? '');
     this.metrics.callStarted();
     trace.begin(session.id, request.callId);
-    session.start(receivedAt);
+    session.start(receivedAt, replacing.kind === 'replace' ? replacing.party : undefined);
   }
 
   /**

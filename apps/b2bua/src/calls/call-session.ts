@@ -36,6 +36,8 @@ import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
 import { crossOffers } from './pickup/pickup-sdp.js';
 import { CallDialogs } from './replaces/call-dialogs.js';
+import type { ReplacedParty } from './replaces/replaced-party.js';
+import type { ParkedEntry } from './park/park-lot.js';
 
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
@@ -192,6 +194,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     });
     this.dialogs = new CallDialogs({
       id: this.id,
+      domain: deps.domain,
       invite,
       dialled: identity,
       answer: this.answer,
@@ -201,6 +204,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       state: () => this.state,
       end: (cause) => this.end('answered', 'system', cause),
       cancel: () => this.cancelByCaller(),
+      pickUp: (picker) => this.pickUp(picker),
     });
     this.callerMedia = new CallerMediaReadiness({
       failTo: (...args) => this.failTo(...args),
@@ -220,8 +224,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
     return this.caller.tx;
   }
 
-  /** `receivedAt`: when the INVITE reached call control (clock ms), for the setup latency figures. */
-  start(receivedAt = this.timeline.startedAt): void {
+  /**
+   * `receivedAt`: when the INVITE reached call control (clock ms), for the setup latency figures.
+   * `replacing`: the INVITE carried a Replaces naming a confirmed dialog (replaces/invite-replaces.ts):
+   * this call takes that dialog's far party over instead of being routed.
+   */
+  start(receivedAt = this.timeline.startedAt, replacing?: ReplacedParty): void {
     this.receivedAt = receivedAt;
     this.soft(
       this.deps.liveCalls.started({
@@ -234,6 +242,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }),
     );
     this.lamps.callerStarted();
+    if (replacing) return this.replace(replacing);
     const park = this.deps.park?.lot;
     if (park?.number === this.destination) return this.failTo(...parkNumberDialled(park.number));
     const slot = park?.slotOf(this.destination);
@@ -339,30 +348,65 @@ export class CallSession implements BranchLauncher<SipResponse> {
    */
   private retrieveParked(slot: number): void {
     const lot = this.deps.park?.lot;
-    const offer = bodyOf(this.caller.invite);
-    if (!offer)
+    if (!bodyOf(this.caller.invite))
       return this.failTo(488, 'Not Acceptable Here', [], 'failed', 'park retrieval without SDP offer');
     const entry = lot?.take(slot);
     if (!entry) return this.failTo(404, 'No Call Parked Here', [], 'rejected', `park slot ${slot} empty`);
+    this.takeOver(entry, 'park retrieval');
+  }
+
+  /**
+   * INVITE with Replaces naming a confirmed dialog (RFC 3891 §3): the far party is taken over as a
+   * parked one is retrieved; once it answered, the replaced leg gets BYE with a Reason and its call
+   * ends; the transfer chain of this call notes the replacement.
+   */
+  private replace(party: ReplacedParty): void {
+    const by = this.identity.callerExtension ?? this.identity.callerUri;
+    this.deps.logger.info(
+      { call: this.id, callId: this.callerCallId, replaced: party.call.id, party: party.label },
+      'INVITE with Replaces: taking the call over',
+    );
+    this.takeOver(party, 'INVITE with Replaces', () =>
+      this.transfers.chain.push({
+        transferor: by,
+        transferee: party.label,
+        target: by,
+        at: new Date(this.deps.wallNow()).toISOString(),
+        status: 200,
+        kind: 'replaces',
+      }),
+    );
+  }
+
+  /**
+   * `entry`'s party gets the caller's offer in a re-INVITE (park-retrieval.ts) and its answer goes to
+   * the caller in a 2xx; then its old call lets it go (`entry.retrieved`). A refused re-INVITE → its
+   * status to the caller, and the old call goes on (`entry.returned`).
+   */
+  private takeOver(entry: ParkedEntry, what: string, joined?: () => void): void {
+    const offer = bodyOf(this.caller.invite);
+    if (!offer) return this.failTo(488, 'Not Acceptable Here', [], 'failed', `${what} without SDP offer`);
     this.state = 'answering';
     const log = { call: this.id, callId: this.callerCallId };
+    const by = this.identity.callerExtension ?? this.identity.callerUri;
     retrieveParked(entry, offer, this.deps, log, {
       answered: (answer) => {
         if (this.state !== 'answering' || !this.caller.open) {
-          sendBye(entry.side.route, entry.side.dialog); // the retriever gave up meanwhile
-          entry.retrieved(this.identity.callerExtension ?? this.identity.callerUri);
+          sendBye(entry.side.route, entry.side.dialog); // the caller gave up meanwhile
+          entry.retrieved(by);
           return;
         }
         this.table.legStarted(entry.side.dialog.id.callId, 'callee');
         const answeredWall = this.timeline.answered(entry.label);
         this.answer.acceptParked(entry.side, answer, entry.label);
         this.lamps.callerAnswered();
-        entry.retrieved(this.identity.callerExtension ?? this.identity.callerUri);
+        entry.retrieved(by);
+        joined?.();
         this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
       },
       failed: (status, reason) => {
         entry.returned();
-        this.failTo(status, reason, [], 'failed', `park retrieval: ${status} ${reason}`);
+        this.failTo(status, reason, [], 'failed', `${what}: ${status} ${reason}`);
       },
     });
   }

@@ -2,6 +2,7 @@ import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import type { Side } from './bridge/call-bridge.js';
 import type { CallSession } from './call-session.js';
+import type { CallKeys } from './replaces/ended-dialogs.js';
 
 /**
  * Finds the call a request belongs to: the caller's dialog by Call-ID + the caller's tag, a
@@ -52,14 +53,16 @@ export class CallTable {
     this.keysOf.get(session)?.legs.push(callId);
   }
 
-  remove(session: CallSession): void {
+  /** Forgets the call; its keys (undefined if it was not here) go on to EndedDialogs. */
+  remove(session: CallSession): CallKeys | undefined {
     const keys = this.keysOf.get(session);
-    if (!keys) return;
+    if (!keys) return undefined;
     this.byCaller.delete(keys.caller);
     // A parked party's Call-ID may belong to the call that retrieved it by now.
     for (const leg of keys.legs) if (this.byLeg.get(leg)?.session === session) this.byLeg.delete(leg);
     this.byInvite.delete(session.inviteTx);
     this.keysOf.delete(session);
+    return keys;
   }
 
   /** Is this Call-ID one of our own outgoing legs? (An INVITE coming back to us is a loop.) */

@@ -16,8 +16,11 @@ export const transferRecordSchema = z.object({
   at: isoTime,
   /** The referred call's final status (200: connected; else the call stayed as it was). */
   status: z.number().int().min(100).max(699),
-  /** `attended`: the Refer-To named a consultation call (RFC 3891 Replaces); absent: blind (or park). */
-  kind: z.enum(['blind', 'attended']).optional(),
+  /**
+   * `attended`: the Refer-To named a consultation call (RFC 3891 Replaces); `replaces`: an INVITE with
+   * Replaces from `transferor` took `transferee` over; absent: blind (or park, pickup).
+   */
+  kind: z.enum(['blind', 'attended', 'replaces']).optional(),
 });
 export type TransferRecord = z.infer<typeof transferRecordSchema>;
 

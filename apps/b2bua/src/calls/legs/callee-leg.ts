@@ -16,6 +16,7 @@ import { sessionTimerViewOf } from '../bridge/session-timer-messages.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import type { BranchHandle, BranchListener, CancelCause, TrunkLegSpec } from '../plan/branch-types.js';
 import { buildCancel } from './cancel-request.js';
+import { withCallOptionTags } from './call-option-tags.js';
 import { InDialogRoute, sendBye } from './in-dialog-route.js';
 import { TrunkDigest, withCredentials } from './trunk-digest.js';
 
@@ -120,7 +121,7 @@ export class CalleeLeg implements BranchHandle {
       cseq: { seq: 1, method: 'INVITE' },
       contact: localContact,
       maxForwards: init.maxForwards,
-      headers: [
+      headers: withCallOptionTags([
         { name: 'Allow', value: init.allow },
         ...(init.assertedIdentity ? [{ name: 'P-Asserted-Identity', value: init.assertedIdentity }] : []),
         ...(init.trunk?.privacy ? [{ name: 'Privacy', value: init.trunk.privacy }] : []),
@@ -128,7 +129,7 @@ export class CalleeLeg implements BranchHandle {
           ? sessionRefreshHeaders(init.sessionTimers.expires, init.sessionTimers.minSE)
           : []),
         ...(init.extraHeaders ?? []),
-      ],
+      ]),
       ...(init.body ? { body: { contentType: init.body.contentType, content: init.body.content } } : {}),
     };
     this.uac = new UacInviteDialogs(this.outgoing, { clock: port.clock, localContact });
@@ -270,10 +271,12 @@ export class CalleeLeg implements BranchHandle {
     this.retried422 = true;
     this.timerSettings = raised;
     const timerHeaders = new Set(['supported', 'session-expires', 'min-se']);
-    this.resend([
-      ...this.outgoing.headers.filter((h) => !timerHeaders.has(h.name.toLowerCase())),
-      ...sessionRefreshHeaders(raised.expires, raised.minSE),
-    ]);
+    this.resend(
+      withCallOptionTags([
+        ...this.outgoing.headers.filter((h) => !timerHeaders.has(h.name.toLowerCase())),
+        ...sessionRefreshHeaders(raised.expires, raised.minSE),
+      ]),
+    );
     return true;
   }
 

@@ -4,6 +4,7 @@ import { Uas2xxRetransmitter, type ResolvedTarget, type ServerTransaction } from
 import { uasNeedsSipsContact } from '../../sip/sips-contact.js';
 import type { CallSipPort } from '../call-sip-port.js';
 import { CallerEarlyDialogs } from './caller-early-dialogs.js';
+import { withCallOptionTagPairs } from './call-option-tags.js';
 import { InDialogRoute, reachedOnFlow } from './in-dialog-route.js';
 
 export interface SessionBody {
@@ -109,7 +110,7 @@ export class CallerLeg {
       ...this.recordRoute,
       ['Contact', `<${this.contact}>`] as const,
       ['Allow', this.allow] as const,
-      ...extra,
+      ...withCallOptionTagPairs(extra),
     ];
     if (body) headers.push(['Content-Type', body.contentType]);
     const ok = createResponse(this.invite, 200, {

@@ -97,6 +97,70 @@ export class CallPickup {
     return this.pickFirstLocal(incoming, me.number, request, ringing);
   }
 
+  /**
+   * An INVITE with Replaces named a leg the PBX is ringing towards `rung` (RFC 3891 §3: an early
+   * dialog the PBX initiated may be replaced): the picker answers that call if it is `rung` itself
+   * (another phone of the same extension) or directed pickup of `rung` is allowed (pickup-candidates.ts).
+   */
+  async replacing(
+    incoming: IncomingSipRequest,
+    picker: CallIdentity,
+    call: PickableCall,
+    rung: string,
+  ): Promise<void> {
+    const { tx } = incoming;
+    const log = { callId: incoming.request.callId, picker: picker.callerExtension, rung };
+    let refusal: PickupRefusal | undefined;
+    try {
+      refusal = await this.mayReplace(picker, rung);
+      if (!refusal && (tx.state === 'proceeding' || tx.state === 'trying'))
+        refusal = call.pickUp({
+          extension: picker.callerExtension ?? '',
+          kind: 'replaces',
+          leg: this.legOf(incoming),
+        });
+    } catch (err) {
+      this.deps.logger.error({ ...log, err }, 'pickup by Replaces failed');
+      refusal = { status: 500, reason: 'Server Internal Error', cause: 'pickup lookup failed' };
+    }
+    if (!refusal) {
+      this.deps.logger.info(log, 'ringing call taken by INVITE with Replaces');
+      return;
+    }
+    this.deps.logger.info(
+      { ...log, status: refusal.status, cause: refusal.cause },
+      'INVITE with Replaces refused',
+    );
+    if (tx.state === 'proceeding' || tx.state === 'trying') tx.reply(refusal.status, refusal.reason);
+  }
+
+  private async mayReplace(picker: CallIdentity, rung: string): Promise<PickupRefusal | undefined> {
+    if (picker.callerExtension === rung) return undefined;
+    const forbidden = {
+      status: 403,
+      reason: 'Forbidden',
+      cause: `${rung}'s ringing call not for ${picker.callerExtension ?? '?'}`,
+    };
+    const me =
+      picker.callerExtension === undefined
+        ? undefined
+        : await this.deps.directory.member(picker.callerExtension);
+    const target = await this.deps.directory.member(rung);
+    return me && target && mayPickUpDirected(me, target) ? undefined : forbidden;
+  }
+
+  /** The picker's INVITE as a UAS leg, answered where it came from. */
+  private legOf(incoming: IncomingSipRequest): CallerLeg {
+    const { request: invite, tx } = incoming;
+    const origin = tx.origin;
+    const destination = {
+      host: origin.source.host,
+      port: origin.source.port,
+      protocol: origin.transport.protocol,
+    };
+    return new CallerLeg(this.deps.port, invite, tx, destination, this.deps.allow);
+  }
+
   /** The oldest ringing call this process holds takes the picker; 404 / 480 when there is none. */
   private pickFirstLocal(
     incoming: IncomingSipRequest,
@@ -107,18 +171,15 @@ export class CallPickup {
     for (const candidate of ringing) {
       const call = this.deps.localCall(candidate.session);
       if (!call) continue;
-      const { request: invite, tx } = incoming;
-      const origin = tx.origin;
-      const destination = {
-        host: origin.source.host,
-        port: origin.source.port,
-        protocol: origin.transport.protocol,
-      };
-      const leg = new CallerLeg(this.deps.port, invite, tx, destination, this.deps.allow);
-      const refusal = call.pickUp({ extension, kind: request.kind, leg });
+      const refusal = call.pickUp({ extension, kind: request.kind, leg: this.legOf(incoming) });
       if (!refusal) {
         this.deps.logger.info(
-          { callId: invite.callId, picker: extension, call: candidate.session, rung: candidate.extension },
+          {
+            callId: incoming.request.callId,
+            picker: extension,
+            call: candidate.session,
+            rung: candidate.extension,
+          },
           'call picked up',
         );
       }

@@ -3,6 +3,7 @@ import type { Replaces, SipRequest } from '@switchboard/sip';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import { other } from '../bridge/relayed-invites.js';
 import { sendBye } from '../legs/in-dialog-route.js';
+import type { Picker, PickupRefusal } from '../pickup/picker.js';
 
 /**
  * How a dialog named by a Replaces stands (RFC 3891 §3): a side of the bridged call, the caller's
@@ -17,6 +18,8 @@ export interface NamedDialog {
   /** The call's side whose PBX-facing dialog matched. */
   readonly side: Side;
   readonly state: NamedDialogState;
+  /** `early-outgoing`: the extension that leg rings (its To user in our domain), if it is one. */
+  readonly rung?: string;
 }
 
 /** What another call may do with a call whose dialog a Replaces named. */
@@ -36,6 +39,8 @@ export interface ReplaceableCall {
   handOver(kept: Side, cause: string): boolean;
   /** Its caller's INVITE, still unanswered, is ended with 487 and every branch cancelled. */
   abandonEarly(): void;
+  /** Still ringing: `picker` answers it and every branch is cancelled (CallSession.pickUp). */
+  pickUp(picker: Picker): PickupRefusal | undefined;
 }
 
 /** Where the PBX's calls are found by a Replaces (the call table). */
@@ -46,20 +51,25 @@ export interface DialogDirectory {
 /** What CallDialogs reads from its session. */
 export interface CallDialogsHost {
   readonly id: string;
+  /** The PBX's SIP domain: a leg to `sip:<number>@<domain>` rings an extension. */
+  readonly domain: string;
   readonly invite: SipRequest;
   readonly dialled: ReplaceableCall['dialled'];
   /** The bridge's sides; `retire` retires the bridge (nothing relayed any more). */
   readonly answer: { sides(): Record<Side, BridgeSide> | undefined; retire(): void };
   /** Is `tag` a To-tag of the caller's early dialogs? */
   readonly caller: { isEarlyTag(tag: string): boolean };
-  /** Its callee legs being dialled. */
-  readonly launcher: { leg(callId: string): unknown };
+  /** Its callee legs being dialled (the To URI each rings). */
+  readonly launcher: {
+    leg(callId: string): { readonly init: { readonly to: { readonly uri: string } } } | undefined;
+  };
   /** Who is on each side now. */
   readonly transfers: { label(side: Side): string };
   /** The session's state (call-session.ts SessionState). */
   state(): string;
   end(cause: string): void;
   cancel(): void;
+  pickUp(picker: Picker): PickupRefusal | undefined;
 }
 
 /** RFC 3326: why the replaced party's dialog ends. */
@@ -107,9 +117,10 @@ export class CallDialogs implements ReplaceableCall {
       ((r.fromTag === fromTag && this.host.caller.isEarlyTag(r.toTag)) ||
         (r.toTag === fromTag && this.host.caller.isEarlyTag(r.fromTag)));
     if (callerEarly) return { call: this, side: 'caller', state: 'early-incoming' };
-    if (this.host.launcher.leg(r.callId) !== undefined)
-      return { call: this, side: 'callee', state: 'early-outgoing' };
-    return undefined;
+    const leg = this.host.launcher.leg(r.callId);
+    if (!leg) return undefined;
+    const rung = extensionOf(leg.init.to.uri, this.host.domain);
+    return { call: this, side: 'callee', state: 'early-outgoing', ...(rung ? { rung } : {}) };
   }
 
   party(side: Side): string {
@@ -133,4 +144,14 @@ export class CallDialogs implements ReplaceableCall {
   abandonEarly(): void {
     this.host.cancel();
   }
+
+  pickUp(picker: Picker): PickupRefusal | undefined {
+    return this.host.pickUp(picker);
+  }
+}
+
+/** The extension a leg to `sip:<number>@<domain>` rings (callee-leg-init.ts addresses extensions so). */
+function extensionOf(uri: string, domain: string): string | undefined {
+  const m = /^sips?:([0-9*#+]+)@([^;>?]+)$/.exec(uri);
+  return m && m[2]?.toLowerCase() === domain.toLowerCase() ? m[1] : undefined;
 }

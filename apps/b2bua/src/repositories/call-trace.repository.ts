@@ -13,18 +13,28 @@ export interface StoredTrace {
 export class CallTraceRepository {
   constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
 
-  /** Several traces in one INSERT; a trace written before (a retry) is kept as it is. */
+  /**
+   * Several traces in one INSERT; a trace written before (a retry) is kept as it is. The batch goes
+   * as one JSON text expanded by PostgreSQL (`jsonb_to_recordset`): Prisma's `createMany` walked
+   * every entry of every trace to build its query (`nestArgument`, ~2 % of the signalling role's
+   * CPU at 100 calls/s with its garbage), here it is one `JSON.stringify`.
+   */
   async saveMany(traces: readonly StoredTrace[]): Promise<void> {
-    await this.prisma.callTrace.createMany({
-      data: traces.map(({ callId, trace }) => ({
-        callId,
-        sipCallIds: trace.sipCallIds,
+    const rows = JSON.stringify(
+      traces.map(({ callId, trace }) => ({
+        call_id: callId,
+        sip_call_ids: trace.sipCallIds,
         entries: trace.entries,
         dropped: trace.dropped,
-        sizeBytes: trace.bytes,
+        size_bytes: trace.bytes,
       })),
-      skipDuplicates: true,
-    });
+    );
+    await this.prisma.$executeRaw`
+      INSERT INTO call_traces (call_id, sip_call_ids, entries, dropped, size_bytes)
+      SELECT r.call_id, r.sip_call_ids, r.entries, r.dropped, r.size_bytes
+      FROM jsonb_to_recordset(${rows}::jsonb)
+        AS r(call_id varchar, sip_call_ids text[], entries jsonb, dropped int, size_bytes int)
+      ON CONFLICT (call_id) DO NOTHING`;
   }
 
   /**

@@ -60,17 +60,26 @@ export class CallTraceRecorder {
     const text = packet.data.toString('utf8');
     const sipCallId = sipCallIdOf(text);
     if (sipCallId === undefined) return;
-    const entry: TraceEntry = {
-      t: this.now(),
+    // Registrations, subscriptions and strays belong to no call, and a full buffer takes nothing
+    // more: no entry (nor redacted copy of the text) is built for them.
+    const t = this.now();
+    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, text);
+    if (!owner) return;
+    const bytes = packet.data.length;
+    if (owner.bytes + bytes > this.limits.maxCallBytes) {
+      owner.dropped += 1;
+      return;
+    }
+    owner.bytes += bytes;
+    owner.entries.push({
+      t,
       dir: packet.dir,
       proto: packet.proto,
       local: { host: packet.local.host, port: packet.local.port },
       remote: { host: packet.remote.host, port: packet.remote.port },
       // SRTP keys never reach storage (admin download, pcap): see redactSdesKeys.
       msg: redactSdesKeys(text),
-    };
-    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, text);
-    if (owner) this.append(owner, entry, packet.data.length);
+    });
   }
 
   /** A call starts on the caller's INVITE: the messages already heard with its Call-ID become its own. */
@@ -126,15 +135,6 @@ export class CallTraceRecorder {
       if (buffer.since > expired && this.pending.size < this.limits.maxPending) break;
       this.pending.delete(id);
     }
-  }
-
-  private append(buffer: TraceBuffer, entry: TraceEntry, bytes: number): void {
-    if (buffer.bytes + bytes > this.limits.maxCallBytes) {
-      buffer.dropped += 1;
-      return;
-    }
-    buffer.bytes += bytes;
-    buffer.entries.push(entry);
   }
 }
 

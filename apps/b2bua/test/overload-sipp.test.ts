@@ -228,9 +228,9 @@ describe('overload control', () => {
     'the 503 within 10 ms at p95 (inside the PBX) and at p50 end to end: NOT an honest bound on the shared ' +
       '2-core machine. The 503 leaves in the event-loop turn that read the INVITE (asserted above) after ' +
       'microseconds of compiled work; the rest is waiting for a core, also inside that turn. Measured on ' +
-      '2026-12-07 over 30 INVITEs after a 200-INVITE warm-up: inside the PBX p50 0.4-2.1 ms, p95 2.6-33 ms, ' +
-      'max 4-41 ms; round trip p50 2.0-14.0 ms, max 34-272 ms, at load average 29-35. A bare UDP echo through ' +
-      'the same event loop takes the same round trip as the 503 (p50 5.5 vs 5.75 ms at load 12) (#21)',
+      '2026-12-07 over 30 INVITEs after a 200-INVITE warm-up: inside the PBX p50 0.4-2.4 ms, p95 2.2-33 ms, ' +
+      'max 2.7-41 ms; round trip p50 1.9-19.8 ms, max 35-397 ms, at load average 15-35. A bare UDP echo through ' +
+      'the same event loop takes the same round trip as the 503 (p50 5.5 vs 5.75 ms at load 8) (#21)',
     () => undefined,
   );
 });

@@ -11,6 +11,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 import { TrunksModule } from './trunks/trunks.module.js';
 import { VoicemailModule } from './voicemail/voicemail.module.js';
 import { ConferenceModule } from './conference/conference.module.js';
+import { IvrModule } from './ivr/ivr.module.js';
 
 import { ProcessHeartbeatService } from './ops/process-heartbeat.service.js';
 import { DeadNodeCallReaperService } from './ops/dead-node-call-reaper.service.js';
@@ -36,6 +37,8 @@ export class SignallingModule {
         VoicemailModule,
         // Conference rooms (global: call control injects CONFERENCE_APPS); uses the voicemail's media.
         ConferenceModule,
+        // Auto-attendant menus (global: call control injects MENU_APPS); uses the voicemail's media.
+        IvrModule,
         // Message-waiting SUBSCRIBE/NOTIFY and the global MESSAGE_WAITING_NOTIFIER (MWI + voicemail e-mail).
         NotificationsModule.forSignalling(),
         // SUBSCRIBE for message-summary (MWI) and dialog (busy lamps, RFC 4235).

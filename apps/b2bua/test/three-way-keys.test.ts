@@ -2,7 +2,7 @@ import { parseMessage, type SipRequest } from '@switchboard/sip';
 import { FakeClock } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
 import { FeatureCodeCollector } from '../src/calls/three-way/feature-code-collector.js';
-import { sipInfoDigit } from '../src/calls/three-way/sip-info-digit.js';
+import { sipInfoDigit } from '../src/calls/dtmf/sip-info-digit.js';
 
 function info(contentType: string | undefined, body: string): SipRequest {
   const text = [

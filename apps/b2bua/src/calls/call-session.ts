@@ -3,7 +3,6 @@ import { incomingRequestFromSip } from '@switchboard/dialog';
 import type { CallAttempt, DialStep, FailureOutcome } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
-import type { Side } from './bridge/call-bridge.js';
 import { CallAnswer } from './call-answer.js';
 import { CallBranchLauncher } from './call-branch-launcher.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
@@ -31,6 +30,8 @@ import { routeCall, type CallIdentity } from './call-routing.js';
 import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
+import { startHandOver } from './transfer/local-hand-over.js';
+import type { BridgeSide, Side } from './bridge/call-bridge.js';
 import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
@@ -80,6 +81,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly expander: TargetExpander;
   private history: CallAttempt[] = [];
   private attempt = 0;
+  /** Hand-overs of a locally answered caller so far (each routes with its own job id). */
+  private handOvers = 0;
   private pluginId = '';
   /** Which answers make this call recorded (from the routing worker with the plan). */
   private recording: RecordingPlan | undefined;
@@ -184,13 +187,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       parked: (side, parker) => this.answer.park(side, parker),
       retrieved: (cause) => this.end('answered', 'system', cause),
       abandoned: (cause) => this.end('answered', 'system', cause),
-      connected: (sides, targetKey) => {
-        this.answer.rebridge(sides, targetKey);
-        if (/^[0-9*#+]+$/.test(targetKey)) {
-          this.extensions.add(targetKey);
-          this.soft(this.deps.liveCalls.joined(this.id, targetKey, this.deps.wallNow()));
-        }
-      },
+      connected: (sides, targetKey) => this.rebridged(sides, targetKey),
     });
     this.dialogs = new CallDialogs({
       id: this.id,
@@ -626,7 +623,54 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.lamps.callerAnswered();
       },
       ended: (e: LocalCallEnd) => this.end(e.disposition, e.side, e.cause, e.status),
+      handOver: (request, listener) => {
+        this.handOvers += 1;
+        const routingId = `${this.id}:handover:${this.handOvers}`;
+        const log = { call: this.id, callId: this.callerCallId };
+        return startHandOver(
+          {
+            deps: this.deps,
+            log,
+            invite: this.caller.invite,
+            identity: this.identity,
+            legStarted: (callId) => this.table.legStarted(callId, 'callee'),
+            addLegs: (legs) => this.timeline.addLegs(legs),
+            bridged: (sides, targetKey) => {
+              if (this.state !== 'local') return;
+              this.local = undefined;
+              this.state = 'bridged';
+              this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
+              this.rebridged(sides, targetKey);
+              this.passedOn(request.by, targetKey, 200);
+            },
+          },
+          routingId,
+          request,
+          listener,
+        );
+      },
+      passedOn: (by, target, status) => this.passedOn(by, target, status),
     };
+  }
+
+  /** A transfer or a hand-over moved a side: the bridge joins `sides` now. */
+  private rebridged(sides: Record<Side, BridgeSide>, targetKey: string): void {
+    this.answer.rebridge(sides, targetKey);
+    if (/^[0-9*#+]+$/.test(targetKey)) {
+      this.extensions.add(targetKey);
+      this.soft(this.deps.liveCalls.joined(this.id, targetKey, this.deps.wallNow()));
+    }
+  }
+
+  /** The record's chain: a local application passed the caller on (`menu 800` → `201`). */
+  private passedOn(by: string, target: string, status: number): void {
+    this.transfers.chain.push({
+      transferor: by,
+      transferee: this.identity.callerExtension ?? this.identity.callerUri,
+      target,
+      at: new Date(this.deps.wallNow()).toISOString(),
+      status,
+    });
   }
 
   // --- teardown --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import type { Logger } from '@switchboard/config';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
+import type { BridgeSide } from '../calls/bridge/call-bridge.js';
 import type { CallIdentity } from '../calls/call-routing.js';
 import type { CallSipPort } from '../calls/call-sip-port.js';
 import type { CallerLeg } from '../calls/legs/caller-leg.js';
@@ -13,6 +14,37 @@ export interface LocalCallEnd {
   readonly cause: string;
   /** The final status when the INVITE was rejected. */
   readonly status?: number;
+}
+
+/** A plan end a local application serves (voicemail, conference room, menu). */
+export type LocalPlanEnd =
+  | { readonly kind: 'voicemail'; readonly mailbox: string }
+  | { readonly kind: 'conference'; readonly room: string }
+  | { readonly kind: 'menu'; readonly menu: string };
+
+/** How a hand-over of the answered caller (HandOverRequest) went. */
+export interface HandOverListener {
+  /** A target answered and the caller now talks to it: the call is bridged, the local call is over. */
+  connected(targetKey: string): void;
+  /** The destination's plan ended in a local application (voicemail after no answer). */
+  local(end: LocalPlanEnd): void;
+  /** Nobody took the call (status of the plan's end); the caller is still with the local call. */
+  failed(status: number, reason: string): void;
+}
+
+/** A routing of the caller the local application answered to another destination. */
+export interface HandOverRequest {
+  /** The number the routing plugins see (extension, ring group, outside number). */
+  readonly destination: string;
+  /** The answered caller's dialog, re-INVITEd towards the target that answers. */
+  readonly side: BridgeSide;
+  /** Who hands over, for the record's chain (`menu 800`). */
+  readonly by: string;
+}
+
+/** A running hand-over; stopped when the caller hangs up meanwhile. */
+export interface HandOver {
+  stop(): void;
 }
 
 /** What a call session hands to an application that answers the caller itself (voicemail). */
@@ -28,6 +60,13 @@ export interface LocalCallContext {
   answered(answeredBy: string): void;
   /** Called once: the session publishes the record and forgets the call. */
   ended(end: LocalCallEnd): void;
+  /**
+   * The answered caller goes on to `request.destination`, routed through the plugins as a new call
+   * (a blind transfer of our own UAS dialog, RFC 3725 flow I): see HandOverListener.
+   */
+  handOver(request: HandOverRequest, listener: HandOverListener): HandOver;
+  /** A step of the caller's way through local applications, for the record (`menu 800` → `voicemail 201`). */
+  passedOn(by: string, target: string, status: number): void;
 }
 
 /** A call answered by the B2BUA itself; the session forwards the caller's in-dialog traffic to it. */

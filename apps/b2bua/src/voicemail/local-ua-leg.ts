@@ -1,6 +1,8 @@
 import { incomingRequestFromSip, type Dialog } from '@switchboard/dialog';
 import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
 import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
+import type { BridgeSide } from '../calls/bridge/call-bridge.js';
+import { sipInfoDigit } from '../calls/dtmf/sip-info-digit.js';
 import { flowOf, sendBye } from '../calls/legs/in-dialog-route.js';
 import type { LocalCallContext } from './local-call.js';
 
@@ -11,7 +13,7 @@ export interface LocalUaHooks {
   noAck(): void;
   /** A re-INVITE's SDP offer: our answer, or undefined to refuse it with 488. */
   reoffer?(body: Buffer): string | undefined;
-  /** A DTMF key reported by SIP INFO (application/dtmf-relay), for phones that do not send RFC 4733. */
+  /** A DTMF key reported by SIP INFO (application/dtmf-relay or application/dtmf), for phones without RFC 4733. */
   infoDigit?(digit: string): void;
 }
 
@@ -26,11 +28,31 @@ export class LocalUaLeg {
 
   constructor(
     private readonly ctx: LocalCallContext,
-    private readonly hooks: LocalUaHooks,
+    private hooks: LocalUaHooks,
   ) {}
 
   get open(): boolean {
     return !this.closed;
+  }
+
+  /**
+   * Another local application takes over the answered caller (an auto attendant's choice of
+   * voicemail): BYE, a lost ACK and INFO keys go to it from now on; an absent hook keeps the old one.
+   */
+  rebind(hooks: Partial<LocalUaHooks>): void {
+    this.hooks = { ...this.hooks, ...hooks };
+  }
+
+  /** The answered dialog as a bridge side (a hand-over re-INVITEs the caller on it). */
+  side(): BridgeSide | undefined {
+    const dialog = this.dialog;
+    if (!dialog || this.closed) return undefined;
+    return { dialog, route: this.ctx.caller.route, contact: this.ctx.caller.contact };
+  }
+
+  /** The dialog now belongs to the call's bridge (hand-over done): this leg sends nothing more. */
+  release(): void {
+    this.closed = true;
   }
 
   reject(status: number, reason: string, headers: Array<readonly [string, string]> = []): void {
@@ -77,7 +99,7 @@ export class LocalUaLeg {
       this.closed = true;
       this.hooks.byeFromCaller();
     } else if (request.method === 'INFO') {
-      const digit = /Signal\s*=\s*([0-9*#A-D])/i.exec(request.body.toString('utf8'))?.[1];
+      const digit = sipInfoDigit(request);
       if (digit) this.hooks.infoDigit?.(digit);
     }
   }

@@ -2,6 +2,7 @@ import { beep, MediaError } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { AnsweredCaller } from './answered-caller.js';
 import { DepositRecorder, type DepositResult } from './deposit-recorder.js';
 import type { LocalCall, LocalCallContext } from './local-call.js';
 import { LocalUaLeg } from './local-ua-leg.js';
@@ -24,7 +25,8 @@ export function refusalOf(box: MailboxInfo | undefined): string | undefined {
  * One caller leaving a message: the box is checked (missing/disabled/full → 480 with the reason),
  * the B2BUA answers with SDP, plays the greeting and a beep, records until `#`, silence, the
  * maximum length or the caller's BYE, hangs up if the caller did not, then stores the WAV and
- * queues the row (`voicemail` queue, job id from the call id).
+ * queues the row (`voicemail` queue, job id from the call id). A caller another application already
+ * answered (`answered`: the auto attendant) keeps its dialog and RTP end: no second answer.
  */
 export class VoicemailDepositCall implements LocalCall {
   private readonly leg: LocalUaLeg;
@@ -41,21 +43,29 @@ export class VoicemailDepositCall implements LocalCall {
     private readonly ctx: LocalCallContext,
     private readonly vm: VoicemailContext,
     private readonly mailbox: string,
+    private readonly answered?: AnsweredCaller,
   ) {
-    this.leg = new LocalUaLeg(ctx, {
+    const hooks = {
       byeFromCaller: () => {
         this.callerHungUp = true;
         this.stop('hangup');
       },
       noAck: () => this.stop('no-ack'),
-      reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
-      infoDigit: (d) => this.recorder?.digit(d),
-    });
+      infoDigit: (d: string) => this.recorder?.digit(d),
+    };
+    if (answered) answered.leg.rebind(hooks); // re-offers stay with the application that answered
+    this.leg =
+      answered?.leg ??
+      new LocalUaLeg(ctx, {
+        ...hooks,
+        reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
+      });
+    this.media = answered?.media;
     this.answerer = new MediaAnswerer(ctx, vm, this.leg);
   }
 
   start(): void {
-    this.setUp().catch((err: unknown) => {
+    (this.answered ? this.takeOver() : this.setUp()).catch((err: unknown) => {
       this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail deposit failed');
       // No free RTP port pair (or a socket error) is a capacity problem; anything else (the mailbox
       // unreadable while PostgreSQL is down) is answered 503 too, with the detail only in the log.
@@ -110,6 +120,19 @@ export class VoicemailDepositCall implements LocalCall {
     this.media = media;
     this.answerer.answer(reading, media);
     this.ctx.answered(`voicemail:${this.mailbox}`);
+  }
+
+  /** The caller is already answered: check the box, then greeting, beep and recording at once. */
+  private async takeOver(): Promise<void> {
+    const box = await this.vm.boxes.find(this.mailbox);
+    if (this.over) return;
+    const refusal = refusalOf(box);
+    if (refusal || !box)
+      return this.fail(480, refusal ?? 'No Voicemail Box', `voicemail ${this.mailbox}: ${refusal}`);
+    this.box = box;
+    this.greeting = await this.loadGreeting(box);
+    if (this.over) return;
+    this.startRecorder();
   }
 
   private startRecorder(): void {

@@ -21,6 +21,7 @@ export interface VoicemailMediaEvents {
  */
 export class VoicemailMedia {
   private started = false;
+  private events: VoicemailMediaEvents | undefined;
 
   private constructor(
     private readonly session: RtpSession,
@@ -58,16 +59,20 @@ export class VoicemailMedia {
     if (remote.port > 0) this.session.setRemote(remote);
   }
 
-  /** Starts delivering the caller's audio and digits. */
+  /**
+   * Starts delivering the caller's audio and digits to `events`; a later call moves them to new
+   * `events` (another local application took the caller over).
+   */
   listen(events: VoicemailMediaEvents): void {
+    this.events = events;
     if (this.started) return;
     this.started = true;
     this.session.on('audio', (packet) => {
       if (packet.payloadType === this.media.payloadType)
-        events.audio(g711Decode(this.media.law, packet.payload));
+        this.events?.audio(g711Decode(this.media.law, packet.payload));
     });
-    this.session.on('digit', (d) => events.digit(d.digit));
-    this.session.on('timeout', () => events.timeout());
+    this.session.on('digit', (d) => this.events?.digit(d.digit));
+    this.session.on('timeout', () => this.events?.timeout());
     this.session.on('error', () => undefined); // socket errors must not crash the process
   }
 

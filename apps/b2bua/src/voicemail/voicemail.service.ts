@@ -6,6 +6,7 @@ import type { Clock } from '@switchboard/transactions';
 import type { VoicemailMediaOptions } from './voicemail-media.js';
 import type { Redis } from 'ioredis';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
+import type { AnsweredCaller } from './answered-caller.js';
 import type { LocalCall, LocalCallContext, VoicemailApps } from './local-call.js';
 import {
   MESSAGE_WAITING_NOTIFIER,
@@ -75,8 +76,9 @@ export class VoicemailService implements VoicemailApps {
     return call;
   }
 
-  deposit(context: LocalCallContext, mailbox: string): LocalCall {
-    const call = new VoicemailDepositCall(context, this.contextFor(context), mailbox);
+  /** `answered`: a caller the auto attendant answered, passed on with its dialog and RTP end. */
+  deposit(context: LocalCallContext, mailbox: string, answered?: AnsweredCaller): LocalCall {
+    const call = new VoicemailDepositCall(context, this.contextFor(context), mailbox, answered);
     call.start();
     return call;
   }

@@ -11,7 +11,7 @@ import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import { answerOffer, readOffer } from '../../voicemail/media-negotiation.js';
 import { VoicemailMedia, type VoicemailMediaOptions } from '../../voicemail/voicemail-media.js';
-import { sipInfoDigit } from './sip-info-digit.js';
+import { sipInfoDigit } from '../dtmf/sip-info-digit.js';
 
 /** The media side of an ad-hoc room that every member shares. */
 export interface RoomMedia {

@@ -7,7 +7,7 @@ import type { LegRecord } from '../plan/branch-types.js';
 import type { HangupSide } from '../records/call-record-builder.js';
 import { partyOf } from '../transfer/refer-handler.js';
 import { FeatureCodeCollector } from './feature-code-collector.js';
-import { sipInfoDigit } from './sip-info-digit.js';
+import { sipInfoDigit } from '../dtmf/sip-info-digit.js';
 import { ThreeWayCall } from './three-way-call.js';
 
 /** What the three-way feature of a bridged call reads from and does to its call. */

@@ -7,6 +7,7 @@ import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import type { LegRecord } from '../plan/branch-types.js';
 import { planEndResponse } from '../plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
+import type { LocalPlanEnd } from '../../voicemail/local-call.js';
 import type { ReferTarget } from './refer-request.js';
 import { TransferLegLauncher, type TransferLegHost } from './transfer-leg-launcher.js';
 import type { TransferProgress } from './transfer-notifier.js';
@@ -30,6 +31,11 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
    * takes the leg itself (three-way calling joins it to a room). Absent: the re-INVITE of RFC 3725 flow I.
    */
   answeredWithOffer?(leg: CalleeLeg, offer: SessionBody, targetKey: string): void;
+  /**
+   * The target's plan ended in a local application and the transferee is still our own UAS (an
+   * auto attendant hands its caller over): the host runs it. Absent: the transfer fails with 480.
+   */
+  localEnd?(end: LocalPlanEnd): void;
 }
 
 type Phase = 'routing' | 'dialling' | 'moving' | 'done';
@@ -126,6 +132,12 @@ export class BlindTransfer {
       case 'voicemail':
       case 'conference':
       case 'menu':
+        if (this.host.localEnd) {
+          this.phase = 'done';
+          this.launcher.disposeAll();
+          this.host.localEnd(end);
+          return;
+        }
         // The transferee is not our UAS any more once bridged: a local application cannot answer it here.
         return this.fail(480, 'Temporarily Unavailable');
       case 'reroute':

@@ -312,7 +312,7 @@ export class ReferHandler {
 }
 
 /** An answered leg as a side of the bridge (only an answered leg is connected). */
-function sideOf(leg: CalleeLeg): BridgeSide | undefined {
+export function sideOf(leg: CalleeLeg): BridgeSide | undefined {
   const { route, dialog } = leg;
   return route && dialog ? { dialog, route, contact: leg.localContact } : undefined;
 }

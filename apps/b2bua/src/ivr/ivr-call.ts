@@ -1,0 +1,334 @@
+import { MediaError } from '@switchboard/media';
+import type { RouteDestination } from '@switchboard/plugin-sdk';
+import type { SipMessage, SipRequest } from '@switchboard/sip';
+import type { ServerTransaction } from '@switchboard/transactions';
+import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { HandOver, LocalCall, LocalCallContext, LocalPlanEnd } from '../voicemail/local-call.js';
+import { LocalUaLeg } from '../voicemail/local-ua-leg.js';
+import { LATE_OFFER_MEDIA, MediaAnswerer } from '../voicemail/media-answerer.js';
+import { decodeWavTo8k } from '../voicemail/prompt-library.js';
+import type { VoicemailContext } from '../voicemail/voicemail-context.js';
+import { VoicemailMedia } from '../voicemail/voicemail-media.js';
+import type { IvrContext } from './ivr-context.js';
+import type { IvrMenuRow } from './ivr-menu.repository.js';
+import { MenuMachine, type MenuChoice } from './menu-machine.js';
+import { defaultMenuGreeting, invalidChoiceTone, ringback } from './menu-tones.js';
+
+/** Menus one call may pass through (menu → menu, a failed hand-over back to the menu): a loop guard. */
+export const MAX_MENU_HOPS = 10;
+/** Ringback cycles played while a hand-over rings (5 s each: longer than any ring timeout). */
+const RINGBACK_CYCLES = 60;
+
+type Side = 'caller' | 'callee' | 'system';
+
+/**
+ * A caller in an auto-attendant menu: the menu is checked (missing → 404, disabled → 480, before
+ * anything is answered), the B2BUA answers with SDP (the voicemail's media path: symmetric RTP, RFC
+ * 4733 keys; SIP INFO keys through LocalUaLeg), plays the greeting and runs the MenuMachine. The
+ * choice sends the caller on: another menu here, voicemail on the same dialog and RTP end, an
+ * extension, ring group or outside number by a hand-over (routed through the plugins as a new call,
+ * the caller re-INVITEd to the target that answers). Nothing chosen and nowhere to go: goodbye, BYE.
+ */
+export class IvrCall implements LocalCall {
+  private readonly leg: LocalUaLeg;
+  private readonly answerer: MediaAnswerer;
+  private media: VoicemailMedia | undefined;
+  private menu: IvrMenuRow | undefined;
+  private machine: MenuMachine | undefined;
+  private handOver: HandOver | undefined;
+  /** Voicemail took the caller over: the session's traffic goes to it. */
+  private successor: LocalCall | undefined;
+  private hops = 0;
+  private started = false;
+  private callerHungUp = false;
+  private over = false;
+
+  constructor(
+    private readonly ctx: LocalCallContext,
+    private readonly vm: VoicemailContext,
+    private readonly ivr: IvrContext,
+    private readonly menuId: string,
+  ) {
+    this.leg = new LocalUaLeg(ctx, {
+      byeFromCaller: () => {
+        this.callerHungUp = true;
+        this.finish('caller', 'hangup');
+      },
+      noAck: () => this.finish('system', 'no ACK'),
+      reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
+      infoDigit: (d) => this.machine?.key(d),
+    });
+    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+  }
+
+  start(): void {
+    this.setUp().catch((err: unknown) => this.failed(err));
+  }
+
+  ack(ack: SipRequest): void {
+    if (this.successor) return this.successor.ack(ack);
+    if (this.over || !this.media) return;
+    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
+      this.leg.reinviteAcked(ack);
+      return;
+    }
+    const verdict = this.answerer.acked(ack, this.media);
+    if (verdict === 'fail') this.finish('system', 'unusable SDP answer in ACK');
+    else if (verdict === 'start' && !this.started) this.begin(this.media);
+  }
+
+  request(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
+    this.leg.request(request, tx); // a successor rebound the leg's hooks to itself
+  }
+
+  cancel(): void {
+    this.over = true;
+    this.machine?.stop();
+    void this.media?.close('cancelled');
+  }
+
+  terminate(): void {
+    if (this.successor) return this.successor.terminate();
+    if (this.over) return;
+    if (!this.media && this.leg.open) return this.reject(503, 'Service Unavailable', 'shutdown');
+    this.finish('system', 'shutdown');
+  }
+
+  /** `menu 800` (or its name when it has no number): the record's name for this menu. */
+  private get label(): string {
+    const m = this.menu;
+    return m ? `menu ${m.number ?? m.name}` : `menu ${this.menuId}`;
+  }
+
+  private async setUp(): Promise<void> {
+    const menu = await this.ivr.menus.byId(this.menuId);
+    if (this.over) return;
+    if (!menu) return this.reject(404, 'Menu Not Found', 'no such menu');
+    if (!menu.enabled) return this.reject(480, 'Menu Disabled', 'menu disabled');
+    this.menu = menu;
+    const reading = this.answerer.read(bodyOf(this.ctx.caller.invite)?.content);
+    if (!reading.ok) return this.reject(reading.status, reading.reason, reading.reason);
+    const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
+    if (this.over) {
+      await media.close('ended before the answer');
+      return;
+    }
+    this.media = media;
+    this.answerer.answer(reading, media);
+    this.ctx.answered(`menu:${menu.number ?? menu.name}`);
+  }
+
+  private begin(media: VoicemailMedia): void {
+    this.started = true;
+    media.listen({
+      audio: () => undefined,
+      digit: (d) => this.machine?.key(d),
+      timeout: () => this.finish('system', 'no RTP'),
+    });
+    if (this.menu) this.enter(this.menu);
+  }
+
+  /** The caller is in `menu` (the first one, or one a choice led to). */
+  private enter(menu: IvrMenuRow): void {
+    this.menu = menu;
+    this.run(menu).catch((err: unknown) => this.failed(err));
+  }
+
+  private async run(menu: IvrMenuRow): Promise<void> {
+    const greeting = await this.greetingOf(menu);
+    const media = this.media;
+    if (this.over || !media) return;
+    const machine: MenuMachine = new MenuMachine(menu, this.vm.clock, {
+      play: (afterInvalid) => {
+        const parts = afterInvalid ? [invalidChoiceTone(), greeting] : [greeting];
+        void media.play(parts).then((done) => {
+          if (done && this.machine === machine) machine.greetingEnded();
+        });
+      },
+      stopPlayback: () => media.stop(),
+      checkExtension: (number) => {
+        this.ivr.menus.isExtension(number).then(
+          (exists) => machine.extensionChecked(number, exists),
+          (err: unknown) => {
+            this.ctx.logger.warn({ err, call: this.ctx.callId, number }, 'menu: extension lookup failed');
+            machine.extensionChecked(number, false);
+          },
+        );
+      },
+      chosen: (choice) => this.chosen(choice),
+    });
+    this.machine = machine;
+    machine.start();
+  }
+
+  private async greetingOf(menu: IvrMenuRow): Promise<Int16Array> {
+    if (menu.greetingPath) {
+      try {
+        return decodeWavTo8k(await this.vm.storage.read(menu.greetingPath));
+      } catch (err) {
+        this.ctx.logger.warn(
+          { err, call: this.ctx.callId, menu: menu.id },
+          'menu greeting unreadable: tones used',
+        );
+      }
+    }
+    return defaultMenuGreeting();
+  }
+
+  private chosen(choice: MenuChoice): void {
+    this.ctx.logger.info({ call: this.ctx.callId, menu: this.label, choice }, 'menu: caller chose');
+    const destination: RouteDestination | null =
+      choice.kind === 'extension' ? { kind: 'extension', target: choice.number } : choice.destination;
+    if (!destination || destination.kind === 'hangup')
+      return this.goodbye(
+        choice.kind === 'option' ? `key ${choice.key}: hang up` : `${choice.kind}, no destination`,
+      );
+    this.hops += 1;
+    if (this.hops > MAX_MENU_HOPS) return this.goodbye('too many menus');
+    switch (destination.kind) {
+      case 'menu':
+        return this.nextMenu(this.ivr.menus.byNumber(destination.target), `menu ${destination.target}`);
+      case 'voicemail':
+        return this.toVoicemail(destination.target);
+      case 'extension':
+      case 'ring_group':
+      case 'trunk':
+        return this.handTo(destination.target);
+    }
+  }
+
+  private nextMenu(lookup: Promise<IvrMenuRow | undefined>, name: string): void {
+    lookup.then(
+      (menu) => {
+        if (this.over) return;
+        if (!menu?.enabled) {
+          this.ctx.passedOn(this.label, name, menu ? 480 : 404);
+          return this.goodbye(`${name} ${menu ? 'disabled' : 'missing'}`);
+        }
+        this.ctx.passedOn(this.label, name, 200);
+        this.enter(menu);
+      },
+      (err: unknown) => this.failed(err),
+    );
+  }
+
+  /** Voicemail takes the answered caller as it is (dialog, RTP end): no new answer. */
+  private toVoicemail(mailbox: string): void {
+    const media = this.media;
+    if (this.over || !media) return;
+    this.machine?.stop();
+    media.stop();
+    this.ctx.passedOn(this.label, `voicemail ${mailbox}`, 200);
+    this.successor = this.ivr.voicemail.deposit(this.ctx, mailbox, { leg: this.leg, media });
+    this.over = true;
+  }
+
+  /** An extension, ring group or outside number: routed as a new call while the caller hears ringback. */
+  private handTo(number: string): void {
+    const side = this.leg.side();
+    const media = this.media;
+    if (this.over || !side || !media) return;
+    this.machine?.stop();
+    media.stop();
+    void media.play(ringback(RINGBACK_CYCLES));
+    const by = this.label;
+    this.handOver = this.ctx.handOver(
+      { destination: number, side, by },
+      {
+        connected: (targetKey) => {
+          this.handOver = undefined;
+          this.over = true;
+          this.leg.release();
+          void media.close(`handed over to ${targetKey}`);
+        },
+        local: (end) => {
+          this.handOver = undefined;
+          media.stop();
+          this.localEnd(end, number);
+        },
+        failed: (status, reason) => {
+          this.handOver = undefined;
+          if (this.over) return;
+          media.stop();
+          this.ctx.passedOn(by, number, status);
+          this.ctx.logger.info({ call: this.ctx.callId, number, status, reason }, 'menu: destination failed');
+          this.again();
+        },
+      },
+    );
+  }
+
+  /** The destination's own plan ended in a local application (e.g. voicemail on no answer). */
+  private localEnd(end: LocalPlanEnd, number: string): void {
+    if (this.over) return;
+    switch (end.kind) {
+      case 'voicemail':
+        this.ctx.passedOn(this.label, number, 480);
+        return this.toVoicemail(end.mailbox);
+      case 'menu':
+        this.ctx.passedOn(this.label, number, 480);
+        return this.nextMenu(this.ivr.menus.byId(end.menu), `menu ${number}`);
+      case 'conference':
+        // A room joins callers it answers itself; this caller is already ours (not supported yet).
+        this.ctx.passedOn(this.label, `conference ${end.room}`, 488);
+        return this.again();
+    }
+  }
+
+  /** Back to the current menu after a destination nobody took (its greeting again). */
+  private again(): void {
+    const menu = this.menu;
+    if (!menu) return this.goodbye('no menu');
+    this.hops += 1;
+    if (this.hops > MAX_MENU_HOPS) return this.goodbye('too many menus');
+    this.enter(menu);
+  }
+
+  private goodbye(cause: string): void {
+    const media = this.media;
+    this.machine?.stop();
+    if (!media || this.over) return this.finish('callee', cause);
+    media.stop();
+    this.vm.prompts
+      .prompt('goodbye')
+      .then((audio) => media.play([audio]))
+      .then(
+        () => this.finish('callee', cause),
+        (err: unknown) => {
+          this.ctx.logger.warn({ err, call: this.ctx.callId }, 'menu: goodbye not played');
+          this.finish('callee', cause);
+        },
+      );
+  }
+
+  private reject(status: number, reason: string, cause: string): void {
+    if (this.over) return;
+    this.over = true;
+    this.leg.reject(status, reason);
+    this.ctx.ended({
+      disposition: status === 480 || status === 404 ? 'rejected' : 'failed',
+      side: 'system',
+      cause: `${this.label}: ${cause}`,
+      status,
+    });
+  }
+
+  private failed(err: unknown): void {
+    this.ctx.logger.error({ err, call: this.ctx.callId, menu: this.menuId }, 'menu call failed');
+    // No RTP ports, or the menu unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
+    if (this.leg.open && this.ctx.caller.open && !this.media)
+      this.reject(503, 'Service Unavailable', err instanceof MediaError ? err.message : 'error');
+    else this.finish('system', 'error');
+  }
+
+  private finish(side: Side, cause: string): void {
+    if (this.over) return;
+    this.over = true;
+    this.machine?.stop();
+    this.handOver?.stop();
+    this.handOver = undefined;
+    if (!this.callerHungUp) this.leg.hangUp();
+    void this.media?.close(cause);
+    this.ctx.ended({ disposition: 'answered', side, cause: `${this.label}: ${cause}` });
+  }
+}

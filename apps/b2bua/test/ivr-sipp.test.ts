@@ -1,0 +1,316 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeRtpPacket, toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
+import type { RouteDestination } from '@switchboard/plugin-sdk';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MENU_GREETING_HZ, MENU_INVALID_HZ } from '../src/ivr/menu-tones.js';
+import { RtpScript } from './fixtures/voicemail-rtp-script.js';
+import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
+import {
+  bindContact,
+  type CallsHarness,
+  killAllSipp,
+  seedExtensions,
+  startCalls,
+  startSipp,
+} from './support/calls-harness.js';
+import { LoopbackCapture } from './support/loopback-capture.js';
+import { freeUdpPort } from './support/sip-test-kit.js';
+
+/**
+ * Auto attendant through the running B2BUA: the ivr plugin routes a menu number to menu(id), the
+ * B2BUA answers with the menu's (built-in, tone) greeting and reads the caller's key by RFC 4733 or
+ * SIP INFO. A key hands the answered caller over to its destination (ring group 600 → sipp phone 102,
+ * extension 103), no key or wrong keys lead to the menu's voicemail destinations. RTP is captured on
+ * loopback: the greeting's tones, the invalid tone, and after a hand-over each phone's tone at the other.
+ */
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-ivr-data-'));
+const rtpBase = 30_000 + 2 * Math.floor(Math.random() * 5000);
+const REDIS_DB = 8;
+const CALLER_HZ = 700;
+const MEMBER_HZ = 1300;
+const SSRC = { caller: 0x101, member: 0x102 } as const;
+let h: CallsHarness;
+let testStart = new Date();
+vi.setConfig({ testTimeout: 60_000 });
+
+const menuOptions: Array<{ digit: string; destination: RouteDestination }> = [
+  { digit: '1', destination: { kind: 'ring_group', target: '600' } },
+  { digit: '2', destination: { kind: 'extension', target: '103' } },
+];
+
+beforeAll(async () => {
+  h = await startCalls(
+    {
+      SWITCHBOARD_PLUGINS:
+        '@switchboard/plugin-ivr,@switchboard/plugin-ring-group,@switchboard/plugin-extensions',
+      SWITCHBOARD_DATA_DIR: dataDir,
+      REDIS_URL: isolatedRedisUrl(REDIS_DB),
+      SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
+      SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
+    },
+    async (s) => {
+      await seedExtensions(['101', '102', '103', '201', '202'], 10)(s);
+      const ids = Object.fromEntries(
+        (await s.prisma.extension.findMany()).map((e) => [e.number, e.id] as const),
+      );
+      for (const box of ['201', '202'])
+        await s.prisma.voicemailBox.create({ data: { extensionId: ids[box] ?? '' } });
+      await s.prisma.ringGroup.create({
+        data: {
+          number: '600',
+          name: 'Sales',
+          strategy: 'ringall',
+          ringTimeSeconds: 10,
+          members: { create: [{ extensionId: ids['102'] ?? '', position: 0 }] },
+        },
+      });
+      const menu = {
+        options: menuOptions,
+        timeoutDestination: { kind: 'voicemail', target: '201' },
+        invalidDestination: { kind: 'voicemail', target: '202' },
+      };
+      // 500: the front desk (one repeat); 501: the same without repeats and a short timeout.
+      await s.prisma.ivrMenu.create({ data: { number: '500', name: 'Front desk', repeatCount: 1, ...menu } });
+      await s.prisma.ivrMenu.create({
+        data: { number: '501', name: 'Night', repeatCount: 0, responseTimeoutMs: 1000, ...menu },
+      });
+    },
+  );
+}, 60_000);
+
+afterAll(async () => {
+  killAllSipp();
+  await h?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  testStart = new Date();
+});
+
+async function recordOfThisTest() {
+  return vi.waitFor(
+    async () => {
+      const row = await h.prisma.callRecord.findFirst({ where: { startedAt: { gte: testStart } } });
+      if (!row) throw new Error('no call record yet');
+      return row;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
+interface RtpSeen {
+  readonly d: CapturedDatagram;
+  readonly p: ReturnType<typeof decodeRtpPacket>;
+}
+
+function rtpOf(datagrams: readonly CapturedDatagram[]): RtpSeen[] {
+  return datagrams.flatMap((d) => {
+    try {
+      return [{ d, p: decodeRtpPacket(d.payload) }];
+    } catch {
+      return []; // RTCP or not RTP
+    }
+  });
+}
+
+/** PCMU audio of the packets `pick` selects, in capture order (the first `maxPackets` of them). */
+function audioOf(rtp: readonly RtpSeen[], pick: (r: RtpSeen) => boolean, maxPackets = Infinity): Int16Array {
+  const sent = rtp.filter((r) => r.p.payloadType === 0 && pick(r)).slice(0, maxPackets);
+  const out = new Int16Array(sent.length * 160);
+  sent.forEach(({ p }, i) => out.set(ulawDecode(p.payload).subarray(0, 160), i * 160));
+  return out;
+}
+
+const fromPbx = (r: RtpSeen): boolean => r.d.source.port >= rtpBase && r.d.source.port <= rtpBase + 99;
+
+/** A capture of the PBX's RTP ports and of the phones' own. */
+async function captureMedia(...phonePorts: number[]): Promise<LoopbackCapture> {
+  const phones = phonePorts.map((p) => ` or udp port ${p}`).join('');
+  return LoopbackCapture.start(`udp portrange ${rtpBase}-${rtpBase + 99}${phones}`);
+}
+
+const evenPort = async (): Promise<number> => (await freeUdpPort()) & ~1;
+
+/** A sipp phone that answers `extension`'s calls and talks (ivr-uas-member.xml). */
+async function memberPhone(extension: string, mediaPort: number) {
+  const talk = new RtpScript(SSRC.member).tone(4000, MEMBER_HZ).toPcap();
+  const phone = await startSipp(
+    'ivr-uas-member.xml',
+    ['-mi', '127.0.0.1', '-mp', String(mediaPort)],
+    undefined,
+    undefined,
+    { 'talk.pcap': talk },
+  );
+  const redis = new Redis(isolatedRedisUrl(REDIS_DB));
+  try {
+    await bindContact({ ...h, redis }, extension, phone.port);
+  } finally {
+    redis.disconnect();
+  }
+  return phone;
+}
+
+/** The caller heard the built-in greeting: its three notes in the first second the PBX sent it. */
+function expectGreeting(rtp: readonly RtpSeen[], callerPort: number): void {
+  const greeting = audioOf(rtp, (r) => fromPbx(r) && r.d.destination.port === callerPort, 50);
+  expect(greeting.length, 'the PBX sent the greeting').toBeGreaterThan(20 * 160);
+  for (const hz of MENU_GREETING_HZ)
+    expect(toneAmplitude(greeting, hz), `${hz} Hz note`).toBeGreaterThan(0.02);
+}
+
+/** After the hand-over the two phones' RTP flows between them, each carrying its own tone. */
+function expectBridged(rtp: readonly RtpSeen[], callerPort: number, memberPort: number): void {
+  const toMember = audioOf(rtp, (r) => r.p.ssrc === SSRC.caller && r.d.destination.port === memberPort);
+  const toCaller = audioOf(rtp, (r) => r.p.ssrc === SSRC.member && r.d.destination.port === callerPort);
+  expect(toMember.length, 'the caller’s RTP reached the answering phone').toBeGreaterThan(40 * 160);
+  expect(toCaller.length, 'the answering phone’s RTP reached the caller').toBeGreaterThan(40 * 160);
+  expect(toneAmplitude(toMember, CALLER_HZ)).toBeGreaterThan(0.05);
+  expect(toneAmplitude(toCaller, MEMBER_HZ)).toBeGreaterThan(0.05);
+}
+
+describe('auto attendant (sipp phones)', () => {
+  it('press 1 by RFC 4733 during the greeting: ring group 600 rings 102, which answers and talks with the caller', async () => {
+    const [callerPort, memberPort] = [await evenPort(), await evenPort()];
+    const capture = await captureMedia(callerPort, memberPort);
+    let datagrams: CapturedDatagram[] = [];
+    try {
+      const member = await memberPhone('102', memberPort);
+      const caller = await runVoicemailCaller({
+        scenario: 'ivr-uac-choose-rtp.xml',
+        target: { host: '127.0.0.1', port: h.port },
+        domain: h.domain,
+        caller: { extension: '101', password: 'pw-101' },
+        dialled: '500',
+        // 1.2 s of silent packets first (sipp's pcap timing starts at the first packet), then the key.
+        script: new RtpScript(SSRC.caller).tone(1200, CALLER_HZ, 0).digit('1'),
+        files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
+        mediaPort: callerPort,
+        pauseMs: 2500,
+      });
+      expect(caller.code, caller.output).toBe(0);
+      const m = await member.done;
+      expect(m.code, m.output).toBe(0);
+    } finally {
+      datagrams = await capture.stop();
+    }
+    const rtp = rtpOf(datagrams);
+    expectGreeting(rtp, callerPort);
+    expectBridged(rtp, callerPort, memberPort);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({
+      callerNumber: '101',
+      calleeNumber: '500',
+      answeredBy: 'menu:500',
+      disposition: 'answered',
+      hangupSide: 'caller',
+    });
+    expect(record.transfers).toMatchObject([
+      { transferor: 'menu 500', transferee: '101', target: '102', status: 200 },
+    ]);
+    expect(JSON.stringify(record.legs)).toContain('102');
+  });
+
+  it('press 2 by SIP INFO (application/dtmf-relay): extension 103 answers and the two talk', async () => {
+    const [callerPort, memberPort] = [await evenPort(), await evenPort()];
+    const capture = await captureMedia(callerPort, memberPort);
+    let datagrams: CapturedDatagram[] = [];
+    try {
+      const member = await memberPhone('103', memberPort);
+      const caller = await runVoicemailCaller({
+        scenario: 'ivr-uac-choose-info.xml',
+        target: { host: '127.0.0.1', port: h.port },
+        domain: h.domain,
+        caller: { extension: '101', password: 'pw-101' },
+        dialled: '500',
+        script: new RtpScript(SSRC.caller).pause(100),
+        files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
+        keys: { info_key: '2' },
+        mediaPort: callerPort,
+        pauseMs: 2500,
+      });
+      expect(caller.code, caller.output).toBe(0);
+      const m = await member.done;
+      expect(m.code, m.output).toBe(0);
+    } finally {
+      datagrams = await capture.stop();
+    }
+    expectBridged(rtpOf(datagrams), callerPort, memberPort);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ answeredBy: 'menu:500', disposition: 'answered' });
+    expect(record.transfers).toMatchObject([{ transferor: 'menu 500', target: '103', status: 200 }]);
+  });
+
+  it('no key: after the response timeout the caller leaves a message in voicemail 201', async () => {
+    const caller = await runVoicemailCaller({
+      scenario: 'conference-uac-talk.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller: { extension: '101', password: 'pw-101' },
+      dialled: '501',
+      // The menu ignores the caller's audio; voicemail records it after its greeting and beep.
+      script: new RtpScript(SSRC.caller).tone(13_000, CALLER_HZ),
+      pauseMs: 12_000,
+    });
+    expect(caller.code, caller.output).toBe(0);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({
+      answeredBy: 'menu:501',
+      disposition: 'voicemail',
+      hangupSide: 'caller',
+      hangupCause: 'voicemail: hangup',
+    });
+    expect(record.transfers).toMatchObject([
+      { transferor: 'menu 501', target: 'voicemail 201', status: 200 },
+    ]);
+    const message = await vi.waitFor(
+      async () => {
+        const row = await h.prisma.voicemailMessage.findFirst({ where: { callId: record.id } });
+        if (!row) throw new Error('no voicemail message yet');
+        return row;
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const box = await h.prisma.voicemailBox.findUnique({ where: { id: message.boxId } });
+    const ext = await h.prisma.extension.findUnique({ where: { id: box?.extensionId ?? '' } });
+    expect(ext?.number).toBe('201');
+    expect(message.durationSeconds).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a wrong key plays the invalid tone and the greeting again; a second wrong key goes to voicemail 202', async () => {
+    const callerPort = await evenPort();
+    const capture = await captureMedia(callerPort);
+    let datagrams: CapturedDatagram[] = [];
+    try {
+      const caller = await runVoicemailCaller({
+        scenario: 'conference-uac-talk.xml',
+        target: { host: '127.0.0.1', port: h.port },
+        domain: h.domain,
+        caller: { extension: '101', password: 'pw-101' },
+        dialled: '500',
+        script: new RtpScript(SSRC.caller)
+          .tone(500, CALLER_HZ, 0)
+          .digit('9')
+          .tone(1500, CALLER_HZ, 0)
+          .digit('9')
+          .tone(10_000, CALLER_HZ),
+        mediaPort: callerPort,
+        pauseMs: 11_000,
+      });
+      expect(caller.code, caller.output).toBe(0);
+    } finally {
+      datagrams = await capture.stop();
+    }
+    // The first 2 s the caller was sent: the greeting, cut by the first 9 at 0.5 s, the invalid tone.
+    const heard = audioOf(rtpOf(datagrams), (r) => fromPbx(r) && r.d.destination.port === callerPort, 100);
+    expect(toneAmplitude(heard, MENU_INVALID_HZ), 'the invalid-choice tone').toBeGreaterThan(0.02);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ answeredBy: 'menu:500', disposition: 'voicemail' });
+    expect(record.transfers).toMatchObject([
+      { transferor: 'menu 500', target: 'voicemail 202', status: 200 },
+    ]);
+  });
+});

@@ -1,7 +1,7 @@
 import { redisKeys } from '@switchboard/live-state';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
-import { callSuite, expectPassed } from './support/call-runner.js';
+import { callSuite, expectPassed, recordsInOrder } from './support/call-runner.js';
 
 /**
  * Attended transfer (RFC 3515 REFER with Refer-To ...?Replaces=, RFC 3891 §7, RFC 5589 §7) through
@@ -13,16 +13,7 @@ const suite = callSuite({}, async (s) => {
   await enableExtensionsPlugin(s);
 });
 
-async function records(count: number) {
-  return vi.waitFor(
-    async () => {
-      const rows = await suite.h.prisma.callRecord.findMany({ orderBy: { startedAt: 'asc' } });
-      if (rows.length !== count) throw new Error(`expected ${count} call records, found ${rows.length}`);
-      return rows;
-    },
-    { timeout: 10_000, interval: 50 },
-  );
-}
+const records = (count: number) => recordsInOrder(suite.h, count);
 
 /** A sipp calling 201 as `caller` (digest password `pw-<caller>`). */
 function callTo201(scenario: string, caller: string, more: string[] = []) {

@@ -1,7 +1,7 @@
-import { redisKeys, type ExtensionDialog } from '@switchboard/live-state';
-import { describe, expect, it, vi } from 'vitest';
+import { redisKeys, type DialogChange, type ExtensionDialog } from '@switchboard/live-state';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
-import { callSuite, expectPassed } from './support/call-runner.js';
+import { callSuite, expectPassed, recordsInOrder } from './support/call-runner.js';
 
 /**
  * INVITE with Replaces (RFC 3891 §3) arriving at the B2BUA, sipp on every leg
@@ -13,16 +13,7 @@ const suite = callSuite({}, async (s) => {
   await enableExtensionsPlugin(s, 10);
 });
 
-async function records(count: number) {
-  return vi.waitFor(
-    async () => {
-      const rows = await suite.h.prisma.callRecord.findMany({ orderBy: { startedAt: 'asc' } });
-      if (rows.length !== count) throw new Error(`expected ${count} call records, found ${rows.length}`);
-      return rows;
-    },
-    { timeout: 10_000, interval: 50 },
-  );
-}
+const records = (count: number) => recordsInOrder(suite.h, count);
 
 /** `caller`'s sipp dialling `dialled` (digest as `caller`), with more arguments. */
 function phoneOf(caller: string, dialled: string, scenario: string, more: string[] = []) {
@@ -52,15 +43,25 @@ async function answering(scenario: string) {
   return far;
 }
 
+/** 201's two phones against 202 answering with `farScenario`: both sipps pass; 201's run is returned. */
+async function twoPhonesWith202(scenario: string, farScenario: string) {
+  const far = await answering(farScenario);
+  const phones = await (await twoPhones(scenario)).done;
+  if (phones.code !== 0) far.kill();
+  expectPassed(phones);
+  expectPassed(await far.done);
+  return phones;
+}
+
 describe('INVITE with Replaces through the B2BUA (sipp)', () => {
   it("201's second phone takes over its confirmed call with 202: challenged, 202 re-INVITEd with the new phone's offer, the old phone BYEd with a Reason, Supported: replaces advertised, the chain notes it", async () => {
     const { h } = suite;
-    const far = await answering('replaces-uas-far-party.xml');
-    const phones = await twoPhones('replaces-uac-take-over.xml');
-    const p = await phones.done;
-    if (p.code !== 0) far.kill();
-    expectPassed(p);
-    expectPassed(await far.done);
+    const watch = h.redis.duplicate();
+    const changes: DialogChange[] = [];
+    await watch.subscribe(redisKeys.dialogChanges);
+    watch.on('message', (_channel, message: string) => changes.push(JSON.parse(message) as DialogChange));
+    onTestFinished(() => watch.quit().then(() => undefined));
+    const p = await twoPhonesWith202('replaces-uac-take-over.xml', 'replaces-uas-far-party.xml');
     // The old phone's BYE: RFC 3326 Reason with the cause of a replaced call.
     expect(p.messages).toMatch(/BYE sip:[^\r\n]*[\s\S]*?Reason: SIP;cause=200;text="Call replaced"/);
     const [old, taken] = await records(2);
@@ -82,17 +83,15 @@ describe('INVITE with Replaces through the B2BUA (sipp)', () => {
     expect(taken!.transfers).toMatchObject([
       { transferor: '201', transferee: '202', target: '201', status: 200, kind: 'replaces' },
     ]);
+    // Busy lamps (RFC 4235 §4.1.2): the old call's dialogs end as `replaced`, not as a hang-up.
+    const ended = changes.filter((c) => c.dialog.state === 'terminated' && c.dialog.event === 'replaced');
+    expect(ended.map((c) => c.resource).sort()).toEqual(['201', '202']);
     for (const ext of ['201', '202']) expect(await h.redis.zcard(redisKeys.extensionCalls(ext))).toBe(0);
     await suite.run.expectNoLiveCalls();
   });
 
   it('early-only naming a confirmed call → 486 and the call goes on; once it ended, the same Replaces → 603', async () => {
-    const far = await answering('call-uas-answer.xml');
-    const phones = await twoPhones('replaces-uac-refused.xml');
-    const p = await phones.done;
-    if (p.code !== 0) far.kill();
-    expectPassed(p);
-    expectPassed(await far.done);
+    const p = await twoPhonesWith202('replaces-uac-refused.xml', 'call-uas-answer.xml');
     expect(p.messages).toMatch(/SIP\/2.0 486 Busy Here/);
     expect(p.messages).toMatch(/SIP\/2.0 603 Declined/);
     // Only the old call was a call: the refused INVITEs never became one.

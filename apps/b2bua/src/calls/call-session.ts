@@ -199,7 +199,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
       launcher: this.launcher,
       transfers: this.transfers,
       state: () => this.state,
-      end: (cause) => this.end('answered', 'system', cause),
+      end: (cause) => {
+        this.lamps.replaced();
+        this.end('answered', 'system', cause);
+      },
       cancel: () => this.cancelByCaller(),
       pickUp: (picker) => this.pickUp(picker),
     });

@@ -106,6 +106,18 @@ export function callRunner(h: CallsHarness, caller = '100', password = 'pw-100')
   };
 }
 
+/** Once exactly `count` call records are written: all of them, oldest first. */
+export async function recordsInOrder(h: CallsHarness, count: number) {
+  return vi.waitFor(
+    async () => {
+      const rows = await h.prisma.callRecord.findMany({ orderBy: { startedAt: 'asc' } });
+      if (rows.length !== count) throw new Error(`expected ${count} call records, found ${rows.length}`);
+      return rows;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+}
+
 export function expectPassed(r: SippResult): void {
   expect(r.code, r.output).toBe(0);
 }

@@ -29,6 +29,8 @@ export class CallLamps {
   private caller: DialogLamp | undefined;
   private readonly branches: DialogLamp[] = [];
   private count = 0;
+  /** Set by `replaced`: the call's confirmed dialogs were replaced, not hung up. */
+  private byReplaces = false;
 
   constructor(private readonly init: CallLampsInit) {}
 
@@ -112,9 +114,18 @@ export class CallLamps {
     };
   }
 
+  /**
+   * The call's dialogs end because another dialog replaced them (RFC 3891: attended transfer, INVITE
+   * with Replaces): confirmed ones terminate with RFC 4235 §4.1.2 event `replaced`.
+   */
+  replaced(): void {
+    this.byReplaces = true;
+  }
+
   /** The call ended: every dialog still open terminates; in a confirmed one the side that hung up sent the BYE. */
   ended(disposition: Disposition, side: HangupSide, status?: number): void {
     const ending = (lamp: DialogLamp, own: HangupSide): Pick<ExtensionDialog, 'event' | 'code'> => {
+      if (lamp.state === 'confirmed' && this.byReplaces) return { event: 'replaced' };
       if (lamp.state === 'confirmed')
         return side === 'system' ? {} : { event: side === own ? 'local-bye' : 'remote-bye' };
       if (disposition === 'cancelled' || own === 'callee') return CANCELLED;

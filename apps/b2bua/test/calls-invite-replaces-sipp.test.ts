@@ -2,6 +2,7 @@ import { redisKeys, type DialogChange, type ExtensionDialog } from '@switchboard
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
 import { callSuite, expectPassed, recordsInOrder } from './support/call-runner.js';
+import { UdpSipClient } from './support/sip-test-kit.js';
 
 /**
  * INVITE with Replaces (RFC 3891 §3) arriving at the B2BUA, sipp on every leg
@@ -88,6 +89,17 @@ describe('INVITE with Replaces through the B2BUA (sipp)', () => {
     expect(ended.map((c) => c.resource).sort()).toEqual(['201', '202']);
     for (const ext of ['201', '202']) expect(await h.redis.zcard(redisKeys.extensionCalls(ext))).toBe(0);
     await suite.run.expectNoLiveCalls();
+  });
+
+  it('OPTIONS lists replaces among the supported option tags (RFC 3891 §6.1) and Require: replaces is accepted', async () => {
+    const { h } = suite;
+    const phone = await new UdpSipClient({ host: '127.0.0.1', port: h.port }).open();
+    onTestFinished(() => phone.close());
+    const us = `sip:${h.domain}`;
+    const asked = { method: 'OPTIONS', uri: us, from: `<sip:201@${h.domain}>`, to: `<${us}>` };
+    const r = await phone.request({ ...asked, headers: [['Require', 'replaces']] });
+    expect(r.status).toBe(200);
+    expect(r.getHeader('Supported')?.split(/\s*,\s*/)).toContain('replaces');
   });
 
   it('early-only naming a confirmed call → 486 and the call goes on; once it ended, the same Replaces → 603', async () => {

@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
-import { decodeRtpPacket, toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
+import { toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
 import { redisKeys } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
 import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
 import { type CallsHarness, killAllSipp, startCalls } from './support/calls-harness.js';
+import { rtpOf, type RtpSeen } from './support/captured-rtp.js';
 import { LoopbackCapture } from './support/loopback-capture.js';
 
 /**
@@ -71,21 +72,6 @@ async function recordsOfThisTest(count: number) {
     },
     { timeout: 10_000, interval: 50 },
   );
-}
-
-interface RtpSeen {
-  readonly d: CapturedDatagram;
-  readonly p: ReturnType<typeof decodeRtpPacket>;
-}
-
-function rtpOf(datagrams: readonly CapturedDatagram[]): RtpSeen[] {
-  return datagrams.flatMap((d) => {
-    try {
-      return [{ d, p: decodeRtpPacket(d.payload) }];
-    } catch {
-      return []; // RTCP or not RTP
-    }
-  });
 }
 
 const isPbx = (port: number): boolean => port >= rtpBase && port <= rtpBase + 99;

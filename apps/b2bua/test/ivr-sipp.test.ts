@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeRtpPacket, toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
+import { toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
 import type { RouteDestination } from '@switchboard/plugin-sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -16,6 +16,7 @@ import {
   startCalls,
   startSipp,
 } from './support/calls-harness.js';
+import { rtpOf, type RtpSeen } from './support/captured-rtp.js';
 import { LoopbackCapture } from './support/loopback-capture.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 
@@ -102,21 +103,6 @@ async function recordOfThisTest() {
   );
 }
 
-interface RtpSeen {
-  readonly d: CapturedDatagram;
-  readonly p: ReturnType<typeof decodeRtpPacket>;
-}
-
-function rtpOf(datagrams: readonly CapturedDatagram[]): RtpSeen[] {
-  return datagrams.flatMap((d) => {
-    try {
-      return [{ d, p: decodeRtpPacket(d.payload) }];
-    } catch {
-      return []; // RTCP or not RTP
-    }
-  });
-}
-
 /** PCMU audio of the packets `pick` selects, in capture order (the first `maxPackets` of them). */
 function audioOf(rtp: readonly RtpSeen[], pick: (r: RtpSeen) => boolean, maxPackets = Infinity): Int16Array {
   const sent = rtp.filter((r) => r.p.payloadType === 0 && pick(r)).slice(0, maxPackets);
@@ -172,32 +158,45 @@ function expectBridged(rtp: readonly RtpSeen[], callerPort: number, memberPort: 
   expect(toneAmplitude(toCaller, MEMBER_HZ)).toBeGreaterThan(0.05);
 }
 
+/**
+ * 101 calls menu 500 and chooses (`how`: its scenario, keys pcap, sipp keys); `extension`'s phone
+ * answers the hand-over and both talk (talk.pcap) until the caller hangs up. The RTP captured meanwhile.
+ */
+async function chooseAndTalk(
+  extension: string,
+  how: { scenario: string; script: RtpScript; keys?: Record<string, string> },
+): Promise<{ rtp: RtpSeen[]; callerPort: number; memberPort: number }> {
+  const [callerPort, memberPort] = [await evenPort(), await evenPort()];
+  const capture = await captureMedia(callerPort, memberPort);
+  let datagrams: CapturedDatagram[] = [];
+  try {
+    const member = await memberPhone(extension, memberPort);
+    const caller = await runVoicemailCaller({
+      ...how,
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller: { extension: '101', password: 'pw-101' },
+      dialled: '500',
+      files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
+      mediaPort: callerPort,
+      pauseMs: 2500,
+    });
+    expect(caller.code, caller.output).toBe(0);
+    const m = await member.done;
+    expect(m.code, m.output).toBe(0);
+  } finally {
+    datagrams = await capture.stop();
+  }
+  return { rtp: rtpOf(datagrams), callerPort, memberPort };
+}
+
 describe('auto attendant (sipp phones)', () => {
   it('press 1 by RFC 4733 during the greeting: ring group 600 rings 102, which answers and talks with the caller', async () => {
-    const [callerPort, memberPort] = [await evenPort(), await evenPort()];
-    const capture = await captureMedia(callerPort, memberPort);
-    let datagrams: CapturedDatagram[] = [];
-    try {
-      const member = await memberPhone('102', memberPort);
-      const caller = await runVoicemailCaller({
-        scenario: 'ivr-uac-choose-rtp.xml',
-        target: { host: '127.0.0.1', port: h.port },
-        domain: h.domain,
-        caller: { extension: '101', password: 'pw-101' },
-        dialled: '500',
-        // 1.2 s of silent packets first (sipp's pcap timing starts at the first packet), then the key.
-        script: new RtpScript(SSRC.caller).tone(1200, CALLER_HZ, 0).digit('1'),
-        files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
-        mediaPort: callerPort,
-        pauseMs: 2500,
-      });
-      expect(caller.code, caller.output).toBe(0);
-      const m = await member.done;
-      expect(m.code, m.output).toBe(0);
-    } finally {
-      datagrams = await capture.stop();
-    }
-    const rtp = rtpOf(datagrams);
+    const { rtp, callerPort, memberPort } = await chooseAndTalk('102', {
+      scenario: 'ivr-uac-choose-rtp.xml',
+      // 1.2 s of silent packets first (sipp's pcap timing starts at the first packet), then the key.
+      script: new RtpScript(SSRC.caller).tone(1200, CALLER_HZ, 0).digit('1'),
+    });
     expectGreeting(rtp, callerPort);
     expectBridged(rtp, callerPort, memberPort);
     const record = await recordOfThisTest();
@@ -215,30 +214,12 @@ describe('auto attendant (sipp phones)', () => {
   });
 
   it('press 2 by SIP INFO (application/dtmf-relay): extension 103 answers and the two talk', async () => {
-    const [callerPort, memberPort] = [await evenPort(), await evenPort()];
-    const capture = await captureMedia(callerPort, memberPort);
-    let datagrams: CapturedDatagram[] = [];
-    try {
-      const member = await memberPhone('103', memberPort);
-      const caller = await runVoicemailCaller({
-        scenario: 'ivr-uac-choose-info.xml',
-        target: { host: '127.0.0.1', port: h.port },
-        domain: h.domain,
-        caller: { extension: '101', password: 'pw-101' },
-        dialled: '500',
-        script: new RtpScript(SSRC.caller).pause(100),
-        files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
-        keys: { info_key: '2' },
-        mediaPort: callerPort,
-        pauseMs: 2500,
-      });
-      expect(caller.code, caller.output).toBe(0);
-      const m = await member.done;
-      expect(m.code, m.output).toBe(0);
-    } finally {
-      datagrams = await capture.stop();
-    }
-    expectBridged(rtpOf(datagrams), callerPort, memberPort);
+    const { rtp, callerPort, memberPort } = await chooseAndTalk('103', {
+      scenario: 'ivr-uac-choose-info.xml',
+      script: new RtpScript(SSRC.caller).pause(100),
+      keys: { info_key: '2' },
+    });
+    expectBridged(rtp, callerPort, memberPort);
     const record = await recordOfThisTest();
     expect(record).toMatchObject({ answeredBy: 'menu:500', disposition: 'answered' });
     expect(record.transfers).toMatchObject([{ transferor: 'menu 500', target: '103', status: 200 }]);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeRtpPacket, toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
+import { toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
 import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
@@ -14,6 +14,7 @@ import {
   startCalls,
   startSipp,
 } from './support/calls-harness.js';
+import { rtpOf, type RtpSeen } from './support/captured-rtp.js';
 import { LoopbackCapture } from './support/loopback-capture.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 
@@ -49,21 +50,6 @@ afterAll(async () => {
   await h?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
-
-interface RtpSeen {
-  readonly d: CapturedDatagram;
-  readonly p: ReturnType<typeof decodeRtpPacket>;
-}
-
-function rtpOf(datagrams: readonly CapturedDatagram[]): RtpSeen[] {
-  return datagrams.flatMap((d) => {
-    try {
-      return [{ d, p: decodeRtpPacket(d.payload) }];
-    } catch {
-      return []; // RTCP or not RTP
-    }
-  });
-}
 
 const isPbx = (port: number): boolean => port >= rtpBase && port <= rtpBase + 99;
 

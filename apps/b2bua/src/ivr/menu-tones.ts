@@ -1,4 +1,4 @@
-import { generateTone, silence } from '@switchboard/media';
+import { generateTone, joinAudio as join, silence } from '@switchboard/media';
 
 /** Frequencies of the built-in greeting: a rising three-note chime (speech-free, any language). */
 export const MENU_GREETING_HZ = [600, 800, 1000] as const;
@@ -6,16 +6,6 @@ export const MENU_GREETING_HZ = [600, 800, 1000] as const;
 export const MENU_INVALID_HZ = 350;
 /** Ringback while a hand-over rings (ITU-T E.180: 425 Hz, 1 s on, 4 s off). */
 export const RINGBACK_HZ = 425;
-
-const join = (parts: readonly Int16Array[]): Int16Array => {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /** The greeting of a menu without an uploaded one: three rising 250 ms notes, twice. */
 export function defaultMenuGreeting(): Int16Array {

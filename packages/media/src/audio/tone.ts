@@ -36,3 +36,14 @@ export function beep(options: ToneOptions = {}): Int16Array {
 export function silence(durationMs: number, sampleRate = 8000): Int16Array {
   return new Int16Array(Math.max(0, Math.round((durationMs * sampleRate) / 1000)));
 }
+
+/** Audio parts one after the other, as one buffer (prompts made of tones and pauses). */
+export function joinAudio(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

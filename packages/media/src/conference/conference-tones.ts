@@ -1,14 +1,4 @@
-import { generateTone } from '../audio/tone.js';
-
-function concat(parts: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+import { generateTone, joinAudio as concat } from '../audio/tone.js';
 
 const level = { amplitude: 0.2, durationMs: 120, fadeMs: 8 };
 

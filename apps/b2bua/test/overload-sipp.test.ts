@@ -28,10 +28,8 @@ import { UdpSipClient } from './support/sip-test-kit.js';
 vi.setConfig({ testTimeout: 60_000 });
 const MAX_CALLS = 3;
 const BURST = 10;
-/** INVITEs timed while the 3 accepted calls are held (3 s: room for 30 round trips at ~50 ms each). */
+/** INVITEs timed while the 3 accepted calls are held (6 s: room for 30 round trips at ~200 ms each). */
 const PROBES = 30;
-/** Untimed INVITEs sent at once before them (fits the default 208 KiB socket buffers). */
-const WARM_UP = 200;
 
 let h: CallsHarness;
 
@@ -112,7 +110,7 @@ describe('overload control', () => {
 
     const callee = await startSipp('call-uas-answer.xml', ['-m', String(MAX_CALLS)]);
     await h.bind('201', callee.port);
-    // 10 calls in 100 ms, each held 3 s once answered: calls 4 to 10 arrive while 3 are held.
+    // 10 calls in 100 ms, each held 6 s once answered: calls 4 to 10 arrive while 3 are held.
     const caller = await startSipp(
       'call-uac-overload.xml',
       [
@@ -124,7 +122,9 @@ describe('overload control', () => {
     );
     for (let i = 0; i < 200 && overload.state.refused < BURST - MAX_CALLS; i++)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(overload.state).toMatchObject({ overloaded: true, episodes: 1, refused: BURST - MAX_CALLS });
+    expect(overload.state).toMatchObject({ overloaded: true, episodes: 1 });
+    // At least: sipp retransmits an INVITE whose 503 is late on a loaded machine, and each is answered.
+    expect(overload.state.refused).toBeGreaterThanOrEqual(BURST - MAX_CALLS);
 
     // While the 3 calls are held: new INVITEs, with and without credentials, are answered 503 with
     // Retry-After without reaching authentication; timed from send to answer (round trip) and inside
@@ -148,13 +148,6 @@ describe('overload control', () => {
           ...(i % 2 === 1 ? [credentials] : []),
         ],
       });
-    // A real overload answers hundreds of 503s a second, so its path runs compiled: a burst first
-    // (at once, not timed), then the timed INVITEs one at a time.
-    const warmUp = Array.from({ length: WARM_UP }, (_, i) => {
-      const { text, callId } = invite(i);
-      return client.sendRaw(text, callId, 1, 5000);
-    });
-    expect(new Set((await Promise.all(warmUp)).map((r) => r.status))).toEqual(new Set([503]));
     const inside = timeInsideThePbx();
     const roundTrips: number[] = [];
     const probes = new Set<string>();
@@ -211,13 +204,14 @@ describe('overload control', () => {
     expect(episodeLogs.filter((e) => e === 'sip-overload-start')).toHaveLength(1);
     expect(episodeLogs.filter((e) => e === 'sip-overload-end')).toHaveLength(1);
     const { body: metrics } = await h.app.get<symbol, ProcessMetrics>(METRICS).exposition();
+    expect(overload.state.refused).toBeGreaterThanOrEqual(BURST - MAX_CALLS + PROBES);
     expect(metrics).toContain(
-      `switchboard_sip_overload_refused_total{role="signalling"} ${BURST - MAX_CALLS + WARM_UP + PROBES}\n`,
+      `switchboard_sip_overload_refused_total{role="signalling"} ${overload.state.refused}\n`,
     );
     expect(metrics).toMatch(/switchboard_sip_overload_episodes_total\{role="signalling"\} 1/);
 
     // Nothing left in the live-call set or in this process.
-    for (let i = 0; i < 50 && (await h.redis.zcard(redisKeys.calls)) > 0; i++)
+    for (let i = 0; i < 100 && (await h.redis.zcard(redisKeys.calls)) > 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await h.redis.zcard(redisKeys.calls)).toBe(0);
     expect(await h.redis.keys('sb:call:*')).toEqual([]);
@@ -227,9 +221,10 @@ describe('overload control', () => {
   it.skip(
     'the 503 within 10 ms at p95 (inside the PBX) and at p50 end to end: NOT an honest bound on the shared ' +
       '2-core machine. The 503 leaves in the event-loop turn that read the INVITE (asserted above) after ' +
-      'microseconds of compiled work; the rest is waiting for a core, also inside that turn. Measured on ' +
-      '2026-12-07 over 30 INVITEs after a 200-INVITE warm-up: inside the PBX p50 0.4-2.4 ms, p95 2.2-33 ms, ' +
-      'max 2.7-41 ms; round trip p50 1.9-19.8 ms, max 35-397 ms, at load average 15-35. A bare UDP echo through ' +
+      'microseconds of work once compiled; the rest is waiting for a core, also inside that turn. Measured on ' +
+      '2026-12-07 over 30 INVITEs: inside the PBX p50 0.4-1.0 ms, p95 4.4-21 ms, max 7.7-29 ms, round trip ' +
+      'p50 2.0-11.6 ms, max 33-159 ms at load average 10-13; after a 200-INVITE warm-up burst p50 0.4-2.4 ms, ' +
+      'p95 2.2-33 ms, max 2.7-41 ms, round trip p50 1.9-19.8 ms, max 35-397 ms at load 15-35. A bare UDP echo through ' +
       'the same event loop takes the same round trip as the 503 (p50 5.5 vs 5.75 ms at load 8) (#21)',
     () => undefined,
   );

@@ -3,6 +3,7 @@ import { incomingRequestFromSip } from '@switchboard/dialog';
 import type { CallAttempt, DialStep, FailureOutcome } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest, SipResponse } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
+import type { BridgeSide, Side } from './bridge/call-bridge.js';
 import { CallAnswer } from './call-answer.js';
 import { CallBranchLauncher } from './call-branch-launcher.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
@@ -31,7 +32,6 @@ import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
 import { startHandOver } from './transfer/local-hand-over.js';
-import type { BridgeSide, Side } from './bridge/call-bridge.js';
 import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
@@ -39,6 +39,10 @@ import { crossOffers } from './pickup/pickup-sdp.js';
 import { CallDialogs } from './replaces/call-dialogs.js';
 import type { ReplacedParty } from './replaces/replaced-party.js';
 import type { ParkedEntry } from './park/park-lot.js';
+import { callerParty } from './local/caller-party.js';
+import { LocalAppJoin } from './local/local-app-join.js';
+import { isMissing, startLocalApp, type LocalAppEnd } from './local/local-apps.js';
+import type { LocalJoinOutcome } from './transfer/blind-transfer.js';
 
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
@@ -185,6 +189,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       legStarted: (callId, side) => table.legStarted(callId, side),
       addLegs: (legs) => this.timeline.addLegs(legs),
       parked: (side, parker) => this.answer.park(side, parker),
+      joinLocal: (side, identity, end, outcome) => this.joinLocal(side, identity, end, outcome),
       retrieved: (cause) => this.end('answered', 'system', cause),
       abandoned: (cause) => this.end('answered', 'system', cause),
       connected: (sides, targetKey) => this.rebridged(sides, targetKey),
@@ -273,8 +278,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** A request inside the caller's dialog or a callee leg's dialog. */
   handleRequest(side: Side, request: SipRequest, tx: ServerTransaction<SipMessage>): void {
     if (this.transfers.retiredRequest(request, tx)) return;
-    if (this.local && this.state !== 'ended' && side === 'caller') {
-      this.local.request(request, tx);
+    if (this.local && this.state === 'local') {
+      this.local.request(request, tx); // the caller's, or a transferee's that joined the app
       return;
     }
     const bridge = this.answer.bridge;
@@ -317,7 +322,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local?.ack(ack);
       return;
     }
-    if (side === 'caller') this.local?.ack(ack); // the ACK of a re-INVITE the voicemail answered
+    if (this.state === 'local') {
+      this.local?.ack(ack); // the ACK of a re-INVITE the local application answered
+      return;
+    }
     if (side === 'callee') this.answer.calleeAcked(ack);
     this.answer.bridge?.handleAck(side, ack);
   }
@@ -516,38 +524,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
         return this.failTo(r.status, r.reason, r.headers, r.disposition, r.cause);
       }
       case 'voicemail':
-        if (this.deps.voicemail) {
-          this.state = 'local';
-          this.local = this.deps.voicemail.deposit(this.localContext(), end.mailbox);
-          return;
-        }
-        return this.failTo(
-          480,
-          'Voicemail Not Available',
-          [],
-          'no_answer',
-          `voicemail ${end.mailbox} unavailable`,
-        );
       case 'conference':
-        if (this.deps.conference) {
-          this.state = 'local';
-          this.local = this.deps.conference.join(this.localContext(), end.room);
-          return;
-        }
-        return this.failTo(
-          480,
-          'Conference Not Available',
-          [],
-          'failed',
-          `conference ${end.room} unavailable`,
-        );
-      case 'menu':
-        if (this.deps.menus) {
-          this.state = 'local';
-          this.local = this.deps.menus.run(this.localContext(), end.menu);
-          return;
-        }
-        return this.failTo(480, 'Menu Not Available', [], 'failed', `menu ${end.menu} unavailable`);
+      case 'menu': {
+        this.state = 'local';
+        const app = startLocalApp(this.deps, end, this.localContext());
+        if (isMissing(app)) return this.failTo(app.status, app.reason, [], app.disposition, app.cause);
+        this.local = app;
+        return;
+      }
       case 'reroute':
         if (this.attempt >= this.deps.maxReroutes) {
           return this.failTo(480, 'Temporarily Unavailable', [], 'failed', 'too many reroutes');
@@ -610,12 +594,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
   }
 
-  // --- answered by the B2BUA itself (voicemail) -------------------------------------------------
+  // --- answered by the B2BUA itself (voicemail, rooms, menus) ------------------------------------
 
   private localContext(): LocalCallContext {
     return {
       callId: this.id,
-      caller: this.caller,
+      party: callerParty(this.caller),
       identity: this.identity,
       port: this.deps.port,
       allow: this.deps.allow,
@@ -674,6 +658,36 @@ export class CallSession implements BranchLauncher<SipResponse> {
       at: new Date(this.deps.wallNow()).toISOString(),
       status,
     });
+  }
+
+  /**
+   * A transfer's target ended in a local application: the transferee at `side` joins it. Once it took
+   * the application's media the bridge is retired and the call is the application's ('local').
+   */
+  private joinLocal(
+    side: BridgeSide,
+    identity: CallIdentity,
+    end: LocalAppEnd,
+    outcome: LocalJoinOutcome,
+  ): { stop(): void } {
+    const join = new LocalAppJoin({
+      deps: this.deps,
+      log: { call: this.id, callId: this.callerCallId },
+      identity,
+      side,
+      end,
+      joined: (app, label) => {
+        if (this.state !== 'bridged') return;
+        this.answer.retire();
+        this.state = 'local';
+        this.local = app;
+        outcome.joined(label);
+      },
+      failed: (status, reason) => outcome.failed(status, reason),
+      ended: (e) => this.end(e.disposition, e.side, e.cause, e.status),
+    });
+    join.start();
+    return join;
   }
 
   // --- teardown --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import {
 } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
-import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { SessionBody } from '../calls/legs/caller-leg.js';
 import { DigitBuffer } from '../voicemail/digit-buffer.js';
 import type { LocalCall, LocalCallContext } from '../voicemail/local-call.js';
 import { LocalUaLeg } from '../voicemail/local-ua-leg.js';
@@ -58,11 +58,12 @@ export class ConferenceCall implements LocalCall {
         this.callerHungUp = true;
         this.finish('caller', 'hangup');
       },
+      confirmed: (answer) => this.confirmed(answer),
       noAck: () => this.finish('system', 'no ACK'),
       reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.onDigit(d),
     });
-    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+    this.answerer = new MediaAnswerer(vm, this.leg);
   }
 
   start(): void {
@@ -70,12 +71,12 @@ export class ConferenceCall implements LocalCall {
   }
 
   ack(ack: SipRequest): void {
+    if (!this.over && this.media) this.leg.ack(ack);
+  }
+
+  private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
-    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
-      this.leg.reinviteAcked(ack);
-      return;
-    }
-    const verdict = this.answerer.acked(ack, this.media);
+    const verdict = this.answerer.confirmed(answer, this.media);
     if (verdict === 'fail') this.finish('system', 'unusable SDP answer in ACK');
     else if (verdict === 'start' && !this.started) this.begin(this.media);
   }
@@ -104,7 +105,7 @@ export class ConferenceCall implements LocalCall {
     if (this.conf.bridge.size(room.number) >= room.maxParticipants)
       return this.reject(486, 'Conference Full', 'room full');
     this.room = room;
-    const reading = this.answerer.read(bodyOf(this.ctx.caller.invite)?.content);
+    const reading = this.answerer.read(this.ctx.party.offer?.content);
     if (!reading.ok) return this.reject(reading.status, reading.reason, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
     if (this.over) {
@@ -135,13 +136,13 @@ export class ConferenceCall implements LocalCall {
       const outcome = await enterPin({ say: (id) => this.say(media, id) }, this.digits, {
         pins: this.vm.pins,
         pinHash: room.pinHash,
-        sourceIp: this.ctx.caller.destination.host,
+        sourceIp: this.ctx.party.sourceHost,
         lockKey: `conference-${room.number}`,
         inputTimeoutMs: this.vm.settings.inputTimeoutMs,
         maxAttempts: this.vm.settings.maxPinAttempts,
         onWrongPin: () =>
           this.ctx.logger.warn(
-            { call: this.ctx.callId, room: room.number, source: this.ctx.caller.destination.host },
+            { call: this.ctx.callId, room: room.number, source: this.ctx.party.sourceHost },
             'wrong conference PIN',
           ),
       });
@@ -203,7 +204,7 @@ export class ConferenceCall implements LocalCall {
   private failed(err: unknown): void {
     this.ctx.logger.error({ err, call: this.ctx.callId, room: this.roomNumber }, 'conference call failed');
     // No RTP ports, or the room unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
-    if (this.leg.open && this.ctx.caller.open && !this.media)
+    if (this.leg.open && this.ctx.party.open && !this.media)
       this.reject(503, 'Service Unavailable', err instanceof MediaError ? err.message : 'error');
     else this.finish('system', 'error');
   }

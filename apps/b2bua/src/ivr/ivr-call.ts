@@ -2,7 +2,7 @@ import { MediaError } from '@switchboard/media';
 import type { RouteDestination } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
-import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { SessionBody } from '../calls/legs/caller-leg.js';
 import type { HandOver, LocalCall, LocalCallContext, LocalPlanEnd } from '../voicemail/local-call.js';
 import { LocalUaLeg } from '../voicemail/local-ua-leg.js';
 import { LATE_OFFER_MEDIA, MediaAnswerer } from '../voicemail/media-answerer.js';
@@ -54,11 +54,12 @@ export class IvrCall implements LocalCall {
         this.callerHungUp = true;
         this.finish('caller', 'hangup');
       },
+      confirmed: (answer) => this.confirmed(answer),
       noAck: () => this.finish('system', 'no ACK'),
       reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.machine?.key(d),
     });
-    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+    this.answerer = new MediaAnswerer(vm, this.leg);
   }
 
   start(): void {
@@ -67,12 +68,12 @@ export class IvrCall implements LocalCall {
 
   ack(ack: SipRequest): void {
     if (this.successor) return this.successor.ack(ack);
+    if (!this.over && this.media) this.leg.ack(ack);
+  }
+
+  private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
-    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
-      this.leg.reinviteAcked(ack);
-      return;
-    }
-    const verdict = this.answerer.acked(ack, this.media);
+    const verdict = this.answerer.confirmed(answer, this.media);
     if (verdict === 'fail') this.finish('system', 'unusable SDP answer in ACK');
     else if (verdict === 'start' && !this.started) this.begin(this.media);
   }
@@ -106,7 +107,7 @@ export class IvrCall implements LocalCall {
     if (!menu) return this.reject(404, 'Menu Not Found', 'no such menu');
     if (!menu.enabled) return this.reject(480, 'Menu Disabled', 'menu disabled');
     this.menu = menu;
-    const reading = this.answerer.read(bodyOf(this.ctx.caller.invite)?.content);
+    const reading = this.answerer.read(this.ctx.party.offer?.content);
     if (!reading.ok) return this.reject(reading.status, reading.reason, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
     if (this.over) {
@@ -316,7 +317,7 @@ export class IvrCall implements LocalCall {
   private failed(err: unknown): void {
     this.ctx.logger.error({ err, call: this.ctx.callId, menu: this.menuId }, 'menu call failed');
     // No RTP ports, or the menu unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
-    if (this.leg.open && this.ctx.caller.open && !this.media)
+    if (this.leg.open && this.ctx.party.open && !this.media)
       this.reject(503, 'Service Unavailable', err instanceof MediaError ? err.message : 'error');
     else this.finish('system', 'error');
   }

@@ -3,13 +3,19 @@ import { createResponse, type SipMessage, type SipRequest } from '@switchboard/s
 import { Uas2xxRetransmitter, type ServerTransaction } from '@switchboard/transactions';
 import type { BridgeSide } from '../calls/bridge/call-bridge.js';
 import { sipInfoDigit } from '../calls/dtmf/sip-info-digit.js';
-import { flowOf, sendBye } from '../calls/legs/in-dialog-route.js';
+import { bodyOf, type SessionBody } from '../calls/legs/caller-leg.js';
+import { flowOf } from '../calls/legs/in-dialog-route.js';
 import type { LocalCallContext } from './local-call.js';
 
 export interface LocalUaHooks {
   /** The caller sent BYE (already answered 200). */
   byeFromCaller(): void;
-  /** No ACK for our 2xx within 64·T1 (RFC 3261 §13.3.1.4): the call must end. */
+  /** Our answer is in use (the ACK of our 2xx, or a moved party's 2xx): `answer` for a late offer. */
+  confirmed(answer: SessionBody | undefined): void;
+  /**
+   * Our answer never took: no ACK for our 2xx within 64·T1 (RFC 3261 §13.3.1.4), or a moved party
+   * refused our re-INVITE. The call must end.
+   */
   noAck(): void;
   /** A re-INVITE's SDP offer: our answer, or undefined to refuse it with 488. */
   reoffer?(body: Buffer): string | undefined;
@@ -18,8 +24,9 @@ export interface LocalUaHooks {
 }
 
 /**
- * The SIP side of a call the B2BUA answers itself (the UAS half only): 2xx with our SDP, the
- * caller's in-dialog requests, and our BYE. Media is someone else's business.
+ * The SIP side of a call the B2BUA answers itself: our SDP to the party (a 2xx, or a re-INVITE of a
+ * moved party: LocalParty), the party's in-dialog requests, and our BYE. Media is someone else's
+ * business.
  */
 export class LocalUaLeg {
   private dialog: Dialog | undefined;
@@ -47,7 +54,7 @@ export class LocalUaLeg {
   side(): BridgeSide | undefined {
     const dialog = this.dialog;
     if (!dialog || this.closed) return undefined;
-    return { dialog, route: this.ctx.caller.route, contact: this.ctx.caller.contact };
+    return { dialog, route: this.ctx.party.route, contact: this.ctx.party.contact };
   }
 
   /** The dialog now belongs to the call's bridge (hand-over done): this leg sends nothing more. */
@@ -57,15 +64,23 @@ export class LocalUaLeg {
 
   reject(status: number, reason: string, headers: Array<readonly [string, string]> = []): void {
     this.closed = true;
-    this.ctx.caller.reject(status, reason, headers);
+    this.ctx.party.reject(status, reason, headers);
   }
 
   answer(sdp: string): void {
-    this.dialog = this.ctx.caller.answer(
+    this.dialog = this.ctx.party.answer(
       { contentType: 'application/sdp', content: Buffer.from(sdp) },
-      {},
-      () => this.hooks.noAck(),
+      {
+        confirmed: (answer) => this.hooks.confirmed(answer),
+        failed: () => this.hooks.noAck(),
+      },
     );
+  }
+
+  /** An ACK in the party's dialog: the one confirming our answer, or that of a re-INVITE's 2xx. */
+  ack(ack: SipRequest): void {
+    if (this.ctx.party.confirmedBy(ack)) this.hooks.confirmed(bodyOf(ack));
+    else this.reinviteAcked(ack);
   }
 
   request(request: SipRequest, tx: ServerTransaction<SipMessage>): void {
@@ -80,7 +95,7 @@ export class LocalUaLeg {
       tx.respond(createResponse(request, check.status, { reason: check.reason }));
       return;
     }
-    this.ctx.caller.route.heardFrom(flowOf(tx));
+    this.ctx.party.route.heardFrom(flowOf(tx));
     if (request.method === 'INVITE' && this.answerReinvite(request, tx, inbound)) return;
     const status = this.statusFor(request);
     if (status === 488) {
@@ -105,7 +120,7 @@ export class LocalUaLeg {
   }
 
   /** The ACK of our 2xx to a re-INVITE ends its retransmissions. */
-  reinviteAcked(ack: SipRequest): void {
+  private reinviteAcked(ack: SipRequest): void {
     if (this.reinvite && ack.cseq.seq === this.reinvite.seq) {
       this.reinvite.retransmitter.ack();
       this.reinvite = undefined;
@@ -123,7 +138,7 @@ export class LocalUaLeg {
     if (sdp === undefined || !this.dialog) return false;
     const ok = createResponse(request, 200, {
       headers: [
-        ['Contact', `<${this.ctx.caller.contact}>`],
+        ['Contact', `<${this.ctx.party.contact}>`],
         ['Allow', this.ctx.allow],
         ['Content-Type', 'application/sdp'],
       ],
@@ -144,7 +159,7 @@ export class LocalUaLeg {
     if (this.closed) return;
     this.closed = true;
     const dialog = this.dialog;
-    if (dialog) sendBye(this.ctx.caller.route, dialog);
+    if (dialog) this.ctx.party.hangUp(dialog);
   }
 
   private statusFor(request: SipRequest): number {

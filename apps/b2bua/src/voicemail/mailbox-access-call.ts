@@ -1,7 +1,7 @@
 import { beep } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
-import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { SessionBody } from '../calls/legs/caller-leg.js';
 import { DepositRecorder, type DepositResult } from './deposit-recorder.js';
 import { DigitBuffer } from './digit-buffer.js';
 import type { LocalCall, LocalCallContext } from './local-call.js';
@@ -39,11 +39,12 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
     this.digits = new DigitBuffer(vm.clock);
     this.leg = new LocalUaLeg(ctx, {
       byeFromCaller: () => this.callerLeft(),
+      confirmed: (answer) => this.confirmed(answer),
       noAck: () => this.lostCaller('no ACK'),
       reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.onDigit(d),
     });
-    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+    this.answerer = new MediaAnswerer(vm, this.leg);
   }
 
   start(): void {
@@ -51,12 +52,12 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
   }
 
   ack(ack: SipRequest): void {
+    if (!this.over && this.media) this.leg.ack(ack);
+  }
+
+  private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
-    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
-      this.leg.reinviteAcked(ack);
-      return;
-    }
-    const verdict = this.answerer.acked(ack, this.media);
+    const verdict = this.answerer.confirmed(answer, this.media);
     if (verdict === 'fail') {
       this.finish('failed', 'callee', 'voicemail access: unusable SDP answer in ACK');
     } else if (verdict === 'start' && !this.started) {
@@ -144,8 +145,7 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
   // --- internals --------------------------------------------------------------------------------
 
   private async setUp(): Promise<void> {
-    const body = bodyOf(this.ctx.caller.invite);
-    const reading = this.answerer.read(body?.content);
+    const reading = this.answerer.read(this.ctx.party.offer?.content);
     if (!reading.ok) return this.reject(reading.status, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
     if (this.over) {
@@ -204,7 +204,7 @@ export class MailboxAccessCall implements LocalCall, MenuIo {
 
   private failed(err: unknown): void {
     this.ctx.logger.error({ err, call: this.ctx.callId }, 'voicemail access failed');
-    if (this.leg.open && this.ctx.caller.open) {
+    if (this.leg.open && this.ctx.party.open) {
       // No RTP ports, or the mailbox unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
       this.reject(503, 'Service Unavailable');
     } else this.finish('failed', 'system', 'voicemail access error');

@@ -12,7 +12,7 @@ export class MailboxStore implements MenuStore {
     private readonly ctx: LocalCallContext,
     private readonly vm: VoicemailContext,
   ) {
-    this.sourceIp = ctx.caller.destination.host;
+    this.sourceIp = ctx.party.sourceHost;
   }
 
   findBox(mailbox: string): Promise<MailboxInfo | undefined> {

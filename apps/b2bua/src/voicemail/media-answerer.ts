@@ -1,6 +1,5 @@
 import type { SessionDescription } from '@switchboard/sdp';
-import type { SipRequest } from '@switchboard/sip';
-import type { LocalCallContext } from './local-call.js';
+import type { SessionBody } from '../calls/legs/caller-leg.js';
 import type { LocalUaLeg } from './local-ua-leg.js';
 import {
   answerOffer,
@@ -22,8 +21,9 @@ export type Reading =
 
 /**
  * SDP offer/answer of a locally answered call: the INVITE's offer answered in our 2xx, or, for an
- * INVITE without SDP, our offer in the 2xx and the caller's answer in the ACK (RFC 3261 §13.2.1).
- * Media starts when the ACK arrives (then the caller is surely listening).
+ * INVITE without SDP, our offer in the 2xx and the caller's answer in the ACK (RFC 3261 §13.2.1);
+ * a party moved in from a call gets our offer in a re-INVITE and answers in its 2xx (LocalParty).
+ * Media starts once our answer is confirmed (then the party is surely listening).
  */
 export class MediaAnswerer {
   private lateOffer = false;
@@ -32,7 +32,6 @@ export class MediaAnswerer {
   private ours: SessionDescription | undefined;
 
   constructor(
-    private readonly ctx: LocalCallContext,
     private readonly vm: VoicemailContext,
     private readonly leg: LocalUaLeg,
   ) {}
@@ -68,14 +67,17 @@ export class MediaAnswerer {
     return this.ours.toString();
   }
 
-  /** 'start' once for the ACK of our 2xx; 'fail' when a late-offer answer is missing or unusable. */
-  acked(ack: SipRequest, media: VoicemailMedia): 'start' | 'ignore' | 'fail' {
-    if (this.acknowledged || ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) return 'ignore';
+  /**
+   * 'start' once our answer is confirmed (`answer`: the party's answer to our late offer); 'fail'
+   * when that answer is missing or unusable.
+   */
+  confirmed(answer: SessionBody | undefined, media: VoicemailMedia): 'start' | 'ignore' | 'fail' {
+    if (this.acknowledged) return 'ignore';
     this.acknowledged = true;
     if (!this.lateOffer) return 'start';
-    const answer = ack.body.length > 0 ? readAnswer(ack.body) : undefined;
-    if (!answer?.ok) return 'fail';
-    if (answer.media.remote) media.setRemote(answer.media.remote);
+    const reading = answer ? readAnswer(answer.content) : undefined;
+    if (!reading?.ok) return 'fail';
+    if (reading.media.remote) media.setRemote(reading.media.remote);
     return 'start';
   }
 }

@@ -1,7 +1,7 @@
 import { beep, MediaError } from '@switchboard/media';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
-import { bodyOf } from '../calls/legs/caller-leg.js';
+import type { SessionBody } from '../calls/legs/caller-leg.js';
 import type { AnsweredCaller } from './answered-caller.js';
 import { DepositRecorder, type DepositResult } from './deposit-recorder.js';
 import type { LocalCall, LocalCallContext } from './local-call.js';
@@ -50,6 +50,7 @@ export class VoicemailDepositCall implements LocalCall {
         this.callerHungUp = true;
         this.stop('hangup');
       },
+      confirmed: (answer: SessionBody | undefined) => this.confirmed(answer),
       noAck: () => this.stop('no-ack'),
       infoDigit: (d: string) => this.recorder?.digit(d),
     };
@@ -61,7 +62,7 @@ export class VoicemailDepositCall implements LocalCall {
         reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       });
     this.media = answered?.media;
-    this.answerer = new MediaAnswerer(ctx, vm, this.leg);
+    this.answerer = new MediaAnswerer(vm, this.leg);
   }
 
   start(): void {
@@ -75,12 +76,12 @@ export class VoicemailDepositCall implements LocalCall {
   }
 
   ack(ack: SipRequest): void {
+    if (!this.over && this.media) this.leg.ack(ack);
+  }
+
+  private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
-    if (ack.cseq.seq !== this.ctx.caller.invite.cseq.seq) {
-      this.leg.reinviteAcked(ack);
-      return;
-    }
-    const verdict = this.answerer.acked(ack, this.media);
+    const verdict = this.answerer.confirmed(answer, this.media);
     if (verdict === 'start') this.startRecorder();
     else if (verdict === 'fail')
       this.fail(488, 'Not Acceptable Here', 'voicemail: unusable SDP answer in ACK');
@@ -107,8 +108,7 @@ export class VoicemailDepositCall implements LocalCall {
     if (refusal || !box)
       return this.fail(480, refusal ?? 'No Voicemail Box', `voicemail ${this.mailbox}: ${refusal}`);
     this.box = box;
-    const body = bodyOf(this.ctx.caller.invite);
-    const reading = this.answerer.read(body?.content);
+    const reading = this.answerer.read(this.ctx.party.offer?.content);
     if (!reading.ok) return this.fail(reading.status, reading.reason, `voicemail: ${reading.reason}`);
     this.greeting = await this.loadGreeting(box);
     if (this.over) return; // cancelled, refused or shut down meanwhile
@@ -199,7 +199,7 @@ export class VoicemailDepositCall implements LocalCall {
     if (this.over) return;
     this.over = true;
     void this.media?.close('failed');
-    if (this.leg.open && this.ctx.caller.open) {
+    if (this.leg.open && this.ctx.party.open) {
       this.leg.reject(status, reason);
       this.ctx.ended({ disposition: status === 480 ? 'no_answer' : 'failed', side: 'system', cause, status });
     } else {

@@ -71,6 +71,11 @@ export class InDialogRoute {
     return this.digest.answer(response, { method: request.method, uri: request.requestUri });
   }
 
+  /** The peer's address as we know it (where it sent from, or where we reach it). */
+  get peerHost(): string {
+    return this.flow.host;
+  }
+
   /** The peer sent a request in the dialog from `source`: a pinned peer is reached there from now on. */
   heardFrom(source: ResolvedTarget): void {
     if (this.pinned) this.flow = source;

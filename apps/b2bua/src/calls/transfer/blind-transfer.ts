@@ -5,9 +5,9 @@ import { routeCall, type CallIdentity } from '../call-routing.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import type { LegRecord } from '../plan/branch-types.js';
+import { isLocalAppEnd, type LocalAppEnd } from '../local/local-apps.js';
 import { planEndResponse } from '../plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
-import type { LocalPlanEnd } from '../../voicemail/local-call.js';
 import type { ReferTarget } from './refer-request.js';
 import { TransferLegLauncher, type TransferLegHost } from './transfer-leg-launcher.js';
 import type { TransferProgress } from './transfer-notifier.js';
@@ -35,7 +35,21 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
    * The target's plan ended in a local application and the transferee is still our own UAS (an
    * auto attendant hands its caller over): the host runs it. Absent: the transfer fails with 480.
    */
-  localEnd?(end: LocalPlanEnd): void;
+  localEnd?(end: LocalAppEnd): void;
+  /**
+   * The target's plan ended in a local application (voicemail, a conference room, a menu): the
+   * transferee joins it (calls/local/LocalAppJoin), `outcome` hears how (then the host's own
+   * outcome runs: NOTIFY, the transferor's BYE). Absent: such a target
+   * fails 480 (three-way calling adds people, not applications).
+   */
+  joinLocal?(end: LocalAppEnd, outcome: LocalJoinOutcome): { stop(): void };
+}
+
+/** How a transferee's join to a local application went. */
+export interface LocalJoinOutcome {
+  /** The application answered and the transferee took its media (`label`: `voicemail:201` …). */
+  joined(label: string): void;
+  failed(status: number, reason: string): void;
 }
 
 type Phase = 'routing' | 'dialling' | 'moving' | 'done';
@@ -53,6 +67,8 @@ export class BlindTransfer {
   private readonly launcher: TransferLegLauncher;
   private ringing = false;
   private attempt = 0;
+  /** The transferee joining a local application (the plan's end). */
+  private joining: { stop(): void } | undefined;
 
   constructor(private readonly host: BlindTransferHost) {
     this.launcher = new TransferLegLauncher({ ...host, identity: this.identity() });
@@ -72,6 +88,7 @@ export class BlindTransfer {
     this.phase = 'done';
     this.abort.abort('call ended');
     this.executor?.cancel();
+    this.joining?.stop();
     this.launcher.disposeAll();
   }
 
@@ -123,23 +140,13 @@ export class BlindTransfer {
 
   private finished(end: PlanEnd): void {
     if (this.phase !== 'dialling') return;
+    if (isLocalAppEnd(end)) return this.joinLocal(end);
     switch (end.kind) {
       case 'reject':
       case 'redirect': {
         const r = planEndResponse(end);
         return this.fail(r.status, r.reason);
       }
-      case 'voicemail':
-      case 'conference':
-      case 'menu':
-        if (this.host.localEnd) {
-          this.phase = 'done';
-          this.launcher.disposeAll();
-          this.host.localEnd(end);
-          return;
-        }
-        // The transferee is not our UAS any more once bridged: a local application cannot answer it here.
-        return this.fail(480, 'Temporarily Unavailable');
       case 'reroute':
         if (this.attempt >= this.host.deps.maxReroutes) return this.fail(480, 'Temporarily Unavailable');
         this.attempt += 1;
@@ -150,6 +157,26 @@ export class BlindTransfer {
         });
         return;
     }
+  }
+
+  /** The plan ended in voicemail, a room or a menu: the application answers the transferee itself. */
+  private joinLocal(end: LocalAppEnd): void {
+    if (this.host.localEnd) {
+      // The transferee is still our own UAS (an auto attendant's caller): its application runs it.
+      this.phase = 'done';
+      this.launcher.disposeAll();
+      this.host.localEnd(end);
+      return;
+    }
+    const join = this.host.joinLocal;
+    if (!join) return this.fail(480, 'Temporarily Unavailable');
+    this.phase = 'moving';
+    this.joining = join(end, {
+      joined: () => {
+        this.phase = 'done';
+      },
+      failed: (status, reason) => this.fail(status, reason),
+    });
   }
 
   /** The target answered with its offer (our INVITE had none): the transferee gets it in a re-INVITE. */

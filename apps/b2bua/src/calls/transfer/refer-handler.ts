@@ -13,7 +13,8 @@ import type { TransferRecord } from '../../jobs/call-record-job.js';
 import { announceThen, type AnnouncingTo } from '../park/park-announcer.js';
 import { ParkedCall } from '../park/parked-call.js';
 import { AttendedTransfer } from './attended-transfer.js';
-import { BlindTransfer } from './blind-transfer.js';
+import type { LocalAppEnd } from '../local/local-apps.js';
+import { BlindTransfer, type LocalJoinOutcome } from './blind-transfer.js';
 import { checkRefer, type ReferTarget } from './refer-request.js';
 import { TransferNotifier } from './transfer-notifier.js';
 
@@ -32,6 +33,18 @@ export interface ReferHost {
   addLegs(legs: readonly LegRecord[]): void;
   /** The bridge now joins these two sides (one of them the transfer target); `targetKey` answered. */
   connected(sides: Record<Side, BridgeSide>, targetKey: string): void;
+  /**
+   * The party at `side` (`identity`) joins a local application instead of a new peer: a transfer
+   * whose target's plan ends in voicemail, a room or a menu (calls/local/LocalAppJoin).
+   */
+  joinLocal(
+    side: BridgeSide,
+    identity: CallIdentity,
+    end: LocalAppEnd,
+    outcome: LocalJoinOutcome,
+  ): {
+    stop(): void;
+  };
   /**
    * The call was parked: its bridge relays nothing more (the parked party's BYE still ends it). Returns
    * the music the party on `side` hears while parked (the `parker` extension's class), if any.
@@ -179,6 +192,18 @@ export class ReferHandler {
       notifier,
       legStarted: (callId) => this.host.legStarted(callId, from),
       addLegs: (legs) => this.host.addLegs(legs),
+      joinLocal: (end, outcome) =>
+        this.host.joinLocal(sides[toSide], this.party(toSide), end, {
+          joined: (label) => {
+            outcome.joined(label);
+            this.running = undefined;
+            this.chain.push(entry(200, label));
+            this.retired.push(transferor);
+            // RFC 5589 §6.1 as for a person: the application answered, the transferor's call ends.
+            notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
+          },
+          failed: (status, reason) => outcome.failed(status, reason),
+        }),
       connected: (leg: CalleeLeg, targetKey: string) => {
         this.running = undefined;
         this.chain.push(entry(200, targetKey));

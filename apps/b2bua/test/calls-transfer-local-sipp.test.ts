@@ -7,7 +7,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
 import { isolatedRedisUrl, runVoicemailCaller } from './fixtures/voicemail-sipp.js';
-import { bindContact, type CallsHarness, killAllSipp, startCalls, startSipp } from './support/calls-harness.js';
+import {
+  bindContact,
+  type CallsHarness,
+  killAllSipp,
+  startCalls,
+  startSipp,
+} from './support/calls-harness.js';
 import { LoopbackCapture } from './support/loopback-capture.js';
 import { PbxRtp, rtpOf } from './support/pbx-rtp.js';
 

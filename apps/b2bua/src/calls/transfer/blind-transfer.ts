@@ -168,10 +168,9 @@ export class BlindTransfer {
       this.host.localEnd(end);
       return;
     }
-    const join = this.host.joinLocal;
-    if (!join) return this.fail(480, 'Temporarily Unavailable');
+    if (!this.host.joinLocal) return this.fail(480, 'Temporarily Unavailable');
     this.phase = 'moving';
-    this.joining = join(end, {
+    this.joining = this.host.joinLocal(end, {
       joined: () => {
         this.phase = 'done';
       },

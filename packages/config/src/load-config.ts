@@ -89,6 +89,8 @@ export interface SwitchboardConfig {
     pickup: { groupCode: string; directedPrefix: string };
     /** Three-way calling by feature code in a bridged call (`code` empty: off). */
     threeWay: { code: string; digitTimeoutSeconds: number };
+    /** The RFC 4579 conference factory's user part (SWITCHBOARD_CONFERENCE_FACTORY; empty: off). */
+    conferenceFactory: string;
   };
   /** Per-call SIP traces: retention (0 = capture off), total cap and per-call buffer, in bytes. */
   trace: { retentionDays: number; maxTotalBytes: number; maxCallBytes: number };
@@ -303,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         code: e.SWITCHBOARD_THREE_WAY_CODE,
         digitTimeoutSeconds: e.SWITCHBOARD_THREE_WAY_DIGIT_TIMEOUT_SECONDS,
       },
+      conferenceFactory: e.SWITCHBOARD_CONFERENCE_FACTORY,
     },
     trace: {
       retentionDays: e.SWITCHBOARD_TRACE_RETENTION_DAYS,

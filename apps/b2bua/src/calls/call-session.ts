@@ -258,7 +258,32 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local = voicemail.access(this.localContext());
       return;
     }
+    const rooms = this.deps.conference;
+    if (rooms?.isFactory(this.destination)) return this.openFactoryRoom(rooms);
+    if (rooms?.isFactoryRoom(this.destination))
+      return this.startLocal({ kind: 'conference', room: this.destination });
     this.routeSafely();
+  }
+
+  /**
+   * RFC 4579 §3.2: an INVITE to the conference factory URI makes an ad-hoc room, and the caller is its
+   * first participant; our 2xx names the room's conference URI as Contact with `isfocus`, which the
+   * phone then REFERs its other calls to (§5.5) and others may INVITE.
+   */
+  private openFactoryRoom(rooms: NonNullable<CallDeps['conference']>): void {
+    const room = rooms.openFactoryRoom();
+    const focus = this.caller.localUri(room);
+    this.deps.logger.info({ call: this.id, callId: this.callerCallId, focus }, 'ad-hoc conference created');
+    this.state = 'local';
+    this.local = rooms.join({ ...this.localContext(), party: callerParty(this.caller, focus) }, room);
+  }
+
+  /** The call goes to voicemail, a room or a menu (startLocalApp); 480 when that app is off. */
+  private startLocal(end: LocalAppEnd): void {
+    this.state = 'local';
+    const app = startLocalApp(this.deps, end, this.localContext());
+    if (isMissing(app)) return this.failTo(app.status, app.reason, [], app.disposition, app.cause);
+    this.local = app;
   }
 
   /** The caller's CANCEL (RFC 3261 §9.2): 487 to the INVITE; a plan still being computed is discarded. */
@@ -525,13 +550,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }
       case 'voicemail':
       case 'conference':
-      case 'menu': {
-        this.state = 'local';
-        const app = startLocalApp(this.deps, end, this.localContext());
-        if (isMissing(app)) return this.failTo(app.status, app.reason, [], app.disposition, app.cause);
-        this.local = app;
-        return;
-      }
+      case 'menu':
+        return this.startLocal(end);
       case 'reroute':
         if (this.attempt >= this.deps.maxReroutes) {
           return this.failTo(480, 'Temporarily Unavailable', [], 'failed', 'too many reroutes');

@@ -11,6 +11,15 @@ export interface ConferenceApps {
    * it exists while the call does and holds at most 32 participants.
    */
   openAdHoc(call: string, clock: Clock): AdHocRoom;
+  /** Is `destination` the RFC 4579 conference factory (SWITCHBOARD_CONFERENCE_FACTORY)? */
+  isFactory(destination: string): boolean;
+  /**
+   * RFC 4579 §3.2: the factory creates an ad-hoc room; returns its id, the user part of its
+   * conference URI. `join` takes it like a room number until the room is empty again.
+   */
+  openFactoryRoom(): string;
+  /** Is `destination` a factory-made room still open (an INVITE or a REFER to its URI joins it)? */
+  isFactoryRoom(destination: string): boolean;
 }
 
 export const CONFERENCE_APPS = Symbol('ConferenceApps');

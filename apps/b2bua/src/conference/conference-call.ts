@@ -21,7 +21,10 @@ import type { ConferenceRoomRepository, ConferenceRoomRow } from './conference-r
 /** What every conference call of one signalling process shares. */
 export interface ConferenceContext {
   readonly bridge: ConferenceBridge;
-  readonly rooms: ConferenceRoomRepository;
+  /** conference_rooms rows, and the factory-made ad-hoc rooms (ConferenceService). */
+  readonly rooms: Pick<ConferenceRoomRepository, 'find'>;
+  /** A participant is out of `room` (or never got in): an emptied ad-hoc room is forgotten. */
+  vacated(room: string): void;
 }
 
 type Side = 'caller' | 'callee' | 'system';
@@ -87,6 +90,7 @@ export class ConferenceCall implements LocalCall {
 
   cancel(): void {
     this.over = true;
+    this.conf.vacated(this.roomNumber);
     this.digits.close();
     void this.media?.close('cancelled');
   }
@@ -192,6 +196,7 @@ export class ConferenceCall implements LocalCall {
   private reject(status: number, reason: string, cause: string): void {
     if (this.over) return;
     this.over = true;
+    this.conf.vacated(this.roomNumber);
     this.leg.reject(status, reason);
     this.ctx.ended({
       disposition: status === 486 ? 'busy' : status === 480 ? 'no_answer' : 'failed',
@@ -214,6 +219,7 @@ export class ConferenceCall implements LocalCall {
     this.over = true;
     this.digits.close();
     if (this.mixer?.has(this.ctx.callId)) this.conf.bridge.leave(this.roomNumber, this.ctx.callId);
+    this.conf.vacated(this.roomNumber);
     if (!this.callerHungUp) this.leg.hangUp();
     void this.media?.close(cause);
     this.ctx.ended({ disposition: 'answered', side, cause: `conference ${this.roomNumber}: ${cause}` });

@@ -53,6 +53,17 @@ export const featuresSettings = {
     .string()
     .regex(/^([*#][0-9*#]{1,7})?$/, "must be empty (off) or start with * or # and be 2-8 keys, e.g. '*3'")
     .default('*3'),
+  /**
+   * RFC 4579 §3.2 conference factory: the user part of the URI a phone's own "conference" button
+   * calls to create an ad-hoc conference (`sip:<factory>@<domain>`). Empty: off.
+   */
+  SWITCHBOARD_CONFERENCE_FACTORY: z
+    .string()
+    .regex(
+      /^([A-Za-z0-9*#][A-Za-z0-9._*#-]{0,31})?$/,
+      'must be empty (off) or a SIP user part of 1-32 letters, digits, . _ - * #',
+    )
+    .default('conference'),
   /** Three-way calling: seconds between two digits of the third number before it is dialled as typed. */
   SWITCHBOARD_THREE_WAY_DIGIT_TIMEOUT_SECONDS: z.coerce
     .number()

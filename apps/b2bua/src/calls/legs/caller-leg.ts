@@ -100,15 +100,21 @@ export class CallerLeg {
     toTag = this.localTag,
     /** More headers for the 2xx, e.g. RFC 4028 Session-Expires. */
     extra: ReadonlyArray<readonly [string, string]> = [],
+    /**
+     * A conference focus answering (RFC 4579 §4): our Contact is the conference URI with the
+     * `isfocus` feature parameter (RFC 3840 §9), so the phone knows it talks to a conference.
+     */
+    focus?: string,
   ): Dialog {
+    const localContact = focus ?? this.contact;
     const dialog = Dialog.asUas(incomingRequestFromSip(this.invite), toTag, {
       clock: this.port.clock,
-      localContact: this.contact,
+      localContact,
       hooks,
     });
     const headers = [
       ...this.recordRoute,
-      ['Contact', `<${this.contact}>`] as const,
+      ['Contact', focus ? `<${focus}>;isfocus` : `<${this.contact}>`] as const,
       ['Allow', this.allow] as const,
       ...withCallOptionTagPairs(extra),
     ];
@@ -143,7 +149,12 @@ export class CallerLeg {
 
   /** Our Contact toward the caller: `sips:` only when its INVITE asked for SIPS (RFC 3261 §12.1.1). */
   get contact(): string {
-    return this.port.localUri(this.destination.protocol, undefined, uasNeedsSipsContact(this.invite));
+    return this.localUri();
+  }
+
+  /** A URI of ours reached as the caller reaches us, with `user` (e.g. a conference URI). */
+  localUri(user?: string): string {
+    return this.port.localUri(this.destination.protocol, user, uasNeedsSipsContact(this.invite));
   }
 }
 

@@ -163,7 +163,56 @@ export class ReferHandler {
       this.park(from, sides, notifier, by, transferee, entry(undefined));
       return;
     }
+    if (this.host.deps.conference?.isFactoryRoom(check.target.destination)) {
+      this.intoRoom(from, sides, check.target.destination, notifier, entry(undefined));
+      return;
+    }
     this.blind(from, sides, check.target, notifier, entry(undefined));
+  }
+
+  /**
+   * RFC 4579 conferencing by REFER: a phone in a conference asks its other call's party to
+   * join the conference URI. That party, ours, joins the factory-made room directly (no routing).
+   */
+  private intoRoom(
+    from: Side,
+    sides: Record<Side, BridgeSide>,
+    room: string,
+    notifier: TransferNotifier,
+    entry: ChainEntry,
+  ): void {
+    const outcome = this.joinedOrFailed(sides[from], notifier, entry, room);
+    notifier.progress(100);
+    this.running = this.host.joinLocal(
+      sides[other(from)],
+      this.party(other(from)),
+      { kind: 'conference', room },
+      outcome,
+    );
+  }
+
+  /** What a transfer into a local application does when it is over: NOTIFY, BYE, the chain. */
+  private joinedOrFailed(
+    transferor: BridgeSide,
+    notifier: TransferNotifier,
+    entry: ChainEntry,
+    destination: string,
+  ): LocalJoinOutcome {
+    return {
+      joined: (label) => {
+        this.running = undefined;
+        this.chain.push(entry(200, label));
+        this.retired.push(transferor);
+        // RFC 5589 §6.1 as for a person: the application answered, the transferor's call ends.
+        notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
+      },
+      failed: (status, reason) => {
+        this.running = undefined;
+        this.chain.push(entry(status, destination));
+        this.host.deps.logger.info({ ...this.host.log, status, reason }, 'transfer failed, call kept');
+        notifier.final(status, reason);
+      },
+    };
   }
 
   /** Who is on `side` now (extension number, else URI): the transfer chain's name for it. */
@@ -192,18 +241,16 @@ export class ReferHandler {
       notifier,
       legStarted: (callId) => this.host.legStarted(callId, from),
       addLegs: (legs) => this.host.addLegs(legs),
-      joinLocal: (end, outcome) =>
-        this.host.joinLocal(sides[toSide], this.party(toSide), end, {
+      joinLocal: (end, outcome) => {
+        const done = this.joinedOrFailed(transferor, notifier, entry, target.destination);
+        return this.host.joinLocal(sides[toSide], this.party(toSide), end, {
           joined: (label) => {
             outcome.joined(label);
-            this.running = undefined;
-            this.chain.push(entry(200, label));
-            this.retired.push(transferor);
-            // RFC 5589 §6.1 as for a person: the application answered, the transferor's call ends.
-            notifier.final(200, 'OK', () => sendBye(transferor.route, transferor.dialog));
+            done.joined(label);
           },
-          failed: (status, reason) => outcome.failed(status, reason),
-        }),
+          failed: (status, reason) => outcome.failed(status, reason), // the transfer's own failed()
+        });
+      },
       connected: (leg: CalleeLeg, targetKey: string) => {
         this.running = undefined;
         this.chain.push(entry(200, targetKey));

@@ -1,10 +1,10 @@
-import type { LocalCall, LocalCallContext } from '../../voicemail/local-call.js';
+import type { LocalCall, LocalCallContext, LocalPlanEnd } from '../../voicemail/local-call.js';
 import type { CallDeps } from '../call-deps.js';
 import type { PlanEnd } from '../plan/plan-executor.js';
 import type { Disposition } from '../records/call-record-builder.js';
 
-/** A plan end that a local application answers. */
-export type LocalAppEnd = Extract<PlanEnd, { kind: 'voicemail' | 'conference' | 'menu' }>;
+/** A plan end that a local application answers (the same as the auto attendant's LocalPlanEnd). */
+export type LocalAppEnd = LocalPlanEnd;
 
 /** Why no application took the party (not configured in this process). */
 export interface LocalAppMissing {

@@ -1,21 +1,9 @@
-import { Dialog, type IncomingRequest, type OutgoingRequest } from '@switchboard/dialog';
-import {
-  createRequest,
-  createResponse,
-  type SipMessage,
-  type SipRequest,
-  type SipResponse,
-} from '@switchboard/sip';
-import {
-  DEFAULT_TIMERS,
-  FakeClock,
-  type ClientTransaction,
-  type ClientTransactionHandlers,
-  type ServerTransaction,
-} from '@switchboard/transactions';
+import { Dialog, type IncomingRequest } from '@switchboard/dialog';
+import { createRequest, createResponse, type SipMessage, type SipResponse } from '@switchboard/sip';
+import { DEFAULT_TIMERS, FakeClock, type ServerTransaction } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
 import { CallBridge } from '../src/calls/bridge/call-bridge.js';
-import type { CallSipPort } from '../src/calls/call-sip-port.js';
+import { confirmedUacDialog, recordingSipPort } from './support/recording-sip-port.js';
 import { InDialogRoute } from '../src/calls/legs/in-dialog-route.js';
 
 /**
@@ -31,25 +19,7 @@ const CALLEE = { host: '127.0.0.1', port: 5072, protocol: 'UDP' as const };
 
 function setUp(pinnedCaller = false) {
   const clock = new FakeClock();
-  const requests: Array<{
-    request: SipRequest;
-    handlers: ClientTransactionHandlers<SipMessage>;
-    to: number;
-  }> = [];
-  const acks: Array<{ ack: SipRequest; to: number }> = [];
-  const port: CallSipPort = {
-    clock,
-    sendRequest: (request, target, handlers = {}) => {
-      requests.push({ request, handlers, to: target.port });
-      return {} as ClientTransaction<SipMessage>;
-    },
-    sendAck: (ack, target) => {
-      acks.push({ ack, to: target.port });
-      return Promise.resolve();
-    },
-    localUri: () => B2BUA,
-    resolve: () => Promise.resolve([]),
-  };
+  const { port, sent: requests, acks } = recordingSipPort(clock, B2BUA);
   // The caller's dialog (we are its UAS) and the callee's (we are its UAC), both confirmed.
   const callerInvite: IncomingRequest = {
     method: 'INVITE',
@@ -62,30 +32,14 @@ function setUp(pinnedCaller = false) {
   };
   const callerDialog = Dialog.asUas(callerInvite, 'b2bua-tag', { clock, localContact: B2BUA });
   callerDialog.responseSent(callerInvite, 200);
-  const calleeInvite: OutgoingRequest = {
-    method: 'INVITE',
-    requestUri: 'sip:201@127.0.0.1:5072',
-    route: [],
-    from: { uri: 'sip:100@pbx.test', tag: 'leg-tag' },
-    to: { uri: 'sip:201@pbx.test' },
+  const calleeDialog = confirmedUacDialog(clock, {
     callId: 'callee-call',
-    cseq: { seq: 1, method: 'INVITE' },
-    contact: B2BUA,
-    maxForwards: 70,
-    headers: [],
-  };
-  const calleeDialog = Dialog.asUac(
-    calleeInvite,
-    {
-      status: 200,
-      callId: 'callee-call',
-      cseq: { seq: 1, method: 'INVITE' },
-      from: calleeInvite.from,
-      to: { uri: 'sip:201@pbx.test', tag: 'callee-tag' },
-      contact: 'sip:201@127.0.0.1:5072',
-    },
-    { clock, localContact: B2BUA },
-  );
+    localTag: 'leg-tag',
+    remoteTag: 'callee-tag',
+    user: '201',
+    port: 5072,
+    localContact: B2BUA,
+  });
   const ended: string[] = [];
   const bridge = new CallBridge(
     port,

@@ -1,12 +1,12 @@
 import type { Logger } from '@switchboard/config';
 import { Dialog, type IncomingRequest } from '@switchboard/dialog';
-import { createRequest, createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
-import { FakeClock, type ClientTransaction, type ClientTransactionHandlers } from '@switchboard/transactions';
+import { createRequest, createResponse, type SipRequest } from '@switchboard/sip';
+import { FakeClock } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
 import type { BridgeSide, Side } from '../src/calls/bridge/call-bridge.js';
 import { SessionRefresh, type LegSessionTimer } from '../src/calls/bridge/session-refresh.js';
-import type { CallSipPort } from '../src/calls/call-sip-port.js';
 import { InDialogRoute } from '../src/calls/legs/in-dialog-route.js';
+import { recordingSipPort } from './support/recording-sip-port.js';
 
 const SETTINGS = { expires: 1800, minSE: 90 };
 const sdp = (version: number) => ({
@@ -20,21 +20,7 @@ const silent = { info: () => undefined, warn: () => undefined } as unknown as Lo
 /** The scripted world of one bridged call: the port records what the refresh sends, on a FakeClock. */
 function bridged(legs: { caller: Partial<LegSessionTimer>; callee: Partial<LegSessionTimer> }) {
   const clock = new FakeClock();
-  const sent: Array<{ request: SipRequest; handlers: ClientTransactionHandlers<SipMessage> }> = [];
-  const acks: SipRequest[] = [];
-  const port: CallSipPort = {
-    clock,
-    sendRequest: (request, _target, handlers = {}) => {
-      sent.push({ request, handlers });
-      return {} as ClientTransaction<SipMessage>;
-    },
-    sendAck: (ack) => {
-      acks.push(ack);
-      return Promise.resolve();
-    },
-    localUri: () => 'sip:b2bua@127.0.0.1:5060',
-    resolve: () => Promise.resolve([]),
-  };
+  const { port, sent, acks } = recordingSipPort(clock);
   const side = (tag: string): BridgeSide => {
     const invite: IncomingRequest = {
       method: 'INVITE',
@@ -130,7 +116,7 @@ describe('SessionRefresh: RFC 4028 per leg of a bridged call, on the injected cl
     expect(invite.method).toBe('INVITE');
     expect(invite.body.equals(sdp(1).content)).toBe(true);
     w.answer(0, 200, [['Content-Type', 'application/sdp']], sdp(7).content);
-    expect(w.acks.map((a) => `${a.method} ${a.cseq.seq}`)).toEqual([`ACK ${invite.cseq.seq}`]);
+    expect(w.acks.map((a) => `${a.ack.method} ${a.ack.cseq.seq}`)).toEqual([`ACK ${invite.cseq.seq}`]);
   });
 
   it('falls back to re-INVITE when the peer answers the UPDATE 405', () => {

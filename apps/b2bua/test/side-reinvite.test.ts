@@ -1,13 +1,12 @@
 import { createLogger } from '@switchboard/config';
-import { Dialog, type OutgoingRequest } from '@switchboard/dialog';
-import { createResponse, type SipMessage, type SipRequest } from '@switchboard/sip';
-import { FakeClock, type ClientTransaction, type ClientTransactionHandlers } from '@switchboard/transactions';
+import { createResponse } from '@switchboard/sip';
+import { FakeClock } from '@switchboard/transactions';
 import { describe, expect, it } from 'vitest';
 import type { BridgeSide } from '../src/calls/bridge/call-bridge.js';
 import { reinviteSide, type SideReinviteOutcome } from '../src/calls/bridge/side-reinvite.js';
-import type { CallSipPort } from '../src/calls/call-sip-port.js';
 import type { SessionBody } from '../src/calls/legs/caller-leg.js';
 import { InDialogRoute } from '../src/calls/legs/in-dialog-route.js';
+import { confirmedUacDialog, recordingSipPort } from './support/recording-sip-port.js';
 import { TrunkDigest } from '../src/calls/legs/trunk-digest.js';
 
 /**
@@ -27,45 +26,15 @@ const sdp = (port: number): SessionBody => ({
 
 function setUp(trunk = false) {
   const clock = new FakeClock();
-  const sent: Array<{ request: SipRequest; handlers: ClientTransactionHandlers<SipMessage> }> = [];
-  const acks: SipRequest[] = [];
-  const port: CallSipPort = {
-    clock,
-    sendRequest: (request, _target, handlers = {}) => {
-      sent.push({ request, handlers });
-      return {} as ClientTransaction<SipMessage>;
-    },
-    sendAck: (ack) => {
-      acks.push(ack);
-      return Promise.resolve();
-    },
-    localUri: () => PBX,
-    resolve: () => Promise.resolve([]),
-  };
-  const invite: OutgoingRequest = {
-    method: 'INVITE',
-    requestUri: 'sip:201@127.0.0.1:5072',
-    route: [],
-    from: { uri: 'sip:100@pbx.test', tag: 'leg-tag' },
-    to: { uri: 'sip:201@pbx.test' },
+  const { port, sent, acks } = recordingSipPort(clock, PBX);
+  const dialog = confirmedUacDialog(clock, {
     callId: 'leg-call',
-    cseq: { seq: 1, method: 'INVITE' },
-    contact: PBX,
-    maxForwards: 70,
-    headers: [],
-  };
-  const dialog = Dialog.asUac(
-    invite,
-    {
-      status: 200,
-      callId: 'leg-call',
-      cseq: { seq: 1, method: 'INVITE' },
-      from: invite.from,
-      to: { uri: 'sip:201@pbx.test', tag: 'peer-tag' },
-      contact: 'sip:201@127.0.0.1:5072',
-    },
-    { clock, localContact: PBX },
-  );
+    localTag: 'leg-tag',
+    remoteTag: 'peer-tag',
+    user: '201',
+    port: 5072,
+    localContact: PBX,
+  });
   const digest = trunk ? new TrunkDigest({ username: 'pbx', password: 'trunk-secret' }) : undefined;
   const side: BridgeSide = { dialog, route: new InDialogRoute(port, PEER, false, digest), contact: PBX };
   const results: string[] = [];
@@ -104,9 +73,9 @@ describe('reinviteSide', () => {
     await flush();
     expect(t.results).toEqual(['sent', 'answered with SDP']);
     expect(t.acks).toHaveLength(2);
-    expect(t.acks[0]?.cseq.seq).toBe(t.sent[0]?.request.cseq.seq);
-    expect(t.acks[0]?.body.toString()).toContain('m=audio 40000');
-    expect(t.acks[1]?.toString()).toBe(t.acks[0]?.toString());
+    expect(t.acks[0]?.ack.cseq.seq).toBe(t.sent[0]?.request.cseq.seq);
+    expect(t.acks[0]?.ack.body.toString()).toContain('m=audio 40000');
+    expect(t.acks[1]?.ack.toString()).toBe(t.acks[0]?.ack.toString());
   });
 
   it("a trunk's 401 is answered once with credentials and the next CSeq; a second 401 is the refusal", () => {

@@ -169,6 +169,44 @@ describe('extensions', () => {
     expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
   });
 
+  it('stores the music-on-hold class when it is a class on disk (default = null); 400 with a message otherwise', async () => {
+    mkdirSync(path.join(servers.dataDir, 'moh', 'support'), { recursive: true });
+    writeFileSync(path.join(servers.dataDir, 'moh', 'support', 'a.wav'), '');
+    const classes = await s.get('/api/music-classes');
+    expect(classes.body).toEqual({
+      items: [
+        { name: 'default', tracks: 0 },
+        { name: 'support', tracks: 1 },
+      ],
+    });
+    const created = await s.post('/api/extensions', {
+      number: '1079',
+      displayName: 'Help',
+      mohClass: 'support',
+    });
+    expect(created.status).toBe(201);
+    const ext = (created.body as { extension: Ext & Record<string, unknown> }).extension;
+    expect(ext.mohClass).toBe('support');
+    const unknown = await s.patch(`/api/extensions/${ext.id}`, { mohClass: 'sales' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toMatchObject({
+      errors: [
+        {
+          field: 'mohClass',
+          message: "no music class 'sales' (a directory of WAVs under moh/; there are: default, support)",
+        },
+      ],
+    });
+    const unsafe = await s.patch(`/api/extensions/${ext.id}`, { mohClass: '../etc' });
+    expect(unsafe.body).toMatchObject({
+      errors: [{ field: 'mohClass', message: 'must be a music class name: 1 to 32 letters, digits, - or _' }],
+    });
+    const back = await s.patch(`/api/extensions/${ext.id}`, { mohClass: 'default' });
+    expect(back.body).toMatchObject({ mohClass: null });
+    expect((await s.get('/api/openapi.json')).text).toContain('"mohClass"');
+    expect((await s.delete(`/api/extensions/${ext.id}`)).status).toBe(204);
+  });
+
   it('stores the digest algorithms offered per extension (empty = the global setting)', async () => {
     const md5 = await s.post('/api/extensions', {
       number: '1077',

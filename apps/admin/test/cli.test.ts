@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -238,6 +238,16 @@ describe('CLI parity with the admin UI', () => {
       'voicemailPin: must be 4 to 12 digits',
     );
     expect((await cli('extension', 'disable', '9999')).err).toBe('switchboard: no extension 9999\n');
+    // Music on hold: only a class directory of the data directory; `default` clears it.
+    expect((await cli('extension', 'edit', '3301', '--moh-class', 'lobby')).err).toContain(
+      "mohClass: no music class 'lobby'",
+    );
+    mkdirSync(path.join(servers.dataDir, 'moh', 'lobby'), { recursive: true });
+    expect((await cli('extension', 'edit', '3301', '--moh-class', 'lobby')).code).toBe(0);
+    expect((await row()).mohClass).toBe('lobby');
+    expect((await cli('extension', 'show', '3301')).out).toMatch(/music on hold\s+lobby/);
+    expect((await cli('extension', 'edit', '3301', '--moh-class', 'default')).code).toBe(0);
+    expect((await row()).mohClass).toBeNull();
   });
 
   it('lists plugins and enables/disables one (a new configuration revision for the workers)', async () => {

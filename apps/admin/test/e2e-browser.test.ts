@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { processKey, processesKey, redisKeys } from '@switchboard/live-state';
 import type { Browser, Page } from 'playwright-core';
@@ -147,6 +147,37 @@ describe('admin UI in headless Chromium', () => {
       where: { number: '1001' },
       data: { mediaMode: 'inherit', srtpPolicy: 'optional' },
     });
+  });
+
+  it('picks the music-on-hold class from the directories on disk; a class gone from disk is refused at the field', async () => {
+    const salesDir = path.join(servers.dataDir, 'moh', 'sales');
+    mkdirSync(salesDir, { recursive: true });
+    writeFileSync(path.join(salesDir, 'tune.wav'), silentWav());
+    const dialog = page.getByRole('dialog');
+    const stored = async () =>
+      (await servers.prisma.extension.findUniqueOrThrow({ where: { number: '1001' } })).mohClass;
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await dialog.getByLabel('Music on hold').click();
+    await page.getByRole('option', { name: 'sales (1 file(s))' }).click();
+    await shot('extension-music-on-hold');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(stored).toBe('sales');
+
+    rmSync(salesDir, { recursive: true });
+    await page.getByRole('button', { name: 'Actions for 1001' }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    await expect
+      .poll(() => dialog.getByLabel('Music on hold').inputValue())
+      .toBe('sales (missing from the data directory)');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText("no music class 'sales'").first().waitFor();
+    await dialog.getByLabel('Music on hold').click();
+    await page.getByRole('option', { name: 'default (shipped tune)' }).click();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(stored).toBeNull();
   });
 
   it('manages the voicemail box in the extension form; the list shows online and voicemail columns', async () => {

@@ -45,3 +45,10 @@ export {
   TrunkReader,
   type TrunkSettings,
 } from './trunks/trunk-reader.js';
+export {
+  DEFAULT_MUSIC_CLASS,
+  listMusicClasses,
+  MUSIC_CLASS_PATTERN,
+  musicClassDir,
+  type MusicClassInfo,
+} from './music-classes.js';

@@ -141,4 +141,4 @@ export { saturate16, mixMinus } from './conference/saturating-mix.js';
 export { musicTrackFromWav } from './music/music-track.js';
 export { MusicPlaylist, type MusicPlaylistOptions } from './music/music-playlist.js';
 export { MusicPlayer, type MusicPlayerOptions } from './music/music-player.js';
-export { DEFAULT_MUSIC_CLASS, defaultMusicPath, composeDefaultMusic } from './music/default-music.js';
+export { defaultMusicPath, composeDefaultMusic } from './music/default-music.js';

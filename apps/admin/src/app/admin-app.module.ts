@@ -23,6 +23,7 @@ import type { PrismaClient } from '../common/db.js';
 import { ADMIN_CONTROLLERS, ADMIN_OPTIONS, PRISMA, REDIS } from '../common/tokens.js';
 import { ExtensionsController } from '../extensions/extensions.controller.js';
 import { ExtensionsService } from '../extensions/extensions.service.js';
+import { MusicClassesController } from '../music-on-hold/music-classes.controller.js';
 import { FollowMeController } from '../follow-me/follow-me.controller.js';
 import { FollowMeService } from '../follow-me/follow-me.service.js';
 import { CallHangupService } from '../live/call-hangup.service.js';
@@ -61,6 +62,7 @@ export const adminControllers: readonly Type[] = [
   DocsController,
   AuthController,
   ExtensionsController,
+  MusicClassesController,
   FollowMeController,
   RingGroupsController,
   TrunksController,

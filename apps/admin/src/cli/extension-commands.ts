@@ -18,6 +18,8 @@ const CLASS_HELP = 'widest outside numbers it may dial: internal, local, nationa
 const EXTERNAL_HELP = 'caller ID on its outside calls, E.164 (e.g. +493012345100; "" = none)';
 const OUTSIDE_HELP = 'most outside calls at once (0 = no limit)';
 const PICKUP_GROUPS_HELP = 'call pickup groups, e.g. sales,support ("" or none = no group)';
+const MOH_CLASS_HELP =
+  'music-on-hold class the parties it holds or parks hear: a directory under <data dir>/moh (default = the default class)';
 const DIRECTED_PICKUP_HELP =
   'others may pick up its ringing calls with **<number> (off: its pickup groups only)';
 
@@ -29,9 +31,10 @@ interface MediaOptions {
   maxOutsideCalls?: string;
   pickupGroups?: string;
   directedPickup?: string;
+  mohClass?: string;
 }
 
-/** The media, outside-call and pickup options given, left for the schema to validate (its message names the field). */
+/** The media, outside-call, pickup and music-on-hold options given, left for the schema to validate (its message names the field). */
 function mediaInput(opts: MediaOptions): Record<string, unknown> {
   return {
     ...(opts.media !== undefined ? { mediaMode: opts.media } : {}),
@@ -45,11 +48,16 @@ function mediaInput(opts: MediaOptions): Record<string, unknown> {
         }
       : {}),
     ...(opts.directedPickup !== undefined ? { directedPickup: isOn(opts.directedPickup) } : {}),
+    ...(opts.mohClass !== undefined ? { mohClass: opts.mohClass } : {}),
   };
 }
 
 function service(ctx: CliContext): ExtensionsService {
-  return new ExtensionsService(ctx.prisma, { sipRealm: ctx.config.sip.domain }, ctx.audit);
+  return new ExtensionsService(
+    ctx.prisma,
+    { sipRealm: ctx.config.sip.domain, dataDir: ctx.config.dataDir },
+    ctx.audit,
+  );
 }
 
 async function idOf(ctx: CliContext, number: string): Promise<string> {
@@ -75,6 +83,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--max-outside-calls <n>', OUTSIDE_HELP)
     .option('--pickup-groups <names>', PICKUP_GROUPS_HELP)
     .addOption(onOffOption('--directed-pickup <on|off>', DIRECTED_PICKUP_HELP))
+    .option('--moh-class <class>', MOH_CLASS_HELP)
     .action(
       async (
         number: string,
@@ -132,6 +141,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
     .option('--max-outside-calls <n>', OUTSIDE_HELP)
     .option('--pickup-groups <names>', PICKUP_GROUPS_HELP)
     .addOption(onOffOption('--directed-pickup <on|off>', DIRECTED_PICKUP_HELP))
+    .option('--moh-class <class>', MOH_CLASS_HELP)
     .action(
       async (
         number: string,
@@ -244,6 +254,7 @@ export function registerExtensionCommands(program: Command, ctx: () => CliContex
             ['follow-me', e.followMeEnabled ? 'on' : 'off'],
             ['pickup groups', e.pickupGroups.join(',') || 'none'],
             ['directed pickup', e.directedPickup ? 'anyone' : 'pickup groups only'],
+            ['music on hold', e.mohClass ?? 'default'],
           ],
         ),
       );

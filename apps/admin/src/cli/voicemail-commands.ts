@@ -107,7 +107,7 @@ export function registerVoicemailCommands(program: Command, ctx: () => CliContex
       if (pin !== undefined) {
         const extensions = new ExtensionsService(
           ctx().prisma,
-          { sipRealm: ctx().config.sip.domain },
+          { sipRealm: ctx().config.sip.domain, dataDir: ctx().config.dataDir },
           ctx().audit,
         );
         // The extension keeps the PIN (and creates an enabled box for a first PIN, as its form does).

@@ -6,4 +6,7 @@ export {
   computeDigestCredentials,
   digestAlgorithmNames,
   storedDigestAlgorithms,
+  DEFAULT_MUSIC_CLASS,
+  listMusicClasses,
+  MUSIC_CLASS_PATTERN,
 } from '@switchboard/db';

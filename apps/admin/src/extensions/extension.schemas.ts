@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MUSIC_CLASS, MUSIC_CLASS_PATTERN } from '../common/db.js';
 
 // Printable text only: SIP display names end up in headers and in other users' screens.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -85,6 +86,18 @@ export const pickupGroupsSchema = z
     'each group must be 1 to 32 letters, digits, - or _ (starting with a letter or digit)',
   );
 
+/**
+ * Music-on-hold class the parties this extension holds or parks hear: a directory of WAVs under
+ * <data dir>/moh (the service checks it exists). `default` and null both mean the default class and
+ * are stored as null.
+ */
+export const mohClassSchema = z
+  .string({ error: 'must be a music class name or null' })
+  .trim()
+  .regex(MUSIC_CLASS_PATTERN, 'must be a music class name: 1 to 32 letters, digits, - or _')
+  .nullable()
+  .transform((name) => (name === DEFAULT_MUSIC_CLASS ? null : name));
+
 export const voicemailPinSchema = z.string().regex(/^[0-9]{4,12}$/, 'must be 4 to 12 digits');
 
 /**
@@ -123,6 +136,7 @@ export const createExtensionSchema = z.object({
   pickupGroups: pickupGroupsSchema.default([]),
   /** Calls ringing it may be picked up with `**<number>` from any extension (false: its groups only). */
   directedPickup: z.boolean({ error: 'must be true or false' }).default(true),
+  mohClass: mohClassSchema.default(null),
   /** Omitted: a strong password is generated and returned once in the response. */
   sipPassword: sipPasswordSchema.optional(),
   voicemailPin: voicemailPinSchema.optional(),
@@ -150,6 +164,7 @@ export const updateExtensionSchema = z
     maxExternalCalls: maxExternalCallsSchema,
     pickupGroups: pickupGroupsSchema,
     directedPickup: z.boolean({ error: 'must be true or false' }),
+    mohClass: mohClassSchema,
     /** null removes the PIN (and so remote voicemail access). */
     voicemailPin: voicemailPinSchema.nullable(),
     /** Creates the box when missing; `enabled: false` keeps its messages but takes no new ones. */
@@ -188,6 +203,8 @@ export const extensionViewSchema = z.object({
   pickupGroups: z.array(z.string()),
   /** Others may pick up its ringing calls with directed pickup (false: its pickup groups only). */
   directedPickup: z.boolean(),
+  /** Music-on-hold class of the parties it holds or parks; null: `default`. */
+  mohClass: z.string().nullable(),
   hasSipPassword: z.boolean(),
   hasVoicemailPin: z.boolean(),
   followMeEnabled: z.boolean(),

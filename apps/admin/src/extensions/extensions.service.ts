@@ -6,11 +6,13 @@ import { likeLiteral } from '../common/like-pattern.js';
 import {
   computeDigestCredentials,
   digestAlgorithmNames,
+  listMusicClasses,
   storedDigestAlgorithms,
   type Prisma,
   type PrismaClient,
 } from '../common/db.js';
 import { ADMIN_OPTIONS, PRISMA } from '../common/tokens.js';
+import { validationError } from '../common/zod-validation.pipe.js';
 import { hashPassword } from '../auth/password-hasher.js';
 import { generatePassword } from '../auth/random-secret.js';
 import type {
@@ -40,6 +42,7 @@ export function toExtensionView(row: ExtensionRow): ExtensionView {
     maxExternalCalls: row.maxExternalCalls,
     pickupGroups: row.pickupGroups,
     directedPickup: row.directedPickup,
+    mohClass: row.mohClass,
     hasSipPassword: row.ha1Md5 !== null || row.ha1Sha256 !== null,
     hasVoicemailPin: row.voicemailPinHash !== null,
     followMeEnabled: row.followMeEnabled,
@@ -77,7 +80,7 @@ function boxOnUpdate(input: UpdateExtensionInput, before: ExtensionRow) {
 export class ExtensionsService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'sipRealm'>,
+    @Inject(ADMIN_OPTIONS) private readonly options: Pick<AdminOptions, 'sipRealm' | 'dataDir'>,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
   ) {}
 
@@ -115,6 +118,7 @@ export class ExtensionsService {
     input: CreateExtensionInput,
   ): Promise<{ extension: ExtensionView; sipPassword: string | null }> {
     await this.assertNumberFree(input.number);
+    await this.assertMusicClass(input.mohClass);
     const generated = input.sipPassword === undefined ? generatePassword(20) : null;
     const password = input.sipPassword ?? generated ?? '';
     try {
@@ -133,6 +137,7 @@ export class ExtensionsService {
           maxExternalCalls: input.maxExternalCalls,
           pickupGroups: input.pickupGroups,
           directedPickup: input.directedPickup,
+          mohClass: input.mohClass,
           ...computeDigestCredentials(input.number, this.options.sipRealm, password),
           voicemailPinHash: input.voicemailPin ? await hashPassword(input.voicemailPin) : null,
           ...(boxOnCreate(input) ? { voicemailBox: { create: boxOnCreate(input) } } : {}),
@@ -159,6 +164,7 @@ export class ExtensionsService {
       await this.assertNumberFree(input.number);
       // The digest username is the number, so old HA1s no longer match: a new password is needed.
     }
+    await this.assertMusicClass(input.mohClass);
     const numberChanged = input.number !== undefined && input.number !== before.number;
     try {
       const row = await this.prisma.extension.update({
@@ -176,6 +182,7 @@ export class ExtensionsService {
           maxExternalCalls: input.maxExternalCalls,
           pickupGroups: input.pickupGroups,
           directedPickup: input.directedPickup,
+          mohClass: input.mohClass,
           ...(input.digestAlgorithms !== undefined
             ? { digestAlgorithms: storedDigestAlgorithms(input.digestAlgorithms) }
             : {}),
@@ -232,6 +239,20 @@ export class ExtensionsService {
     const row = await this.prisma.extension.findUnique({ where: { id }, include: withBox });
     if (!row) throw notFound('extension');
     return row;
+  }
+
+  /** A class the B2BUA could not find would play `default` without a word: refused with 400 instead. */
+  private async assertMusicClass(name: string | null | undefined): Promise<void> {
+    if (name === null || name === undefined) return;
+    const classes = await listMusicClasses(this.options.dataDir);
+    if (classes.some((c) => c.name === name)) return;
+    const known = classes.map((c) => c.name).join(', ');
+    throw validationError([
+      {
+        field: 'mohClass',
+        message: `no music class '${name}' (a directory of WAVs under moh/; there are: ${known})`,
+      },
+    ]);
   }
 
   /** Extensions and ring groups share one dial plan, so a number may be used by only one of them. */

@@ -5,6 +5,7 @@ import { callOperations } from './operations/call-operations.js';
 import { conferenceRoomOperations } from './operations/conference-room-operations.js';
 import { extensionOperations } from './operations/extension-operations.js';
 import { ivrMenuOperations } from './operations/ivr-menu-operations.js';
+import { musicClassOperations } from './operations/music-class-operations.js';
 import { ringGroupOperations } from './operations/ring-group-operations.js';
 import { systemOperations } from './operations/system-operations.js';
 import { trunkOperations } from './operations/trunk-operations.js';
@@ -14,6 +15,7 @@ const operations: Operation[] = [
   ...systemOperations,
   ...authOperations,
   ...extensionOperations,
+  ...musicClassOperations,
   ...ringGroupOperations,
   ...trunkOperations,
   ...conferenceRoomOperations,

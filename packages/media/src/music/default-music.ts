@@ -1,9 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { G711_CLOCK_RATE } from '../codec/g711.js';
 
-/** The class every extension uses unless configured otherwise, and the one the shipped tune plays in. */
-export const DEFAULT_MUSIC_CLASS = 'default';
-
 /** Absolute path of the shipped tune (works from src in tests and from dist at run time). */
 export function defaultMusicPath(): string {
   return fileURLToPath(new URL('../../music/default.wav', import.meta.url));

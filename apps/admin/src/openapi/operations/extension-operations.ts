@@ -39,7 +39,8 @@ export const extensionOperations: Operation[] = [
     method: 'patch',
     path: '/api/extensions/{id}',
     tag: 'extensions',
-    summary: 'Edit, enable or disable; set or clear the voicemail PIN',
+    summary:
+      'Edit, enable or disable; set or clear the voicemail PIN; mohClass must name a class of GET /api/music-classes (400 otherwise)',
     body: updateExtensionSchema,
     response: extensionViewSchema,
   },

@@ -45,6 +45,8 @@ export interface Extension {
   pickupGroups: string[];
   /** Others may pick up its ringing calls with `**<number>` (false: its pickup groups only). */
   directedPickup: boolean;
+  /** Music-on-hold class of the parties it holds or parks; null: `default`. */
+  mohClass: string | null;
   hasSipPassword: boolean;
   hasVoicemailPin: boolean;
   followMeEnabled: boolean;
@@ -55,6 +57,12 @@ export interface Extension {
   sipRealm: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A music-on-hold class: a directory of WAVs under <data dir>/moh. */
+export interface MusicClass {
+  name: string;
+  tracks: number;
 }
 
 export type RingStrategy = 'ringall' | 'hunt' | 'roundrobin' | 'random' | 'memoryhunt';

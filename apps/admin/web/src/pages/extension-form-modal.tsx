@@ -11,7 +11,8 @@ import {
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
-import type { DialClass, DigestAlgorithm, Extension, MediaMode, SrtpPolicy } from '../api/types';
+import { useApiData } from '../components/use-api-data';
+import type { DialClass, DigestAlgorithm, Extension, MediaMode, MusicClass, SrtpPolicy } from '../api/types';
 
 /** The choices of digest algorithms offered to the phone; 'default' = the global setting. */
 const DIGEST_CHOICES = [
@@ -42,6 +43,17 @@ const SRTP_CHOICES: { value: SrtpPolicy; label: string }[] = [
   { value: 'off', label: 'Off: plain RTP only' },
 ];
 
+/** The music-on-hold choices: the classes on disk, and a stored one that is gone from it. */
+function musicChoices(classes: MusicClass[], stored: string | null): { value: string; label: string }[] {
+  const choices = classes.map((c) => ({
+    value: c.name,
+    label: `${c.name} (${c.tracks === 0 && c.name === 'default' ? 'shipped tune' : `${c.tracks} file(s)`})`,
+  }));
+  if (stored !== null && !classes.some((c) => c.name === stored))
+    choices.push({ value: stored, label: `${stored} (missing from the data directory)` });
+  return choices;
+}
+
 const digestListOf = (value: string): DigestAlgorithm[] =>
   value === 'default' ? [] : (value.split(',') as DigestAlgorithm[]);
 
@@ -68,6 +80,9 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
   const [maxOutside, setMaxOutside] = useState<number | string>(2);
   const [pickupGroups, setPickupGroups] = useState('');
   const [directedPickup, setDirectedPickup] = useState(true);
+  const [mohClass, setMohClass] = useState('default');
+  const musicClasses = useApiData<{ items: MusicClass[] }>('/api/music-classes');
+  const reloadClasses = musicClasses.reload;
   const [pin, setPin] = useState('');
   const [clearPin, setClearPin] = useState(false);
   const [voicemailOn, setVoicemailOn] = useState(true);
@@ -90,6 +105,7 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setMaxOutside(editing?.maxExternalCalls ?? 2);
     setPickupGroups(editing?.pickupGroups.join(', ') ?? '');
     setDirectedPickup(editing?.directedPickup ?? true);
+    setMohClass(editing?.mohClass ?? 'default');
     setPin('');
     setClearPin(false);
     // A new extension gets a box (callers expect voicemail); an existing one shows what it has.
@@ -97,6 +113,11 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
     setVoicemailEmail(editing?.voicemail?.email ?? '');
     reset();
   }, [opened, editing, reset]);
+
+  // The classes are directories on disk: read them again each time the form opens.
+  useEffect(() => {
+    if (opened) reloadClasses();
+  }, [opened, reloadClasses]);
 
   const submit = () => {
     const fields = {
@@ -116,6 +137,8 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
         .map((g) => g.trim())
         .filter((g) => g !== ''),
       directedPickup,
+      // `default` is stored as null.
+      mohClass,
       // Without a box and left off: nothing to create.
       ...(voicemailOn || editing?.voicemail
         ? { voicemail: { enabled: voicemailOn, email: voicemailEmail.trim() || null } }
@@ -259,6 +282,16 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
           />
         </Stack>
       </Fieldset>
+      <Select
+        label="Music on hold"
+        description="What the parties this extension holds or parks hear: the WAV files of a class directory under <data dir>/moh/"
+        name="mohClass"
+        data={musicChoices(musicClasses.data?.items ?? [], editing?.mohClass ?? null)}
+        value={mohClass}
+        allowDeselect={false}
+        onChange={(v) => setMohClass(v ?? 'default')}
+        error={error?.forField('mohClass') ?? (musicClasses.error ? 'Classes not loaded' : undefined)}
+      />
       <Fieldset legend="Voicemail">
         <Stack gap="xs">
           <Switch

@@ -1,10 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '@switchboard/config';
-import { DEFAULT_MUSIC_CLASS, defaultMusicPath, MusicPlaylist, musicTrackFromWav } from '@switchboard/media';
-
-/** A class name is a directory name under <data dir>/moh: letters, digits, `-` and `_` only. */
-export const MUSIC_CLASS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+import { DEFAULT_MUSIC_CLASS, MUSIC_CLASS_PATTERN, musicClassDir } from '@switchboard/db';
+import { defaultMusicPath, MusicPlaylist, musicTrackFromWav } from '@switchboard/media';
 
 interface Loaded {
   /** File names, sizes and modification times: the cache is fresh while they stay the same. */
@@ -38,7 +36,7 @@ export class MusicLibrary {
 
   private async tracksOf(musicClass: string): Promise<readonly Int16Array[] | undefined> {
     if (!MUSIC_CLASS_PATTERN.test(musicClass)) return undefined;
-    const dir = path.join(this.dataDir, 'moh', musicClass);
+    const dir = musicClassDir(this.dataDir, musicClass);
     let names: string[];
     try {
       names = (await fs.readdir(dir)).filter((n) => n.toLowerCase().endsWith('.wav')).sort();

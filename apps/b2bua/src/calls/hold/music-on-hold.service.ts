@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import type { PrismaClient } from '@switchboard/db';
+import { DEFAULT_MUSIC_CLASS, type PrismaClient } from '@switchboard/db';
 import {
-  DEFAULT_MUSIC_CLASS,
   G711_PAYLOAD_TYPE,
   RtpPortAllocator,
   RtpSession,

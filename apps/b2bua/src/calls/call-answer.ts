@@ -17,6 +17,7 @@ import type { CalleeLeg } from './legs/callee-leg.js';
 import { bodyOf, type CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import type { InDialogRoute } from './legs/in-dialog-route.js';
 import type { CallMedia, Party } from './media/call-media.js';
+import { partyOfSide } from './transfer/transfer-media.js';
 import { ThreeWayFeature, type ThreeWayFeatureHost } from './three-way/three-way-feature.js';
 import { recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
 import type { BridgeHoldMusic, BridgeHoldMusicOptions } from './hold/bridge-hold-music.js';
@@ -157,15 +158,29 @@ export class CallAnswer {
 
   /**
    * A transfer moved one side to a new party: the old bridge is retired (no BYE) and a new one joins
-   * `sides`. Its SDP crosses as is: the transferee and the target exchanged their SDP directly in the
-   * transfer's re-INVITE, not through the media anchor. RFC 4028 refreshes of the old legs stop.
+   * `sides`. When the two parties' media go through rtpengine (a blind transfer re-offered them
+   * there), later SDP crosses it too; else as is (the parties exchanged their SDP directly, e.g. an
+   * attended transfer's consultation party). RFC 4028 refreshes of the old legs stop.
    */
   rebridge(sides: Record<Side, BridgeSide>, answeredKey: string): void {
     this.refresh?.stop();
     this.refresh = undefined;
     this.callBridge?.retire();
     this.answeredKey = answeredKey;
-    this.callBridge = this.plainBridge(sides);
+    const { media, caller } = this.host;
+    const parties = {
+      caller: partyOfSide(sides.caller, caller.invite.callId),
+      callee: partyOfSide(sides.callee, caller.invite.callId),
+    };
+    const relayed: BridgeSdpCrossing | undefined = media.relaysBetween(parties.caller, parties.callee)
+      ? (kind, from, body, deliver) =>
+          media.cross(
+            { kind, from: parties[from], to: parties[from === 'caller' ? 'callee' : 'caller'] },
+            body,
+            deliver,
+          )
+      : undefined;
+    this.callBridge = this.plainBridge(sides, relayed);
   }
 
   /**
@@ -262,15 +277,16 @@ export class CallAnswer {
   }
 
   /**
-   * A bridge whose SDP crosses as is (after a transfer or a park retrieval the parties exchanged their
-   * SDP directly), with a fresh music-on-hold watch.
+   * A bridge whose SDP crosses as is (after a park retrieval or an attended transfer the parties
+   * exchanged their SDP directly) or through `relayed`, with a fresh music-on-hold watch.
    */
-  private plainBridge(sides: Record<Side, BridgeSide>): CallBridge {
+  private plainBridge(sides: Record<Side, BridgeSide>, relayed?: BridgeSdpCrossing): CallBridge {
     const { deps } = this.host;
     this.holdMusic?.close();
     this.holdMusic = this.watchHold();
     const checkOnly: BridgeSdpCrossing = (_kind, _from, body, deliver) => deliver(relayBody(body));
-    const crossing = this.holdMusic ? this.holdMusic.wrap(checkOnly) : checkOnly;
+    const through = relayed ?? checkOnly;
+    const crossing = this.holdMusic ? this.holdMusic.wrap(through) : through;
     return new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow, crossing);
   }
 

@@ -12,6 +12,7 @@ import { CallerMediaReadiness } from './caller-media-readiness.js';
 import { bodyOf, CallerLeg } from './legs/caller-leg.js';
 import { CallLamps } from './lamps/call-lamps.js';
 import { CallMedia } from './media/call-media.js';
+import { partyOfSide, transferMedia } from './transfer/transfer-media.js';
 import { callerMedia } from './media/nat-detection.js';
 import { TrunkTargetExpander } from './legs/trunk-target-expander.js';
 import type {
@@ -192,6 +193,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
       joinLocal: (side, identity, end, outcome) => this.joinLocal(side, identity, end, outcome),
       retrieved: (cause) => this.end('answered', 'system', cause),
       abandoned: (cause) => this.end('answered', 'system', cause),
+      transferMedia: (transferee, replaced) =>
+        transferMedia(
+          this.media,
+          partyOfSide(transferee, invite.callId),
+          partyOfSide(replaced, invite.callId),
+        ),
       connected: (sides, targetKey) => this.rebridged(sides, targetKey),
     });
     this.dialogs = new CallDialogs({

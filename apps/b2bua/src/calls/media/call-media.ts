@@ -200,6 +200,45 @@ export class CallMedia {
   }
 
   /**
+   * A transfer target's leg (RFC 3515 blind transfer): it takes the place of `replaced` facing
+   * `transferee`. Relayed when that pair's media went through rtpengine (the transferee keeps its
+   * anchor: rtpengine offers the target's SDP to it and answers back, issue #19), else as any branch.
+   */
+  openTarget(branch: string, callee: PartyMedia, transferee: Party, replaced: Party): boolean {
+    if (this.deps.client && !this.ended && this.relaysBetween(transferee, replaced)) {
+      this.calleePolicies.set(branch, callee.policy ?? DEFAULT_LEG_POLICY);
+      this.relayed.set(branch, callee);
+      this.deps.logger.debug({ call: this.callId, branch }, 'transfer target media relayed');
+      return true;
+    }
+    return this.openBranch(branch, callee);
+  }
+
+  /** Whether SDP between these two parties goes through rtpengine (both legs relayed). */
+  relaysBetween(a: Party, b: Party): boolean {
+    return (
+      [a, b].every((p) => p === 'caller' || this.relayed.has(p.branch)) && (a !== 'caller' || b !== 'caller')
+    );
+  }
+
+  /**
+   * `party` left the call (a transfer replaced it): rtpengine drops its leg (`delete` with its tag),
+   * the rest of the call goes on. Logged when rtpengine cannot be told.
+   */
+  leave(party: Party): void {
+    const client = this.deps.client;
+    if (!client || this.ended || (party !== 'caller' && !this.relayed.has(party.branch))) return;
+    const fromTag = tagOf(party);
+    this.serial = this.serial
+      .then(() => client.delete({ callId: this.callId, fromTag, deleteDelay: 0 }))
+      .then(
+        () => this.deps.logger.debug({ call: this.callId, tag: fromTag }, 'rtpengine: leg deleted'),
+        (err: unknown) =>
+          this.deps.logger.warn({ err, call: this.callId, tag: fromTag }, 'rtpengine leg delete failed'),
+      );
+  }
+
+  /**
    * The call is answered by `branch`: when `subjects` ask for it, rtpengine records it from now on
    * (and plays the announcement); a call whose media are not relayed cannot be, which is logged.
    */
@@ -241,7 +280,12 @@ export class CallMedia {
     const branch = branchOf(crossing);
     const checked =
       relayed.ok && relayed.body && isSdp(relayed.body) ? this.srtpChecked(crossing, relayed) : relayed;
-    if (!checked.ok || !checked.body || !this.relayed.has(branch) || !isSdp(checked.body)) {
+    if (
+      !checked.ok ||
+      !checked.body ||
+      !this.relaysBetween(crossing.from, crossing.to) ||
+      !isSdp(checked.body)
+    ) {
       deliver(checked);
       return;
     }
@@ -274,7 +318,7 @@ export class CallMedia {
             { err, call: this.callId, branch, kind: crossing.kind },
             'rtpengine failed: SDP relayed unchanged (direct media)',
           );
-          this.relayed.delete(branch);
+          for (const p of [crossing.from, crossing.to]) if (p !== 'caller') this.relayed.delete(p.branch);
           this.deps.metrics?.fallback('direct');
           deliver(checked);
           return;
@@ -366,7 +410,7 @@ export class CallMedia {
     const sender = tagOf(crossing.from);
     if (offersSrtp(check.sdp)) this.srtpParties.add(sender);
     else this.srtpParties.delete(sender);
-    const refused = this.relayed.has(branchOf(crossing))
+    const refused = this.relaysBetween(crossing.from, crossing.to)
       ? undefined
       : this.srtpRefusalWithoutRelay(crossing, check.sdp);
     if (refused) return refused;
@@ -414,7 +458,12 @@ export class CallMedia {
   }
 }
 
+/**
+ * The rtpengine branch (`via-branch`) of a crossing: the callee leg's. Between two callee legs (a
+ * transferred callee and its target) one key for both directions, so an answer finds its offer.
+ */
 function branchOf(c: SdpCrossing): string {
+  if (c.from !== 'caller' && c.to !== 'caller') return [c.from.branch, c.to.branch].sort().join('+');
   if (c.from !== 'caller') return c.from.branch;
   if (c.to !== 'caller') return c.to.branch;
   return '';

@@ -193,6 +193,17 @@ export class BlindTransfer {
       this.host.answeredWithOffer(leg, offer, targetKey);
       return;
     }
+    const media = this.host.media;
+    if (!media) return this.moveTransferee(leg, offer, targetKey);
+    media.offer(leg.callId, offer, (relay) => {
+      if (this.phase !== 'moving') return;
+      if (!relay.ok || !relay.body) return this.abandon(leg, 488, 'Not Acceptable Here');
+      this.moveTransferee(leg, relay.body, targetKey);
+    });
+  }
+
+  /** The transferee is re-INVITEd with the target's offer; its answer goes to the target's ACK. */
+  private moveTransferee(leg: CalleeLeg, offer: SessionBody, targetKey: string): void {
     const { dialog, route } = this.host.transferee.side;
     let reinvite: OutgoingRequest;
     try {
@@ -213,12 +224,30 @@ export class BlindTransfer {
         dialog.responseReceived(reinvite, incomingResponseFromSip(res));
         if (res.status >= 300) return this.abandon(leg, res.status, res.reason);
         this.ackTransferee(reinvite);
-        leg.ackAnswer(bodyOf(res));
-        this.phase = 'done';
-        this.host.connected(leg, targetKey);
+        this.answerTarget(leg, bodyOf(res), targetKey);
       },
       onTimeout: () => this.abandon(leg, 408, 'Request Timeout'),
       onTransportError: () => this.abandon(leg, 503, 'Service Unavailable'),
+    });
+  }
+
+  /** The transferee's answer reaches the target in its ACK (through the media anchor): connected. */
+  private answerTarget(leg: CalleeLeg, answer: SessionBody | undefined, targetKey: string): void {
+    const connect = (body: SessionBody | undefined) => {
+      leg.ackAnswer(body);
+      this.phase = 'done';
+      this.host.connected(leg, targetKey);
+      this.host.media?.replaced();
+    };
+    const media = this.host.media;
+    if (!media) return connect(answer);
+    media.answer(leg.callId, answer, (relay) => {
+      if (this.phase !== 'moving') return;
+      if (relay.ok) return connect(relay.body);
+      // The transferee already applied the target's offer: the target gets no answer and is ended.
+      this.host.deps.logger.warn({ ...this.host.log, reason: relay.reason }, 'transferee answer refused');
+      leg.ackAnswer(undefined);
+      this.abandon(leg, 488, 'Not Acceptable Here');
     });
   }
 

@@ -16,6 +16,7 @@ import { AttendedTransfer } from './attended-transfer.js';
 import type { LocalAppEnd } from '../local/local-apps.js';
 import { BlindTransfer, type LocalJoinOutcome } from './blind-transfer.js';
 import { checkRefer, type ReferTarget } from './refer-request.js';
+import type { TransferMedia } from './transfer-media.js';
 import { TransferNotifier } from './transfer-notifier.js';
 
 /** What the REFER handling reads from and does to its call. */
@@ -54,6 +55,8 @@ export interface ReferHost {
   retrieved(cause: string): void;
   /** The parked call was given up (BYE sent to the parked party): end. */
   abandoned(cause: string): void;
+  /** The call's media anchor for a blind transfer of `transferee` away from `replaced`. */
+  transferMedia?(transferee: BridgeSide, replaced: BridgeSide): TransferMedia;
 }
 
 /** A chain entry for a transfer's outcome (`status`, and who answered or the destination). */
@@ -239,6 +242,7 @@ export class ReferHandler {
       target,
       referredBy: target.referredBy ?? formatNameAddr({ uri: this.party(from).callerUri }),
       notifier,
+      ...(this.host.transferMedia ? { media: this.host.transferMedia(sides[toSide], transferor) } : {}),
       legStarted: (callId) => this.host.legStarted(callId, from),
       addLegs: (legs) => this.host.addLegs(legs),
       joinLocal: (end, outcome) => {

@@ -4,9 +4,11 @@ import { trunkAwareListener } from '../call-branch-launcher.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { CallLogIds } from '../call-session-hooks.js';
+import type { TransferMedia } from './transfer-media.js';
 import { CalleeLeg } from '../legs/callee-leg.js';
 import { calleeLegInit } from '../legs/callee-leg-init.js';
 import { uriDestination } from '../legs/leg-destination.js';
+import { calleeMedia } from '../media/nat-detection.js';
 import type { BranchHandle, BranchLauncher, BranchListener, BranchSpec } from '../plan/branch-types.js';
 
 /** What the launcher of a transfer's legs reads from its transfer. */
@@ -21,6 +23,8 @@ export interface TransferLegHost {
   readonly referredBy?: string;
   /** A leg's Call-ID is now ours (the call table routes its in-dialog requests to this call). */
   legStarted(callId: string): void;
+  /** The call's media anchor for the new legs (absent: their SDP crosses as is). */
+  readonly media?: TransferMedia;
 }
 
 /**
@@ -72,6 +76,10 @@ export class TransferLegLauncher implements BranchLauncher<SipResponse> {
     }
     this.legs.set(leg.callId, leg);
     this.host.legStarted(leg.callId);
+    this.host.media?.open(leg.callId, {
+      ...calleeMedia(spec.uri, spec.destination?.host),
+      ...(spec.mediaPolicy ? { policy: spec.mediaPolicy } : {}),
+    });
     if (!destination) listener.failed(404, undefined);
     else leg.start();
     return leg;

@@ -183,8 +183,10 @@ describe('WebAssembly header-line splitter', () => {
       }),
       { numRuns: 3000 },
     );
-    // The generator must reach the WebAssembly path, not only its fallbacks.
-    expect(taken).toBeGreaterThan(150);
+    // The generator must reach the WebAssembly path, not only its fallbacks. About 6 % of the
+    // random sections do (143–186 of 3,000 in seven runs, the count varies with fast-check's
+    // seed: sd ~13), so the bound sits far below that and far above a generator that never gets there.
+    expect(taken).toBeGreaterThan(75);
   });
 
   it('agrees on random byte mutations of the corpus', () => {

@@ -167,20 +167,23 @@ export class CallAnswer {
     this.refresh = undefined;
     this.callBridge?.retire();
     this.answeredKey = answeredKey;
+    this.callBridge = this.plainBridge(sides, this.relayedCrossing(sides));
+  }
+
+  /** SDP between `sides` through rtpengine when both parties' media go there (else undefined). */
+  private relayedCrossing(sides: Record<Side, BridgeSide>): BridgeSdpCrossing | undefined {
     const { media, caller } = this.host;
     const parties = {
       caller: partyOfSide(sides.caller, caller.invite.callId),
       callee: partyOfSide(sides.callee, caller.invite.callId),
     };
-    const relayed: BridgeSdpCrossing | undefined = media.relaysBetween(parties.caller, parties.callee)
-      ? (kind, from, body, deliver) =>
-          media.cross(
-            { kind, from: parties[from], to: parties[from === 'caller' ? 'callee' : 'caller'] },
-            body,
-            deliver,
-          )
-      : undefined;
-    this.callBridge = this.plainBridge(sides, relayed);
+    if (!media.relaysBetween(parties.caller, parties.callee)) return undefined;
+    return (kind, from, body, deliver) =>
+      media.cross(
+        { kind, from: parties[from], to: parties[from === 'caller' ? 'callee' : 'caller'] },
+        body,
+        deliver,
+      );
   }
 
   /**
@@ -257,7 +260,14 @@ export class CallAnswer {
       caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
       callee: { dialog: pickerDialog, route: picker.route, contact: picker.contact },
     };
-    this.callBridge = new CallBridge(deps.port, sides, this.bridgeHooks(), deps.allow);
+    // A relayed pickup (pickup-media.ts): later re-INVITEs of caller and picker cross rtpengine too.
+    this.callBridge = new CallBridge(
+      deps.port,
+      sides,
+      this.bridgeHooks(),
+      deps.allow,
+      this.relayedCrossing(sides),
+    );
   }
 
   /** An ACK on the callee side: the picker's for its 2xx stops that 2xx's retransmissions. */

@@ -9,7 +9,7 @@ import { CallBranchLauncher } from './call-branch-launcher.js';
 import type { CallDeps, CallTableHooks } from './call-deps.js';
 import type { CallEnding, CallLogIds } from './call-session-hooks.js';
 import { CallerMediaReadiness } from './caller-media-readiness.js';
-import { bodyOf, CallerLeg } from './legs/caller-leg.js';
+import { bodyOf, CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import { CallLamps } from './lamps/call-lamps.js';
 import { CallMedia } from './media/call-media.js';
 import { partyOfSide, transferMedia } from './transfer/transfer-media.js';
@@ -36,6 +36,7 @@ import { startHandOver } from './transfer/local-hand-over.js';
 import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
 import { sendBye } from './legs/in-dialog-route.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
+import { relayedPickupAnswers } from './pickup/pickup-media.js';
 import { crossOffers } from './pickup/pickup-sdp.js';
 import { CallDialogs } from './replaces/call-dialogs.js';
 import type { ReplacedParty } from './replaces/replaced-party.js';
@@ -63,6 +64,8 @@ export type SessionState = 'routing' | 'dialling' | 'answering' | 'bridged' | 'l
 export class CallSession implements BranchLauncher<SipResponse> {
   readonly id = randomUUID();
   private state: SessionState = 'routing';
+  /** A relayed pickup's picker while rtpengine crosses its SDP (pickup-media.ts): answered if the call ends. */
+  private pickingUp: CallerLeg | undefined;
   private readonly caller: CallerLeg;
   private readonly routingAbort = new AbortController();
   private executor: PlanExecutor<SipResponse> | undefined;
@@ -371,9 +374,13 @@ export class CallSession implements BranchLauncher<SipResponse> {
       this.local?.terminate();
       return;
     }
-    if (this.state === 'routing' || this.state === 'dialling') {
+    const picker = this.pickingUp;
+    if (this.state === 'routing' || this.state === 'dialling' || picker) {
       this.stopRouting();
-      this.caller.reject(503, 'Service Unavailable', [['Retry-After', String(this.deps.retryAfterSeconds)]]);
+      this.pickingUp = undefined;
+      const retryAfter = [['Retry-After', String(this.deps.retryAfterSeconds)]] as const;
+      picker?.reject(503, 'Service Unavailable', [...retryAfter]);
+      this.caller.reject(503, 'Service Unavailable', [...retryAfter]);
       this.end('failed', 'system', cause);
     } else if (this.state !== 'ended') {
       this.answer.hangUp(cause);
@@ -453,19 +460,51 @@ export class CallSession implements BranchLauncher<SipResponse> {
 
   /**
    * Call pickup (calls/pickup/): `picker` answers this ringing call. Every branch is cancelled with
-   * RFC 3326 `Reason: SIP;cause=200`, caller and picker get 2xx answers to their offers (pickup-sdp.ts).
+   * RFC 3326 `Reason: SIP;cause=200`, caller and picker get 2xx answers to their offers (pickup-sdp.ts),
+   * through rtpengine when the caller's media went there (pickup-media.ts): the rung branches leave it.
    */
   pickUp(picker: Picker): PickupRefusal | undefined {
     if (this.state !== 'dialling' || !this.caller.open)
       return { status: 404, reason: 'No Call To Pick Up', cause: `call ${this.id} no longer ringing` };
-    const sdp = crossOffers(bodyOf(this.caller.invite), bodyOf(picker.leg.invite));
+    const callerOffer = bodyOf(this.caller.invite);
+    const pickerOffer = bodyOf(picker.leg.invite);
+    const sdp = crossOffers(callerOffer, pickerOffer);
     if (!sdp.ok) return { status: 488, reason: 'Not Acceptable Here', cause: sdp.reason };
+    const branch = picker.leg.invite.callId;
+    const relayed = this.media.openPicker(
+      branch,
+      callerMedia(picker.leg.invite, picker.leg.destination.host, pickerOffer),
+    );
     this.executor?.cancel('completed-elsewhere');
     if (this.executor) this.timeline.addLegs(this.executor.legs);
     this.state = 'answering';
-    this.table.legStarted(picker.leg.invite.callId, 'callee');
+    this.table.legStarted(branch, 'callee');
+    if (!relayed) {
+      this.pickedUp(picker, sdp.toCaller, sdp.toPicker);
+      return undefined;
+    }
+    this.pickingUp = picker.leg;
+    relayedPickupAnswers(this.media, branch, callerOffer, pickerOffer, (answers) => {
+      this.pickingUp = undefined;
+      if (this.state !== 'answering' || !this.caller.open) {
+        picker.leg.reject(487, 'Request Terminated'); // the caller gave up meanwhile
+        return;
+      }
+      if (!answers.ok) {
+        picker.leg.reject(488, 'Not Acceptable Here');
+        return this.failTo(488, 'Not Acceptable Here', [], 'failed', `pickup: ${answers.reason}`);
+      }
+      this.media.leaveRung(branch);
+      this.pickedUp(picker, answers.toCaller, answers.toPicker);
+      this.media.answered();
+    });
+    return undefined;
+  }
+
+  /** The picker answered: both get their 2xx, the record and the lamps say who picked the call up. */
+  private pickedUp(picker: Picker, toCaller: SessionBody, toPicker: SessionBody): void {
     const answeredWall = this.timeline.answered(picker.extension);
-    this.answer.acceptPicked(picker.leg, sdp.toCaller, sdp.toPicker, picker.extension);
+    this.answer.acceptPicked(picker.leg, toCaller, toPicker, picker.extension);
     const caller = this.identity.callerExtension ?? this.identity.callerUri;
     this.transfers.chain.push(pickupRecord(picker, caller, this.deps.wallNow()));
     this.lamps.callerAnswered();
@@ -473,7 +512,6 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     this.extensions.add(picker.extension);
     this.soft(this.deps.liveCalls.joined(this.id, picker.extension, answeredWall));
-    return undefined;
   }
 
   // --- routing ---------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import type { Logger } from '@switchboard/config';
-import { NgError, type NgClient, type NgSdpOptions } from '@switchboard/rtpengine';
+import { NgError, type NgClient, type NgDelete, type NgSdpOptions } from '@switchboard/rtpengine';
 import type { Clock } from '@switchboard/transactions';
 import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
 import type { SessionBody } from '../legs/caller-leg.js';
@@ -214,6 +214,29 @@ export class CallMedia {
     return this.openBranch(branch, callee);
   }
 
+  /**
+   * A picker's leg (call pickup, calls/pickup/): it answers the ringing caller in place of the rung
+   * branches. Relayed (openTarget) when the caller's media go through rtpengine on one of them.
+   */
+  openPicker(branch: string, picker: PartyMedia): boolean {
+    const rung = [...this.relayed.keys()].find((b) => this.relaysBetween('caller', { branch: b }));
+    return rung !== undefined && this.openTarget(branch, picker, 'caller', { branch: rung });
+  }
+
+  /**
+   * The call was picked up by `kept`: every other relayed branch (rung, now cancelled) leaves
+   * rtpengine. An unanswered branch has no tag there yet, so it is named by its via-branch.
+   */
+  leaveRung(kept: string): void {
+    if (this.ended) return;
+    for (const branch of this.anchored) {
+      if (branch === kept || !this.relayed.has(branch)) continue;
+      this.deleteLeg({ callId: this.callId, fromTag: 'caller', viaBranch: branch, deleteDelay: 0 });
+      this.relayed.delete(branch);
+      this.anchored.delete(branch);
+    }
+  }
+
   /** Whether SDP between these two parties goes through rtpengine (both legs relayed). */
   relaysBetween(a: Party, b: Party): boolean {
     return (
@@ -226,15 +249,20 @@ export class CallMedia {
    * the rest of the call goes on. Logged when rtpengine cannot be told.
    */
   leave(party: Party): void {
+    if (this.ended || (party !== 'caller' && !this.relayed.has(party.branch))) return;
+    this.deleteLeg({ callId: this.callId, fromTag: tagOf(party), deleteDelay: 0 });
+  }
+
+  /** rtpengine drops one leg of the call (in order with the crossings); logged when it cannot. */
+  private deleteLeg(leg: NgDelete): void {
     const client = this.deps.client;
-    if (!client || this.ended || (party !== 'caller' && !this.relayed.has(party.branch))) return;
-    const fromTag = tagOf(party);
+    if (!client) return;
+    const log = { call: this.callId, tag: leg.fromTag, branch: leg.viaBranch };
     this.serial = this.serial
-      .then(() => client.delete({ callId: this.callId, fromTag, deleteDelay: 0 }))
+      .then(() => client.delete(leg))
       .then(
-        () => this.deps.logger.debug({ call: this.callId, tag: fromTag }, 'rtpengine: leg deleted'),
-        (err: unknown) =>
-          this.deps.logger.warn({ err, call: this.callId, tag: fromTag }, 'rtpengine leg delete failed'),
+        () => this.deps.logger.debug(log, 'rtpengine: leg deleted'),
+        (err: unknown) => this.deps.logger.warn({ err, ...log }, 'rtpengine leg delete failed'),
       );
   }
 

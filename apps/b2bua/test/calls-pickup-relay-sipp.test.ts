@@ -1,9 +1,10 @@
-import { redisKeys, type ExtensionDialog } from '@switchboard/live-state';
+import { redisKeys } from '@switchboard/live-state';
 import { NgClient, type NgQueryResult } from '@switchboard/rtpengine';
 import { SystemClock } from '@switchboard/transactions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpScript } from './fixtures/voicemail-rtp-script.js';
 import { enableExtensionsPlugin, startSipp, type SippProcess } from './support/calls-harness.js';
+import { untilRinging } from './support/ringing-lamps.js';
 import { callSuite, expectPassed, type SippResult } from './support/call-runner.js';
 import { freeUdpPort } from './support/sip-test-kit.js';
 import { rtpengineAvailable, relayEnv, testRtpengine, type TestRtpengine } from './support/test-rtpengine.js';
@@ -67,18 +68,6 @@ function uac(
   );
 }
 
-async function ringing(extension: string): Promise<void> {
-  await expect
-    .poll(
-      async () => {
-        const all = Object.values(await suite.h.redis.hgetall(redisKeys.extensionDialogs(extension)));
-        return all.map((raw) => JSON.parse(raw) as ExtensionDialog).some((d) => d.state === 'early');
-      },
-      { timeout: 5000, interval: 50 },
-    )
-    .toBe(true);
-}
-
 interface TagUse {
   /** RTP packets rtpengine received from this party. */
   readonly packets: number;
@@ -126,7 +115,7 @@ describe.skipIf(!rtpengineAvailable)('call pickup with media mode relay (sipp + 
         String(callerPort),
         '-rtp_echo',
       ]);
-      await ringing('201');
+      await untilRinging(suite.h.redis, '201');
       const pickerPort = await evenPort();
       const talk = new RtpScript(7).tone(2000, 440, 12000).toPcap();
       const picker = await uac('rec-uac-talk.xml', '203', code, ['-mp', String(pickerPort)], {

@@ -1,6 +1,7 @@
 import { redisKeys, type DialogChange, type ExtensionDialog } from '@switchboard/live-state';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enableExtensionsPlugin, startSipp, type SippProcess } from './support/calls-harness.js';
+import { untilRinging } from './support/ringing-lamps.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 
 /**
@@ -101,21 +102,6 @@ async function dial(extension: string, code: string, scenario = 'call-uac-basic.
   );
 }
 
-/** Until every one of `extensions` shows a ringing (early) inbound dialog in the lamp data. */
-async function ringing(...extensions: string[]): Promise<void> {
-  for (const ext of extensions) {
-    await expect
-      .poll(
-        async () => {
-          const all = Object.values(await suite.h.redis.hgetall(redisKeys.extensionDialogs(ext)));
-          return all.map((raw) => JSON.parse(raw) as ExtensionDialog).some((d) => d.state === 'early');
-        },
-        { timeout: 5000, interval: 50 },
-      )
-      .toBe(true);
-  }
-}
-
 async function recordOf(calleeNumber: string) {
   await expect
     .poll(() => suite.h.prisma.callRecord.count({ where: { calleeNumber } }), { timeout: 10_000 })
@@ -127,7 +113,7 @@ describe('call pickup (sipp)', () => {
   it('group pickup: 203 dials *8 while ring group 600 rings 201 and 202; both get CANCEL cause=200, 100 and 203 talk, 203 hangs up', async () => {
     const phones = [await ringingPhone('201'), await ringingPhone('202')];
     const calling = await caller('600');
-    await ringing('201', '202');
+    await untilRinging(suite.h.redis, '201', '202');
     const picker = await dial('203', '*8');
     expectPassed(await picker.done);
     for (const phone of phones) expectPassed(await phone.done);
@@ -157,7 +143,7 @@ describe('call pickup (sipp)', () => {
   it('directed pickup: 204 (in no group) dials **201 while 100 calls 201 directly', async () => {
     const phone = await ringingPhone('201');
     const calling = await caller('201');
-    await ringing('201');
+    await untilRinging(suite.h.redis, '201');
     const picker = await dial('204', '**201');
     expectPassed(await picker.done);
     expectPassed(await phone.done);

@@ -85,7 +85,7 @@ export class IvrCall implements LocalCall {
   cancel(): void {
     this.over = true;
     this.machine?.stop();
-    void this.media?.close('cancelled');
+    this.soft(this.media?.close('cancelled'), 'media close');
   }
 
   terminate(): void {
@@ -142,9 +142,12 @@ export class IvrCall implements LocalCall {
     const machine: MenuMachine = new MenuMachine(menu, this.vm.clock, {
       play: (afterInvalid) => {
         const parts = afterInvalid ? [invalidChoiceTone(), greeting] : [greeting];
-        void media.play(parts).then((done) => {
-          if (done && this.machine === machine) machine.greetingEnded();
-        });
+        this.soft(
+          media.play(parts).then((done) => {
+            if (done && this.machine === machine) machine.greetingEnded();
+          }),
+          'greeting',
+        );
       },
       stopPlayback: () => media.stop(),
       checkExtension: (number) => {
@@ -231,7 +234,7 @@ export class IvrCall implements LocalCall {
     if (this.over || !side || !media) return;
     this.machine?.stop();
     media.stop();
-    void media.play(ringback(RINGBACK_CYCLES));
+    this.soft(media.play(ringback(RINGBACK_CYCLES)), 'ringback');
     const by = this.label;
     this.handOver = this.ctx.handOver(
       { destination: number, side, by },
@@ -240,7 +243,7 @@ export class IvrCall implements LocalCall {
           this.handOver = undefined;
           this.over = true;
           this.leg.release();
-          void media.close(`handed over to ${targetKey}`);
+          this.soft(media.close(`handed over to ${targetKey}`), 'media close');
         },
         local: (end) => {
           this.handOver = undefined;
@@ -329,7 +332,14 @@ export class IvrCall implements LocalCall {
     this.handOver?.stop();
     this.handOver = undefined;
     if (!this.callerHungUp) this.leg.hangUp();
-    void this.media?.close(cause);
+    this.soft(this.media?.close(cause), 'media close');
     this.ctx.ended({ disposition: 'answered', side, cause: `${this.label}: ${cause}` });
+  }
+
+  /** Media work nobody waits for: a failure (a closed socket) is logged with the call id, never unhandled. */
+  private soft(work: Promise<unknown> | undefined, what: string): void {
+    void work?.catch((err: unknown) =>
+      this.ctx.logger.warn({ err, call: this.ctx.callId, menu: this.menuId }, `menu: ${what} failed`),
+    );
   }
 }

@@ -1,7 +1,6 @@
 import {
   ConferenceKeypad,
   conferenceMuteTone,
-  MediaError,
   type ConferenceMixer,
   type PromptId,
 } from '@switchboard/media';
@@ -10,6 +9,7 @@ import type { ServerTransaction } from '@switchboard/transactions';
 import type { SessionBody } from '../calls/legs/caller-leg.js';
 import { DigitBuffer } from '../voicemail/digit-buffer.js';
 import type { LocalCall, LocalCallContext } from '../voicemail/local-call.js';
+import { LocalCallEnding } from '../voicemail/local-call-ending.js';
 import { LocalUaLeg } from '../voicemail/local-ua-leg.js';
 import { LATE_OFFER_MEDIA, MediaAnswerer } from '../voicemail/media-answerer.js';
 import type { VoicemailContext } from '../voicemail/voicemail-context.js';
@@ -27,8 +27,6 @@ export interface ConferenceContext {
   vacated(room: string): void;
 }
 
-type Side = 'caller' | 'callee' | 'system';
-
 /**
  * One caller in a conference room: the room is checked (missing → 404, disabled → 480, full → 486,
  * before anything is answered), the B2BUA answers with SDP (the voicemail's media path: symmetric
@@ -39,6 +37,7 @@ type Side = 'caller' | 'callee' | 'system';
 export class ConferenceCall implements LocalCall {
   private readonly leg: LocalUaLeg;
   private readonly answerer: MediaAnswerer;
+  private readonly end: LocalCallEnding;
   private readonly digits: DigitBuffer;
   private readonly keypad = new ConferenceKeypad();
   private media: VoicemailMedia | undefined;
@@ -46,8 +45,6 @@ export class ConferenceCall implements LocalCall {
   private mixer: ConferenceMixer | undefined;
   private started = false;
   private playing = false;
-  private callerHungUp = false;
-  private over = false;
 
   constructor(
     private readonly ctx: LocalCallContext,
@@ -57,20 +54,27 @@ export class ConferenceCall implements LocalCall {
   ) {
     this.digits = new DigitBuffer(vm.clock);
     this.leg = new LocalUaLeg(ctx, {
-      byeFromCaller: () => {
-        this.callerHungUp = true;
-        this.finish('caller', 'hangup');
-      },
+      byeFromCaller: () => this.end.callerBye(),
       confirmed: (answer) => this.confirmed(answer),
-      noAck: () => this.finish('system', 'no ACK'),
+      noAck: () => this.end.finish('system', 'no ACK'),
       reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.onDigit(d),
     });
     this.answerer = new MediaAnswerer(vm, this.leg);
+    this.end = new LocalCallEnding(ctx, this.leg, () => this.media, {
+      label: () => `conference ${roomNumber}`,
+      failure: { fields: { room: roomNumber }, message: 'conference call failed' },
+      refusedAs: (status) => (status === 486 ? 'busy' : status === 480 ? 'no_answer' : 'failed'),
+      release: () => {
+        this.digits.close();
+        if (this.mixer?.has(ctx.callId)) conf.bridge.leave(roomNumber, ctx.callId);
+        conf.vacated(roomNumber);
+      },
+    });
   }
 
   start(): void {
-    this.setUp().catch((err: unknown) => this.failed(err));
+    this.setUp().catch((err: unknown) => this.end.failed(err));
   }
 
   ack(ack: SipRequest): void {
@@ -80,7 +84,7 @@ export class ConferenceCall implements LocalCall {
   private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
     const verdict = this.answerer.confirmed(answer, this.media);
-    if (verdict === 'fail') this.finish('system', 'unusable SDP answer in ACK');
+    if (verdict === 'fail') this.end.finish('system', 'unusable SDP answer in ACK');
     else if (verdict === 'start' && !this.started) this.begin(this.media);
   }
 
@@ -89,28 +93,27 @@ export class ConferenceCall implements LocalCall {
   }
 
   cancel(): void {
-    this.over = true;
-    this.conf.vacated(this.roomNumber);
-    this.digits.close();
-    void this.media?.close('cancelled');
+    this.end.cancelled();
   }
 
   terminate(): void {
-    if (this.over) return;
-    if (!this.media && this.leg.open) return this.reject(503, 'Service Unavailable', 'shutdown');
-    this.finish('system', 'shutdown');
+    this.end.shutdown();
+  }
+
+  private get over(): boolean {
+    return this.end.over;
   }
 
   private async setUp(): Promise<void> {
     const room = await this.conf.rooms.find(this.roomNumber);
     if (this.over) return;
-    if (!room) return this.reject(404, 'Conference Room Not Found', 'no such room');
-    if (!room.enabled) return this.reject(480, 'Conference Room Disabled', 'room disabled');
+    if (!room) return this.end.reject(404, 'Conference Room Not Found', 'no such room');
+    if (!room.enabled) return this.end.reject(480, 'Conference Room Disabled', 'room disabled');
     if (this.conf.bridge.size(room.number) >= room.maxParticipants)
-      return this.reject(486, 'Conference Full', 'room full');
+      return this.end.reject(486, 'Conference Full', 'room full');
     this.room = room;
     const reading = this.answerer.read(this.ctx.party.offer?.content);
-    if (!reading.ok) return this.reject(reading.status, reading.reason, reading.reason);
+    if (!reading.ok) return this.end.reject(reading.status, reading.reason, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
     if (this.over) {
       await media.close('ended before the answer');
@@ -128,9 +131,9 @@ export class ConferenceCall implements LocalCall {
         if (this.mixer?.has(this.ctx.callId)) this.mixer.receivePcm(this.ctx.callId, samples);
       },
       digit: (d) => this.onDigit(d),
-      timeout: () => this.finish('system', 'no RTP'),
+      timeout: () => this.end.finish('system', 'no RTP'),
     });
-    this.admit(media).catch((err: unknown) => this.failed(err));
+    this.admit(media).catch((err: unknown) => this.end.failed(err));
   }
 
   private async admit(media: VoicemailMedia): Promise<void> {
@@ -153,12 +156,12 @@ export class ConferenceCall implements LocalCall {
       if (outcome === 'hung-up' || this.over) return;
       if (outcome !== 'accepted') {
         await this.say(media, 'goodbye');
-        return this.finish('callee', `PIN ${outcome}`);
+        return this.end.finish('callee', `PIN ${outcome}`);
       }
     }
     if (this.over) return;
     const mixer = this.conf.bridge.mixer(room.number, room.maxParticipants);
-    if (mixer.size >= room.maxParticipants) return this.finish('callee', 'room full');
+    if (mixer.size >= room.maxParticipants) return this.end.finish('callee', 'room full');
     mixer.join(this.ctx.callId, {
       law: media.law,
       send: (payload) => media.sendFrame(payload),
@@ -190,38 +193,6 @@ export class ConferenceCall implements LocalCall {
     if (action === 'toggle-mute') {
       const muted = mixer.toggleMute(this.ctx.callId);
       mixer.playTo(this.ctx.callId, conferenceMuteTone(muted));
-    } else if (action === 'leave') this.finish('caller', 'left with *#');
-  }
-
-  private reject(status: number, reason: string, cause: string): void {
-    if (this.over) return;
-    this.over = true;
-    this.conf.vacated(this.roomNumber);
-    this.leg.reject(status, reason);
-    this.ctx.ended({
-      disposition: status === 486 ? 'busy' : status === 480 ? 'no_answer' : 'failed',
-      side: 'system',
-      cause: `conference ${this.roomNumber}: ${cause}`,
-      status,
-    });
-  }
-
-  private failed(err: unknown): void {
-    this.ctx.logger.error({ err, call: this.ctx.callId, room: this.roomNumber }, 'conference call failed');
-    // No RTP ports, or the room unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
-    if (this.leg.open && this.ctx.party.open && !this.media)
-      this.reject(503, 'Service Unavailable', err instanceof MediaError ? err.message : 'error');
-    else this.finish('system', 'error');
-  }
-
-  private finish(side: Side, cause: string): void {
-    if (this.over) return;
-    this.over = true;
-    this.digits.close();
-    if (this.mixer?.has(this.ctx.callId)) this.conf.bridge.leave(this.roomNumber, this.ctx.callId);
-    this.conf.vacated(this.roomNumber);
-    if (!this.callerHungUp) this.leg.hangUp();
-    void this.media?.close(cause);
-    this.ctx.ended({ disposition: 'answered', side, cause: `conference ${this.roomNumber}: ${cause}` });
+    } else if (action === 'leave') this.end.finish('caller', 'left with *#');
   }
 }

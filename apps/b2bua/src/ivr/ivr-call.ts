@@ -1,9 +1,9 @@
-import { MediaError } from '@switchboard/media';
 import type { RouteDestination } from '@switchboard/plugin-sdk';
 import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import type { SessionBody } from '../calls/legs/caller-leg.js';
 import type { HandOver, LocalCall, LocalCallContext, LocalPlanEnd } from '../voicemail/local-call.js';
+import { LocalCallEnding } from '../voicemail/local-call-ending.js';
 import { LocalUaLeg } from '../voicemail/local-ua-leg.js';
 import { LATE_OFFER_MEDIA, MediaAnswerer } from '../voicemail/media-answerer.js';
 import { decodeWavTo8k } from '../voicemail/prompt-library.js';
@@ -19,8 +19,6 @@ export const MAX_MENU_HOPS = 10;
 /** Ringback cycles played while a hand-over rings (5 s each: longer than any ring timeout). */
 const RINGBACK_CYCLES = 60;
 
-type Side = 'caller' | 'callee' | 'system';
-
 /**
  * A caller in an auto-attendant menu: the menu is checked (missing → 404, disabled → 480, before
  * anything is answered), the B2BUA answers with SDP (the voicemail's media path: symmetric RTP, RFC
@@ -32,6 +30,7 @@ type Side = 'caller' | 'callee' | 'system';
 export class IvrCall implements LocalCall {
   private readonly leg: LocalUaLeg;
   private readonly answerer: MediaAnswerer;
+  private readonly end: LocalCallEnding;
   private media: VoicemailMedia | undefined;
   private menu: IvrMenuRow | undefined;
   private machine: MenuMachine | undefined;
@@ -40,8 +39,6 @@ export class IvrCall implements LocalCall {
   private successor: LocalCall | undefined;
   private hops = 0;
   private started = false;
-  private callerHungUp = false;
-  private over = false;
 
   constructor(
     private readonly ctx: LocalCallContext,
@@ -50,20 +47,27 @@ export class IvrCall implements LocalCall {
     private readonly menuId: string,
   ) {
     this.leg = new LocalUaLeg(ctx, {
-      byeFromCaller: () => {
-        this.callerHungUp = true;
-        this.finish('caller', 'hangup');
-      },
+      byeFromCaller: () => this.end.callerBye(),
       confirmed: (answer) => this.confirmed(answer),
-      noAck: () => this.finish('system', 'no ACK'),
+      noAck: () => this.end.finish('system', 'no ACK'),
       reoffer: (body) => (this.media ? this.answerer.reoffer(body, this.media) : undefined),
       infoDigit: (d) => this.machine?.key(d),
     });
     this.answerer = new MediaAnswerer(vm, this.leg);
+    this.end = new LocalCallEnding(ctx, this.leg, () => this.media, {
+      label: () => this.label,
+      failure: { fields: { menu: menuId }, message: 'menu call failed' },
+      refusedAs: (status) => (status === 480 || status === 404 ? 'rejected' : 'failed'),
+      release: () => {
+        this.machine?.stop();
+        this.handOver?.stop();
+        this.handOver = undefined;
+      },
+    });
   }
 
   start(): void {
-    this.setUp().catch((err: unknown) => this.failed(err));
+    this.setUp().catch((err: unknown) => this.end.failed(err));
   }
 
   ack(ack: SipRequest): void {
@@ -74,7 +78,7 @@ export class IvrCall implements LocalCall {
   private confirmed(answer: SessionBody | undefined): void {
     if (this.over || !this.media) return;
     const verdict = this.answerer.confirmed(answer, this.media);
-    if (verdict === 'fail') this.finish('system', 'unusable SDP answer in ACK');
+    if (verdict === 'fail') this.end.finish('system', 'unusable SDP answer in ACK');
     else if (verdict === 'start' && !this.started) this.begin(this.media);
   }
 
@@ -83,16 +87,16 @@ export class IvrCall implements LocalCall {
   }
 
   cancel(): void {
-    this.over = true;
-    this.machine?.stop();
-    this.soft(this.media?.close('cancelled'), 'media close');
+    this.end.cancelled();
   }
 
   terminate(): void {
     if (this.successor) return this.successor.terminate();
-    if (this.over) return;
-    if (!this.media && this.leg.open) return this.reject(503, 'Service Unavailable', 'shutdown');
-    this.finish('system', 'shutdown');
+    this.end.shutdown();
+  }
+
+  private get over(): boolean {
+    return this.end.over;
   }
 
   /** `menu 800` (or its name when it has no number): the record's name for this menu. */
@@ -104,11 +108,11 @@ export class IvrCall implements LocalCall {
   private async setUp(): Promise<void> {
     const menu = await this.ivr.menus.byId(this.menuId);
     if (this.over) return;
-    if (!menu) return this.reject(404, 'Menu Not Found', 'no such menu');
-    if (!menu.enabled) return this.reject(480, 'Menu Disabled', 'menu disabled');
+    if (!menu) return this.end.reject(404, 'Menu Not Found', 'no such menu');
+    if (!menu.enabled) return this.end.reject(480, 'Menu Disabled', 'menu disabled');
     this.menu = menu;
     const reading = this.answerer.read(this.ctx.party.offer?.content);
-    if (!reading.ok) return this.reject(reading.status, reading.reason, reading.reason);
+    if (!reading.ok) return this.end.reject(reading.status, reading.reason, reading.reason);
     const media = await VoicemailMedia.open(this.vm.mediaOptions, reading.media ?? LATE_OFFER_MEDIA);
     if (this.over) {
       await media.close('ended before the answer');
@@ -124,7 +128,7 @@ export class IvrCall implements LocalCall {
     media.listen({
       audio: () => undefined,
       digit: (d) => this.machine?.key(d),
-      timeout: () => this.finish('system', 'no RTP'),
+      timeout: () => this.end.finish('system', 'no RTP'),
     });
     if (this.menu) this.enter(this.menu);
   }
@@ -132,7 +136,7 @@ export class IvrCall implements LocalCall {
   /** The caller is in `menu` (the first one, or one a choice led to). */
   private enter(menu: IvrMenuRow): void {
     this.menu = menu;
-    this.run(menu).catch((err: unknown) => this.failed(err));
+    this.run(menu).catch((err: unknown) => this.end.failed(err));
   }
 
   private async run(menu: IvrMenuRow): Promise<void> {
@@ -142,7 +146,7 @@ export class IvrCall implements LocalCall {
     const machine: MenuMachine = new MenuMachine(menu, this.vm.clock, {
       play: (afterInvalid) => {
         const parts = afterInvalid ? [invalidChoiceTone(), greeting] : [greeting];
-        this.soft(
+        this.end.soft(
           media.play(parts).then((done) => {
             if (done && this.machine === machine) machine.greetingEnded();
           }),
@@ -212,7 +216,7 @@ export class IvrCall implements LocalCall {
         this.ctx.passedOn(this.label, name, 200);
         this.enter(menu);
       },
-      (err: unknown) => this.failed(err),
+      (err: unknown) => this.end.failed(err),
     );
   }
 
@@ -224,7 +228,7 @@ export class IvrCall implements LocalCall {
     media.stop();
     this.ctx.passedOn(this.label, `voicemail ${mailbox}`, 200);
     this.successor = this.ivr.voicemail.deposit(this.ctx, mailbox, { leg: this.leg, media });
-    this.over = true;
+    this.end.handedOff();
   }
 
   /** An extension, ring group or outside number: routed as a new call while the caller hears ringback. */
@@ -234,16 +238,16 @@ export class IvrCall implements LocalCall {
     if (this.over || !side || !media) return;
     this.machine?.stop();
     media.stop();
-    this.soft(media.play(ringback(RINGBACK_CYCLES)), 'ringback');
+    this.end.soft(media.play(ringback(RINGBACK_CYCLES)), 'ringback');
     const by = this.label;
     this.handOver = this.ctx.handOver(
       { destination: number, side, by },
       {
         connected: (targetKey) => {
           this.handOver = undefined;
-          this.over = true;
+          this.end.handedOff();
           this.leg.release();
-          this.soft(media.close(`handed over to ${targetKey}`), 'media close');
+          this.end.soft(media.close(`handed over to ${targetKey}`), 'media close');
         },
         local: (end) => {
           this.handOver = undefined;
@@ -291,55 +295,17 @@ export class IvrCall implements LocalCall {
   private goodbye(cause: string): void {
     const media = this.media;
     this.machine?.stop();
-    if (!media || this.over) return this.finish('callee', cause);
+    if (!media || this.over) return this.end.finish('callee', cause);
     media.stop();
     this.vm.prompts
       .prompt('goodbye')
       .then((audio) => media.play([audio]))
       .then(
-        () => this.finish('callee', cause),
+        () => this.end.finish('callee', cause),
         (err: unknown) => {
           this.ctx.logger.warn({ err, call: this.ctx.callId }, 'menu: goodbye not played');
-          this.finish('callee', cause);
+          this.end.finish('callee', cause);
         },
       );
-  }
-
-  private reject(status: number, reason: string, cause: string): void {
-    if (this.over) return;
-    this.over = true;
-    this.leg.reject(status, reason);
-    this.ctx.ended({
-      disposition: status === 480 || status === 404 ? 'rejected' : 'failed',
-      side: 'system',
-      cause: `${this.label}: ${cause}`,
-      status,
-    });
-  }
-
-  private failed(err: unknown): void {
-    this.ctx.logger.error({ err, call: this.ctx.callId, menu: this.menuId }, 'menu call failed');
-    // No RTP ports, or the menu unreadable (PostgreSQL down): temporary, so 503 (RFC 3261 §21.5.4).
-    if (this.leg.open && this.ctx.party.open && !this.media)
-      this.reject(503, 'Service Unavailable', err instanceof MediaError ? err.message : 'error');
-    else this.finish('system', 'error');
-  }
-
-  private finish(side: Side, cause: string): void {
-    if (this.over) return;
-    this.over = true;
-    this.machine?.stop();
-    this.handOver?.stop();
-    this.handOver = undefined;
-    if (!this.callerHungUp) this.leg.hangUp();
-    this.soft(this.media?.close(cause), 'media close');
-    this.ctx.ended({ disposition: 'answered', side, cause: `${this.label}: ${cause}` });
-  }
-
-  /** Media work nobody waits for: a failure (a closed socket) is logged with the call id, never unhandled. */
-  private soft(work: Promise<unknown> | undefined, what: string): void {
-    void work?.catch((err: unknown) =>
-      this.ctx.logger.warn({ err, call: this.ctx.callId, menu: this.menuId }, `menu: ${what} failed`),
-    );
   }
 }

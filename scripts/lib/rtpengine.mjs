@@ -20,6 +20,8 @@ export function rtpengineSettings(env = process.env) {
     portMin: Number(get('SWITCHBOARD_RTPENGINE_PORT_MIN', '30000')),
     portMax: Number(get('SWITCHBOARD_RTPENGINE_PORT_MAX', '39999')),
     recordingDir: get('SWITCHBOARD_RTPENGINE_RECORDING_DIR', undefined),
+    dtmfAddress: get('SWITCHBOARD_RTPENGINE_DTMF_ADDRESS', '127.0.0.1'),
+    dtmfPort: Number(get('SWITCHBOARD_RTPENGINE_DTMF_PORT', '2224')),
   };
 }
 
@@ -39,6 +41,8 @@ export function rtpengineArgs(s, fallbackAddress) {
   // Call recording: a pcap per recorded call, turned into a WAV by the routing worker.
   if (s.recordingDir)
     args.push(`--recording-dir=${s.recordingDir}`, '--recording-method=pcap', '--recording-format=raw');
+  // In-call feature codes: a JSON datagram per RFC 4733 key to the signalling process (0 = off).
+  if (s.dtmfPort) args.push(`--dtmf-log-dest=${s.dtmfAddress}:${s.dtmfPort}`);
   return args;
 }
 

@@ -48,6 +48,8 @@ export interface SwitchboardConfig {
       portMin: number;
       portMax: number;
       timeoutMs: number;
+      /** Where rtpengine's DTMF events come in (its --dtmf-log-dest); undefined: off (or mode `direct`). */
+      dtmfListen: { address: string; port: number } | undefined;
     };
   };
   /** Call recording through rtpengine (which calls: per extension / ring group in the database). */
@@ -258,6 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
         portMin: e.SWITCHBOARD_RTPENGINE_PORT_MIN,
         portMax: e.SWITCHBOARD_RTPENGINE_PORT_MAX,
         timeoutMs: e.SWITCHBOARD_RTPENGINE_TIMEOUT_MS,
+        dtmfListen:
+          e.SWITCHBOARD_MEDIA_MODE === 'direct' || e.SWITCHBOARD_RTPENGINE_DTMF_PORT === 0
+            ? undefined
+            : { address: e.SWITCHBOARD_RTPENGINE_DTMF_ADDRESS, port: e.SWITCHBOARD_RTPENGINE_DTMF_PORT },
       },
     },
     recording: {

@@ -100,6 +100,8 @@ describe('docker/compose.yaml matches the config module', () => {
     expect(args).toContain(`--listen-ng=${media.rtpengine.address}:${media.rtpengine.ngPort}`);
     expect(args).toContain(`--port-min=${media.rtpengine.portMin}`);
     expect(args).toContain(`--port-max=${media.rtpengine.portMax}`);
+    const dtmf = media.rtpengine.dtmfListen;
+    expect(args).toContain(`--dtmf-log-dest=${dtmf?.address}:${dtmf?.port}`);
     expect(args).toContain(`--interface=internal/${configOf('b2bua').sip.publicAddress}`);
     const range = `${media.rtpengine.portMin}-${media.rtpengine.portMax}/udp`;
     expect(rtpengine?.expose).toEqual([range]);

@@ -16,6 +16,8 @@ export interface RtpengineProcessOptions {
   readonly mediaTimeoutSeconds?: number;
   /** Record calls asked to be (`start recording`) as pcap files here (--recording-method=pcap). */
   readonly recordingDir?: string;
+  /** `IP:PORT` that gets a JSON datagram per RFC 4733 event rtpengine relays (--dtmf-log-dest). */
+  readonly dtmfLogDest?: string;
   readonly binary?: string;
   /** Run inside a network namespace (`ip netns exec NAME`). */
   readonly netns?: string;
@@ -63,6 +65,7 @@ export async function startRtpengine(options: RtpengineProcessOptions): Promise<
     ...(options.recordingDir
       ? [`--recording-dir=${options.recordingDir}`, '--recording-method=pcap', '--recording-format=raw']
       : []),
+    ...(options.dtmfLogDest ? [`--dtmf-log-dest=${options.dtmfLogDest}`] : []),
   ];
   const binary = options.binary ?? RTPENGINE_BINARY;
   const child: ChildProcess = options.netns

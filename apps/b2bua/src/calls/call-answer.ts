@@ -150,6 +150,11 @@ export class CallAnswer {
     this.host.end('answered', 'system', cause);
   }
 
+  /** A key `side`'s phone pressed as an RFC 4733 event in the anchored RTP (rtpengine reported it). */
+  mediaDigit(side: Side, digit: string): void {
+    if (this.callBridge) this.threeWay.press(side, digit);
+  }
+
   /** The bridge's two sides (undefined before the call is bridged). */
   sides(): Record<Side, BridgeSide> | undefined {
     const b = this.callBridge;

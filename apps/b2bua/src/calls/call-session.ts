@@ -231,6 +231,14 @@ export class CallSession implements BranchLauncher<SipResponse> {
     });
   }
 
+  /**
+   * An RFC 4733 key rtpengine saw in this call's RTP (calls/dtmf/rtpengine-dtmf-listener.ts), from
+   * the monologue `tag`: `caller` is the caller's (call-media.ts), any other a callee leg's branch.
+   */
+  mediaDigit(tag: string, digit: string): void {
+    this.answer.mediaDigit(tag === 'caller' ? 'caller' : 'callee', digit);
+  }
+
   get callerCallId(): string {
     return this.caller.invite.callId;
   }

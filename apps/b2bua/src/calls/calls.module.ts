@@ -8,6 +8,7 @@ import { SipModule } from '../sip/sip.module.js';
 import { TrunksModule } from '../trunks/trunks.module.js';
 import { CallControlService } from './call-control.service.js';
 import { CallHangupListenerService } from './call-hangup-listener.service.js';
+import { RtpengineDtmfListenerService } from './dtmf/rtpengine-dtmf-listener.service.js';
 import { MUSIC_ON_HOLD, MusicOnHoldService } from './hold/music-on-hold.service.js';
 
 /**
@@ -24,6 +25,7 @@ import { MUSIC_ON_HOLD, MusicOnHoldService } from './hold/music-on-hold.service.
     PluginStateRepository,
     CallControlService,
     CallHangupListenerService,
+    RtpengineDtmfListenerService,
     MusicOnHoldService,
     { provide: MUSIC_ON_HOLD, useExisting: MusicOnHoldService },
   ],

@@ -26,6 +26,9 @@ function factoryRoom(id: string): ConferenceRoomRow {
   };
 }
 
+// "adhoc:" cannot collide with a room number (digits, * and # only).
+const adHocRoomId = (call: string): string => `adhoc:${call}`;
+
 /**
  * Conference rooms in the signalling role: a plan's conference(room) end, and the RFC 4579 conference
  * factory's ad-hoc rooms. Media (ports, prompts, PIN checking) is the voicemail's, so both share one
@@ -67,8 +70,7 @@ export class ConferenceService implements ConferenceApps {
 
   openAdHoc(call: string, clock: Clock): AdHocRoom {
     const bridge = this.bridgeOn(clock);
-    // "adhoc:" cannot collide with a room number (digits, * and # only).
-    const id = `adhoc:${call}`;
+    const id = adHocRoomId(call);
     const mixer = bridge.mixer(id, AD_HOC_MAX_PARTICIPANTS);
     return {
       media: {
@@ -78,6 +80,11 @@ export class ConferenceService implements ConferenceApps {
       },
       close: () => bridge.close(id),
     };
+  }
+
+  /** Participants now in the ad-hoc room of call `call` (0: none open); operations and tests. */
+  adHocSize(call: string): number {
+    return this.bridge?.size(adHocRoomId(call)) ?? 0;
   }
 
   isFactory(destination: string): boolean {

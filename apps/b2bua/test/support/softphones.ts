@@ -133,8 +133,14 @@ export async function expectOn(
 
 const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
+/** A baresip phone: a Softphone that also presses keys in its call. */
+export interface BaresipPhone extends Softphone {
+  /** Keys sent one after the other as RFC 4733 events in the call's RTP (`/sndcode`). */
+  sendDigits(keys: string): void;
+}
+
 /** baresip 1.0, headless: stdio commands, aufile audio, RTP statistics printed at hang-up. */
-export function startBaresipPhone(o: SoftphoneOptions): Softphone {
+export function startBaresipPhone(o: SoftphoneOptions): BaresipPhone {
   requireBaresip();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-baresip-'));
   const wav = path.join(dir, 'tone.wav');
@@ -186,6 +192,7 @@ export function startBaresipPhone(o: SoftphoneOptions): Softphone {
     resume: () => p.send('/resume'),
     hangUp: () => p.send('/hangup'),
     transfer: (uri) => p.send(`/transfer ${uri}`),
+    sendDigits: (keys) => p.send(`/sndcode ${keys}`),
     waitFor: (pattern, ms, from) => p.waitFor(pattern, ms, from),
     get outputLength() {
       return p.output.length;

@@ -35,6 +35,8 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     SWITCHBOARD_LOG_LEVEL: 'silent',
     // Calls are relayed through rtpengine only in the tests that start one (media-relay tests).
     SWITCHBOARD_MEDIA_MODE: 'direct',
+    // One port per host: relay-mode tests run side by side; the RFC 4733 feature-code test sets its own.
+    SWITCHBOARD_RTPENGINE_DTMF_PORT: '0',
     // The shared test machine starves processes for 100 ms and more (load average 40 on 2 cores):
     // overload control's event-loop bound would refuse test calls; overload tests set their bounds.
     SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',

@@ -28,11 +28,16 @@ export const rtpengineAvailable =
 
 /**
  * The rtpengine a relay-mode test uses: the one `npm test` started (SWITCHBOARD_TEST_RTPENGINE =
- * `address:ngPort:portMin-portMax`), or one of its own on loopback when run alone.
+ * `address:ngPort:portMin-portMax`), or one of its own on loopback when run alone. `dtmfLogPort`:
+ * always its own, reporting each RFC 4733 event to 127.0.0.1:dtmfLogPort (--dtmf-log-dest; one
+ * destination per rtpengine, so the shared one reports to nobody).
  */
-export async function testRtpengine(ownPorts: { min: number; max: number }): Promise<TestRtpengine> {
+export async function testRtpengine(
+  ownPorts: { min: number; max: number },
+  dtmfLogPort?: number,
+): Promise<TestRtpengine> {
   const shared = /^([0-9.]+):(\d+):(\d+)-(\d+)$/.exec(process.env.SWITCHBOARD_TEST_RTPENGINE ?? '');
-  if (shared) {
+  if (shared && dtmfLogPort === undefined) {
     return {
       address: shared[1]!,
       ngPort: Number(shared[2]),
@@ -48,6 +53,7 @@ export async function testRtpengine(ownPorts: { min: number; max: number }): Pro
     portMin: ownPorts.min,
     portMax: ownPorts.max,
     recordingDir,
+    ...(dtmfLogPort === undefined ? {} : { dtmfLogDest: `127.0.0.1:${dtmfLogPort}` }),
   });
   return {
     address: own.address,

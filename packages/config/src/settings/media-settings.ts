@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, ipAddress, isInterfaceSpec } from './env-field-types.js';
+import { port, optionalPort, ipAddress, isInterfaceSpec } from './env-field-types.js';
 
 /** Media: SDP bounds, the PBX's own RTP ports, how media flows (direct or through rtpengine), rtpengine's interfaces and ports, call recording. */
 export const mediaSettings = {
@@ -39,6 +39,14 @@ export const mediaSettings = {
   /** rtpengine's ng control socket (UDP). */
   SWITCHBOARD_RTPENGINE_ADDRESS: ipAddress.default('127.0.0.1'),
   SWITCHBOARD_RTPENGINE_NG_PORT: port.default(2223),
+  /**
+   * Where the signalling process listens (UDP) for the RFC 4733 key presses rtpengine reports, one
+   * JSON datagram each (rtpengine's --dtmf-log-dest, which `npm start` and compose pass): in-call
+   * feature codes (three-way `*3`) of calls anchored in rtpengine. Port 0 = off; ignored in
+   * media mode `direct`.
+   */
+  SWITCHBOARD_RTPENGINE_DTMF_ADDRESS: ipAddress.default('127.0.0.1'),
+  SWITCHBOARD_RTPENGINE_DTMF_PORT: optionalPort.default(2224),
   /** Address rtpengine relays media on for phones on the LAN (its `internal` interface). */
   SWITCHBOARD_RTPENGINE_INTERNAL_ADDRESS: ipAddress.optional(),
   /**

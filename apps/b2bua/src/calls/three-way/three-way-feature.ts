@@ -30,10 +30,11 @@ export interface ThreeWayFeatureHost {
 
 /**
  * The three-way feature code of one bridged call (SWITCHBOARD_THREE_WAY_CODE, `*3` by default):
- * watches the DTMF SIP INFOs either phone sends (RFC 6086 carries them; the PBX hears no RFC 4733
- * events of a bridged call, whose RTP flows between the phones or through rtpengine), and on
- * `<code><number>#` turns the call into a ThreeWayCall. Keys of the code and the number are not
- * relayed to the other phone.
+ * watches the keys either phone presses — DTMF SIP INFOs (RFC 6086) the bridge hands over, and
+ * RFC 4733 events rtpengine reports for a call it anchors (the PBX is not on the RTP path of a
+ * bridged call) — and on `<code><number>#` turns the call into a ThreeWayCall. Keys of the code and
+ * the number sent by INFO are not relayed to the other phone; RFC 4733 events are relayed by
+ * rtpengine before it reports them.
  */
 export class ThreeWayFeature {
   private readonly collectors: Partial<Record<Side, FeatureCodeCollector>> = {};
@@ -48,11 +49,18 @@ export class ThreeWayFeature {
 
   /** An INFO in the bridged call from `from`: true when its key belongs to the feature (not relayed). */
   observe(from: Side, request: SipRequest): boolean {
+    const digit = sipInfoDigit(request);
+    return digit !== undefined && this.press(from, digit);
+  }
+
+  /**
+   * A key `from`'s phone pressed (an INFO's, or an RFC 4733 event rtpengine reported): true when it
+   * belongs to the feature code or the number after it.
+   */
+  press(from: Side, digit: string): boolean {
     const settings = this.host.deps.threeWay;
     const rooms = this.host.deps.conference;
     if (!settings || settings.code === '' || !rooms || this.running) return false;
-    const digit = sipInfoDigit(request);
-    if (digit === undefined) return false;
     const collector = (this.collectors[from] ??= new FeatureCodeCollector(
       settings.code,
       this.host.deps.port.clock,
@@ -63,7 +71,7 @@ export class ThreeWayFeature {
     ));
     const result = collector.press(digit);
     if (result.kind === 'dial') {
-      // After this INFO's 200 (the caller answers it on return), so the phone sees it before our re-INVITE.
+      // After an INFO's 200 (the caller answers it on return), so the phone sees it before our re-INVITE.
       if (result.digits !== '') queueMicrotask(() => this.start(from, result.digits));
       return true;
     }

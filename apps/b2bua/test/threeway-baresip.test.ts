@@ -23,49 +23,49 @@ const rtpBase = 21_000 + 2 * Math.floor(Math.random() * 2000);
 let h: CallsHarness;
 let relay: TestRtpengine;
 
-describe.skipIf(!rtpengineAvailable)('three-way calling by RFC 4733 feature code (baresip, rtpengine)', () => {
-  beforeAll(async () => {
-    const dtmfPort = await freeUdpPort();
-    relay = await testRtpengine({ min: 47000, max: 47099 }, dtmfPort);
-    h = await startCalls(
-      {
-        ...relayEnv(relay),
-        SWITCHBOARD_RTPENGINE_DTMF_PORT: String(dtmfPort),
-        // The room's media (the PBX's own RTP ports) apart from other tests'.
-        SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
-        SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
-      },
-      async (s) => {
-        for (const ext of [A, B, C]) {
-          await s.addExtension(ext, passwordOf(ext));
-          // baresip 1.0 gives up on a challenge that offers SHA-256: MD5 only.
-          await s.prisma.extension.update({ where: { number: ext }, data: { digestAlgorithms: ['MD5'] } });
-        }
-        await enableExtensionsPlugin(s, 15);
-      },
-    );
-  }, 60_000);
+describe.skipIf(!rtpengineAvailable)(
+  'three-way calling by RFC 4733 feature code (baresip, rtpengine)',
+  () => {
+    beforeAll(async () => {
+      const dtmfPort = await freeUdpPort();
+      relay = await testRtpengine({ min: 47000, max: 47099 }, dtmfPort);
+      h = await startCalls(
+        {
+          ...relayEnv(relay),
+          SWITCHBOARD_RTPENGINE_DTMF_PORT: String(dtmfPort),
+          // The room's media (the PBX's own RTP ports) apart from other tests'.
+          SWITCHBOARD_RTP_PORT_MIN: String(rtpBase),
+          SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
+        },
+        async (s) => {
+          for (const ext of [A, B, C]) {
+            await s.addExtension(ext, passwordOf(ext));
+            // baresip 1.0 gives up on a challenge that offers SHA-256: MD5 only.
+            await s.prisma.extension.update({ where: { number: ext }, data: { digestAlgorithms: ['MD5'] } });
+          }
+          await enableExtensionsPlugin(s, 15);
+        },
+      );
+    }, 60_000);
 
-  afterAll(async () => {
-    await h?.close();
-    await relay?.stop();
-  });
-
-  async function phone(extension: string): Promise<BaresipPhone> {
-    return startBaresipPhone({
-      extension,
-      password: passwordOf(extension),
-      domain: h.domain,
-      proxy: { host: '127.0.0.1', port: h.port },
-      transport: 'udp',
-      sipPort: await freeSipPort(),
-      rtpPort: await freeUdpPort(),
+    afterAll(async () => {
+      await h?.close();
+      await relay?.stop();
     });
-  }
 
-  it(
-    'A types *3 5703 # as RFC 4733 events: C rings and answers, the room holds A, B and C, C hears the mix',
-    async () => {
+    async function phone(extension: string): Promise<BaresipPhone> {
+      return startBaresipPhone({
+        extension,
+        password: passwordOf(extension),
+        domain: h.domain,
+        proxy: { host: '127.0.0.1', port: h.port },
+        transport: 'udp',
+        sipPort: await freeSipPort(),
+        rtpPort: await freeUdpPort(),
+      });
+    }
+
+    it('A types *3 5703 # as RFC 4733 events: C rings and answers, the room holds A, B and C, C hears the mix', async () => {
       const [a, b, c] = [await phone(A), await phone(B), await phone(C)];
       const isPbx = (port: number) => port >= rtpBase && port <= rtpBase + 99;
       const cPorts = { min: c.options.rtpPort & ~1, max: c.options.rtpPort + 10 };
@@ -110,7 +110,6 @@ describe.skipIf(!rtpengineAvailable)('three-way calling by RFC 4733 feature code
         await capture.stop();
         await Promise.all([a.stop(), b.stop(), c.stop()]);
       }
-    },
-    45_000,
-  );
-});
+    }, 45_000);
+  },
+);

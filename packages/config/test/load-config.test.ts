@@ -309,8 +309,22 @@ describe('loadConfig', () => {
         portMin: 30000,
         portMax: 39999,
         timeoutMs: 1000,
+        dtmfListen: { address: '127.0.0.1', port: 2224 },
       },
     });
+  });
+
+  it("listens for rtpengine's DTMF events unless the port is 0 or media goes direct", () => {
+    const listen = (env: Record<string, string>) =>
+      loadConfig({ ...base, ...env }).media.rtpengine.dtmfListen;
+    expect(
+      listen({ SWITCHBOARD_RTPENGINE_DTMF_ADDRESS: '10.0.0.5', SWITCHBOARD_RTPENGINE_DTMF_PORT: '5555' }),
+    ).toEqual({ address: '10.0.0.5', port: 5555 });
+    expect(listen({ SWITCHBOARD_RTPENGINE_DTMF_PORT: '0' })).toBeUndefined();
+    expect(listen({ SWITCHBOARD_MEDIA_MODE: 'direct' })).toBeUndefined();
+    expect(problemsOf({ ...base, SWITCHBOARD_RTPENGINE_DTMF_PORT: '70000' })[0]?.variable).toBe(
+      'SWITCHBOARD_RTPENGINE_DTMF_PORT',
+    );
   });
 
   it('reads the media mode and rtpengine interfaces, with an advertised public address', () => {

@@ -30,8 +30,7 @@ export interface RtpengineDtmfEvent {
 }
 
 export type RtpengineDtmfParse =
-  | { readonly ok: true; readonly event: RtpengineDtmfEvent }
-  | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly event: RtpengineDtmfEvent } | { readonly ok: false; readonly reason: string };
 
 /** Reads one datagram; a malformed one or a non-DTMF event (e.g. a flash hook, code 16) is refused with why. */
 export function parseRtpengineDtmf(datagram: Buffer): RtpengineDtmfParse {

@@ -1,6 +1,6 @@
-import { incomingResponseFromSip, type OutgoingRequest } from '@switchboard/dialog';
 import type { SipResponse } from '@switchboard/sip';
 import type { BridgeSide } from '../bridge/call-bridge.js';
+import { reinviteSide } from '../bridge/side-reinvite.js';
 import { routeCall, type CallIdentity } from '../call-routing.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
@@ -202,32 +202,17 @@ export class BlindTransfer {
     });
   }
 
-  /** The transferee is re-INVITEd with the target's offer; its answer goes to the target's ACK. */
+  /**
+   * The transferee is re-INVITEd with the target's offer (reinviteSide: a pending re-INVITE of its own
+   * gives 491 and the transfer gives way, RFC 3261 §14.1); its answer goes to the target's ACK.
+   */
   private moveTransferee(leg: CalleeLeg, offer: SessionBody, targetKey: string): void {
-    const { dialog, route } = this.host.transferee.side;
-    let reinvite: OutgoingRequest;
-    try {
-      reinvite = dialog.createRequest('INVITE', { body: offer });
-    } catch {
-      // The transferee's own re-INVITE is pending (RFC 3261 §14.1): the transfer gives way.
-      return this.abandon(leg, 491, 'Request Pending');
-    }
-    let final = false;
-    route.send(reinvite, {
-      onResponse: (res) => {
-        if (res.kind !== 'response' || res.status < 200) return;
-        if (final) {
-          if (res.status < 300) this.ackTransferee(reinvite); // a 2xx retransmission
-          return;
-        }
-        final = true;
-        dialog.responseReceived(reinvite, incomingResponseFromSip(res));
-        if (res.status >= 300) return this.abandon(leg, res.status, res.reason);
-        this.ackTransferee(reinvite);
-        this.answerTarget(leg, bodyOf(res), targetKey);
+    reinviteSide(this.host.transferee.side, offer, this.host.deps, this.host.log, {
+      answered: (answer, ack) => {
+        ack();
+        this.answerTarget(leg, answer, targetKey);
       },
-      onTimeout: () => this.abandon(leg, 408, 'Request Timeout'),
-      onTransportError: () => this.abandon(leg, 503, 'Service Unavailable'),
+      failed: (status, reason) => this.abandon(leg, status, reason),
     });
   }
 
@@ -249,15 +234,6 @@ export class BlindTransfer {
       leg.ackAnswer(undefined);
       this.abandon(leg, 488, 'Not Acceptable Here');
     });
-  }
-
-  private ackTransferee(reinvite: OutgoingRequest): void {
-    const { dialog, route } = this.host.transferee.side;
-    route
-      .sendAck(dialog.createAck(reinvite.cseq.seq))
-      .catch((err: unknown) =>
-        this.host.deps.logger.warn({ ...this.host.log, err }, 'ACK to the transferee not sent'),
-      );
   }
 
   /** The target answered but the transferee could not be moved: the target's leg is ended. */

@@ -62,10 +62,21 @@ export interface LatencyStat {
   p95: number;
   p99: number;
 }
-export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat> & {
-  /** What the signalling process still held when it logged (calls, table indexes, transactions, heap). */
-  held?: Record<string, unknown>;
-};
+/** The setup stages the signalling role times besides the three totals (src/calls/call-latency.ts). */
+export const SETUP_STAGES = [
+  'auth',
+  'toRouting',
+  'routingBatch',
+  'routingEnqueue',
+  'routingPickup',
+  'routingPlan',
+  'routingReply',
+] as const;
+export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat> &
+  Partial<Record<(typeof SETUP_STAGES)[number], LatencyStat>> & {
+    /** What the signalling process still held when it logged (calls, table indexes, transactions, heap). */
+    held?: Record<string, unknown>;
+  };
 
 // BENCH_PROFILE_DIR=/some/dir: both roles write a V8 CPU profile there when they stop (node --cpu-prof).
 export const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
@@ -295,6 +306,10 @@ export async function latencySummary(role: Role): Promise<LatencyLine | undefine
 
 export const fmt = (s: LatencyStat | undefined): string =>
   s && s.count > 0 ? `${s.p50.toFixed(1)} / ${s.p95.toFixed(1)}` : '-';
+
+/** The setup stages of one step, p50 / p95 each ("auth 0.4 / 1.2, toRouting …"). */
+export const fmtStages = (line: LatencyLine | undefined): string =>
+  SETUP_STAGES.map((stage) => `${stage} ${fmt(line?.[stage])}`).join(', ');
 
 /** Redis's per-command call counts so far (INFO commandstats). */
 export async function redisCommandCounts(redis: {

@@ -24,6 +24,7 @@ import {
   type Row,
   latencySummary,
   fmt,
+  fmtStages,
   redisCommandCounts,
   commandsPerCall,
 } from './cps-support.js';
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     // Every Redis command of the step (both roles, BullMQ included) per call: INFO commandstats.
     const redisCommands = commandsPerCall(commandsBefore, await redisCommandCounts(redis), calls);
     console.log(`  Redis commands per call: ${redisCommands.total.toFixed(1)} (${redisCommands.top})`);
+    console.log(`  setup stages p50 / p95 (ms): ${fmtStages(b2bua)}`);
     console.log(
       `  signalling CPU per call: user ${((split.user - splitBefore.user) / calls).toFixed(2)} ms, system ${((split.system - splitBefore.system) / calls).toFixed(2)} ms`,
     );

@@ -13,4 +13,14 @@ describe('CallLatencyRecorder', () => {
     expect(s.routing.p50).toBeNaN();
     expect(r.takeSummary().inviteInToOut.count).toBe(0);
   });
+
+  it('summarises the setup stages alongside the totals', () => {
+    const r = new CallLatencyRecorder();
+    r.record('auth', 0.5);
+    r.record('routingPickup', 1.25);
+    const s = r.takeSummary();
+    expect(s.auth).toEqual({ count: 1, p50: 0.5, p95: 0.5, p99: 0.5 });
+    expect(s.routingPickup.p50).toBe(1.25);
+    expect(s.routingReply.count).toBe(0);
+  });
 });

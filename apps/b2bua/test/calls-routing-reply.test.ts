@@ -18,6 +18,18 @@ describe('routing reply channel payloads', () => {
     });
   });
 
+  it("carries the worker's pick-up and decision times when given (setup stage figures)", () => {
+    const timing = { pickedAt: 1_796_650_000_000.25, decidedAt: 1_796_650_000_001.5 };
+    expect(decodeRoutingReply(encodeRoutingReply('j', { kind: 'no-route' }, timing))).toEqual({
+      jobId: 'j',
+      result: { kind: 'no-route' },
+      timing,
+    });
+    expect(decodeRoutingReply('{"jobId":"j","result":{"kind":"no-route"},"timing":{"pickedAt":"x"}}')).toBe(
+      undefined,
+    );
+  });
+
   it('ignores what is not a reply instead of throwing', () => {
     for (const bad of [
       '',

@@ -9,6 +9,7 @@ import { redisKeys } from '@switchboard/live-state';
 import { FakeClock } from '@switchboard/transactions';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallLatencyRecorder } from '../src/calls/call-latency.js';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/routing/routing-client.service.js';
 import { RoutingWorkerService } from '../src/routing/routing-worker.service.js';
@@ -141,12 +142,21 @@ describe('batched routing jobs', () => {
     expect(client.backlog).toBe(0);
   }, 30_000);
 
-  it('calls 10 ms apart each go alone, at once (an idle PBX adds no window)', async () => {
+  it('calls 10 ms apart each go alone, at once (an idle PBX adds no window); every routing stage is timed', async () => {
     const before = { ...client.sent };
+    const latency = new CallLatencyRecorder();
     for (let i = 0; i < 3; i++) {
       clock.advance(10);
-      expect(await client.requestPlan(job('201'))).toMatchObject({ kind: 'plan' });
+      expect(await client.requestPlan(job('201'), undefined, latency)).toMatchObject({ kind: 'plan' });
     }
     expect(client.sent).toEqual({ ...before, single: before.single + 3 });
+    const stages = latency.takeSummary();
+    // On the injected clock: no call waited in the batching window.
+    expect(stages.routingBatch).toEqual({ count: 3, p50: 0, p95: 0, p99: 0 });
+    // The worker's timestamps came back with each reply: pick-up, plan and reply are each timed.
+    for (const stage of ['routingEnqueue', 'routingPickup', 'routingPlan', 'routingReply'] as const) {
+      expect(stages[stage].count, stage).toBe(3);
+      expect(Number.isFinite(stages[stage].p99), stage).toBe(true);
+    }
   });
 });

@@ -215,7 +215,7 @@ export class CallControlService
       allow: stack.allowedMethods.join(', '),
       logger: this.logger,
       expander: new RegisteredTargetExpander(this.registrations, stack, mediaPolicy),
-      requestPlan: (job, signal) => this.routing.requestPlan(job, signal),
+      requestPlan: (job, signal) => this.routing.requestPlan(job, signal, this.latency),
       publishRecord: (record) => {
         this.metrics.callEnded(record);
         return this.records.publish(record);
@@ -360,6 +360,7 @@ export class CallControlService
     table.add(session, request.from.tag ?? '');
     this.metrics.callStarted();
     trace.begin(session.id, request.callId);
+    this.latency.record('auth', this.stack.clock.now() - receivedAt);
     session.start(receivedAt, replacing.kind === 'replace' ? replacing.party : undefined);
   }
 

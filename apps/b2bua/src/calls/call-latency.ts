@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /** The B2BUA's own share of call setup, measured inside the signalling process. */
 export type LatencyKind =
   /** Authenticated INVITE handed to call control → the first outgoing INVITE sent (routing included). */
@@ -5,7 +7,22 @@ export type LatencyKind =
   /** The routing job's round trip: enqueue → plan (or failure) back. */
   | 'routing'
   /** A callee's 2xx handed to its leg → our 2xx to the caller sent. */
-  | 'okInToOut';
+  | 'okInToOut'
+  // Stages of call setup (SIGUSR2 summary only): where `inviteInToOut` goes.
+  /** INVITE handed to call control → its call session starts (digest check, HA1 lookup, trunk slot). */
+  | 'auth'
+  /** INVITE handed to call control → the routing job asked for (auth, caller's media policy). */
+  | 'toRouting'
+  /** Routing asked → its job handed to the queue (the batching window). */
+  | 'routingBatch'
+  /** Job handed to the queue → Redis acknowledged the add. */
+  | 'routingEnqueue'
+  /** Job handed to the queue → a worker took it (wall clocks of two processes on one host). */
+  | 'routingPickup'
+  /** A worker took the job → the call's plan decided (the plugin chain). */
+  | 'routingPlan'
+  /** Plan decided in the worker → its reply read by this process (pub/sub). */
+  | 'routingReply';
 
 export interface LatencySummary {
   readonly count: number;
@@ -14,7 +31,18 @@ export interface LatencySummary {
   readonly p99: number;
 }
 
-const KINDS: readonly LatencyKind[] = ['inviteInToOut', 'routing', 'okInToOut'];
+const KINDS: readonly LatencyKind[] = [
+  'inviteInToOut',
+  'routing',
+  'okInToOut',
+  'auth',
+  'toRouting',
+  'routingBatch',
+  'routingEnqueue',
+  'routingPickup',
+  'routingPlan',
+  'routingReply',
+];
 
 /** At most this many samples per kind between two summaries (the rest are only counted). */
 const MAX_SAMPLES = 200_000;
@@ -51,6 +79,14 @@ export class CallLatencyRecorder {
     this.counts = new Map(KINDS.map((k) => [k, 0]));
     return out;
   }
+}
+
+/**
+ * Wall-clock ms with sub-ms precision, comparable between processes on one host (the routing
+ * stages a worker stamps). For figures only: protocol timers use the injected clock.
+ */
+export function preciseWallMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 function round(ms: number | undefined): number {

@@ -15,7 +15,7 @@ export class CallMetrics {
   private readonly started: Counter;
   private readonly answered: Counter;
   private readonly ended: Counter<'disposition' | 'status'>;
-  private readonly latency: Record<LatencyKind, Histogram>;
+  private readonly latency: Partial<Record<LatencyKind, Histogram>>;
 
   constructor(metrics: ProcessMetrics, activeCalls: () => number) {
     this.started = metrics.counter({
@@ -70,6 +70,6 @@ export class CallMetrics {
 
   /** The latency recorder's samples (ms). */
   sample(kind: LatencyKind, ms: number): void {
-    this.latency[kind].observe(ms / 1000);
+    this.latency[kind]?.observe(ms / 1000); // the setup stages are in the SIGUSR2 summary only
   }
 }

@@ -550,6 +550,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private async route(): Promise<void> {
     if (!(await this.callerMedia.ready()) || this.state !== 'routing') return;
     const routingStarted = this.deps.port.clock.now();
+    this.deps.latency?.record('toRouting', routingStarted - this.receivedAt);
     const result = await routeCall(this.deps, {
       callId: this.id,
       identity: { ...this.identity, destination: this.destination },

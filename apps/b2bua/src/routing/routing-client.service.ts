@@ -25,6 +25,7 @@ import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
 import { RoutingBatcher } from './routing-batcher.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
 import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
+import { preciseWallMs, type CallLatencyRecorder } from '../calls/call-latency.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
 export type RoutingOutcome =
@@ -44,6 +45,10 @@ interface PendingPlan {
   readonly settle: (outcome: RoutingOutcome) => void;
   /** The BullMQ job that carries it once sent: its own id alone, the batch's id in a batch. */
   queueJobId?: string;
+  /** Setup stage figures: where they go, when the plan was asked for (clock ms), when its job left (wall ms). */
+  readonly latency: CallLatencyRecorder | undefined;
+  readonly askedAt: number;
+  sentWall?: number;
 }
 
 /** Job states in which no worker has taken the job yet. */
@@ -82,7 +87,7 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-    @Optional() @Inject(SIP_CLOCK) clock: Clock = new SystemClock(),
+    @Optional() @Inject(SIP_CLOCK) private readonly clock: Clock = new SystemClock(),
   ) {
     this.batcher = new RoutingBatcher({
       clock,
@@ -182,6 +187,12 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       for (const plan of plans) plan.settle({ kind: 'queue-error', message });
     };
     if (!queue) return failed('routing queue not started');
+    const sentAt = this.clock.now();
+    const sentWall = preciseWallMs();
+    for (const plan of plans) {
+      plan.sentWall = sentWall;
+      plan.latency?.record('routingBatch', sentAt - plan.askedAt);
+    }
     const [first] = plans;
     let added: Promise<unknown>;
     if (plans.length === 1 && first) {
@@ -200,10 +211,21 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       };
       added = queue.add(ROUTING_BATCH_JOB, data, { jobId: batchId });
     }
-    added.catch((err: unknown) => failed(err instanceof Error ? err.message : String(err)));
+    added.then(
+      () => {
+        const ms = this.clock.now() - sentAt;
+        for (const plan of plans) plan.latency?.record('routingEnqueue', ms);
+      },
+      (err: unknown) => failed(err instanceof Error ? err.message : String(err)),
+    );
   }
 
-  async requestPlan(job: RoutingJob, signal?: AbortSignal): Promise<RoutingOutcome> {
+  /** `latency`: told the routing stages of this call (setup figures). */
+  async requestPlan(
+    job: RoutingJob,
+    signal?: AbortSignal,
+    latency?: CallLatencyRecorder,
+  ): Promise<RoutingOutcome> {
     const queue = this.queue;
     if (!queue) return { kind: 'queue-error', message: 'routing queue not started' };
     if (signal?.aborted) return { kind: 'cancelled' };
@@ -216,7 +238,7 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     const jobId = routingJobId(job.call.callId, job.attempt);
     let settle: (outcome: RoutingOutcome) => void = () => undefined;
     const settled = new Promise<RoutingOutcome>((resolve) => (settle = resolve));
-    const plan: PendingPlan = { jobId, job, settle };
+    const plan: PendingPlan = { jobId, job, settle, latency, askedAt: this.clock.now() };
     // The bounded wait covers the batching window and the enqueue; a CANCEL is heard from the first moment.
     const timer = setTimeout(() => settle({ kind: 'timeout' }), this.config.routing.timeoutMs);
     const pickup = setTimeout(() => void this.checkPickedUp(queue, plan), this.config.routing.pickupMs);
@@ -257,6 +279,14 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       this.logger.warn({ channel: this.channel }, 'malformed routing reply ignored');
       return;
     }
-    this.waiting.get(reply.jobId)?.settle(reply.result); // unknown id: a plan that came too late
+    const plan = this.waiting.get(reply.jobId);
+    if (!plan) return; // a plan that came too late
+    const { timing } = reply;
+    if (timing && plan.latency && plan.sentWall !== undefined) {
+      plan.latency.record('routingPickup', timing.pickedAt - plan.sentWall);
+      plan.latency.record('routingPlan', timing.decidedAt - timing.pickedAt);
+      plan.latency.record('routingReply', preciseWallMs() - timing.decidedAt);
+    }
+    plan.settle(reply.result);
   }
 }

@@ -39,7 +39,8 @@ import { recordingPlanOf, type RecordingPlan } from '../recordings/recording-pol
 import { CONFIG, LOGGER, PLUGIN_REGISTRY, WALL_CLOCK, type WallClock } from '../tokens.js';
 import { LookupCache } from './lookup-cache.js';
 import type { LivePluginRegistry } from './plugin-registry.factory.js';
-import { encodeRoutingReply } from './routing-reply.js';
+import { encodeRoutingReply, type RoutingReplyTiming } from './routing-reply.js';
+import { preciseWallMs } from '../calls/call-latency.js';
 import { queueConnection } from '../jobs/queue-connection.js';
 import { observeJobWait } from '../ops/queue-job-wait.js';
 
@@ -151,13 +152,14 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
 
   /** A routing job: one call (`route`) or a batch of calls (`route-batch`). */
   async process(job: Job): Promise<RoutingResult | { routed: number }> {
-    if (job.name === ROUTING_BATCH_JOB) return this.processBatch(job);
+    const pickedAt = preciseWallMs();
+    if (job.name === ROUTING_BATCH_JOB) return this.processBatch(job, pickedAt);
     const parsed = routingJobSchema.safeParse(job.data);
     if (!parsed.success) {
       // A malformed job will not get better on retry.
       throw new UnrecoverableError(`invalid routing job: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
-    return this.routeAndReply(job.id, parsed.data.call, parsed.data.replyTo);
+    return this.routeAndReply(job.id, parsed.data.call, parsed.data.replyTo, pickedAt);
   }
 
   /**
@@ -165,7 +167,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
    * is ready (a slow plugin for one call delays no other). Entries are validated one by one: a
    * malformed one gets a worker-error reply when its job id is readable, the others go on.
    */
-  private async processBatch(job: Job): Promise<{ routed: number }> {
+  private async processBatch(job: Job, pickedAt: number): Promise<{ routed: number }> {
     const batch = routingBatchJobSchema.safeParse(job.data);
     if (!batch.success) {
       throw new UnrecoverableError(`invalid routing batch: ${batch.error.issues[0]?.message ?? 'unknown'}`);
@@ -176,7 +178,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       calls.map(async (raw) => {
         const entry = routingBatchEntrySchema.safeParse(raw);
         if (entry.success) {
-          await this.routeAndReply(entry.data.jobId, entry.data.call, replyTo);
+          await this.routeAndReply(entry.data.jobId, entry.data.call, replyTo, pickedAt);
           return 1;
         }
         const jobId = (raw as { jobId?: unknown } | null)?.jobId;
@@ -194,6 +196,7 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     jobId: string | undefined,
     call: RoutingJob['call'],
     replyTo: string | undefined,
+    pickedAt: number,
   ): Promise<RoutingResult> {
     this.processed += 1;
     const started = performance.now();
@@ -211,13 +214,13 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
       (performance.now() - started) / 1000,
     );
     // The asking process waits on its channel; a single job's return value stays for other readers.
-    if (replyTo && jobId) this.reply(replyTo, jobId, result);
+    if (replyTo && jobId) this.reply(replyTo, jobId, result, { pickedAt, decidedAt: preciseWallMs() });
     return result;
   }
 
-  private reply(replyTo: string, jobId: string, result: RoutingResult): void {
+  private reply(replyTo: string, jobId: string, result: RoutingResult, timing?: RoutingReplyTiming): void {
     this.publisher
-      ?.publish(replyTo, encodeRoutingReply(jobId, result))
+      ?.publish(replyTo, encodeRoutingReply(jobId, result, timing))
       .catch((err: unknown) => this.logger.error({ err, jobId }, 'routing reply not published'));
   }
 

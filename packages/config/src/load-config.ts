@@ -117,6 +117,8 @@ export interface SwitchboardConfig {
   overload: { maxRoutingBacklog: number; maxLoopLagMs: number; maxCalls: number; retryAfterSeconds: number };
   /** A signalling process without heartbeat this long is dead: its live calls are reaped. */
   deadNodeSeconds: number;
+  /** The other signalling nodes' SIP addresses (`ipv4:port`): relay targets and trusted relay sources. */
+  clusterPeers: string[];
   /** Message-waiting indication (RFC 3842): SUBSCRIBE Expires bounds, unsolicited NOTIFYs. */
   mwi: { minExpires: number; maxExpires: number; unsolicited: boolean };
   /** Voicemail e-mail: SMTP server URL (undefined: no e-mail) and sender. */
@@ -349,6 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
       retryAfterSeconds: e.SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS,
     },
     deadNodeSeconds: e.SWITCHBOARD_DEAD_NODE_SECONDS,
+    clusterPeers: e.SWITCHBOARD_CLUSTER_PEERS,
     mwi: {
       minExpires: e.SWITCHBOARD_MWI_MIN_EXPIRES,
       maxExpires: e.SWITCHBOARD_MWI_MAX_EXPIRES,

@@ -64,6 +64,18 @@ describe('loadConfig', () => {
     expect(c.deadNodeSeconds).toBe(10);
   });
 
+  it('reads the cluster peers as ip:port pairs; anything else is refused', () => {
+    expect(loadConfig(base).clusterPeers).toEqual([]);
+    expect(
+      loadConfig({ ...base, SWITCHBOARD_CLUSTER_PEERS: '10.0.0.2:5060, 10.0.0.3:5070' }).clusterPeers,
+    ).toEqual(['10.0.0.2:5060', '10.0.0.3:5070']);
+    expect(loadConfig({ ...base, SWITCHBOARD_CLUSTER_PEERS: 'none' }).clusterPeers).toEqual([]);
+    for (const bad of ['pbx2.example:5060', '10.0.0.2', '300.0.0.1:5060', '10.0.0.2:70000'])
+      expect(problemsOf({ ...base, SWITCHBOARD_CLUSTER_PEERS: bad })[0]?.variable).toBe(
+        'SWITCHBOARD_CLUSTER_PEERS',
+      );
+  });
+
   it('bounds the dead-node time below by the heartbeat alive window', () => {
     expect(loadConfig({ ...base, SWITCHBOARD_DEAD_NODE_SECONDS: '4' }).deadNodeSeconds).toBe(4);
     expect(problemsOf({ ...base, SWITCHBOARD_DEAD_NODE_SECONDS: '2' })).toEqual([

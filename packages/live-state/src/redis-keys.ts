@@ -167,6 +167,8 @@ export const parkedCallSchema = z.object({
   /** The call session's id and the signalling process holding it. */
   call: z.string().max(200),
   node: z.string().max(200).optional(),
+  /** The holding node's SIP address (`ip:port`): another node relays a retrieval of the slot there. */
+  sipNode: z.string().max(200).optional(),
 });
 export type ParkedCall = z.infer<typeof parkedCallSchema>;
 

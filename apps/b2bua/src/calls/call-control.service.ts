@@ -56,6 +56,9 @@ import { createMediaPolicyLookup } from './media/media-policy-lookup.js';
 import { ActiveCallStore } from './records/active-call-store.js';
 import { DialogStateStore } from '../lamps/dialog-state.store.js';
 import { CallTraceService } from './trace/call-trace.service.js';
+import { ClusterRelay } from './cluster/cluster-relay.js';
+import { ClusterPeers, nodeSipAddress, type NodeRelay } from './cluster/node-relay.js';
+import { ParkSlotStore } from './park/park-slot.store.js';
 import { intervalTooSmall, sessionTimerViewOf } from './bridge/session-timer-messages.js';
 
 /** How long shutdown waits for the answers to the BYEs it sent before the transports close. */
@@ -91,6 +94,8 @@ export class CallControlService
   /** New INVITEs whose credentials are being checked (not in the table yet). */
   private authenticating = 0;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
+  /** Park retrieval and pickup of calls held by another signalling node (SWITCHBOARD_CLUSTER_PEERS). */
+  private readonly cluster: ClusterRelay;
 
   /** Whether rtpengine answers (undefined: no relay configured); probes, tests. */
   get mediaRelayUp(): boolean | undefined {
@@ -128,6 +133,15 @@ export class CallControlService
       named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r),
       ended: (r) => this.endedDialogs.ended(r.callId, [r.fromTag, r.toTag]),
     };
+    const self = nodeSipAddress(config.sip);
+    this.cluster = new ClusterRelay(
+      new ClusterPeers(self, config.clusterPeers),
+      redis,
+      new ParkSlotStore(redis),
+      this.parkLot,
+      config.sip.domain,
+      logger,
+    );
   }
 
   onModuleInit(): void {
@@ -138,11 +152,12 @@ export class CallControlService
     this.stack.registerHandler('INVITE', {
       handle: (i) => this.onInvite(i),
       // A new call without credentials gets its 407 statelessly (not our own leg looping back: 482,
-      // nor a call from a trunk, which is never challenged as an extension).
+      // nor a call from a trunk, which is never challenged as an extension, nor a peer node's relay).
       screen: (request, origin, send) =>
         request.to.tag === undefined &&
         !this.calls.isOwnLeg(request.callId) &&
         this.trunks.match(request, origin) === undefined &&
+        !this.cluster.isRelayed(request, origin) &&
         this.auth.challengeStatelessly(request, origin, 'proxy', send),
     });
     this.stack.registerHandler('CANCEL', { handle: (i) => this.onCancel(i) });
@@ -220,7 +235,7 @@ export class CallControlService
         this.metrics.callEnded(record);
         return this.records.publish(record);
       },
-      liveCalls: new ActiveCallStore(this.redis, NODE_ID),
+      liveCalls: new ActiveCallStore(this.redis, NODE_ID, nodeSipAddress(this.config.sip)),
       dialogStates: new DialogStateStore(this.redis),
       rememberAnswer: (pluginId, key, value) => this.pluginState.forPlugin(pluginId).set(key, value),
       wallNow: () => Date.now(),
@@ -258,6 +273,11 @@ export class CallControlService
       allow: this.deps.allow,
       wallNow: () => Date.now(),
       logger: this.logger,
+      cluster: {
+        pickupRelay: (call, dialled, kind) => this.cluster.pickupRelay(call, dialled, kind),
+        relay: (incoming, picker, relay) =>
+          this.openSession(incoming, picker, undefined, this.stack.clock.now(), undefined, relay),
+      },
     });
   }
 
@@ -294,8 +314,20 @@ export class CallControlService
       return;
     }
     const trunk = this.trunks.match(request, incoming.origin);
-    const identity = trunk ? await this.trunkCaller(incoming, trunk) : await this.extensionCaller(incoming);
+    // Another signalling node relays a park retrieval or pickup of a call this one holds (cluster/).
+    const relayed = trunk ? undefined : this.cluster.requestOf(incoming);
+    if (relayed === 'answered') return;
+    const identity = relayed
+      ? this.cluster.callerOf(incoming, relayed)
+      : trunk
+        ? await this.trunkCaller(incoming, trunk)
+        : await this.extensionCaller(incoming);
     if (!identity) return;
+    if (relayed?.kind === 'pickup') {
+      if (this.pickup) return this.pickup.runRelayed(incoming, identity, relayed);
+      tx.reply(503, 'Service Unavailable');
+      return;
+    }
     const deps = this.deps;
     if (!deps) {
       this.endEarly(request, trunk, 503, 'call control not started');
@@ -343,6 +375,38 @@ export class CallControlService
     // Pickup codes (*8, **<ext>) from an extension: its INVITE joins the ringing call (calls/pickup/).
     const pickup = trunk ? undefined : this.pickup?.requestOf(identity.destination);
     if (pickup && this.pickup) return this.pickup.run(incoming, identity, pickup);
+    // A park slot held by another node: the call goes there (a relayed retrieval is served here).
+    const nodeRelay = trunk || relayed ? undefined : await this.parkRelay(identity.destination, request);
+    if (tx.state !== 'proceeding' && tx.state !== 'trying') return; // cancelled meanwhile
+    const replaced = replacing.kind === 'replace' ? replacing.party : undefined;
+    this.openSession(incoming, identity, trunk, receivedAt, replaced, nodeRelay);
+  }
+
+  /** The park slot's holder when another node holds it; a failed look-up retrieves here (404). */
+  private async parkRelay(destination: string, request: SipRequest): Promise<NodeRelay | undefined> {
+    try {
+      return await this.cluster.parkRelay(destination);
+    } catch (err) {
+      this.logger.warn({ err, callId: request.callId }, 'park slot holder not looked up');
+      return undefined;
+    }
+  }
+
+  /** A CallSession for this INVITE, in the table, started. */
+  private openSession(
+    incoming: IncomingSipRequest,
+    identity: CallIdentity,
+    trunk: InboundTrunk | undefined,
+    receivedAt: number,
+    replaced?: Parameters<CallSession['start']>[1],
+    relay?: NodeRelay,
+  ): void {
+    const { request, tx } = incoming;
+    const deps = this.deps;
+    if (!deps) {
+      tx.reply(503, 'Service Unavailable');
+      return;
+    }
     const table = this.calls;
     const trace = this.trace;
     const session: CallSession = new CallSession(deps, identity, request, tx, {
@@ -361,7 +425,7 @@ export class CallControlService
     this.metrics.callStarted();
     trace.begin(session.id, request.callId);
     this.latency.record('auth', this.stack.clock.now() - receivedAt);
-    session.start(receivedAt, replacing.kind === 'replace' ? replacing.party : undefined);
+    session.start(receivedAt, replaced, relay);
   }
 
   /**

@@ -45,6 +45,8 @@ import { callerParty } from './local/caller-party.js';
 import { LocalAppJoin } from './local/local-app-join.js';
 import { isMissing, startLocalApp, type LocalAppEnd } from './local/local-apps.js';
 import type { LocalJoinOutcome } from './transfer/blind-transfer.js';
+import type { NodeRelay } from './cluster/node-relay.js';
+import { startNodeRelay } from './cluster/node-relay-leg.js';
 
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
@@ -69,6 +71,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly caller: CallerLeg;
   private readonly routingAbort = new AbortController();
   private executor: PlanExecutor<SipResponse> | undefined;
+  /** The leg towards the signalling node holding what the caller asked for (cluster/node-relay-leg.ts). */
+  private nodeRelay: BranchHandle | undefined;
   private readonly launcher: CallBranchLauncher;
   private readonly answer: CallAnswer;
   private readonly callerMedia: CallerMediaReadiness;
@@ -251,8 +255,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
    * `receivedAt`: when the INVITE reached call control (clock ms), for the setup latency figures.
    * `replacing`: the INVITE carried a Replaces naming a confirmed dialog (replaces/invite-replaces.ts):
    * this call takes that dialog's far party over instead of being routed.
+   * `relay`: what the caller asked for (a parked or ringing call) is held by another signalling node:
+   * the call goes there instead of being routed.
    */
-  start(receivedAt = this.timeline.startedAt, replacing?: ReplacedParty): void {
+  start(receivedAt = this.timeline.startedAt, replacing?: ReplacedParty, relay?: NodeRelay): void {
     this.receivedAt = receivedAt;
     this.soft(
       this.deps.liveCalls.started({
@@ -266,6 +272,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
     );
     this.lamps.callerStarted();
     if (replacing) return this.replace(replacing);
+    if (relay) return this.relayToNode(relay);
     const park = this.deps.park?.lot;
     if (park?.number === this.destination) return this.failTo(...parkNumberDialled(park.number));
     const slot = park?.slotOf(this.destination);
@@ -410,6 +417,23 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.takeOver(entry, 'park retrieval');
   }
 
+  /** One B2BUA leg to the node holding the parked or ringing call; its answers are the caller's. */
+  private relayToNode(relay: NodeRelay): void {
+    this.state = 'dialling';
+    this.deps.logger.info(
+      { call: this.id, callId: this.callerCallId, node: relay.node, relay: relay.request.kind },
+      'relayed to the signalling node holding the call',
+    );
+    this.nodeRelay = startNodeRelay(relay, {
+      clock: this.deps.port.clock,
+      launch: (spec, step, listener) => this.launcher.launch(spec, step, listener),
+      provisional: (status, response) => this.relayProvisional(status, response),
+      answered: (response, targetKey, step) => this.answered(response, targetKey, step),
+      failed: (status, reason, cause) =>
+        this.failTo(status, reason, [], status >= 500 || status === 408 ? 'failed' : 'rejected', cause),
+    });
+  }
+
   /**
    * INVITE with Replaces naming a confirmed dialog (RFC 3891 §3): the far party is taken over as a
    * parked one is retrieved; once it answered, the replaced leg gets BYE with a Reason and its call
@@ -528,6 +552,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private stopRouting(): void {
     this.routingAbort.abort(CALL_ENDED);
     this.executor?.cancel();
+    this.nodeRelay?.cancel('caller-cancelled');
   }
 
   /** No promise without a catch on the call path: a failure while routing still answers the caller. */

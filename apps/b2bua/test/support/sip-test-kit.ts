@@ -77,7 +77,9 @@ export async function startSignalling(
   const db = share
     ? { url: share.config.databaseUrl, drop: () => Promise.resolve() }
     : await createTestDatabase();
-  const port = await freeUdpPort();
+  // A node whose address others must know beforehand (SWITCHBOARD_CLUSTER_PEERS) gets its port given.
+  const given = env.SWITCHBOARD_SIP_UDP_PORT;
+  const port = given === undefined ? await freeUdpPort() : Number(given);
   const domain = share?.domain ?? `t${crypto.randomBytes(4).toString('hex')}.test`;
   const config = testConfig(db.url, {
     SWITCHBOARD_SIP_DOMAIN: domain,

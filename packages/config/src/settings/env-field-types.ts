@@ -59,3 +59,25 @@ export const cidrList = z
   .refine((list) => list.every(isCidr), {
     message: "must be comma-separated IP networks in CIDR notation (e.g. 10.0.0.0/8,192.0.2.7) or 'none'",
   });
+
+/** `ipv4:port` with a port of 1-65535. */
+function isNodeAddress(text: string): boolean {
+  const m = /^([0-9.]+):([0-9]{1,5})$/.exec(text);
+  const port = Number(m?.[2]);
+  return m !== null && isIPv4(m[1] ?? '') && port >= 1 && port <= 65535;
+}
+
+/** A comma-separated list of `ipv4:port` SIP addresses (signalling nodes); `none` or empty is none. */
+export const nodeAddressList = z
+  .string()
+  .transform((v) =>
+    v.trim() === 'none'
+      ? []
+      : v
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+  )
+  .refine((list) => list.every(isNodeAddress), {
+    message: "must be comma-separated IPv4 address:port pairs (e.g. 10.0.0.2:5060,10.0.0.3:5060) or 'none'",
+  });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { port, optionalPort, ipAddress, url } from './env-field-types.js';
+import { port, optionalPort, ipAddress, nodeAddressList, url } from './env-field-types.js';
 
 /** Process-wide settings: storage (PostgreSQL, Redis, data directory), logging, the queue prefix, node liveness, the operations listeners, SIP traces and the admin listener. */
 export const operationsSettings = {
@@ -26,6 +26,12 @@ export const operationsSettings = {
     .min(3, 'must be at least 3 (the heartbeat alive window)')
     .max(3600, 'must be at most 3600')
     .default(10),
+  /**
+   * Scale-out: the other signalling nodes' SIP addresses (`ipv4:port`, comma-separated; empty = none).
+   * A park retrieval or pickup for a call another node holds is relayed there, and an INVITE relayed
+   * from one of these addresses is trusted as node-to-node traffic (RFC 3325 trust domain).
+   */
+  SWITCHBOARD_CLUSTER_PEERS: nodeAddressList.default([]),
   /**
    * Address of every process's operations listener (/metrics, /healthz, /readyz). Loopback by
    * default: metrics name extensions and peers, so exposing them is the operator's choice.

@@ -46,6 +46,7 @@ export function calleeLegInit(
     allow: local.allow,
     ...(local.sessionTimers ? { sessionTimers: local.sessionTimers } : {}),
     callId: `${randomUUID()}@switchboard`,
+    ...(spec.extraHeaders ? { extraHeaders: spec.extraHeaders } : {}),
   };
 }
 

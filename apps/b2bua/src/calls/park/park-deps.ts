@@ -7,6 +7,7 @@ import type { CallDeps } from '../call-deps.js';
 import { ParkAnnouncer } from './park-announcer.js';
 import type { ParkLot } from './park-lot.js';
 import { ParkSlotStore } from './park-slot.store.js';
+import { nodeSipAddress } from '../cluster/node-relay.js';
 
 /** How long the announcement's RTP end waits for the parker's packets (it plays for a second or two). */
 const ANNOUNCEMENT_MEDIA_TIMEOUT_MS = 10_000;
@@ -26,7 +27,7 @@ export function parkDeps(
   return {
     lot,
     timeoutMs: config.calls.park.timeoutSeconds * 1000,
-    slots: new ParkSlotStore(redis),
+    slots: new ParkSlotStore(redis, nodeSipAddress(config.sip)),
     announcer: new ParkAnnouncer({
       publicAddress: config.sip.publicAddress,
       media: {

@@ -68,6 +68,11 @@ export class ParkLot {
     if (this.slots.get(slot) === entry) this.slots.delete(slot);
   }
 
+  /** Whether this process holds a call in `slot`. */
+  holds(slot: number): boolean {
+    return this.slots.has(slot);
+  }
+
   /** Occupied slots, ascending. */
   get occupied(): number[] {
     return [...this.slots.keys()].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-import { redisKeys, type ParkedCall } from '@switchboard/live-state';
+import { parkedCallSchema, redisKeys, type ParkedCall } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
 
 /*
@@ -17,15 +17,35 @@ export interface ParkSlotSink {
   vacated(slot: number, call: string): Promise<void>;
 }
 
-/** The occupied park slots in Redis, written by the signalling process that holds each parked call. */
+/**
+ * The occupied park slots in Redis, written by the signalling process that holds each parked call
+ * with its SIP address (`sipNode`), so that another node knows where a retrieval of the slot goes.
+ */
 export class ParkSlotStore implements ParkSlotSink {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    /** This node's SIP address (`ip:port`), recorded as the holder of the calls it parks. */
+    private readonly sipNode?: string,
+  ) {}
 
   async occupied(call: ParkedCall): Promise<void> {
-    await this.redis.hset(redisKeys.parkedCalls, String(call.slot), JSON.stringify(call));
+    const held = this.sipNode ? { ...call, sipNode: this.sipNode } : call;
+    await this.redis.hset(redisKeys.parkedCalls, String(call.slot), JSON.stringify(held));
   }
 
   async vacated(slot: number, call: string): Promise<void> {
     await this.redis.eval(VACATE_SCRIPT, 1, redisKeys.parkedCalls, String(slot), call);
+  }
+
+  /** The call parked in `slot` by any node (undefined: empty, or an entry that does not parse). */
+  async holder(slot: number): Promise<ParkedCall | undefined> {
+    const raw = await this.redis.hget(redisKeys.parkedCalls, String(slot));
+    if (raw === null) return undefined;
+    try {
+      const parsed = parkedCallSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { ExtensionDialog } from '@switchboard/live-state';
 import type { IncomingSipRequest } from '../../sip/sip-request-handler.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { CallSipPort } from '../call-sip-port.js';
+import type { NodeRelay } from '../cluster/node-relay.js';
 import { CallerLeg } from '../legs/caller-leg.js';
 import type { Picker, PickupRefusal } from './picker.js';
 import { mayPickUpDirected, ringingCalls, type RingingCall } from './pickup-candidates.js';
@@ -25,6 +26,12 @@ export interface CallPickupDeps {
   readonly allow: string;
   readonly wallNow: () => number;
   readonly logger: Logger;
+  /** Scale-out: where a pickup of a call held by another signalling node goes (cluster-relay.ts). */
+  readonly cluster?: {
+    pickupRelay(call: string, dialled: string, pickup: 'group' | 'directed'): Promise<NodeRelay | undefined>;
+    /** Starts the picker's call towards that node (a CallSession relaying its INVITE). */
+    relay(incoming: IncomingSipRequest, picker: CallIdentity, relay: NodeRelay): void;
+  };
 }
 
 const NOTHING: Omit<PickupRefusal, 'cause'> = { status: 404, reason: 'No Call To Pick Up' };
@@ -34,7 +41,8 @@ const NOTHING: Omit<PickupRefusal, 'cause'> = { status: 404, reason: 'No Call To
  * pickup group with the picker) and directed pickup (`**<ext>`: the oldest call ringing that
  * extension; any extension may, unless the target opted out, then only its group's members). The
  * ringing calls are found in the busy-lamp data in Redis, which every signalling process writes; a
- * call held by another process is refused with 480 (its dialogs are not here to answer).
+ * call held by another signalling node is picked up there: the picker's INVITE is relayed to that
+ * node (`cluster`), which serves it with `runRelayed`; without a known peer holding it → 480.
  *
  * The picker's INVITE never becomes a call of its own: it becomes the callee leg of the picked call
  * (CallSession.pickUp), whose record then says who answered and that it was a pickup.
@@ -94,7 +102,31 @@ export class CallPickup {
     const ringing = ringingCalls(lamps, picker.callerUri, this.deps.wallNow());
     const { tx } = incoming;
     if (tx.state !== 'proceeding' && tx.state !== 'trying') return undefined; // cancelled meanwhile
-    return this.pickFirstLocal(incoming, me.number, request, ringing);
+    return this.pickFirst(incoming, picker, me.number, request, ringing);
+  }
+
+  /**
+   * A pickup relayed by the node the picker dialled (cluster/node-relay.ts): that node checked the
+   * picker's rights, this one holds the ringing call `call`. 404 when it no longer rings here.
+   */
+  runRelayed(
+    incoming: IncomingSipRequest,
+    picker: CallIdentity,
+    request: { readonly call: string; readonly pickup: 'group' | 'directed' },
+  ): void {
+    const { tx } = incoming;
+    const extension = picker.callerExtension ?? '';
+    const call = this.deps.localCall(request.call);
+    const refusal = call
+      ? call.pickUp({ extension, kind: request.pickup, leg: this.legOf(incoming) })
+      : { ...NOTHING, cause: `call ${request.call} not held here` };
+    const log = { callId: incoming.request.callId, picker: extension, call: request.call };
+    if (!refusal) {
+      this.deps.logger.info(log, 'call picked up (relayed by another node)');
+      return;
+    }
+    this.deps.logger.info({ ...log, status: refusal.status, cause: refusal.cause }, 'relayed pickup refused');
+    if (tx.state === 'proceeding' || tx.state === 'trying') tx.reply(refusal.status, refusal.reason);
   }
 
   /**
@@ -161,16 +193,29 @@ export class CallPickup {
     return new CallerLeg(this.deps.port, invite, tx, destination, this.deps.allow);
   }
 
-  /** The oldest ringing call this process holds takes the picker; 404 / 480 when there is none. */
-  private pickFirstLocal(
+  /**
+   * The oldest ringing call takes the picker: here when this process holds it, else through the node
+   * that does; 404 when nothing rings, 480 when no ringing call's node is this one or a known peer.
+   */
+  private async pickFirst(
     incoming: IncomingSipRequest,
+    picker: CallIdentity,
     extension: string,
     request: PickupRequest,
     ringing: readonly RingingCall[],
-  ): PickupRefusal | undefined {
+  ): Promise<PickupRefusal | undefined> {
+    const { tx } = incoming;
     for (const candidate of ringing) {
       const call = this.deps.localCall(candidate.session);
-      if (!call) continue;
+      if (!call) {
+        // Held by another node: relayed there when it is a known peer, else the next candidate.
+        const dialled = picker.destination;
+        const relay = await this.deps.cluster?.pickupRelay(candidate.session, dialled, request.kind);
+        if (tx.state !== 'proceeding' && tx.state !== 'trying') return undefined; // cancelled meanwhile
+        if (!relay) continue;
+        this.deps.cluster?.relay(incoming, picker, relay);
+        return undefined;
+      }
       const refusal = call.pickUp({ extension, kind: request.kind, leg: this.legOf(incoming) });
       if (!refusal) {
         this.deps.logger.info(
@@ -189,7 +234,7 @@ export class CallPickup {
       return {
         status: 480,
         reason: 'Ringing Call On Another Server',
-        cause: `call ${ringing[0]?.session ?? ''} is held by another signalling process`,
+        cause: `call ${ringing[0]?.session ?? ''} is held by a signalling process that is not a known peer`,
       };
     return { ...NOTHING, cause: 'nothing ringing' };
   }

@@ -21,6 +21,8 @@ export interface BranchSpec {
   readonly mediaPolicy?: LegMediaPolicy;
   /** A leg to a SIP provider: how the INVITE is addressed and authenticated (trunk targets only). */
   readonly trunk?: TrunkLegSpec;
+  /** More headers of the INVITE (a relay to another signalling node: cluster/node-relay.ts). */
+  readonly extraHeaders?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
 }
 
 /**

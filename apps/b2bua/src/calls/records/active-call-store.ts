@@ -40,6 +40,8 @@ export class ActiveCallStore {
   constructor(
     private readonly redis: Redis,
     private readonly node?: string,
+    /** This node's SIP address (`ip:port`): where another node relays a pickup of the call. */
+    private readonly sipNode?: string,
   ) {}
 
   async started(call: ActiveCallStart): Promise<void> {
@@ -54,6 +56,7 @@ export class ActiveCallStore {
     if (call.callerUserAgent) fields.callerUserAgent = call.callerUserAgent;
     const node = call.node ?? this.node;
     if (node) fields.node = node;
+    if (this.sipNode) fields.sipNode = this.sipNode;
     // One script instead of HSET + ZADD + ZADD: each command costs the signalling process client
     // CPU (bench:cps profiles); a script call, like a single command, joins the auto-pipeline.
     const keys = [redisKeys.call(call.id), redisKeys.calls];

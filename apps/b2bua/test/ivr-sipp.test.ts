@@ -40,6 +40,8 @@ vi.setConfig({ testTimeout: 60_000 });
 const menuOptions: Array<{ digit: string; destination: RouteDestination }> = [
   { digit: '1', destination: { kind: 'ring_group', target: '600' } },
   { digit: '2', destination: { kind: 'extension', target: '103' } },
+  // No outbound-routes plugin runs here: only the named trunk can carry this number.
+  { digit: '3', destination: { kind: 'trunk', trunk: 'carrier', target: '0301234567' } },
 ];
 
 beforeAll(async () => {
@@ -68,6 +70,8 @@ beforeAll(async () => {
           members: { create: [{ extensionId: ids['102'] ?? '', position: 0 }] },
         },
       });
+      // IP-authenticated; its port is set to the answering sipp by the trunk test.
+      await s.prisma.trunk.create({ data: { name: 'carrier', host: '127.0.0.1', port: 9 } });
       const menu = {
         options: menuOptions,
         timeoutDestination: { kind: 'voicemail', target: '201' },
@@ -121,8 +125,11 @@ async function captureMedia(...phonePorts: number[]): Promise<LoopbackCapture> {
 
 const evenPort = async (): Promise<number> => (await freeUdpPort()) & ~1;
 
-/** A sipp phone that answers `extension`'s calls and talks (ivr-uas-member.xml). */
-async function memberPhone(extension: string, mediaPort: number) {
+/**
+ * A sipp phone that answers `extension`'s calls and talks (ivr-uas-member.xml); `{ trunk }`: the
+ * provider of that trunk (the trunk is pointed at the phone).
+ */
+async function memberPhone(extension: string | { trunk: string }, mediaPort: number) {
   const talk = new RtpScript(SSRC.member).tone(4000, MEMBER_HZ).toPcap();
   const phone = await startSipp(
     'ivr-uas-member.xml',
@@ -131,6 +138,10 @@ async function memberPhone(extension: string, mediaPort: number) {
     undefined,
     { 'talk.pcap': talk },
   );
+  if (typeof extension !== 'string') {
+    await h.prisma.trunk.update({ where: { name: extension.trunk }, data: { port: phone.port } });
+    return phone;
+  }
   const redis = new Redis(isolatedRedisUrl(REDIS_DB));
   try {
     await bindContact({ ...h, redis }, extension, phone.port);
@@ -163,7 +174,7 @@ function expectBridged(rtp: readonly RtpSeen[], callerPort: number, memberPort: 
  * answers the hand-over and both talk (talk.pcap) until the caller hangs up. The RTP captured meanwhile.
  */
 async function chooseAndTalk(
-  extension: string,
+  extension: string | { trunk: string },
   how: { scenario: string; script: RtpScript; keys?: Record<string, string> },
 ): Promise<{ rtp: RtpSeen[]; callerPort: number; memberPort: number }> {
   const [callerPort, memberPort] = [await evenPort(), await evenPort()];
@@ -223,6 +234,24 @@ describe('auto attendant (sipp phones)', () => {
     const record = await recordOfThisTest();
     expect(record).toMatchObject({ answeredBy: 'menu:500', disposition: 'answered' });
     expect(record.transfers).toMatchObject([{ transferor: 'menu 500', target: '103', status: 200 }]);
+  });
+
+  it('press 3 (a trunk destination): the number goes out through the named trunk, whose provider answers', async () => {
+    const { rtp, callerPort, memberPort } = await chooseAndTalk(
+      { trunk: 'carrier' },
+      {
+        scenario: 'ivr-uac-choose-info.xml',
+        script: new RtpScript(SSRC.caller).pause(100),
+        keys: { info_key: '3' },
+      },
+    );
+    expectBridged(rtp, callerPort, memberPort);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ answeredBy: 'menu:500', disposition: 'answered', trunk: 'carrier' });
+    expect(record.transfers).toMatchObject([
+      { transferor: 'menu 500', target: 'trunk:carrier:0301234567', status: 200 },
+    ]);
+    expect(JSON.stringify(record.legs)).toContain('0301234567');
   });
 
   it('no key: after the response timeout the caller leaves a message in voicemail 201', async () => {

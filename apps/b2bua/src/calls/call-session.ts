@@ -721,6 +721,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
             identity: this.identity,
             legStarted: (callId) => this.table.legStarted(callId, 'callee'),
             addLegs: (legs) => this.timeline.addLegs(legs),
+            expander: this.expander,
             bridged: (sides, targetKey) => {
               if (this.state !== 'local') return;
               this.local = undefined;

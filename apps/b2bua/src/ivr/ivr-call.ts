@@ -200,8 +200,9 @@ export class IvrCall implements LocalCall {
         return this.toVoicemail(destination.target);
       case 'extension':
       case 'ring_group':
-      case 'trunk':
         return this.handTo(destination.target);
+      case 'trunk':
+        return this.handTo(destination.target, destination.trunk);
     }
   }
 
@@ -231,8 +232,11 @@ export class IvrCall implements LocalCall {
     this.end.handedOff();
   }
 
-  /** An extension, ring group or outside number: routed as a new call while the caller hears ringback. */
-  private handTo(number: string): void {
+  /**
+   * An extension, ring group or outside number: routed as a new call while the caller hears
+   * ringback; `trunk`: dialled out through that trunk, no plugin asked.
+   */
+  private handTo(number: string, trunk?: string): void {
     const side = this.leg.side();
     const media = this.media;
     if (this.over || !side || !media) return;
@@ -241,7 +245,7 @@ export class IvrCall implements LocalCall {
     this.end.soft(media.play(ringback(RINGBACK_CYCLES)), 'ringback');
     const by = this.label;
     this.handOver = this.ctx.handOver(
-      { destination: number, side, by },
+      { destination: number, side, by, ...(trunk === undefined ? {} : { trunk }) },
       {
         connected: (targetKey) => {
           this.handOver = undefined;

@@ -42,6 +42,11 @@ export interface HandOverRequest {
   readonly side: BridgeSide;
   /** Who hands over, for the record's chain (`menu 800`). */
   readonly by: string;
+  /**
+   * Dial `destination` out through this trunk (by name) instead of asking the plugins, whose
+   * outbound routes could pick another trunk: an auto attendant's `trunk` destination.
+   */
+  readonly trunk?: string;
 }
 
 /** A running hand-over; stopped when the caller hangs up meanwhile. */

@@ -1,10 +1,11 @@
+import type { RoutingPlan } from '@switchboard/plugin-sdk';
 import type { SipResponse } from '@switchboard/sip';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 import { reinviteSide } from '../bridge/side-reinvite.js';
 import { routeCall, type CallIdentity } from '../call-routing.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
-import type { LegRecord } from '../plan/branch-types.js';
+import type { LegRecord, TargetExpander } from '../plan/branch-types.js';
 import { isLocalAppEnd, type LocalAppEnd } from '../local/local-apps.js';
 import { planEndResponse } from '../plan/plan-end-response.js';
 import { PlanExecutor, type PlanEnd } from '../plan/plan-executor.js';
@@ -22,6 +23,10 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
   readonly notifier: TransferProgress;
   /** The legs this transfer tried (call record). */
   addLegs(legs: readonly LegRecord[]): void;
+  /** Dial this plan instead of asking the plugins (an auto attendant's trunk destination). */
+  readonly plan?: { readonly pluginId: string; readonly plan: RoutingPlan };
+  /** Plan targets → branches (the call's, with its trunk legs); absent: `deps.expander`. */
+  readonly expander?: TargetExpander;
   /** The transferee now talks to `leg` (its media moved): the call is bridged to it. */
   connected(leg: CalleeLeg, targetKey: string): void;
   /** The transfer failed with this status; the original call is untouched. */
@@ -102,14 +107,16 @@ export class BlindTransfer {
 
   private async route(): Promise<void> {
     const { deps } = this.host;
-    const result = await routeCall(deps, {
-      callId: this.host.routingId,
-      identity: this.identity(),
-      receivedAt: new Date(deps.wallNow()).toISOString(),
-      history: [],
-      attempt: this.attempt,
-      signal: this.abort.signal,
-    });
+    const result = this.host.plan
+      ? ({ kind: 'plan', ...this.host.plan } as const)
+      : await routeCall(deps, {
+          callId: this.host.routingId,
+          identity: this.identity(),
+          receivedAt: new Date(deps.wallNow()).toISOString(),
+          history: [],
+          attempt: this.attempt,
+          signal: this.abort.signal,
+        });
     if (this.phase !== 'routing') return;
     if (result.kind === 'cancelled') return;
     if (result.kind === 'reject') return this.fail(result.status, result.reason);
@@ -119,7 +126,7 @@ export class BlindTransfer {
       {
         clock: deps.port.clock,
         launcher: this.launcher,
-        expander: deps.expander,
+        expander: this.host.expander ?? deps.expander,
         pluginId: result.pluginId,
         destination: this.host.target.destination,
         onError: (err) => deps.logger.error({ ...this.host.log, err }, 'transfer dial step failed'),

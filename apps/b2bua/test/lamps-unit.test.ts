@@ -29,6 +29,30 @@ describe('dialog-info body (RFC 4235 §4.1)', () => {
     expect(body).toContain('<duration>10</duration>');
     expect(body).not.toContain('<script>');
   });
+
+  it('RFC 4235 §4.1.6: call-id with the local and remote tags identifies the dialog (escaped); no tags without a call-id', () => {
+    const dialog = {
+      id: 'c-2',
+      state: 'early',
+      direction: 'recipient',
+      remote: 'sip:100@pbx.test',
+      startedAt: 0,
+    } as const;
+    const body = buildDialogInfo({
+      version: 1,
+      state: 'full',
+      entity: 'sip:201@pbx.test',
+      now: 0,
+      dialogs: [
+        { ...dialog, callId: 'leg-1@pbx', localTag: 'phone"t', remoteTag: 'pbx-t' },
+        { ...dialog, id: 'c-3', localTag: 'x', remoteTag: 'y' },
+      ],
+    });
+    expect(body).toContain(
+      '<dialog id="c-2" call-id="leg-1@pbx" local-tag="phone&quot;t" remote-tag="pbx-t" direction="recipient">',
+    );
+    expect(body).toContain('<dialog id="c-3" direction="recipient">');
+  });
 });
 
 function ringing(toTag: string | undefined): SipResponse {
@@ -95,5 +119,17 @@ describe('a call’s dialogs for busy lamps', () => {
     branch.listener.provisional(183, ringing(undefined));
     expect(writes.map(([, d]) => d.state)).toEqual(['trying', 'early']);
     expect(call.branch('sip:x@example.com', noop)).toBeUndefined();
+  });
+
+  it('a rung phone’s dialog carries its tags as that phone sees them: its To tag local, our From tag remote', () => {
+    const { writes, call } = lamps();
+    const branch = call.branch('201', noop)!;
+    branch.listener.provisional(180, ringing('phone-tag'));
+    expect(writes.at(-1)?.[1]).toMatchObject({
+      state: 'early',
+      callId: 'leg-1',
+      localTag: 'phone-tag',
+      remoteTag: 'a',
+    });
   });
 });

@@ -128,6 +128,12 @@ export const extensionDialogSchema = z.object({
   id: z.string().min(1).max(200),
   /** The SIP Call-ID of the leg to or from the resource's phone. */
   callId: z.string().max(200).optional(),
+  /**
+   * RFC 4235 §4.1.6: the dialog's tags as the resource's phone sees them (its own tag is local), so a
+   * watcher can name the dialog in a Replaces (RFC 3891) to pick the call up from a busy-lamp key.
+   */
+  localTag: z.string().max(200).optional(),
+  remoteTag: z.string().max(200).optional(),
   /** RFC 4235 §3.7.1 states; `proceeding` is a 1xx without a To tag. */
   state: z.enum(['trying', 'proceeding', 'early', 'confirmed', 'terminated']),
   /** `initiator`: the resource's phone called; `recipient`: it is being called. */

@@ -154,6 +154,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       call: this.id,
       identity,
       callerCallId: invite.callId,
+      ...(invite.from.tag ? { callerTag: invite.from.tag } : {}),
       domain: deps.domain,
       wallNow: deps.wallNow,
       onError: (err) => deps.logger.warn({ err, ...log }, 'dialog state not written'),

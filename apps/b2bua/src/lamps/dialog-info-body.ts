@@ -36,6 +36,9 @@ export function escapeXml(text: string): string {
 function dialogElement(d: ExtensionDialog, now: number): string {
   const attrs = [`id="${escapeXml(d.id)}"`];
   if (d.callId) attrs.push(`call-id="${escapeXml(d.callId)}"`);
+  // RFC 4235 §4.1.6: with call-id, the tags identify the dialog (a BLF key's INVITE with Replaces).
+  if (d.callId && d.localTag) attrs.push(`local-tag="${escapeXml(d.localTag)}"`);
+  if (d.callId && d.remoteTag) attrs.push(`remote-tag="${escapeXml(d.remoteTag)}"`);
   attrs.push(`direction="${d.direction}"`);
   const stateAttrs = [
     ...(d.event ? [`event="${d.event}"`] : []),

@@ -12,6 +12,8 @@ export interface CallLampsInit {
   readonly identity: CallIdentity;
   /** The caller's SIP Call-ID (the initiator dialog's call-id). */
   readonly callerCallId: string;
+  /** The caller's From tag: its phone's local tag (RFC 4235 §4.1.6). */
+  readonly callerTag?: string;
   readonly domain: string;
   readonly wallNow: () => number;
   readonly onError: (err: unknown) => void;
@@ -40,6 +42,7 @@ export class CallLamps {
     if (!sink || !identity.callerExtension) return;
     this.caller = this.lamp(identity.callerExtension, {
       callId: this.init.callerCallId,
+      ...(this.init.callerTag ? { localTag: this.init.callerTag } : {}),
       direction: 'initiator',
       remote: `sip:${identity.destination}@${this.init.domain}`,
     });
@@ -88,11 +91,11 @@ export class CallLamps {
       listener: {
         provisional: (status, response) => {
           // §3.7.1: a 1xx with a To tag creates the early dialog, without one the INVITE is proceeding.
-          lamp.move(response.to.tag === undefined ? 'proceeding' : 'early', response.callId);
+          lamp.move(response.to.tag === undefined ? 'proceeding' : 'early', recipientIds(response));
           listener.provisional(status, response);
         },
         answered: (response) => {
-          lamp.move('confirmed', response.callId);
+          lamp.move('confirmed', recipientIds(response));
           listener.answered(response);
         },
         failed: (status, response, contacts) => {
@@ -146,4 +149,16 @@ export class CallLamps {
       onError,
     );
   }
+}
+
+/**
+ * A rung phone's dialog as that phone sees it (RFC 4235 §4.1.6): its To tag is its local tag, our
+ * From tag the remote one.
+ */
+function recipientIds(response: SipResponse): Pick<ExtensionDialog, 'callId' | 'localTag' | 'remoteTag'> {
+  return {
+    callId: response.callId,
+    ...(response.to.tag ? { localTag: response.to.tag } : {}),
+    ...(response.from.tag ? { remoteTag: response.from.tag } : {}),
+  };
 }

@@ -39,9 +39,14 @@ export class DialogLamp {
     return this.dialog.state;
   }
 
-  move(state: Exclude<DialogState, 'terminated'>, callId?: string): void {
+  /** `ids`: the dialog's Call-ID and tags once known (a recipient's come with its 1xx/2xx). */
+  move(
+    state: Exclude<DialogState, 'terminated'>,
+    ids: Pick<ExtensionDialog, 'callId' | 'localTag' | 'remoteTag'> = {},
+  ): void {
     if (ORDER[state] <= ORDER[this.dialog.state]) return;
-    this.dialog = { ...this.dialog, state, ...(callId ? { callId } : {}) };
+    const known = Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined));
+    this.dialog = { ...this.dialog, state, ...known };
     this.write();
   }
 

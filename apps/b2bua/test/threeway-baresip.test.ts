@@ -4,8 +4,8 @@ import { ConferenceService } from '../src/conference/conference.service.js';
 import { type CallsHarness, enableExtensionsPlugin, startCalls } from './support/calls-harness.js';
 import { rtpOf } from './support/captured-rtp.js';
 import { LoopbackCapture } from './support/loopback-capture.js';
-import { freeSipPort, freeUdpPort } from './support/sip-test-kit.js';
-import { type BaresipPhone, expectOn, startBaresipPhone } from './support/softphones.js';
+import { freeUdpPort } from './support/sip-test-kit.js';
+import { type BaresipPhone, expectOn, loopbackPhone, startBaresipPhone } from './support/softphones.js';
 import { relayEnv, rtpengineAvailable, testRtpengine, type TestRtpengine } from './support/test-rtpengine.js';
 
 /**
@@ -54,15 +54,7 @@ describe.skipIf(!rtpengineAvailable)(
     });
 
     async function phone(extension: string): Promise<BaresipPhone> {
-      return startBaresipPhone({
-        extension,
-        password: passwordOf(extension),
-        domain: h.domain,
-        proxy: { host: '127.0.0.1', port: h.port },
-        transport: 'udp',
-        sipPort: await freeSipPort(),
-        rtpPort: await freeUdpPort(),
-      });
+      return startBaresipPhone(await loopbackPhone(h, extension, passwordOf(extension)));
     }
 
     it('A types *3 5703 # as RFC 4733 events: C rings and answers, the room holds A, B and C, C hears the mix', async () => {

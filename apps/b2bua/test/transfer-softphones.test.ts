@@ -5,11 +5,11 @@ import type { CapturedDatagram } from '@switchboard/media';
 import { NgClient } from '@switchboard/rtpengine';
 import { SystemClock } from '@switchboard/transactions';
 import { LoopbackCapture } from './support/loopback-capture.js';
-import { freeSipPort, freeUdpPort, type SignallingHarness } from './support/sip-test-kit.js';
+import type { SignallingHarness } from './support/sip-test-kit.js';
 import {
   expectOn,
+  loopbackPhone,
   type Softphone,
-  type SoftphoneOptions,
   startBaresipPhone,
   startLinphonec,
 } from './support/softphones.js';
@@ -52,15 +52,7 @@ afterAll(async () => {
 });
 
 async function phone(h: CallsHarness, client: Client, extension: string): Promise<Softphone> {
-  const options: SoftphoneOptions = {
-    extension,
-    password: passwordOf(extension),
-    domain: h.domain,
-    proxy: { host: '127.0.0.1', port: h.port },
-    transport: 'udp',
-    sipPort: await freeSipPort(),
-    rtpPort: await freeUdpPort(),
-  };
+  const options = await loopbackPhone(h, extension, passwordOf(extension));
   return client === 'baresip' ? startBaresipPhone(options) : startLinphonec(options);
 }
 

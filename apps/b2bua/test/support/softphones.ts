@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BARESIP, requireBaresip, writeToneWav } from './baresip.js';
+import { freeSipPort, freeUdpPort } from './sip-test-kit.js';
 
 export const LINPHONEC = '/usr/bin/linphonec';
 
@@ -36,6 +37,23 @@ export interface SoftphoneOptions {
    * `srtp` a best-effort a=crypto on RTP/AVP. Absent: plain RTP.
    */
   mediaenc?: 'srtp' | 'srtp-mand';
+}
+
+/** A UDP phone of `extension` registering at the PBX on loopback, on free SIP and RTP ports. */
+export async function loopbackPhone(
+  pbx: { readonly domain: string; readonly port: number },
+  extension: string,
+  password: string,
+): Promise<SoftphoneOptions> {
+  return {
+    extension,
+    password,
+    domain: pbx.domain,
+    proxy: { host: '127.0.0.1', port: pbx.port },
+    transport: 'udp',
+    sipPort: await freeSipPort(),
+    rtpPort: await freeUdpPort(),
+  };
 }
 
 /** What a call test does with a phone, whichever client it is. */

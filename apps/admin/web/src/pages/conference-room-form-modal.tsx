@@ -1,4 +1,6 @@
-import { Checkbox, Group, NumberInput, PasswordInput, Switch, TextInput } from '@mantine/core';
+import { Checkbox, PasswordInput, Switch } from '@mantine/core';
+import { FormRow } from '../components/form-row';
+import { NumberField, TextField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
@@ -58,25 +60,18 @@ export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: P
       state={saving}
       onSubmit={submit}
     >
-      <Group grow align="flex-start">
-        <TextInput
+      <FormRow>
+        <TextField
           label="Number"
           name="number"
           required
           description="Dialled to join"
           value={number}
-          onChange={(e) => setNumber(e.currentTarget.value)}
-          error={error?.forField('number')}
+          onChange={setNumber}
+          errors={error}
         />
-        <TextInput
-          label="Name"
-          name="name"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={error?.forField('name')}
-        />
-      </Group>
+        <TextField label="Name" name="name" required value={name} onChange={setName} errors={error} />
+      </FormRow>
       <PasswordInput
         label="PIN"
         name="pin"
@@ -96,14 +91,14 @@ export function ConferenceRoomFormModal({ editing, opened, onClose, onSaved }: P
           onChange={(e) => setClearPin(e.currentTarget.checked)}
         />
       ) : null}
-      <NumberInput
+      <NumberField
         label="Most participants"
         name="maxParticipants"
         min={1}
         max={32}
         value={maxParticipants}
         onChange={setMaxParticipants}
-        error={error?.forField('maxParticipants')}
+        errors={error}
       />
       <Switch
         label="Chime when someone joins or leaves"

@@ -1,13 +1,5 @@
-import {
-  Checkbox,
-  Fieldset,
-  NumberInput,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, Fieldset, PasswordInput, Select, Stack, Switch, TextInput } from '@mantine/core';
+import { NumberField, TextField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
@@ -177,22 +169,22 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
         onChange={(e) => setNumber(e.currentTarget.value)}
         error={error?.forField('number')}
       />
-      <TextInput
+      <TextField
         label="Display name"
         name="displayName"
         required
         value={displayName}
-        onChange={(e) => setDisplayName(e.currentTarget.value)}
-        error={error?.forField('displayName')}
+        onChange={setDisplayName}
+        errors={error}
       />
-      <NumberInput
+      <NumberField
         label="Max concurrent calls"
         name="maxConcurrentCalls"
         min={1}
         max={100}
         value={maxCalls}
         onChange={setMaxCalls}
-        error={error?.forField('maxConcurrentCalls')}
+        errors={error}
       />
       <Select
         label="Digest algorithms offered"
@@ -244,15 +236,15 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             onChange={(v) => setDialClass(v ?? 'national')}
             error={error?.forField('dialClass')}
           />
-          <TextInput
+          <TextField
             label="External number (caller ID)"
             description="E.164, e.g. +493012345100; blank: the route's or trunk's"
             name="externalNumber"
             value={externalNumber}
-            onChange={(e) => setExternalNumber(e.currentTarget.value)}
-            error={error?.forField('externalNumber')}
+            onChange={setExternalNumber}
+            errors={error}
           />
-          <NumberInput
+          <NumberField
             label="Outside calls at once"
             description="0 = no limit"
             name="maxExternalCalls"
@@ -260,19 +252,19 @@ export function ExtensionFormModal({ editing, opened, onClose, onSaved }: Props)
             max={100}
             value={maxOutside}
             onChange={setMaxOutside}
-            error={error?.forField('maxExternalCalls')}
+            errors={error}
           />
         </Stack>
       </Fieldset>
       <Fieldset legend="Call pickup">
         <Stack gap="xs">
-          <TextInput
+          <TextField
             label="Pickup groups"
             description="Comma-separated names, e.g. sales, support: members answer each other's ringing calls with the group pickup code (*8)"
             name="pickupGroups"
             value={pickupGroups}
-            onChange={(e) => setPickupGroups(e.currentTarget.value)}
-            error={error?.forField('pickupGroups')}
+            onChange={setPickupGroups}
+            errors={error}
           />
           <Switch
             label="Directed pickup from any extension"

@@ -1,4 +1,6 @@
-import { ActionIcon, Alert, Button, Group, NumberInput, Select, Switch, TextInput } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Select, Switch, TextInput } from '@mantine/core';
+import { FormRow } from '../components/form-row';
+import { NumberField, TextField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
 import { api, type ApiError } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
@@ -147,24 +149,17 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
       state={saving}
       onSubmit={submit}
     >
-      <Group grow align="flex-start">
-        <TextInput
+      <FormRow>
+        <TextField
           label="Number"
           name="number"
           description="Dialled to reach the menu; empty: only from other menus' plans"
           value={number}
-          onChange={(e) => setNumber(e.currentTarget.value)}
-          error={error?.forField('number')}
+          onChange={setNumber}
+          errors={error}
         />
-        <TextInput
-          label="Name"
-          name="name"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={error?.forField('name')}
-        />
-      </Group>
+        <TextField label="Name" name="name" required value={name} onChange={setName} errors={error} />
+      </FormRow>
       {rows.map((row, i) => (
         <Group key={i} align="flex-end" wrap="nowrap" data-testid="menu-key-row">
           <Select
@@ -224,40 +219,40 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
         onChange={setInvalid}
         error={errorUnder(error, 'invalidDestination')}
       />
-      <Group grow align="flex-start">
-        <NumberInput
+      <FormRow>
+        <NumberField
           label="Wait for a key (ms)"
           name="responseTimeoutMs"
           min={1000}
           max={60000}
           value={response}
           onChange={setResponse}
-          error={error?.forField('responseTimeoutMs')}
+          errors={error}
         />
-        <NumberInput
+        <NumberField
           label="Repeats"
           name="repeatCount"
           min={0}
           max={5}
           value={repeat}
           onChange={setRepeat}
-          error={error?.forField('repeatCount')}
+          errors={error}
         />
-      </Group>
+      </FormRow>
       <Switch
         label="Callers may dial an extension directly"
         checked={directDial}
         onChange={(e) => setDirectDial(e.currentTarget.checked)}
       />
       {directDial ? (
-        <NumberInput
+        <NumberField
           label="Pause that ends a dialled extension (ms)"
           name="interDigitTimeoutMs"
           min={500}
           max={10000}
           value={interDigit}
           onChange={setInterDigit}
-          error={error?.forField('interDigitTimeoutMs')}
+          errors={error}
         />
       ) : null}
       <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />

@@ -1,4 +1,6 @@
-import { Group, MultiSelect, NumberInput, Select, Switch, TextInput } from '@mantine/core';
+import { MultiSelect, Select, Switch } from '@mantine/core';
+import { FormRow } from '../components/form-row';
+import { NumberField, TextField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
 import { api } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
@@ -82,25 +84,18 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
       state={saving}
       onSubmit={submit}
     >
-      <Group grow align="flex-start">
-        <TextInput
+      <FormRow>
+        <TextField
           label="Number"
           name="number"
           required
           inputMode="numeric"
           value={number}
-          onChange={(e) => setNumber(e.currentTarget.value)}
-          error={error?.forField('number')}
+          onChange={setNumber}
+          errors={error}
         />
-        <TextInput
-          label="Name"
-          name="name"
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={error?.forField('name')}
-        />
-      </Group>
+        <TextField label="Name" name="name" required value={name} onChange={setName} errors={error} />
+      </FormRow>
       <MultiSelect
         label="Members (in ring order)"
         name="members"
@@ -121,27 +116,27 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
         onChange={(v) => v && setStrategy(v)}
         error={error?.forField('strategy')}
       />
-      <Group grow align="flex-start">
-        <NumberInput
+      <FormRow>
+        <NumberField
           label="Ring time (s)"
           name="ringTimeSeconds"
           min={5}
           max={600}
           value={ringTime}
           onChange={setRingTime}
-          error={error?.forField('ringTimeSeconds')}
+          errors={error}
         />
-        <NumberInput
+        <NumberField
           label="Per member (s)"
           name="memberRingSeconds"
           min={5}
           max={300}
           value={memberRing}
           onChange={setMemberRing}
-          error={error?.forField('memberRingSeconds')}
+          errors={error}
         />
-      </Group>
-      <Group grow align="flex-start">
+      </FormRow>
+      <FormRow>
         <Select
           label="When nobody answers"
           name="fallbackKind"
@@ -150,22 +145,22 @@ export function RingGroupFormModal({ editing, opened, extensions, onClose, onSav
           allowDeselect={false}
           onChange={(v) => v && setFallbackKind(v)}
         />
-        <TextInput
+        <TextField
           label="Fallback target"
           name="fallbackTarget"
           value={fallbackTarget}
           disabled={fallbackKind === 'none' || fallbackKind === 'hangup' || fallbackKind === 'busy'}
-          onChange={(e) => setFallbackTarget(e.currentTarget.value)}
-          error={error?.forField('fallbackTarget')}
+          onChange={setFallbackTarget}
+          errors={error}
         />
-      </Group>
-      <TextInput
+      </FormRow>
+      <TextField
         label="Caller name prefix (optional)"
         description={'Shown before the caller name on the members\' phones, e.g. "Sales: "'}
         name="callerIdPrefix"
         value={callerIdPrefix}
-        onChange={(e) => setCallerIdPrefix(e.currentTarget.value)}
-        error={error?.forField('callerIdPrefix')}
+        onChange={setCallerIdPrefix}
+        errors={error}
       />
       <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
       <Switch

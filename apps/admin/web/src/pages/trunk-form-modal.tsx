@@ -1,13 +1,6 @@
-import {
-  Checkbox,
-  Group,
-  NumberInput,
-  PasswordInput,
-  Select,
-  Switch,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, PasswordInput, Select, Switch, Textarea, TextInput } from '@mantine/core';
+import { FormRow } from '../components/form-row';
+import { NumberField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
 import { api, type ApiError } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
@@ -162,9 +155,9 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
       onSubmit={submit}
     >
       <TextInput label="Name" required {...field('name')} />
-      <Group grow align="flex-start">
+      <FormRow>
         <TextInput label="Provider host" required description="Name or IP address" {...field('host')} />
-        <NumberInput
+        <NumberField
           label="Port"
           name="port"
           description="Empty: RFC 3263 DNS lookup"
@@ -172,7 +165,7 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           max={65535}
           value={port}
           onChange={setPort}
-          error={error?.forField('port')}
+          errors={error}
         />
         <Select
           label="Transport"
@@ -183,13 +176,13 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           onChange={(v) => v && setTransport(v)}
           error={error?.forField('transport')}
         />
-      </Group>
+      </FormRow>
       <TextInput
         label="Outbound proxy (optional)"
         description="host or host:port"
         {...field('outboundProxy')}
       />
-      <Group grow align="flex-start">
+      <FormRow>
         <TextInput label="Auth username" {...field('authUsername')} />
         <PasswordInput
           label="Password"
@@ -198,7 +191,7 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           disabled={clearPassword}
           {...field('password')}
         />
-      </Group>
+      </FormRow>
       {editing?.hasPassword ? (
         <Checkbox
           label="Remove the stored password"
@@ -206,7 +199,7 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           onChange={(e) => setClearPassword(e.currentTarget.checked)}
         />
       ) : null}
-      <Group grow align="flex-start">
+      <FormRow>
         <Switch
           label="Register with the provider"
           description="Needs the auth username and password"
@@ -214,21 +207,21 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           onChange={(e) => setRegister(e.currentTarget.checked)}
           error={error?.forField('register')}
         />
-        <NumberInput
+        <NumberField
           label="Registration expiry (s)"
           name="registerExpiry"
           min={60}
           max={86400}
           value={registerExpiry}
           onChange={setRegisterExpiry}
-          error={error?.forField('registerExpiry')}
+          errors={error}
         />
-      </Group>
-      <Group grow align="flex-start">
+      </FormRow>
+      <FormRow>
         <TextInput label="From user (optional)" {...field('fromUser')} />
         <TextInput label="From domain (optional)" {...field('fromDomain')} />
-      </Group>
-      <Group grow align="flex-start">
+      </FormRow>
+      <FormRow>
         <Select
           label="Dialled number (DID) from"
           name="didSource"
@@ -247,14 +240,14 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           onChange={(v) => v && setCallerIdMode(v)}
           error={error?.forField('callerIdMode')}
         />
-      </Group>
-      <Group grow align="flex-start">
+      </FormRow>
+      <FormRow>
         <TextInput
           label="Caller ID number (optional)"
           description="Digits, optional leading +"
           {...field('callerIdNumber')}
         />
-        <NumberInput
+        <NumberField
           label="Max concurrent calls"
           name="maxConcurrentCalls"
           description="Empty: no limit"
@@ -262,9 +255,9 @@ export function TrunkFormModal({ editing, opened, onClose, onSaved }: Props) {
           max={10000}
           value={maxCalls}
           onChange={setMaxCalls}
-          error={error?.forField('maxConcurrentCalls')}
+          errors={error}
         />
-      </Group>
+      </FormRow>
       <Switch
         label="Send Privacy header"
         description="Send Privacy: id on anonymous calls (RFC 3323)"

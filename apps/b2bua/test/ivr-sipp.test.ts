@@ -42,6 +42,7 @@ const menuOptions: Array<{ digit: string; destination: RouteDestination }> = [
   { digit: '2', destination: { kind: 'extension', target: '103' } },
   // No outbound-routes plugin runs here: only the named trunk can carry this number.
   { digit: '3', destination: { kind: 'trunk', trunk: 'carrier', target: '0301234567' } },
+  { digit: '4', destination: { kind: 'trunk', trunk: 'gone', target: '0307654321' } },
 ];
 
 beforeAll(async () => {
@@ -252,6 +253,25 @@ describe('auto attendant (sipp phones)', () => {
       { transferor: 'menu 500', target: 'trunk:carrier:0301234567', status: 200 },
     ]);
     expect(JSON.stringify(record.legs)).toContain('0301234567');
+  });
+
+  it('press 4 (a trunk that does not exist): 480 in the chain, the caller is back in the menu, whose timeout then leads to voicemail 201', async () => {
+    const caller = await runVoicemailCaller({
+      scenario: 'conference-uac-talk.xml',
+      target: { host: '127.0.0.1', port: h.port },
+      domain: h.domain,
+      caller: { extension: '101', password: 'pw-101' },
+      dialled: '501',
+      script: new RtpScript(SSRC.caller).tone(500, CALLER_HZ, 0).digit('4').tone(9000, CALLER_HZ),
+      pauseMs: 8000,
+    });
+    expect(caller.code, caller.output).toBe(0);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ answeredBy: 'menu:501', disposition: 'voicemail' });
+    expect(record.transfers).toMatchObject([
+      { transferor: 'menu 501', target: '0307654321', status: 480 },
+      { transferor: 'menu 501', target: 'voicemail 201', status: 200 },
+    ]);
   });
 
   it('no key: after the response timeout the caller leaves a message in voicemail 201', async () => {

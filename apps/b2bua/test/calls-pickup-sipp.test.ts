@@ -1,6 +1,6 @@
 import { redisKeys, type DialogChange, type ExtensionDialog } from '@switchboard/live-state';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enableExtensionsPlugin, startSipp, type SippProcess } from './support/calls-harness.js';
+import { enableExtensionsPlugin, sippDial, startSipp, type SippProcess } from './support/calls-harness.js';
 import { untilRinging } from './support/ringing-lamps.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 
@@ -68,38 +68,13 @@ async function ringingPhone(extension: string): Promise<SippProcess> {
 }
 
 /** 100 calls `dialled` and waits for the BYE of whoever answers. */
-async function caller(dialled: string): Promise<SippProcess> {
-  const { h } = suite;
-  return startSipp(
-    'call-uac-callee-hangup.xml',
-    ['-s', dialled, '-au', '100', '-ap', 'pw-100', '-key', 'domain', h.domain, '-key', 'caller', '100'],
-    { host: '127.0.0.1', port: h.port },
-    `sip:${dialled}@${h.domain}`,
-  );
+function caller(dialled: string): Promise<SippProcess> {
+  return sippDial(suite.h, '100', dialled, 'call-uac-callee-hangup.xml');
 }
 
 /** `extension` dials `code` with `scenario` (call-uac-basic: answered, then it hangs up). */
-async function dial(extension: string, code: string, scenario = 'call-uac-basic.xml'): Promise<SippProcess> {
-  const { h } = suite;
-  return startSipp(
-    scenario,
-    [
-      '-s',
-      code,
-      '-au',
-      extension,
-      '-ap',
-      `pw-${extension}`,
-      '-key',
-      'domain',
-      h.domain,
-      '-key',
-      'caller',
-      extension,
-    ],
-    { host: '127.0.0.1', port: h.port },
-    `sip:${code}@${h.domain}`,
-  );
+function dial(extension: string, code: string, scenario = 'call-uac-basic.xml'): Promise<SippProcess> {
+  return sippDial(suite.h, extension, code, scenario);
 }
 
 async function recordOf(calleeNumber: string) {

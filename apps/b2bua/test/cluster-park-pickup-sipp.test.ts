@@ -1,6 +1,6 @@
 import { parkedCallSchema, redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enableExtensionsPlugin, startSipp } from './support/calls-harness.js';
+import { enableExtensionsPlugin, sippDial, startSipp } from './support/calls-harness.js';
 import { callSuite, expectPassed } from './support/call-runner.js';
 import { untilRinging } from './support/ringing-lamps.js';
 import {
@@ -53,25 +53,7 @@ afterAll(async () => {
 
 /** `extension` dials `dialled` through node B with `scenario`. */
 function dialViaB(extension: string, dialled: string, scenario: string) {
-  return startSipp(
-    scenario,
-    [
-      '-s',
-      dialled,
-      '-au',
-      extension,
-      '-ap',
-      `pw-${extension}`,
-      '-key',
-      'domain',
-      b.domain,
-      '-key',
-      'caller',
-      extension,
-    ],
-    { host: '127.0.0.1', port: b.port },
-    `sip:${dialled}@${b.domain}`,
-  );
+  return sippDial(b, extension, dialled, scenario);
 }
 
 /** 100 calls 201 through node A; 201 parks the call (REFER to 700) and is BYEd. */
@@ -99,6 +81,21 @@ async function parkOnA() {
   if (parked.code !== 0) caller.kill();
   expectPassed(parked);
   return caller;
+}
+
+/**
+ * 100 calls 201 on node A (201 rings and expects CANCEL with cause=200); `picker` dials `code` on
+ * node B, gets the call and hangs up; every sipp passes.
+ */
+async function pickUpViaB(picker: string, code: string): Promise<void> {
+  const phone = await startSipp('call-uas-ring-elsewhere.xml', []);
+  await suite.h.bind('201', phone.port);
+  const calling = await sippDial(suite.h, '100', '201', 'call-uac-callee-hangup.xml');
+  await untilRinging(suite.h.redis, '201');
+  const picking = await dialViaB(picker, code, 'call-uac-basic.xml');
+  expectPassed(await picking.done);
+  expectPassed(await phone.done);
+  expectPassed(await calling.done);
 }
 
 describe('park and pickup across signalling nodes', () => {
@@ -172,19 +169,7 @@ describe('park and pickup across signalling nodes', () => {
   });
 
   it('directed pickup across nodes: 100 calls 201 on A, 202 dials **201 on B and gets the call (CANCEL cause=200 to 201)', async () => {
-    const phone = await startSipp('call-uas-ring-elsewhere.xml', []);
-    await suite.h.bind('201', phone.port);
-    const calling = await startSipp(
-      'call-uac-callee-hangup.xml',
-      ['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', suite.h.domain, '-key', 'caller', '100'],
-      { host: '127.0.0.1', port: suite.h.port },
-      `sip:201@${suite.h.domain}`,
-    );
-    await untilRinging(suite.h.redis, '201');
-    const picker = await dialViaB('202', '**201', 'call-uac-basic.xml');
-    expectPassed(await picker.done);
-    expectPassed(await phone.done);
-    expectPassed(await calling.done);
+    await pickUpViaB('202', '**201');
     await expect
       .poll(() => suite.h.prisma.callRecord.count({ where: { calleeNumber: '201' } }), { timeout: 10_000 })
       .toBe(1);
@@ -197,19 +182,7 @@ describe('park and pickup across signalling nodes', () => {
   });
 
   it('group pickup across nodes: 203 (group sales) dials *8 on B while 201 rings on A', async () => {
-    const phone = await startSipp('call-uas-ring-elsewhere.xml', []);
-    await suite.h.bind('201', phone.port);
-    const calling = await startSipp(
-      'call-uac-callee-hangup.xml',
-      ['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', suite.h.domain, '-key', 'caller', '100'],
-      { host: '127.0.0.1', port: suite.h.port },
-      `sip:201@${suite.h.domain}`,
-    );
-    await untilRinging(suite.h.redis, '201');
-    const picker = await dialViaB('203', '*8', 'call-uac-basic.xml');
-    expectPassed(await picker.done);
-    expectPassed(await phone.done);
-    expectPassed(await calling.done);
+    await pickUpViaB('203', '*8');
     await expect
       .poll(
         async () =>

@@ -222,3 +222,31 @@ export async function startSipp(
   );
   return { port, done, kill: () => child.kill('SIGKILL') };
 }
+
+/** Extension `extension` (digest password `pw-<extension>`) dials `dialled` at the PBX `pbx` with `scenario`. */
+export function sippDial(
+  pbx: { readonly domain: string; readonly port: number },
+  extension: string,
+  dialled: string,
+  scenario: string,
+): Promise<SippProcess> {
+  return startSipp(
+    scenario,
+    [
+      '-s',
+      dialled,
+      '-au',
+      extension,
+      '-ap',
+      `pw-${extension}`,
+      '-key',
+      'domain',
+      pbx.domain,
+      '-key',
+      'caller',
+      extension,
+    ],
+    { host: '127.0.0.1', port: pbx.port },
+    `sip:${dialled}@${pbx.domain}`,
+  );
+}

@@ -45,17 +45,19 @@ export function isCidr(text: string): boolean {
   return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
 }
 
+/** The items of a comma-separated list; `none` is the empty list. */
+function commaList(v: string): string[] {
+  if (v.trim() === 'none') return [];
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 /** A comma-separated CIDR list; `none` is the empty list (an empty variable means the default). */
 export const cidrList = z
   .string()
-  .transform((v) =>
-    v.trim() === 'none'
-      ? []
-      : v
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== ''),
-  )
+  .transform(commaList)
   .refine((list) => list.every(isCidr), {
     message: "must be comma-separated IP networks in CIDR notation (e.g. 10.0.0.0/8,192.0.2.7) or 'none'",
   });
@@ -70,14 +72,7 @@ function isNodeAddress(text: string): boolean {
 /** A comma-separated list of `ipv4:port` SIP addresses (signalling nodes); `none` or empty is none. */
 export const nodeAddressList = z
   .string()
-  .transform((v) =>
-    v.trim() === 'none'
-      ? []
-      : v
-          .split(',')
-          .map((s) => s.trim())
-          .filter((s) => s !== ''),
-  )
+  .transform(commaList)
   .refine((list) => list.every(isNodeAddress), {
     message: "must be comma-separated IPv4 address:port pairs (e.g. 10.0.0.2:5060,10.0.0.3:5060) or 'none'",
   });

@@ -16,14 +16,14 @@ import type { CallEnding, CallLogIds } from './call-session-hooks.js';
 import type { CalleeLeg } from './legs/callee-leg.js';
 import { bodyOf, type CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import type { InDialogRoute } from './legs/in-dialog-route.js';
-import type { CallMedia, Party } from './media/call-media.js';
-import { partyOfSide } from './transfer/transfer-media.js';
+import type { CallMedia } from './media/call-media.js';
 import { ThreeWayFeature, type ThreeWayFeatureHost } from './three-way/three-way-feature.js';
 import { recordingSubjects, type RecordingPlan } from '../recordings/recording-policy.js';
 import type { BridgeHoldMusic, BridgeHoldMusicOptions } from './hold/bridge-hold-music.js';
 import { callHoldMusic } from './hold/call-hold-music.js';
 import { HeldLegMusic } from './hold/held-leg-music.js';
 import { relayBody } from './bridge/session-body-relay.js';
+import { answeredCrossing, relayedCrossing } from './bridge/media-sdp-crossing.js';
 
 /** The requests and ACKs of an answered call's legs: its bridge's, or its three-way room's. */
 export type BridgedRequests = Pick<CallBridge, 'handleRequest' | 'handleAck'>;
@@ -177,18 +177,7 @@ export class CallAnswer {
 
   /** SDP between `sides` through rtpengine when both parties' media go there (else undefined). */
   private relayedCrossing(sides: Record<Side, BridgeSide>): BridgeSdpCrossing | undefined {
-    const { media, caller } = this.host;
-    const parties = {
-      caller: partyOfSide(sides.caller, caller.invite.callId),
-      callee: partyOfSide(sides.callee, caller.invite.callId),
-    };
-    if (!media.relaysBetween(parties.caller, parties.callee)) return undefined;
-    return (kind, from, body, deliver) =>
-      media.cross(
-        { kind, from: parties[from], to: parties[from === 'caller' ? 'callee' : 'caller'] },
-        body,
-        deliver,
-      );
+    return relayedCrossing(this.host.media, this.host.caller.invite.callId, sides);
   }
 
   /**
@@ -232,11 +221,7 @@ export class CallAnswer {
   acceptParked(parked: BridgeSide, answer: SessionBody | undefined, answeredKey: string): void {
     const { caller } = this.host;
     this.answeredKey = answeredKey;
-    const callerDialog = caller.answer(answer, {}, () => {
-      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
-      this.callBridge?.hangUpBoth();
-      this.host.end('failed', 'system', 'no ACK from caller');
-    });
+    const callerDialog = caller.answer(answer, {}, this.noAckFrom('caller'));
     const sides: Record<Side, BridgeSide> = {
       caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
       callee: parked,
@@ -254,13 +239,8 @@ export class CallAnswer {
     this.answeredKey = answeredKey;
     this.picker = picker;
     this.armMaxDuration();
-    const noAck = (who: string) => () => {
-      // §13.3.1.4: no ACK within 64*T1 — the session ends with BYE on both legs.
-      this.callBridge?.hangUpBoth();
-      this.host.end('failed', 'system', `no ACK from ${who}`);
-    };
-    const callerDialog = caller.answer(toCaller, {}, noAck('caller'));
-    const pickerDialog = picker.answer(toPicker, {}, noAck('picker'));
+    const callerDialog = caller.answer(toCaller, {}, this.noAckFrom('caller'));
+    const pickerDialog = picker.answer(toPicker, {}, this.noAckFrom('picker'));
     const sides: Record<Side, BridgeSide> = {
       caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
       callee: { dialog: pickerDialog, route: picker.route, contact: picker.contact },
@@ -273,6 +253,14 @@ export class CallAnswer {
       deps.allow,
       this.relayedCrossing(sides),
     );
+  }
+
+  /** A 2xx of ours that `who` never ACKed: the session ends with BYE on both legs (RFC 3261 §13.3.1.4, 64*T1). */
+  private noAckFrom(who: 'caller' | 'picker'): () => void {
+    return () => {
+      this.callBridge?.hangUpBoth();
+      this.host.end('failed', 'system', `no ACK from ${who}`);
+    };
   }
 
   /** An ACK on the callee side: the picker's for its 2xx stops that 2xx's retransmissions. */
@@ -388,17 +376,7 @@ export class CallAnswer {
       caller: { sent: answer, own: bodyOf(caller.invite) },
       callee: { sent: leg.init.body, own: bodyOf(calleeAnswer) },
     });
-    const crossing: BridgeSdpCrossing = (kind, from, body, deliver) => {
-      const callee: Party = { branch: leg.callId };
-      media.cross(
-        { kind, from: from === 'caller' ? 'caller' : callee, to: from === 'caller' ? callee : 'caller' },
-        body,
-        (relay) => {
-          this.refresh?.crossed(kind, from, body, relay);
-          deliver(relay);
-        },
-      );
-    };
+    const crossing = answeredCrossing(media, leg.callId, () => this.refresh);
     this.callBridge = new CallBridge(
       deps.port,
       sides,

@@ -8,10 +8,10 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { RFC4028_MIN_SE, TIMER_OPTION_TAG, answerSessionRefresh } from '@switchboard/dialog';
+import { RFC4028_MIN_SE, TIMER_OPTION_TAG } from '@switchboard/dialog';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
-import { createResponse, parseUri, type SipRequest } from '@switchboard/sip';
 import type { PrismaClient } from '@switchboard/db';
+import type { SipRequest } from '@switchboard/sip';
 import type { Redis } from 'ioredis';
 import { PluginStateRepository } from '../repositories/plugin-state.repository.js';
 import { RegistrationRepository } from '../repositories/registration.repository.js';
@@ -25,19 +25,19 @@ import type { IncomingSipRequest } from '../sip/sip-request-handler.js';
 import { SipStackService } from '../sip/sip-stack.service.js';
 import { CONFIG, LOGGER, PRISMA, REDIS } from '../tokens.js';
 import { NODE_ID } from '../registrar/node-id.js';
-import { inboundIdentity } from '../trunks/inbound-trunk-call.js';
 import { InboundTrunkDirectory, type InboundTrunk } from '../trunks/inbound-trunk-directory.js';
 import { TrunkCallLimits } from '../trunks/trunk-call-limits.js';
 import { VOICEMAIL_APPS, type VoicemailApps } from '../voicemail/local-call.js';
 import { CONFERENCE_APPS, type ConferenceApps } from '../conference/conference-apps.js';
 import { MENU_APPS, type MenuApps } from '../ivr/menu-apps.js';
-import { sdpMediaLimitProblem, warningOf } from './bridge/sdp-media-limit.js';
 import type { CallDeps } from './call-deps.js';
 import { CallLatencyRecorder } from './call-latency.js';
 import { CallMetrics } from './call-metrics.js';
-import type { CallIdentity } from './call-routing.js';
 import { CallSession } from './call-session.js';
+import type { CallIdentity } from './call-routing.js';
 import { CallTable } from './call-table.js';
+import { InviteCallers } from './invite-callers.js';
+import { screenNewInvite } from './new-invite-screen.js';
 import { OutstandingByes } from './outstanding-byes.js';
 import { ParkLot } from './park/park-lot.js';
 import type { MusicOnHold } from './hold/held-leg-music.js';
@@ -59,7 +59,6 @@ import { CallTraceService } from './trace/call-trace.service.js';
 import { ClusterRelay } from './cluster/cluster-relay.js';
 import { ClusterPeers, nodeSipAddress, type NodeRelay } from './cluster/node-relay.js';
 import { ParkSlotStore } from './park/park-slot.store.js';
-import { intervalTooSmall, sessionTimerViewOf } from './bridge/session-timer-messages.js';
 
 /** How long shutdown waits for the answers to the BYEs it sent before the transports close. */
 export const SHUTDOWN_BYE_WAIT_MS = 3000;
@@ -91,8 +90,8 @@ export class CallControlService
   private readonly endedDialogs: EndedDialogs;
   /** Where an INVITE with Replaces (and attended transfer) finds the dialog it names. */
   private readonly replaces: ReplacesLookup;
-  /** New INVITEs whose credentials are being checked (not in the table yet). */
-  private authenticating = 0;
+  /** Who places each new INVITE (extension or trunk), and the refusals before it becomes a call. */
+  private readonly callers: InviteCallers;
   private mediaAnchor: ReturnType<typeof createMediaAnchor> | undefined;
   /** Park retrieval and pickup of calls held by another signalling node (SWITCHBOARD_CLUSTER_PEERS). */
   private readonly cluster: ClusterRelay;
@@ -128,6 +127,7 @@ export class CallControlService
     const park = config.calls.park;
     this.parkLot = new ParkLot(park.number, park.firstSlot, park.lastSlot);
     this.latency = new CallLatencyRecorder((kind, ms) => this.metrics.sample(kind, ms));
+    this.callers = new InviteCallers(auth, trunkSlots, config.sip.domain, logger);
     this.endedDialogs = new EndedDialogs(() => stack.clock.now());
     this.replaces = {
       named: (r) => this.calls.holding(r.callId, [r.fromTag, r.toTag])?.dialogs.named(r),
@@ -146,7 +146,7 @@ export class CallControlService
 
   onModuleInit(): void {
     this.overload.watch({
-      calls: () => this.calls.size + this.authenticating,
+      calls: () => this.calls.size + this.callers.authenticating,
       routingBacklog: () => this.routing.backlog,
     });
     this.stack.registerHandler('INVITE', {
@@ -314,14 +314,15 @@ export class CallControlService
       return;
     }
     const trunk = this.trunks.match(request, incoming.origin);
+    const callers = this.callers;
     // Another signalling node relays a park retrieval or pickup of a call this one holds (cluster/).
     const relayed = trunk ? undefined : this.cluster.requestOf(incoming);
     if (relayed === 'answered') return;
     const identity = relayed
       ? this.cluster.callerOf(incoming, relayed)
       : trunk
-        ? await this.trunkCaller(incoming, trunk)
-        : await this.extensionCaller(incoming);
+        ? await callers.trunk(incoming, trunk)
+        : await callers.extension(incoming);
     if (!identity) return;
     if (relayed?.kind === 'pickup') {
       if (this.pickup) return this.pickup.runRelayed(incoming, identity, relayed);
@@ -330,27 +331,15 @@ export class CallControlService
     }
     const deps = this.deps;
     if (!deps) {
-      this.endEarly(request, trunk, 503, 'call control not started');
+      callers.endEarly(request, trunk, 503, 'call control not started');
       tx.reply(503, 'Service Unavailable');
       return;
     }
-    // Bounded work: an offer over the m-line cap is refused before any SDP is parsed (RFC 3261 §21.4.26).
-    const tooMany = sdpMediaLimitProblem(bodyOf(request), this.config.sdp.maxMedia);
-    if (tooMany) {
-      this.endEarly(request, trunk, 488, tooMany);
-      tx.respond(
-        createResponse(request, 488, { reason: 'Not Acceptable Here', headers: [warningOf(tooMany)] }),
-      );
+    const refusal = screenNewInvite(request, this.config.sdp.maxMedia, deps.sessionTimers);
+    if (refusal) {
+      callers.endEarly(request, trunk, refusal.response.status, refusal.cause);
+      tx.respond(refusal.response);
       return;
-    }
-    if (deps.sessionTimers) {
-      // RFC 4028 §9: a Session-Expires below our minimum is refused with ours, before any routing.
-      const decision = answerSessionRefresh(sessionTimerViewOf(request), deps.sessionTimers);
-      if (decision.kind === 'reject') {
-        this.endEarly(request, trunk, 422, `Session-Expires below Min-SE ${decision.minSE}`);
-        tx.respond(intervalTooSmall(request, decision.minSE));
-        return;
-      }
     }
     // RFC 3891 §3: an INVITE with Replaces takes over a dialog the PBX holds (calls/replaces/).
     const replacing = inviteReplaces(
@@ -363,7 +352,7 @@ export class CallControlService
       this.replaces,
     );
     if (replacing.kind === 'reject') {
-      this.endEarly(request, trunk, replacing.status, replacing.cause);
+      callers.endEarly(request, trunk, replacing.status, replacing.cause);
       tx.reply(replacing.status, replacing.reason);
       return;
     }
@@ -418,7 +407,7 @@ export class CallControlService
         const keys = table.remove(session);
         if (keys) this.endedDialogs.remember(keys);
         trace.ended(session.id);
-        if (trunk) this.releaseTrunkSlot(trunk, request);
+        if (trunk) this.callers.releaseTrunkSlot(trunk, request);
       },
     });
     table.add(session, request.from.tag ?? '');
@@ -426,96 +415,6 @@ export class CallControlService
     trace.begin(session.id, request.callId);
     this.latency.record('auth', this.stack.clock.now() - receivedAt);
     session.start(receivedAt, replaced, relay);
-  }
-
-  /**
-   * The caller of an INVITE from an extension: authenticated by digest (407), its identity from its
-   * record; undefined when the stack already answered (challenge, lock-out, 416, CANCEL meanwhile).
-   */
-  private async extensionCaller(incoming: IncomingSipRequest): Promise<CallIdentity | undefined> {
-    const { request, tx } = incoming;
-    // Counted as a call while its credentials are checked: a burst cannot slip past the bound of
-    // overload control before the first of its calls reaches the table.
-    this.authenticating += 1;
-    const auth = await this.auth.authenticate(incoming, 'proxy').finally(() => (this.authenticating -= 1));
-    if (!auth.ok) return undefined;
-    // A CANCEL may have ended the INVITE while the credentials were checked.
-    if (tx.state !== 'proceeding' && tx.state !== 'trying') return undefined;
-    const identity = identityOf(request, auth.username, auth.displayName, this.config.sip.domain);
-    if (!identity) {
-      this.rejected(request, 416, 'Request-URI scheme not sip, sips or tel');
-      tx.reply(416, 'Unsupported URI Scheme');
-    }
-    return identity;
-  }
-
-  /**
-   * The caller of an INVITE from a trunk (recognised by its source or registration, not challenged):
-   * the DID and the provider's caller ID, within the trunk's concurrent-call limit, which counts both
-   * directions (`sb:trunk-calls:<trunk>`). Undefined when answered here: 404 without a DID, 503 at the limit.
-   */
-  private async trunkCaller(
-    { request, tx }: IncomingSipRequest,
-    trunk: InboundTrunk,
-  ): Promise<CallIdentity | undefined> {
-    const identity = inboundIdentity(request, trunk, this.config.sip.domain);
-    if (!identity) {
-      this.rejected(request, 404, `no DID in the INVITE from trunk ${trunk.name}`);
-      tx.reply(404, 'Not Found');
-      return undefined;
-    }
-    let free: boolean;
-    try {
-      // The caller's SIP Call-ID: an outbound leg of the same call (call id) counts separately.
-      const slot = { callId: request.callId, trunk: trunk.name, maxTrunkCalls: trunk.maxConcurrentCalls };
-      free = (await this.trunkSlots.reserve({ ...slot, emergency: false })).ok;
-    } catch (err) {
-      // Soft state: without Redis the limit cannot be counted, the call is not refused for it.
-      this.logger.warn({ err, callId: request.callId, trunk: trunk.name }, 'trunk call not counted');
-      free = true;
-    }
-    if (!free) {
-      this.rejected(request, 503, `trunk ${trunk.name} at its limit of ${trunk.maxConcurrentCalls} calls`);
-      // No Retry-After: it would make the provider treat the whole PBX as down (RFC 3261 §21.5.4).
-      tx.reply(503, 'Trunk Call Limit Reached');
-      return undefined;
-    }
-    if (tx.state !== 'proceeding' && tx.state !== 'trying') {
-      this.releaseTrunkSlot(trunk, request);
-      return undefined;
-    }
-    this.logger.info(
-      { callId: request.callId, trunk: trunk.name, did: identity.destination, from: identity.externalNumber },
-      'inbound trunk call',
-    );
-    return identity;
-  }
-
-  private releaseTrunkSlot(trunk: InboundTrunk, request: SipRequest): void {
-    this.trunkSlots
-      .releaseTrunk(request.callId, trunk.name)
-      .catch((err: unknown) =>
-        this.logger.warn({ err, callId: request.callId, trunk: trunk.name }, 'trunk call slot not released'),
-      );
-  }
-
-  /** A refusal after the trunk slot was taken gives the slot back. */
-  private endEarly(
-    request: SipRequest,
-    trunk: InboundTrunk | undefined,
-    status: number,
-    reason: string,
-  ): void {
-    this.rejected(request, status, reason);
-    if (trunk) this.releaseTrunkSlot(trunk, request);
-  }
-
-  /**
-   * An INVITE refused before it became a call (those that became one are in the `call ended` line
-   * with their status; authentication refusals in `SIP authentication failed`).
-   */
-  private rejected(request: SipRequest, status: number, reason: string): void {
-    this.logger.info({ callId: request.callId, status, reason }, 'INVITE rejected');
   }
 
   private onCancel({ tx, cancelTarget }: IncomingSipRequest): void {
@@ -546,35 +445,4 @@ export class CallControlService
     }
     match.session.handleRequest(match.side, request, tx);
   }
-}
-
-/**
- * Caller and destination of the INVITE; undefined for a Request-URI that is not sip:/sips:/tel:.
- * The caller is the authenticated extension (its number in our domain and the name on its record),
- * never what the phone put in From, which any user could set to someone else's number.
- */
-function identityOf(
-  request: SipRequest,
-  username: string,
-  displayName: string | undefined,
-  domain: string,
-): CallIdentity | undefined {
-  let destination: string;
-  try {
-    const uri = parseUri(request.requestUri);
-    if (uri.kind === 'sip') destination = decodeURIComponent(uri.user ?? '');
-    else if (uri.kind === 'tel') destination = uri.number;
-    else return undefined;
-  } catch {
-    return undefined;
-  }
-  const ua = request.getHeader('User-Agent');
-  return {
-    callerUri: `sip:${encodeURIComponent(username)}@${domain}`,
-    ...(displayName ? { callerName: displayName } : {}),
-    callerExtension: username,
-    ...(ua ? { callerUserAgent: ua } : {}),
-    destination,
-    requestUri: request.requestUri,
-  };
 }

@@ -9,6 +9,9 @@ let redis: Redis;
 const prefix = `test-reap-${crypto.randomBytes(4).toString('hex')}`;
 const tag = crypto.randomBytes(4).toString('hex');
 const id = (n: string): string => `${tag}-${n}`;
+/** Park slot numbers of this run (sb:parked is one hash for every test file). */
+const deadSlot = String(1_000_000 + crypto.randomInt(1_000_000));
+const aliveSlot = String(Number(deadSlot) + 1_000_000);
 
 beforeAll(() => {
   redis = new Redis(requiredEnv('REDIS_URL'));
@@ -22,6 +25,7 @@ afterAll(async () => {
     ...['dead', 'alive', 'unknown', 'restarted'].map((n) => redisKeys.call(id(n))),
   ];
   await redis.del(...keys);
+  await redis.hdel(redisKeys.parkedCalls, deadSlot, aliveSlot);
   await redis.zrem(redisKeys.calls, ...['dead', 'alive', 'unknown', 'restarted'].map(id));
   redis.disconnect();
 });
@@ -52,6 +56,19 @@ describe('reapDeadNodeCalls (scale-out: a killed signalling process leaves no li
     await call('restarted', `host-${tag}:333`);
     await redis.zadd(redisKeys.extensionCalls(`7${tag}`), now, id('dead'), now, id('alive'));
     await redis.zadd(redisKeys.trunkCalls(`t${tag}`), now, id('dead'));
+    // Park slots (sb:parked, shared by every test file: slots of this file's own tag) held by them.
+    const parked = (slot: string, node: string) =>
+      JSON.stringify({
+        slot: Number(slot),
+        parked: '100',
+        parker: '201',
+        since: 0,
+        timeoutAt: 1,
+        call: 'c',
+        node,
+      });
+    await redis.hset(redisKeys.parkedCalls, deadSlot, parked(deadSlot, `host-${tag}:111`));
+    await redis.hset(redisKeys.parkedCalls, aliveSlot, parked(aliveSlot, `host-${tag}:222`));
 
     // Within the bound nothing goes.
     expect(await reapDeadNodeCalls(redis, prefix, 30_000)).toEqual([]);
@@ -64,6 +81,8 @@ describe('reapDeadNodeCalls (scale-out: a killed signalling process leaves no li
       expect(await redis.hget(redisKeys.call(id(kept)), 'state')).toBe('answered');
       expect(await redis.zscore(redisKeys.calls, id(kept))).not.toBeNull();
     }
+    expect(await redis.hexists(redisKeys.parkedCalls, deadSlot)).toBe(0);
+    expect(await redis.hexists(redisKeys.parkedCalls, aliveSlot)).toBe(1);
     // Another installation's registry knows none of these processes.
     expect(await reapDeadNodeCalls(redis, `${prefix}-other`, 10_000)).toEqual([]);
   });

@@ -4,10 +4,12 @@ import type { Redis } from 'ioredis';
 /*
  * One atomic pass over the live calls of dead signalling processes. KEYS[1]: the signalling
  * heartbeat ZSET (member `signalling:<host>:<pid>:<suffix>`, score = last beat on Redis's clock),
- * KEYS[2]: sb:calls. ARGV[1]: how old a last beat must be for its process to count as dead (ms),
+ * KEYS[2]: sb:calls, KEYS[3]: sb:parked. ARGV[1]: how old a last beat must be for its process to count as dead (ms),
  * ARGV[2]: the call hash key prefix (sb:call:).
  * A call's hash names its process as `<host>:<pid>` (NODE_ID); a host:pid that also has a fresh
- * beat (a restarted process reusing the pid) is alive. Returns the ids of the calls removed.
+ * beat (a restarted process reusing the pid) is alive. Its park slots go too (their JSON names the
+ * node the same way): a retrieval would otherwise be relayed to a dead node. Returns the ids of the
+ * calls removed.
  */
 const REAP = `
 local t = redis.call('TIME')
@@ -35,6 +37,12 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     table.insert(reaped, id)
   end
 end
+local slots = redis.call('HGETALL', KEYS[3])
+for i = 1, #slots, 2 do
+  local ok, parked = pcall(cjson.decode, slots[i + 1])
+  local node = ok and type(parked) == 'table' and parked.node or nil
+  if type(node) == 'string' and dead[node] and not alive[node] then redis.call('HDEL', KEYS[3], slots[i]) end
+end
 return reaped
 `;
 
@@ -48,7 +56,7 @@ const CALL_SET_PATTERNS = [
 /**
  * Removes the live calls held by signalling processes whose heartbeat is older than `deadAfterMs`
  * (killed, host lost): their hash, their sb:calls entry and their place in every extension and
- * trunk call set (busy detection, call limits). Only processes of this installation's heartbeat
+ * trunk call set (busy detection, call limits), and the park slots they held (`sb:parked`). Only processes of this installation's heartbeat
  * registry (`prefix`) are judged, so installations sharing a Redis never reap each other's calls.
  * Returns the call ids removed.
  */
@@ -59,9 +67,10 @@ export async function reapDeadNodeCalls(
 ): Promise<string[]> {
   const reaped = (await redis.eval(
     REAP,
-    2,
+    3,
     processesKey(prefix, 'signalling'),
     redisKeys.calls,
+    redisKeys.parkedCalls,
     deadAfterMs,
     redisKeys.call(''),
   )) as string[];

@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LoggedProcess, spawnLogged } from './support/logged-process.js';
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
@@ -49,43 +50,12 @@ async function expectOpsEndpoints(port: number, role: string): Promise<void> {
   expect((await fetch(`${base}/`)).status).toBe(404);
 }
 
-interface Running {
-  child: ChildProcess;
-  lines: string[];
-  waitFor(re: RegExp): Promise<string>;
-}
-
 const started: ChildProcess[] = [];
 
-function start(args: string[], env: NodeJS.ProcessEnv): Running {
-  const child = spawn(process.execPath, [main, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  started.push(child);
-  const lines: string[] = [];
-  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-  const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      lines.push(line);
-      for (const w of waiters.filter((x) => x.re.test(line))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return {
-    child,
-    lines,
-    waitFor: (re) =>
-      new Promise((resolve, reject) => {
-        const hit = lines.find((l) => re.test(l));
-        if (hit) return resolve(hit);
-        waiters.push({ re, resolve });
-        child.once('exit', (code) =>
-          reject(new Error(`exited with ${code} before ${re}: ${lines.join('\n')}`)),
-        );
-      }),
-  };
+function start(args: string[], env: NodeJS.ProcessEnv): LoggedProcess {
+  const p = spawnLogged(process.execPath, [main, ...args], env);
+  started.push(p.child);
+  return p;
 }
 
 afterEach(() => {

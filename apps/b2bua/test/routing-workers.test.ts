@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingJob } from '../src/jobs/routing-job.js';
 import { RoutingClientService, type RoutingOutcome } from '../src/routing/routing-client.service.js';
 import { killAllSipp, sippCallAnswered } from './support/calls-harness.js';
+import { spawnLogged, type LoggedProcess } from './support/logged-process.js';
 import { routingJob } from './support/routing-jobs.js';
 import { startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
 import { requiredEnv } from './support/test-env.js';
@@ -23,43 +23,12 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const main = path.resolve(here, '../dist/main.js');
 const fixture = path.resolve(here, 'fixtures/routing-workers-plugin.mjs');
 
-interface WorkerProcess {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  waitFor(re: RegExp): Promise<string>;
-}
-
 let h: SignallingHarness;
 let client: RoutingClientService;
-const workers: WorkerProcess[] = [];
+const workers: LoggedProcess[] = [];
 
-function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, [main, 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let waiters: { re: RegExp; resolve: (line: string) => void }[] = [];
-  const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      lines.push(line);
-      const hit = waiters.filter((w) => w.re.test(line));
-      waiters = waiters.filter((w) => !hit.includes(w));
-      for (const w of hit) w.resolve(line);
-    }
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  return {
-    child,
-    lines,
-    waitFor: (re) =>
-      new Promise((resolve, reject) => {
-        const seen = lines.find((l) => re.test(l));
-        if (seen) return resolve(seen);
-        waiters.push({ re, resolve });
-        child.once('exit', (code) =>
-          reject(new Error(`worker exited (${code}) before ${re}:\n${lines.join('\n')}`)),
-        );
-      }),
-  };
+function startWorker(env: NodeJS.ProcessEnv): LoggedProcess {
+  return spawnLogged(process.execPath, [main, 'worker'], env);
 }
 
 const job = (destination: string): RoutingJob => routingJob(destination);
@@ -167,7 +136,7 @@ describe('routing worker processes sharing the queue', () => {
   });
 
   it('one worker process stops (SIGTERM): the other serves every call, none is lost', async () => {
-    const [stopping, staying] = workers as [WorkerProcess, WorkerProcess];
+    const [stopping, staying] = workers as [LoggedProcess, LoggedProcess];
     stopping.child.kill('SIGTERM');
     const [code] = (await once(stopping.child, 'exit')) as [number | null];
     expect(code).toBe(0);

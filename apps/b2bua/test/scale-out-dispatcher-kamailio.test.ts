@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
@@ -12,6 +12,7 @@ import { redisKeys, registrationBindingSchema } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killAllSipp, startSipp } from './support/calls-harness.js';
+import { type LoggedProcess, spawnLogged } from './support/logged-process.js';
 import { freeUdpPort, UdpSipClient } from './support/sip-test-kit.js';
 import { createTestDatabase, requiredEnv } from './support/test-env.js';
 
@@ -26,62 +27,24 @@ const PING_INTERVAL_S = 1;
 const FR_TIMER_MS = 5000;
 const DEAD_NODE_SECONDS = 3;
 
-interface Role {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
-}
-
 const children: ChildProcess[] = [];
 
-function spawnLogged(command: string, args: string[], env?: NodeJS.ProcessEnv): Role {
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  const lines: string[] = [];
-  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
-  const onData = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      lines.push(line);
-      for (const w of waiters.filter((x) => x.re.test(line))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const waitFor = (re: RegExp, timeoutMs = 30_000): Promise<string> =>
-    new Promise((resolve, reject) => {
-      const hit = lines.find((l) => re.test(l));
-      if (hit) return resolve(hit);
-      const timer = setTimeout(
-        () => reject(new Error(`no ${re} within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`)),
-        timeoutMs,
-      );
-      waiters.push({
-        re,
-        resolve: (l) => {
-          clearTimeout(timer);
-          resolve(l);
-        },
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${command} exited (${code}) before ${re}:\n${lines.slice(-20).join('\n')}`));
-      });
-    });
-  return { child, lines, waitFor };
+/** A role or Kamailio: a wait for one of its log lines gives up after 30 s unless told otherwise. */
+function spawnChild(command: string, args: string[], env?: NodeJS.ProcessEnv): LoggedProcess {
+  const started = spawnLogged(command, args, env, 30_000);
+  children.push(started.child);
+  return started;
 }
 
 let db: { url: string; drop: () => Promise<void> };
 let prisma: PrismaClient;
 let redis: Redis;
 let dir: string;
-let kamailio: Role;
+let kamailio: LoggedProcess;
 let kamailioPort: number;
 const tag = crypto.randomBytes(3).toString('hex');
 const domain = `scale${tag}.test`;
-const nodes: Array<{ port: number; role: Role; id: string }> = [];
+const nodes: Array<{ port: number; role: LoggedProcess; id: string }> = [];
 /** The phones' UDP ports: each registers from the port its sipp UAS later answers on. */
 const phones = new Map<string, number>();
 
@@ -112,7 +75,7 @@ function roleEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function startNode(): Promise<void> {
   const port = await freeUdpPort();
-  const role = spawnLogged(
+  const role = spawnChild(
     process.execPath,
     [main, 'signalling'],
     roleEnv({
@@ -150,7 +113,7 @@ beforeAll(async () => {
   });
   await startNode();
   await startNode();
-  const worker = spawnLogged(process.execPath, [main, 'worker'], roleEnv({}));
+  const worker = spawnChild(process.execPath, [main, 'worker'], roleEnv({}));
   // Kamailio starts once the nodes listen, so its first probes find them up.
   await Promise.all([
     ...nodes.map((n) => n.role.waitFor(/"msg":"ready"/, 150_000)),
@@ -159,7 +122,7 @@ beforeAll(async () => {
   kamailioPort = await freeUdpPort();
   const list = path.join(dir, 'dispatcher.list');
   fs.writeFileSync(list, nodes.map((n) => `1 sip:127.0.0.1:${n.port}\n`).join(''));
-  kamailio = spawnLogged('kamailio', [
+  kamailio = spawnChild('kamailio', [
     '-f',
     dispatcherCfg,
     '-DD',

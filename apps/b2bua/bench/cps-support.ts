@@ -71,6 +71,7 @@ export const SETUP_STAGES = [
   'routingPickup',
   'routingPlan',
   'routingReply',
+  'afterRouting',
 ] as const;
 export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat> &
   Partial<Record<(typeof SETUP_STAGES)[number], LatencyStat>> & {

@@ -29,6 +29,8 @@ export interface BranchLaunchHost {
   dialling(): boolean;
   /** When the INVITE reached call control (clock ms), for the INVITE in → out latency. */
   receivedAt(): number;
+  /** When the routing answer came back (clock ms; undefined before), for the setup stage figures. */
+  routedAt(): number | undefined;
 }
 
 /** Starts a call's callee legs for the PlanExecutor and keeps them by their own SIP Call-ID. */
@@ -144,7 +146,10 @@ export class CallBranchLauncher implements BranchLauncher<SipResponse> {
       leg.start();
       if (!this.firstLegSent) {
         this.firstLegSent = true;
-        deps.latency?.record('inviteInToOut', deps.port.clock.now() - this.host.receivedAt());
+        const now = deps.port.clock.now();
+        deps.latency?.record('inviteInToOut', now - this.host.receivedAt());
+        const routedAt = this.host.routedAt();
+        if (routedAt !== undefined) deps.latency?.record('afterRouting', now - routedAt);
       }
     }
     return leg;

@@ -22,7 +22,9 @@ export type LatencyKind =
   /** A worker took the job → the call's plan decided (the plugin chain). */
   | 'routingPlan'
   /** Plan decided in the worker → its reply read by this process (pub/sub). */
-  | 'routingReply';
+  | 'routingReply'
+  /** Routing answer back in the call → the first callee INVITE sent (the callee's contacts, the leg start). */
+  | 'afterRouting';
 
 export interface LatencySummary {
   readonly count: number;
@@ -42,6 +44,7 @@ const KINDS: readonly LatencyKind[] = [
   'routingPickup',
   'routingPlan',
   'routingReply',
+  'afterRouting',
 ];
 
 /** At most this many samples per kind between two summaries (the rest are only counted). */

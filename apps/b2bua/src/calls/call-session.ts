@@ -100,6 +100,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private recording: RecordingPlan | undefined;
   private destination: string;
   private receivedAt: number;
+  /** When the (last) routing answer came back (clock ms), for the setup stage figures. */
+  private routedAt: number | undefined;
   private readonly ending: CallEnding = {
     failTo: (...args) => this.failTo(...args),
     end: (...args) => this.end(...args),
@@ -170,6 +172,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       recording: () => this.recording,
       dialling: () => this.state === 'dialling',
       receivedAt: () => this.receivedAt,
+      routedAt: () => this.routedAt,
     });
     this.answer = new CallAnswer({
       ...this.ending,
@@ -585,7 +588,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       attempt: this.attempt,
       signal: this.routingAbort.signal,
     });
-    this.deps.latency?.record('routing', this.deps.port.clock.now() - routingStarted);
+    this.routedAt = this.deps.port.clock.now();
+    this.deps.latency?.record('routing', this.routedAt - routingStarted);
     if (this.state !== 'routing') return; // cancelled meanwhile: the late plan is discarded
     if (result.kind === 'plan' && this.media.refusesNewCall()) {
       // SWITCHBOARD_MEDIA_FALLBACK=503: no relay, no call (logged by the relay health).

@@ -17,6 +17,7 @@ function call(handed: Side[] = [], bridged = true): ReplaceableCall {
     dialled: { requestUri: 'sip:202@pbx.test', destination: '202' },
     party: (s) => (s === 'caller' ? '201' : '202'),
     side: (s) => (bridged ? sideOf(s) : undefined),
+    media: () => undefined,
     handOver: (kept) => {
       handed.push(kept);
       return true;

@@ -226,7 +226,8 @@ export class CallAnswer {
       caller: { dialog: callerDialog, route: caller.route, contact: caller.contact },
       callee: parked,
     };
-    this.callBridge = this.plainBridge(sides);
+    // Relayed when the take-over crossed rtpengine (calls/takeover/): later re-INVITEs do too.
+    this.callBridge = this.plainBridge(sides, this.relayedCrossing(sides));
   }
 
   /**

@@ -33,14 +33,13 @@ import type { RecordingPlan } from '../recordings/recording-policy.js';
 import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
 import { startHandOver } from './transfer/local-hand-over.js';
-import { parkNumberDialled, retrieveParked } from './park/park-retrieval.js';
-import { sendBye } from './legs/in-dialog-route.js';
+import { parkNumberDialled } from './park/park-retrieval.js';
+import { CallTakeover } from './takeover/call-takeover.js';
 import { pickupRecord, type Picker, type PickupRefusal } from './pickup/picker.js';
 import { relayedPickupAnswers } from './pickup/pickup-media.js';
 import { crossOffers } from './pickup/pickup-sdp.js';
 import { CallDialogs } from './replaces/call-dialogs.js';
 import type { ReplacedParty } from './replaces/replaced-party.js';
-import type { ParkedEntry } from './park/park-lot.js';
 import { callerParty } from './local/caller-party.js';
 import { LocalAppJoin } from './local/local-app-join.js';
 import { isMissing, startLocalApp, type LocalAppEnd } from './local/local-apps.js';
@@ -80,6 +79,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   private readonly transfers: ReferHandler;
   /** Its dialogs as a Replaces (RFC 3891) names them: attended transfer, INVITE with Replaces. */
   readonly dialogs: CallDialogs;
+  /** Park retrieval and INVITE with Replaces: this call takes a party over from another call. */
+  private readonly takeover: CallTakeover;
   private local: LocalCall | undefined;
   /** Where this call's SDP crosses legs (rtpengine anchoring, or as is). */
   private readonly media: CallMedia;
@@ -221,6 +222,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       caller: this.caller,
       launcher: this.launcher,
       transfers: this.transfers,
+      partyMedia: (side) => this.media.partyMedia(partyOfSide(side, invite.callId)),
       state: () => this.state,
       end: (cause) => {
         this.lamps.replaced();
@@ -228,6 +230,27 @@ export class CallSession implements BranchLauncher<SipResponse> {
       },
       cancel: () => this.cancelByCaller(),
       pickUp: (picker) => this.pickUp(picker),
+    });
+    this.takeover = new CallTakeover({
+      deps,
+      log,
+      caller: this.caller,
+      media,
+      by: identity.callerExtension ?? identity.callerUri,
+      chain: this.transfers.chain,
+      failTo: (...args) => this.failTo(...args),
+      answering: () => {
+        this.state = 'answering';
+      },
+      waiting: () => this.state === 'answering' && this.caller.open,
+      connected: (entry, answer) => {
+        this.table.legStarted(entry.side.dialog.id.callId, 'callee');
+        const answeredWall = this.timeline.answered(entry.label);
+        this.answer.acceptParked(entry.side, answer, entry.label);
+        this.media.answered();
+        this.lamps.callerAnswered();
+        this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+      },
     });
     this.callerMedia = new CallerMediaReadiness({
       failTo: (...args) => this.failTo(...args),
@@ -275,12 +298,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
       }),
     );
     this.lamps.callerStarted();
-    if (replacing) return this.replace(replacing);
+    if (replacing) return this.takeover.replace(replacing);
     if (relay) return this.relayToNode(relay);
     const park = this.deps.park?.lot;
     if (park?.number === this.destination) return this.failTo(...parkNumberDialled(park.number));
     const slot = park?.slotOf(this.destination);
-    if (slot !== undefined) return this.retrieveParked(slot);
+    if (slot !== undefined) return this.takeover.retrieve(slot);
     const voicemail = this.deps.voicemail;
     if (voicemail?.isAccessCode(this.destination)) {
       this.state = 'local';
@@ -394,8 +417,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
       return;
     }
     const picker = this.pickingUp;
-    if (this.state === 'routing' || this.state === 'dialling' || picker) {
+    if (this.state === 'routing' || this.state === 'dialling' || picker || this.takeover.running) {
       this.stopRouting();
+      this.takeover.abandon();
       this.pickingUp = undefined;
       const retryAfter = [['Retry-After', String(this.deps.retryAfterSeconds)]] as const;
       picker?.reject(503, 'Service Unavailable', [...retryAfter]);
@@ -404,21 +428,6 @@ export class CallSession implements BranchLauncher<SipResponse> {
     } else if (this.state !== 'ended') {
       this.answer.hangUp(cause);
     }
-  }
-
-  /**
-   * The caller dialled a park slot: the parked party gets the caller's offer in a re-INVITE and its
-   * answer goes to the caller (park-retrieval.ts). An empty slot → 404; an INVITE without SDP → 488
-   * (retrieval needs the caller's offer); a parked party refusing the re-INVITE → its status, and
-   * the call stays parked.
-   */
-  private retrieveParked(slot: number): void {
-    const lot = this.deps.park?.lot;
-    if (!bodyOf(this.caller.invite))
-      return this.failTo(488, 'Not Acceptable Here', [], 'failed', 'park retrieval without SDP offer');
-    const entry = lot?.take(slot);
-    if (!entry) return this.failTo(404, 'No Call Parked Here', [], 'rejected', `park slot ${slot} empty`);
-    this.takeOver(entry, 'park retrieval');
   }
 
   /** One B2BUA leg to the node holding the parked or ringing call; its answers are the caller's. */
@@ -435,62 +444,6 @@ export class CallSession implements BranchLauncher<SipResponse> {
       answered: (response, targetKey, step) => this.answered(response, targetKey, step),
       failed: (status, reason, cause) =>
         this.failTo(status, reason, [], status >= 500 || status === 408 ? 'failed' : 'rejected', cause),
-    });
-  }
-
-  /**
-   * INVITE with Replaces naming a confirmed dialog (RFC 3891 §3): the far party is taken over as a
-   * parked one is retrieved; once it answered, the replaced leg gets BYE with a Reason and its call
-   * ends; the transfer chain of this call notes the replacement.
-   */
-  private replace(party: ReplacedParty): void {
-    const by = this.identity.callerExtension ?? this.identity.callerUri;
-    this.deps.logger.info(
-      { call: this.id, callId: this.callerCallId, replaced: party.call.id, party: party.label },
-      'INVITE with Replaces: taking the call over',
-    );
-    this.takeOver(party, 'INVITE with Replaces', () =>
-      this.transfers.chain.push({
-        transferor: by,
-        transferee: party.label,
-        target: by,
-        at: new Date(this.deps.wallNow()).toISOString(),
-        status: 200,
-        kind: 'replaces',
-      }),
-    );
-  }
-
-  /**
-   * `entry`'s party gets the caller's offer in a re-INVITE (park-retrieval.ts) and its answer goes to
-   * the caller in a 2xx; then its old call lets it go (`entry.retrieved`). A refused re-INVITE → its
-   * status to the caller, and the old call goes on (`entry.returned`).
-   */
-  private takeOver(entry: ParkedEntry, what: string, joined?: () => void): void {
-    const offer = bodyOf(this.caller.invite);
-    if (!offer) return this.failTo(488, 'Not Acceptable Here', [], 'failed', `${what} without SDP offer`);
-    this.state = 'answering';
-    const log = { call: this.id, callId: this.callerCallId };
-    const by = this.identity.callerExtension ?? this.identity.callerUri;
-    retrieveParked(entry, offer, this.deps, log, {
-      answered: (answer) => {
-        if (this.state !== 'answering' || !this.caller.open) {
-          sendBye(entry.side.route, entry.side.dialog); // the caller gave up meanwhile
-          entry.retrieved(by);
-          return;
-        }
-        this.table.legStarted(entry.side.dialog.id.callId, 'callee');
-        const answeredWall = this.timeline.answered(entry.label);
-        this.answer.acceptParked(entry.side, answer, entry.label);
-        this.lamps.callerAnswered();
-        entry.retrieved(by);
-        joined?.();
-        this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
-      },
-      failed: (status, reason) => {
-        entry.returned();
-        this.failTo(status, reason, [], 'failed', `${what}: ${status} ${reason}`);
-      },
     });
   }
 

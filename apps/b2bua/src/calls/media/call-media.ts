@@ -97,6 +97,10 @@ export class CallMedia {
   private readonly anchored = new Set<string>();
   /** Every branch's callee policy (relayed or not). */
   private readonly calleePolicies = new Map<string, LegMediaPolicy>();
+  /** Where every branch's callee is (relayed or not): a take-over by another call asks (partyMedia). */
+  private readonly parties = new Map<string, PartyMedia>();
+  /** Parties whose leg rtpengine already dropped (leave): told once. */
+  private readonly left = new Set<string>();
   /** Parties (`caller` or a branch) that offered SRTP in this call: an `optional` one keeps it. */
   private readonly srtpParties = new Set<string>();
   private callerPolicy: LegMediaPolicy;
@@ -173,6 +177,7 @@ export class CallMedia {
     const { mode, client, health } = this.deps;
     const calleePolicy = callee.policy ?? DEFAULT_LEG_POLICY;
     this.calleePolicies.set(branch, calleePolicy);
+    this.parties.set(branch, callee);
     const decision = branchRelayDecision({
       global: mode,
       caller: this.callerPolicy,
@@ -207,6 +212,7 @@ export class CallMedia {
   openTarget(branch: string, callee: PartyMedia, transferee: Party, replaced: Party): boolean {
     if (this.deps.client && !this.ended && this.relaysBetween(transferee, replaced)) {
       this.calleePolicies.set(branch, callee.policy ?? DEFAULT_LEG_POLICY);
+      this.parties.set(branch, callee);
       this.relayed.set(branch, callee);
       this.deps.logger.debug({ call: this.callId, branch }, 'transfer target media relayed');
       return true;
@@ -237,6 +243,17 @@ export class CallMedia {
     }
   }
 
+  /**
+   * Where `party` is and its policy, for another call taking it over (attended transfer, park
+   * retrieval, INVITE with Replaces: calls/takeover/); undefined for a branch never opened here.
+   */
+  partyMedia(party: Party): PartyMedia | undefined {
+    if (party === 'caller') return { ...this.caller, policy: this.callerPolicy };
+    const known = this.parties.get(party.branch);
+    const policy = this.calleePolicies.get(party.branch);
+    return known && { ...known, ...(policy ? { policy } : {}) };
+  }
+
   /** Whether SDP between these two parties goes through rtpengine (both legs relayed). */
   relaysBetween(a: Party, b: Party): boolean {
     return (
@@ -250,6 +267,8 @@ export class CallMedia {
    */
   leave(party: Party): void {
     if (this.ended || (party !== 'caller' && !this.relayed.has(party.branch))) return;
+    if (this.relayed.size === 0 || this.left.has(tagOf(party))) return;
+    this.left.add(tagOf(party));
     this.deleteLeg({ callId: this.callId, fromTag: tagOf(party), deleteDelay: 0 });
   }
 

@@ -1,3 +1,4 @@
+import type { PartyMedia } from '../media/call-media.js';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 
 /** A parked call as the lot holds it: the parked party's dialog, handed to whoever retrieves it. */
@@ -6,6 +7,8 @@ export interface ParkedEntry {
   readonly side: BridgeSide;
   /** Who is parked (extension number, else URI): the retriever's call record names it. */
   readonly label: string;
+  /** Where the party is for the media relay (NAT, policy), as its call knew it (absent: unknown). */
+  readonly partyMedia?: PartyMedia | undefined;
   /** The retriever has it now: the parked call ends quietly (no BYE: its party lives on). */
   retrieved(by: string): void;
   /** The retrieval failed: back in its slot (or ringing the parker if its time ran out meanwhile). */

@@ -1,6 +1,7 @@
 import type { TimerHandle } from '@switchboard/transactions';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import type { CallIdentity } from '../call-routing.js';
+import type { PartyMedia } from '../media/call-media.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import { BlindTransfer, type BlindTransferHost } from '../transfer/blind-transfer.js';
 import { SILENT_PROGRESS } from '../transfer/transfer-notifier.js';
@@ -12,7 +13,7 @@ import type { ParkSlotSink } from './park-slot.store.js';
 /** What a parked call needs from its call (besides what a transfer needs). */
 export interface ParkedCallHost extends Pick<
   BlindTransferHost,
-  'deps' | 'log' | 'invite' | 'addLegs' | 'connected'
+  'deps' | 'log' | 'invite' | 'addLegs' | 'connected' | 'media'
 > {
   readonly lot: ParkLot;
   readonly timeoutMs: number;
@@ -55,6 +56,10 @@ export class ParkedCall implements ParkedEntry {
 
   get side(): BridgeSide {
     return this.host.parked.side;
+  }
+
+  get partyMedia(): PartyMedia | undefined {
+    return this.host.media?.transfereeMedia();
   }
 
   get label(): string {

@@ -3,6 +3,7 @@ import type { Replaces, SipRequest } from '@switchboard/sip';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import { other } from '../bridge/relayed-invites.js';
 import { sendBye } from '../legs/in-dialog-route.js';
+import type { PartyMedia } from '../media/call-media.js';
 import type { Picker, PickupRefusal } from '../pickup/picker.js';
 
 /**
@@ -32,6 +33,8 @@ export interface ReplaceableCall {
   party(side: Side): string;
   /** The bridged call's side (its dialog and route); undefined before it is bridged. */
   side(side: Side): BridgeSide | undefined;
+  /** Where the party on `side` is for the media relay (NAT, policy), if this call knows. */
+  media(side: Side): PartyMedia | undefined;
   /**
    * Another call takes `kept` over: this one relays nothing more, the other side gets BYE with a
    * Reason (RFC 3326), and the call ends with `cause` (no BYE to `kept`). False: no longer bridged.
@@ -65,6 +68,8 @@ export interface CallDialogsHost {
   };
   /** Who is on each side now. */
   readonly transfers: { label(side: Side): string };
+  /** The party on a bridge side as this call's media relay knows it. */
+  partyMedia(side: BridgeSide): PartyMedia | undefined;
   /** The session's state (call-session.ts SessionState). */
   state(): string;
   end(cause: string): void;
@@ -129,6 +134,11 @@ export class CallDialogs implements ReplaceableCall {
 
   side(side: Side): BridgeSide | undefined {
     return this.host.state() === 'bridged' ? this.host.answer.sides()?.[side] : undefined;
+  }
+
+  media(side: Side): PartyMedia | undefined {
+    const bridged = this.side(side);
+    return bridged && this.host.partyMedia(bridged);
   }
 
   handOver(kept: Side, cause: string): boolean {

@@ -1,5 +1,6 @@
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import { other } from '../bridge/relayed-invites.js';
+import type { PartyMedia } from '../media/call-media.js';
 import type { ParkedEntry } from '../park/park-lot.js';
 import type { ReplaceableCall } from './call-dialogs.js';
 
@@ -17,6 +18,10 @@ export class ReplacedParty implements ParkedEntry {
     /** Its dialog and route. */
     readonly side: BridgeSide,
   ) {}
+
+  get partyMedia(): PartyMedia | undefined {
+    return this.call.media(this.kept);
+  }
 
   get label(): string {
     return this.call.party(this.kept);

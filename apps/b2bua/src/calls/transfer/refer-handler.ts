@@ -141,6 +141,7 @@ export class ReferHandler {
         transferee: sides[toSide],
         replaces,
         notifier,
+        ...this.mediaFor(sides[toSide], transferor),
         redial: (target) => this.blind(from, sides, target, notifier, entry('attended')),
         takeOver: (callId) => this.host.legStarted(callId, from),
         connected: (side, targetKey) => {
@@ -242,7 +243,7 @@ export class ReferHandler {
       target,
       referredBy: target.referredBy ?? formatNameAddr({ uri: this.party(from).callerUri }),
       notifier,
-      ...(this.host.transferMedia ? { media: this.host.transferMedia(sides[toSide], transferor) } : {}),
+      ...this.mediaFor(sides[toSide], transferor),
       legStarted: (callId) => this.host.legStarted(callId, from),
       addLegs: (legs) => this.host.addLegs(legs),
       joinLocal: (end, outcome) => {
@@ -275,6 +276,11 @@ export class ReferHandler {
     transfer.start();
   }
 
+  /** The call's media anchor for moving `transferee` away from `replaced` (absent: SDP as is). */
+  private mediaFor(transferee: BridgeSide, replaced: BridgeSide): { media?: TransferMedia } {
+    return this.host.transferMedia ? { media: this.host.transferMedia(transferee, replaced) } : {};
+  }
+
   /** `side` (a transfer target, or the parker rung again) now takes side `to` of the call. */
   private moved(to: Side, sides: Record<Side, BridgeSide>, side: BridgeSide, targetKey: string): void {
     this.parties[to] = partyOf(targetKey, this.host.deps.domain);
@@ -297,10 +303,13 @@ export class ReferHandler {
     const park = this.host.deps.park;
     if (!park) return;
     const toSide = other(from);
+    const { media } = this.mediaFor(sides[toSide], sides[from]);
     const parked = new ParkedCall({
       deps: this.host.deps,
       log: this.host.log,
       invite: this.host.invite,
+      // The parker rung again on timeout joins the parked party through the call's anchor.
+      ...(media ? { media } : {}),
       lot: park.lot,
       timeoutMs: park.timeoutMs,
       slots: park.slots,
@@ -337,7 +346,10 @@ export class ReferHandler {
     const transferor = sides[from];
     this.announcing = announceThen(park.announcer, transferor, slot, this.host.log, () => {
       this.announcing = undefined;
-      notifier.final(200, `Parked at ${slot}`, () => sendBye(transferor.route, transferor.dialog));
+      notifier.final(200, `Parked at ${slot}`, () => {
+        sendBye(transferor.route, transferor.dialog);
+        media?.replaced(); // the parker's leg leaves rtpengine; the parked party keeps its ports
+      });
     });
   }
 

@@ -18,6 +18,8 @@ export interface TransferMedia {
   answer(branch: string, body: SessionBody | undefined, deliver: (relay: BodyRelay) => void): void;
   /** The target answered and took the place of the replaced party: that party leaves the relay. */
   replaced(): void;
+  /** Where the transferee is for the relay (NAT, policy): a call taking it over opens it so. */
+  transfereeMedia(): PartyMedia | undefined;
 }
 
 /** The media relay's party of a bridge side: the caller's own dialog, else the callee leg of its Call-ID. */
@@ -37,5 +39,6 @@ export function transferMedia(media: CallMedia, transferee: Party, replaced: Par
     answer: (branch, body, deliver) =>
       media.cross({ kind: 'answer', from: transferee, to: { branch } }, body, deliver),
     replaced: () => media.leave(replaced),
+    transfereeMedia: () => media.partyMedia(transferee),
   };
 }

@@ -56,7 +56,7 @@ beforeAll(async () => {
       SWITCHBOARD_RTP_PORT_MAX: String(rtpBase + 99),
     },
     async (s) => {
-      await seedExtensions(['101', '102', '103', '201', '202'], 10)(s);
+      await seedExtensions(['100', '101', '102', '103', '201', '202'], 10)(s);
       const ids = Object.fromEntries(
         (await s.prisma.extension.findMany()).map((e) => [e.number, e.id] as const),
       );
@@ -203,6 +203,53 @@ async function chooseAndTalk(
 }
 
 describe('auto attendant (sipp phones)', () => {
+  it('a caller transferred into menu 500 (blind REFER) presses 2: extension 103 rings, answers and talks with it', async () => {
+    const [callerPort, memberPort] = [await evenPort(), await evenPort()];
+    const capture = await captureMedia(callerPort, memberPort);
+    let datagrams: CapturedDatagram[] = [];
+    try {
+      const member = await memberPhone('103', memberPort);
+      const transferor = await startSipp('xfer-local-uas-transferor.xml', [
+        ...['-key', 'domain', h.domain, '-key', 'target', '500'],
+      ]);
+      const redis = new Redis(isolatedRedisUrl(REDIS_DB));
+      try {
+        await bindContact({ ...h, redis }, '201', transferor.port);
+      } finally {
+        redis.disconnect();
+      }
+      // 100 calls 201, which transfers it to the menu; in the menu 100 presses 2 after 1.2 s.
+      const transferee = await runVoicemailCaller({
+        scenario: 'xfer-menu-uac-transferee.xml',
+        target: { host: '127.0.0.1', port: h.port },
+        domain: h.domain,
+        caller: { extension: '100', password: 'pw-100' },
+        dialled: '201',
+        script: new RtpScript(SSRC.caller).tone(1200, CALLER_HZ, 0).digit('2'),
+        files: { 'talk.pcap': new RtpScript(SSRC.caller).tone(3000, CALLER_HZ).toPcap() },
+        mediaPort: callerPort,
+        pauseMs: 2500,
+      });
+      if (transferee.code !== 0) transferor.kill();
+      expect(transferee.code, transferee.output).toBe(0);
+      const t = await transferor.done;
+      expect(t.code, t.output).toBe(0);
+      const m = await member.done;
+      expect(m.code, m.output).toBe(0);
+    } finally {
+      datagrams = await capture.stop();
+    }
+    const rtp = rtpOf(datagrams);
+    expectGreeting(rtp, callerPort);
+    expectBridged(rtp, callerPort, memberPort);
+    const record = await recordOfThisTest();
+    expect(record).toMatchObject({ callerNumber: '100', calleeNumber: '201', disposition: 'answered' });
+    expect(record.transfers).toMatchObject([
+      { transferor: '201', transferee: '100', status: 200 },
+      { transferor: 'menu 500', target: '103', status: 200 },
+    ]);
+  });
+
   it('press 1 by RFC 4733 during the greeting: ring group 600 rings 102, which answers and talks with the caller', async () => {
     const { rtp, callerPort, memberPort } = await chooseAndTalk('102', {
       scenario: 'ivr-uac-choose-rtp.xml',

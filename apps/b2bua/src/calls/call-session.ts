@@ -30,7 +30,14 @@ import { reportCallEnd } from './records/call-end-report.js';
 import { CallTimeline } from './records/call-timeline.js';
 import { routeCall, type CallIdentity } from './call-routing.js';
 import type { RecordingPlan } from '../recordings/recording-policy.js';
-import type { LocalCall, LocalCallContext, LocalCallEnd } from '../voicemail/local-call.js';
+import type {
+  HandOver,
+  HandOverListener,
+  HandOverRequest,
+  LocalCall,
+  LocalCallContext,
+  LocalCallEnd,
+} from '../voicemail/local-call.js';
 import { ReferHandler } from './transfer/refer-handler.js';
 import { startHandOver } from './transfer/local-hand-over.js';
 import { parkNumberDialled } from './park/park-retrieval.js';
@@ -667,35 +674,41 @@ export class CallSession implements BranchLauncher<SipResponse> {
         this.lamps.callerAnswered();
       },
       ended: (e: LocalCallEnd) => this.end(e.disposition, e.side, e.cause, e.status),
-      handOver: (request, listener) => {
-        this.handOvers += 1;
-        const routingId = `${this.id}:handover:${this.handOvers}`;
-        const log = { call: this.id, callId: this.callerCallId };
-        return startHandOver(
-          {
-            deps: this.deps,
-            log,
-            invite: this.caller.invite,
-            identity: this.identity,
-            legStarted: (callId) => this.table.legStarted(callId, 'callee'),
-            addLegs: (legs) => this.timeline.addLegs(legs),
-            expander: this.expander,
-            bridged: (sides, targetKey) => {
-              if (this.state !== 'local') return;
-              this.local = undefined;
-              this.state = 'bridged';
-              this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
-              this.rebridged(sides, targetKey);
-              this.passedOn(request.by, targetKey, 200);
-            },
-          },
-          routingId,
-          request,
-          listener,
-        );
-      },
+      handOver: (request, listener) => this.handOver(this.identity, request, listener),
       passedOn: (by, target, status) => this.passedOn(by, target, status),
     };
+  }
+
+  /**
+   * A local application passes the party it answered (`identity`: the caller, or a party moved in
+   * by a transfer) on to a destination, routed through the plugins as a new call.
+   */
+  private handOver(identity: CallIdentity, request: HandOverRequest, listener: HandOverListener): HandOver {
+    this.handOvers += 1;
+    const routingId = `${this.id}:handover:${this.handOvers}`;
+    const log = { call: this.id, callId: this.callerCallId };
+    return startHandOver(
+      {
+        deps: this.deps,
+        log,
+        invite: this.caller.invite,
+        identity,
+        legStarted: (callId) => this.table.legStarted(callId, 'callee'),
+        addLegs: (legs) => this.timeline.addLegs(legs),
+        expander: this.expander,
+        bridged: (sides, targetKey) => {
+          if (this.state !== 'local') return;
+          this.local = undefined;
+          this.state = 'bridged';
+          this.soft(this.deps.liveCalls.state(this.id, 'bridged'));
+          this.rebridged(sides, targetKey);
+          this.passedOn(request.by, targetKey, 200);
+        },
+      },
+      routingId,
+      request,
+      listener,
+    );
   }
 
   /** A transfer or a hand-over moved a side: the bridge joins `sides` now. */
@@ -743,6 +756,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
       },
       failed: (status, reason) => outcome.failed(status, reason),
       ended: (e) => this.end(e.disposition, e.side, e.cause, e.status),
+      handOver: (request, listener) => this.handOver(identity, request, listener),
+      passedOn: (by, target, status) => this.passedOn(by, target, status),
     });
     join.start();
     return join;

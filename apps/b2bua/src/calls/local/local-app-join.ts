@@ -1,4 +1,4 @@
-import type { LocalCall, LocalCallEnd } from '../../voicemail/local-call.js';
+import type { LocalCall, LocalCallContext, LocalCallEnd } from '../../voicemail/local-call.js';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallIdentity } from '../call-routing.js';
@@ -21,6 +21,10 @@ export interface LocalAppJoinHost {
   failed(status: number, reason: string): void;
   /** The application ended after the join: so does the call (it was answered long before). */
   ended(end: LocalCallEnd): void;
+  /** A menu's choice passes the joined party on, routed through the plugins as a direct caller's is. */
+  readonly handOver: LocalCallContext['handOver'];
+  /** A step of the party's way through local applications, for the record. */
+  readonly passedOn: LocalCallContext['passedOn'];
 }
 
 type Phase = 'starting' | 'joined' | 'over';
@@ -55,12 +59,8 @@ export class LocalAppJoin {
         this.label = by; // the call was answered long ago: the join counts once the party confirms
       },
       ended: (end) => this.appEnded(end),
-      // A menu's choice for a party moved in from a call is not routed on (yet): the menu hears 480.
-      handOver: (_request, listener) => {
-        listener.failed(480, 'Temporarily Unavailable');
-        return { stop: () => undefined };
-      },
-      passedOn: () => undefined,
+      handOver: (request, listener) => this.host.handOver(request, listener),
+      passedOn: (by, target, status) => this.host.passedOn(by, target, status),
     });
     if (isMissing(app)) return this.fail(app.status, app.reason);
     if (this.phase === 'starting') this.app = app;

@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { toneAmplitude, ulawDecode, type CapturedDatagram } from '@switchboard/media';
+import { menuGreetingPath, writeDataFile } from '@switchboard/db';
+import {
+  generateTone,
+  pcm16Bytes,
+  telephonyWav,
+  toneAmplitude,
+  ulawDecode,
+  writeWav,
+  type CapturedDatagram,
+} from '@switchboard/media';
 import type { RouteDestination } from '@switchboard/plugin-sdk';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -33,6 +42,8 @@ const REDIS_DB = 8;
 const CALLER_HZ = 700;
 const MEMBER_HZ = 1300;
 const SSRC = { caller: 0x101, member: 0x102 } as const;
+/** The uploaded greeting of menu 502: a tone none of the built-in prompts has. */
+const UPLOADED_HZ = 1750;
 let h: CallsHarness;
 let testStart = new Date();
 vi.setConfig({ testTimeout: 60_000 });
@@ -83,6 +94,15 @@ beforeAll(async () => {
       await s.prisma.ivrMenu.create({
         data: { number: '501', name: 'Night', repeatCount: 0, responseTimeoutMs: 1000, ...menu },
       });
+      // 502: a greeting uploaded as the admin stores it (16 kHz PCM converted, written under the data dir).
+      const greeted = await s.prisma.ivrMenu.create({ data: { number: '502', name: 'Greeted', ...menu } });
+      const upload = generateTone({ frequencyHz: UPLOADED_HZ, durationMs: 2000, sampleRate: 16_000 });
+      const { wav } = telephonyWav(
+        writeWav({ encoding: 'pcm16', sampleRate: 16_000, data: pcm16Bytes(upload) }),
+      );
+      const greetingPath = menuGreetingPath(greeted.id, Date.now());
+      await writeDataFile(dataDir, greetingPath, wav);
+      await s.prisma.ivrMenu.update({ where: { id: greeted.id }, data: { greetingPath } });
     },
   );
 }, 60_000);
@@ -319,6 +339,32 @@ describe('auto attendant (sipp phones)', () => {
       { transferor: 'menu 501', target: '0307654321', status: 480 },
       { transferor: 'menu 501', target: 'voicemail 201', status: 200 },
     ]);
+  });
+
+  it('menu 502 plays its uploaded greeting (its tone in the RTP the caller receives) instead of the built-in one', async () => {
+    const callerPort = await evenPort();
+    const capture = await captureMedia(callerPort);
+    let datagrams: CapturedDatagram[] = [];
+    try {
+      const caller = await runVoicemailCaller({
+        scenario: 'conference-uac-talk.xml',
+        target: { host: '127.0.0.1', port: h.port },
+        domain: h.domain,
+        caller: { extension: '101', password: 'pw-101' },
+        dialled: '502',
+        script: new RtpScript(SSRC.caller).tone(1500, CALLER_HZ, 0),
+        mediaPort: callerPort,
+        pauseMs: 1500,
+      });
+      expect(caller.code, caller.output).toBe(0);
+    } finally {
+      datagrams = await capture.stop();
+    }
+    const heard = audioOf(rtpOf(datagrams), (r) => fromPbx(r) && r.d.destination.port === callerPort, 50);
+    expect(heard.length, 'the PBX sent the greeting').toBeGreaterThan(30 * 160);
+    expect(toneAmplitude(heard, UPLOADED_HZ), 'the uploaded tone').toBeGreaterThan(0.1);
+    for (const hz of MENU_GREETING_HZ)
+      expect(toneAmplitude(heard, hz), `no built-in ${hz} Hz note`).toBeLessThan(0.01);
   });
 
   it('no key: after the response timeout the caller leaves a message in voicemail 201', async () => {

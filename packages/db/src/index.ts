@@ -52,3 +52,4 @@ export {
   musicClassDir,
   type MusicClassInfo,
 } from './music-classes.js';
+export { menuGreetingPath, resolveDataFile, writeDataFile } from './data-files.js';

@@ -93,6 +93,7 @@ export {
   type WavEncoding,
 } from './wav/wav-file.js';
 export { writePcm16TracksWav, readPcm16TracksWav, type Pcm16Tracks } from './wav/pcm16-tracks.js';
+export { telephonyWav, type TelephonyWav } from './wav/telephony-wav.js';
 export { generateTone, beep, silence, joinAudio, type ToneOptions } from './audio/tone.js';
 export { toneAmplitude } from './audio/goertzel.js';
 export { readPcapDatagrams, type CapturedDatagram } from './recording/pcap-reader.js';

@@ -40,6 +40,7 @@ import { TrunksController } from '../trunks/trunks.controller.js';
 import { ConferenceRoomsController } from '../conference-rooms/conference-rooms.controller.js';
 import { ConferenceRoomsService } from '../conference-rooms/conference-rooms.service.js';
 import { IvrMenusController } from '../ivr-menus/ivr-menus.controller.js';
+import { IvrMenuGreetingsService } from '../ivr-menus/ivr-menu-greetings.service.js';
 import { IvrMenusService } from '../ivr-menus/ivr-menus.service.js';
 import { TrunksService } from '../trunks/trunks.service.js';
 import { VoicemailController } from '../voicemail/voicemail.controller.js';
@@ -108,6 +109,7 @@ export class AdminAppModule {
         TrunksService,
         ConferenceRoomsService,
         IvrMenusService,
+        IvrMenuGreetingsService,
         VoicemailService,
         CallHistoryService,
         CallDetailService,

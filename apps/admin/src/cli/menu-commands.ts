@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { createIvrMenuSchema, updateIvrMenuSchema, type IvrMenuView } from '../ivr-menus/ivr-menu.schemas.js';
+import { IvrMenuGreetingsService } from '../ivr-menus/ivr-menu-greetings.service.js';
 import { IvrMenusService } from '../ivr-menus/ivr-menus.service.js';
 import { CliError, cliActor, parseOrFail, type CliContext } from './cli-context.js';
 import { JSON_HELP, isOn, onOffOption, printResult, type Out } from './cli-options.js';
@@ -103,7 +105,9 @@ export function registerMenuCommands(program: Command, ctx: () => CliContext, ou
   const menu = program
     .command('menu')
     .description('manage auto-attendant (IVR) menus: a greeting, then a key picks the destination');
-  const service = () => new IvrMenusService(ctx().prisma, ctx().audit);
+  const greetings = () =>
+    new IvrMenuGreetingsService(ctx().prisma, ctx().audit, { dataDir: ctx().config.dataDir });
+  const service = () => new IvrMenusService(ctx().prisma, ctx().audit, greetings());
 
   withFieldOptions(menu.command('add <number> <name>').description('create a menu')).action(
     async (number: string, name: string, opts: MenuOptions) => {
@@ -155,5 +159,27 @@ export function registerMenuCommands(program: Command, ctx: () => CliContext, ou
       printResult(out, opts.json, menus, () =>
         menus.length === 0 ? 'no menus\n' : formatTable(HEADERS, menus.map(row)),
       );
+    });
+
+  menu
+    .command('greeting <number> <file>')
+    .description('upload a WAV as the menu greeting, replacing the current one (16-bit PCM, µ-law or A-law)')
+    .action(async (number: string, file: string) => {
+      const bytes = await readFile(file).catch((err: unknown) => {
+        throw new CliError(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+      const m = await service().findByNumber(number);
+      const stored = await greetings().upload(cliActor, m.id, { buffer: bytes, originalname: file });
+      const notes = stored.conversions.length > 0 ? `, ${stored.conversions.join(', ')}` : '';
+      out(`greeting of menu ${number} stored (${(stored.durationMs / 1000).toFixed(1)} s${notes})\n`);
+    });
+
+  menu
+    .command('greeting-remove <number>')
+    .description('remove the uploaded greeting: the menu plays the built-in tones again')
+    .action(async (number: string) => {
+      const m = await service().findByNumber(number);
+      await greetings().remove(cliActor, m.id);
+      out(`greeting of menu ${number} removed\n`);
     });
 }

@@ -6,6 +6,7 @@ import { conflict, isUniqueViolation, notFound } from '../common/conflict.js';
 import { Prisma, type PrismaClient } from '../common/db.js';
 import { PRISMA } from '../common/tokens.js';
 import type { CreateIvrMenuInput, IvrMenuView, UpdateIvrMenuInput } from './ivr-menu.schemas.js';
+import { IvrMenuGreetingsService } from './ivr-menu-greetings.service.js';
 
 /** A stored destination read back; a value edited by hand into something else shows as none. */
 function destinationOf(value: unknown): RouteDestination | null {
@@ -53,6 +54,7 @@ export class IvrMenusService {
   constructor(
     @Inject(PRISMA) private readonly prisma: PrismaClient,
     @Inject(AuditLogService) private readonly audit: AuditLogService,
+    @Inject(IvrMenuGreetingsService) private readonly greetings: IvrMenuGreetingsService,
   ) {}
 
   async list(): Promise<IvrMenuView[]> {
@@ -104,6 +106,7 @@ export class IvrMenusService {
   async remove(actor: AuditActor, id: string): Promise<void> {
     const before = await this.findRow(id);
     await this.prisma.ivrMenu.delete({ where: { id } });
+    await this.greetings.menuDeleted(before.greetingPath);
     await this.audit.record(actor, {
       action: 'delete',
       entity: 'ivr_menu',

@@ -8,6 +8,8 @@ export interface Operation {
   tag: string;
   summary: string;
   body?: z.ZodType;
+  /** A multipart/form-data body of one file in this field (an upload) instead of a JSON body. */
+  upload?: string;
   query?: z.ZodObject;
   response?: z.ZodType;
   status?: number;
@@ -61,6 +63,22 @@ export function operationObject(op: Operation): Record<string, unknown> {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+          },
+        }
+      : {}),
+    ...(op.upload
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: [op.upload],
+                  properties: { [op.upload]: { type: 'string', format: 'binary' } },
+                },
+              },
+            },
           },
         }
       : {}),

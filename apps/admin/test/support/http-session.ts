@@ -1,6 +1,7 @@
 /** A minimal cookie-keeping HTTP client for the admin API, like a browser tab. */
 export class HttpSession {
-  private cookie: string | null = null;
+  /** The session cookie (for a raw fetch of binary content). */
+  cookie: string | null = null;
   csrfToken: string | null = null;
 
   constructor(private readonly baseUrl: string) {}
@@ -12,7 +13,8 @@ export class HttpSession {
     options: { csrf?: boolean | string; headers?: Record<string, string> } = {},
   ): Promise<{ status: number; body: unknown; headers: Headers; text: string }> {
     const headers: Record<string, string> = { ...options.headers };
-    if (body !== undefined) headers['content-type'] ??= 'application/json';
+    // A FormData body (an upload) sets its own multipart content type with the boundary.
+    if (body !== undefined && !(body instanceof FormData)) headers['content-type'] ??= 'application/json';
     if (this.cookie) headers.cookie = this.cookie;
     const csrf = options.csrf ?? true;
     if (typeof csrf === 'string') headers['x-csrf-token'] = csrf;
@@ -20,7 +22,12 @@ export class HttpSession {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof FormData
+            ? body
+            : JSON.stringify(body),
     });
     const setCookie = res.headers.get('set-cookie');
     if (setCookie) {

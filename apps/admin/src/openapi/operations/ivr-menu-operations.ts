@@ -45,4 +45,27 @@ export const ivrMenuOperations: Operation[] = [
     summary: 'Delete a menu',
     status: 204,
   },
+  {
+    method: 'put',
+    path: '/api/ivr-menus/{id}/greeting',
+    tag: 'ivr-menus',
+    summary:
+      'Upload or replace the greeting: a WAV in the multipart field `file` (at most 10 MiB). 16-bit PCM, µ-law or A-law; other rates (8-48 kHz) are resampled and stereo mixed to mono, stored as 8 kHz mono PCM; anything else is refused with 400 and the reason',
+    upload: 'file',
+    response: ivrMenuViewSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/ivr-menus/{id}/greeting.wav',
+    tag: 'ivr-menus',
+    summary:
+      'The uploaded greeting (audio/wav, 8 kHz mono 16-bit PCM); 404 when the menu plays the built-in tones',
+  },
+  {
+    method: 'delete',
+    path: '/api/ivr-menus/{id}/greeting',
+    tag: 'ivr-menus',
+    summary: 'Remove the uploaded greeting (the built-in tones play again)',
+    status: 204,
+  },
 ];

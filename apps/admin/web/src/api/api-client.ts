@@ -69,3 +69,15 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
+
+/** One file as multipart/form-data (the browser sets the boundary); same CSRF and errors as api(). */
+export async function uploadFile<T>(method: string, path: string, field: string, file: File): Promise<T> {
+  const form = new FormData();
+  form.append(field, file);
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: form });
+  if (res.status === 401) onUnauthorized();
+  if (!res.ok) throw await toError(res);
+  return (await res.json()) as T;
+}

@@ -18,6 +18,8 @@ export interface ResourceFormProps<T> {
   readonly editing: T | null;
   readonly onClose: () => void;
   readonly onSaved: () => void;
+  /** Something the form changed at once (an upload) while it stays open: the list reloads. */
+  readonly onChanged: () => void;
 }
 
 export interface ResourceListPageProps<T extends { id: string }> {
@@ -126,6 +128,7 @@ export function ResourceListPage<T extends { id: string }>(props: ResourceListPa
           setForm({ opened: false, editing: null });
           list.reload();
         },
+        onChanged: list.reload,
       })}
     </Stack>
   );

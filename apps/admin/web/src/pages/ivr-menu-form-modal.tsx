@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Group, Select, Switch, TextInput } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Select, Switch, Text, TextInput } from '@mantine/core';
 import { FormRow } from '../components/form-row';
 import { NumberField, TextField } from '../components/form-fields';
 import { useEffect, useState } from 'react';
@@ -6,6 +6,7 @@ import { api, type ApiError } from '../api/api-client';
 import { FormModal, useSave } from '../components/form-modal';
 import type { IvrMenu, MenuDestination } from '../api/types';
 import type { ResourceFormProps } from '../components/resource-list-page';
+import { MenuGreetingField } from './menu-greeting-field';
 
 type Props = ResourceFormProps<IvrMenu>;
 
@@ -86,7 +87,7 @@ function errorUnder(error: ApiError | null, prefix: string): string | undefined 
   return error?.fieldErrors.find((e) => e.field === prefix || e.field.startsWith(`${prefix}.`))?.message;
 }
 
-export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
+export function IvrMenuFormModal({ editing, opened, onClose, onSaved, onChanged }: Props) {
   const [number, setNumber] = useState('');
   const [name, setName] = useState('');
   const [enabled, setEnabled] = useState(true);
@@ -160,6 +161,13 @@ export function IvrMenuFormModal({ editing, opened, onClose, onSaved }: Props) {
         />
         <TextField label="Name" name="name" required value={name} onChange={setName} errors={error} />
       </FormRow>
+      {editing ? (
+        <MenuGreetingField menu={editing} onChanged={onChanged} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          The menu plays its built-in tones until you upload a greeting (edit the menu once it is saved).
+        </Text>
+      )}
       {rows.map((row, i) => (
         <Group key={i} align="flex-end" wrap="nowrap" data-testid="menu-key-row">
           <Select

@@ -37,6 +37,7 @@ export function IvrMenusPage() {
           cell: (m) =>
             m.options.map((o) => `${o.digit} → ${destinationLabel(o.destination)}`).join(', ') || '—',
         },
+        { header: 'Greeting', cell: (m) => (m.hasGreeting ? 'uploaded' : 'built-in tones') },
         { header: 'Direct dial', cell: (m) => <YesNoBadge on={m.directDial} /> },
         { header: 'No key', cell: (m) => destinationLabel(m.timeoutDestination) },
         { header: 'Enabled', cell: (m) => <YesNoBadge on={m.enabled} /> },

@@ -412,6 +412,63 @@ describe('admin UI in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('empty-state').textContent()).toContain('No menus yet');
   });
 
+  it('uploads, plays, replaces and removes a menu greeting; a refused file shows the reason as text', async () => {
+    const menu = await servers.prisma.ivrMenu.create({ data: { number: '8410', name: 'Greeted' } });
+    await openPage('menus', 'Menus');
+    await page.reload(); // the previous test left the page on Menus: fetch the list with the new row
+    await page.getByRole('button', { name: 'Edit 8410' }).click();
+    const dialog = page.getByRole('dialog');
+    const greeting = dialog.getByTestId('menu-greeting');
+    await expect.poll(() => greeting.textContent()).toContain('Built-in tones');
+    const fileInput = greeting.locator('input[type="file"]');
+    await fileInput.setInputFiles({
+      name: 'song.wav',
+      mimeType: 'audio/wav',
+      buffer: Buffer.from('<img src=x onerror="window.__xss=1"> not a wav'),
+    });
+    await greeting.getByRole('button', { name: 'Upload greeting' }).click();
+    await expect
+      .poll(() => greeting.getByTestId('menu-greeting-error').textContent())
+      .toBe('file: not a RIFF file');
+    expect(
+      (await servers.prisma.ivrMenu.findUniqueOrThrow({ where: { id: menu.id } })).greetingPath,
+    ).toBeNull();
+
+    await fileInput.setInputFiles({ name: 'hello.wav', mimeType: 'audio/wav', buffer: silentWav() });
+    await greeting.getByRole('button', { name: 'Upload greeting' }).click();
+    await greeting.getByTestId('menu-greeting-audio').waitFor();
+    expect(await greeting.getByTestId('menu-greeting-error').count()).toBe(0);
+    const stored = await servers.prisma.ivrMenu.findUniqueOrThrow({ where: { id: menu.id } });
+    expect(stored.greetingPath).toMatch(/^ivr\/.+\.wav$/);
+    // The player's source and the download link serve the stored WAV with the session cookie.
+    const src = (await greeting.getByTestId('menu-greeting-audio').getAttribute('src')) ?? '';
+    expect(await greeting.getByRole('link', { name: 'Download' }).getAttribute('href')).toBe(src);
+    const served = await page.evaluate(async (url) => {
+      const res = await fetch(url);
+      return {
+        status: res.status,
+        type: res.headers.get('content-type'),
+        bytes: (await res.arrayBuffer()).byteLength,
+      };
+    }, src);
+    expect(served).toEqual({ status: 200, type: 'audio/wav', bytes: silentWav().length });
+    await shot('menu-greeting');
+
+    await greeting.getByRole('button', { name: 'Remove greeting' }).click();
+    await expect.poll(() => greeting.textContent()).toContain('Built-in tones');
+    expect(
+      (await servers.prisma.ivrMenu.findUniqueOrThrow({ where: { id: menu.id } })).greetingPath,
+    ).toBeNull();
+    await fileInput.setInputFiles({ name: 'again.wav', mimeType: 'audio/wav', buffer: silentWav() });
+    await greeting.getByRole('button', { name: 'Upload greeting' }).click();
+    await greeting.getByTestId('menu-greeting-audio').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    // The list reloaded meanwhile: the menu shows its greeting as uploaded.
+    await expect.poll(() => page.getByTestId('ivr-menus-table').textContent()).toContain('Greeted—uploaded');
+    expect(await page.evaluate(() => (window as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
   it('refuses a CSRF-less request made with the logged-in browser session', async () => {
     const statuses = await page.evaluate(async () => {
       const body = JSON.stringify({ number: '1999', displayName: 'Forged' });

@@ -314,10 +314,9 @@ describe('switchboard menu', () => {
     });
     const text = path.join(servers.dataDir, 'notes.txt');
     writeFileSync(text, 'not audio');
-    expect(await cli('menu', 'greeting', '8110', text)).toMatchObject({
-      code: 1,
-      err: expect.stringContaining('not a RIFF file'),
-    });
+    const refused = await cli('menu', 'greeting', '8110', text);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('not a RIFF file');
     expect(await cli('menu', 'greeting-remove', '8110')).toEqual({
       code: 0,
       out: 'greeting of menu 8110 removed\n',

@@ -56,6 +56,7 @@ async function parkedCall() {
   rtp.close();
   if (parked.code !== 0) caller.kill();
   expectPassed(parked);
+  expect(parked.messages).toMatch(/SIP\/2\.0 200 Parked at 701\b/); // the first slot of an empty lot
   expect(rtp.packets()).toBeGreaterThanOrEqual(60);
   return caller;
 }

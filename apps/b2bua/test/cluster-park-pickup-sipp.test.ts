@@ -56,8 +56,11 @@ function dialViaB(extension: string, dialled: string, scenario: string) {
   return sippDial(b, extension, dialled, scenario);
 }
 
-/** 100 calls 201 through node A; 201 parks the call (REFER to 700) and is BYEd. */
-async function parkOnA() {
+/**
+ * `caller` calls 201 through `pbx` (node A unless given); 201 parks the call (REFER to 700), is told
+ * `slot` in the final NOTIFY and is BYEd.
+ */
+async function parkOn(slot: number, caller = '100', pbx: { domain: string; port: number } = suite.h) {
   const { h } = suite;
   const parker = await startSipp('park-uas-parker.xml', [
     '-key',
@@ -71,16 +74,17 @@ async function parkOnA() {
     String(portDead), // the announcement's RTP goes nowhere: not what this test checks
   ]);
   await h.bind('201', parker.port);
-  const caller = await startSipp(
+  const transferee = await startSipp(
     'transfer-uac-transferee.xml',
-    ['-s', '201', '-au', '100', '-ap', 'pw-100', '-key', 'domain', h.domain, '-key', 'caller', '100'],
-    { host: '127.0.0.1', port: h.port },
+    ['-s', '201', '-au', caller, '-ap', `pw-${caller}`, '-key', 'domain', h.domain, '-key', 'caller', caller],
+    { host: '127.0.0.1', port: pbx.port },
     `sip:201@${h.domain}`,
   );
   const parked = await parker.done;
-  if (parked.code !== 0) caller.kill();
+  if (parked.code !== 0) transferee.kill();
   expectPassed(parked);
-  return caller;
+  expect(parked.messages).toMatch(new RegExp(`SIP/2\\.0 200 Parked at ${slot}\\b`));
+  return transferee;
 }
 
 /**
@@ -100,7 +104,7 @@ async function pickUpViaB(picker: string, code: string): Promise<void> {
 
 describe('park and pickup across signalling nodes', () => {
   it('a call parked on A is retrieved by 202 dialling 701 on B; the slot names A; then 701 on B is empty (404)', async () => {
-    const caller = await parkOnA();
+    const caller = await parkOn(701);
     const shown = parkedCallSchema.parse(
       JSON.parse((await suite.h.redis.hget(redisKeys.parkedCalls, '701')) ?? '{}'),
     );
@@ -120,6 +124,30 @@ describe('park and pickup across signalling nodes', () => {
     const emptied = await again.done;
     expectPassed(emptied);
     expect(emptied.messages).toMatch(/SIP\/2.0 404 No Call Parked Here/);
+  });
+
+  it('one call parked on each node gets its own slot (701 on A, 702 on B), each retrieved via the other node', async () => {
+    const onA = await parkOn(701);
+    const onB = await parkOn(702, '203', b);
+    const holders = await suite.h.redis.hgetall(redisKeys.parkedCalls);
+    expect(
+      Object.values(holders).map((raw) => {
+        const { slot, parked, sipNode } = parkedCallSchema.parse(JSON.parse(raw));
+        return { slot, parked, sipNode };
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        { slot: 701, parked: '100', sipNode: nodeA },
+        { slot: 702, parked: '203', sipNode: `127.0.0.1:${portB}` },
+      ]),
+    );
+    const fromB = await dialViaB('202', '701', 'call-uac-callee-hangup.xml');
+    expectPassed(await fromB.done);
+    expectPassed(await onA.done);
+    const fromA = await sippDial(suite.h, '202', '702', 'call-uac-callee-hangup.xml');
+    expectPassed(await fromA.done);
+    expectPassed(await onB.done);
+    expect(await suite.h.redis.hlen(redisKeys.parkedCalls)).toBe(0);
   });
 
   it('a slot held by a peer that does not answer (dead node) gives 480 within the relay bound', async () => {

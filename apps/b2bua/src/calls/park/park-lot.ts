@@ -23,9 +23,11 @@ export function parkSlotOf(destination: string, first: number, last: number): nu
 }
 
 /**
- * The park slots of this signalling process (SWITCHBOARD_PARK_SLOTS): a call transferred to the park
- * number takes the first free slot, dialling the slot takes it out. In memory: parked calls live in
- * the process that holds their dialogs, like every call.
+ * The park slots of this signalling process (SWITCHBOARD_PARK_SLOTS): which of its calls waits in
+ * which slot, dialling the slot takes it out. In memory: parked calls live in the process that holds
+ * their dialogs, like every call; the slot itself is claimed in Redis (ParkSlotStore.claim) so that
+ * nodes sharing the range never give out the same one. `park` (first free slot here) is for a
+ * process without that store.
  */
 export class ParkLot {
   private readonly slots = new Map<number, ParkedEntry>();
@@ -33,8 +35,9 @@ export class ParkLot {
   constructor(
     /** The number a call is transferred to in order to park it (SWITCHBOARD_PARK_NUMBER). */
     readonly number: string,
-    private readonly first: number,
-    private readonly last: number,
+    /** The range SWITCHBOARD_PARK_SLOTS names. */
+    readonly first: number,
+    readonly last: number,
   ) {}
 
   /** The slot a dialled number names, if it is one. */
@@ -59,7 +62,10 @@ export class ParkLot {
     return entry;
   }
 
-  /** Puts a call back into its slot after a failed retrieval (false: the slot was taken meanwhile). */
+  /**
+   * Puts a call into its claimed slot, or back after a failed retrieval (false: the slot was taken
+   * meanwhile).
+   */
   put(slot: number, entry: ParkedEntry): boolean {
     if (this.slots.has(slot)) return false;
     this.slots.set(slot, entry);

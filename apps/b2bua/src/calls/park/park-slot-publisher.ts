@@ -11,8 +11,8 @@ export interface ParkSlotPublisherInit {
 }
 
 /**
- * What one parked call shows outside its process: the slot on the admin Live page (`sb:parked`) and
- * the slot's busy lamp (RFC 4235): a park slot is a watchable resource whose one dialog is the parked
+ * What one parked call shows outside its process once it holds its slot (claimed in `sb:parked`,
+ * which the admin Live page reads): the slot's busy lamp (RFC 4235): a park slot is a watchable resource whose one dialog is the parked
  * call — `confirmed` while it waits (recipient: the slot received it; remote: the parked party) and
  * `terminated` once retrieved, timed out or hung up. Soft state: a failed write is logged, never
  * touches the call.
@@ -34,7 +34,6 @@ export class ParkSlotPublisher {
       startedAt: info.since,
     };
     this.shown = { info, dialog };
-    this.soft(this.init.slots?.occupied(info));
     this.soft(this.init.lamps?.write(String(info.slot), dialog));
   }
 

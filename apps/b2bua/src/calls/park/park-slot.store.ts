@@ -11,15 +11,39 @@ if raw and cjson.decode(raw).call == ARGV[2] then return redis.call('HDEL', KEYS
 return 0
 `;
 
+/*
+ * Claims the first free slot of the range for a call (atomic: one script, so two nodes parking at
+ * once get different slots). The entry's JSON comes without its slot; the script appends it.
+ * KEYS: the parked-calls hash. ARGV: first slot, last slot, JSON ParkedCall without `slot`.
+ * Returns the slot, or nil when every slot is taken.
+ */
+const CLAIM_SCRIPT = `
+for slot = tonumber(ARGV[1]), tonumber(ARGV[2]) do
+  local field = tostring(slot)
+  if redis.call('HEXISTS', KEYS[1], field) == 0 then
+    local entry = string.sub(ARGV[3], 1, -2) .. ',"slot":' .. field .. '}'
+    redis.call('HSET', KEYS[1], field, entry)
+    return slot
+  end
+end
+return false
+`;
+
+/** A parked call before it has its slot. */
+export type UnslottedParkedCall = Omit<ParkedCall, 'slot'>;
+
 /** Where the admin Live page reads the park slots (`sb:parked`); soft state, like every live view. */
 export interface ParkSlotSink {
-  occupied(call: ParkedCall): Promise<void>;
+  /** The first free slot of `first`–`last`, now held by `call` (undefined: every slot is taken). */
+  claim(call: UnslottedParkedCall, first: number, last: number): Promise<number | undefined>;
+  /** Frees `slot` if `call` still holds it (retrieved, rung back, hung up). */
   vacated(slot: number, call: string): Promise<void>;
 }
 
 /**
- * The occupied park slots in Redis, written by the signalling process that holds each parked call
- * with its SIP address (`sipNode`), so that another node knows where a retrieval of the slot goes.
+ * The occupied park slots in Redis, the one lot of every signalling node: a node claims a slot
+ * atomically for the call it parks, with its SIP address (`sipNode`), so that another node knows
+ * where a retrieval of the slot goes. A dead node's slots are removed by the dead-node reaper.
  */
 export class ParkSlotStore implements ParkSlotSink {
   constructor(
@@ -28,9 +52,17 @@ export class ParkSlotStore implements ParkSlotSink {
     private readonly sipNode?: string,
   ) {}
 
-  async occupied(call: ParkedCall): Promise<void> {
+  async claim(call: UnslottedParkedCall, first: number, last: number): Promise<number | undefined> {
     const held = this.sipNode ? { ...call, sipNode: this.sipNode } : call;
-    await this.redis.hset(redisKeys.parkedCalls, String(call.slot), JSON.stringify(held));
+    const slot = await this.redis.eval(
+      CLAIM_SCRIPT,
+      1,
+      redisKeys.parkedCalls,
+      String(first),
+      String(last),
+      JSON.stringify(held),
+    );
+    return typeof slot === 'number' ? slot : undefined;
   }
 
   async vacated(slot: number, call: string): Promise<void> {

@@ -8,7 +8,8 @@ import { SILENT_PROGRESS } from '../transfer/transfer-notifier.js';
 import { NODE_ID } from '../../registrar/node-id.js';
 import type { ParkedEntry, ParkLot } from './park-lot.js';
 import { ParkSlotPublisher } from './park-slot-publisher.js';
-import type { ParkSlotSink } from './park-slot.store.js';
+import type { ParkSlotSink, UnslottedParkedCall } from './park-slot.store.js';
+import type { ParkedCall as ParkedCallInfo } from '@switchboard/live-state';
 
 /** What a parked call needs from its call (besides what a transfer needs). */
 export interface ParkedCallHost extends Pick<
@@ -67,13 +68,25 @@ export class ParkedCall implements ParkedEntry {
     return p.callerExtension ?? p.callerUri;
   }
 
-  /** Takes the first free slot and starts the park timer; undefined: the lot is full. */
-  park(): number | undefined {
-    const slot = this.host.lot.park(this);
+  /**
+   * Claims the first free slot (in Redis when the lot is shared: ParkSlotStore.claim) and starts the
+   * park timer. Undefined: the lot is full, or the call ended while the claim ran (the claimed slot
+   * is freed again). Rejects when the claim fails (Redis error): the call is not parked.
+   */
+  async park(): Promise<number | undefined> {
+    const { lot, slots } = this.host;
+    const since = this.host.deps.wallNow();
+    const info = this.info(since);
+    const slot = slots ? await slots.claim(info, lot.first, lot.last) : lot.park(this);
     if (slot === undefined) return undefined;
+    if (slots && (this.done || !lot.put(slot, this))) {
+      this.soft(slots.vacated(slot, info.call));
+      if (this.done) return undefined;
+      throw new Error(`park slot ${slot} claimed in Redis but held by another call of this node`);
+    }
     this.slotNumber = slot;
     this.timer = this.host.deps.port.clock.schedule(this.host.timeoutMs, () => this.timedOut());
-    this.show(slot);
+    this.show({ ...info, slot });
     this.host.deps.logger.info({ ...this.host.log, slot, parked: this.label }, 'call parked');
     return slot;
   }
@@ -100,23 +113,29 @@ export class ParkedCall implements ParkedEntry {
     if (this.slotNumber !== undefined) this.host.lot.release(this.slotNumber, this);
   }
 
-  /** The slot's lamp and the admin's park list show this call. */
-  private show(slot: number): void {
-    const { parked, parker, deps, log, timeoutMs } = this.host;
-    const since = deps.wallNow();
-    this.board.occupied(
-      {
-        slot,
-        parked: this.label,
-        ...(parked.identity.callerName ? { parkedName: parked.identity.callerName } : {}),
-        parker: parker.callerExtension ?? parker.callerUri,
-        since,
-        timeoutAt: since + timeoutMs,
-        call: log.call,
-        node: NODE_ID,
-      },
-      parked.side.dialog.id.callId,
-      parked.identity.callerUri,
+  /** The slot's entry in the admin's park list (`sb:parked`), before it has its slot. */
+  private info(since: number): UnslottedParkedCall {
+    const { parked, parker, log, timeoutMs } = this.host;
+    return {
+      parked: this.label,
+      ...(parked.identity.callerName ? { parkedName: parked.identity.callerName } : {}),
+      parker: parker.callerExtension ?? parker.callerUri,
+      since,
+      timeoutAt: since + timeoutMs,
+      call: log.call,
+      node: NODE_ID,
+    };
+  }
+
+  /** The slot's lamp shows this call. */
+  private show(info: ParkedCallInfo): void {
+    const { parked } = this.host;
+    this.board.occupied(info, parked.side.dialog.id.callId, parked.identity.callerUri);
+  }
+
+  private soft(p: Promise<void>): void {
+    p.catch((err: unknown) =>
+      this.host.deps.logger.warn({ ...this.host.log, err }, 'park slot not released'),
     );
   }
 

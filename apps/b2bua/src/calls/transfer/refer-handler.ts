@@ -62,6 +62,16 @@ export interface ReferHost {
 /** A chain entry for a transfer's outcome (`status`, and who answered or the destination). */
 type ChainEntry = (status: number, target: string) => TransferRecord;
 
+/** A park in progress: who parks which side, its NOTIFYs, chain entry and the call's media anchor. */
+interface Parking {
+  readonly from: Side;
+  readonly sides: Record<Side, BridgeSide>;
+  readonly notifier: TransferNotifier;
+  readonly parker: CallIdentity;
+  readonly entry: ChainEntry;
+  readonly media: TransferMedia | undefined;
+}
+
 /** Digits, `*`, `#`, `+`: the plan's key of an extension (else an AOR or URI). */
 const EXTENSION_KEY = /^[0-9*#+]+$/;
 
@@ -290,7 +300,7 @@ export class ReferHandler {
   /**
    * A transfer to the park number: the transferee waits in the first free slot (ParkedCall), the
    * parker is told the slot in the final NOTIFY's sipfrag (`200 Parked at 701`) and gets BYE. A full
-   * lot is a failure NOTIFY (486) and the call stays.
+   * lot is a failure NOTIFY (486), a failed claim (Redis) one with 500; either way the call stays.
    */
   private park(
     from: Side,
@@ -333,16 +343,38 @@ export class ReferHandler {
         this.host.abandoned(cause);
       },
     });
-    const slot = parked.park();
-    if (slot === undefined) {
-      this.chain.push(entry(486, park.lot.number));
-      notifier.final(486, 'Park Lot Full');
-      return;
-    }
+    // The REFER is answered 202 already: the final NOTIFY follows the slot's claim. Meanwhile the
+    // call counts as parking (another REFER is 491; the call's end frees the claimed slot).
     this.parkedCall = parked;
+    parked.park().then(
+      (slot) => {
+        if (this.parkedCall !== parked) return; // the call ended while the claim ran
+        if (slot === undefined) {
+          this.parkedCall = undefined;
+          this.chain.push(entry(486, park.lot.number));
+          notifier.final(486, 'Park Lot Full');
+          return;
+        }
+        this.parkedIn(slot, { from, sides, notifier, parker, entry, media });
+      },
+      (err: unknown) => {
+        if (this.parkedCall !== parked) return;
+        this.parkedCall = undefined;
+        this.host.deps.logger.error({ ...this.host.log, err }, 'park slot not claimed, call kept');
+        this.chain.push(entry(500, park.lot.number));
+        notifier.final(500, 'Park Slot Not Claimed');
+      },
+    );
+  }
+
+  /** The transferee holds `slot`: the parker hears it, gets the final NOTIFY (`200 Parked at 701`) and BYE. */
+  private parkedIn(slot: number, parking: Parking): void {
+    const park = this.host.deps.park;
+    if (!park) return;
+    const { from, sides, notifier, parker, entry, media } = parking;
     this.chain.push(entry(200, `park ${slot}`));
     this.retired.push(sides[from]);
-    this.parkMusic = this.host.parked(toSide, parker.callerExtension);
+    this.parkMusic = this.host.parked(other(from), parker.callerExtension);
     const transferor = sides[from];
     this.announcing = announceThen(park.announcer, transferor, slot, this.host.log, () => {
       this.announcing = undefined;

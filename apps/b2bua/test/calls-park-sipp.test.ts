@@ -173,4 +173,27 @@ describe('call park (sipp)', () => {
       ]);
     await suite.run.expectNoLiveCalls();
   });
+
+  it('a failed slot claim (Redis error) is a 500 failure NOTIFY and the call stays', async () => {
+    const { h } = suite;
+    await h.redis.set(redisKeys.parkedCalls, 'not a hash'); // the claim script fails: WRONGTYPE
+    try {
+      const r = await suite.run.call('201', 'transfer-uac-stays.xml', [
+        {
+          scenario: 'park-uas-parker-claim-fails.xml',
+          args: ['-key', 'domain', h.domain, '-key', 'target', '700'],
+        },
+      ]);
+      expectPassed(r.caller);
+      r.callees.forEach(expectPassed);
+    } finally {
+      await h.redis.del(redisKeys.parkedCalls);
+    }
+    const record = await suite.run.onlyRecord();
+    expect(record).toMatchObject({ answeredBy: '201', disposition: 'answered', hangupSide: 'caller' });
+    expect(record.transfers).toMatchObject([
+      { transferor: '201', transferee: '100', target: '700', status: 500 },
+    ]);
+    await suite.run.expectNoLiveCalls();
+  });
 });

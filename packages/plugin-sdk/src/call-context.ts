@@ -14,6 +14,13 @@ export interface CallContext {
      * its registration); `destination` is then the dialled number (DID) as the trunk delivers it.
      */
     readonly trunk?: string;
+    /**
+     * Set when this call is a transfer (REFER, park ring-back) or a three-way call's dial-out: the
+     * party that made it. Outside calls go out on its authority, never the caller's (dialling class,
+     * outside-call limit, caller ID; Asterisk applies the transferor's context the same way); an
+     * outsider (no `extension`) authorises none. `destination` is then what it chose, not a DID.
+     */
+    readonly transferredBy?: { readonly uri: string; readonly extension?: string };
   };
   /** The dialled destination: the Request-URI's user part (e.g. "201", "600", "+4930123"). */
   readonly destination: string;

@@ -41,7 +41,7 @@ export interface CallAnswerHost extends CallEnding {
   /** The session is `answering` or `bridged`. */
   connected(): boolean;
   /** Who placed the call, its legs in the call table and the record (three-way calling). */
-  readonly threeWay: Pick<ThreeWayFeatureHost, 'identity' | 'legStarted' | 'addLegs'>;
+  readonly threeWay: Pick<ThreeWayFeatureHost, 'identity' | 'legStarted' | 'addLegs' | 'trunks'>;
   /** A REFER on the bridged call (see BridgeHooks.onRefer). */
   refer(
     from: Side,

@@ -14,9 +14,30 @@ export interface CallIdentity {
   readonly callerTrunk?: string;
   /** The outside caller's number of an inbound trunk call (or "anonymous"). */
   readonly externalNumber?: string;
+  /**
+   * A transfer's (or three-way call's, a park ring-back's) authorising party: outside targets go out
+   * on its dialling class, outside-call limit and caller ID (the plugins' `caller.transferredBy`).
+   */
+  readonly transferredBy?: TransferAuthority;
   /** The Request-URI's user part (a trunk call: the DID). */
   readonly destination: string;
   readonly requestUri: string;
+}
+
+/** Who authorises a transfer's outside call: one of our extensions, or an outsider (none). */
+export interface TransferAuthority {
+  readonly uri: string;
+  readonly extension?: string;
+  readonly name?: string;
+}
+
+/** `party` (a transferor, a three-way presser, a parker) as the authority of a new call. */
+export function authorityOf(party: CallIdentity): TransferAuthority {
+  return {
+    uri: party.callerUri,
+    ...(party.callerExtension ? { extension: party.callerExtension } : {}),
+    ...(party.callerName ? { name: party.callerName } : {}),
+  };
 }
 
 export interface RouteRequest {
@@ -62,6 +83,9 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
             ...(req.identity.callerName ? { displayName: req.identity.callerName.slice(0, 255) } : {}),
             ...(req.identity.callerExtension ? { extension: req.identity.callerExtension } : {}),
             ...(req.identity.callerTrunk ? { trunk: req.identity.callerTrunk } : {}),
+            ...(req.identity.transferredBy
+              ? { transferredBy: transferredBy(req.identity.transferredBy) }
+              : {}),
           },
           destination: req.identity.destination.slice(0, 255) || '(none)',
           requestUri: req.identity.requestUri.slice(0, 1024),
@@ -110,6 +134,10 @@ export async function routeCall(deps: CallDeps, req: RouteRequest): Promise<Rout
       // The Redis error's text (it names addresses) is logged, never recorded as the cause.
       return unavailable(deps, req.callId, 'routing queue error', outcome.message);
   }
+}
+
+function transferredBy(a: TransferAuthority): { uri: string; extension?: string } {
+  return { uri: a.uri.slice(0, 1024), ...(a.extension ? { extension: a.extension } : {}) };
 }
 
 /**

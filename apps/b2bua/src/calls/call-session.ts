@@ -14,7 +14,7 @@ import { CallLamps } from './lamps/call-lamps.js';
 import { CallMedia } from './media/call-media.js';
 import { partyOfSide, transferMedia } from './transfer/transfer-media.js';
 import { callerMedia } from './media/nat-detection.js';
-import { TrunkTargetExpander } from './legs/trunk-target-expander.js';
+import { CallTrunkLegs } from './legs/call-trunk-legs.js';
 import type {
   BranchHandle,
   BranchLauncher,
@@ -95,8 +95,8 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** The extensions' dialogs in this call, for busy lamps (RFC 4235). */
   private readonly lamps: CallLamps;
   private readonly extensions = new Set<string>();
-  /** This call's trunk legs (their slots on trunks and the caller's outside-call limit). */
-  private readonly trunks: TrunkTargetExpander | undefined;
+  /** This call's trunk legs (their slots on trunks, the caller's and transferors' outside-call limits). */
+  private readonly trunks: CallTrunkLegs | undefined;
   /** Plan targets → branches: the registered-contact expander, trunk targets through `trunks`. */
   private readonly expander: TargetExpander;
   private history: CallAttempt[] = [];
@@ -146,17 +146,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.timeline = new CallTimeline(() => deps.port.clock.now(), deps.wallNow());
     this.receivedAt = this.timeline.startedAt;
     if (identity.callerExtension) this.extensions.add(identity.callerExtension);
-    const trunks = deps.trunkLegs
-      ? new TrunkTargetExpander(deps.trunkLegs, {
-          callId: this.id,
-          ...(identity.callerExtension ? { callerExtension: identity.callerExtension } : {}),
-          ...(identity.callerName ? { callerName: identity.callerName } : {}),
-        })
+    this.trunks = deps.trunkLegs
+      ? new CallTrunkLegs(deps.trunkLegs, deps.expander, this.id, identity)
       : undefined;
-    this.trunks = trunks;
-    this.expander = trunks
-      ? { expand: (t) => (t.kind === 'trunk' ? trunks.expand(t) : deps.expander.expand(t)) }
-      : deps.expander;
+    this.expander = this.trunks?.expander ?? deps.expander;
     const log: CallLogIds = { call: this.id, callId: invite.callId };
     const media = this.media;
     this.lamps = new CallLamps({
@@ -192,6 +185,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       recording: () => this.recording,
       threeWay: {
         identity,
+        ...(this.trunks ? { trunks: this.trunks } : {}),
         legStarted: (id) => table.legStarted(id),
         addLegs: (l) => this.timeline.addLegs(l),
       },
@@ -204,6 +198,7 @@ export class CallSession implements BranchLauncher<SipResponse> {
       log,
       invite,
       callerIdentity: identity,
+      ...(this.trunks ? { trunks: this.trunks } : {}),
       bridged: () => this.state === 'bridged',
       answeredKey: () => this.timeline.answeredKey,
       legStarted: (callId, side) => table.legStarted(callId, side),

@@ -21,6 +21,10 @@ export const routingJobSchema = z.object({
       extension: z.string().max(32).optional(),
       /** The trunk an inbound call came in on (inbound-routes routes it by its DID). */
       trunk: z.string().max(64).optional(),
+      /** A transfer's or three-way call's authorising party (outbound-routes checks its class). */
+      transferredBy: z
+        .object({ uri: z.string().max(1024), extension: z.string().max(32).optional() })
+        .optional(),
     }),
     destination: z.string().min(1).max(255),
     requestUri: z.string().max(1024),

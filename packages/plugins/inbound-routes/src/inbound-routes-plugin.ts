@@ -29,6 +29,8 @@ export default definePlugin({
   route(call, api): RoutingDecision {
     const trunk = call.caller.trunk;
     if (trunk === undefined) return PASS; // an extension's call
+    // A trunk caller being transferred: the transferor chose the destination, it is not a DID.
+    if (call.caller.transferredBy) return PASS;
     // Our own reroute to the destination: the rest of the chain routes it now.
     if (call.history.some((h) => h.pluginId === PLUGIN_ID)) return PASS;
     const route = findRoute(call.destination, trunk, api.config);

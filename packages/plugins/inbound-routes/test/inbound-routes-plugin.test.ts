@@ -67,6 +67,15 @@ describe('inbound-routes', () => {
       ],
     });
     expect((await routeCall(plugin, rerouted, { config })).pass).toBe(true);
+    // A trunk caller being transferred: the transferor dialled the destination, not a DID.
+    const transferred = testCall('202', {
+      caller: {
+        uri: 'sip:+4917099@carrier.example',
+        trunk: 'carrier-a',
+        transferredBy: { uri: 'sip:201@pbx.test', extension: '201' },
+      },
+    });
+    expect((await routeCall(plugin, transferred, { config })).pass).toBe(true);
   });
 
   it('refuses bad DID patterns and bad plans at start-up', () => {

@@ -29,7 +29,9 @@ interface Dialout {
  * Outbound routes: an extension's call to a number that is not ours goes out through the first
  * route whose dial pattern matches, to its trunks in order (failover on carrier failures only),
  * with the extension's external number (or the route's) as caller ID. Toll-fraud protection: the
- * extension's dialling class and its limit of outside calls; emergency numbers are never refused.
+ * extension's dialling class and its limit of outside calls; emergency numbers are never refused. A
+ * transfer (or three-way dial-out) is checked against the transferring extension's class, limit and
+ * external number, whoever the transferred caller is.
  */
 export default definePlugin({
   id: PLUGIN_ID,
@@ -37,8 +39,11 @@ export default definePlugin({
   description: 'Outbound routes: dial patterns to SIP trunks, with dialling classes and emergency numbers',
   configSchema,
   async route(call, api): Promise<RoutingDecision> {
-    const caller = call.caller.extension;
-    if (caller === undefined) return PASS; // inbound trunk calls are not routed back out here
+    const transfer = call.caller.transferredBy;
+    // A transfer or three-way dial-out goes out on its maker's authority (Asterisk applies the
+    // transferor's context): a caller from outside transferred by an internal-only extension stays in.
+    const caller = transfer ? transfer.extension : call.caller.extension;
+    if (caller === undefined && !transfer) return PASS; // inbound trunk calls are not routed back out here
     const { config } = api;
     const anonymous = call.destination.startsWith(config.anonymousPrefix);
     const dialled = anonymous ? call.destination.slice(config.anonymousPrefix.length) : call.destination;
@@ -49,7 +54,7 @@ export default definePlugin({
       api.log.info('outbound number not valid', { callId: call.callId, dialled, reason: outbound.reason });
       return { steps: [{ type: 'reject', status: 484, reason: 'Address Incomplete' }] };
     }
-    const ext = await api.extensions.get(caller);
+    const ext = caller === undefined ? undefined : await api.extensions.get(caller);
     if (outbound.kind === 'no-route') {
       if (!emergency) return PASS; // not ours to route: the caller gets 404
       const trunks = emergencyTrunks(config);
@@ -94,7 +99,12 @@ async function tollFraudCheck(
   api: PluginApi<OutboundRoutesConfig>,
   call: CallContext,
 ): Promise<RoutingDecision | undefined> {
-  if (!ext?.enabled) return refuse(api, call, 'caller extension unknown or disabled', 403);
+  if (!ext?.enabled) {
+    const who = call.caller.transferredBy
+      ? 'transferring party not one of our extensions'
+      : 'caller extension';
+    return refuse(api, call, `${who} unknown or disabled`, 403);
+  }
   if (!classAllows(ext.dialClass, needs)) {
     return refuse(api, call, `dialling class ${ext.dialClass} does not allow ${needs} numbers`, 403);
   }
@@ -114,6 +124,9 @@ function refuse(
   api.log.warn('outbound call refused', {
     callId: call.callId,
     extension: call.caller.extension,
+    ...(call.caller.transferredBy
+      ? { transferredBy: call.caller.transferredBy.extension ?? call.caller.transferredBy.uri }
+      : {}),
     destination: call.destination,
     why,
   });

@@ -155,6 +155,37 @@ describe('outbound-routes', () => {
     expect(inbound.pass).toBe(true);
   });
 
+  it('a transfer goes out on the transferor’s class, limit and number, whoever the transferee is', async () => {
+    const transferred = (dest: string, by: { uri: string; extension?: string }, w = world()) =>
+      routeCall(
+        plugin,
+        testCall(dest, {
+          caller: { uri: 'sip:+4930999@carrier.example', trunk: 'carrier-a', transferredBy: by },
+        }),
+        { world: w, config },
+      );
+    // An inbound trunk caller transferred by an internal-only extension: 403 and the audit line.
+    const lobby = await transferred('900442071234567', { uri: 'sip:102@pbx.test', extension: '102' });
+    if (lobby.pass) throw new Error('expected a refusal');
+    expect(lobby.plan.steps).toEqual([{ type: 'reject', status: 403, reason: 'Forbidden' }]);
+    expect(lobby.logs[0]?.fields).toMatchObject({ transferredBy: '102', destination: '900442071234567' });
+    // The transferor with the class: out through the trunks with the transferor's own number.
+    const alice = await transferred('9089123456', { uri: 'sip:100@pbx.test', extension: '100' });
+    if (alice.pass) throw new Error('expected a plan');
+    expect(alice.plan.steps[0]).toMatchObject({ targets: [{ callerIdNumber: '+49301234100' }, {}] });
+    // The transferor's outside-call limit counts, not the transferee's.
+    const busy = world({ activeExternalCalls: { '101': 1 } });
+    const bob = await transferred('9089123456', { uri: 'sip:101@pbx.test', extension: '101' }, busy);
+    expect(bob.pass ? undefined : bob.plan.steps[0]).toMatchObject({ type: 'reject', status: 403 });
+    // An outsider (a REFER from the trunk side) authorises no outside call, only emergency numbers.
+    const outsider = { uri: 'sip:+4930777@carrier.example' };
+    const out = await transferred('9089123456', outsider);
+    expect(out.pass ? undefined : out.plan.steps[0]).toMatchObject({ type: 'reject', status: 403 });
+    expect((await transferred('101', outsider)).pass).toBe(true);
+    const sos = await transferred('112', outsider);
+    expect(sos.pass ? undefined : sos.plan.steps[0]).toMatchObject({ targets: [{ emergency: true }] });
+  });
+
   it('an E.164 route refuses a number that is not one with 484', async () => {
     expect((await planFor('912')).steps[0]).toMatchObject({ type: 'reject', status: 484 });
   });

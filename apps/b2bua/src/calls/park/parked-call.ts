@@ -1,6 +1,7 @@
 import type { TimerHandle } from '@switchboard/transactions';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
-import type { CallIdentity } from '../call-routing.js';
+import { authorityOf, type CallIdentity } from '../call-routing.js';
+import type { AuthorisedTrunks } from '../legs/call-trunk-legs.js';
 import type { PartyMedia } from '../media/call-media.js';
 import { sendBye } from '../legs/in-dialog-route.js';
 import { BlindTransfer, type BlindTransferHost } from '../transfer/blind-transfer.js';
@@ -24,6 +25,8 @@ export interface ParkedCallHost extends Pick<
   readonly parked: { readonly identity: CallIdentity; readonly side: BridgeSide; readonly name: Side };
   /** Who parked it: rung again when the park times out. */
   readonly parker: CallIdentity;
+  /** The call's trunk legs (the parker's no-answer plan may go out, on the parker's limit). */
+  readonly trunks: AuthorisedTrunks | undefined;
   /** A ring-back leg's Call-ID is ours (it takes the parker's old side). */
   legStarted(callId: string, side: Side): void;
   /** The retriever took the call: the parked call ends without BYE. */
@@ -159,6 +162,7 @@ export class ParkedCall implements ParkedEntry {
       routingId: `${this.host.log.call}:park-timeout`,
       transferee: { identity: this.host.parked.identity, side: this.host.parked.side },
       target: { uri: `sip:${parker}@${this.host.deps.domain}`, destination: parker },
+      authority: { by: authorityOf(this.host.parker), trunks: this.host.trunks },
       notifier: SILENT_PROGRESS,
       legStarted: (callId) => this.host.legStarted(callId, parkerSide),
       connected: (leg, key) => {

@@ -2,7 +2,8 @@ import type { SipMessage, SipRequest } from '@switchboard/sip';
 import type { ServerTransaction } from '@switchboard/transactions';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import type { CallDeps } from '../call-deps.js';
-import type { CallIdentity } from '../call-routing.js';
+import { authorityOf, type CallIdentity } from '../call-routing.js';
+import type { AuthorisedTrunks } from '../legs/call-trunk-legs.js';
 import type { CallLogIds } from '../call-session-hooks.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import type { SessionBody } from '../legs/caller-leg.js';
@@ -25,6 +26,8 @@ export interface ThreeWayHost {
   /** The call's first INVITE (Max-Forwards of the new leg, RFC 7332 §3). */
   readonly invite: SipRequest;
   readonly room: AdHocRoom;
+  /** The call's trunk legs: the third party dialled outside goes on the presser's limit. */
+  readonly trunks: AuthorisedTrunks | undefined;
   /** The third party's Call-ID is now this call's (its in-dialog requests come here). */
   legStarted(callId: string): void;
   /** The third party's legs, for the call record. */
@@ -82,6 +85,8 @@ export class ThreeWayCall {
       routingId: `${this.host.log.call}:three-way`,
       transferee: { identity: presser.identity, side: sides[presser.side] },
       target: { uri: `sip:${digits}@${this.host.deps.domain}`, destination: digits },
+      // The presser authorises the number (its dialling class and outside-call limit).
+      authority: { by: authorityOf(presser.identity), trunks: this.host.trunks },
       notifier: SILENT_PROGRESS,
       legStarted: (callId) => this.host.legStarted(callId),
       addLegs: (records) => this.host.addLegs(records),

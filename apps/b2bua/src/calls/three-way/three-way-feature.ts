@@ -3,6 +3,7 @@ import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import type { CallDeps } from '../call-deps.js';
 import type { CallIdentity } from '../call-routing.js';
 import type { CallLogIds } from '../call-session-hooks.js';
+import type { AuthorisedTrunks } from '../legs/call-trunk-legs.js';
 import type { LegRecord } from '../plan/branch-types.js';
 import type { HangupSide } from '../records/call-record-builder.js';
 import { partyOf } from '../transfer/refer-handler.js';
@@ -25,6 +26,8 @@ export interface ThreeWayFeatureHost {
   retireBridge(): void;
   legStarted(callId: string): void;
   addLegs(legs: readonly LegRecord[]): void;
+  /** The call's trunk legs (absent: no trunks). */
+  readonly trunks?: AuthorisedTrunks;
   end(side: HangupSide, cause: string): void;
 }
 
@@ -102,6 +105,7 @@ export class ThreeWayFeature {
       log: this.host.log,
       invite: this.host.invite,
       room,
+      trunks: this.host.trunks,
       legStarted: (callId) => this.host.legStarted(callId),
       addLegs: (legs) => this.host.addLegs(legs),
       ended: (side, cause) => this.host.end(side, cause),

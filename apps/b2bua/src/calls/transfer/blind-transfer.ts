@@ -2,7 +2,8 @@ import type { RoutingPlan } from '@switchboard/plugin-sdk';
 import type { SipResponse } from '@switchboard/sip';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 import { reinviteSide } from '../bridge/side-reinvite.js';
-import { routeCall, type CallIdentity } from '../call-routing.js';
+import { routeCall, type CallIdentity, type TransferAuthority } from '../call-routing.js';
+import type { AuthorisedTrunkLegs, AuthorisedTrunks } from '../legs/call-trunk-legs.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import { bodyOf, type SessionBody } from '../legs/caller-leg.js';
 import type { LegRecord, TargetExpander } from '../plan/branch-types.js';
@@ -25,8 +26,14 @@ export interface BlindTransferHost extends Omit<TransferLegHost, 'identity'> {
   addLegs(legs: readonly LegRecord[]): void;
   /** Dial this plan instead of asking the plugins (an auto attendant's trunk destination). */
   readonly plan?: { readonly pluginId: string; readonly plan: RoutingPlan };
-  /** Plan targets → branches (the call's, with its trunk legs); absent: `deps.expander`. */
+  /** Plan targets → branches (the call's, with its trunk legs); absent: `authority`'s, else `deps.expander`. */
   readonly expander?: TargetExpander;
+  /**
+   * Who made the transfer (the transferor, the three-way presser, the parker rung back): the plugins
+   * route the target on its dialling class (`transferredBy`), and trunk legs from `trunks` take its
+   * outside-call limit and name. Absent: the transferee's own authority (an auto attendant's hand-over).
+   */
+  readonly authority?: { readonly by: TransferAuthority; readonly trunks: AuthorisedTrunks | undefined };
   /** The transferee now talks to `leg` (its media moved): the call is bridged to it. */
   connected(leg: CalleeLeg, targetKey: string): void;
   /** The transfer failed with this status; the original call is untouched. */
@@ -74,9 +81,15 @@ export class BlindTransfer {
   private attempt = 0;
   /** The transferee joining a local application (the plan's end). */
   private joining: { stop(): void } | undefined;
+  /** The trunk legs dialled on the authority's behalf (given back if the transfer fails). */
+  private readonly trunkLegs: AuthorisedTrunkLegs | undefined;
 
   constructor(private readonly host: BlindTransferHost) {
     this.launcher = new TransferLegLauncher({ ...host, identity: this.identity() });
+    const authority = host.authority;
+    this.trunkLegs = host.expander
+      ? undefined
+      : authority?.trunks?.authorisedBy(host.routingId, authority.by);
   }
 
   start(): void {
@@ -102,6 +115,7 @@ export class BlindTransfer {
       ...this.host.transferee.identity,
       destination: this.host.target.destination,
       requestUri: this.host.target.uri,
+      ...(this.host.authority ? { transferredBy: this.host.authority.by } : {}),
     };
   }
 
@@ -126,7 +140,7 @@ export class BlindTransfer {
       {
         clock: deps.port.clock,
         launcher: this.launcher,
-        expander: this.host.expander ?? deps.expander,
+        expander: this.host.expander ?? this.trunkLegs?.expander ?? deps.expander,
         pluginId: result.pluginId,
         destination: this.host.target.destination,
         onError: (err) => deps.logger.error({ ...this.host.log, err }, 'transfer dial step failed'),
@@ -253,6 +267,7 @@ export class BlindTransfer {
     if (this.phase === 'done') return;
     this.phase = 'done';
     this.launcher.disposeAll();
+    this.trunkLegs?.release();
     this.host.failed(status, reason);
   }
 }

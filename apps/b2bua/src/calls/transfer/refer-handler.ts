@@ -4,7 +4,8 @@ import type { ServerTransaction } from '@switchboard/transactions';
 import type { BridgeSide, Side } from '../bridge/call-bridge.js';
 import { other } from '../bridge/relayed-invites.js';
 import type { CallDeps } from '../call-deps.js';
-import type { CallIdentity } from '../call-routing.js';
+import { authorityOf, type CallIdentity } from '../call-routing.js';
+import type { AuthorisedTrunks } from '../legs/call-trunk-legs.js';
 import type { CallLogIds } from '../call-session-hooks.js';
 import type { CalleeLeg } from '../legs/callee-leg.js';
 import { sendBye } from '../legs/in-dialog-route.js';
@@ -55,6 +56,8 @@ export interface ReferHost {
   retrieved(cause: string): void;
   /** The parked call was given up (BYE sent to the parked party): end. */
   abandoned(cause: string): void;
+  /** The call's trunk legs: a transfer's outside target goes out on the transferor's limit (absent: no trunks). */
+  readonly trunks?: AuthorisedTrunks;
   /** The call's media anchor for a blind transfer of `transferee` away from `replaced`. */
   transferMedia?(transferee: BridgeSide, replaced: BridgeSide): TransferMedia;
 }
@@ -251,6 +254,8 @@ export class ReferHandler {
       routingId: `${this.host.log.call}:transfer:${this.count}`,
       transferee: { identity: this.party(toSide), side: sides[toSide] },
       target,
+      // The transferor authorises the target (its dialling class and outside-call limit, not the transferee's).
+      authority: { by: authorityOf(this.party(from)), trunks: this.host.trunks },
       referredBy: target.referredBy ?? formatNameAddr({ uri: this.party(from).callerUri }),
       notifier,
       ...this.mediaFor(sides[toSide], transferor),
@@ -325,6 +330,7 @@ export class ReferHandler {
       slots: park.slots,
       parked: { identity: transferee, side: sides[toSide], name: toSide },
       parker,
+      trunks: this.host.trunks,
       legStarted: (callId, side) => this.host.legStarted(callId, side),
       addLegs: (legs) => this.host.addLegs(legs),
       connected: (leg, key) => {

@@ -5,6 +5,7 @@ import { redisKeys } from '@switchboard/live-state';
 import type { ResolvedTarget } from '@switchboard/transactions';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CallTrunkLegs } from '../src/calls/legs/call-trunk-legs.js';
 import { TrunkTargetExpander, type TrunkLegDeps } from '../src/calls/legs/trunk-target-expander.js';
 import { offerForTrunk } from '../src/calls/media/trunk-codecs.js';
 import { TrunkCallLimits } from '../src/trunks/trunk-call-limits.js';
@@ -242,5 +243,43 @@ describe('trunk call limits (Redis)', () => {
     expect(await redis.zcard(redisKeys.trunkCalls('carrier'))).toBe(0);
     await limits.releaseAll('b', ['carrier'], '100');
     expect(await redis.zcard(redisKeys.extensionExternalCalls('100'))).toBe(0);
+  });
+
+  it('a transfer’s trunk legs count on the transferor’s limit under the transfer’s id, and are given back when it fails', async () => {
+    const deps: TrunkLegDeps = {
+      port: { resolve: () => Promise.resolve(targets) },
+      logger,
+      findTrunk: () => Promise.resolve(trunk()),
+      maxExternalCalls: (ext) => Promise.resolve(ext === '201' ? 1 : 0),
+      limits,
+      mediaPolicy: { mode: 'relay', srtp: 'off' },
+    };
+    const call = new CallTrunkLegs(deps, { expand: () => Promise.resolve([]) }, 'call-1', {
+      callerUri: 'sip:100@pbx.test',
+      callerExtension: '100',
+      destination: '201',
+      requestUri: 'sip:201@pbx.test',
+    });
+    const target = { kind: 'trunk', trunk: 'carrier', number: '+4930123' } as const;
+    const first = call.authorisedBy('call-1:transfer:1', {
+      uri: 'sip:201@pbx.test',
+      extension: '201',
+      name: 'Bo',
+    });
+    const [leg] = await first.expander.expand(target);
+    expect(leg?.trunk).toMatchObject({ from: { displayName: 'Bo' } });
+    expect(leg?.trunk?.refusal).toBeUndefined();
+    expect(await redis.zrange(redisKeys.extensionExternalCalls('201'), 0, -1)).toEqual(['call-1:transfer:1']);
+    expect(await redis.zcard(redisKeys.extensionExternalCalls('100'))).toBe(0);
+    expect(call.outbound).toEqual({ trunk: 'carrier', number: '+4930123' });
+    // 201 at its limit of one: a second transfer's leg is refused 403.
+    const second = call.authorisedBy('call-1:transfer:2', { uri: 'sip:201@pbx.test', extension: '201' });
+    const [refused] = await second.expander.expand(target);
+    expect(refused?.trunk?.refusal).toEqual({ status: 403, reason: 'Outside-call limit reached' });
+    second.release();
+    first.release(); // the transfer failed: the record is not outbound, 201's slot is back
+    await expect.poll(() => redis.zcard(redisKeys.extensionExternalCalls('201'))).toBe(0);
+    expect(call.outbound).toBeUndefined();
+    await call.releaseAll();
   });
 });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { processesKey, redisKeys } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reapDeadNodeCalls } from '../src/ops/dead-node-calls.js';
+import { reapDeadNodeCalls, releaseOwnStaleSlots } from '../src/ops/dead-node-calls.js';
 import { requiredEnv } from './support/test-env.js';
 
 let redis: Redis;
@@ -12,6 +12,7 @@ const id = (n: string): string => `${tag}-${n}`;
 /** Park slot numbers of this run (sb:parked is one hash for every test file). */
 const deadSlot = String(1_000_000 + crypto.randomInt(1_000_000));
 const aliveSlot = String(Number(deadSlot) + 1_000_000);
+const ownSlot = String(Number(deadSlot) + 2_000_000);
 
 beforeAll(() => {
   redis = new Redis(requiredEnv('REDIS_URL'));
@@ -25,7 +26,7 @@ afterAll(async () => {
     ...['dead', 'alive', 'unknown', 'restarted'].map((n) => redisKeys.call(id(n))),
   ];
   await redis.del(...keys);
-  await redis.hdel(redisKeys.parkedCalls, deadSlot, aliveSlot);
+  await redis.hdel(redisKeys.parkedCalls, deadSlot, aliveSlot, ownSlot);
   await redis.zrem(redisKeys.calls, ...['dead', 'alive', 'unknown', 'restarted'].map(id));
   redis.disconnect();
 });
@@ -85,5 +86,14 @@ describe('reapDeadNodeCalls (scale-out: a killed signalling process leaves no li
     expect(await redis.hexists(redisKeys.parkedCalls, aliveSlot)).toBe(1);
     // Another installation's registry knows none of these processes.
     expect(await reapDeadNodeCalls(redis, `${prefix}-other`, 10_000)).toEqual([]);
+
+    // A restart reusing the pid (host-…:333 beats again): the reaper keeps its old slot, the new
+    // process releases the slots naming its id at start, and only those.
+    await redis.hset(redisKeys.parkedCalls, ownSlot, parked(ownSlot, `host-${tag}:333`));
+    expect(await reapDeadNodeCalls(redis, prefix, 10_000)).toEqual([]);
+    expect(await redis.hexists(redisKeys.parkedCalls, ownSlot)).toBe(1);
+    expect(await releaseOwnStaleSlots(redis, `host-${tag}:333`)).toBe(1);
+    expect(await redis.hexists(redisKeys.parkedCalls, ownSlot)).toBe(0);
+    expect(await redis.hexists(redisKeys.parkedCalls, aliveSlot)).toBe(1);
   });
 });

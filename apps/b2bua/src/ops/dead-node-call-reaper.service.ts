@@ -5,7 +5,8 @@ import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { CONFIG, LOGGER, REDIS } from '../tokens.js';
-import { reapDeadNodeCalls } from './dead-node-calls.js';
+import { NODE_ID } from '../registrar/node-id.js';
+import { reapDeadNodeCalls, releaseOwnStaleSlots } from './dead-node-calls.js';
 
 /**
  * Scale-out: when a signalling process dies (killed, its host lost) its calls can never end by
@@ -32,9 +33,20 @@ export class DeadNodeCallReaperService implements OnApplicationBootstrap, OnAppl
     });
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.timer = setInterval(() => void this.sweep(), 2 * HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
+    try {
+      const released = await releaseOwnStaleSlots(this.redis, NODE_ID);
+      if (released > 0) {
+        this.logger.warn(
+          { event: 'stale-park-slots-released', slots: released, node: NODE_ID },
+          `released ${released} park slots left by an earlier process with this node id`,
+        );
+      }
+    } catch (err) {
+      this.logger.warn({ err, node: NODE_ID }, 'stale park slots of this node id not released');
+    }
   }
 
   onApplicationShutdown(): void {

@@ -89,3 +89,29 @@ export async function reapDeadNodeCalls(
   }
   return reaped;
 }
+
+/*
+ * KEYS[1]: sb:parked. ARGV[1]: this process's node id. Removes the slots naming it; returns how many.
+ */
+const RELEASE_OWN_SLOTS = `
+local slots = redis.call('HGETALL', KEYS[1])
+local n = 0
+for i = 1, #slots, 2 do
+  local ok, parked = pcall(cjson.decode, slots[i + 1])
+  if ok and type(parked) == 'table' and parked.node == ARGV[1] then
+    redis.call('HDEL', KEYS[1], slots[i])
+    n = n + 1
+  end
+end
+return n
+`;
+
+/**
+ * At start, before it parks anything: the park slots that name this process's node id (`host:pid`)
+ * were left by an earlier process with the same id — a restart that reused the pid, as a container's
+ * does. The reaper keeps them (the id beats again), and a slot is claimed only when free, so they
+ * would block their slots for good. Returns how many were released.
+ */
+export async function releaseOwnStaleSlots(redis: Redis, node: string): Promise<number> {
+  return (await redis.eval(RELEASE_OWN_SLOTS, 1, redisKeys.parkedCalls, node)) as number;
+}

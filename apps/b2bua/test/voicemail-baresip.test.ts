@@ -85,7 +85,9 @@ describe('baresip leaves a voicemail', () => {
     // baresip's tone has amplitude 8000 (rms ≈ 5650); silence or comfort noise stays far below.
     expect(rms).toBeGreaterThan(2000);
     expect(Math.abs(message.durationSeconds * 1000 - wavDurationMs(wav))).toBeLessThanOrEqual(500);
-    const record = await h.prisma.callRecord.findFirstOrThrow({ where: { id: message.callId ?? '' } });
-    expect(record).toMatchObject({ disposition: 'voicemail', hangupSide: 'caller', callerNumber: '300' });
+    // The message row is written at hang-up; the call record comes through the write-behind batch.
+    await expect
+      .poll(() => h.prisma.callRecord.findFirst({ where: { id: message.callId ?? '' } }), { timeout: 10_000 })
+      .toMatchObject({ disposition: 'voicemail', hangupSide: 'caller', callerNumber: '300' });
   }, 60_000);
 });

@@ -4,6 +4,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SETUP_STAGES } from '../src/calls/call-latency.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
 // Compiled to dist/bench-build/bench/cps.js: the app and the scenarios are found from the package root.
@@ -62,17 +63,6 @@ export interface LatencyStat {
   p95: number;
   p99: number;
 }
-/** The setup stages the signalling role times besides the three totals (src/calls/call-latency.ts). */
-export const SETUP_STAGES = [
-  'auth',
-  'toRouting',
-  'routingBatch',
-  'routingEnqueue',
-  'routingPickup',
-  'routingPlan',
-  'routingReply',
-  'afterRouting',
-] as const;
 export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', LatencyStat> &
   Partial<Record<(typeof SETUP_STAGES)[number], LatencyStat>> & {
     /** What the signalling process still held when it logged (calls, table indexes, transactions, heap). */

@@ -33,10 +33,8 @@ export interface LatencySummary {
   readonly p99: number;
 }
 
-const KINDS: readonly LatencyKind[] = [
-  'inviteInToOut',
-  'routing',
-  'okInToOut',
+/** The setup stages: where `inviteInToOut` goes (bench:cps prints them in this order). */
+export const SETUP_STAGES = [
   'auth',
   'toRouting',
   'routingBatch',
@@ -45,7 +43,9 @@ const KINDS: readonly LatencyKind[] = [
   'routingPlan',
   'routingReply',
   'afterRouting',
-];
+] as const satisfies readonly LatencyKind[];
+
+const KINDS: readonly LatencyKind[] = ['inviteInToOut', 'routing', 'okInToOut', ...SETUP_STAGES];
 
 /** At most this many samples per kind between two summaries (the rest are only counted). */
 const MAX_SAMPLES = 200_000;

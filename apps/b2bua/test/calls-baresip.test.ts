@@ -2,7 +2,7 @@ import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip } from './support/baresip.js';
 import { type CallsHarness, startCalls, seedExtensions } from './support/calls-harness.js';
-import { freeUdpPort } from './support/sip-test-kit.js';
+import { freeSipPort } from './support/sip-test-kit.js';
 
 /**
  * Real clients: two baresip instances register to the B2BUA with digest auth, 301 calls 302
@@ -27,7 +27,7 @@ describe('baresip through the B2BUA', () => {
       password: 'pw-302',
       domain: h.domain,
       proxy,
-      listenPort: await freeUdpPort(),
+      listenPort: await freeSipPort(),
       seconds: 20,
       autoAnswer: true,
     });
@@ -48,7 +48,7 @@ describe('baresip through the B2BUA', () => {
       password: 'pw-301',
       domain: h.domain,
       proxy,
-      listenPort: await freeUdpPort(),
+      listenPort: await freeSipPort(),
       // Long enough to dial, authenticate and be answered on a loaded CI machine; it then hangs up.
       seconds: 10,
       commands: [`/dial sip:302@${h.domain}`],

@@ -6,7 +6,7 @@ import { redisKeys } from '@switchboard/live-state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MwiNotifierService } from '../src/mwi/mwi-notifier.service.js';
 import { BARESIP, requireBaresip } from './support/baresip.js';
-import { freeUdpPort, startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
+import { freeSipPort, startSignalling, type SignallingHarness } from './support/sip-test-kit.js';
 
 async function waitFor<T>(
   what: string,
@@ -83,7 +83,7 @@ describe('MWI with a real phone (baresip 1.0 mwi module)', () => {
   });
 
   it('baresip subscribes after registering, and answers the NOTIFYs of a new message with 200', async () => {
-    const listenPort = await freeUdpPort();
+    const listenPort = await freeSipPort();
     const phone = startMwiPhone({
       user: '301',
       password: 'pw-301',

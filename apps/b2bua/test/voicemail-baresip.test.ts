@@ -5,7 +5,7 @@ import { readWav, wavDurationMs, wavSamples } from '@switchboard/media';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startBaresip } from './support/baresip.js';
 import { type CallsHarness, startCalls } from './support/calls-harness.js';
-import { freeUdpPort } from './support/sip-test-kit.js';
+import { freeSipPort } from './support/sip-test-kit.js';
 import { isolatedRedisUrl } from './fixtures/voicemail-sipp.js';
 
 /**
@@ -55,7 +55,7 @@ describe('baresip leaves a voicemail', () => {
       password: 'pw-300',
       domain: h.domain,
       proxy: { host: '127.0.0.1', port: h.port },
-      listenPort: await freeUdpPort(),
+      listenPort: await freeSipPort(),
       // Greeting (~4.9 s) and beep, then several seconds of message before baresip quits (BYE).
       seconds: 14,
       commands: [`/dial sip:301@${h.domain}`],

@@ -30,9 +30,10 @@ export async function freeTcpPort(): Promise<number> {
 }
 
 /**
- * A loopback port free for both UDP and TCP at the time of the call: baresip listens on both with
- * one `sip_listen` port whatever its transport, so a port free for one only can fail it with
- * EADDRINUSE when the suite runs in parallel.
+ * A loopback port free for UDP and TCP, with the next port free for TCP, at the time of the call:
+ * baresip listens on UDP and TCP with one `sip_listen` port whatever its transport, and on TLS at
+ * that port + 1 (libre's `add_transp_af`), so a port free for one only can fail it with EADDRINUSE
+ * when the suite runs in parallel.
  */
 export async function freeSipPort(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt += 1) {
@@ -40,18 +41,22 @@ export async function freeSipPort(): Promise<number> {
     udp.bind(0, '127.0.0.1');
     await once(udp, 'listening');
     const { port } = udp.address();
-    const tcp = net.createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      tcp.once('error', () => resolve(false));
-      tcp.listen(port, '127.0.0.1', () => resolve(true));
-    });
-    udp.close();
-    if (free) {
-      await new Promise<void>((resolve) => tcp.close(() => resolve()));
-      return port;
+    const held: net.Server[] = [];
+    let free = port < 65535;
+    for (const p of [port, port + 1]) {
+      if (!free) break;
+      const tcp = net.createServer();
+      free = await new Promise<boolean>((resolve) => {
+        tcp.once('error', () => resolve(false));
+        tcp.listen(p, '127.0.0.1', () => resolve(true));
+      });
+      if (free) held.push(tcp);
     }
+    udp.close();
+    await Promise.all(held.map((tcp) => new Promise<void>((resolve) => tcp.close(() => resolve()))));
+    if (free) return port;
   }
-  throw new Error('no loopback port free for both UDP and TCP in 20 attempts');
+  throw new Error('no loopback port free for UDP and TCP (and TCP + 1) in 20 attempts');
 }
 
 /** A signalling role in-process on random loopback ports, its own database and SIP domain. */

@@ -4,8 +4,9 @@ import net from 'node:net';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LoggedProcess, spawnLogged } from './support/logged-process.js';
+import { createTestDatabase } from './support/test-env.js';
 
 const main = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/main.js');
 
@@ -62,13 +63,23 @@ afterEach(() => {
   for (const c of started.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
+// Its own migrated database: the roles read settings and extensions at start, and a developer's
+// DATABASE_URL may name a server without a migrated `switchboard` database.
+let db: { url: string; drop: () => Promise<void> };
+beforeAll(async () => {
+  db = await createTestDatabase();
+}, 60_000);
+afterAll(async () => {
+  await db?.drop();
+});
+
 describe('b2bua process roles', () => {
   it('signalling role binds the SIP UDP port and its operations port, logs its config and stops cleanly on SIGTERM', async () => {
     const port = await freeUdpPort();
     const opsPort = await freeTcpPort();
     const env = {
       ...process.env,
-      DATABASE_URL: requiredEnv('DATABASE_URL'),
+      DATABASE_URL: db.url,
       REDIS_URL: requiredEnv('REDIS_URL'),
       SWITCHBOARD_SIP_BIND_ADDRESS: '127.0.0.1',
       SWITCHBOARD_SIP_UDP_PORT: String(port),
@@ -106,7 +117,7 @@ describe('b2bua process roles', () => {
     const opsPort = await freeTcpPort();
     const env = {
       ...process.env,
-      DATABASE_URL: requiredEnv('DATABASE_URL'),
+      DATABASE_URL: db.url,
       REDIS_URL: requiredEnv('REDIS_URL'),
       SWITCHBOARD_LOG_LEVEL: 'info',
       SWITCHBOARD_METRICS_PORT_WORKER: String(opsPort),

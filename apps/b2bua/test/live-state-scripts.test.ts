@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { redisKeys } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActiveCallStore } from '../src/calls/records/active-call-store.js';
+import { LuaScript } from '../src/redis/lua-script.js';
 import { authKeys, RedisNonceCountStore } from '../src/sip/redis-nonce-count-store.js';
 import { requiredEnv } from './support/test-env.js';
 
@@ -69,6 +71,44 @@ describe('ActiveCallStore scripts', () => {
     expect(await redis.zscore(redisKeys.calls, 'call-b')).toBeNull();
     expect(await redis.zscore(redisKeys.calls, 'call-c')).toBe('6');
     await store.ended('call-c', []);
+  });
+});
+
+describe('ActiveCallStore state with a joining extension', () => {
+  it('writes the state and adds the call to the extension set in one script; after the end only the set entry, as joined does', async () => {
+    const store = new ActiveCallStore(redis);
+    await store.started({
+      id: 'call-j',
+      from: 'sip:100@pbx.test',
+      to: '201',
+      startedAt: 10,
+      callerExtension: '100',
+    });
+    await store.state('call-j', 'answered', { answeredAt: '20' }, { extension: '201', at: 20 });
+    expect(await redis.hmget(redisKeys.call('call-j'), 'state', 'answeredAt')).toEqual(['answered', '20']);
+    expect(await redis.zscore(redisKeys.extensionCalls('201'), 'call-j')).toBe('20');
+    await store.ended('call-j', ['100', '201']);
+    expect(await redis.zscore(redisKeys.extensionCalls('201'), 'call-j')).toBeNull();
+    // Late: the hash is not brought back (as state), the set entry is written (as joined was).
+    await store.state('call-j', 'answered', { answeredAt: '30' }, { extension: '202', at: 30 });
+    expect(await redis.exists(redisKeys.call('call-j'))).toBe(0);
+    expect(await redis.zscore(redisKeys.extensionCalls('202'), 'call-j')).toBe('30');
+    await redis.del(redisKeys.extensionCalls('202'));
+  });
+});
+
+describe('LuaScript', () => {
+  it('runs by SHA1 and loads the script when Redis does not know it (NOSCRIPT: new, or after a restart)', async () => {
+    // A text of its own: Redis has never seen it (no SCRIPT FLUSH, other suites share this Redis).
+    const script = new LuaScript(`-- ${randomUUID()}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`);
+    expect(await redis.script('EXISTS', script.sha)).toEqual([0]);
+    expect(await script.run(redis, ['lua-script-test'], [2])).toBe(2);
+    expect(await redis.script('EXISTS', script.sha)).toEqual([1]);
+    expect(await script.run(redis, ['lua-script-test'], [3])).toBe(5);
+    await expect(new LuaScript(`return redis.call('NOPE')`).run(redis, [], [])).rejects.toThrow(
+      /Unknown Redis command/i,
+    );
+    await redis.del('lua-script-test');
   });
 });
 

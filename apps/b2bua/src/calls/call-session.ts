@@ -500,9 +500,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.transfers.chain.push(pickupRecord(picker, caller, this.deps.wallNow()));
     this.lamps.callerAnswered();
     this.lamps.picked(picker.extension, picker.leg.invite.callId);
-    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
     this.extensions.add(picker.extension);
-    this.soft(this.deps.liveCalls.joined(this.id, picker.extension, answeredWall));
+    const joined = { extension: picker.extension, at: answeredWall };
+    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }, joined));
   }
 
   // --- routing ---------------------------------------------------------------------------------
@@ -643,12 +643,12 @@ export class CallSession implements BranchLauncher<SipResponse> {
     this.state = 'answering';
     const answeredWall = this.timeline.answered(targetKey);
     this.answer.accept(leg, response, targetKey);
-    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }));
+    // An extension that answered is in the call now (busy detection): written with the state.
+    const extension = /^[0-9*#+]+$/.test(targetKey);
+    if (extension) this.extensions.add(targetKey);
+    const joined = extension ? { extension: targetKey, at: answeredWall } : undefined;
+    this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }, joined));
     this.lamps.callerAnswered();
-    if (/^[0-9*#+]+$/.test(targetKey)) {
-      this.extensions.add(targetKey);
-      this.soft(this.deps.liveCalls.joined(this.id, targetKey, answeredWall));
-    }
     if (step.rememberAnswerAs)
       this.soft(this.deps.rememberAnswer(this.pluginId, step.rememberAnswerAs, targetKey));
   }

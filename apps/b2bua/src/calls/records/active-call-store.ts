@@ -1,5 +1,6 @@
 import { redisKeys } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../../redis/lua-script.js';
 
 export interface ActiveCallStart {
   readonly id: string;
@@ -13,22 +14,26 @@ export interface ActiveCallStart {
 }
 
 /** HSET of the call hash, then ZADD of the call id (score ARGV[1]) to every further key. */
-const STARTED = `redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+const STARTED = new LuaScript(`redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 for i = 2, #KEYS do redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2]) end
-return 1`;
+return 1`);
 
 /** DEL of the call hash, then ZREM of the call id from every further key. */
-const ENDED = `redis.call('DEL', KEYS[1])
+const ENDED = new LuaScript(`redis.call('DEL', KEYS[1])
 for i = 2, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
-return 1`;
+return 1`);
 
 /**
- * HSET of the call hash only while it exists: a state change issued after the call ended (a late
- * 180 or ACK racing the teardown) must not recreate a hash that nothing removes again.
+ * HSET of the call hash (fields from ARGV[3]) only while it exists: a state change issued after the
+ * call ended (a late 180 or ACK racing the teardown) must not recreate a hash that nothing removes
+ * again. Then ZADD of the call id ARGV[2] (score ARGV[1]) to every further key: the extensions that
+ * joined with this change (an answer), as `joined` does; one script call instead of two commands.
  */
-const STATE = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
+const STATE = new LuaScript(`if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+end
+for i = 2, #KEYS do redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2]) end
+return 1`);
 
 /**
  * Live calls in Redis for the admin's live view and busy detection (keys in @switchboard/live-state):
@@ -61,18 +66,22 @@ export class ActiveCallStore {
     // CPU (bench:cps profiles); a script call, like a single command, joins the auto-pipeline.
     const keys = [redisKeys.call(call.id), redisKeys.calls];
     if (call.callerExtension) keys.push(redisKeys.extensionCalls(call.callerExtension));
-    await this.redis.eval(
-      STARTED,
-      keys.length,
-      ...keys,
-      call.startedAt,
-      call.id,
-      ...Object.entries(fields).flat(),
-    );
+    await STARTED.run(this.redis, keys, [call.startedAt, call.id, ...Object.entries(fields).flat()]);
   }
 
-  async state(id: string, state: string, extra: Record<string, string> = {}): Promise<void> {
-    await this.redis.eval(STATE, 1, redisKeys.call(id), ...Object.entries({ ...extra, state }).flat());
+  /**
+   * The call's state (with `extra` fields) while the call is live; `joined`: the callee extension
+   * that came into the call with this change, written as `joined` would (an answer: one script call).
+   */
+  async state(
+    id: string,
+    state: string,
+    extra: Record<string, string> = {},
+    joined?: { readonly extension: string; readonly at: number },
+  ): Promise<void> {
+    const keys = [redisKeys.call(id)];
+    if (joined) keys.push(redisKeys.extensionCalls(joined.extension));
+    await STATE.run(this.redis, keys, [joined?.at ?? 0, id, ...Object.entries({ ...extra, state }).flat()]);
   }
 
   /** The callee extension is now in this call (busy detection counts it). */
@@ -82,6 +91,6 @@ export class ActiveCallStore {
 
   async ended(id: string, extensions: readonly string[]): Promise<void> {
     const keys = [redisKeys.call(id), redisKeys.calls, ...extensions.map((e) => redisKeys.extensionCalls(e))];
-    await this.redis.eval(ENDED, keys.length, ...keys, id);
+    await ENDED.run(this.redis, keys, [id]);
   }
 }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { authKeys } from './redis-nonce-count-store.js';
+import { LuaScript } from '../redis/lua-script.js';
+import { authKeys, MARK_USED_FUNCTION } from './redis-nonce-count-store.js';
 
 export interface AuthFailureLimits {
   /** Failures of one claimed user from one address before that pair is locked out. */
@@ -27,7 +28,7 @@ export const RESERVATION_TTL_MS = 10_000;
  * resends a command whose reply a reconnect lost). One script, so parallel guesses cannot all pass
  * the check before any of them is counted.
  */
-const RESERVE = `if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
+const RESERVE = new LuaScript(`if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
 if redis.call('ZSCORE', KEYS[5], ARGV[3]) then return 1 end
 local pf = tonumber(redis.call('GET', KEYS[3]) or '0')
 local af = tonumber(redis.call('GET', KEYS[4]) or '0')
@@ -42,22 +43,15 @@ for i = 5, 6 do
   redis.call('ZADD', KEYS[i], now + tonumber(ARGV[4]), ARGV[3])
   redis.call('PEXPIRE', KEYS[i], ARGV[4])
 end
-return 1`;
+return 1`);
 
 /** KEYS: pair reservations, address reservations. ARGV: token. Gives back an attempt that did not fail. */
-const RELEASE = `redis.call('ZREM', KEYS[1], ARGV[1])
+const RELEASE = new LuaScript(`redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-return 1`;
+return 1`);
 
-/**
- * KEYS: as RESERVE. ARGV: pair limit, address limit, token ('' when nothing was reserved), window
- * seconds. The attempt failed: its reservation ends and the failure is counted; a count at its limit
- * becomes a lock for the window. Returns 1 when the pair was locked now, 2 for the address, 3 for
- * both, 0 otherwise (so exactly one failure reports each lock).
- */
-const FAILED = `redis.call('ZREM', KEYS[5], ARGV[3])
-redis.call('ZREM', KEYS[6], ARGV[3])
-local locked = 0
+/** Counts one failure of KEYS 3/4 against ARGV 1/2 and returns what it locked (FAILED, SETTLE). */
+const COUNT_FAILURE = `local locked = 0
 for i = 0, 1 do
   local n = redis.call('INCR', KEYS[3 + i])
   redis.call('EXPIRE', KEYS[3 + i], ARGV[4], 'NX')
@@ -69,6 +63,43 @@ for i = 0, 1 do
 end
 return locked`;
 
+/**
+ * KEYS: as RESERVE. ARGV: pair limit, address limit, token ('' when nothing was reserved), window
+ * seconds. The attempt failed: its reservation ends and the failure is counted; a count at its limit
+ * becomes a lock for the window. Returns 1 when the pair was locked now, 2 for the address, 3 for
+ * both, 0 otherwise (so exactly one failure reports each lock).
+ */
+const FAILED = new LuaScript(`redis.call('ZREM', KEYS[5], ARGV[3])
+redis.call('ZREM', KEYS[6], ARGV[3])
+${COUNT_FAILURE}`);
+
+/**
+ * KEYS: as RESERVE, then the nonce-count hash when the outcome carries a nonce count. ARGV: pair
+ * limit, address limit, outcome ('ok', 'benign' or 'failed'), window seconds, then nc, nonce
+ * expiry ms and check token (as MARK_USED) with the nonce-count key. A verification done before
+ * any reservation is settled here in one step, as if it had been reserved, verified and ended at
+ * this instant: refused while locked (-1); -2 (busy) when the failures so far plus the reservations
+ * in flight fill the failure budget, as RESERVE would (the caller verifies again within a
+ * reservation); else a failure is counted (0-3: what it locked, as FAILED), a nonce count marked
+ * used (5: a replay) and 4 returned. One script, so the check and the count cannot be split by
+ * parallel guesses (#17 item 1: "a success re-checked against the lock").
+ */
+const SETTLE = new LuaScript(`${MARK_USED_FUNCTION}
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return -1 end
+local f = redis.call('MGET', KEYS[3], KEYS[4])
+local pf = tonumber(f[1] or '0')
+local af = tonumber(f[2] or '0')
+if pf >= tonumber(ARGV[1]) or af >= tonumber(ARGV[2]) then return -1 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if pf + redis.call('ZCOUNT', KEYS[5], '(' .. now, '+inf') >= tonumber(ARGV[1]) then return -2 end
+if af + redis.call('ZCOUNT', KEYS[6], '(' .. now, '+inf') >= tonumber(ARGV[2]) then return -2 end
+if ARGV[3] == 'failed' then
+${COUNT_FAILURE}
+end
+if #KEYS == 7 and markUsed(KEYS[7], ARGV[5], ARGV[6], ARGV[7]) == 0 then return 5 end
+return 4`);
+
 /** What a failed attempt locked now: the claimed user from this address, the whole address, both or nothing. */
 export type LockScope = 'user' | 'address' | 'user+address' | undefined;
 
@@ -79,6 +110,23 @@ export type ReserveResult = 'reserved' | 'locked' | 'busy';
 
 const RESERVE_RESULTS: readonly ReserveResult[] = ['locked', 'reserved', 'busy'];
 
+/** A nonce count to mark used when the outcome is settled (MARK_USED's arguments). */
+export interface NonceCountMark {
+  readonly nonce: string;
+  readonly nc: number;
+  readonly expiresAt: number;
+  /** Identifies this check (a resend of the same script is no replay). */
+  readonly check: string;
+}
+
+/** Outcome of `settle`. */
+export type SettleResult =
+  | { readonly kind: 'locked' }
+  | { readonly kind: 'busy' }
+  | { readonly kind: 'settled' }
+  | { readonly kind: 'replayed' }
+  | { readonly kind: 'failed'; readonly locked: LockScope };
+
 /**
  * Brute-force brake on digest authentication, shared through Redis by every signalling process.
  * Only failures count towards a lock: `maxFailures` per source address + claimed user (five times
@@ -87,7 +135,9 @@ const RESERVE_RESULTS: readonly ReserveResult[] = ['locked', 'reserved', 'busy']
  * by the failure budget still left, so at most `maxFailures` guesses of one pair are ever verified
  * before the lock, however many arrive at once; an attempt beyond the budget is `busy` (wait and try
  * again, see AuthAttemptGate), never refused for the failures it might have. Reservations expire
- * after RESERVATION_TTL_MS if their process never gives them back.
+ * after RESERVATION_TTL_MS if their process never gives them back. A verification that needs no
+ * database read (the digest row is cached) is instead done first and `settle`d in one script: the
+ * same check and count as a reservation granted, verified and ended at that instant.
  */
 export class AuthFailureLimiter {
   constructor(
@@ -111,26 +161,21 @@ export class AuthFailureLimiter {
   /** Reserves one verification under `token` (unique per attempt). */
   async reserve(ip: string, user: string, token: string): Promise<ReserveResult> {
     const { maxFailures } = this.limits;
-    const result = await this.redis.eval(
-      RESERVE,
-      6,
-      ...this.keys(ip, user),
+    const result = await RESERVE.run(this.redis, this.keys(ip, user), [
       maxFailures,
       maxFailures * ADDRESS_FACTOR,
       token,
       this.reservationTtlMs,
-    );
+    ]);
     return RESERVE_RESULTS[Number(result)] ?? 'locked';
   }
 
   /** Gives a reservation back: the attempt succeeded, failed for a benign reason, or was not verified. */
   async release(ip: string, user: string, token: string): Promise<void> {
-    await this.redis.eval(
-      RELEASE,
-      2,
-      authKeys.reservations(this.realm, ip, user),
-      authKeys.reservations(this.realm, ip),
-      token,
+    await RELEASE.run(
+      this.redis,
+      [authKeys.reservations(this.realm, ip, user), authKeys.reservations(this.realm, ip)],
+      [token],
     );
   }
 
@@ -141,16 +186,40 @@ export class AuthFailureLimiter {
    */
   async failed(ip: string, user: string, token = ''): Promise<LockScope> {
     const { maxFailures, lockoutSeconds } = this.limits;
-    const result = await this.redis.eval(
-      FAILED,
-      6,
-      ...this.keys(ip, user),
+    const result = await FAILED.run(this.redis, this.keys(ip, user), [
       maxFailures,
       maxFailures * ADDRESS_FACTOR,
       token,
       lockoutSeconds,
-    );
+    ]);
     return SCOPES[Number(result)];
+  }
+
+  /**
+   * Settles a verification done without a reservation, in one atomic step (SETTLE): `locked` and
+   * `busy` as `reserve` would answer (the outcome is not used: nothing was counted or marked); else
+   * the failure is counted (`failed`, with what it locked now) or the nonce count marked used
+   * (`replayed` when another check had it).
+   */
+  async settle(
+    ip: string,
+    user: string,
+    outcome: 'ok' | 'benign' | 'failed',
+    nonceCount?: NonceCountMark,
+  ): Promise<SettleResult> {
+    const { maxFailures, lockoutSeconds } = this.limits;
+    const keys = this.keys(ip, user);
+    const args: (string | number)[] = [maxFailures, maxFailures * ADDRESS_FACTOR, outcome, lockoutSeconds];
+    if (nonceCount && outcome !== 'failed') {
+      keys.push(authKeys.nonceCounts(nonceCount.nonce));
+      args.push(String(nonceCount.nc), nonceCount.expiresAt, nonceCount.check);
+    }
+    const result = Number(await SETTLE.run(this.redis, keys, args));
+    if (result === -1) return { kind: 'locked' };
+    if (result === -2) return { kind: 'busy' };
+    if (result === 4) return { kind: 'settled' };
+    if (result === 5) return { kind: 'replayed' };
+    return { kind: 'failed', locked: SCOPES[result] };
   }
 
   /** KEYS of RESERVE and FAILED: pair lock, address lock, pair/address failures, pair/address reservations. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NonceCountStore } from '@switchboard/dialog';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script.js';
 
 /** Redis keys of the digest machinery (internal to the signalling role; not read by the admin app). */
 export const authKeys = {
@@ -19,14 +20,21 @@ export const authKeys = {
 } as const;
 
 /**
- * HSETNX + PEXPIREAT as one atomic command: 1 when this nc was new, or was taken by this very check
- * (ARGV[3]) — ioredis sends a command again after a reconnect when its reply was lost, and the first
- * send may have run: that is not a replay. A replay from the network is another check, another token.
+ * Lua function markUsed(key, nc, expiresAt, check): HSETNX + PEXPIREAT as one atomic step, 1 when
+ * this nc was new, or was taken by this very check — ioredis sends a command again after a
+ * reconnect when its reply was lost, and the first send may have run: that is not a replay. A
+ * replay from the network is another check, another token. Also part of the lock-out's SETTLE.
  */
-const MARK_USED = `local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[3])
-redis.call('PEXPIREAT', KEYS[1], ARGV[2])
-if added == 1 or redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[3] then return 1 end
-return 0`;
+export const MARK_USED_FUNCTION = `local function markUsed(key, nc, expiresAt, check)
+  local added = redis.call('HSETNX', key, nc, check)
+  redis.call('PEXPIREAT', key, expiresAt)
+  if added == 1 or redis.call('HGET', key, nc) == check then return 1 end
+  return 0
+end`;
+
+/** KEYS: the nonce's counts. ARGV: nc, expiry ms, check token. */
+const MARK_USED = new LuaScript(`${MARK_USED_FUNCTION}
+return markUsed(KEYS[1], ARGV[1], ARGV[2], ARGV[3])`);
 
 /**
  * Nonce counts shared by every signalling process: HSETNX is atomic, so one nc is accepted once
@@ -45,7 +53,7 @@ export class RedisNonceCountStore implements NonceCountStore {
     check: string = randomUUID(),
   ): Promise<boolean> {
     const key = authKeys.nonceCounts(nonce);
-    const added = await this.redis.eval(MARK_USED, 1, key, String(nc), expiresAt, check);
+    const added = await MARK_USED.run(this.redis, [key], [String(nc), expiresAt, check]);
     return added === 1;
   }
 }

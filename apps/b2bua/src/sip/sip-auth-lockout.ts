@@ -4,7 +4,12 @@ import type { Clock } from '@switchboard/transactions';
 import type { Redis } from 'ioredis';
 import type { SecurityMetrics } from '../security/security-metrics.js';
 import { AuthAttemptGate, type ReservedAttempt } from './auth-attempt-gate.js';
-import { AuthFailureLimiter, type LockScope } from './auth-failure-limiter.js';
+import {
+  AuthFailureLimiter,
+  type LockScope,
+  type NonceCountMark,
+  type SettleResult,
+} from './auth-failure-limiter.js';
 import type { IncomingSipRequest } from './sip-request-handler.js';
 
 /** One "refused while locked out" line per source + user per minute (the rest are counted in it). */
@@ -19,7 +24,8 @@ export type LockoutAdmission =
 
 /**
  * The lock-out side of SIP digest authentication: the atomic attempt reservation before any
- * verification (auth-attempt-gate.ts, #17 item 1), the 403/503 answers when none is granted, and
+ * verification (auth-attempt-gate.ts, #17 item 1) or the atomic settling of a verification made
+ * from a cached digest row, the 403/503 answers when none is granted, and
  * the warn-level lock-out and refusal events with their metrics (#17 item 6).
  */
 export class SipAuthLockout {
@@ -52,7 +58,7 @@ export class SipAuthLockout {
     claimed: string | undefined,
     withCredentials: boolean,
   ): Promise<LockoutAdmission> {
-    const { request, tx, origin } = incoming;
+    const { origin } = incoming;
     let attempt: ReservedAttempt | undefined;
     if (withCredentials) {
       const gate = await this.gate.enter(origin.host, claimed ?? '');
@@ -60,11 +66,34 @@ export class SipAuthLockout {
       if (gate.kind === 'reserved') attempt = gate.attempt;
     }
     if (withCredentials ? !attempt : await this.limiter.isLocked(origin.host, claimed)) {
-      this.refused(incoming, claimed);
-      tx.respond(createResponse(request, 403, { reason: 'Too Many Failed Authentications' }));
+      this.refuseLocked(incoming, claimed);
       return { ok: false, status: 403 };
     }
     return { ok: true, attempt };
+  }
+
+  /**
+   * Settles a verification made before any reservation (AuthFailureLimiter.settle): refused while
+   * locked (403 answered here, as `admit` does); `busy` when verifications in flight fill the failure
+   * budget (verify again through `admit`, which waits for a slot); a failure is counted.
+   */
+  async settle(
+    incoming: IncomingSipRequest,
+    claimed: string,
+    outcome: 'ok' | 'benign' | 'failed',
+    nonceCount: NonceCountMark | undefined,
+  ): Promise<SettleResult> {
+    const settled = await this.limiter.settle(incoming.origin.host, claimed, outcome, nonceCount);
+    if (settled.kind === 'locked') this.refuseLocked(incoming, claimed);
+    else if (settled.kind === 'failed') {
+      this.metrics.increment('authFailures');
+    }
+    return settled;
+  }
+
+  private refuseLocked(incoming: IncomingSipRequest, claimed: string | undefined): void {
+    this.refused(incoming, claimed);
+    incoming.tx.respond(createResponse(incoming.request, 403, { reason: 'Too Many Failed Authentications' }));
   }
 
   /** Counts a failed verification of `attempt`; resolves with the lock it set now, if any. */

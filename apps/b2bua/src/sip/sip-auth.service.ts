@@ -18,6 +18,8 @@ import { DigestChallengeWatch, type UnansweredChallenge } from './digest-challen
 import { Ha1Cache, type Ha1Row } from './ha1-cache.js';
 import { loadDigestSecret } from './digest-secret.js';
 import { RedisNonceCountStore } from './redis-nonce-count-store.js';
+import { DeferredNonceCount } from './deferred-nonce-count.js';
+import type { LockScope } from './auth-failure-limiter.js';
 import type { IncomingSipRequest, RequestOrigin } from './sip-request-handler.js';
 import { identityUser } from './request-identity.js';
 import { SipAuthLockout } from './sip-auth-lockout.js';
@@ -184,6 +186,15 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
     const header = kind === 'www' ? 'Authorization' : 'Proxy-Authorization';
     const credentials = request.getHeaders(header);
     const claimed = claimedUsername(credentials, this.realm);
+    // The claimed extension's digest row is in memory, as after the 407 of every call: verify first
+    // and settle the outcome with the lock-out in one Redis round trip. Otherwise (an unknown user
+    // is read from the database each time) the reservation comes first, so that a locked-out
+    // source costs no database read.
+    const cached = claimed === undefined ? undefined : this.ha1Rows.known(claimed)?.row;
+    if (claimed !== undefined && cached) {
+      const settled = await this.verifyThenSettle(incoming, kind, authenticator, claimed, cached);
+      if (settled) return settled;
+    }
     const admission = await this.lockout.admit(incoming, claimed, credentials.length > 0);
     if (!admission.ok) return admission;
     const { attempt } = admission;
@@ -209,16 +220,7 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
       await attempt?.release();
       return this.unavailable(incoming, extension, err);
     }
-    if (row && extension !== undefined) {
-      if (credentials.length > 0) this.watch.answered(extension, source);
-      else if (!result.ok) this.watch.challenged({ extension, source, offered: algorithms });
-    }
-    if (!result.ok && result.reason === 'unsupported-algorithm' && row && extension !== undefined) {
-      this.logger.info(
-        { extension, source, offered: algorithms, fix: fixFor(extension, algorithms) },
-        'SIP phone answered the digest challenge with an algorithm not offered to it',
-      );
-    }
+    this.observe(row, extension, credentials.length > 0, result, algorithms, source);
     if (result.ok || BENIGN.has(result.reason)) {
       // Not awaited: the request goes on while Redis drops the reservation (one round trip less on
       // the call path; a pair near its failure budget waits for it in AuthAttemptGate, woken when it ends).
@@ -233,23 +235,103 @@ export class SipAuthService implements OnModuleInit, OnModuleDestroy {
         return own ? { ...result, displayName: own.displayName } : result;
       }
     } else {
-      const locked = await this.lockout.failed(attempt);
-      this.logger.info(
-        {
-          source: `${origin.host}:${origin.port}`,
-          user: result.claimedUsername,
-          reason: result.reason,
-          locked: locked !== undefined,
-          method: request.method,
-          callId: request.callId,
-          status: result.status,
-        },
-        'SIP authentication failed',
-      );
-      if (locked) this.lockout.lockedOut(origin.host, claimed ?? result.claimedUsername, locked, request);
+      this.failedOnce(incoming, claimed, result, await this.lockout.failed(attempt));
     }
     tx.respond(challengeResponse(request, result.status, result.headers));
     return { ok: false, status: result.status };
+  }
+
+  /**
+   * Credentials of `claimed`, whose digest row is cached: verified first (no database read, no
+   * Redis), the outcome then settled with the lock-out and the nonce count in one atomic script
+   * (AuthFailureLimiter.settle) instead of a reservation before and a nonce-count mark after (two
+   * round trips in series on every call's setup). Undefined when verifications in flight fill the
+   * pair's failure budget: the caller goes through the reservation, which waits for a slot.
+   */
+  private async verifyThenSettle(
+    incoming: IncomingSipRequest,
+    kind: ChallengeKind,
+    authenticator: DigestAuthenticator,
+    claimed: string,
+    row: Ha1Row,
+  ): Promise<SipAuthOutcome | undefined> {
+    const { request, tx, origin } = incoming;
+    const credentials = request.getHeaders(kind === 'www' ? 'Authorization' : 'Proxy-Authorization');
+    const algorithms = this.algorithmsOf(row);
+    const nonceCount = new DeferredNonceCount();
+    let result: AuthResult;
+    try {
+      result = await authenticator.verify(kind, {
+        method: request.method,
+        requestUri: request.requestUri,
+        credentials,
+        algorithms,
+        nonceCounts: nonceCount,
+      });
+    } catch (err) {
+      return this.unavailable(incoming, claimed, err);
+    }
+    const outcome = result.ok ? 'ok' : BENIGN.has(result.reason) ? 'benign' : 'failed';
+    const settled = await this.lockout.settle(incoming, claimed, outcome, nonceCount.mark);
+    if (settled.kind === 'busy') return undefined;
+    if (settled.kind === 'locked') return { ok: false, status: 403 };
+    if (settled.kind === 'replayed') {
+      // As the authenticator answers a replayed nc (RFC 7616 §3.4): stale, so the UA retries.
+      result = {
+        ok: false,
+        reason: 'replayed-nonce-count',
+        status: kind === 'www' ? 401 : 407,
+        headers: authenticator.challenge(kind, true, algorithms),
+        claimedUsername: claimed,
+      };
+    }
+    this.observe(row, claimed, true, result, algorithms, `${origin.host}:${origin.port}`);
+    if (result.ok) return { ...result, displayName: row.displayName };
+    if (settled.kind === 'failed') this.failedOnce(incoming, claimed, result, settled.locked);
+    tx.respond(challengeResponse(request, result.status, result.headers));
+    return { ok: false, status: result.status };
+  }
+
+  /** The challenge watch (phones that never answer) and the log of an algorithm not offered. */
+  private observe(
+    row: Ha1Row | undefined,
+    extension: string | undefined,
+    withCredentials: boolean,
+    result: AuthResult,
+    algorithms: readonly DigestBaseAlgorithm[],
+    source: string,
+  ): void {
+    if (!row || extension === undefined) return;
+    if (withCredentials) this.watch.answered(extension, source);
+    else if (!result.ok) this.watch.challenged({ extension, source, offered: algorithms });
+    if (!result.ok && result.reason === 'unsupported-algorithm') {
+      this.logger.info(
+        { extension, source, offered: algorithms, fix: fixFor(extension, algorithms) },
+        'SIP phone answered the digest challenge with an algorithm not offered to it',
+      );
+    }
+  }
+
+  /** A counted failure: logged with the call id, and the lock-out it set now, if any, reported. */
+  private failedOnce(
+    { request, origin }: IncomingSipRequest,
+    claimed: string | undefined,
+    result: Extract<AuthResult, { ok: false }>,
+    locked: LockScope,
+  ): void {
+    this.logger.info(
+      {
+        source: `${origin.host}:${origin.port}`,
+        user: result.claimedUsername,
+        reason: result.reason,
+        locked: locked !== undefined,
+        method: request.method,
+        callId: request.callId,
+        status: result.status,
+      },
+      'SIP authentication failed',
+    );
+    if (locked) this.lockout.lockedOut(origin.host, claimed ?? result.claimedUsername, locked, request);
   }
 
   /**

@@ -45,6 +45,12 @@ export interface AuthRequest {
    * for phones that fail on a challenge they cannot answer); default the authenticator's.
    */
   algorithms?: readonly DigestBaseAlgorithm[];
+  /**
+   * Where this request's nonce count is marked used; default the authenticator's. A caller that
+   * settles the outcome in one atomic step of its own (e.g. with a lock-out check) records the
+   * count there and answers `replayed` itself.
+   */
+  nonceCounts?: NonceCountStore;
 }
 
 export interface AuthHeader {
@@ -181,7 +187,8 @@ export class DigestAuthenticator {
     // RFC 7616 §3.3: stale=true only when the digest was right but the nonce is old, so the UA
     // retries with the new nonce without asking its user for the password again.
     if (nonce.status === 'stale') return fail('stale-nonce', true, user);
-    if (nc !== undefined && !(await this.options.nonceCounts.markUsed(creds.nonce, nc, nonce.expiresAt))) {
+    const nonceCounts = request.nonceCounts ?? this.options.nonceCounts;
+    if (nc !== undefined && !(await nonceCounts.markUsed(creds.nonce, nc, nonce.expiresAt))) {
       return fail('replayed-nonce-count', true, user);
     }
     return { ok: true, username: user, algorithm };

@@ -182,6 +182,28 @@ describe('DigestAuthenticator verification', () => {
     expect(parseDigestChallenge(challengeValues(replay)[0] ?? '').stale).toBe(true);
   });
 
+  it("marks the nonce count in the request's own store when it brings one, not the authenticator's", async () => {
+    const { auth } = setup();
+    const { creds, result } = await roundTrip(auth, '201', 'correct horse');
+    expect(result.ok).toBe(true);
+    const marked: string[] = [];
+    const own = {
+      markUsed: (nonce: string, nc: number) => {
+        marked.push(`${nonce}/${nc}`);
+        return Promise.resolve(marked.length === 1);
+      },
+    };
+    const request = { method: 'REGISTER', requestUri: URI, credentials: creds.map((c) => c.value) };
+    // The authenticator's store saw nc 1 already; this request's store decides alone.
+    expect((await auth.verify('www', { ...request, nonceCounts: own })).ok).toBe(true);
+    expect(await auth.verify('www', { ...request, nonceCounts: own })).toMatchObject({
+      ok: false,
+      reason: 'replayed-nonce-count',
+    });
+    const nonce = parseDigestCredentials(creds[0]?.value ?? '').nonce;
+    expect(marked).toEqual([`${nonce}/1`, `${nonce}/1`]);
+  });
+
   it('accepts the next nonce count on the same nonce', async () => {
     const { auth } = setup();
     const client = new DigestClient({ username: '201', password: 'correct horse' });

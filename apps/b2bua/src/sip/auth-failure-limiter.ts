@@ -79,18 +79,20 @@ ${COUNT_FAILURE}`);
  * expiry ms and check token (as MARK_USED) with the nonce-count key. A verification done before
  * any reservation is settled here in one step, as if it had been reserved, verified and ended at
  * this instant: refused while locked (-1); -2 (busy) when the failures so far plus the reservations
- * in flight (none, mostly: their sets are then absent) fill the failure budget, as RESERVE would
- * (the caller verifies again within a reservation); else a failure is counted (0-3: what it locked, as FAILED), a nonce count marked
+ * in flight fill the failure budget, as RESERVE would (the caller verifies again within a
+ * reservation); else a failure is counted (0-3: what it locked, as FAILED), a nonce count marked
  * used (5: a replay) and 4 returned. One script, so the check and the count cannot be split by
- * parallel guesses (#17 item 1: "a success re-checked against the lock").
+ * parallel guesses (#17 item 1: "a success re-checked against the lock"). Mostly no lock and no
+ * reservation set exist: one EXISTS tells, and the clock and the sets are not read.
  */
 const SETTLE = new LuaScript(`${MARK_USED_FUNCTION}
-if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return -1 end
+local any = redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[5], KEYS[6]) > 0
+if any and redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return -1 end
 local f = redis.call('MGET', KEYS[3], KEYS[4])
 local pf = tonumber(f[1] or '0')
 local af = tonumber(f[2] or '0')
 if pf >= tonumber(ARGV[1]) or af >= tonumber(ARGV[2]) then return -1 end
-if redis.call('EXISTS', KEYS[5], KEYS[6]) > 0 then
+if any then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   if pf + redis.call('ZCOUNT', KEYS[5], '(' .. now, '+inf') >= tonumber(ARGV[1]) then return -2 end

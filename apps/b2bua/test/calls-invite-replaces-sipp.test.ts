@@ -60,7 +60,9 @@ describe('INVITE with Replaces through the B2BUA (sipp)', () => {
     const watch = h.redis.duplicate();
     const changes: DialogChange[] = [];
     await watch.subscribe(redisKeys.dialogChanges);
-    watch.on('message', (_channel, message: string) => changes.push(JSON.parse(message) as DialogChange));
+    watch.on('message', (_channel, message: string) =>
+      changes.push(...(JSON.parse(message) as DialogChange[])),
+    );
     onTestFinished(() => watch.quit().then(() => undefined));
     const p = await twoPhonesWith202('replaces-uac-take-over.xml', 'replaces-uas-far-party.xml');
     // The old phone's BYE: RFC 3326 Reason with the cause of a replaced call.

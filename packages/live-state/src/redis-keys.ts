@@ -50,7 +50,10 @@ export const redisKeys = {
    * holds the parked call (admin Live page); the slot's lamp is its extensionDialogs entry.
    */
   parkedCalls: 'sb:parked',
-  /** Pub/sub channel: JSON DialogChange after each write of extensionDialogs (partial-state NOTIFYs). */
+  /**
+   * Pub/sub channel: a JSON array of DialogChange after each write of extensionDialogs (one message per
+   * write batch: the changes of one event-loop turn of the writing process), for partial-state NOTIFYs.
+   */
   dialogChanges: 'sb:dialog-changes',
   /** HASH per watched account (`sip:<ext>@<domain>`): field = subscription id, value = JSON dialog-package subscription. */
   dialogSubscriptions: (account: string): string => `sb:dialog-subs:${account}`,
@@ -152,7 +155,7 @@ export const extensionDialogSchema = z.object({
 });
 export type ExtensionDialog = z.infer<typeof extensionDialogSchema>;
 
-/** A change of one resource's dialog, published on dialogChanges. */
+/** A change of one resource's dialog, published on dialogChanges (in an array, one per message). */
 export const dialogChangeSchema = z.object({
   resource: z.string().min(1).max(64),
   dialog: extensionDialogSchema,

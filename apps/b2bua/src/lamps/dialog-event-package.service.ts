@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
-  dialogChangeSchema,
   logConnectionErrors,
   redisKeys,
   type DialogChange,
@@ -23,9 +22,18 @@ import {
 } from '../subscriptions/subscription-notifier.js';
 import { SubscriptionStore } from '../subscriptions/subscription.store.js';
 import { CONFIG, LOGGER, REDIS, SIP_CLOCK } from '../tokens.js';
+import { decodeDialogChanges } from './dialog-change-message.js';
 import { buildDialogInfo, DIALOG_EVENT, DIALOG_INFO_TYPE } from './dialog-info-body.js';
 import { DialogStateStore } from './dialog-state.store.js';
 import { WatchableResources } from './watchable-resources.js';
+
+/** Another package fed by the same changes (presence). */
+export interface DialogChangeListener {
+  /** Whether this process holds a subscription of the listener's package to `resource`. */
+  watches(resource: string, now: number): boolean;
+  /** One call per resource and message, after the dialog package's own NOTIFYs are queued. */
+  changed(resource: string): Promise<void>;
+}
 
 /** Phones refresh dialog subscriptions about hourly; RFC 4235 §3.3 names no default, so we follow RFC 3842's. */
 const DEFAULT_DIALOG_EXPIRES = 3600;
@@ -35,9 +43,10 @@ const DEFAULT_DIALOG_EXPIRES = 3600;
  * PBX watches another extension's calls. The first NOTIFY of a subscription (and one after every
  * refresh) carries the full state, later ones the changed dialog only (§4.1, version one higher each
  * time; version = NOTIFY CSeq − 1, as both count the NOTIFYs of the dialog from the first one).
- * Changes come from the call sessions of every signalling process through `sb:dialog-changes`; each
- * process NOTIFYs the subscriptions it accepted, one NOTIFY at a time per subscription so that
- * versions reach the phone in order.
+ * Changes come from the call sessions of every signalling process through `sb:dialog-changes` (one
+ * message per write batch); each process NOTIFYs the subscriptions it accepted, one NOTIFY at a time
+ * per subscription so that versions reach the phone in order. Changes of resources no subscription
+ * of this process watches are dropped after the message's JSON.parse.
  */
 @Injectable()
 export class DialogEventPackageService
@@ -52,7 +61,7 @@ export class DialogEventPackageService
   private readonly local: LocalDomain;
   private subscriber: Redis | undefined;
   /** Other packages fed by the same changes (presence). */
-  private readonly changeListeners: Array<(resource: string) => Promise<void>> = [];
+  private readonly changeListeners: DialogChangeListener[] = [];
 
   constructor(
     @Inject(CONFIG) private readonly config: SwitchboardConfig,
@@ -90,8 +99,8 @@ export class DialogEventPackageService
     await this.subscriber?.quit().catch(() => undefined);
   }
 
-  /** Also tell `listener` of each change this process hears (after its own NOTIFYs are queued). */
-  addChangeListener(listener: (resource: string) => Promise<void>): void {
+  /** Also tell `listener` of the changes this process hears (after its own NOTIFYs are queued). */
+  addChangeListener(listener: DialogChangeListener): void {
     this.changeListeners.push(listener);
   }
 
@@ -166,21 +175,28 @@ export class DialogEventPackageService
     });
   }
 
-  private onChange(text: string): void {
-    let change: DialogChange;
-    try {
-      change = dialogChangeSchema.parse(JSON.parse(text));
-    } catch (err) {
-      this.logger.warn({ err, message: text.slice(0, 200) }, 'ignored a malformed dialog change');
-      return;
-    }
-    this.notifyChange(change).catch((err: unknown) =>
-      this.logger.warn({ err, resource: change.resource }, 'dialog NOTIFY failed'),
-    );
-    for (const listener of this.changeListeners) {
-      listener(change.resource).catch((err: unknown) =>
-        this.logger.warn({ err, resource: change.resource }, 'NOTIFY for a dialog change failed'),
+  private onChange(text: string, now = Date.now()): void {
+    const { changes, malformed } = decodeDialogChanges(text, (resource) => this.watched(resource, now));
+    if (malformed) this.logger.warn({ message: text.slice(0, 200) }, 'ignored a malformed dialog change');
+    for (const change of changes) {
+      this.notifyChange(change, now).catch((err: unknown) =>
+        this.logger.warn({ err, resource: change.resource }, 'dialog NOTIFY failed'),
       );
     }
+    // The other packages NOTIFY the whole state when sent: once per resource of the message is enough.
+    for (const resource of new Set(changes.map((c) => c.resource))) {
+      for (const listener of this.changeListeners) {
+        if (!listener.watches(resource, now)) continue;
+        listener
+          .changed(resource)
+          .catch((err: unknown) => this.logger.warn({ err, resource }, 'NOTIFY for a dialog change failed'));
+      }
+    }
+  }
+
+  /** Whether any package of this process holds a subscription to `resource`. */
+  private watched(resource: string, now: number): boolean {
+    if (this.store.holdsAny(this.accountOf(resource), now)) return true;
+    return this.changeListeners.some((listener) => listener.watches(resource, now));
   }
 }

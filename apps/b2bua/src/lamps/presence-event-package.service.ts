@@ -57,7 +57,10 @@ export class PresenceEventPackageService
     this.notifier = new SubscriptionNotifier(stack, this.store, logger, clock, (sub) =>
       this.notifyFullState(sub, { state: 'terminated', reason: 'timeout' }),
     );
-    dialogPackage.addChangeListener((resource) => this.notifyResource(resource));
+    dialogPackage.addChangeListener({
+      watches: (resource, now) => this.store.holdsAny(this.accountOf(resource), now),
+      changed: (resource) => this.notifyResource(resource),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -45,8 +45,11 @@ export class DialogLamp {
     ids: Pick<ExtensionDialog, 'callId' | 'localTag' | 'remoteTag'> = {},
   ): void {
     if (ORDER[state] <= ORDER[this.dialog.state]) return;
-    const known = Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined));
-    this.dialog = { ...this.dialog, state, ...known };
+    const dialog = { ...this.dialog, state };
+    if (ids.callId !== undefined) dialog.callId = ids.callId;
+    if (ids.localTag !== undefined) dialog.localTag = ids.localTag;
+    if (ids.remoteTag !== undefined) dialog.remoteTag = ids.remoteTag;
+    this.dialog = dialog;
     this.write();
   }
 

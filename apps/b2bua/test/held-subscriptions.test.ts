@@ -75,6 +75,19 @@ describe('SubscriptionStore.holdsAny', () => {
     expect(store.holdsAny('sip:201@pbx.test', now)).toBe(false);
   });
 
+  it('holdsNone (a dialog change is then not even parsed) until this node holds a subscription, again once removed', async () => {
+    const now = Date.now();
+    const store = new SubscriptionStore(redis, keys, 'node-f');
+    expect(store.holdsNone()).toBe(true);
+    // Another node's subscription is not held here.
+    await store.save(subscription('s4', 'node-g', now + 60_000), now);
+    expect(store.holdsNone()).toBe(true);
+    await store.save(subscription('s5', 'node-f', now + 60_000), now);
+    expect(store.holdsNone()).toBe(false);
+    await store.remove('sip:201@pbx.test', 's5');
+    expect(store.holdsNone()).toBe(true);
+  });
+
   it('adopts at start what an earlier process with the same node id stored (a repeated container pid)', async () => {
     const now = Date.now();
     await new SubscriptionStore(redis, keys, 'node-c').save(subscription('s2', 'node-c', now + 60_000), now);

@@ -29,6 +29,8 @@ import { WatchableResources } from './watchable-resources.js';
 
 /** Another package fed by the same changes (presence). */
 export interface DialogChangeListener {
+  /** True when this process holds no subscription of the listener's package at all. */
+  watchesNothing(): boolean;
   /** Whether this process holds a subscription of the listener's package to `resource`. */
   watches(resource: string, now: number): boolean;
   /** One call per resource and message, after the dialog package's own NOTIFYs are queued. */
@@ -46,7 +48,8 @@ const DEFAULT_DIALOG_EXPIRES = 3600;
  * Changes come from the call sessions of every signalling process through `sb:dialog-changes` (one
  * message per write batch); each process NOTIFYs the subscriptions it accepted, one NOTIFY at a time
  * per subscription so that versions reach the phone in order. Changes of resources no subscription
- * of this process watches are dropped after the message's JSON.parse.
+ * of this process watches are dropped after the message's JSON.parse (or before it, when the process
+ * watches nothing at all).
  */
 @Injectable()
 export class DialogEventPackageService
@@ -176,6 +179,8 @@ export class DialogEventPackageService
   }
 
   private onChange(text: string, now = Date.now()): void {
+    // Most signalling processes watch nothing most of the time: then a message is not even parsed.
+    if (this.store.holdsNone() && this.changeListeners.every((l) => l.watchesNothing())) return;
     const { changes, malformed } = decodeDialogChanges(text, (resource) => this.watched(resource, now));
     if (malformed) this.logger.warn({ message: text.slice(0, 200) }, 'ignored a malformed dialog change');
     for (const change of changes) {

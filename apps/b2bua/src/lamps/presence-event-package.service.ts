@@ -58,6 +58,7 @@ export class PresenceEventPackageService
       this.notifyFullState(sub, { state: 'terminated', reason: 'timeout' }),
     );
     dialogPackage.addChangeListener({
+      watchesNothing: () => this.store.holdsNone(),
       watches: (resource, now) => this.store.holdsAny(this.accountOf(resource), now),
       changed: (resource) => this.notifyResource(resource),
     });

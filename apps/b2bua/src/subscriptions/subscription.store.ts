@@ -45,6 +45,11 @@ export class SubscriptionStore {
     return this.held.holdsAny(account, now);
   }
 
+  /** True when this process holds no subscription of any account (expired ones may still count). */
+  holdsNone(): boolean {
+    return this.held.size === 0;
+  }
+
   /**
    * At start: subscriptions stored under this node id by an earlier process with the same id (a
    * container's pid repeats) are held again. One SCAN at boot, never on the call path.

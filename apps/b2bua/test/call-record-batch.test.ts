@@ -140,3 +140,77 @@ describe('batched call records (write-behind)', () => {
     ).toBe(true);
   });
 });
+
+describe('CallRecordRepository.saveMany (one prepared INSERT)', () => {
+  const full: CallRecordJob = {
+    ...record('full-1'),
+    sipCallId: 'abc@10.0.0.1',
+    pluginId: 'extensions',
+    answeredBy: '202',
+    ringingAt: '2026-12-07T04:00:00.200Z',
+    answeredAt: '2026-12-07T04:00:01.000Z',
+    hangupCause: 'BYE',
+    hangupSide: 'callee',
+    direction: 'outbound',
+    trunk: 'carrier',
+    externalNumber: '+4930123',
+    did: '+4930999',
+    legs: [
+      {
+        target: 'sip:202@127.0.0.1:5092',
+        startedAt: '2026-12-07T04:00:00.100Z',
+        endedAt: '2026-12-07T04:00:05.000Z',
+        status: 200,
+        answered: true,
+        sipCallId: 'leg@b2bua',
+      },
+    ],
+    transfers: [
+      {
+        transferor: '202',
+        transferee: '201',
+        target: '203',
+        at: '2026-12-07T04:00:03.000Z',
+        status: 200,
+        kind: 'blind',
+      },
+    ],
+  };
+
+  it('stores every field as the one-record upsert does (absent fields: nulls and defaults)', async () => {
+    const repository = new CallRecordRepository(prisma);
+    const minimal = record('minimal-1');
+    await repository.saveMany([full, minimal]);
+    await repository.save({ ...full, id: 'full-2' });
+    await repository.save({ ...minimal, id: 'minimal-2' });
+    const rows = await prisma.callRecord.findMany({
+      where: { id: { in: ['full-1', 'full-2', 'minimal-1', 'minimal-2'] } },
+      omit: { createdAt: true },
+      orderBy: { id: 'asc' },
+    });
+    expect(rows).toHaveLength(4);
+    const [full1, full2, minimal1, minimal2] = rows;
+    expect({ ...full1, id: 'full-2' }).toEqual(full2);
+    expect({ ...minimal1, id: 'minimal-2' }).toEqual(minimal2);
+    expect(minimal1).toMatchObject({
+      direction: 'internal',
+      transfers: [],
+      sipCallId: null,
+      endedAt: new Date(minimal.endedAt),
+    });
+  });
+
+  it('a record already stored, or twice in one batch, is stored once and kept as it was', async () => {
+    const repository = new CallRecordRepository(prisma);
+    await repository.saveMany([record('twice-1'), record('twice-1', 'Second')]);
+    await repository.saveMany([record('twice-1', 'Third'), record('twice-2')]);
+    const rows = await prisma.callRecord.findMany({
+      where: { id: { startsWith: 'twice-' } },
+      orderBy: { id: 'asc' },
+    });
+    expect(rows.map((r) => [r.id, r.callerName])).toEqual([
+      ['twice-1', 'Alice'],
+      ['twice-2', 'Alice'],
+    ]);
+  });
+});

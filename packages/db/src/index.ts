@@ -1,6 +1,7 @@
 // @switchboard/db: the Prisma client over PostgreSQL, offline migrations, seed and digest helpers.
 export * from './generated/prisma/client.js';
 export { createPrismaClient, type PrismaClientOptions } from './prisma-client-factory.js';
+export { preparedSqlOf, type PreparedSql } from './prepared-sql.js';
 export { constraintViolation, isUniqueViolation, type ConstraintViolation } from './prisma-errors.js';
 export { migrate, planMigrations, type MigrateOptions, type MigrateResult } from './migrations/migrate.js';
 export { DatabaseCreateError, ensureDatabase } from './migrations/ensure-database.js';

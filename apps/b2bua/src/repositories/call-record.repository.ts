@@ -1,11 +1,35 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@switchboard/db';
+import { preparedSqlOf, type PreparedSql, type PrismaClient } from '@switchboard/db';
 import type { CallRecordJob } from '../jobs/call-record-job.js';
 import { PRISMA } from '../tokens.js';
 
+/**
+ * The batch INSERT: the records go as one JSON array (their keys as `CallRecordJob` names them),
+ * expanded by PostgreSQL. A record already stored by an earlier attempt is kept as it is.
+ */
+const INSERT_BATCH = `
+  INSERT INTO call_records (id, sip_call_id, plugin_id, caller_number, caller_name, callee_number,
+    answered_by, started_at, ringing_at, answered_at, ended_at, disposition, hangup_cause, hangup_side,
+    direction, trunk, external_number, did, legs, transfers)
+  SELECT r.id, r."sipCallId", r."pluginId", r."callerNumber", r."callerName", r."calleeNumber",
+    r."answeredBy", r."startedAt", r."ringingAt", r."answeredAt", r."endedAt",
+    r.disposition::call_disposition, r."hangupCause", r."hangupSide"::hangup_side,
+    COALESCE(r.direction, 'internal')::call_direction, r.trunk, r."externalNumber", r.did,
+    r.legs, COALESCE(r.transfers, '[]'::jsonb)
+  FROM jsonb_to_recordset($1::jsonb) AS r(id varchar, "sipCallId" varchar, "pluginId" varchar,
+    "callerNumber" varchar, "callerName" varchar, "calleeNumber" varchar, "answeredBy" varchar,
+    "startedAt" timestamptz, "ringingAt" timestamptz, "answeredAt" timestamptz, "endedAt" timestamptz,
+    disposition text, "hangupCause" varchar, "hangupSide" text, direction text, trunk varchar,
+    "externalNumber" varchar, did varchar, legs jsonb, transfers jsonb)
+  ON CONFLICT (id) DO NOTHING`;
+
 @Injectable()
 export class CallRecordRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  private readonly sql: PreparedSql;
+
+  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {
+    this.sql = preparedSqlOf(prisma);
+  }
 
   /** Idempotent: a job retried after a crash writes the same row again, not a second one. */
   async save(record: CallRecordJob): Promise<void> {
@@ -18,14 +42,14 @@ export class CallRecordRepository {
   }
 
   /**
-   * Several records in one INSERT; idempotent too (a record is final, so a row already stored by
-   * an earlier attempt is kept as it is: ON CONFLICT DO NOTHING).
+   * Several records in one prepared INSERT; idempotent too (a record is final, so a row already
+   * stored by an earlier attempt is kept as it is: ON CONFLICT DO NOTHING). Not Prisma's
+   * `createMany`: its query compiler walked every field of every record (bench:cps: ~13 ms of
+   * worker CPU per batch of 18 records, against ~0.5 ms here). The records were validated at the
+   * queue boundary (callRecordJobSchema), so they go to PostgreSQL as they are.
    */
   async saveMany(records: readonly CallRecordJob[]): Promise<void> {
-    await this.prisma.callRecord.createMany({
-      data: records.map((r) => ({ id: r.id, ...rowOf(r) })),
-      skipDuplicates: true,
-    });
+    await this.sql.query('call_records_insert_batch', INSERT_BATCH, [JSON.stringify(records)]);
   }
 }
 

@@ -1,36 +1,48 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@switchboard/db';
+import { preparedSqlOf, type DialClass, type PreparedSql, type PrismaClient } from '@switchboard/db';
 import type { ExtensionInfo } from '@switchboard/plugin-sdk';
 import { PRISMA } from '../tokens.js';
 
+/** A prepared statement, not Prisma's findUnique: the routing worker reads this for every call. */
+const FIND_INFO = `
+  SELECT e.number, e.display_name, e.enabled, e.max_concurrent_calls, e.dial_class::text AS dial_class,
+    e.external_number, e.max_external_calls, v.enabled AS voicemail_enabled
+  FROM extensions e LEFT JOIN voicemail_boxes v ON v.extension_id = e.id
+  WHERE e.number = $1`;
+
+interface InfoRow {
+  readonly number: string;
+  readonly display_name: string;
+  readonly enabled: boolean;
+  readonly max_concurrent_calls: number;
+  /** PostgreSQL's enum type holds it to DialClass. */
+  readonly dial_class: DialClass;
+  readonly external_number: string | null;
+  readonly max_external_calls: number;
+  /** null: the extension has no mailbox. */
+  readonly voicemail_enabled: boolean | null;
+}
+
 @Injectable()
 export class ExtensionRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  private readonly sql: PreparedSql;
+
+  constructor(@Inject(PRISMA) prisma: PrismaClient) {
+    this.sql = preparedSqlOf(prisma);
+  }
 
   async findInfo(number: string): Promise<ExtensionInfo | undefined> {
-    const row = await this.prisma.extension.findUnique({
-      where: { number },
-      select: {
-        number: true,
-        displayName: true,
-        enabled: true,
-        maxConcurrentCalls: true,
-        dialClass: true,
-        externalNumber: true,
-        maxExternalCalls: true,
-        voicemailBox: { select: { enabled: true } },
-      },
-    });
+    const [row] = await this.sql.query<InfoRow>('extension_info', FIND_INFO, [number]);
     if (!row) return undefined;
     return {
       number: row.number,
-      displayName: row.displayName,
+      displayName: row.display_name,
       enabled: row.enabled,
-      maxConcurrentCalls: row.maxConcurrentCalls,
-      hasVoicemail: row.voicemailBox?.enabled ?? false,
-      dialClass: row.dialClass,
-      ...(row.externalNumber ? { externalNumber: row.externalNumber } : {}),
-      maxExternalCalls: row.maxExternalCalls,
+      maxConcurrentCalls: row.max_concurrent_calls,
+      hasVoicemail: row.voicemail_enabled ?? false,
+      dialClass: row.dial_class,
+      ...(row.external_number ? { externalNumber: row.external_number } : {}),
+      maxExternalCalls: row.max_external_calls,
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PrismaClient } from '@switchboard/db';
+import { preparedSqlOf, type PreparedSql, type PrismaClient } from '@switchboard/db';
 import { PRISMA } from '../tokens.js';
 
 /** Time zone of a PBX whose settings row was never written (the admin app creates it on first save). */
@@ -8,10 +8,19 @@ export const DEFAULT_TIME_ZONE = 'UTC';
 /** PBX-wide settings (one row), edited in the admin app; read by the routing worker for plugins. */
 @Injectable()
 export class PbxSettingsRepository {
-  constructor(@Inject(PRISMA) private readonly prisma: PrismaClient) {}
+  private readonly sql: PreparedSql;
 
+  constructor(@Inject(PRISMA) prisma: PrismaClient) {
+    this.sql = preparedSqlOf(prisma);
+  }
+
+  /** A prepared statement: the routing worker reads it once per call (unless cached). */
   async timeZone(): Promise<string> {
-    const row = await this.prisma.pbxSettings.findUnique({ where: { id: 1 }, select: { timeZone: true } });
-    return row?.timeZone ?? DEFAULT_TIME_ZONE;
+    const [row] = await this.sql.query<{ time_zone: string }>(
+      'pbx_time_zone',
+      'SELECT time_zone FROM pbx_settings WHERE id = 1',
+      [],
+    );
+    return row?.time_zone ?? DEFAULT_TIME_ZONE;
   }
 }

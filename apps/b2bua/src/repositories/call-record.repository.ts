@@ -5,7 +5,10 @@ import { PRISMA } from '../tokens.js';
 
 /**
  * The batch INSERT: the records go as one JSON array (their keys as `CallRecordJob` names them),
- * expanded by PostgreSQL. A record already stored by an earlier attempt is kept as it is.
+ * expanded by PostgreSQL. A record already stored by an earlier attempt is kept as it is. `json`,
+ * not `jsonb`: the array is read once, so building its binary form first is wasted (the backend's
+ * CPU per batch of 18: json ~0.9-1.2 ms, jsonb ~1.3 ms, a VALUES list with 360 parameters as
+ * Prisma's createMany sends ~1.7-2.4 ms).
  */
 const INSERT_BATCH = `
   INSERT INTO call_records (id, sip_call_id, plugin_id, caller_number, caller_name, callee_number,
@@ -16,7 +19,7 @@ const INSERT_BATCH = `
     r.disposition::call_disposition, r."hangupCause", r."hangupSide"::hangup_side,
     COALESCE(r.direction, 'internal')::call_direction, r.trunk, r."externalNumber", r.did,
     r.legs, COALESCE(r.transfers, '[]'::jsonb)
-  FROM jsonb_to_recordset($1::jsonb) AS r(id varchar, "sipCallId" varchar, "pluginId" varchar,
+  FROM json_to_recordset($1::json) AS r(id varchar, "sipCallId" varchar, "pluginId" varchar,
     "callerNumber" varchar, "callerName" varchar, "calleeNumber" varchar, "answeredBy" varchar,
     "startedAt" timestamptz, "ringingAt" timestamptz, "answeredAt" timestamptz, "endedAt" timestamptz,
     disposition text, "hangupCause" varchar, "hangupSide" text, direction text, trunk varchar,

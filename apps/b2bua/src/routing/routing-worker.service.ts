@@ -65,6 +65,11 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
   batchesProcessed = 0;
   private readonly chainRun: Histogram<'plugin' | 'outcome'>;
   private readonly pluginRun: Histogram<'plugin' | 'outcome'>;
+  /** Each chain entry's plugin API (see apiFor). */
+  private readonly apis = new WeakMap<
+    RegisteredPlugin,
+    { readonly timeZone: string; readonly api: PluginApi<unknown> }
+  >();
   /** Extensions and ring groups that record: a switch in the admin applies to calls within this. */
   private readonly recordingFlags: RecordingFlagsCache;
 
@@ -274,7 +279,20 @@ export class RoutingWorkerService implements OnApplicationBootstrap, OnApplicati
     }
   }
 
+  /**
+   * A plugin's API, built once per chain entry (a configuration change makes new entries) and time
+   * zone, not per call and plugin: it holds no per-call state, and building it made a pino child
+   * logger and a state accessor for every plugin of every call.
+   */
   private apiFor(entry: RegisteredPlugin, timeZone: string): PluginApi<unknown> {
+    const built = this.apis.get(entry);
+    if (built?.timeZone === timeZone) return built.api;
+    const api = this.buildApi(entry, timeZone);
+    this.apis.set(entry, { timeZone, api });
+    return api;
+  }
+
+  private buildApi(entry: RegisteredPlugin, timeZone: string): PluginApi<unknown> {
     const pluginId = entry.plugin.id;
     const log = this.logger.child({ pluginId });
     const lookups = this.lookups;

@@ -29,14 +29,14 @@ export function registerPool(client: PrismaClient, pool: pg.Pool): void {
  */
 export function preparedSqlOf(client: PrismaClient): PreparedSql {
   const pool = pools.get(client);
-  if (pool) {
-    return {
-      query: async <Row>(name: string, text: string, values: readonly unknown[]) =>
-        (await pool.query({ name, text, values: [...values] })).rows as Row[],
-    };
-  }
+  const unprepared = <Row>(text: string, values: readonly unknown[]) =>
+    client.$queryRawUnsafe<Row[]>(text, ...values);
+  if (!pool) return { query: (_name, text, values) => unprepared(text, values) };
   return {
-    query: <Row>(_name: string, text: string, values: readonly unknown[]) =>
-      client.$queryRawUnsafe<Row[]>(text, ...values),
+    query: async <Row>(name: string, text: string, values: readonly unknown[]) =>
+      // After `$disconnect` the adapter has ended our pool; a client used again runs on a new one.
+      pool.ending
+        ? unprepared<Row>(text, values)
+        : ((await pool.query({ name, text, values: [...values] })).rows as Row[]),
   };
 }

@@ -11,6 +11,7 @@ import {
   RingStrategy,
 } from '../src/generated/prisma/client.js';
 import { migrate } from '../src/migrations/migrate.js';
+import { preparedSqlOf } from '../src/prepared-sql.js';
 import { createPrismaClient } from '../src/prisma-client-factory.js';
 import { constraintViolation, isUniqueViolation } from '../src/prisma-errors.js';
 import { dropDatabase, freshDatabaseUrl, requireServerUrl } from './support/test-database.js';
@@ -50,6 +51,27 @@ describe('createPrismaClient', () => {
     expect(() => createPrismaClient('mysql://localhost/x')).toThrow(DatabaseUrlError);
     expect(() => createPrismaClient('')).toThrow(/DATABASE_URL is not set/);
     expect(() => createPrismaClient('postgresql://localhost:5432')).toThrow(/names no database/);
+  });
+});
+
+describe('preparedSqlOf', () => {
+  it("runs named statements on the client's pool, and again after $disconnect (on the new pool)", async () => {
+    const client = createPrismaClient(database.url, { maxConnections: 2 });
+    const sql = preparedSqlOf(client);
+    const twice = (n: number) => sql.query<{ n: number }>('twice', 'SELECT $1::int * 2 AS n', [n]);
+    try {
+      expect(await twice(2)).toEqual([{ n: 4 }]);
+      expect(await twice(3)).toEqual([{ n: 6 }]);
+      await client.$disconnect();
+      expect(await twice(5)).toEqual([{ n: 10 }]);
+    } finally {
+      await client.$disconnect();
+    }
+  });
+
+  it('runs the same SQL through $queryRawUnsafe for a client it did not make', async () => {
+    const sql = preparedSqlOf(Object.create(prisma) as PrismaClient);
+    expect(await sql.query('one', 'SELECT $1::text AS v', ['x'])).toEqual([{ v: 'x' }]);
   });
 });
 

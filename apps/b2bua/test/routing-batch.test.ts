@@ -159,4 +159,27 @@ describe('batched routing jobs', () => {
       expect(Number.isFinite(stages[stage].p99), stage).toBe(true);
     }
   });
+
+  it("a plugin's API is built once per chain entry and time zone, not per call", async () => {
+    const apis = ((globalThis as { behaviourPluginApis?: { timeZone: string }[] }).behaviourPluginApis ??=
+      []);
+    apis.length = 0;
+    const route = async () => {
+      clock.advance(10);
+      expect(await client.requestPlan(job('7004'))).toEqual({ kind: 'no-route' });
+    };
+    await route();
+    await route();
+    expect(apis).toHaveLength(2);
+    expect(apis[1]).toBe(apis[0]);
+    // The PBX time zone is read per call (no routing cache here): a new zone, a new API.
+    await prisma.pbxSettings.upsert({
+      where: { id: 1 },
+      create: { timeZone: 'Europe/Berlin' },
+      update: { timeZone: 'Europe/Berlin' },
+    });
+    await route();
+    expect(apis[2]).not.toBe(apis[0]);
+    expect(apis.map((a) => a.timeZone)).toEqual(['UTC', 'UTC', 'Europe/Berlin']);
+  });
 });

@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SETUP_STAGES } from '../src/calls/call-latency.js';
@@ -251,6 +252,10 @@ export interface Row {
   cpu: { signalling: number; worker: number; redis: number; postgres: number };
   /** Redis commands per call (INFO commandstats over the step, both roles). */
   redisCommands: number;
+  /** The load averages when the step started (`loadAverage`). */
+  load: string;
+  /** CPU ms per call of the two roles less their idle rate over the step (absent: not measured). */
+  net?: { signalling: number; worker: number };
 }
 
 /** CPU ms so far of each process, to subtract later (processes may come and go in between). */
@@ -263,20 +268,24 @@ export function cpuSince(before: Map<number, number>, pidsNow: readonly number[]
   return pidsNow.reduce((sum, pid) => sum + cpuMsOf([pid]) - (before.get(pid) ?? 0), 0);
 }
 
-/** One step of the load: `rate` calls/s for `seconds` (sipp UAC, uac.xml), its exit and setup times. */
+/**
+ * One step of the load: `rate` calls/s for `seconds` (sipp UAC, uac.xml), its exit and setup times.
+ * `calls`: how many in all (default `rate * seconds`).
+ */
 export async function runRate(
   target: string,
   common: readonly string[],
   rate: number,
   seconds: number,
   work: string,
+  calls = rate * seconds,
 ): Promise<{ code: number | null; out: string; failed: number; rtts: number[]; errorFile: string }> {
   const errorFile = path.join(work, `errors-${rate}-${Date.now()}.log`);
   const r = await startSippUac(
     target,
     [
       ...common,
-      ...['-p', String(await freeUdpPort()), '-r', String(rate), '-m', String(rate * seconds)],
+      ...['-p', String(await freeUdpPort()), '-r', String(rate), '-m', String(calls)],
       // Enough concurrent calls that sipp never throttles the rate while setup is slow.
       ...['-l', String(rate * 12), '-d', '500', '-timeout', `${seconds + 30}s`],
       ...['-trace_err', '-error_file', errorFile, '-trace_rtt', '-rtt_freq', '1', '-max_socket', '4096'],
@@ -285,6 +294,17 @@ export async function runRate(
   ).done;
   const failed = Number(/Failed call\s+\|\s+\d+\s+\|\s+(\d+)/.exec(r.out)?.[1] ?? NaN);
   return { ...r, failed, rtts: readRtts(work), errorFile };
+}
+
+/**
+ * The machine's 1, 5 and 15 minute load averages ("1.20 0.95 0.80"): on a shared machine CPU per
+ * call moves with the load, so each step says what it ran next to.
+ */
+export function loadAverage(): string {
+  return os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 }
 
 /** Asks the signalling role for its latency summary since the last one (SIGUSR2, logged). */

@@ -27,6 +27,7 @@ import {
   fmtStages,
   redisCommandCounts,
   commandsPerCall,
+  loadAverage,
 } from './cps-support.js';
 import { compareWithKamailio } from './kamailio-side.js';
 import { registrationCell, registrationRates } from './registrations.js';
@@ -35,6 +36,15 @@ const RATES = (process.env.BENCH_RATES ?? '50,100,200,300,400,600').split(',').m
 const SECONDS_PER_RATE = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 1100);
 const HOLD_RATE = Number(process.env.BENCH_HOLD_RATE ?? 40);
+// Warm-up calls before the first step, not counted: after the first few hundred calls V8 has not
+// optimised the call path yet (a cold 10/s step showed 36 ms of signalling CPU per call, 100/s 10.5),
+// so without them the first steps report the JIT, not the steady state. 0 = none.
+const WARMUP_CALLS = Number(process.env.BENCH_WARMUP_CALLS ?? 3000);
+const WARMUP_RATE = Number(process.env.BENCH_WARMUP_RATE ?? 100);
+// What each role burns with no calls (timers, heartbeats, BullMQ's idle polls), measured over this
+// many quiet seconds after the warm-up: at 10 calls/s it is much of "CPU per call", so each step also
+// shows CPU per call net of it. 0 = not measured.
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 5);
 
 async function main(): Promise<void> {
   const pbx = await startBenchPbx();
@@ -51,6 +61,21 @@ async function main(): Promise<void> {
   await latencySummary(signalling); // warm-up samples are not reported
   if (warm.code !== 0) console.log(`warm-up calls failed (sipp exit ${warm.code})`);
   await sleep(1000);
+  if (WARMUP_CALLS > 0) {
+    console.log(
+      `warm-up: ${WARMUP_CALLS} calls at ${WARMUP_RATE}/s, not counted (load average ${loadAverage()})`,
+    );
+    const seconds = Math.ceil(WARMUP_CALLS / WARMUP_RATE);
+    const w = await runRate(target, common, WARMUP_RATE, seconds, work, WARMUP_CALLS);
+    await latencySummary(signalling);
+    if (w.code !== 0) console.log(`  warm-up: sipp exit ${w.code}, ${w.failed} failed (not counted)`);
+    await sleep(3000); // its BYEs, records and transactions drain before the first step
+  }
+  const idleCpu = await idleCpuPerSecond(signalling.child.pid, worker.child.pid, IDLE_SECONDS);
+  if (IDLE_SECONDS > 0)
+    console.log(
+      `idle CPU over ${IDLE_SECONDS} s: signalling ${idleCpu.s.toFixed(1)} ms/s, worker ${idleCpu.w.toFixed(1)} ms/s (load average ${loadAverage()})`,
+    );
 
   const rows: Row[] = [];
   let best = 0;
@@ -60,6 +85,8 @@ async function main(): Promise<void> {
     procPids((p) => p.cmdline.startsWith('postgres: ') && p.cmdline.includes(` ${pbx.dbName} `));
   for (const rate of RATES) {
     const calls = rate * SECONDS_PER_RATE;
+    const load = loadAverage();
+    console.log(`rate ${rate}/s: ${calls} calls, load average ${load} at the start`);
     const rateStarted = Date.now();
     const cpuBefore = { s: cpuMs(signalling.child.pid), w: cpuMs(worker.child.pid) };
     const sharedBefore = { redis: cpuSnapshot([redisPid]), pg: cpuSnapshot(pgPids()) };
@@ -77,6 +104,7 @@ async function main(): Promise<void> {
     }
     if (ok) best = rate;
     await sleep(3000); // let BYEs, records and Timer K/J state drain between rates
+    const stepSeconds = (Date.now() - rateStarted) / 1000;
     const cpu = {
       signalling: (cpuMs(signalling.child.pid) - cpuBefore.s) / calls,
       worker: (cpuMs(worker.child.pid) - cpuBefore.w) / calls,
@@ -91,6 +119,15 @@ async function main(): Promise<void> {
     console.log(
       `  signalling CPU per call: user ${((split.user - splitBefore.user) / calls).toFixed(2)} ms, system ${((split.system - splitBefore.system) / calls).toFixed(2)} ms`,
     );
+    // The idle rate over the step's CPU window (load and drain) taken off: what the calls cost.
+    const net = {
+      signalling: cpu.signalling - (idleCpu.s * stepSeconds) / calls,
+      worker: cpu.worker - (idleCpu.w * stepSeconds) / calls,
+    };
+    if (IDLE_SECONDS > 0)
+      console.log(
+        `  CPU per call net of idle (${stepSeconds.toFixed(1)} s window): signalling ${net.signalling.toFixed(2)} ms, worker ${net.worker.toFixed(2)} ms`,
+      );
     rows.push({
       rate,
       calls,
@@ -105,6 +142,8 @@ async function main(): Promise<void> {
       b2buaCauses: '',
       cpu,
       redisCommands: redisCommands.total,
+      load,
+      ...(IDLE_SECONDS > 0 ? { net } : {}),
     });
     console.log(
       `rate ${rate}/s: exit ${r.code}, failed ${r.failed}, ended abnormally by the B2BUA ${b2buaFailed}, setup p50 ${percentile(rtts, 50)} ms p99 ${percentile(rtts, 99)} ms`,
@@ -176,12 +215,12 @@ async function main(): Promise<void> {
   await hold.done;
 
   console.log(
-    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 / p99 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker / Redis / PostgreSQL (ms) | Redis commands per call | result |',
+    '\n| rate (calls/s) | calls | failed (sipp) | ended abnormally by the B2BUA | setup at the caller p50 / p95 / p99 (ms) | B2BUA INVITE in → INVITE out p50 / p95 (ms) | of which routing job p50 / p95 | B2BUA 200 in → 200 out p50 / p95 (ms) | CPU per call: signalling / worker / Redis / PostgreSQL (ms) | Redis commands per call | result | CPU per call net of idle: signalling / worker (ms) | load average at the start (1 / 5 / 15 min) |',
   );
-  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|');
   for (const r of rows)
     console.log(
-      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} / ${r.p99} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} / ${r.cpu.redis.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} | ${r.redisCommands.toFixed(1)} | ${r.ok ? 'ok' : 'FAILED'} |`,
+      `| ${r.rate} | ${r.calls} | ${r.failed} | ${r.b2buaFailed ? r.b2buaCauses : 0} | ${r.p50} / ${r.p95} / ${r.p99} | ${fmt(r.b2bua?.inviteInToOut)} | ${fmt(r.b2bua?.routing)} | ${fmt(r.b2bua?.okInToOut)} | ${r.cpu.signalling.toFixed(2)} / ${r.cpu.worker.toFixed(2)} / ${r.cpu.redis.toFixed(2)} / ${r.cpu.postgres.toFixed(2)} | ${r.redisCommands.toFixed(1)} | ${r.ok ? 'ok' : 'FAILED'} | ${r.net ? `${r.net.signalling.toFixed(2)} / ${r.net.worker.toFixed(2)}` : '-'} | ${r.load} |`,
     );
   console.log(
     `\nhighest rate with 0 failed calls: ${best} calls/s (target 1000: ${(best / 1000).toFixed(2)}x)`,
@@ -210,6 +249,19 @@ async function main(): Promise<void> {
       heapPerCallKb,
       concurrent,
     });
+}
+
+/** CPU ms per second each role uses with no calls, over `seconds` (0: not measured, zeros). */
+async function idleCpuPerSecond(
+  signallingPid: number | undefined,
+  workerPid: number | undefined,
+  seconds: number,
+): Promise<{ s: number; w: number }> {
+  if (seconds <= 0) return { s: 0, w: 0 };
+  const before = { s: cpuMs(signallingPid), w: cpuMs(workerPid), at: Date.now() };
+  await sleep(seconds * 1000);
+  const elapsed = (Date.now() - before.at) / 1000;
+  return { s: (cpuMs(signallingPid) - before.s) / elapsed, w: (cpuMs(workerPid) - before.w) / elapsed };
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cpuMsOf, percentile, runRate, sleep, type Row } from './cps-support.js';
+import { cpuMsOf, loadAverage, percentile, runRate, sleep, type Row } from './cps-support.js';
 import { startBenchKamailio } from './kamailio-proxy.js';
 import { registrationCell, registrationRates, type RegistrationResult } from './registrations.js';
 
@@ -29,6 +29,7 @@ export async function compareWithKamailio(
   let kRegistrations: RegistrationResult | undefined;
   try {
     for (const rate of rates) {
+      console.log(`kamailio ${rate}/s: load average ${loadAverage()} at the start`);
       const before = cpuMsOf(k.pids());
       const r = await runRate(k.target, k.callerArgs, rate, seconds, work);
       await sleep(3000); // as for Switchboard: the step's BYEs and transactions drain

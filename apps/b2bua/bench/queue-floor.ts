@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { durableJobOptions, KEEP_COMPLETED, queueConnection } from '../src/jobs/queue-connection.js';
+import { durableJobOptions, queueConnection, routingJobOptions } from '../src/jobs/queue-connection.js';
 import { cpuMs, percentile, sleep } from './cps-support.js';
 
 const RATES = (process.env.BENCH_RATES ?? '250,500,1000').split(',').map(Number);
@@ -29,11 +29,7 @@ async function main(): Promise<void> {
   const routing = new Queue('routing', {
     connection: queueConnection(redisUrl, 'bench', console, { pipelined: true }),
     prefix,
-    defaultJobOptions: {
-      removeOnComplete: { age: 300, count: KEEP_COMPLETED },
-      removeOnFail: { age: 3600, count: KEEP_COMPLETED },
-      attempts: 1,
-    },
+    defaultJobOptions: routingJobOptions,
   });
   const records = new Queue('call-records', {
     connection: queueConnection(redisUrl, 'bench', console, { pipelined: true }),

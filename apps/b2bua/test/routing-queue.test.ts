@@ -6,9 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import { createLogger, type SwitchboardConfig } from '@switchboard/config';
 import { createPrismaClient, type PrismaClient } from '@switchboard/db';
 import { redisKeys } from '@switchboard/live-state';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RoutingJob } from '../src/jobs/routing-job.js';
+import { ROUTING_QUEUE, routingJobId, type RoutingJob } from '../src/jobs/routing-job.js';
 import { DirectoryRepository } from '../src/repositories/directory.repository.js';
 import { CallRecordPublisherService } from '../src/calls/records/call-record.services.js';
 import { RoutingClientService } from '../src/routing/routing-client.service.js';
@@ -97,6 +98,20 @@ describe('routing through the BullMQ queue', () => {
         ],
       },
     });
+  });
+
+  it('a routed call leaves no job in Redis: its plan came on the reply channel', async () => {
+    const routed = job('201');
+    expect(await client.requestPlan(routed)).toMatchObject({ kind: 'plan', pluginId: 'extensions' });
+    const queue = new Queue(ROUTING_QUEUE, { connection: redis.duplicate(), prefix: config.queuePrefix });
+    try {
+      // The reply and BullMQ's finishing script travel apart: the job may go a moment after the plan.
+      const id = routingJobId(routed.call.callId, routed.attempt);
+      await expect.poll(() => queue.getJobState(id), { timeout: 5000 }).toBe('unknown');
+      expect(await queue.getCompletedCount()).toBe(0);
+    } finally {
+      await queue.close();
+    }
   });
 
   it('an extension that is not registered gets 480', async () => {

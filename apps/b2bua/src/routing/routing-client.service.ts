@@ -24,7 +24,7 @@ import {
 import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
 import { RoutingBatcher } from './routing-batcher.js';
 import { decodeRoutingReply, routingReplyChannel } from './routing-reply.js';
-import { KEEP_COMPLETED, queueConnection } from '../jobs/queue-connection.js';
+import { queueConnection, routingJobOptions } from '../jobs/queue-connection.js';
 import { preciseWallMs, type CallLatencyRecorder } from '../calls/call-latency.js';
 
 /** What call control gets back: a worker's result, or why there is none. */
@@ -102,12 +102,7 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
       // The adding connection never blocks: batch the adds of one event-loop turn into one write.
       connection: queueConnection(this.config.redisUrl, 'routing queue', this.logger, { pipelined: true }),
       prefix: this.config.queuePrefix,
-      // Bounded by count too: 300 s of routing jobs at 1,000 calls/s would be 300k jobs in Redis.
-      defaultJobOptions: {
-        removeOnComplete: { age: 300, count: KEEP_COMPLETED },
-        removeOnFail: { age: 3600, count: KEEP_COMPLETED },
-        attempts: 1,
-      },
+      defaultJobOptions: routingJobOptions,
     });
     logConnectionErrors(this.queue, this.logger, 'routing queue');
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;

@@ -1,6 +1,12 @@
 // @switchboard/sip public API. See README.md.
 export { SipParseError, type PartialMessage, type SipParseErrorInit } from './sip-parse-error.js';
-export { SipMessageBase, EMPTY_BODY, type SipMessage, type HeaderValueInput } from './message/sip-message.js';
+export {
+  SipMessageBase,
+  DerivedKey,
+  EMPTY_BODY,
+  type SipMessage,
+  type HeaderValueInput,
+} from './message/sip-message.js';
 export { SipRequest } from './message/sip-request.js';
 export { SipResponse } from './message/sip-response.js';
 export { parseMessage, type ParseOptions } from './message/message-parser.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createRequest,
   createResponse,
+  DerivedKey,
   formatNameAddr,
   formatVia,
   parseMessage,
@@ -80,6 +81,32 @@ describe('parseMessage', () => {
     expect(second.kind === 'sip' && [second.host, second.port]).toEqual(['[2001:db8::1]', 5070]);
     expect(m.recordRoutes.map((r) => r.uriText)).toEqual(['sip:p1.example.com;lr', 'sip:p2.example.com;lr']);
     expect(validate(m)).toEqual({ ok: true });
+  });
+
+  it('keeps a derived value until the message is modified; another key replaces it', () => {
+    const m = parseMessage(Buffer.from(INVITE));
+    const key = new DerivedKey<string>('test');
+    let computed = 0;
+    const read = (msg: typeof m): string => `${++computed}:${msg.callId}`;
+    expect(m.derived(key, read)).toBe('1:a84b4c76e66710@pc33.atlanta.example.com');
+    expect(m.derived(key, read)).toBe('1:a84b4c76e66710@pc33.atlanta.example.com');
+    m.setHeader('Call-ID', 'changed@x');
+    expect(m.derived(key, read)).toBe('2:changed@x');
+    expect(m.clone().derived(key, read)).toBe('3:changed@x');
+    expect(m.derived(new DerivedKey<string>('other'), () => 'other')).toBe('other');
+    expect(m.derived(key, read)).toBe('4:changed@x');
+  });
+
+  it('counts header lines afresh for every message it validates', () => {
+    const twice = parseMessage(
+      Buffer.from(INVITE.replace('CSeq: 314159 INVITE', 'CSeq: 314159 INVITE\r\nCSeq: 1 INVITE')),
+    );
+    const bad = validate(twice);
+    expect(bad.ok ? '' : bad.error.reason).toBe('Repeated single-value header: CSeq');
+    expect(validate(parseMessage(Buffer.from(INVITE)))).toEqual({ ok: true });
+    const noCallId = validate(parseMessage(Buffer.from(INVITE.replace(/^i: .*\r\n/m, ''))));
+    expect(noCallId.ok ? '' : noCallId.error.reason).toBe('Missing required header: Call-ID');
+    expect(validate(parseMessage(Buffer.from(INVITE)))).toEqual({ ok: true });
   });
 
   it('re-serializes an unmodified message byte for byte, and recomputes Content-Length after changes', () => {

@@ -117,9 +117,33 @@ function checkStatusLine(res: SipResponse): void {
   }
 }
 
+/** Lines per known header id of the message being checked (saturating at 2), zeroed after each check. */
+const lineCounts = new Uint8Array(Math.max(...Object.values(HeaderId)) + 1);
+
+/**
+ * Required headers present, single-value headers not repeated. Counted in a reused table: this
+ * runs for every request, and a valid one (nearly all) then allocates nothing here. A failure is
+ * described by `headerCountProblem`, which reports the headers in the same order as always.
+ */
 function checkHeaderCounts(message: SipMessage): void {
+  const headers = message.headers;
+  let ok = true;
+  for (let i = 0; i < headers.length; i++) {
+    const id = headers[i]!.id;
+    if (id !== 0 && lineCounts[id]! < 2) lineCounts[id]! += 1;
+  }
+  for (const id of REQUIRED) if (lineCounts[id] === 0) ok = false;
+  for (let i = 0; i < headers.length; i++) {
+    const id = headers[i]!.id;
+    if (lineCounts[id]! > 1 && SINGLE.has(id)) ok = false;
+    lineCounts[id] = 0;
+  }
+  if (!ok) headerCountProblem(headers);
+}
+
+function headerCountProblem(headers: readonly HeaderField[]): void {
   const counts = new Map<number, number>();
-  for (const h of message.headers) if (h.id !== 0) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
+  for (const h of headers) if (h.id !== 0) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
   const absent = REQUIRED.filter((id) => !counts.has(id)).map(canonicalHeaderName);
   if (absent.length > 0) {
     throw new SipParseError(`Missing required header${absent.length > 1 ? 's' : ''}: ${absent.join(', ')}`, {

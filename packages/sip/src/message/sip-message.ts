@@ -56,6 +56,8 @@ export abstract class SipMessageBase extends HeaderStore {
   private _callId: string | undefined;
   private _contacts: readonly NameAddr[] | '*' | undefined;
   private _cache: Map<string, unknown> | undefined;
+  private _derivedKey: DerivedKey<unknown> | undefined;
+  private _derived: unknown;
 
   protected constructor(
     headers: HeaderField[],
@@ -71,6 +73,22 @@ export abstract class SipMessageBase extends HeaderStore {
     this._callId = undefined;
     this._contacts = undefined;
     this._cache = undefined;
+    this._derivedKey = undefined;
+    this._derived = undefined;
+  }
+
+  /**
+   * A value a layer above derives from this message (the transaction layer's view of it), computed
+   * on first use and dropped, like the parsed header values, when the message is modified. One
+   * slot: a second key replaces the first. A field rather than a WeakMap in that layer: every
+   * message would get an entry, and V8 handles each WeakMap entry as an ephemeron in every GC.
+   */
+  derived<T>(key: DerivedKey<T>, compute: (message: this) => T): T {
+    if (this._derivedKey === key) return this._derived as T;
+    const value = compute(this);
+    this._derivedKey = key;
+    this._derived = value;
+    return value;
   }
 
   // ---- typed accessors of the required headers (throw SipParseError if absent/malformed) ----
@@ -354,7 +372,17 @@ export abstract class SipMessageBase extends HeaderStore {
     this._callId = undefined;
     this._contacts = undefined;
     this._cache = undefined;
+    this._derivedKey = undefined;
+    this._derived = undefined;
   }
+}
+
+/** Names one kind of value kept by `SipMessageBase.derived` (compared by identity). */
+export class DerivedKey<T> {
+  /** Only carries T for the type checker. */
+  declare private readonly valueType: T;
+
+  constructor(readonly name: string) {}
 }
 
 export type SipMessage = SipRequest | SipResponse;

@@ -1,4 +1,6 @@
 import {
+  DerivedKey,
+  HeaderId,
   type SipMessage,
   type SipParseError,
   SipMessageBase,
@@ -14,13 +16,14 @@ import {
 import { type MessageInfo } from '../matching/message-info.js';
 import { type SipCodec, type ViaSpec } from '../layer/sip-codec.js';
 
+/** The transaction fields of a message, kept on the message itself (see `SipMessageBase.derived`). */
+const INFO = new DerivedKey<MessageInfo>('transaction layer MessageInfo');
+
 /**
  * The transaction layer's adapter over @switchboard/sip. Parsed fields are cached per message
  * object: a retransmission of a parsed message costs one lookup, not a re-scan.
  */
 export class SwitchboardSipCodec implements SipCodec<SipMessage> {
-  private readonly cache = new WeakMap<SipMessage, MessageInfo>();
-
   parse(data: Buffer): SipMessage {
     return parseMessage(data);
   }
@@ -34,34 +37,7 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
   }
 
   info(message: SipMessage): MessageInfo {
-    const hit = this.cache.get(message);
-    if (hit) return hit;
-    const via = message.topVia;
-    const cseq = message.cseq;
-    const rawVias = message.getHeader('Via') ?? '';
-    const info: MessageInfo = {
-      isRequest: message.kind === 'request',
-      method: message.kind === 'request' ? message.method : undefined,
-      status: message.kind === 'response' ? message.status : undefined,
-      requestUri: message.kind === 'request' ? message.requestUri : undefined,
-      callId: message.callId,
-      cseqNumber: cseq.seq,
-      cseqMethod: cseq.method,
-      fromTag: message.from.tag,
-      toTag: message.to.tag,
-      via: {
-        transport: via.transport,
-        host: via.host,
-        port: via.port,
-        branch: via.branch,
-        received: via.received === undefined ? undefined : stripBrackets(via.received),
-        rport: via.rport,
-        maddr: via.maddr,
-      },
-      viaRaw: splitList(rawVias)[0] ?? '',
-    };
-    this.cache.set(message, info);
-    return info;
+    return message.derived(INFO, readInfo);
   }
 
   withVia(request: SipMessage, via: ViaSpec): SipMessage {
@@ -142,6 +118,41 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     }
     return createErrorResponse(error);
   }
+}
+
+function readInfo(message: SipMessage): MessageInfo {
+  const via = message.topVia;
+  const cseq = message.cseq;
+  const request = message.kind === 'request';
+  return {
+    isRequest: request,
+    method: request ? message.method : undefined,
+    status: request ? undefined : message.status,
+    requestUri: request ? message.requestUri : undefined,
+    callId: message.callId,
+    cseqNumber: cseq.seq,
+    cseqMethod: cseq.method,
+    fromTag: message.from.tag,
+    toTag: message.to.tag,
+    via: {
+      transport: via.transport,
+      host: via.host,
+      port: via.port,
+      branch: via.branch,
+      received: via.received === undefined ? undefined : stripBrackets(via.received),
+      rport: via.rport,
+      maddr: via.maddr,
+    },
+    viaRaw: topViaValue(message),
+  };
+}
+
+/**
+ * The first value of the first Via line as written. Read by header id: `getHeader` would turn a
+ * parsed message's whole header index into field objects for this one value.
+ */
+function topViaValue(message: SipMessage): string {
+  return splitList(message.firstValue(HeaderId.Via) ?? '')[0] ?? '';
 }
 
 function stripBrackets(host: string): string {

@@ -34,6 +34,14 @@ describe('SwitchboardSipCodec', () => {
     expect(info.via).toMatchObject({ host: '10.0.0.1', port: 5062, branch: 'z9hG4bK-1', rport: null });
   });
 
+  it('reads a message once, and again after it changed', () => {
+    const msg = parse(INVITE);
+    const first = codec.info(msg);
+    expect(codec.info(msg)).toBe(first);
+    msg.setHeader('CSeq', '8 INVITE');
+    expect(codec.info(msg)).toMatchObject({ cseqNumber: 8, viaRaw: first.viaRaw });
+  });
+
   it('stamps received and rport into the top Via only, without touching the input', () => {
     const req = parse(INVITE);
     const out = codec.withReceived(req, '192.0.2.9', 40000);

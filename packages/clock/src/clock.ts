@@ -22,7 +22,16 @@ export class SystemClock implements Clock {
   schedule(ms: number, fn: () => void): TimerHandle {
     const t = setTimeout(fn, ms);
     t.unref();
-    return { cancel: () => clearTimeout(t) };
+    return new SystemTimer(t);
+  }
+}
+
+/** A Node timer as a TimerHandle: one small object per timer, no closure (every transaction arms several). */
+class SystemTimer implements TimerHandle {
+  constructor(private readonly timeout: NodeJS.Timeout) {}
+
+  cancel(): void {
+    clearTimeout(this.timeout);
   }
 }
 

@@ -1,6 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DigestClient } from '@switchboard/dialog';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { checkWellFormed } from '../src/sip/request-checks.js';
 import { SipStackService } from '../src/sip/sip-stack.service.js';
 import { startSignalling, type SignallingHarness, UdpSipClient } from './support/sip-test-kit.js';
+
+// The grammar check, counted (it behaves as ever): a request is checked once on its way in.
+vi.mock('../src/sip/request-checks.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/sip/request-checks.js')>();
+  return { ...actual, checkWellFormed: vi.fn(actual.checkWellFormed) };
+});
 
 let h: SignallingHarness;
 let phone: UdpSipClient;
@@ -155,5 +163,37 @@ describe('SIP stack: checks every request passes (RFC 3261 §8.2)', () => {
     const stack = h.app.get(SipStackService);
     expect(stack.listeningPoints).toEqual([{ protocol: 'UDP', host: '127.0.0.1', port: h.port }]);
     expect(stack.localUri('UDP', 'b2bua')).toBe(`sip:b2bua@127.0.0.1:${h.port}`);
+  });
+
+  it('checks a request its screen passes on to the handler once, not again before dispatch', async () => {
+    await h.addExtension('1001', 'secret-1001');
+    const register = {
+      method: 'REGISTER',
+      uri: us(),
+      from: from(),
+      to: from(),
+      callId: `${crypto.randomUUID()}@127.0.0.1`,
+      headers: [['Contact', `<sip:1001@127.0.0.1:${phone.port}>`]] as [string, string][],
+    };
+    const checksOf = (callId: string): number =>
+      vi.mocked(checkWellFormed).mock.calls.filter(([request]) => request.callId === callId).length;
+    const challenge = await phone.request({ ...register, cseq: 1 });
+    expect(challenge.status).toBe(401);
+    // The challenge is the screen's own (stateless) answer: one check.
+    expect(checksOf(register.callId)).toBe(1);
+    const [auth] = new DigestClient({ username: '1001', password: 'secret-1001' }).answer(
+      401,
+      challenge.getHeaders('WWW-Authenticate'),
+      { method: 'REGISTER', uri: register.uri },
+    );
+    if (!auth) throw new Error('no digest answer');
+    const ok = await phone.request({
+      ...register,
+      cseq: 2,
+      headers: [...register.headers, [auth.name, auth.value]],
+    });
+    expect(ok.status).toBe(200);
+    // Screened (passed on) and dispatched: checked once more, not twice.
+    expect(checksOf(register.callId)).toBe(2);
   });
 });

@@ -20,10 +20,28 @@ function recorder(limits: Partial<ConstructorParameters<typeof CallTraceRecorder
 }
 
 describe('sipCallIdOf', () => {
+  const callIdOf = (text: string): string | undefined => sipCallIdOf(Buffer.from(text));
+
   it('reads Call-ID and the compact form i (RFC 3261 §7.3.3), only from the head', () => {
-    expect(sipCallIdOf('BYE sip:a SIP/2.0\r\nCall-ID:  abc@h \r\n\r\n')).toBe('abc@h');
-    expect(sipCallIdOf('SIP/2.0 200 OK\r\ni: xyz\r\n\r\n')).toBe('xyz');
-    expect(sipCallIdOf('SIP/2.0 200 OK\r\nTo: <sip:a>\r\n\r\nCall-ID: in-body')).toBeUndefined();
+    expect(callIdOf('BYE sip:a SIP/2.0\r\nCall-ID:  abc@h \r\n\r\n')).toBe('abc@h');
+    expect(callIdOf('SIP/2.0 200 OK\r\ni: xyz\r\n\r\n')).toBe('xyz');
+    expect(callIdOf('SIP/2.0 200 OK\r\nTo: <sip:a>\r\n\r\nCall-ID: in-body')).toBeUndefined();
+  });
+
+  it('matches the header name in any case, with blanks before the colon, and no other name', () => {
+    expect(callIdOf('BYE sip:a SIP/2.0\r\ncAlL-iD \t: q1\r\n\r\n')).toBe('q1');
+    expect(callIdOf('BYE sip:a SIP/2.0\r\nI:q2\r\n')).toBe('q2');
+    expect(
+      callIdOf('BYE sip:a SIP/2.0\r\nCall-Info: <x>\r\nIdentity: y\r\nCall\rid: z\r\n\r\n'),
+    ).toBeUndefined();
+    expect(callIdOf('Call-ID: on-the-start-line\r\n\r\n')).toBeUndefined();
+    expect(callIdOf('BYE sip:a SIP/2.0\nCall-ID: lf-only\n\n')).toBe('lf-only');
+  });
+
+  it('a blank value gives none; a line with nothing after the colon is passed over', () => {
+    expect(callIdOf('BYE sip:a SIP/2.0\r\nCall-ID:   \r\ni: later\r\n\r\n')).toBeUndefined();
+    expect(callIdOf('BYE sip:a SIP/2.0\r\nCall-ID:\r\ni: later\r\n\r\n')).toBe('later');
+    expect(callIdOf('BYE sip:a SIP/2.0\r\nCall-ID: ü@host\r\n\r\n')).toBe('ü@host');
   });
 });
 

@@ -57,13 +57,12 @@ export class CallTraceRecorder {
 
   /** The transport hook: keeps the message if its Call-ID belongs to a call (or an INVITE dialog). */
   record(packet: TracePacket): void {
-    const text = packet.data.toString('utf8');
-    const sipCallId = sipCallIdOf(text);
+    const sipCallId = sipCallIdOf(packet.data);
     if (sipCallId === undefined) return;
     // Registrations, subscriptions and strays belong to no call, and a full buffer takes nothing
-    // more: no entry (nor redacted copy of the text) is built for them.
+    // more: no entry (nor text, nor redacted copy of it) is built for them.
     const t = this.now();
-    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, text);
+    const owner = this.bySipCallId.get(sipCallId) ?? this.pendingFor(sipCallId, packet.dir, packet.data);
     if (!owner) return;
     const bytes = packet.data.length;
     if (owner.bytes + bytes > this.limits.maxCallBytes) {
@@ -78,7 +77,7 @@ export class CallTraceRecorder {
       local: { host: packet.local.host, port: packet.local.port },
       remote: { host: packet.remote.host, port: packet.remote.port },
       // SRTP keys never reach storage (admin download, pcap): see redactSdesKeys.
-      msg: redactSdesKeys(text),
+      msg: redactSdesKeys(packet.data.toString('utf8')),
     });
   }
 
@@ -117,10 +116,10 @@ export class CallTraceRecorder {
   }
 
   /** Only an INVITE that arrives opens a pending buffer; other stray traffic is not kept. */
-  private pendingFor(sipCallId: string, dir: 'in' | 'out', msg: string): TraceBuffer | undefined {
+  private pendingFor(sipCallId: string, dir: 'in' | 'out', data: Buffer): TraceBuffer | undefined {
     const known = this.pending.get(sipCallId);
     if (known) return known;
-    if (dir !== 'in' || !msg.startsWith('INVITE ')) return undefined;
+    if (dir !== 'in' || !startsWithInvite(data)) return undefined;
     this.evictPending();
     const buffer = newBuffer(this.now());
     buffer.sipCallIds.push(sipCallId);
@@ -136,6 +135,15 @@ export class CallTraceRecorder {
       this.pending.delete(id);
     }
   }
+}
+
+const INVITE_LINE = Buffer.from('INVITE ');
+
+function startsWithInvite(data: Buffer): boolean {
+  return (
+    data.length >= INVITE_LINE.length &&
+    data.compare(INVITE_LINE, 0, INVITE_LINE.length, 0, INVITE_LINE.length) === 0
+  );
 }
 
 function newBuffer(since: number): TraceBuffer {

@@ -1,5 +1,6 @@
 import { extensionDialogSchema, redisKeys, type ExtensionDialog } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '../redis/lua-script.js';
 import { DialogWriteBatch } from './dialog-write-batch.js';
 
 /**
@@ -28,17 +29,8 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return #KEYS
 `;
 
-/** ioredis sends the script by its SHA1 (EVALSHA) once a connection has it (defineCommand). */
-interface DialogWriteCommand {
-  sbWriteDialogs(numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
-}
-
-function withWriteCommand(redis: Redis): Redis & DialogWriteCommand {
-  const defined = redis as Redis & Partial<DialogWriteCommand>;
-  if (typeof defined.sbWriteDialogs !== 'function')
-    redis.defineCommand('sbWriteDialogs', { lua: DIALOG_WRITE_SCRIPT });
-  return redis as Redis & DialogWriteCommand;
-}
+/** Sent by its SHA1 (EVALSHA), like the live-call and auth scripts. */
+const DIALOG_WRITE = new LuaScript(DIALOG_WRITE_SCRIPT);
 
 export interface DialogStateStoreOptions {
   /** Runs the batch's write once the current turn is over (tests pass their own). */
@@ -52,14 +44,15 @@ export interface DialogStateStoreOptions {
  * call and one `sb:dialog-changes` message, coalesced per dialog (DialogWriteBatch).
  */
 export class DialogStateStore {
-  private readonly redis: Redis & DialogWriteCommand;
   private readonly schedule: (flush: () => void) => void;
   private batch: DialogWriteBatch | undefined;
   /** Settles when the current batch is written (every write of the batch shares it). */
   private written: Promise<void> = Promise.resolve();
 
-  constructor(redis: Redis, options: DialogStateStoreOptions = {}) {
-    this.redis = withWriteCommand(redis);
+  constructor(
+    private readonly redis: Redis,
+    options: DialogStateStoreOptions = {},
+  ) {
     this.schedule = options.schedule ?? ((flush) => void setImmediate(flush));
   }
 
@@ -88,7 +81,7 @@ export class DialogStateStore {
   private async flush(batch: DialogWriteBatch): Promise<void> {
     if (this.batch === batch) this.batch = undefined;
     const { keys, args } = batch.scriptArgs(DIALOGS_TTL_MS);
-    await this.redis.sbWriteDialogs(keys.length, ...keys, ...args);
+    await DIALOG_WRITE.run(this.redis, keys, args);
   }
 }
 

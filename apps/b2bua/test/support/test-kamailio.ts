@@ -114,7 +114,11 @@ export async function startTestKamailio(options: TestKamailioOptions): Promise<T
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
+      // Kamailio's main process waits for its children on SIGTERM, and once in a CI run it never
+      // exited (the afterEach hook timed out at 60 s): killed after 5 s.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
+      clearTimeout(kill);
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };

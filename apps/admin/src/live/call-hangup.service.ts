@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import {
   callHangupResultSchema,
-  logConnectionErrors,
+  openChannelSubscriber,
   redisKeys,
   type CallHangupRequest,
   type CallHangupResult,
@@ -105,15 +105,13 @@ export class CallHangupService implements OnApplicationShutdown {
   private results(): Promise<Redis> {
     if (!this.subscriber) {
       const connecting = (async () => {
-        const sub = this.redis.duplicate({ enableAutoPipelining: false });
-        logConnectionErrors(
-          sub,
+        return openChannelSubscriber(
+          this.redis,
+          redisKeys.callHangupResults,
+          (text) => this.onResult(text),
           { warn: (_fields, message) => this.logger.warn(message) },
           'call hang-up results',
         );
-        sub.on('message', (_channel: string, text: string) => this.onResult(text));
-        await sub.subscribe(redisKeys.callHangupResults);
-        return sub;
       })();
       // A failed subscription is retried by the next request (this one answers 500).
       connecting.catch(() => {

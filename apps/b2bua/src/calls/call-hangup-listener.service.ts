@@ -4,7 +4,7 @@ import {
   type CallHangupRequest,
   callHangupRequestSchema,
   type CallHangupResult,
-  logConnectionErrors,
+  openChannelSubscriber,
   redisKeys,
 } from '@switchboard/live-state';
 import type { Redis } from 'ioredis';
@@ -30,10 +30,13 @@ export class CallHangupListenerService implements OnApplicationBootstrap, OnAppl
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    logConnectionErrors(this.subscriber, this.logger, 'call hang-up channel');
-    this.subscriber.on('message', (_channel: string, text: string) => this.onMessage(text));
-    await this.subscriber.subscribe(redisKeys.callHangupRequests);
+    this.subscriber = await openChannelSubscriber(
+      this.redis,
+      redisKeys.callHangupRequests,
+      (text) => this.onMessage(text),
+      this.logger,
+      'call hang-up channel',
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import {
-  logConnectionErrors,
+  openChannelSubscriber,
   redisKeys,
   type DialogChange,
   type ExtensionDialog,
@@ -90,10 +90,13 @@ export class DialogEventPackageService
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    logConnectionErrors(this.subscriber, this.logger, 'dialog changes channel');
-    this.subscriber.on('message', (_channel: string, text: string) => this.onChange(text));
-    await this.subscriber.subscribe(redisKeys.dialogChanges);
+    this.subscriber = await openChannelSubscriber(
+      this.redis,
+      redisKeys.dialogChanges,
+      (text) => this.onChange(text),
+      this.logger,
+      'dialog changes channel',
+    );
     await this.store.adoptHeld();
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from '@switchboard/config';
-import { logConnectionErrors, pluginStatusFields, redisKeys } from '@switchboard/live-state';
+import { openChannelSubscriber, pluginStatusFields, redisKeys } from '@switchboard/live-state';
 import { PluginRegistryError } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
 import { PluginConfigRepository } from '../repositories/plugin-config.repository.js';
@@ -40,10 +40,13 @@ export class PluginConfigReloaderService implements OnApplicationBootstrap, OnAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    logConnectionErrors(this.subscriber, this.logger, 'plugin change channel');
-    this.subscriber.on('message', () => this.check());
-    await this.subscriber.subscribe(redisKeys.pluginConfigChanged);
+    this.subscriber = await openChannelSubscriber(
+      this.redis,
+      redisKeys.pluginConfigChanged,
+      () => this.check(),
+      this.logger,
+      'plugin change channel',
+    );
     // A change saved between the registry's build and the subscription is caught here.
     this.check();
     await this.queue;

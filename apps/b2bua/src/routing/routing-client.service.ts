@@ -9,7 +9,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
-import { HEARTBEAT_INTERVAL_MS, liveProcessCount, logConnectionErrors } from '@switchboard/live-state';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  liveProcessCount,
+  logConnectionErrors,
+  openChannelSubscriber,
+} from '@switchboard/live-state';
 import { SystemClock, type Clock } from '@switchboard/transactions';
 import { Queue } from 'bullmq';
 import {
@@ -107,10 +112,17 @@ export class RoutingClientService implements OnApplicationBootstrap, OnApplicati
     logConnectionErrors(this.queue, this.logger, 'routing queue');
     const node = `${os.hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.channel = routingReplyChannel(this.config.queuePrefix, node);
-    const subscriber = queueConnection(this.config.redisUrl, 'routing replies', this.logger);
-    subscriber.on('message', (_channel: string, message: string) => this.onReply(message));
+    const [, subscriber] = await Promise.all([
+      this.queue.waitUntilReady(),
+      openChannelSubscriber(
+        this.config.redisUrl,
+        this.channel,
+        (message) => this.onReply(message),
+        this.logger,
+        'routing replies',
+      ),
+    ]);
     this.subscriber = subscriber;
-    await Promise.all([this.queue.waitUntilReady(), subscriber.subscribe(this.channel)]);
     const redis = queueConnection(this.config.redisUrl, 'worker heartbeats', this.logger);
     this.redis = redis;
     await redis.ping();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { type PrismaClient, SecretBox, TrunkReader, type TrunkSettings } from '@switchboard/db';
-import { logConnectionErrors, redisKeys, type TrunkRegistrationStatus } from '@switchboard/live-state';
+import { openChannelSubscriber, redisKeys, type TrunkRegistrationStatus } from '@switchboard/live-state';
 import type { Clock } from '@switchboard/transactions';
 import type { Redis } from 'ioredis';
 import { NODE_ID } from '../registrar/node-id.js';
@@ -60,10 +60,13 @@ export class TrunkRegistrationService implements OnApplicationBootstrap, OnAppli
   async onApplicationBootstrap(): Promise<void> {
     // A provider's INVITEs are never flood-limited: a busy trunk must not be banned.
     this.stack.trustSources((ip) => this.inbound.isTrunkSource(ip));
-    this.subscriber = this.redis.duplicate({ enableAutoPipelining: false });
-    logConnectionErrors(this.subscriber, this.logger, 'trunk change channel');
-    this.subscriber.on('message', () => void this.reload());
-    await this.subscriber.subscribe(redisKeys.trunksChanged);
+    this.subscriber = await openChannelSubscriber(
+      this.redis,
+      redisKeys.trunksChanged,
+      () => void this.reload(),
+      this.logger,
+      'trunk change channel',
+    );
     await this.reload();
     this.recheck = setInterval(() => void this.reload(), RECHECK_MS);
     this.recheck.unref();

@@ -12,6 +12,7 @@ import { redisKeys, registrationBindingSchema } from '@switchboard/live-state';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { killAllSipp, startSipp } from './support/calls-harness.js';
+import { stopKamailioProcess } from './support/test-kamailio.js';
 import { type LoggedProcess, spawnLogged } from './support/logged-process.js';
 import { freeUdpPort, UdpSipClient } from './support/sip-test-kit.js';
 import { createTestDatabase, requiredEnv } from './support/test-env.js';
@@ -155,12 +156,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   killAllSipp();
-  // SIGTERM for Kamailio: its main process then stops its forked workers (SIGKILL would orphan them).
-  for (const c of children) {
-    if (c.exitCode === null && c.signalCode === null) c.kill(c === kamailio?.child ? 'SIGTERM' : 'SIGKILL');
-  }
   await Promise.all(
-    children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit')),
+    children.map(async (c) => {
+      if (c === kamailio?.child) return stopKamailioProcess(c);
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      c.kill('SIGKILL');
+      await exited;
+    }),
   );
   // The nodes were killed: their live calls stay in the shared Redis unless removed here.
   const ids = await redis?.zrange(redisKeys.calls, 0, -1);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import { once } from 'node:events';
@@ -58,6 +58,23 @@ export interface TestKamailio {
  * "public network". Wrong credentials are answered 403 (as most carriers do); missing or stale ones get
  * a challenge. It logs one `SIM …` line per request and registration for the tests.
  */
+/**
+ * SIGTERM (the main process stops its forked workers), then after 5 s SIGKILL for the workers and the
+ * main process: the main process waits for its children on SIGTERM, and once in a CI run it never
+ * exited (an afterEach hook timed out at 60 s).
+ */
+export async function stopKamailioProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const kill = setTimeout(() => {
+    if (child.pid !== undefined) spawnSync('pkill', ['-KILL', '-P', String(child.pid)]);
+    child.kill('SIGKILL');
+  }, 5000);
+  await exited;
+  clearTimeout(kill);
+}
+
 export async function startTestKamailio(options: TestKamailioOptions): Promise<TestKamailio> {
   const address = options.address ?? '127.0.0.1';
   if (!address.startsWith('127.')) throw new Error('test Kamailio listens on loopback only');
@@ -112,14 +129,7 @@ export async function startTestKamailio(options: TestKamailioOptions): Promise<T
   };
 
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      // Kamailio's main process waits for its children on SIGTERM, and once in a CI run it never
-      // exited (the afterEach hook timed out at 60 s): killed after 5 s.
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(kill);
-    }
+    await stopKamailioProcess(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
 

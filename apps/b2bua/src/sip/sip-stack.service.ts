@@ -289,6 +289,10 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       udpMaxBytes: this.config.sip.udpMaxBytes,
       maxMessageBytes: this.config.sip.maxMessageBytes,
       observer: this.txMetrics,
+      // §17.2.1: call control answers (180/200 relayed, 503, another final) within a few ms almost
+      // always, so the 100 goes out only when it has not answered after 200 ms (issue #21: one
+      // UDP send less per call).
+      trying: 'deferred',
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),

@@ -17,6 +17,7 @@ import { NonInviteClientTransaction } from '../transaction/non-invite-client-tra
 import { NonInviteServerTransaction } from '../transaction/non-invite-server-transaction.js';
 import { type TransactionContext } from '../transaction/timer-config.js';
 import { TransactionRunner } from '../transaction/transaction-runner.js';
+import { TRYING_DEFER_MS, type TryingPolicy, type TryingResponse } from '../transaction/trying.js';
 import { type InboundPacket, type Transport, type TransportProtocol } from '../transport/transport.js';
 import { newBranch } from './branch.js';
 import { ClientTransaction, type ClientTransactionHandlers, deliverClient } from './client-transaction.js';
@@ -58,8 +59,12 @@ export interface TransactionLayerOptions<M> {
   readonly codec: SipCodec<M>;
   readonly clock: Clock;
   readonly transports: readonly Transport[];
-  /** Send 100 Trying as soon as an INVITE arrives (§17.2.1). Default true. */
-  readonly autoTrying?: boolean;
+  /**
+   * When INVITE server transactions send 100 Trying (§17.2.1, see TryingPolicy). Default
+   * `deferred`: only when the TU has not answered within 200 ms, which a B2BUA relaying 180/200
+   * or answering at once rarely needs, so most calls save a datagram.
+   */
+  readonly trying?: TryingPolicy;
   /**
    * §18.1.1: requests larger than this go over TCP when a TCP transport exists and the target's
    * UDP was only a default (`ResolvedTarget.tcpOnOversize`). Default 1300.
@@ -268,18 +273,18 @@ export class TransactionLayer<M> {
     const sibling = mk !== undefined ? this.merged.get(mk) : undefined;
     if (sibling !== undefined && sibling !== key && this.servers.has(sibling)) {
       // §8.2.2.2: the same request reached us by two paths; only the first is processed.
-      this.createServer(fresh, info, origin, key, undefined, false).reply(482, 'Loop Detected');
+      this.createServer(fresh, info, origin, key, undefined, 'off').reply(482, 'Loop Detected');
       return;
     }
     if (info.method === 'CANCEL') {
       const target = this.servers.get(cancelTargetKey(info));
-      const tx = this.createServer(fresh, info, origin, key, undefined, false);
+      const tx = this.createServer(fresh, info, origin, key, undefined, 'off');
       // §9.2: no matching INVITE transaction means 481.
       if (!target || target.method !== 'INVITE') tx.reply(481, 'Call/Transaction Does Not Exist');
       else this.tu?.onRequest(fresh.message, tx, { cancelTarget: target });
       return;
     }
-    const tx = this.createServer(fresh, info, origin, key, mk, this.options.autoTrying ?? true);
+    const tx = this.createServer(fresh, info, origin, key, mk, this.options.trying ?? 'deferred');
     this.tu?.onRequest(fresh.message, tx, {});
   }
 
@@ -305,13 +310,19 @@ export class TransactionLayer<M> {
     origin: RequestSource,
     key: string,
     mk: string | undefined,
-    sendTrying: boolean,
+    trying: TryingPolicy,
   ): ServerTransaction<M> {
     const ctx = this.contextOf(origin.transport);
     const isInvite = info.method === 'INVITE';
-    const trying = isInvite && sendTrying ? this.codec.createResponse(request, 100) : undefined;
+    const ownTrying: TryingResponse<M> | undefined =
+      isInvite && trying !== 'off'
+        ? {
+            build: () => this.codec.createResponse(request, 100),
+            afterMs: trying === 'deferred' ? TRYING_DEFER_MS : 0,
+          }
+        : undefined;
     const machine = isInvite
-      ? new InviteServerTransaction<M>(ctx, trying)
+      ? new InviteServerTransaction<M>(ctx, ownTrying)
       : new NonInviteServerTransaction<M>(ctx);
     const destination = responseTarget(via, origin.source);
     const serialize = this.memoSerialize(undefined, undefined);

@@ -3,10 +3,12 @@
  * Machines are generic over the message type M so they never parse or build bytes themselves.
  */
 /**
- * RFC 3261 §17 timers, RFC 6026's M, and `CANCEL`: 64*T1 after a CANCEL of an INVITE that got a
- * provisional response, the INVITE client transaction is given up (§9.1).
+ * RFC 3261 §17 timers, RFC 6026's M, `CANCEL`: 64*T1 after a CANCEL of an INVITE that got a
+ * provisional response, the INVITE client transaction is given up (§9.1), and `TRYING`: the INVITE
+ * server transaction's deferred 100 (Trying), sent only if the TU has not answered within 200 ms (§17.2.1).
  */
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'L' | 'M' | 'CANCEL';
+export type TimerName =
+  'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'L' | 'M' | 'CANCEL' | 'TRYING';
 
 /** What the transaction tells its transaction user (TU). */
 export type TuNotification<M> =

@@ -25,6 +25,8 @@ function setup() {
     codec: new SwitchboardSipCodec(),
     clock,
     transports: [udp],
+    // The 100 at once, so a resent INVITE counts as the 100 sent again (deferred: its first send).
+    trying: 'immediate',
     observer: { retransmission: (r) => events.push(`${r.direction} ${r.message} ${r.method}`) },
   });
   const servers: ServerTransaction<SipMessage>[] = [];

@@ -6,18 +6,20 @@ import {
   SwitchboardSipCodec,
   TransactionLayer,
   type TransactionUser,
+  type TryingPolicy,
 } from '../../src/index.js';
 import { FakeTransport, invite } from './fake-transport.js';
 
 const SRC = { host: '10.0.0.9', port: 40001 };
 
-function setup() {
+function setup(trying?: TryingPolicy) {
   const clock = new FakeClock();
   const udp = new FakeTransport();
   const layer = new TransactionLayer<SipMessage>({
     codec: new SwitchboardSipCodec(),
     clock,
     transports: [udp],
+    trying,
   });
   const seen = {
     requests: [] as {
@@ -47,8 +49,8 @@ function setup() {
 }
 
 describe('TransactionLayer, server side', () => {
-  it('answers an INVITE with 100 Trying at once, stamped received/rport, sent to the source port', () => {
-    const { udp, seen } = setup();
+  it("trying: 'immediate' answers an INVITE with 100 Trying at once, stamped received/rport, to the source port", () => {
+    const { udp, seen } = setup('immediate');
     udp.inject(invite(), SRC);
     expect(udp.lines()).toEqual(['SIP/2.0 100 Trying']);
     expect(udp.sent[0]?.target).toEqual(SRC);
@@ -59,6 +61,57 @@ describe('TransactionLayer, server side', () => {
     expect(seen.requests[0]?.tx.method).toBe('INVITE');
   });
 
+  // §17.2.1: the 100 is owed only when the TU has said nothing 200 ms after the INVITE arrived.
+  describe("deferred 100 Trying (the default, trying: 'deferred')", () => {
+    it('sends no 100 when the TU answers within 200 ms', () => {
+      const { udp, seen, clock } = setup();
+      udp.inject(invite(), SRC);
+      expect(udp.lines()).toEqual([]);
+      clock.advance(199);
+      seen.requests[0]!.tx.reply(180);
+      clock.advance(1000);
+      expect(udp.lines()).toEqual(['SIP/2.0 180 Ringing']);
+    });
+
+    it('sends the 100 at 200 ms to a silent TU, stamped received/rport, sent to the source port', () => {
+      const { udp, seen, clock } = setup();
+      udp.inject(invite(), SRC);
+      clock.advance(199);
+      expect(udp.lines()).toEqual([]);
+      clock.advance(1);
+      expect(udp.lines()).toEqual(['SIP/2.0 100 Trying']);
+      expect(udp.sent[0]?.target).toEqual(SRC);
+      expect(udp.sent[0]?.text).toContain(
+        'Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bK-1;rport=40001;received=10.0.0.9',
+      );
+      seen.requests[0]!.tx.reply(180);
+      clock.advance(1000);
+      expect(udp.lines()).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing']);
+    });
+
+    it('answers a retransmitted INVITE with the 100 at once when nothing was sent yet, once', () => {
+      const { udp, seen, clock } = setup();
+      udp.inject(invite(), SRC);
+      clock.advance(100);
+      udp.inject(invite(), SRC);
+      expect(udp.lines()).toEqual(['SIP/2.0 100 Trying']);
+      clock.advance(1000);
+      expect(udp.lines()).toEqual(['SIP/2.0 100 Trying']);
+      expect(seen.requests).toHaveLength(1);
+    });
+
+    it('sends no 100 after a final response, and leaves no timer once the transaction ends', () => {
+      const { udp, seen, clock, layer } = setup();
+      udp.inject(invite(), SRC);
+      seen.requests[0]!.tx.reply(486);
+      udp.inject(invite({ method: 'ACK', cseq: '1 ACK', toTag: seen.requests[0]!.tx.toTag }), SRC);
+      clock.advance(5000); // Timer I
+      expect(udp.lines()).toEqual(['SIP/2.0 486 Busy Here']);
+      expect(layer.size.servers).toBe(0);
+      expect(clock.pending()).toBe(0);
+    });
+  });
+
   it('absorbs INVITE retransmissions after a 2xx, hands the 2xx ACK to the TU, ends after Timer L', () => {
     const { udp, seen, layer, clock } = setup();
     udp.inject(invite(), SRC);
@@ -66,10 +119,10 @@ describe('TransactionLayer, server side', () => {
     tx.reply(180);
     tx.reply(200);
     udp.inject(invite(), SRC);
-    expect(udp.lines()).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
-    const toTag = /To: .*;tag=(\w+)/.exec(udp.sent[2]?.text ?? '')?.[1];
+    expect(udp.lines()).toEqual(['SIP/2.0 180 Ringing', 'SIP/2.0 200 OK']);
+    const toTag = /To: .*;tag=(\w+)/.exec(udp.sent[1]?.text ?? '')?.[1];
     expect(toTag).toBeDefined();
-    expect(udp.sent[1]?.text).toContain(`tag=${toTag}`);
+    expect(udp.sent[0]?.text).toContain(`tag=${toTag}`);
     udp.inject(invite({ method: 'ACK', branch: 'z9hG4bK-ack', cseq: '1 ACK', toTag }), SRC);
     expect(seen.acks).toHaveLength(1);
     expect(layer.size.servers).toBe(1);
@@ -85,7 +138,7 @@ describe('TransactionLayer, server side', () => {
     clock.advance(1500);
     udp.inject(invite({ method: 'ACK', cseq: '1 ACK', toTag: 'x' }), SRC);
     clock.advance(10_000);
-    expect(udp.lines()).toEqual(['SIP/2.0 100 Trying', ...Array<string>(3).fill('SIP/2.0 486 Busy Here')]);
+    expect(udp.lines()).toEqual(Array<string>(3).fill('SIP/2.0 486 Busy Here'));
     expect(seen.acks).toHaveLength(0);
     expect(layer.size.servers).toBe(0);
   });
@@ -136,7 +189,7 @@ describe('TransactionLayer, server side', () => {
     const { udp, seen } = setup();
     udp.inject(invite(), SRC);
     udp.inject(invite({ branch: 'z9hG4bK-other-path' }), SRC);
-    expect(udp.lines()).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 482 Loop Detected']);
+    expect(udp.lines()).toEqual(['SIP/2.0 482 Loop Detected']);
     expect(seen.requests).toHaveLength(1);
   });
 
@@ -144,8 +197,8 @@ describe('TransactionLayer, server side', () => {
     const { udp, seen } = setup();
     const old = invite({ via: 'SIP/2.0/UDP 10.0.0.1:5062;branch=old1' });
     udp.inject(old, SRC);
-    udp.inject(old, SRC);
-    expect(udp.lines()).toEqual(['SIP/2.0 100 Trying', 'SIP/2.0 100 Trying']);
+    udp.inject(old, SRC); // matched as a retransmission: the deferred 100 goes out at once
+    expect(udp.lines()).toEqual(['SIP/2.0 100 Trying']);
     expect(seen.requests).toHaveLength(1);
   });
 

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { InviteServerTransaction, type ServerEvent, type TransactionContext } from '../../src/index.js';
+import {
+  InviteServerTransaction,
+  type ServerEvent,
+  type TransactionContext,
+  type TryingResponse,
+} from '../../src/index.js';
 import { type Msg, type Row, fmt, req, respond, timer, transportError } from './helpers.js';
 
 const UDP: TransactionContext = { reliable: false, timers: { t1: 500, t2: 4000, t4: 5000 } };
 const TCP: TransactionContext = { ...UDP, reliable: true };
+/** The 100 (Trying) at once, or deferred by §17.2.1's 200 ms. */
+const AT_ONCE: TryingResponse<Msg> = { build: () => '100', afterMs: 0 };
+const DEFERRED: TryingResponse<Msg> = { build: () => '100', afterMs: 200 };
 
 const reach: Record<string, ServerEvent<Msg>[]> = {
   proceeding: [],
@@ -14,7 +22,7 @@ const reach: Record<string, ServerEvent<Msg>[]> = {
 };
 
 function make(ctx: TransactionContext, state: string): InviteServerTransaction<Msg> {
-  const tx = new InviteServerTransaction<Msg>(ctx, '100');
+  const tx = new InviteServerTransaction<Msg>(ctx, AT_ONCE);
   tx.start();
   for (const ev of reach[state] ?? []) tx.handle(ev);
   expect(tx.state).toBe(state);
@@ -31,6 +39,7 @@ const events: Record<string, ServerEvent<Msg>> = {
   'timer H': timer('H'),
   'timer I': timer('I'),
   'timer L': timer('L'),
+  'timer TRYING': timer('TRYING'),
   'transport error': transportError(),
 };
 
@@ -46,6 +55,7 @@ const expected: Record<string, Record<string, [string, string[]]>> = {
     'timer H': ['proceeding', []],
     'timer I': ['proceeding', []],
     'timer L': ['proceeding', []],
+    'timer TRYING': ['proceeding', []],
     'transport error': ['terminated', ['tu:transportError', 'terminated']],
   },
   completed: {
@@ -58,6 +68,7 @@ const expected: Record<string, Record<string, [string, string[]]>> = {
     'timer H': ['terminated', ['tu:timeout:H', 'stop:G', 'terminated']],
     'timer I': ['completed', []],
     'timer L': ['completed', []],
+    'timer TRYING': ['completed', []],
     'transport error': ['terminated', ['tu:transportError', 'stop:G', 'stop:H', 'terminated']],
   },
   confirmed: {
@@ -70,6 +81,7 @@ const expected: Record<string, Record<string, [string, string[]]>> = {
     'timer H': ['confirmed', []],
     'timer I': ['terminated', ['terminated']],
     'timer L': ['confirmed', []],
+    'timer TRYING': ['confirmed', []],
     'transport error': ['confirmed', []],
   },
   accepted: {
@@ -82,6 +94,7 @@ const expected: Record<string, Record<string, [string, string[]]>> = {
     'timer H': ['accepted', []],
     'timer I': ['accepted', []],
     'timer L': ['terminated', ['terminated']],
+    'timer TRYING': ['accepted', []],
     'transport error': ['accepted', ['tu:transportError']],
   },
   terminated: Object.fromEntries(Object.keys(events).map((e) => [e, ['terminated', []]])),
@@ -99,7 +112,7 @@ const rows: Row<ServerEvent<Msg>>[] = Object.entries(expected).flatMap(([from, b
 
 describe('INVITE server transaction (unreliable transport)', () => {
   it('sends 100 Trying at once', () => {
-    const tx = new InviteServerTransaction<Msg>(UDP, '100');
+    const tx = new InviteServerTransaction<Msg>(UDP, AT_ONCE);
     expect(fmt(tx.start())).toEqual(['send:100']);
     expect(tx.state).toBe('proceeding');
   });
@@ -126,6 +139,66 @@ describe('INVITE server transaction (unreliable transport)', () => {
     const tx = make(UDP, 'proceeding');
     tx.handle(respond(183));
     expect(fmt(tx.handle(req(false)))).toEqual(['send:183']);
+  });
+});
+
+// §17.2.1: the 100 (Trying) is owed only if the TU has not answered within 200 ms.
+describe('INVITE server transaction, deferred 100 (Trying)', () => {
+  const deferred = () => {
+    const tx = new InviteServerTransaction<Msg>(UDP, DEFERRED);
+    expect(fmt(tx.start())).toEqual(['start:TRYING:200']);
+    return tx;
+  };
+
+  it('sends nothing at start, only arms Timer TRYING', () => {
+    expect(deferred().state).toBe('proceeding');
+  });
+
+  it.each([
+    ['a provisional', 180, 'proceeding', ['stop:TRYING', 'send:180']],
+    ['a 2xx', 200, 'accepted', ['stop:TRYING', 'send:200', 'start:L:32000']],
+    ['a non-2xx final', 486, 'completed', ['stop:TRYING', 'send:486', 'start:G:500', 'start:H:32000']],
+  ])('the TU answering with %s first cancels the timer and no 100 is sent', (_what, status, to, fx) => {
+    const tx = deferred();
+    expect(fmt(tx.handle(respond(status)))).toEqual(fx);
+    expect(tx.state).toBe(to);
+    // A late timer event (already cancelled by the runner) changes nothing.
+    expect(fmt(tx.handle(timer('TRYING')))).toEqual([]);
+  });
+
+  it('sends the 100 when Timer TRYING fires with the TU silent, and repeats it to retransmissions', () => {
+    const tx = deferred();
+    expect(fmt(tx.handle(timer('TRYING')))).toEqual(['send:100']);
+    expect(fmt(tx.handle(req(false)))).toEqual(['send:100']);
+    // The TU's own provisional answer then has no timer left to stop.
+    expect(fmt(tx.handle(respond(180)))).toEqual(['send:180']);
+    expect(fmt(tx.handle(req(false)))).toEqual(['send:180']);
+  });
+
+  it('answers an INVITE retransmission before anything was sent with the 100 at once (§17.2.1)', () => {
+    const tx = deferred();
+    expect(fmt(tx.handle(req(false)))).toEqual(['stop:TRYING', 'send:100']);
+    expect(fmt(tx.handle(timer('TRYING')))).toEqual([]);
+    expect(fmt(tx.handle(req(false)))).toEqual(['send:100']);
+  });
+
+  it('ignores an ACK while the 100 is pending', () => {
+    const tx = deferred();
+    expect(fmt(tx.handle(req(true)))).toEqual([]);
+  });
+
+  it('stops the timer when a transport error ends the transaction', () => {
+    const tx = deferred();
+    expect(fmt(tx.handle(transportError()))).toEqual(['stop:TRYING', 'tu:transportError', 'terminated']);
+    expect(tx.state).toBe('terminated');
+  });
+
+  it('builds the 100 only when it is sent', () => {
+    let built = 0;
+    const tx = new InviteServerTransaction<Msg>(UDP, { build: () => `100#${++built}`, afterMs: 200 });
+    tx.start();
+    tx.handle(respond(200));
+    expect(built).toBe(0);
   });
 });
 

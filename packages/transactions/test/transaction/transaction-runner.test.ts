@@ -100,7 +100,7 @@ describe('TransactionRunner on a FakeClock', () => {
   it('retransmits a final INVITE response with Timer G until the ACK, then waits Timer I', () => {
     const h = harness();
     const r = new TransactionRunner<ServerEvent<Msg>, Msg, string>(
-      new InviteServerTransaction(UDP, '100'),
+      new InviteServerTransaction(UDP, { build: () => '100', afterMs: 0 }),
       h.clock,
       h.ports,
     );
@@ -118,6 +118,64 @@ describe('TransactionRunner on a FakeClock', () => {
     h.clock.advance(5000);
     expect(r.terminated).toBe(true);
     expect(h.terminatedAt()).toBe(8600);
+  });
+
+  describe('deferred 100 (Trying), §17.2.1', () => {
+    const server = () => {
+      const h = harness();
+      const r = new TransactionRunner<ServerEvent<Msg>, Msg, string>(
+        new InviteServerTransaction(UDP, { build: () => '100', afterMs: 200 }),
+        h.clock,
+        h.ports,
+      );
+      r.start();
+      return { h, r };
+    };
+    const sent = (h: ReturnType<typeof harness>) => h.sent.map((s) => `${s.at}:${s.message}`);
+
+    it('sends no 100 when the TU answers within 200 ms', () => {
+      const { h, r } = server();
+      h.clock.advance(199);
+      r.dispatch({ type: 'respond', status: 180, message: '180' });
+      h.clock.advance(10_000);
+      expect(sent(h)).toEqual(['199:180']);
+    });
+
+    it('sends the 100 at 200 ms when the TU has not answered', () => {
+      const { h, r } = server();
+      h.clock.advance(199);
+      expect(h.sent).toEqual([]);
+      h.clock.advance(1);
+      r.dispatch({ type: 'respond', status: 200, message: '200' });
+      expect(sent(h)).toEqual(['200:100', '200:200']);
+    });
+
+    it('sends the 100 at once to a retransmitted INVITE before any response, and not again at 200 ms', () => {
+      const { h, r } = server();
+      h.clock.advance(50);
+      r.dispatch({ type: 'request', isAck: false, message: 'INVITE' });
+      h.clock.advance(1000);
+      expect(sent(h)).toEqual(['50:100']);
+    });
+
+    it('sends no 100 after a final response', () => {
+      const { h, r } = server();
+      r.dispatch({ type: 'respond', status: 486, message: '486' });
+      h.clock.advance(150);
+      r.dispatch({ type: 'request', isAck: true, message: 'ACK' });
+      h.clock.advance(10_000);
+      expect(sent(h)).toEqual(['0:486']);
+      expect(r.terminated).toBe(true);
+    });
+
+    it('leaves no timer behind when the transaction ends first', () => {
+      const { h, r } = server();
+      r.dispatch({ type: 'transportError', error: new Error('gone') });
+      expect(r.terminated).toBe(true);
+      expect(h.clock.pending()).toBe(0);
+      h.clock.advance(1000);
+      expect(h.sent).toEqual([]);
+    });
   });
 
   it('turns a synchronous send failure into a transport error for the TU', () => {

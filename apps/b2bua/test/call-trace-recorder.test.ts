@@ -91,4 +91,18 @@ describe('CallTraceRecorder', () => {
     r.begin('call-d', 'd');
     expect(r.finish('call-d')?.entries).toHaveLength(1);
   });
+
+  it('stored entries have SDES keys blanked and plain endpoints (nothing else a transport object carries)', () => {
+    const { r } = recorder();
+    const crypto = 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20';
+    r.record(packet('in', 'INVITE sip:201@pbx SIP/2.0', 'c', `\r\nv=0\r\n${crypto}\r\n`));
+    const remote = { host: '192.0.2.9', port: 5070, flow: 'tcp-7' };
+    r.record({ ...packet('out', 'SIP/2.0 200 OK', 'c'), remote });
+    r.begin('call', 'c');
+    const entries = r.finish('call')?.entries ?? [];
+    expect(entries[0]?.msg).toContain(`inline:${'*'.repeat(40)}|2^20`);
+    expect(entries[0]?.msg).not.toContain('PS1uQ');
+    expect(entries[1]?.remote).toEqual({ host: '192.0.2.9', port: 5070 });
+    expect(JSON.stringify(entries[1])).not.toContain('flow');
+  });
 });

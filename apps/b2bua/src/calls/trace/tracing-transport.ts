@@ -13,6 +13,10 @@ import type { TracePacket } from './call-trace-recorder.js';
  * does, `onError` hears of it and the message still goes through.
  */
 export class TracingTransport extends DelegatingTransport {
+  /** The inner transport's bound address (the same object while it listens) and how it is shown. */
+  private bound: Endpoint | undefined;
+  private local: Endpoint = { host: '', port: 0 };
+
   constructor(
     inner: Transport,
     private readonly sink: (packet: TracePacket) => void,
@@ -43,8 +47,11 @@ export class TracingTransport extends DelegatingTransport {
   private trace(dir: 'in' | 'out', remote: Endpoint, data: Buffer): void {
     try {
       const bound = this.inner.address();
-      const local = { host: this.localHost(bound.host), port: bound.port };
-      this.sink({ dir, proto: this.inner.protocol, local, remote, data });
+      if (bound !== this.bound) {
+        this.local = { host: this.localHost(bound.host), port: bound.port };
+        this.bound = bound;
+      }
+      this.sink({ dir, proto: this.inner.protocol, local: this.local, remote, data });
     } catch (err) {
       this.onError(err);
     }

@@ -1,6 +1,9 @@
 import { headerIdOf } from './header-names.js';
 
 const FOLD = /\r\n[ \t]+/g;
+// Module constants: a regular expression literal in a function body is a new object per call.
+const BAD_NAME = /[\r\n:]/;
+const LINE_BREAK = /[\r\n]/;
 
 /**
  * One header line as it appears in the message (name as written, value as a latin1 byte
@@ -67,15 +70,15 @@ export class HeaderField {
    * a response or a rewritten header line without corrupting its framing (RFC 3261 §7.3.1).
    */
   static beforeLineBreak(value: string): string {
-    const cut = value.search(/[\r\n]/);
+    const cut = value.search(LINE_BREAK);
     return cut < 0 ? value : value.slice(0, cut).trim();
   }
 
   /** A new header; `value` is a byte string. CR, LF or a colon-less name would corrupt framing. */
   static create(name: string, value: string): HeaderField {
-    if (/[\r\n:]/.test(name) || name.trim() === '')
+    if (BAD_NAME.test(name) || name.trim() === '')
       throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
-    if (/[\r\n]/.test(value)) throw new TypeError(`header value of ${name} must not contain CR or LF`);
+    if (LINE_BREAK.test(value)) throw new TypeError(`header value of ${name} must not contain CR or LF`);
     return new HeaderField(name, headerIdOf(name), value, '', 0, 0, 0, false);
   }
 

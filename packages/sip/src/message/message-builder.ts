@@ -33,18 +33,24 @@ export interface ResponseInit {
 function toFields(init: HeaderInit | undefined): HeaderField[] {
   const out: HeaderField[] = [];
   if (init === undefined) return out;
-  const pairs: Array<readonly [string, string | number]> = [];
-  if (Array.isArray(init)) pairs.push(...(init as ReadonlyArray<readonly [string, string | number]>));
-  else {
-    for (const [name, v] of Object.entries(
-      init as Record<string, string | number | ReadonlyArray<string | number>>,
-    )) {
-      if (Array.isArray(v)) for (const one of v as ReadonlyArray<string | number>) pairs.push([name, one]);
-      else pairs.push([name, v as string | number]);
-    }
+  // Straight into fields, without an intermediate list of pairs: every message the B2BUA builds
+  // comes through here.
+  if (Array.isArray(init)) {
+    for (const [name, value] of init as ReadonlyArray<readonly [string, string | number]>)
+      out.push(toField(name, value));
+    return out;
   }
-  for (const [name, value] of pairs) out.push(HeaderField.create(name, toByteString(String(value))));
+  const record = init as Record<string, string | number | ReadonlyArray<string | number>>;
+  for (const name of Object.keys(record)) {
+    const v = record[name]!;
+    if (Array.isArray(v)) for (const one of v as ReadonlyArray<string | number>) out.push(toField(name, one));
+    else out.push(toField(name, v as string | number));
+  }
   return out;
+}
+
+function toField(name: string, value: string | number): HeaderField {
+  return HeaderField.create(name, toByteString(String(value)));
 }
 
 function toBody(body: Buffer | string | undefined): Buffer {

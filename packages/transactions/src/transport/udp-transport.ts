@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import { DEFAULT_TIMERS, type TimerConfig } from '../transaction/timer-config.js';
+import { literalLookup } from './literal-lookup.js';
 import {
   type Endpoint,
   type PacketHandler,
@@ -38,6 +39,7 @@ export class UdpTransport implements Transport {
     const host = options.host ?? '127.0.0.1';
     this.socket = dgram.createSocket({
       type: host.includes(':') ? 'udp6' : 'udp4',
+      lookup: literalLookup,
       ...(options.recvBufferSize ? { recvBufferSize: options.recvBufferSize } : {}),
       ...(options.sendBufferSize ? { sendBufferSize: options.sendBufferSize } : {}),
     });

@@ -31,6 +31,14 @@ describe('UdpTransport', () => {
     expect(b.address().host).toBe(host);
   });
 
+  it('still resolves a host name given as the target', async () => {
+    const a = await udp('127.0.0.1');
+    const b = await udp('127.0.0.1');
+    const got = next(b);
+    await a.send({ host: 'localhost', port: b.address().port }, msg(3));
+    expect((await got).data.toString()).toContain('Call-ID: 3');
+  });
+
   it('ignores bare CRLF keep-alives', async () => {
     const a = await udp('127.0.0.1');
     const b = await udp('127.0.0.1');

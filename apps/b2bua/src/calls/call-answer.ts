@@ -25,6 +25,9 @@ import { HeldLegMusic } from './hold/held-leg-music.js';
 import { relayBody } from './bridge/session-body-relay.js';
 import { answeredCrossing, relayedCrossing } from './bridge/media-sdp-crossing.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const EXTENSION_KEY = /^[0-9*#+]+$/;
+
 /** The requests and ACKs of an answered call's legs: its bridge's, or its three-way room's. */
 export type BridgedRequests = Pick<CallBridge, 'handleRequest' | 'handleAck'>;
 
@@ -391,5 +394,5 @@ export class CallAnswer {
 
 /** An answered key that is an extension number (not an AOR or a URI). */
 function extensionKey(key: string | undefined): string | undefined {
-  return key !== undefined && /^[0-9*#+]+$/.test(key) ? key : undefined;
+  return key !== undefined && EXTENSION_KEY.test(key) ? key : undefined;
 }

@@ -5,6 +5,9 @@ import type { RegisteredContact } from '@switchboard/plugin-sdk';
 import type { Redis } from 'ioredis';
 import { CONFIG, REDIS } from '../tokens.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const SIP_URI = /^sips?:/i;
+
 /** Reads the location service's bindings (written by the registrar) from Redis. */
 @Injectable()
 export class RegistrationRepository {
@@ -15,9 +18,7 @@ export class RegistrationRepository {
 
   /** The AOR of an extension in our domain; an AOR passes through unchanged. */
   aorOf(extensionOrAor: string): string {
-    return /^sips?:/i.test(extensionOrAor)
-      ? extensionOrAor
-      : `sip:${extensionOrAor}@${this.config.sip.domain}`;
+    return SIP_URI.test(extensionOrAor) ? extensionOrAor : `sip:${extensionOrAor}@${this.config.sip.domain}`;
   }
 
   async bindings(extensionOrAor: string, now = Date.now()): Promise<RegistrationBinding[]> {

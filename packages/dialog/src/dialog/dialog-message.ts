@@ -70,8 +70,12 @@ export interface OutgoingRequest {
   body?: OutgoingBody;
 }
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const QUOTED_SPECIAL = /["\\]/g;
+
+/** RFC 3261 §25.1 quoted-string: `"` and `\` escaped with a backslash. */
 function quoteDisplayName(name: string): string {
-  return `"${name.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `"${name.replace(QUOTED_SPECIAL, '\\$&')}"`;
 }
 
 /** `"Name" <uri>;tag=x` (RFC 3261 §20.20 / §20.39: always with brackets so URI parameters stay in the URI). */

@@ -13,6 +13,9 @@ import { SdpParseError } from './sdp-parse-error.js';
 import { digitsAt, isTokenAt } from './sdp-validators.js';
 import { type LineEnding, SessionDescription } from './session-description.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const DECIMAL = /^\d+$/;
+
 /** Bit per type letter (a = bit 0) for the fields that may only appear at session level (RFC 8866 §5). */
 const SESSION_ONLY = bits('vosueptrz');
 
@@ -197,10 +200,10 @@ function checkValue(type: number, line: string, n: number): void {
 /** o= with six fields and decimal session id and version (checked without building the bigint). */
 function isValidOrigin(v: string): boolean {
   const f = v.split(' ');
-  if (f.length !== 6 || f.some((x) => x.length === 0)) return false;
+  if (f.length !== 6 || f.includes('')) return false;
   const id = f[1] as string;
   const version = f[2] as string;
-  return /^\d+$/.test(id) && /^\d+$/.test(version);
+  return DECIMAL.test(id) && DECIMAL.test(version);
 }
 
 function checkAttribute(line: string, n: number): void {

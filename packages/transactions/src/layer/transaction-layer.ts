@@ -82,6 +82,9 @@ export interface TransactionLayerOptions<M> {
   readonly observer?: TransactionObserver;
 }
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const BRACKETS = /^\[|\]$/g;
+
 export interface SendOptions {
   /** Reuse a branch: a CANCEL must carry the INVITE's branch (§9.1). */
   readonly branch?: string;
@@ -381,11 +384,13 @@ export class TransactionLayer<M> {
   }
 
   private isOurSentBy(via: ViaInfo): boolean {
-    const host = via.host.replace(/^\[|\]$/g, '').toLowerCase();
-    return this.options.transports.some((t) => {
+    const host = via.host.replace(BRACKETS, '').toLowerCase();
+    const port = via.port ?? 5060;
+    for (const t of this.options.transports) {
       const a = t.address();
-      return (this.options.viaHost ?? a.host).toLowerCase() === host && (via.port ?? 5060) === a.port;
-    });
+      if ((this.options.viaHost ?? a.host).toLowerCase() === host && port === a.port) return true;
+    }
+    return false;
   }
 
   private viaSpec(transport: Transport, branch: string): ViaSpec {
@@ -405,11 +410,19 @@ export class TransactionLayer<M> {
     return t;
   }
 
-  /** Prefers a transport bound to the same IP family as the target. */
+  /**
+   * Prefers a transport bound to the same IP family as the target, else the first of the protocol
+   * (a loop, not filter + find: this runs for every request sent).
+   */
   private findTransport(protocol: TransportProtocol, host: string): Transport | undefined {
-    const candidates = this.options.transports.filter((t) => t.protocol === protocol);
     const v6 = isIP(host) === 6;
-    return candidates.find((t) => (isIP(t.address().host) === 6) === v6) ?? candidates[0];
+    let first: Transport | undefined;
+    for (const t of this.options.transports) {
+      if (t.protocol !== protocol) continue;
+      first ??= t;
+      if ((isIP(t.address().host) === 6) === v6) return t;
+    }
+    return first;
   }
 
   private contextOf(transport: Transport): TransactionContext {

@@ -18,6 +18,10 @@ import { type SipCodec, type ViaSpec } from '../layer/sip-codec.js';
 
 /** The transaction fields of a message, kept on the message itself (see `SipMessageBase.derived`). */
 const INFO = new DerivedKey<MessageInfo>('transaction layer MessageInfo');
+// Module constants: a regular expression literal in a function body is a new object per call
+// (withReceived runs for every request received with rport).
+const RECEIVED_PARAM = /;\s*received\s*=\s*[^;,\s]*/i;
+const RPORT_PARAM = /;\s*rport(\s*=\s*\d*)?/i;
 
 /**
  * The transaction layer's adapter over @switchboard/sip. Parsed fields are cached per message
@@ -60,8 +64,8 @@ export class SwitchboardSipCodec implements SipCodec<SipMessage> {
     const copy = request.clone();
     const top = splitList(copy.getHeader('Via') ?? '')[0];
     if (top === undefined) return copy;
-    let value = top.replace(/;\s*received\s*=\s*[^;,\s]*/i, '');
-    if (rport !== undefined) value = value.replace(/;\s*rport(\s*=\s*\d*)?/i, `;rport=${rport}`);
+    let value = top.replace(RECEIVED_PARAM, '');
+    if (rport !== undefined) value = value.replace(RPORT_PARAM, `;rport=${rport}`);
     // RFC 3261 §20.42: received holds the address unbracketed, IPv6 included.
     if (received !== undefined) value += `;received=${received}`;
     copy.removeFirstValue('Via');

@@ -1,5 +1,8 @@
 import type { ExtensionDialog } from '@switchboard/live-state';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const EXTENSION_KEY = /^[0-9*#+]+$/;
+
 /** Where a call's dialog states go (the dialog event package's store); absent: no lamps. */
 export interface DialogStateSink {
   write(resource: string, dialog: ExtensionDialog): Promise<void>;
@@ -66,5 +69,5 @@ export class DialogLamp {
 
 /** The extension a plan target key names (numbers and feature characters), else undefined. */
 export function extensionKey(targetKey: string): string | undefined {
-  return /^[0-9*#+]+$/.test(targetKey) ? targetKey : undefined;
+  return EXTENSION_KEY.test(targetKey) ? targetKey : undefined;
 }

@@ -4,6 +4,9 @@ import type { ResolvedTarget, TransportProtocol } from '@switchboard/transaction
 import { localFlowOf } from '../../registrar/binding-flows.js';
 import type { CallSipPort } from '../call-sip-port.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const HOST_PORT = /^\[?([^\]]+?)\]?:(\d{1,5})$/;
+
 const PROTOCOLS: readonly TransportProtocol[] = ['UDP', 'TCP', 'TLS', 'WS', 'WSS'];
 
 function protocolOf(value: string | undefined): TransportProtocol {
@@ -13,7 +16,7 @@ function protocolOf(value: string | undefined): TransportProtocol {
 
 /** "ip:port" or "[v6]:port" → host/port; undefined when it does not parse. */
 export function parseHostPort(value: string): { host: string; port: number } | undefined {
-  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(value);
+  const m = HOST_PORT.exec(value);
   if (!m?.[1] || !m[2]) return undefined;
   const port = Number(m[2]);
   return port > 0 && port < 65536 ? { host: m[1], port } : undefined;

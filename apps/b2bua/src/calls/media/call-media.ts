@@ -12,6 +12,10 @@ import { branchRelayDecision, DEFAULT_LEG_POLICY, type LegMediaPolicy } from './
 import { restoreUnrelayedMedia } from './relayed-media-lines.js';
 import { checkOfferFrom, offersSrtp, rtpProfileTowards } from './srtp-offer.js';
 
+// Module constants: a regular expression literal in a function body is a new object per call.
+const BRACKETS = /^\[|\]$/g;
+const SDP_TYPE = /^application\/sdp\b/i;
+
 /**
  * SDES suites rtpengine must not offer a SRTP leg, leaving AES_CM_128_HMAC_SHA1_80 and _32 (RFC
  * 4568 §6.2.1-2, what desk phones implement): NULL ciphers authenticate without encrypting (they
@@ -529,9 +533,9 @@ function safeOffersSrtp(body: SessionBody): boolean {
 }
 
 function isSdp(body: SessionBody): boolean {
-  return /^application\/sdp\b/i.test(body.contentType);
+  return SDP_TYPE.test(body.contentType);
 }
 
 function receivedFrom(host: string): { family: 'IP4' | 'IP6'; address: string } {
-  return { family: host.includes(':') ? 'IP6' : 'IP4', address: host.replace(/^\[|\]$/g, '') };
+  return { family: host.includes(':') ? 'IP6' : 'IP4', address: host.replace(BRACKETS, '') };
 }

@@ -4,6 +4,9 @@ import { parseUri, type SipRequest } from '@switchboard/sip';
 import type { SessionBody } from '../legs/caller-leg.js';
 import type { PartyMedia } from './call-media.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const BRACKETS = /^\[|\]$/g;
+
 /**
  * A party is behind NAT when its packets come from another address than the one it writes in its
  * Contact or SDP (the comparison Kamailio's nat_uac_test does with flags 1 and 8): its own view of
@@ -66,5 +69,5 @@ function isAddress(host: string | undefined): host is string {
 }
 
 function bare(host: string): string {
-  return host.replace(/^\[|\]$/g, '').toLowerCase();
+  return host.replace(BRACKETS, '').toLowerCase();
 }

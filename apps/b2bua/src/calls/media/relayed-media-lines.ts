@@ -1,5 +1,8 @@
 import { parseSdp } from '@switchboard/sdp';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const STREAM_PROTOCOL = /^(TCP|TLS)\b/i;
+
 /**
  * rtpengine relays RTP, RTCP and UDPTL over UDP. Streams over TCP (MSRP, BFCP, TCP/TLS, …) it would
  * give a UDP port that nothing listens on, so those m-lines go through as the offerer or answerer
@@ -7,7 +10,7 @@ import { parseSdp } from '@switchboard/sdp';
  * it flows end to end, as in `direct` mode).
  */
 export function isRelayable(protocol: string): boolean {
-  return !/^(TCP|TLS)\b/i.test(protocol);
+  return !STREAM_PROTOCOL.test(protocol);
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { PartyMedia } from '../media/call-media.js';
 import type { BridgeSide } from '../bridge/call-bridge.js';
 
+// Module constant: a regular expression literal in a function body is a new object per call.
+const SLOT_DIGITS = /^[0-9]{1,15}$/;
+
 /** A parked call as the lot holds it: the parked party's dialog, handed to whoever retrieves it. */
 export interface ParkedEntry {
   /** The parked party's side of its call (dialog and route). */
@@ -17,7 +20,7 @@ export interface ParkedEntry {
 
 /** The slot `destination` names in the range `first`–`last` (SWITCHBOARD_PARK_SLOTS), if it is one. */
 export function parkSlotOf(destination: string, first: number, last: number): number | undefined {
-  if (!/^[0-9]{1,15}$/.test(destination)) return undefined;
+  if (!SLOT_DIGITS.test(destination)) return undefined;
   const n = Number(destination);
   return n >= first && n <= last ? n : undefined;
 }

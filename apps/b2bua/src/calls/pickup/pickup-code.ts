@@ -1,3 +1,6 @@
+// Module constant: a regular expression literal in a function body is a new object per call.
+const DIGITS = /^[0-9]{1,32}$/;
+
 /** What a dialled number asks for, if it is a pickup feature code. */
 export type PickupRequest =
   { readonly kind: 'group' } | { readonly kind: 'directed'; readonly extension: string };
@@ -16,5 +19,5 @@ export function pickupRequestOf(destination: string, codes: PickupCodes): Pickup
   if (destination === codes.groupCode) return { kind: 'group' };
   if (!destination.startsWith(codes.directedPrefix)) return undefined;
   const extension = destination.slice(codes.directedPrefix.length);
-  return /^[0-9]{1,32}$/.test(extension) ? { kind: 'directed', extension } : undefined;
+  return DIGITS.test(extension) ? { kind: 'directed', extension } : undefined;
 }

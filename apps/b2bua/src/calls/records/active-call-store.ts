@@ -50,23 +50,21 @@ export class ActiveCallStore {
   ) {}
 
   async started(call: ActiveCallStart): Promise<void> {
-    const fields: Record<string, string> = {
-      id: call.id,
-      state: 'routing',
-      from: call.from,
-      to: call.to,
-      startedAt: String(call.startedAt),
-    };
-    if (call.fromDisplayName) fields.fromDisplayName = call.fromDisplayName;
-    if (call.callerUserAgent) fields.callerUserAgent = call.callerUserAgent;
+    // ARGV: score, call id, then the hash's field/value pairs, pushed as they are (every call
+    // writes this: no fields object turned into entries and flattened).
+    const args: (string | number)[] = [call.startedAt, call.id];
+    args.push('id', call.id, 'state', 'routing', 'from', call.from, 'to', call.to);
+    args.push('startedAt', String(call.startedAt));
+    if (call.fromDisplayName) args.push('fromDisplayName', call.fromDisplayName);
+    if (call.callerUserAgent) args.push('callerUserAgent', call.callerUserAgent);
     const node = call.node ?? this.node;
-    if (node) fields.node = node;
-    if (this.sipNode) fields.sipNode = this.sipNode;
+    if (node) args.push('node', node);
+    if (this.sipNode) args.push('sipNode', this.sipNode);
     // One script instead of HSET + ZADD + ZADD: each command costs the signalling process client
     // CPU (bench:cps profiles); a script call, like a single command, joins the auto-pipeline.
     const keys = [redisKeys.call(call.id), redisKeys.calls];
     if (call.callerExtension) keys.push(redisKeys.extensionCalls(call.callerExtension));
-    await STARTED.run(this.redis, keys, [call.startedAt, call.id, ...Object.entries(fields).flat()]);
+    await STARTED.run(this.redis, keys, args);
   }
 
   /**
@@ -81,7 +79,11 @@ export class ActiveCallStore {
   ): Promise<void> {
     const keys = [redisKeys.call(id)];
     if (joined) keys.push(redisKeys.extensionCalls(joined.extension));
-    await STATE.run(this.redis, keys, [joined?.at ?? 0, id, ...Object.entries({ ...extra, state }).flat()]);
+    // ARGV: score, call id, then the `extra` fields and the state (the state wins over an extra one).
+    const args: (string | number)[] = [joined?.at ?? 0, id];
+    for (const name of Object.keys(extra)) if (name !== 'state') args.push(name, extra[name]!);
+    args.push('state', state);
+    await STATE.run(this.redis, keys, args);
   }
 
   /** The callee extension is now in this call (busy detection counts it). */

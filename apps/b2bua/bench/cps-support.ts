@@ -74,12 +74,17 @@ export type LatencyLine = Record<'inviteInToOut' | 'routing' | 'okInToOut', Late
 export const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 export const LOG_DIR = process.env.BENCH_LOG_DIR;
 
+/** The compiled preload next to this file (dist/bench-build/bench/alloc-profile.js). */
+const allocProfilePreload = new URL('./alloc-profile.js', import.meta.url).href;
+
 export function startRole(role: string, env: NodeJS.ProcessEnv): Role {
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   // BENCH_NODE_FLAGS="--max-semi-space-size=64": V8 flags for both roles (A/B runs of heap settings).
   // --expose-gc: the signalling role's SIGUSR2 summary runs a full GC first, so its heap figure is
   // what is retained (a leak), not garbage an idle process has not collected yet.
   const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  // BENCH_ALLOC_PROFILE_DIR=/some/dir: allocation profiles per step (bench/alloc-profile.ts).
+  if (process.env.BENCH_ALLOC_PROFILE_DIR) flags.push('--import', allocProfilePreload);
   // BENCH_MAIN=path/to/main.js: run another build of the app (A/B against an older commit).
   const main = process.env.BENCH_MAIN ?? 'dist/main.js';
   const child = spawn(process.execPath, [...flags, ...profile, main, role], {

@@ -289,10 +289,13 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
       udpMaxBytes: this.config.sip.udpMaxBytes,
       maxMessageBytes: this.config.sip.maxMessageBytes,
       observer: this.txMetrics,
-      // §17.2.1: call control answers (180/200 relayed, 503, another final) within a few ms almost
-      // always, so the 100 goes out only when it has not answered after 200 ms (issue #21: one
-      // UDP send less per call).
-      trying: 'deferred',
+      // §17.2.1 allows the 100 to wait 200 ms for the TU's own answer ('deferred', one UDP send less
+      // per quick call), but the PBX sends it at once: behind a stateful proxy (Kamailio's dispatcher,
+      // docker/kamailio) the 100 is what tells the proxy this node took the INVITE — without it the
+      // proxy's fr_timer fails a node that died in those 200 ms over to another node, outside the
+      // probing that marks nodes down (scale-out-dispatcher-kamailio.test.ts). The saving was within
+      // the bench's noise (issue #21).
+      trying: 'immediate',
     });
     layer.setUser({
       onRequest: (request, tx, extra) => this.dispatch(request, tx, extra.cancelTarget),

@@ -61,8 +61,9 @@ export interface TransactionLayerOptions<M> {
   readonly transports: readonly Transport[];
   /**
    * When INVITE server transactions send 100 Trying (§17.2.1, see TryingPolicy). Default
-   * `deferred`: only when the TU has not answered within 200 ms, which a B2BUA relaying 180/200
-   * or answering at once rarely needs, so most calls save a datagram.
+   * `immediate`. `deferred` sends it only when the TU has not answered within 200 ms (a datagram
+   * less per quick answer), but a stateful proxy in front then hears nothing from this element for
+   * those 200 ms and may fail the INVITE over to another one (its fr_timer).
    */
   readonly trying?: TryingPolicy;
   /**
@@ -287,7 +288,7 @@ export class TransactionLayer<M> {
       else this.tu?.onRequest(fresh.message, tx, { cancelTarget: target });
       return;
     }
-    const tx = this.createServer(fresh, info, origin, key, mk, this.options.trying ?? 'deferred');
+    const tx = this.createServer(fresh, info, origin, key, mk, this.options.trying ?? 'immediate');
     this.tu?.onRequest(fresh.message, tx, {});
   }
 

@@ -5,7 +5,8 @@
  *   arrived (or at once on a retransmitted INVITE before then). A TU that answers fast (a B2BUA
  *   relaying 180/200, or a quick final answer) saves one datagram per call; a slow TU's caller
  *   still hears 100 before its first retransmission (Timer A = T1 = 500 ms, §17.1.1.2).
- * - `immediate`: at once, for a TU known to be slow.
+ * - `immediate` (the layer's default): at once. Behind a stateful proxy this is the proxy's sign that
+ *   the element took the INVITE; deferred, the proxy may fail it over within those 200 ms.
  * - `off`: never; the TU sends its own provisional responses.
  */
 export type TryingPolicy = 'deferred' | 'immediate' | 'off';

@@ -12,7 +12,7 @@ import { FakeTransport, invite } from './fake-transport.js';
 
 const SRC = { host: '10.0.0.9', port: 40001 };
 
-function setup(trying?: TryingPolicy) {
+function setup(trying: TryingPolicy = 'deferred') {
   const clock = new FakeClock();
   const udp = new FakeTransport();
   const layer = new TransactionLayer<SipMessage>({
@@ -62,7 +62,7 @@ describe('TransactionLayer, server side', () => {
   });
 
   // §17.2.1: the 100 is owed only when the TU has said nothing 200 ms after the INVITE arrived.
-  describe("deferred 100 Trying (the default, trying: 'deferred')", () => {
+  describe("deferred 100 Trying (trying: 'deferred')", () => {
     it('sends no 100 when the TU answers within 200 ms', () => {
       const { udp, seen, clock } = setup();
       udp.inject(invite(), SRC);

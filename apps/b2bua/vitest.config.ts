@@ -10,6 +10,7 @@ const LOAD_TESTS = [
   'test/faults-sipp.test.ts',
   'test/calls-packet-loss-netns.test.ts',
   'test/overload-sipp.test.ts',
+  'test/overload-intake.test.ts',
 ];
 
 export default defineConfig({

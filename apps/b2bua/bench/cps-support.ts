@@ -226,18 +226,28 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-/** Response times (ms) of the rtd "1" from sipp's -trace_rtt CSV files in `dir`. */
+/** Response times (ms) of every rtd from sipp's -trace_rtt CSV files in `dir`, all rtds together, sorted. */
 export function readRtts(dir: string): number[] {
-  const values: number[] = [];
+  return [...readRttsByRtd(dir).values()].flat().sort((a, b) => a - b);
+}
+
+/** Response times (ms) per rtd name from sipp's -trace_rtt CSV files in `dir` (read once: removed), sorted. */
+export function readRttsByRtd(dir: string): Map<string, number[]> {
+  const byRtd = new Map<string, number[]>();
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('_rtt.csv'))) {
     for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n').slice(1)) {
-      const cols = line.split(';');
-      const v = Number(cols[1]); // Date_ms;response_time_ms;rtd_no
-      if (cols.length >= 3 && Number.isFinite(v)) values.push(v);
+      const cols = line.split(';'); // Date_ms;response_time_ms;rtd_no
+      const v = Number(cols[1]);
+      const rtd = cols[2]?.trim();
+      if (rtd === undefined || rtd === '' || !Number.isFinite(v)) continue;
+      const list = byRtd.get(rtd) ?? [];
+      list.push(v);
+      byRtd.set(rtd, list);
     }
     fs.rmSync(path.join(dir, f));
   }
-  return values.sort((a, b) => a - b);
+  for (const list of byRtd.values()) list.sort((a, b) => a - b);
+  return byRtd;
 }
 
 export interface Row {

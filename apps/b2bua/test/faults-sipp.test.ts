@@ -259,6 +259,7 @@ beforeAll(async () => {
     SWITCHBOARD_ROUTING_PICKUP_MS: '4000',
     // A starved process is not an overloaded PBX here: no 503s for event-loop lag.
     SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',
+    SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: '0',
     SWITCHBOARD_MEDIA_MODE: 'direct',
     SWITCHBOARD_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sb-fault-data-')),
     SWITCHBOARD_LOG_LEVEL: 'info',

@@ -13,7 +13,7 @@ function detector(limits: Partial<OverloadLimits> = {}) {
   const starts: OverloadEpisode[] = [];
   const ends: { episode: OverloadEpisode; endedAt: number }[] = [];
   const d = new OverloadDetector(
-    { maxRoutingBacklog: 10, maxLoopLagMs: 100, maxCalls: 5, ...limits },
+    { maxRoutingBacklog: 10, maxLoopLagMs: 100, maxIntakeDelayMs: 50, maxCalls: 5, ...limits },
     {
       now: () => clock.now(),
       load: () => ({ ...load }),
@@ -35,7 +35,12 @@ describe('OverloadDetector', () => {
     }
     expect(admitted).toEqual([true, true, true, true, true, false, false, false]);
     expect(starts).toEqual([
-      { reasons: ['calls'], load: { routingBacklog: 0, calls: 5, loopLagMs: 0 }, startedAt: 0, refused: 0 },
+      {
+        reasons: ['calls'],
+        load: { routingBacklog: 0, calls: 5, intakeDelayMs: 0, loopLagMs: 0 },
+        startedAt: 0,
+        refused: 0,
+      },
     ]);
     expect(ends).toEqual([]);
     expect(d.overloaded).toBe(true);
@@ -56,7 +61,7 @@ describe('OverloadDetector', () => {
       {
         episode: {
           reasons: ['calls'],
-          load: { routingBacklog: 0, calls: 10, loopLagMs: 0 },
+          load: { routingBacklog: 0, calls: 10, intakeDelayMs: 0, loopLagMs: 0 },
           startedAt: 0,
           refused: 2,
         },
@@ -117,17 +122,90 @@ describe('OverloadDetector', () => {
     ]);
   });
 
+  it('steers the share of new calls admitted by the intake delay: halves over the target, grows back under half', () => {
+    const { d, clock, starts, ends } = detector(); // target 50 ms
+    d.recordIntakeDelay(50); // at the target: not over it
+    expect(d.admittedShare).toBe(1);
+    expect(d.overloaded).toBe(false);
+    d.recordIntakeDelay(80);
+    expect(d.admittedShare).toBe(0.5);
+    expect(starts[0]?.reasons).toEqual(['intakeDelay']);
+    // Half the new calls, evenly: refused, admitted, refused, admitted.
+    expect([d.admitNewCall(), d.admitNewCall(), d.admitNewCall(), d.admitNewCall()]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+    for (let i = 0; i < 10; i++) d.recordIntakeDelay(400);
+    expect(d.admittedShare).toBe(1 / 32); // the floor: some calls keep probing the capacity
+    const admitted = Array.from({ length: 64 }, () => d.admitNewCall()).filter(Boolean).length;
+    expect(admitted).toBe(2);
+    d.recordIntakeDelay(30); // between half the target and the target: holds
+    expect(d.admittedShare).toBe(1 / 32);
+    // Back under half the target: all calls again within ~15 steps; the episode ends after its 1 s.
+    let steps = 0;
+    while (d.admittedShare < 1) {
+      clock.advance(50);
+      d.recordIntakeDelay(2);
+      steps += 1;
+    }
+    expect(steps).toBeLessThanOrEqual(16);
+    expect(d.admitNewCall()).toBe(true);
+    clock.advance(MIN_EPISODE_MS - steps * 50);
+    d.recordIntakeDelay(2);
+    expect(d.overloaded).toBe(false);
+    expect(ends).toEqual([
+      {
+        episode: expect.objectContaining({
+          reasons: ['intakeDelay'],
+          refused: 64,
+          startedAt: 0,
+        }) as OverloadEpisode,
+        endedAt: MIN_EPISODE_MS,
+      },
+    ]);
+  });
+
+  it('lets an INVITE answering a challenge past the throttle, never past a hard bound', () => {
+    const { d, load } = detector();
+    for (let i = 0; i < 10; i++) d.recordIntakeDelay(400);
+    expect(d.admitNewCall()).toBe(false);
+    expect(d.admitNewCall(true)).toBe(true); // its first INVITE was admitted and challenged
+    load.calls = 5;
+    expect(d.admitNewCall(true)).toBe(false);
+  });
+
+  it('keeps an intake-delay episode for at least 1 s (one start and one end log for a short spike)', () => {
+    const { d, clock, starts, ends } = detector();
+    d.recordIntakeDelay(60);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(50);
+      d.recordIntakeDelay(0);
+    }
+    expect(d.admittedShare).toBe(1);
+    expect(d.overloaded).toBe(true); // admitting all again, the episode still open
+    expect(d.admitNewCall()).toBe(true);
+    clock.advance(MIN_EPISODE_MS);
+    d.recordIntakeDelay(0);
+    expect(d.overloaded).toBe(false);
+    expect(starts).toHaveLength(1);
+    expect(ends).toHaveLength(1);
+  });
+
   it('names every measure over its bound; 0 leaves a measure unwatched', () => {
     const { d, load, starts } = detector();
     load.calls = 5;
     load.routingBacklog = 10;
     d.recordLoopLag(500);
+    d.recordIntakeDelay(400);
     expect(starts[0]?.reasons).toEqual(['routingBacklog', 'loopLag', 'calls']);
 
-    const off = detector({ maxRoutingBacklog: 0, maxLoopLagMs: 0, maxCalls: 0 });
+    const off = detector({ maxRoutingBacklog: 0, maxLoopLagMs: 0, maxIntakeDelayMs: 0, maxCalls: 0 });
     off.load.calls = 1_000_000;
     off.load.routingBacklog = 1_000_000;
     off.d.recordLoopLag(60_000);
+    off.d.recordIntakeDelay(60_000);
     expect(off.d.admitNewCall()).toBe(true);
     expect(off.starts).toEqual([]);
   });

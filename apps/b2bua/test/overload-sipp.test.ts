@@ -40,6 +40,7 @@ beforeAll(async () => {
       SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS: '7',
       // Only the call bound decides here: this shared machine's event-loop lag is not the test's.
       SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',
+      SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: '0',
     },
     seedExtensions(['100', '201']),
   );

@@ -61,6 +61,7 @@ function roleEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     SWITCHBOARD_LOG_LEVEL: 'info',
     SWITCHBOARD_MEDIA_MODE: 'direct',
     SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',
+    SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: '0',
     // sipp answers only the first challenge and only knows MD5.
     SWITCHBOARD_SIP_DIGEST_ALGORITHMS: 'MD5,SHA-256',
     SWITCHBOARD_DEAD_NODE_SECONDS: String(DEAD_NODE_SECONDS),

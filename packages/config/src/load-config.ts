@@ -114,7 +114,13 @@ export interface SwitchboardConfig {
    * Overload control of the signalling process: bounds (0 = not watched) beyond which new INVITEs get
    * 503 with `retryAfterSeconds`.
    */
-  overload: { maxRoutingBacklog: number; maxLoopLagMs: number; maxCalls: number; retryAfterSeconds: number };
+  overload: {
+    maxRoutingBacklog: number;
+    maxLoopLagMs: number;
+    maxIntakeDelayMs: number;
+    maxCalls: number;
+    retryAfterSeconds: number;
+  };
   /** A signalling process without heartbeat this long is dead: its live calls are reaped. */
   deadNodeSeconds: number;
   /** The other signalling nodes' SIP addresses (`ipv4:port`): relay targets and trusted relay sources. */
@@ -347,6 +353,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SwitchboardCon
     overload: {
       maxRoutingBacklog: e.SWITCHBOARD_OVERLOAD_MAX_ROUTING_BACKLOG,
       maxLoopLagMs: e.SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS,
+      maxIntakeDelayMs: e.SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS,
       maxCalls: e.SWITCHBOARD_OVERLOAD_MAX_CALLS,
       retryAfterSeconds: e.SWITCHBOARD_OVERLOAD_RETRY_AFTER_SECONDS,
     },

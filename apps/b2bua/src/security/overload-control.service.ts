@@ -1,12 +1,15 @@
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger, SwitchboardConfig } from '@switchboard/config';
 import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, type SipRequest, type SipResponse } from '@switchboard/sip';
-import type { Clock, TimerHandle } from '@switchboard/transactions';
+import type { Clock, Endpoint, TimerHandle } from '@switchboard/transactions';
 import type { Counter } from 'prom-client';
 import { statelessTag } from '../sip/stateless-challenger.js';
 import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
+import { IntakeDelayProbe } from './intake-delay-probe.js';
 import { OverloadDetector, type OverloadEpisode, type OverloadLoad } from './overload-detector.js';
 
 /** How often the event-loop delay is sampled (and an episode can end without new INVITEs). */
@@ -31,6 +34,9 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
   private loopDelay: IntervalHistogram | undefined;
   private sampler: TimerHandle | undefined;
   private stopped = false;
+  private readonly probe: IntakeDelayProbe | undefined;
+  private probeSocket: dgram.Socket | undefined;
+  private probeTarget: Endpoint | undefined;
   private readonly refused: Counter;
   private readonly episodes: Counter;
   private episodeCount = 0;
@@ -44,7 +50,10 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
   ) {
     this.detector = new OverloadDetector(config.overload, {
       now: () => clock.now(),
-      load: () => ({ routingBacklog: this.sources.routingBacklog(), calls: this.sources.calls() }),
+      load: (): OverloadLoad => ({
+        routingBacklog: this.sources.routingBacklog(),
+        calls: this.sources.calls(),
+      }),
       onStart: (episode) => this.started(episode),
       onEnd: (episode, endedAt) => this.ended(episode, endedAt),
     });
@@ -56,6 +65,14 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
       name: 'switchboard_sip_overload_episodes_total',
       help: 'Overload episodes started (a bound reached: routing backlog, event-loop lag or calls)',
     });
+    this.probe =
+      config.overload.maxIntakeDelayMs > 0
+        ? new IntakeDelayProbe({
+            clock,
+            send: (payload) => this.sendProbe(payload),
+            onDelay: (ms) => this.detector.recordIntakeDelay(ms),
+          })
+        : undefined;
     const detector = this.detector;
     metrics.gauge({
       name: 'switchboard_sip_overloaded',
@@ -83,15 +100,58 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
     this.stopped = true;
     this.sampler?.cancel();
     this.loopDelay?.disable();
+    this.probe?.stop();
+    this.probeSocket?.close();
+    this.probeSocket = undefined;
+  }
+
+  /** For the SIP UDP listener's intake: true when the datagram is an intake-delay probe (consumed). */
+  takeProbe(data: Buffer, source: Endpoint): boolean {
+    return this.probe?.take(data, source) ?? false;
+  }
+
+  /**
+   * Starts measuring how long datagrams wait in the SIP UDP listener's receive queue: a probe socket
+   * on the listener's own address (loopback for a wildcard bind) sends it a datagram every 50 ms.
+   * Without a bound (`SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS=0`) nothing is started.
+   */
+  async probeIntake(listener: Endpoint): Promise<void> {
+    const probe = this.probe;
+    if (!probe || this.stopped) return;
+    const v6 = isIPv6(listener.host);
+    const wildcard = listener.host === '0.0.0.0' || listener.host === '::';
+    const host = wildcard ? (v6 ? '::1' : '127.0.0.1') : listener.host;
+    const socket = dgram.createSocket(v6 ? 'udp6' : 'udp4');
+    // A send error (the listener closing at shutdown) only costs a sample; never crash on it.
+    socket.on('error', (err) => this.logger.warn({ err }, 'intake-delay probe socket error'));
+    await new Promise<void>((resolve) => socket.bind(0, host, resolve));
+    this.probeSocket = socket;
+    this.probeTarget = { host, port: listener.port };
+    probe.start({ host, port: socket.address().port });
+  }
+
+  private sendProbe(payload: Buffer): void {
+    const target = this.probeTarget;
+    if (!this.probeSocket || !target) return;
+    this.probeSocket.send(payload, target.port, target.host, (err) => {
+      if (err && !this.stopped) this.logger.warn({ err }, 'intake-delay probe not sent');
+    });
   }
 
   /** Figures for tests and the SIGUSR2 summary. */
-  get state(): { overloaded: boolean; episodes: number; refused: number; loopLagMs: number } {
+  get state(): {
+    overloaded: boolean;
+    episodes: number;
+    refused: number;
+    loopLagMs: number;
+    intakeDelayMs: number;
+  } {
     return {
       overloaded: this.detector.overloaded,
       episodes: this.episodeCount,
       refused: this.refusedCount,
       loopLagMs: this.detector.loopLag,
+      intakeDelayMs: this.probe?.delayMs ?? 0,
     };
   }
 
@@ -100,7 +160,11 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
    * undefined when the call may go on. Retransmissions get the same To tag (§8.2.7).
    */
   refuseNewCall(request: SipRequest): SipResponse | undefined {
-    if (this.detector.admitNewCall()) return undefined;
+    // An INVITE with credentials answers our 407 (or 401): the throttle admitted its first INVITE, so
+    // only the hard bounds may refuse it — refusing it would waste the challenge already given.
+    const answersChallenge =
+      request.getHeaders('Proxy-Authorization').length > 0 || request.getHeaders('Authorization').length > 0;
+    if (this.detector.admitNewCall(answersChallenge)) return undefined;
     this.refused.inc();
     this.refusedCount += 1;
     return createResponse(request, 503, {
@@ -129,17 +193,19 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
   private started(episode: OverloadEpisode): void {
     this.episodeCount += 1;
     this.episodes.inc();
-    const { maxRoutingBacklog, maxLoopLagMs, maxCalls, retryAfterSeconds } = this.config.overload;
+    const { maxRoutingBacklog, maxLoopLagMs, maxIntakeDelayMs, maxCalls, retryAfterSeconds } =
+      this.config.overload;
     this.logger.warn(
       {
         event: 'sip-overload-start',
         reasons: episode.reasons,
         ...episode.load,
-        limits: { maxRoutingBacklog, maxLoopLagMs, maxCalls },
+        limits: { maxRoutingBacklog, maxLoopLagMs, maxIntakeDelayMs, maxCalls },
         retryAfterSeconds,
       },
       `SIP overload: refusing new calls with 503 (${episode.reasons.join(', ')} at bound: ` +
         `routing backlog ${episode.load.routingBacklog}, event-loop lag ${Math.round(episode.load.loopLagMs)} ms, ` +
+        `intake delay ${Math.round(episode.load.intakeDelayMs)} ms, ` +
         `calls ${episode.load.calls})`,
     );
   }

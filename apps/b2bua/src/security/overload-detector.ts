@@ -1,9 +1,16 @@
+import { AdmissionThrottle } from './admission-throttle.js';
+
 /** Bounds of the signalling process's load; 0 leaves a measure unwatched. */
 export interface OverloadLimits {
   /** Routing requests waiting for a plan. */
   readonly maxRoutingBacklog: number;
   /** The event loop's mean delay over the last sample interval, in ms. */
   readonly maxLoopLagMs: number;
+  /**
+   * The target of how long datagrams wait in the SIP UDP socket's receive queue, in ms
+   * (`IntakeDelayProbe`): over it the share of new calls admitted is cut (`AdmissionThrottle`).
+   */
+  readonly maxIntakeDelayMs: number;
   /** Calls this process holds (being authenticated, routed, ringing or answered). */
   readonly maxCalls: number;
 }
@@ -14,13 +21,13 @@ export interface OverloadLoad {
   readonly calls: number;
 }
 
-export type OverloadMeasure = 'routingBacklog' | 'loopLag' | 'calls';
+export type OverloadMeasure = 'routingBacklog' | 'loopLag' | 'intakeDelay' | 'calls';
 
 /** What an episode's start and end logs and metrics carry. */
 export interface OverloadEpisode {
   /** The measures at or over their bound when the episode started. */
   readonly reasons: readonly OverloadMeasure[];
-  readonly load: OverloadLoad & { readonly loopLagMs: number };
+  readonly load: OverloadLoad & { readonly loopLagMs: number; readonly intakeDelayMs: number };
   readonly startedAt: number;
   /** New calls refused so far in this episode. */
   readonly refused: number;
@@ -35,8 +42,9 @@ export interface OverloadDetectorOptions {
 }
 
 /**
- * Hysteresis: an episode ends only once every measure is back to this share of its bound, and not
- * before MIN_EPISODE_MS, so a load hovering at a bound does not flap between 503 and admission.
+ * Hysteresis of the hard bounds (routing backlog, event-loop lag, calls): refusing ends only once
+ * each is back to this share of its bound, and not before MIN_EPISODE_MS, so a load hovering at a
+ * bound does not flap between 503 and admission. An episode (logs, metrics) lasts at least as long.
  */
 export const RESUME_FRACTION = 0.8;
 export const MIN_EPISODE_MS = 1000;
@@ -44,11 +52,18 @@ export const MIN_EPISODE_MS = 1000;
 /**
  * Decides whether a new call may start (the overload control in front of call control): a pure
  * state machine on the injected clock. `admitNewCall` is asked once per new INVITE and reads the
- * load then, so a burst is cut at the bound exactly; the event-loop lag is sampled on a timer
- * (`recordLoopLag`, which also ends an episode when no INVITE arrives).
+ * load then, so a burst is cut at a count bound exactly; the event-loop lag is sampled on a timer
+ * (`recordLoopLag`, which also ends an episode when no INVITE arrives). Over a hard bound every new
+ * call is refused; the intake delay instead steers the share of new calls admitted
+ * (`AdmissionThrottle`, stepped by `recordIntakeDelay`), so a process at 2× its capacity keeps
+ * taking the calls it can serve and refuses the rest at once.
  */
 export class OverloadDetector {
   private loopLagMs = 0;
+  private intakeDelayMs = 0;
+  private readonly throttle: AdmissionThrottle;
+  /** When the hard bounds last started refusing (undefined: they are not). */
+  private hardSince: number | undefined;
   private episode:
     | { reasons: OverloadMeasure[]; load: OverloadEpisode['load']; startedAt: number; refused: number }
     | undefined;
@@ -56,7 +71,9 @@ export class OverloadDetector {
   constructor(
     private readonly limits: OverloadLimits,
     private readonly options: OverloadDetectorOptions,
-  ) {}
+  ) {
+    this.throttle = new AdmissionThrottle(limits.maxIntakeDelayMs);
+  }
 
   get overloaded(): boolean {
     return this.episode !== undefined;
@@ -67,11 +84,19 @@ export class OverloadDetector {
     return this.loopLagMs;
   }
 
-  /** True when a new call may start; false means answer it 503 (counted in the episode). */
-  admitNewCall(): boolean {
-    this.evaluate();
-    if (!this.episode) return true;
-    this.episode.refused += 1;
+  /** The share of new calls the intake-delay throttle admits now (1 = all). */
+  get admittedShare(): number {
+    return this.throttle.admittedShare;
+  }
+
+  /**
+   * True when a new call may start; false means answer it 503 (counted in the episode).
+   * `answersChallenge` (an INVITE with credentials) leaves the decision to the hard bounds.
+   */
+  admitNewCall(answersChallenge = false): boolean {
+    const hard = this.evaluate();
+    if (!hard && (answersChallenge || this.throttle.admit())) return true;
+    if (this.episode) this.episode.refused += 1;
     return false;
   }
 
@@ -81,27 +106,41 @@ export class OverloadDetector {
     this.evaluate();
   }
 
-  private evaluate(): void {
-    const load = { ...this.options.load(), loopLagMs: this.loopLagMs };
+  /** The intake delay now (ms), once per probe period: one throttle step, then re-evaluates. */
+  recordIntakeDelay(ms: number): void {
+    this.intakeDelayMs = ms;
+    this.throttle.step(ms);
+    this.evaluate();
+  }
+
+  /** Updates the hard state and the episode; true while the hard bounds refuse every new call. */
+  private evaluate(): boolean {
+    const load = { ...this.options.load(), loopLagMs: this.loopLagMs, intakeDelayMs: this.intakeDelayMs };
     const now = this.options.now();
+    const hardOver = this.over(load, this.hardSince === undefined ? 1 : RESUME_FRACTION);
+    if (hardOver.length > 0) this.hardSince ??= now;
+    else if (this.hardSince !== undefined && now - this.hardSince >= MIN_EPISODE_MS)
+      this.hardSince = undefined;
+    const hard = this.hardSince !== undefined;
+    const throttling = this.throttle.throttling;
     if (!this.episode) {
-      const reasons = this.over(load, 1);
-      if (reasons.length === 0) return;
+      if (!hard && !throttling) return false;
+      const reasons: OverloadMeasure[] = throttling ? [...hardOver, 'intakeDelay'] : hardOver;
       this.episode = { reasons, load, startedAt: now, refused: 0 };
       this.options.onStart({ ...this.episode });
-      return;
+      return hard;
     }
-    if (now - this.episode.startedAt < MIN_EPISODE_MS) return;
-    if (this.over(load, RESUME_FRACTION).length > 0) return;
+    if (hard || throttling || now - this.episode.startedAt < MIN_EPISODE_MS) return hard;
     const ended = this.episode;
     this.episode = undefined;
     this.options.onEnd({ ...ended }, now);
+    return false;
   }
 
   /**
-   * The measures at or over `fraction` of their bound: a count bound is reached when one more would
-   * exceed it (`calls >= maxCalls`), the lag when it is past its bound; on the way down the resume
-   * level itself is already "not overloaded".
+   * The hard measures at or over `fraction` of their bound: a count bound is reached when one more
+   * would exceed it (`calls >= maxCalls`), the lag when it is past its bound; on the way down the
+   * resume level itself is already "not overloaded".
    */
   private over(load: OverloadEpisode['load'], fraction: number): OverloadMeasure[] {
     const { maxRoutingBacklog, maxLoopLagMs, maxCalls } = this.limits;

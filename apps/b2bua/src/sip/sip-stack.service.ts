@@ -24,6 +24,7 @@ import { CallTraceService } from '../calls/trace/call-trace.service.js';
 import { FloodGuard, type FloodBan } from '../security/flood-guard.js';
 import { GuardedTransport } from '../security/guarded-transport.js';
 import { OverloadControlService } from '../security/overload-control.service.js';
+import { ProbedTransport } from '../security/probed-transport.js';
 import type { SecurityMetrics } from '../security/security-metrics.js';
 import { CONFIG, LOGGER, SECURITY_METRICS, SIP_CLOCK } from '../tokens.js';
 import {
@@ -262,16 +263,22 @@ export class SipStackService implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     // Flood control wraps every listener: banned sources are dropped before parsing (no state at all).
     // The per-call trace wraps the guard, so it sees what the stack handles and sends, not floods.
-    const transports = createSipTransports(this.config, this.logger).map((t) =>
+    // Overload control's intake-delay probe datagrams are taken off the UDP listener before anything else.
+    const raw = createSipTransports(this.config, this.logger);
+    const transports = raw.map((t) =>
       this.trace.wrap(
         new GuardedTransport(
-          t,
+          t.protocol === 'UDP'
+            ? new ProbedTransport(t, (data, from) => this.overload.takeProbe(data, from))
+            : t,
           (ip) => this.flood.admit(ip),
           () => this.metrics.increment('floodDropped'),
         ),
       ),
     );
     await listenAll(transports, this.config.sip.bindAddress);
+    const udp = raw.find((t) => t.protocol === 'UDP');
+    if (udp) await this.overload.probeIntake(udp.address());
     this.transports = transports;
     this.sweepFloodGuard();
     for (const t of transports)

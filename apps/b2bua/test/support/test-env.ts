@@ -38,8 +38,10 @@ export function testConfig(databaseUrl: string, env: Record<string, string> = {}
     // One port per host: relay-mode tests run side by side; the RFC 4733 feature-code test sets its own.
     SWITCHBOARD_RTPENGINE_DTMF_PORT: '0',
     // The shared test machine starves processes for 100 ms and more (load average 40 on 2 cores):
-    // overload control's event-loop bound would refuse test calls; overload tests set their bounds.
+    // overload control's event-loop and intake-delay bounds would refuse test calls; overload tests set
+    // their bounds.
     SWITCHBOARD_OVERLOAD_MAX_LOOP_LAG_MS: '0',
+    SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: '0',
     // Hold tests check the relayed hold itself; music on hold adds re-INVITEs, its own tests turn it on.
     SWITCHBOARD_MUSIC_ON_HOLD: 'off',
     ...env,

@@ -77,6 +77,18 @@ export const securitySettings = {
     .min(0, 'must be 0 (off) or more')
     .max(60_000, 'must be at most 60000')
     .default(100),
+  /**
+   * Overload control: 503 to new calls while datagrams wait longer than this in the SIP UDP socket's
+   * receive queue before the process reads them (0 = not watched). Measured by a probe datagram the
+   * process sends itself every 50 ms. A saturated process keeps its event loop turning (no lag) while
+   * the kernel queue grows to seconds; this is the measure that sees it.
+   */
+  SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0, 'must be 0 (off) or more')
+    .max(60_000, 'must be at most 60000')
+    .default(50),
   /** Overload control: 503 to new calls while this process holds this many calls (0 = not watched). */
   SWITCHBOARD_OVERLOAD_MAX_CALLS: z.coerce
     .number()

@@ -330,30 +330,59 @@ export function renderSvg(folded: Folded, options: SvgOptions = {}): string {
   const levels = depthOf(tree) - 1;
   const top = topSelf(folded.root, topRows);
 
-  const headH = 46;
-  const graphTop = headH;
+  const window = `${folded.fromS.toFixed(1)}–${folded.toS.toFixed(1)} s`;
+  const heading = `${options.title ? `${options.title}: ` : ''}${ms(folded.total)} ms CPU sampled in ${window}`;
+  const idleNote = options.includeIdle
+    ? `idle ${ms(folded.idle)} ms included`
+    : `idle ${ms(folded.idle)} ms not counted`;
+  const notes = [
+    idleNote,
+    'width = inclusive time',
+    `frames under ${(100 * minShare).toFixed(1)} % of the total dropped`,
+    'merged by function + file + line',
+  ];
+  // Notes and legend wrap rather than run off a narrow image (a README column is ~880 px).
+  const subLines: string[] = [];
+  for (const note of notes) {
+    const last = subLines.length - 1;
+    const joined = last >= 0 ? `${subLines[last]}; ${note}` : note;
+    if (last >= 0 && fitsIn(joined, graphW)) subLines[last] = joined;
+    else subLines.push(note);
+  }
+  const legend: [string, string][] = [
+    [
+      'Switchboard (@switchboard/*, apps/*)',
+      frameColour({ pkg: '@switchboard/sip', family: 'ours', name: '' }),
+    ],
+    ['node internals + V8 builtins', frameColour({ pkg: 'node:net', family: 'node', name: '' })],
+    ['third-party (node_modules)', frameColour({ pkg: 'ioredis', family: 'third-party', name: '' })],
+    ['(garbage collector)', frameColour({ pkg: '', family: 'vm', name: '(garbage collector)' })],
+    ['(program)', frameColour({ pkg: '', family: 'vm', name: '(program)' })],
+  ];
+  const legendAt: { text: string; fill: string; x: number; row: number }[] = [];
+  let lx = pad;
+  let row = 0;
+  for (const [text, fill] of legend) {
+    const w = 16 + text.length * CHAR_W;
+    if (lx > pad && lx + w > width - pad) [lx, row] = [pad, row + 1];
+    legendAt.push({ text, fill, x: lx, row });
+    lx += w + 18;
+  }
+
+  const graphTop = 24 + 16 * subLines.length + 6;
   const graphH = levels * FRAME_H;
   const legendY = graphTop + graphH + 20;
-  const topY = legendY + 24;
+  const topY = legendY + 16 * row + 24;
   const height = topY + 16 * (top.length + 1) + pad;
 
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fdfdfb"/>`,
-  );
-
-  const window = `${folded.fromS.toFixed(1)}–${folded.toS.toFixed(1)} s`;
-  const heading = `${options.title ? `${options.title}: ` : ''}${ms(folded.total)} ms CPU sampled in ${window}`;
-  const idleNote = options.includeIdle
-    ? `idle ${ms(folded.idle)} ms included`
-    : `idle ${ms(folded.idle)} ms not counted`;
-  const sub =
-    `${idleNote}; width = inclusive time; frames under ${(100 * minShare).toFixed(1)} % of the total dropped; ` +
-    `merged by function + file + line`;
-  out.push(
     `<text x="${pad}" y="20" ${font(14)} font-weight="bold" fill="#222">${escapeXml(heading)}</text>`,
-    `<text x="${pad}" y="37" ${font()} fill="#555">${escapeXml(sub)}</text>`,
+    ...subLines.map(
+      (line, i) => `<text x="${pad}" y="${37 + 16 * i}" ${font()} fill="#555">${escapeXml(line)}</text>`,
+    ),
   );
 
   const scale = folded.total > 0 ? graphW / folded.total : 0;
@@ -387,23 +416,12 @@ export function renderSvg(folded: Folded, options: SvgOptions = {}): string {
     x += c.total * scale;
   }
 
-  const legend: [string, string][] = [
-    [
-      'Switchboard (@switchboard/*, apps/*)',
-      frameColour({ pkg: '@switchboard/sip', family: 'ours', name: '' }),
-    ],
-    ['node internals + V8 builtins', frameColour({ pkg: 'node:net', family: 'node', name: '' })],
-    ['third-party (node_modules)', frameColour({ pkg: 'ioredis', family: 'third-party', name: '' })],
-    ['(garbage collector)', frameColour({ pkg: '', family: 'vm', name: '(garbage collector)' })],
-    ['(program)', frameColour({ pkg: '', family: 'vm', name: '(program)' })],
-  ];
-  let lx = pad;
-  for (const [text, fill] of legend) {
+  for (const l of legendAt) {
+    const y = legendY + 16 * l.row;
     out.push(
-      `<rect x="${lx}" y="${legendY - 10}" width="12" height="12" fill="${fill}"/>`,
-      `<text x="${lx + 16}" y="${legendY}" ${font()} fill="#333">${escapeXml(text)}</text>`,
+      `<rect x="${l.x.toFixed(1)}" y="${y - 10}" width="12" height="12" fill="${l.fill}"/>`,
+      `<text x="${(l.x + 16).toFixed(1)}" y="${y}" ${font()} fill="#333">${escapeXml(l.text)}</text>`,
     );
-    lx += 16 + text.length * CHAR_W + 18;
   }
 
   out.push(
@@ -414,7 +432,7 @@ export function renderSvg(folded: Folded, options: SvgOptions = {}): string {
       `${ms(row.us).padStart(8)} ms ${pct(row.us, folded.total).padStart(7)}  ` +
       `${row.name}${where(row.file, row.line)}`;
     out.push(
-      `<text x="${pad}" y="${topY + 16 * (i + 1)}" ${font()} fill="#222" xml:space="preserve">${escapeXml(line)}</text>`,
+      `<text x="${pad}" y="${topY + 16 * (i + 1)}" ${font()} fill="#222" xml:space="preserve">${escapeXml(clipLabel(line, graphW))}</text>`,
     );
   });
   out.push('</svg>', '');

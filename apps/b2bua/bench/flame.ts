@@ -41,8 +41,14 @@ const width = num('width', values.width) ?? 1200;
 const includeIdle = values['include-idle'] === true;
 const out = values.out ?? `${file.replace(/\.cpuprofile$/, '')}.svg`;
 
+if (fromS !== undefined && toS !== undefined && toS <= fromS) throw new Error('--to must be after --from');
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
 const folded = foldProfile(profile, { fromS, toS, includeIdle });
+if (folded.total === 0) {
+  throw new Error(
+    `no busy samples in ${folded.fromS}–${folded.toS.toFixed(1)} s (prof_time.py shows busy ms per second)`,
+  );
+}
 const svg = renderSvg(folded, { title: values.title, width, minShare: minSharePct / 100, includeIdle });
 fs.writeFileSync(out, svg);
 console.log(

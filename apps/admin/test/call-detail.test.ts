@@ -159,6 +159,37 @@ describe('call detail API', () => {
     }
   });
 
+  it('shows a message whose NUL byte the B2BUA stored as "␀" (jsonb holds no U+0000)', async () => {
+    const id = 'nul-body-call';
+    const [invite, ...rest] = trace.entries;
+    const msg = `${invite!.msg}a\u2400b`;
+    await servers.prisma.callRecord.create({
+      data: {
+        id,
+        callerNumber: '100',
+        calleeNumber: '200',
+        startedAt: new Date(),
+        endedAt: new Date(),
+        disposition: 'answered',
+        legs: [],
+      },
+    });
+    await servers.prisma.callTrace.create({
+      data: {
+        callId: id,
+        sipCallIds: trace.sipCallIds,
+        entries: [{ ...invite!, msg }, ...rest],
+        sizeBytes: 100,
+      },
+    });
+    const res = await http.get(`/api/calls/${id}/trace`);
+    expect(res.status).toBe(200);
+    const ladder = res.body as { arrows: { label: string }[]; messages: { text: string }[] };
+    expect(ladder.arrows.map((a) => a.label)).toEqual(labels);
+    expect(ladder.messages[0]?.text).toBe(msg);
+    expect((await http.get(`/api/calls/${id}/trace.txt`)).text).toContain('a\u2400b');
+  });
+
   it('answers 404 JSON for an unknown call and its trace', async () => {
     for (const p of ['/api/calls/nope', '/api/calls/nope/trace', '/api/calls/nope/trace.pcap']) {
       const res = await http.get(p);

@@ -103,6 +103,19 @@ describe.each([
     expect(await extensions.findInfo('299')).toBeUndefined();
   });
 
+  it("outside-call limit (trunk legs): the extension's maxExternalCalls as Prisma reads it; unknown is 0", async () => {
+    const { extensions } = repositories(client());
+    for (const number of ['201', '202', '203']) {
+      const row = await prisma.extension.findUnique({
+        where: { number },
+        select: { maxExternalCalls: true },
+      });
+      expect(await extensions.maxExternalCalls(number), number).toBe(row?.maxExternalCalls);
+    }
+    expect(await extensions.maxExternalCalls('201')).toBe(3);
+    expect(await extensions.maxExternalCalls('299')).toBe(0);
+  });
+
   it('ring group: members in ring order, fallback, prefix; a group without members', async () => {
     const { directory } = repositories(client());
     expect(await directory.ringGroup('600')).toEqual({

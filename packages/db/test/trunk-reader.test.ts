@@ -9,7 +9,7 @@ import { migrate } from '../src/migrations/migrate.js';
 import { createPrismaClient } from '../src/prisma-client-factory.js';
 import { isUniqueViolation } from '../src/prisma-errors.js';
 import { SecretBox, SecretBoxError } from '../src/secret-box.js';
-import { sealTrunkPassword, TrunkReader } from '../src/trunks/trunk-reader.js';
+import { sealTrunkPassword, TRUNK_PASSWORD_CONTEXT, TrunkReader } from '../src/trunks/trunk-reader.js';
 import { dropDatabase, freshDatabaseUrl, requireServerUrl } from './support/test-database.js';
 
 requireServerUrl();
@@ -83,5 +83,58 @@ describe('TrunkReader', () => {
     const error = await reader.findByName('carrier-a').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SecretBoxError);
     expect((error as Error).message).toMatch(/^trunk "carrier-a": /);
+  });
+
+  it('findByName (a prepared statement) gives what Prisma findUnique gives, on both query paths', async () => {
+    const box = SecretBox.fromDataDir(dataDir);
+    await prisma.trunk.create({
+      data: {
+        name: 'every-field',
+        host: 'sip.every.example',
+        port: 5070,
+        transport: TrunkTransport.tcp,
+        outboundProxy: 'proxy.example:5080',
+        authUsername: 'user',
+        passwordEncrypted: sealTrunkPassword(box, 'pw "quoted" ü'),
+        register: true,
+        registerExpiry: 600,
+        fromUser: 'from-user',
+        fromDomain: 'from.example',
+        didSource: 'to',
+        callerIdMode: 'pai',
+        sendPrivacy: false,
+        callerIdNumber: '+4930999',
+        codecs: ['PCMA', 'G722'],
+        maxConcurrentCalls: 7,
+        inboundSources: ['198.51.100.0/24', '2001:db8::/32'],
+      },
+    });
+    await prisma.trunk.create({ data: { name: 'off', host: 'off.example', enabled: false } });
+    // Rows written by SQL of an older release: NULL lists.
+    await prisma.trunk.create({ data: { name: 'null-lists', host: 'n.example' } });
+    await prisma.$executeRaw`UPDATE trunks SET codecs = NULL, inbound_sources = NULL WHERE name = 'null-lists'`;
+
+    const expected = async (name: string) => {
+      const row = await prisma.trunk.findUnique({ where: { name } });
+      if (!row) return undefined;
+      const { passwordEncrypted, ...rest } = row;
+      return {
+        ...rest,
+        password:
+          passwordEncrypted === null ? undefined : box.decrypt(passwordEncrypted, TRUNK_PASSWORD_CONTEXT),
+      };
+    };
+    // A client not made by createPrismaClient runs the same SQL through $queryRawUnsafe.
+    for (const client of [prisma, Object.create(prisma) as PrismaClient]) {
+      const reader = new TrunkReader(client, box);
+      for (const name of ['every-field', 'off', 'null-lists', 'ip-trunk', 'carrier-a', 'nope']) {
+        expect(await reader.findByName(name), name).toEqual(await expected(name));
+      }
+      expect(await reader.findByName('every-field')).toMatchObject({
+        password: 'pw "quoted" ü',
+        enabled: true,
+      });
+      expect(await reader.findByName('off')).toMatchObject({ enabled: false, password: undefined });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { preparedSqlOf, type PreparedSql, type PrismaClient } from '@switchboard/db';
 import type { FinishedTrace } from '../calls/trace/call-trace-recorder.js';
+import { nulToStandIn, traceHasNul } from '../calls/trace/jsonb-nul.js';
 import { PRISMA } from '../tokens.js';
 
 /** A finished call's trace as stored: the call record's id and what the recorder captured. */
@@ -58,15 +59,17 @@ export class CallTraceRepository {
   }
 }
 
-/** The rows as INSERT_BATCH reads them (its column names). */
+/**
+ * The rows as INSERT_BATCH reads them (its column names). A NUL in a message goes in as "␀"
+ * (jsonb-nul.ts): it failed its trace's INSERT, and its batch's (then 32 INSERTs, one per trace).
+ */
 function batchJson(traces: readonly StoredTrace[]): string {
-  return JSON.stringify(
-    traces.map(({ callId, trace }) => ({
-      call_id: callId,
-      sip_call_ids: trace.sipCallIds,
-      entries: trace.entries,
-      dropped: trace.dropped,
-      size_bytes: trace.bytes,
-    })),
-  );
+  const rows = traces.map(({ callId, trace }) => ({
+    call_id: callId,
+    sip_call_ids: trace.sipCallIds,
+    entries: trace.entries,
+    dropped: trace.dropped,
+    size_bytes: trace.bytes,
+  }));
+  return JSON.stringify(rows, traces.some((s) => traceHasNul(s.trace)) ? nulToStandIn : undefined);
 }

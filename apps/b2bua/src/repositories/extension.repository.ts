@@ -10,6 +10,9 @@ const FIND_INFO = `
   FROM extensions e LEFT JOIN voicemail_boxes v ON v.extension_id = e.id
   WHERE e.number = $1`;
 
+/** The caller's outside-call limit, read by the signalling role for every trunk call. */
+const MAX_EXTERNAL_CALLS = `SELECT max_external_calls FROM extensions WHERE number = $1`;
+
 interface InfoRow {
   readonly number: string;
   readonly display_name: string;
@@ -44,5 +47,15 @@ export class ExtensionRepository {
       ...(row.external_number ? { externalNumber: row.external_number } : {}),
       maxExternalCalls: row.max_external_calls,
     };
+  }
+
+  /** The extension's limit of outside calls at once (0, no outside calls, for an unknown number). */
+  async maxExternalCalls(number: string): Promise<number> {
+    const [row] = await this.sql.query<{ max_external_calls: number }>(
+      'extension_max_external_calls',
+      MAX_EXTERNAL_CALLS,
+      [number],
+    );
+    return row?.max_external_calls ?? 0;
   }
 }

@@ -122,12 +122,12 @@ describe('OverloadDetector', () => {
     ]);
   });
 
-  it('steers the share of new calls admitted by the intake delay: halves over the target, grows back under half', () => {
+  it('steers the share of new calls admitted by the intake delay: shrinks by the overshoot, grows back under half', () => {
     const { d, clock, starts, ends } = detector(); // target 50 ms
     d.recordIntakeDelay(50); // at the target: not over it
     expect(d.admittedShare).toBe(1);
     expect(d.overloaded).toBe(false);
-    d.recordIntakeDelay(80);
+    d.recordIntakeDelay(100); // twice the target: half the share
     expect(d.admittedShare).toBe(0.5);
     expect(starts[0]?.reasons).toEqual(['intakeDelay']);
     // Half the new calls, evenly: refused, admitted, refused, admitted.
@@ -137,7 +137,9 @@ describe('OverloadDetector', () => {
       false,
       true,
     ]);
-    for (let i = 0; i < 10; i++) d.recordIntakeDelay(400);
+    d.recordIntakeDelay(55); // just over: x0.9 at most
+    expect(d.admittedShare).toBeCloseTo(0.45, 10);
+    for (let i = 0; i < 10; i++) d.recordIntakeDelay(400); // x0.5 at least
     expect(d.admittedShare).toBe(1 / 32); // the floor: some calls keep probing the capacity
     const admitted = Array.from({ length: 64 }, () => d.admitNewCall()).filter(Boolean).length;
     expect(admitted).toBe(2);

@@ -127,7 +127,9 @@ describe('OverloadDetector', () => {
     d.recordIntakeDelay(50); // at the target: not over it
     expect(d.admittedShare).toBe(1);
     expect(d.overloaded).toBe(false);
-    d.recordIntakeDelay(100); // twice the target: half the share
+    d.recordIntakeDelay(100); // one step over: a stall, not yet a standing queue
+    expect(d.admittedShare).toBe(1);
+    d.recordIntakeDelay(100); // twice the target, twice in a row: half the share
     expect(d.admittedShare).toBe(0.5);
     expect(starts[0]?.reasons).toEqual(['intakeDelay']);
     // Half the new calls, evenly: refused, admitted, refused, admitted.
@@ -169,6 +171,16 @@ describe('OverloadDetector', () => {
     ]);
   });
 
+  it('does not cut admissions for a single stall, however long', () => {
+    const { d, starts } = detector();
+    for (let i = 0; i < 5; i++) {
+      d.recordIntakeDelay(900); // a stalled event loop: its one probe waited
+      d.recordIntakeDelay(1); // the queue was empty again at once
+    }
+    expect(d.admittedShare).toBe(1);
+    expect(starts).toEqual([]);
+  });
+
   it('lets an INVITE answering a challenge past the throttle, never past a hard bound', () => {
     const { d, load } = detector();
     for (let i = 0; i < 10; i++) d.recordIntakeDelay(400);
@@ -180,6 +192,7 @@ describe('OverloadDetector', () => {
 
   it('keeps an intake-delay episode for at least 1 s (one start and one end log for a short spike)', () => {
     const { d, clock, starts, ends } = detector();
+    d.recordIntakeDelay(60);
     d.recordIntakeDelay(60);
     for (let i = 0; i < 5; i++) {
       clock.advance(50);

@@ -58,7 +58,7 @@ describe('loadConfig', () => {
     expect(c.overload).toEqual({
       maxRoutingBacklog: 200,
       maxLoopLagMs: 100,
-      maxIntakeDelayMs: 50,
+      maxIntakeDelayMs: 20,
       maxCalls: 5000,
       retryAfterSeconds: 5,
     });

@@ -78,17 +78,19 @@ export const securitySettings = {
     .max(60_000, 'must be at most 60000')
     .default(100),
   /**
-   * Overload control: 503 to new calls while datagrams wait longer than this in the SIP UDP socket's
-   * receive queue before the process reads them (0 = not watched). Measured by a probe datagram the
-   * process sends itself every 50 ms. A saturated process keeps its event loop turning (no lag) while
-   * the kernel queue grows to seconds; this is the measure that sees it.
+   * Overload control: the target wait of datagrams in the SIP UDP socket's receive queue (0 = not
+   * watched), measured by a probe datagram the process sends itself every 50 ms. Over it for 100 ms
+   * the share of new calls admitted shrinks (the rest get 503 at once); under half of it the share
+   * grows back. A saturated process keeps its event loop turning (no lag) while the kernel queue grows
+   * to seconds; this is the measure that sees it. bench:overload at 2x capacity: 503 round trip
+   * p50 12-20 ms with 20, 64-68 ms with 50 (issue #21).
    */
   SWITCHBOARD_OVERLOAD_MAX_INTAKE_DELAY_MS: z.coerce
     .number()
     .int()
     .min(0, 'must be 0 (off) or more')
     .max(60_000, 'must be at most 60000')
-    .default(50),
+    .default(20),
   /** Overload control: 503 to new calls while this process holds this many calls (0 = not watched). */
   SWITCHBOARD_OVERLOAD_MAX_CALLS: z.coerce
     .number()

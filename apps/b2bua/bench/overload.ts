@@ -17,7 +17,6 @@ import {
   scenarios,
   sleep,
   startSipp,
-  startSippUac,
 } from './cps-support.js';
 
 const RATE = Number(process.env.BENCH_OVERLOAD_RATE ?? 600);
@@ -43,19 +42,32 @@ async function main(): Promise<void> {
   try {
     if (WARMUP_CALLS > 0) {
       console.log(`warm-up: ${WARMUP_CALLS} calls at ${WARMUP_RATE}/s, not counted`);
-      const warm = await startSippUac(
+      // The same scenario: a process still cold (V8 has not optimised the call path) may refuse some.
+      const warm = await startSipp(
         target,
         [
-          ...pbx.callerArgs,
+          ...['-sf', path.join(scenarios, 'uac-overload.xml'), ...pbx.callerArgs],
           ...['-p', String(await freeUdpPort()), '-r', String(WARMUP_RATE), '-m', String(WARMUP_CALLS)],
-          ...['-l', String(WARMUP_RATE * 12), '-d', '500', '-timeout', '120s'],
+          ...[
+            '-l',
+            String(WARMUP_RATE * 12),
+            '-d',
+            '500',
+            '-timeout',
+            '120s',
+            '-trace_rtt',
+            '-rtt_freq',
+            '1',
+          ],
         ],
         work,
       ).done;
-      if (warm.code !== 0) console.log(`  warm-up: sipp exit ${warm.code} (not counted)`);
+      const refused = [...readRttsByRtd(work)]
+        .filter(([rtd]) => rtd !== '1')
+        .reduce((n, [, v]) => n + v.length, 0);
+      console.log(`  warm-up: sipp exit ${warm.code}, ${refused} refused 503 (not counted)`);
       await waitForNoCalls(redis, DRAIN_MS);
     }
-    readRttsByRtd(work);
     const before = { ...episodes };
     const calls = RATE * SECONDS;
     console.log(`offered: ${calls} calls at ${RATE}/s, load average ${loadAverage()} at the start`);

@@ -45,7 +45,12 @@ export async function compareWithKamailio(
       console.log(
         `kamailio ${rate}/s: exit ${r.code}, failed ${r.failed}, setup p50 ${percentile(r.rtts, 50)} ms p99 ${percentile(r.rtts, 99)} ms`,
       );
-      if (!ok) break;
+      if (!ok) {
+        // As for Switchboard: why sipp failed those calls (its -trace_err file).
+        const errors = fs.existsSync(r.errorFile) ? fs.readFileSync(r.errorFile, 'utf8') : '';
+        console.log(`first failures at kamailio ${rate}/s:\n${errors.slice(0, 1500)}`);
+        break;
+      }
     }
     kRegistrations = await registrationRates(k.target, 'bench.test', work, () => k.pids(), 'kamailio');
   } finally {

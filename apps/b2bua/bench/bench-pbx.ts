@@ -18,6 +18,7 @@ import {
   sleep,
   startRole,
   callerArgs,
+  dropBenchDatabase,
   type Role,
 } from './cps-support.js';
 
@@ -102,10 +103,8 @@ export async function startBenchPbx(extraEnv: NodeJS.ProcessEnv = {}): Promise<B
     await redis.del(redisKeys.registration(aor));
     redis.disconnect();
     await prisma.$disconnect();
-    const admin = createPrismaClient(withDatabase(base, 'postgres'));
     await sleep(1000);
-    await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.$disconnect();
+    await dropBenchDatabase(base, dbName).catch(() => undefined);
     fs.rmSync(work, { recursive: true, force: true });
   };
   return {

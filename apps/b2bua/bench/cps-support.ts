@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createPrismaClient, withDatabase } from '@switchboard/db';
 import { SETUP_STAGES } from '../src/calls/call-latency.js';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,6 +28,16 @@ export async function freeUdpPort(): Promise<number> {
   const { port } = s.address();
   s.close();
   return port;
+}
+
+/** Drops a bench's throwaway database `name` on the server of `baseUrl` (its connections are closed). */
+export async function dropBenchDatabase(baseUrl: string, name: string): Promise<void> {
+  const admin = createPrismaClient(withDatabase(baseUrl, 'postgres'));
+  try {
+    await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.$disconnect();
+  }
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

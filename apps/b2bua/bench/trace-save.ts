@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPrismaClient, migrate, withDatabase, type PrismaClient } from '@switchboard/db';
 import { callTraceSchema, type CallTrace, type TraceEntry } from '@switchboard/sip-trace';
-import { cpuMs } from './cps-support.js';
+import { cpuMs, dropBenchDatabase } from './cps-support.js';
 
 // The shapes used of the build under test (its classes are loaded from BENCH_TRACE_DIST).
 type TracePacket = Omit<TraceEntry, 't' | 'msg'> & { readonly data: Buffer };
@@ -118,9 +118,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await prisma.$disconnect();
-    const admin = createPrismaClient(withDatabase(base, 'postgres'));
-    await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.$disconnect();
+    await dropBenchDatabase(base, name);
   }
 }
 

@@ -22,7 +22,7 @@ import {
   withDatabase,
   type PrismaClient,
 } from '@switchboard/db';
-import { cpuMs } from './cps-support.js';
+import { cpuMs, dropBenchDatabase } from './cps-support.js';
 
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
@@ -130,9 +130,7 @@ async function main(): Promise<void> {
   } finally {
     await prisma.$disconnect();
     fs.rmSync(dataDir, { recursive: true, force: true });
-    const admin = createPrismaClient(withDatabase(base, 'postgres'));
-    await admin.$executeRawUnsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.$disconnect();
+    await dropBenchDatabase(base, name);
   }
 }
 

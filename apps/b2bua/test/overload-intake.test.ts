@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import type { SipRequest, SipResponse } from '@switchboard/sip';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OverloadControlService } from '../src/security/overload-control.service.js';
@@ -151,6 +152,9 @@ describe('overload control by intake delay', () => {
     // The queue did not grow to the ~0.9 s it reaches without the control.
     expect(percentile(lastHalf, 95)).toBeLessThan(300);
     expect(overload.state.episodes).toBeGreaterThanOrEqual(1);
+    const { body: metrics } = await h.app.get<symbol, ProcessMetrics>(METRICS).exposition();
+    expect(metrics).toMatch(/switchboard_sip_intake_delay_seconds\{role="signalling"\} [0-9.e-]+\n/);
+    expect(metrics).toMatch(/switchboard_sip_admitted_share\{role="signalling"\} [0-9.e-]+\n/);
 
     // Once the load is gone the probe sees an empty queue and every new call is admitted again.
     vi.restoreAllMocks();

@@ -74,11 +74,26 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
           })
         : undefined;
     const detector = this.detector;
+    const probe = this.probe;
     metrics.gauge({
       name: 'switchboard_sip_overloaded',
       help: '1 while overload control refuses new calls, else 0',
       collect() {
         this.set(detector.overloaded ? 1 : 0);
+      },
+    });
+    metrics.gauge({
+      name: 'switchboard_sip_intake_delay_seconds',
+      help: 'How long datagrams wait in the SIP UDP receive queue (the intake-delay probe; 0 when not watched)',
+      collect() {
+        this.set((probe?.delayMs ?? 0) / 1000);
+      },
+    });
+    metrics.gauge({
+      name: 'switchboard_sip_admitted_share',
+      help: 'Share of new INVITEs the intake-delay throttle admits (1 = all)',
+      collect() {
+        this.set(detector.admittedShare);
       },
     });
   }

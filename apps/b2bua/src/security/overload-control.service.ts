@@ -23,9 +23,10 @@ export type OverloadSources = { readonly [K in keyof OverloadLoad]: () => number
  * Overload control of the signalling role, in the request intake next to the flood guard: a new
  * INVITE (no To tag) is asked `refuseNewCall` before any authentication work (no digest row read,
  * no Redis) and, while the process is over a bound, answered `503 Service Unavailable` with
- * `Retry-After` statelessly (RFC 3261 §21.5.4, §20.33). Everything else — in-dialog requests,
- * ACK, BYE, CANCEL — never comes here, so calls in progress are never refused. One warn line at the
- * start and one at the end of an episode; counters on /metrics.
+ * `Retry-After` statelessly (RFC 3261 §21.5.4, §20.33), or — while the intake-delay probe sees a
+ * standing receive queue — when the throttle's share of admissions leaves it out. Everything else —
+ * in-dialog requests, ACK, BYE, CANCEL — never comes here, so calls in progress are never refused.
+ * One warn line at the start and one at the end of an episode; counters and gauges on /metrics.
  */
 @Injectable()
 export class OverloadControlService implements OnApplicationBootstrap, OnApplicationShutdown {

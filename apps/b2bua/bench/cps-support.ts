@@ -30,6 +30,12 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/** CPU ms (user + system) this process has used so far. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Drops a bench's throwaway database `name` on the server of `baseUrl` (its connections are closed). */
 export async function dropBenchDatabase(baseUrl: string, name: string): Promise<void> {
   const admin = createPrismaClient(withDatabase(baseUrl, 'postgres'));

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPrismaClient, migrate, withDatabase, type PrismaClient } from '@switchboard/db';
 import { callTraceSchema, type CallTrace, type TraceEntry } from '@switchboard/sip-trace';
-import { cpuMs, dropBenchDatabase } from './cps-support.js';
+import { cpuMs, dropBenchDatabase, processCpuMs } from './cps-support.js';
 
 // The shapes used of the build under test (its classes are loaded from BENCH_TRACE_DIST).
 type TracePacket = Omit<TraceEntry, 't' | 'msg'> & { readonly data: Buffer };
@@ -33,11 +33,6 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 6000);
 const LIVE = 1000;
 const BATCH = 32;
 const dist = path.resolve(process.env.BENCH_TRACE_DIST ?? 'dist');
-
-function processCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
 
 async function main(): Promise<void> {
   const base = process.env.DATABASE_URL;

@@ -22,7 +22,7 @@ import {
   withDatabase,
   type PrismaClient,
 } from '@switchboard/db';
-import { cpuMs, dropBenchDatabase } from './cps-support.js';
+import { cpuMs, dropBenchDatabase, processCpuMs } from './cps-support.js';
 
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 1);
@@ -32,11 +32,6 @@ const dist = path.resolve(process.env.BENCH_DIST ?? 'dist');
 type ExtensionRepositoryClass = new (prisma: PrismaClient) => {
   maxExternalCalls(number: string): Promise<number>;
 };
-
-function processCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
 
 async function main(): Promise<void> {
   const base = process.env.DATABASE_URL;

@@ -24,9 +24,7 @@ import { callHoldMusic } from './hold/call-hold-music.js';
 import { HeldLegMusic } from './hold/held-leg-music.js';
 import { relayBody } from './bridge/session-body-relay.js';
 import { answeredCrossing, relayedCrossing } from './bridge/media-sdp-crossing.js';
-
-// Module constant: a regular expression literal in a function body is a new object per call.
-const EXTENSION_KEY = /^[0-9*#+]+$/;
+import { extensionKey } from './lamps/dialog-lamp.js';
 
 /** The requests and ACKs of an answered call's legs: its bridge's, or its three-way room's. */
 export type BridgedRequests = Pick<CallBridge, 'handleRequest' | 'handleAck'>;
@@ -390,9 +388,4 @@ export class CallAnswer {
       this.refresh,
     );
   }
-}
-
-/** An answered key that is an extension number (not an AOR or a URI). */
-function extensionKey(key: string | undefined): string | undefined {
-  return key !== undefined && EXTENSION_KEY.test(key) ? key : undefined;
 }

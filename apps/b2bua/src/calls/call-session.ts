@@ -11,6 +11,7 @@ import type { CallEnding, CallLogIds } from './call-session-hooks.js';
 import { CallerMediaReadiness } from './caller-media-readiness.js';
 import { bodyOf, CallerLeg, type SessionBody } from './legs/caller-leg.js';
 import { CallLamps } from './lamps/call-lamps.js';
+import { extensionKey } from './lamps/dialog-lamp.js';
 import { CallMedia } from './media/call-media.js';
 import { partyOfSide, transferMedia } from './transfer/transfer-media.js';
 import { callerMedia } from './media/nat-detection.js';
@@ -53,9 +54,6 @@ import { isMissing, startLocalApp, type LocalAppEnd } from './local/local-apps.j
 import type { LocalJoinOutcome } from './transfer/blind-transfer.js';
 import type { NodeRelay } from './cluster/node-relay.js';
 import { startNodeRelay } from './cluster/node-relay-leg.js';
-
-// Module constant: a regular expression literal in a function body is a new object per call.
-const EXTENSION_KEY = /^[0-9*#+]+$/;
 
 /**
  * The abort reason of a call's routing wait. Without one, every abort() builds a DOMException with
@@ -647,9 +645,9 @@ export class CallSession implements BranchLauncher<SipResponse> {
     const answeredWall = this.timeline.answered(targetKey);
     this.answer.accept(leg, response, targetKey);
     // An extension that answered is in the call now (busy detection): written with the state.
-    const extension = EXTENSION_KEY.test(targetKey);
-    if (extension) this.extensions.add(targetKey);
-    const joined = extension ? { extension: targetKey, at: answeredWall } : undefined;
+    const extension = extensionKey(targetKey);
+    if (extension) this.extensions.add(extension);
+    const joined = extension ? { extension, at: answeredWall } : undefined;
     this.soft(this.deps.liveCalls.state(this.id, 'answered', { answeredAt: String(answeredWall) }, joined));
     this.lamps.callerAnswered();
     if (step.rememberAnswerAs)
@@ -712,9 +710,10 @@ export class CallSession implements BranchLauncher<SipResponse> {
   /** A transfer or a hand-over moved a side: the bridge joins `sides` now. */
   private rebridged(sides: Record<Side, BridgeSide>, targetKey: string): void {
     this.answer.rebridge(sides, targetKey);
-    if (EXTENSION_KEY.test(targetKey)) {
-      this.extensions.add(targetKey);
-      this.soft(this.deps.liveCalls.joined(this.id, targetKey, this.deps.wallNow()));
+    const extension = extensionKey(targetKey);
+    if (extension) {
+      this.extensions.add(extension);
+      this.soft(this.deps.liveCalls.joined(this.id, extension, this.deps.wallNow()));
     }
   }
 

@@ -1,10 +1,6 @@
 import { isIP } from 'node:net';
 import { type ViaInfo } from '../matching/message-info.js';
-import { type Endpoint } from '../transport/transport.js';
-
-// Module constant: a regular expression literal in a function body is a new object per call, and
-// these run for every request received.
-const BRACKETS = /^\[|\]$/g;
+import { normalizeHost, type Endpoint } from '../transport/transport.js';
 
 /**
  * §18.2.1 with RFC 3581 §4: what a server writes into the top Via of a received request.
@@ -16,7 +12,7 @@ export function receivedParams(
   source: Endpoint,
 ): { received: string | undefined; rport: number | undefined } {
   const wantsRport = via.rport !== undefined;
-  const differs = via.host.replace(BRACKETS, '').toLowerCase() !== source.host.toLowerCase();
+  const differs = normalizeHost(via.host).toLowerCase() !== source.host.toLowerCase();
   return {
     received: differs || wantsRport ? source.host : undefined,
     rport: wantsRport ? source.port : undefined,
@@ -41,6 +37,6 @@ export function responseTarget(via: ViaInfo, source: Endpoint): Endpoint {
   // RFC 3581 §4: with rport, answer the source address and port the request came from.
   if (typeof via.rport === 'number') return { host: via.received ?? source.host, port: via.rport };
   if (via.received !== undefined) return { host: via.received, port };
-  const host = via.host.replace(BRACKETS, '');
+  const host = normalizeHost(via.host);
   return { host: isIP(host) !== 0 ? host : source.host, port };
 }

@@ -18,7 +18,12 @@ import { NonInviteServerTransaction } from '../transaction/non-invite-server-tra
 import { type TransactionContext } from '../transaction/timer-config.js';
 import { TransactionRunner } from '../transaction/transaction-runner.js';
 import { TRYING_DEFER_MS, type TryingPolicy, type TryingResponse } from '../transaction/trying.js';
-import { type InboundPacket, type Transport, type TransportProtocol } from '../transport/transport.js';
+import {
+  normalizeHost,
+  type InboundPacket,
+  type Transport,
+  type TransportProtocol,
+} from '../transport/transport.js';
 import { newBranch } from './branch.js';
 import { ClientTransaction, type ClientTransactionHandlers, deliverClient } from './client-transaction.js';
 import { receivedParams, responseTarget } from './response-target.js';
@@ -82,9 +87,6 @@ export interface TransactionLayerOptions<M> {
   /** Told about every retransmission sent or received (metrics). */
   readonly observer?: TransactionObserver;
 }
-
-// Module constant: a regular expression literal in a function body is a new object per call.
-const BRACKETS = /^\[|\]$/g;
 
 export interface SendOptions {
   /** Reuse a branch: a CANCEL must carry the INVITE's branch (§9.1). */
@@ -385,7 +387,7 @@ export class TransactionLayer<M> {
   }
 
   private isOurSentBy(via: ViaInfo): boolean {
-    const host = via.host.replace(BRACKETS, '').toLowerCase();
+    const host = normalizeHost(via.host).toLowerCase();
     const port = via.port ?? 5060;
     for (const t of this.options.transports) {
       const a = t.address();

@@ -68,6 +68,6 @@ export class DialogLamp {
 }
 
 /** The extension a plan target key names (numbers and feature characters), else undefined. */
-export function extensionKey(targetKey: string): string | undefined {
-  return EXTENSION_KEY.test(targetKey) ? targetKey : undefined;
+export function extensionKey(targetKey: string | undefined): string | undefined {
+  return targetKey !== undefined && EXTENSION_KEY.test(targetKey) ? targetKey : undefined;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@switchboard/config';
 import { NgError, type NgClient, type NgDelete, type NgSdpOptions } from '@switchboard/rtpengine';
-import type { Clock } from '@switchboard/transactions';
+import { normalizeHost, type Clock } from '@switchboard/transactions';
 import { relayBody, type BodyRelay } from '../bridge/session-body-relay.js';
 import type { SessionBody } from '../legs/caller-leg.js';
 import { CallRecording, type RecordingDeps } from './call-recording.js';
@@ -12,8 +12,7 @@ import { branchRelayDecision, DEFAULT_LEG_POLICY, type LegMediaPolicy } from './
 import { restoreUnrelayedMedia } from './relayed-media-lines.js';
 import { checkOfferFrom, offersSrtp, rtpProfileTowards } from './srtp-offer.js';
 
-// Module constants: a regular expression literal in a function body is a new object per call.
-const BRACKETS = /^\[|\]$/g;
+// Module constant: a regular expression literal in a function body is a new object per call.
 const SDP_TYPE = /^application\/sdp\b/i;
 
 /**
@@ -537,5 +536,5 @@ function isSdp(body: SessionBody): boolean {
 }
 
 function receivedFrom(host: string): { family: 'IP4' | 'IP6'; address: string } {
-  return { family: host.includes(':') ? 'IP6' : 'IP4', address: host.replace(BRACKETS, '') };
+  return { family: host.includes(':') ? 'IP6' : 'IP4', address: normalizeHost(host) };
 }

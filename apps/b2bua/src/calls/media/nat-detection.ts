@@ -1,11 +1,9 @@
 import net from 'node:net';
 import { parseSdp } from '@switchboard/sdp';
 import { parseUri, type SipRequest } from '@switchboard/sip';
+import { normalizeHost } from '@switchboard/transactions';
 import type { SessionBody } from '../legs/caller-leg.js';
 import type { PartyMedia } from './call-media.js';
-
-// Module constant: a regular expression literal in a function body is a new object per call.
-const BRACKETS = /^\[|\]$/g;
 
 /**
  * A party is behind NAT when its packets come from another address than the one it writes in its
@@ -69,5 +67,5 @@ function isAddress(host: string | undefined): host is string {
 }
 
 function bare(host: string): string {
-  return host.replace(BRACKETS, '').toLowerCase();
+  return normalizeHost(host).toLowerCase();
 }

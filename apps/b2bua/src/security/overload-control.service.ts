@@ -7,7 +7,7 @@ import { METRICS, type ProcessMetrics } from '@switchboard/metrics';
 import { createResponse, type SipRequest, type SipResponse } from '@switchboard/sip';
 import type { Clock, Endpoint, TimerHandle } from '@switchboard/transactions';
 import type { Counter } from 'prom-client';
-import { statelessTag } from '../sip/stateless-challenger.js';
+import { hasCredentials, statelessTag } from '../sip/stateless-challenger.js';
 import { CONFIG, LOGGER, SIP_CLOCK } from '../tokens.js';
 import { IntakeDelayProbe } from './intake-delay-probe.js';
 import { OverloadDetector, type OverloadEpisode, type OverloadLoad } from './overload-detector.js';
@@ -36,8 +36,8 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
   private sampler: TimerHandle | undefined;
   private stopped = false;
   private readonly probe: IntakeDelayProbe | undefined;
-  private probeSocket: dgram.Socket | undefined;
-  private probeTarget: Endpoint | undefined;
+  /** The probe's socket and the SIP UDP listener it sends to (set once `probeIntake` has bound it). */
+  private probeLink: { readonly socket: dgram.Socket; readonly target: Endpoint } | undefined;
   private readonly refused: Counter;
   private readonly episodes: Counter;
   private episodeCount = 0;
@@ -117,8 +117,8 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
     this.sampler?.cancel();
     this.loopDelay?.disable();
     this.probe?.stop();
-    this.probeSocket?.close();
-    this.probeSocket = undefined;
+    this.probeLink?.socket.close();
+    this.probeLink = undefined;
   }
 
   /** For the SIP UDP listener's intake: true when the datagram is an intake-delay probe (consumed). */
@@ -141,15 +141,14 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
     // A send error (the listener closing at shutdown) only costs a sample; never crash on it.
     socket.on('error', (err) => this.logger.warn({ err }, 'intake-delay probe socket error'));
     await new Promise<void>((resolve) => socket.bind(0, host, resolve));
-    this.probeSocket = socket;
-    this.probeTarget = { host, port: listener.port };
+    this.probeLink = { socket, target: { host, port: listener.port } };
     probe.start({ host, port: socket.address().port });
   }
 
   private sendProbe(payload: Buffer): void {
-    const target = this.probeTarget;
-    if (!this.probeSocket || !target) return;
-    this.probeSocket.send(payload, target.port, target.host, (err) => {
+    const link = this.probeLink;
+    if (!link) return;
+    link.socket.send(payload, link.target.port, link.target.host, (err) => {
       if (err && !this.stopped) this.logger.warn({ err }, 'intake-delay probe not sent');
     });
   }
@@ -176,10 +175,10 @@ export class OverloadControlService implements OnApplicationBootstrap, OnApplica
    * undefined when the call may go on. Retransmissions get the same To tag (§8.2.7).
    */
   refuseNewCall(request: SipRequest): SipResponse | undefined {
-    // An INVITE with credentials answers our 407 (or 401): the throttle admitted its first INVITE, so
-    // only the hard bounds may refuse it — refusing it would waste the challenge already given.
-    const answersChallenge =
-      request.getHeaders('Proxy-Authorization').length > 0 || request.getHeaders('Authorization').length > 0;
+    // An INVITE with credentials answers our 407: the throttle admitted its first INVITE, so only the
+    // hard bounds may refuse it — refusing it would waste the challenge already given. Looked at only
+    // while the throttle is cutting (the share moves only in its steps, not in admitNewCall).
+    const answersChallenge = this.detector.admittedShare < 1 && hasCredentials(request, 'proxy');
     if (this.detector.admitNewCall(answersChallenge)) return undefined;
     this.refused.inc();
     this.refusedCount += 1;

@@ -13,6 +13,11 @@ import { StatelessAnswers } from './stateless-answers.js';
 const ANSWERS_MAX = 4096;
 const ANSWERS_TTL_MS = 32_000;
 
+/** Whether `request` carries credentials of `kind` (RFC 3261 §22.2 Authorization, §22.3 Proxy-Authorization). */
+export function hasCredentials(request: SipRequest, kind: ChallengeKind): boolean {
+  return request.getHeaders(kind === 'www' ? 'Authorization' : 'Proxy-Authorization').length > 0;
+}
+
 export interface StatelessChallengerOptions {
   /** The authenticator once initialised (undefined before: the request goes the stateful way). */
   readonly authenticator: () => DigestAuthenticator | undefined;
@@ -61,11 +66,7 @@ export class StatelessChallenger {
     send: (response: SipResponse) => Promise<void>,
   ): boolean {
     const authenticator = this.options.authenticator();
-    if (
-      !authenticator ||
-      request.getHeaders(kind === 'www' ? 'Authorization' : 'Proxy-Authorization').length > 0
-    )
-      return false;
+    if (!authenticator || hasCredentials(request, kind)) return false;
     // A retransmission gets the first answer again, or none while that is being made (§17.2.2).
     const before = this.answers.seen(request);
     if (before !== undefined) {

@@ -5,7 +5,8 @@
 //          [--min-share PERCENT (0.2)] [--width PX (1200)] [--include-idle]
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { foldProfile, renderSvg, type CpuProfile } from './flame-graph.js';
+import { foldProfile, type CpuProfile } from './flame-graph.js';
+import { renderSvg } from './flame-svg.js';
 
 const { values, positionals } = parseArgs({
   // pnpm may pass a literal `--` through before the script's own arguments.

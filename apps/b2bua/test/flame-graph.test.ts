@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  escapeXml,
   foldProfile,
   packageOf,
   prune,
-  renderSvg,
   shortUrl,
   topSelf,
   type CpuProfile,
   type FlameNode,
 } from '../bench/flame-graph.js';
+import { renderSvg } from '../bench/flame-svg.js';
+import { escapeXml } from '../src/lamps/dialog-info-body.js';
 
 const APP = 'file:///work/app/apps/b2bua/dist/calls/x.js';
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber });

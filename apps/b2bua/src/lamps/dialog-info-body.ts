@@ -16,16 +16,13 @@ export interface DialogInfoDocument {
   readonly now: number;
 }
 
-/** C0 controls other than tab, LF and CR are not XML 1.0 characters (§2.2). */
-function isForbiddenControl(code: number): boolean {
-  return code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d;
-}
+/** Not XML 1.0 characters (§2.2): C0 controls but tab, LF and CR; lone surrogates; U+FFFE, U+FFFF. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu;
 
-/** XML 1.0 character data and attribute values: the five predefined entities, control characters dropped. */
+/** XML 1.0 character data and attribute values: the five predefined entities, non-characters dropped. */
 export function escapeXml(text: string): string {
-  return [...text]
-    .filter((c) => !isForbiddenControl(c.charCodeAt(0)))
-    .join('')
+  return text
+    .replace(NOT_XML_CHAR, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
